@@ -1,0 +1,36 @@
+// Bundles the action (dist/index.js) and the CLI (dist/cli.js), each self-contained.
+// See https://rollupjs.org/ and actions/typescript-action.
+import commonjs from '@rollup/plugin-commonjs'
+import json from '@rollup/plugin-json'
+import nodeResolve from '@rollup/plugin-node-resolve'
+import typescript from '@rollup/plugin-typescript'
+
+/** @returns {import('rollup').RollupOptions} */
+const bundle = (input, file, banner) => ({
+  input,
+  output: {
+    esModule: true,
+    file,
+    format: 'es',
+    sourcemap: false,
+    banner,
+    inlineDynamicImports: true
+  },
+  plugins: [
+    typescript({ tsconfig: 'tsconfig.build.json', module: 'NodeNext', noEmitOnError: true }),
+    nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
+    commonjs(),
+    json()
+  ],
+  onwarn(warning, warn) {
+    // Circular imports and `this` at module level inside dependencies are theirs, not ours.
+    if (warning.code === 'CIRCULAR_DEPENDENCY' && /node_modules/.test(warning.message)) return
+    if (warning.code === 'THIS_IS_UNDEFINED') return
+    warn(warning)
+  }
+})
+
+export default [
+  bundle('src/index.ts', 'dist/index.js'),
+  bundle('src/cli-entry.ts', 'dist/cli.js', '#!/usr/bin/env node')
+]

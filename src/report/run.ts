@@ -1,0 +1,34 @@
+/**
+ * `GateRun`: everything one run of the gate found, the input of every renderer (SPEC §2, §8).
+ * Built by `gate()`; renderers never do I/O on it except writing their own output.
+ */
+import type { ParsedConfig } from '../config/types.js'
+import type { EffectivePolicy } from '../policy/types.js'
+import type { ServerResult } from '../policy/result.js'
+
+/** Overall verdict of a run: fail when any server or config blocks, warn when any warns. */
+export type RunVerdict = 'pass' | 'warn' | 'fail'
+
+export interface RunCounts {
+  servers: number
+  pass: number
+  warn: number
+  fail: number
+  excepted: number
+  error: number
+}
+
+export interface GateRun {
+  tool: { name: string; version: string }
+  /** ISO timestamp of the start of the run. */
+  startedAt: string
+  /** The date (UTC, `YYYY-MM-DD`) used for dates in the policy. */
+  today: string
+  /** Which grader graded (`builtin`, `api`, `command`, `registry`). */
+  grader: string
+  policy: EffectivePolicy
+  configs: ParsedConfig[]
+  servers: ServerResult[]
+  verdict: RunVerdict
+  counts: RunCounts
+}

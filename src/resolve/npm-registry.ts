@@ -1,0 +1,214 @@
+/**
+ * npm registry client: fetches packuments (validated with zod) and picks the version npm would
+ * install for a spec today (`npm-pick-manifest`, the same logic the npm CLI uses: `latest` first
+ * when it satisfies a range, then the highest matching non-deprecated version).
+ *
+ * One packument fetch per package per run (memoised promise). Registry base URL defaults to
+ * https://registry.npmjs.org (override with the `npm-registry` input / `--npm-registry` flag).
+ */
+import pickManifest from 'npm-pick-manifest'
+import { z } from 'zod'
+import { type HttpClient, NetworkError, HttpError } from '../net/http.js'
+
+export const DEFAULT_NPM_REGISTRY = 'https://registry.npmjs.org'
+
+/** Largest packument we accept (some popular packages publish very large ones). */
+const MAX_PACKUMENT_BYTES = 64 * 1024 * 1024
+
+const PersonSchema = z.union([
+  z.string(),
+  z.looseObject({ name: z.string().optional(), email: z.string().optional() })
+])
+
+/** The fields of a version manifest we use; unknown fields are kept. */
+export const VersionManifestSchema = z.looseObject({
+  name: z.string(),
+  version: z.string(),
+  description: z.string().optional().catch(undefined),
+  deprecated: z.union([z.string(), z.boolean()]).optional().catch(undefined),
+  license: z
+    .union([z.string(), z.looseObject({ type: z.string().optional() })])
+    .optional()
+    .catch(undefined),
+  repository: z
+    .union([z.string(), z.looseObject({ type: z.string().optional(), url: z.string().optional() })])
+    .optional()
+    .catch(undefined),
+  homepage: z.string().optional().catch(undefined),
+  bugs: z.unknown().optional(),
+  dependencies: z.record(z.string(), z.string()).optional().catch(undefined),
+  optionalDependencies: z.record(z.string(), z.string()).optional().catch(undefined),
+  peerDependencies: z.record(z.string(), z.string()).optional().catch(undefined),
+  engines: z.unknown().optional(),
+  scripts: z.record(z.string(), z.string()).optional().catch(undefined),
+  bin: z
+    .union([z.string(), z.record(z.string(), z.string())])
+    .optional()
+    .catch(undefined),
+  main: z.string().optional().catch(undefined),
+  hasInstallScript: z.boolean().optional().catch(undefined),
+  gitHead: z.string().optional().catch(undefined),
+  maintainers: z.array(PersonSchema).optional().catch(undefined),
+  _npmUser: PersonSchema.optional().catch(undefined),
+  dist: z.looseObject({
+    tarball: z.string().url(),
+    integrity: z.string().optional(),
+    shasum: z.string().optional(),
+    fileCount: z.number().optional(),
+    unpackedSize: z.number().optional(),
+    signatures: z.array(z.unknown()).optional(),
+    attestations: z
+      .looseObject({
+        url: z.string().optional(),
+        provenance: z.looseObject({ predicateType: z.string().optional() }).optional()
+      })
+      .optional()
+      .catch(undefined)
+  })
+})
+export type VersionManifest = z.infer<typeof VersionManifestSchema>
+
+/** A packument: `versions` are validated one by one when used (old versions can be odd). */
+export const PackumentSchema = z.looseObject({
+  name: z.string(),
+  'dist-tags': z.record(z.string(), z.string()).default({}),
+  versions: z.record(z.string(), z.unknown()).default({}),
+  time: z.record(z.string(), z.string()).optional().catch(undefined),
+  maintainers: z.array(PersonSchema).optional().catch(undefined),
+  repository: z.unknown().optional(),
+  readme: z.string().optional().catch(undefined)
+})
+export type Packument = z.infer<typeof PackumentSchema>
+
+/** Raised when the registry has no such package (404) or no version matching a spec. */
+export class PackageNotFoundError extends Error {
+  override readonly name = 'PackageNotFoundError'
+}
+
+/** Raised when the registry answered but not with a usable packument, or could not be reached. */
+export class RegistryError extends Error {
+  override readonly name = 'RegistryError'
+}
+
+export interface NpmRegistryClientOptions {
+  http: HttpClient
+  /** Registry base URL, no trailing slash needed. */
+  registry?: string
+  /** Bearer token for private registries (never logged). */
+  token?: string
+}
+
+/** The version npm would pick for a spec, and how. */
+export interface PickedVersion {
+  version: string
+  manifest: VersionManifest
+  /** ISO publish time of that version, when the registry says. */
+  publishedAt: string | null
+}
+
+/** npm registry client (see module doc). Methods never return partial data. */
+export class NpmRegistryClient {
+  readonly registry: string
+  readonly #http: HttpClient
+  readonly #token: string | undefined
+  readonly #packuments = new Map<string, Promise<Packument>>()
+
+  constructor(options: NpmRegistryClientOptions) {
+    this.#http = options.http
+    this.registry = (options.registry ?? DEFAULT_NPM_REGISTRY).replace(/\/+$/, '')
+    this.#token = options.token
+  }
+
+  /** URL of a package's packument (scoped names keep `@` and encode the `/`). */
+  packumentUrl(name: string): string {
+    return `${this.registry}/${name.replace('/', '%2f')}`
+  }
+
+  /**
+   * The full packument of `name`, fetched once per run.
+   * @throws PackageNotFoundError on 404; RegistryError on any other failure (with the reason).
+   */
+  getPackument(name: string): Promise<Packument> {
+    let pending = this.#packuments.get(name)
+    if (!pending) {
+      pending = this.#fetchPackument(name)
+      this.#packuments.set(name, pending)
+    }
+    return pending
+  }
+
+  /**
+   * The version npm would install today for `spec` (`''`/`latest`/a tag/a range/an exact version).
+   * @throws PackageNotFoundError when the package or a matching version does not exist;
+   *   RegistryError when the registry cannot be asked or answers nonsense.
+   */
+  async pickVersion(name: string, spec: string): Promise<PickedVersion> {
+    const packument = await this.getPackument(name)
+    let picked: { version: string }
+    try {
+      picked = pickManifest(packument, spec === '' ? 'latest' : spec)
+    } catch (error) {
+      const code = (error as { code?: string }).code
+      if (code === 'ETARGET' || code === 'ENOVERSIONS') {
+        throw new PackageNotFoundError(`no version of ${name} matches "${spec || 'latest'}"`)
+      }
+      throw new RegistryError(`cannot pick a version of ${name} for "${spec}": ${String(error)}`)
+    }
+    return {
+      version: picked.version,
+      manifest: this.manifest(packument, picked.version),
+      publishedAt: packument.time?.[picked.version] ?? null
+    }
+  }
+
+  /**
+   * The validated manifest of one version of a packument.
+   * @throws PackageNotFoundError when the version is absent (e.g. a partial mirror);
+   *   RegistryError when the manifest does not match `VersionManifestSchema`.
+   */
+  manifest(packument: Packument, version: string): VersionManifest {
+    const raw = packument.versions[version]
+    if (raw === undefined) {
+      throw new PackageNotFoundError(`${packument.name}@${version} is not on the registry`)
+    }
+    const parsed = VersionManifestSchema.safeParse(raw)
+    if (!parsed.success) {
+      throw new RegistryError(
+        `registry manifest of ${packument.name}@${version} is malformed: ${z.prettifyError(parsed.error)}`
+      )
+    }
+    return parsed.data
+  }
+
+  async #fetchPackument(name: string): Promise<Packument> {
+    const url = this.packumentUrl(name)
+    const headers: Record<string, string> = { accept: 'application/json' }
+    if (this.#token) headers.authorization = `Bearer ${this.#token}`
+    let answer: { status: number; json: unknown }
+    try {
+      answer = await this.#http.getJson(url, { headers, maxBytes: MAX_PACKUMENT_BYTES })
+    } catch (error) {
+      if (
+        error instanceof HttpError ||
+        error instanceof NetworkError ||
+        error instanceof SyntaxError
+      ) {
+        throw new RegistryError(`npm registry: ${error.message}`)
+      }
+      throw error
+    }
+    if (answer.status === 404) {
+      throw new PackageNotFoundError(`${name} is not on the npm registry (${this.registry})`)
+    }
+    if (answer.status < 200 || answer.status >= 300) {
+      throw new RegistryError(`npm registry answered ${answer.status} for ${name}`)
+    }
+    const parsed = PackumentSchema.safeParse(answer.json)
+    if (!parsed.success) {
+      throw new RegistryError(
+        `npm registry answer for ${name} is not a packument: ${z.prettifyError(parsed.error)}`
+      )
+    }
+    return parsed.data
+  }
+}
