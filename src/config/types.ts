@@ -94,3 +94,20 @@ export interface ParsedConfig {
   /** File-level notes: skipped comment-like keys, wrong key for the client, … */
   notes: string[]
 }
+
+/**
+ * A literal secret found in a config entry (SPEC §3, §8 `LITERAL_SECRET`). Holds only a masked
+ * form of the value (e.g. `ghp_…(40 chars)`); the raw value never leaves the detector.
+ */
+export interface LiteralSecret {
+  /** Dotted field path inside the entry: `env.GITHUB_TOKEN`, `headers.Authorization`, `args.3`, `url`. */
+  field: string
+  /** What kind of secret the detector recognised (e.g. "GitHub token", "password in URL"). */
+  kind: string
+  /** The masked value: a short known prefix, an ellipsis and the length. */
+  masked: string
+  /** Which rule found it (secretlint rule id or our own rule id). */
+  rule: string
+  /** Where the field is in the config, when known. */
+  location?: SourceLocation
+}

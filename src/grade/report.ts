@@ -120,10 +120,13 @@ export type GradeReport = z.infer<typeof GradeReportSchema>
  *   server, or a grading service answering 404) — the policy treats it as `UNGRADED`;
  * - `error`: the grader failed (network, bad answer, time limit) — the policy treats it as
  *   `GRADER_ERROR`. `message` is for people and never holds a secret.
+ *
+ * An `ungraded` outcome may still carry `findings` the grader could establish without a grade
+ * (e.g. what the config entry itself does), so the report can show them.
  */
 export type GradeOutcome =
   | { kind: 'graded'; report: GradeReport }
-  | { kind: 'ungraded'; reason: string }
+  | { kind: 'ungraded'; reason: string; findings?: Finding[] }
   | { kind: 'error'; message: string }
 
 /** JSON Schema (draft 2020-12) of `GradeReport`, for graders written in other languages. */

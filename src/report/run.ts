@@ -26,7 +26,11 @@ export interface GateRun {
   today: string
   /** Which grader graded (`builtin`, `api`, `command`, `registry`). */
   grader: string
-  policy: EffectivePolicy
+  /**
+   * The distinct policies applied in this run, in first-use order (usually one; more when policy
+   * rules map config paths to different environments, SPEC §6).
+   */
+  policies: EffectivePolicy[]
   configs: ParsedConfig[]
   servers: ServerResult[]
   verdict: RunVerdict
