@@ -1,0 +1,133 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { DEFAULT_CONFIG_PATTERNS, discoverConfigs } from '../../src/config/discover.js'
+
+let root: string
+let outside: string
+
+function write(relative: string, text = '{"mcpServers": {}}'): void {
+  const file = path.join(root, relative)
+  mkdirSync(path.dirname(file), { recursive: true })
+  writeFileSync(file, text)
+}
+
+beforeAll(() => {
+  root = mkdtempSync(path.join(tmpdir(), 'mcp-discover-'))
+  outside = mkdtempSync(path.join(tmpdir(), 'mcp-outside-'))
+  for (const file of [
+    '.mcp.json',
+    '.vscode/mcp.json',
+    '.cursor/mcp.json',
+    '.roo/mcp.json',
+    '.kiro/settings/mcp.json',
+    '.gemini/settings.json',
+    '.github/copilot/mcp.json',
+    '.amazonq/mcp.json',
+    '.zed/settings.json',
+    '.codex/config.toml',
+    'apps/web/mcp.json',
+    'claude_desktop_config.example.json',
+    'docs/.mcp.json.example',
+    'ide/cline_mcp_settings.json',
+    '.windsurf/mcp_config.json',
+    'node_modules/pkg/.mcp.json',
+    'apps/web/node_modules/x/mcp.json',
+    '.git/mcp.json',
+    'src/settings.json',
+    'src/other.json',
+    'README.md'
+  ]) {
+    write(file)
+  }
+  writeFileSync(path.join(outside, 'mcp.json'), '{}')
+  symlinkSync(outside, path.join(root, 'linked'), 'dir')
+})
+
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true })
+  rmSync(outside, { recursive: true, force: true })
+})
+
+describe('discoverConfigs', () => {
+  it('finds the SPEC §3 names and their example variants, sorted, skipping node_modules and .git', async () => {
+    const found = await discoverConfigs([], { cwd: root })
+    expect(found.map((f) => f.path)).toEqual([
+      '.amazonq/mcp.json',
+      '.codex/config.toml',
+      '.cursor/mcp.json',
+      '.gemini/settings.json',
+      '.github/copilot/mcp.json',
+      '.kiro/settings/mcp.json',
+      '.mcp.json',
+      '.roo/mcp.json',
+      '.vscode/mcp.json',
+      '.windsurf/mcp_config.json',
+      '.zed/settings.json',
+      'apps/web/mcp.json',
+      'claude_desktop_config.example.json',
+      'docs/.mcp.json.example',
+      'ide/cline_mcp_settings.json'
+    ])
+    for (const file of found) expect(file.absolutePath).toBe(path.join(root, file.path))
+  })
+
+  it('does not follow symbolic links out of the searched tree', async () => {
+    const found = await discoverConfigs(['.'], { cwd: root })
+    expect(found.some((f) => f.path.startsWith('linked/'))).toBe(false)
+  })
+
+  it('searches only the given directory and reports paths relative to cwd', async () => {
+    const found = await discoverConfigs(['apps'], { cwd: root })
+    expect(found).toEqual([
+      { path: 'apps/web/mcp.json', absolutePath: path.join(root, 'apps/web/mcp.json') }
+    ])
+  })
+
+  it('takes a file path as is, whatever its name, and dedupes', async () => {
+    const found = await discoverConfigs(['src/other.json', './src/other.json', '.mcp.json'], {
+      cwd: root
+    })
+    expect(found.map((f) => f.path)).toEqual(['.mcp.json', 'src/other.json'])
+  })
+
+  it('uses the given patterns instead of the defaults', async () => {
+    const found = await discoverConfigs([], { cwd: root, patterns: ['**/settings.json'] })
+    expect(found.map((f) => f.path)).toEqual([
+      '.gemini/settings.json',
+      '.zed/settings.json',
+      'src/settings.json'
+    ])
+  })
+
+  it('reports a path outside cwd as an absolute path', async () => {
+    const found = await discoverConfigs([outside], { cwd: root })
+    expect(found).toEqual([
+      { path: path.join(outside, 'mcp.json'), absolutePath: path.join(outside, 'mcp.json') }
+    ])
+  })
+
+  it('throws an error naming a path that does not exist', async () => {
+    await expect(discoverConfigs(['nope/missing.json'], { cwd: root })).rejects.toThrow(
+      'Config path not found: nope/missing.json'
+    )
+  })
+
+  it('rejects unusable options with a readable error', async () => {
+    await expect(discoverConfigs([], { cwd: '' })).rejects.toThrow(
+      /Invalid config discovery options/
+    )
+    await expect(discoverConfigs([], { cwd: root, patterns: [''] })).rejects.toThrow(
+      /a pattern must not be empty/
+    )
+  })
+
+  it('exports the default patterns with their example variants', () => {
+    expect(DEFAULT_CONFIG_PATTERNS).toContain('**/.vscode/mcp.json')
+    expect(DEFAULT_CONFIG_PATTERNS).toContain('**/.vscode/mcp.example.json')
+    expect(DEFAULT_CONFIG_PATTERNS).toContain('**/.vscode/mcp.json.example')
+    expect(DEFAULT_CONFIG_PATTERNS).toContain('**/.codex/config.toml')
+    expect(DEFAULT_CONFIG_PATTERNS).toHaveLength(13 * 3 + 1)
+  })
+})
