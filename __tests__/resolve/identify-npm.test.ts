@@ -1,0 +1,386 @@
+import { describe, expect, it } from '@jest/globals'
+import { identifyServer } from '../../src/resolve/identify.js'
+import type { PackageIdentity } from '../../src/resolve/types.js'
+import { commandEntry } from './server-entry.js'
+
+const FS = '@modelcontextprotocol/server-filesystem'
+const FS_PURL = 'pkg:npm/%40modelcontextprotocol/server-filesystem@2026.8.31'
+
+function unpinned(name: string, versionSpec: string | null, launcher = 'npx'): PackageIdentity {
+  return {
+    ecosystem: 'npm',
+    name,
+    versionSpec,
+    version: null,
+    pinned: false,
+    purl: null,
+    launcher,
+    resolution: { status: 'offline' }
+  }
+}
+
+function pinned(
+  name: string,
+  version: string,
+  purl: string,
+  launcher = 'npx',
+  versionSpec = version
+): PackageIdentity {
+  return {
+    ecosystem: 'npm',
+    name,
+    versionSpec,
+    version,
+    pinned: true,
+    purl,
+    launcher,
+    resolution: { status: 'exact' }
+  }
+}
+
+interface Case {
+  source: string
+  command: string
+  args: string[]
+  expected: PackageIdentity
+}
+
+const cases: Case[] = [
+  {
+    source: 'corpus: npx -y server-filesystem with roots (unpinned)',
+    command: 'npx',
+    args: ['-y', FS, '/Users/phatblat'],
+    expected: unpinned(FS, null)
+  },
+  {
+    source: 'synthetic: npx -y server-filesystem@2026.8.31 (pinned)',
+    command: 'npx',
+    args: ['-y', `${FS}@2026.8.31`, '.'],
+    expected: pinned(FS, '2026.8.31', FS_PURL)
+  },
+  {
+    source: 'corpus: npx @upstash/context7-mcp@1.0.31',
+    command: 'npx',
+    args: ['@upstash/context7-mcp@1.0.31'],
+    expected: pinned('@upstash/context7-mcp', '1.0.31', 'pkg:npm/%40upstash/context7-mcp@1.0.31')
+  },
+  {
+    source: 'corpus: npx --registry URL chrome-devtools-mcp@0.18.1',
+    command: 'npx',
+    args: ['--registry', 'https://registry.npmjs.org', 'chrome-devtools-mcp@0.18.1'],
+    expected: pinned('chrome-devtools-mcp', '0.18.1', 'pkg:npm/chrome-devtools-mcp@0.18.1')
+  },
+  {
+    source: 'corpus: npx @playwright/mcp@latest (a tag)',
+    command: 'npx',
+    args: ['@playwright/mcp@latest', '--extension'],
+    expected: unpinned('@playwright/mcp', 'latest')
+  },
+  {
+    source: 'corpus: /usr/local/bin/npx -y repomix --mcp',
+    command: '/usr/local/bin/npx',
+    args: ['-y', 'repomix', '--mcp'],
+    expected: unpinned('repomix', null)
+  },
+  {
+    source: 'corpus: ~/.bun/bin/bunx -y @upstash/context7-mcp@latest',
+    command: '~/.bun/bin/bunx',
+    args: ['-y', '@upstash/context7-mcp@latest'],
+    expected: unpinned('@upstash/context7-mcp', 'latest', 'bunx')
+  },
+  {
+    source: 'corpus: pnpx @browsermcp/mcp',
+    command: 'pnpx',
+    args: ['@browsermcp/mcp'],
+    expected: unpinned('@browsermcp/mcp', null, 'pnpx')
+  },
+  {
+    source: 'corpus: /Users/…/.asdf/shims/npx',
+    command: '/Users/abdullahhashim/.asdf/shims/npx',
+    args: ['-y', FS, '/Users/abdullahhashim'],
+    expected: unpinned(FS, null)
+  },
+  {
+    source: 'synthetic: a range',
+    command: 'npx',
+    args: ['-y', 'pkg@^1.2'],
+    expected: unpinned('pkg', '^1.2')
+  },
+  {
+    source: 'synthetic: npx -p pkg@1.2.3 bin',
+    command: 'npx',
+    args: ['-p', '@scope/pkg@1.2.3', 'pkg-bin', '--stdio'],
+    expected: pinned('@scope/pkg', '1.2.3', 'pkg:npm/%40scope/pkg@1.2.3')
+  },
+  {
+    source: 'synthetic: npx --package=pkg@next bin',
+    command: 'npx',
+    args: ['--yes', '--package=mcp-thing@next', 'mcp-thing'],
+    expected: unpinned('mcp-thing', 'next')
+  },
+  {
+    source: 'synthetic: several --package values, the bin picks one',
+    command: 'npx',
+    args: ['-p', 'typescript', '-p', '@scope/srv@2.0.0', 'srv'],
+    expected: pinned('@scope/srv', '2.0.0', 'pkg:npm/%40scope/srv@2.0.0')
+  },
+  {
+    source: 'synthetic: options before the package',
+    command: 'npx',
+    args: [
+      '-q',
+      '--prefer-offline',
+      '--cache',
+      '/tmp/npm',
+      '--loglevel',
+      'error',
+      '-y',
+      'pkg@1.0.0'
+    ],
+    expected: pinned('pkg', '1.0.0', 'pkg:npm/pkg@1.0.0')
+  },
+  {
+    source: 'synthetic: npx.cmd',
+    command: 'npx.cmd',
+    args: ['-y', 'pkg@1.0.0'],
+    expected: pinned('pkg', '1.0.0', 'pkg:npm/pkg@1.0.0')
+  },
+  {
+    source: 'synthetic: C:\\Program Files\\nodejs\\npx.cmd',
+    command: 'C:\\Program Files\\nodejs\\npx.cmd',
+    args: ['-y', '@scope/pkg'],
+    expected: unpinned('@scope/pkg', null)
+  },
+  {
+    source: 'synthetic: pnpm dlx with global options',
+    command: 'pnpm',
+    args: ['--silent', 'dlx', '--package', 'pkg@3.1.4', 'pkg'],
+    expected: pinned('pkg', '3.1.4', 'pkg:npm/pkg@3.1.4', 'pnpm dlx')
+  },
+  {
+    source: 'synthetic: yarn dlx -p',
+    command: 'yarn',
+    args: ['dlx', '-q', '-p', 'pkg@0.9.0', 'pkg'],
+    expected: pinned('pkg', '0.9.0', 'pkg:npm/pkg@0.9.0', 'yarn dlx')
+  },
+  {
+    source: 'synthetic: bun x',
+    command: 'bun',
+    args: ['x', '--bun', 'pkg@latest'],
+    expected: unpinned('pkg', 'latest', 'bunx')
+  },
+  {
+    source: 'synthetic: npm exec -- pkg',
+    command: 'npm',
+    args: ['exec', '--yes', '--', 'pkg@2.0.0', '--flag'],
+    expected: pinned('pkg', '2.0.0', 'pkg:npm/pkg@2.0.0', 'npm exec')
+  },
+  {
+    source: 'synthetic: npm x --package=… -- bin',
+    command: 'npm',
+    args: ['--registry=https://r.example', 'x', '--package=@s/p@1.0.0', '--', 'p'],
+    expected: pinned('@s/p', '1.0.0', 'pkg:npm/%40s/p@1.0.0', 'npm exec')
+  },
+  {
+    source: 'synthetic: v-prefixed exact version is cleaned',
+    command: 'npx',
+    args: ['pkg@v1.2.3'],
+    expected: pinned('pkg', '1.2.3', 'pkg:npm/pkg@1.2.3', 'npx', 'v1.2.3')
+  },
+  {
+    source: 'synthetic: alias spec',
+    command: 'npx',
+    args: ['-y', 'short@npm:@real/pkg@4.0.0'],
+    expected: pinned('@real/pkg', '4.0.0', 'pkg:npm/%40real/pkg@4.0.0')
+  },
+  {
+    source: 'synthetic: deno run npm:',
+    command: 'deno',
+    args: ['run', '-A', 'npm:@scope/pkg@1.2.3'],
+    expected: pinned('@scope/pkg', '1.2.3', 'pkg:npm/%40scope/pkg@1.2.3', 'deno')
+  },
+  {
+    source: 'corpus (wrapped): bash -c "npx -y tavily-mcp@0.1.3"',
+    command: 'bash',
+    args: ['-c', 'npx -y tavily-mcp@0.1.3'],
+    expected: pinned('tavily-mcp', '0.1.3', 'pkg:npm/tavily-mcp@0.1.3')
+  },
+  {
+    source: 'corpus (wrapped): mise exec bun@1 -- bunx -y @arrow2nd/vv-mcp@latest',
+    command: 'mise',
+    args: ['exec', 'bun@1', '--', 'bunx', '-y', '@arrow2nd/vv-mcp@latest'],
+    expected: unpinned('@arrow2nd/vv-mcp', 'latest', 'bunx')
+  }
+]
+
+describe('identifyServer: npm', () => {
+  it.each(cases)('$source', ({ command, args, expected }) => {
+    expect(identifyServer(commandEntry(command, args)).package).toEqual(expected)
+  })
+
+  it('notes a custom registry without its credentials', () => {
+    const r = identifyServer(
+      commandEntry('npx', ['--registry', 'https://me:s3cretpw@npm.corp.example/', 'pkg@1.0.0'])
+    )
+    const notes = r.notes.join('\n')
+    expect(notes).toContain('https://npm.corp.example/')
+    expect(notes).not.toContain('s3cretpw')
+  })
+
+  it('identifies git specs as npm, not pinned, with a note on an exact commit', () => {
+    const sha = 'a'.repeat(40)
+    const r = identifyServer(commandEntry('npx', ['-y', `github:owner/repo#${sha}`]))
+    expect(r.package).toEqual({
+      ecosystem: 'npm',
+      name: `github:owner/repo#${sha}`,
+      versionSpec: sha,
+      version: null,
+      pinned: false,
+      purl: null,
+      launcher: 'npx',
+      resolution: { status: 'n/a', message: 'a git dependency is not a registry version' }
+    })
+    expect(r.notes).toContain(
+      'installs from git at a fixed commit: exact, but not a registry version, so not pinned'
+    )
+  })
+
+  it('removes credentials from git and tarball URLs', () => {
+    const git = identifyServer(
+      commandEntry('npx', ['git+https://ghp_secretTOKEN123@github.com/o/r.git#v1.0.0'])
+    )
+    expect(git.package.name).toBe('git+https://github.com/o/r.git#v1.0.0')
+    expect(git.package.pinned).toBe(false)
+    const tarball = identifyServer(
+      commandEntry('npx', ['https://cdn.example.com/pkg-1.0.0.tgz?token=abcdef123456'])
+    )
+    expect(tarball.package).toMatchObject({
+      ecosystem: 'npm',
+      name: 'https://cdn.example.com/pkg-1.0.0.tgz',
+      pinned: false,
+      resolution: { status: 'n/a' }
+    })
+  })
+
+  it('identifies a local path spec as npm, not pinned', () => {
+    const r = identifyServer(commandEntry('npx', ['./packages/server']))
+    expect(r.package).toMatchObject({
+      ecosystem: 'npm',
+      name: './packages/server',
+      pinned: false,
+      purl: null,
+      resolution: { status: 'n/a' }
+    })
+  })
+
+  it('keeps an invalid spec (a variable reference) with a note, nothing to resolve', () => {
+    const r = identifyServer(commandEntry('npx', ['-y', '${input:package}']))
+    expect(r.package).toMatchObject({
+      ecosystem: 'npm',
+      name: '${input:package}',
+      pinned: false,
+      resolution: { status: 'n/a' }
+    })
+    expect(r.notes.join('\n')).toContain('not a valid npm package spec')
+  })
+
+  it('treats npx without a package as unknown', () => {
+    const r = identifyServer(commandEntry('npx', ['-y']))
+    expect(r.package).toMatchObject({ ecosystem: 'unknown', name: null, launcher: 'npx' })
+  })
+
+  it('treats npx tsx ./file.ts (corpus) as local code', () => {
+    const r = identifyServer(
+      commandEntry('npx', ['tsx', '/Users/hanyoungwook/2025-2/Boj_coach/mcp-server.ts'])
+    )
+    expect(r.package).toMatchObject({
+      ecosystem: 'local',
+      name: '/Users/hanyoungwook/2025-2/Boj_coach/mcp-server.ts',
+      launcher: 'npx tsx'
+    })
+  })
+
+  it('notes that the Smithery CLI runs another server, without copying its key', () => {
+    const key = '59471dca-eaa5-b434-9445-34f22c775065'
+    const r = identifyServer(
+      commandEntry('cmd', [
+        '/c',
+        'npx',
+        '-y',
+        '@smithery/cli@latest',
+        'run',
+        '@bunasQ/fs',
+        '--key',
+        key
+      ])
+    )
+    expect(r.package).toEqual(unpinned('@smithery/cli', 'latest'))
+    expect(r.notes.join('\n')).toContain('@bunasQ/fs')
+    expect(JSON.stringify(r.package) + r.notes.join('\n')).not.toContain(key)
+  })
+})
+
+describe('identifyServer: npm bridges to remote servers', () => {
+  it.each([
+    {
+      source: 'corpus: npx -y mcp-remote URL --header "Authorization: Bearer ${X}"',
+      command: 'npx',
+      args: [
+        '-y',
+        'mcp-remote',
+        'https://mcp.socialdatax.com/douyin/mcp',
+        '--header',
+        'Authorization: Bearer ${SOCIALDATAX_API_KEY}'
+      ],
+      name: 'https://mcp.socialdatax.com/douyin/mcp',
+      launcher: 'mcp-remote'
+    },
+    {
+      source: 'corpus: /opt/homebrew/bin/npx mcp-remote https://main.insightfulmcp.com',
+      command: '/opt/homebrew/bin/npx',
+      args: ['mcp-remote', 'https://main.insightfulmcp.com'],
+      name: 'https://main.insightfulmcp.com/',
+      launcher: 'mcp-remote'
+    },
+    {
+      source: 'synthetic: credentials and query removed',
+      command: 'npx',
+      args: [
+        'mcp-remote@0.1.38',
+        'https://user:hunter2pass@mcp.example.com:8443/mcp?api_key=sk-live-123456'
+      ],
+      name: 'https://mcp.example.com:8443/mcp',
+      launcher: 'mcp-remote'
+    },
+    {
+      source: 'synthetic: supergateway --sse URL',
+      command: 'npx',
+      args: ['-y', 'supergateway', '--sse', 'https://gw.example.com/sse'],
+      name: 'https://gw.example.com/sse',
+      launcher: 'supergateway'
+    }
+  ])('$source', ({ command, args, name, launcher }) => {
+    const r = identifyServer(commandEntry(command, args))
+    expect(r.package).toEqual({
+      ecosystem: 'remote',
+      name,
+      versionSpec: null,
+      version: null,
+      pinned: false,
+      purl: null,
+      launcher,
+      resolution: { status: 'n/a' }
+    })
+    const text = JSON.stringify(r.package) + r.notes.join('\n')
+    expect(text).not.toContain('hunter2pass')
+    expect(text).not.toContain('sk-live')
+    expect(
+      r.notes.some((n) => n.startsWith('bridged to the remote server by the npm package'))
+    ).toBe(true)
+  })
+
+  it('runs mcp-remote without a URL as an ordinary package', () => {
+    const r = identifyServer(commandEntry('npx', ['mcp-remote@0.1.38', '--help']))
+    expect(r.package).toEqual(pinned('mcp-remote', '0.1.38', 'pkg:npm/mcp-remote@0.1.38'))
+  })
+})

@@ -1,0 +1,52 @@
+/**
+ * The identity string of a package used in messages and handed to graders (SPEC §4):
+ * `@scope/pkg@1.2.3`, `@scope/pkg@latest (unpinned, resolves to 1.4.2)`, `mcp-server-fetch==1.2.0`,
+ * `ghcr.io/x/y:tag`, `https://host/path`, `local: ./server.js`.
+ */
+import type { PackageIdentity } from './types.js'
+
+/**
+ * Describe `p` in one line (see the module doc):
+ * - npm: `name@version` when pinned; otherwise `name[@spec] (unpinned[, resolves to X])`; git,
+ *   tarball and path sources as written (nothing to resolve);
+ * - PyPI: `name==version` when pinned; otherwise `name[spec] (unpinned)` (`@latest` for uv's
+ *   `@latest`, PEP 440 specifiers as written);
+ * - OCI: `name[:tag][@digest]`;
+ * - remote: the URL identity (credentials and query already removed);
+ * - local: `local: <path or module>`; unknown: `unknown: <command>`.
+ * A missing name reads `(unidentified …)`. Pure; never throws.
+ */
+export function describePackage(p: PackageIdentity): string {
+  switch (p.ecosystem) {
+    case 'npm':
+      return describeRegistryPackage(p, '@')
+    case 'pypi':
+      return describeRegistryPackage(p, '==')
+    case 'oci': {
+      const name = p.name ?? '(unidentified image)'
+      return `${name}${p.versionSpec ? `:${p.versionSpec}` : ''}${p.version ? `@${p.version}` : ''}`
+    }
+    case 'remote':
+      return p.name ?? '(unidentified remote server)'
+    case 'local':
+      return `local: ${p.name ?? '(unidentified)'}`
+    case 'unknown':
+      return `unknown: ${p.name ?? '(no command)'}`
+  }
+}
+
+function describeRegistryPackage(p: PackageIdentity, exactSeparator: '@' | '=='): string {
+  const name = p.name ?? '(unidentified package)'
+  if (p.pinned && p.version !== null) return `${name}${exactSeparator}${p.version}`
+  const spec = p.versionSpec
+  if (p.resolution.status === 'n/a') {
+    // Git, URL and path sources: the name is the source as written (or `name @ url` for PyPI).
+    return spec !== null && spec.includes('://') && !name.includes(spec)
+      ? `${name} @ ${spec}`
+      : name
+  }
+  const written =
+    spec === null ? name : /^[=<>!~(]/.test(spec) ? `${name}${spec}` : `${name}@${spec}`
+  const resolves = p.version !== null ? `, resolves to ${p.version}` : ''
+  return `${written} (unpinned${resolves})`
+}

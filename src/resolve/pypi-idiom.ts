@@ -1,0 +1,303 @@
+/**
+ * The PyPI launch idiom (SPEC §4): `uvx pkg`, `uvx pkg@1.2.3`, `uvx 'pkg[extra]==1.2.3'`,
+ * `uvx --from 'pkg==1.2.3' cmd`, `uvx --from git+https://… cmd`, `uv tool run …`,
+ * `pipx run [--spec pkg==1.2.3] app`.
+ *
+ * Requirements are read as PEP 508 (`name[extras] specifier`, `name @ url`) and version
+ * specifiers with `@renovatebot/pep440` (PEP 440). Pinned only for a single `==` clause without
+ * a wildcard, `===`, or uv's `pkg@<version>`. PyPI is not queried in this version: pinned
+ * entries have status `exact`, unpinned ones `offline`. Purl names are PEP 503 normalised.
+ */
+import { clean as cleanPep440, valid as validPep440 } from '@renovatebot/pep440'
+import { parse as parseSpecifier } from '@renovatebot/pep440/lib/specifier.js'
+import { commandName, looksLikeHttpUrl, looksLikePath } from './command-name.js'
+import { type OptionGrammar, optionValue, optionValues, scanOptions } from './options.js'
+import { type IdiomMatch, packageIdentity, unknownMatch } from './package-identity.js'
+import { normalizePypiName, pypiPurl } from './purl.js'
+import { BRIDGE_PACKAGES, bridgeMatch, stripUrlSecrets } from './remote.js'
+
+/** uv options that take a value (uv docs, `uv tool run` and `uv run`). */
+export const UV_VALUE_OPTIONS = [
+  '--from',
+  '--with',
+  '--with-editable',
+  '--with-requirements',
+  '--python',
+  '-p',
+  '--index',
+  '--index-url',
+  '-i',
+  '--extra-index-url',
+  '--default-index',
+  '--find-links',
+  '-f',
+  '--index-strategy',
+  '--keyring-provider',
+  '--resolution',
+  '--prerelease',
+  '--exclude-newer',
+  '--exclude-newer-package',
+  '--refresh-package',
+  '--reinstall-package',
+  '--upgrade-package',
+  '-P',
+  '--config-setting',
+  '-C',
+  '--config-settings-package',
+  '--no-binary-package',
+  '--no-build-package',
+  '--no-build-isolation-package',
+  '--allow-insecure-host',
+  '--python-preference',
+  '--python-platform',
+  '--torch-backend',
+  '--link-mode',
+  '--directory',
+  '--project',
+  '--config-file',
+  '--cache-dir',
+  '--color',
+  '--env-file',
+  '--constraints',
+  '--constraint',
+  '-c',
+  '--overrides',
+  '--build-constraints',
+  '-b',
+  '--package',
+  '--extra',
+  '--group',
+  '--only-group',
+  '--no-group',
+  '--no-extra',
+  '--module',
+  '-m'
+]
+
+const UV_GRAMMAR: OptionGrammar = { valueFlags: new Set(UV_VALUE_OPTIONS) }
+
+const PIPX_GRAMMAR: OptionGrammar = {
+  valueFlags: new Set(['--spec', '--python', '--pip-args', '--index-url', '-i', '--backend'])
+}
+
+/** A PEP 508 requirement as written, read for identification. */
+type Requirement =
+  | {
+      kind: 'registry'
+      name: string
+      extras: string | null
+      specifier: string | null
+      at: string | null
+    }
+  | { kind: 'url'; name: string | null; url: string }
+  | { kind: 'path'; path: string }
+  | { kind: 'invalid' }
+
+/** PEP 508 project name, then optional extras, then the rest. */
+const NAME_PATTERN = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\])?\s*([\s\S]*)$/
+
+/**
+ * Read a requirement: `name`, `name[extra]==1.0`, `name>=1,<2`, `name @ git+https://…`, a URL,
+ * a local path; with `allowAt`, uv's `name@1.2.3` / `name@latest` too.
+ */
+function parseRequirement(text: string, allowAt: boolean): Requirement {
+  const trimmed = text.trim()
+  if (/^git\+/i.test(trimmed) || looksLikeHttpUrl(trimmed)) {
+    return { kind: 'url', name: null, url: trimmed }
+  }
+  const m = NAME_PATTERN.exec(trimmed)
+  const named = m ? namedRequirement(m[1]!, m[2] ?? null, m[3] ?? '', allowAt) : null
+  if (named) return named
+  if (looksLikePath(trimmed)) return { kind: 'path', path: trimmed }
+  return { kind: 'invalid' }
+}
+
+/** `name[extras]` followed by `rest` (a specifier, `@ url`, uv's `@version`, or nothing). */
+function namedRequirement(
+  name: string,
+  extras: string | null,
+  written: string,
+  allowAt: boolean
+): Requirement | null {
+  const rest = written.replace(/;[\s\S]*$/, '').trim() // drop environment markers
+  if (rest === '') return { kind: 'registry', name, extras, specifier: null, at: null }
+  if (rest.startsWith('@')) {
+    const target = rest.slice(1).trim()
+    if (/^git\+/i.test(target) || looksLikeHttpUrl(target) || target.startsWith('file:')) {
+      return { kind: 'url', name, url: target }
+    }
+    if (allowAt && target !== '') {
+      return { kind: 'registry', name, extras, specifier: null, at: target }
+    }
+    return null
+  }
+  if (/^[(=<>!~]/.test(rest)) {
+    const specifier = rest.replace(/^\(|\)$/g, '').trim()
+    return { kind: 'registry', name, extras, specifier, at: null }
+  }
+  return null
+}
+
+/** The PyPI launcher at the start of `argv` and the arguments after it. */
+function findLauncher(
+  argv: readonly string[]
+): { launcher: string; grammar: OptionGrammar; args: string[] } | null {
+  const name = commandName(argv[0] ?? '')
+  if (name === 'uvx') return { launcher: 'uvx', grammar: UV_GRAMMAR, args: argv.slice(1) }
+  if (name === 'uv') {
+    const scanned = scanOptions(argv.slice(1), UV_GRAMMAR)
+    const [tool, run, ...rest] = scanned.positional
+    if (tool === 'tool' && run === 'run')
+      return { launcher: 'uv tool run', grammar: UV_GRAMMAR, args: rest }
+    return null
+  }
+  if (name === 'pipx') {
+    const scanned = scanOptions(argv.slice(1), PIPX_GRAMMAR)
+    const [run, ...rest] = scanned.positional
+    if (run === 'run') return { launcher: 'pipx run', grammar: PIPX_GRAMMAR, args: rest }
+  }
+  return null
+}
+
+/**
+ * Identify a PyPI launch (see the module doc); null when `argv` does not start with `uvx`,
+ * `uv tool run` or `pipx run`. `uvx mcp-proxy <url>` becomes a remote identity. Never throws.
+ */
+export function pypiIdiom(argv: readonly string[]): IdiomMatch | null {
+  const launch = findLauncher(argv)
+  if (launch === null) return null
+  const scanned = scanOptions(launch.args, launch.grammar)
+  const notes: string[] = []
+  const source = optionValue(scanned, '--from', '--spec')
+  const command = scanned.positional[0]
+  const written = source ?? command
+  if (written === undefined) {
+    return unknownMatch(null, launch.launcher, `\`${launch.launcher}\` is given no package to run`)
+  }
+  const withs = optionValues(scanned, '--with')
+  if (withs.length > 0) notes.push(`also installs ${withs.length} extra requirement(s) with --with`)
+  const index = optionValue(scanned, '--index', '--index-url', '-i', '--default-index')
+  if (index !== undefined) {
+    notes.push(`installs from the package index ${stripUrlSecrets(index)}, not only PyPI`)
+  }
+  if (source !== undefined && command !== undefined && command !== written) {
+    notes.push(`runs the command \`${commandName(command)}\` from that package`)
+  }
+  const requirement = parseRequirement(written, launch.launcher !== 'pipx run')
+  const match = requirementIdentity(requirement, written, launch.launcher)
+  const name = match.package.name
+  if (
+    name !== null &&
+    requirement.kind === 'registry' &&
+    BRIDGE_PACKAGES.has(normalizePypiName(name))
+  ) {
+    const pin = match.package.pinned ? 'pinned' : 'unpinned'
+    const bridged = bridgeMatch(
+      normalizePypiName(name),
+      scanned.positional.slice(1),
+      `PyPI package ${written} (${pin})`
+    )
+    if (bridged) return { package: bridged.package, notes: [...notes, ...bridged.notes] }
+  }
+  return { package: match.package, notes: [...notes, ...match.notes] }
+}
+
+function requirementIdentity(
+  requirement: Requirement,
+  written: string,
+  launcher: string
+): IdiomMatch {
+  switch (requirement.kind) {
+    case 'invalid':
+      return {
+        package: packageIdentity({ ecosystem: 'pypi', name: stripUrlSecrets(written), launcher }),
+        notes: ['not a valid PyPI requirement (a variable reference?): nothing to resolve']
+      }
+    case 'path':
+      return {
+        package: packageIdentity({
+          ecosystem: 'pypi',
+          name: requirement.path,
+          launcher,
+          message: 'a local path is not a registry package'
+        }),
+        notes: ['installs from a local path: not a registry package, so not pinned']
+      }
+    case 'url': {
+      const url = stripUrlSecrets(requirement.url)
+      const ref = /@([^@/]+)$/.exec(url.replace(/^[a-z+]+:\/\/[^/]*/i, ''))?.[1] ?? null
+      const exactCommit = ref !== null && /^[0-9a-f]{7,40}$/i.test(ref)
+      return {
+        package: packageIdentity({
+          ecosystem: 'pypi',
+          name: requirement.name ?? url,
+          launcher,
+          versionSpec: requirement.name ? url : ref,
+          message: 'a git or URL source is not a registry version'
+        }),
+        notes: [
+          exactCommit
+            ? 'installs from git at a fixed commit: exact, but not a registry version, so not pinned'
+            : 'installs from a git or URL source: not a registry version, so not pinned'
+        ]
+      }
+    }
+    case 'registry':
+      return registryIdentity(requirement, launcher)
+  }
+}
+
+function registryIdentity(
+  requirement: Extract<Requirement, { kind: 'registry' }>,
+  launcher: string
+): IdiomMatch {
+  const { name, extras, specifier, at } = requirement
+  const notes: string[] = extras ? [`with extras ${extras}`] : []
+  const unpinned = (versionSpec: string | null, why?: string): IdiomMatch => ({
+    package: packageIdentity({
+      ecosystem: 'pypi',
+      name,
+      launcher,
+      versionSpec,
+      status: 'offline',
+      message: 'PyPI versions are not resolved against the registry'
+    }),
+    notes: why ? [...notes, why] : notes
+  })
+  const pinned = (versionSpec: string, version: string): IdiomMatch => ({
+    package: packageIdentity({
+      ecosystem: 'pypi',
+      name,
+      launcher,
+      versionSpec,
+      version,
+      pinned: true,
+      purl: pypiPurl(name, version),
+      status: 'exact'
+    }),
+    notes
+  })
+  if (at !== null) {
+    if (at === 'latest') return unpinned('latest')
+    const version = validPep440(at) ? (cleanPep440(at) ?? at) : null
+    return version !== null ? pinned(at, version) : unpinned(at, `"${at}" is not a PEP 440 version`)
+  }
+  if (specifier === null) return unpinned(null)
+  let clauses: ReturnType<typeof parseSpecifier>
+  try {
+    clauses = parseSpecifier(specifier)
+  } catch {
+    clauses = []
+  }
+  if (!clauses || clauses.length === 0) {
+    return unpinned(specifier, `"${specifier}" is not a PEP 440 version specifier`)
+  }
+  const only = clauses.length === 1 ? clauses[0]! : null
+  if (only && only.operator === '===') {
+    return pinned(specifier, specifier.replace(/^\s*===\s*/, ''))
+  }
+  if (only && only.operator === '==' && !only.prefix) {
+    return pinned(specifier, cleanPep440(only.version) ?? only.version)
+  }
+  return unpinned(specifier)
+}

@@ -1,0 +1,125 @@
+/**
+ * Resolution (SPEC §4): identify every server entry, then ask the npm registry about npm
+ * packages — unpinned specs (none, `latest`, a tag, a range) resolve to the version npm would
+ * install today (`NpmRegistryClient.pickVersion`, status `registry`), exact versions are checked to
+ * exist (status `exact`, or `not-found`). Registry failures become status `error` with the
+ * reason, never a throw. PyPI and OCI are not resolved over the network in this version.
+ *
+ * Each package is fetched once per run (the client memoises packuments); requests run with
+ * bounded concurrency (`p-limit`).
+ */
+import pLimit from 'p-limit'
+import { type Logger, silentLogger } from '../log.js'
+import { identifyServer } from './identify.js'
+import { type NpmRegistryClient, PackageNotFoundError } from './npm-registry.js'
+import { npmPurl } from './purl.js'
+import type { PackageIdentity, ResolvedServer } from './types.js'
+import type { ServerEntry } from '../config/types.js'
+
+/** Default number of registry look-ups in flight at once. */
+export const DEFAULT_RESOLVE_CONCURRENCY = 8
+
+/** Options of `resolveServers`. */
+export interface ResolveOptions {
+  /** npm registry client; null for an offline run (nothing is fetched). */
+  npm: NpmRegistryClient | null
+  /** Look-ups in flight at once (integer ≥ 1; default 8). */
+  concurrency?: number
+  logger?: Logger
+}
+
+/**
+ * Identify and resolve `entries` (see the module doc). The result has one `ResolvedServer` per
+ * entry, in input order. Never rejects for registry problems: they are recorded in
+ * `package.resolution`.
+ */
+export async function resolveServers(
+  entries: ServerEntry[],
+  options: ResolveOptions
+): Promise<ResolvedServer[]> {
+  const identified = entries.map(identifyServer)
+  const { npm } = options
+  if (npm === null) return identified
+  const logger = options.logger ?? silentLogger
+  const limit = pLimit(concurrencyOf(options.concurrency))
+  return Promise.all(
+    identified.map((server) =>
+      needsRegistry(server.package)
+        ? limit(() => resolveNpm(server, npm, logger))
+        : Promise.resolve(server)
+    )
+  )
+}
+
+function concurrencyOf(value: number | undefined): number {
+  if (value === undefined || !Number.isFinite(value)) return DEFAULT_RESOLVE_CONCURRENCY
+  return Math.max(1, Math.floor(value))
+}
+
+/** npm registry packages with a spec the registry can answer: exact, or unpinned and unresolved. */
+function needsRegistry(p: PackageIdentity): boolean {
+  return (
+    p.ecosystem === 'npm' &&
+    p.name !== null &&
+    (p.resolution.status === 'exact' || p.resolution.status === 'offline')
+  )
+}
+
+async function resolveNpm(
+  server: ResolvedServer,
+  npm: NpmRegistryClient,
+  logger: Logger
+): Promise<ResolvedServer> {
+  const p = server.package
+  const name = p.name!
+  const exact = p.pinned && p.version !== null
+  const spec = exact ? p.version! : (p.versionSpec ?? '')
+  const wanted = `${name}@${spec || 'latest'}`
+  let stage: 'package' | 'version' = 'package'
+  let resolved: PackageIdentity
+  try {
+    await npm.getPackument(name)
+    stage = 'version'
+    const picked = await npm.pickVersion(name, spec)
+    resolved = exact
+      ? { ...p, resolution: { status: 'exact' } }
+      : {
+          ...p,
+          version: picked.version,
+          purl: npmPurl(name, picked.version),
+          resolution: { status: 'registry', message: `unpinned (resolves to ${picked.version})` }
+        }
+    logger.debug(`npm: ${wanted} → ${picked.version}`)
+  } catch (error) {
+    resolved = { ...p, resolution: failure(error, stage, wanted, exact, npm.registry) }
+    logger.debug(`npm: ${wanted}: ${resolved.resolution.message ?? ''}`)
+  }
+  return { ...server, package: resolved }
+}
+
+/** The resolution of a failed look-up: `not-found` (said plainly: mirrors are partial) or `error`. */
+function failure(
+  error: unknown,
+  stage: 'package' | 'version',
+  wanted: string,
+  exact: boolean,
+  registry: string
+): PackageIdentity['resolution'] {
+  if (error instanceof PackageNotFoundError) {
+    const name = wanted.slice(0, wanted.lastIndexOf('@'))
+    let message: string
+    if (stage === 'package') {
+      message = `${name} is not on the npm registry ${registry} (404)`
+    } else if (exact) {
+      message = `${wanted} is not on the npm registry ${registry}: the package is listed but not this version`
+    } else {
+      message = `no version of ${name} on the npm registry ${registry} matches "${wanted.slice(name.length + 1)}"`
+    }
+    return {
+      status: 'not-found',
+      message: `${message}; if this registry is a mirror it may hold only some packages and versions`
+    }
+  }
+  const reason = error instanceof Error ? error.message : String(error)
+  return { status: 'error', message: `could not ask the npm registry about ${wanted}: ${reason}` }
+}
