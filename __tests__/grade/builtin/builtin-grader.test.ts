@@ -1,0 +1,367 @@
+import { createHash } from 'node:crypto'
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals'
+import nock from 'nock'
+import {
+  BUILTIN_GRADER_NAME,
+  type ConfigEntryCheck,
+  createBuiltinGraderWith,
+  NON_NPM_REASON
+} from '../../../src/grade/builtin/builtin-grader.js'
+import { type Finding, type GradeOutcome, GradeReportSchema } from '../../../src/grade/report.js'
+import { HttpClient } from '../../../src/net/http.js'
+import { NpmRegistryClient } from '../../../src/resolve/npm-registry.js'
+import type { ResolvedServer } from '../../../src/resolve/types.js'
+import { ids, serverOf, tarOf } from './helpers.js'
+
+const registry = 'https://registry.test'
+const now = new Date('2026-11-21T10:00:00Z')
+
+const README = `# Good MCP
+
+${'This server answers questions about the weather for any city in the world. '.repeat(8)}
+
+## Installation
+
+Add it to your client's mcpServers with npx.
+
+## Tools
+
+- get_forecast
+`
+
+function packageJson(name: string, version: string): Record<string, unknown> {
+  return {
+    name,
+    version,
+    license: 'MIT',
+    repository: { type: 'git', url: `git+https://github.com/example/${name}.git` },
+    engines: { node: '>=20' },
+    bin: { [name]: 'dist/index.js' },
+    dependencies: { '@modelcontextprotocol/sdk': '^1.30.0' }
+  }
+}
+
+const MIT = `MIT License\n\nPermission is hereby granted, free of charge, to any person obtaining a copy
+of this software... The above copyright notice and this permission notice shall be included in all copies.`
+
+/** Serve `name@version` (packument + tarball) on the fake registry; returns the scope. */
+function publish(
+  name: string,
+  version: string,
+  tgz: Buffer,
+  options: { integrity?: string; manifest?: Record<string, unknown> } = {}
+): nock.Scope {
+  const tarball = `${registry}/${name}/-/${name}-${version}.tgz`
+  const manifest = {
+    ...packageJson(name, version),
+    ...options.manifest,
+    dist: {
+      tarball,
+      integrity: options.integrity ?? `sha512-${createHash('sha512').update(tgz).digest('base64')}`
+    }
+  }
+  return nock(registry)
+    .get(`/${name}`)
+    .reply(200, {
+      name,
+      'dist-tags': { latest: version },
+      versions: { [version]: manifest },
+      time: { [version]: '2026-10-01T00:00:00Z' },
+      maintainers: [{ name: 'a' }, { name: 'b' }]
+    })
+    .get(`/${name}/-/${name}-${version}.tgz`)
+    .reply(200, tgz)
+}
+
+function goodTarball(name: string, version: string): Buffer {
+  return tarOf([
+    { path: 'package/package.json', content: JSON.stringify(packageJson(name, version)) },
+    { path: 'package/README.md', content: README },
+    { path: 'package/LICENSE', content: MIT },
+    { path: 'package/SECURITY.md', content: 'Report to security@example.com' },
+    { path: 'package/CHANGELOG.md', content: `## ${version}\n- first` },
+    { path: 'package/dist/index.js', content: '#!/usr/bin/env node\n' }
+  ])
+}
+
+function serveSdk(): void {
+  nock(registry)
+    .get('/@modelcontextprotocol%2fsdk')
+    .reply(200, {
+      name: '@modelcontextprotocol/sdk',
+      'dist-tags': { latest: '1.32.2' },
+      versions: { '1.30.0': {}, '1.32.2': {} }
+    })
+}
+
+function graderWith(check: ConfigEntryCheck = async () => [], maxTarballBytes?: number) {
+  const http = new HttpClient({ retries: 0, sleep: async () => undefined })
+  const npm = new NpmRegistryClient({ http, registry })
+  return createBuiltinGraderWith(check, { npm, http, now: () => now, maxTarballBytes })
+}
+
+function report(outcome: GradeOutcome) {
+  if (outcome.kind !== 'graded') throw new Error(`expected graded, got ${JSON.stringify(outcome)}`)
+  return outcome.report
+}
+
+beforeAll(() => {
+  nock.disableNetConnect()
+})
+afterAll(() => {
+  nock.enableNetConnect()
+})
+afterEach(() => {
+  nock.cleanAll()
+})
+
+describe('built-in grader', () => {
+  it('grades a good npm package from evidence, with security not assessed', async () => {
+    publish('good-mcp', '1.2.3', goodTarball('good-mcp', '1.2.3'))
+    serveSdk()
+    const outcome = await graderWith().grade(serverOf({ name: 'good-mcp', version: '1.2.3' }))
+    const graded = report(outcome)
+    expect(GradeReportSchema.safeParse(graded).success).toBe(true)
+    expect(graded).toMatchObject({
+      source: 'builtin',
+      grader: { name: BUILTIN_GRADER_NAME, version: '1' },
+      rubricVersion: '1',
+      auditedAt: '2026-11-21T10:00:00.000Z',
+      overall: { score: 100, grade: 'A' }
+    })
+    expect(graded.subScores.security).toBeNull()
+    expect(graded.subScores.documentation).toEqual({ score: 100, grade: 'A' })
+    expect(ids(graded.findings)).toEqual(['npm.no-provenance'])
+  })
+
+  it('adds the config-entry findings and scores them, without unapplied deductions', async () => {
+    publish('good-mcp', '1.2.3', goodTarball('good-mcp', '1.2.3'))
+    serveSdk()
+    const configFindings: Finding[] = [
+      {
+        ruleId: 'config.literal-secret',
+        axis: 'credentials',
+        severity: 'critical',
+        title: 'Literal secret in the config',
+        cwe: 'CWE-798',
+        deduction: 50,
+        evidence: { file: '.mcp.json', line: 7, snippet: 'env.API_KEY = sk-…(40 chars)' }
+      },
+      {
+        ruleId: 'config.plain-http',
+        axis: 'security',
+        severity: 'medium',
+        title: 'Plain-http remote',
+        deduction: 20
+      }
+    ]
+    const check = jest.fn<ConfigEntryCheck>(async () => configFindings)
+    const server = serverOf({ name: 'good-mcp', version: '1.2.3' })
+    const graded = report(await graderWith(check).grade(server))
+    expect(check).toHaveBeenCalledWith(server)
+    expect(graded.subScores.credentials).toEqual({ score: 50, grade: 'D' })
+    expect(graded.subScores.security).toBeNull()
+    expect(graded.overall).toEqual({ score: 59, grade: 'D' }) // critical cap
+    const http = graded.findings.find((f) => f.ruleId === 'config.plain-http')
+    expect(http).toEqual({
+      ruleId: 'config.plain-http',
+      axis: 'security',
+      severity: 'medium',
+      title: 'Plain-http remote'
+    })
+    expect(graded.findings.find((f) => f.ruleId === 'config.literal-secret')?.deduction).toBe(50)
+  })
+
+  it('does the package work once per package version', async () => {
+    const scope = publish('good-mcp', '1.2.3', goodTarball('good-mcp', '1.2.3'))
+    serveSdk()
+    const grader = graderWith()
+    const outcomes = await Promise.all([
+      grader.grade(serverOf({ name: 'good-mcp', version: '1.2.3' }, 'a')),
+      grader.grade(serverOf({ name: 'good-mcp', version: '1.2.3' }, 'b'))
+    ])
+    expect(outcomes.map((o) => o.kind)).toEqual(['graded', 'graded'])
+    expect(scope.isDone()).toBe(true) // each interceptor answers once: a second fetch would fail
+  })
+
+  it('answers ungraded for non-npm servers, with the config findings and no request', async () => {
+    const finding: Finding = {
+      ruleId: 'config.privileged-container',
+      axis: 'permissions',
+      severity: 'high',
+      title: 'Privileged container'
+    }
+    const server: ResolvedServer = {
+      ...serverOf({ name: 'ghcr.io/x/y' }),
+      package: {
+        ecosystem: 'oci',
+        name: 'ghcr.io/x/y',
+        versionSpec: 'latest',
+        version: null,
+        pinned: false,
+        purl: null,
+        launcher: 'docker',
+        resolution: { status: 'n/a' }
+      }
+    }
+    expect(await graderWith(async () => [finding]).grade(server)).toEqual({
+      kind: 'ungraded',
+      reason: NON_NPM_REASON,
+      findings: [finding]
+    })
+  })
+
+  it('answers ungraded for an npm server without an exact version', async () => {
+    const grader = graderWith()
+    const offline = await grader.grade(
+      serverOf({
+        name: 'x-mcp',
+        versionSpec: 'latest',
+        version: null,
+        resolution: { status: 'offline' }
+      })
+    )
+    expect(offline).toEqual({
+      kind: 'ungraded',
+      reason:
+        'x-mcp@latest is not pinned and the run is offline, so the version that would run is unknown',
+      findings: []
+    })
+    const missing = await grader.grade(
+      serverOf({
+        name: 'x-mcp',
+        versionSpec: '^9',
+        version: null,
+        resolution: { status: 'not-found', message: 'no version of x-mcp matches "^9"' }
+      })
+    )
+    expect(missing).toMatchObject({ kind: 'ungraded', reason: 'no version of x-mcp matches "^9"' })
+    const failed = await grader.grade(
+      serverOf({
+        name: 'x-mcp',
+        version: null,
+        resolution: { status: 'error', message: 'npm registry answered 503' }
+      })
+    )
+    expect(failed).toEqual({
+      kind: 'error',
+      message: 'the version of x-mcp could not be resolved: npm registry answered 503'
+    })
+  })
+
+  it('answers ungraded when the registry does not have the package', async () => {
+    nock(registry).get('/gone-mcp').reply(404, {})
+    const outcome = await graderWith().grade(serverOf({ name: 'gone-mcp', version: '1.0.0' }))
+    expect(outcome).toMatchObject({
+      kind: 'ungraded',
+      reason: expect.stringMatching(/gone-mcp is not on the npm registry/)
+    })
+  })
+
+  it('answers error on an integrity mismatch (the tarball is never graded)', async () => {
+    const wrong = `sha512-${createHash('sha512').update('something else').digest('base64')}`
+    publish('good-mcp', '1.2.3', goodTarball('good-mcp', '1.2.3'), { integrity: wrong })
+    const outcome = await graderWith().grade(serverOf({ name: 'good-mcp', version: '1.2.3' }))
+    expect(outcome).toMatchObject({
+      kind: 'error',
+      message: expect.stringMatching(/^good-mcp@1\.2\.3: integrity check failed/)
+    })
+  })
+
+  it('answers error for a tarball it could only partly read (gzip bomb)', async () => {
+    const bomb = tarOf([{ path: 'package/zeros', content: Buffer.alloc(8 * 1024 * 1024) }])
+    publish('bomb-mcp', '1.0.0', bomb)
+    const outcome = await graderWith().grade(serverOf({ name: 'bomb-mcp', version: '1.0.0' }))
+    expect(outcome).toMatchObject({
+      kind: 'error',
+      message: expect.stringMatching(/gzip bomb.*not graded from a partial read/)
+    })
+  })
+
+  it('answers error for a tarball over the download limit', async () => {
+    publish('good-mcp', '1.2.3', goodTarball('good-mcp', '1.2.3'))
+    const outcome = await graderWith(async () => [], 100).grade(
+      serverOf({ name: 'good-mcp', version: '1.2.3' })
+    )
+    expect(outcome).toEqual({
+      kind: 'error',
+      message: 'good-mcp@1.2.3: the package tarball is over the 100-byte download limit'
+    })
+  })
+
+  it('answers error when the tarball download fails', async () => {
+    const tgz = goodTarball('good-mcp', '1.2.3')
+    nock(registry)
+      .get('/good-mcp')
+      .reply(200, {
+        name: 'good-mcp',
+        'dist-tags': { latest: '1.2.3' },
+        versions: {
+          '1.2.3': {
+            ...packageJson('good-mcp', '1.2.3'),
+            dist: {
+              tarball: `${registry}/good-mcp/-/good-mcp-1.2.3.tgz`,
+              integrity: `sha512-${createHash('sha512').update(tgz).digest('base64')}`
+            }
+          }
+        }
+      })
+      .get('/good-mcp/-/good-mcp-1.2.3.tgz')
+      .reply(500)
+    const outcome = await graderWith().grade(serverOf({ name: 'good-mcp', version: '1.2.3' }))
+    expect(outcome).toMatchObject({ kind: 'error', message: expect.stringMatching(/500/) })
+  })
+
+  it('grades a poor package with a broken package.json instead of crashing', async () => {
+    const tgz = tarOf([
+      { path: 'package/package.json', content: '{"name": "poor-mcp", ' },
+      { path: 'package/README.md', content: '# poor-mcp\n' },
+      { path: 'package/link', type: 'SymbolicLink', linkpath: '../../../etc/passwd' }
+    ])
+    publish('poor-mcp', '0.0.1', tgz, {
+      manifest: {
+        license: undefined,
+        repository: undefined,
+        engines: undefined,
+        bin: undefined,
+        dependencies: undefined
+      }
+    })
+    const graded = report(
+      await graderWith().grade(serverOf({ name: 'poor-mcp', version: '0.0.1' }))
+    )
+    expect(ids(graded.findings)).toEqual([
+      'npm.repository-missing',
+      'npm.no-provenance',
+      'tarball.unsafe-entry',
+      'tarball.package-json-invalid',
+      'license.missing',
+      'license.file-missing',
+      'docs.readme-thin',
+      'docs.readme-no-usage',
+      'docs.readme-no-mcp-setup',
+      'docs.security-policy-missing',
+      'docs.changelog-missing',
+      'mcp.sdk-not-declared',
+      'npm.engines-missing',
+      'npm.bin-missing'
+    ])
+    expect(graded.subScores).toMatchObject({
+      maintenance: { score: 75, grade: 'B' }, // repository 15, SECURITY.md 5, CHANGELOG 5
+      documentation: { score: 55, grade: 'D' }, // thin 25, no usage 10, no tools/setup 10
+      compatibility: { score: 25, grade: 'F' } // pkg.json 25, license 15+5, sdk 10, engines 5, bin 15
+    })
+    // weighted mean 74 (C); the compatibility F would cap it at 74 anyway
+    expect(graded.overall).toEqual({ score: 74, grade: 'C' })
+  })
+
+  it('answers error when the config-entry check fails', async () => {
+    const outcome = await graderWith(async () => {
+      throw new Error('boom')
+    }).grade(serverOf({ name: 'x', version: '1.0.0' }))
+    expect(outcome).toEqual({
+      kind: 'error',
+      message: 'the config-entry rules failed on server "srv": boom'
+    })
+  })
+})
