@@ -1,0 +1,647 @@
+import { describe, expect, it } from '@jest/globals'
+import type { LiteralSecret } from '../../src/config/types.js'
+import type { Finding, GradeOutcome } from '../../src/grade/report.js'
+import { evaluateServer, runVerdict, verdictOf } from '../../src/policy/evaluate.js'
+import { parsePolicyText } from '../../src/policy/load.js'
+import type { Reason } from '../../src/policy/reasons.js'
+import type { ServerResult } from '../../src/policy/result.js'
+import { createPolicyResolver } from '../../src/policy/resolve.js'
+import type { EffectivePolicy } from '../../src/policy/types.js'
+import type { ResolvedServer } from '../../src/resolve/types.js'
+import { makeReport, makeServer, policyFor } from './make.js'
+
+const production = policyFor('production')
+const development = policyFor('development')
+
+function graded(report = makeReport()): GradeOutcome {
+  return { kind: 'graded', report }
+}
+
+function evaluate(
+  options: {
+    server?: ResolvedServer
+    outcome?: GradeOutcome
+    secrets?: LiteralSecret[]
+  } = {},
+  policy: EffectivePolicy = production
+): ServerResult {
+  return evaluateServer(
+    {
+      server: options.server ?? makeServer(),
+      outcome: options.outcome ?? graded(),
+      literalSecrets: options.secrets ?? []
+    },
+    policy
+  )
+}
+
+const codes = (result: ServerResult) => result.reasons.map((r) => `${r.code}:${r.severity}`)
+
+/** A policy from YAML text, for `environment`. */
+function policyFrom(yaml: string, environment: string): EffectivePolicy {
+  const file = parsePolicyText(yaml, 'p.yml')
+  return createPolicyResolver({ file, policyPath: 'p.yml', environment })('.mcp.json')
+}
+
+describe('evaluateServer: a clean server', () => {
+  it.each(['production', 'staging', 'development', 'ci'])('passes in %s', (environment) => {
+    const policy = policyFor(environment)
+    const result = evaluate({}, policy)
+    expect(result.policy).toBe(policy)
+    expect(result.verdict).toBe('pass')
+    expect(result.reasons).toEqual([])
+    expect(result.grade).not.toBeNull()
+    expect(result.gradeProblem).toBeNull()
+    expect(result.ungradedFindings).toEqual([])
+    expect(result.registry).toBeNull()
+    expect(result.exception).toBeNull()
+  })
+})
+
+describe('LITERAL_SECRET', () => {
+  const secret: LiteralSecret = {
+    field: 'env.GITHUB_TOKEN',
+    kind: 'GitHub token',
+    masked: 'ghp_…(40 chars)',
+    rule: '@secretlint/secretlint-rule-github'
+  }
+
+  it.each([
+    ['production', production],
+    ['development', development]
+  ])('blocks in %s, naming the field and the masked value', (_name, policy) => {
+    const result = evaluate({ secrets: [secret] }, policy)
+    expect(result.verdict).toBe('fail')
+    expect(result.reasons).toEqual([
+      {
+        code: 'LITERAL_SECRET',
+        severity: 'error',
+        message:
+          'server "fs" (npm @example/server-fs@1.4.2): env.GITHUB_TOKEN holds a literal GitHub token (ghp_…(40 chars)); a committed secret is never allowed',
+        fix: 'move it to an env var reference such as ${env:GITHUB_TOKEN} / ${input:github_token} and rotate it'
+      }
+    ])
+  })
+
+  it('gives one reason per secret', () => {
+    const second = { ...secret, field: 'headers.Authorization', kind: 'bearer token' }
+    const result = evaluate({ secrets: [secret, second] })
+    expect(codes(result)).toEqual(['LITERAL_SECRET:error', 'LITERAL_SECRET:error'])
+    expect(result.reasons[1]?.fix).toContain('${env:AUTHORIZATION}')
+  })
+})
+
+describe('UNPINNED', () => {
+  const unpinned = makeServer({
+    versionSpec: 'latest',
+    version: '1.4.2',
+    pinned: false,
+    resolution: { status: 'registry' }
+  })
+
+  it('blocks in production, saying what it resolves to today and how to pin it', () => {
+    const result = evaluate({ server: unpinned })
+    expect(result.verdict).toBe('fail')
+    expect(result.reasons).toEqual([
+      {
+        code: 'UNPINNED',
+        severity: 'error',
+        message:
+          'server "fs" (npm @example/server-fs@1.4.2): @example/server-fs is unpinned ("latest"; resolves to 1.4.2 today); production requires pinned versions',
+        fix: 'pin it: `@example/server-fs@1.4.2`'
+      }
+    ])
+  })
+
+  it.each(['development', 'ci'])('only warns in %s', (environment) => {
+    const result = evaluate({ server: unpinned }, policyFor(environment))
+    expect(result.verdict).toBe('warn')
+    expect(codes(result)).toEqual(['UNPINNED:warning'])
+  })
+
+  it('pins PyPI packages with ==', () => {
+    const server = makeServer({
+      ecosystem: 'pypi',
+      name: 'mcp-server-git',
+      versionSpec: null,
+      version: '0.6.2',
+      pinned: false,
+      resolution: { status: 'registry' }
+    })
+    expect(evaluate({ server }).reasons[0]?.fix).toBe('pin it: `mcp-server-git==0.6.2`')
+  })
+
+  it('asks for a digest for OCI images', () => {
+    const server = makeServer({
+      ecosystem: 'oci',
+      name: 'ghcr.io/github/github-mcp-server',
+      versionSpec: 'v1.0.0',
+      version: null,
+      pinned: false,
+      resolution: { status: 'n/a' }
+    })
+    const reason = evaluate({ server }).reasons[0]
+    expect(reason?.message).toContain(
+      'image ghcr.io/github/github-mcp-server:v1.0.0 is not pinned to a digest'
+    )
+    expect(reason?.fix).toContain(
+      'pin a digest: `ghcr.io/github/github-mcp-server:v1.0.0@sha256:<digest>`'
+    )
+  })
+
+  it('says when an unpinned version could not be resolved', () => {
+    const server = makeServer({
+      versionSpec: '^1.0.0',
+      version: null,
+      pinned: false,
+      resolution: { status: 'offline' }
+    })
+    const reason = evaluate({ server }, development).reasons[0]
+    expect(reason?.message).toContain('("^1.0.0"; not resolved: offline run)')
+    expect(reason?.fix).toBe('pin it to an exact version: `@example/server-fs@<version>`')
+  })
+
+  it.each(['remote', 'local', 'unknown'] as const)('does not apply to %s servers', (ecosystem) => {
+    const server = makeServer({
+      ecosystem,
+      name: ecosystem === 'remote' ? 'https://mcp.example.com/sse' : './server.js',
+      versionSpec: null,
+      version: null,
+      pinned: false,
+      purl: null,
+      resolution: { status: 'n/a' }
+    })
+    expect(codes(evaluate({ server }))).toEqual([])
+  })
+})
+
+describe('GRADER_ERROR', () => {
+  const outcome: GradeOutcome = { kind: 'error', message: 'grading service answered 503' }
+
+  it('makes the verdict error by default (onGraderError: fail)', () => {
+    const result = evaluate({ outcome })
+    expect(result.verdict).toBe('error')
+    expect(result.grade).toBeNull()
+    expect(result.gradeProblem).toEqual({ kind: 'error', message: 'grading service answered 503' })
+    expect(result.reasons).toHaveLength(1)
+    expect(result.reasons[0]).toMatchObject({ code: 'GRADER_ERROR', severity: 'error' })
+    expect(result.reasons[0]?.message).toContain('the grader failed: grading service answered 503')
+    expect(result.reasons[0]?.message).toContain('production blocks servers without a grade')
+  })
+
+  it('only warns where onGraderError: warn', () => {
+    const policy = policyFrom('environments:\n  ci: { onGraderError: warn }\n', 'ci')
+    const result = evaluate({ outcome }, policy)
+    expect(result.verdict).toBe('warn')
+    expect(codes(result)).toEqual(['GRADER_ERROR:warning'])
+  })
+
+  it('still fails for other errors when the grader error only warns', () => {
+    const policy = policyFrom('onGraderError: warn\n', 'production')
+    const server = makeServer({ pinned: false, versionSpec: 'latest' })
+    expect(evaluate({ outcome, server }, policy).verdict).toBe('fail')
+  })
+})
+
+describe('UNGRADED', () => {
+  const outcome: GradeOutcome = {
+    kind: 'ungraded',
+    reason: 'the builtin grader grades npm packages only',
+    findings: [
+      {
+        ruleId: 'config/plain-http',
+        axis: 'security',
+        severity: 'medium',
+        title: 'remote server over plain http'
+      }
+    ]
+  }
+
+  it.each(['production', 'development'])('blocks in %s (a grade is required)', (environment) => {
+    const result = evaluate({ outcome }, policyFor(environment))
+    expect(result.verdict).toBe('fail')
+    expect(codes(result)).toEqual(['UNGRADED:error'])
+    expect(result.reasons[0]?.message).toContain(
+      'no grade: the builtin grader grades npm packages only'
+    )
+    expect(result.gradeProblem).toEqual({
+      kind: 'ungraded',
+      message: 'the builtin grader grades npm packages only'
+    })
+    expect(result.ungradedFindings).toHaveLength(1)
+  })
+
+  it('warns where requireGrade is false', () => {
+    const policy = policyFrom('environments:\n  ci: { requireGrade: false }\n', 'ci')
+    const result = evaluate({ outcome }, policy)
+    expect(result.verdict).toBe('warn')
+    expect(codes(result)).toEqual(['UNGRADED:warning'])
+  })
+
+  it('still reports advisories found without a grade', () => {
+    const result = evaluate({
+      outcome: {
+        kind: 'ungraded',
+        reason: 'no tarball',
+        findings: [
+          {
+            ruleId: 'advisory/osv',
+            axis: 'security',
+            severity: 'critical',
+            title: 'RCE',
+            advisory: { id: 'GHSA-aaaa-bbbb-cccc' }
+          }
+        ]
+      }
+    })
+    expect(codes(result)).toEqual(['KNOWN_VULNERABILITY:error', 'UNGRADED:error'])
+  })
+})
+
+describe('GRADE_BELOW_MIN', () => {
+  it('names the grade, the score, the minimum and the environment', () => {
+    const result = evaluate({ outcome: graded(makeReport({ overall: 63 })) })
+    expect(result.verdict).toBe('fail')
+    expect(result.reasons).toEqual([
+      expect.objectContaining({ code: 'GRADE_BELOW_MIN', severity: 'error' })
+    ])
+    expect(result.reasons[0]?.message).toBe(
+      'server "fs" (npm @example/server-fs@1.4.2): overall grade C (63) is below the minimum B for production'
+    )
+  })
+
+  it('passes at the minimum’s lower bound', () => {
+    expect(evaluate({ outcome: graded(makeReport({ overall: 75 })) }).verdict).toBe('pass')
+  })
+
+  it('passes C in development, fails D', () => {
+    expect(evaluate({ outcome: graded(makeReport({ overall: 60 })) }, development).verdict).toBe(
+      'pass'
+    )
+    expect(codes(evaluate({ outcome: graded(makeReport({ overall: 59 })) }, development))).toEqual([
+      'GRADE_BELOW_MIN:error'
+    ])
+  })
+
+  it('judges a letter-only overall grade by its letter', () => {
+    expect(evaluate({ outcome: graded(makeReport({ overall: 'B' })) }).verdict).toBe('pass')
+    const result = evaluate({ outcome: graded(makeReport({ overall: 'C' })) })
+    expect(result.reasons[0]?.message).toContain('overall grade C is below the minimum B')
+  })
+
+  it('reads scores under the policy’s scale', () => {
+    const policy = policyFrom('scale: { A: 92, B: 80, C: 65, D: 45 }\n', 'production')
+    // 78 is a B under the default scale but a C under this one; the axes are 95 (A either way)
+    const result = evaluate({ outcome: graded(makeReport({ overall: [78, 'B'] })) }, policy)
+    expect(result.reasons[0]?.message).toContain('overall grade C (78) is below the minimum B')
+  })
+
+  it('follows the min-grade input', () => {
+    const policy = policyFor('development', { minGrade: 'A' })
+    expect(
+      codes(evaluate({ outcome: graded(makeReport({ overall: 89, axes: {} })) }, policy))
+    ).toEqual(['GRADE_BELOW_MIN:error'])
+  })
+})
+
+describe('SUBSCORE_F', () => {
+  const policy = policyFrom(
+    'environments:\n  lab:\n    extends: ci\n    noFInAnyAxis: false\n    floors: { documentation: null }\n',
+    'lab'
+  )
+
+  it('blocks an F in any assessed axis where noFInAnyAxis', () => {
+    const result = evaluate(
+      { outcome: graded(makeReport({ axes: { documentation: 30 } })) },
+      development
+    )
+    expect(codes(result)).toEqual(['SUBSCORE_F:error', 'SUBSCORE_BELOW_FLOOR:error'])
+    expect(result.reasons[0]?.message).toContain(
+      'documentation F (30) is an F; development allows no F in any axis'
+    )
+  })
+
+  it('counts a letter-only F', () => {
+    const result = evaluate({ outcome: graded(makeReport({ axes: { maintenance: 'F' } })) })
+    expect(codes(result)).toContain('SUBSCORE_F:error')
+  })
+
+  it('does not apply where noFInAnyAxis is false', () => {
+    const result = evaluate(
+      { outcome: graded(makeReport({ axes: { documentation: 30 } })) },
+      policy
+    )
+    expect(result.verdict).toBe('pass')
+  })
+
+  it('passes a D (40) in an environment with floors lowered to D', () => {
+    const lowered = policyFor('development', { minGrade: 'D' })
+    expect(
+      evaluate({ outcome: graded(makeReport({ overall: 70, axes: { maintenance: 40 } })) }, lowered)
+        .verdict
+    ).toBe('pass')
+  })
+})
+
+describe('SUBSCORE_BELOW_FLOOR', () => {
+  it('blocks an axis below its floor, naming axis, score, floor and environment', () => {
+    const result = evaluate({ outcome: graded(makeReport({ axes: { permissions: 74 } })) })
+    expect(result.verdict).toBe('fail')
+    expect(codes(result)).toEqual(['SUBSCORE_BELOW_FLOOR:error'])
+    expect(result.reasons[0]?.message).toBe(
+      'server "fs" (npm @example/server-fs@1.4.2): permissions C (74) is below the production floor of 75'
+    )
+  })
+
+  it('passes an axis at its floor', () => {
+    expect(evaluate({ outcome: graded(makeReport({ axes: { permissions: 75 } })) }).verdict).toBe(
+      'pass'
+    )
+  })
+
+  it('counts a letter-only B as 75 (its lower bound)', () => {
+    expect(evaluate({ outcome: graded(makeReport({ axes: { permissions: 'B' } })) }).verdict).toBe(
+      'pass'
+    )
+    const stricter = policyFor('production', { subScoreFloors: { permissions: 85 } })
+    const result = evaluate(
+      { outcome: graded(makeReport({ axes: { permissions: 'B' } })) },
+      stricter
+    )
+    expect(codes(result)).toEqual(['SUBSCORE_BELOW_FLOOR:error'])
+    expect(result.reasons[0]?.message).toContain(
+      'permissions B (≥ 75) is below the production floor of 85'
+    )
+  })
+
+  it('lists every axis below its floor (all reasons, not the first)', () => {
+    const result = evaluate({
+      outcome: graded(makeReport({ axes: { security: 70, documentation: 62, maintenance: 50 } }))
+    })
+    expect(codes(result)).toEqual([
+      'SUBSCORE_BELOW_FLOOR:error',
+      'SUBSCORE_BELOW_FLOOR:error',
+      'SUBSCORE_BELOW_FLOOR:error'
+    ])
+    expect(result.reasons.map((r) => r.message.split(': ')[1])).toEqual([
+      'security C (70) is below the production floor of 75',
+      'maintenance D (50) is below the production floor of 75',
+      'documentation C (62) is below the production floor of 75'
+    ])
+  })
+
+  it('only notes axes that were not assessed, unless requireAssessedAxes', () => {
+    const report = makeReport({
+      source: 'registry',
+      axes: { permissions: null, documentation: null }
+    })
+    const lenient = evaluate({ outcome: graded(report) })
+    expect(lenient.verdict).toBe('pass')
+    expect(codes(lenient)).toEqual(['SUBSCORE_BELOW_FLOOR:notice'])
+    expect(lenient.reasons[0]?.message).toContain(
+      'not assessed by the registry grader, so these production floors could not be checked: permissions (floor 75), documentation (floor 75)'
+    )
+    expect(lenient.reasons[0]?.fix).toBeUndefined()
+
+    const strict = policyFrom('requireAssessedAxes: true\n', 'production')
+    const blocked = evaluate({ outcome: graded(report) }, strict)
+    expect(blocked.verdict).toBe('fail')
+    expect(codes(blocked)).toEqual(['SUBSCORE_BELOW_FLOOR:error'])
+    expect(blocked.reasons[0]?.message).toContain('production requires assessed axes')
+  })
+
+  it('says nothing about a not-assessed axis without a floor', () => {
+    const policy = policyFrom(
+      'requireAssessedAxes: true\nenvironments:\n  ci: { floors: { documentation: null } }\n',
+      'ci'
+    )
+    const report = makeReport({ axes: { documentation: null } })
+    expect(evaluate({ outcome: graded(report) }, policy).reasons).toEqual([])
+  })
+})
+
+describe('QUARANTINE', () => {
+  it('blocks security or credentials below 60 in every environment', () => {
+    const result = evaluate(
+      { outcome: graded(makeReport({ overall: 70, axes: { credentials: 55 } })) },
+      development
+    )
+    expect(result.verdict).toBe('fail')
+    expect(codes(result)).toEqual(['QUARANTINE:error', 'SUBSCORE_BELOW_FLOOR:error'])
+    expect(result.reasons[0]?.message).toContain(
+      'credentials D (55) is below the quarantine threshold 60; quarantined in every environment'
+    )
+    expect(result.reasons[0]?.fix).toContain('no exception can waive quarantine')
+  })
+
+  it('does not quarantine at 60', () => {
+    const result = evaluate(
+      { outcome: graded(makeReport({ overall: 70, axes: { security: 60 } })) },
+      development
+    )
+    expect(result.verdict).toBe('pass')
+  })
+
+  it('judges letter-only scores by their lower bound (D is 40, C is 60)', () => {
+    const d = evaluate({ outcome: graded(makeReport({ axes: { security: 'D' } })) }, development)
+    expect(codes(d)).toContain('QUARANTINE:error')
+    const c = evaluate({ outcome: graded(makeReport({ axes: { security: 'C' } })) }, development)
+    expect(codes(c)).not.toContain('QUARANTINE:error')
+  })
+
+  it('does not quarantine an axis that was not assessed', () => {
+    const result = evaluate({ outcome: graded(makeReport({ axes: { security: null } })) })
+    expect(codes(result)).toEqual(['SUBSCORE_BELOW_FLOOR:notice'])
+  })
+
+  it('uses the policy’s thresholds', () => {
+    const policy = policyFrom('environments:\n  ci: { quarantine: { maintenance: 50 } }\n', 'ci')
+    const result = evaluate({ outcome: graded(makeReport({ axes: { maintenance: 45 } })) }, policy)
+    expect(codes(result)).toContain('QUARANTINE:error')
+  })
+})
+
+describe('KNOWN_VULNERABILITY and MALWARE', () => {
+  const finding = (id: string, severity: Finding['severity'], fixedIn?: string): Finding => ({
+    ruleId: 'advisory/osv',
+    axis: 'security',
+    severity,
+    title: `advisory ${id}`,
+    advisory: { id, ...(fixedIn === undefined ? {} : { fixedIn }) }
+  })
+
+  it('blocks critical and high advisories, with the fixed version in the fix', () => {
+    const result = evaluate({
+      outcome: graded(makeReport({ findings: [finding('GHSA-1111-2222-3333', 'high', '1.4.3')] }))
+    })
+    expect(result.verdict).toBe('fail')
+    expect(result.reasons).toEqual([
+      {
+        code: 'KNOWN_VULNERABILITY',
+        severity: 'error',
+        message:
+          'server "fs" (npm @example/server-fs@1.4.2): GHSA-1111-2222-3333 (high): advisory GHSA-1111-2222-3333',
+        fix: 'upgrade to 1.4.3 or later and pin it'
+      }
+    ])
+  })
+
+  it('warns for medium and low advisories', () => {
+    const result = evaluate({
+      outcome: graded(
+        makeReport({ findings: [finding('GHSA-a', 'medium'), finding('CVE-2025-1', 'low')] })
+      )
+    })
+    expect(result.verdict).toBe('warn')
+    expect(codes(result)).toEqual(['KNOWN_VULNERABILITY:warning', 'KNOWN_VULNERABILITY:warning'])
+    expect(result.reasons[0]?.fix).toContain('no fixed version is known')
+  })
+
+  it('reports an advisory once, at its worst severity', () => {
+    const result = evaluate({
+      outcome: graded(
+        makeReport({ findings: [finding('GHSA-a', 'low', '2.0.0'), finding('GHSA-a', 'critical')] })
+      )
+    })
+    expect(codes(result)).toEqual(['KNOWN_VULNERABILITY:error'])
+    expect(result.reasons[0]?.message).toContain('(critical)')
+    expect(result.reasons[0]?.fix).toBe('upgrade to 2.0.0 or later and pin it')
+  })
+
+  it('blocks and quarantines MAL- advisories', () => {
+    const result = evaluate(
+      { outcome: graded(makeReport({ findings: [finding('MAL-2025-1234', 'critical')] })) },
+      development
+    )
+    expect(result.verdict).toBe('fail')
+    expect(codes(result)).toEqual(['QUARANTINE:error', 'MALWARE:error'])
+    expect(result.reasons[0]?.message).toContain('known malware (MAL-2025-1234)')
+    expect(result.reasons[1]?.message).toContain('MAL-2025-1234 reports it as malicious')
+  })
+
+  it('ignores findings without an advisory', () => {
+    const result = evaluate({
+      outcome: graded(
+        makeReport({
+          findings: [{ ruleId: 'x', axis: 'documentation', severity: 'high', title: 'no README' }]
+        })
+      )
+    })
+    expect(result.reasons).toEqual([])
+  })
+})
+
+describe('evaluateServer: all reasons together', () => {
+  it('collects every reason, errors first, then warnings, then notices', () => {
+    const server = makeServer({
+      versionSpec: 'latest',
+      pinned: false,
+      resolution: { status: 'registry' }
+    })
+    const report = makeReport({
+      overall: 50,
+      axes: { security: 30, permissions: null },
+      findings: [
+        {
+          ruleId: 'advisory/osv',
+          axis: 'security',
+          severity: 'medium',
+          title: 'ReDoS',
+          advisory: { id: 'GHSA-m' }
+        }
+      ]
+    })
+    const secret: LiteralSecret = {
+      field: 'env.API_KEY',
+      kind: 'API key',
+      masked: 'sk-…(51 chars)',
+      rule: 'r'
+    }
+    const result = evaluate({ server, outcome: graded(report), secrets: [secret] }, development)
+    expect(result.verdict).toBe('fail')
+    expect(codes(result)).toEqual([
+      'LITERAL_SECRET:error',
+      'QUARANTINE:error',
+      'GRADE_BELOW_MIN:error',
+      'SUBSCORE_F:error',
+      'SUBSCORE_BELOW_FLOOR:error',
+      'KNOWN_VULNERABILITY:warning',
+      'UNPINNED:warning',
+      'SUBSCORE_BELOW_FLOOR:notice'
+    ])
+  })
+
+  it('keeps hostile names and grader text on one line, clipped', () => {
+    const server = makeServer({}, 'evil\n::error::forged')
+    const result = evaluate({
+      server,
+      outcome: { kind: 'error', message: `boom\r\n${'x'.repeat(500)}` }
+    })
+    const message = result.reasons[0]?.message ?? ''
+    expect(message).not.toMatch(/[\r\n]/)
+    expect(message).toContain('server "evil ::error::forged"')
+    expect(message.length).toBeLessThan(400)
+  })
+})
+
+describe('verdictOf', () => {
+  const reason = (code: Reason['code'], severity: Reason['severity']): Reason => ({
+    code,
+    severity,
+    message: 'm'
+  })
+
+  it('orders error > fail > warn > pass; notices do not count', () => {
+    expect(verdictOf([reason('GRADER_ERROR', 'error'), reason('LITERAL_SECRET', 'error')])).toBe(
+      'error'
+    )
+    expect(verdictOf([reason('GRADER_ERROR', 'warning'), reason('UNPINNED', 'error')])).toBe('fail')
+    expect(
+      verdictOf([reason('UNPINNED', 'warning'), reason('SUBSCORE_BELOW_FLOOR', 'notice')])
+    ).toBe('warn')
+    expect(verdictOf([reason('SUBSCORE_BELOW_FLOOR', 'notice')])).toBe('pass')
+    expect(verdictOf([])).toBe('pass')
+  })
+})
+
+describe('runVerdict', () => {
+  const withVerdict = (verdict: ServerResult['verdict']): ServerResult => ({
+    ...evaluate(),
+    verdict
+  })
+
+  it('counts servers by verdict', () => {
+    const results = ['pass', 'pass', 'warn', 'fail', 'excepted', 'error'].map((v) =>
+      withVerdict(v as ServerResult['verdict'])
+    )
+    expect(runVerdict(results, 0)).toEqual({
+      verdict: 'fail',
+      counts: { servers: 6, pass: 2, warn: 1, fail: 1, excepted: 1, error: 1 }
+    })
+  })
+
+  it('passes when everything passes, also with no servers', () => {
+    expect(runVerdict([withVerdict('pass')], 0).verdict).toBe('pass')
+    expect(runVerdict([], 0)).toEqual({
+      verdict: 'pass',
+      counts: { servers: 0, pass: 0, warn: 0, fail: 0, excepted: 0, error: 0 }
+    })
+  })
+
+  it('warns for warn and excepted servers', () => {
+    expect(runVerdict([withVerdict('pass'), withVerdict('warn')], 0).verdict).toBe('warn')
+    expect(runVerdict([withVerdict('excepted')], 0).verdict).toBe('warn')
+  })
+
+  it('fails for a failed or errored server or an invalid config', () => {
+    expect(runVerdict([withVerdict('error')], 0).verdict).toBe('fail')
+    expect(runVerdict([withVerdict('fail')], 0).verdict).toBe('fail')
+    expect(runVerdict([withVerdict('pass')], 1).verdict).toBe('fail')
+    expect(runVerdict([], 2).verdict).toBe('fail')
+  })
+
+  it('rejects a negative or fractional config error count', () => {
+    expect(() => runVerdict([], -1)).toThrow(RangeError)
+    expect(() => runVerdict([], 0.5)).toThrow(RangeError)
+  })
+})

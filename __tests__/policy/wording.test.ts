@@ -1,0 +1,68 @@
+import { describe, expect, it } from '@jest/globals'
+import { closestName, editDistance } from '../../src/policy/suggest.js'
+import { clip, packageLabel, remoteUrlText, serverLabel } from '../../src/policy/wording.js'
+import { makeServer } from './make.js'
+
+describe('closestName', () => {
+  const keys = ['minGrade', 'floors', 'requirePinned', 'requireGrade']
+
+  it('matches spelling variants, typos, unique prefixes and aliases', () => {
+    expect(closestName('min_grade', keys)).toBe('minGrade')
+    expect(closestName('minGrde', keys)).toBe('minGrade')
+    expect(closestName('flors', keys)).toBe('floors')
+    expect(closestName('prod', ['production', 'staging'])).toBe('production')
+    expect(
+      closestName('credential_exposure', ['credentials'], { credential_exposure: 'credentials' })
+    ).toBe('credentials')
+  })
+
+  it('suggests nothing for unrelated or ambiguous names', () => {
+    expect(closestName('colour', keys)).toBeNull()
+    expect(closestName('req', keys)).toBeNull()
+  })
+
+  it('computes edit distances', () => {
+    expect(editDistance('kitten', 'sitting')).toBe(3)
+    expect(editDistance('', 'abc')).toBe(3)
+    expect(editDistance('same', 'same')).toBe(0)
+  })
+})
+
+describe('wording', () => {
+  it('clips untrusted text to one line', () => {
+    expect(clip('a\nb\u0000c\u2028d')).toBe('a b c d')
+    expect(clip('x'.repeat(300))).toHaveLength(200)
+    expect(clip('x'.repeat(300)).endsWith('…')).toBe(true)
+  })
+
+  it('labels packages by ecosystem', () => {
+    const label = (pkg: Parameters<typeof makeServer>[0]) => packageLabel(makeServer(pkg).package)
+    expect(label({})).toBe('npm @example/server-fs@1.4.2')
+    expect(label({ ecosystem: 'pypi', name: 'mcp-server-git', version: '0.6.2' })).toBe(
+      'PyPI mcp-server-git==0.6.2'
+    )
+    expect(
+      label({ ecosystem: 'oci', name: 'mcp/fetch', version: null, versionSpec: 'latest' })
+    ).toBe('image mcp/fetch:latest')
+    expect(
+      label({ ecosystem: 'oci', name: 'mcp/fetch', version: 'sha256:abc', versionSpec: null })
+    ).toBe('image mcp/fetch@sha256:abc')
+    expect(
+      label({ ecosystem: 'local', name: './server.js', version: null, versionSpec: null })
+    ).toBe('local ./server.js')
+  })
+
+  it('drops user info, query and fragment from remote URLs', () => {
+    expect(remoteUrlText('https://user:pw@mcp.example.com/sse?apiKey=s3cr3t#x')).toBe(
+      'https://mcp.example.com/sse?…'
+    )
+    expect(remoteUrlText('not a url')).toBe('not a url')
+    const server = makeServer({
+      ecosystem: 'remote',
+      name: 'https://mcp.example.com/mcp?token=abc',
+      version: null,
+      versionSpec: null
+    })
+    expect(serverLabel(server)).toBe('server "fs" (remote https://mcp.example.com/mcp?…)')
+  })
+})
