@@ -1,0 +1,207 @@
+import { describe, expect, it } from '@jest/globals'
+import type { Reason } from '../../src/policy/reasons.js'
+import {
+  InventoryJsonSchema,
+  REGISTRY_COLUMNS,
+  csvCell,
+  renderInventoryCsv,
+  renderInventoryTable,
+  toInventoryJson,
+  type InventoryRun
+} from '../../src/report/inventory.js'
+import type { PackageIdentity } from '../../src/resolve/types.js'
+import { config, entry, npmPackage } from '../fixtures/report/runs.js'
+
+/** A small RFC 4180 reader: quoted fields, doubled quotes, commas and newlines inside quotes. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = []
+  let row: string[] = []
+  let field = ''
+  let quoted = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"'
+        i++
+      } else if (c === '"') quoted = false
+      else field += c
+    } else if (c === '"') quoted = true
+    else if (c === ',') {
+      row.push(field)
+      field = ''
+    } else if (c === '\n') {
+      row.push(field)
+      rows.push(row)
+      row = []
+      field = ''
+    } else field += c
+  }
+  if (field !== '' || row.length > 0) rows.push([...row, field])
+  return rows
+}
+
+function server(name: string, pkg: Partial<PackageIdentity>, line = 3) {
+  return {
+    entry: entry({ name, location: { line, column: 5 } }),
+    package: npmPackage(pkg),
+    argv: [],
+    wrappers: [],
+    notes: []
+  }
+}
+
+const SECRET: Reason = {
+  code: 'LITERAL_SECRET',
+  severity: 'error',
+  message: 'env.GITHUB_TOKEN holds a literal GitHub token (ghp_…(40 chars))',
+  fix: 'replace it with a variable reference'
+}
+
+function sampleInventory(): InventoryRun {
+  return {
+    tool: { name: 'mcp-grade-gate', version: '0.1.0' },
+    configs: [
+      config(),
+      config({ path: 'bad/mcp.json', error: { message: 'Expected comma', line: 3, column: 7 } })
+    ],
+    servers: [
+      { server: server('fs', {}), reasons: [] },
+      {
+        server: server(
+          'github, "official"',
+          {
+            name: 'gh-mcp',
+            versionSpec: null,
+            version: null,
+            pinned: false,
+            purl: null,
+            resolution: { status: 'offline' }
+          },
+          8
+        ),
+        reasons: [
+          SECRET,
+          {
+            code: 'UNPINNED',
+            severity: 'warning',
+            message: 'gh-mcp is not pinned',
+            fix: 'pin an exact version'
+          }
+        ]
+      },
+      {
+        server: server(
+          'remote',
+          {
+            ecosystem: 'remote',
+            name: 'https://mcp.example.com/mcp',
+            versionSpec: null,
+            version: null,
+            pinned: false,
+            purl: null
+          },
+          12
+        ),
+        reasons: []
+      },
+      {
+        server: server(
+          '=HYPERLINK("http://evil")',
+          { purl: null, name: 'x', ecosystem: 'local' },
+          15
+        ),
+        reasons: []
+      },
+      // Same purl as "fs": one registry row.
+      { server: server('fs-copy', {}, 20), reasons: [] }
+    ]
+  }
+}
+
+describe('renderInventoryCsv', () => {
+  it('writes the registry header and parses back with the right cells', () => {
+    const rows = parseCsv(renderInventoryCsv(sampleInventory()))
+    expect(rows[0]).toEqual([...REGISTRY_COLUMNS])
+    expect(rows.slice(1).map((r) => r.length)).toEqual([10, 10, 10, 10])
+    expect(rows[1]!.slice(0, 2)).toEqual([
+      'pkg:npm/%40modelcontextprotocol/server-filesystem@2025.1.14',
+      'fs'
+    ])
+    expect(rows[1]!.slice(2)).toEqual(['', '', '', '', '', '', '', ''])
+    // No purl: the server name, quoted because of the comma and quotes.
+    expect(rows[2]!.slice(0, 2)).toEqual(['github, "official"', 'github, "official"'])
+    expect(rows[3]!.slice(0, 2)).toEqual(['https://mcp.example.com/mcp', 'remote'])
+    // Formula injection neutralised.
+    expect(rows[4]![0]).toBe(`'=HYPERLINK("http://evil")`)
+  })
+
+  it('quotes and neutralises cells', () => {
+    expect(csvCell('plain')).toBe('plain')
+    expect(csvCell('a,b')).toBe('"a,b"')
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""')
+    expect(csvCell('=1+1')).toBe("'=1+1")
+    expect(csvCell('+1')).toBe("'+1")
+    expect(csvCell('-1')).toBe("'-1")
+    expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)")
+    expect(csvCell('\t=1')).toBe("' =1")
+    expect(csvCell(' x')).toBe('" x"')
+    expect(csvCell('line\nbreak')).toBe('line break')
+  })
+})
+
+describe('toInventoryJson', () => {
+  it('has the report configs and servers without grade, registry, exception or verdict', () => {
+    const json = toInventoryJson(sampleInventory())
+    expect(InventoryJsonSchema.safeParse(JSON.parse(JSON.stringify(json))).success).toBe(true)
+    expect(json.reportVersion).toBe(1)
+    expect(json.configs[1]).toEqual({
+      path: 'bad/mcp.json',
+      format: 'claude-code',
+      servers: 0,
+      error: { message: 'Expected comma', line: 3, column: 7 },
+      hasServerMap: true,
+      notes: []
+    })
+    const gh = json.servers[1]!
+    expect(Object.keys(gh).sort()).toEqual([
+      'column',
+      'config',
+      'line',
+      'name',
+      'package',
+      'reasons'
+    ])
+    expect(gh).toMatchObject({
+      name: 'github, "official"',
+      line: 8,
+      package: { name: 'gh-mcp', pinned: false, version: null, resolution: { status: 'offline' } },
+      reasons: [
+        { code: 'LITERAL_SECRET', severity: 'error', message: SECRET.message, fix: SECRET.fix },
+        {
+          code: 'UNPINNED',
+          severity: 'warning',
+          message: 'gh-mcp is not pinned',
+          fix: 'pin an exact version'
+        }
+      ]
+    })
+    expect(json.servers).toHaveLength(5)
+  })
+})
+
+describe('renderInventoryTable', () => {
+  it('lists servers, invalid configs with path:line:column and reasons', () => {
+    const out = renderInventoryTable(sampleInventory())
+    const lines = out.split('\n')
+    expect(lines[0]).toMatch(/^Server\s+File:line\s+Ecosystem\s+Package\s+Pinned\s+Reasons$/)
+    expect(out).toMatch(
+      /github, "official"\s+\.mcp\.json:8\s+npm\s+gh-mcp \(unpinned, not resolved: offline\)\s+no\s+LITERAL_SECRET, UNPINNED/
+    )
+    expect(out).toContain('  ✖ bad/mcp.json:3:7: Expected comma')
+    expect(out).toContain(
+      '  ✖ LITERAL_SECRET: env.GITHUB_TOKEN holds a literal GitHub token (ghp_…(40 chars))'
+    )
+    expect(out.trimEnd().split('\n').at(-1)).toBe('5 servers in 2 config files (1 invalid)')
+  })
+})

@@ -1,0 +1,177 @@
+/**
+ * The sticky PR comment (SPEC §8): the hidden marker first, a short verdict line, the blocked
+ * and warned servers (all servers when there are few), the fix for each, and a link to the job
+ * summary. When everything passes the body says so in a few lines, so a comment that was red on
+ * an earlier push is updated, never left stale.
+ *
+ * At most 65,536 characters (GitHub's comment limit); a longer body keeps as many rows and fixes
+ * as fit and says how many were left out.
+ */
+import { SizeBudget, utf16Units } from './fit.js'
+import {
+  codeSpan,
+  escapeMarkdown,
+  escapeProse,
+  markdownLink,
+  tableHeader,
+  tableRow
+} from './markdown.js'
+import type { ReportModel, ServerView } from './model.js'
+
+/** GitHub's limit for an issue/PR comment body, in characters. */
+export const COMMENT_MAX_CHARS = 65536
+
+/** Runs with at most this many servers list every server in the comment, passing ones included. */
+export const COMMENT_ALL_SERVERS_UP_TO = 10
+
+/** Characters kept free for the "left out" note. */
+const NOTE_RESERVE_CHARS = 600
+
+const MARKER = /^<!-- mcp-grade-gate:[A-Za-z0-9._-]{1,100} -->$/
+
+/**
+ * The hidden marker that identifies our sticky comment: `<!-- mcp-grade-gate:<id> -->`.
+ * `id` separates several gate jobs commenting on the same PR (default `default`).
+ * @throws RangeError when `id` is not 1–100 characters of `A–Z a–z 0–9 . _ -`.
+ */
+export function stickyMarker(id: string = 'default'): string {
+  const marker = `<!-- mcp-grade-gate:${id} -->`
+  if (!MARKER.test(marker)) {
+    throw new RangeError(
+      `comment id must be 1-100 characters of letters, digits, '.', '_' or '-', got ${JSON.stringify(id.slice(0, 120))}`
+    )
+  }
+  return marker
+}
+
+/** True when `marker` is a well-formed sticky-comment marker (see `stickyMarker`). */
+export function isStickyMarker(marker: string): boolean {
+  return MARKER.test(marker)
+}
+
+/** Options of `renderComment`. */
+export interface CommentOptions {
+  /** The hidden marker from `stickyMarker(id)`; it becomes the body's first line. */
+  marker: string
+  /** Link to the job summary (the run page). */
+  jobUrl?: string
+  /** Size limit in characters; default `COMMENT_MAX_CHARS`. */
+  maxChars?: number
+}
+
+/**
+ * Render the sticky PR comment body (GitHub-flavoured Markdown), first line `options.marker`,
+ * at most `maxChars` characters. Untrusted strings are escaped (see markdown.ts), so the body
+ * never contains a second marker.
+ * @throws RangeError when the marker is malformed or `maxChars` < 2000.
+ */
+export function renderComment(model: ReportModel, options: CommentOptions): string {
+  if (!isStickyMarker(options.marker)) {
+    throw new RangeError('renderComment: marker must come from stickyMarker(id)')
+  }
+  const limit = options.maxChars ?? COMMENT_MAX_CHARS
+  if (limit < 2000) throw new RangeError(`comment size limit must be at least 2000, got ${limit}`)
+  const link = jobLink(options.jobUrl)
+  const c = model.counts
+  const clean = c.blocked === 0 && c.warned === 0 && c.invalidConfigs === 0
+  if (clean) {
+    return `${[options.marker, passHeading(model), context(model), link].join('\n\n')}\n`
+  }
+
+  const budget = new SizeBudget(limit - NOTE_RESERVE_CHARS, utf16Units)
+  const head = [options.marker, failHeading(model), context(model)].join('\n\n')
+  budget.reserve(head)
+  budget.reserve(link)
+  const header = tableHeader(['', 'Server', 'File:line', 'Package', 'Grade', 'Reasons'])
+  budget.reserve(header)
+  const listed =
+    model.servers.length <= COMMENT_ALL_SERVERS_UP_TO
+      ? model.servers
+      : model.servers.filter((s) => s.outcome !== 'passed')
+  const errors = model.configs.flatMap((x) =>
+    x.errorText ? [`- ❌ ${codeSpan(x.errorText)}`] : []
+  )
+  const rows = budget.takeWhile(listed.map(row))
+  const errorLines = budget.takeWhile(errors)
+  const needFix = listed.filter((s) => s.outcome !== 'passed')
+  const fixes = budget.takeWhile(needFix.map(fixLine))
+
+  const blocks = [head, [header, ...rows].join('\n')]
+  if (errorLines.length > 0) {
+    blocks.push(
+      ['**Invalid config files** (fix the syntax at the position shown):', ...errorLines].join('\n')
+    )
+  }
+  if (fixes.length > 0) blocks.push(['**How to fix**', '', ...fixes].join('\n'))
+  const left = {
+    rows: listed.length - rows.length,
+    errors: errors.length - errorLines.length,
+    fixes: needFix.length - fixes.length
+  }
+  if (left.rows + left.errors + left.fixes > 0) {
+    blocks.push(
+      `_Left out to stay within GitHub's comment size limit: ${left.rows} server row(s), ` +
+        `${left.fixes} fix(es), ${left.errors} config error(s). The job summary and the JSON report have all of them._`
+    )
+  }
+  blocks.push(link)
+  return `${blocks.join('\n\n')}\n`
+}
+
+function environments(model: ReportModel): string {
+  return model.environments.map(escapeMarkdown).join(', ')
+}
+
+function passHeading(model: ReportModel): string {
+  const n = model.counts.servers
+  if (n === 0) return `### ✅ MCP grade gate: no MCP servers found`
+  return `### ✅ MCP grade gate: ${n === 1 ? 'the 1 server passes' : `all ${n} servers pass`}`
+}
+
+function failHeading(model: ReportModel): string {
+  const c = model.counts
+  if (c.blocked > 0 || c.invalidConfigs > 0) {
+    const parts: string[] = []
+    if (c.blocked > 0) parts.push(`${c.blocked} of ${c.servers} servers blocked`)
+    if (c.invalidConfigs > 0) {
+      parts.push(`${c.invalidConfigs} invalid config file${c.invalidConfigs === 1 ? '' : 's'}`)
+    }
+    return `### ❌ MCP grade gate: ${parts.join(', ')}`
+  }
+  return `### ⚠️ MCP grade gate: passed with warnings on ${c.warned} of ${c.servers} servers`
+}
+
+function context(model: ReportModel): string {
+  const c = model.counts
+  const parts = [`❌ ${c.blocked} blocked`, `⚠️ ${c.warned} warned`, `✅ ${c.passed} passed`]
+  const env = environments(model)
+  if (env) parts.unshift(`Environment: ${env}`)
+  parts.push(`grader: ${escapeMarkdown(model.grader)}`)
+  return parts.join(' · ')
+}
+
+function row(s: ServerView): string {
+  return tableRow([
+    `${s.symbol} ${s.verdict}`,
+    codeSpan(s.name, { inTable: true }),
+    codeSpan(s.location, { inTable: true }),
+    codeSpan(s.package, { inTable: true }),
+    escapeMarkdown(s.grade.text),
+    [...new Set(s.reasons.filter((r) => r.severity !== 'notice').map((r) => r.code))].join(', ') ||
+      '—'
+  ])
+}
+
+function fixLine(s: ServerView): string {
+  const head = `- ${s.symbol} ${codeSpan(s.name)} (${codeSpan(s.location)})`
+  if (s.fixes.length > 0) return `${head}: ${s.fixes.map((f) => escapeProse(f)).join('; ')}`
+  const first = s.reasons[0]
+  return first ? `${head}: ${escapeProse(first.message)}` : head
+}
+
+function jobLink(jobUrl: string | undefined): string {
+  const what = 'grades, sub-scores, findings and evidence'
+  return jobUrl
+    ? `${markdownLink('Job summary', jobUrl)}: ${what}.`
+    : `The job summary has the ${what}.`
+}

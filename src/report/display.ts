@@ -1,0 +1,175 @@
+/**
+ * Display strings shared by every renderer: package@version, pin status, grades and sub-scores,
+ * `file:line` (SPEC §8 job-summary table). Plain text, not escaped: renderers escape for their
+ * medium (Markdown, terminal, CSV).
+ */
+import type { Axis, GradeLetter, GradeReport, Score } from '../grade/report.js'
+import type { Verdict } from '../policy/reasons.js'
+import type { PackageIdentity } from '../resolve/types.js'
+import { clip, toOneLine } from './markdown.js'
+
+/** Longest package/name/URL shown in a report cell (characters); longer ones end with `…`. */
+export const MAX_NAME_CHARS = 200
+
+/** Shown where there is nothing to show (not assessed, no registry entry yet, …). */
+export const DASH = '—'
+
+/** One grade cell: the display text plus the facts behind it, for renderers that colour. */
+export interface ScoreCell {
+  /** `B (81)`, `B` (letter only), `—` (not assessed / no grade), `ungraded`, `grader error`. */
+  text: string
+  letter: GradeLetter | null
+  /** 0–100, rounded; null when the grader gave a letter only or nothing. */
+  score: number | null
+  /** False when the axis (or the whole grade) was not assessed. */
+  assessed: boolean
+}
+
+/** `pinned` column: `yes`/`no` for npm, PyPI and OCI; `n/a` for remote, local and unknown. */
+export type PinnedDisplay = 'yes' | 'no' | 'n/a'
+
+/**
+ * `file:line` of a position (1-based line, SPEC §8), the config path made one line and clipped.
+ */
+export function locationDisplay(path: string, line: number): string {
+  return `${clip(toOneLine(path), MAX_NAME_CHARS)}:${line}`
+}
+
+/**
+ * A remote URL for display: credentials dropped, every query value and the fragment replaced by
+ * `…` (query strings often carry API keys; SPEC §9 never leak a secret). Non-URLs are returned
+ * one-lined and clipped.
+ */
+export function displayUrl(url: string): string {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return clip(toOneLine(url), MAX_NAME_CHARS)
+  }
+  parsed.username = ''
+  parsed.password = ''
+  parsed.hash = ''
+  const keys = [...new Set(parsed.searchParams.keys())]
+  const query = keys.map((k) => `${encodeURIComponent(k)}=…`).join('&')
+  parsed.search = ''
+  return clip(toOneLine(`${parsed.href}${query ? `?${query}` : ''}`), MAX_NAME_CHARS)
+}
+
+/** `sha256:` + the first 12 hex digits + `…` (a digest is 64 hex digits; 12 identify it). */
+export function shortDigest(digest: string): string {
+  const m = /^(sha256|sha512):([0-9a-f]+)$/i.exec(digest)
+  if (!m) return digest
+  const hex = m[2] ?? ''
+  return hex.length > 12 ? `${m[1]}:${hex.slice(0, 12)}…` : digest
+}
+
+/** PEP 440 specs start with an operator (`==1.2`, `>=1`, `~=1.4`); npm specs follow an `@`. */
+function withSpec(name: string, spec: string): string {
+  return /^[=<>!~]/.test(spec) ? `${name}${spec}` : `${name}@${spec}`
+}
+
+/**
+ * The package column (SPEC §4, §8):
+ * - npm/PyPI pinned: `@scope/pkg@1.2.3`;
+ * - unpinned and resolved: `pkg (unpinned → 1.4.2)` or `pkg@^1.2 (unpinned → 1.4.2)`;
+ * - unpinned and not resolved: `pkg@latest (unpinned, not resolved: offline)` and the like;
+ * - OCI: `ghcr.io/x/y:tag@sha256:abcdef012345…`;
+ * - remote: the URL with credentials and query values masked (`displayUrl`);
+ * - local/unknown: the path or command, or `(unidentified)`.
+ */
+export function packageDisplay(p: PackageIdentity): string {
+  const name = p.name === null ? null : toOneLine(p.name)
+  switch (p.ecosystem) {
+    case 'npm':
+    case 'pypi': {
+      const base = name ?? '(unknown package)'
+      if (p.pinned && p.version) return clip(withSpec(base, p.version), MAX_NAME_CHARS)
+      const spec = p.versionSpec === null ? null : toOneLine(p.versionSpec)
+      const written = spec ? withSpec(base, spec) : base
+      let note: string
+      if (p.version) note = `unpinned → ${toOneLine(p.version)}`
+      else if (p.resolution.status === 'offline') note = 'unpinned, not resolved: offline'
+      else if (p.resolution.status === 'not-found') note = 'not found in the registry'
+      else if (p.resolution.status === 'error') note = 'unpinned, registry unreachable'
+      else note = 'unpinned'
+      return `${clip(written, MAX_NAME_CHARS)} (${note})`
+    }
+    case 'oci': {
+      const base = name ?? '(unknown image)'
+      const candidates = [p.version, p.versionSpec].filter((v): v is string => !!v)
+      const digest = candidates.find((v) => /^sha(256|512):/i.test(v)) ?? null
+      const tag = candidates.find((v) => !/^sha(256|512):/i.test(v)) ?? null
+      const ref = `${base}${tag ? `:${toOneLine(tag)}` : ''}`
+      return `${clip(ref, MAX_NAME_CHARS)}${digest ? `@${shortDigest(digest)}` : ''}`
+    }
+    case 'remote':
+      return name === null ? '(unknown URL)' : displayUrl(name)
+    case 'local':
+    case 'unknown':
+      return name === null ? '(unidentified)' : clip(name, MAX_NAME_CHARS)
+  }
+}
+
+/** `yes`/`no` for ecosystems with versions (npm, PyPI, OCI), `n/a` otherwise (SPEC §2). */
+export function pinnedDisplay(p: PackageIdentity): PinnedDisplay {
+  if (p.ecosystem === 'npm' || p.ecosystem === 'pypi' || p.ecosystem === 'oci') {
+    return p.pinned ? 'yes' : 'no'
+  }
+  return 'n/a'
+}
+
+/** A `Score` as `B (81)` (score rounded) or `B` when the grader gave a letter only. */
+export function scoreCell(score: Score): ScoreCell {
+  const rounded = score.score === null ? null : Math.round(score.score)
+  return {
+    text: rounded === null ? score.grade : `${score.grade} (${rounded})`,
+    letter: score.grade,
+    score: rounded,
+    assessed: true
+  }
+}
+
+/** A cell for something not assessed: `—`, or the given text (`ungraded`, `grader error`). */
+export function unassessedCell(text: string = DASH): ScoreCell {
+  return { text, letter: null, score: null, assessed: false }
+}
+
+/**
+ * The overall grade cell: `B (81)` / `B`; without a grade, `grader error` when the grader failed
+ * and `ungraded` when no grade exists (never a made-up score, SPEC §5).
+ */
+export function overallCell(
+  grade: GradeReport | null,
+  problem: { kind: 'ungraded' | 'error' } | null
+): ScoreCell {
+  if (grade) return scoreCell(grade.overall)
+  return unassessedCell(problem?.kind === 'error' ? 'grader error' : 'ungraded')
+}
+
+/** One cell per axis: the sub-score, or `—` when the axis was not assessed or there is no grade. */
+export function subScoreCells(
+  grade: GradeReport | null,
+  axes: readonly Axis[]
+): Record<Axis, ScoreCell> {
+  const cells = {} as Record<Axis, ScoreCell>
+  for (const axis of axes) {
+    const s = grade?.subScores[axis] ?? null
+    cells[axis] = s === null ? unassessedCell() : scoreCell(s)
+  }
+  return cells
+}
+
+/** The Markdown symbol of a verdict: ✅ pass, ⚠️ warn/excepted, ❌ fail/error. */
+export function verdictSymbol(verdict: Verdict | 'pass' | 'warn' | 'fail'): '✅' | '⚠️' | '❌' {
+  switch (verdict) {
+    case 'pass':
+      return '✅'
+    case 'warn':
+    case 'excepted':
+      return '⚠️'
+    case 'fail':
+    case 'error':
+      return '❌'
+  }
+}

@@ -1,0 +1,296 @@
+/**
+ * The pure report model (SPEC §8): everything the job summary, PR comment, annotations and
+ * terminal table need, computed once from a `GateRun`, sorted and with display strings ready.
+ * No I/O. Strings are plain text (one line, clipped) and still untrusted: each renderer escapes
+ * them for its medium.
+ */
+import type { ClientFormat } from '../config/types.js'
+import { AXES, SEVERITIES, type Axis, type Finding, type Severity } from '../grade/report.js'
+import type { ReasonCode, ReasonSeverity, Verdict } from '../policy/reasons.js'
+import type { ServerResult } from '../policy/result.js'
+import type { Ecosystem } from '../resolve/types.js'
+import {
+  DASH,
+  MAX_NAME_CHARS,
+  locationDisplay,
+  overallCell,
+  packageDisplay,
+  pinnedDisplay,
+  subScoreCells,
+  verdictSymbol,
+  type PinnedDisplay,
+  type ScoreCell
+} from './display.js'
+import { clip, toOneLine } from './markdown.js'
+import type { GateRun, RunCounts, RunVerdict } from './run.js'
+
+/** Longest reason message / fix / finding title kept (characters). */
+export const MAX_MESSAGE_CHARS = 1000
+/** Longest evidence snippet kept (characters). */
+export const MAX_SNIPPET_CHARS = 300
+
+/**
+ * Which bucket a server falls in for ordering and for the comment/annotations:
+ * `blocked` (fail, or error with an error-severity reason), `warned` (warn, excepted, or an error
+ * the policy only warns about), `passed`.
+ */
+export type Outcome = 'blocked' | 'warned' | 'passed'
+
+/** One reason, ready to show. */
+export interface ReasonView {
+  code: ReasonCode
+  severity: ReasonSeverity
+  message: string
+  fix: string | null
+}
+
+/** One finding, ready to show (SPEC §2 `findings[]`). */
+export interface FindingView {
+  ruleId: string
+  axis: Axis
+  severity: Severity
+  title: string
+  cwe: string | null
+  /** `file:line`, `file`, or null when the grader gave no evidence location. */
+  location: string | null
+  snippet: string | null
+  advisory: { id: string; url: string | null; fixedIn: string | null } | null
+}
+
+/** One server row and its details. */
+export interface ServerView {
+  name: string
+  config: string
+  /** 1-based line and column of the entry's key. */
+  line: number
+  column: number
+  /** `config:line`. */
+  location: string
+  environment: string
+  ecosystem: Ecosystem
+  /** `@scope/pkg@1.2.3`, `pkg (unpinned → 1.4.2)`, `image@sha256:abcd…`, URL, path. */
+  package: string
+  purl: string | null
+  pinned: PinnedDisplay
+  /** Overall grade: `B (81)`, `B`, `ungraded`, `grader error`. */
+  grade: ScoreCell
+  /** The six sub-scores in `AXES` order: `A (95)`, `C`, `—` (not assessed). */
+  subScores: Record<Axis, ScoreCell>
+  /** Which grader answered and where its full report is, when graded. */
+  gradeSource: string | null
+  reportUrl: string | null
+  auditedAt: string | null
+  /** Why there is no grade, when there is none. */
+  gradeProblem: string | null
+  /** Registry status column; `—` until the registry checks land. */
+  registry: string
+  /** Exception status column; `—` until the exception checks land. */
+  exception: string
+  verdict: Verdict
+  /** ✅ pass, ⚠️ warn/excepted, ❌ fail/error. */
+  symbol: '✅' | '⚠️' | '❌'
+  outcome: Outcome
+  /** Reasons, worst severity first (stable). */
+  reasons: ReasonView[]
+  /** Distinct fixes of the reasons, in reason order. */
+  fixes: string[]
+  /** Grade findings plus findings shown without a grade, worst severity first (stable). */
+  findings: FindingView[]
+}
+
+/** One config file (SPEC §8 `configs[]`). */
+export interface ConfigView {
+  path: string
+  format: ClientFormat
+  servers: number
+  /** False: the file is not a client config ("no MCP servers"), not an error. */
+  hasServerMap: boolean
+  error: { message: string; line: number; column: number } | null
+  /** `path:line:column: message` for an invalid config, else null. */
+  errorText: string | null
+  notes: string[]
+}
+
+/**
+ * A compliance control touched by failing axes (SPEC §8, SOC 2 / GDPR / HIPAA / ISO 27001). The
+ * mapping lands with the compliance issue; until then the model's list is always empty.
+ */
+export interface ComplianceView {
+  framework: string
+  control: string
+  title: string
+  axes: Axis[]
+  /** Names of the servers whose failing axes touch this control. */
+  servers: string[]
+}
+
+/** Counts for headings: the run's counts plus buckets and config totals. */
+export interface ModelCounts extends RunCounts {
+  blocked: number
+  warned: number
+  passed: number
+  configs: number
+  invalidConfigs: number
+  /** Config files that hold no server map ("no MCP servers"). */
+  noServerConfigs: number
+}
+
+/** Everything every renderer needs. */
+export interface ReportModel {
+  tool: { name: string; version: string }
+  /** `YYYY-MM-DD` (UTC) used for dates in the policy. */
+  today: string
+  startedAt: string
+  grader: string
+  verdict: RunVerdict
+  symbol: '✅' | '⚠️' | '❌'
+  /** Distinct environments of the run's policies, first-use order. */
+  environments: string[]
+  /** Distinct policy sources: file paths, or `built-in defaults`. */
+  policySources: string[]
+  counts: ModelCounts
+  configs: ConfigView[]
+  /** Blocked first, then warned, then passed; run order within each bucket. */
+  servers: ServerView[]
+  /** Compliance section hook (SPEC §8); empty in this version. */
+  compliance: ComplianceView[]
+}
+
+const OUTCOME_ORDER: Record<Outcome, number> = { blocked: 0, warned: 1, passed: 2 }
+const REASON_ORDER: Record<ReasonSeverity, number> = { error: 0, warning: 1, notice: 2 }
+
+/**
+ * Build the report model of a run. Pure; never throws for any `GateRun` the types allow.
+ * Sorting: servers blocked → warned → passed (stable); reasons error → warning → notice;
+ * findings critical → info (both stable).
+ */
+export function buildReportModel(run: GateRun): ReportModel {
+  const servers = run.servers.map(serverView)
+  const order = servers.map((s, i) => ({ s, i }))
+  order.sort((a, b) => OUTCOME_ORDER[a.s.outcome] - OUTCOME_ORDER[b.s.outcome] || a.i - b.i)
+  const sorted = order.map((o) => o.s)
+  const configs = run.configs.map((c): ConfigView => ({
+    path: clip(toOneLine(c.path), MAX_NAME_CHARS),
+    format: c.format,
+    servers: c.servers.length,
+    hasServerMap: c.hasServerMap,
+    error: c.error,
+    errorText: c.error
+      ? `${clip(toOneLine(c.path), MAX_NAME_CHARS)}:${c.error.line}:${c.error.column}: ${clip(toOneLine(c.error.message), MAX_MESSAGE_CHARS)}`
+      : null,
+    notes: c.notes.map((n) => clip(toOneLine(n), MAX_MESSAGE_CHARS))
+  }))
+  return {
+    tool: run.tool,
+    today: run.today,
+    startedAt: run.startedAt,
+    grader: run.grader,
+    verdict: run.verdict,
+    symbol: verdictSymbol(run.verdict),
+    environments: distinct(run.policies.map((p) => p.environment)),
+    policySources: distinct(run.policies.map((p) => p.policyFile ?? 'built-in defaults')),
+    counts: {
+      ...run.counts,
+      blocked: sorted.filter((s) => s.outcome === 'blocked').length,
+      warned: sorted.filter((s) => s.outcome === 'warned').length,
+      passed: sorted.filter((s) => s.outcome === 'passed').length,
+      configs: configs.length,
+      invalidConfigs: configs.filter((c) => c.error !== null).length,
+      noServerConfigs: configs.filter((c) => c.error === null && !c.hasServerMap).length
+    },
+    configs,
+    servers: sorted,
+    compliance: []
+  }
+}
+
+/** The bucket of a server result (see `Outcome`). */
+export function outcomeOf(result: Pick<ServerResult, 'verdict' | 'reasons'>): Outcome {
+  switch (result.verdict) {
+    case 'fail':
+      return 'blocked'
+    case 'error':
+      return result.reasons.some((r) => r.severity === 'error') ? 'blocked' : 'warned'
+    case 'warn':
+    case 'excepted':
+      return 'warned'
+    case 'pass':
+      return 'passed'
+  }
+}
+
+function serverView(result: ServerResult): ServerView {
+  const { entry, package: pkg } = result.server
+  const reasons = result.reasons
+    .map((r): ReasonView => ({
+      code: r.code,
+      severity: r.severity,
+      message: clip(toOneLine(r.message), MAX_MESSAGE_CHARS),
+      fix: r.fix ? clip(toOneLine(r.fix), MAX_MESSAGE_CHARS) : null
+    }))
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => REASON_ORDER[a.r.severity] - REASON_ORDER[b.r.severity] || a.i - b.i)
+    .map((x) => x.r)
+  const findings = [...(result.grade?.findings ?? []), ...result.ungradedFindings]
+    .map(findingView)
+    .map((f, i) => ({ f, i }))
+    .sort(
+      (a, b) => SEVERITIES.indexOf(a.f.severity) - SEVERITIES.indexOf(b.f.severity) || a.i - b.i
+    )
+    .map((x) => x.f)
+  return {
+    name: clip(toOneLine(entry.name), MAX_NAME_CHARS),
+    config: clip(toOneLine(entry.config), MAX_NAME_CHARS),
+    line: entry.location.line,
+    column: entry.location.column,
+    location: locationDisplay(entry.config, entry.location.line),
+    environment: result.policy.environment,
+    ecosystem: pkg.ecosystem,
+    package: packageDisplay(pkg),
+    purl: pkg.purl,
+    pinned: pinnedDisplay(pkg),
+    grade: overallCell(result.grade, result.gradeProblem),
+    subScores: subScoreCells(result.grade, AXES),
+    gradeSource: result.grade
+      ? `${result.grade.source}: ${result.grade.grader.name} ${result.grade.grader.version}`
+      : null,
+    reportUrl: result.grade?.reportUrl ?? null,
+    auditedAt: result.grade?.auditedAt ?? null,
+    gradeProblem: result.gradeProblem
+      ? clip(toOneLine(result.gradeProblem.message), MAX_MESSAGE_CHARS)
+      : null,
+    registry: DASH,
+    exception: DASH,
+    verdict: result.verdict,
+    symbol: verdictSymbol(result.verdict),
+    outcome: outcomeOf(result),
+    reasons,
+    fixes: distinct(reasons.flatMap((r) => (r.fix ? [r.fix] : []))),
+    findings
+  }
+}
+
+function findingView(f: Finding): FindingView {
+  const file = f.evidence?.file ? clip(toOneLine(f.evidence.file), MAX_NAME_CHARS) : null
+  const line = f.evidence?.line
+  return {
+    ruleId: clip(toOneLine(f.ruleId), MAX_NAME_CHARS),
+    axis: f.axis,
+    severity: f.severity,
+    title: clip(toOneLine(f.title), MAX_MESSAGE_CHARS),
+    cwe: f.cwe ?? null,
+    location: file === null ? null : line === undefined ? file : `${file}:${line}`,
+    snippet: f.evidence?.snippet ? clip(toOneLine(f.evidence.snippet), MAX_SNIPPET_CHARS) : null,
+    advisory: f.advisory
+      ? {
+          id: clip(toOneLine(f.advisory.id), MAX_NAME_CHARS),
+          url: f.advisory.url ?? null,
+          fixedIn: f.advisory.fixedIn ? clip(toOneLine(f.advisory.fixedIn), MAX_NAME_CHARS) : null
+        }
+      : null
+  }
+}
+
+function distinct(values: string[]): string[] {
+  return [...new Set(values)]
+}
