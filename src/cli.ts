@@ -1,6 +1,290 @@
-/** The CLI (placeholder until the pipeline lands). */
-export async function main(_argv: string[]): Promise<number> {
-  await Promise.resolve()
-  process.stderr.write('mcp-grade-gate: not built yet\n')
-  return 2
+/**
+ * The `mcp-grade-gate` command line (SPEC §8): `check`, `inventory` and `schema`, thin over
+ * `gate()` / `inventory()` and the renderers.
+ *
+ * Exit codes: 0 = pass (warnings allowed), 1 = a server or config is blocked, 2 = unusable input
+ * or usage, with a one-line reason on stderr and no stack trace.
+ */
+import { mkdir, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { Command, CommanderError, Option } from 'commander'
+import { gate, GRADER_KINDS, inventory, UsageError, type GraderKind } from './gate.js'
+import { parseGraderCommand } from './grade/command.js'
+import type { Logger } from './log.js'
+import type { FetchLike } from './net/http.js'
+import { SCHEMAS } from './schemas.js'
+import { renderInventoryCsv, renderInventoryTable, toInventoryJson } from './report/inventory.js'
+import { toJsonReport } from './report/json.js'
+import { buildReportModel } from './report/model.js'
+import { renderSummary } from './report/summary.js'
+import { renderTable } from './report/table.js'
+import { TOOL_NAME, TOOL_VERSION } from './version.js'
+
+/** What the CLI talks to; tests pass their own. */
+export interface CliIo {
+  stdout: (text: string) => void
+  stderr: (text: string) => void
+  env: NodeJS.ProcessEnv
+  cwd: string
+  /** `fetch` for every HTTP request (tests). */
+  fetch?: FetchLike
+  /** Whether stdout is a terminal (colours in the table). */
+  isTty?: boolean
+}
+
+const defaultIo = (): CliIo => ({
+  stdout: (t) => void process.stdout.write(t),
+  stderr: (t) => void process.stderr.write(t),
+  env: process.env,
+  cwd: process.cwd(),
+  isTty: process.stdout.isTTY
+})
+
+/**
+ * Run the CLI with `argv` (without `node` and the script path).
+ * @returns the exit code (0, 1 or 2; see the module doc). Never throws.
+ */
+export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
+  let exitCode = 0
+  const program = buildProgram(io, (code) => {
+    exitCode = code
+  })
+  try {
+    await program.parseAsync(argv, { from: 'user' })
+    return exitCode
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version output are successes; everything else is a usage error.
+      return error.exitCode === 0 ? 0 : 2
+    }
+    io.stderr(`${TOOL_NAME}: error: ${oneLine(error)}\n`)
+    if (io.env.MCP_GRADE_GATE_DEBUG && error instanceof Error && error.stack) {
+      io.stderr(`${error.stack}\n`)
+    }
+    return 2
+  }
+}
+
+function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command()
+    .name(TOOL_NAME)
+    .description('Grade the MCP servers that MCP client configs launch, and gate them by policy.')
+    .version(TOOL_VERSION)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (t) => io.stdout(t),
+      writeErr: (t) => io.stderr(t)
+    })
+    .showHelpAfterError('(run with --help for usage)')
+
+  const common = (cmd: Command): Command =>
+    cmd
+      .argument('[paths...]', 'config files or directories to search (default: .)')
+      .option(
+        '--config-paths <globs>',
+        'comma- or newline-separated glob patterns replacing the default config file names'
+      )
+      .option('--npm-registry <url>', 'npm registry base URL', io.env.MCP_NPM_REGISTRY)
+      .option('-o, --output <file>', 'write the report to a file instead of stdout')
+      .option('--timeout <seconds>', 'per-request network timeout in seconds', '15')
+      .option('-v, --verbose', 'print progress to stderr')
+
+  common(
+    program
+      .command('check')
+      .description('grade every server and apply the policy; exit 1 when one is blocked')
+      .option(
+        '-e, --environment <name>',
+        'policy environment (production, staging, development, ci, …)'
+      )
+      .option('--policy <file>', 'policy file (default: .github/mcp-policy.{json,jsonc,yml,yaml})')
+      .option('--min-grade <letter>', 'minimum overall grade, overriding the environment')
+      .option('--sub-score-floors <list>', 'per-axis floors, e.g. "security=85,credentials=B"')
+      .addOption(
+        new Option('--grader <kind>', 'which grader grades')
+          .choices(GRADER_KINDS)
+          .default('builtin')
+      )
+      .option('--grader-url <url>', 'grading service base URL (api grader)', io.env.MCP_GRADER_URL)
+      .option(
+        '--grader-command <command>',
+        'grader command (command grader), as a JSON array or a command line without shell operators'
+      )
+      .option('--grader-timeout <seconds>', 'time limit for one grader command run', '60')
+      .option('--base-branch <name>', 'base branch, for policy rules on branches')
+      .option('--today <YYYY-MM-DD>', 'the date used for dates in the policy (UTC)')
+      .addOption(
+        new Option('-f, --format <format>', 'output format')
+          .choices(['table', 'json', 'markdown'])
+          .default('table')
+      )
+  ).action(async (paths: string[], opts: CheckFlags) => {
+    const logger = cliLogger(io, opts.verbose === true)
+    const run = await gate({
+      paths,
+      cwd: io.cwd,
+      configPatterns: splitList(opts.configPaths),
+      npmRegistry: opts.npmRegistry,
+      httpTimeoutMs: seconds(opts.timeout, '--timeout'),
+      fetch: io.fetch,
+      logger,
+      grader: opts.grader,
+      graderUrl: opts.graderUrl,
+      graderApiKey: io.env.MCP_GRADER_API_KEY,
+      graderCommand: opts.graderCommand ? parseCommandFlag(opts.graderCommand) : undefined,
+      graderTimeoutMs: seconds(opts.graderTimeout, '--grader-timeout'),
+      policyPath: opts.policy,
+      environment: opts.environment,
+      minGrade: opts.minGrade,
+      subScoreFloors: opts.subScoreFloors,
+      baseBranch: opts.baseBranch,
+      today: opts.today
+    })
+    const model = buildReportModel(run)
+    const text =
+      opts.format === 'json'
+        ? `${JSON.stringify(toJsonReport(run), null, 2)}\n`
+        : opts.format === 'markdown'
+          ? renderSummary(model)
+          : renderTable(model, { color: io.isTty === true && !opts.output && !io.env.NO_COLOR })
+    await emit(io, text, opts.output)
+    setExit(run.verdict === 'fail' ? 1 : 0)
+  })
+
+  common(
+    program
+      .command('inventory')
+      .description('list every server with its identity, version and pin status, without grading')
+      .option('--offline', 'do not ask the npm registry (unpinned versions stay unresolved)')
+      .addOption(
+        new Option('-f, --format <format>', 'output format')
+          .choices(['table', 'json', 'csv'])
+          .default('table')
+      )
+  ).action(async (paths: string[], opts: InventoryFlags) => {
+    const run = await inventory({
+      paths,
+      cwd: io.cwd,
+      configPatterns: splitList(opts.configPaths),
+      npmRegistry: opts.npmRegistry,
+      httpTimeoutMs: seconds(opts.timeout, '--timeout'),
+      fetch: io.fetch,
+      logger: cliLogger(io, opts.verbose === true),
+      offline: opts.offline === true
+    })
+    const text =
+      opts.format === 'json'
+        ? `${JSON.stringify(toInventoryJson(run), null, 2)}\n`
+        : opts.format === 'csv'
+          ? renderInventoryCsv(run)
+          : renderInventoryTable(run)
+    await emit(io, text, opts.output)
+    setExit(0)
+  })
+
+  program
+    .command('schema')
+    .description(`print a JSON Schema (${Object.keys(SCHEMAS).join(', ')}) or write them all`)
+    .argument('[name]', 'which schema to print')
+    .option('--write <dir>', 'write every schema to <dir>/<name>.schema.json')
+    .action(async (name: string | undefined, opts: { write?: string }) => {
+      if (opts.write) {
+        const dir = path.resolve(io.cwd, opts.write)
+        await mkdir(dir, { recursive: true })
+        for (const [key, make] of Object.entries(SCHEMAS)) {
+          await writeFile(
+            path.join(dir, `${key}.schema.json`),
+            `${JSON.stringify(make(), null, 2)}\n`
+          )
+        }
+        return
+      }
+      const make = name ? SCHEMAS[name] : undefined
+      if (!make) {
+        throw new UsageError(`name a schema: ${Object.keys(SCHEMAS).join(', ')}`)
+      }
+      io.stdout(`${JSON.stringify(make(), null, 2)}\n`)
+    })
+
+  return program
+}
+
+interface CommonFlags {
+  configPaths?: string
+  npmRegistry?: string
+  output?: string
+  timeout: string
+  verbose?: boolean
+}
+
+interface CheckFlags extends CommonFlags {
+  environment?: string
+  policy?: string
+  minGrade?: string
+  subScoreFloors?: string
+  grader: GraderKind
+  graderUrl?: string
+  graderCommand?: string
+  graderTimeout: string
+  baseBranch?: string
+  today?: string
+  format: 'table' | 'json' | 'markdown'
+}
+
+interface InventoryFlags extends CommonFlags {
+  offline?: boolean
+  format: 'table' | 'json' | 'csv'
+}
+
+async function emit(io: CliIo, text: string, output: string | undefined): Promise<void> {
+  if (!output) {
+    io.stdout(text)
+    return
+  }
+  const file = path.resolve(io.cwd, output)
+  await mkdir(path.dirname(file), { recursive: true })
+  await writeFile(file, text)
+  io.stderr(`${TOOL_NAME}: report written to ${output}\n`)
+}
+
+function cliLogger(io: CliIo, verbose: boolean): Logger {
+  return {
+    debug: (m) => {
+      if (verbose && io.env.MCP_GRADE_GATE_DEBUG) io.stderr(`debug: ${m}\n`)
+    },
+    info: (m) => {
+      if (verbose) io.stderr(`${m}\n`)
+    },
+    warning: (m) => io.stderr(`warning: ${m}\n`)
+  }
+}
+
+function parseCommandFlag(text: string): string[] {
+  try {
+    return parseGraderCommand(text)
+  } catch (error) {
+    throw new UsageError(`--grader-command: ${oneLine(error)}`, { cause: error })
+  }
+}
+
+/** Split a comma- or newline-separated list; undefined when empty. */
+function splitList(text: string | undefined): string[] | undefined {
+  const items = (text ?? '')
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter(Boolean)
+  return items.length > 0 ? items : undefined
+}
+
+function seconds(text: string, flag: string): number {
+  const value = Number(text)
+  if (!Number.isFinite(value) || value <= 0 || value > 3600) {
+    throw new UsageError(`${flag} must be a number of seconds from 1 to 3600, got "${text}"`)
+  }
+  return Math.round(value * 1000)
+}
+
+function oneLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error)
+  return text.replace(/\s*\n\s*/g, ' ').trim()
 }

@@ -128,6 +128,39 @@ describe('discoverConfigs', () => {
     expect(DEFAULT_CONFIG_PATTERNS).toContain('**/.vscode/mcp.example.json')
     expect(DEFAULT_CONFIG_PATTERNS).toContain('**/.vscode/mcp.json.example')
     expect(DEFAULT_CONFIG_PATTERNS).toContain('**/.codex/config.toml')
-    expect(DEFAULT_CONFIG_PATTERNS).toHaveLength(13 * 3 + 1)
+    // 14 SPEC names + 7 renamed-copy patterns; every JSON one (19) with its 2 example variants.
+    expect(DEFAULT_CONFIG_PATTERNS).toHaveLength(19 * 3 + 2)
+  })
+
+  it('finds renamed and flattened copies of config files, but not unrelated settings', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'discover-copies-'))
+    const names = [
+      'prod.mcp.json',
+      'team-claude_desktop_config.json',
+      'owner__repo__.vscode__mcp.json',
+      'owner__repo__.gemini__settings.json',
+      'owner__repo__.zed__settings.json',
+      'backup_cline_mcp_settings.json',
+      'settings.json',
+      'user_settings.json',
+      'package.json',
+      'notmcp.json'
+    ]
+    for (const n of names) writeFileSync(path.join(root, n), '{}')
+    try {
+      const found = (await discoverConfigs([root], { cwd: root })).map((c) => c.path)
+      expect(found).toEqual(
+        [
+          'backup_cline_mcp_settings.json',
+          'owner__repo__.gemini__settings.json',
+          'owner__repo__.vscode__mcp.json',
+          'owner__repo__.zed__settings.json',
+          'prod.mcp.json',
+          'team-claude_desktop_config.json'
+        ].sort()
+      )
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
   })
 })

@@ -22,11 +22,31 @@ const SPEC_CONFIG_PATTERNS = [
 ] as const
 
 /**
- * The globs a directory is searched with when no `patterns` are given: the SPEC §3 names plus,
- * for each JSON name, its `*.example.json` and `*.json.example` variants ("they are what people
- * copy"). Matched with dot-files included, skipping `node_modules` and `.git`.
+ * Renamed copies of the SPEC §3 names: a prefix ending in `.`, `_` or `-` before the name
+ * (`prod.mcp.json`, `team-claude_desktop_config.json`, and flattened paths such as
+ * `owner__repo__.vscode__mcp.json` or `x__.gemini__settings.json`). `settings.json` and
+ * `config.toml` are too common to match alone: their copies must name the client directory.
  */
-export const DEFAULT_CONFIG_PATTERNS: readonly string[] = SPEC_CONFIG_PATTERNS.flatMap((pattern) =>
+const COPY_PATTERNS = [
+  '**/*[._-]mcp.json',
+  '**/*[._-]claude_desktop_config.json',
+  '**/*[._-]cline_mcp_settings.json',
+  '**/*[._-]mcp_config.json',
+  '**/*.gemini[_-]*settings.json',
+  '**/*.zed[_-]*settings.json',
+  '**/*.codex[_-]*config.toml'
+] as const
+
+/**
+ * The globs a directory is searched with when no `patterns` are given: the SPEC §3 names, their
+ * renamed copies (see `COPY_PATTERNS`), and for each JSON name its `*.example.json` and
+ * `*.json.example` variants ("they are what people copy"). Matched with dot-files included,
+ * skipping `node_modules` and `.git`.
+ */
+export const DEFAULT_CONFIG_PATTERNS: readonly string[] = [
+  ...SPEC_CONFIG_PATTERNS,
+  ...COPY_PATTERNS
+].flatMap((pattern) =>
   pattern.endsWith('.json')
     ? [pattern, `${pattern.slice(0, -'.json'.length)}.example.json`, `${pattern}.example`]
     : [pattern]

@@ -153,7 +153,20 @@ export function maskSecretsInText(text: string): string {
  *   1-based location. Empty when nothing is found. Never rejects for any input; a secretlint
  *   failure only drops that layer (the own rules still run).
  */
-export async function findLiteralSecrets(entry: ServerEntry): Promise<LiteralSecret[]> {
+export function findLiteralSecrets(entry: ServerEntry): Promise<LiteralSecret[]> {
+  // The gate (LITERAL_SECRET reasons) and the built-in grader (credentials findings) both ask
+  // about the same entry objects: scan each one once.
+  let pending = scanned.get(entry)
+  if (!pending) {
+    pending = scanEntry(entry)
+    scanned.set(entry, pending)
+  }
+  return pending
+}
+
+const scanned = new WeakMap<ServerEntry, Promise<LiteralSecret[]>>()
+
+async function scanEntry(entry: ServerEntry): Promise<LiteralSecret[]> {
   const targets = targetsOf(entry)
   const candidates: Candidate[] = []
   for (const t of targets) {

@@ -1,0 +1,265 @@
+/**
+ * Drives the action's `run()` for a `pull_request` event end to end: inputs via `INPUT_*`, the
+ * GitHub context from `GITHUB_*` and an event payload, the npm registry via nock (recorded real
+ * packuments and tarballs), Octokit through the injectable factory with a recording fetch stub.
+ * `@actions/core` is the real module except for the calls we assert on.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import {
+  afterAll,
+  afterEach,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  it,
+  jest
+} from '@jest/globals'
+import nock from 'nock'
+import type { CreateOctokitOptions } from '../src/github/octokit.js'
+import { stubFetch, type RecordedRequest, type StubAnswer } from './github/stub-fetch.js'
+
+const actual = await import('@actions/core')
+const error = jest.fn<typeof actual.error>()
+const warning = jest.fn<typeof actual.warning>()
+const notice = jest.fn<typeof actual.notice>()
+const setFailed = jest.fn<typeof actual.setFailed>()
+const setOutput = jest.fn<typeof actual.setOutput>()
+jest.unstable_mockModule('@actions/core', () => ({
+  ...actual,
+  error,
+  warning,
+  notice,
+  setFailed,
+  setOutput,
+  info: jest.fn(),
+  debug: jest.fn()
+}))
+const { run } = await import('../src/main.js')
+const { createOctokit } = await import('../src/github/octokit.js')
+
+const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url))
+const fixture = (p: string): Buffer => readFileSync(path.join(fixtures, p))
+const REGISTRY = 'https://registry.npmjs.org'
+
+const CONFIG = `{
+  // pinned: graded and passes
+  "mcpServers": {
+    "files": {
+      "command": "npx",
+      "args": ["-y", "@modelcontextprotocol/server-filesystem@2026.8.31", "/workspace/docs"]
+    },
+    "search": {
+      "command": "npx",
+      "args": ["-y", "tavily-mcp"],
+      "env": { "TAVILY_API_KEY": "\${TAVILY_API_KEY}" }
+    }
+  }
+}
+`
+
+let workspace: string
+let savedEnv: NodeJS.ProcessEnv
+
+function serveRegistry(): void {
+  nock(REGISTRY)
+    .persist()
+    .get('/@modelcontextprotocol%2fserver-filesystem')
+    .reply(200, fixture('packuments/server-filesystem.json'))
+    .get('/tavily-mcp')
+    .reply(200, fixture('packuments/tavily-mcp.json'))
+    .get('/@modelcontextprotocol%2fsdk')
+    .reply(200, fixture('packuments/modelcontextprotocol-sdk.json'))
+    .get('/@modelcontextprotocol/server-filesystem/-/server-filesystem-2026.8.31.tgz')
+    .reply(200, fixture('tarballs/server-filesystem-2026.8.31.tgz'))
+    .get('/tavily-mcp/-/tavily-mcp-0.2.22.tgz')
+    .reply(200, fixture('tarballs/tavily-mcp-0.2.22.tgz'))
+}
+
+/** A fake GitHub REST/GraphQL API holding the PR's comments. */
+function fakeGitHub(): { fetch: typeof fetch; calls: RecordedRequest[] } {
+  const comments: { id: number; body: string; user: { login: string; type: string } }[] = [
+    { id: 1, body: 'LGTM', user: { login: 'octocat', type: 'User' } }
+  ]
+  return stubFetch((req): StubAnswer => {
+    const url = new URL(req.url)
+    if (url.pathname === '/graphql')
+      return { body: { data: { viewer: { login: 'github-actions' } } } }
+    if (url.pathname === '/repos/acme/app/issues/7/comments' && req.method === 'GET') {
+      return { body: comments }
+    }
+    if (url.pathname === '/repos/acme/app/issues/7/comments' && req.method === 'POST') {
+      const body = (req.body as { body: string }).body
+      const created = { id: 99, body, user: { login: 'github-actions[bot]', type: 'Bot' } }
+      comments.push(created)
+      return {
+        status: 201,
+        body: { ...created, html_url: 'https://github.com/acme/app/pull/7#c99' }
+      }
+    }
+    const match = /^\/repos\/acme\/app\/issues\/comments\/(\d+)$/.exec(url.pathname)
+    if (match && req.method === 'PATCH') {
+      const target = comments.find((c) => c.id === Number(match[1]))
+      if (target) target.body = (req.body as { body: string }).body
+      return { body: { ...target, html_url: 'https://github.com/acme/app/pull/7#c99' } }
+    }
+    return { status: 404, body: { message: 'Not Found' } }
+  })
+}
+
+beforeAll(() => {
+  nock.disableNetConnect()
+})
+afterAll(() => {
+  nock.enableNetConnect()
+})
+
+beforeEach(() => {
+  savedEnv = { ...process.env }
+  workspace = mkdtempSync(path.join(os.tmpdir(), 'gate-action-'))
+  writeFileSync(path.join(workspace, '.mcp.json'), CONFIG)
+  const event = path.join(workspace, 'event.json')
+  writeFileSync(
+    event,
+    JSON.stringify({
+      pull_request: {
+        number: 7,
+        base: { ref: 'main', repo: { full_name: 'acme/app' } },
+        head: { ref: 'add-mcp', repo: { full_name: 'acme/app' } }
+      }
+    })
+  )
+  writeFileSync(path.join(workspace, 'summary.md'), '')
+  Object.assign(process.env, {
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_PATH: event,
+    GITHUB_REPOSITORY: 'acme/app',
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_BASE_REF: 'main',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_API_URL: 'https://api.github.com',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_STEP_SUMMARY: path.join(workspace, 'summary.md'),
+    RUNNER_TEMP: workspace,
+    INPUT_ENVIRONMENT: 'production',
+    'INPUT_GITHUB-TOKEN': 'ghs_test_token_not_real',
+    INPUT_COMMENT: 'true',
+    INPUT_GRADER: 'builtin'
+  })
+  serveRegistry()
+})
+
+afterEach(() => {
+  process.env = savedEnv
+  nock.cleanAll()
+  rmSync(workspace, { recursive: true, force: true })
+})
+
+describe('run() on a pull_request', () => {
+  it('writes the summary table, annotates the blocked line, comments, and fails the check', async () => {
+    const github = fakeGitHub()
+    const octokitFactory = (o: CreateOctokitOptions) =>
+      createOctokit({ ...o, fetch: github.fetch, throttle: false })
+
+    await run({ octokitFactory })
+
+    // Job summary: one table with both servers, their file:line, package and grades.
+    const summary = readFileSync(path.join(workspace, 'summary.md'), 'utf8')
+    expect(summary).toMatch(/\|\s*Server\s*\|/)
+    const searchRow = summary.split('\n').find((l) => l.includes('search') && l.startsWith('|'))
+    expect(searchRow).toBeDefined()
+    expect(searchRow).toContain('.mcp.json:8')
+    expect(searchRow).toContain('tavily-mcp')
+    expect(searchRow).toContain('0.2.22')
+    const filesRow = summary.split('\n').find((l) => l.includes('files') && l.startsWith('|'))
+    expect(filesRow).toContain('.mcp.json:4')
+    expect(filesRow).toContain('2026.8.31')
+    expect(filesRow).toMatch(/\b[A-F] \(\d+\)/)
+    expect(summary).toContain('UNPINNED')
+
+    // Annotation: an error on the unpinned server's line in the config file.
+    const annotated = error.mock.calls.find((c) => String(c[0]).includes('UNPINNED'))
+    expect(annotated).toBeDefined()
+    expect(annotated?.[1]).toMatchObject({ file: '.mcp.json', startLine: 8, startColumn: 5 })
+
+    // The sticky comment was created once.
+    const posts = github.calls.filter(
+      (c) => c.method === 'POST' && c.url.endsWith('/issues/7/comments')
+    )
+    expect(posts).toHaveLength(1)
+    const body = (posts[0]!.body as { body: string }).body
+    expect(body.startsWith('<!-- mcp-grade-gate:default -->')).toBe(true)
+    expect(body).toContain('search')
+
+    // Outputs and the failed check with a one-line reason.
+    expect(setOutput).toHaveBeenCalledWith('verdict', 'fail')
+    expect(setOutput).toHaveBeenCalledWith('failed-count', '1')
+    const reportPath = setOutput.mock.calls.find((c) => c[0] === 'report-path')?.[1] as string
+    const report = JSON.parse(readFileSync(reportPath, 'utf8')) as {
+      servers: { name: string; verdict: string; package: { pinned: boolean; version: string } }[]
+    }
+    expect(report.servers.map((s) => [s.name, s.verdict, s.package.pinned])).toEqual([
+      ['files', 'pass', true],
+      ['search', 'fail', false]
+    ])
+    expect(setFailed).toHaveBeenCalledTimes(1)
+    const reason = String(setFailed.mock.calls[0]![0])
+    expect(reason).not.toContain('\n')
+    expect(reason).toContain('1 of 2 MCP servers blocked under production')
+    expect(reason).toContain('search (UNPINNED)')
+
+    // A second run (e.g. a new push) updates the same comment instead of adding one.
+    setFailed.mockClear()
+    await run({ octokitFactory })
+    const secondPosts = github.calls.filter(
+      (c) => c.method === 'POST' && c.url.endsWith('/issues/7/comments')
+    )
+    const patches = github.calls.filter((c) => c.method === 'PATCH')
+    expect(secondPosts).toHaveLength(1)
+    // Same result, same body: the comment is left as it is (no write).
+    expect(patches).toHaveLength(0)
+    expect(setFailed).toHaveBeenCalledTimes(1)
+  })
+
+  it('updates the existing comment in place when the result changes', async () => {
+    const github = fakeGitHub()
+    const octokitFactory = (o: CreateOctokitOptions) =>
+      createOctokit({ ...o, fetch: github.fetch, throttle: false })
+    await run({ octokitFactory })
+    // The author pins the version: the gate passes and the comment must say so.
+    writeFileSync(
+      path.join(workspace, '.mcp.json'),
+      CONFIG.replace('"tavily-mcp"', '"tavily-mcp@0.2.22"')
+    )
+    setFailed.mockClear()
+    await run({ octokitFactory })
+
+    const posts = github.calls.filter(
+      (c) => c.method === 'POST' && c.url.endsWith('/issues/7/comments')
+    )
+    const patches = github.calls.filter((c) => c.method === 'PATCH')
+    expect(posts).toHaveLength(1)
+    expect(patches).toHaveLength(1)
+    expect(patches[0]!.url).toMatch(/\/issues\/comments\/99$/)
+    const updated = (patches[0]!.body as { body: string }).body
+    expect(updated).not.toContain('UNPINNED')
+    expect(setFailed).not.toHaveBeenCalled()
+    expect(setOutput).toHaveBeenCalledWith('verdict', 'pass')
+  })
+
+  it('fails with a located message for a bad policy file and grades nothing', async () => {
+    writeFileSync(
+      path.join(workspace, 'policy.yml'),
+      'environments:\n  production:\n    minGrade: Z\n'
+    )
+    process.env['INPUT_POLICY'] = path.join(workspace, 'policy.yml')
+    await run({ octokitFactory: () => createOctokit({ token: 'x', fetch: fakeGitHub().fetch }) })
+    expect(setFailed).toHaveBeenCalledTimes(1)
+    const reason = String(setFailed.mock.calls[0]![0])
+    expect(reason).toMatch(/policy\.yml:3:\d+/)
+    expect(reason).toContain('minGrade')
+  })
+})

@@ -1,0 +1,340 @@
+/**
+ * The pipeline shared by the action and the CLI (SPEC §2):
+ * discover → parse → resolve → find literal secrets → grade → evaluate → `GateRun`.
+ *
+ * `gate()` never writes output; entry points render the `GateRun` it returns. Problems with the
+ * run's own inputs (a missing path, a bad policy file, a bad `min-grade`) throw `UsageError`
+ * (CLI exit 2); problems with one config or one server never throw — they become reasons.
+ */
+import path from 'node:path'
+import pLimit from 'p-limit'
+import { discoverConfigs } from './config/discover.js'
+import { readConfig } from './config/read.js'
+import { findLiteralSecrets } from './config/secrets.js'
+import type { LiteralSecret, ParsedConfig, ServerEntry } from './config/types.js'
+import { createApiGrader } from './grade/api.js'
+import { createBuiltinGrader } from './grade/builtin/index.js'
+import { createCommandGrader } from './grade/command.js'
+import type { Grader } from './grade/grader.js'
+import { gradeServers } from './grade/run.js'
+import type { GradeLetter } from './grade/report.js'
+import { silentLogger, type Logger } from './log.js'
+import { Budget, HttpClient, type FetchLike } from './net/http.js'
+import { evaluateServer, runVerdict } from './policy/evaluate.js'
+import { parseMinGrade, parseSubScoreFloors, PolicyInputError } from './policy/inputs.js'
+import { findPolicyFile, loadPolicyFile, PolicyFileError, type PolicyFile } from './policy/load.js'
+import { DEFAULT_SCALE } from './policy/grades.js'
+import { literalSecretReasons, pinningReason } from './policy/config-checks.js'
+import { createPolicyResolver } from './policy/resolve.js'
+import type { ServerResult } from './policy/result.js'
+import type { EffectivePolicy } from './policy/types.js'
+import type { InventoryRun } from './report/inventory.js'
+import type { GateRun } from './report/run.js'
+import { NpmRegistryClient } from './resolve/npm-registry.js'
+import { resolveServers } from './resolve/resolve.js'
+import { TOOL_NAME, TOOL_VERSION } from './version.js'
+
+/** Which grader to use (SPEC §5; `registry` comes with the registry issue). */
+export const GRADER_KINDS = ['builtin', 'api', 'command'] as const
+export type GraderKind = (typeof GRADER_KINDS)[number]
+
+/** The run's inputs could not be used (a missing path, a bad policy file, a bad flag value). */
+export class UsageError extends Error {
+  override readonly name = 'UsageError'
+}
+
+/** Options shared by `gate()` and `inventory()`. */
+export interface ScanOptions {
+  /** Files or directories to gate; directories are searched for config files (SPEC §3). */
+  paths: string[]
+  /** Workspace root: paths in reports are relative to it. */
+  cwd: string
+  /** Glob patterns replacing the default config file names (`config-paths` input). */
+  configPatterns?: string[]
+  /** npm registry base URL (default https://registry.npmjs.org). */
+  npmRegistry?: string
+  /** Per-request timeout in ms (default 15 000). */
+  httpTimeoutMs?: number
+  /** Total network time budget for the run in ms (default 300 000). */
+  budgetMs?: number
+  /** Parallel registry/grader requests (default 8). */
+  concurrency?: number
+  /** `fetch` for every HTTP request (tests inject one). */
+  fetch?: FetchLike
+  logger?: Logger
+}
+
+/** Policy options (strings as a user typed them; validated by `gate`/`inventory`). */
+export interface PolicyOptions {
+  /** Policy file path; undefined → look for `.github/mcp-policy.{json,jsonc,yml,yaml}` in `cwd`. */
+  policyPath?: string
+  environment?: string
+  minGrade?: string
+  subScoreFloors?: string
+  /** Base branch of the pull request, for policy rules on branches. */
+  baseBranch?: string
+}
+
+/** Options of `gate()`. Strings are as a user typed them (inputs/flags); `gate` validates them. */
+export interface GateOptions extends ScanOptions, PolicyOptions {
+  grader?: GraderKind
+  /** Grading service base URL (`api` grader). */
+  graderUrl?: string
+  /** Grading service API key (`api` grader); never logged. */
+  graderApiKey?: string
+  /** Grader command as argv (`command` grader). */
+  graderCommand?: string[]
+  /** Time limit for one grader command run, ms (default 60 000). */
+  graderTimeoutMs?: number
+  /** The date (`YYYY-MM-DD`, UTC) used for dates in the policy; default today. */
+  today?: string
+  /** Clock (tests). */
+  now?: () => Date
+}
+
+/**
+ * Run the whole gate.
+ * @returns the `GateRun` (every config, every server with its verdict and reasons).
+ * @throws UsageError for unusable run inputs (see the module doc).
+ */
+export async function gate(options: GateOptions): Promise<GateRun> {
+  const logger = options.logger ?? silentLogger
+  const now = options.now ?? (() => new Date())
+  const startedAt = now()
+  const today = parseToday(options.today, startedAt)
+  const graderKind = options.grader ?? 'builtin'
+  if (!(GRADER_KINDS as readonly string[]).includes(graderKind)) {
+    throw new UsageError(`unknown grader "${graderKind}": use one of ${GRADER_KINDS.join(', ')}`)
+  }
+
+  const resolvePolicy = await loadPolicy(options)
+  const http = createHttpClient(options)
+  const npm = new NpmRegistryClient({ http, registry: options.npmRegistry })
+  let grader: Grader
+  try {
+    grader = createGrader(graderKind, options, { http, npm, logger, now })
+  } catch (error) {
+    // Graders reject unusable options (a relative URL, an empty command) with a TypeError.
+    if (error instanceof TypeError) throw new UsageError(error.message, { cause: error })
+    throw error
+  }
+
+  const { configs, entries } = await scanConfigs(options, logger)
+  logger.info(`Resolving ${entries.length} server(s) from ${configs.length} config file(s)`)
+  const resolved = await resolveServers(entries, {
+    npm,
+    concurrency: options.concurrency,
+    logger
+  })
+  const secrets = await findSecrets(entries)
+  logger.info(`Grading with the ${graderKind} grader`)
+  const outcomes = await gradeServers(resolved, grader, {
+    concurrency: options.concurrency,
+    logger
+  })
+
+  const servers: ServerResult[] = resolved.map((server, i) =>
+    evaluateServer(
+      { server, outcome: outcomes[i]!, literalSecrets: secrets[i]! },
+      resolvePolicy(server.entry.config)
+    )
+  )
+  const configErrors = configs.filter((c) => c.error !== null).length
+  const { verdict, counts } = runVerdict(servers, configErrors)
+  return {
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    startedAt: startedAt.toISOString(),
+    today,
+    grader: graderKind,
+    policies: distinctPolicies(servers, configs, resolvePolicy),
+    configs,
+    servers,
+    verdict,
+    counts
+  }
+}
+
+/** Options of `inventory()`. The policy options only decide how severe `UNPINNED` is. */
+export interface InventoryOptions extends ScanOptions, PolicyOptions {
+  /** Do not ask the npm registry: unpinned versions stay unresolved. */
+  offline?: boolean
+}
+
+/**
+ * List every server of every config with its identity and config-level reasons (`UNPINNED`,
+ * `LITERAL_SECRET`), without grading (SPEC §8 `inventory`). `UNPINNED` is an error where the
+ * server's environment requires pinning, else a warning.
+ * @throws UsageError when a path does not exist or the policy file is unusable.
+ */
+export async function inventory(options: InventoryOptions): Promise<InventoryRun> {
+  const logger = options.logger ?? silentLogger
+  const resolvePolicy = await loadPolicy(options)
+  const { configs, entries } = await scanConfigs(options, logger)
+  const npm = options.offline
+    ? null
+    : new NpmRegistryClient({ http: createHttpClient(options), registry: options.npmRegistry })
+  const resolved = await resolveServers(entries, { npm, concurrency: options.concurrency, logger })
+  const secrets = await findSecrets(entries)
+  return {
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    configs,
+    servers: resolved.map((server, i) => {
+      const unpinned = pinningReason(server, resolvePolicy(server.entry.config))
+      return {
+        server,
+        reasons: [...literalSecretReasons(server, secrets[i]!), ...(unpinned ? [unpinned] : [])]
+      }
+    })
+  }
+}
+
+async function loadPolicy(
+  options: PolicyOptions & { cwd: string }
+): Promise<(configPath: string) => EffectivePolicy> {
+  let file: PolicyFile | null = null
+  let policyPath: string | null = null
+  try {
+    policyPath = options.policyPath
+      ? relativeToProcess(path.resolve(options.cwd, options.policyPath))
+      : await findPolicyFile(options.cwd)
+    if (policyPath) file = await loadPolicyFile(policyPath)
+    const minGrade: GradeLetter | undefined = nonEmpty(options.minGrade)
+      ? parseMinGrade(options.minGrade!)
+      : undefined
+    const scale = file?.scale ?? DEFAULT_SCALE
+    const subScoreFloors = nonEmpty(options.subScoreFloors)
+      ? parseSubScoreFloors(options.subScoreFloors!, scale)
+      : undefined
+    return createPolicyResolver({
+      file,
+      policyPath,
+      environment: nonEmpty(options.environment) ? options.environment!.trim() : undefined,
+      minGrade,
+      subScoreFloors,
+      baseBranch: nonEmpty(options.baseBranch) ? options.baseBranch : undefined
+    })
+  } catch (error) {
+    if (error instanceof PolicyFileError) {
+      throw new UsageError(error.message, { cause: error })
+    }
+    if (error instanceof PolicyInputError) throw new UsageError(error.message, { cause: error })
+    if (isNotFound(error)) {
+      throw new UsageError(`policy file not found: ${policyPath ?? options.policyPath ?? ''}`, {
+        cause: error
+      })
+    }
+    throw error
+  }
+}
+
+async function scanConfigs(
+  options: ScanOptions,
+  logger: Logger
+): Promise<{ configs: ParsedConfig[]; entries: ServerEntry[] }> {
+  let files
+  try {
+    files = await discoverConfigs(options.paths.length > 0 ? options.paths : ['.'], {
+      cwd: options.cwd,
+      patterns: options.configPatterns
+    })
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error), { cause: error })
+  }
+  if (files.length === 0) logger.warning('No MCP config files found.')
+  const limit = pLimit(16)
+  const configs = await Promise.all(files.map((f) => limit(() => readConfig(f))))
+  return { configs, entries: configs.flatMap((c) => c.servers) }
+}
+
+async function findSecrets(entries: ServerEntry[]): Promise<LiteralSecret[][]> {
+  const limit = pLimit(8)
+  return Promise.all(entries.map((e) => limit(() => findLiteralSecrets(e))))
+}
+
+function createHttpClient(options: ScanOptions): HttpClient {
+  return new HttpClient({
+    fetch: options.fetch,
+    timeoutMs: options.httpTimeoutMs,
+    budget: new Budget(options.budgetMs ?? 300_000),
+    userAgent: `${TOOL_NAME}/${TOOL_VERSION}`
+  })
+}
+
+function createGrader(
+  kind: GraderKind,
+  options: GateOptions,
+  deps: { http: HttpClient; npm: NpmRegistryClient; logger: Logger; now: () => Date }
+): Grader {
+  switch (kind) {
+    case 'builtin':
+      return createBuiltinGrader({
+        npm: deps.npm,
+        http: deps.http,
+        logger: deps.logger,
+        now: deps.now
+      })
+    case 'api':
+      if (!nonEmpty(options.graderUrl)) {
+        throw new UsageError(
+          'the api grader needs a grading service URL (grader-url / --grader-url)'
+        )
+      }
+      return createApiGrader({
+        url: options.graderUrl!,
+        apiKey: options.graderApiKey,
+        http: deps.http,
+        logger: deps.logger,
+        now: deps.now
+      })
+    case 'command':
+      if (!options.graderCommand || options.graderCommand.length === 0) {
+        throw new UsageError(
+          'the command grader needs a command (grader-command / --grader-command)'
+        )
+      }
+      return createCommandGrader({
+        command: options.graderCommand,
+        timeoutMs: options.graderTimeoutMs,
+        cwd: options.cwd,
+        logger: deps.logger
+      })
+  }
+}
+
+function distinctPolicies(
+  servers: ServerResult[],
+  configs: ParsedConfig[],
+  resolvePolicy: (configPath: string) => EffectivePolicy
+): EffectivePolicy[] {
+  const seen = new Set<EffectivePolicy>()
+  for (const s of servers) seen.add(s.policy)
+  if (seen.size === 0) {
+    seen.add(resolvePolicy(configs[0]?.path ?? '.'))
+  }
+  return [...seen]
+}
+
+/** `YYYY-MM-DD` in UTC: the given one (validated) or the date of `startedAt`. */
+function parseToday(text: string | undefined, startedAt: Date): string {
+  if (!nonEmpty(text)) return startedAt.toISOString().slice(0, 10)
+  const t = text!.trim()
+  const parsed = /^\d{4}-\d{2}-\d{2}$/.test(t) ? new Date(`${t}T00:00:00Z`) : null
+  if (!parsed || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== t) {
+    throw new UsageError(`--today must be a date as YYYY-MM-DD, got "${t}"`)
+  }
+  return t
+}
+
+/** A path as short as possible for messages: relative to the process's cwd when inside it. */
+function relativeToProcess(absolute: string): string {
+  const relative = path.relative(process.cwd(), absolute)
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : absolute
+}
+
+function nonEmpty(s: string | undefined): boolean {
+  return typeof s === 'string' && s.trim() !== ''
+}
+
+function isNotFound(error: unknown): boolean {
+  return (error as { code?: string } | null)?.code === 'ENOENT'
+}

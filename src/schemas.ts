@@ -1,0 +1,16 @@
+/**
+ * The JSON Schemas the project publishes (`mcp-grade-gate schema`, `schemas/` in the package):
+ * the grade contract every grader returns, the policy file, and the JSON reports.
+ */
+import { gradeReportJsonSchema } from './grade/report.js'
+import { policyJsonSchema } from './policy/schema.js'
+import { inventoryJsonSchema } from './report/inventory.js'
+import { jsonReportSchema } from './report/json.js'
+
+/** Schema name → function building it (JSON Schema draft 2020-12). */
+export const SCHEMAS: Readonly<Record<string, () => Record<string, unknown>>> = Object.freeze({
+  'grade-report': gradeReportJsonSchema,
+  'mcp-policy': policyJsonSchema,
+  'json-report': jsonReportSchema,
+  inventory: inventoryJsonSchema
+})
