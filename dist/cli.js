@@ -14808,11 +14808,30 @@ const SPEC_CONFIG_PATTERNS = [
     '**/.codex/config.toml'
 ];
 /**
- * The globs a directory is searched with when no `patterns` are given: the SPEC §3 names plus,
- * for each JSON name, its `*.example.json` and `*.json.example` variants ("they are what people
- * copy"). Matched with dot-files included, skipping `node_modules` and `.git`.
+ * Renamed copies of the SPEC §3 names: a prefix ending in `.`, `_` or `-` before the name
+ * (`prod.mcp.json`, `team-claude_desktop_config.json`, and flattened paths such as
+ * `owner__repo__.vscode__mcp.json` or `x__.gemini__settings.json`). `settings.json` and
+ * `config.toml` are too common to match alone: their copies must name the client directory.
  */
-const DEFAULT_CONFIG_PATTERNS = SPEC_CONFIG_PATTERNS.flatMap((pattern) => pattern.endsWith('.json')
+const COPY_PATTERNS = [
+    '**/*[._-]mcp.json',
+    '**/*[._-]claude_desktop_config.json',
+    '**/*[._-]cline_mcp_settings.json',
+    '**/*[._-]mcp_config.json',
+    '**/*.gemini[_-]*settings.json',
+    '**/*.zed[_-]*settings.json',
+    '**/*.codex[_-]*config.toml'
+];
+/**
+ * The globs a directory is searched with when no `patterns` are given: the SPEC §3 names, their
+ * renamed copies (see `COPY_PATTERNS`), and for each JSON name its `*.example.json` and
+ * `*.json.example` variants ("they are what people copy"). Matched with dot-files included,
+ * skipping `node_modules` and `.git`.
+ */
+const DEFAULT_CONFIG_PATTERNS = [
+    ...SPEC_CONFIG_PATTERNS,
+    ...COPY_PATTERNS
+].flatMap((pattern) => pattern.endsWith('.json')
     ? [pattern, `${pattern.slice(0, -'.json'.length)}.example.json`, `${pattern}.example`]
     : [pattern]);
 /** Directories never searched (dependencies and git internals). */
@@ -53570,7 +53589,9 @@ async function loadPolicy(options) {
     let file = null;
     let policyPath = null;
     try {
-        policyPath = options.policyPath ?? (await findPolicyFile(options.cwd));
+        policyPath = options.policyPath
+            ? relativeToProcess(R.resolve(options.cwd, options.policyPath))
+            : await findPolicyFile(options.cwd);
         if (policyPath)
             file = await loadPolicyFile(policyPath);
         const minGrade = nonEmpty(options.minGrade)
@@ -53683,6 +53704,11 @@ function parseToday(text, startedAt) {
         throw new UsageError(`--today must be a date as YYYY-MM-DD, got "${t}"`);
     }
     return t;
+}
+/** A path as short as possible for messages: relative to the process's cwd when inside it. */
+function relativeToProcess(absolute) {
+    const relative = R.relative(process.cwd(), absolute);
+    return relative && !relative.startsWith('..') && !R.isAbsolute(relative) ? relative : absolute;
 }
 function nonEmpty(s) {
     return typeof s === 'string' && s.trim() !== '';

@@ -108,7 +108,7 @@ describe('UNPINNED', () => {
         severity: 'error',
         message:
           'server "fs" (npm @example/server-fs@1.4.2): @example/server-fs is unpinned ("latest"; resolves to 1.4.2 today); production requires pinned versions',
-        fix: 'pin it: `@example/server-fs@1.4.2`'
+        fix: 'pin it: @example/server-fs@1.4.2'
       }
     ])
   })
@@ -128,7 +128,7 @@ describe('UNPINNED', () => {
       pinned: false,
       resolution: { status: 'registry' }
     })
-    expect(evaluate({ server }).reasons[0]?.fix).toBe('pin it: `mcp-server-git==0.6.2`')
+    expect(evaluate({ server }).reasons[0]?.fix).toBe('pin it: mcp-server-git==0.6.2')
   })
 
   it('asks for a digest for OCI images', () => {
@@ -145,7 +145,7 @@ describe('UNPINNED', () => {
       'image ghcr.io/github/github-mcp-server:v1.0.0 is not pinned to a digest'
     )
     expect(reason?.fix).toContain(
-      'pin a digest: `ghcr.io/github/github-mcp-server:v1.0.0@sha256:<digest>`'
+      'pin a digest: ghcr.io/github/github-mcp-server:v1.0.0@sha256:<digest>'
     )
   })
 
@@ -158,7 +158,22 @@ describe('UNPINNED', () => {
     })
     const reason = evaluate({ server }, development).reasons[0]
     expect(reason?.message).toContain('("^1.0.0"; not resolved: offline run)')
-    expect(reason?.fix).toBe('pin it to an exact version: `@example/server-fs@<version>`')
+    expect(reason?.fix).toBe('pin it to an exact version: @example/server-fs@<version>')
+  })
+
+  it('asks for a release or a commit for a git source, not name==version', () => {
+    const server = makeServer({
+      ecosystem: 'pypi',
+      name: 'git+https://github.com/oraios/serena',
+      versionSpec: null,
+      version: null,
+      pinned: false,
+      resolution: { status: 'n/a' }
+    })
+    const fix = evaluate({ server }).reasons.find((r) => r.code === 'UNPINNED')?.fix
+    expect(fix).toBe(
+      'install a released version (package==<version>) instead of this source, or pin the source to a commit (git+https://github.com/oraios/serena@<commit sha>)'
+    )
   })
 
   it.each(['remote', 'local', 'unknown'] as const)('does not apply to %s servers', (ecosystem) => {

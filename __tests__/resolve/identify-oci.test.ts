@@ -16,7 +16,7 @@ function byTag(name: string, tag: string, launcher = 'docker'): PackageIdentity 
     pinned: false,
     purl: null,
     launcher,
-    resolution: { status: 'offline', message: NOT_RESOLVED }
+    resolution: { status: 'unresolved', message: NOT_RESOLVED }
   }
 }
 

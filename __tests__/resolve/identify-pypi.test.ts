@@ -14,7 +14,7 @@ function unpinned(name: string, versionSpec: string | null, launcher = 'uvx'): P
     pinned: false,
     purl: null,
     launcher,
-    resolution: { status: 'offline', message: NOT_RESOLVED }
+    resolution: { status: 'unresolved', message: NOT_RESOLVED }
   }
 }
 

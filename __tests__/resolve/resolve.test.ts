@@ -220,8 +220,8 @@ describe('resolveServers', () => {
     const result = await resolveServers(entries, { npm: client() })
     expect(result.map((r) => r.entry)).toEqual(entries)
     expect(result.map((r) => r.package.resolution.status)).toEqual([
-      'offline',
-      'offline',
+      'unresolved',
+      'unresolved',
       'n/a',
       'registry',
       'n/a',

@@ -82,6 +82,7 @@ const resolutionWords: Record<ResolvedServer['package']['resolution']['status'],
   exact: 'exact version',
   registry: 'resolved from the registry',
   offline: 'unpinned and not resolved: the run is offline',
+  unresolved: 'unpinned, and versions of this ecosystem are not looked up yet',
   'not-found': 'the registry has no matching version',
   error: 'the registry could not be asked',
   'n/a': 'nothing to resolve'

@@ -58,7 +58,7 @@ export function pinningReason(server: ResolvedServer, policy: EffectivePolicy): 
       code: 'UNPINNED',
       severity: required ? 'error' : 'warning',
       message: `${serverLabel(server)}: image ${tag} is not pinned to a digest (a tag can be moved); ${consequence}`,
-      fix: `pin a digest: \`${tag}@sha256:<digest>\` (\`docker buildx imagetools inspect ${tag}\` shows it)`
+      fix: `pin a digest: ${tag}@sha256:<digest> (docker buildx imagetools inspect ${tag} shows it)`
     }
   }
   const separator = pkg.ecosystem === 'pypi' ? '==' : '@'
@@ -69,9 +69,19 @@ export function pinningReason(server: ResolvedServer, policy: EffectivePolicy): 
     message: `${serverLabel(server)}: ${name} is unpinned (${spec}; ${resolutionText(pkg)}); ${consequence}`,
     fix:
       pkg.version === null
-        ? `pin it to an exact version: \`${name}${separator}<version>\``
-        : `pin it: \`${name}${separator}${clip(pkg.version)}\``
+        ? pinSourceFix(pkg, name, separator)
+        : `pin it: ${name}${separator}${clip(pkg.version)}`
   }
+}
+
+/** The fix for a package without a version: a registry release, or a commit for a git source. */
+function pinSourceFix(pkg: PackageIdentity, name: string, separator: string): string {
+  if (/^(git\+|git:|github:|https?:|file:)/.test(pkg.name ?? '')) {
+    return pkg.ecosystem === 'pypi'
+      ? `install a released version (package${separator}<version>) instead of this source, or pin the source to a commit (${name}@<commit sha>)`
+      : `install a released version (package${separator}<version>) instead of this source, or pin the source to a commit (${name}#<commit sha>)`
+  }
+  return `pin it to an exact version: ${name}${separator}<version>`
 }
 
 function resolutionText(pkg: PackageIdentity): string {
@@ -80,6 +90,8 @@ function resolutionText(pkg: PackageIdentity): string {
       return pkg.version === null ? 'not resolved' : `resolves to ${clip(pkg.version)} today`
     case 'offline':
       return 'not resolved: offline run'
+    case 'unresolved':
+      return `version not looked up${pkg.resolution.message === undefined ? '' : `: ${clip(pkg.resolution.message)}`}`
     case 'not-found':
       return 'the registry has no matching version'
     case 'error':

@@ -80,7 +80,7 @@ export function evaluateServer(input: EvaluationInput, policy: EffectivePolicy):
       code: 'UNGRADED',
       severity: blocking ? 'error' : 'warning',
       message: `${label}: no grade: ${clip(outcome.reason)}; ${policy.environment} ${blocking ? 'requires a grade (unknown is never a pass)' : 'allows it with a warning'}`,
-      fix: 'use a grader that can grade this server (grader: api or command), or a registry entry with a grade'
+      fix: 'use a grader that can grade this server (grader: api or command)'
     })
   }
 

@@ -90,6 +90,7 @@ export function packageDisplay(p: PackageIdentity): string {
       let note: string
       if (p.version) note = `unpinned → ${toOneLine(p.version)}`
       else if (p.resolution.status === 'offline') note = 'unpinned, not resolved: offline'
+      else if (p.resolution.status === 'unresolved') note = 'unpinned, version not looked up'
       else if (p.resolution.status === 'not-found') note = 'not found in the registry'
       else if (p.resolution.status === 'error') note = 'unpinned, registry unreachable'
       else note = 'unpinned'

@@ -67,7 +67,7 @@ export const JsonPackageSchema = z.looseObject({
   purl: z.string().nullable(),
   launcher: z.string().nullable(),
   resolution: z.looseObject({
-    status: z.enum(['exact', 'registry', 'offline', 'not-found', 'error', 'n/a']),
+    status: z.enum(['exact', 'registry', 'offline', 'unresolved', 'not-found', 'error', 'n/a']),
     message: z.string().optional()
   })
 })

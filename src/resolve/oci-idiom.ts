@@ -270,7 +270,7 @@ function imageIdentity(image: string, launcher: string, notes: string[]): IdiomM
       version: pinned ? ref.digest : null,
       pinned,
       purl: pinned ? dockerPurl(ref.registry, ref.path, ref.digest!) : null,
-      status: pinned ? 'exact' : 'offline',
+      status: pinned ? 'exact' : 'unresolved',
       message: pinned ? undefined : 'image tags are not resolved to a digest'
     }),
     notes

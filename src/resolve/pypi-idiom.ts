@@ -259,7 +259,7 @@ function registryIdentity(
       name,
       launcher,
       versionSpec,
-      status: 'offline',
+      status: 'unresolved',
       message: 'PyPI versions are not resolved against the registry'
     }),
     notes: why ? [...notes, why] : notes

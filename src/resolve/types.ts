@@ -12,11 +12,14 @@ export type Ecosystem = (typeof ECOSYSTEMS)[number]
  * - `exact`: written in the config (pinned);
  * - `registry`: an unpinned spec resolved against the package registry today;
  * - `offline`: unpinned and not resolved because the run is offline;
+ * - `unresolved`: unpinned, and this ecosystem is not looked up on a registry yet (PyPI versions,
+ *   OCI tags): `resolution.message` says so;
  * - `not-found`: the registry has no such package or no version matching the spec;
  * - `error`: the registry could not be asked (timeout, 5xx, …) — see `resolution.message`;
  * - `n/a`: nothing to resolve (remote, local, unknown).
  */
-export type ResolutionStatus = 'exact' | 'registry' | 'offline' | 'not-found' | 'error' | 'n/a'
+export type ResolutionStatus =
+  'exact' | 'registry' | 'offline' | 'unresolved' | 'not-found' | 'error' | 'n/a'
 
 /** The identity of what a server entry runs (SPEC §2, JSON report `package`). */
 export interface PackageIdentity {

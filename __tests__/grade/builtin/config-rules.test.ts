@@ -96,8 +96,8 @@ describe('CONFIG_RULES', () => {
     expect(CONFIG_RULES).toHaveLength(Object.keys(CONFIG_RULE).length)
   })
 
-  it('matches the table in docs/grading-config.md (axis, severity, deduction, CWE)', () => {
-    const doc = readFileSync(new URL('../../../docs/grading-config.md', import.meta.url), 'utf8')
+  it('matches the table in docs/grading.md (axis, severity, deduction, CWE)', () => {
+    const doc = readFileSync(new URL('../../../docs/grading.md', import.meta.url), 'utf8')
     for (const rule of CONFIG_RULES) {
       const row = doc.split('\n').find((l) => l.startsWith(`| \`${rule.id}\``))
       expect({ id: rule.id, documented: row !== undefined }).toEqual({

@@ -55,7 +55,7 @@ describe('docs/grading.md', () => {
 
   it('keeps the section for the config entry rules', () => {
     expect(doc).toMatch(
-      /## Config entry rules\n\nThe table of config entry rules is maintained in `src\/grade\/builtin\/config-rules\.ts`\./
+      /## Config entry rules\n\nThese rules look at the config entry itself \(code: `src\/grade\/builtin\/config-rules\.ts`\)/
     )
   })
 })

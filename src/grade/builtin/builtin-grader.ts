@@ -38,7 +38,7 @@ export interface BuiltinGraderOptions {
   /** Clock for publish recency and `auditedAt`; default the system clock. */
   now?: () => Date
   logger?: Logger
-  /** Largest compressed tarball downloaded, in bytes; default 20 MiB. */
+  /** Largest compressed tarball downloaded, in bytes; default 50 MiB. */
   maxTarballBytes?: number
 }
 

@@ -29,7 +29,7 @@ export interface PackageAssessmentContext {
   http: HttpClient
   now: () => Date
   logger: Logger
-  /** Largest compressed tarball downloaded, in bytes (default 20 MiB). */
+  /** Largest compressed tarball downloaded, in bytes (default 50 MiB). */
   maxTarballBytes?: number
   /** Limits for reading the tarball (defaults in `package-files.ts`). */
   readLimits?: Partial<PackageReadLimits>

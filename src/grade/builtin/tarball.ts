@@ -8,8 +8,8 @@ import { type HttpClient, HttpError, NetworkError } from '../../net/http.js'
 import { IntegrityError, type TarballDigests, verifyTarball } from './integrity.js'
 import { type PackageFiles, type PackageReadLimits, readPackageFiles } from './package-files.js'
 
-/** Default largest compressed tarball we download: 20 MiB. */
-export const DEFAULT_MAX_TARBALL_BYTES = 20 * 1024 * 1024
+/** Default largest compressed tarball we download: 50 MiB (some real MCP servers ship 20+ MiB). */
+export const DEFAULT_MAX_TARBALL_BYTES = 50 * 1024 * 1024
 
 /** The `dist` fields of a version manifest this module needs. */
 export interface TarballDist extends TarballDigests {
@@ -31,7 +31,7 @@ export class TarballError extends Error {
 
 /** Limits for `fetchPackageFiles`. */
 export interface FetchTarballOptions {
-  /** Largest compressed download in bytes; default `DEFAULT_MAX_TARBALL_BYTES` (20 MiB). */
+  /** Largest compressed download in bytes; default `DEFAULT_MAX_TARBALL_BYTES` (50 MiB). */
   maxTarballBytes?: number
   /** Limits for reading the archive (see `PackageReadLimits`). */
   limits?: Partial<PackageReadLimits>
