@@ -26,6 +26,8 @@ const bundle = (input, file, banner) => ({
     // Circular imports and `this` at module level inside dependencies are theirs, not ours.
     if (warning.code === 'CIRCULAR_DEPENDENCY' && /node_modules/.test(warning.message)) return
     if (warning.code === 'THIS_IS_UNDEFINED') return
+    // Comments that merely mention `@__PURE__` inside dependencies (zod) are not annotations.
+    if (warning.code === 'INVALID_ANNOTATION' && /node_modules/.test(warning.id ?? '')) return
     warn(warning)
   }
 })

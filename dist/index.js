@@ -55261,6 +55261,7 @@ const resolutionWords = {
     exact: 'exact version',
     registry: 'resolved from the registry',
     offline: 'unpinned and not resolved: the run is offline',
+    unresolved: 'unpinned, and versions of this ecosystem are not looked up yet',
     'not-found': 'the registry has no matching version',
     error: 'the registry could not be asked',
     'n/a': 'nothing to resolve'
@@ -62776,8 +62777,8 @@ function shorten(text, max = 200) {
  * against the registry (`integrity.ts`) before any byte is parsed, then the in-memory tar reader
  * (`package-files.ts`).
  */
-/** Default largest compressed tarball we download: 20 MiB. */
-const DEFAULT_MAX_TARBALL_BYTES = 20 * 1024 * 1024;
+/** Default largest compressed tarball we download: 50 MiB (some real MCP servers ship 20+ MiB). */
+const DEFAULT_MAX_TARBALL_BYTES = 50 * 1024 * 1024;
 /** Why a tarball could not be used: it is never graded. `message` holds no secret. */
 class TarballError extends Error {
     kind;
@@ -64449,7 +64450,7 @@ function pinningReason(server, policy) {
             code: 'UNPINNED',
             severity: required ? 'error' : 'warning',
             message: `${serverLabel(server)}: image ${tag} is not pinned to a digest (a tag can be moved); ${consequence}`,
-            fix: `pin a digest: \`${tag}@sha256:<digest>\` (\`docker buildx imagetools inspect ${tag}\` shows it)`
+            fix: `pin a digest: ${tag}@sha256:<digest> (docker buildx imagetools inspect ${tag} shows it)`
         };
     }
     const separator = pkg.ecosystem === 'pypi' ? '==' : '@';
@@ -64459,9 +64460,18 @@ function pinningReason(server, policy) {
         severity: required ? 'error' : 'warning',
         message: `${serverLabel(server)}: ${name} is unpinned (${spec}; ${resolutionText(pkg)}); ${consequence}`,
         fix: pkg.version === null
-            ? `pin it to an exact version: \`${name}${separator}<version>\``
-            : `pin it: \`${name}${separator}${clip$1(pkg.version)}\``
+            ? pinSourceFix(pkg, name, separator)
+            : `pin it: ${name}${separator}${clip$1(pkg.version)}`
     };
+}
+/** The fix for a package without a version: a registry release, or a commit for a git source. */
+function pinSourceFix(pkg, name, separator) {
+    if (/^(git\+|git:|github:|https?:|file:)/.test(pkg.name ?? '')) {
+        return pkg.ecosystem === 'pypi'
+            ? `install a released version (package${separator}<version>) instead of this source, or pin the source to a commit (${name}@<commit sha>)`
+            : `install a released version (package${separator}<version>) instead of this source, or pin the source to a commit (${name}#<commit sha>)`;
+    }
+    return `pin it to an exact version: ${name}${separator}<version>`;
 }
 function resolutionText(pkg) {
     switch (pkg.resolution.status) {
@@ -64469,6 +64479,8 @@ function resolutionText(pkg) {
             return pkg.version === null ? 'not resolved' : `resolves to ${clip$1(pkg.version)} today`;
         case 'offline':
             return 'not resolved: offline run';
+        case 'unresolved':
+            return `version not looked up${pkg.resolution.message === undefined ? '' : `: ${clip$1(pkg.resolution.message)}`}`;
         case 'not-found':
             return 'the registry has no matching version';
         case 'error':
@@ -64643,7 +64655,7 @@ function evaluateServer(input, policy) {
             code: 'UNGRADED',
             severity: blocking ? 'error' : 'warning',
             message: `${label}: no grade: ${clip$1(outcome.reason)}; ${policy.environment} ${blocking ? 'requires a grade (unknown is never a pass)' : 'allows it with a warning'}`,
-            fix: 'use a grader that can grade this server (grader: api or command), or a registry entry with a grade'
+            fix: 'use a grader that can grade this server (grader: api or command)'
         });
     }
     const unpinned = pinningReason(server, policy);
@@ -76597,7 +76609,7 @@ function registryIdentity(requirement, launcher) {
             name,
             launcher,
             versionSpec,
-            status: 'offline',
+            status: 'unresolved',
             message: 'PyPI versions are not resolved against the registry'
         }),
         notes: why ? [...notes, why] : notes
@@ -77382,7 +77394,7 @@ function imageIdentity(image, launcher, notes) {
             version: pinned ? ref.digest : null,
             pinned,
             purl: pinned ? dockerPurl(ref.registry, ref.path, ref.digest) : null,
-            status: pinned ? 'exact' : 'offline',
+            status: pinned ? 'exact' : 'unresolved',
             message: pinned ? undefined : 'image tags are not resolved to a digest'
         }),
         notes
@@ -85490,7 +85502,7 @@ const JsonPackageSchema = looseObject({
     purl: string$1().nullable(),
     launcher: string$1().nullable(),
     resolution: looseObject({
-        status: _enum(['exact', 'registry', 'offline', 'not-found', 'error', 'n/a']),
+        status: _enum(['exact', 'registry', 'offline', 'unresolved', 'not-found', 'error', 'n/a']),
         message: string$1().optional()
     })
 });
@@ -85690,6 +85702,8 @@ function packageDisplay(p) {
                 note = `unpinned → ${toOneLine(p.version)}`;
             else if (p.resolution.status === 'offline')
                 note = 'unpinned, not resolved: offline';
+            else if (p.resolution.status === 'unresolved')
+                note = 'unpinned, version not looked up';
             else if (p.resolution.status === 'not-found')
                 note = 'not found in the registry';
             else if (p.resolution.status === 'error')
