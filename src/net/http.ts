@@ -6,6 +6,8 @@
  * Uses the platform `fetch` (injectable, so tests can use nock or a stub).
  */
 
+import { sanitizeUrl } from './url-redaction.js'
+
 /** A total time budget (ms) shared by all requests of one run. */
 export class Budget {
   readonly #deadline: number
@@ -99,14 +101,12 @@ export interface HttpResponse {
 const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504])
 const DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
-/** Remove user:password and query string from a URL for messages and logs. */
+/**
+ * A URL for messages and logs: no user info, query values or fragment, token-like path segments
+ * masked (`sanitizeUrl`), and `?…` when a query was removed.
+ */
 export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url)
-    return `${u.protocol}//${u.host}${u.pathname}${u.search ? '?…' : ''}`
-  } catch {
-    return '<invalid url>'
-  }
+  return sanitizeUrl(url, { markQuery: true }) ?? '<invalid url>'
 }
 
 /**

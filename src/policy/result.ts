@@ -16,6 +16,13 @@ export interface ServerResult {
   gradeProblem: { kind: 'ungraded' | 'error'; message: string } | null
   /** Findings shown even without a grade (from an `ungraded` outcome), else empty. */
   ungradedFindings: Finding[]
+  /**
+   * What the config entry itself does (SPEC §5 config rules: literal secrets, privileged
+   * containers, broad filesystem roots, auto-approved tools, plain-http remotes), found for every
+   * server whatever the grader. The built-in grader's report holds the same findings (they score
+   * its credentials and permissions axes); renderers show each finding once.
+   */
+  configFindings: Finding[]
   /** Registry status: filled by the registry checks (a later issue); null for now. */
   registry: null
   /** Exception status: filled by the exception checks (a later issue); null for now. */
