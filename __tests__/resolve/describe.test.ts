@@ -47,7 +47,14 @@ describe('describePackage', () => {
     [['docker', ['run', '-i', `ghcr.io/x/y@${DIGEST}`]], `ghcr.io/x/y@${DIGEST}`],
     [['node', ['./server.js']], 'local: ./server.js'],
     [['python', ['-m', 'my.server']], 'local: my.server'],
-    [['mcp-server-foo', []], 'unknown: mcp-server-foo']
+    [['mcp-server-foo', []], 'unknown: mcp-server-foo'],
+    [
+      ['uvx', ['--from', 'git+https://github.com/a/b@main', 'b']],
+      'git+https://github.com/a/b@main'
+    ],
+    [['npx', ['--registry', 'https://r.example/', 'pkg@1.2.3']], 'pkg@1.2.3'],
+    [['uvx', ['-i', 'https://i.example/simple', 'pkg==1.0']], 'pkg==1.0'],
+    [['bash', ['-c', 'npx a; npx b']], 'unknown: npx']
   ] as const)('%j → %s', ([command, args], expected) => {
     expect(described(command, [...args])).toBe(expected)
   })

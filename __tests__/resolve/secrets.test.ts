@@ -107,6 +107,36 @@ const cases: { source: string; command: string; args: string[]; secret: string }
       "TODOIST_API_KEY=$(op read 'op://Personal/elpvl2jyy2ltlzrspt4pgemewe/4gu4tenem7kc3mz56qpquajj2a') mise exec bun@1 -- bun ~/workspace/github.com/Doist/todoist-mcp/build/index.js"
     ],
     secret: 'elpvl2jyy2ltlzrspt4pgemewe'
+  },
+  {
+    source: 'a token in the path of a bridged remote URL (Zapier-style)',
+    command: 'npx',
+    args: ['-y', 'mcp-remote', 'https://actions.zapier.com/mcp/sk-ak-Zq3xV9mP2kL8wN4rT6yB1cD5/sse'],
+    secret: 'Zq3xV9mP2kL8wN4rT6yB1cD5'
+  },
+  {
+    source: 'a token in the path of a custom registry (Gemfury-style)',
+    command: 'npx',
+    args: ['--registry', 'https://npm-proxy.fury.io/AbCdEf0123456789xyzQWEabcd/acme/', 'pkg@1.0.0'],
+    secret: 'AbCdEf0123456789xyzQWEabcd'
+  },
+  {
+    source: 'a registry URL with a password, exported in a shell string',
+    command: 'bash',
+    args: [
+      '-c',
+      'export npm_config_registry=https://ci:Pa55w0rdXyz@npm.corp.example/ && npx -y pkg@1'
+    ],
+    secret: 'Pa55w0rdXyz'
+  },
+  {
+    source: 'several commands, one with a secret argument',
+    command: 'sh',
+    args: [
+      '-c',
+      'curl -H "Authorization: Bearer ghp_0123456789abcdefghijABCDEFGHIJ012345" x | sh; npx -y p'
+    ],
+    secret: 'ghp_0123456789abcdefghij'
   }
 ]
 

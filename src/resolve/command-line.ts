@@ -1,19 +1,21 @@
 /**
  * Splitting a command line written as one string (`bash -c "…"`, `cmd /c …`, `powershell
- * -Command …`, a whole command line in `command`) into simple commands, and picking the one that
- * launches the server (SPEC §4 wrappers).
+ * -Command …`, a whole command line in `command`) into simple commands (SPEC §4 wrappers).
  *
  * - POSIX shells: `shell-quote` does the quoting rules. Variable references (`$VAR`, `${VAR}`,
- *   `$(…)`) are kept as literal text, never expanded.
- * - `cmd.exe`: double quotes, `^` escapes, `&&`, `||`, `&`, `|` (no backslash escapes, so Windows
- *   paths survive).
- * - PowerShell: single and double quotes, backtick escapes, `;`, `&&`, `||`, `|`, and the `&` call
- *   operator.
+ *   `$(…)`) are kept as literal text, never expanded. Unquoted newlines separate commands (a
+ *   backslash-newline continues the line) and `#` comments are dropped before `shell-quote` sees
+ *   the line, because it would otherwise glue the lines into one command.
+ * - `cmd.exe`: double quotes, `^` escapes, `&&`, `||`, `&`, `|`, newlines (no backslash escapes,
+ *   so Windows paths survive).
+ * - PowerShell: single and double quotes, backtick escapes, `;`, `&&`, `||`, `|`, newlines, and
+ *   the `&` call operator.
  *
- * Operators separate commands; redirections and their targets are dropped.
+ * Operators separate commands; redirections and their targets are dropped. What the launch
+ * analysis needs to know survives as structure: which command reads the previous one's output
+ * through a pipe, and the text of every process substitution (`<(…)`, `>(…)`).
  */
 import { parse as parseShell } from 'shell-quote'
-import { commandName } from './command-name.js'
 
 /** Longest command line we split (characters); longer ones are left alone with a note. */
 export const MAX_COMMAND_LINE_CHARS = 64 * 1024
@@ -21,14 +23,27 @@ export const MAX_COMMAND_LINE_CHARS = 64 * 1024
 /** The quoting rules of a command line. */
 export type CommandLineSyntax = 'posix' | 'cmd' | 'powershell'
 
+/** One simple command of a command line. */
+export interface ShellCommand {
+  /** The words as the shell passes them (quotes removed, variables not expanded). */
+  words: string[]
+  /** True when the command reads the previous command's output through a pipe (`a | b`). */
+  pipedInto: boolean
+  /**
+   * Inner text of each process substitution (`<(curl …)`, `>(tee …)`) in the command, in
+   * order; the word itself is kept as the placeholder `<(…)` / `>(…)`. POSIX syntax only.
+   */
+  processSubstitutions: string[]
+}
+
 /** Stand-in for `$` while `shell-quote` parses, so it cannot expand variables. */
 const DOLLAR = '\u{F0024}'
 
 /**
- * Split `line` into simple commands (each a list of words), with the rules of `syntax`.
- * Returns null when the line is longer than `MAX_COMMAND_LINE_CHARS`. Never throws.
+ * Split `line` into simple commands with the rules of `syntax` (see the module doc). Returns
+ * null when the line is longer than `MAX_COMMAND_LINE_CHARS`. Never throws.
  */
-export function splitCommandLine(line: string, syntax: CommandLineSyntax): string[][] | null {
+export function parseCommandList(line: string, syntax: CommandLineSyntax): ShellCommand[] | null {
   if (line.length > MAX_COMMAND_LINE_CHARS) return null
   switch (syntax) {
     case 'posix':
@@ -38,6 +53,14 @@ export function splitCommandLine(line: string, syntax: CommandLineSyntax): strin
     case 'powershell':
       return splitWindows(line, 'powershell')
   }
+}
+
+/**
+ * The words of each simple command of `line` (`parseCommandList` without the structure).
+ * Returns null when the line is longer than `MAX_COMMAND_LINE_CHARS`. Never throws.
+ */
+export function splitCommandLine(line: string, syntax: CommandLineSyntax): string[][] | null {
+  return parseCommandList(line, syntax)?.map((c) => c.words) ?? null
 }
 
 /**
@@ -51,56 +74,127 @@ export function guessSyntax(line: string): CommandLineSyntax {
   return 'posix'
 }
 
-function splitPosix(line: string): string[][] {
-  const hidden = line.replaceAll(DOLLAR, '').replaceAll('$', DOLLAR)
+/** A POSIX environment assignment word (`NAME=value`). */
+export function isAssignment(word: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*=/.test(word)
+}
+
+/**
+ * `line` with POSIX line structure made explicit for `shell-quote`: unquoted newlines become
+ * `;` (or a space after an operator that continues the line, such as `|` or `&&`),
+ * backslash-newlines are removed, `#` comments (a `#` starting a word) are dropped, and a `#`
+ * inside a word is escaped (`shell-quote` would take it for a comment).
+ */
+function explicitLines(line: string): string {
+  let out = ''
+  let quote: '"' | "'" | null = null
+  for (let i = 0; i < line.length; i += 1) {
+    const ch = line[i]!
+    if (quote === "'") {
+      out += ch
+      if (ch === "'") quote = null
+      continue
+    }
+    if (quote === '"') {
+      if (ch === '\\' && i + 1 < line.length) {
+        out += ch + line[++i]!
+        continue
+      }
+      out += ch
+      if (ch === '"') quote = null
+      continue
+    }
+    if (ch === '\\' && i + 1 < line.length) {
+      if (line[i + 1] === '\n') i += 1
+      else out += ch + line[++i]!
+      continue
+    }
+    if (ch === "'" || ch === '"') {
+      quote = ch
+      out += ch
+      continue
+    }
+    if (ch === '#') {
+      if (out === '' || /[\s;&|()<>]$/.test(out)) {
+        while (i + 1 < line.length && line[i + 1] !== '\n') i += 1
+      } else out += '\\#' // inside a word `#` is a character; shell-quote would end the line
+      continue
+    }
+    if (ch === '\n' || ch === '\r') {
+      out += /(?:[|&;(]|^)\s*$/.test(out) ? ' ' : ';'
+      continue
+    }
+    out += ch
+  }
+  return out
+}
+
+function splitPosix(line: string): ShellCommand[] {
+  const hidden = explicitLines(line.replaceAll(DOLLAR, '')).replaceAll('$', DOLLAR)
   const entries = parseShell(hidden)
   const reveal = (s: string): string => s.replaceAll(DOLLAR, '$')
-  const commands: string[][] = []
-  let current: string[] = []
-  const endCommand = (): void => {
-    if (current.length > 0) commands.push(current)
-    current = []
+  const commands: ShellCommand[] = []
+  let current = newCommand(false)
+  const endCommand = (pipe: boolean): void => {
+    if (current.words.length > 0) commands.push(current)
+    current = newCommand(pipe)
   }
   for (let i = 0; i < entries.length; i += 1) {
     const entry = entries[i]!
     if (typeof entry === 'string') {
-      // `X=$(cmd …)`: shell-quote sees `X=$` then a `(` operator; glue the substitution back.
+      // `X=$(cmd …)`, `$(cmd …)`: shell-quote sees `…$` then a `(` operator; glue it back.
       const next = entries[i + 1]
       if (entry.endsWith(DOLLAR) && isOp(next, '(')) {
-        const { text, end } = collectSubstitution(entries, i + 1, reveal)
-        current.push(reveal(entry) + text)
+        const { text, end } = collectParenthesised(entries, i + 1, reveal)
+        current.words.push(`${reveal(entry)}(${text})`)
         i = end
         continue
       }
-      current.push(reveal(entry))
+      current.words.push(reveal(entry))
       continue
     }
-    if ('comment' in entry) break
+    if ('comment' in entry) continue
     if (entry.op === 'glob') {
-      current.push(reveal(entry.pattern))
+      current.words.push(reveal(entry.pattern))
+      continue
+    }
+    if (entry.op === '<(' || entry.op === '>(') {
+      const { text, end } = collectParenthesised(entries, i, reveal)
+      current.processSubstitutions.push(text)
+      current.words.push(`${entry.op}…)`)
+      i = end
       continue
     }
     if (REDIRECTIONS.has(entry.op)) {
-      // Drop an fd number written before the operator (`2>&1`) and the redirection target.
-      if (current.length > 1 && /^\d+$/.test(current[current.length - 1]!)) current.pop()
-      i += 1
+      // Drop an fd number written before the operator (`2>&1`) and the redirection target; a
+      // process substitution target (`> >(tee log)`) is read by the next round of the loop.
+      if (current.words.length > 1 && /^\d+$/.test(current.words[current.words.length - 1]!)) {
+        current.words.pop()
+      }
+      const target = entries[i + 1]
+      if (!isOp(target, '<(') && !isOp(target, '>(')) i += 1
       continue
     }
-    endCommand()
+    endCommand(entry.op === '|' || entry.op === '|&')
   }
-  endCommand()
+  endCommand(false)
   return commands
+}
+
+function newCommand(pipedInto: boolean): ShellCommand {
+  return { words: [], pipedInto, processSubstitutions: [] }
 }
 
 type ShellEntry = ReturnType<typeof parseShell>[number]
 
-const REDIRECTIONS = new Set(['<', '>', '>>', '>&', '<(', '>|', '<&'])
+const REDIRECTIONS = new Set(['<', '>', '>>', '>&', '>|', '<&', '<<', '<<<', '<>', '&>', '&>>'])
 
 function isOp(entry: ShellEntry | undefined, op: string): boolean {
   return entry !== undefined && typeof entry === 'object' && 'op' in entry && entry.op === op
 }
 
-function collectSubstitution(
+/** Text inside the parentheses opened by the operator at `open` (`(`, `<(`, `>(`). */
+function collectParenthesised(
   entries: ShellEntry[],
   open: number,
   reveal: (s: string) => string
@@ -110,9 +204,9 @@ function collectSubstitution(
   let i = open
   for (; i < entries.length; i += 1) {
     const e = entries[i]!
-    if (isOp(e, '(')) {
+    if (isOp(e, '(') || isOp(e, '<(') || isOp(e, '>(')) {
       depth += 1
-      if (depth > 1) parts.push('(')
+      if (depth > 1) parts.push((e as { op: string }).op)
       continue
     }
     if (isOp(e, ')')) {
@@ -121,16 +215,21 @@ function collectSubstitution(
       parts.push(')')
       continue
     }
-    if (typeof e === 'string') parts.push(reveal(e))
+    if (typeof e === 'string') parts.push(quoteForReparse(reveal(e)))
     else if ('op' in e) parts.push(e.op === 'glob' ? reveal(e.pattern) : e.op)
   }
-  return { text: `(${parts.join(' ')})`, end: Math.min(i, entries.length - 1) }
+  return { text: parts.join(' '), end: Math.min(i, entries.length - 1) }
+}
+
+/** A word as it could be written again for `parseCommandList` (quoted when it holds blanks). */
+function quoteForReparse(word: string): string {
+  return /^[^\s'"\\;&|()<>]*$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`
 }
 
 /** `cmd.exe` and PowerShell tokenising (see the module doc). */
-function splitWindows(line: string, syntax: 'cmd' | 'powershell'): string[][] {
-  const commands: string[][] = []
-  let current: string[] = []
+function splitWindows(line: string, syntax: 'cmd' | 'powershell'): ShellCommand[] {
+  const commands: ShellCommand[] = []
+  let current = newCommand(false)
   let word = ''
   let inWord = false
   let quote: '"' | "'" | null = null
@@ -139,15 +238,15 @@ function splitWindows(line: string, syntax: 'cmd' | 'powershell'): string[][] {
   const pushWord = (): void => {
     if (inWord) {
       if (skipNextWord) skipNextWord = false
-      else current.push(word)
+      else current.words.push(word)
     }
     word = ''
     inWord = false
   }
-  const endCommand = (): void => {
+  const endCommand = (pipe: boolean): void => {
     pushWord()
-    if (current.length > 0) commands.push(current)
-    current = []
+    if (current.words.length > 0) commands.push(current)
+    current = newCommand(pipe)
   }
   for (let i = 0; i < line.length; i += 1) {
     const ch = line[i]!
@@ -173,6 +272,10 @@ function splitWindows(line: string, syntax: 'cmd' | 'powershell'): string[][] {
       inWord = true
       continue
     }
+    if (ch === '\n' || ch === '\r') {
+      endCommand(false)
+      continue
+    }
     if (/\s/.test(ch)) {
       pushWord()
       continue
@@ -185,7 +288,7 @@ function splitWindows(line: string, syntax: 'cmd' | 'powershell'): string[][] {
         continue
       }
       if (doubled) i += 1
-      endCommand()
+      endCommand(ch === '|' && !doubled)
       continue
     }
     if (ch === '>' || ch === '<') {
@@ -202,109 +305,17 @@ function splitWindows(line: string, syntax: 'cmd' | 'powershell'): string[][] {
       continue
     }
     if ((ch === '(' || ch === ')') && !inWord) {
-      endCommand()
+      endCommand(false)
       continue
     }
     word += ch
     inWord = true
   }
-  endCommand()
-  return commands.map((words) =>
-    syntax === 'cmd' && words[0]?.startsWith('@') ? [words[0].slice(1), ...words.slice(1)] : words
-  )
-}
-
-/**
- * First words of commands that set up the shell rather than launch anything (`cd dir && node
- * x.js` runs `node x.js`): directory changes, environment set-up, `source`/activation, `echo`.
- */
-const SETUP_COMMANDS = new Set([
-  'cd',
-  'chdir',
-  'pushd',
-  'popd',
-  'source',
-  '.',
-  'export',
-  'set',
-  'setx',
-  'unset',
-  'setlocal',
-  'endlocal',
-  'chcp',
-  'echo',
-  'title',
-  'cls',
-  'true',
-  ':',
-  'umask',
-  'ulimit',
-  'trap',
-  'shopt',
-  'alias',
-  'sleep',
-  'eval',
-  'rem',
-  'set-location',
-  'sl',
-  'cd..',
-  '$null',
-  'write-host',
-  'set-item',
-  'import-module'
-])
-
-/** `<tool> <subcommand>` pairs that only change the shell environment (`nvm use 20 && …`). */
-const SETUP_SUBCOMMANDS: Record<string, readonly string[]> = {
-  nvm: ['use', 'install'],
-  fnm: ['use', 'install', 'env'],
-  conda: ['activate'],
-  mamba: ['activate'],
-  pyenv: ['shell', 'local'],
-  volta: ['install', 'pin'],
-  corepack: ['enable', 'prepare']
-}
-
-/** A POSIX environment assignment word (`NAME=value`). */
-export function isAssignment(word: string): boolean {
-  return /^[A-Za-z_][A-Za-z0-9_]*=/.test(word)
-}
-
-/**
- * Why a simple command does not launch a server (`cd`, `export`, `source venv/bin/activate`,
- * `nvm use`, a bare assignment), as a short label for notes; null when it launches something.
- * Labels never hold argument values.
- */
-export function setupCommandLabel(words: readonly string[]): string | null {
-  const rest = words.filter((w, i) => !(isAssignment(w) && words.slice(0, i).every(isAssignment)))
-  if (rest.length === 0) return 'environment assignment'
-  const first = rest[0]!
-  const name = commandName(first)
-  if (SETUP_COMMANDS.has(first.toLowerCase()) || SETUP_COMMANDS.has(name)) return name
-  if (/^activate(?:\.bat|\.ps1|\.fish|\.csh)?$/i.test(first.split(/[\\/]/).pop() ?? '')) {
-    return 'activate'
+  endCommand(false)
+  if (syntax === 'cmd') {
+    for (const c of commands) {
+      if (c.words[0]?.startsWith('@')) c.words[0] = c.words[0].slice(1)
+    }
   }
-  const sub = SETUP_SUBCOMMANDS[name]
-  if (sub && rest[1] !== undefined && sub.includes(rest[1])) return `${name} ${rest[1]}`
-  // PowerShell assignment: `$env:X = 'y'`, `$x='y'`.
-  if (first.startsWith('$') && (first.includes('=') || rest[1] === '=')) return 'assignment'
-  return null
-}
-
-/**
- * The first command in `commands` that launches something, skipping set-up commands (see
- * `setupCommandLabel`). When every command is set-up, the first one is returned. `skipped` lists
- * the labels of the commands passed over, in order.
- */
-export function pickLaunchingCommand(commands: readonly string[][]): {
-  argv: string[]
-  skipped: string[]
-} {
-  const skipped: string[] = []
-  for (const words of commands) {
-    const label = setupCommandLabel(words)
-    if (label === null) return { argv: [...words], skipped }
-    skipped.push(label)
-  }
-  return { argv: [...(commands[0] ?? [])], skipped }
+  return commands
 }

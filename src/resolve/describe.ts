@@ -8,9 +8,10 @@ import type { PackageIdentity } from './types.js'
 /**
  * Describe `p` in one line (see the module doc):
  * - npm: `name@version` when pinned; otherwise `name[@spec] (unpinned[, resolves to X])`; git,
- *   tarball and path sources as written (nothing to resolve);
+ *   tarball and path sources as written, and specs installed from another registry as
+ *   `name@spec` (nothing to resolve);
  * - PyPI: `name==version` when pinned; otherwise `name[spec] (unpinned)` (`@latest` for uv's
- *   `@latest`, PEP 440 specifiers as written);
+ *   `@latest`, PEP 440 specifiers as written); git sources as `url@ref`, `name @ url`;
  * - OCI: `name[:tag][@digest]`;
  * - remote: the URL identity (credentials and query already removed);
  * - local: `local: <path or module>`; unknown: `unknown: <command>`.
@@ -40,13 +41,17 @@ function describeRegistryPackage(p: PackageIdentity, exactSeparator: '@' | '==')
   if (p.pinned && p.version !== null) return `${name}${exactSeparator}${p.version}`
   const spec = p.versionSpec
   if (p.resolution.status === 'n/a') {
-    // Git, URL and path sources: the name is the source as written (or `name @ url` for PyPI).
-    return spec !== null && spec.includes('://') && !name.includes(spec)
-      ? `${name} @ ${spec}`
-      : name
+    // Git, URL and path sources: the source as written (`name @ url` for PyPI, `url@ref` for a
+    // git ref kept out of the name); registry specs from another registry: the spec as written.
+    if (spec === null || name.includes(spec)) return name
+    return spec.includes('://') ? `${name} @ ${spec}` : withSpec(name, spec)
   }
-  const written =
-    spec === null ? name : /^[=<>!~(]/.test(spec) ? `${name}${spec}` : `${name}@${spec}`
+  const written = spec === null ? name : withSpec(name, spec)
   const resolves = p.version !== null ? `, resolves to ${p.version}` : ''
   return `${written} (unpinned${resolves})`
+}
+
+/** `name==1.0`, `name>=1` (PEP 440 specifiers) or `name@spec` (npm, uv `@`, git refs). */
+function withSpec(name: string, spec: string): string {
+  return /^[=<>!~(]/.test(spec) ? `${name}${spec}` : `${name}@${spec}`
 }

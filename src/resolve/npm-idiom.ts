@@ -6,13 +6,26 @@
  * Package specs are read with `npm-package-arg` (the npm CLI's own parser). Pinned only for an
  * exact semver version (`npa` type `version`); git, tarball-URL and local-path specs are npm but
  * never pinned (a git commit is exact but not a registry version).
+ *
+ * A registry other than https://registry.npmjs.org (`--registry`, `--@scope:registry`,
+ * `npm_config_registry` and friends in the environment, see `package-source.ts`) makes a registry
+ * spec ungradeable: no version, no purl. A call string (`npx -c "…"`, `pnpm dlx -c "…"`) is read
+ * like a shell string: one launching command, or `unknown` when several commands can run code.
  */
 import npa from 'npm-package-arg'
 import semver from 'semver'
 import { commandName, looksLikePath } from './command-name.js'
-import { splitCommandLine } from './command-line.js'
-import { type OptionGrammar, optionValue, optionValues, scanOptions } from './options.js'
+import { parseCommandList } from './command-line.js'
+import { pickLaunchingCommand, severalCommandsMatch } from './launching-command.js'
+import {
+  type OptionGrammar,
+  optionValue,
+  optionValues,
+  type ScannedArgs,
+  scanOptions
+} from './options.js'
 import { type IdiomMatch, localMatch, packageIdentity, unknownMatch } from './package-identity.js'
+import { npmSourceOverrides, withSourceOverrides } from './package-source.js'
 import { npmPurl } from './purl.js'
 import { BRIDGE_PACKAGES, bridgeMatch, stripUrlSecrets } from './remote.js'
 
@@ -60,7 +73,13 @@ const NPM_VALUE_OPTIONS = [
   '--umask'
 ]
 
-const NPX_GRAMMAR: OptionGrammar = { valueFlags: new Set(NPM_VALUE_OPTIONS) }
+/** npm's per-scope registry option, `--@scope:registry URL` (npm docs "scope"). */
+const SCOPED_REGISTRY_OPTION = /^--@[^:=\s]+:registry$/
+
+const NPX_GRAMMAR: OptionGrammar = {
+  valueFlags: new Set(NPM_VALUE_OPTIONS),
+  valueFlagPattern: SCOPED_REGISTRY_OPTION
+}
 
 /** `pnpm [options] dlx [--package pkg] [-c] …` (`-c` is shell mode there, without a value). */
 const PNPM_GRAMMAR: OptionGrammar = {
@@ -76,7 +95,8 @@ const PNPM_GRAMMAR: OptionGrammar = {
     '--registry',
     '--config',
     '--workspace-dir'
-  ])
+  ]),
+  valueFlagPattern: SCOPED_REGISTRY_OPTION
 }
 
 const YARN_GRAMMAR: OptionGrammar = { valueFlags: new Set(['-p', '--package', '--cwd']) }
@@ -145,26 +165,41 @@ function subcommand(
 /**
  * Identify an npm launch (see the module doc); null when `argv` does not start with an npm
  * launcher. Bridges (`npx mcp-remote <url>`) become remote identities; script runners
- * (`npx tsx ./server.ts`) local ones. Never throws.
+ * (`npx tsx ./server.ts`) local ones; a registry spec installed from another registry keeps its
+ * name but no version (`withSourceOverrides`). Never throws.
+ * @param env the environment the launcher runs with (the entry's `env` plus variables the launch
+ *   sets), read for `npm_config_registry` and the like.
  */
-export function npmIdiom(argv: readonly string[]): IdiomMatch | null {
+export function npmIdiom(
+  argv: readonly string[],
+  env: Readonly<Record<string, string>> = {}
+): IdiomMatch | null {
   const launch = findLauncher(argv)
   if (launch === null) return null
   const scanned = scanOptions(launch.args, launch.grammar)
   const options = { ...scanned, options: [...launch.before, ...scanned.options] }
   const notes: string[] = []
-  const registry = optionValue(options, '--registry')
-  if (registry !== undefined) {
-    notes.push(
-      `the launcher installs from the registry ${stripUrlSecrets(registry)}; ` +
-        'resolution uses the gate’s npm registry'
-    )
+  const overrides = npmSourceOverrides(options.options, env)
+  if (
+    optionValue(options, '--userconfig') !== undefined ||
+    Object.keys(env).some((k) => k.toLowerCase() === 'npm_config_userconfig')
+  ) {
+    notes.push('npm settings are read from another user config file, which can change the registry')
   }
   const packages = optionValues(options, '-p', '--package')
   let positional = scanned.positional
-  const call = launch.launcher === 'npx' || launch.launcher === 'npm exec'
-  const callString = call ? optionValue(options, '-c', '--call') : undefined
-  if (callString !== undefined) positional = splitCommandLine(callString, 'posix')?.[0] ?? []
+  const callString = callStringOf(launch.launcher, options)
+  if (callString !== undefined) {
+    const commands = parseCommandList(callString, 'posix') ?? []
+    const picked = pickLaunchingCommand(commands, 'posix')
+    if (picked.runners.length > 1) {
+      return severalCommandsMatch({
+        where: `the \`${launch.launcher} -c\` string`,
+        runners: picked.runners
+      })
+    }
+    positional = picked.argv
+  }
   let spec: string | undefined
   let commandArgs: string[]
   if (packages.length > 0) {
@@ -184,6 +219,11 @@ export function npmIdiom(argv: readonly string[]): IdiomMatch | null {
 
   const identity = npmSpecIdentity(spec, launch.launcher)
   const name = identity.package.name
+  const fromRegistry = ['exact', 'offline'].includes(identity.package.resolution.status)
+  if (fromRegistry && overrides.length > 0) {
+    const overridden = withSourceOverrides(identity, overrides)
+    return { package: overridden.package, notes: [...notes, ...overridden.notes] }
+  }
   if (packages.length === 0 && name !== null && SCRIPT_RUNNERS.has(name)) {
     const script = commandArgs.find((a) => !a.startsWith('-'))
     if (script !== undefined && (looksLikePath(script) || /\.[cm]?[jt]sx?$/.test(script))) {
@@ -205,6 +245,18 @@ export function npmIdiom(argv: readonly string[]): IdiomMatch | null {
     )
   }
   return { package: identity.package, notes: [...notes, ...identity.notes] }
+}
+
+/**
+ * The shell string a launcher runs instead of a package bin: `npx -c "…"` / `npm exec --call`,
+ * or pnpm's shell mode (`pnpm dlx -c "…"`, where `-c` takes no value and the string is the
+ * first positional argument).
+ */
+function callStringOf(launcher: string, options: ScannedArgs): string | undefined {
+  if (launcher === 'npx' || launcher === 'npm exec') return optionValue(options, '-c', '--call')
+  const shellMode = options.options.some((o) => o.flag === '-c' || o.flag === '--shell-mode')
+  if ((launcher === 'pnpm dlx' || launcher === 'pnpx') && shellMode) return options.positional[0]
+  return undefined
 }
 
 /** With several `--package` values, the one whose name matches the bin, else the first. */

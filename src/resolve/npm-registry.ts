@@ -8,7 +8,7 @@
  */
 import pickManifest from 'npm-pick-manifest'
 import { z } from 'zod'
-import { type HttpClient, NetworkError, HttpError } from '../net/http.js'
+import { type HttpClient, NetworkError, HttpError, redactUrl } from '../net/http.js'
 
 export const DEFAULT_NPM_REGISTRY = 'https://registry.npmjs.org'
 
@@ -198,7 +198,9 @@ export class NpmRegistryClient {
       throw error
     }
     if (answer.status === 404) {
-      throw new PackageNotFoundError(`${name} is not on the npm registry (${this.registry})`)
+      throw new PackageNotFoundError(
+        `${name} is not on the npm registry (${redactUrl(this.registry).replace(/\/$/, '')})`
+      )
     }
     if (answer.status < 200 || answer.status >= 300) {
       throw new RegistryError(`npm registry answered ${answer.status} for ${name}`)

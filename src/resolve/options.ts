@@ -9,6 +9,8 @@
 export interface OptionGrammar {
   /** Options that take a value (`--registry`, `-p`, `-e`, …), spelled with their dashes. */
   valueFlags: ReadonlySet<string>
+  /** Long options that take a value, by pattern (npm `--@scope:registry`). */
+  valueFlagPattern?: RegExp
   /**
    * Options after which (and after their value, if they take one) everything is positional:
    * `python -m mod …`, `node -e code …`, `wsl --exec cmd …`.
@@ -59,8 +61,9 @@ export function scanOptions(args: readonly string[], grammar: OptionGrammar): Sc
       const flag = eq === -1 ? arg : arg.slice(0, eq)
       let option: ScannedOption
       if (eq !== -1) option = { flag, value: arg.slice(eq + 1) }
-      else if (grammar.valueFlags.has(flag)) option = { flag, value: args[i++] }
-      else option = { flag }
+      else if (grammar.valueFlags.has(flag) || grammar.valueFlagPattern?.test(flag)) {
+        option = { flag, value: args[i++] }
+      } else option = { flag }
       if (terminalFlags.has(flag)) return finish(option)
       options.push(option)
       continue

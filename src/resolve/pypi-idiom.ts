@@ -6,13 +6,26 @@
  * Requirements are read as PEP 508 (`name[extras] specifier`, `name @ url`) and version
  * specifiers with `@renovatebot/pep440` (PEP 440). Pinned only for a single `==` clause without
  * a wildcard, `===`, or uv's `pkg@<version>`. PyPI is not queried in this version: pinned
- * entries have status `exact`, unpinned ones `offline`. Purl names are PEP 503 normalised.
+ * entries have status `exact`, unpinned ones `unresolved`. Purl names are PEP 503 normalised.
+ *
+ * A package index other than https://pypi.org/simple (`--index-url`, `--extra-index-url`,
+ * `--default-index`, `--index`, `--find-links`, pipx `--pip-args`, `UV_INDEX_URL`/`PIP_INDEX_URL`
+ * and friends in the environment; see `package-source.ts`) makes a registry requirement
+ * ungradeable: no version, no purl. A git source is named by its URL without the `@ref`, which
+ * becomes the version spec (a commit is exact but not a registry version).
  */
 import { clean as cleanPep440, valid as validPep440 } from '@renovatebot/pep440'
 import { parse as parseSpecifier } from '@renovatebot/pep440/lib/specifier.js'
 import { commandName, looksLikeHttpUrl, looksLikePath } from './command-name.js'
-import { type OptionGrammar, optionValue, optionValues, scanOptions } from './options.js'
+import {
+  type OptionGrammar,
+  optionValue,
+  optionValues,
+  type ScannedOption,
+  scanOptions
+} from './options.js'
 import { type IdiomMatch, packageIdentity, unknownMatch } from './package-identity.js'
+import { pypiSourceOverrides, withSourceOverrides } from './package-source.js'
 import { normalizePypiName, pypiPurl } from './purl.js'
 import { BRIDGE_PACKAGES, bridgeMatch, stripUrlSecrets } from './remote.js'
 
@@ -138,36 +151,55 @@ function namedRequirement(
   return null
 }
 
-/** The PyPI launcher at the start of `argv` and the arguments after it. */
-function findLauncher(
-  argv: readonly string[]
-): { launcher: string; grammar: OptionGrammar; args: string[] } | null {
+/** The PyPI launcher at the start of `argv`, the options before its subcommand, the rest. */
+interface PypiLaunch {
+  launcher: string
+  grammar: OptionGrammar
+  args: string[]
+  /** Options written before the subcommand (`uv --index-url X tool run …`). */
+  before: ScannedOption[]
+}
+
+function findLauncher(argv: readonly string[]): PypiLaunch | null {
   const name = commandName(argv[0] ?? '')
-  if (name === 'uvx') return { launcher: 'uvx', grammar: UV_GRAMMAR, args: argv.slice(1) }
+  if (name === 'uvx') {
+    return { launcher: 'uvx', grammar: UV_GRAMMAR, args: argv.slice(1), before: [] }
+  }
   if (name === 'uv') {
     const scanned = scanOptions(argv.slice(1), UV_GRAMMAR)
     const [tool, run, ...rest] = scanned.positional
-    if (tool === 'tool' && run === 'run')
-      return { launcher: 'uv tool run', grammar: UV_GRAMMAR, args: rest }
+    if (tool === 'tool' && run === 'run') {
+      return { launcher: 'uv tool run', grammar: UV_GRAMMAR, args: rest, before: scanned.options }
+    }
     return null
   }
   if (name === 'pipx') {
     const scanned = scanOptions(argv.slice(1), PIPX_GRAMMAR)
     const [run, ...rest] = scanned.positional
-    if (run === 'run') return { launcher: 'pipx run', grammar: PIPX_GRAMMAR, args: rest }
+    if (run === 'run') {
+      return { launcher: 'pipx run', grammar: PIPX_GRAMMAR, args: rest, before: scanned.options }
+    }
   }
   return null
 }
 
 /**
  * Identify a PyPI launch (see the module doc); null when `argv` does not start with `uvx`,
- * `uv tool run` or `pipx run`. `uvx mcp-proxy <url>` becomes a remote identity. Never throws.
+ * `uv tool run` or `pipx run`. `uvx mcp-proxy <url>` becomes a remote identity; a registry
+ * requirement installed from another index keeps its name but no version
+ * (`withSourceOverrides`). Never throws.
+ * @param env the environment the launcher runs with (the entry's `env` plus variables the launch
+ *   sets), read for `UV_INDEX_URL`, `PIP_INDEX_URL` and the like.
  */
-export function pypiIdiom(argv: readonly string[]): IdiomMatch | null {
+export function pypiIdiom(
+  argv: readonly string[],
+  env: Readonly<Record<string, string>> = {}
+): IdiomMatch | null {
   const launch = findLauncher(argv)
   if (launch === null) return null
   const scanned = scanOptions(launch.args, launch.grammar)
   const notes: string[] = []
+  const overrides = pypiSourceOverrides([...launch.before, ...scanned.options], env)
   const source = optionValue(scanned, '--from', '--spec')
   const command = scanned.positional[0]
   const written = source ?? command
@@ -176,16 +208,16 @@ export function pypiIdiom(argv: readonly string[]): IdiomMatch | null {
   }
   const withs = optionValues(scanned, '--with')
   if (withs.length > 0) notes.push(`also installs ${withs.length} extra requirement(s) with --with`)
-  const index = optionValue(scanned, '--index', '--index-url', '-i', '--default-index')
-  if (index !== undefined) {
-    notes.push(`installs from the package index ${stripUrlSecrets(index)}, not only PyPI`)
-  }
   if (source !== undefined && command !== undefined && command !== written) {
     notes.push(`runs the command \`${commandName(command)}\` from that package`)
   }
   const requirement = parseRequirement(written, launch.launcher !== 'pipx run')
   const match = requirementIdentity(requirement, written, launch.launcher)
   const name = match.package.name
+  if (requirement.kind === 'registry' && overrides.length > 0) {
+    const overridden = withSourceOverrides(match, overrides)
+    return { package: overridden.package, notes: [...notes, ...overridden.notes] }
+  }
   if (
     name !== null &&
     requirement.kind === 'registry' &&
@@ -225,12 +257,12 @@ function requirementIdentity(
       }
     case 'url': {
       const url = stripUrlSecrets(requirement.url)
-      const ref = /@([^@/]+)$/.exec(url.replace(/^[a-z+]+:\/\/[^/]*/i, ''))?.[1] ?? null
+      const { source, ref } = splitGitRef(url)
       const exactCommit = ref !== null && /^[0-9a-f]{7,40}$/i.test(ref)
       return {
         package: packageIdentity({
           ecosystem: 'pypi',
-          name: requirement.name ?? url,
+          name: requirement.name ?? source,
           launcher,
           versionSpec: requirement.name ? url : ref,
           message: 'a git or URL source is not a registry version'
@@ -245,6 +277,20 @@ function requirementIdentity(
     case 'registry':
       return registryIdentity(requirement, launcher)
   }
+}
+
+/**
+ * A VCS URL (pip "VCS support": `git+https://host/o/r@ref#fragment`) as the source without the
+ * `@ref`, and the ref; a `user@` in the authority is not a ref. Other URLs come back whole.
+ */
+function splitGitRef(url: string): { source: string; ref: string | null } {
+  const hash = url.indexOf('#')
+  const base = hash === -1 ? url : url.slice(0, hash)
+  const fragment = hash === -1 ? '' : url.slice(hash)
+  const authority = /^[a-z][\w+.-]*:\/\/[^/]*/i.exec(base)?.[0] ?? ''
+  const m = /@([^@/]+)$/.exec(base.slice(authority.length))
+  if (!m) return { source: url, ref: null }
+  return { source: base.slice(0, base.length - m[0].length) + fragment, ref: m[1]! }
 }
 
 function registryIdentity(

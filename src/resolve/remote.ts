@@ -1,20 +1,28 @@
 /**
  * Remote servers (SPEC §4 "remote"): `url`/`serverUrl`/`httpUrl` entries and stdio-to-HTTP
  * bridges (`npx mcp-remote <url>`, `supergateway --sse <url>`, `uvx mcp-proxy <url>`). The
- * identity is the URL as `scheme://host[:port]/path`: user info, query string and fragment are
- * removed, because they carry credentials and tokens (SPEC §9: never leak a secret).
+ * identity is the URL as `sanitizeUrl` gives it (`src/net/url-redaction.ts`, the one place that
+ * decides what of a URL may be shown): `scheme://host[:port]/path` without user info, query
+ * string or fragment, and with token-like path segments (`/mcp/sk-ak-…/sse`) masked as `…`,
+ * because all of these carry credentials (SPEC §9: never leak a secret).
  */
+import { looksLikeToken, sanitizeUrl } from '../net/url-redaction.js'
 import { looksLikeHttpUrl } from './command-name.js'
 import { type IdiomMatch, packageIdentity } from './package-identity.js'
 
 /** Bridge packages that connect a stdio client to a remote server given by URL. */
 export const BRIDGE_PACKAGES = new Set(['mcp-remote', 'supergateway', 'mcp-proxy'])
 
+/** What replaces a token-like path segment in a remote identity. */
+export const PATH_TOKEN_MASK = '…'
+
 /**
- * The identity of a remote endpoint: `scheme://host[:port]/path` (WHATWG URL normalisation:
- * lower-case host, default port dropped). A value that is not a URL (e.g. `${GATEWAY_URL}/mcp`)
- * is kept as written minus anything that looks like user info, query or fragment, with a note.
- * `name` is null for an empty value. Never throws.
+ * The identity of a remote endpoint: `sanitizeUrl(url, { tokenMask: '…' })` (WHATWG URL
+ * normalisation: lower-case host, default port dropped; user info, query and fragment removed;
+ * token-like path segments masked), with a note for each kind of thing removed. A value that is
+ * not a URL (e.g. `${GATEWAY_URL}/mcp`) is kept as written minus anything that looks like user
+ * info, query or fragment, and with token-like path segments masked, with a note. `name` is
+ * null for an empty value. Never throws.
  */
 export function remoteEndpoint(url: string): { name: string | null; notes: string[] } {
   const trimmed = url.trim()
@@ -26,18 +34,40 @@ export function remoteEndpoint(url: string): { name: string | null; notes: strin
   } catch {
     parsed = null
   }
+  const sanitized = sanitizeUrl(trimmed, { tokenMask: PATH_TOKEN_MASK })
   // Variable references (`${HOST}`, `$(cmd)`) parse as odd host names: keep them as written.
-  if (parsed === null || parsed.host === '' || /\$[({]/.test(trimmed)) {
+  if (parsed === null || sanitized === null || /\$[({]/.test(trimmed)) {
     notes.push(
       'the remote URL is not a valid absolute URL (a variable reference?); kept as written'
     )
-    return { name: stripUrlSecrets(trimmed), notes }
+    const { text, masked } = maskPathTokens(stripUrlSecrets(trimmed))
+    if (masked) notes.push(MASKED_NOTE)
+    return { name: text, notes }
   }
   if (parsed.username !== '' || parsed.password !== '') {
     notes.push('removed credentials (user:password) from the remote URL')
   }
   if (parsed.search !== '') notes.push('removed the query string from the remote URL identity')
-  return { name: `${parsed.protocol}//${parsed.host}${parsed.pathname}`, notes }
+  if (parsed.pathname.split('/').some((segment) => looksLikeToken(segment))) {
+    notes.push(MASKED_NOTE)
+  }
+  return { name: sanitized, notes }
+}
+
+const MASKED_NOTE = `masked a token-like path segment of the remote URL as ${PATH_TOKEN_MASK}`
+
+/** `text` with every `/`-separated segment that looks like a token replaced by the mask. */
+function maskPathTokens(text: string): { text: string; masked: boolean } {
+  let masked = false
+  const out = text
+    .split('/')
+    .map((segment) => {
+      if (!looksLikeToken(segment)) return segment
+      masked = true
+      return PATH_TOKEN_MASK
+    })
+    .join('/')
+  return { text: out, masked }
 }
 
 /**

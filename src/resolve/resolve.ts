@@ -10,6 +10,7 @@
  */
 import pLimit from 'p-limit'
 import { type Logger, silentLogger } from '../log.js'
+import { redactUrl } from '../net/http.js'
 import { identifyServer } from './identify.js'
 import { type NpmRegistryClient, PackageNotFoundError } from './npm-registry.js'
 import { npmPurl } from './purl.js'
@@ -91,13 +92,19 @@ async function resolveNpm(
         }
     logger.debug(`npm: ${wanted} → ${picked.version}`)
   } catch (error) {
-    resolved = { ...p, resolution: failure(error, stage, wanted, exact, npm.registry) }
+    resolved = {
+      ...p,
+      resolution: failure(error, stage, wanted, exact, registryForMessages(npm.registry))
+    }
     logger.debug(`npm: ${wanted}: ${resolved.resolution.message ?? ''}`)
   }
   return { ...server, package: resolved }
 }
 
-/** The resolution of a failed look-up: `not-found` (said plainly: mirrors are partial) or `error`. */
+/**
+ * The resolution of a failed look-up: `not-found` (said plainly: mirrors are partial) or `error`.
+ * `registry` must already be redacted (`redactUrl`): it is shown in the message.
+ */
 function failure(
   error: unknown,
   stage: 'package' | 'version',
@@ -122,4 +129,9 @@ function failure(
   }
   const reason = error instanceof Error ? error.message : String(error)
   return { status: 'error', message: `could not ask the npm registry about ${wanted}: ${reason}` }
+}
+
+/** A registry base URL as messages show it: `redactUrl` (no credentials or tokens), no final `/`. */
+function registryForMessages(registry: string): string {
+  return redactUrl(registry).replace(/\/$/, '')
 }

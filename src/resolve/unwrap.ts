@@ -12,9 +12,16 @@
  *   prefixes `exec`, `command`, `nohup`, `call`, `sudo`;
  * - a whole command line written into `command` (`"command": "npx -y @scope/pkg@1.2.3"`).
  *
- * Shell strings run their first command that launches something (`cd dir && node x.js` →
- * `node x.js`). `npx -y …` is not a wrapper: it is the npm launch idiom. Notes never hold
- * argument or variable values (they may be secrets), only names and structure.
+ * A shell string may hold set-up commands that run no code plus exactly one command that can
+ * run code, which is the launch (`cd dir && node x.js` → `node x.js`; see
+ * `launching-command.ts`). When it holds two or more commands that can run code (`source <(curl
+ * …) && npx -y good@1.0.0`, `npx a; npx b`), unwrapping stops and `several` says what was found:
+ * the launch cannot be identified. `npx -y …` is not a wrapper: it is the npm launch idiom.
+ *
+ * Environment variables set on the way (`NAME=value` prefixes, `env NAME=value`, `export` in a
+ * shell string) are collected in `environment`, because they can change where a package comes
+ * from (`npm_config_registry`). Notes never hold argument or variable values (they may be
+ * secrets), only names and structure.
  */
 import { commandName, looksLikePath } from './command-name.js'
 import {
@@ -22,9 +29,16 @@ import {
   guessSyntax,
   isAssignment,
   MAX_COMMAND_LINE_CHARS,
-  pickLaunchingCommand,
+  parseCommandList,
+  type ShellCommand,
   splitCommandLine
 } from './command-line.js'
+import {
+  type LaunchingCommand,
+  pickLaunchingCommand,
+  type SeveralCommands,
+  variablesSetBy
+} from './launching-command.js'
 import { scanOptions } from './options.js'
 
 /** How many wrappers deep we unwrap before giving up (a hostile config could nest forever). */
@@ -32,11 +46,25 @@ export const MAX_UNWRAP_DEPTH = 8
 
 /** The outcome of unwrapping: the effective argv, the wrappers removed and notes for people. */
 export interface UnwrappedLaunch {
-  /** `[command, ...args]` of what really runs; empty when there is no command. */
+  /**
+   * `[command, ...args]` of what really runs; empty when there is no command. With `several`,
+   * the first command that can run code.
+   */
   argv: string[]
   /** Wrappers removed, outermost first (`cmd /c`, `bash -lc`, `wsl`, `mise exec`, …). */
   wrappers: string[]
   notes: string[]
+  /**
+   * Set when a shell string runs several commands that can run code: nothing can be identified
+   * (`severalCommandsMatch` gives the identity and the note).
+   */
+  several?: SeveralCommands
+  /**
+   * Environment variables set by the launch itself (`NAME=value` prefixes, `env NAME=value`,
+   * `export`/`set`/`$env:` in a shell string), by name; absent when none. Values may be secrets:
+   * never print them.
+   */
+  environment?: Record<string, string>
 }
 
 /** Launchers and wrappers whose name, when found in a command line, marks where the program is. */
@@ -82,6 +110,8 @@ interface UnwrapStep {
   argv: string[]
   wrapper: string | null
   notes: string[]
+  several?: SeveralCommands
+  environment?: Record<string, string>
 }
 
 /**
@@ -97,9 +127,13 @@ export function unwrapLaunch(command: string | undefined, args: string[]): Unwra
     notes.push('the entry has no command')
     return { argv: [], wrappers, notes }
   }
-  let argv = splitWrittenCommand(command, args, notes)
+  const environment: Record<string, string> = {}
+  const written = splitWrittenCommand(command, args, notes)
+  let argv = written.argv
+  let several = written.several
+  Object.assign(environment, written.environment)
   let depth = 0
-  for (;;) {
+  while (several === undefined) {
     const step = argv.length > 0 ? unwrapOnce(argv) : null
     if (step === null) break
     if (depth >= MAX_UNWRAP_DEPTH) {
@@ -112,29 +146,56 @@ export function unwrapLaunch(command: string | undefined, args: string[]): Unwra
       notes.push(`unwrapped \`${step.wrapper}\``)
     }
     notes.push(...step.notes)
+    Object.assign(environment, step.environment)
+    several = step.several
     argv = step.argv
   }
-  if (argv.length === 0) notes.push('no command is left after unwrapping')
-  return { argv, wrappers, notes }
+  if (several === undefined && argv.length === 0) {
+    notes.push('no command is left after unwrapping')
+  }
+  return {
+    argv,
+    wrappers,
+    notes,
+    ...(several !== undefined ? { several } : {}),
+    ...(Object.keys(environment).length > 0 ? { environment } : {})
+  }
 }
+
+/** Where a command line written into `command` is, for notes. */
+const WRITTEN_COMMAND = 'the command line written into `command`'
 
 /**
  * `command` + `args` as an argv. A command holding whitespace is split when it is a command line
  * (`npx -y pkg`, `docker run … image`), and kept whole when it is a path with spaces
- * (`C:\Program Files\nodejs\npx.cmd`, `/home/u/server 1/.venv/bin/python`).
+ * (`C:\Program Files\nodejs\npx.cmd`, `/home/u/server 1/.venv/bin/python`). A command line
+ * is read like a shell string (one launching command, set-up commands skipped).
  */
-function splitWrittenCommand(command: string, args: string[], notes: string[]): string[] {
+function splitWrittenCommand(
+  command: string,
+  args: string[],
+  notes: string[]
+): Pick<UnwrapStep, 'argv' | 'several' | 'environment'> {
   const trimmed = command.trim()
-  if (!/\s/.test(trimmed)) return [trimmed, ...args]
+  if (!/\s/.test(trimmed)) return { argv: [trimmed, ...args] }
   if (trimmed.length > MAX_COMMAND_LINE_CHARS) {
     notes.push('the command is too long to split into words; kept as written')
-    return [trimmed, ...args]
+    return { argv: [trimmed, ...args] }
   }
   const syntax = guessSyntax(trimmed)
-  const words = firstCommandWords(trimmed, syntax)
-  if (words && words.length > 0 && KNOWN_PROGRAMS.has(commandName(words[0]!))) {
+  const commands = parseCommandList(trimmed, syntax) ?? []
+  const picked = pickLaunchingCommand(commands, syntax)
+  const split = (found: LaunchingCommand, prefix: string[] = []) => ({
+    argv: [...prefix, ...found.argv, ...args],
+    ...(found.runners.length > 1
+      ? { several: { where: WRITTEN_COMMAND, runners: found.runners } }
+      : {}),
+    environment: variablesSetBy(commands, syntax)
+  })
+  const program = picked.argv.find((w) => !isAssignment(w))
+  if (program !== undefined && KNOWN_PROGRAMS.has(commandName(program))) {
     notes.push('split the command line written into `command`')
-    return [...words, ...args]
+    return split(picked)
   }
   // A program path with spaces: the shortest prefix ending at whitespace that names a launcher.
   const boundaries = [...trimmed.matchAll(/\s+/g)].map((m) => ({
@@ -144,23 +205,24 @@ function splitWrittenCommand(command: string, args: string[], notes: string[]): 
   for (const b of boundaries) {
     const prefix = trimmed.slice(0, b.at).replace(/^"/, '')
     if (looksLikePath(prefix) && KNOWN_PROGRAMS.has(commandName(prefix))) {
-      const rest = firstCommandWords(trimmed.slice(b.end), syntax) ?? []
+      const rest = parseCommandList(trimmed.slice(b.end), syntax) ?? []
+      // The first command of the rest holds the arguments of the program.
+      const [head, ...others] = rest
+      const withProgram: ShellCommand[] = [
+        { words: [prefix, ...(head?.words ?? [])], pipedInto: false, processSubstitutions: [] },
+        ...others
+      ]
+      if (head) withProgram[0]!.processSubstitutions.push(...head.processSubstitutions)
       notes.push('split the command line written into `command` (program path with spaces)')
-      return [prefix, ...rest, ...args]
+      return split(pickLaunchingCommand(withProgram, syntax))
     }
   }
   // `/usr/local/bin/mcp-foo --stdio` is a command line; `/Users/me/App Support/foo` a path.
   const firstGap = boundaries[0]
   const optionFollows = firstGap !== undefined && trimmed[firstGap.end] === '-'
-  if (looksLikePath(trimmed) && !optionFollows) return [trimmed, ...args]
+  if (looksLikePath(trimmed) && !optionFollows) return { argv: [trimmed, ...args] }
   notes.push('split the command line written into `command`')
-  return [...(words ?? [trimmed]), ...args]
-}
-
-function firstCommandWords(line: string, syntax: CommandLineSyntax): string[] | null {
-  const commands = splitCommandLine(line, syntax)
-  if (commands === null) return null
-  return pickLaunchingCommand(commands).argv
+  return picked.argv.length > 0 ? split(picked) : { argv: [trimmed, ...args] }
 }
 
 /** One level of unwrapping, or null when `argv` is not a wrapper. */
@@ -197,40 +259,49 @@ function unwrapOnce(argv: string[]): UnwrapStep | null {
 
 function unwrapAssignments(argv: string[]): UnwrapStep {
   const names: string[] = []
+  const environment: Record<string, string> = {}
   let i = 0
   while (i < argv.length && isAssignment(argv[i]!)) {
-    names.push(argv[i]!.slice(0, argv[i]!.indexOf('=')))
+    const eq = argv[i]!.indexOf('=')
+    names.push(argv[i]!.slice(0, eq))
+    environment[argv[i]!.slice(0, eq)] = argv[i]!.slice(eq + 1)
     i += 1
   }
   return {
     argv: argv.slice(i),
     wrapper: null,
-    notes: [`ignored environment assignment(s) before the command: ${names.join(', ')}`]
+    notes: [`environment assignment(s) before the command: ${names.join(', ')}`],
+    environment
   }
 }
 
-/** Split a command string and take the command that launches something. */
+/**
+ * Split a command string and take its launching command (`pickLaunchingCommand`); with two or
+ * more commands that can run code, the step carries `several` instead.
+ */
 function fromCommandString(
   line: string,
   syntax: CommandLineSyntax,
   wrapper: string,
   notes: string[]
 ): UnwrapStep {
-  const commands = splitCommandLine(line, syntax)
+  const commands = parseCommandList(line, syntax)
   if (commands === null) {
     notes.push(`the \`${wrapper}\` command string is too long to read; not unwrapped`)
     return { argv: [], wrapper, notes }
   }
-  const picked = pickLaunchingCommand(commands)
+  const picked = pickLaunchingCommand(commands, syntax)
   if (picked.skipped.length > 0) {
     notes.push(
       `skipped set-up command(s) in the \`${wrapper}\` string: ${picked.skipped.join(', ')}`
     )
   }
-  if (commands.length > 1 + picked.skipped.length) {
-    notes.push(`the \`${wrapper}\` string runs more than one command; using the first launcher`)
-  }
-  return { argv: picked.argv, wrapper, notes }
+  const environment = variablesSetBy(commands, syntax)
+  const several =
+    picked.runners.length > 1
+      ? { several: { where: `the \`${wrapper}\` string`, runners: picked.runners } }
+      : {}
+  return { argv: picked.argv, wrapper, notes, environment, ...several }
 }
 
 /** `cmd /c …`: switches are `/x` or `/x:on`; after `/c` or `/k` comes the command line. */
@@ -452,12 +523,15 @@ function unwrapEnv(args: string[]): UnwrapStep {
     rest = [...(words?.[0] ?? []), ...rest]
   }
   const names: string[] = []
+  const environment: Record<string, string> = {}
   while (rest.length > 0 && isAssignment(rest[0]!)) {
-    names.push(rest[0]!.slice(0, rest[0]!.indexOf('=')))
+    const eq = rest[0]!.indexOf('=')
+    names.push(rest[0]!.slice(0, eq))
+    environment[rest[0]!.slice(0, eq)] = rest[0]!.slice(eq + 1)
     rest = rest.slice(1)
   }
   if (names.length > 0) notes.push(`\`env\` sets: ${names.join(', ')}`)
-  return { argv: rest, wrapper: 'env', notes }
+  return { argv: rest, wrapper: 'env', notes, environment }
 }
 
 const PREFIX_GRAMMARS: Record<string, { valueFlags: ReadonlySet<string> }> = {
