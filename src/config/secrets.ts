@@ -11,7 +11,7 @@
  *   {@link SECRET_DETECTION_RULES} and docs/grading-config.md): vendor token shapes outside the
  *   preset, values of keys that name a secret, `--api-key VALUE` flags, `KEY=VALUE` args,
  *   Authorization headers, passwords in URLs and connection strings, secrets in URL query
- *   parameters and in JSON written into an arg.
+ *   parameters, tokens written as a URL path segment, and secrets in JSON written into an arg.
  *
  * Variable references, placeholders and identifiers are never reported (`placeholders.ts`).
  * The raw value of a secret never leaves this module: results carry `maskSecret(value)` only,
@@ -20,6 +20,7 @@
 import { lintSource } from '@secretlint/core'
 import { rules as recommendedRules } from '@secretlint/secretlint-rule-preset-recommend'
 import { parse as parseShell } from 'shell-quote'
+import { looksLikeToken } from '../net/url-redaction.js'
 import {
   hasReference,
   isIdentifierLike,
@@ -45,6 +46,7 @@ export const OWN_SECRET_RULE = {
   jsonSecret: 'mcp-grade-gate/json-secret',
   urlPassword: 'mcp-grade-gate/url-password',
   urlQuerySecret: 'mcp-grade-gate/url-query-secret',
+  urlPathToken: 'mcp-grade-gate/url-path-token',
   connectionStringPassword: 'mcp-grade-gate/connection-string-password'
 } as const
 
@@ -91,11 +93,17 @@ export const SECRET_DETECTION_RULES: readonly SecretDetectionRule[] = [
   },
   {
     id: OWN_SECRET_RULE.urlPassword,
-    description: 'the password part of `scheme://user:password@host` in any value'
+    description:
+      'the password part of `scheme://user:password@host` in any value (split at the last `@` before the host, so a password may hold `@`)'
   },
   {
     id: OWN_SECRET_RULE.urlQuerySecret,
     description: 'URL query parameters that name a secret (`?api_key=…`, `&token=…`)'
+  },
+  {
+    id: OWN_SECRET_RULE.urlPathToken,
+    description:
+      'a URL path segment that is a token (`/mcp/sk-ak-…/sse`): a known vendor prefix followed by 16+ mixed letters and digits, or 24+ URL-safe characters mixing upper case, lower case and digits with high entropy; hex ids and UUIDs are identifiers'
   },
   {
     id: OWN_SECRET_RULE.connectionStringPassword,
@@ -118,7 +126,8 @@ export function maskSecret(value: string): string {
 
 /**
  * `text` with every secret the in-line rules recognise (vendor tokens, URL passwords, secret
- * URL query parameters, connection-string passwords, `Bearer …` credentials) replaced by its
+ * URL query parameters, URL path tokens, connection-string passwords, `Bearer …` credentials)
+ * replaced by its
  * {@link maskSecret} form. For evidence snippets built from untrusted config text. Never throws.
  */
 export function maskSecretsInText(text: string): string {
@@ -660,13 +669,72 @@ function isPublicJwt(token: string): boolean {
   }
 }
 
-/** URL with `user:password@`; group 1 = user, group 2 = password. */
-const URL_USERINFO = /\b[a-z][a-z0-9+.-]{1,30}:\/\/([^\s:/?#@'"]{0,256}):([^\s/?#@'"]{1,256})@/gi
+/**
+ * URL with `user:password@`; group 1 = user, group 2 = password. As in the WHATWG URL parser,
+ * the user info ends at the LAST `@` before the host (a password may hold `@`: greedy group 2,
+ * which cannot cross `/`, `?` or `#`) and the user ends at its first `:`.
+ */
+const URL_USERINFO = /\b[a-z][a-z0-9+.-]{1,30}:\/\/([^\s:/?#'"]{0,256}):([^\s/?#'"]{1,256})@/gi
+/** A URL with a path; group 1 = scheme, group 2 = the path (up to `?`, `#` or the end). */
+const URL_WITH_PATH = /\b([a-z][a-z0-9+.-]{1,30}):\/\/[^\s'"<>/?#]{0,2048}(\/[^\s'"<>?#]{1,4096})/gi
+/**
+ * Schemes whose "URLs" are references to a secret store, not locations: 1Password's
+ * `op://vault/item/field` (its ids look random but are not secrets, SPEC §3).
+ */
+const SECRET_REFERENCE_SCHEMES = new Set(['op'])
 /** A URL with a query string. */
 const URL_WITH_QUERY = /\b[a-z][a-z0-9+.-]{1,30}:\/\/[^\s'"<>?#]{1,2048}\?[^\s'"<>#]{1,4096}/gi
 /** `Password=…` / `PWD=…` in a `;`-separated connection string. */
 const CONNECTION_PASSWORD =
   /(?:^|[;{\s])\s*(?:password|pwd|passwd)\s*=\s*(\{[^}]{0,512}\}|'[^']{0,512}'|"[^"]{0,512}"|[^;]{0,512})/gi
+
+/** Shannon entropy of `s` in bits per character (0 for an empty string). */
+function shannonEntropy(s: string): number {
+  const counts = new Map<string, number>()
+  for (const ch of s) counts.set(ch, (counts.get(ch) ?? 0) + 1)
+  const length = [...s].length
+  let bits = 0
+  for (const n of counts.values()) bits -= (n / length) * Math.log2(n / length)
+  return bits
+}
+
+/** Least entropy of a prefix-less path token, bits/char: random base62 of 24+ chars is ≥ 3.5. */
+const PATH_TOKEN_MIN_ENTROPY = 3.5
+
+/**
+ * True when a (decoded) URL path segment is a secret rather than a name or an identifier. The
+ * candidates are what `looksLikeToken` (src/net/url-redaction.ts) would mask, plus segments
+ * starting with a known vendor prefix; of those, a segment is a secret when it
+ * - starts with a known vendor prefix (`VENDOR_PREFIXES`: `sk-`, `ghp_`, `xoxb-`, …) followed by
+ *   a run of 16+ letters and digits mixing both (`sk-ak-0123…`; not `sk-learn-guide-2024`), or
+ * - is 24+ URL-safe characters (`A-Z a-z 0-9 _ -`) holding upper case, lower case and digits,
+ *   with digits interleaved with letters at least three times (not `GetUserV2Endpoint` names)
+ *   and at least {@link PATH_TOKEN_MIN_ENTROPY} bits of entropy per character.
+ * Hex-only segments (ids, hashes, UUIDs of public resources) are identifiers, never secrets, and
+ * so are placeholders. This project's own rule, tuned on the real-world corpus (no hit there).
+ */
+function isPathToken(segment: string): boolean {
+  if (isPlaceholder(segment)) return false
+  const prefix = vendorPrefixOf(segment)
+  if (!looksLikeToken(segment) && prefix === '') return false
+  if (prefix !== '') {
+    const runs = segment.slice(prefix.length).match(/[A-Za-z0-9]{16,}/g) ?? []
+    return runs.some((run) => /[A-Za-z]/.test(run) && /\d/.test(run))
+  }
+  if (/^[0-9a-f-]+$/i.test(segment)) return false
+  if (segment.length < 24 || !/^[\w-]+$/.test(segment)) return false
+  if (!/[A-Z]/.test(segment) || !/[a-z]/.test(segment) || !/\d/.test(segment)) return false
+  const alternations = segment.match(/[A-Za-z](?=\d)|\d(?=[A-Za-z])/g)?.length ?? 0
+  return alternations >= 3 && shannonEntropy(segment) >= PATH_TOKEN_MIN_ENTROPY
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return segment
+  }
+}
 
 function passwordLooksReal(password: string): boolean {
   let decoded = password
@@ -679,8 +747,9 @@ function passwordLooksReal(password: string): boolean {
 }
 
 /**
- * The in-line rules over one value: vendor token shapes, URL passwords, secret URL query
- * parameters and connection-string passwords. Matches inside variable references are skipped.
+ * The in-line rules over one value: vendor token shapes, URL passwords, URL path tokens, secret
+ * URL query parameters and connection-string passwords. Matches inside variable references are
+ * skipped.
  */
 function scanText(field: string, text: string): Candidate[] {
   const refs = referenceSpans(text)
@@ -710,6 +779,17 @@ function scanText(field: string, text: string): Candidate[] {
       OWN_SECRET_RULE.urlPassword,
       3
     )
+  }
+  for (const m of text.matchAll(URL_WITH_PATH)) {
+    if (SECRET_REFERENCE_SCHEMES.has((m[1] ?? '').toLowerCase())) continue
+    const path = m[2] ?? ''
+    let offset = m.index + m[0].length - path.length
+    for (const segment of path.split('/')) {
+      if (segment !== '' && isPathToken(decodeSegment(segment))) {
+        add(offset, segment, 'token in a URL path', OWN_SECRET_RULE.urlPathToken, 4)
+      }
+      offset += segment.length + 1
+    }
   }
   for (const m of text.matchAll(URL_WITH_QUERY)) {
     const queryStart = m.index + m[0].indexOf('?') + 1

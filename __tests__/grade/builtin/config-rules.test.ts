@@ -5,7 +5,9 @@ import {
   CONFIG_RULE,
   CONFIG_RULES
 } from '../../../src/grade/builtin/config-rules.js'
+import { findLiteralSecrets } from '../../../src/config/secrets.js'
 import { FindingSchema, type Finding } from '../../../src/grade/report.js'
+import { isLoopbackHost } from '../../../src/net/url-redaction.js'
 import { letterFor } from '../../../src/policy/grades.js'
 import type { RawLaunch, ServerEntry } from '../../../src/config/types.js'
 import type { PackageIdentity, ResolvedServer } from '../../../src/resolve/types.js'
@@ -183,24 +185,49 @@ describe('config.literal-secret', () => {
     expect(letterFor(axisScore(two, 'credentials'))).toBe('F')
   })
 
-  it('uses the secrets it is given instead of searching again', async () => {
+  it('agrees with findLiteralSecrets: one finding per secret, same field, kind, mask, line', async () => {
+    const entries = [
+      server({
+        launch: {
+          command: 'npx',
+          args: ['-y', 'mcp-remote', `https://actions.zapier.com/mcp/sk-ak-${fake(7, 30)}/sse`],
+          env: { GITHUB_TOKEN: token, DB_URL: `postgresql://app:${fake(8, 12)}@x@db/app` },
+          headers: { Authorization: `Bearer ${fake(9, 40)}` }
+        },
+        entry: { fieldLocations: { 'env.GITHUB_TOKEN': { line: 30, column: 9 } } }
+      }),
+      server({ launch: { url: `https://user:p@ss${fake(10, 12)}@mcp.example.com/x` } }),
+      server({ launch: { command: 'npx', args: ['-y', 'clean-server'] } })
+    ]
+    for (const s of entries) {
+      const secrets = await findLiteralSecrets(s.entry)
+      const findings = (await checkConfigEntry(s)).filter(
+        (f) => f.ruleId === 'config.literal-secret'
+      )
+      expect(findings.map((f) => f.evidence)).toEqual(
+        secrets.map((x) => ({
+          file: s.entry.config,
+          line: x.location?.line ?? s.entry.location.line,
+          snippet: `${x.field}: ${x.kind} = ${x.masked}`
+        }))
+      )
+    }
+  })
+
+  it('is computed once per resolved server and shared by every caller', async () => {
     const s = server({ launch: { env: { GITHUB_TOKEN: token } } })
-    expect(await checkConfigEntry(s, [])).toEqual([])
-    const given = await checkConfigEntry(s, [
-      {
-        field: 'args.0',
-        kind: 'test kind',
-        masked: '…(9 chars)',
-        rule: 'x',
-        location: { line: 7, column: 3 }
-      }
-    ])
-    expect(given).toHaveLength(1)
-    expect(given[0]?.evidence).toEqual({
-      file: '.cursor/mcp.json',
-      line: 7,
-      snippet: 'args.0: test kind = …(9 chars)'
-    })
+    const [a, b] = await Promise.all([checkConfigEntry(s), checkConfigEntry(s)])
+    const c = await checkConfigEntry(s)
+    expect(a).toHaveLength(1)
+    expect(b[0]).toBe(a[0])
+    expect(c[0]).toBe(a[0])
+    // Callers get their own array: adding to one does not change what the next caller sees.
+    c.push(c[0]!)
+    expect(await checkConfigEntry(s)).toHaveLength(1)
+    // Another resolved server is another computation.
+    const other = await checkConfigEntry({ ...s })
+    expect(other).toEqual(a)
+    expect(other[0]).not.toBe(a[0])
   })
 })
 
@@ -273,6 +300,47 @@ describe('container rules', () => {
     expect(await checkConfigEntry(docker(['run', '-i', '--rm', ...flags, 'mcp/server']))).toEqual(
       []
     )
+  })
+
+  it('reads clustered short flags: -itv /:/host --privileged', async () => {
+    const s = docker(['run', '-itv', '/:/host', '--privileged', 'img'], {
+      entry: {
+        fieldLocations: { 'args.2': { line: 14, column: 9 }, 'args.3': { line: 15, column: 9 } }
+      }
+    })
+    const findings = await checkConfigEntry(s)
+    expect(ids(findings).sort()).toEqual(
+      [
+        'config.container-escape',
+        'config.docker-host-root-mount',
+        'config.docker-privileged'
+      ].sort()
+    )
+    const mount = findings.find((f) => f.ruleId === 'config.docker-host-root-mount')
+    expect(mount?.evidence).toMatchObject({ line: 14, snippet: '-v /:/host' })
+    const privileged = findings.find((f) => f.ruleId === 'config.docker-privileged')
+    expect(privileged?.evidence).toMatchObject({ line: 15, snippet: '--privileged' })
+  })
+
+  it.each([
+    [['-it', '--privileged'], 'config.docker-privileged', '--privileged'],
+    [['-ti', '--privileged'], 'config.docker-privileged', '--privileged'],
+    [['--volume=/:/host'], 'config.docker-host-root-mount', '--volume=/:/host'],
+    [['-v/:/host'], 'config.docker-host-root-mount', '-v/:/host'],
+    [['-iv', '/etc:/e'], 'config.docker-host-root-mount', '-v /etc:/e'],
+    [['-itv/var/run/docker.sock:/s'], 'config.docker-socket-mount', '-itv/var/run/docker.sock:/s'],
+    [['-e=A=1', '--privileged'], 'config.docker-privileged', '--privileged'],
+    [['-u', '1000', '--net', 'host'], 'config.docker-host-namespace', '--net host']
+  ] as [string[], string, string][])('%j → %s', async (flags, ruleId, snippet) => {
+    const findings = await checkConfigEntry(docker(['run', '--rm', ...flags, 'mcp/server', 'x']))
+    expect(ids(findings)).toContain(ruleId)
+    expect(findings.find((f) => f.ruleId === ruleId)?.evidence?.snippet).toBe(snippet)
+  })
+
+  it("does not read a clustered value flag's value as the image", async () => {
+    // `-ie X`: -e takes X, so `img` is the image and `--privileged` after it is the server's.
+    const findings = await checkConfigEntry(docker(['run', '-ie', 'X', 'img', '--privileged']))
+    expect(findings).toEqual([])
   })
 
   it('ignores flag-looking words after the image (they belong to the server)', async () => {
@@ -543,6 +611,52 @@ describe('config.plain-http-remote', () => {
     expect(text).not.toContain(password)
     expect(text).not.toContain(token)
     expect(findings.at(-1)?.evidence?.snippet).toBe('url: http://mcp.example.com/sse')
+  })
+})
+
+describe('config.plain-http-remote — shared URL handling', () => {
+  it.each([
+    'http://localhost:3000/mcp',
+    'http://127.0.0.1:8000/sse',
+    'http://[::1]:8080/mcp',
+    'http://[::]:8080/mcp',
+    'http://0.0.0.0:8100/mcp',
+    'http://[::ffff:127.0.0.1]/mcp',
+    'http://mcp.example.com/sse',
+    'http://10.0.0.5/mcp'
+  ])('%s: flagged exactly when isLoopbackHost says it is not loopback', async (url) => {
+    const flagged = ids(await checkConfigEntry(server({ launch: { url } }))).includes(
+      'config.plain-http-remote'
+    )
+    expect(flagged).toBe(!isLoopbackHost(new URL(url).hostname))
+  })
+
+  it('never shows a path token in the snippet (sanitizeUrl), for url and bridge args', async () => {
+    const key = fake(11, 40)
+    const session = 'f9d78941af06cbc11c45ba292f06c26c'
+    const findings = await checkConfigEntry(
+      server({
+        launch: {
+          command: 'npx',
+          args: ['-y', 'mcp-remote', `http://mcp.example.com/mcp/sk-ak-${key}/sse`],
+          url: `http://mcp.example.com/s/${session}/mcp?x=1#frag`
+        },
+        entry: { fieldLocations: { url: { line: 3, column: 5 }, 'args.2': { line: 8, column: 5 } } }
+      })
+    )
+    const http = findings.filter((f) => f.ruleId === 'config.plain-http-remote')
+    expect(http.map((f) => f.evidence)).toEqual([
+      { file: '.cursor/mcp.json', line: 3, snippet: 'url: http://mcp.example.com/s/…/mcp' },
+      { file: '.cursor/mcp.json', line: 8, snippet: 'args.2: http://mcp.example.com/mcp/…/sse' }
+    ])
+    const secrets = findings.filter((f) => f.ruleId === 'config.literal-secret')
+    expect(secrets.map((f) => f.evidence?.snippet)).toEqual([
+      'args.2: token in a URL path = sk-…(46 chars)'
+    ])
+    const text = JSON.stringify(findings)
+    expect(text).not.toContain(key)
+    expect(text).not.toContain(key.slice(-8))
+    expect(text).not.toContain(session)
   })
 })
 

@@ -15,7 +15,9 @@
  */
 import { findLiteralSecrets, maskSecretsInText } from '../../config/secrets.js'
 import { unquote } from '../../config/placeholders.js'
-import type { LiteralSecret, ServerEntry } from '../../config/types.js'
+import type { ServerEntry } from '../../config/types.js'
+import { isLoopbackHost, sanitizeUrl } from '../../net/url-redaction.js'
+import { type OptionGrammar, scanOptions } from '../../resolve/options.js'
 import type { ResolvedServer } from '../../resolve/types.js'
 import type { Finding } from '../report.js'
 import { findingOf } from './finding.js'
@@ -188,18 +190,30 @@ export const CONFIG_RULES: readonly RuleDefinition[] = Object.values(CONFIG_RULE
 /**
  * Run every config rule over one resolved server entry.
  *
+ * Computed once per `ResolvedServer` object (memoised in a WeakMap), so the gate and the
+ * built-in grader share one computation; the literal secrets are `findLiteralSecrets(entry)`'s
+ * (itself memoised per entry), so the `config.literal-secret` findings and the gate's
+ * `LITERAL_SECRET` reasons always agree: one finding per `LiteralSecret`, in the same order.
+ *
  * @param server the entry with its unwrapped command line (`argv`) and package identity.
- * @param secrets the entry's literal secrets when already known (from `findLiteralSecrets`);
- *   computed here when omitted.
- * @returns findings with `file` = the config path, `line` = the field's line when known (else the
+ * @returns a fresh array per call (the finding objects are shared between callers: treat them as
+ *   read-only) with `file` = the config path, `line` = the field's line when known (else the
  *   entry's), and a short masked snippet; empty when the entry is clean. Never rejects.
  */
-export async function checkConfigEntry(
-  server: ResolvedServer,
-  secrets?: LiteralSecret[]
-): Promise<Finding[]> {
+export function checkConfigEntry(server: ResolvedServer): Promise<Finding[]> {
+  let pending = checked.get(server)
+  if (!pending) {
+    pending = runConfigRules(server)
+    checked.set(server, pending)
+  }
+  return pending.then((findings) => [...findings])
+}
+
+const checked = new WeakMap<ResolvedServer, Promise<readonly Finding[]>>()
+
+async function runConfigRules(server: ResolvedServer): Promise<readonly Finding[]> {
   const { entry } = server
-  const literal = secrets ?? (await findLiteralSecrets(entry))
+  const literal = await findLiteralSecrets(entry)
   return [
     ...literal.map((s) =>
       findingOf(CONFIG_RULE.literalSecret, {
@@ -242,10 +256,39 @@ function evidenceAt(entry: ServerEntry, word: string, snippet: string) {
 
 const CONTAINER_CLI = /^(?:docker|podman|nerdctl|finch)(?:\.exe)?$/i
 
-/** Global container-CLI options that take a value (before the subcommand). */
-const GLOBAL_VALUE_OPTIONS = new Set(['--context', '-c', '--host', '-H', '--config', '--log-level'])
+/**
+ * Global container-CLI options that take a value (before the subcommand): Docker and Podman CLI
+ * references.
+ */
+const GLOBAL_GRAMMAR: OptionGrammar = {
+  valueFlags: new Set([
+    '--context',
+    '-c',
+    '--host',
+    '-H',
+    '--config',
+    '--log-level',
+    '-l',
+    '--tlscacert',
+    '--tlscert',
+    '--tlskey',
+    '--connection',
+    '--url',
+    '--identity',
+    '--root',
+    '--runroot',
+    '--storage-driver',
+    '--namespace',
+    '-n',
+    '--address',
+    '-a'
+  ])
+}
 
-/** `run`/`create`/`exec` options that take no value (everything else takes one). */
+/**
+ * `run`/`create`/`exec` options that take no value (Docker and Podman CLI references); every
+ * other option takes one.
+ */
 const BOOLEAN_OPTIONS = new Set([
   '-i',
   '-t',
@@ -256,64 +299,79 @@ const BOOLEAN_OPTIONS = new Set([
   '--init',
   '--privileged',
   '--read-only',
+  '--read-only-tmpfs',
   '--interactive',
   '--tty',
   '--detach',
   '--publish-all',
   '--no-healthcheck',
+  '--no-hosts',
   '--oom-kill-disable',
   '--sig-proxy',
   '--quiet',
   '--help',
   '--disable-content-trust',
   '--use-api-socket',
+  '--env-host',
+  '--http-proxy',
   '--replace',
   '--tls-verify'
 ])
 
+/**
+ * The option grammar of one `run`/`create`/`exec` command line for the resolver's option scanner
+ * (`scanOptions`, src/resolve/options.ts): every option spelling written in `args` — long names,
+ * and each letter of a short cluster (`-itv` → `-i`, `-t`, `-v`) — takes a value unless it is one
+ * of {@link BOOLEAN_OPTIONS}. (The resolver's own docker grammar in oci-idiom.ts is not exported.)
+ */
+function runGrammar(args: readonly string[]): OptionGrammar {
+  const valueFlags = new Set<string>()
+  for (const arg of args) {
+    if (arg.startsWith('--')) valueFlags.add(arg.split('=', 1)[0] ?? arg)
+    else if (arg.startsWith('-')) for (const c of arg.slice(1)) valueFlags.add(`-${c}`)
+  }
+  for (const flag of BOOLEAN_OPTIONS) valueFlags.delete(flag)
+  return { valueFlags }
+}
+
 interface ContainerOption {
   name: string
   value: string | undefined
-  /** The argv word(s) written, for evidence. */
+  /** The option as written (`--net=host`, `-v/:/x`), or rebuilt as `flag value` for evidence. */
   written: string
   /** The argv word that locates the option best (its value when written apart). */
   word: string
 }
 
+/** The arg in which `flag` and `value` are written as one word (`--net=host`, `-itv/:/x`). */
+function joinedWord(args: readonly string[], flag: string, value: string): string | undefined {
+  if (flag.startsWith('--')) return args.find((w) => w === `${flag}=${value}`)
+  const letter = flag.slice(1)
+  return args.find(
+    (w) => /^-[^-]/.test(w) && (w.endsWith(`${letter}${value}`) || w.endsWith(`${letter}=${value}`))
+  )
+}
+
 /**
- * Options of a `docker|podman|nerdctl|finch [container] run|create|exec …` command line, up to
- * the image (or container) name; null when `argv` is no such command. Words after the image are
- * the server's own args and are not container options.
+ * Options of a `docker|podman|nerdctl|finch [global options] [container] run|create|exec …`
+ * command line, up to the image (or container) name, read with the resolver's option scanner
+ * (`--name value`, `--name=value`, `-v value`, `-vvalue`, clustered `-itv value`, `--`); null
+ * when `argv` is no such command. Words after the image are the server's own args and are not
+ * container options.
  */
 function containerOptions(argv: readonly string[]): ContainerOption[] | null {
   const cli = argv[0]?.split(/[\\/]/).at(-1) ?? ''
   if (!CONTAINER_CLI.test(cli)) return null
-  let i = 1
-  while (i < argv.length && (argv[i] ?? '').startsWith('-')) {
-    i += GLOBAL_VALUE_OPTIONS.has(argv[i] ?? '') ? 2 : 1
-  }
-  if (argv[i] === 'container') i++
-  if (!['run', 'create', 'exec'].includes(argv[i] ?? '')) return null
-  const options: ContainerOption[] = []
-  for (i++; i < argv.length; i++) {
-    const word = argv[i] ?? ''
-    if (word === '--' || !word.startsWith('-') || word === '-') break
-    const eq = word.indexOf('=')
-    if (word.startsWith('--') && eq > 0) {
-      options.push({ name: word.slice(0, eq), value: word.slice(eq + 1), written: word, word })
-    } else if (BOOLEAN_OPTIONS.has(word) || /^-[itdPq]{2,}$/.test(word)) {
-      options.push({ name: word, value: undefined, written: word, word })
-    } else if (/^-[A-Za-z]$/.test(word) || word.startsWith('--')) {
-      const value = argv[i + 1]
-      const written = `${word} ${value ?? ''}`.trim()
-      options.push({ name: word, value, written, word: value ?? word })
-      i++
-    } else {
-      // `-vX:Y` (value glued to a short option)
-      options.push({ name: word.slice(0, 2), value: word.slice(2), written: word, word })
-    }
-  }
-  return options
+  let words = scanOptions(argv.slice(1), GLOBAL_GRAMMAR).positional
+  if (words[0] === 'container') words = words.slice(1)
+  if (!['run', 'create', 'exec'].includes(words[0] ?? '')) return null
+  const args = words.slice(1)
+  return scanOptions(args, runGrammar(args)).options.map(({ flag, value }) => {
+    if (value === undefined) return { name: flag, value, written: flag, word: flag }
+    const joined = joinedWord(args, flag, value)
+    if (joined !== undefined) return { name: flag, value, written: joined, word: joined }
+    return { name: flag, value, written: `${flag} ${value}`, word: value }
+  })
 }
 
 /** Capabilities that break container isolation or reach other processes. */
@@ -665,24 +723,6 @@ function approvalFindings(server: ResolvedServer): Finding[] {
 /** stdio bridges whose next URL argument is the remote server they connect to. */
 const REMOTE_BRIDGE = /(?:^|[/@])(?:mcp-remote|supergateway|mcp-proxy)(?:@[^/]*)?$/i
 
-/**
- * True for loopback destinations: `localhost`, `*.localhost`, 127.0.0.0/8, `::1`, IPv4-mapped
- * loopback, and the unspecified addresses `0.0.0.0`/`::` (a client connecting to them reaches
- * its own machine). RFC 6761 §6.3 (localhost), RFC 1122 §3.2.1.3 (127/8), RFC 4291 (::1).
- */
-function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.toLowerCase()
-  return (
-    h === 'localhost' ||
-    h.endsWith('.localhost') ||
-    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) ||
-    h === '[::1]' ||
-    h === '0.0.0.0' ||
-    h === '[::]' ||
-    /^\[::ffff:(?:127\.|7f[0-9a-f]{2}:)/.test(h)
-  )
-}
-
 /** The remote endpoints an entry connects to: `url`, and the URL after a stdio bridge. */
 function remoteEndpoints(server: ResolvedServer): { url: string; field: string }[] {
   const { entry, argv } = server
@@ -696,6 +736,11 @@ function remoteEndpoints(server: ResolvedServer): { url: string; field: string }
   return endpoints
 }
 
+/**
+ * Plain-http endpoints. Loopback is decided by `isLoopbackHost` (src/net/url-redaction.ts), and
+ * the snippet shows `sanitizeUrl`'s form of the URL: no user info, query or fragment, and every
+ * token-like path segment replaced by `…`.
+ */
 function transportFindings(server: ResolvedServer): Finding[] {
   const { entry } = server
   const findings: Finding[] = []
@@ -709,10 +754,9 @@ function transportFindings(server: ResolvedServer): Finding[] {
     }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'ws:') continue
     if (isLoopbackHost(parsed.hostname)) continue
-    const key = `${parsed.host}${parsed.pathname}`
-    if (seen.has(key)) continue
-    seen.add(key)
-    const shown = `${parsed.protocol}//${parsed.host}${parsed.pathname}`
+    const shown = sanitizeUrl(url)
+    if (shown === null || seen.has(shown)) continue
+    seen.add(shown)
     findings.push(
       findingOf(CONFIG_RULE.plainHttpRemote, {
         file: entry.config,
