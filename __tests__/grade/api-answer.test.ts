@@ -61,6 +61,28 @@ describe('parseApiAnswer', () => {
     expect(problemOf({ overall_grade: 'A', sub_scores: subScores })).toContain(expected)
   })
 
+  it('rejects a sub_scores key that names no axis, naming the key and the accepted names', () => {
+    const problem = problemOf({ overall_grade: 'A', sub_scores: { 'Security Score': 'F' } })
+    expect(problem).toMatch(/^sub_scores\["Security Score"\]: "Security Score" is not an axis: /)
+    expect(problem).toContain('security, permissions, credentials')
+    expect(problem).toContain('credential_exposure')
+  })
+
+  it('reads sub_scores keys and finding axes written as words', () => {
+    const result = parseApiAnswer(
+      {
+        overall_grade: 'A',
+        sub_scores: { 'Permissions Hygiene': 'C', SECURITY: 'F' },
+        findings: [{ id: 'r', axis: 'Credential Exposure', severity: 'low', title: 't' }]
+      },
+      context
+    )
+    if (!result.ok) throw new Error(result.problem)
+    expect(result.report.subScores.permissions).toEqual({ score: null, grade: 'C' })
+    expect(result.report.subScores.security).toEqual({ score: null, grade: 'F' })
+    expect(result.report.findings[0]?.axis).toBe('credentials')
+  })
+
   it('rejects sub_scores that is not an object', () => {
     expect(problemOf({ overall_grade: 'A', sub_scores: [1, 2] })).toBe(
       'sub_scores: expected an object of axis → score'
@@ -170,6 +192,11 @@ describe('parseApiAnswer', () => {
         ),
         (json) => {
           const result = parseApiAnswer(json, context)
+          const subScores = (json as { sub_scores?: unknown } | null)?.sub_scores
+          // An unknown axis key never slips through as "not assessed" (fail closed).
+          if (typeof subScores === 'object' && subScores !== null && 'junk' in subScores) {
+            expect(result.ok).toBe(false)
+          }
           if (result.ok) expect(GradeReportSchema.safeParse(result.report).success).toBe(true)
           else expect(result.problem.length).toBeGreaterThan(0)
         }

@@ -113,6 +113,11 @@ describe('remoteUrlIdentity', () => {
       'https://actions.zapier.com/mcp/*/sse'
     ],
     ['https://x.example/aB3dE5gH7jK9mN1pQ3sT5vW7yZ', 'https://x.example/*'],
+    ['https://x.example/mcp/ghu_abcdefgh12/sse', 'https://x.example/mcp/*/sse'],
+    ['https://gitlab.example/mcp/glpat-abcdefgh12', 'https://gitlab.example/mcp/*'],
+    ['http://[::]/mcp', null],
+    ['http://0x7f000001/mcp', null],
+    ['ftp://x.example/mcp', null],
     ['https://x.example/2024-11-05/mcp', 'https://x.example/2024-11-05/mcp'],
     ['wss://x.example/ws', 'wss://x.example/ws']
   ])('%s → %s', (url, identity) => {

@@ -140,26 +140,38 @@ describe('api grader: successful answers', () => {
     expect(GradeReportSchema.safeParse(outcome.report).success).toBe(true)
   })
 
-  it('uses the given scale for number-only sub-scores', async () => {
-    gradeRequest().reply(200, { overall_grade: 'A', sub_scores: { security: 85 } })
-    const { grader } = setup({ scale: { A: 80, B: 70, C: 50, D: 30 } })
-    const outcome = await grader.grade(npmServer(FS, '2025.8.21'))
-    if (outcome.kind !== 'graded') throw new Error(JSON.stringify(outcome))
-    expect(outcome.report.subScores.security).toEqual({ score: 85, grade: 'A' })
+  it('uses the given scale for number-only sub-scores, and keeps letters given', async () => {
+    const answer = {
+      overall_grade: 'A',
+      sub_scores: { security: 85, credentials: 55, maintenance: { score: 85, grade: 'C' } }
+    }
+    gradeRequest().times(2).reply(200, answer)
+    const custom = await setup({ scale: { A: 80, B: 70, C: 50, D: 30 } }).grader.grade(
+      npmServer(FS, '2025.8.21')
+    )
+    const standard = await setup().grader.grade(npmServer(FS, '2025.8.21'))
+    if (custom.kind !== 'graded') throw new Error(JSON.stringify(custom))
+    if (standard.kind !== 'graded') throw new Error(JSON.stringify(standard))
+    expect(custom.report.subScores.security).toEqual({ score: 85, grade: 'A' })
+    expect(custom.report.subScores.credentials).toEqual({ score: 55, grade: 'C' })
+    expect(custom.report.subScores.maintenance).toEqual({ score: 85, grade: 'C' })
+    // The same numbers under the default scale (A 90, B 75, C 60, D 40).
+    expect(standard.report.subScores.security).toEqual({ score: 85, grade: 'B' })
+    expect(standard.report.subScores.credentials).toEqual({ score: 55, grade: 'D' })
+    expect(standard.report.subScores.maintenance).toEqual({ score: 85, grade: 'C' })
   })
 
-  it('accepts every axis spelling, mixed value forms, and ignores unknown fields', async () => {
+  it('accepts every axis spelling, mixed value forms, and ignores unknown top-level fields', async () => {
     gradeRequest().reply(200, {
       overall_grade: 'B',
       overall_score: 80,
       sub_scores: {
         security: { score: 91, grade: 'A' },
         permission_hygiene: 'd',
-        credentialExposure: { score: 50 },
+        'Credential Exposure': { score: 50 },
         maintenance: { grade: 'c', comment: 'ignored' },
         clientCompatibility: 77,
-        documentation_completeness: null,
-        vibes: 'A+'
+        documentation_completeness: null
       },
       server: FS_PURL,
       cached: true
@@ -194,6 +206,22 @@ describe('api grader: successful answers', () => {
     if (outcome.kind !== 'graded') throw new Error(JSON.stringify(outcome))
     const assessed = Object.entries(outcome.report.subScores).filter(([, v]) => v !== null)
     expect(assessed).toEqual([[axis, { score: null, grade: 'A' }]])
+  })
+
+  it.each([
+    ['Security Score', 'sub_scores["Security Score"]: "Security Score" is not an axis'],
+    ['vibes', 'sub_scores.vibes: "vibes" is not an axis'],
+    ['overall', 'sub_scores.overall: "overall" is not an axis']
+  ])('fails closed on the unknown sub-score key %j', async (key, expected) => {
+    gradeRequest().reply(200, { overall_grade: 'A', sub_scores: { [key]: 'F', permissions: 'A' } })
+    const { grader } = setup()
+    const message = expectError(await grader.grade(npmServer(FS, '2025.8.21')))
+    expect(message).toBe(
+      `the grading service's answer for ${FS_PURL} is invalid: ${expected}: use one of ` +
+        'security, permissions, credentials, maintenance, compatibility, documentation (or ' +
+        'permissions_hygiene, permission_hygiene, credential_exposure, client_compatibility, ' +
+        'documentation_completeness)'
+    )
   })
 
   it('maps findings leniently (id/message/cwe number/flat evidence/advisory id)', async () => {
@@ -429,6 +457,41 @@ describe('api grader: failures', () => {
       { overall_grade: 'A', report_url: 'javascript:alert(1)' },
       'report_url: expected an http(s) URL'
     ],
+    [
+      { overall_grade: 'A', report_url: 'data:text/html,<script>alert(1)</script>' },
+      'report_url: expected an http(s) URL'
+    ],
+    [
+      {
+        overall_grade: 'A',
+        findings: [
+          {
+            id: 'x',
+            axis: 'security',
+            severity: 'high',
+            title: 't',
+            advisory: { id: 'GHSA-1', url: 'javascript:alert(1)' }
+          }
+        ]
+      },
+      'findings[0].advisory.url: expected an http(s) URL'
+    ],
+    [
+      {
+        overall_grade: 'A',
+        findings: [
+          {
+            id: 'x',
+            axis: 'security',
+            severity: 'high',
+            title: 't',
+            advisory_id: 'GHSA-1',
+            advisory_url: 'file:///etc/passwd'
+          }
+        ]
+      },
+      'findings[0].advisory_url: expected an http(s) URL'
+    ],
     [{ sub_scores: { security: 'A' } }, 'overall_grade: is required'],
     [[{ overall_grade: 'A' }], 'expected a JSON object']
   ])('schema-violating body %j → error naming the field', async (body, expected) => {
@@ -468,8 +531,19 @@ describe('createApiGrader: options', () => {
     expect(() => createApiGrader({ url, apiKey: KEY, http })).toThrow(message)
   })
 
-  it('allows plain http to localhost (a local test service)', () => {
-    expect(() => createApiGrader({ url: 'http://localhost:8080', apiKey: KEY, http })).not.toThrow()
+  it.each([
+    'http://localhost:8080',
+    'http://grader.localhost:8080',
+    'http://127.0.0.2:8080',
+    'http://[::1]:8080'
+  ])('allows plain http to the loopback host of %s (a local test service)', (url) => {
+    expect(() => createApiGrader({ url, apiKey: KEY, http })).not.toThrow()
+  })
+
+  it('shows a rejected URL without its query values', () => {
+    expect(() =>
+      createApiGrader({ url: 'https://grader.example/v1?key=s3cret-value', apiKey: KEY, http })
+    ).toThrow('the grading service URL https://grader.example/v1?… must not have a query string')
   })
 
   it('rejects a key with a newline without showing it', () => {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import {
   createCommandGrader,
   GraderCommandSyntaxError,
+  graderEnvironment,
   parseGraderCommand,
   type CommandGraderOptions
 } from '../../src/grade/command.js'
@@ -270,6 +271,35 @@ describe('command grader', () => {
     expect(errorOf(await g.grade(github()))).toMatch(/not an object/)
   })
 
+  it.concurrent.each([
+    ['javascript:alert(document.cookie)', 'reportUrl: expected an http(s) URL'],
+    ['data:text/html,<script>alert(1)</script>', 'reportUrl: expected an http(s) URL']
+  ])('refuses a report URL %s', async (url, expected) => {
+    const outcome = await grader('report.mjs', [`--report-url=${url}`]).grade(github())
+    expect(errorOf(outcome)).toBe(`grader command's report is invalid: ${expected}`)
+  })
+
+  it.concurrent('refuses an advisory link that is not http(s)', async () => {
+    const outcome = await grader('report.mjs', ['--advisory-url=javascript:alert(1)']).grade(
+      github()
+    )
+    expect(errorOf(outcome)).toBe(
+      "grader command's report is invalid: findings[1].advisory.url: expected an http(s) URL"
+    )
+  })
+
+  it.concurrent('keeps http(s) report and advisory links', async () => {
+    const outcome = await grader('report.mjs', [
+      '--report-url=https://grader.example/r/1',
+      '--advisory-url=https://github.com/advisories/GHSA-xxxx-xxxx-xxxx'
+    ]).grade(github())
+    if (outcome.kind !== 'graded') throw new Error(JSON.stringify(outcome))
+    expect(outcome.report.reportUrl).toBe('https://grader.example/r/1')
+    expect(outcome.report.findings[1]!.advisory?.url).toBe(
+      'https://github.com/advisories/GHSA-xxxx-xxxx-xxxx'
+    )
+  })
+
   it('rejects unusable options', () => {
     expect(() => createCommandGrader({ command: [] })).toThrow(/empty/)
     expect(() => createCommandGrader({ command: [' '] })).toThrow(/empty/)
@@ -277,6 +307,147 @@ describe('command grader', () => {
     expect(() => createCommandGrader({ command: ['x'], maxOutputBytes: NaN })).toThrow(
       /maxOutputBytes/
     )
+  })
+})
+
+/** The variable names and the reversed MY_GRADER_TOKEN the `env.mjs` fixture saw. */
+function toldEnvironment(outcome: GradeOutcome): { names: string[]; tokenReversed: string } {
+  if (outcome.kind !== 'graded') throw new Error(JSON.stringify(outcome))
+  const [names, token] = outcome.report.findings
+  return {
+    names: JSON.parse(names!.evidence!.snippet!) as string[],
+    tokenReversed: token!.title
+  }
+}
+
+const reversed = (text: string): string => [...text].reverse().join('')
+const MY_TOKEN = 'grader-own-credential-7f3a9c'
+const IDENTITY_NAMES = [
+  'MCP_SERVER_ECOSYSTEM',
+  'MCP_SERVER_ID',
+  'MCP_SERVER_NAME',
+  'MCP_SERVER_PURL',
+  'MCP_SERVER_VERSION'
+]
+
+describe('command grader environment', () => {
+  // The action's own secrets, as the runner and @actions/core put them in the environment.
+  const actionEnv: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: '/home/runner',
+    TMPDIR: '/tmp',
+    LANG: 'C.UTF-8',
+    LC_ALL: 'C.UTF-8',
+    GITHUB_TOKEN: SECRET,
+    'INPUT_GITHUB-TOKEN': SECRET,
+    'INPUT_GRADER-API-KEY': 'sk-grader-key-0123456789abcdef',
+    MCP_GRADER_API_KEY: 'sk-grader-key-0123456789abcdef',
+    ACTIONS_RUNTIME_TOKEN: 'runtime-token-abcdef0123456789',
+    NODE_OPTIONS: '--require ./evil.cjs',
+    MCP_SERVER_ID: 'spoofed-by-the-parent',
+    MY_GRADER_TOKEN: MY_TOKEN
+  }
+
+  it.concurrent('gives the program only the allow-listed variables and its identity', async () => {
+    const told = toldEnvironment(await grader('env.mjs', [], { env: actionEnv }).grade(github()))
+    expect(told.names).toEqual(
+      ['HOME', 'LANG', 'LC_ALL', ...IDENTITY_NAMES, 'PATH', 'TMPDIR'].sort()
+    )
+    expect(told.tokenReversed).toBe('(unset)')
+  })
+
+  it('does not hand on a GITHUB_TOKEN set in the gate process', async () => {
+    const saved = process.env.GITHUB_TOKEN
+    process.env.GITHUB_TOKEN = SECRET
+    try {
+      const told = toldEnvironment(await grader('env.mjs').grade(github()))
+      expect(told.names).not.toContain('GITHUB_TOKEN')
+      expect(told.names).not.toContain('NODE_OPTIONS')
+      expect(told.names).toContain('PATH')
+      expect(told.names).toContain('MCP_SERVER_ID')
+    } finally {
+      if (saved === undefined) delete process.env.GITHUB_TOKEN
+      else process.env.GITHUB_TOKEN = saved
+    }
+  })
+
+  it.concurrent('passes the variables named in passEnv, and only those', async () => {
+    const told = toldEnvironment(
+      await grader('env.mjs', [], {
+        env: actionEnv,
+        passEnv: ['MY_GRADER_TOKEN', 'NOT_SET_ANYWHERE']
+      }).grade(github())
+    )
+    expect(told.tokenReversed).toBe(reversed(MY_TOKEN))
+    expect(told.names).toContain('MY_GRADER_TOKEN')
+    expect(told.names).not.toContain('NOT_SET_ANYWHERE')
+    expect(told.names).not.toContain('GITHUB_TOKEN')
+  })
+
+  it.concurrent('the identity variables cannot be overridden from the environment', async () => {
+    const outcome = await grader('report.mjs', [], { env: actionEnv }).grade(github())
+    if (outcome.kind !== 'graded') throw new Error(JSON.stringify(outcome))
+    expect(JSON.parse(outcome.report.findings[0]!.title).env.id).toBe(PURL)
+  })
+
+  it.concurrent('masks tokens and passed-through values in the stderr tail', async () => {
+    const message = errorOf(
+      await grader('env.mjs', ['--fail'], {
+        env: actionEnv,
+        passEnv: ['MY_GRADER_TOKEN']
+      }).grade(github())
+    )
+    expect(message).toBe(
+      'grader command exited with code 2: starting with token *** | auth failed for ghp_…(40 chars)'
+    )
+    expect(message).not.toContain(SECRET)
+    expect(message).not.toContain(MY_TOKEN)
+  })
+
+  it.concurrent('masks a passed-through value the program echoes into its report', async () => {
+    const outcome = await grader('env.mjs', ['--echo-token'], {
+      env: actionEnv,
+      passEnv: ['MY_GRADER_TOKEN']
+    }).grade(github())
+    if (outcome.kind !== 'graded') throw new Error(JSON.stringify(outcome))
+    expect(outcome.report.findings[2]!.title).toBe('token: ***')
+    expect(JSON.stringify(outcome.report)).not.toContain(MY_TOKEN)
+  })
+
+  it('rejects passEnv names that cannot be variables or that the gate sets', () => {
+    expect(() => createCommandGrader({ command: ['x'], passEnv: [''] })).toThrow(/passEnv/)
+    expect(() => createCommandGrader({ command: ['x'], passEnv: ['A=B'] })).toThrow(/passEnv/)
+    expect(() => createCommandGrader({ command: ['x'], passEnv: ['MCP_SERVER_ID'] })).toThrow(
+      /MCP_SERVER_/
+    )
+  })
+})
+
+describe('graderEnvironment', () => {
+  const identity = { MCP_SERVER_ID: 'pkg:npm/x@1.0.0' }
+
+  it('matches names case-insensitively on Windows only', () => {
+    const base = { Path: 'C:\\Windows', SystemRoot: 'C:\\Windows', comspec: 'cmd.exe', secret: 's' }
+    expect(graderEnvironment(base, [], identity, 'win32')).toEqual({
+      Path: 'C:\\Windows',
+      SystemRoot: 'C:\\Windows',
+      comspec: 'cmd.exe',
+      ...identity
+    })
+    expect(graderEnvironment(base, [], identity, 'linux')).toEqual({
+      SystemRoot: 'C:\\Windows',
+      ...identity
+    })
+  })
+
+  it('keeps LC_* and TEMP/TMP, drops empty-named and undefined entries', () => {
+    const base = { LC_CTYPE: 'C', LC_MESSAGES: 'C', TEMP: '/t', TMP: '/t', X: 'y', PATH: undefined }
+    expect(graderEnvironment(base, [], {}, 'linux')).toEqual({
+      LC_CTYPE: 'C',
+      LC_MESSAGES: 'C',
+      TEMP: '/t',
+      TMP: '/t'
+    })
   })
 })
 

@@ -6,41 +6,26 @@
  * make the whole answer invalid, and errors name the field path, never the raw body. Field names
  * are snake_case as the service writes them; camelCase and kebab-case spellings are accepted too
  * (`overallGrade`, `sub-scores`), and giving the same field twice under two spellings is an error.
- * Unknown extra fields are ignored.
+ * Unknown extra fields are ignored, except in `sub_scores`: a key there that names no axis (see
+ * `axisFromName` in `axis-names.ts`) makes the answer invalid, so a failing axis is never lost.
  *
  * Also home of the helpers every grader uses to describe a bad answer (`describeIssues`,
  * `safeExcerpt`), so the `api` and `command` graders word problems the same way.
  */
 import { z } from 'zod'
 import { DEFAULT_SCALE, letterFor, parseLetter, type GradeScale } from '../policy/grades.js'
+import { AXIS_ALIASES, axisFromName } from './axis-names.js'
 import {
   AXES,
   FindingSchema,
   GradeReportSchema,
+  HttpUrlSchema,
   type Axis,
   type Finding,
   type GradeLetter,
   type GradeReport,
   type Severity
 } from './report.js'
-
-/**
- * Axis spellings accepted in `sub_scores` keys and finding `axis` values, after normalising to
- * snake_case (so `permissionsHygiene` and `permissions-hygiene` work too).
- */
-export const AXIS_ALIASES: ReadonlyMap<string, Axis> = new Map<string, Axis>([
-  ['security', 'security'],
-  ['permissions', 'permissions'],
-  ['permissions_hygiene', 'permissions'],
-  ['permission_hygiene', 'permissions'],
-  ['credentials', 'credentials'],
-  ['credential_exposure', 'credentials'],
-  ['maintenance', 'maintenance'],
-  ['compatibility', 'compatibility'],
-  ['client_compatibility', 'compatibility'],
-  ['documentation', 'documentation'],
-  ['documentation_completeness', 'documentation']
-])
 
 /** Severity spellings accepted in findings (case-insensitive; CVSS-style `moderate` is medium). */
 const SEVERITY_ALIASES: ReadonlyMap<string, Severity> = new Map<string, Severity>([
@@ -152,15 +137,29 @@ const SubScoreValueSchema = z.unknown().transform((value, ctx): AnswerScore | nu
   return data
 })
 
-/** `sub_scores`: the six axes under any accepted spelling; other keys are ignored. */
+/** The axis names people may write, for messages: `security, …, documentation (or …)`. */
+const ACCEPTED_AXIS_NAMES = `${AXES.join(', ')} (or ${Object.keys(AXIS_ALIASES).join(', ')})`
+
+/**
+ * `sub_scores`: the six axes under any spelling `axisFromName` accepts. Fails closed: a key that
+ * names no axis (`"Security Score"`) makes the answer invalid, because dropping it would turn a
+ * failing axis into "not assessed" and let a quarantine-worthy server through.
+ */
 const SubScoresSchema = z
   .record(z.string(), z.unknown(), { error: 'expected an object of axis → score' })
   .transform((raw, ctx) => {
     const out: Partial<Record<Axis, AnswerScore | null>> = {}
     const spelledAs = new Map<Axis, string>()
     for (const [key, value] of Object.entries(raw)) {
-      const axis = AXIS_ALIASES.get(snakeCase(key))
-      if (axis === undefined) continue
+      const axis = axisFromName(key)
+      if (axis === null) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `"${safeExcerpt(key, 40)}" is not an axis: use one of ${ACCEPTED_AXIS_NAMES}`
+        })
+        continue
+      }
       const earlier = spelledAs.get(axis)
       if (earlier !== undefined) {
         ctx.addIssue({
@@ -183,9 +182,6 @@ const SubScoresSchema = z
     return out
   })
 
-/** An http(s) URL (a `javascript:` link from an untrusted service must never reach a report). */
-const HttpUrlSchema = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).max(2000)
-
 /** ISO 8601 date-time with a zone, or a plain date (taken as midnight UTC). */
 const DateTimeSchema = z.iso.datetime({ offset: true })
 const DateSchema = z.iso.date()
@@ -200,9 +196,9 @@ const AuditedAtSchema = z.string().transform((text, ctx) => {
 })
 
 const AxisNameSchema = z.string(requiredOr('an axis name')).transform((text, ctx) => {
-  const axis = AXIS_ALIASES.get(snakeCase(text))
-  if (axis === undefined) {
-    ctx.addIssue({ code: 'custom', message: `expected one of the axes ${AXES.join(', ')}` })
+  const axis = axisFromName(text)
+  if (axis === null) {
+    ctx.addIssue({ code: 'custom', message: `expected one of the axes ${ACCEPTED_AXIS_NAMES}` })
     return z.NEVER
   }
   return axis

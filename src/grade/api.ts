@@ -9,7 +9,8 @@
  */
 import type { Logger } from '../log.js'
 import { silentLogger } from '../log.js'
-import { HttpError, NetworkError, redactUrl, type HttpClient } from '../net/http.js'
+import { HttpError, NetworkError, type HttpClient } from '../net/http.js'
+import { isLoopbackHost, sanitizeUrl } from '../net/url-redaction.js'
 import type { GradeScale } from '../policy/grades.js'
 import type { ResolvedServer } from '../resolve/types.js'
 import { parseApiAnswer, safeExcerpt } from './api-answer.js'
@@ -28,7 +29,11 @@ export interface ApiGraderOptions {
   apiKey?: string
   /** The run's HTTP client (timeouts, retries honouring `Retry-After`, budget). */
   http: HttpClient
-  /** Scale used to give a letter to a number-only sub-score; default SPEC §5. */
+  /**
+   * Scale (0–100 lower bounds of A–D) used to letter a sub-score the service gives as a number
+   * only; pass the policy's scale so letters agree with the gate. Default `DEFAULT_SCALE`
+   * (SPEC §5). Letters the service gives are kept as given.
+   */
   scale?: GradeScale
   logger?: Logger
   /** Clock for `auditedAt` when the answer has none. */
@@ -40,9 +45,9 @@ export interface ApiGraderOptions {
  * grader instance, i.e. once per run; servers without an identity are `ungraded` without a call.
  * Reports name the grader after the service host, version `api`.
  * @throws TypeError when `url` is not an absolute http(s) URL without credentials, query or
- *   fragment, when `url` is plain http to a non-loopback host while an API key is set (the key
- *   would travel in clear text), or when the API key holds characters not allowed in an HTTP
- *   header. Messages never include the key.
+ *   fragment, when `url` is plain http to a host that is not loopback (`isLoopbackHost`) while
+ *   an API key is set (the key would travel in clear text), or when the API key holds characters
+ *   not allowed in an HTTP header. Messages never include the key.
  */
 export function createApiGrader(options: ApiGraderOptions): Grader {
   const apiKey = options.apiKey?.trim() || undefined
@@ -145,7 +150,8 @@ function gradeEndpoint(base: string, withKey: boolean): string {
       'the grading service URL is not an absolute URL: give the base URL, e.g. https://grader.example'
     )
   }
-  const shown = redactUrl(url.href)
+  // Shown without credentials, query values or token-like path segments (`?…` marks a query).
+  const shown = sanitizeUrl(url.href, { markQuery: true }) ?? `${url.protocol}…`
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new TypeError(`the grading service URL ${shown} must use https`)
   }
@@ -159,16 +165,12 @@ function gradeEndpoint(base: string, withKey: boolean): string {
       `the grading service URL ${shown} must not have a query string or fragment: give the base URL only`
     )
   }
-  if (withKey && url.protocol === 'http:' && !isLoopback(url.hostname)) {
+  if (withKey && url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     throw new TypeError(
       `the grading service URL ${shown} is plain http: use https so the API key is not sent in clear text`
     )
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}/api/grade`
-}
-
-function isLoopback(hostname: string): boolean {
-  return /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i.test(hostname)
 }
 
 /** A failed request (after the HTTP client's retries) as one sentence for people. */

@@ -6,13 +6,24 @@
  * `command[0] ...command[1..] <id>`, with the identity also in the environment (`MCP_SERVER_ID`,
  * `MCP_SERVER_ECOSYSTEM`, `MCP_SERVER_NAME`, `MCP_SERVER_VERSION`, `MCP_SERVER_PURL`; empty when
  * unknown) and as one JSON object on stdin (`{id, ecosystem, name, version, pinned, purl}`).
- * Nothing from the config entry (env values, headers, args) is passed on, so no config secret
- * reaches the grader. The program answers either a `GradeReport` (`source` `command` or absent) or
+ * The program answers either a `GradeReport` (`source` `command` or absent) or
  * `{"ungraded": "<reason>", "findings"?: [...]}`.
+ *
+ * The program is untrusted (it may live in the pull request's own checkout), so it gets no
+ * secret (SPEC §9):
+ * - its environment is allow-listed (`graderEnvironment`): `PATH`, `HOME`, `TMPDIR`/`TEMP`/`TMP`,
+ *   `LANG`, `LC_*`, Windows' `SystemRoot`/`ComSpec`/`PATHEXT`, the `MCP_SERVER_*` identity, and
+ *   only the variables the operator names in `passEnv`. The action's token and API key
+ *   (`GITHUB_TOKEN`, `INPUT_GITHUB-TOKEN`, `INPUT_GRADER-API-KEY`, `MCP_GRADER_API_KEY`, …) and
+ *   `NODE_OPTIONS` are never handed on;
+ * - nothing from the config entry (env values, headers, args) is passed on;
+ * - what it prints is masked before it reaches a message (`maskSecretsInText`), and values of
+ *   `passEnv` variables are replaced by `***` in messages and in its answer.
  */
 import { spawn } from 'node:child_process'
 import { parse as shellParse, type ParseEntry } from 'shell-quote'
 import { z } from 'zod'
+import { maskSecretsInText } from '../config/secrets.js'
 import type { Logger } from '../log.js'
 import { silentLogger } from '../log.js'
 import type { ResolvedServer } from '../resolve/types.js'
@@ -30,6 +41,28 @@ export const DEFAULT_MAX_OUTPUT_BYTES = 5 * 1024 * 1024
 const DEFAULT_KILL_GRACE_MS = 2_000
 /** How much of stderr is kept for messages (the tail, in bytes). */
 const STDERR_TAIL_BYTES = 4_096
+/** Shortest `passEnv` value masked as `***` (shorter ones cannot hold a credential). */
+const MIN_MASKED_VALUE_CHARS = 4
+
+/**
+ * Variables a grader program inherits from the gate's environment: what a program needs to start,
+ * find a temp directory and decode text, and nothing that holds a credential. `LC_*` variables
+ * are kept too. `NODE_OPTIONS` is deliberately absent (it can load code into a Node grader).
+ */
+export const GRADER_ENV_ALLOWLIST: readonly string[] = Object.freeze([
+  'PATH',
+  'HOME',
+  'TMPDIR',
+  'TEMP',
+  'TMP',
+  'LANG',
+  'SystemRoot',
+  'ComSpec',
+  'PATHEXT'
+])
+
+/** Prefix of the identity variables the gate sets itself (they cannot come from `passEnv`). */
+const IDENTITY_PREFIX = 'MCP_SERVER_'
 
 export interface CommandGraderOptions {
   /** Program and its fixed arguments, e.g. `["node", "grader.js", "--json"]`. */
@@ -38,8 +71,18 @@ export interface CommandGraderOptions {
   timeoutMs?: number
   /** Working directory of the program; default the gate's. */
   cwd?: string
-  /** Base environment of the program; default `process.env`. `MCP_SERVER_*` keys go on top. */
+  /**
+   * Environment the program's variables are picked from (see `graderEnvironment`); default
+   * `process.env`. Only the allow-listed names and `passEnv` are taken from it.
+   */
   env?: NodeJS.ProcessEnv
+  /**
+   * Further variables to hand to the program, by name, for a grader that needs its own
+   * credentials, e.g. `passEnv: ['MY_GRADER_TOKEN']`. Names absent from the environment are
+   * skipped. Their values (4+ characters) are replaced by `***` in messages and in the answer.
+   * Name only what the grader needs: a named variable reaches the program as is.
+   */
+  passEnv?: string[]
   logger?: Logger
   /** Largest stdout accepted, in bytes; default 5 MiB. */
   maxOutputBytes?: number
@@ -63,8 +106,11 @@ export interface CommandGraderInput {
  * Outcomes: a valid report → `graded`; `{"ungraded": reason}` → `ungraded`; time limit (SIGTERM,
  * then SIGKILL after `killGraceMs`, to the whole process group on POSIX), stdout over the cap,
  * a non-zero exit (with a short stderr tail), a start failure, or any other stdout → `error`.
- * @throws TypeError when `command` is empty or its program is an empty string, or when
- *   `timeoutMs` / `maxOutputBytes` / `killGraceMs` is not a positive number.
+ * The program's environment is `graderEnvironment(env, passEnv, identity)`; error messages hold a
+ * masked stderr tail (`maskSecretsInText`, `passEnv` values as `***`).
+ * @throws TypeError when `command` is empty or its program is an empty string, when
+ *   `timeoutMs` / `maxOutputBytes` / `killGraceMs` is not a positive number, or when a `passEnv`
+ *   name is empty, holds `=`, whitespace or NUL, or starts with `MCP_SERVER_`.
  */
 export function createCommandGrader(options: CommandGraderOptions): Grader {
   const [first, ...fixedArgs] = options.command
@@ -84,6 +130,7 @@ export function createCommandGrader(options: CommandGraderOptions): Grader {
       throw new TypeError(`the grader command ${name} must be a positive number`)
     }
   }
+  const passEnv = checkPassEnv(options.passEnv ?? [])
   const logger = options.logger ?? silentLogger
   const once = new OncePerKey<GradeOutcome>()
 
@@ -99,22 +146,23 @@ export function createCommandGrader(options: CommandGraderOptions): Grader {
       purl: pkg.purl
     }
     logger.debug(`running the grader command ${safeExcerpt(program, 100)} for ${id}`)
+    const env = graderEnvironment(options.env ?? process.env, passEnv, {
+      MCP_SERVER_ID: id,
+      MCP_SERVER_ECOSYSTEM: input.ecosystem,
+      MCP_SERVER_NAME: input.name ?? '',
+      MCP_SERVER_VERSION: input.version ?? '',
+      MCP_SERVER_PURL: input.purl ?? ''
+    })
+    const passed = passedValues(env, passEnv)
     const result = await runProcess(program, [...fixedArgs, id], {
       cwd: options.cwd,
-      env: {
-        ...(options.env ?? process.env),
-        MCP_SERVER_ID: id,
-        MCP_SERVER_ECOSYSTEM: input.ecosystem,
-        MCP_SERVER_NAME: input.name ?? '',
-        MCP_SERVER_VERSION: input.version ?? '',
-        MCP_SERVER_PURL: input.purl ?? ''
-      },
+      env,
       stdin: `${JSON.stringify(input)}\n`,
       timeoutMs,
       maxOutputBytes,
       killGraceMs
     })
-    const outcome = outcomeOf(result, { timeoutMs, maxOutputBytes })
+    const outcome = outcomeOf(result, { timeoutMs, maxOutputBytes }, passed)
     if (outcome.kind === 'error') logger.debug(`grader command for ${id}: ${outcome.message}`)
     return outcome
   }
@@ -132,9 +180,106 @@ export function createCommandGrader(options: CommandGraderOptions): Grader {
   }
 }
 
+/**
+ * The environment of one grader run: from `base`, only the variables named in
+ * `GRADER_ENV_ALLOWLIST`, those starting with `LC_`, and those named in `passEnv`, with their
+ * spelling kept; then `identity` (the `MCP_SERVER_*` variables) on top. Undefined values are
+ * dropped. Names compare case-insensitively on Windows (where `Path` is `PATH`) and exactly
+ * elsewhere. Pure: reads nothing but its arguments.
+ */
+export function graderEnvironment(
+  base: NodeJS.ProcessEnv,
+  passEnv: readonly string[],
+  identity: Readonly<Record<string, string>>,
+  platform: NodeJS.Platform = process.platform
+): Record<string, string> {
+  const fold = platform === 'win32' ? (name: string) => name.toUpperCase() : (name: string) => name
+  const wanted = new Set([...GRADER_ENV_ALLOWLIST, ...passEnv].map(fold))
+  const localePrefix = fold('LC_')
+  const env: Record<string, string> = {}
+  for (const [name, value] of Object.entries(base)) {
+    if (value === undefined) continue
+    const key = fold(name)
+    if (wanted.has(key) || key.startsWith(localePrefix)) env[name] = value
+  }
+  return { ...env, ...identity }
+}
+
+/**
+ * Validate `passEnv` names: non-empty, without `=`, whitespace or NUL (they could not name one
+ * variable), and not `MCP_SERVER_*` (the gate sets those).
+ * @throws TypeError naming the bad entry and what to do.
+ */
+function checkPassEnv(names: readonly string[]): string[] {
+  for (const name of names) {
+    if (typeof name !== 'string' || !/^[^=\s\0]+$/.test(name)) {
+      throw new TypeError(
+        `the grader command passEnv entry "${safeExcerpt(String(name), 60)}" is not a variable name: give names such as MY_GRADER_TOKEN`
+      )
+    }
+    if (name.toUpperCase().startsWith(IDENTITY_PREFIX)) {
+      throw new TypeError(
+        `the grader command passEnv entry ${safeExcerpt(name, 60)} is one of the ${IDENTITY_PREFIX}* variables the gate sets itself: remove it`
+      )
+    }
+  }
+  return [...names]
+}
+
+/**
+ * Values of the `passEnv` variables in `env` that are long enough to mask, longest first (so a
+ * value containing another is replaced whole).
+ */
+function passedValues(env: Record<string, string>, passEnv: readonly string[]): string[] {
+  const fold =
+    process.platform === 'win32' ? (name: string) => name.toUpperCase() : (name: string) => name
+  const names = new Set(passEnv.map(fold))
+  const values = new Set<string>()
+  for (const [name, value] of Object.entries(env)) {
+    if (names.has(fold(name)) && value.length >= MIN_MASKED_VALUE_CHARS) values.add(value)
+  }
+  return [...values].sort((a, b) => b.length - a.length)
+}
+
+/** `text` with every passed value replaced by `***`. */
+function maskPassed(text: string, passed: readonly string[]): string {
+  let out = text
+  for (const value of passed) out = out.split(value).join('***')
+  return out
+}
+
+/** Program output for a message: passed values as `***`, then known token shapes masked. */
+function maskOutput(text: string, passed: readonly string[]): string {
+  return maskSecretsInText(maskPassed(text, passed))
+}
+
+/** Every string in a parsed JSON value (keys too) with the passed values replaced by `***`. */
+function maskPassedInJson(json: unknown, passed: readonly string[]): unknown {
+  if (passed.length === 0) return json
+  const walk = (value: unknown): unknown => {
+    if (typeof value === 'string') return maskPassed(value, passed)
+    if (Array.isArray(value)) return value.map(walk)
+    if (typeof value === 'object' && value !== null) {
+      // Object.fromEntries defines own properties, so a `__proto__` key stays a plain key.
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [maskPassed(k, passed), walk(v)])
+      )
+    }
+    return value
+  }
+  return walk(json)
+}
+
 /** How one run of the grader program ended. */
 type ProcessResult =
-  | { kind: 'exited'; code: number | null; signal: string | null; stdout: Buffer; stderr: string }
+  | {
+      kind: 'exited'
+      code: number | null
+      signal: string | null
+      stdout: Buffer
+      /** The last `STDERR_TAIL_BYTES` of stderr, from a line start when it was cut. */
+      stderr: string
+    }
   | { kind: 'timeout' }
   | { kind: 'too-large' }
   | { kind: 'spawn-failed'; message: string }
@@ -215,9 +360,13 @@ function runProcess(
       stdout.push(chunk)
     })
     let stderr = Buffer.alloc(0)
+    let stderrCut = false
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr = Buffer.concat([stderr, chunk])
-      if (stderr.byteLength > STDERR_TAIL_BYTES) stderr = stderr.subarray(-STDERR_TAIL_BYTES)
+      if (stderr.byteLength > STDERR_TAIL_BYTES) {
+        stderr = stderr.subarray(-STDERR_TAIL_BYTES)
+        stderrCut = true
+      }
     })
     // The program may exit without reading stdin (EPIPE): that is its right, not an error.
     child.stdin?.on('error', () => undefined)
@@ -233,10 +382,19 @@ function runProcess(
         code,
         signal: sig,
         stdout: Buffer.concat(stdout),
-        stderr: stderr.toString('utf8')
+        stderr: stderrCut ? fromLineStart(stderr.toString('utf8')) : stderr.toString('utf8')
       })
     })
   })
+}
+
+/**
+ * A cut stderr tail without its first, partial line: a token cut in half would no longer be
+ * recognised by the masking, and its visible half could still be a secret.
+ */
+function fromLineStart(tail: string): string {
+  const newline = tail.indexOf('\n')
+  return newline === -1 ? '' : tail.slice(newline + 1)
 }
 
 /** The answer a grader program may print instead of a report. */
@@ -245,10 +403,14 @@ const UngradedAnswerSchema = z.looseObject({
   findings: z.array(FindingSchema).max(10000).optional()
 })
 
-/** Map a process result to a `GradeOutcome` (see `createCommandGrader`). */
+/**
+ * Map a process result to a `GradeOutcome` (see `createCommandGrader`). Program output that
+ * reaches a message is masked (`maskOutput`); `passed` values are masked in the answer too.
+ */
 function outcomeOf(
   result: ProcessResult,
-  limits: { timeoutMs: number; maxOutputBytes: number }
+  limits: { timeoutMs: number; maxOutputBytes: number },
+  passed: readonly string[]
 ): GradeOutcome {
   switch (result.kind) {
     case 'timeout':
@@ -264,7 +426,7 @@ function outcomeOf(
     case 'spawn-failed':
       return {
         kind: 'error',
-        message: `grader command could not be started: ${safeExcerpt(result.message, 200)}`
+        message: `grader command could not be started: ${safeExcerpt(maskOutput(result.message, passed), 200)}`
       }
     case 'exited':
       break
@@ -274,7 +436,7 @@ function outcomeOf(
       result.code === null
         ? `was killed by ${result.signal ?? 'a signal'}`
         : `exited with code ${result.code}`
-    const tail = stderrTail(result.stderr)
+    const tail = stderrTail(maskOutput(result.stderr, passed))
     return { kind: 'error', message: `grader command ${how}${tail ? `: ${tail}` : ''}` }
   }
   const text = result.stdout.toString('utf8').trim()
@@ -286,11 +448,11 @@ function outcomeOf(
   }
   let json: unknown
   try {
-    json = JSON.parse(text)
+    json = maskPassedInJson(JSON.parse(text), passed)
   } catch {
     return {
       kind: 'error',
-      message: `grader command did not print JSON (stdout starts with "${safeExcerpt(text, 60)}")`
+      message: `grader command did not print JSON (stdout starts with "${safeExcerpt(maskOutput(text.slice(0, 4096), passed), 60)}")`
     }
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
@@ -309,7 +471,7 @@ function outcomeOf(
     }
     return {
       kind: 'ungraded',
-      reason: safeExcerpt(parsed.data.ungraded, 1000),
+      reason: safeExcerpt(maskSecretsInText(parsed.data.ungraded), 1000),
       ...(parsed.data.findings !== undefined && { findings: parsed.data.findings })
     }
   }

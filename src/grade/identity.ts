@@ -5,26 +5,8 @@
  * credentials.
  */
 import { PackageURL } from 'packageurl-js'
+import { isLoopbackHost, sanitizeUrl } from '../net/url-redaction.js'
 import type { ResolvedServer } from '../resolve/types.js'
-
-/** Hosts that only mean something on the machine running the client (RFC 6761 `localhost`). */
-const LOOPBACK_HOST = /^(?:localhost|.*\.localhost|127(?:\.\d{1,3}){3}|\[::1?\]|0\.0\.0\.0)$/i
-
-/** Well-known secret prefixes seen in URL paths (`sk-…`, `ghp_…`, Slack `xoxb-…`, …). */
-const KEY_PREFIX =
-  /^(?:sk|pk|rk|ak|key|api|tok|token|ghp|gho|ghs|github_pat|xox[abpr])[-_][\w.~-]{8,}$/i
-
-/**
- * True when a URL path segment looks like a token rather than a name: 16+ hex digits (session
- * ids, UUIDs, hashes), 24+ URL-safe characters mixing letters and digits, or a key prefix.
- */
-function looksLikeToken(segment: string): boolean {
-  if (/^[0-9a-f-]+$/i.test(segment) && segment.replace(/-/g, '').length >= 16) return true
-  if (segment.length >= 24 && /^[\w.~-]+$/.test(segment) && /\d/.test(segment)) {
-    return /[a-z]/i.test(segment)
-  }
-  return KEY_PREFIX.test(segment)
-}
 
 /**
  * The id a grader is asked about for `server`:
@@ -90,10 +72,12 @@ const resolutionWords: Record<ResolvedServer['package']['resolution']['status'],
 
 /**
  * The identity of a remote server URL: `protocol//host[:port]/path` with user info, query string
- * and fragment removed, and every path segment that looks like a token (16+ hex digits, 24+
- * mixed letters and digits, or a key prefix such as `sk-`, `ghp_`) replaced by `*`.
+ * and fragment removed, and every path segment that looks like a token replaced by `*` — both
+ * decided by `sanitizeUrl` / `looksLikeToken` in `net/url-redaction.ts` (16+ hex digits, 24+
+ * mixed letters and digits, or a key prefix such as `sk-`, `ghp_`, `glpat-`).
  * Returns `null` for an unparseable URL, a scheme other than http(s)/ws(s), or a loopback host
- * (`localhost`, `127.x.x.x`, `::1`, `0.0.0.0`), which no outside grader can reach.
+ * (`isLoopbackHost`: `localhost`, `*.localhost`, `127.x.x.x`, `::1`, `0.0.0.0`), which no outside
+ * grader can reach. Never throws.
  */
 export function remoteUrlIdentity(url: string): string | null {
   let parsed: URL
@@ -103,20 +87,8 @@ export function remoteUrlIdentity(url: string): string | null {
     return null
   }
   if (!['http:', 'https:', 'ws:', 'wss:'].includes(parsed.protocol)) return null
-  if (parsed.hostname === '' || LOOPBACK_HOST.test(parsed.hostname)) return null
-  const path = parsed.pathname
-    .split('/')
-    .map((segment) => (looksLikeToken(decodeSegment(segment)) ? '*' : segment))
-    .join('/')
-  return `${parsed.protocol}//${parsed.host}${path}`
-}
-
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment)
-  } catch {
-    return segment
-  }
+  if (parsed.hostname === '' || isLoopbackHost(parsed.hostname)) return null
+  return sanitizeUrl(parsed.href, { tokenMask: '*' })
 }
 
 function purlHasVersion(purl: string): boolean {

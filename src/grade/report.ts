@@ -52,11 +52,22 @@ export const SubScoresSchema = z
   .strict()
 export type SubScores = z.infer<typeof SubScoresSchema>
 
+/**
+ * An absolute `http:` or `https:` URL of at most 2000 characters (WHATWG URL syntax; surrounding
+ * whitespace is trimmed). Links in a report end up in PR comments and job summaries, so a
+ * `javascript:`, `data:` or `file:` URL from an untrusted grader is refused, not rendered. The
+ * published JSON Schema carries the scheme rule as a `pattern`.
+ */
+export const HttpUrlSchema = z
+  .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
+  .max(2000)
+  .meta({ pattern: '^[Hh][Tt][Tt][Pp][Ss]?://' })
+
 /** A known advisory attached to a finding (OSV ids, e.g. `GHSA-…`, `CVE-…`, `MAL-…`). */
 export const AdvisoryRefSchema = z
   .object({
     id: z.string().min(1).max(200),
-    url: z.string().url().max(2000).optional(),
+    url: HttpUrlSchema.optional(),
     fixedIn: z.string().max(200).optional()
   })
   .strict()
@@ -108,7 +119,7 @@ export const GradeReportSchema = z
     subScores: SubScoresSchema,
     findings: z.array(FindingSchema).max(10000),
     auditedAt: z.iso.datetime({ offset: true }),
-    reportUrl: z.string().url().max(2000).optional()
+    reportUrl: HttpUrlSchema.optional()
   })
   .strict()
 export type GradeReport = z.infer<typeof GradeReportSchema>
