@@ -1,6 +1,14 @@
 import { describe, expect, it } from '@jest/globals'
 import type { LiteralSecret } from '../../src/config/types.js'
+import {
+  CONFIG_RULE,
+  CONFIG_RULES,
+  checkConfigEntry
+} from '../../src/grade/builtin/config-rules.js'
+import { findingOf } from '../../src/grade/builtin/finding.js'
+import type { RuleDefinition } from '../../src/grade/builtin/rule.js'
 import type { Finding, GradeOutcome } from '../../src/grade/report.js'
+import { configRiskFix } from '../../src/policy/config-risk.js'
 import { evaluateServer, runVerdict, verdictOf } from '../../src/policy/evaluate.js'
 import { parsePolicyText } from '../../src/policy/load.js'
 import type { Reason } from '../../src/policy/reasons.js'
@@ -22,6 +30,7 @@ function evaluate(
     server?: ResolvedServer
     outcome?: GradeOutcome
     secrets?: LiteralSecret[]
+    configFindings?: Finding[]
   } = {},
   policy: EffectivePolicy = production
 ): ServerResult {
@@ -29,7 +38,8 @@ function evaluate(
     {
       server: options.server ?? makeServer(),
       outcome: options.outcome ?? graded(),
-      literalSecrets: options.secrets ?? []
+      literalSecrets: options.secrets ?? [],
+      configFindings: options.configFindings ?? []
     },
     policy
   )
@@ -405,24 +415,51 @@ describe('SUBSCORE_BELOW_FLOOR', () => {
     ])
   })
 
-  it('only notes axes that were not assessed, unless requireAssessedAxes', () => {
+  it('says nothing about not-assessed axes: a pass carries no floor code', () => {
     const report = makeReport({
       source: 'registry',
       axes: { permissions: null, documentation: null }
     })
     const lenient = evaluate({ outcome: graded(report) })
     expect(lenient.verdict).toBe('pass')
-    expect(codes(lenient)).toEqual(['SUBSCORE_BELOW_FLOOR:notice'])
-    expect(lenient.reasons[0]?.message).toContain(
-      'not assessed by the registry grader, so these production floors could not be checked: permissions (floor 75), documentation (floor 75)'
-    )
-    expect(lenient.reasons[0]?.fix).toBeUndefined()
+    expect(lenient.reasons).toEqual([])
+  })
 
+  it('blocks each not-assessed axis with a floor where requireAssessedAxes', () => {
+    const report = makeReport({
+      source: 'registry',
+      axes: { permissions: null, documentation: null }
+    })
     const strict = policyFrom('requireAssessedAxes: true\n', 'production')
     const blocked = evaluate({ outcome: graded(report) }, strict)
     expect(blocked.verdict).toBe('fail')
-    expect(codes(blocked)).toEqual(['SUBSCORE_BELOW_FLOOR:error'])
-    expect(blocked.reasons[0]?.message).toContain('production requires assessed axes')
+    expect(codes(blocked)).toEqual(['SUBSCORE_BELOW_FLOOR:error', 'SUBSCORE_BELOW_FLOOR:error'])
+    expect(blocked.reasons.map((r) => r.message)).toEqual([
+      'server "fs" (npm @example/server-fs@1.4.2): permissions was not assessed by the registry grader, so its production floor of 75 could not be verified; production requires assessed axes',
+      'server "fs" (npm @example/server-fs@1.4.2): documentation was not assessed by the registry grader, so its production floor of 75 could not be verified; production requires assessed axes'
+    ])
+    expect(blocked.reasons[0]?.fix).toBe(
+      'use a grader that assesses permissions (e.g. the builtin grader), or request an exception'
+    )
+  })
+
+  it('names the rules that cost the axis the most in the fix', () => {
+    const report = makeReport({
+      axes: { permissions: 60 },
+      findings: [
+        {
+          ruleId: 'config.auto-approve-all',
+          axis: 'permissions',
+          severity: 'high',
+          title: 'a',
+          deduction: 35
+        },
+        { ruleId: 'tools.shell', axis: 'permissions', severity: 'medium', title: 'b', deduction: 5 }
+      ]
+    })
+    expect(evaluate({ outcome: graded(report) }).reasons[0]?.fix).toBe(
+      'it needs at least 75 on permissions: fix the config entry (config.auto-approve-all −35 on permissions) and use a version or server without these findings (tools.shell −5), or request an exception'
+    )
   })
 
   it('says nothing about a not-assessed axis without a floor', () => {
@@ -466,7 +503,70 @@ describe('QUARANTINE', () => {
 
   it('does not quarantine an axis that was not assessed', () => {
     const result = evaluate({ outcome: graded(makeReport({ axes: { security: null } })) })
-    expect(codes(result)).toEqual(['SUBSCORE_BELOW_FLOOR:notice'])
+    expect(codes(result)).toEqual([])
+  })
+
+  it('asks for a better version when the grader gave no deductions', () => {
+    const result = evaluate(
+      { outcome: graded(makeReport({ overall: 70, axes: { security: 50 } })) },
+      development
+    )
+    expect(result.reasons[0]?.fix).toBe(
+      'no exception can waive quarantine: remove the server, or use a version that scores at least 60 on security'
+    )
+  })
+
+  it('says to fix the config when config findings took the axis down, naming the rules', () => {
+    const secret: Finding = {
+      ruleId: 'config.literal-secret',
+      axis: 'credentials',
+      severity: 'critical',
+      title: 'Literal secret written into the config',
+      deduction: 50
+    }
+    const report = makeReport({
+      overall: 80,
+      axes: { credentials: 50 },
+      findings: [
+        secret,
+        { ...secret, evidence: { line: 9 } },
+        {
+          ruleId: 'npm.token-in-readme',
+          axis: 'credentials',
+          severity: 'low',
+          title: 'x',
+          deduction: 5
+        },
+        { ruleId: 'npm.other-axis', axis: 'security', severity: 'high', title: 'y', deduction: 40 }
+      ]
+    })
+    const result = evaluate({ outcome: graded(report) }, development)
+    const quarantine = result.reasons.find((r) => r.code === 'QUARANTINE')
+    expect(quarantine?.fix).toBe(
+      'no exception can waive quarantine: fix the config entry (config.literal-secret −100 on credentials) and use a version or server without these findings (npm.token-in-readme −5), so credentials reaches at least 60; or remove the server'
+    )
+    expect(quarantine?.fix).not.toContain('use a version that scores')
+  })
+
+  it('names only config rules when only they cost points', () => {
+    const report = makeReport({
+      overall: 80,
+      axes: { credentials: 50 },
+      findings: [
+        {
+          ruleId: 'config.literal-secret',
+          axis: 'credentials',
+          severity: 'critical',
+          title: 'Literal secret',
+          deduction: 50
+        },
+        { ruleId: 'npm.info', axis: 'credentials', severity: 'info', title: 'z' }
+      ]
+    })
+    const fix = evaluate({ outcome: graded(report) }, development).reasons[0]?.fix
+    expect(fix).toBe(
+      'no exception can waive quarantine: fix the config entry (config.literal-secret −50 on credentials), so credentials reaches at least 60; or remove the server'
+    )
   })
 
   it('uses the policy’s thresholds', () => {
@@ -547,7 +647,7 @@ describe('KNOWN_VULNERABILITY and MALWARE', () => {
 })
 
 describe('evaluateServer: all reasons together', () => {
-  it('collects every reason, errors first, then warnings, then notices', () => {
+  it('collects every reason, errors first, then warnings', () => {
     const server = makeServer({
       versionSpec: 'latest',
       pinned: false,
@@ -581,8 +681,7 @@ describe('evaluateServer: all reasons together', () => {
       'SUBSCORE_F:error',
       'SUBSCORE_BELOW_FLOOR:error',
       'KNOWN_VULNERABILITY:warning',
-      'UNPINNED:warning',
-      'SUBSCORE_BELOW_FLOOR:notice'
+      'UNPINNED:warning'
     ])
   })
 
@@ -658,5 +757,155 @@ describe('runVerdict', () => {
   it('rejects a negative or fractional config error count', () => {
     expect(() => runVerdict([], -1)).toThrow(RangeError)
     expect(() => runVerdict([], 0.5)).toThrow(RangeError)
+  })
+})
+
+describe('CONFIG_RISK', () => {
+  const risk = (rule: RuleDefinition, line: number, snippet: string): Finding =>
+    findingOf(rule, { file: '.mcp.json', line, snippet })
+  const dockerServer = makeServer({
+    ecosystem: 'oci',
+    name: 'mcp/filesystem',
+    versionSpec: null,
+    version: `sha256:${'a'.repeat(64)}`,
+    pinned: true,
+    purl: null,
+    resolution: { status: 'exact' }
+  })
+
+  it('blocks a critical config rule in every environment, whatever the grade', () => {
+    const configFindings = [risk(CONFIG_RULE.dockerPrivileged, 5, 'args.2: --privileged')]
+    for (const policy of [production, development, policyFor('ci')]) {
+      const result = evaluate({ server: dockerServer, configFindings }, policy)
+      expect(result.verdict).toBe('fail')
+      expect(result.configFindings).toEqual(configFindings)
+      expect(result.reasons).toEqual([
+        {
+          code: 'CONFIG_RISK',
+          severity: 'error',
+          message: `server "fs" (image mcp/filesystem@sha256:${'a'.repeat(64)}): Container runs with --privileged [config.docker-privileged] (line 5: args.2: --privileged); blocked in every environment, whatever the grade`,
+          fix: 'drop --privileged; if the server needs one capability, add only that one with --cap-add'
+        }
+      ])
+    }
+  })
+
+  it('warns for a high rule and says nothing for medium, low or info rules', () => {
+    const result = evaluate({
+      configFindings: [
+        risk(CONFIG_RULE.autoApproveAll, 7, 'autoApprove: *'),
+        risk(CONFIG_RULE.autoApproveDestructive, 7, 'autoApprove: delete_file'),
+        risk(CONFIG_RULE.autoApproveTools, 7, 'autoApprove: read_file')
+      ]
+    })
+    expect(result.verdict).toBe('warn')
+    expect(codes(result)).toEqual(['CONFIG_RISK:warning'])
+    expect(result.reasons[0]?.message).toContain(
+      'Every tool of the server runs without confirmation [config.auto-approve-all] (line 7: autoApprove: *); allowed with a warning'
+    )
+    expect(result.reasons[0]?.fix).toContain('instead of *')
+    expect(result.configFindings).toHaveLength(3)
+  })
+
+  it('gives one reason per rule, quoting each piece of evidence once', () => {
+    const result = evaluate({
+      configFindings: [
+        risk(CONFIG_RULE.dockerCapability, 4, 'args.3: --cap-add SYS_ADMIN'),
+        risk(CONFIG_RULE.dockerCapability, 4, 'args.5: --cap-add NET_ADMIN'),
+        risk(CONFIG_RULE.dockerCapability, 4, 'args.5: --cap-add NET_ADMIN'),
+        risk(CONFIG_RULE.dockerCapability, 6, 'args.7: --cap-add=BPF'),
+        risk(CONFIG_RULE.dockerCapability, 6, 'args.9: --cap-add=SYS_PTRACE')
+      ]
+    })
+    expect(codes(result)).toEqual(['CONFIG_RISK:warning'])
+    expect(result.reasons[0]?.message).toContain(
+      '(line 4: args.3: --cap-add SYS_ADMIN; line 4: args.5: --cap-add NET_ADMIN; line 6: args.7: --cap-add=BPF; and 1 more)'
+    )
+  })
+
+  it('leaves literal secrets to LITERAL_SECRET', () => {
+    const result = evaluate({
+      configFindings: [
+        risk(CONFIG_RULE.literalSecret, 3, 'env.TOKEN: GitHub token = ghp_…(40 chars)')
+      ]
+    })
+    expect(result.reasons).toEqual([])
+    expect(result.configFindings).toHaveLength(1)
+  })
+
+  it('counts for api-graded servers, whose grade knows nothing of the config', () => {
+    const apiGrade = graded(makeReport({ source: 'api', overall: 95 }))
+    const result = evaluate({
+      outcome: apiGrade,
+      configFindings: [
+        risk(CONFIG_RULE.filesystemSystemRoot, 8, 'allowed directory /'),
+        risk(CONFIG_RULE.plainHttpRemote, 2, 'url: http://mcp.example.com/mcp')
+      ]
+    })
+    expect(result.verdict).toBe('fail')
+    expect(codes(result)).toEqual(['CONFIG_RISK:error', 'CONFIG_RISK:warning'])
+    expect(result.reasons[0]?.fix).toContain(
+      'narrow the allowed directory to the project directory'
+    )
+    expect(result.reasons[1]?.fix).toBe('use https:// (or wss://) for the remote server URL')
+  })
+
+  it('counts for ungraded servers and next to a grader error', () => {
+    const configFindings = [risk(CONFIG_RULE.dockerSocket, 5, 'args.3: -v /var/run/docker.sock')]
+    const ungraded = evaluate(
+      { outcome: { kind: 'ungraded', reason: 'not npm' }, configFindings },
+      policyFrom('environments:\n  ci: { requireGrade: false }\n', 'ci')
+    )
+    expect(ungraded.verdict).toBe('fail')
+    expect(codes(ungraded)).toEqual(['CONFIG_RISK:error', 'UNGRADED:warning'])
+    const failed = evaluate({ outcome: { kind: 'error', message: 'boom' }, configFindings })
+    expect(codes(failed)).toEqual(['CONFIG_RISK:error', 'GRADER_ERROR:error'])
+    expect(failed.verdict).toBe('error')
+  })
+
+  it('uses a generic fix for a rule without its own wording', () => {
+    const result = evaluate({
+      configFindings: [
+        {
+          ruleId: 'config.future-rule',
+          axis: 'permissions',
+          severity: 'high',
+          title: 'Something new'
+        }
+      ]
+    })
+    expect(result.reasons[0]?.message).toContain('Something new [config.future-rule]; allowed')
+    expect(result.reasons[0]?.fix).toContain('docs/grading-config.md')
+  })
+
+  it('has a fix of its own for every critical and high config rule', () => {
+    for (const rule of CONFIG_RULES) {
+      if (rule.severity !== 'critical' && rule.severity !== 'high') continue
+      if (rule.id === CONFIG_RULE.literalSecret.id) continue
+      expect([rule.id, configRiskFix(rule.id)]).not.toEqual([rule.id, configRiskFix('config.none')])
+    }
+  })
+
+  it('reads the findings of the real config rules: a privileged container blocks', async () => {
+    const server: ResolvedServer = {
+      ...dockerServer,
+      entry: {
+        ...dockerServer.entry,
+        launch: {
+          command: 'docker',
+          args: ['run', '-i', '--rm', '--privileged', 'mcp/filesystem'],
+          env: {},
+          headers: {}
+        }
+      },
+      argv: ['docker', 'run', '-i', '--rm', '--privileged', 'mcp/filesystem']
+    }
+    const configFindings = await checkConfigEntry(server)
+    const result = evaluate({ server, configFindings })
+    expect(result.verdict).toBe('fail')
+    expect(result.reasons.map((r) => r.message.split('[')[1]?.split(']')[0])).toEqual([
+      'config.docker-privileged',
+      'config.container-escape'
+    ])
   })
 })

@@ -1,10 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import {
-  parseAxisName,
-  parseMinGrade,
-  parseSubScoreFloors,
-  PolicyInputError
-} from '../../src/policy/inputs.js'
+import { parseMinGrade, parseSubScoreFloors, PolicyInputError } from '../../src/policy/inputs.js'
 
 describe('parseMinGrade', () => {
   it('accepts a letter in any case, with spaces', () => {
@@ -26,14 +21,20 @@ describe('parseMinGrade', () => {
   })
 })
 
-describe('parseAxisName', () => {
-  it('knows axes in any case and the long report-card names', () => {
-    expect(parseAxisName('Security')).toBe('security')
-    expect(parseAxisName('permissions_hygiene')).toBe('permissions')
-    expect(parseAxisName('Credential-Exposure')).toBe('credentials')
-    expect(parseAxisName('client_compatibility')).toBe('compatibility')
-    expect(parseAxisName('documentation_completeness')).toBe('documentation')
-    expect(parseAxisName('speed')).toBeNull()
+describe('sub-score-floors axis names', () => {
+  it('knows axes in any case and the long report-card names (src/grade/axis-names.ts)', () => {
+    expect(
+      parseSubScoreFloors(
+        'Security=80 permissions_hygiene=70 Credential-Exposure=B client_compatibility=C documentation_completeness=D'
+      )
+    ).toEqual({
+      security: 80,
+      permissions: 70,
+      credentials: 75,
+      compatibility: 60,
+      documentation: 40
+    })
+    expect(() => parseSubScoreFloors('speed=80')).toThrow('unknown axis "speed"')
   })
 })
 

@@ -195,6 +195,25 @@ describe('loadPolicyFile: located errors', () => {
     )
   })
 
+  it('counts a lone CR as a line break in JSON, as the JSON parser does', () => {
+    // Old Mac line endings: the parser's offsets and our lines must agree (src/config/lines.ts).
+    expect(() =>
+      parsePolicyText('{\r  "defaultEnvironment": "ci"\r  "scale": {}\r}', 'p.json')
+    ).toThrow(/p\.json:3:3: JSON syntax error: expected "," between entries/)
+    expect(() =>
+      parsePolicyText(
+        '{\r\n  "defaultEnvironment": "ci",\r  "defaultEnvironment": "ci"\r}',
+        'p.json'
+      )
+    ).toThrow(/p\.json:3:3: duplicate key "defaultEnvironment" \(first at line 2\)/)
+  })
+
+  it('suggests the shared long axis names (src/grade/axis-names.ts) for floor keys', () => {
+    expect(() =>
+      parsePolicyText('environments:\n  ci:\n    floors:\n      permission_hygiene: 80\n', 'p.yml')
+    ).toThrow('did you mean "permissions"?')
+  })
+
   it('rejects duplicate keys in JSON and YAML', () => {
     expect(() =>
       parsePolicyText(

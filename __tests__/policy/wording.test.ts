@@ -1,6 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
 import { closestName, editDistance } from '../../src/policy/suggest.js'
-import { clip, packageLabel, remoteUrlText, serverLabel } from '../../src/policy/wording.js'
+import {
+  clip,
+  isImageDigest,
+  packageLabel,
+  remoteUrlText,
+  serverLabel
+} from '../../src/policy/wording.js'
 import { makeServer } from './make.js'
 
 describe('closestName', () => {
@@ -48,8 +54,29 @@ describe('wording', () => {
       label({ ecosystem: 'oci', name: 'mcp/fetch', version: 'sha256:abc', versionSpec: null })
     ).toBe('image mcp/fetch@sha256:abc')
     expect(
+      label({ ecosystem: 'oci', name: 'mcp/fetch', version: `sha512:${'b'.repeat(128)}` })
+    ).toBe(`image mcp/fetch@sha512:${'b'.repeat(128)}`)
+    expect(
       label({ ecosystem: 'local', name: './server.js', version: null, versionSpec: null })
     ).toBe('local ./server.js')
+  })
+
+  it('tells digests of any algorithm from tags', () => {
+    expect(isImageDigest(`sha256:${'a'.repeat(64)}`)).toBe(true)
+    expect(isImageDigest(`sha512:${'a'.repeat(128)}`)).toBe(true)
+    expect(isImageDigest('blake3:abc123')).toBe(true)
+    expect(isImageDigest('multihash+base58:QmRZxt2b1FVZPNqd8hsiykDL3TdBDeTSPX9Kv46HmX4Gx8')).toBe(
+      true
+    )
+    expect(isImageDigest('v1.2.3')).toBe(false)
+    expect(isImageDigest('latest')).toBe(false)
+    expect(isImageDigest('sha256:')).toBe(false)
+  })
+
+  it('masks token-like path segments of remote URLs', () => {
+    expect(remoteUrlText('https://mcp.example.com/mcp/sk-ak-0123456789abcdef/sse')).toBe(
+      'https://mcp.example.com/mcp/…/sse'
+    )
   })
 
   it('drops user info, query and fragment from remote URLs', () => {

@@ -3,6 +3,8 @@ import { ANNOTATIONS_PER_LEVEL, renderAnnotations } from '../../src/report/annot
 import { buildReportModel } from '../../src/report/model.js'
 import { UNPINNED, blockedServer, config, gateRun, result } from '../fixtures/report/runs.js'
 
+const blockedArgs = { verdict: 'fail' as const, reasons: [UNPINNED] }
+
 const warned = (name: string, line: number) =>
   result({ name, line, verdict: 'warn', reasons: [{ ...UNPINNED, severity: 'warning' }] })
 
@@ -95,6 +97,21 @@ describe('renderAnnotations', () => {
     const [a] = renderAnnotations(buildReportModel(gateRun([blockedServer('evil\u001b[2J\nname')])))
     expect(a!.title).toBe('MCP server evil\uFFFD[2J name blocked: GRADE_BELOW_MIN, UNPINNED')
     expect(a!.message).not.toContain('\u001b')
+  })
+
+  it('annotates the raw config path, not the display-clipped one', () => {
+    const longPath = `${'deep/'.repeat(60)}.mcp.json`
+    const broken = `${'bad/'.repeat(60)}mcp.json`
+    const run = gateRun([result({ ...blockedArgs, config: longPath })], {
+      configs: [
+        config({ path: longPath }),
+        config({ path: broken, error: { message: 'Expected comma', line: 2, column: 4 } })
+      ]
+    })
+    const model = buildReportModel(run)
+    expect(model.servers[0]!.config.endsWith('…')).toBe(true)
+    const annotations = renderAnnotations(model)
+    expect(annotations.map((a) => a.file)).toEqual([broken, longPath])
   })
 
   it('emits nothing when all servers pass', () => {

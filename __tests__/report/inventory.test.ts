@@ -129,11 +129,37 @@ describe('renderInventoryCsv', () => {
       'fs'
     ])
     expect(rows[1]!.slice(2)).toEqual(['', '', '', '', '', '', '', ''])
-    // No purl: the server name, quoted because of the comma and quotes.
-    expect(rows[2]!.slice(0, 2)).toEqual(['github, "official"', 'github, "official"'])
+    // No purl: the server name and its config path, quoted because of the comma and quotes.
+    expect(rows[2]!.slice(0, 2)).toEqual(['github, "official" (.mcp.json)', 'github, "official"'])
     expect(rows[3]!.slice(0, 2)).toEqual(['https://mcp.example.com/mcp', 'remote'])
     // Formula injection neutralised.
-    expect(rows[4]![0]).toBe(`'=HYPERLINK("http://evil")`)
+    expect(rows[4]![0]).toBe(`'=HYPERLINK("http://evil") (.mcp.json)`)
+  })
+
+  it('keeps same-named servers of different config files apart, one row per purl', () => {
+    const local = (config: string, line: number) => ({
+      server: {
+        ...server('helper', { ecosystem: 'local', name: './server.js', purl: null }, line),
+        entry: entry({ name: 'helper', config, location: { line, column: 5 } })
+      },
+      reasons: []
+    })
+    const run: InventoryRun = {
+      tool: { name: 'mcp-grade-gate', version: '0.1.0' },
+      configs: [config(), config({ path: '.cursor/mcp.json' })],
+      servers: [
+        local('.mcp.json', 3),
+        local('.cursor/mcp.json', 4),
+        { server: server('fs', {}), reasons: [] },
+        { server: server('files', {}, 9), reasons: [] }
+      ]
+    }
+    const rows = parseCsv(renderInventoryCsv(run)).slice(1)
+    expect(rows.map((r) => r.slice(0, 2))).toEqual([
+      ['helper (.mcp.json)', 'helper'],
+      ['helper (.cursor/mcp.json)', 'helper'],
+      ['pkg:npm/%40modelcontextprotocol/server-filesystem@2025.1.14', 'fs']
+    ])
   })
 
   it('quotes and neutralises cells', () => {
@@ -159,7 +185,7 @@ describe('toInventoryJson', () => {
       path: 'bad/mcp.json',
       format: 'claude-code',
       servers: 0,
-      error: { message: 'Expected comma', line: 3, column: 7 },
+      error: { code: 'CONFIG_INVALID', message: 'Expected comma', line: 3, column: 7 },
       hasServerMap: true,
       notes: []
     })
@@ -169,6 +195,7 @@ describe('toInventoryJson', () => {
       'config',
       'line',
       'name',
+      'notes',
       'package',
       'reasons'
     ])
@@ -187,6 +214,31 @@ describe('toInventoryJson', () => {
       ]
     })
     expect(json.servers).toHaveLength(5)
+  })
+
+  it('lists entry and resolution notes once per server', () => {
+    const base = server('fs', {})
+    const run: InventoryRun = {
+      tool: { name: 'mcp-grade-gate', version: '0.1.0' },
+      configs: [config()],
+      servers: [
+        {
+          server: {
+            ...base,
+            entry: { ...base.entry, notes: ['url ignored by stdio clients'] },
+            notes: ['installs from another registry', 'url ignored by stdio clients']
+          },
+          reasons: []
+        }
+      ]
+    }
+    expect(toInventoryJson(run).servers[0]!.notes).toEqual([
+      'url ignored by stdio clients',
+      'installs from another registry'
+    ])
+    const table = renderInventoryTable(run)
+    expect(table).toContain('  note: url ignored by stdio clients\n')
+    expect(table).toContain('  note: installs from another registry\n')
   })
 })
 

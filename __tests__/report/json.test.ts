@@ -2,7 +2,16 @@ import { describe, expect, it } from '@jest/globals'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
 import { JsonReportSchema, jsonReportSchema, toJsonReport } from '../../src/report/json.js'
-import { UNPINNED, config, entry, gateRun, grade, policy, result } from '../fixtures/report/runs.js'
+import {
+  UNPINNED,
+  config,
+  entry,
+  finding,
+  gateRun,
+  grade,
+  policy,
+  result
+} from '../fixtures/report/runs.js'
 
 /** The SPEC §8 example run: one failing unpinned server and one passing one. */
 function sampleRun() {
@@ -84,7 +93,7 @@ describe('toJsonReport', () => {
           path: 'broken/mcp.json',
           format: 'generic',
           servers: 0,
-          error: { message: 'Expected comma', line: 3, column: 7 },
+          error: { code: 'CONFIG_INVALID', message: 'Expected comma', line: 3, column: 7 },
           hasServerMap: false,
           notes: []
         }
@@ -127,7 +136,9 @@ describe('toJsonReport', () => {
           reasons: [{ code: 'UNPINNED', severity: 'error', message: 'not pinned' }],
           environment: 'production',
           gradeProblem: null,
-          ungradedFindings: []
+          ungradedFindings: [],
+          configFindings: [],
+          notes: []
         },
         {
           name: 'git',
@@ -151,7 +162,9 @@ describe('toJsonReport', () => {
           reasons: [],
           environment: 'production',
           gradeProblem: null,
-          ungradedFindings: []
+          ungradedFindings: [],
+          configFindings: [],
+          notes: []
         }
       ],
       today: '2026-11-21',
@@ -189,6 +202,37 @@ describe('toJsonReport', () => {
     expect(report.servers[0]!.gradeProblem).toEqual({ kind: 'error', message: 'grader timed out' })
   })
 
+  it('adds configFindings and deduplicated entry + resolution notes per server', () => {
+    const risk = finding({
+      ruleId: 'config.docker-privileged',
+      axis: 'permissions',
+      severity: 'critical',
+      title: 'Container runs with --privileged',
+      cwe: 'CWE-250',
+      evidence: { file: '.mcp.json', line: 5, snippet: 'args.2: --privileged' }
+    })
+    const report = toJsonReport(
+      gateRun([
+        result({
+          configFindings: [risk],
+          notes: {
+            entry: ['url ignored by stdio clients'],
+            server: ['runs several commands', 'url ignored by stdio clients']
+          }
+        })
+      ])
+    )
+    const server = report.servers[0]!
+    expect(server.configFindings).toEqual([risk])
+    expect(server.notes).toEqual(['url ignored by stdio clients', 'runs several commands'])
+    expect(JsonReportSchema.safeParse(JSON.parse(JSON.stringify(report))).success).toBe(true)
+  })
+
+  it('says the environment is the first policy’s, and null only without policies', () => {
+    expect(toJsonReport(gateRun([])).environment).toBe('production')
+    expect(toJsonReport(gateRun([], { policies: [] })).environment).toBeNull()
+  })
+
   it('round-trips through JSON and validates against its zod schema and JSON Schema', () => {
     const report = JSON.parse(JSON.stringify(toJsonReport(sampleRun()))) as unknown
     expect(JsonReportSchema.safeParse(report).success).toBe(true)
@@ -199,5 +243,12 @@ describe('toJsonReport', () => {
     // The schema is not a rubber stamp: a wrong field type fails.
     const broken = { ...(report as Record<string, unknown>), reportVersion: 2 }
     expect(validate(broken)).toBe(false)
+    // configs[].error carries the CONFIG_INVALID code; another code is refused.
+    const configs = (report as { configs: { error: { code: string } | null }[] }).configs
+    const badCode = {
+      ...(report as Record<string, unknown>),
+      configs: configs.map((c) => (c.error ? { ...c, error: { ...c.error, code: 'OOPS' } } : c))
+    }
+    expect(validate(badCode)).toBe(false)
   })
 })

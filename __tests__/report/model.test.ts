@@ -81,6 +81,30 @@ describe('packageDisplay', () => {
     expect(shortDigest('sha256:abc')).toBe('sha256:abc')
   })
 
+  it('shortens digests of any algorithm and treats them as digests, not tags', () => {
+    const digest = `sha512:${'0123456789abcdef'.repeat(8)}`
+    expect(shortDigest(digest)).toBe('sha512:0123456789ab…')
+    expect(shortDigest('blake3:0123456789abcdef0123')).toBe('blake3:0123456789ab…')
+    expect(shortDigest('v1.2.3')).toBe('v1.2.3')
+    expect(
+      packageDisplay(
+        npmPackage({
+          ecosystem: 'oci',
+          name: 'ghcr.io/x/y',
+          versionSpec: '2.0',
+          version: 'blake3:0123456789abcdef0123',
+          pinned: true
+        })
+      )
+    ).toBe('ghcr.io/x/y:2.0@blake3:0123456789ab…')
+  })
+
+  it('masks token-like path segments of remote URLs', () => {
+    expect(displayUrl('https://mcp.example.com/mcp/sk-ak-0123456789abcdef/sse?key=1')).toBe(
+      'https://mcp.example.com/mcp/…/sse?key=…'
+    )
+  })
+
   it('masks credentials and query values of remote URLs', () => {
     expect(displayUrl('https://user:pw@mcp.example.com/sse?api_key=sk-123&x=1#frag')).toBe(
       'https://mcp.example.com/sse?api_key=…&x=…'
@@ -181,6 +205,61 @@ describe('buildReportModel', () => {
     const s = model.servers[0]!
     expect(s.reasons.map((r) => r.code)).toEqual(['UNGRADED', 'EXCEPTION_APPLIED'])
     expect(s.findings.map((f) => f.ruleId)).toEqual(['config/plain-http'])
+  })
+
+  it('shows grade, config and ungraded findings, each once', () => {
+    const privileged = finding({
+      ruleId: 'config.docker-privileged',
+      axis: 'permissions',
+      severity: 'critical',
+      title: 'Container runs with --privileged',
+      evidence: { file: '.mcp.json', line: 5, snippet: 'args.2: --privileged' }
+    })
+    const http = finding({
+      ruleId: 'config.plain-http-remote',
+      severity: 'high',
+      evidence: { file: '.mcp.json', line: 2, snippet: 'url: http://x/mcp' }
+    })
+    const model = buildReportModel(
+      gateRun([
+        result({
+          // The built-in grade repeats the config finding it scored.
+          grade: grade({ findings: [finding(), privileged] }),
+          configFindings: [privileged, http, { ...http, evidence: { ...http.evidence, line: 9 } }],
+          ungradedFindings: [http]
+        })
+      ])
+    )
+    const f = model.servers[0]!.findings
+    expect(f.map((x) => `${x.ruleId}@${x.location}`)).toEqual([
+      'config.docker-privileged@.mcp.json:5',
+      'source/child-process@dist/index.js:42',
+      'config.plain-http-remote@.mcp.json:2',
+      'config.plain-http-remote@.mcp.json:9'
+    ])
+  })
+
+  it('keeps the raw config path for machines and notes (entry, then resolution) once', () => {
+    const path = `${'x/'.repeat(150)}mcp.json`
+    const model = buildReportModel(
+      gateRun([
+        result({
+          config: path,
+          notes: {
+            entry: ['url ignored by stdio clients'],
+            server: ['runs several commands:\nnpm i && node x', 'url ignored by stdio clients']
+          }
+        })
+      ])
+    )
+    const s = model.servers[0]!
+    expect(s.file).toBe(path)
+    expect(s.config).toHaveLength(200)
+    expect(model.configs[0]!.file).toBe(path)
+    expect(s.notes).toEqual([
+      'url ignored by stdio clients',
+      'runs several commands: npm i && node x'
+    ])
   })
 
   it('classifies an error verdict without blocking reasons as warned', () => {

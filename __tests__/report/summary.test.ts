@@ -126,6 +126,39 @@ describe('renderSummary', () => {
     expect(findingRows.every((r) => cells(r).length === 7)).toBe(true)
   })
 
+  it('shows each server’s notes (escaped) in its details, also for a passing server', () => {
+    const md = renderSummary(
+      buildReportModel(
+        gateRun([
+          result({
+            name: 'ok',
+            grade: grade({ findings: [] }),
+            notes: {
+              server: ['installs from another registry: <img src=x onerror=alert(1)> @octocat']
+            }
+          })
+        ])
+      )
+    )
+    expect(md).toContain('### Findings and notes')
+    const details = md.slice(md.indexOf('<details>'), md.indexOf('</details>'))
+    expect(details).toContain('<summary>✅ <code>ok</code>: 1 note</summary>')
+    expect(details).toContain(
+      '- installs from another registry: &lt;img src=x onerror=alert(1)&gt; `@octocat`'
+    )
+    expect(outsideCode(md)).not.toContain('<img')
+    expect(tableRows(details)).toEqual([])
+  })
+
+  it('counts findings and notes together in the details summary', () => {
+    const s = blockedServer()
+    s.server.notes.push('runs several commands')
+    const md = renderSummary(buildReportModel(gateRun([s])))
+    expect(md).toContain(
+      '<summary>❌ <code>fs</code>: 2 findings (1 high, 1 medium) · 1 note</summary>'
+    )
+  })
+
   it('shows invalid configs with path:line:column', () => {
     const md = renderSummary(
       buildReportModel(

@@ -11,10 +11,12 @@ import {
   type ParseError
 } from 'jsonc-parser'
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml'
-import { LineIndex, type Position, type SyntaxProblem } from './line-index.js'
+import { LineIndex } from '../config/lines.js'
+import { setOwn } from '../config/record.js'
+import type { Position, SyntaxProblem } from './errors.js'
 import { jsonNestingProblem, yamlNestingProblem } from './nesting.js'
 
-export type { Position, SyntaxProblem } from './line-index.js'
+export type { Position, SyntaxProblem } from './errors.js'
 
 /** A step in a path into the document: an object key or an array index. */
 export type PathSegment = string | number
@@ -53,23 +55,6 @@ const JSON_ERRORS: Readonly<Record<string, string>> = {
   InvalidCharacter: 'invalid character in a string'
 }
 
-/** Keys that would change an object's prototype if assigned with `obj[key] = …`. */
-const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
-
-/** Set `key` as an own, enumerable property, even for `__proto__`. */
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (PROTOTYPE_KEYS.has(key)) {
-    Object.defineProperty(target, key, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true
-    })
-  } else {
-    target[key] = value
-  }
-}
-
 /**
  * Parse JSON with comments and trailing commas (`.json`, `.jsonc`). A text holding only
  * whitespace and comments is an empty policy (`{}`). Duplicate keys are problems (which one
@@ -92,7 +77,7 @@ export function parseJsonDocument(text: string): PolicyDocument {
     seenOffsets.add(e.offset)
     const code = printParseErrorCode(e.error)
     problems.push({
-      ...lines.position(e.offset),
+      ...lines.locate(e.offset),
       message: `JSON syntax error: ${JSON_ERRORS[code] ?? code}. Fix the syntax at this position`
     })
   }
@@ -117,9 +102,9 @@ function jsonValue(node: Node, lines: LineIndex, problems: SyntaxProblem[]): unk
         const key = keyNode.value
         const previous = firstSeen.get(key)
         if (previous !== undefined) {
-          const first = lines.position(previous.offset)
+          const first = lines.locate(previous.offset)
           problems.push({
-            ...lines.position(keyNode.offset),
+            ...lines.locate(keyNode.offset),
             message: `duplicate key ${JSON.stringify(key)} (first at line ${first.line}). Keep one of them`
           })
         } else {
@@ -166,12 +151,12 @@ function locateJson(
     }
     if (next === undefined) {
       // Missing: point at the key that holds the nearest existing node when there is one.
-      return lines.position((keyNode ?? node).offset)
+      return lines.locate((keyNode ?? node).offset)
     }
     node = next
     keyNode = nextKey
   }
-  return lines.position(part === 'key' && keyNode !== undefined ? keyNode.offset : node.offset)
+  return lines.locate(part === 'key' && keyNode !== undefined ? keyNode.offset : node.offset)
 }
 
 /**

@@ -4,6 +4,19 @@
  * (CLI exit 2, SPEC §8); their messages say what is wrong, where, and what to do.
  */
 
+import type { SourceLocation } from '../config/types.js'
+
+/** A 1-based line and column (UTF-16 code units), as in config files (SPEC §8). */
+export type Position = SourceLocation
+
+/**
+ * A problem found while parsing a policy file (syntax error, duplicate key, nesting too deep),
+ * where it is, and what to do.
+ */
+export interface SyntaxProblem extends Position {
+  message: string
+}
+
 /** One problem in a policy file, at a 1-based line and column. */
 export interface PolicyFileProblem {
   /** 1-based line of the offending key, value or character. */

@@ -7,17 +7,23 @@ import type { RunCounts, RunVerdict } from '../report/run.js'
 import type { ResolvedServer } from '../resolve/types.js'
 import { advisoryReasons } from './advisory-checks.js'
 import { literalSecretReasons, pinningReason } from './config-checks.js'
+import { configRiskReasons } from './config-risk.js'
 import { gradeReasons, quarantineReasons } from './grade-checks.js'
 import type { Reason, ReasonSeverity, Verdict } from './reasons.js'
 import type { ServerResult } from './result.js'
 import type { EffectivePolicy } from './types.js'
 import { clip, serverLabel } from './wording.js'
 
-/** What `evaluateServer` judges: the server, what its grader said, and its literal secrets. */
+/**
+ * What `evaluateServer` judges: the server, what its grader said, its literal secrets, and what
+ * its config entry does (`checkConfigEntry` findings, rule ids `config.*`), found for every
+ * server whatever the grader.
+ */
 export interface EvaluationInput {
   server: ResolvedServer
   outcome: GradeOutcome
   literalSecrets: LiteralSecret[]
+  configFindings: Finding[]
 }
 
 const SEVERITY_ORDER: readonly ReasonSeverity[] = ['error', 'warning', 'notice']
@@ -26,6 +32,8 @@ const SEVERITY_ORDER: readonly ReasonSeverity[] = ['error', 'warning', 'notice']
  * Every reason `policy` finds for one server, and its verdict (SPEC §2, §5, §6, §8):
  * - `LITERAL_SECRET` (error, every environment), `UNPINNED` (error where `requirePinned`, else a
  *   warning; npm/PyPI/OCI only);
+ * - `CONFIG_RISK` per config rule that fired (error for critical rules, warning for high ones,
+ *   whatever the grader; see `config-risk.ts`); the findings are copied to `configFindings`;
  * - outcome `error` → `GRADER_ERROR` (error, or a warning where `onGraderError: warn`);
  *   `ungraded` → `UNGRADED` (error where `requireGrade`, else a warning): unknown is never a pass;
  * - for a grade: `QUARANTINE`, `GRADE_BELOW_MIN`, `SUBSCORE_F`, `SUBSCORE_BELOW_FLOOR` (see
@@ -40,9 +48,12 @@ const SEVERITY_ORDER: readonly ReasonSeverity[] = ['error', 'warning', 'notice']
  * Never throws for untrusted content (names, titles, messages are clipped to one line).
  */
 export function evaluateServer(input: EvaluationInput, policy: EffectivePolicy): ServerResult {
-  const { server, outcome, literalSecrets } = input
+  const { server, outcome, literalSecrets, configFindings } = input
   const label = serverLabel(server)
-  const reasons: Reason[] = [...literalSecretReasons(server, literalSecrets)]
+  const reasons: Reason[] = [
+    ...literalSecretReasons(server, literalSecrets),
+    ...configRiskReasons(server, configFindings)
+  ]
   let findings: readonly Finding[] = []
   let gradeProblem: ServerResult['gradeProblem'] = null
   let ungradedFindings: Finding[] = []
@@ -94,6 +105,7 @@ export function evaluateServer(input: EvaluationInput, policy: EffectivePolicy):
     grade: outcome.kind === 'graded' ? outcome.report : null,
     gradeProblem,
     ungradedFindings,
+    configFindings: [...configFindings],
     registry: null,
     exception: null,
     verdict: verdictOf(sorted),

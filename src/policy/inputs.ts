@@ -3,10 +3,10 @@
  * They override the environment for the run ("inputs win"), so
  * `min-grade: ${{ vars.MCP_MIN_GRADE || 'B' }}` works.
  */
+import { AXIS_ALIASES, axisFromName } from '../grade/axis-names.js'
 import { AXES, type Axis, type GradeLetter } from '../grade/report.js'
 import { PolicyInputError } from './errors.js'
 import { DEFAULT_SCALE, lowerBound, parseLetter, type GradeScale } from './grades.js'
-import { AXIS_ALIASES } from './schema.js'
 import { closestName } from './suggest.js'
 
 export { PolicyInputError } from './errors.js'
@@ -28,21 +28,13 @@ export function parseMinGrade(text: string): GradeLetter | undefined {
   return letter
 }
 
-/**
- * The axis a user means: an axis name (`security`), case-insensitive, or one of the reference
- * report card's long names (`credential_exposure`, also written with `-`); null when unknown.
- */
-export function parseAxisName(text: string): Axis | null {
-  const key = text.trim().toLowerCase().replace(/-/g, '_')
-  if ((AXES as readonly string[]).includes(key)) return key as Axis
-  return AXIS_ALIASES[key] ?? null
-}
-
 const AXES_HELP = `${AXES.join(', ')} (or ${Object.keys(AXIS_ALIASES).join(', ')})`
 
 /**
  * Parse the `sub-score-floors` input: `axis=value` items separated by commas, semicolons,
- * newlines or spaces (`security=85,credentials=B`; `security: 85` also works). A value is a score
+ * newlines or spaces (`security=85,credentials=B`; `security: 85` also works). An axis is named
+ * as `axisFromName` reads it: the axis, or a long name such as `credential_exposure` /
+ * `Credential-Exposure` (src/grade/axis-names.ts). A value is a score
  * 0–100 or a grade letter A–F meaning its lower bound under `scale` (SPEC §5; `B` → 75 by
  * default).
  * @returns floors (0–100) per axis; `{}` for a blank input.
@@ -67,7 +59,7 @@ export function parseSubScoreFloors(
       )
     }
     const [, axisText = '', valueText = ''] = match
-    const axis = parseAxisName(axisText)
+    const axis = axisFromName(axisText)
     if (axis === null) {
       const suggestion = closestName(axisText, AXES, AXIS_ALIASES)
       const hint = suggestion === null ? '' : ` (did you mean ${JSON.stringify(suggestion)}?)`

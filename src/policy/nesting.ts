@@ -4,7 +4,8 @@
  * yields a clear error, never a crash).
  */
 import { createScanner } from 'jsonc-parser'
-import type { LineIndex, SyntaxProblem } from './line-index.js'
+import type { LineIndex } from '../config/lines.js'
+import type { SyntaxProblem } from './errors.js'
 
 /**
  * Deepest nesting of objects/lists accepted (a policy needs about 5). Hostile input nested
@@ -37,7 +38,7 @@ export function jsonNestingProblem(text: string, lines: LineIndex): SyntaxProble
     if (token === SCAN_OPEN_BRACE || token === SCAN_OPEN_BRACKET) depth++
     else if (token === SCAN_CLOSE_BRACE || token === SCAN_CLOSE_BRACKET) depth--
     if (depth > MAX_NESTING) {
-      return { ...lines.position(scanner.getTokenOffset()), message: tooDeepMessage() }
+      return { ...lines.locate(scanner.getTokenOffset()), message: tooDeepMessage() }
     }
   }
   return null
@@ -64,7 +65,7 @@ export function yamlNestingProblem(text: string, lines: LineIndex): SyntaxProble
       if (ch === ' ' || ch === '\t' || ch === '-' || ch === '?' || ch === ':') {
         if (++indent > MAX_YAML_INDENT) {
           return {
-            ...lines.position(i),
+            ...lines.locate(i),
             message: `indented wider than ${MAX_YAML_INDENT} characters. A policy file needs only a few levels; check the file`
           }
         }
@@ -83,7 +84,7 @@ export function yamlNestingProblem(text: string, lines: LineIndex): SyntaxProble
       const end = text.indexOf('\n', i)
       i = (end === -1 ? text.length : end) - 1
     } else if (ch === '[' || ch === '{') {
-      if (++depth > MAX_NESTING) return { ...lines.position(i), message: tooDeepMessage() }
+      if (++depth > MAX_NESTING) return { ...lines.locate(i), message: tooDeepMessage() }
     } else if (ch === ']' || ch === '}') {
       depth = Math.max(0, depth - 1)
     }

@@ -7,23 +7,13 @@
  * built-in environment or one defined under `environments`.
  */
 import { z } from 'zod'
-import { GradeLetterSchema, type Axis } from '../grade/report.js'
+import { AXIS_ALIASES } from '../grade/axis-names.js'
+import { GradeLetterSchema } from '../grade/report.js'
 import { BUILTIN_ENVIRONMENTS, isBuiltinEnvironment } from './defaults.js'
 import { closestName } from './suggest.js'
 
 /** `$id` of the published policy JSON Schema (versioned with the file shape). */
 export const POLICY_SCHEMA_ID = 'urn:mcp-grade-gate:schema:mcp-policy:1'
-
-/**
- * Other names people use for the axes (the reference report card's long names), accepted by the
- * `sub-score-floors` input and suggested for misspelt keys in the policy file.
- */
-export const AXIS_ALIASES: Readonly<Record<string, Axis>> = Object.freeze({
-  permissions_hygiene: 'permissions',
-  credential_exposure: 'credentials',
-  client_compatibility: 'compatibility',
-  documentation_completeness: 'documentation'
-})
 
 /** Message for keys a strict object does not know, with the closest known key when there is one. */
 export function unknownKeysMessage(

@@ -2,6 +2,7 @@
  * How reasons name a server, its package and untrusted text (server names from PR configs,
  * grader titles and messages): quoted, clipped, with control characters made visible.
  */
+import { sanitizeUrl } from '../net/url-redaction.js'
 import type { PackageIdentity, ResolvedServer } from '../resolve/types.js'
 
 /** Longest piece of untrusted text (characters) put into a reason message. */
@@ -31,7 +32,7 @@ export function packageLabel(pkg: PackageIdentity): string {
       return `PyPI ${name}${version === null ? '' : `==${clip(version)}`}`
     case 'oci':
       if (version === null) return `image ${name}`
-      return `image ${name}${version.startsWith('sha256:') ? '@' : ':'}${clip(version)}`
+      return `image ${name}${isImageDigest(version) ? '@' : ':'}${clip(version)}`
     case 'remote':
       return `remote ${clip(remoteUrlText(pkg.name ?? 'unidentified URL'))}`
     case 'local':
@@ -42,18 +43,35 @@ export function packageLabel(pkg: PackageIdentity): string {
 }
 
 /**
- * A remote URL without anything that may carry a secret: user info, query and fragment are
- * dropped (`https://h/mcp?key=…` → `https://h/mcp?…`). Text that is not a URL is kept as is.
+ * True when `text` is a content digest (`sha256:…`, `sha512:…`, any `algorithm:encoded`), as
+ * opposed to a tag: the OCI image spec ("Digests") writes `algorithm ":" encoded`, with
+ * `algorithm` = `[a-z0-9]+` components joined by `+ . _ -`, and a tag can never hold a `:`
+ * (distribution/reference grammar). Digests go after `@`, tags after `:`.
+ */
+export function isImageDigest(text: string): boolean {
+  return /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[A-Za-z0-9=_-]+$/i.test(text)
+}
+
+/**
+ * A remote URL without anything that may carry a secret (`sanitizeUrl`, the one place for URL
+ * redaction): user info, query and fragment are dropped and token-like path segments masked;
+ * a removed query or fragment shows as `?…` (`https://h/mcp?key=…` → `https://h/mcp?…`). Text
+ * that is not a URL is kept as is (callers clip it).
  */
 export function remoteUrlText(url: string): string {
-  let parsed: URL
+  const safe = sanitizeUrl(url)
+  if (safe === null) return url
+  return urlCarriesQuery(url) ? `${safe}?…` : safe
+}
+
+/** True when `url` has a query string or a fragment (both are dropped by `remoteUrlText`). */
+function urlCarriesQuery(url: string): boolean {
   try {
-    parsed = new URL(url)
+    const parsed = new URL(url.trim())
+    return parsed.search !== '' || parsed.hash !== ''
   } catch {
-    return url
+    return false
   }
-  const rest = parsed.search !== '' || parsed.hash !== '' ? '?…' : ''
-  return `${parsed.protocol}//${parsed.host}${parsed.pathname}${rest}`
 }
 
 /** `server "fs" (npm @modelcontextprotocol/server-filesystem@2026.8.31)`: the start of messages. */

@@ -19,7 +19,10 @@ export interface Annotation {
   level: AnnotationLevel
   title: string
   message: string
-  /** Config path relative to the workspace (posix separators). */
+  /**
+   * Config path relative to the workspace (posix separators), exactly as the gate read it (the
+   * model's raw `file`, never the display-clipped path), so GitHub finds the file.
+   */
   file: string
   startLine: number
   startColumn: number
@@ -66,7 +69,7 @@ export function renderAnnotations(
           `${c.error.message}\nFix the syntax here; the other config files were still gated.`,
           MAX_MESSAGE_CHARS
         ),
-        file: c.path,
+        file: c.file,
         startLine: c.error.line,
         startColumn: c.error.column
       }
@@ -119,7 +122,7 @@ function serverAnnotation(s: ServerView, level: AnnotationLevel): Annotation {
       MAX_TITLE_CHARS
     ),
     message: plain(lines.join('\n'), MAX_MESSAGE_CHARS),
-    file: s.config,
+    file: s.file,
     startLine: s.line,
     startColumn: s.column
   }

@@ -4,7 +4,9 @@
  * medium (Markdown, terminal, CSV).
  */
 import type { Axis, GradeLetter, GradeReport, Score } from '../grade/report.js'
+import { sanitizeUrl } from '../net/url-redaction.js'
 import type { Verdict } from '../policy/reasons.js'
+import { isImageDigest } from '../policy/wording.js'
 import type { PackageIdentity } from '../resolve/types.js'
 import { clip, toOneLine } from './markdown.js'
 
@@ -36,32 +38,29 @@ export function locationDisplay(path: string, line: number): string {
 }
 
 /**
- * A remote URL for display: credentials dropped, every query value and the fragment replaced by
- * `…` (query strings often carry API keys; SPEC §9 never leak a secret). Non-URLs are returned
- * one-lined and clipped.
+ * A remote URL for display: user info and fragment dropped, token-like path segments masked
+ * (`sanitizeUrl`, the one place for URL redaction), and every query value replaced by `…` with
+ * the keys kept (query strings often carry API keys; SPEC §9 never leak a secret). Non-URLs are
+ * returned one-lined and clipped.
  */
 export function displayUrl(url: string): string {
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    return clip(toOneLine(url), MAX_NAME_CHARS)
-  }
-  parsed.username = ''
-  parsed.password = ''
-  parsed.hash = ''
-  const keys = [...new Set(parsed.searchParams.keys())]
+  const safe = sanitizeUrl(url)
+  if (safe === null) return clip(toOneLine(url), MAX_NAME_CHARS)
+  const keys = [...new Set(new URL(url.trim()).searchParams.keys())]
   const query = keys.map((k) => `${encodeURIComponent(k)}=…`).join('&')
-  parsed.search = ''
-  return clip(toOneLine(`${parsed.href}${query ? `?${query}` : ''}`), MAX_NAME_CHARS)
+  return clip(toOneLine(`${safe}${query ? `?${query}` : ''}`), MAX_NAME_CHARS)
 }
 
-/** `sha256:` + the first 12 hex digits + `…` (a digest is 64 hex digits; 12 identify it). */
+/**
+ * A digest shortened for a table cell: `algorithm:` + the first 12 characters of the encoded part
+ * + `…` (`sha256:abcdef012345…`; 12 hex digits identify an image). Any algorithm (`sha256`,
+ * `sha512`, …, see `isImageDigest`); other text is returned unchanged.
+ */
 export function shortDigest(digest: string): string {
-  const m = /^(sha256|sha512):([0-9a-f]+)$/i.exec(digest)
-  if (!m) return digest
-  const hex = m[2] ?? ''
-  return hex.length > 12 ? `${m[1]}:${hex.slice(0, 12)}…` : digest
+  if (!isImageDigest(digest)) return digest
+  const colon = digest.indexOf(':')
+  const encoded = digest.slice(colon + 1)
+  return encoded.length > 12 ? `${digest.slice(0, colon)}:${encoded.slice(0, 12)}…` : digest
 }
 
 /** PEP 440 specs start with an operator (`==1.2`, `>=1`, `~=1.4`); npm specs follow an `@`. */
@@ -99,8 +98,8 @@ export function packageDisplay(p: PackageIdentity): string {
     case 'oci': {
       const base = name ?? '(unknown image)'
       const candidates = [p.version, p.versionSpec].filter((v): v is string => !!v)
-      const digest = candidates.find((v) => /^sha(256|512):/i.test(v)) ?? null
-      const tag = candidates.find((v) => !/^sha(256|512):/i.test(v)) ?? null
+      const digest = candidates.find((v) => isImageDigest(v)) ?? null
+      const tag = candidates.find((v) => !isImageDigest(v)) ?? null
       const ref = `${base}${tag ? `:${toOneLine(tag)}` : ''}`
       return `${clip(ref, MAX_NAME_CHARS)}${digest ? `@${shortDigest(digest)}` : ''}`
     }

@@ -4,7 +4,7 @@
  * `LITERAL_SECRET` with the value masked), no grading.
  *
  * - JSON: the same `configs` and `servers` as the JSON report, without `grade`, `registry`,
- *   `exception` and `verdict`, with only the config-level reasons.
+ *   `exception` and `verdict`, with only the config-level reasons (and the server's `notes`).
  * - CSV: in registry format (SPEC §7 columns), so an admin can start a registry from it.
  * - table: aligned plain text for a terminal.
  */
@@ -23,6 +23,7 @@ import {
   jsonReason
 } from './json.js'
 import { toOneLine } from './markdown.js'
+import { serverNotes } from './server-facts.js'
 import { layoutColumns, paint, terminalText, type Cell, type Column } from './terminal.js'
 
 /** What `inventory()` found: the input of every inventory renderer. */
@@ -39,7 +40,8 @@ export const InventoryServerSchema = z.looseObject({
   line: z.number().int().min(1),
   column: z.number().int().min(1),
   package: JsonPackageSchema,
-  reasons: z.array(JsonReasonSchema)
+  reasons: z.array(JsonReasonSchema),
+  notes: z.array(z.string())
 })
 
 /** The inventory JSON (SPEC §8). */
@@ -68,7 +70,8 @@ export function toInventoryJson(run: InventoryRun): InventoryJson {
       line: server.entry.location.line,
       column: server.entry.location.column,
       package: jsonPackage(server.package),
-      reasons: reasons.map(jsonReason)
+      reasons: reasons.map(jsonReason),
+      notes: serverNotes(server)
     }))
   }
 }
@@ -88,14 +91,16 @@ export const REGISTRY_COLUMNS = [
 ] as const
 
 /**
- * The registry `server_id` of a server: its purl, else (remote) its URL, else the entry's name
- * (SPEC §7 accepts purls and URLs; a name is a placeholder for the admin to replace).
+ * The registry `server_id` of a server (SPEC §7 accepts purls and URLs): its purl, else (remote)
+ * its URL, else — no purl and no URL, e.g. a local script or a package whose exact version is
+ * unknown — a placeholder for the admin to replace, `name (config path)`, so that two different
+ * servers that share an entry name in different config files get different ids.
  */
 export function registryServerId(server: ResolvedServer): string {
   const p = server.package
   if (p.purl) return p.purl
   if (p.ecosystem === 'remote' && p.name) return p.name
-  return server.entry.name
+  return `${server.entry.name} (${server.entry.config})`
 }
 
 /**
@@ -111,9 +116,13 @@ export function csvCell(value: string): string {
 
 /**
  * The inventory as CSV in registry format (SPEC §7): a header row of `REGISTRY_COLUMNS`, then one
- * row per distinct `server_id` (first occurrence wins; a registry has one row per server).
- * Only `server_id` and `display_name` are known here; the other cells are empty for the admin to
- * fill. Lines end with `\n`. Invalid configs are not rows: list them with `configErrorLines`.
+ * row per distinct `server_id` (`registryServerId`), in run order. A registry has one row per
+ * server, so entries that run the same purl or URL (the same package version in two config
+ * files, say) share one row, and its `display_name` is the first entry's name; entries without
+ * a purl or URL are told apart by their config path, so same-named entries of different config
+ * files are not merged. Only `server_id` and
+ * `display_name` are known here; the other cells are empty for the admin to fill. Lines end with
+ * `\n`. Invalid configs are not rows: list them with `configErrorLines`.
  */
 export function renderInventoryCsv(run: InventoryRun): string {
   const lines: string[] = [REGISTRY_COLUMNS.join(',')]
@@ -159,7 +168,8 @@ const COLUMNS: Column[] = [
 
 /**
  * The inventory as an aligned plain-text table (optionally coloured), then the config errors
- * (`path:line:column: message`), files without MCP servers, and each server's reasons with fixes.
+ * (`path:line:column: message`), files without MCP servers, and each server's reasons with
+ * fixes and its notes.
  */
 export function renderInventoryTable(
   run: InventoryRun,
@@ -198,7 +208,8 @@ export function renderInventoryTable(
     )
   }
   for (const { server, reasons } of run.servers) {
-    if (reasons.length === 0) continue
+    const notes = serverNotes(server)
+    if (reasons.length === 0 && notes.length === 0) continue
     out.push(
       '',
       `${terminalText(server.entry.name, 200)} (${terminalText(locationDisplay(server.entry.config, server.entry.location.line), 300)})`
@@ -209,6 +220,7 @@ export function renderInventoryTable(
       )
       if (r.fix) out.push(`    fix: ${terminalText(r.fix, 1000)}`)
     }
+    for (const note of notes) out.push(`  note: ${terminalText(note, 1000)}`)
   }
   const invalid = errors.length
   out.push(

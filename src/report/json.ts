@@ -9,12 +9,15 @@
  * Top level:
  * - `reportVersion`: 1.
  * - `tool`: `{ name, version }` of the gate.
- * - `environment`: the run's environment (the first policy's, SPEC §6); null when nothing was
- *   gated. `environments` (additive): every environment used, first-use order.
+ * - `environment`: the run's environment (the first policy's, SPEC §6). `gate()` always records
+ *   the policy it would apply, even when no config or server was found, so a real run has one;
+ *   null only for a run without policies. `environments` (additive): every environment used,
+ *   first-use order.
  * - `verdict`: `pass` | `warn` | `fail` for the whole run.
  * - `counts`: `{ servers, pass, warn, fail, excepted, error }` (servers by verdict).
  * - `configs[]`: `{ path, format, servers, error }` per config file; `error` is null or
- *   `{ message, line, column }`. Additive: `hasServerMap` (false = not a client config,
+ *   `{ message, line, column }` plus (additive) `code: "CONFIG_INVALID"`, the reason code of an
+ *   unusable config file. Additive: `hasServerMap` (false = not a client config,
  *   "no MCP servers") and `notes`.
  * - `servers[]`: one per server entry, in discovery order: `name`, `config`, `line`, `column`
  *   (of the entry's key), `package` `{ ecosystem, name, versionSpec, version, pinned, purl }`
@@ -22,7 +25,10 @@
  *   `registry` and `exception` (null until the registry/exception checks land), `verdict`
  *   (`pass | warn | fail | excepted | error`), `reasons[]` `{ code, severity, message, fix? }`.
  *   Additive: `environment`, `gradeProblem` (`{kind: ungraded|error, message}` or null),
- *   `ungradedFindings` (findings shown although there is no grade).
+ *   `ungradedFindings` (findings shown although there is no grade), `configFindings` (what the
+ *   config entry itself does, found whatever the grader: `Finding`s with `config.*` rule ids;
+ *   the built-in grader's `grade.findings` repeat them), `notes` (entry and resolution notes,
+ *   e.g. "runs several commands", deduplicated).
  * - Additive: `today` (`YYYY-MM-DD`, the date used for audit age and expiry), `startedAt`
  *   (ISO timestamp), `grader` (`builtin`, `api`, `command`, `registry`), `policies[]`
  *   `{ environment, source, reason, file }`.
@@ -35,12 +41,14 @@ import type { ServerResult } from '../policy/result.js'
 import { ECOSYSTEMS, type PackageIdentity } from '../resolve/types.js'
 import type { ParsedConfig } from '../config/types.js'
 import type { GateRun } from './run.js'
+import { serverNotes } from './server-facts.js'
 
 /** The current report version (SPEC §8). */
 export const REPORT_VERSION = 1
 
-/** `{ message, line, column }` of an invalid config (1-based). */
+/** `{ code, message, line, column }` of an invalid config (1-based). */
 export const JsonConfigErrorSchema = z.looseObject({
+  code: z.literal('CONFIG_INVALID'),
   message: z.string(),
   line: z.number().int().min(1),
   column: z.number().int().min(1)
@@ -98,7 +106,9 @@ export const JsonServerSchema = z.looseObject({
   gradeProblem: z
     .looseObject({ kind: z.enum(['ungraded', 'error']), message: z.string() })
     .nullable(),
-  ungradedFindings: z.array(FindingSchema)
+  ungradedFindings: z.array(FindingSchema),
+  configFindings: z.array(FindingSchema),
+  notes: z.array(z.string())
 })
 export type JsonServer = z.infer<typeof JsonServerSchema>
 
@@ -169,7 +179,12 @@ export function jsonConfig(c: ParsedConfig): JsonConfig {
     format: c.format,
     servers: c.servers.length,
     error: c.error
-      ? { message: c.error.message, line: c.error.line, column: c.error.column }
+      ? {
+          code: 'CONFIG_INVALID',
+          message: c.error.message,
+          line: c.error.line,
+          column: c.error.column
+        }
       : null,
     hasServerMap: c.hasServerMap,
     notes: [...c.notes]
@@ -217,6 +232,8 @@ function jsonServer(s: ServerResult): JsonServer {
     gradeProblem: s.gradeProblem
       ? { kind: s.gradeProblem.kind, message: s.gradeProblem.message }
       : null,
-    ungradedFindings: s.ungradedFindings
+    ungradedFindings: s.ungradedFindings,
+    configFindings: s.configFindings,
+    notes: serverNotes(s.server)
   }
 }

@@ -23,6 +23,7 @@ import {
 } from './display.js'
 import { clip, toOneLine } from './markdown.js'
 import type { GateRun, RunCounts, RunVerdict } from './run.js'
+import { serverNotes, shownFindings } from './server-facts.js'
 
 /** Longest reason message / fix / finding title kept (characters). */
 export const MAX_MESSAGE_CHARS = 1000
@@ -60,7 +61,13 @@ export interface FindingView {
 /** One server row and its details. */
 export interface ServerView {
   name: string
+  /** The config path for display: one line, clipped to `MAX_NAME_CHARS`. */
   config: string
+  /**
+   * The config path exactly as the gate was given it (posix, relative to the workspace), for
+   * machine use such as an annotation's `file`; never clipped, so not for display.
+   */
+  file: string
   /** 1-based line and column of the entry's key. */
   line: number
   column: number
@@ -94,13 +101,21 @@ export interface ServerView {
   reasons: ReasonView[]
   /** Distinct fixes of the reasons, in reason order. */
   fixes: string[]
-  /** Grade findings plus findings shown without a grade, worst severity first (stable). */
+  /**
+   * Grade findings, config findings and findings shown without a grade, each once
+   * (`shownFindings`), worst severity first (stable).
+   */
   findings: FindingView[]
+  /** Entry and resolution notes (`serverNotes`), one line each, clipped. */
+  notes: string[]
 }
 
 /** One config file (SPEC §8 `configs[]`). */
 export interface ConfigView {
+  /** The path for display: one line, clipped to `MAX_NAME_CHARS`. */
   path: string
+  /** The path exactly as the gate was given it, for machine use (annotation `file`). */
+  file: string
   format: ClientFormat
   servers: number
   /** False: the file is not a client config ("no MCP servers"), not an error. */
@@ -171,6 +186,7 @@ export function buildReportModel(run: GateRun): ReportModel {
   const sorted = order.map((o) => o.s)
   const configs = run.configs.map((c): ConfigView => ({
     path: clip(toOneLine(c.path), MAX_NAME_CHARS),
+    file: c.path,
     format: c.format,
     servers: c.servers.length,
     hasServerMap: c.hasServerMap,
@@ -231,7 +247,7 @@ function serverView(result: ServerResult): ServerView {
     .map((r, i) => ({ r, i }))
     .sort((a, b) => REASON_ORDER[a.r.severity] - REASON_ORDER[b.r.severity] || a.i - b.i)
     .map((x) => x.r)
-  const findings = [...(result.grade?.findings ?? []), ...result.ungradedFindings]
+  const findings = shownFindings(result)
     .map(findingView)
     .map((f, i) => ({ f, i }))
     .sort(
@@ -241,6 +257,7 @@ function serverView(result: ServerResult): ServerView {
   return {
     name: clip(toOneLine(entry.name), MAX_NAME_CHARS),
     config: clip(toOneLine(entry.config), MAX_NAME_CHARS),
+    file: entry.config,
     line: entry.location.line,
     column: entry.location.column,
     location: locationDisplay(entry.config, entry.location.line),
@@ -266,7 +283,8 @@ function serverView(result: ServerResult): ServerView {
     outcome: outcomeOf(result),
     reasons,
     fixes: distinct(reasons.flatMap((r) => (r.fix ? [r.fix] : []))),
-    findings
+    findings,
+    notes: distinct(serverNotes(result.server).map((n) => clip(toOneLine(n), MAX_MESSAGE_CHARS)))
   }
 }
 

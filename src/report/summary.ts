@@ -2,7 +2,8 @@
  * The job summary (`$GITHUB_STEP_SUMMARY`, SPEC §8): a heading with the verdict and
  * environment(s), counts, one table of every server (file:line, package@version, pinned, grade,
  * six sub-scores, registry, exception, verdict), then the reasons and fix of every blocked or
- * warned server, findings in `<details>`, the compliance controls touched, and a footer.
+ * warned server, each server's notes and findings in `<details>`, the compliance controls
+ * touched, and a footer.
  *
  * GitHub caps a step summary at 1 MiB; a larger report keeps the table of blocked servers and
  * their reasons, and says plainly what was left out and that the JSON report has everything.
@@ -76,7 +77,7 @@ export function renderSummary(model: ReportModel, options: SummaryOptions = {}):
     model.servers.length > 0 ? '<sub>— = not assessed (or no grade)</sub>' : '',
     configSection(model.configs),
     reasonsSection(model.servers.filter((s) => s.outcome !== 'passed').map(serverSection)),
-    findingsSection(model.servers),
+    detailsSection(model.servers),
     complianceSection(model),
     foot
   ])
@@ -112,7 +113,7 @@ function truncatedSummary(model: ReportModel, head: string, foot: string, limit:
       `${rows.length} of ${model.servers.length} servers in the table (blocked first), ` +
       `the reasons of ${sections.length} of ${blocked.length + model.counts.warned} blocked or warned servers` +
       (omittedErrors > 0 ? `, ${errorLines.length} of ${configErrors.length} config errors` : '') +
-      `; findings are left out. The JSON report (the action's \`report-path\` output, or ` +
+      `; findings and notes are left out. The JSON report (the action's \`report-path\` output, or ` +
       `\`mcp-grade-gate check --format json\`) has every server, reason and finding.`
   ].join('\n')
   return joinBlocks([
@@ -226,30 +227,44 @@ function findingRow(f: FindingView): string {
   ])
 }
 
-function findingsBlock(s: ServerView): string {
+/** One server's details: its notes (escaped prose), then its findings table. */
+function detailsBlock(s: ServerView): string {
   const bySeverity = new Map<string, number>()
   for (const f of s.findings) bySeverity.set(f.severity, (bySeverity.get(f.severity) ?? 0) + 1)
   const tally = [...bySeverity].map(([sev, n]) => `${n} ${sev}`).join(', ')
   const shown = s.findings.slice(0, SUMMARY_MAX_FINDINGS_PER_SERVER)
   const more = s.findings.length - shown.length
-  return [
+  const counts: string[] = []
+  if (s.findings.length > 0) {
+    counts.push(`${s.findings.length} finding${s.findings.length === 1 ? '' : 's'} (${tally})`)
+  }
+  if (s.notes.length > 0) counts.push(`${s.notes.length} note${s.notes.length === 1 ? '' : 's'}`)
+  const lines = [
     '<details>',
-    `<summary>${s.symbol} <code>${escapeMarkdown(s.name)}</code>: ${s.findings.length} finding${
-      s.findings.length === 1 ? '' : 's'
-    } (${tally})</summary>`,
-    '',
-    tableHeader(['Severity', 'Axis', 'Rule', 'CWE', 'Evidence', 'Finding', 'Snippet']),
-    ...shown.map(findingRow),
-    ...(more > 0 ? ['', `…and ${more} more findings in the JSON report.`] : []),
-    '',
-    '</details>'
-  ].join('\n')
+    `<summary>${s.symbol} <code>${escapeMarkdown(s.name)}</code>: ${counts.join(' · ')}</summary>`,
+    ''
+  ]
+  if (s.notes.length > 0) {
+    lines.push('Notes:', '', ...s.notes.map((n) => `- ${escapeProse(n)}`), '')
+  }
+  if (shown.length > 0) {
+    lines.push(
+      tableHeader(['Severity', 'Axis', 'Rule', 'CWE', 'Evidence', 'Finding', 'Snippet']),
+      ...shown.map(findingRow)
+    )
+    if (more > 0) lines.push('', `…and ${more} more findings in the JSON report.`)
+    lines.push('')
+  }
+  lines.push('</details>')
+  return lines.join('\n')
 }
 
-function findingsSection(servers: ServerView[]): string {
-  const withFindings = servers.filter((s) => s.findings.length > 0)
-  if (withFindings.length === 0) return ''
-  return ['### Findings', '', withFindings.map(findingsBlock).join('\n\n')].join('\n')
+/** Per-server details (notes and findings) of every server that has any. */
+function detailsSection(servers: ServerView[]): string {
+  const withDetails = servers.filter((s) => s.findings.length > 0 || s.notes.length > 0)
+  if (withDetails.length === 0) return ''
+  const title = withDetails.some((s) => s.notes.length > 0) ? 'Findings and notes' : 'Findings'
+  return [`### ${title}`, '', withDetails.map(detailsBlock).join('\n\n')].join('\n')
 }
 
 function complianceSection(model: ReportModel): string {
