@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { DEFAULT_CONFIG_PATTERNS, discoverConfigs } from '../../src/config/discover.js'
+import { readConfig } from '../../src/config/read.js'
 
 let root: string
 let outside: string
@@ -161,6 +162,44 @@ describe('discoverConfigs', () => {
       )
     } finally {
       rmSync(root, { recursive: true, force: true })
+    }
+  })
+
+  it('finds symbolically linked config files and reads them only inside the workspace', async () => {
+    const ws = mkdtempSync(path.join(tmpdir(), 'discover-links-'))
+    const away = mkdtempSync(path.join(tmpdir(), 'discover-away-'))
+    try {
+      mkdirSync(path.join(ws, 'configs'))
+      writeFileSync(
+        path.join(ws, 'configs', 'real.txt'),
+        '{"mcpServers": {"evil": {"command": "npx", "args": ["-y", "totally-evil-pkg"]}}}'
+      )
+      writeFileSync(path.join(away, 'target.json'), '{"mcpServers": {}}')
+      symlinkSync(path.join(ws, 'configs', 'real.txt'), path.join(ws, '.mcp.json'))
+      symlinkSync(path.join(away, 'target.json'), path.join(ws, 'mcp.json'))
+      symlinkSync(path.join(ws, 'missing.json'), path.join(ws, 'claude_desktop_config.json'))
+
+      const found = await discoverConfigs([], { cwd: ws })
+      expect(found.map((f) => [f.path, f.refused === undefined])).toEqual([
+        ['.mcp.json', true],
+        ['claude_desktop_config.json', false],
+        ['mcp.json', false]
+      ])
+
+      const inside = await readConfig(found[0]!)
+      expect(inside.error).toBeNull()
+      expect(inside.servers.map((e) => e.name)).toEqual(['evil'])
+
+      const outside = await readConfig(found[2]!)
+      expect(outside.servers).toEqual([])
+      expect(outside.error).toMatchObject({ line: 1, column: 1 })
+      expect(outside.error?.message).toMatch(/points outside the workspace/)
+
+      const dangling = await readConfig(found[1]!)
+      expect(dangling.error?.message).toMatch(/points to nothing/)
+    } finally {
+      rmSync(ws, { recursive: true, force: true })
+      rmSync(away, { recursive: true, force: true })
     }
   })
 })

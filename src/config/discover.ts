@@ -1,6 +1,7 @@
-import { stat } from 'node:fs/promises'
+import type { Dirent } from 'node:fs'
+import { lstat, readdir, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { glob } from 'tinyglobby'
+import picomatch from 'picomatch'
 import { z } from 'zod'
 
 /** The config names SPEC §3 discovers by default, as globs relative to a searched directory. */
@@ -52,19 +53,28 @@ export const DEFAULT_CONFIG_PATTERNS: readonly string[] = [
     : [pattern]
 )
 
-/** Directories never searched (dependencies and git internals). */
-const IGNORED = ['**/node_modules/**', '**/.git/**']
+/** Directory names never searched (dependencies and git internals). */
+const IGNORED_DIRECTORIES = new Set(['node_modules', '.git'])
+
+/** Most directory entries one search looks at; beyond it the search stops with an error. */
+export const MAX_SEARCHED_ENTRIES = 500_000
 
 /** A config file found by {@link discoverConfigs}. */
 export interface DiscoveredConfig {
   /** Path relative to `cwd` with `/` separators when inside it; otherwise absolute. */
   path: string
+  /** The file to read: for a symbolic link, its resolved target. */
   absolutePath: string
+  /**
+   * Why the file must not be read, when it must not: a symbolic link whose target is outside the
+   * workspace (`cwd`) or does not exist. `readConfig` reports it as the file's error.
+   */
+  refused?: string
 }
 
 /** Options of {@link discoverConfigs}. */
 export interface DiscoverOptions {
-  /** Directory that relative `paths` and the reported `path`s are relative to. */
+  /** Directory that relative `paths` and the reported `path`s are relative to: the workspace. */
   cwd: string
   /** Globs that replace {@link DEFAULT_CONFIG_PATTERNS} (the `config-paths` input). */
   patterns?: string[]
@@ -79,13 +89,17 @@ const optionsSchema = z.object({
  * Finds the MCP client config files under the given paths (SPEC §3 discovery).
  *
  * A path naming a file is taken as is, whatever its name. A directory is searched recursively
- * with `options.patterns` or {@link DEFAULT_CONFIG_PATTERNS} (tinyglobby, `dot: true`), skipping
- * `node_modules` and `.git` and not following symbolic links (a PR could point them anywhere).
- * No paths means `[options.cwd]`.
+ * with `options.patterns` or {@link DEFAULT_CONFIG_PATTERNS} (picomatch, dot files included),
+ * skipping `node_modules` and `.git`. Symbolic links to directories are not followed (a PR could
+ * point them anywhere). Symbolic links to files ARE found — a client follows them, so the gate
+ * must see what they point at — and read through their target when it is inside the workspace;
+ * one pointing outside, or nowhere, is returned with `refused` set so it is reported, never
+ * silently skipped. No paths means `[options.cwd]`.
  *
  * @returns configs sorted by `path` (code-unit order) without duplicates.
- * @throws Error naming the path when a path does not exist, and Error when `options` are invalid
- *   (empty `cwd`, empty pattern); the CLI reports both as usage errors.
+ * @throws Error naming the path when a path does not exist, when a directory holds more than
+ *   {@link MAX_SEARCHED_ENTRIES} entries, and when `options` are invalid (empty `cwd`, empty
+ *   pattern); the CLI reports these as usage errors.
  */
 export async function discoverConfigs(
   paths: string[],
@@ -96,7 +110,8 @@ export async function discoverConfigs(
     throw new Error(`Invalid config discovery options: ${z.prettifyError(parsed.error)}`)
   }
   const cwd = path.resolve(parsed.data.cwd)
-  const patterns = parsed.data.patterns ?? [...DEFAULT_CONFIG_PATTERNS]
+  const workspace = await realpath(cwd).catch(() => cwd)
+  const matches = picomatch(parsed.data.patterns ?? [...DEFAULT_CONFIG_PATTERNS], { dot: true })
   const found = new Map<string, DiscoveredConfig>()
   for (const given of paths.length > 0 ? paths : [cwd]) {
     const absolute = path.resolve(cwd, given)
@@ -104,27 +119,81 @@ export async function discoverConfigs(
     try {
       isDirectory = (await stat(absolute)).isDirectory()
     } catch {
-      throw new Error(`Config path not found: ${given}`)
+      // A dangling symbolic link named on purpose is still reported (as refused).
+      const link = await lstat(absolute).catch(() => null)
+      if (!link?.isSymbolicLink()) throw new Error(`Config path not found: ${given}`)
+      isDirectory = false
     }
-    const files = isDirectory ? await searchDirectory(absolute, patterns) : [absolute]
+    const files = isDirectory ? await searchDirectory(absolute, matches) : [absolute]
     for (const file of files) {
-      if (!found.has(file)) found.set(file, { path: displayPath(cwd, file), absolutePath: file })
+      if (!found.has(file)) found.set(file, await describeFile(cwd, workspace, file))
     }
   }
   return [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
 }
 
-async function searchDirectory(directory: string, patterns: string[]): Promise<string[]> {
-  const matches = await glob(patterns, {
-    cwd: directory,
-    absolute: true,
-    dot: true,
-    onlyFiles: true,
-    expandDirectories: false,
-    followSymbolicLinks: false,
-    ignore: IGNORED
-  })
-  return matches.map((match) => path.resolve(match))
+/** Files (and symbolic links) under `directory` whose relative path `matches`. */
+async function searchDirectory(
+  directory: string,
+  matches: (relative: string) => boolean
+): Promise<string[]> {
+  const out: string[] = []
+  const pending = [directory]
+  let seen = 0
+  while (pending.length > 0) {
+    const dir = pending.pop()!
+    let entries: Dirent[]
+    try {
+      entries = await readdir(dir, { withFileTypes: true })
+    } catch {
+      continue // unreadable directory: nothing to gate in it
+    }
+    for (const entry of entries) {
+      seen += 1
+      if (seen > MAX_SEARCHED_ENTRIES) {
+        throw new Error(
+          `${directory} holds more than ${MAX_SEARCHED_ENTRIES} entries: name the config files or a smaller directory`
+        )
+      }
+      const full = path.join(dir, entry.name)
+      if (entry.isDirectory()) {
+        if (!IGNORED_DIRECTORIES.has(entry.name)) pending.push(full)
+      } else if (entry.isFile() || entry.isSymbolicLink()) {
+        const relative = path.relative(directory, full).split(path.sep).join('/')
+        if (matches(relative)) out.push(full)
+      }
+    }
+  }
+  return out
+}
+
+/** A found file, resolving a symbolic link and refusing targets outside the workspace. */
+async function describeFile(
+  cwd: string,
+  workspace: string,
+  file: string
+): Promise<DiscoveredConfig> {
+  const shown = displayPath(cwd, file)
+  const link = await lstat(file).catch(() => null)
+  if (!link?.isSymbolicLink()) return { path: shown, absolutePath: file }
+  const target = await realpath(file).catch(() => null)
+  if (target === null) {
+    return {
+      path: shown,
+      absolutePath: file,
+      refused: 'this symbolic link points to nothing: fix or remove it'
+    }
+  }
+  const inside = path.relative(workspace, target)
+  if (inside === '' || inside.startsWith('..') || path.isAbsolute(inside)) {
+    return {
+      path: shown,
+      absolutePath: file,
+      refused:
+        'this symbolic link points outside the workspace, so the gate does not read it; an MCP client would run whatever it points to: commit the config itself'
+    }
+  }
+  return { path: shown, absolutePath: target }
 }
 
 function displayPath(cwd: string, file: string): string {

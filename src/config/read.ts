@@ -24,7 +24,8 @@ const optionsSchema = z.object({ maxBytes: z.number().int().positive().optional(
  * FIFO or device planted in a PR cannot hang the gate. Text is decoded as UTF-8 (a UTF-8 BOM is
  * dropped; UTF-16 files with a BOM, as some Windows editors write, are decoded as UTF-16).
  *
- * @returns the parsed config; an unreadable, oversized or non-regular file yields `error` at
+ * @returns the parsed config; an unreadable, oversized or non-regular file, or one discovery
+ *   refused (a symbolic link out of the workspace), yields `error` at
  *   line 1, column 1 with what is wrong and what to do. Never throws (invalid `options` too
  *   become a located error).
  */
@@ -41,6 +42,7 @@ export async function readConfig(
     return fail(`Invalid read options: ${z.prettifyError(parsedOptions.error)}`)
   }
   const maxBytes = parsedOptions.data.maxBytes ?? DEFAULT_MAX_CONFIG_BYTES
+  if (file.refused !== undefined) return fail(`Not read: ${file.refused}`)
 
   let bytes: Uint8Array
   try {
