@@ -166,6 +166,7 @@ describe('check', () => {
   })
 
   it('blocks an invalid config with CONFIG_INVALID at its line and column', async () => {
+    // The object opened on line 3 is never closed: the parser stops at the end of line 4.
     writeFileSync(
       path.join(dir, '.mcp.json'),
       '{\n  "mcpServers": {\n    "a": { "command": "npx" \n  }\n'
@@ -174,12 +175,13 @@ describe('check', () => {
     const code = await main(['check', '--format', 'json'], c.io)
     expect(code).toBe(1)
     const report = JSON.parse(c.out()) as {
-      configs: { path: string; error: { line: number; column: number; message: string } | null }[]
+      verdict: string
+      configs: { path: string; error: { code?: string; line: number; column: number } | null }[]
     }
-    expect(report.configs[0]!.error).toMatchObject({
-      line: expect.any(Number),
-      column: expect.any(Number)
-    })
+    expect(report.verdict).toBe('fail')
+    expect(report.configs).toHaveLength(1)
+    expect(report.configs[0]!.path).toBe('.mcp.json')
+    expect(report.configs[0]!.error).toMatchObject({ code: 'CONFIG_INVALID', line: 5, column: 1 })
   })
 
   it.each([

@@ -4,7 +4,7 @@
  * packuments and tarballs), Octokit through the injectable factory with a recording fetch stub.
  * `@actions/core` is the real module except for the calls we assert on.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -79,13 +79,31 @@ function serveRegistry(): void {
     .reply(200, fixture('tarballs/tavily-mcp-0.2.22.tgz'))
 }
 
-/** A fake GitHub REST/GraphQL API holding the PR's comments. */
-function fakeGitHub(): { fetch: typeof fetch; calls: RecordedRequest[] } {
+/** A fake GitHub REST/GraphQL API holding the PR's comments and the base branch's files. */
+function fakeGitHub(baseFiles: Record<string, string> = {}): {
+  fetch: typeof fetch
+  calls: RecordedRequest[]
+} {
   const comments: { id: number; body: string; user: { login: string; type: string } }[] = [
     { id: 1, body: 'LGTM', user: { login: 'octocat', type: 'User' } }
   ]
   return stubFetch((req): StubAnswer => {
     const url = new URL(req.url)
+    const content = /^\/repos\/acme\/app\/contents\/(.+)$/.exec(url.pathname)
+    if (content && req.method === 'GET') {
+      const file = decodeURIComponent(content[1]!)
+      const text = url.searchParams.get('ref') === 'main' ? baseFiles[file] : undefined
+      if (text === undefined) return { status: 404, body: { message: 'Not Found' } }
+      return {
+        body: {
+          type: 'file',
+          path: file,
+          size: Buffer.byteLength(text),
+          encoding: 'base64',
+          content: Buffer.from(text).toString('base64')
+        }
+      }
+    }
     if (url.pathname === '/graphql')
       return { body: { data: { viewer: { login: 'github-actions' } } } }
     if (url.pathname === '/repos/acme/app/issues/7/comments' && req.method === 'GET') {
@@ -256,10 +274,64 @@ describe('run() on a pull_request', () => {
       'environments:\n  production:\n    minGrade: Z\n'
     )
     process.env['INPUT_POLICY'] = path.join(workspace, 'policy.yml')
+    process.env['INPUT_POLICY-SOURCE'] = 'workspace'
     await run({ octokitFactory: () => createOctokit({ token: 'x', fetch: fakeGitHub().fetch }) })
     expect(setFailed).toHaveBeenCalledTimes(1)
     const reason = String(setFailed.mock.calls[0]![0])
     expect(reason).toMatch(/policy\.yml:3:\d+/)
     expect(reason).toContain('minGrade')
+  })
+
+  it('judges the PR by the base branch policy, not by a policy the PR adds', async () => {
+    mkdirSync(path.join(workspace, '.github'))
+    writeFileSync(
+      path.join(workspace, '.github', 'mcp-policy.json'),
+      JSON.stringify({ environments: { production: { requirePinned: false } } })
+    )
+    const github = fakeGitHub()
+    await run({
+      octokitFactory: (o: CreateOctokitOptions) =>
+        createOctokit({ ...o, fetch: github.fetch, throttle: false })
+    })
+    expect(setFailed).toHaveBeenCalledTimes(1)
+    expect(String(setFailed.mock.calls[0]![0])).toContain('search (UNPINNED)')
+    expect(warning.mock.calls.map((c) => String(c[0]))).toContainEqual(
+      expect.stringMatching(
+        /adds \.github\/mcp-policy\.json; the gate applies the policy of the base branch main/
+      )
+    )
+    const asked = github.calls.filter((c) => c.url.includes('/contents/'))
+    expect(asked.map((c) => decodeURIComponent(new URL(c.url).pathname))).toContain(
+      '/repos/acme/app/contents/.github/mcp-policy.json'
+    )
+    expect(asked.every((c) => new URL(c.url).searchParams.get('ref') === 'main')).toBe(true)
+  })
+
+  it('applies the policy file of the base branch', async () => {
+    const github = fakeGitHub({
+      '.github/mcp-policy.yml': 'environments:\n  production:\n    requirePinned: false\n'
+    })
+    await run({
+      octokitFactory: (o: CreateOctokitOptions) =>
+        createOctokit({ ...o, fetch: github.fetch, throttle: false })
+    })
+    expect(setFailed.mock.calls).toEqual([])
+    expect(setOutput).toHaveBeenCalledWith('verdict', 'warn')
+  })
+
+  it('replaces the sticky comment with an error when the gate cannot run', async () => {
+    const github = fakeGitHub()
+    const octokitFactory = (o: CreateOctokitOptions) =>
+      createOctokit({ ...o, fetch: github.fetch, throttle: false })
+    await run({ octokitFactory })
+    process.env['INPUT_MIN-GRADE'] = 'Q'
+    setFailed.mockClear()
+    await run({ octokitFactory })
+    expect(setFailed).toHaveBeenCalledTimes(1)
+    expect(String(setFailed.mock.calls[0]![0])).toMatch(/min-grade|grade/i)
+    const patch = github.calls.filter((c) => c.method === 'PATCH').at(-1)
+    expect((patch?.body as { body: string }).body).toMatch(
+      /^<!-- mcp-grade-gate:default -->\n### ❌ MCP grade gate could not run/
+    )
   })
 })

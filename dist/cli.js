@@ -1,15 +1,10 @@
 #!/usr/bin/env node
-import ro, { stat as stat$1, open as open$1, readFile, mkdir, writeFile } from 'node:fs/promises';
-import R, { win32, posix as posix$1, basename as basename$1, join, extname } from 'node:path';
+import ro, { realpath, stat, lstat, readdir, open as open$1, readFile, mkdir, writeFile } from 'node:fs/promises';
+import R, { win32, posix, basename, join, extname } from 'node:path';
 import require$$0$1, { EventEmitter as EventEmitter$1 } from 'node:events';
 import require$$1, { spawn } from 'node:child_process';
 import u, { constants as constants$3 } from 'node:fs';
 import require$$4 from 'node:process';
-import * as I from 'fs';
-import I__default, { statSync, stat, realpathSync, realpath, readdirSync, readdir } from 'fs';
-import js, { sep, basename, dirname, resolve, normalize as normalize$1, relative, posix, isAbsolute, parse as parse$5 } from 'path';
-import require$$0$4, { fileURLToPath } from 'url';
-import { createRequire } from 'module';
 import perf_hooks from 'node:perf_hooks';
 import require$$1$1 from 'tty';
 import require$$1$2 from 'util';
@@ -18,8 +13,11 @@ import require$$0$5 from 'node:url';
 import require$$1$3 from 'node:path/win32';
 import require$$3 from 'node:os';
 import require$$0$3 from 'node:diagnostics_channel';
+import require$$0$4 from 'url';
+import js, { parse as parse$5, dirname } from 'path';
 import { createHash, timingSafeEqual, randomBytes } from 'node:crypto';
 import Qr, { EventEmitter as EventEmitter$2 } from 'events';
+import I from 'fs';
 import Cs from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import zi from 'assert';
@@ -4353,7 +4351,7 @@ let Node$1 = class Node {
 	}
 };
 
-let Queue$1 = class Queue {
+class Queue {
 	#head;
 	#tail;
 	#size;
@@ -4428,7 +4426,7 @@ let Queue$1 = class Queue {
 			yield this.dequeue();
 		}
 	}
-};
+}
 
 function pLimit(concurrency) {
 	let rejectOnClear = false;
@@ -4443,7 +4441,7 @@ function pLimit(concurrency) {
 		throw new TypeError('Expected `rejectOnClear` to be a boolean');
 	}
 
-	const queue = new Queue$1();
+	const queue = new Queue();
 	let activeCount = 0;
 
 	const resumeNext = () => {
@@ -4565,570 +4563,6 @@ function validateConcurrency(concurrency) {
 		throw new TypeError('Expected `concurrency` to be a number from 1 and up');
 	}
 }
-
-//#region rolldown:runtime
-var __require = /* @__PURE__ */ createRequire(import.meta.url);
-
-//#endregion
-//#region src/utils.ts
-function cleanPath(path) {
-	let normalized = normalize$1(path);
-	if (normalized.length > 1 && normalized[normalized.length - 1] === sep) normalized = normalized.substring(0, normalized.length - 1);
-	return normalized;
-}
-const SLASHES_REGEX = /[\\/]/g;
-function convertSlashes(path, separator) {
-	return path.replace(SLASHES_REGEX, separator);
-}
-const WINDOWS_ROOT_DIR_REGEX = /^[a-z]:[\\/]$/i;
-function isRootDirectory(path) {
-	return path === "/" || WINDOWS_ROOT_DIR_REGEX.test(path);
-}
-function normalizePath$1(path, options) {
-	const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
-	const pathNeedsCleaning = process.platform === "win32" && path.includes("/") || path.startsWith(".");
-	if (resolvePaths) path = resolve(path);
-	if (normalizePath$1 || pathNeedsCleaning) path = cleanPath(path);
-	if (path === ".") return "";
-	const needsSeperator = path[path.length - 1] !== pathSeparator;
-	return convertSlashes(needsSeperator ? path + pathSeparator : path, pathSeparator);
-}
-
-//#endregion
-//#region src/api/functions/join-path.ts
-function joinPathWithBasePath(filename, directoryPath) {
-	return directoryPath + filename;
-}
-function joinPathWithRelativePath(root, options) {
-	return function(filename, directoryPath) {
-		const sameRoot = directoryPath.startsWith(root);
-		if (sameRoot) return directoryPath.slice(root.length) + filename;
-		else return convertSlashes(relative(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
-	};
-}
-function joinPath(filename) {
-	return filename;
-}
-function joinDirectoryPath(filename, directoryPath, separator) {
-	return directoryPath + filename + separator;
-}
-function build$7(root, options) {
-	const { relativePaths, includeBasePath } = options;
-	return relativePaths && root ? joinPathWithRelativePath(root, options) : includeBasePath ? joinPathWithBasePath : joinPath;
-}
-
-//#endregion
-//#region src/api/functions/push-directory.ts
-function pushDirectoryWithRelativePath(root) {
-	return function(directoryPath, paths) {
-		paths.push(directoryPath.substring(root.length) || ".");
-	};
-}
-function pushDirectoryFilterWithRelativePath(root) {
-	return function(directoryPath, paths, filters) {
-		const relativePath = directoryPath.substring(root.length) || ".";
-		if (filters.every((filter) => filter(relativePath, true))) paths.push(relativePath);
-	};
-}
-const pushDirectory = (directoryPath, paths) => {
-	paths.push(directoryPath || ".");
-};
-const pushDirectoryFilter = (directoryPath, paths, filters) => {
-	const path = directoryPath || ".";
-	if (filters.every((filter) => filter(path, true))) paths.push(path);
-};
-const empty$2 = () => {};
-function build$6(root, options) {
-	const { includeDirs, filters, relativePaths } = options;
-	if (!includeDirs) return empty$2;
-	if (relativePaths) return filters && filters.length ? pushDirectoryFilterWithRelativePath(root) : pushDirectoryWithRelativePath(root);
-	return filters && filters.length ? pushDirectoryFilter : pushDirectory;
-}
-
-//#endregion
-//#region src/api/functions/push-file.ts
-const pushFileFilterAndCount = (filename, _paths, counts, filters) => {
-	if (filters.every((filter) => filter(filename, false))) counts.files++;
-};
-const pushFileFilter = (filename, paths, _counts, filters) => {
-	if (filters.every((filter) => filter(filename, false))) paths.push(filename);
-};
-const pushFileCount = (_filename, _paths, counts, _filters) => {
-	counts.files++;
-};
-const pushFile = (filename, paths) => {
-	paths.push(filename);
-};
-const empty$1 = () => {};
-function build$5(options) {
-	const { excludeFiles, filters, onlyCounts } = options;
-	if (excludeFiles) return empty$1;
-	if (filters && filters.length) return onlyCounts ? pushFileFilterAndCount : pushFileFilter;
-	else if (onlyCounts) return pushFileCount;
-	else return pushFile;
-}
-
-//#endregion
-//#region src/api/functions/get-array.ts
-const getArray = (paths) => {
-	return paths;
-};
-const getArrayGroup = () => {
-	return [""].slice(0, 0);
-};
-function build$4(options) {
-	return options.group ? getArrayGroup : getArray;
-}
-
-//#endregion
-//#region src/api/functions/group-files.ts
-const groupFiles = (groups, directory, files) => {
-	groups.push({
-		directory,
-		files,
-		dir: directory
-	});
-};
-const empty = () => {};
-function build$3(options) {
-	return options.group ? groupFiles : empty;
-}
-
-//#endregion
-//#region src/api/functions/resolve-symlink.ts
-const resolveSymlinksAsync = function(path, state, callback$1) {
-	const { queue, fs, options: { suppressErrors } } = state;
-	queue.enqueue();
-	fs.realpath(path, (error, resolvedPath) => {
-		if (error) return queue.dequeue(suppressErrors ? null : error, state);
-		fs.stat(resolvedPath, (error$1, stat) => {
-			if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-			if (stat.isDirectory() && isRecursive$1(path, resolvedPath, state)) return queue.dequeue(null, state);
-			callback$1(stat, resolvedPath);
-			queue.dequeue(null, state);
-		});
-	});
-};
-const resolveSymlinks = function(path, state, callback$1) {
-	const { queue, fs, options: { suppressErrors } } = state;
-	queue.enqueue();
-	try {
-		const resolvedPath = fs.realpathSync(path);
-		const stat = fs.statSync(resolvedPath);
-		if (stat.isDirectory() && isRecursive$1(path, resolvedPath, state)) return;
-		callback$1(stat, resolvedPath);
-	} catch (e) {
-		if (!suppressErrors) throw e;
-	}
-};
-function build$2(options, isSynchronous) {
-	if (!options.resolveSymlinks || options.excludeSymlinks) return null;
-	return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
-}
-function isRecursive$1(path, resolved, state) {
-	if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved, state);
-	let parent = dirname(path);
-	let depth = 1;
-	while (parent !== state.root && depth < 2) {
-		const resolvedPath = state.symlinks.get(parent);
-		const isSameRoot = !!resolvedPath && (resolvedPath === resolved || resolvedPath.startsWith(resolved) || resolved.startsWith(resolvedPath));
-		if (isSameRoot) depth++;
-		else parent = dirname(parent);
-	}
-	state.symlinks.set(path, resolved);
-	return depth > 1;
-}
-function isRecursiveUsingRealPaths(resolved, state) {
-	return state.visited.includes(resolved + state.options.pathSeparator);
-}
-
-//#endregion
-//#region src/api/functions/invoke-callback.ts
-const onlyCountsSync = (state) => {
-	return state.counts;
-};
-const groupsSync = (state) => {
-	return state.groups;
-};
-const defaultSync = (state) => {
-	return state.paths;
-};
-const limitFilesSync = (state) => {
-	return state.paths.slice(0, state.options.maxFiles);
-};
-const onlyCountsAsync = (state, error, callback$1) => {
-	report(error, callback$1, state.counts, state.options.suppressErrors);
-	return null;
-};
-const defaultAsync = (state, error, callback$1) => {
-	report(error, callback$1, state.paths, state.options.suppressErrors);
-	return null;
-};
-const limitFilesAsync = (state, error, callback$1) => {
-	report(error, callback$1, state.paths.slice(0, state.options.maxFiles), state.options.suppressErrors);
-	return null;
-};
-const groupsAsync = (state, error, callback$1) => {
-	report(error, callback$1, state.groups, state.options.suppressErrors);
-	return null;
-};
-function report(error, callback$1, output, suppressErrors) {
-	if (error && !suppressErrors) callback$1(error, output);
-	else callback$1(null, output);
-}
-function build$1(options, isSynchronous) {
-	const { onlyCounts, group, maxFiles } = options;
-	if (onlyCounts) return isSynchronous ? onlyCountsSync : onlyCountsAsync;
-	else if (group) return isSynchronous ? groupsSync : groupsAsync;
-	else if (maxFiles) return isSynchronous ? limitFilesSync : limitFilesAsync;
-	else return isSynchronous ? defaultSync : defaultAsync;
-}
-
-//#endregion
-//#region src/api/functions/walk-directory.ts
-const readdirOpts = { withFileTypes: true };
-const walkAsync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
-	state.queue.enqueue();
-	if (currentDepth < 0) return state.queue.dequeue(null, state);
-	const { fs } = state;
-	state.visited.push(crawlPath);
-	state.counts.directories++;
-	fs.readdir(crawlPath || ".", readdirOpts, (error, entries = []) => {
-		callback$1(entries, directoryPath, currentDepth);
-		state.queue.dequeue(state.options.suppressErrors ? null : error, state);
-	});
-};
-const walkSync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
-	const { fs } = state;
-	if (currentDepth < 0) return;
-	state.visited.push(crawlPath);
-	state.counts.directories++;
-	let entries = [];
-	try {
-		entries = fs.readdirSync(crawlPath || ".", readdirOpts);
-	} catch (e) {
-		if (!state.options.suppressErrors) throw e;
-	}
-	callback$1(entries, directoryPath, currentDepth);
-};
-function build$8(isSynchronous) {
-	return isSynchronous ? walkSync : walkAsync;
-}
-
-//#endregion
-//#region src/api/queue.ts
-/**
-* This is a custom stateless queue to track concurrent async fs calls.
-* It increments a counter whenever a call is queued and decrements it
-* as soon as it completes. When the counter hits 0, it calls onQueueEmpty.
-*/
-var Queue = class {
-	count = 0;
-	constructor(onQueueEmpty) {
-		this.onQueueEmpty = onQueueEmpty;
-	}
-	enqueue() {
-		this.count++;
-		return this.count;
-	}
-	dequeue(error, output) {
-		if (this.onQueueEmpty && (--this.count <= 0 || error)) {
-			this.onQueueEmpty(error, output);
-			if (error) {
-				output.controller.abort();
-				this.onQueueEmpty = void 0;
-			}
-		}
-	}
-};
-
-//#endregion
-//#region src/api/counter.ts
-var Counter = class {
-	_files = 0;
-	_directories = 0;
-	set files(num) {
-		this._files = num;
-	}
-	get files() {
-		return this._files;
-	}
-	set directories(num) {
-		this._directories = num;
-	}
-	get directories() {
-		return this._directories;
-	}
-	/**
-	* @deprecated use `directories` instead
-	*/
-	/* c8 ignore next 3 */
-	get dirs() {
-		return this._directories;
-	}
-};
-
-//#endregion
-//#region src/api/aborter.ts
-/**
-* AbortController is not supported on Node 14 so we use this until we can drop
-* support for Node 14.
-*/
-var Aborter = class {
-	aborted = false;
-	abort() {
-		this.aborted = true;
-	}
-};
-
-//#endregion
-//#region src/api/walker.ts
-var Walker = class {
-	root;
-	isSynchronous;
-	state;
-	joinPath;
-	pushDirectory;
-	pushFile;
-	getArray;
-	groupFiles;
-	resolveSymlink;
-	walkDirectory;
-	callbackInvoker;
-	constructor(root, options, callback$1) {
-		this.isSynchronous = !callback$1;
-		this.callbackInvoker = build$1(options, this.isSynchronous);
-		this.root = normalizePath$1(root, options);
-		this.state = {
-			root: isRootDirectory(this.root) ? this.root : this.root.slice(0, -1),
-			paths: [""].slice(0, 0),
-			groups: [],
-			counts: new Counter(),
-			options,
-			queue: new Queue((error, state) => this.callbackInvoker(state, error, callback$1)),
-			symlinks: /* @__PURE__ */ new Map(),
-			visited: [""].slice(0, 0),
-			controller: new Aborter(),
-			fs: options.fs || I
-		};
-		this.joinPath = build$7(this.root, options);
-		this.pushDirectory = build$6(this.root, options);
-		this.pushFile = build$5(options);
-		this.getArray = build$4(options);
-		this.groupFiles = build$3(options);
-		this.resolveSymlink = build$2(options, this.isSynchronous);
-		this.walkDirectory = build$8(this.isSynchronous);
-	}
-	start() {
-		this.pushDirectory(this.root, this.state.paths, this.state.options.filters);
-		this.walkDirectory(this.state, this.root, this.root, this.state.options.maxDepth, this.walk);
-		return this.isSynchronous ? this.callbackInvoker(this.state, null) : null;
-	}
-	walk = (entries, directoryPath, depth) => {
-		const { paths, options: { filters, resolveSymlinks: resolveSymlinks$1, excludeSymlinks, exclude, maxFiles, signal, useRealPaths, pathSeparator }, controller } = this.state;
-		if (controller.aborted || signal && signal.aborted || maxFiles && paths.length > maxFiles) return;
-		const files = this.getArray(this.state.paths);
-		for (let i = 0; i < entries.length; ++i) {
-			const entry = entries[i];
-			if (entry.isFile() || entry.isSymbolicLink() && !resolveSymlinks$1 && !excludeSymlinks) {
-				const filename = this.joinPath(entry.name, directoryPath);
-				this.pushFile(filename, files, this.state.counts, filters);
-			} else if (entry.isDirectory()) {
-				let path = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
-				if (exclude && exclude(entry.name, path)) continue;
-				this.pushDirectory(path, paths, filters);
-				this.walkDirectory(this.state, path, path, depth - 1, this.walk);
-			} else if (this.resolveSymlink && entry.isSymbolicLink()) {
-				let path = joinPathWithBasePath(entry.name, directoryPath);
-				this.resolveSymlink(path, this.state, (stat, resolvedPath) => {
-					if (stat.isDirectory()) {
-						resolvedPath = normalizePath$1(resolvedPath, this.state.options);
-						if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path + pathSeparator)) return;
-						this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path + pathSeparator, depth - 1, this.walk);
-					} else {
-						resolvedPath = useRealPaths ? resolvedPath : path;
-						const filename = basename(resolvedPath);
-						const directoryPath$1 = normalizePath$1(dirname(resolvedPath), this.state.options);
-						resolvedPath = this.joinPath(filename, directoryPath$1);
-						this.pushFile(resolvedPath, files, this.state.counts, filters);
-					}
-				});
-			}
-		}
-		this.groupFiles(this.state.groups, directoryPath, files);
-	};
-};
-
-//#endregion
-//#region src/api/async.ts
-function promise(root, options) {
-	return new Promise((resolve$1, reject) => {
-		callback(root, options, (err, output) => {
-			if (err) return reject(err);
-			resolve$1(output);
-		});
-	});
-}
-function callback(root, options, callback$1) {
-	let walker = new Walker(root, options, callback$1);
-	walker.start();
-}
-
-//#endregion
-//#region src/api/sync.ts
-function sync(root, options) {
-	const walker = new Walker(root, options);
-	return walker.start();
-}
-
-//#endregion
-//#region src/builder/api-builder.ts
-var APIBuilder = class {
-	constructor(root, options) {
-		this.root = root;
-		this.options = options;
-	}
-	withPromise() {
-		return promise(this.root, this.options);
-	}
-	withCallback(cb) {
-		callback(this.root, this.options, cb);
-	}
-	sync() {
-		return sync(this.root, this.options);
-	}
-};
-
-//#endregion
-//#region src/builder/index.ts
-let pm = null;
-/* c8 ignore next 6 */
-try {
-	__require.resolve("picomatch");
-	pm = __require("picomatch");
-} catch {}
-var Builder = class {
-	globCache = {};
-	options = {
-		maxDepth: Infinity,
-		suppressErrors: true,
-		pathSeparator: sep,
-		filters: []
-	};
-	globFunction;
-	constructor(options) {
-		this.options = {
-			...this.options,
-			...options
-		};
-		this.globFunction = this.options.globFunction;
-	}
-	group() {
-		this.options.group = true;
-		return this;
-	}
-	withPathSeparator(separator) {
-		this.options.pathSeparator = separator;
-		return this;
-	}
-	withBasePath() {
-		this.options.includeBasePath = true;
-		return this;
-	}
-	withRelativePaths() {
-		this.options.relativePaths = true;
-		return this;
-	}
-	withDirs() {
-		this.options.includeDirs = true;
-		return this;
-	}
-	withMaxDepth(depth) {
-		this.options.maxDepth = depth;
-		return this;
-	}
-	withMaxFiles(limit) {
-		this.options.maxFiles = limit;
-		return this;
-	}
-	withFullPaths() {
-		this.options.resolvePaths = true;
-		this.options.includeBasePath = true;
-		return this;
-	}
-	withErrors() {
-		this.options.suppressErrors = false;
-		return this;
-	}
-	withSymlinks({ resolvePaths = true } = {}) {
-		this.options.resolveSymlinks = true;
-		this.options.useRealPaths = resolvePaths;
-		return this.withFullPaths();
-	}
-	withAbortSignal(signal) {
-		this.options.signal = signal;
-		return this;
-	}
-	normalize() {
-		this.options.normalizePath = true;
-		return this;
-	}
-	filter(predicate) {
-		this.options.filters.push(predicate);
-		return this;
-	}
-	onlyDirs() {
-		this.options.excludeFiles = true;
-		this.options.includeDirs = true;
-		return this;
-	}
-	exclude(predicate) {
-		this.options.exclude = predicate;
-		return this;
-	}
-	onlyCounts() {
-		this.options.onlyCounts = true;
-		return this;
-	}
-	crawl(root) {
-		return new APIBuilder(root || ".", this.options);
-	}
-	withGlobFunction(fn) {
-		this.globFunction = fn;
-		return this;
-	}
-	/**
-	* @deprecated Pass options using the constructor instead:
-	* ```ts
-	* new fdir(options).crawl("/path/to/root");
-	* ```
-	* This method will be removed in v7.0
-	*/
-	/* c8 ignore next 4 */
-	crawlWithOptions(root, options) {
-		this.options = {
-			...this.options,
-			...options
-		};
-		return new APIBuilder(root || ".", this.options);
-	}
-	glob(...patterns) {
-		if (this.globFunction) return this.globWithOptions(patterns);
-		return this.globWithOptions(patterns, ...[{ dot: true }]);
-	}
-	globWithOptions(patterns, ...options) {
-		const globFn = this.globFunction || pm;
-		/* c8 ignore next 5 */
-		if (!globFn) throw new Error("Please specify a glob function to use glob matching.");
-		var isMatch = this.globCache[patterns.join("\0")];
-		if (!isMatch) {
-			isMatch = globFn(patterns, ...options);
-			this.globCache[patterns.join("\0")] = isMatch;
-		}
-		this.options.filters.push((path) => isMatch(path));
-		return this;
-	}
-};
 
 var utils = {};
 
@@ -7646,288 +7080,6 @@ function requirePicomatch () {
 
 var picomatchExports = /*@__PURE__*/ requirePicomatch();
 var picomatch = /*@__PURE__*/getDefaultExportFromCjs(picomatchExports);
-
-//#region src/utils.ts
-const isReadonlyArray = Array.isArray;
-const BACKSLASHES = /\\/g;
-const DRIVE_RELATIVE_PATH = /^[A-Za-z]:$/;
-const isWin = process.platform === "win32";
-const ONLY_PARENT_DIRECTORIES = /^(\/?\.\.)+$/;
-function getPartialMatcher(patterns, options = {}) {
-	const patternsCount = patterns.length;
-	const patternsParts = Array(patternsCount);
-	const matchers = Array(patternsCount);
-	let i, j;
-	for (i = 0; i < patternsCount; i++) {
-		const parts = splitPattern(patterns[i]);
-		patternsParts[i] = parts;
-		const partsCount = parts.length;
-		const partMatchers = Array(partsCount);
-		for (j = 0; j < partsCount; j++) partMatchers[j] = picomatch(parts[j], options);
-		matchers[i] = partMatchers;
-	}
-	return (input) => {
-		const inputParts = input.split("/");
-		if (inputParts[0] === ".." && ONLY_PARENT_DIRECTORIES.test(input)) return true;
-		for (i = 0; i < patternsCount; i++) {
-			const patternParts = patternsParts[i];
-			const matcher = matchers[i];
-			const inputPatternCount = inputParts.length;
-			const minParts = Math.min(inputPatternCount, patternParts.length);
-			j = 0;
-			while (j < minParts) {
-				const part = patternParts[j];
-				if (part.includes("/")) return true;
-				if (!matcher[j](inputParts[j])) break;
-				if (!options.noglobstar && part === "**") return true;
-				j++;
-			}
-			if (j === inputPatternCount) return true;
-		}
-		return false;
-	};
-}
-/* node:coverage ignore next 2 */
-const WIN32_ROOT_DIR = /^[A-Z]:\/$/i;
-const isRoot = isWin ? (p) => WIN32_ROOT_DIR.test(p) : (p) => p === "/";
-function buildFormat(cwd, root, absolute) {
-	if (cwd === root || root.startsWith(`${cwd}/`)) {
-		if (absolute) {
-			const start = cwd.length + +!isRoot(cwd);
-			return (p, isDir) => p.slice(start, isDir ? -1 : void 0) || ".";
-		}
-		const prefix = root.slice(cwd.length + 1);
-		if (prefix) return (p, isDir) => {
-			if (p === ".") return prefix;
-			const result = `${prefix}/${p}`;
-			return isDir ? result.slice(0, -1) : result;
-		};
-		return (p, isDir) => isDir && p !== "." ? p.slice(0, -1) : p;
-	}
-	if (absolute) return (p) => posix.relative(cwd, p) || ".";
-	return (p) => posix.relative(cwd, `${root}/${p}`) || ".";
-}
-function buildRelative(cwd, root) {
-	if (root.startsWith(`${cwd}/`)) {
-		const prefix = root.slice(cwd.length + 1);
-		return (p) => `${prefix}/${p}`;
-	}
-	return (p) => {
-		const result = posix.relative(cwd, `${root}/${p}`);
-		return p[p.length - 1] === "/" && result !== "" ? `${result}/` : result || ".";
-	};
-}
-function ensureNonDriveRelativePath(path) {
-	return path.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
-}
-const splitPatternOptions = { parts: true };
-function splitPattern(path) {
-	var _result$parts;
-	const result = picomatch.scan(path, splitPatternOptions);
-	return ((_result$parts = result.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result.parts : [path];
-}
-const POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
-const WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
-const escapePosixPath = (path) => path.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-const escapeWin32Path = (path) => path.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-/**
-* Escapes a path's special characters depending on the platform.
-* @see {@link https://superchupu.dev/tinyglobby/documentation#escapePath}
-*/
-/* node:coverage ignore next */
-const escapePath = isWin ? escapeWin32Path : escapePosixPath;
-/**
-* Checks if a pattern has dynamic parts.
-*
-* Has a few minor differences with [`fast-glob`](https://github.com/mrmlnc/fast-glob) for better accuracy:
-*
-* - Doesn't necessarily return `false` on patterns that include `\`.
-* - Returns `true` if the pattern includes parentheses, regardless of them representing one single pattern or not.
-* - Returns `true` for unfinished glob extensions i.e. `(h`, `+(h`.
-* - Returns `true` for unfinished brace expansions as long as they include `,` or `..`.
-*
-* @see {@link https://superchupu.dev/tinyglobby/documentation#isDynamicPattern}
-*/
-function isDynamicPattern(pattern, options) {
-	const scan = picomatch.scan(pattern);
-	return scan.isGlob || scan.negated;
-}
-function log$2(...tasks) {
-	console.log(`[tinyglobby ${(/* @__PURE__ */ new Date()).toLocaleTimeString("es")}]`, ...tasks);
-}
-function ensureStringArray(value) {
-	return typeof value === "string" ? [value] : value !== null && value !== void 0 ? value : [];
-}
-//#endregion
-//#region src/patterns.ts
-const PARENT_DIRECTORY = /^(\/?\.\.)+/;
-const ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
-function normalizePattern(pattern, opts, props, isIgnore) {
-	var _PARENT_DIRECTORY$exe;
-	const cwd = opts.cwd;
-	let result = pattern;
-	if (pattern[pattern.length - 1] === "/") result = pattern.slice(0, -1);
-	if (result[result.length - 1] !== "*" && opts.expandDirectories) result += "/**";
-	const escapedCwd = escapePath(cwd);
-	result = isAbsolute(result.replace(ESCAPING_BACKSLASHES, "")) ? posix.relative(escapedCwd, result) : posix.normalize(result);
-	const parentDir = (_PARENT_DIRECTORY$exe = PARENT_DIRECTORY.exec(result)) === null || _PARENT_DIRECTORY$exe === void 0 ? void 0 : _PARENT_DIRECTORY$exe[0];
-	const parts = splitPattern(result);
-	if (parentDir) {
-		const n = (parentDir.length + 1) / 3;
-		let i = 0;
-		const cwdParts = escapedCwd.split("/");
-		while (i < n && parts[i + n] === cwdParts[cwdParts.length + i - n]) {
-			result = result.slice(0, (n - i - 1) * 3) + result.slice((n - i) * 3 + parts[i + n].length + 1) || ".";
-			i++;
-		}
-		const potentialRoot = posix.join(cwd, parentDir.slice(i * 3));
-		if (potentialRoot[0] !== "." && props.root.length > potentialRoot.length) {
-			props.root = ensureNonDriveRelativePath(potentialRoot);
-			props.depthOffset = -n + i;
-		}
-	}
-	if (!isIgnore && props.depthOffset >= 0) {
-		var _props$commonPath;
-		(_props$commonPath = props.commonPath) !== null && _props$commonPath !== void 0 || (props.commonPath = parts);
-		const newCommonPath = [];
-		const length = Math.min(props.commonPath.length, parts.length);
-		for (let i = 0; i < length; i++) {
-			const part = parts[i];
-			if (part === "**" && !parts[i + 1]) {
-				newCommonPath.pop();
-				break;
-			}
-			if (i === parts.length - 1 || part !== props.commonPath[i] || isDynamicPattern(part)) break;
-			newCommonPath.push(part);
-		}
-		props.depthOffset = newCommonPath.length;
-		props.commonPath = newCommonPath;
-		props.root = ensureNonDriveRelativePath(newCommonPath.length > 0 ? posix.join(cwd, ...newCommonPath) : cwd);
-	}
-	return result;
-}
-function processPatterns(options, patterns, props) {
-	const matchPatterns = [];
-	const ignorePatterns = [];
-	for (const pattern of options.ignore) {
-		if (!pattern) continue;
-		if (pattern[0] !== "!" || pattern[1] === "(") ignorePatterns.push(normalizePattern(pattern, options, props, true));
-	}
-	for (const pattern of patterns) {
-		if (!pattern) continue;
-		if (pattern[0] !== "!" || pattern[1] === "(") matchPatterns.push(normalizePattern(pattern, options, props, false));
-		else if (pattern[1] !== "!" || pattern[2] === "(") ignorePatterns.push(normalizePattern(pattern.slice(1), options, props, true));
-	}
-	return {
-		match: matchPatterns,
-		ignore: ignorePatterns
-	};
-}
-//#endregion
-//#region src/crawler.ts
-function buildCrawler(options, patterns) {
-	const cwd = options.cwd;
-	const props = {
-		root: cwd,
-		depthOffset: 0
-	};
-	const processed = processPatterns(options, patterns, props);
-	if (options.debug) log$2("internal processing patterns:", processed);
-	const { absolute, caseSensitiveMatch, debug, dot, followSymbolicLinks, onlyDirectories } = options;
-	const root = props.root.replace(BACKSLASHES, "");
-	const matchOptions = {
-		dot,
-		nobrace: options.braceExpansion === false,
-		nocase: !caseSensitiveMatch,
-		noextglob: options.extglob === false,
-		noglobstar: options.globstar === false,
-		posix: true
-	};
-	const matcher = picomatch(processed.match, matchOptions);
-	const ignore = picomatch(processed.ignore, matchOptions);
-	const partialMatcher = getPartialMatcher(processed.match, matchOptions);
-	const format = buildFormat(cwd, root, absolute);
-	const excludeFormatter = absolute ? format : buildFormat(cwd, root, true);
-	const excludePredicate = (_, p) => {
-		const relativePath = excludeFormatter(p, true);
-		return relativePath !== "." && !partialMatcher(relativePath) || ignore(relativePath);
-	};
-	let maxDepth;
-	if (options.deep !== void 0) maxDepth = Math.round(options.deep - props.depthOffset);
-	const crawler = new Builder({
-		filters: [debug ? (p, isDirectory) => {
-			const path = format(p, isDirectory);
-			const matches = matcher(path) && !ignore(path);
-			if (matches) log$2(`matched ${path}`);
-			return matches;
-		} : (p, isDirectory) => {
-			const path = format(p, isDirectory);
-			return matcher(path) && !ignore(path);
-		}],
-		exclude: debug ? (_, p) => {
-			const skipped = excludePredicate(_, p);
-			log$2(`${skipped ? "skipped" : "crawling"} ${p}`);
-			return skipped;
-		} : excludePredicate,
-		fs: options.fs,
-		pathSeparator: "/",
-		relativePaths: !absolute,
-		resolvePaths: absolute,
-		includeBasePath: absolute,
-		resolveSymlinks: followSymbolicLinks,
-		excludeSymlinks: !followSymbolicLinks,
-		excludeFiles: onlyDirectories,
-		includeDirs: onlyDirectories || !options.onlyFiles,
-		maxDepth,
-		signal: options.signal
-	}).crawl(root);
-	if (options.debug) log$2("internal properties:", {
-		...props,
-		root
-	});
-	return [crawler, cwd !== root && !absolute && buildRelative(cwd, root)];
-}
-//#endregion
-//#region src/index.ts
-function formatPaths(paths, mapper) {
-	if (mapper) for (let i = paths.length - 1; i >= 0; i--) paths[i] = mapper(paths[i]);
-	return paths;
-}
-const defaultOptions = {
-	caseSensitiveMatch: true,
-	debug: !!process.env.TINYGLOBBY_DEBUG,
-	expandDirectories: true,
-	followSymbolicLinks: true,
-	onlyFiles: true
-};
-function getOptions(options) {
-	const opts = Object.assign({}, options);
-	for (const key in defaultOptions) if (opts[key] === void 0) Object.assign(opts, { [key]: defaultOptions[key] });
-	opts.cwd = (opts.cwd instanceof URL ? fileURLToPath(opts.cwd) : resolve(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
-	opts.ignore = ensureStringArray(opts.ignore);
-	opts.fs && (opts.fs = {
-		readdir: opts.fs.readdir || readdir,
-		readdirSync: opts.fs.readdirSync || readdirSync,
-		realpath: opts.fs.realpath || realpath,
-		realpathSync: opts.fs.realpathSync || realpathSync,
-		stat: opts.fs.stat || stat,
-		statSync: opts.fs.statSync || statSync
-	});
-	if (opts.debug) log$2("globbing with options:", opts);
-	return opts;
-}
-function getCrawler(globInput, inputOptions = {}) {
-	var _ref;
-	if (globInput && (inputOptions === null || inputOptions === void 0 ? void 0 : inputOptions.patterns)) throw new Error("Cannot pass patterns as both an argument and an option");
-	const isModern = isReadonlyArray(globInput) || typeof globInput === "string";
-	const patterns = ensureStringArray((_ref = isModern ? globInput : globInput.patterns) !== null && _ref !== void 0 ? _ref : "**/*");
-	const options = getOptions(isModern ? inputOptions : globInput);
-	return patterns.length > 0 ? buildCrawler(options, patterns) : [];
-}
-async function glob(globInput, options) {
-	const [crawler, relative] = getCrawler(globInput, options);
-	return crawler ? formatPaths(await crawler.withPromise(), relative) : [];
-}
 
 function getEnumValues(entries) {
     const numericValues = Object.values(entries).filter((v) => typeof v === "number");
@@ -14834,8 +13986,10 @@ const DEFAULT_CONFIG_PATTERNS = [
 ].flatMap((pattern) => pattern.endsWith('.json')
     ? [pattern, `${pattern.slice(0, -'.json'.length)}.example.json`, `${pattern}.example`]
     : [pattern]);
-/** Directories never searched (dependencies and git internals). */
-const IGNORED = ['**/node_modules/**', '**/.git/**'];
+/** Directory names never searched (dependencies and git internals). */
+const IGNORED_DIRECTORIES = new Set(['node_modules', '.git']);
+/** Most directory entries one search looks at; beyond it the search stops with an error. */
+const MAX_SEARCHED_ENTRIES = 500_000;
 const optionsSchema$1 = object({
     cwd: string$1().min(1, 'cwd must be a directory path'),
     patterns: array(string$1().min(1, 'a pattern must not be empty')).min(1).optional()
@@ -14844,13 +13998,17 @@ const optionsSchema$1 = object({
  * Finds the MCP client config files under the given paths (SPEC §3 discovery).
  *
  * A path naming a file is taken as is, whatever its name. A directory is searched recursively
- * with `options.patterns` or {@link DEFAULT_CONFIG_PATTERNS} (tinyglobby, `dot: true`), skipping
- * `node_modules` and `.git` and not following symbolic links (a PR could point them anywhere).
- * No paths means `[options.cwd]`.
+ * with `options.patterns` or {@link DEFAULT_CONFIG_PATTERNS} (picomatch, dot files included),
+ * skipping `node_modules` and `.git`. Symbolic links to directories are not followed (a PR could
+ * point them anywhere). Symbolic links to files ARE found — a client follows them, so the gate
+ * must see what they point at — and read through their target when it is inside the workspace;
+ * one pointing outside, or nowhere, is returned with `refused` set so it is reported, never
+ * silently skipped. No paths means `[options.cwd]`.
  *
  * @returns configs sorted by `path` (code-unit order) without duplicates.
- * @throws Error naming the path when a path does not exist, and Error when `options` are invalid
- *   (empty `cwd`, empty pattern); the CLI reports both as usage errors.
+ * @throws Error naming the path when a path does not exist, when a directory holds more than
+ *   {@link MAX_SEARCHED_ENTRIES} entries, and when `options` are invalid (empty `cwd`, empty
+ *   pattern); the CLI reports these as usage errors.
  */
 async function discoverConfigs(paths, options) {
     const parsed = optionsSchema$1.safeParse(options);
@@ -14858,36 +14016,86 @@ async function discoverConfigs(paths, options) {
         throw new Error(`Invalid config discovery options: ${prettifyError(parsed.error)}`);
     }
     const cwd = R.resolve(parsed.data.cwd);
-    const patterns = parsed.data.patterns ?? [...DEFAULT_CONFIG_PATTERNS];
+    const workspace = await realpath(cwd).catch(() => cwd);
+    const matches = picomatch(parsed.data.patterns ?? [...DEFAULT_CONFIG_PATTERNS], { dot: true });
     const found = new Map();
     for (const given of paths.length > 0 ? paths : [cwd]) {
         const absolute = R.resolve(cwd, given);
         let isDirectory;
         try {
-            isDirectory = (await stat$1(absolute)).isDirectory();
+            isDirectory = (await stat(absolute)).isDirectory();
         }
         catch {
-            throw new Error(`Config path not found: ${given}`);
+            // A dangling symbolic link named on purpose is still reported (as refused).
+            const link = await lstat(absolute).catch(() => null);
+            if (!link?.isSymbolicLink())
+                throw new Error(`Config path not found: ${given}`);
+            isDirectory = false;
         }
-        const files = isDirectory ? await searchDirectory(absolute, patterns) : [absolute];
+        const files = isDirectory ? await searchDirectory(absolute, matches) : [absolute];
         for (const file of files) {
             if (!found.has(file))
-                found.set(file, { path: displayPath(cwd, file), absolutePath: file });
+                found.set(file, await describeFile(cwd, workspace, file));
         }
     }
     return [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
-async function searchDirectory(directory, patterns) {
-    const matches = await glob(patterns, {
-        cwd: directory,
-        absolute: true,
-        dot: true,
-        onlyFiles: true,
-        expandDirectories: false,
-        followSymbolicLinks: false,
-        ignore: IGNORED
-    });
-    return matches.map((match) => R.resolve(match));
+/** Files (and symbolic links) under `directory` whose relative path `matches`. */
+async function searchDirectory(directory, matches) {
+    const out = [];
+    const pending = [directory];
+    let seen = 0;
+    while (pending.length > 0) {
+        const dir = pending.pop();
+        let entries;
+        try {
+            entries = await readdir(dir, { withFileTypes: true });
+        }
+        catch {
+            continue; // unreadable directory: nothing to gate in it
+        }
+        for (const entry of entries) {
+            seen += 1;
+            if (seen > MAX_SEARCHED_ENTRIES) {
+                throw new Error(`${directory} holds more than ${MAX_SEARCHED_ENTRIES} entries: name the config files or a smaller directory`);
+            }
+            const full = R.join(dir, entry.name);
+            if (entry.isDirectory()) {
+                if (!IGNORED_DIRECTORIES.has(entry.name))
+                    pending.push(full);
+            }
+            else if (entry.isFile() || entry.isSymbolicLink()) {
+                const relative = R.relative(directory, full).split(R.sep).join('/');
+                if (matches(relative))
+                    out.push(full);
+            }
+        }
+    }
+    return out;
+}
+/** A found file, resolving a symbolic link and refusing targets outside the workspace. */
+async function describeFile(cwd, workspace, file) {
+    const shown = displayPath(cwd, file);
+    const link = await lstat(file).catch(() => null);
+    if (!link?.isSymbolicLink())
+        return { path: shown, absolutePath: file };
+    const target = await realpath(file).catch(() => null);
+    if (target === null) {
+        return {
+            path: shown,
+            absolutePath: file,
+            refused: 'this symbolic link points to nothing: fix or remove it'
+        };
+    }
+    const inside = R.relative(workspace, target);
+    if (inside === '' || inside.startsWith('..') || R.isAbsolute(inside)) {
+        return {
+            path: shown,
+            absolutePath: file,
+            refused: 'this symbolic link points outside the workspace, so the gate does not read it; an MCP client would run whatever it points to: commit the config itself'
+        };
+    }
+    return { path: shown, absolutePath: target };
 }
 function displayPath(cwd, file) {
     const relative = R.relative(cwd, file);
@@ -15005,7 +14213,7 @@ function newRecord() {
     return Object.create(null);
 }
 /** Sets `record[key] = value` as an own, enumerable data property, whatever the key. */
-function setOwn$1(record, key, value) {
+function setOwn(record, key, value) {
     Object.defineProperty(record, key, {
         value,
         enumerable: true,
@@ -15378,7 +14586,7 @@ class EntryReader {
                 dropped++;
                 continue;
             }
-            setOwn$1(this.fieldLocations, `args.${args.length}`, item.location);
+            setOwn(this.fieldLocations, `args.${args.length}`, item.location);
             args.push(text);
         }
         if (converted > 0) {
@@ -15413,8 +14621,8 @@ class EntryReader {
                 this.notes.push(`${label} value of ${quoteKey(member.key)} is ${describeKind(mv.kind)}; ignored`);
                 continue;
             }
-            setOwn$1(target, member.key, text);
-            setOwn$1(this.fieldLocations, `${field}.${member.key}`, member.location);
+            setOwn(target, member.key, text);
+            setOwn(this.fieldLocations, `${field}.${member.key}`, member.location);
         }
     }
     readUrl() {
@@ -16457,7 +15665,7 @@ function printParseErrorCode(code) {
  * positions agree with its error offsets. Columns count UTF-16 code units from the start of the
  * line, as editors and GitHub annotations do.
  */
-let LineIndex$1 = class LineIndex {
+class LineIndex {
     text;
     /** Offset of the first character of each line; `lineStarts[0]` is always 0. */
     lineStarts;
@@ -16499,7 +15707,7 @@ let LineIndex$1 = class LineIndex {
         }
         return { line: low + 1, column: clamped - (this.lineStarts[low] ?? 0) + 1 };
     }
-};
+}
 
 /**
  * Deepest nesting the reader converts. Real MCP configs nest four or five levels; a document
@@ -16516,7 +15724,7 @@ const MAX_JSON_DEPTH = 200;
  *   first problem. Never throws: a stack overflow on absurd nesting becomes an error too.
  */
 function parseJsonc(text) {
-    const lines = new LineIndex$1(text);
+    const lines = new LineIndex(text);
     const errors = [];
     let tree;
     try {
@@ -18181,7 +17389,7 @@ const MAX_TOML_DEPTH = 100;
  *   show secrets) and its 1-based line/column. Never throws.
  */
 function parseToml(text) {
-    const lines = new LineIndex$1(text);
+    const lines = new LineIndex(text);
     let data;
     try {
         data = parse$1(text, { maxDepth: MAX_TOML_DEPTH });
@@ -18400,7 +17608,8 @@ const optionsSchema = object({ maxBytes: number().int().positive().optional() })
  * FIFO or device planted in a PR cannot hang the gate. Text is decoded as UTF-8 (a UTF-8 BOM is
  * dropped; UTF-16 files with a BOM, as some Windows editors write, are decoded as UTF-16).
  *
- * @returns the parsed config; an unreadable, oversized or non-regular file yields `error` at
+ * @returns the parsed config; an unreadable, oversized or non-regular file, or one discovery
+ *   refused (a symbolic link out of the workspace), yields `error` at
  *   line 1, column 1 with what is wrong and what to do. Never throws (invalid `options` too
  *   become a located error).
  */
@@ -18412,6 +17621,8 @@ async function readConfig(file, options = {}) {
         return fail(`Invalid read options: ${prettifyError(parsedOptions.error)}`);
     }
     const maxBytes = parsedOptions.data.maxBytes ?? DEFAULT_MAX_CONFIG_BYTES;
+    if (file.refused !== undefined)
+        return fail(`Not read: ${file.refused}`);
     let bytes;
     try {
         const read = await readLimited$1(file.absolutePath, maxBytes);
@@ -27306,6 +26517,69 @@ function requireShellQuote () {
 var shellQuoteExports = requireShellQuote();
 
 /**
+ * One place that decides what of a URL may be shown or sent (SPEC §9: never leak a secret).
+ * Remote MCP endpoints, registry URLs and grader URLs can carry credentials in the user info,
+ * the query string (`?api_key=`), the fragment, or a path segment (`/mcp/sk-ak-…/sse`).
+ */
+/** Hosts that only mean something on the machine itself (RFC 6761 `localhost`, loopback, any). */
+const LOOPBACK_HOST = /^(?:localhost|.*\.localhost|127(?:\.\d{1,3}){3}|\[?::1?\]?|0\.0\.0\.0|\[?::ffff:127(?:\.\d{1,3}){3}\]?|\[?::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]?)$/i;
+/**
+ * True for loopback and "this host" names: `localhost`, `*.localhost`, `127.0.0.0/8`, `::1`,
+ * `::` and `0.0.0.0` (a client connecting to them reaches its own machine). Accepts a bare
+ * hostname as `URL.hostname` gives it (IPv6 in brackets) or without brackets.
+ */
+function isLoopbackHost(hostname) {
+    return LOOPBACK_HOST.test(hostname.trim());
+}
+/** Well-known secret prefixes seen in URL paths (`sk-…`, `ghp_…`, Slack `xoxb-…`, …). */
+const KEY_PREFIX = /^(?:sk|pk|rk|ak|key|api|tok|token|ghp|gho|ghs|ghu|github_pat|glpat|xox[abpr])[-_][\w.~-]{8,}$/i;
+/**
+ * True when a URL path segment looks like a token rather than a name: 16+ hex digits (session
+ * ids, UUIDs, hashes), 24+ URL-safe characters mixing letters and digits, or a key prefix such as
+ * `sk-`, `ghp_`, `xoxb-` followed by 8+ characters.
+ */
+function looksLikeToken(segment) {
+    const s = decodeSegment$1(segment);
+    if (/^[0-9a-f-]+$/i.test(s) && s.replace(/-/g, '').length >= 16)
+        return true;
+    if (s.length >= 24 && /^[\w.~-]+$/.test(s) && /\d/.test(s) && /[a-z]/i.test(s))
+        return true;
+    return KEY_PREFIX.test(s);
+}
+/**
+ * `scheme://host[:port]/path` of `url` with user info, query string and fragment removed and
+ * every token-like path segment (see `looksLikeToken`) replaced by `tokenMask`. Host names are
+ * lower-cased and default ports dropped (WHATWG URL). Returns null when `url` is not an absolute
+ * URL with a host. Never throws.
+ */
+function sanitizeUrl(url, options = {}) {
+    let parsed;
+    try {
+        parsed = new URL(url.trim());
+    }
+    catch {
+        return null;
+    }
+    if (parsed.host === '')
+        return null;
+    const mask = options.tokenMask ?? '…';
+    const path = parsed.pathname
+        .split('/')
+        .map((segment) => (looksLikeToken(segment) ? mask : segment))
+        .join('/');
+    const query = options.markQuery && parsed.search !== '' ? '?…' : '';
+    return `${parsed.protocol}//${parsed.host}${path}${query}`;
+}
+function decodeSegment$1(segment) {
+    try {
+        return decodeURIComponent(segment);
+    }
+    catch {
+        return segment;
+    }
+}
+
+/**
  * What is *not* a secret in a config value (SPEC §3, §8): variable references, placeholders and
  * identifiers. The literal-secret detector (`secrets.ts`) asks these questions before it reports
  * anything, so that `${env:GITHUB_TOKEN}`, `YOUR_API_KEY`, `ghp_...` or a tenant id never show up
@@ -27579,7 +26853,7 @@ function isWordLike(value) {
  *   {@link SECRET_DETECTION_RULES} and docs/grading-config.md): vendor token shapes outside the
  *   preset, values of keys that name a secret, `--api-key VALUE` flags, `KEY=VALUE` args,
  *   Authorization headers, passwords in URLs and connection strings, secrets in URL query
- *   parameters and in JSON written into an arg.
+ *   parameters, tokens written as a URL path segment, and secrets in JSON written into an arg.
  *
  * Variable references, placeholders and identifiers are never reported (`placeholders.ts`).
  * The raw value of a secret never leaves this module: results carry `maskSecret(value)` only,
@@ -27597,6 +26871,7 @@ const OWN_SECRET_RULE = {
     jsonSecret: 'mcp-grade-gate/json-secret',
     urlPassword: 'mcp-grade-gate/url-password',
     urlQuerySecret: 'mcp-grade-gate/url-query-secret',
+    urlPathToken: 'mcp-grade-gate/url-path-token',
     connectionStringPassword: 'mcp-grade-gate/connection-string-password'
 };
 /**
@@ -27613,7 +26888,8 @@ function maskSecret(value) {
 }
 /**
  * `text` with every secret the in-line rules recognise (vendor tokens, URL passwords, secret
- * URL query parameters, connection-string passwords, `Bearer …` credentials) replaced by its
+ * URL query parameters, URL path tokens, connection-string passwords, `Bearer …` credentials)
+ * replaced by its
  * {@link maskSecret} form. For evidence snippets built from untrusted config text. Never throws.
  */
 function maskSecretsInText(text) {
@@ -28105,12 +27381,75 @@ function isPublicJwt(token) {
         return false;
     }
 }
-/** URL with `user:password@`; group 1 = user, group 2 = password. */
-const URL_USERINFO = /\b[a-z][a-z0-9+.-]{1,30}:\/\/([^\s:/?#@'"]{0,256}):([^\s/?#@'"]{1,256})@/gi;
+/**
+ * URL with `user:password@`; group 1 = user, group 2 = password. As in the WHATWG URL parser,
+ * the user info ends at the LAST `@` before the host (a password may hold `@`: greedy group 2,
+ * which cannot cross `/`, `?` or `#`) and the user ends at its first `:`.
+ */
+const URL_USERINFO = /\b[a-z][a-z0-9+.-]{1,30}:\/\/([^\s:/?#'"]{0,256}):([^\s/?#'"]{1,256})@/gi;
+/** A URL with a path; group 1 = scheme, group 2 = the path (up to `?`, `#` or the end). */
+const URL_WITH_PATH = /\b([a-z][a-z0-9+.-]{1,30}):\/\/[^\s'"<>/?#]{0,2048}(\/[^\s'"<>?#]{1,4096})/gi;
+/**
+ * Schemes whose "URLs" are references to a secret store, not locations: 1Password's
+ * `op://vault/item/field` (its ids look random but are not secrets, SPEC §3).
+ */
+const SECRET_REFERENCE_SCHEMES = new Set(['op']);
 /** A URL with a query string. */
 const URL_WITH_QUERY = /\b[a-z][a-z0-9+.-]{1,30}:\/\/[^\s'"<>?#]{1,2048}\?[^\s'"<>#]{1,4096}/gi;
 /** `Password=…` / `PWD=…` in a `;`-separated connection string. */
 const CONNECTION_PASSWORD = /(?:^|[;{\s])\s*(?:password|pwd|passwd)\s*=\s*(\{[^}]{0,512}\}|'[^']{0,512}'|"[^"]{0,512}"|[^;]{0,512})/gi;
+/** Shannon entropy of `s` in bits per character (0 for an empty string). */
+function shannonEntropy(s) {
+    const counts = new Map();
+    for (const ch of s)
+        counts.set(ch, (counts.get(ch) ?? 0) + 1);
+    const length = [...s].length;
+    let bits = 0;
+    for (const n of counts.values())
+        bits -= (n / length) * Math.log2(n / length);
+    return bits;
+}
+/** Least entropy of a prefix-less path token, bits/char: random base62 of 24+ chars is ≥ 3.5. */
+const PATH_TOKEN_MIN_ENTROPY = 3.5;
+/**
+ * True when a (decoded) URL path segment is a secret rather than a name or an identifier. The
+ * candidates are what `looksLikeToken` (src/net/url-redaction.ts) would mask, plus segments
+ * starting with a known vendor prefix; of those, a segment is a secret when it
+ * - starts with a known vendor prefix (`VENDOR_PREFIXES`: `sk-`, `ghp_`, `xoxb-`, …) followed by
+ *   a run of 16+ letters and digits mixing both (`sk-ak-0123…`; not `sk-learn-guide-2024`), or
+ * - is 24+ URL-safe characters (`A-Z a-z 0-9 _ -`) holding upper case, lower case and digits,
+ *   with digits interleaved with letters at least three times (not `GetUserV2Endpoint` names)
+ *   and at least {@link PATH_TOKEN_MIN_ENTROPY} bits of entropy per character.
+ * Hex-only segments (ids, hashes, UUIDs of public resources) are identifiers, never secrets, and
+ * so are placeholders. This project's own rule, tuned on the real-world corpus (no hit there).
+ */
+function isPathToken(segment) {
+    if (isPlaceholder(segment))
+        return false;
+    const prefix = vendorPrefixOf(segment);
+    if (!looksLikeToken(segment) && prefix === '')
+        return false;
+    if (prefix !== '') {
+        const runs = segment.slice(prefix.length).match(/[A-Za-z0-9]{16,}/g) ?? [];
+        return runs.some((run) => /[A-Za-z]/.test(run) && /\d/.test(run));
+    }
+    if (/^[0-9a-f-]+$/i.test(segment))
+        return false;
+    if (segment.length < 24 || !/^[\w-]+$/.test(segment))
+        return false;
+    if (!/[A-Z]/.test(segment) || !/[a-z]/.test(segment) || !/\d/.test(segment))
+        return false;
+    const alternations = segment.match(/[A-Za-z](?=\d)|\d(?=[A-Za-z])/g)?.length ?? 0;
+    return alternations >= 3 && shannonEntropy(segment) >= PATH_TOKEN_MIN_ENTROPY;
+}
+function decodeSegment(segment) {
+    try {
+        return decodeURIComponent(segment);
+    }
+    catch {
+        return segment;
+    }
+}
 function passwordLooksReal(password) {
     let decoded = password;
     try {
@@ -28122,8 +27461,9 @@ function passwordLooksReal(password) {
     return [...decoded].length >= 4 && !isPlaceholder(password) && !isPlaceholder(decoded);
 }
 /**
- * The in-line rules over one value: vendor token shapes, URL passwords, secret URL query
- * parameters and connection-string passwords. Matches inside variable references are skipped.
+ * The in-line rules over one value: vendor token shapes, URL passwords, URL path tokens, secret
+ * URL query parameters and connection-string passwords. Matches inside variable references are
+ * skipped.
  */
 function scanText(field, text) {
     const refs = referenceSpans(text);
@@ -28152,6 +27492,18 @@ function scanText(field, text) {
         if (!passwordLooksReal(password))
             continue;
         add(m.index + m[0].length - 1 - password.length, password, 'password in a URL', OWN_SECRET_RULE.urlPassword, 3);
+    }
+    for (const m of text.matchAll(URL_WITH_PATH)) {
+        if (SECRET_REFERENCE_SCHEMES.has((m[1] ?? '').toLowerCase()))
+            continue;
+        const path = m[2] ?? '';
+        let offset = m.index + m[0].length - path.length;
+        for (const segment of path.split('/')) {
+            if (segment !== '' && isPathToken(decodeSegment(segment))) {
+                add(offset, segment, 'token in a URL path', OWN_SECRET_RULE.urlPathToken, 4);
+            }
+            offset += segment.length + 1;
+        }
     }
     for (const m of text.matchAll(URL_WITH_QUERY)) {
         const queryStart = m.index + m[0].indexOf('?') + 1;
@@ -28392,15 +27744,12 @@ class NetworkError extends Error {
 }
 const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
-/** Remove user:password and query string from a URL for messages and logs. */
+/**
+ * A URL for messages and logs: no user info, query values or fragment, token-like path segments
+ * masked (`sanitizeUrl`), and `?…` when a query was removed.
+ */
 function redactUrl(url) {
-    try {
-        const u = new URL(url);
-        return `${u.protocol}//${u.host}${u.pathname}${u.search ? '?…' : ''}`;
-    }
-    catch {
-        return '<invalid url>';
-    }
+    return sanitizeUrl(url, { markQuery: true }) ?? '<invalid url>';
 }
 /**
  * Parse `Retry-After` (RFC 9110 §10.2.3: delay-seconds or an HTTP-date) into ms from `now`.
@@ -28636,10 +27985,19 @@ const SubScoresSchema$1 = object({
     documentation: ScoreSchema.nullable()
 })
     .strict();
+/**
+ * An absolute `http:` or `https:` URL of at most 2000 characters (WHATWG URL syntax; surrounding
+ * whitespace is trimmed). Links in a report end up in PR comments and job summaries, so a
+ * `javascript:`, `data:` or `file:` URL from an untrusted grader is refused, not rendered. The
+ * published JSON Schema carries the scheme rule as a `pattern`.
+ */
+const HttpUrlSchema = url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
+    .max(2000)
+    .meta({ pattern: '^[Hh][Tt][Tt][Pp][Ss]?://' });
 /** A known advisory attached to a finding (OSV ids, e.g. `GHSA-…`, `CVE-…`, `MAL-…`). */
 const AdvisoryRefSchema = object({
     id: string$1().min(1).max(200),
-    url: string$1().url().max(2000).optional(),
+    url: HttpUrlSchema.optional(),
     fixedIn: string$1().max(200).optional()
 })
     .strict();
@@ -28680,7 +28038,7 @@ const GradeReportSchema = object({
     subScores: SubScoresSchema$1,
     findings: array(FindingSchema).max(10000),
     auditedAt: datetime({ offset: true }),
-    reportUrl: string$1().url().max(2000).optional()
+    reportUrl: HttpUrlSchema.optional()
 })
     .strict();
 /** JSON Schema (draft 2020-12) of `GradeReport`, for graders written in other languages. */
@@ -28745,6 +28103,34 @@ function parseLetter(text) {
 }
 
 /**
+ * The other names people use for the six axes (SPEC §2). The reference report card calls them
+ * Security, Permissions hygiene, Credential exposure, Maintenance, Client compatibility and
+ * Documentation completeness; grading services and admins write those long names too.
+ */
+/** Long names (snake_case) → axis. The axis names themselves are not listed here. */
+const AXIS_ALIASES = Object.freeze({
+    permissions_hygiene: 'permissions',
+    permission_hygiene: 'permissions',
+    credential_exposure: 'credentials',
+    client_compatibility: 'compatibility',
+    documentation_completeness: 'documentation'
+});
+/**
+ * The axis named by `text`: an axis name or an alias, case-insensitive, with spaces, dashes or
+ * camelCase read as snake_case (`Credential Exposure`, `credentialExposure`). Null when unknown.
+ */
+function axisFromName(text) {
+    const key = text
+        .trim()
+        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+        .replace(/[\s-]+/g, '_')
+        .toLowerCase();
+    if (AXES.includes(key))
+        return key;
+    return Object.hasOwn(AXIS_ALIASES, key) ? AXIS_ALIASES[key] : null;
+}
+
+/**
  * The answer of a SkillAudit-style grading service (SPEC §5 `api` grader), as a zod schema, and
  * its mapping to our `GradeReport` contract.
  *
@@ -28752,28 +28138,12 @@ function parseLetter(text) {
  * make the whole answer invalid, and errors name the field path, never the raw body. Field names
  * are snake_case as the service writes them; camelCase and kebab-case spellings are accepted too
  * (`overallGrade`, `sub-scores`), and giving the same field twice under two spellings is an error.
- * Unknown extra fields are ignored.
+ * Unknown extra fields are ignored, except in `sub_scores`: a key there that names no axis (see
+ * `axisFromName` in `axis-names.ts`) makes the answer invalid, so a failing axis is never lost.
  *
  * Also home of the helpers every grader uses to describe a bad answer (`describeIssues`,
  * `safeExcerpt`), so the `api` and `command` graders word problems the same way.
  */
-/**
- * Axis spellings accepted in `sub_scores` keys and finding `axis` values, after normalising to
- * snake_case (so `permissionsHygiene` and `permissions-hygiene` work too).
- */
-const AXIS_ALIASES$1 = new Map([
-    ['security', 'security'],
-    ['permissions', 'permissions'],
-    ['permissions_hygiene', 'permissions'],
-    ['permission_hygiene', 'permissions'],
-    ['credentials', 'credentials'],
-    ['credential_exposure', 'credentials'],
-    ['maintenance', 'maintenance'],
-    ['compatibility', 'compatibility'],
-    ['client_compatibility', 'compatibility'],
-    ['documentation', 'documentation'],
-    ['documentation_completeness', 'documentation']
-]);
 /** Severity spellings accepted in findings (case-insensitive; CVSS-style `moderate` is medium). */
 const SEVERITY_ALIASES = new Map([
     ['critical', 'critical'],
@@ -28872,15 +28242,27 @@ const SubScoreValueSchema = unknown().transform((value, ctx) => {
         return { score: null, grade: data };
     return data;
 });
-/** `sub_scores`: the six axes under any accepted spelling; other keys are ignored. */
+/** The axis names people may write, for messages: `security, …, documentation (or …)`. */
+const ACCEPTED_AXIS_NAMES = `${AXES.join(', ')} (or ${Object.keys(AXIS_ALIASES).join(', ')})`;
+/**
+ * `sub_scores`: the six axes under any spelling `axisFromName` accepts. Fails closed: a key that
+ * names no axis (`"Security Score"`) makes the answer invalid, because dropping it would turn a
+ * failing axis into "not assessed" and let a quarantine-worthy server through.
+ */
 const SubScoresSchema = record(string$1(), unknown(), { error: 'expected an object of axis → score' })
     .transform((raw, ctx) => {
     const out = {};
     const spelledAs = new Map();
     for (const [key, value] of Object.entries(raw)) {
-        const axis = AXIS_ALIASES$1.get(snakeCase(key));
-        if (axis === undefined)
+        const axis = axisFromName(key);
+        if (axis === null) {
+            ctx.addIssue({
+                code: 'custom',
+                path: [key],
+                message: `"${safeExcerpt(key, 40)}" is not an axis: use one of ${ACCEPTED_AXIS_NAMES}`
+            });
             continue;
+        }
         const earlier = spelledAs.get(axis);
         if (earlier !== undefined) {
             ctx.addIssue({
@@ -28902,8 +28284,6 @@ const SubScoresSchema = record(string$1(), unknown(), { error: 'expected an obje
     }
     return out;
 });
-/** An http(s) URL (a `javascript:` link from an untrusted service must never reach a report). */
-const HttpUrlSchema = url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).max(2000);
 /** ISO 8601 date-time with a zone, or a plain date (taken as midnight UTC). */
 const DateTimeSchema = datetime({ offset: true });
 const DateSchema = date();
@@ -28919,9 +28299,9 @@ const AuditedAtSchema = string$1().transform((text, ctx) => {
     return NEVER;
 });
 const AxisNameSchema = string$1(requiredOr('an axis name')).transform((text, ctx) => {
-    const axis = AXIS_ALIASES$1.get(snakeCase(text));
-    if (axis === undefined) {
-        ctx.addIssue({ code: 'custom', message: `expected one of the axes ${AXES.join(', ')}` });
+    const axis = axisFromName(text);
+    if (axis === null) {
+        ctx.addIssue({ code: 'custom', message: `expected one of the axes ${ACCEPTED_AXIS_NAMES}` });
         return NEVER;
     }
     return axis;
@@ -30639,22 +30019,6 @@ var packageurlJsExports = requirePackageurlJs();
  * leaves the machine (grading service query, grader command argv/env/stdin), so it never carries
  * credentials.
  */
-/** Hosts that only mean something on the machine running the client (RFC 6761 `localhost`). */
-const LOOPBACK_HOST = /^(?:localhost|.*\.localhost|127(?:\.\d{1,3}){3}|\[::1?\]|0\.0\.0\.0)$/i;
-/** Well-known secret prefixes seen in URL paths (`sk-…`, `ghp_…`, Slack `xoxb-…`, …). */
-const KEY_PREFIX = /^(?:sk|pk|rk|ak|key|api|tok|token|ghp|gho|ghs|github_pat|xox[abpr])[-_][\w.~-]{8,}$/i;
-/**
- * True when a URL path segment looks like a token rather than a name: 16+ hex digits (session
- * ids, UUIDs, hashes), 24+ URL-safe characters mixing letters and digits, or a key prefix.
- */
-function looksLikeToken(segment) {
-    if (/^[0-9a-f-]+$/i.test(segment) && segment.replace(/-/g, '').length >= 16)
-        return true;
-    if (segment.length >= 24 && /^[\w.~-]+$/.test(segment) && /\d/.test(segment)) {
-        return /[a-z]/i.test(segment);
-    }
-    return KEY_PREFIX.test(segment);
-}
 /**
  * The id a grader is asked about for `server`:
  * - npm / PyPI / OCI: the Package URL (`pkg:npm/%40scope/name@1.2.3`), only when it names an
@@ -30715,10 +30079,12 @@ const resolutionWords = {
 };
 /**
  * The identity of a remote server URL: `protocol//host[:port]/path` with user info, query string
- * and fragment removed, and every path segment that looks like a token (16+ hex digits, 24+
- * mixed letters and digits, or a key prefix such as `sk-`, `ghp_`) replaced by `*`.
+ * and fragment removed, and every path segment that looks like a token replaced by `*` — both
+ * decided by `sanitizeUrl` / `looksLikeToken` in `net/url-redaction.ts` (16+ hex digits, 24+
+ * mixed letters and digits, or a key prefix such as `sk-`, `ghp_`, `glpat-`).
  * Returns `null` for an unparseable URL, a scheme other than http(s)/ws(s), or a loopback host
- * (`localhost`, `127.x.x.x`, `::1`, `0.0.0.0`), which no outside grader can reach.
+ * (`isLoopbackHost`: `localhost`, `*.localhost`, `127.x.x.x`, `::1`, `0.0.0.0`), which no outside
+ * grader can reach. Never throws.
  */
 function remoteUrlIdentity(url) {
     let parsed;
@@ -30730,21 +30096,9 @@ function remoteUrlIdentity(url) {
     }
     if (!['http:', 'https:', 'ws:', 'wss:'].includes(parsed.protocol))
         return null;
-    if (parsed.hostname === '' || LOOPBACK_HOST.test(parsed.hostname))
+    if (parsed.hostname === '' || isLoopbackHost(parsed.hostname))
         return null;
-    const path = parsed.pathname
-        .split('/')
-        .map((segment) => (looksLikeToken(decodeSegment(segment)) ? '*' : segment))
-        .join('/');
-    return `${parsed.protocol}//${parsed.host}${path}`;
-}
-function decodeSegment(segment) {
-    try {
-        return decodeURIComponent(segment);
-    }
-    catch {
-        return segment;
-    }
+    return sanitizeUrl(parsed.href, { tokenMask: '*' });
 }
 function purlHasVersion(purl) {
     try {
@@ -30784,9 +30138,9 @@ const MAX_ANSWER_BYTES = 2 * 1024 * 1024;
  * grader instance, i.e. once per run; servers without an identity are `ungraded` without a call.
  * Reports name the grader after the service host, version `api`.
  * @throws TypeError when `url` is not an absolute http(s) URL without credentials, query or
- *   fragment, when `url` is plain http to a non-loopback host while an API key is set (the key
- *   would travel in clear text), or when the API key holds characters not allowed in an HTTP
- *   header. Messages never include the key.
+ *   fragment, when `url` is plain http to a host that is not loopback (`isLoopbackHost`) while
+ *   an API key is set (the key would travel in clear text), or when the API key holds characters
+ *   not allowed in an HTTP header. Messages never include the key.
  */
 function createApiGrader(options) {
     const apiKey = options.apiKey?.trim() || undefined;
@@ -30881,7 +30235,8 @@ function gradeEndpoint(base, withKey) {
     catch {
         throw new TypeError('the grading service URL is not an absolute URL: give the base URL, e.g. https://grader.example');
     }
-    const shown = redactUrl(url.href);
+    // Shown without credentials, query values or token-like path segments (`?…` marks a query).
+    const shown = sanitizeUrl(url.href, { markQuery: true }) ?? `${url.protocol}…`;
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
         throw new TypeError(`the grading service URL ${shown} must use https`);
     }
@@ -30891,13 +30246,10 @@ function gradeEndpoint(base, withKey) {
     if (url.search !== '' || url.hash !== '') {
         throw new TypeError(`the grading service URL ${shown} must not have a query string or fragment: give the base URL only`);
     }
-    if (withKey && url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    if (withKey && url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
         throw new TypeError(`the grading service URL ${shown} is plain http: use https so the API key is not sent in clear text`);
     }
     return `${url.origin}${url.pathname.replace(/\/+$/, '')}/api/grade`;
-}
-function isLoopback(hostname) {
-    return /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i.test(hostname);
 }
 /** A failed request (after the HTTP client's retries) as one sentence for people. */
 function describeFailure(error, id) {
@@ -36587,7 +35939,7 @@ class NpmRegistryClient {
             throw error;
         }
         if (answer.status === 404) {
-            throw new PackageNotFoundError(`${name} is not on the npm registry (${this.registry})`);
+            throw new PackageNotFoundError(`${name} is not on the npm registry (${redactUrl(this.registry).replace(/\/$/, '')})`);
         }
         if (answer.status < 200 || answer.status >= 300) {
             throw new RegistryError(`npm registry answered ${answer.status} for ${name}`);
@@ -37970,9 +37322,9 @@ function sameBytes(a, b) {
     return a.length === b.length && timingSafeEqual(a, b);
 }
 
-var zr=Object.defineProperty;var Ur=(s,t)=>{for(var e in t)zr(s,e,{get:t[e],enumerable:true});};var Ds=typeof process=="object"&&process?process:{stdout:null,stderr:null},Wr=s=>!!s&&typeof s=="object"&&(s instanceof A||s instanceof Cs||Gr(s)||Zr(s)),Gr=s=>!!s&&typeof s=="object"&&s instanceof EventEmitter$1&&typeof s.pipe=="function"&&s.pipe!==Cs.Writable.prototype.pipe,Zr=s=>!!s&&typeof s=="object"&&s instanceof EventEmitter$1&&typeof s.write=="function"&&typeof s.end=="function",Q=Symbol("EOF"),J=Symbol("maybeEmitEnd"),nt=Symbol("emittedEnd"),De=Symbol("emittingEnd"),qt=Symbol("emittedError"),Ne=Symbol("closed"),Ns=Symbol("read"),Ae=Symbol("flush"),As=Symbol("flushChunk"),z=Symbol("encoding"),Mt=Symbol("decoder"),g=Symbol("flowing"),Qt=Symbol("paused"),Bt=Symbol("resume"),b=Symbol("buffer"),N=Symbol("pipes"),_=Symbol("bufferLength"),bi=Symbol("bufferPush"),Ie=Symbol("bufferShift"),L=Symbol("objectMode"),S=Symbol("destroyed"),_i=Symbol("error"),Oi=Symbol("emitData"),Is=Symbol("emitEnd"),Ti=Symbol("emitEnd2"),Z=Symbol("async"),xi=Symbol("abort"),Ce=Symbol("aborted"),Jt=Symbol("signal"),Rt=Symbol("dataListeners"),C=Symbol("discarded"),jt=s=>Promise.resolve().then(s),Yr=s=>s(),Kr=s=>s==="end"||s==="finish"||s==="prefinish",Vr=s=>s instanceof ArrayBuffer||!!s&&typeof s=="object"&&s.constructor&&s.constructor.name==="ArrayBuffer"&&s.byteLength>=0,$r=s=>!Buffer.isBuffer(s)&&ArrayBuffer.isView(s),Fe=class{src;dest;opts;ondrain;constructor(t,e,i){this.src=t,this.dest=e,this.opts=i,this.ondrain=()=>t[Bt](),this.dest.on("drain",this.ondrain);}unpipe(){this.dest.removeListener("drain",this.ondrain);}proxyErrors(t){}end(){this.unpipe(),this.opts.end&&this.dest.end();}},Li=class extends Fe{unpipe(){this.src.removeListener("error",this.proxyErrors),super.unpipe();}constructor(t,e,i){super(t,e,i),this.proxyErrors=r=>this.dest.emit("error",r),t.on("error",this.proxyErrors);}},Xr=s=>!!s.objectMode,qr=s=>!s.objectMode&&!!s.encoding&&s.encoding!=="buffer",A=class extends EventEmitter$1{[g]=false;[Qt]=false;[N]=[];[b]=[];[L];[z];[Z];[Mt];[Q]=false;[nt]=false;[De]=false;[Ne]=false;[qt]=null;[_]=0;[S]=false;[Jt];[Ce]=false;[Rt]=0;[C]=false;writable=true;readable=true;constructor(...t){let e=t[0]||{};if(super(),e.objectMode&&typeof e.encoding=="string")throw new TypeError("Encoding and objectMode may not be used together");Xr(e)?(this[L]=true,this[z]=null):qr(e)?(this[z]=e.encoding,this[L]=false):(this[L]=false,this[z]=null),this[Z]=!!e.async,this[Mt]=this[z]?new StringDecoder(this[z]):null,e&&e.debugExposeBuffer===true&&Object.defineProperty(this,"buffer",{get:()=>this[b]}),e&&e.debugExposePipes===true&&Object.defineProperty(this,"pipes",{get:()=>this[N]});let{signal:i}=e;i&&(this[Jt]=i,i.aborted?this[xi]():i.addEventListener("abort",()=>this[xi]()));}get bufferLength(){return this[_]}get encoding(){return this[z]}set encoding(t){throw new Error("Encoding must be set at instantiation time")}setEncoding(t){throw new Error("Encoding must be set at instantiation time")}get objectMode(){return this[L]}set objectMode(t){throw new Error("objectMode must be set at instantiation time")}get async(){return this[Z]}set async(t){this[Z]=this[Z]||!!t;}[xi](){this[Ce]=true,this.emit("abort",this[Jt]?.reason),this.destroy(this[Jt]?.reason);}get aborted(){return this[Ce]}set aborted(t){}write(t,e,i){if(this[Ce])return  false;if(this[Q])throw new Error("write after end");if(this[S])return this.emit("error",Object.assign(new Error("Cannot call write after a stream was destroyed"),{code:"ERR_STREAM_DESTROYED"})),true;typeof e=="function"&&(i=e,e="utf8"),e||(e="utf8");let r=this[Z]?jt:Yr;if(!this[L]&&!Buffer.isBuffer(t)){if($r(t))t=Buffer.from(t.buffer,t.byteOffset,t.byteLength);else if(Vr(t))t=Buffer.from(t);else if(typeof t!="string")throw new Error("Non-contiguous data written to non-objectMode stream")}return this[L]?(this[g]&&this[_]!==0&&this[Ae](true),this[g]?this.emit("data",t):this[bi](t),this[_]!==0&&this.emit("readable"),i&&r(i),this[g]):t.length?(typeof t=="string"&&!(e===this[z]&&!this[Mt]?.lastNeed)&&(t=Buffer.from(t,e)),Buffer.isBuffer(t)&&this[z]&&(t=this[Mt].write(t)),this[g]&&this[_]!==0&&this[Ae](true),this[g]?this.emit("data",t):this[bi](t),this[_]!==0&&this.emit("readable"),i&&r(i),this[g]):(this[_]!==0&&this.emit("readable"),i&&r(i),this[g])}read(t){if(this[S])return null;if(this[C]=false,this[_]===0||t===0||t&&t>this[_])return this[J](),null;this[L]&&(t=null),this[b].length>1&&!this[L]&&(this[b]=[this[z]?this[b].join(""):Buffer.concat(this[b],this[_])]);let e=this[Ns](t||null,this[b][0]);return this[J](),e}[Ns](t,e){if(this[L])this[Ie]();else {let i=e;t===i.length||t===null?this[Ie]():typeof i=="string"?(this[b][0]=i.slice(t),e=i.slice(0,t),this[_]-=t):(this[b][0]=i.subarray(t),e=i.subarray(0,t),this[_]-=t);}return this.emit("data",e),!this[b].length&&!this[Q]&&this.emit("drain"),e}end(t,e,i){return typeof t=="function"&&(i=t,t=void 0),typeof e=="function"&&(i=e,e="utf8"),t!==void 0&&this.write(t,e),i&&this.once("end",i),this[Q]=true,this.writable=false,(this[g]||!this[Qt])&&this[J](),this}[Bt](){this[S]||(!this[Rt]&&!this[N].length&&(this[C]=true),this[Qt]=false,this[g]=true,this.emit("resume"),this[b].length?this[Ae]():this[Q]?this[J]():this.emit("drain"));}resume(){return this[Bt]()}pause(){this[g]=false,this[Qt]=true,this[C]=false;}get destroyed(){return this[S]}get flowing(){return this[g]}get paused(){return this[Qt]}[bi](t){this[L]?this[_]+=1:this[_]+=t.length,this[b].push(t);}[Ie](){return this[L]?this[_]-=1:this[_]-=this[b][0].length,this[b].shift()}[Ae](t=false){do;while(this[As](this[Ie]())&&this[b].length);!t&&!this[b].length&&!this[Q]&&this.emit("drain");}[As](t){return this.emit("data",t),this[g]}pipe(t,e){if(this[S])return t;this[C]=false;let i=this[nt];return e=e||{},t===Ds.stdout||t===Ds.stderr?e.end=false:e.end=e.end!==false,e.proxyErrors=!!e.proxyErrors,i?e.end&&t.end():(this[N].push(e.proxyErrors?new Li(this,t,e):new Fe(this,t,e)),this[Z]?jt(()=>this[Bt]()):this[Bt]()),t}unpipe(t){let e=this[N].find(i=>i.dest===t);e&&(this[N].length===1?(this[g]&&this[Rt]===0&&(this[g]=false),this[N]=[]):this[N].splice(this[N].indexOf(e),1),e.unpipe());}addListener(t,e){return this.on(t,e)}on(t,e){let i=super.on(t,e);if(t==="data")this[C]=false,this[Rt]++,!this[N].length&&!this[g]&&this[Bt]();else if(t==="readable"&&this[_]!==0)super.emit("readable");else if(Kr(t)&&this[nt])super.emit(t),this.removeAllListeners(t);else if(t==="error"&&this[qt]){let r=e;this[Z]?jt(()=>r.call(this,this[qt])):r.call(this,this[qt]);}return i}removeListener(t,e){return this.off(t,e)}off(t,e){let i=super.off(t,e);return t==="data"&&(this[Rt]=this.listeners("data").length,this[Rt]===0&&!this[C]&&!this[N].length&&(this[g]=false)),i}removeAllListeners(t){let e=super.removeAllListeners(t);return (t==="data"||t===void 0)&&(this[Rt]=0,!this[C]&&!this[N].length&&(this[g]=false)),e}get emittedEnd(){return this[nt]}[J](){!this[De]&&!this[nt]&&!this[S]&&this[b].length===0&&this[Q]&&(this[De]=true,this.emit("end"),this.emit("prefinish"),this.emit("finish"),this[Ne]&&this.emit("close"),this[De]=false);}emit(t,...e){let i=e[0];if(t!=="error"&&t!=="close"&&t!==S&&this[S])return  false;if(t==="data")return !this[L]&&!i?false:this[Z]?(jt(()=>this[Oi](i)),true):this[Oi](i);if(t==="end")return this[Is]();if(t==="close"){if(this[Ne]=true,!this[nt]&&!this[S])return  false;let n=super.emit("close");return this.removeAllListeners("close"),n}else if(t==="error"){this[qt]=i,super.emit(_i,i);let n=!this[Jt]||this.listeners("error").length?super.emit("error",i):false;return this[J](),n}else if(t==="resume"){let n=super.emit("resume");return this[J](),n}else if(t==="finish"||t==="prefinish"){let n=super.emit(t);return this.removeAllListeners(t),n}let r=super.emit(t,...e);return this[J](),r}[Oi](t){for(let i of this[N])i.dest.write(t)===false&&this.pause();let e=this[C]?false:super.emit("data",t);return this[J](),e}[Is](){return this[nt]?false:(this[nt]=true,this.readable=false,this[Z]?(jt(()=>this[Ti]()),true):this[Ti]())}[Ti](){if(this[Mt]){let e=this[Mt].end();if(e){for(let i of this[N])i.dest.write(e);this[C]||super.emit("data",e);}}for(let e of this[N])e.end();let t=super.emit("end");return this.removeAllListeners("end"),t}async collect(){let t=Object.assign([],{dataLength:0});this[L]||(t.dataLength=0);let e=this.promise();return this.on("data",i=>{t.push(i),this[L]||(t.dataLength+=i.length);}),await e,t}async concat(){if(this[L])throw new Error("cannot concat in objectMode");let t=await this.collect();return this[z]?t.join(""):Buffer.concat(t,t.dataLength)}async promise(){return new Promise((t,e)=>{this.on(S,()=>e(new Error("stream destroyed"))),this.on("error",i=>e(i)),this.on("end",()=>t());})}[Symbol.asyncIterator](){this[C]=false;let t=false,e=async()=>(this.pause(),t=true,{value:void 0,done:true});return {next:()=>{if(t)return e();let r=this.read();if(r!==null)return Promise.resolve({done:false,value:r});if(this[Q])return e();let n,o,h=d=>{this.off("data",a),this.off("end",l),this.off(S,c),e(),o(d);},a=d=>{this.off("error",h),this.off("end",l),this.off(S,c),this.pause(),n({value:d,done:!!this[Q]});},l=()=>{this.off("error",h),this.off("data",a),this.off(S,c),e(),n({done:true,value:void 0});},c=()=>h(new Error("stream destroyed"));return new Promise((d,y)=>{o=y,n=d,this.once(S,c),this.once("error",h),this.once("end",l),this.once("data",a);})},throw:e,return:e,[Symbol.asyncIterator](){return this},[Symbol.asyncDispose]:async()=>{}}}[Symbol.iterator](){this[C]=false;let t=false,e=()=>(this.pause(),this.off(_i,e),this.off(S,e),this.off("end",e),t=true,{done:true,value:void 0}),i=()=>{if(t)return e();let r=this.read();return r===null?e():{done:false,value:r}};return this.once("end",e),this.once(_i,e),this.once(S,e),{next:i,throw:e,return:e,[Symbol.iterator](){return this},[Symbol.dispose]:()=>{}}}destroy(t){if(this[S])return t?this.emit("error",t):this.emit(S),this;this[S]=true,this[C]=true,this[b].length=0,this[_]=0;let e=this;return typeof e.close=="function"&&!this[Ne]&&e.close(),t?this.emit("error",t):this.emit(S),this}static get isStream(){return Wr}};var Jr=I__default.writev,ht=Symbol("_autoClose"),H=Symbol("_close"),te=Symbol("_ended"),m=Symbol("_fd"),Ni=Symbol("_finished"),tt=Symbol("_flags"),Ai=Symbol("_flush"),ki=Symbol("_handleChunk"),vi=Symbol("_makeBuf"),ie=Symbol("_mode"),ke=Symbol("_needDrain"),Ut=Symbol("_onerror"),Ht=Symbol("_onopen"),Ii=Symbol("_onread"),Pt=Symbol("_onwrite"),at=Symbol("_open"),U=Symbol("_path"),ot=Symbol("_pos"),Y=Symbol("_queue"),zt=Symbol("_read"),Ci=Symbol("_readSize"),j=Symbol("_reading"),ee=Symbol("_remain"),Fi=Symbol("_size"),ve=Symbol("_write"),gt=Symbol("_writing"),Me=Symbol("_defaultFlag"),bt=Symbol("_errored"),_t=class extends A{[bt]=false;[m];[U];[Ci];[j]=false;[Fi];[ee];[ht];constructor(t,e){if(e=e||{},super(e),this.readable=true,this.writable=false,typeof t!="string")throw new TypeError("path must be a string");this[bt]=false,this[m]=typeof e.fd=="number"?e.fd:void 0,this[U]=t,this[Ci]=e.readSize||16*1024*1024,this[j]=false,this[Fi]=typeof e.size=="number"?e.size:1/0,this[ee]=this[Fi],this[ht]=typeof e.autoClose=="boolean"?e.autoClose:true,typeof this[m]=="number"?this[zt]():this[at]();}get fd(){return this[m]}get path(){return this[U]}write(){throw new TypeError("this is a readable stream")}end(){throw new TypeError("this is a readable stream")}[at](){I__default.open(this[U],"r",(t,e)=>this[Ht](t,e));}[Ht](t,e){t?this[Ut](t):(this[m]=e,this.emit("open",e),this[zt]());}[vi](){return Buffer.allocUnsafe(Math.min(this[Ci],this[ee]))}[zt](){if(!this[j]){this[j]=true;let t=this[vi]();if(t.length===0)return process.nextTick(()=>this[Ii](null,0,t));I__default.read(this[m],t,0,t.length,null,(e,i,r)=>this[Ii](e,i,r));}}[Ii](t,e,i){this[j]=false,t?this[Ut](t):this[ki](e,i)&&this[zt]();}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,I__default.close(t,e=>e?this.emit("error",e):this.emit("close"));}}[Ut](t){this[j]=true,this[H](),this.emit("error",t);}[ki](t,e){let i=false;return this[ee]-=t,t>0&&(i=super.write(t<e.length?e.subarray(0,t):e)),(t===0||this[ee]<=0)&&(i=false,this[H](),super.end()),i}emit(t,...e){switch(t){case "prefinish":case "finish":return  false;case "drain":return typeof this[m]=="number"&&this[zt](),false;case "error":return this[bt]?false:(this[bt]=true,super.emit(t,...e));default:return super.emit(t,...e)}}},Be=class extends _t{[at](){let t=true;try{this[Ht](null,I__default.openSync(this[U],"r")),t=!1;}finally{t&&this[H]();}}[zt](){let t=true;try{if(!this[j]){this[j]=!0;do{let e=this[vi](),i=e.length===0?0:I__default.readSync(this[m],e,0,e.length,null);if(!this[ki](i,e))break}while(!0);this[j]=!1;}t=!1;}finally{t&&this[H]();}}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,I__default.closeSync(t),this.emit("close");}}},et=class extends Qr{readable=false;writable=true;[bt]=false;[gt]=false;[te]=false;[Y]=[];[ke]=false;[U];[ie];[ht];[m];[Me];[tt];[Ni]=false;[ot];constructor(t,e){e=e||{},super(e),this[U]=t,this[m]=typeof e.fd=="number"?e.fd:void 0,this[ie]=e.mode===void 0?438:e.mode,this[ot]=typeof e.start=="number"?e.start:void 0,this[ht]=typeof e.autoClose=="boolean"?e.autoClose:true;let i=this[ot]!==void 0?"r+":"w";this[Me]=e.flags===void 0,this[tt]=e.flags===void 0?i:e.flags,this[m]===void 0&&this[at]();}emit(t,...e){if(t==="error"){if(this[bt])return  false;this[bt]=true;}return super.emit(t,...e)}get fd(){return this[m]}get path(){return this[U]}[Ut](t){this[H](),this[gt]=true,this.emit("error",t);}[at](){I__default.open(this[U],this[tt],this[ie],(t,e)=>this[Ht](t,e));}[Ht](t,e){this[Me]&&this[tt]==="r+"&&t&&t.code==="ENOENT"?(this[tt]="w",this[at]()):t?this[Ut](t):(this[m]=e,this.emit("open",e),this[gt]||this[Ai]());}end(t,e){return t&&this.write(t,e),this[te]=true,!this[gt]&&!this[Y].length&&typeof this[m]=="number"&&this[Pt](null,0),this}write(t,e){return typeof t=="string"&&(t=Buffer.from(t,e)),this[te]?(this.emit("error",new Error("write() after end()")),false):this[m]===void 0||this[gt]||this[Y].length?(this[Y].push(t),this[ke]=true,false):(this[gt]=true,this[ve](t),true)}[ve](t){I__default.write(this[m],t,0,t.length,this[ot],(e,i)=>this[Pt](e,i));}[Pt](t,e){t?this[Ut](t):(this[ot]!==void 0&&typeof e=="number"&&(this[ot]+=e),this[Y].length?this[Ai]():(this[gt]=false,this[te]&&!this[Ni]?(this[Ni]=true,this[H](),this.emit("finish")):this[ke]&&(this[ke]=false,this.emit("drain"))));}[Ai](){if(this[Y].length===0)this[te]&&this[Pt](null,0);else if(this[Y].length===1)this[ve](this[Y].pop());else {let t=this[Y];this[Y]=[],Jr(this[m],t,this[ot],(e,i)=>this[Pt](e,i));}}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,I__default.close(t,e=>e?this.emit("error",e):this.emit("close"));}}},Wt=class extends et{[at](){let t;if(this[Me]&&this[tt]==="r+")try{t=I__default.openSync(this[U],this[tt],this[ie]);}catch(e){if(e?.code==="ENOENT")return this[tt]="w",this[at]();throw e}else t=I__default.openSync(this[U],this[tt],this[ie]);this[Ht](null,t);}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,I__default.closeSync(t),this.emit("close");}}[ve](t){let e=true;try{this[Pt](null,I__default.writeSync(this[m],t,0,t.length,this[ot])),e=!1;}finally{if(e)try{this[H]();}catch{}}}};var jr=new Map([["C","cwd"],["f","file"],["z","gzip"],["P","preservePaths"],["U","unlink"],["strip-components","strip"],["stripComponents","strip"],["keep-newer","newer"],["keepNewer","newer"],["keep-newer-files","newer"],["keepNewerFiles","newer"],["k","keep"],["keep-existing","keep"],["keepExisting","keep"],["m","noMtime"],["no-mtime","noMtime"],["p","preserveOwner"],["L","follow"],["h","follow"],["onentry","onReadEntry"]]),Fs=s=>!!s.sync&&!!s.file,ks=s=>!s.sync&&!!s.file,vs=s=>!!s.sync&&!s.file,Ms=s=>!s.sync&&!s.file;var Bs=s=>!!s.file;var tn=s=>{let t=jr.get(s);return t||s},se=(s={})=>{if(!s)return {};let t={};for(let[e,i]of Object.entries(s)){let r=tn(e);t[r]=i;}return t.chmod===void 0&&t.noChmod===false&&(t.chmod=true),delete t.noChmod,t};var K=(s,t,e,i,r)=>Object.assign((n=[],o,h)=>{Array.isArray(n)&&(o=n,n={}),typeof o=="function"&&(h=o,o=void 0),o=o?Array.from(o):[];let a=se(n);if(r?.(a,o),Fs(a)){if(typeof h=="function")throw new TypeError("callback not supported for sync tar functions");return s(a,o)}else if(ks(a)){let l=t(a,o);return h?l.then(()=>h(),h):l}else if(vs(a)){if(typeof h=="function")throw new TypeError("callback not supported for sync tar functions");return e(a,o)}else if(Ms(a)){if(typeof h=="function")throw new TypeError("callback only supported with file option");return i(a,o)}throw new Error("impossible options??")},{syncFile:s,asyncFile:t,syncNoFile:e,asyncNoFile:i,validate:r});var sn=Ps__default.constants||{ZLIB_VERNUM:4736},M=Object.freeze(Object.assign(Object.create(null),{Z_NO_FLUSH:0,Z_PARTIAL_FLUSH:1,Z_SYNC_FLUSH:2,Z_FULL_FLUSH:3,Z_FINISH:4,Z_BLOCK:5,Z_OK:0,Z_STREAM_END:1,Z_NEED_DICT:2,Z_ERRNO:-1,Z_STREAM_ERROR:-2,Z_DATA_ERROR:-3,Z_MEM_ERROR:-4,Z_BUF_ERROR:-5,Z_VERSION_ERROR:-6,Z_NO_COMPRESSION:0,Z_BEST_SPEED:1,Z_BEST_COMPRESSION:9,Z_DEFAULT_COMPRESSION:-1,Z_FILTERED:1,Z_HUFFMAN_ONLY:2,Z_RLE:3,Z_FIXED:4,Z_DEFAULT_STRATEGY:0,DEFLATE:1,INFLATE:2,GZIP:3,GUNZIP:4,DEFLATERAW:5,INFLATERAW:6,UNZIP:7,BROTLI_DECODE:8,BROTLI_ENCODE:9,Z_MIN_WINDOWBITS:8,Z_MAX_WINDOWBITS:15,Z_DEFAULT_WINDOWBITS:15,Z_MIN_CHUNK:64,Z_MAX_CHUNK:1/0,Z_DEFAULT_CHUNK:16384,Z_MIN_MEMLEVEL:1,Z_MAX_MEMLEVEL:9,Z_DEFAULT_MEMLEVEL:8,Z_MIN_LEVEL:-1,Z_MAX_LEVEL:9,Z_DEFAULT_LEVEL:-1,BROTLI_OPERATION_PROCESS:0,BROTLI_OPERATION_FLUSH:1,BROTLI_OPERATION_FINISH:2,BROTLI_OPERATION_EMIT_METADATA:3,BROTLI_MODE_GENERIC:0,BROTLI_MODE_TEXT:1,BROTLI_MODE_FONT:2,BROTLI_DEFAULT_MODE:0,BROTLI_MIN_QUALITY:0,BROTLI_MAX_QUALITY:11,BROTLI_DEFAULT_QUALITY:11,BROTLI_MIN_WINDOW_BITS:10,BROTLI_MAX_WINDOW_BITS:24,BROTLI_LARGE_MAX_WINDOW_BITS:30,BROTLI_DEFAULT_WINDOW:22,BROTLI_MIN_INPUT_BLOCK_BITS:16,BROTLI_MAX_INPUT_BLOCK_BITS:24,BROTLI_PARAM_MODE:0,BROTLI_PARAM_QUALITY:1,BROTLI_PARAM_LGWIN:2,BROTLI_PARAM_LGBLOCK:3,BROTLI_PARAM_DISABLE_LITERAL_CONTEXT_MODELING:4,BROTLI_PARAM_SIZE_HINT:5,BROTLI_PARAM_LARGE_WINDOW:6,BROTLI_PARAM_NPOSTFIX:7,BROTLI_PARAM_NDIRECT:8,BROTLI_DECODER_RESULT_ERROR:0,BROTLI_DECODER_RESULT_SUCCESS:1,BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT:2,BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT:3,BROTLI_DECODER_PARAM_DISABLE_RING_BUFFER_REALLOCATION:0,BROTLI_DECODER_PARAM_LARGE_WINDOW:1,BROTLI_DECODER_NO_ERROR:0,BROTLI_DECODER_SUCCESS:1,BROTLI_DECODER_NEEDS_MORE_INPUT:2,BROTLI_DECODER_NEEDS_MORE_OUTPUT:3,BROTLI_DECODER_ERROR_FORMAT_EXUBERANT_NIBBLE:-1,BROTLI_DECODER_ERROR_FORMAT_RESERVED:-2,BROTLI_DECODER_ERROR_FORMAT_EXUBERANT_META_NIBBLE:-3,BROTLI_DECODER_ERROR_FORMAT_SIMPLE_HUFFMAN_ALPHABET:-4,BROTLI_DECODER_ERROR_FORMAT_SIMPLE_HUFFMAN_SAME:-5,BROTLI_DECODER_ERROR_FORMAT_CL_SPACE:-6,BROTLI_DECODER_ERROR_FORMAT_HUFFMAN_SPACE:-7,BROTLI_DECODER_ERROR_FORMAT_CONTEXT_MAP_REPEAT:-8,BROTLI_DECODER_ERROR_FORMAT_BLOCK_LENGTH_1:-9,BROTLI_DECODER_ERROR_FORMAT_BLOCK_LENGTH_2:-10,BROTLI_DECODER_ERROR_FORMAT_TRANSFORM:-11,BROTLI_DECODER_ERROR_FORMAT_DICTIONARY:-12,BROTLI_DECODER_ERROR_FORMAT_WINDOW_BITS:-13,BROTLI_DECODER_ERROR_FORMAT_PADDING_1:-14,BROTLI_DECODER_ERROR_FORMAT_PADDING_2:-15,BROTLI_DECODER_ERROR_FORMAT_DISTANCE:-16,BROTLI_DECODER_ERROR_DICTIONARY_NOT_SET:-19,BROTLI_DECODER_ERROR_INVALID_ARGUMENTS:-20,BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MODES:-21,BROTLI_DECODER_ERROR_ALLOC_TREE_GROUPS:-22,BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MAP:-25,BROTLI_DECODER_ERROR_ALLOC_RING_BUFFER_1:-26,BROTLI_DECODER_ERROR_ALLOC_RING_BUFFER_2:-27,BROTLI_DECODER_ERROR_ALLOC_BLOCK_TYPE_TREES:-30,BROTLI_DECODER_ERROR_UNREACHABLE:-31},sn));var rn=Buffer$1.concat,zs=Object.getOwnPropertyDescriptor(Buffer$1,"concat"),nn=s=>s,Bi=zs?.writable===true||zs?.set!==void 0?s=>{Buffer$1.concat=s?nn:rn;}:s=>{},Tt=Symbol("_superWrite"),Gt=class extends Error{code;errno;constructor(t,e){super("zlib: "+t.message,{cause:t}),this.code=t.code,this.errno=t.errno,this.code||(this.code="ZLIB_ERROR"),this.message="zlib: "+t.message,Error.captureStackTrace(this,e??this.constructor);}get name(){return "ZlibError"}},Pi=Symbol("flushFlag"),re=class extends A{#t=false;#i=false;#s;#n;#r;#e;#o;get sawError(){return this.#t}get handle(){return this.#e}get flushFlag(){return this.#s}constructor(t,e){if(!t||typeof t!="object")throw new TypeError("invalid options for ZlibBase constructor");if(super(t),this.#s=t.flush??0,this.#n=t.finishFlush??0,this.#r=t.fullFlushFlag??0,typeof Ps[e]!="function")throw new TypeError("Compression method not supported: "+e);try{this.#e=new Ps[e](t);}catch(i){throw new Gt(i,this.constructor)}this.#o=i=>{this.#t||(this.#t=true,this.close(),this.emit("error",i));},this.#e?.on("error",i=>this.#o(new Gt(i))),this.once("end",()=>this.close);}close(){this.#e&&(this.#e.close(),this.#e=void 0,this.emit("close"));}reset(){if(!this.#t)return zi(this.#e,"zlib binding closed"),this.#e.reset?.()}flush(t){this.ended||(typeof t!="number"&&(t=this.#r),this.write(Object.assign(Buffer$1.alloc(0),{[Pi]:t})));}end(t,e,i){return typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),t&&(e?this.write(t,e):this.write(t)),this.flush(this.#n),this.#i=true,super.end(i)}get ended(){return this.#i}[Tt](t){return super.write(t)}write(t,e,i){if(typeof e=="function"&&(i=e,e="utf8"),typeof t=="string"&&(t=Buffer$1.from(t,e)),this.#t)return;zi(this.#e,"zlib binding closed");let r=this.#e._handle,n=r.close;r.close=()=>{};let o=this.#e.close;this.#e.close=()=>{},Bi(true);let h;try{let l=typeof t[Pi]=="number"?t[Pi]:this.#s;h=this.#e._processChunk(t,l),Bi(!1);}catch(l){Bi(false),this.#o(new Gt(l,this.write));}finally{this.#e&&(this.#e._handle=r,r.close=n,this.#e.close=o,this.#e.removeAllListeners("error"));}this.#e&&this.#e.on("error",l=>this.#o(new Gt(l,this.write)));let a;if(h)if(Array.isArray(h)&&h.length>0){let l=h[0];a=this[Tt](Buffer$1.from(l));for(let c=1;c<h.length;c++)a=this[Tt](h[c]);}else a=this[Tt](Buffer$1.from(h));return i&&i(),a}},Pe=class extends re{#t;#i;constructor(t,e){t=t||{},t.flush=t.flush||M.Z_NO_FLUSH,t.finishFlush=t.finishFlush||M.Z_FINISH,t.fullFlushFlag=M.Z_FULL_FLUSH,super(t,e),this.#t=t.level,this.#i=t.strategy;}params(t,e){if(!this.sawError){if(!this.handle)throw new Error("cannot switch params when binding is closed");if(!this.handle.params)throw new Error("not supported in this implementation");if(this.#t!==t||this.#i!==e){this.flush(M.Z_SYNC_FLUSH),zi(this.handle,"zlib binding closed");let i=this.handle.flush;this.handle.flush=(r,n)=>{typeof r=="function"&&(n=r,r=this.flushFlag),this.flush(r),n?.();};try{this.handle.params(t,e);}finally{this.handle.flush=i;}this.handle&&(this.#t=t,this.#i=e);}}}};var ze=class extends Pe{#t;constructor(t){super(t,"Gzip"),this.#t=t&&!!t.portable;}[Tt](t){return this.#t?(this.#t=false,t[9]=255,super[Tt](t)):super[Tt](t)}};var Ue=class extends Pe{constructor(t){super(t,"Unzip");}},He=class extends re{constructor(t,e){t=t||{},t.flush=t.flush||M.BROTLI_OPERATION_PROCESS,t.finishFlush=t.finishFlush||M.BROTLI_OPERATION_FINISH,t.fullFlushFlag=M.BROTLI_OPERATION_FLUSH,super(t,e);}},We=class extends He{constructor(t){super(t,"BrotliCompress");}},Ge=class extends He{constructor(t){super(t,"BrotliDecompress");}},Ze=class extends re{constructor(t,e){t=t||{},t.flush=t.flush||M.ZSTD_e_continue,t.finishFlush=t.finishFlush||M.ZSTD_e_end,t.fullFlushFlag=M.ZSTD_e_flush,super(t,e);}},Ye=class extends Ze{constructor(t){super(t,"ZstdCompress");}},Ke=class extends Ze{constructor(t){super(t,"ZstdDecompress");}};var Us=(s,t)=>{if(Number.isSafeInteger(s))s<0?an(s,t):hn(s,t);else throw Error("cannot encode number outside of javascript safe integer range");return t},hn=(s,t)=>{t[0]=128;for(var e=t.length;e>1;e--)t[e-1]=s&255,s=Math.floor(s/256);},an=(s,t)=>{t[0]=255;var e=false;s=s*-1;for(var i=t.length;i>1;i--){var r=s&255;s=Math.floor(s/256),e?t[i-1]=Ws(r):r===0?t[i-1]=0:(e=true,t[i-1]=Gs(r));}},Hs=s=>{let t=s[0],e=t===128?cn(s.subarray(1,s.length)):t===255?ln(s):null;if(e===null)throw Error("invalid base256 encoding");if(!Number.isSafeInteger(e))throw Error("parsed number outside of javascript safe integer range");return e},ln=s=>{for(var t=s.length,e=0,i=false,r=t-1;r>-1;r--){var n=Number(s[r]),o;i?o=Ws(n):n===0?o=n:(i=true,o=Gs(n)),o!==0&&(e-=o*Math.pow(256,t-r-1));}return e},cn=s=>{for(var t=s.length,e=0,i=t-1;i>-1;i--){var r=Number(s[i]);r!==0&&(e+=r*Math.pow(256,t-i-1));}return e},Ws=s=>(255^s)&255,Gs=s=>(255^s)+1&255;var Hi={};Ur(Hi,{code:()=>Ve,isCode:()=>ne,isName:()=>dn,name:()=>oe,normalFsTypes:()=>Ui});var ne=s=>oe.has(s),dn=s=>Ve.has(s),Ui=new Set(["0","","1","2","3","4","5","6","7","D"]),oe=new Map([["0","File"],["","OldFile"],["1","Link"],["2","SymbolicLink"],["3","CharacterDevice"],["4","BlockDevice"],["5","Directory"],["6","FIFO"],["7","ContiguousFile"],["g","GlobalExtendedHeader"],["x","ExtendedHeader"],["A","SolarisACL"],["D","GNUDumpDir"],["I","Inode"],["K","NextFileHasLongLinkpath"],["L","NextFileHasLongPath"],["M","ContinuationFile"],["N","OldGnuLongPath"],["S","SparseFile"],["V","TapeVolumeHeader"],["X","OldExtendedHeader"]]),Ve=new Map(Array.from(oe).map(s=>[s[1],s[0]]));var un=s=>s===void 0||s<0?void 0:s,F=class{cksumValid=false;needPax=false;nullBlock=false;block;path;mode;uid;gid;size;cksum;#t="Unsupported";linkpath;uname;gname;devmaj=0;devmin=0;atime;ctime;mtime;charset;comment;constructor(t,e=0,i,r){Buffer.isBuffer(t)?this.decode(t,e||0,i,r):t&&this.#i(t);}decode(t,e,i,r){if(e||(e=0),!t||!(t.length>=e+512))throw new Error("need 512 bytes for header");let n=xt(t,e+156,1),o=Ui.has(n),h=o?i:void 0,a=o?r:void 0;if(this.path=h?.path??xt(t,e,100),this.mode=h?.mode??a?.mode??lt(t,e+100,8),this.uid=h?.uid??a?.uid??lt(t,e+108,8),this.gid=h?.gid??a?.gid??lt(t,e+116,8),this.size=un(h?.size??a?.size??lt(t,e+124,12)),this.mtime=h?.mtime??a?.mtime??Wi(t,e+136,12),this.cksum=lt(t,e+148,12),a&&this.#i(a,true),h&&this.#i(h),ne(n)&&(this.#t=n||"0"),this.#t==="0"&&this.path.slice(-1)==="/"&&(this.#t="5"),this.#t==="5"&&(this.size=0),this.linkpath=xt(t,e+157,100),t.subarray(e+257,e+265).toString()==="ustar\x0000")if(this.uname=h?.uname??a?.uname??xt(t,e+265,32),this.gname=h?.gname??a?.gname??xt(t,e+297,32),this.devmaj=h?.devmaj??a?.devmaj??lt(t,e+329,8)??0,this.devmin=h?.devmin??a?.devmin??lt(t,e+337,8)??0,t[e+475]!==0){let c=xt(t,e+345,155);this.path=c+"/"+this.path;}else {let c=xt(t,e+345,130);c&&(this.path=c+"/"+this.path),this.atime=i?.atime??r?.atime??Wi(t,e+476,12),this.ctime=i?.ctime??r?.ctime??Wi(t,e+488,12);}let l=256;for(let c=e;c<e+148;c++)l+=t[c];for(let c=e+156;c<e+512;c++)l+=t[c];this.cksumValid=l===this.cksum,this.cksum===void 0&&l===256&&(this.nullBlock=true);}#i(t,e=false){Object.assign(this,Object.fromEntries(Object.entries(t).filter(([i,r])=>!(r==null||i==="size"&&Number(r)<0||i==="path"&&e||i==="linkpath"&&e||i==="global"))));}encode(t,e=0){if(t||(t=this.block=Buffer.alloc(512)),this.#t==="Unsupported"&&(this.#t="0"),!(t.length>=e+512))throw new Error("need 512 bytes for header");let i=this.ctime||this.atime?130:155,r=mn(this.path||"",i),n=r[0],o=r[1];this.needPax=!!r[2],this.needPax=Lt(t,e,100,n)||this.needPax,this.needPax=ct(t,e+100,8,this.mode)||this.needPax,this.needPax=ct(t,e+108,8,this.uid)||this.needPax,this.needPax=ct(t,e+116,8,this.gid)||this.needPax,this.needPax=ct(t,e+124,12,this.size)||this.needPax,this.needPax=Gi(t,e+136,12,this.mtime)||this.needPax,t[e+156]=Number(this.#t.codePointAt(0)),this.needPax=Lt(t,e+157,100,this.linkpath)||this.needPax,t.write("ustar\x0000",e+257,8),this.needPax=Lt(t,e+265,32,this.uname)||this.needPax,this.needPax=Lt(t,e+297,32,this.gname)||this.needPax,this.needPax=ct(t,e+329,8,this.devmaj)||this.needPax,this.needPax=ct(t,e+337,8,this.devmin)||this.needPax,this.needPax=Lt(t,e+345,i,o)||this.needPax,t[e+475]!==0?this.needPax=Lt(t,e+345,155,o)||this.needPax:(this.needPax=Lt(t,e+345,130,o)||this.needPax,this.needPax=Gi(t,e+476,12,this.atime)||this.needPax,this.needPax=Gi(t,e+488,12,this.ctime)||this.needPax);let h=256;for(let a=e;a<e+148;a++)h+=t[a];for(let a=e+156;a<e+512;a++)h+=t[a];return this.cksum=h,ct(t,e+148,8,this.cksum),this.cksumValid=true,this.needPax}get type(){return this.#t==="Unsupported"?this.#t:oe.get(this.#t)}get typeKey(){return this.#t}set type(t){let e=String(Ve.get(t));if(ne(e)||e==="Unsupported")this.#t=e;else if(ne(t))this.#t=t;else throw new TypeError("invalid entry type: "+t)}},mn=(s,t)=>{let i=s,r="",n,o=posix$1.parse(s).root||".";if(Buffer.byteLength(i)<100)n=[i,r,false];else {r=posix$1.dirname(i),i=posix$1.basename(i);do Buffer.byteLength(i)<=100&&Buffer.byteLength(r)<=t?n=[i,r,false]:Buffer.byteLength(i)>100&&Buffer.byteLength(r)<=t?n=[i.slice(0,99),r,true]:(i=posix$1.join(posix$1.basename(r),i),r=posix$1.dirname(r));while(r!==o&&n===void 0);n||(n=[s.slice(0,99),"",true]);}return n},xt=(s,t,e)=>s.subarray(t,t+e).toString("utf8").replace(/\0.*/,""),Wi=(s,t,e)=>pn(lt(s,t,e)),pn=s=>s===void 0?void 0:new Date(s*1e3),lt=(s,t,e)=>Number(s[t])&128?Hs(s.subarray(t,t+e)):wn(s,t,e),En=s=>isNaN(s)?void 0:s,wn=(s,t,e)=>En(parseInt(s.subarray(t,t+e).toString("utf8").replace(/\0.*$/,"").trim(),8)),Sn={12:8589934591,8:2097151},ct=(s,t,e,i)=>i===void 0?false:i>Sn[e]||i<0?(Us(i,s.subarray(t,t+e)),true):(yn(s,t,e,i),false),yn=(s,t,e,i)=>s.write(Rn(i,e),t,e,"ascii"),Rn=(s,t)=>gn(Math.floor(s).toString(8),t),gn=(s,t)=>(s.length===t-1?s:new Array(t-s.length-1).join("0")+s+" ")+"\0",Gi=(s,t,e,i)=>i===void 0?false:ct(s,t,e,i.getTime()/1e3),bn=new Array(156).join("\0"),Lt=(s,t,e,i)=>i===void 0?false:(s.write(i+bn,t,e,"utf8"),i.length!==Buffer.byteLength(i)||i.length>e);var ft=class s{atime;mtime;ctime;charset;comment;gid;uid;gname;uname;linkpath;dev;ino;nlink;path;size;mode;global;constructor(t,e=false){this.atime=t.atime,this.charset=t.charset,this.comment=t.comment,this.ctime=t.ctime,this.dev=t.dev,this.gid=t.gid,this.global=e,this.gname=t.gname,this.ino=t.ino,this.linkpath=t.linkpath,this.mtime=t.mtime,this.nlink=t.nlink,this.path=t.path,this.size=t.size,this.uid=t.uid,this.uname=t.uname;}encode(){let t=this.encodeBody();if(t==="")return Buffer.allocUnsafe(0);let e=Buffer.byteLength(t),i=512*Math.ceil(1+e/512),r=Buffer.allocUnsafe(i);for(let n=0;n<512;n++)r[n]=0;new F({path:("PaxHeader/"+basename$1(this.path??"")).slice(0,99),mode:this.mode||420,uid:this.uid,gid:this.gid,size:e,mtime:this.mtime,type:this.global?"GlobalExtendedHeader":"ExtendedHeader",linkpath:"",uname:this.uname||"",gname:this.gname||"",devmaj:0,devmin:0,atime:this.atime,ctime:this.ctime}).encode(r),r.write(t,512,e,"utf8");for(let n=e+512;n<r.length;n++)r[n]=0;return r}encodeBody(){return this.encodeField("path")+this.encodeField("ctime")+this.encodeField("atime")+this.encodeField("dev")+this.encodeField("ino")+this.encodeField("nlink")+this.encodeField("charset")+this.encodeField("comment")+this.encodeField("gid")+this.encodeField("gname")+this.encodeField("linkpath")+this.encodeField("mtime")+this.encodeField("size")+this.encodeField("uid")+this.encodeField("uname")}encodeField(t){if(this[t]===void 0)return "";let e=this[t],i=e instanceof Date?e.getTime()/1e3:e,r=" "+(t==="dev"||t==="ino"||t==="nlink"?"SCHILY.":"")+t+"="+i+`
+var zr=Object.defineProperty;var Ur=(s,t)=>{for(var e in t)zr(s,e,{get:t[e],enumerable:true});};var Ds=typeof process=="object"&&process?process:{stdout:null,stderr:null},Wr=s=>!!s&&typeof s=="object"&&(s instanceof A||s instanceof Cs||Gr(s)||Zr(s)),Gr=s=>!!s&&typeof s=="object"&&s instanceof EventEmitter$1&&typeof s.pipe=="function"&&s.pipe!==Cs.Writable.prototype.pipe,Zr=s=>!!s&&typeof s=="object"&&s instanceof EventEmitter$1&&typeof s.write=="function"&&typeof s.end=="function",Q=Symbol("EOF"),J=Symbol("maybeEmitEnd"),nt=Symbol("emittedEnd"),De=Symbol("emittingEnd"),qt=Symbol("emittedError"),Ne=Symbol("closed"),Ns=Symbol("read"),Ae=Symbol("flush"),As=Symbol("flushChunk"),z=Symbol("encoding"),Mt=Symbol("decoder"),g=Symbol("flowing"),Qt=Symbol("paused"),Bt=Symbol("resume"),b=Symbol("buffer"),N=Symbol("pipes"),_=Symbol("bufferLength"),bi=Symbol("bufferPush"),Ie=Symbol("bufferShift"),L=Symbol("objectMode"),S=Symbol("destroyed"),_i=Symbol("error"),Oi=Symbol("emitData"),Is=Symbol("emitEnd"),Ti=Symbol("emitEnd2"),Z=Symbol("async"),xi=Symbol("abort"),Ce=Symbol("aborted"),Jt=Symbol("signal"),Rt=Symbol("dataListeners"),C=Symbol("discarded"),jt=s=>Promise.resolve().then(s),Yr=s=>s(),Kr=s=>s==="end"||s==="finish"||s==="prefinish",Vr=s=>s instanceof ArrayBuffer||!!s&&typeof s=="object"&&s.constructor&&s.constructor.name==="ArrayBuffer"&&s.byteLength>=0,$r=s=>!Buffer.isBuffer(s)&&ArrayBuffer.isView(s),Fe=class{src;dest;opts;ondrain;constructor(t,e,i){this.src=t,this.dest=e,this.opts=i,this.ondrain=()=>t[Bt](),this.dest.on("drain",this.ondrain);}unpipe(){this.dest.removeListener("drain",this.ondrain);}proxyErrors(t){}end(){this.unpipe(),this.opts.end&&this.dest.end();}},Li=class extends Fe{unpipe(){this.src.removeListener("error",this.proxyErrors),super.unpipe();}constructor(t,e,i){super(t,e,i),this.proxyErrors=r=>this.dest.emit("error",r),t.on("error",this.proxyErrors);}},Xr=s=>!!s.objectMode,qr=s=>!s.objectMode&&!!s.encoding&&s.encoding!=="buffer",A=class extends EventEmitter$1{[g]=false;[Qt]=false;[N]=[];[b]=[];[L];[z];[Z];[Mt];[Q]=false;[nt]=false;[De]=false;[Ne]=false;[qt]=null;[_]=0;[S]=false;[Jt];[Ce]=false;[Rt]=0;[C]=false;writable=true;readable=true;constructor(...t){let e=t[0]||{};if(super(),e.objectMode&&typeof e.encoding=="string")throw new TypeError("Encoding and objectMode may not be used together");Xr(e)?(this[L]=true,this[z]=null):qr(e)?(this[z]=e.encoding,this[L]=false):(this[L]=false,this[z]=null),this[Z]=!!e.async,this[Mt]=this[z]?new StringDecoder(this[z]):null,e&&e.debugExposeBuffer===true&&Object.defineProperty(this,"buffer",{get:()=>this[b]}),e&&e.debugExposePipes===true&&Object.defineProperty(this,"pipes",{get:()=>this[N]});let{signal:i}=e;i&&(this[Jt]=i,i.aborted?this[xi]():i.addEventListener("abort",()=>this[xi]()));}get bufferLength(){return this[_]}get encoding(){return this[z]}set encoding(t){throw new Error("Encoding must be set at instantiation time")}setEncoding(t){throw new Error("Encoding must be set at instantiation time")}get objectMode(){return this[L]}set objectMode(t){throw new Error("objectMode must be set at instantiation time")}get async(){return this[Z]}set async(t){this[Z]=this[Z]||!!t;}[xi](){this[Ce]=true,this.emit("abort",this[Jt]?.reason),this.destroy(this[Jt]?.reason);}get aborted(){return this[Ce]}set aborted(t){}write(t,e,i){if(this[Ce])return  false;if(this[Q])throw new Error("write after end");if(this[S])return this.emit("error",Object.assign(new Error("Cannot call write after a stream was destroyed"),{code:"ERR_STREAM_DESTROYED"})),true;typeof e=="function"&&(i=e,e="utf8"),e||(e="utf8");let r=this[Z]?jt:Yr;if(!this[L]&&!Buffer.isBuffer(t)){if($r(t))t=Buffer.from(t.buffer,t.byteOffset,t.byteLength);else if(Vr(t))t=Buffer.from(t);else if(typeof t!="string")throw new Error("Non-contiguous data written to non-objectMode stream")}return this[L]?(this[g]&&this[_]!==0&&this[Ae](true),this[g]?this.emit("data",t):this[bi](t),this[_]!==0&&this.emit("readable"),i&&r(i),this[g]):t.length?(typeof t=="string"&&!(e===this[z]&&!this[Mt]?.lastNeed)&&(t=Buffer.from(t,e)),Buffer.isBuffer(t)&&this[z]&&(t=this[Mt].write(t)),this[g]&&this[_]!==0&&this[Ae](true),this[g]?this.emit("data",t):this[bi](t),this[_]!==0&&this.emit("readable"),i&&r(i),this[g]):(this[_]!==0&&this.emit("readable"),i&&r(i),this[g])}read(t){if(this[S])return null;if(this[C]=false,this[_]===0||t===0||t&&t>this[_])return this[J](),null;this[L]&&(t=null),this[b].length>1&&!this[L]&&(this[b]=[this[z]?this[b].join(""):Buffer.concat(this[b],this[_])]);let e=this[Ns](t||null,this[b][0]);return this[J](),e}[Ns](t,e){if(this[L])this[Ie]();else {let i=e;t===i.length||t===null?this[Ie]():typeof i=="string"?(this[b][0]=i.slice(t),e=i.slice(0,t),this[_]-=t):(this[b][0]=i.subarray(t),e=i.subarray(0,t),this[_]-=t);}return this.emit("data",e),!this[b].length&&!this[Q]&&this.emit("drain"),e}end(t,e,i){return typeof t=="function"&&(i=t,t=void 0),typeof e=="function"&&(i=e,e="utf8"),t!==void 0&&this.write(t,e),i&&this.once("end",i),this[Q]=true,this.writable=false,(this[g]||!this[Qt])&&this[J](),this}[Bt](){this[S]||(!this[Rt]&&!this[N].length&&(this[C]=true),this[Qt]=false,this[g]=true,this.emit("resume"),this[b].length?this[Ae]():this[Q]?this[J]():this.emit("drain"));}resume(){return this[Bt]()}pause(){this[g]=false,this[Qt]=true,this[C]=false;}get destroyed(){return this[S]}get flowing(){return this[g]}get paused(){return this[Qt]}[bi](t){this[L]?this[_]+=1:this[_]+=t.length,this[b].push(t);}[Ie](){return this[L]?this[_]-=1:this[_]-=this[b][0].length,this[b].shift()}[Ae](t=false){do;while(this[As](this[Ie]())&&this[b].length);!t&&!this[b].length&&!this[Q]&&this.emit("drain");}[As](t){return this.emit("data",t),this[g]}pipe(t,e){if(this[S])return t;this[C]=false;let i=this[nt];return e=e||{},t===Ds.stdout||t===Ds.stderr?e.end=false:e.end=e.end!==false,e.proxyErrors=!!e.proxyErrors,i?e.end&&t.end():(this[N].push(e.proxyErrors?new Li(this,t,e):new Fe(this,t,e)),this[Z]?jt(()=>this[Bt]()):this[Bt]()),t}unpipe(t){let e=this[N].find(i=>i.dest===t);e&&(this[N].length===1?(this[g]&&this[Rt]===0&&(this[g]=false),this[N]=[]):this[N].splice(this[N].indexOf(e),1),e.unpipe());}addListener(t,e){return this.on(t,e)}on(t,e){let i=super.on(t,e);if(t==="data")this[C]=false,this[Rt]++,!this[N].length&&!this[g]&&this[Bt]();else if(t==="readable"&&this[_]!==0)super.emit("readable");else if(Kr(t)&&this[nt])super.emit(t),this.removeAllListeners(t);else if(t==="error"&&this[qt]){let r=e;this[Z]?jt(()=>r.call(this,this[qt])):r.call(this,this[qt]);}return i}removeListener(t,e){return this.off(t,e)}off(t,e){let i=super.off(t,e);return t==="data"&&(this[Rt]=this.listeners("data").length,this[Rt]===0&&!this[C]&&!this[N].length&&(this[g]=false)),i}removeAllListeners(t){let e=super.removeAllListeners(t);return (t==="data"||t===void 0)&&(this[Rt]=0,!this[C]&&!this[N].length&&(this[g]=false)),e}get emittedEnd(){return this[nt]}[J](){!this[De]&&!this[nt]&&!this[S]&&this[b].length===0&&this[Q]&&(this[De]=true,this.emit("end"),this.emit("prefinish"),this.emit("finish"),this[Ne]&&this.emit("close"),this[De]=false);}emit(t,...e){let i=e[0];if(t!=="error"&&t!=="close"&&t!==S&&this[S])return  false;if(t==="data")return !this[L]&&!i?false:this[Z]?(jt(()=>this[Oi](i)),true):this[Oi](i);if(t==="end")return this[Is]();if(t==="close"){if(this[Ne]=true,!this[nt]&&!this[S])return  false;let n=super.emit("close");return this.removeAllListeners("close"),n}else if(t==="error"){this[qt]=i,super.emit(_i,i);let n=!this[Jt]||this.listeners("error").length?super.emit("error",i):false;return this[J](),n}else if(t==="resume"){let n=super.emit("resume");return this[J](),n}else if(t==="finish"||t==="prefinish"){let n=super.emit(t);return this.removeAllListeners(t),n}let r=super.emit(t,...e);return this[J](),r}[Oi](t){for(let i of this[N])i.dest.write(t)===false&&this.pause();let e=this[C]?false:super.emit("data",t);return this[J](),e}[Is](){return this[nt]?false:(this[nt]=true,this.readable=false,this[Z]?(jt(()=>this[Ti]()),true):this[Ti]())}[Ti](){if(this[Mt]){let e=this[Mt].end();if(e){for(let i of this[N])i.dest.write(e);this[C]||super.emit("data",e);}}for(let e of this[N])e.end();let t=super.emit("end");return this.removeAllListeners("end"),t}async collect(){let t=Object.assign([],{dataLength:0});this[L]||(t.dataLength=0);let e=this.promise();return this.on("data",i=>{t.push(i),this[L]||(t.dataLength+=i.length);}),await e,t}async concat(){if(this[L])throw new Error("cannot concat in objectMode");let t=await this.collect();return this[z]?t.join(""):Buffer.concat(t,t.dataLength)}async promise(){return new Promise((t,e)=>{this.on(S,()=>e(new Error("stream destroyed"))),this.on("error",i=>e(i)),this.on("end",()=>t());})}[Symbol.asyncIterator](){this[C]=false;let t=false,e=async()=>(this.pause(),t=true,{value:void 0,done:true});return {next:()=>{if(t)return e();let r=this.read();if(r!==null)return Promise.resolve({done:false,value:r});if(this[Q])return e();let n,o,h=d=>{this.off("data",a),this.off("end",l),this.off(S,c),e(),o(d);},a=d=>{this.off("error",h),this.off("end",l),this.off(S,c),this.pause(),n({value:d,done:!!this[Q]});},l=()=>{this.off("error",h),this.off("data",a),this.off(S,c),e(),n({done:true,value:void 0});},c=()=>h(new Error("stream destroyed"));return new Promise((d,y)=>{o=y,n=d,this.once(S,c),this.once("error",h),this.once("end",l),this.once("data",a);})},throw:e,return:e,[Symbol.asyncIterator](){return this},[Symbol.asyncDispose]:async()=>{}}}[Symbol.iterator](){this[C]=false;let t=false,e=()=>(this.pause(),this.off(_i,e),this.off(S,e),this.off("end",e),t=true,{done:true,value:void 0}),i=()=>{if(t)return e();let r=this.read();return r===null?e():{done:false,value:r}};return this.once("end",e),this.once(_i,e),this.once(S,e),{next:i,throw:e,return:e,[Symbol.iterator](){return this},[Symbol.dispose]:()=>{}}}destroy(t){if(this[S])return t?this.emit("error",t):this.emit(S),this;this[S]=true,this[C]=true,this[b].length=0,this[_]=0;let e=this;return typeof e.close=="function"&&!this[Ne]&&e.close(),t?this.emit("error",t):this.emit(S),this}static get isStream(){return Wr}};var Jr=I.writev,ht=Symbol("_autoClose"),H=Symbol("_close"),te=Symbol("_ended"),m=Symbol("_fd"),Ni=Symbol("_finished"),tt=Symbol("_flags"),Ai=Symbol("_flush"),ki=Symbol("_handleChunk"),vi=Symbol("_makeBuf"),ie=Symbol("_mode"),ke=Symbol("_needDrain"),Ut=Symbol("_onerror"),Ht=Symbol("_onopen"),Ii=Symbol("_onread"),Pt=Symbol("_onwrite"),at=Symbol("_open"),U=Symbol("_path"),ot=Symbol("_pos"),Y=Symbol("_queue"),zt=Symbol("_read"),Ci=Symbol("_readSize"),j=Symbol("_reading"),ee=Symbol("_remain"),Fi=Symbol("_size"),ve=Symbol("_write"),gt=Symbol("_writing"),Me=Symbol("_defaultFlag"),bt=Symbol("_errored"),_t=class extends A{[bt]=false;[m];[U];[Ci];[j]=false;[Fi];[ee];[ht];constructor(t,e){if(e=e||{},super(e),this.readable=true,this.writable=false,typeof t!="string")throw new TypeError("path must be a string");this[bt]=false,this[m]=typeof e.fd=="number"?e.fd:void 0,this[U]=t,this[Ci]=e.readSize||16*1024*1024,this[j]=false,this[Fi]=typeof e.size=="number"?e.size:1/0,this[ee]=this[Fi],this[ht]=typeof e.autoClose=="boolean"?e.autoClose:true,typeof this[m]=="number"?this[zt]():this[at]();}get fd(){return this[m]}get path(){return this[U]}write(){throw new TypeError("this is a readable stream")}end(){throw new TypeError("this is a readable stream")}[at](){I.open(this[U],"r",(t,e)=>this[Ht](t,e));}[Ht](t,e){t?this[Ut](t):(this[m]=e,this.emit("open",e),this[zt]());}[vi](){return Buffer.allocUnsafe(Math.min(this[Ci],this[ee]))}[zt](){if(!this[j]){this[j]=true;let t=this[vi]();if(t.length===0)return process.nextTick(()=>this[Ii](null,0,t));I.read(this[m],t,0,t.length,null,(e,i,r)=>this[Ii](e,i,r));}}[Ii](t,e,i){this[j]=false,t?this[Ut](t):this[ki](e,i)&&this[zt]();}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,I.close(t,e=>e?this.emit("error",e):this.emit("close"));}}[Ut](t){this[j]=true,this[H](),this.emit("error",t);}[ki](t,e){let i=false;return this[ee]-=t,t>0&&(i=super.write(t<e.length?e.subarray(0,t):e)),(t===0||this[ee]<=0)&&(i=false,this[H](),super.end()),i}emit(t,...e){switch(t){case "prefinish":case "finish":return  false;case "drain":return typeof this[m]=="number"&&this[zt](),false;case "error":return this[bt]?false:(this[bt]=true,super.emit(t,...e));default:return super.emit(t,...e)}}},Be=class extends _t{[at](){let t=true;try{this[Ht](null,I.openSync(this[U],"r")),t=!1;}finally{t&&this[H]();}}[zt](){let t=true;try{if(!this[j]){this[j]=!0;do{let e=this[vi](),i=e.length===0?0:I.readSync(this[m],e,0,e.length,null);if(!this[ki](i,e))break}while(!0);this[j]=!1;}t=!1;}finally{t&&this[H]();}}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,I.closeSync(t),this.emit("close");}}},et=class extends Qr{readable=false;writable=true;[bt]=false;[gt]=false;[te]=false;[Y]=[];[ke]=false;[U];[ie];[ht];[m];[Me];[tt];[Ni]=false;[ot];constructor(t,e){e=e||{},super(e),this[U]=t,this[m]=typeof e.fd=="number"?e.fd:void 0,this[ie]=e.mode===void 0?438:e.mode,this[ot]=typeof e.start=="number"?e.start:void 0,this[ht]=typeof e.autoClose=="boolean"?e.autoClose:true;let i=this[ot]!==void 0?"r+":"w";this[Me]=e.flags===void 0,this[tt]=e.flags===void 0?i:e.flags,this[m]===void 0&&this[at]();}emit(t,...e){if(t==="error"){if(this[bt])return  false;this[bt]=true;}return super.emit(t,...e)}get fd(){return this[m]}get path(){return this[U]}[Ut](t){this[H](),this[gt]=true,this.emit("error",t);}[at](){I.open(this[U],this[tt],this[ie],(t,e)=>this[Ht](t,e));}[Ht](t,e){this[Me]&&this[tt]==="r+"&&t&&t.code==="ENOENT"?(this[tt]="w",this[at]()):t?this[Ut](t):(this[m]=e,this.emit("open",e),this[gt]||this[Ai]());}end(t,e){return t&&this.write(t,e),this[te]=true,!this[gt]&&!this[Y].length&&typeof this[m]=="number"&&this[Pt](null,0),this}write(t,e){return typeof t=="string"&&(t=Buffer.from(t,e)),this[te]?(this.emit("error",new Error("write() after end()")),false):this[m]===void 0||this[gt]||this[Y].length?(this[Y].push(t),this[ke]=true,false):(this[gt]=true,this[ve](t),true)}[ve](t){I.write(this[m],t,0,t.length,this[ot],(e,i)=>this[Pt](e,i));}[Pt](t,e){t?this[Ut](t):(this[ot]!==void 0&&typeof e=="number"&&(this[ot]+=e),this[Y].length?this[Ai]():(this[gt]=false,this[te]&&!this[Ni]?(this[Ni]=true,this[H](),this.emit("finish")):this[ke]&&(this[ke]=false,this.emit("drain"))));}[Ai](){if(this[Y].length===0)this[te]&&this[Pt](null,0);else if(this[Y].length===1)this[ve](this[Y].pop());else {let t=this[Y];this[Y]=[],Jr(this[m],t,this[ot],(e,i)=>this[Pt](e,i));}}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,I.close(t,e=>e?this.emit("error",e):this.emit("close"));}}},Wt=class extends et{[at](){let t;if(this[Me]&&this[tt]==="r+")try{t=I.openSync(this[U],this[tt],this[ie]);}catch(e){if(e?.code==="ENOENT")return this[tt]="w",this[at]();throw e}else t=I.openSync(this[U],this[tt],this[ie]);this[Ht](null,t);}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,I.closeSync(t),this.emit("close");}}[ve](t){let e=true;try{this[Pt](null,I.writeSync(this[m],t,0,t.length,this[ot])),e=!1;}finally{if(e)try{this[H]();}catch{}}}};var jr=new Map([["C","cwd"],["f","file"],["z","gzip"],["P","preservePaths"],["U","unlink"],["strip-components","strip"],["stripComponents","strip"],["keep-newer","newer"],["keepNewer","newer"],["keep-newer-files","newer"],["keepNewerFiles","newer"],["k","keep"],["keep-existing","keep"],["keepExisting","keep"],["m","noMtime"],["no-mtime","noMtime"],["p","preserveOwner"],["L","follow"],["h","follow"],["onentry","onReadEntry"]]),Fs=s=>!!s.sync&&!!s.file,ks=s=>!s.sync&&!!s.file,vs=s=>!!s.sync&&!s.file,Ms=s=>!s.sync&&!s.file;var Bs=s=>!!s.file;var tn=s=>{let t=jr.get(s);return t||s},se=(s={})=>{if(!s)return {};let t={};for(let[e,i]of Object.entries(s)){let r=tn(e);t[r]=i;}return t.chmod===void 0&&t.noChmod===false&&(t.chmod=true),delete t.noChmod,t};var K=(s,t,e,i,r)=>Object.assign((n=[],o,h)=>{Array.isArray(n)&&(o=n,n={}),typeof o=="function"&&(h=o,o=void 0),o=o?Array.from(o):[];let a=se(n);if(r?.(a,o),Fs(a)){if(typeof h=="function")throw new TypeError("callback not supported for sync tar functions");return s(a,o)}else if(ks(a)){let l=t(a,o);return h?l.then(()=>h(),h):l}else if(vs(a)){if(typeof h=="function")throw new TypeError("callback not supported for sync tar functions");return e(a,o)}else if(Ms(a)){if(typeof h=="function")throw new TypeError("callback only supported with file option");return i(a,o)}throw new Error("impossible options??")},{syncFile:s,asyncFile:t,syncNoFile:e,asyncNoFile:i,validate:r});var sn=Ps__default.constants||{ZLIB_VERNUM:4736},M=Object.freeze(Object.assign(Object.create(null),{Z_NO_FLUSH:0,Z_PARTIAL_FLUSH:1,Z_SYNC_FLUSH:2,Z_FULL_FLUSH:3,Z_FINISH:4,Z_BLOCK:5,Z_OK:0,Z_STREAM_END:1,Z_NEED_DICT:2,Z_ERRNO:-1,Z_STREAM_ERROR:-2,Z_DATA_ERROR:-3,Z_MEM_ERROR:-4,Z_BUF_ERROR:-5,Z_VERSION_ERROR:-6,Z_NO_COMPRESSION:0,Z_BEST_SPEED:1,Z_BEST_COMPRESSION:9,Z_DEFAULT_COMPRESSION:-1,Z_FILTERED:1,Z_HUFFMAN_ONLY:2,Z_RLE:3,Z_FIXED:4,Z_DEFAULT_STRATEGY:0,DEFLATE:1,INFLATE:2,GZIP:3,GUNZIP:4,DEFLATERAW:5,INFLATERAW:6,UNZIP:7,BROTLI_DECODE:8,BROTLI_ENCODE:9,Z_MIN_WINDOWBITS:8,Z_MAX_WINDOWBITS:15,Z_DEFAULT_WINDOWBITS:15,Z_MIN_CHUNK:64,Z_MAX_CHUNK:1/0,Z_DEFAULT_CHUNK:16384,Z_MIN_MEMLEVEL:1,Z_MAX_MEMLEVEL:9,Z_DEFAULT_MEMLEVEL:8,Z_MIN_LEVEL:-1,Z_MAX_LEVEL:9,Z_DEFAULT_LEVEL:-1,BROTLI_OPERATION_PROCESS:0,BROTLI_OPERATION_FLUSH:1,BROTLI_OPERATION_FINISH:2,BROTLI_OPERATION_EMIT_METADATA:3,BROTLI_MODE_GENERIC:0,BROTLI_MODE_TEXT:1,BROTLI_MODE_FONT:2,BROTLI_DEFAULT_MODE:0,BROTLI_MIN_QUALITY:0,BROTLI_MAX_QUALITY:11,BROTLI_DEFAULT_QUALITY:11,BROTLI_MIN_WINDOW_BITS:10,BROTLI_MAX_WINDOW_BITS:24,BROTLI_LARGE_MAX_WINDOW_BITS:30,BROTLI_DEFAULT_WINDOW:22,BROTLI_MIN_INPUT_BLOCK_BITS:16,BROTLI_MAX_INPUT_BLOCK_BITS:24,BROTLI_PARAM_MODE:0,BROTLI_PARAM_QUALITY:1,BROTLI_PARAM_LGWIN:2,BROTLI_PARAM_LGBLOCK:3,BROTLI_PARAM_DISABLE_LITERAL_CONTEXT_MODELING:4,BROTLI_PARAM_SIZE_HINT:5,BROTLI_PARAM_LARGE_WINDOW:6,BROTLI_PARAM_NPOSTFIX:7,BROTLI_PARAM_NDIRECT:8,BROTLI_DECODER_RESULT_ERROR:0,BROTLI_DECODER_RESULT_SUCCESS:1,BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT:2,BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT:3,BROTLI_DECODER_PARAM_DISABLE_RING_BUFFER_REALLOCATION:0,BROTLI_DECODER_PARAM_LARGE_WINDOW:1,BROTLI_DECODER_NO_ERROR:0,BROTLI_DECODER_SUCCESS:1,BROTLI_DECODER_NEEDS_MORE_INPUT:2,BROTLI_DECODER_NEEDS_MORE_OUTPUT:3,BROTLI_DECODER_ERROR_FORMAT_EXUBERANT_NIBBLE:-1,BROTLI_DECODER_ERROR_FORMAT_RESERVED:-2,BROTLI_DECODER_ERROR_FORMAT_EXUBERANT_META_NIBBLE:-3,BROTLI_DECODER_ERROR_FORMAT_SIMPLE_HUFFMAN_ALPHABET:-4,BROTLI_DECODER_ERROR_FORMAT_SIMPLE_HUFFMAN_SAME:-5,BROTLI_DECODER_ERROR_FORMAT_CL_SPACE:-6,BROTLI_DECODER_ERROR_FORMAT_HUFFMAN_SPACE:-7,BROTLI_DECODER_ERROR_FORMAT_CONTEXT_MAP_REPEAT:-8,BROTLI_DECODER_ERROR_FORMAT_BLOCK_LENGTH_1:-9,BROTLI_DECODER_ERROR_FORMAT_BLOCK_LENGTH_2:-10,BROTLI_DECODER_ERROR_FORMAT_TRANSFORM:-11,BROTLI_DECODER_ERROR_FORMAT_DICTIONARY:-12,BROTLI_DECODER_ERROR_FORMAT_WINDOW_BITS:-13,BROTLI_DECODER_ERROR_FORMAT_PADDING_1:-14,BROTLI_DECODER_ERROR_FORMAT_PADDING_2:-15,BROTLI_DECODER_ERROR_FORMAT_DISTANCE:-16,BROTLI_DECODER_ERROR_DICTIONARY_NOT_SET:-19,BROTLI_DECODER_ERROR_INVALID_ARGUMENTS:-20,BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MODES:-21,BROTLI_DECODER_ERROR_ALLOC_TREE_GROUPS:-22,BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MAP:-25,BROTLI_DECODER_ERROR_ALLOC_RING_BUFFER_1:-26,BROTLI_DECODER_ERROR_ALLOC_RING_BUFFER_2:-27,BROTLI_DECODER_ERROR_ALLOC_BLOCK_TYPE_TREES:-30,BROTLI_DECODER_ERROR_UNREACHABLE:-31},sn));var rn=Buffer$1.concat,zs=Object.getOwnPropertyDescriptor(Buffer$1,"concat"),nn=s=>s,Bi=zs?.writable===true||zs?.set!==void 0?s=>{Buffer$1.concat=s?nn:rn;}:s=>{},Tt=Symbol("_superWrite"),Gt=class extends Error{code;errno;constructor(t,e){super("zlib: "+t.message,{cause:t}),this.code=t.code,this.errno=t.errno,this.code||(this.code="ZLIB_ERROR"),this.message="zlib: "+t.message,Error.captureStackTrace(this,e??this.constructor);}get name(){return "ZlibError"}},Pi=Symbol("flushFlag"),re=class extends A{#t=false;#i=false;#s;#n;#r;#e;#o;get sawError(){return this.#t}get handle(){return this.#e}get flushFlag(){return this.#s}constructor(t,e){if(!t||typeof t!="object")throw new TypeError("invalid options for ZlibBase constructor");if(super(t),this.#s=t.flush??0,this.#n=t.finishFlush??0,this.#r=t.fullFlushFlag??0,typeof Ps[e]!="function")throw new TypeError("Compression method not supported: "+e);try{this.#e=new Ps[e](t);}catch(i){throw new Gt(i,this.constructor)}this.#o=i=>{this.#t||(this.#t=true,this.close(),this.emit("error",i));},this.#e?.on("error",i=>this.#o(new Gt(i))),this.once("end",()=>this.close);}close(){this.#e&&(this.#e.close(),this.#e=void 0,this.emit("close"));}reset(){if(!this.#t)return zi(this.#e,"zlib binding closed"),this.#e.reset?.()}flush(t){this.ended||(typeof t!="number"&&(t=this.#r),this.write(Object.assign(Buffer$1.alloc(0),{[Pi]:t})));}end(t,e,i){return typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),t&&(e?this.write(t,e):this.write(t)),this.flush(this.#n),this.#i=true,super.end(i)}get ended(){return this.#i}[Tt](t){return super.write(t)}write(t,e,i){if(typeof e=="function"&&(i=e,e="utf8"),typeof t=="string"&&(t=Buffer$1.from(t,e)),this.#t)return;zi(this.#e,"zlib binding closed");let r=this.#e._handle,n=r.close;r.close=()=>{};let o=this.#e.close;this.#e.close=()=>{},Bi(true);let h;try{let l=typeof t[Pi]=="number"?t[Pi]:this.#s;h=this.#e._processChunk(t,l),Bi(!1);}catch(l){Bi(false),this.#o(new Gt(l,this.write));}finally{this.#e&&(this.#e._handle=r,r.close=n,this.#e.close=o,this.#e.removeAllListeners("error"));}this.#e&&this.#e.on("error",l=>this.#o(new Gt(l,this.write)));let a;if(h)if(Array.isArray(h)&&h.length>0){let l=h[0];a=this[Tt](Buffer$1.from(l));for(let c=1;c<h.length;c++)a=this[Tt](h[c]);}else a=this[Tt](Buffer$1.from(h));return i&&i(),a}},Pe=class extends re{#t;#i;constructor(t,e){t=t||{},t.flush=t.flush||M.Z_NO_FLUSH,t.finishFlush=t.finishFlush||M.Z_FINISH,t.fullFlushFlag=M.Z_FULL_FLUSH,super(t,e),this.#t=t.level,this.#i=t.strategy;}params(t,e){if(!this.sawError){if(!this.handle)throw new Error("cannot switch params when binding is closed");if(!this.handle.params)throw new Error("not supported in this implementation");if(this.#t!==t||this.#i!==e){this.flush(M.Z_SYNC_FLUSH),zi(this.handle,"zlib binding closed");let i=this.handle.flush;this.handle.flush=(r,n)=>{typeof r=="function"&&(n=r,r=this.flushFlag),this.flush(r),n?.();};try{this.handle.params(t,e);}finally{this.handle.flush=i;}this.handle&&(this.#t=t,this.#i=e);}}}};var ze=class extends Pe{#t;constructor(t){super(t,"Gzip"),this.#t=t&&!!t.portable;}[Tt](t){return this.#t?(this.#t=false,t[9]=255,super[Tt](t)):super[Tt](t)}};var Ue=class extends Pe{constructor(t){super(t,"Unzip");}},He=class extends re{constructor(t,e){t=t||{},t.flush=t.flush||M.BROTLI_OPERATION_PROCESS,t.finishFlush=t.finishFlush||M.BROTLI_OPERATION_FINISH,t.fullFlushFlag=M.BROTLI_OPERATION_FLUSH,super(t,e);}},We=class extends He{constructor(t){super(t,"BrotliCompress");}},Ge=class extends He{constructor(t){super(t,"BrotliDecompress");}},Ze=class extends re{constructor(t,e){t=t||{},t.flush=t.flush||M.ZSTD_e_continue,t.finishFlush=t.finishFlush||M.ZSTD_e_end,t.fullFlushFlag=M.ZSTD_e_flush,super(t,e);}},Ye=class extends Ze{constructor(t){super(t,"ZstdCompress");}},Ke=class extends Ze{constructor(t){super(t,"ZstdDecompress");}};var Us=(s,t)=>{if(Number.isSafeInteger(s))s<0?an(s,t):hn(s,t);else throw Error("cannot encode number outside of javascript safe integer range");return t},hn=(s,t)=>{t[0]=128;for(var e=t.length;e>1;e--)t[e-1]=s&255,s=Math.floor(s/256);},an=(s,t)=>{t[0]=255;var e=false;s=s*-1;for(var i=t.length;i>1;i--){var r=s&255;s=Math.floor(s/256),e?t[i-1]=Ws(r):r===0?t[i-1]=0:(e=true,t[i-1]=Gs(r));}},Hs=s=>{let t=s[0],e=t===128?cn(s.subarray(1,s.length)):t===255?ln(s):null;if(e===null)throw Error("invalid base256 encoding");if(!Number.isSafeInteger(e))throw Error("parsed number outside of javascript safe integer range");return e},ln=s=>{for(var t=s.length,e=0,i=false,r=t-1;r>-1;r--){var n=Number(s[r]),o;i?o=Ws(n):n===0?o=n:(i=true,o=Gs(n)),o!==0&&(e-=o*Math.pow(256,t-r-1));}return e},cn=s=>{for(var t=s.length,e=0,i=t-1;i>-1;i--){var r=Number(s[i]);r!==0&&(e+=r*Math.pow(256,t-i-1));}return e},Ws=s=>(255^s)&255,Gs=s=>(255^s)+1&255;var Hi={};Ur(Hi,{code:()=>Ve,isCode:()=>ne,isName:()=>dn,name:()=>oe,normalFsTypes:()=>Ui});var ne=s=>oe.has(s),dn=s=>Ve.has(s),Ui=new Set(["0","","1","2","3","4","5","6","7","D"]),oe=new Map([["0","File"],["","OldFile"],["1","Link"],["2","SymbolicLink"],["3","CharacterDevice"],["4","BlockDevice"],["5","Directory"],["6","FIFO"],["7","ContiguousFile"],["g","GlobalExtendedHeader"],["x","ExtendedHeader"],["A","SolarisACL"],["D","GNUDumpDir"],["I","Inode"],["K","NextFileHasLongLinkpath"],["L","NextFileHasLongPath"],["M","ContinuationFile"],["N","OldGnuLongPath"],["S","SparseFile"],["V","TapeVolumeHeader"],["X","OldExtendedHeader"]]),Ve=new Map(Array.from(oe).map(s=>[s[1],s[0]]));var un=s=>s===void 0||s<0?void 0:s,F=class{cksumValid=false;needPax=false;nullBlock=false;block;path;mode;uid;gid;size;cksum;#t="Unsupported";linkpath;uname;gname;devmaj=0;devmin=0;atime;ctime;mtime;charset;comment;constructor(t,e=0,i,r){Buffer.isBuffer(t)?this.decode(t,e||0,i,r):t&&this.#i(t);}decode(t,e,i,r){if(e||(e=0),!t||!(t.length>=e+512))throw new Error("need 512 bytes for header");let n=xt(t,e+156,1),o=Ui.has(n),h=o?i:void 0,a=o?r:void 0;if(this.path=h?.path??xt(t,e,100),this.mode=h?.mode??a?.mode??lt(t,e+100,8),this.uid=h?.uid??a?.uid??lt(t,e+108,8),this.gid=h?.gid??a?.gid??lt(t,e+116,8),this.size=un(h?.size??a?.size??lt(t,e+124,12)),this.mtime=h?.mtime??a?.mtime??Wi(t,e+136,12),this.cksum=lt(t,e+148,12),a&&this.#i(a,true),h&&this.#i(h),ne(n)&&(this.#t=n||"0"),this.#t==="0"&&this.path.slice(-1)==="/"&&(this.#t="5"),this.#t==="5"&&(this.size=0),this.linkpath=xt(t,e+157,100),t.subarray(e+257,e+265).toString()==="ustar\x0000")if(this.uname=h?.uname??a?.uname??xt(t,e+265,32),this.gname=h?.gname??a?.gname??xt(t,e+297,32),this.devmaj=h?.devmaj??a?.devmaj??lt(t,e+329,8)??0,this.devmin=h?.devmin??a?.devmin??lt(t,e+337,8)??0,t[e+475]!==0){let c=xt(t,e+345,155);this.path=c+"/"+this.path;}else {let c=xt(t,e+345,130);c&&(this.path=c+"/"+this.path),this.atime=i?.atime??r?.atime??Wi(t,e+476,12),this.ctime=i?.ctime??r?.ctime??Wi(t,e+488,12);}let l=256;for(let c=e;c<e+148;c++)l+=t[c];for(let c=e+156;c<e+512;c++)l+=t[c];this.cksumValid=l===this.cksum,this.cksum===void 0&&l===256&&(this.nullBlock=true);}#i(t,e=false){Object.assign(this,Object.fromEntries(Object.entries(t).filter(([i,r])=>!(r==null||i==="size"&&Number(r)<0||i==="path"&&e||i==="linkpath"&&e||i==="global"))));}encode(t,e=0){if(t||(t=this.block=Buffer.alloc(512)),this.#t==="Unsupported"&&(this.#t="0"),!(t.length>=e+512))throw new Error("need 512 bytes for header");let i=this.ctime||this.atime?130:155,r=mn(this.path||"",i),n=r[0],o=r[1];this.needPax=!!r[2],this.needPax=Lt(t,e,100,n)||this.needPax,this.needPax=ct(t,e+100,8,this.mode)||this.needPax,this.needPax=ct(t,e+108,8,this.uid)||this.needPax,this.needPax=ct(t,e+116,8,this.gid)||this.needPax,this.needPax=ct(t,e+124,12,this.size)||this.needPax,this.needPax=Gi(t,e+136,12,this.mtime)||this.needPax,t[e+156]=Number(this.#t.codePointAt(0)),this.needPax=Lt(t,e+157,100,this.linkpath)||this.needPax,t.write("ustar\x0000",e+257,8),this.needPax=Lt(t,e+265,32,this.uname)||this.needPax,this.needPax=Lt(t,e+297,32,this.gname)||this.needPax,this.needPax=ct(t,e+329,8,this.devmaj)||this.needPax,this.needPax=ct(t,e+337,8,this.devmin)||this.needPax,this.needPax=Lt(t,e+345,i,o)||this.needPax,t[e+475]!==0?this.needPax=Lt(t,e+345,155,o)||this.needPax:(this.needPax=Lt(t,e+345,130,o)||this.needPax,this.needPax=Gi(t,e+476,12,this.atime)||this.needPax,this.needPax=Gi(t,e+488,12,this.ctime)||this.needPax);let h=256;for(let a=e;a<e+148;a++)h+=t[a];for(let a=e+156;a<e+512;a++)h+=t[a];return this.cksum=h,ct(t,e+148,8,this.cksum),this.cksumValid=true,this.needPax}get type(){return this.#t==="Unsupported"?this.#t:oe.get(this.#t)}get typeKey(){return this.#t}set type(t){let e=String(Ve.get(t));if(ne(e)||e==="Unsupported")this.#t=e;else if(ne(t))this.#t=t;else throw new TypeError("invalid entry type: "+t)}},mn=(s,t)=>{let i=s,r="",n,o=posix.parse(s).root||".";if(Buffer.byteLength(i)<100)n=[i,r,false];else {r=posix.dirname(i),i=posix.basename(i);do Buffer.byteLength(i)<=100&&Buffer.byteLength(r)<=t?n=[i,r,false]:Buffer.byteLength(i)>100&&Buffer.byteLength(r)<=t?n=[i.slice(0,99),r,true]:(i=posix.join(posix.basename(r),i),r=posix.dirname(r));while(r!==o&&n===void 0);n||(n=[s.slice(0,99),"",true]);}return n},xt=(s,t,e)=>s.subarray(t,t+e).toString("utf8").replace(/\0.*/,""),Wi=(s,t,e)=>pn(lt(s,t,e)),pn=s=>s===void 0?void 0:new Date(s*1e3),lt=(s,t,e)=>Number(s[t])&128?Hs(s.subarray(t,t+e)):wn(s,t,e),En=s=>isNaN(s)?void 0:s,wn=(s,t,e)=>En(parseInt(s.subarray(t,t+e).toString("utf8").replace(/\0.*$/,"").trim(),8)),Sn={12:8589934591,8:2097151},ct=(s,t,e,i)=>i===void 0?false:i>Sn[e]||i<0?(Us(i,s.subarray(t,t+e)),true):(yn(s,t,e,i),false),yn=(s,t,e,i)=>s.write(Rn(i,e),t,e,"ascii"),Rn=(s,t)=>gn(Math.floor(s).toString(8),t),gn=(s,t)=>(s.length===t-1?s:new Array(t-s.length-1).join("0")+s+" ")+"\0",Gi=(s,t,e,i)=>i===void 0?false:ct(s,t,e,i.getTime()/1e3),bn=new Array(156).join("\0"),Lt=(s,t,e,i)=>i===void 0?false:(s.write(i+bn,t,e,"utf8"),i.length!==Buffer.byteLength(i)||i.length>e);var ft=class s{atime;mtime;ctime;charset;comment;gid;uid;gname;uname;linkpath;dev;ino;nlink;path;size;mode;global;constructor(t,e=false){this.atime=t.atime,this.charset=t.charset,this.comment=t.comment,this.ctime=t.ctime,this.dev=t.dev,this.gid=t.gid,this.global=e,this.gname=t.gname,this.ino=t.ino,this.linkpath=t.linkpath,this.mtime=t.mtime,this.nlink=t.nlink,this.path=t.path,this.size=t.size,this.uid=t.uid,this.uname=t.uname;}encode(){let t=this.encodeBody();if(t==="")return Buffer.allocUnsafe(0);let e=Buffer.byteLength(t),i=512*Math.ceil(1+e/512),r=Buffer.allocUnsafe(i);for(let n=0;n<512;n++)r[n]=0;new F({path:("PaxHeader/"+basename(this.path??"")).slice(0,99),mode:this.mode||420,uid:this.uid,gid:this.gid,size:e,mtime:this.mtime,type:this.global?"GlobalExtendedHeader":"ExtendedHeader",linkpath:"",uname:this.uname||"",gname:this.gname||"",devmaj:0,devmin:0,atime:this.atime,ctime:this.ctime}).encode(r),r.write(t,512,e,"utf8");for(let n=e+512;n<r.length;n++)r[n]=0;return r}encodeBody(){return this.encodeField("path")+this.encodeField("ctime")+this.encodeField("atime")+this.encodeField("dev")+this.encodeField("ino")+this.encodeField("nlink")+this.encodeField("charset")+this.encodeField("comment")+this.encodeField("gid")+this.encodeField("gname")+this.encodeField("linkpath")+this.encodeField("mtime")+this.encodeField("size")+this.encodeField("uid")+this.encodeField("uname")}encodeField(t){if(this[t]===void 0)return "";let e=this[t],i=e instanceof Date?e.getTime()/1e3:e,r=" "+(t==="dev"||t==="ino"||t==="nlink"?"SCHILY.":"")+t+"="+i+`
 `,n=Buffer.byteLength(r),o=Math.floor(Math.log(n)/Math.log(10))+1;return n+o>=Math.pow(10,o)&&(o+=1),o+n+r}static parse(t,e,i=false){return new s(On(Tn(t),e),i)}},On=(s,t)=>t?Object.assign({},t,s):s,Tn=s=>s.replace(/\n$/,"").split(`
-`).reduce(xn,Object.create(null)),xn=(s,t)=>{let e=parseInt(t,10);if(e!==Buffer.byteLength(t)+1)return s;t=t.slice((e+" ").length);let i=t.split("="),r=i.shift();if(!r)return s;let n=r.replace(/^SCHILY\.(dev|ino|nlink)/,"$1"),o=i.join("=").replace(/\0.*/,"");switch(n){case "path":case "linkpath":case "type":case "charset":case "comment":case "gname":case "uname":s[n]=o;break;case "ctime":case "atime":case "mtime":s[n]=new Date(Number(o)*1e3);break;case "size":let h=+o;h>=0&&(s[n]=h);break;case "gid":case "uid":case "dev":case "ino":case "nlink":case "mode":s[n]=+o;break}return s};var Ln=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,f=Ln!=="win32"?s=>String(s):s=>String(s).replaceAll(/\\/g,"/");var $e=class extends A{extended;globalExtended;header;startBlockSize;blockRemain;remain;type;meta=false;ignore=false;path;mode;uid;gid;uname;gname;size=0;mtime;atime;ctime;linkpath;dev;ino;nlink;invalid=false;absolute;unsupported=false;constructor(t,e,i){switch(super({}),this.pause(),this.extended=e,this.globalExtended=i,this.header=t,this.remain=t.size??0,this.startBlockSize=512*Math.ceil(this.remain/512),this.blockRemain=this.startBlockSize,this.type=t.type,this.type){case "File":case "OldFile":case "Link":case "SymbolicLink":case "CharacterDevice":case "BlockDevice":case "Directory":case "FIFO":case "ContiguousFile":case "GNUDumpDir":break;case "NextFileHasLongLinkpath":case "NextFileHasLongPath":case "OldGnuLongPath":case "GlobalExtendedHeader":case "ExtendedHeader":case "OldExtendedHeader":this.meta=true;break;default:this.ignore=true;}if(!t.path)throw new Error("no path provided for tar.ReadEntry");this.path=f(t.path),this.mode=t.mode,this.mode&&(this.mode=this.mode&4095),this.uid=t.uid,this.gid=t.gid,this.uname=t.uname,this.gname=t.gname,this.size=this.remain,this.mtime=t.mtime,this.atime=t.atime,this.ctime=t.ctime,this.linkpath=t.linkpath?f(t.linkpath):void 0,this.uname=t.uname,this.gname=t.gname,e&&this.#t(e),i&&this.#t(i,true);}write(t){let e=t.length;if(e>this.blockRemain)throw new Error("writing more to entry than is appropriate");let i=this.remain,r=this.blockRemain;return this.remain=Math.max(0,i-e),this.blockRemain=Math.max(0,r-e),this.ignore?true:i>=e?super.write(t):super.write(t.subarray(0,i))}#t(t,e=false){t.path&&(t.path=f(t.path)),t.linkpath&&(t.linkpath=f(t.linkpath)),Object.assign(this,Object.fromEntries(Object.entries(t).filter(([i,r])=>!(r==null||i==="path"&&e))));}};var Dt=(s,t,e,i={})=>{s.file&&(i.file=s.file),s.cwd&&(i.cwd=s.cwd),i.code=e instanceof Error&&e.code||t,i.tarCode=t,!s.strict&&i.recoverable!==false?(e instanceof Error&&(i=Object.assign(e,i),e=e.message),s.emit("warn",t,e,i)):e instanceof Error?s.emit("error",Object.assign(e,i)):s.emit("error",Object.assign(new Error(`${t}: ${e}`),i));};var Nn=1024*1024,Xi=Buffer.from([31,139]),qi=Buffer.from([40,181,47,253]),An=Math.max(Xi.length,qi.length),B=Symbol("state"),Nt=Symbol("writeEntry"),it=Symbol("readEntry"),Zi=Symbol("nextEntry"),Zs=Symbol("processEntry"),V=Symbol("extendedHeader"),he=Symbol("globalExtendedHeader"),dt=Symbol("meta"),Ys=Symbol("emitMeta"),p=Symbol("buffer"),st=Symbol("queue"),ut=Symbol("ended"),Yi=Symbol("emittedEnd"),At=Symbol("emit"),w=Symbol("unzip"),Xe=Symbol("consumeChunk"),qe=Symbol("consumeChunkSub"),Ki=Symbol("consumeBody"),Ks=Symbol("consumeMeta"),Vs=Symbol("consumeHeader"),ae=Symbol("consuming"),Vi=Symbol("bufferConcat"),Qe=Symbol("maybeEnd"),Yt=Symbol("writing"),$=Symbol("aborted"),Je=Symbol("onDone"),It=Symbol("sawValidEntry"),je=Symbol("sawNullBlock"),ti=Symbol("sawEOF"),$s=Symbol("closeStream"),In=1e3,le=Symbol("compressedBytesRead"),$i=Symbol("decompressedBytesRead"),Xs=Symbol("checkDecompressionRatio"),Cn=()=>true,rt=class extends EventEmitter$2{file;strict;maxMetaEntrySize;filter;brotli;zstd;maxDecompressionRatio;writable=true;readable=false;[st]=[];[p];[it];[Nt];[B]="begin";[dt]="";[V];[he];[ut]=false;[w];[$]=false;[It];[je]=false;[ti]=false;[Yt]=false;[ae]=false;[Yi]=false;[le]=0;[$i]=0;constructor(t={}){super(),this.file=t.file||"",this.on(Je,()=>{(this[B]==="begin"||this[It]===false)&&this.warn("TAR_BAD_ARCHIVE","Unrecognized archive format");}),t.ondone?this.on(Je,t.ondone):this.on(Je,()=>{this.emit("prefinish"),this.emit("finish"),this.emit("end");}),this.strict=!!t.strict,this.maxDecompressionRatio=typeof t.maxDecompressionRatio=="number"?t.maxDecompressionRatio:In,this.maxMetaEntrySize=t.maxMetaEntrySize||Nn,this.filter=typeof t.filter=="function"?t.filter:Cn;let e=t.file&&(t.file.endsWith(".tar.br")||t.file.endsWith(".tbr"));this.brotli=!(t.gzip||t.zstd)&&t.brotli!==void 0?t.brotli:e?void 0:false;let i=t.file&&(t.file.endsWith(".tar.zst")||t.file.endsWith(".tzst"));this.zstd=!(t.gzip||t.brotli)&&t.zstd!==void 0?t.zstd:i?true:void 0,this.on("end",()=>this[$s]()),typeof t.onwarn=="function"&&this.on("warn",t.onwarn),typeof t.onReadEntry=="function"&&this.on("entry",t.onReadEntry);}warn(t,e,i={}){Dt(this,t,e,i);}[Vs](t,e){this[It]===void 0&&(this[It]=false);let i;try{i=new F(t,e,this[V],this[he]);}catch(r){return this.warn("TAR_ENTRY_INVALID",r)}if(i.nullBlock)this[je]?(this[ti]=true,this[B]==="begin"&&(this[B]="header"),this[At]("eof")):(this[je]=true,this[At]("nullBlock"));else if(this[je]=false,!i.cksumValid)this.warn("TAR_ENTRY_INVALID","checksum failure",{header:i});else if(!i.path)this.warn("TAR_ENTRY_INVALID","path is required",{header:i});else {let r=i.type;if(/^(Symbolic)?Link$/.test(r)&&!i.linkpath)this.warn("TAR_ENTRY_INVALID","linkpath required",{header:i});else if(!/^(Symbolic)?Link$/.test(r)&&!/^(Global)?ExtendedHeader$/.test(r)&&i.linkpath)this.warn("TAR_ENTRY_INVALID","linkpath forbidden",{header:i});else {let n=this[Nt]=new $e(i,this[V],this[he]);if(!this[It])if(n.remain){let o=()=>{n.invalid||(this[It]=true);};n.on("end",o);}else this[It]=true;n.meta?n.size>this.maxMetaEntrySize?(n.ignore=true,this[At]("ignoredEntry",n),this[B]="ignore",n.resume()):n.size>0&&(this[dt]="",n.on("data",o=>this[dt]+=o),this[B]="meta"):(this[V]=void 0,n.ignore=n.ignore||!this.filter(n.path,n),n.ignore?(this[At]("ignoredEntry",n),this[B]=n.remain?"ignore":"header",n.resume()):(n.remain?this[B]="body":(this[B]="header",n.end()),this[it]?this[st].push(n):(this[st].push(n),this[Zi]())));}}}[$s](){queueMicrotask(()=>this.emit("close"));}[Zs](t){let e=true;if(!t)this[it]=void 0,e=false;else if(Array.isArray(t)){let[i,...r]=t;this.emit(i,...r);}else this[it]=t,this.emit("entry",t),t.emittedEnd||(t.on("end",()=>this[Zi]()),e=false);return e}[Zi](){do;while(this[Zs](this[st].shift()));if(this[st].length===0){let t=this[it];!t||t.flowing||t.size===t.remain?this[Yt]||this.emit("drain"):t.once("drain",()=>this.emit("drain"));}}[Ki](t,e){let i=this[Nt];if(!i)throw new Error("attempt to consume body without entry??");let r=i.blockRemain??0,n=r>=t.length&&e===0?t:t.subarray(e,e+r);return i.write(n),i.blockRemain||(this[B]="header",this[Nt]=void 0,i.end()),n.length}[Ks](t,e){let i=this[Nt],r=this[Ki](t,e);return !this[Nt]&&i&&this[Ys](i),r}[At](t,e,i){this[st].length===0&&!this[it]?this.emit(t,e,i):this[st].push([t,e,i]);}[Ys](t){switch(this[At]("meta",this[dt]),t.type){case "ExtendedHeader":case "OldExtendedHeader":this[V]=ft.parse(this[dt],this[V],false);break;case "GlobalExtendedHeader":this[he]=ft.parse(this[dt],this[he],true);break;case "NextFileHasLongPath":case "OldGnuLongPath":{let e=this[V]??Object.create(null);this[V]=e,e.path=this[dt].replace(/\0.*/,"");break}case "NextFileHasLongLinkpath":{let e=this[V]||Object.create(null);this[V]=e,e.linkpath=this[dt].replace(/\0.*/,"");break}default:throw new Error("unknown meta: "+t.type)}}abort(t){if(!this[$]){if(this[w]){let e=this[w];e.write=()=>true,e.end=()=>e,e.emit=()=>false,e.destroy?.();}this[$]=true,this.emit("abort",t),this.warn("TAR_ABORT",t,{recoverable:false});}}[Xs](t){this[$i]+=t.length;let e=this[$i]/this[le];return e>this.maxDecompressionRatio?(this.abort(new Error(`max decompression ratio exceeded: ${e.toFixed(2)} > ${this.maxDecompressionRatio}`)),false):true}write(t,e,i){if(typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8")),this[$])return i?.(),false;if((this[w]===void 0||this.brotli===void 0&&this[w]===false)&&t){if(this[p]&&(t=Buffer.concat([this[p],t]),this[p]=void 0),t.length<An)return this[p]=t,i?.(),true;for(let a=0;this[w]===void 0&&a<Xi.length;a++)t[a]!==Xi[a]&&(this[w]=false);let o=false;if(this[w]===false&&this.zstd!==false){o=true;for(let a=0;a<qi.length;a++)if(t[a]!==qi[a]){o=false;break}}let h=this.brotli===void 0&&!o;if(this[w]===false&&h)if(t.length<512)if(this[ut])this.brotli=true;else return this[p]=t,i?.(),true;else try{new F(t.subarray(0,512)),this.brotli=!1;}catch{this.brotli=true;}if(this[w]===void 0||this[w]===false&&(this.brotli||o)){let a=this[ut];this[ut]=false,this[w]=this[w]===void 0?new Ue({}):o?new Ke({}):new Ge({}),this[w].on("data",c=>{this[Xs](c)&&this[Xe](c);}),this[w].on("error",c=>{this[$]||this.abort(c);}),this[w].on("end",()=>{this[ut]=true,this[Xe]();}),this[Yt]=true,this[le]+=t.length;let l=!!this[w][a?"end":"write"](t);return this[Yt]=false,i?.(),l}}this[Yt]=true,this[w]?(this[le]+=t.length,this[w].write(t)):this[Xe](t),this[Yt]=false;let n=this[st].length>0?false:this[it]?this[it].flowing:true;return !n&&this[st].length===0&&this[it]?.once("drain",()=>this.emit("drain")),i?.(),n}[Vi](t){t&&!this[$]&&(this[p]=this[p]?Buffer.concat([this[p],t]):t);}[Qe](){if(this[ut]&&!this[Yi]&&!this[$]&&!this[ae]){this[Yi]=true;let t=this[Nt];if(t?.blockRemain){let e=this[p]?this[p].length:0;this.warn("TAR_BAD_ARCHIVE",`Truncated input (needed ${t.blockRemain} more bytes, only ${e} available)`,{entry:t}),this[p]&&t.write(this[p]),t.end();}this[At](Je);}}[Xe](t){if(this[ae]&&t)this[Vi](t);else if(!t&&!this[p])this[Qe]();else if(t){if(this[ae]=true,this[p]){this[Vi](t);let e=this[p];this[p]=void 0,this[qe](e);}else this[qe](t);for(;this[p]&&this[p]?.length>=512&&!this[$]&&!this[ti];){let e=this[p];this[p]=void 0,this[qe](e);}this[ae]=false;}(!this[p]||this[ut])&&this[Qe]();}[qe](t){let e=0,i=t.length;for(;e+512<=i&&!this[$]&&!this[ti];)switch(this[B]){case "begin":case "header":this[Vs](t,e),e+=512;break;case "ignore":case "body":e+=this[Ki](t,e);break;case "meta":e+=this[Ks](t,e);break;default:throw new Error("invalid state: "+this[B])}e<i&&(this[p]=this[p]?Buffer.concat([t.subarray(e),this[p]]):t.subarray(e));}end(t,e,i){return typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,e)),i&&this.once("finish",i),this[$]||(this[w]?(t&&(this[le]+=t.length,this[w].write(t)),this[w].end()):(this[ut]=true,(this.brotli===void 0||this.zstd===void 0)&&(t=t||Buffer.alloc(0)),t&&this.write(t),this[Qe]())),this}};var mt=s=>{let t=s.length-1,e=-1;for(;t>-1&&s.charAt(t)==="/";)e=t,t--;return e===-1?s:s.slice(0,e)};var vn=s=>{let t=s.onReadEntry;s.onReadEntry=t?e=>{t(e),e.resume();}:e=>e.resume();},Qi=(s,t)=>{let e=new Map(t.map(o=>[mt(o),true])),i=s.filter,r=100,n=(o,h="",a=0)=>{if(a>=r)return e.set(o,false),false;let l=h||parse$5(o).root||".",c;if(o===l)c=false;else {let d=e.get(o);c=d!==void 0?d:n(dirname(o),l,a+1);}return e.set(o,c),c};s.filter=i?(o,h)=>i(o,h)&&n(mt(o)):o=>n(mt(o));},Mn=s=>{let t=new rt(s),e=s.file,i;try{i=u.openSync(e,"r");let r=u.fstatSync(i),n=s.maxReadSize||16*1024*1024;if(r.size<n){let o=Buffer.allocUnsafe(r.size),h=u.readSync(i,o,0,r.size,0);t.end(h===o.byteLength?o:o.subarray(0,h));}else {let o=0,h=Buffer.allocUnsafe(n);for(;o<r.size;){let a=u.readSync(i,h,0,n,o);if(a===0)break;o+=a,t.write(h.subarray(0,a));}t.end();}}finally{if(typeof i=="number")try{u.closeSync(i);}catch{}}},Bn=(s,t)=>{let e=new rt(s),i=s.maxReadSize||16*1024*1024,r=s.file;return new Promise((o,h)=>{e.on("error",h),e.on("end",o),u.stat(r,(a,l)=>{if(a)h(a);else {let c=new _t(r,{readSize:i,size:l.size});c.on("error",h),c.pipe(e);}});})},Ct=K(Mn,Bn,s=>new rt(s),s=>new rt(s),(s,t)=>{t?.length&&Qi(s,t),s.noResume||vn(s);});var Ji=(s,t,e)=>(s&=4095,e&&(s=(s|384)&-19),t&&(s&256&&(s|=64),s&32&&(s|=8),s&4&&(s|=1)),s);var{isAbsolute:zn,parse:qs}=win32,ce=s=>{let t="",e=qs(s);for(;zn(s)||e.root;){let i=s.charAt(0)==="/"&&s.slice(0,4)!=="//?/"?"/":e.root;s=s.slice(i.length),t+=i,e=qs(s);}return [t,s]};var ei=["|","<",">","?",":"],ji=ei.map(s=>String.fromCodePoint(61440+Number(s.codePointAt(0)))),Un=new Map(ei.map((s,t)=>[s,ji[t]])),Hn=new Map(ji.map((s,t)=>[s,ei[t]])),ts=s=>ei.reduce((t,e)=>t.split(e).join(Un.get(e)),s),Qs=s=>ji.reduce((t,e)=>t.split(e).join(Hn.get(e)),s);var rr=(s,t)=>t?(s=f(s).replace(/^\.(\/|$)/,""),mt(t)+"/"+s):f(s),Wn=16*1024*1024,tr=Symbol("process"),er=Symbol("file"),ir=Symbol("directory"),is=Symbol("symlink"),sr=Symbol("hardlink"),fe=Symbol("header"),ii=Symbol("read"),ss=Symbol("lstat"),si=Symbol("onlstat"),rs=Symbol("onread"),ns=Symbol("onreadlink"),os=Symbol("openfile"),hs=Symbol("onopenfile"),pt=Symbol("close"),ri=Symbol("mode"),as=Symbol("awaitDrain"),es=Symbol("ondrain"),q=Symbol("prefix"),de=class extends A{path;portable;myuid=process.getuid&&process.getuid()||0;myuser=process.env.USER||"";maxReadSize;linkCache;statCache;preservePaths;cwd;strict;mtime;noPax;noMtime;prefix;fd;blockLen=0;blockRemain=0;buf;pos=0;remain=0;length=0;offset=0;win32;absolute;header;type;linkpath;stat;onWriteEntry;#t=false;constructor(t,e={}){let i=se(e);super(),this.path=f(t),this.portable=!!i.portable,this.maxReadSize=i.maxReadSize||Wn,this.linkCache=i.linkCache||new Map,this.statCache=i.statCache||new Map,this.preservePaths=!!i.preservePaths,this.cwd=f(i.cwd||process.cwd()),this.strict=!!i.strict,this.noPax=!!i.noPax,this.noMtime=!!i.noMtime,this.mtime=i.mtime,this.prefix=i.prefix?f(i.prefix):void 0,this.onWriteEntry=i.onWriteEntry,typeof i.onwarn=="function"&&this.on("warn",i.onwarn);let r=false;if(!this.preservePaths){let[o,h]=ce(this.path);o&&typeof h=="string"&&(this.path=h,r=o);}this.win32=!!i.win32||process.platform==="win32",this.win32&&(this.path=Qs(this.path.replaceAll(/\\/g,"/")),t=t.replaceAll(/\\/g,"/")),this.absolute=f(i.absolute||js.resolve(this.cwd,t)),this.path===""&&(this.path="./"),r&&this.warn("TAR_ENTRY_INFO",`stripping ${r} from absolute path`,{entry:this,path:r+this.path});let n=this.statCache.get(this.absolute);n?this[si](n):this[ss]();}warn(t,e,i={}){return Dt(this,t,e,i)}emit(t,...e){return t==="error"&&(this.#t=true),super.emit(t,...e)}[ss](){I__default.lstat(this.absolute,(t,e)=>{if(t)return this.emit("error",t);this[si](e);});}[si](t){this.statCache.set(this.absolute,t),this.stat=t,t.isFile()||(t.size=0),this.type=Gn(t),this.emit("stat",t),this[tr]();}[tr](){switch(this.type){case "File":return this[er]();case "Directory":return this[ir]();case "SymbolicLink":return this[is]();default:return this.end()}}[ri](t){return Ji(t,this.type==="Directory",this.portable)}[q](t){return rr(t,this.prefix)}[fe](){if(!this.stat)throw new Error("cannot write header before stat");this.type==="Directory"&&this.portable&&(this.noMtime=true),this.onWriteEntry?.(this),this.header=new F({path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,mode:this[ri](this.stat.mode),uid:this.portable?void 0:this.stat.uid,gid:this.portable?void 0:this.stat.gid,size:this.stat.size,mtime:this.noMtime?void 0:this.mtime||this.stat.mtime,type:this.type==="Unsupported"?void 0:this.type,uname:this.portable?void 0:this.stat.uid===this.myuid?this.myuser:"",atime:this.portable?void 0:this.stat.atime,ctime:this.portable?void 0:this.stat.ctime}),this.header.encode()&&!this.noPax&&super.write(new ft({atime:this.portable?void 0:this.header.atime,ctime:this.portable?void 0:this.header.ctime,gid:this.portable?void 0:this.header.gid,mtime:this.noMtime?void 0:this.mtime||this.header.mtime,path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,size:this.header.size,uid:this.portable?void 0:this.header.uid,uname:this.portable?void 0:this.header.uname,dev:this.portable?void 0:this.stat.dev,ino:this.portable?void 0:this.stat.ino,nlink:this.portable?void 0:this.stat.nlink}).encode());let t=this.header?.block;if(!t)throw new Error("failed to encode header");super.write(t);}[ir](){if(!this.stat)throw new Error("cannot create directory entry without stat");this.path.slice(-1)!=="/"&&(this.path+="/"),this.stat.size=0,this[fe](),this.end();}[is](){I__default.readlink(this.absolute,(t,e)=>{if(t)return this.emit("error",t);this[ns](e);});}[ns](t){this.linkpath=f(t),this[fe](),this.end();}[sr](t){if(!this.stat)throw new Error("cannot create link entry without stat");this.type="Link",this.linkpath=f(js.relative(this.cwd,t)),this.stat.size=0,this[fe](),this.end();}[er](){if(!this.stat)throw new Error("cannot create file entry without stat");if(this.stat.nlink>1){let t=`${this.stat.dev}:${this.stat.ino}`,e=this.linkCache.get(t);if(e?.indexOf(this.cwd)===0)return this[sr](e);this.linkCache.set(t,this.absolute);}if(this[fe](),this.stat.size===0)return this.end();this[os]();}[os](){I__default.open(this.absolute,"r",(t,e)=>{if(t)return this.emit("error",t);this[hs](e);});}[hs](t){if(this.fd=t,this.#t)return this[pt]();if(!this.stat)throw new Error("should stat before calling onopenfile");this.blockLen=512*Math.ceil(this.stat.size/512),this.blockRemain=this.blockLen;let e=Math.min(this.blockLen,this.maxReadSize);this.buf=Buffer.allocUnsafe(e),this.offset=0,this.pos=0,this.remain=this.stat.size,this.length=this.buf.length,this[ii]();}[ii](){let{fd:t,buf:e,offset:i,length:r,pos:n}=this;if(t===void 0||e===void 0)throw new Error("cannot read file without first opening");I__default.read(t,e,i,r,n,(o,h)=>{if(o)return this[pt](()=>this.emit("error",o));this[rs](h);});}[pt](t=()=>{}){this.fd!==void 0&&I__default.close(this.fd,t);}[rs](t){if(t<=0&&this.remain>0){let r=Object.assign(new Error("encountered unexpected EOF"),{path:this.absolute,syscall:"read",code:"EOF"});return this[pt](()=>this.emit("error",r))}if(t>this.remain){let r=Object.assign(new Error("did not encounter expected EOF"),{path:this.absolute,syscall:"read",code:"EOF"});return this[pt](()=>this.emit("error",r))}if(!this.buf)throw new Error("should have created buffer prior to reading");if(t===this.remain)for(let r=t;r<this.length&&t<this.blockRemain;r++)this.buf[r+this.offset]=0,t++,this.remain++;let e=this.offset===0&&t===this.buf.length?this.buf:this.buf.subarray(this.offset,this.offset+t);this.write(e)?this[es]():this[as](()=>this[es]());}[as](t){this.once("drain",t);}write(t,e,i){if(typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8")),this.blockRemain<t.length){let r=Object.assign(new Error("writing more data than expected"),{path:this.absolute});return this.emit("error",r)}return this.remain-=t.length,this.blockRemain-=t.length,this.pos+=t.length,this.offset+=t.length,super.write(t,null,i)}[es](){if(!this.remain)return this.blockRemain&&super.write(Buffer.alloc(this.blockRemain)),this[pt](t=>t?this.emit("error",t):this.end());if(!this.buf)throw new Error("buffer lost somehow in ONDRAIN");this.offset>=this.length&&(this.buf=Buffer.allocUnsafe(Math.min(this.blockRemain,this.buf.length)),this.offset=0),this.length=this.buf.length-this.offset,this[ii]();}},ni=class extends de{sync=true;[ss](){this[si](I__default.lstatSync(this.absolute));}[is](){this[ns](I__default.readlinkSync(this.absolute));}[os](){this[hs](I__default.openSync(this.absolute,"r"));}[ii](){let t=true;try{let{fd:e,buf:i,offset:r,length:n,pos:o}=this;if(e===void 0||i===void 0)throw new Error("fd and buf must be set in READ method");let h=I__default.readSync(e,i,r,n,o);this[rs](h),t=!1;}finally{if(t)try{this[pt](()=>{});}catch{}}}[as](t){t();}[pt](t=()=>{}){this.fd!==void 0&&I__default.closeSync(this.fd),t();}},oi=class extends A{blockLen=0;blockRemain=0;buf=0;pos=0;remain=0;length=0;preservePaths;portable;strict;noPax;noMtime;readEntry;type;prefix;path;mode;uid;gid;uname;gname;header;mtime;atime;ctime;linkpath;size;onWriteEntry;warn(t,e,i={}){return Dt(this,t,e,i)}constructor(t,e={}){let i=se(e);super(),this.preservePaths=!!i.preservePaths,this.portable=!!i.portable,this.strict=!!i.strict,this.noPax=!!i.noPax,this.noMtime=!!i.noMtime,this.onWriteEntry=i.onWriteEntry,this.readEntry=t;let{type:r}=t;if(r==="Unsupported")throw new Error("writing entry that should be ignored");this.type=r,this.type==="Directory"&&this.portable&&(this.noMtime=true),this.prefix=i.prefix,this.path=f(t.path),this.mode=t.mode!==void 0?this[ri](t.mode):void 0,this.uid=this.portable?void 0:t.uid,this.gid=this.portable?void 0:t.gid,this.uname=this.portable?void 0:t.uname,this.gname=this.portable?void 0:t.gname,this.size=t.size,this.mtime=this.noMtime?void 0:i.mtime||t.mtime,this.atime=this.portable?void 0:t.atime,this.ctime=this.portable?void 0:t.ctime,this.linkpath=t.linkpath!==void 0?f(t.linkpath):void 0,typeof i.onwarn=="function"&&this.on("warn",i.onwarn);let n=false;if(!this.preservePaths){let[h,a]=ce(this.path);h&&typeof a=="string"&&(this.path=a,n=h);}this.remain=t.size,this.blockRemain=t.startBlockSize,this.onWriteEntry?.(this),this.header=new F({path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,mode:this.mode,uid:this.portable?void 0:this.uid,gid:this.portable?void 0:this.gid,size:this.size,mtime:this.noMtime?void 0:this.mtime,type:this.type,uname:this.portable?void 0:this.uname,atime:this.portable?void 0:this.atime,ctime:this.portable?void 0:this.ctime}),n&&this.warn("TAR_ENTRY_INFO",`stripping ${n} from absolute path`,{entry:this,path:n+this.path}),this.header.encode()&&!this.noPax&&super.write(new ft({atime:this.portable?void 0:this.atime,ctime:this.portable?void 0:this.ctime,gid:this.portable?void 0:this.gid,mtime:this.noMtime?void 0:this.mtime,path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,size:this.size,uid:this.portable?void 0:this.uid,uname:this.portable?void 0:this.uname,dev:this.portable?void 0:this.readEntry.dev,ino:this.portable?void 0:this.readEntry.ino,nlink:this.portable?void 0:this.readEntry.nlink}).encode());let o=this.header?.block;if(!o)throw new Error("failed to encode header");super.write(o),t.pipe(this);}[q](t){return rr(t,this.prefix)}[ri](t){return Ji(t,this.type==="Directory",this.portable)}write(t,e,i){typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8"));let r=t.length;if(r>this.blockRemain)throw new Error("writing more to entry than is appropriate");return this.blockRemain-=r,super.write(t,i)}end(t,e,i){return this.blockRemain&&super.write(Buffer.alloc(this.blockRemain)),typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,e??"utf8")),i&&this.once("finish",i),t?super.end(t,i):super.end(i),this}},Gn=s=>s.isFile()?"File":s.isDirectory()?"Directory":s.isSymbolicLink()?"SymbolicLink":"Unsupported";var hi=class s{tail;head;length=0;static create(t=[]){return new s(t)}constructor(t=[]){for(let e of t)this.push(e);}*[Symbol.iterator](){for(let t=this.head;t;t=t.next)yield t.value;}removeNode(t){if(t.list!==this)throw new Error("removing node which does not belong to this list");let e=t.next,i=t.prev;return e&&(e.prev=i),i&&(i.next=e),t===this.head&&(this.head=e),t===this.tail&&(this.tail=i),this.length--,t.next=void 0,t.prev=void 0,t.list=void 0,e}unshiftNode(t){if(t===this.head)return;t.list&&t.list.removeNode(t);let e=this.head;t.list=this,t.next=e,e&&(e.prev=t),this.head=t,this.tail||(this.tail=t),this.length++;}pushNode(t){if(t===this.tail)return;t.list&&t.list.removeNode(t);let e=this.tail;t.list=this,t.prev=e,e&&(e.next=t),this.tail=t,this.head||(this.head=t),this.length++;}push(...t){for(let e=0,i=t.length;e<i;e++)Yn(this,t[e]);return this.length}unshift(...t){for(var e=0,i=t.length;e<i;e++)Kn(this,t[e]);return this.length}pop(){if(!this.tail)return;let t=this.tail.value,e=this.tail;return this.tail=this.tail.prev,this.tail?this.tail.next=void 0:this.head=void 0,e.list=void 0,this.length--,t}shift(){if(!this.head)return;let t=this.head.value,e=this.head;return this.head=this.head.next,this.head?this.head.prev=void 0:this.tail=void 0,e.list=void 0,this.length--,t}forEach(t,e){e=e||this;for(let i=this.head,r=0;i;r++)t.call(e,i.value,r,this),i=i.next;}forEachReverse(t,e){e=e||this;for(let i=this.tail,r=this.length-1;i;r--)t.call(e,i.value,r,this),i=i.prev;}get(t){let e=0,i=this.head;for(;i&&e<t;e++)i=i.next;if(e===t&&i)return i.value}getReverse(t){let e=0,i=this.tail;for(;i&&e<t;e++)i=i.prev;if(e===t&&i)return i.value}map(t,e){e=e||this;let i=new s;for(let r=this.head;r;)i.push(t.call(e,r.value,this)),r=r.next;return i}mapReverse(t,e){e=e||this;var i=new s;for(let r=this.tail;r;)i.push(t.call(e,r.value,this)),r=r.prev;return i}reduce(t,e){let i,r=this.head;if(arguments.length>1)i=e;else if(this.head)r=this.head.next,i=this.head.value;else throw new TypeError("Reduce of empty list with no initial value");for(var n=0;r;n++)i=t(i,r.value,n),r=r.next;return i}reduceReverse(t,e){let i,r=this.tail;if(arguments.length>1)i=e;else if(this.tail)r=this.tail.prev,i=this.tail.value;else throw new TypeError("Reduce of empty list with no initial value");for(let n=this.length-1;r;n--)i=t(i,r.value,n),r=r.prev;return i}toArray(){let t=new Array(this.length);for(let e=0,i=this.head;i;e++)t[e]=i.value,i=i.next;return t}toArrayReverse(){let t=new Array(this.length);for(let e=0,i=this.tail;i;e++)t[e]=i.value,i=i.prev;return t}slice(t=0,e=this.length){e<0&&(e+=this.length),t<0&&(t+=this.length);let i=new s;if(e<t||e<0)return i;t<0&&(t=0),e>this.length&&(e=this.length);let r=this.head,n=0;for(n=0;r&&n<t;n++)r=r.next;for(;r&&n<e;n++,r=r.next)i.push(r.value);return i}sliceReverse(t=0,e=this.length){e<0&&(e+=this.length),t<0&&(t+=this.length);let i=new s;if(e<t||e<0)return i;t<0&&(t=0),e>this.length&&(e=this.length);let r=this.length,n=this.tail;for(;n&&r>e;r--)n=n.prev;for(;n&&r>t;r--,n=n.prev)i.push(n.value);return i}splice(t,e=0,...i){t>this.length&&(t=this.length-1),t<0&&(t=this.length+t);let r=this.head;for(let o=0;r&&o<t;o++)r=r.next;let n=[];for(let o=0;r&&o<e;o++)n.push(r.value),r=this.removeNode(r);r?r!==this.tail&&(r=r.prev):r=this.tail;for(let o of i)r=Zn(this,r,o);return n}reverse(){let t=this.head,e=this.tail;for(let i=t;i;i=i.prev){let r=i.prev;i.prev=i.next,i.next=r;}return this.head=e,this.tail=t,this}};function Zn(s,t,e){let i=t,r=t?t.next:s.head,n=new ue(e,i,r,s);return n.next===void 0&&(s.tail=n),n.prev===void 0&&(s.head=n),s.length++,n}function Yn(s,t){s.tail=new ue(t,s.tail,void 0,s),s.head||(s.head=s.tail),s.length++;}function Kn(s,t){s.head=new ue(t,void 0,s.head,s),s.tail||(s.tail=s.head),s.length++;}var ue=class{list;next;prev;value;constructor(t,e,i,r){this.list=r,this.value=t,e?(e.next=this,this.prev=e):this.prev=void 0,i?(i.prev=this,this.next=i):this.next=void 0;}};var pi=class{path;absolute;entry;stat;readdir;pending=false;pendingLink=false;ignore=false;piped=false;constructor(t,e){this.path=t||"./",this.absolute=e;}},nr=Buffer.alloc(1024),li=Symbol("onStat"),me=Symbol("ended"),W=Symbol("queue"),pe=Symbol("pendingLinks"),Et=Symbol("current"),Ft=Symbol("process"),Ee=Symbol("processing"),ai=Symbol("processJob"),G=Symbol("jobs"),ls=Symbol("jobDone"),ci=Symbol("addFSEntry"),or=Symbol("addTarEntry"),ds=Symbol("stat"),us=Symbol("readdir"),fi=Symbol("onreaddir"),di=Symbol("pipe"),hr=Symbol("entry"),cs=Symbol("entryOpt"),ui=Symbol("writeEntryClass"),lr=Symbol("write"),fs=Symbol("ondrain"),wt=class extends A{sync=false;opt;cwd;maxReadSize;preservePaths;strict;noPax;prefix;linkCache;statCache;file;portable;zip;readdirCache;noDirRecurse;follow;noMtime;mtime;filter;jobs;[ui];onWriteEntry;[W];[pe]=new Map;[G]=0;[Ee]=false;[me]=false;constructor(t={}){if(super(),this.opt=t,this.file=t.file||"",this.cwd=t.cwd||process.cwd(),this.maxReadSize=t.maxReadSize,this.preservePaths=!!t.preservePaths,this.strict=!!t.strict,this.noPax=!!t.noPax,this.prefix=f(t.prefix||""),this.linkCache=t.linkCache||new Map,this.statCache=t.statCache||new Map,this.readdirCache=t.readdirCache||new Map,this.onWriteEntry=t.onWriteEntry,this[ui]=de,typeof t.onwarn=="function"&&this.on("warn",t.onwarn),this.portable=!!t.portable,t.gzip||t.brotli||t.zstd){if((t.gzip?1:0)+(t.brotli?1:0)+(t.zstd?1:0)>1)throw new TypeError("gzip, brotli, zstd are mutually exclusive");if(t.gzip&&(typeof t.gzip!="object"&&(t.gzip={}),this.portable&&(t.gzip.portable=true),this.zip=new ze(t.gzip)),t.brotli&&(typeof t.brotli!="object"&&(t.brotli={}),this.zip=new We(t.brotli)),t.zstd&&(typeof t.zstd!="object"&&(t.zstd={}),this.zip=new Ye(t.zstd)),!this.zip)throw new Error("impossible");let e=this.zip;e.on("data",i=>super.write(i)),e.on("end",()=>super.end()),e.on("drain",()=>this[fs]()),this.on("resume",()=>e.resume());}else this.on("drain",this[fs]);this.noDirRecurse=!!t.noDirRecurse,this.follow=!!t.follow,this.noMtime=!!t.noMtime,t.mtime&&(this.mtime=t.mtime),this.filter=typeof t.filter=="function"?t.filter:()=>true,this[W]=new hi,this[G]=0,this.jobs=Number(t.jobs)||4,this[Ee]=false,this[me]=false;}[lr](t){return super.write(t)}add(t){return this.write(t),this}end(t,e,i){return typeof t=="function"&&(i=t,t=void 0),typeof e=="function"&&(i=e,e=void 0),t&&this.add(t),this[me]=true,this[Ft](),i&&i(),this}write(t){if(this[me])throw new Error("write after end");return typeof t=="string"?this[ci](t):this[or](t),this.flowing}[or](t){let e=f(js.resolve(this.cwd,t.path));if(!this.filter(t.path,t))t.resume();else {let i=new pi(t.path,e);i.entry=new oi(t,this[cs](i)),i.entry.on("end",()=>this[ls](i)),this[G]+=1,this[W].push(i);}this[Ft]();}[ci](t){let e=f(js.resolve(this.cwd,t));this[W].push(new pi(t,e)),this[Ft]();}[ds](t){t.pending=true,this[G]+=1;let e=this.follow?"stat":"lstat";I__default[e](t.absolute,(i,r)=>{t.pending=false,this[G]-=1,i?this.emit("error",i):this[li](t,r);});}[li](t,e){if(this.statCache.set(t.absolute,e),t.stat=e,!this.filter(t.path,e))t.ignore=true;else if(e.isFile()&&e.nlink>1&&!this.linkCache.get(`${e.dev}:${e.ino}`)&&!this.sync)if(t===this[Et])this[ai](t);else {let i=`${e.dev}:${e.ino}`,r=this[pe].get(i);r?r.push(t):this[pe].set(i,[t]),t.pendingLink=true,t.pending=true;}this[Ft]();}[us](t){t.pending=true,this[G]+=1,I__default.readdir(t.absolute,(e,i)=>{if(t.pending=false,this[G]-=1,e)return this.emit("error",e);this[fi](t,i);});}[fi](t,e){this.readdirCache.set(t.absolute,e),t.readdir=e,this[Ft]();}[Ft](){if(!this[Ee]){this[Ee]=true;for(let t=this[W].head;t&&this[G]<this.jobs;t=t.next)if(this[ai](t.value),t.value.ignore){let e=t.next;this[W].removeNode(t),t.next=e;}this[Ee]=false,this[me]&&this[W].length===0&&this[G]===0&&(this.zip?this.zip.end(nr):(super.write(nr),super.end()));}}get[Et](){return this[W]&&this[W].head&&this[W].head.value}[ls](t){this[W].shift(),this[G]-=1;let{stat:e}=t;if(e&&e.isFile()&&e.nlink>1){let i=`${e.dev}:${e.ino}`,r=this[pe].get(i);if(r){this[pe].delete(i);for(let n of r)n.pending=false,this[ai](n);}}this[Ft]();}[ai](t){if(t.pending&&t.pendingLink&&t===this[Et]&&(t.pending=false,t.pendingLink=false),!t.pending){if(t.entry){t===this[Et]&&!t.piped&&this[di](t);return}if(!t.stat){let e=this.statCache.get(t.absolute);e?this[li](t,e):this[ds](t);}if(t.stat&&!t.ignore){if(!this.noDirRecurse&&t.stat.isDirectory()&&!t.readdir){let e=this.readdirCache.get(t.absolute);if(e?this[fi](t,e):this[us](t),!t.readdir)return}if(t.entry=this[hr](t),!t.entry){t.ignore=true;return}t===this[Et]&&!t.piped&&this[di](t);}}}[cs](t){return {onwarn:(e,i,r)=>this.warn(e,i,r),noPax:this.noPax,cwd:this.cwd,absolute:t.absolute,preservePaths:this.preservePaths,maxReadSize:this.maxReadSize,strict:this.strict,portable:this.portable,linkCache:this.linkCache,statCache:this.statCache,noMtime:this.noMtime,mtime:this.mtime,prefix:this.prefix,onWriteEntry:this.onWriteEntry}}[hr](t){this[G]+=1;try{return new this[ui](t.path,this[cs](t)).on("end",()=>this[ls](t)).on("error",i=>this.emit("error",i))}catch(e){this.emit("error",e);}}[fs](){this[Et]&&this[Et].entry&&this[Et].entry.resume();}[di](t){t.piped=true,t.readdir&&t.readdir.forEach(r=>{let n=t.path,o=n==="./"?"":n.replace(/\/*$/,"/");this[ci](o+r);});let e=t.entry,i=this.zip;if(!e)throw new Error("cannot pipe without source");i?e.on("data",r=>{i.write(r)||e.pause();}):e.on("data",r=>{super.write(r)||e.pause();});}pause(){return this.zip&&this.zip.pause(),super.pause()}warn(t,e,i={}){Dt(this,t,e,i);}},kt=class extends wt{sync=true;constructor(t){super(t),this[ui]=ni;}pause(){}resume(){}[ds](t){let e=this.follow?"statSync":"lstatSync";this[li](t,I__default[e](t.absolute));}[us](t){this[fi](t,I__default.readdirSync(t.absolute));}[di](t){let e=t.entry,i=this.zip;if(t.readdir&&t.readdir.forEach(r=>{let n=t.path,o=n==="./"?"":n.replace(/\/*$/,"/");this[ci](o+r);}),!e)throw new Error("Cannot pipe without source");i?e.on("data",r=>{i.write(r);}):e.on("data",r=>{super[lr](r);});}};var Vn=(s,t)=>{let e=new kt(s),i=new Wt(s.file,{mode:s.mode||438});e.pipe(i),fr(e,t);},$n=(s,t)=>{let e=new wt(s),i=new et(s.file,{mode:s.mode||438});e.pipe(i);let r=new Promise((n,o)=>{i.on("error",o),i.on("close",n),e.on("error",o);});return dr(e,t).catch(n=>e.emit("error",n)),r},fr=(s,t)=>{t.forEach(e=>{e.charAt(0)==="@"?Ct({file:R.resolve(s.cwd,e.slice(1)),sync:true,noResume:true,onReadEntry:i=>s.add(i)}):s.add(e);}),s.end();},dr=async(s,t)=>{for(let e of t)e.charAt(0)==="@"?await Ct({file:R.resolve(String(s.cwd),e.slice(1)),noResume:true,onReadEntry:i=>{s.add(i);}}):s.add(e);s.end();},Xn=(s,t)=>{let e=new kt(s);return fr(e,t),e},qn=(s,t)=>{let e=new wt(s);return dr(e,t).catch(i=>e.emit("error",i)),e};K(Vn,$n,Xn,qn,(s,t)=>{if(!t?.length)throw new TypeError("no paths specified to add to archive")});var Jn=process.env.__FAKE_PLATFORM__||process.platform,Er=Jn==="win32",{O_CREAT:wr,O_NOFOLLOW:ur,O_TRUNC:Sr,O_WRONLY:yr}=I__default.constants,Rr=Number(process.env.__FAKE_FS_O_FILENAME__)||I__default.constants.UV_FS_O_FILEMAP||0,jn=Er&&!!Rr,to=512*1024,eo=Rr|Sr|wr|yr,mr=!Er&&typeof ur=="number"?ur|Sr|wr|yr:null,ms=mr!==null?()=>mr:jn?s=>s<to?eo:"w":()=>"w";var ps=(s,t,e)=>{try{return u.lchownSync(s,t,e)}catch(i){if(i?.code!=="ENOENT")throw i}},Ei=(s,t,e,i)=>{u.lchown(s,t,e,r=>{i(r&&r?.code!=="ENOENT"?r:null);});},io=(s,t,e,i,r)=>{if(t.isDirectory())Es(R.resolve(s,t.name),e,i,n=>{if(n)return r(n);let o=R.resolve(s,t.name);Ei(o,e,i,r);});else {let n=R.resolve(s,t.name);Ei(n,e,i,r);}},Es=(s,t,e,i)=>{u.readdir(s,{withFileTypes:true},(r,n)=>{if(r){if(r.code==="ENOENT")return i();if(r.code!=="ENOTDIR"&&r.code!=="ENOTSUP")return i(r)}if(r||!n.length)return Ei(s,t,e,i);let o=n.length,h=null,a=l=>{if(!h){if(l)return i(h=l);if(--o===0)return Ei(s,t,e,i)}};for(let l of n)io(s,l,t,e,a);});},so=(s,t,e,i)=>{t.isDirectory()&&ws(R.resolve(s,t.name),e,i),ps(R.resolve(s,t.name),e,i);},ws=(s,t,e)=>{let i;try{i=u.readdirSync(s,{withFileTypes:!0});}catch(r){let n=r;if(n?.code==="ENOENT")return;if(n?.code==="ENOTDIR"||n?.code==="ENOTSUP")return ps(s,t,e);throw n}for(let r of i)so(s,r,t,e);return ps(s,t,e)};var Se=class extends Error{path;code;syscall="chdir";constructor(t,e){super(`${e}: Cannot cd into '${t}'`),this.path=t,this.code=e;}get name(){return "CwdError"}};var St=class extends Error{path;symlink;syscall="symlink";code="TAR_SYMLINK_ERROR";constructor(t,e){super("TAR_SYMLINK_ERROR: Cannot extract through symbolic link"),this.symlink=t,this.path=e;}get name(){return "SymlinkError"}};var no=(s,t)=>{u.stat(s,(e,i)=>{(e||!i.isDirectory())&&(e=new Se(s,e?.code||"ENOTDIR")),t(e);});},gr=(s,t,e)=>{s=f(s);let i=t.umask??18,r=t.mode|448,n=(r&i)!==0,o=t.uid,h=t.gid,a=typeof o=="number"&&typeof h=="number"&&(o!==t.processUid||h!==t.processGid),l=t.preserve,c=t.unlink,d=f(t.cwd),y=(E,x)=>{E?e(E):x&&a?Es(x,o,h,Le=>y(Le)):n?u.chmod(s,r,e):e();};if(s===d)return no(s,y);if(l)return ro.mkdir(s,{mode:r,recursive:true}).then(E=>y(null,E??void 0),y);let D=f(R.relative(d,s)).split("/");Ss(d,D,r,c,d,void 0,y);},Ss=(s,t,e,i,r,n,o)=>{if(t.length===0)return o(null,n);let h=t.shift(),a=f(R.resolve(s+"/"+h));u.mkdir(a,e,br(a,t,e,i,r,n,o));},br=(s,t,e,i,r,n,o)=>h=>{h?u.lstat(s,(a,l)=>{if(a)a.path=a.path&&f(a.path),o(a);else if(l.isDirectory())Ss(s,t,e,i,r,n,o);else if(i)u.unlink(s,c=>{if(c)return o(c);u.mkdir(s,e,br(s,t,e,i,r,n,o));});else {if(l.isSymbolicLink())return o(new St(s,s+"/"+t.join("/")));o(h);}}):(n=n||s,Ss(s,t,e,i,r,n,o));},oo=s=>{let t=false,e;try{t=u.statSync(s).isDirectory();}catch(i){e=i?.code;}finally{if(!t)throw new Se(s,e??"ENOTDIR")}},_r=(s,t)=>{s=f(s);let e=t.umask??18,i=t.mode|448,r=(i&e)!==0,n=t.uid,o=t.gid,h=typeof n=="number"&&typeof o=="number"&&(n!==t.processUid||o!==t.processGid),a=t.preserve,l=t.unlink,c=f(t.cwd),d=E=>{E&&h&&ws(E,n,o),r&&u.chmodSync(s,i);};if(s===c)return oo(c),d();if(a)return d(u.mkdirSync(s,{mode:i,recursive:true})??void 0);let T=f(R.relative(c,s)).split("/"),D;for(let E=T.shift(),x=c;E&&(x+="/"+E);E=T.shift()){x=f(R.resolve(x));try{u.mkdirSync(x,i),D=D||x;}catch{let Le=u.lstatSync(x);if(Le.isDirectory())continue;if(l){u.unlinkSync(x),u.mkdirSync(x,i),D=D||x;continue}else if(Le.isSymbolicLink())return new St(x,x+"/"+T.join("/"))}}return d(D)};var ys=Object.create(null),Or=1e4,Vt=new Set,Tr=s=>{Vt.has(s)?Vt.delete(s):ys[s]=s.normalize("NFD").toLocaleLowerCase("en").toLocaleUpperCase("en"),Vt.add(s);let t=ys[s],e=Vt.size-Or;if(e>Or/10){for(let i of Vt)if(Vt.delete(i),delete ys[i],--e<=0)break}return t};var ho=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,ao=ho==="win32",lo=s=>s.split("/").slice(0,-1).reduce((e,i)=>{let r=e.at(-1);return r!==void 0&&(i=join(r,i)),e.push(i||"/"),e},[]),yi=class{#t=new Map;#i=new Map;#s=new Set;reserve(t,e){t=ao?["win32 parallelization disabled"]:t.map(r=>mt(join(Tr(r))));let i=new Set(t.map(r=>lo(r)).reduce((r,n)=>r.concat(n)));this.#i.set(e,{dirs:i,paths:t});for(let r of t){let n=this.#t.get(r);n?n.push(e):this.#t.set(r,[e]);}for(let r of i){let n=this.#t.get(r);if(!n)this.#t.set(r,[new Set([e])]);else {let o=n.at(-1);o instanceof Set?o.add(e):n.push(new Set([e]));}}return this.#r(e)}#n(t){let e=this.#i.get(t);if(!e)throw new Error("function does not have any path reservations");return {paths:e.paths.map(i=>this.#t.get(i)),dirs:[...e.dirs].map(i=>this.#t.get(i))}}check(t){let{paths:e,dirs:i}=this.#n(t);return e.every(r=>r&&r[0]===t)&&i.every(r=>r&&r[0]instanceof Set&&r[0].has(t))}#r(t){return this.#s.has(t)||!this.check(t)?false:(this.#s.add(t),t(()=>this.#e(t)),true)}#e(t){if(!this.#s.has(t))return  false;let e=this.#i.get(t);if(!e)throw new Error("invalid reservation");let{paths:i,dirs:r}=e,n=new Set;for(let o of i){let h=this.#t.get(o);if(!h||h?.[0]!==t)continue;let a=h[1];if(!a){this.#t.delete(o);continue}if(h.shift(),typeof a=="function")n.add(a);else for(let l of a)n.add(l);}for(let o of r){let h=this.#t.get(o),a=h?.[0];if(!(!h||!(a instanceof Set)))if(a.size===1&&h.length===1){this.#t.delete(o);continue}else if(a.size===1){h.shift();let l=h[0];typeof l=="function"&&n.add(l);}else a.delete(t);}return this.#s.delete(t),n.forEach(o=>this.#r(o)),true}};var Lr=()=>process.umask();var Dr=Symbol("onEntry"),_s=Symbol("checkFs"),Nr=Symbol("checkFs2"),Os=Symbol("isReusable"),P=Symbol("makeFs"),Ts=Symbol("file"),xs=Symbol("directory"),gi=Symbol("link"),Ar=Symbol("symlink"),Ir=Symbol("hardlink"),Re=Symbol("ensureNoSymlink"),Cr=Symbol("unsupported"),Fr=Symbol("checkPath"),Rs=Symbol("stripAbsolutePath"),yt=Symbol("mkdir"),O=Symbol("onError"),Ri=Symbol("pending"),kr=Symbol("pend"),$t=Symbol("unpend"),gs=Symbol("ended"),bs=Symbol("maybeClose"),Ls=Symbol("skip"),ge=Symbol("doChown"),be=Symbol("uid"),_e=Symbol("gid"),Oe=Symbol("checkedCwd"),fo=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,Te=fo==="win32",uo=1024,mo=(s,t)=>{if(!Te)return u.unlink(s,t);let e=s+".DELETE."+randomBytes(16).toString("hex");u.rename(s,e,i=>{if(i)return t(i);u.unlink(e,t);});},po=s=>{if(!Te)return u.unlinkSync(s);let t=s+".DELETE."+randomBytes(16).toString("hex");u.renameSync(s,t),u.unlinkSync(t);},vr=(s,t,e)=>s!==void 0&&s===s>>>0?s:t!==void 0&&t===t>>>0?t:e,Xt=class extends rt{[gs]=false;[Oe]=false;[Ri]=0;reservations=new yi;transform;writable=true;readable=false;uid;gid;setOwner;preserveOwner;processGid;processUid;maxDepth;forceChown;win32;newer;keep;noMtime;preservePaths;unlink;cwd;strip;processUmask;umask;dmode;fmode;chmod;constructor(t={}){if(t.ondone=()=>{this[gs]=true,this[bs]();},super(t),this.transform=t.transform,this.chmod=!!t.chmod,typeof t.uid=="number"||typeof t.gid=="number"){if(typeof t.uid!="number"||typeof t.gid!="number")throw new TypeError("cannot set owner without number uid and gid");if(t.preserveOwner)throw new TypeError("cannot preserve owner in archive and also set owner explicitly");this.uid=t.uid,this.gid=t.gid,this.setOwner=true;}else this.uid=void 0,this.gid=void 0,this.setOwner=false;this.preserveOwner=t.preserveOwner===void 0&&typeof t.uid!="number"?process.getuid?.()===0:!!t.preserveOwner,this.processUid=(this.preserveOwner||this.setOwner)&&process.getuid?process.getuid():void 0,this.processGid=(this.preserveOwner||this.setOwner)&&process.getgid?process.getgid():void 0,this.maxDepth=typeof t.maxDepth=="number"?t.maxDepth:uo,this.forceChown=t.forceChown===true,this.win32=!!t.win32||Te,this.newer=!!t.newer,this.keep=!!t.keep,this.noMtime=!!t.noMtime,this.preservePaths=!!t.preservePaths,this.unlink=!!t.unlink,this.cwd=f(R.resolve(t.cwd||process.cwd())),this.strip=Number(t.strip)||0,this.processUmask=this.chmod?typeof t.processUmask=="number"?t.processUmask:Lr():0,this.umask=typeof t.umask=="number"?t.umask:this.processUmask,this.dmode=t.dmode||511&~this.umask,this.fmode=t.fmode||438&~this.umask,this.on("entry",e=>this[Dr](e));}warn(t,e,i={}){return (t==="TAR_BAD_ARCHIVE"||t==="TAR_ABORT")&&(i.recoverable=false),super.warn(t,e,i)}[bs](){this[gs]&&this[Ri]===0&&(this.emit("prefinish"),this.emit("finish"),this.emit("end"));}[Rs](t,e){let i=t[e],{type:r}=t;if(!i||this.preservePaths)return  true;let[n,o]=ce(i),h=o.replaceAll(/\\/g,"/").split("/");if(h.includes("..")||Te&&/^[a-z]:\.\.$/i.test(h[0]??"")){if(e==="path"||r==="Link")return this.warn("TAR_ENTRY_ERROR",`${e} contains '..'`,{entry:t,[e]:i}),false;let a=R.posix.dirname(t.path),l=R.posix.normalize(R.posix.join(a,h.join("/")));if(l.startsWith("../")||l==="..")return this.warn("TAR_ENTRY_ERROR",`${e} escapes extraction directory`,{entry:t,[e]:i}),false}return n&&(t[e]=String(o),this.warn("TAR_ENTRY_INFO",`stripping ${n} from absolute ${e}`,{entry:t,[e]:i})),true}[Fr](t){let e=f(t.path),i=e.split("/");if(this.strip){if(i.length<this.strip)return  false;if(t.type==="Link"){let r=f(String(t.linkpath)).split("/");if(r.length>=this.strip)t.linkpath=r.slice(this.strip).join("/");else return  false}i.splice(0,this.strip),t.path=i.join("/");}if(isFinite(this.maxDepth)&&i.length>this.maxDepth)return this.warn("TAR_ENTRY_ERROR","path excessively deep",{entry:t,path:e,depth:i.length,maxDepth:this.maxDepth}),false;if(!this[Rs](t,"path")||!this[Rs](t,"linkpath"))return  false;if(t.absolute=R.isAbsolute(t.path)?f(R.resolve(t.path)):f(R.resolve(this.cwd,t.path)),!this.preservePaths&&typeof t.absolute=="string"&&t.absolute.indexOf(this.cwd+"/")!==0&&t.absolute!==this.cwd)return this.warn("TAR_ENTRY_ERROR","path escaped extraction target",{entry:t,path:f(t.path),resolvedPath:t.absolute,cwd:this.cwd}),false;if(t.absolute===this.cwd&&t.type!=="Directory"&&t.type!=="GNUDumpDir")return  false;if(this.win32){let{root:r}=R.win32.parse(String(t.absolute));t.absolute=r+ts(String(t.absolute).slice(r.length));let{root:n}=R.win32.parse(t.path);t.path=n+ts(t.path.slice(n.length));}return  true}[Dr](t){if(!this[Fr](t))return t.resume();switch(co.equal(typeof t.absolute,"string"),t.type){case "Directory":case "GNUDumpDir":t.mode&&(t.mode=t.mode|448);case "File":case "OldFile":case "ContiguousFile":case "Link":case "SymbolicLink":return this[_s](t);default:return this[Cr](t)}}[O](t,e){t.name==="CwdError"?this.emit("error",t):(this.warn("TAR_ENTRY_ERROR",t,{entry:e}),this[$t](),e.resume());}[yt](t,e,i){gr(f(t),{uid:this.uid,gid:this.gid,processUid:this.processUid,processGid:this.processGid,umask:this.processUmask,preserve:this.preservePaths,unlink:this.unlink,cwd:this.cwd,mode:e},i);}[ge](t){return this.forceChown||this.preserveOwner&&(typeof t.uid=="number"&&t.uid!==this.processUid||typeof t.gid=="number"&&t.gid!==this.processGid)||typeof this.uid=="number"&&this.uid!==this.processUid||typeof this.gid=="number"&&this.gid!==this.processGid}[be](t){return vr(this.uid,t.uid,this.processUid)}[_e](t){return vr(this.gid,t.gid,this.processGid)}[Ts](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.fmode,r=new et(String(t.absolute),{flags:ms(t.size),mode:i,autoClose:false});r.on("error",a=>{r.fd&&u.close(r.fd,()=>{}),r.write=()=>true,this[O](a,t),e();});let n=1,o=a=>{if(a){r.fd&&u.close(r.fd,()=>{}),this[O](a,t),e();return}--n===0&&r.fd!==void 0&&u.close(r.fd,l=>{l?this[O](l,t):this[$t](),e();});};r.on("finish",()=>{let a=String(t.absolute),l=r.fd;if(typeof l=="number"&&t.mtime&&!this.noMtime){n++;let c=t.atime||new Date,d=t.mtime;u.futimes(l,c,d,y=>y?u.utimes(a,c,d,T=>o(T&&y)):o());}if(typeof l=="number"&&this[ge](t)){n++;let c=this[be](t),d=this[_e](t);typeof c=="number"&&typeof d=="number"&&u.fchown(l,c,d,y=>y?u.chown(a,c,d,T=>o(T&&y)):o());}o();});let h=this.transform&&this.transform(t)||t;h!==t&&(h.on("error",a=>{this[O](a,t),e();}),t.pipe(h)),h.pipe(r);}[xs](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.dmode;this[yt](String(t.absolute),i,r=>{if(r){this[O](r,t),e();return}let n=1,o=()=>{--n===0&&(e(),this[$t](),t.resume());};t.mtime&&!this.noMtime&&(n++,u.utimes(String(t.absolute),t.atime||new Date,t.mtime,o)),this[ge](t)&&(n++,u.chown(String(t.absolute),Number(this[be](t)),Number(this[_e](t)),o)),o();});}[Cr](t){t.unsupported=true,this.warn("TAR_ENTRY_UNSUPPORTED",`unsupported entry type: ${t.type}`,{entry:t}),t.resume();}[Ar](t,e){let i=f(R.relative(this.cwd,R.resolve(R.dirname(String(t.absolute)),String(t.linkpath)))).split("/");this[Re](t,this.cwd,i,()=>this[gi](t,String(t.linkpath),"symlink",e),r=>{this[O](r,t),e();});}[Ir](t,e){let i=f(R.resolve(this.cwd,String(t.linkpath))),r=f(String(t.linkpath)).split("/");this[Re](t,this.cwd,r,()=>this[gi](t,i,"link",e),n=>{this[O](n,t),e();});}[Re](t,e,i,r,n){let o=i.shift();if(this.preservePaths||o===void 0)return r();let h=R.resolve(e,o);u.lstat(h,(a,l)=>{if(a)return r();if(l?.isSymbolicLink())return n(new St(h,R.resolve(h,i.join("/"))));this[Re](t,h,i,r,n);});}[kr](){this[Ri]++;}[$t](){this[Ri]--,this[bs]();}[Ls](t){this[$t](),t.resume();}[Os](t,e){return t.type==="File"&&!this.unlink&&e.isFile()&&e.nlink<=1&&!Te}[_s](t){this[kr]();let e=[t.path];t.linkpath&&e.push(t.linkpath),this.reservations.reserve(e,i=>this[Nr](t,i));}[Nr](t,e){let i=h=>{e(h);},r=()=>{this[yt](this.cwd,this.dmode,h=>{if(h){this[O](h,t),i();return}this[Oe]=true,n();});},n=()=>{if(t.absolute!==this.cwd){let h=f(R.dirname(String(t.absolute)));if(h!==this.cwd)return this[yt](h,this.dmode,a=>{if(a){this[O](a,t),i();return}o();})}o();},o=()=>{u.lstat(String(t.absolute),(h,a)=>{if(a&&(this.keep||this.newer&&a.mtime>(t.mtime??a.mtime))){this[Ls](t),i();return}if(h||this[Os](t,a))return this[P](null,t,i);if(a.isDirectory()){if(t.type==="Directory"){let l=this.chmod&&t.mode&&(a.mode&4095)!==t.mode,c=d=>this[P](d??null,t,i);return l?u.chmod(String(t.absolute),Number(t.mode),c):c()}if(t.absolute!==this.cwd)return u.rmdir(String(t.absolute),l=>this[P](l??null,t,i))}if(t.absolute===this.cwd)return this[P](null,t,i);mo(String(t.absolute),l=>this[P](l??null,t,i));});};this[Oe]?n():r();}[P](t,e,i){if(t){this[O](t,e),i();return}switch(e.type){case "File":case "OldFile":case "ContiguousFile":return this[Ts](e,i);case "Link":return this[Ir](e,i);case "SymbolicLink":return this[Ar](e,i);case "Directory":case "GNUDumpDir":return this[xs](e,i)}}[gi](t,e,i,r){u[i](e,String(t.absolute),n=>{n?this[O](n,t):(this[$t](),t.resume()),r();});}},ye=s=>{try{return [null,s()]}catch(t){return [t,null]}},xe=class extends Xt{sync=true;[P](t,e){return super[P](t,e,()=>{})}[_s](t){if(!this[Oe]){let n=this[yt](this.cwd,this.dmode);if(n)return this[O](n,t);this[Oe]=true;}if(t.absolute!==this.cwd){let n=f(R.dirname(String(t.absolute)));if(n!==this.cwd){let o=this[yt](n,this.dmode);if(o)return this[O](o,t)}}let[e,i]=ye(()=>u.lstatSync(String(t.absolute)));if(i&&(this.keep||this.newer&&i.mtime>(t.mtime??i.mtime)))return this[Ls](t);if(e||this[Os](t,i))return this[P](null,t);if(i.isDirectory()){if(t.type==="Directory"){let o=this.chmod&&t.mode&&(i.mode&4095)!==t.mode,[h]=o?ye(()=>{u.chmodSync(String(t.absolute),Number(t.mode));}):[];return this[P](h,t)}let[n]=ye(()=>u.rmdirSync(String(t.absolute)));this[P](n,t);}let[r]=t.absolute===this.cwd?[]:ye(()=>po(String(t.absolute)));this[P](r,t);}[Ts](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.fmode,r=h=>{let a;try{u.closeSync(n);}catch(l){a=l;}(h||a)&&this[O](h||a,t),e();},n;try{n=u.openSync(String(t.absolute),ms(t.size),i);}catch(h){return r(h)}let o=this.transform&&this.transform(t)||t;o!==t&&(o.on("error",h=>this[O](h,t)),t.pipe(o)),o.on("data",h=>{try{u.writeSync(n,h,0,h.length);}catch(a){r(a);}}),o.on("end",()=>{let h=null;if(t.mtime&&!this.noMtime){let a=t.atime||new Date,l=t.mtime;try{u.futimesSync(n,a,l);}catch(c){try{u.utimesSync(String(t.absolute),a,l);}catch{h=c;}}}if(this[ge](t)){let a=this[be](t),l=this[_e](t);try{u.fchownSync(n,Number(a),Number(l));}catch(c){try{u.chownSync(String(t.absolute),Number(a),Number(l));}catch{h=h||c;}}}r(h);});}[xs](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.dmode,r=this[yt](String(t.absolute),i);if(r){this[O](r,t),e();return}if(t.mtime&&!this.noMtime)try{u.utimesSync(String(t.absolute),t.atime||new Date,t.mtime);}catch{}if(this[ge](t))try{u.chownSync(String(t.absolute),Number(this[be](t)),Number(this[_e](t)));}catch{}e(),t.resume();}[yt](t,e){try{return _r(f(t),{uid:this.uid,gid:this.gid,processUid:this.processUid,processGid:this.processGid,umask:this.processUmask,preserve:this.preservePaths,unlink:this.unlink,cwd:this.cwd,mode:e})}catch(i){return i}}[Re](t,e,i,r,n){if(this.preservePaths||i.length===0)return r();let o=e;for(let h of i){o=R.resolve(o,h);let[a,l]=ye(()=>u.lstatSync(o));if(a)return r();if(l.isSymbolicLink())return n(new St(o,R.resolve(e,i.join("/"))))}r();}[gi](t,e,i,r){let n=`${i}Sync`;try{u[n](e,String(t.absolute)),r(),t.resume();}catch(o){return this[O](o,t)}}};var Eo=s=>{let t=new xe(s),e=s.file,i=u.statSync(e),r=s.maxReadSize||16*1024*1024;new Be(e,{readSize:r,size:i.size}).pipe(t);},wo=(s,t)=>{let e=new Xt(s),i=s.maxReadSize||16*1024*1024,r=s.file;return new Promise((o,h)=>{e.on("error",h),e.on("close",o),u.stat(r,(a,l)=>{if(a)h(a);else {let c=new _t(r,{readSize:i,size:l.size});c.on("error",h),c.pipe(e);}});})};K(Eo,wo,s=>new xe(s),s=>new Xt(s),(s,t)=>{t?.length&&Qi(s,t);});var yo=(s,t)=>{let e=new kt(s),i=true,r,n;try{try{r=u.openSync(s.file,"r+");}catch(a){if(a?.code==="ENOENT")r=u.openSync(s.file,"w+");else throw a}let o=u.fstatSync(r),h=Buffer.alloc(512);t:for(n=0;n<o.size;n+=512){for(let c=0,d=0;c<512;c+=d){if(d=u.readSync(r,h,c,h.length-c,n+c),n===0&&h[0]===31&&h[1]===139)throw new Error("cannot append to compressed archives");if(!d)break t}let a=new F(h);if(!a.cksumValid)break;let l=512*Math.ceil((a.size||0)/512);if(n+l+512>o.size)break;n+=l,s.mtimeCache&&a.mtime&&s.mtimeCache.set(String(a.path),a.mtime);}i=!1,Ro(s,e,n,r,t);}finally{if(i)try{u.closeSync(r);}catch{}}},Ro=(s,t,e,i,r)=>{let n=new Wt(s.file,{fd:i,start:e});t.pipe(n),bo(t,r);},go=(s,t)=>{t=Array.from(t);let e=new wt(s),i=(n,o,h)=>{let a=(T,D)=>{T?u.close(n,E=>h(T)):h(null,D);},l=0;if(o===0)return a(null,0);let c=0,d=Buffer.alloc(512),y=(T,D)=>{if(T||D===void 0)return a(T);if(c+=D,c<512&&D)return u.read(n,d,c,d.length-c,l+c,y);if(l===0&&d[0]===31&&d[1]===139)return a(new Error("cannot append to compressed archives"));if(c<512)return a(null,l);let E=new F(d);if(!E.cksumValid)return a(null,l);let x=512*Math.ceil((E.size??0)/512);if(l+x+512>o||(l+=x+512,l>=o))return a(null,l);s.mtimeCache&&E.mtime&&s.mtimeCache.set(String(E.path),E.mtime),c=0,u.read(n,d,0,512,l,y);};u.read(n,d,0,512,l,y);};return new Promise((n,o)=>{e.on("error",o);let h="r+",a=(l,c)=>{if(l&&l.code==="ENOENT"&&h==="r+")return h="w+",u.open(s.file,h,a);if(l||!c)return o(l);u.fstat(c,(d,y)=>{if(d)return u.close(c,()=>o(d));i(c,y.size,(T,D)=>{if(T)return o(T);let E=new et(s.file,{fd:c,start:D});e.pipe(E),E.on("error",o),E.on("close",n),_o(e,t);});});};u.open(s.file,h,a);})},bo=(s,t)=>{t.forEach(e=>{e.charAt(0)==="@"?Ct({file:R.resolve(s.cwd,e.slice(1)),sync:true,noResume:true,onReadEntry:i=>s.add(i)}):s.add(e);}),s.end();},_o=async(s,t)=>{for(let e of t)e.charAt(0)==="@"?await Ct({file:R.resolve(String(s.cwd),e.slice(1)),noResume:true,onReadEntry:i=>s.add(i)}):s.add(e);s.end();},vt=K(yo,go,()=>{throw new TypeError("file is required")},()=>{throw new TypeError("file is required")},(s,t)=>{if(!Bs(s))throw new TypeError("file is required");if(s.gzip||s.brotli||s.zstd||s.file.endsWith(".br")||s.file.endsWith(".tbr"))throw new TypeError("cannot append to compressed archives");if(!t?.length)throw new TypeError("no paths specified to add/replace")});K(vt.syncFile,vt.asyncFile,vt.syncNoFile,vt.asyncNoFile,(s,t=[])=>{vt.validate?.(s,t),To(s);});var To=s=>{let t=s.filter;s.mtimeCache||(s.mtimeCache=new Map),s.filter=t?(e,i)=>t(e,i)&&!((s.mtimeCache?.get(e)??i.mtime??0)>(i.mtime??0)):(e,i)=>!((s.mtimeCache?.get(e)??i.mtime??0)>(i.mtime??0));};
+`).reduce(xn,Object.create(null)),xn=(s,t)=>{let e=parseInt(t,10);if(e!==Buffer.byteLength(t)+1)return s;t=t.slice((e+" ").length);let i=t.split("="),r=i.shift();if(!r)return s;let n=r.replace(/^SCHILY\.(dev|ino|nlink)/,"$1"),o=i.join("=").replace(/\0.*/,"");switch(n){case "path":case "linkpath":case "type":case "charset":case "comment":case "gname":case "uname":s[n]=o;break;case "ctime":case "atime":case "mtime":s[n]=new Date(Number(o)*1e3);break;case "size":let h=+o;h>=0&&(s[n]=h);break;case "gid":case "uid":case "dev":case "ino":case "nlink":case "mode":s[n]=+o;break}return s};var Ln=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,f=Ln!=="win32"?s=>String(s):s=>String(s).replaceAll(/\\/g,"/");var $e=class extends A{extended;globalExtended;header;startBlockSize;blockRemain;remain;type;meta=false;ignore=false;path;mode;uid;gid;uname;gname;size=0;mtime;atime;ctime;linkpath;dev;ino;nlink;invalid=false;absolute;unsupported=false;constructor(t,e,i){switch(super({}),this.pause(),this.extended=e,this.globalExtended=i,this.header=t,this.remain=t.size??0,this.startBlockSize=512*Math.ceil(this.remain/512),this.blockRemain=this.startBlockSize,this.type=t.type,this.type){case "File":case "OldFile":case "Link":case "SymbolicLink":case "CharacterDevice":case "BlockDevice":case "Directory":case "FIFO":case "ContiguousFile":case "GNUDumpDir":break;case "NextFileHasLongLinkpath":case "NextFileHasLongPath":case "OldGnuLongPath":case "GlobalExtendedHeader":case "ExtendedHeader":case "OldExtendedHeader":this.meta=true;break;default:this.ignore=true;}if(!t.path)throw new Error("no path provided for tar.ReadEntry");this.path=f(t.path),this.mode=t.mode,this.mode&&(this.mode=this.mode&4095),this.uid=t.uid,this.gid=t.gid,this.uname=t.uname,this.gname=t.gname,this.size=this.remain,this.mtime=t.mtime,this.atime=t.atime,this.ctime=t.ctime,this.linkpath=t.linkpath?f(t.linkpath):void 0,this.uname=t.uname,this.gname=t.gname,e&&this.#t(e),i&&this.#t(i,true);}write(t){let e=t.length;if(e>this.blockRemain)throw new Error("writing more to entry than is appropriate");let i=this.remain,r=this.blockRemain;return this.remain=Math.max(0,i-e),this.blockRemain=Math.max(0,r-e),this.ignore?true:i>=e?super.write(t):super.write(t.subarray(0,i))}#t(t,e=false){t.path&&(t.path=f(t.path)),t.linkpath&&(t.linkpath=f(t.linkpath)),Object.assign(this,Object.fromEntries(Object.entries(t).filter(([i,r])=>!(r==null||i==="path"&&e))));}};var Dt=(s,t,e,i={})=>{s.file&&(i.file=s.file),s.cwd&&(i.cwd=s.cwd),i.code=e instanceof Error&&e.code||t,i.tarCode=t,!s.strict&&i.recoverable!==false?(e instanceof Error&&(i=Object.assign(e,i),e=e.message),s.emit("warn",t,e,i)):e instanceof Error?s.emit("error",Object.assign(e,i)):s.emit("error",Object.assign(new Error(`${t}: ${e}`),i));};var Nn=1024*1024,Xi=Buffer.from([31,139]),qi=Buffer.from([40,181,47,253]),An=Math.max(Xi.length,qi.length),B=Symbol("state"),Nt=Symbol("writeEntry"),it=Symbol("readEntry"),Zi=Symbol("nextEntry"),Zs=Symbol("processEntry"),V=Symbol("extendedHeader"),he=Symbol("globalExtendedHeader"),dt=Symbol("meta"),Ys=Symbol("emitMeta"),p=Symbol("buffer"),st=Symbol("queue"),ut=Symbol("ended"),Yi=Symbol("emittedEnd"),At=Symbol("emit"),w=Symbol("unzip"),Xe=Symbol("consumeChunk"),qe=Symbol("consumeChunkSub"),Ki=Symbol("consumeBody"),Ks=Symbol("consumeMeta"),Vs=Symbol("consumeHeader"),ae=Symbol("consuming"),Vi=Symbol("bufferConcat"),Qe=Symbol("maybeEnd"),Yt=Symbol("writing"),$=Symbol("aborted"),Je=Symbol("onDone"),It=Symbol("sawValidEntry"),je=Symbol("sawNullBlock"),ti=Symbol("sawEOF"),$s=Symbol("closeStream"),In=1e3,le=Symbol("compressedBytesRead"),$i=Symbol("decompressedBytesRead"),Xs=Symbol("checkDecompressionRatio"),Cn=()=>true,rt=class extends EventEmitter$2{file;strict;maxMetaEntrySize;filter;brotli;zstd;maxDecompressionRatio;writable=true;readable=false;[st]=[];[p];[it];[Nt];[B]="begin";[dt]="";[V];[he];[ut]=false;[w];[$]=false;[It];[je]=false;[ti]=false;[Yt]=false;[ae]=false;[Yi]=false;[le]=0;[$i]=0;constructor(t={}){super(),this.file=t.file||"",this.on(Je,()=>{(this[B]==="begin"||this[It]===false)&&this.warn("TAR_BAD_ARCHIVE","Unrecognized archive format");}),t.ondone?this.on(Je,t.ondone):this.on(Je,()=>{this.emit("prefinish"),this.emit("finish"),this.emit("end");}),this.strict=!!t.strict,this.maxDecompressionRatio=typeof t.maxDecompressionRatio=="number"?t.maxDecompressionRatio:In,this.maxMetaEntrySize=t.maxMetaEntrySize||Nn,this.filter=typeof t.filter=="function"?t.filter:Cn;let e=t.file&&(t.file.endsWith(".tar.br")||t.file.endsWith(".tbr"));this.brotli=!(t.gzip||t.zstd)&&t.brotli!==void 0?t.brotli:e?void 0:false;let i=t.file&&(t.file.endsWith(".tar.zst")||t.file.endsWith(".tzst"));this.zstd=!(t.gzip||t.brotli)&&t.zstd!==void 0?t.zstd:i?true:void 0,this.on("end",()=>this[$s]()),typeof t.onwarn=="function"&&this.on("warn",t.onwarn),typeof t.onReadEntry=="function"&&this.on("entry",t.onReadEntry);}warn(t,e,i={}){Dt(this,t,e,i);}[Vs](t,e){this[It]===void 0&&(this[It]=false);let i;try{i=new F(t,e,this[V],this[he]);}catch(r){return this.warn("TAR_ENTRY_INVALID",r)}if(i.nullBlock)this[je]?(this[ti]=true,this[B]==="begin"&&(this[B]="header"),this[At]("eof")):(this[je]=true,this[At]("nullBlock"));else if(this[je]=false,!i.cksumValid)this.warn("TAR_ENTRY_INVALID","checksum failure",{header:i});else if(!i.path)this.warn("TAR_ENTRY_INVALID","path is required",{header:i});else {let r=i.type;if(/^(Symbolic)?Link$/.test(r)&&!i.linkpath)this.warn("TAR_ENTRY_INVALID","linkpath required",{header:i});else if(!/^(Symbolic)?Link$/.test(r)&&!/^(Global)?ExtendedHeader$/.test(r)&&i.linkpath)this.warn("TAR_ENTRY_INVALID","linkpath forbidden",{header:i});else {let n=this[Nt]=new $e(i,this[V],this[he]);if(!this[It])if(n.remain){let o=()=>{n.invalid||(this[It]=true);};n.on("end",o);}else this[It]=true;n.meta?n.size>this.maxMetaEntrySize?(n.ignore=true,this[At]("ignoredEntry",n),this[B]="ignore",n.resume()):n.size>0&&(this[dt]="",n.on("data",o=>this[dt]+=o),this[B]="meta"):(this[V]=void 0,n.ignore=n.ignore||!this.filter(n.path,n),n.ignore?(this[At]("ignoredEntry",n),this[B]=n.remain?"ignore":"header",n.resume()):(n.remain?this[B]="body":(this[B]="header",n.end()),this[it]?this[st].push(n):(this[st].push(n),this[Zi]())));}}}[$s](){queueMicrotask(()=>this.emit("close"));}[Zs](t){let e=true;if(!t)this[it]=void 0,e=false;else if(Array.isArray(t)){let[i,...r]=t;this.emit(i,...r);}else this[it]=t,this.emit("entry",t),t.emittedEnd||(t.on("end",()=>this[Zi]()),e=false);return e}[Zi](){do;while(this[Zs](this[st].shift()));if(this[st].length===0){let t=this[it];!t||t.flowing||t.size===t.remain?this[Yt]||this.emit("drain"):t.once("drain",()=>this.emit("drain"));}}[Ki](t,e){let i=this[Nt];if(!i)throw new Error("attempt to consume body without entry??");let r=i.blockRemain??0,n=r>=t.length&&e===0?t:t.subarray(e,e+r);return i.write(n),i.blockRemain||(this[B]="header",this[Nt]=void 0,i.end()),n.length}[Ks](t,e){let i=this[Nt],r=this[Ki](t,e);return !this[Nt]&&i&&this[Ys](i),r}[At](t,e,i){this[st].length===0&&!this[it]?this.emit(t,e,i):this[st].push([t,e,i]);}[Ys](t){switch(this[At]("meta",this[dt]),t.type){case "ExtendedHeader":case "OldExtendedHeader":this[V]=ft.parse(this[dt],this[V],false);break;case "GlobalExtendedHeader":this[he]=ft.parse(this[dt],this[he],true);break;case "NextFileHasLongPath":case "OldGnuLongPath":{let e=this[V]??Object.create(null);this[V]=e,e.path=this[dt].replace(/\0.*/,"");break}case "NextFileHasLongLinkpath":{let e=this[V]||Object.create(null);this[V]=e,e.linkpath=this[dt].replace(/\0.*/,"");break}default:throw new Error("unknown meta: "+t.type)}}abort(t){if(!this[$]){if(this[w]){let e=this[w];e.write=()=>true,e.end=()=>e,e.emit=()=>false,e.destroy?.();}this[$]=true,this.emit("abort",t),this.warn("TAR_ABORT",t,{recoverable:false});}}[Xs](t){this[$i]+=t.length;let e=this[$i]/this[le];return e>this.maxDecompressionRatio?(this.abort(new Error(`max decompression ratio exceeded: ${e.toFixed(2)} > ${this.maxDecompressionRatio}`)),false):true}write(t,e,i){if(typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8")),this[$])return i?.(),false;if((this[w]===void 0||this.brotli===void 0&&this[w]===false)&&t){if(this[p]&&(t=Buffer.concat([this[p],t]),this[p]=void 0),t.length<An)return this[p]=t,i?.(),true;for(let a=0;this[w]===void 0&&a<Xi.length;a++)t[a]!==Xi[a]&&(this[w]=false);let o=false;if(this[w]===false&&this.zstd!==false){o=true;for(let a=0;a<qi.length;a++)if(t[a]!==qi[a]){o=false;break}}let h=this.brotli===void 0&&!o;if(this[w]===false&&h)if(t.length<512)if(this[ut])this.brotli=true;else return this[p]=t,i?.(),true;else try{new F(t.subarray(0,512)),this.brotli=!1;}catch{this.brotli=true;}if(this[w]===void 0||this[w]===false&&(this.brotli||o)){let a=this[ut];this[ut]=false,this[w]=this[w]===void 0?new Ue({}):o?new Ke({}):new Ge({}),this[w].on("data",c=>{this[Xs](c)&&this[Xe](c);}),this[w].on("error",c=>{this[$]||this.abort(c);}),this[w].on("end",()=>{this[ut]=true,this[Xe]();}),this[Yt]=true,this[le]+=t.length;let l=!!this[w][a?"end":"write"](t);return this[Yt]=false,i?.(),l}}this[Yt]=true,this[w]?(this[le]+=t.length,this[w].write(t)):this[Xe](t),this[Yt]=false;let n=this[st].length>0?false:this[it]?this[it].flowing:true;return !n&&this[st].length===0&&this[it]?.once("drain",()=>this.emit("drain")),i?.(),n}[Vi](t){t&&!this[$]&&(this[p]=this[p]?Buffer.concat([this[p],t]):t);}[Qe](){if(this[ut]&&!this[Yi]&&!this[$]&&!this[ae]){this[Yi]=true;let t=this[Nt];if(t?.blockRemain){let e=this[p]?this[p].length:0;this.warn("TAR_BAD_ARCHIVE",`Truncated input (needed ${t.blockRemain} more bytes, only ${e} available)`,{entry:t}),this[p]&&t.write(this[p]),t.end();}this[At](Je);}}[Xe](t){if(this[ae]&&t)this[Vi](t);else if(!t&&!this[p])this[Qe]();else if(t){if(this[ae]=true,this[p]){this[Vi](t);let e=this[p];this[p]=void 0,this[qe](e);}else this[qe](t);for(;this[p]&&this[p]?.length>=512&&!this[$]&&!this[ti];){let e=this[p];this[p]=void 0,this[qe](e);}this[ae]=false;}(!this[p]||this[ut])&&this[Qe]();}[qe](t){let e=0,i=t.length;for(;e+512<=i&&!this[$]&&!this[ti];)switch(this[B]){case "begin":case "header":this[Vs](t,e),e+=512;break;case "ignore":case "body":e+=this[Ki](t,e);break;case "meta":e+=this[Ks](t,e);break;default:throw new Error("invalid state: "+this[B])}e<i&&(this[p]=this[p]?Buffer.concat([t.subarray(e),this[p]]):t.subarray(e));}end(t,e,i){return typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,e)),i&&this.once("finish",i),this[$]||(this[w]?(t&&(this[le]+=t.length,this[w].write(t)),this[w].end()):(this[ut]=true,(this.brotli===void 0||this.zstd===void 0)&&(t=t||Buffer.alloc(0)),t&&this.write(t),this[Qe]())),this}};var mt=s=>{let t=s.length-1,e=-1;for(;t>-1&&s.charAt(t)==="/";)e=t,t--;return e===-1?s:s.slice(0,e)};var vn=s=>{let t=s.onReadEntry;s.onReadEntry=t?e=>{t(e),e.resume();}:e=>e.resume();},Qi=(s,t)=>{let e=new Map(t.map(o=>[mt(o),true])),i=s.filter,r=100,n=(o,h="",a=0)=>{if(a>=r)return e.set(o,false),false;let l=h||parse$5(o).root||".",c;if(o===l)c=false;else {let d=e.get(o);c=d!==void 0?d:n(dirname(o),l,a+1);}return e.set(o,c),c};s.filter=i?(o,h)=>i(o,h)&&n(mt(o)):o=>n(mt(o));},Mn=s=>{let t=new rt(s),e=s.file,i;try{i=u.openSync(e,"r");let r=u.fstatSync(i),n=s.maxReadSize||16*1024*1024;if(r.size<n){let o=Buffer.allocUnsafe(r.size),h=u.readSync(i,o,0,r.size,0);t.end(h===o.byteLength?o:o.subarray(0,h));}else {let o=0,h=Buffer.allocUnsafe(n);for(;o<r.size;){let a=u.readSync(i,h,0,n,o);if(a===0)break;o+=a,t.write(h.subarray(0,a));}t.end();}}finally{if(typeof i=="number")try{u.closeSync(i);}catch{}}},Bn=(s,t)=>{let e=new rt(s),i=s.maxReadSize||16*1024*1024,r=s.file;return new Promise((o,h)=>{e.on("error",h),e.on("end",o),u.stat(r,(a,l)=>{if(a)h(a);else {let c=new _t(r,{readSize:i,size:l.size});c.on("error",h),c.pipe(e);}});})},Ct=K(Mn,Bn,s=>new rt(s),s=>new rt(s),(s,t)=>{t?.length&&Qi(s,t),s.noResume||vn(s);});var Ji=(s,t,e)=>(s&=4095,e&&(s=(s|384)&-19),t&&(s&256&&(s|=64),s&32&&(s|=8),s&4&&(s|=1)),s);var{isAbsolute:zn,parse:qs}=win32,ce=s=>{let t="",e=qs(s);for(;zn(s)||e.root;){let i=s.charAt(0)==="/"&&s.slice(0,4)!=="//?/"?"/":e.root;s=s.slice(i.length),t+=i,e=qs(s);}return [t,s]};var ei=["|","<",">","?",":"],ji=ei.map(s=>String.fromCodePoint(61440+Number(s.codePointAt(0)))),Un=new Map(ei.map((s,t)=>[s,ji[t]])),Hn=new Map(ji.map((s,t)=>[s,ei[t]])),ts=s=>ei.reduce((t,e)=>t.split(e).join(Un.get(e)),s),Qs=s=>ji.reduce((t,e)=>t.split(e).join(Hn.get(e)),s);var rr=(s,t)=>t?(s=f(s).replace(/^\.(\/|$)/,""),mt(t)+"/"+s):f(s),Wn=16*1024*1024,tr=Symbol("process"),er=Symbol("file"),ir=Symbol("directory"),is=Symbol("symlink"),sr=Symbol("hardlink"),fe=Symbol("header"),ii=Symbol("read"),ss=Symbol("lstat"),si=Symbol("onlstat"),rs=Symbol("onread"),ns=Symbol("onreadlink"),os=Symbol("openfile"),hs=Symbol("onopenfile"),pt=Symbol("close"),ri=Symbol("mode"),as=Symbol("awaitDrain"),es=Symbol("ondrain"),q=Symbol("prefix"),de=class extends A{path;portable;myuid=process.getuid&&process.getuid()||0;myuser=process.env.USER||"";maxReadSize;linkCache;statCache;preservePaths;cwd;strict;mtime;noPax;noMtime;prefix;fd;blockLen=0;blockRemain=0;buf;pos=0;remain=0;length=0;offset=0;win32;absolute;header;type;linkpath;stat;onWriteEntry;#t=false;constructor(t,e={}){let i=se(e);super(),this.path=f(t),this.portable=!!i.portable,this.maxReadSize=i.maxReadSize||Wn,this.linkCache=i.linkCache||new Map,this.statCache=i.statCache||new Map,this.preservePaths=!!i.preservePaths,this.cwd=f(i.cwd||process.cwd()),this.strict=!!i.strict,this.noPax=!!i.noPax,this.noMtime=!!i.noMtime,this.mtime=i.mtime,this.prefix=i.prefix?f(i.prefix):void 0,this.onWriteEntry=i.onWriteEntry,typeof i.onwarn=="function"&&this.on("warn",i.onwarn);let r=false;if(!this.preservePaths){let[o,h]=ce(this.path);o&&typeof h=="string"&&(this.path=h,r=o);}this.win32=!!i.win32||process.platform==="win32",this.win32&&(this.path=Qs(this.path.replaceAll(/\\/g,"/")),t=t.replaceAll(/\\/g,"/")),this.absolute=f(i.absolute||js.resolve(this.cwd,t)),this.path===""&&(this.path="./"),r&&this.warn("TAR_ENTRY_INFO",`stripping ${r} from absolute path`,{entry:this,path:r+this.path});let n=this.statCache.get(this.absolute);n?this[si](n):this[ss]();}warn(t,e,i={}){return Dt(this,t,e,i)}emit(t,...e){return t==="error"&&(this.#t=true),super.emit(t,...e)}[ss](){I.lstat(this.absolute,(t,e)=>{if(t)return this.emit("error",t);this[si](e);});}[si](t){this.statCache.set(this.absolute,t),this.stat=t,t.isFile()||(t.size=0),this.type=Gn(t),this.emit("stat",t),this[tr]();}[tr](){switch(this.type){case "File":return this[er]();case "Directory":return this[ir]();case "SymbolicLink":return this[is]();default:return this.end()}}[ri](t){return Ji(t,this.type==="Directory",this.portable)}[q](t){return rr(t,this.prefix)}[fe](){if(!this.stat)throw new Error("cannot write header before stat");this.type==="Directory"&&this.portable&&(this.noMtime=true),this.onWriteEntry?.(this),this.header=new F({path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,mode:this[ri](this.stat.mode),uid:this.portable?void 0:this.stat.uid,gid:this.portable?void 0:this.stat.gid,size:this.stat.size,mtime:this.noMtime?void 0:this.mtime||this.stat.mtime,type:this.type==="Unsupported"?void 0:this.type,uname:this.portable?void 0:this.stat.uid===this.myuid?this.myuser:"",atime:this.portable?void 0:this.stat.atime,ctime:this.portable?void 0:this.stat.ctime}),this.header.encode()&&!this.noPax&&super.write(new ft({atime:this.portable?void 0:this.header.atime,ctime:this.portable?void 0:this.header.ctime,gid:this.portable?void 0:this.header.gid,mtime:this.noMtime?void 0:this.mtime||this.header.mtime,path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,size:this.header.size,uid:this.portable?void 0:this.header.uid,uname:this.portable?void 0:this.header.uname,dev:this.portable?void 0:this.stat.dev,ino:this.portable?void 0:this.stat.ino,nlink:this.portable?void 0:this.stat.nlink}).encode());let t=this.header?.block;if(!t)throw new Error("failed to encode header");super.write(t);}[ir](){if(!this.stat)throw new Error("cannot create directory entry without stat");this.path.slice(-1)!=="/"&&(this.path+="/"),this.stat.size=0,this[fe](),this.end();}[is](){I.readlink(this.absolute,(t,e)=>{if(t)return this.emit("error",t);this[ns](e);});}[ns](t){this.linkpath=f(t),this[fe](),this.end();}[sr](t){if(!this.stat)throw new Error("cannot create link entry without stat");this.type="Link",this.linkpath=f(js.relative(this.cwd,t)),this.stat.size=0,this[fe](),this.end();}[er](){if(!this.stat)throw new Error("cannot create file entry without stat");if(this.stat.nlink>1){let t=`${this.stat.dev}:${this.stat.ino}`,e=this.linkCache.get(t);if(e?.indexOf(this.cwd)===0)return this[sr](e);this.linkCache.set(t,this.absolute);}if(this[fe](),this.stat.size===0)return this.end();this[os]();}[os](){I.open(this.absolute,"r",(t,e)=>{if(t)return this.emit("error",t);this[hs](e);});}[hs](t){if(this.fd=t,this.#t)return this[pt]();if(!this.stat)throw new Error("should stat before calling onopenfile");this.blockLen=512*Math.ceil(this.stat.size/512),this.blockRemain=this.blockLen;let e=Math.min(this.blockLen,this.maxReadSize);this.buf=Buffer.allocUnsafe(e),this.offset=0,this.pos=0,this.remain=this.stat.size,this.length=this.buf.length,this[ii]();}[ii](){let{fd:t,buf:e,offset:i,length:r,pos:n}=this;if(t===void 0||e===void 0)throw new Error("cannot read file without first opening");I.read(t,e,i,r,n,(o,h)=>{if(o)return this[pt](()=>this.emit("error",o));this[rs](h);});}[pt](t=()=>{}){this.fd!==void 0&&I.close(this.fd,t);}[rs](t){if(t<=0&&this.remain>0){let r=Object.assign(new Error("encountered unexpected EOF"),{path:this.absolute,syscall:"read",code:"EOF"});return this[pt](()=>this.emit("error",r))}if(t>this.remain){let r=Object.assign(new Error("did not encounter expected EOF"),{path:this.absolute,syscall:"read",code:"EOF"});return this[pt](()=>this.emit("error",r))}if(!this.buf)throw new Error("should have created buffer prior to reading");if(t===this.remain)for(let r=t;r<this.length&&t<this.blockRemain;r++)this.buf[r+this.offset]=0,t++,this.remain++;let e=this.offset===0&&t===this.buf.length?this.buf:this.buf.subarray(this.offset,this.offset+t);this.write(e)?this[es]():this[as](()=>this[es]());}[as](t){this.once("drain",t);}write(t,e,i){if(typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8")),this.blockRemain<t.length){let r=Object.assign(new Error("writing more data than expected"),{path:this.absolute});return this.emit("error",r)}return this.remain-=t.length,this.blockRemain-=t.length,this.pos+=t.length,this.offset+=t.length,super.write(t,null,i)}[es](){if(!this.remain)return this.blockRemain&&super.write(Buffer.alloc(this.blockRemain)),this[pt](t=>t?this.emit("error",t):this.end());if(!this.buf)throw new Error("buffer lost somehow in ONDRAIN");this.offset>=this.length&&(this.buf=Buffer.allocUnsafe(Math.min(this.blockRemain,this.buf.length)),this.offset=0),this.length=this.buf.length-this.offset,this[ii]();}},ni=class extends de{sync=true;[ss](){this[si](I.lstatSync(this.absolute));}[is](){this[ns](I.readlinkSync(this.absolute));}[os](){this[hs](I.openSync(this.absolute,"r"));}[ii](){let t=true;try{let{fd:e,buf:i,offset:r,length:n,pos:o}=this;if(e===void 0||i===void 0)throw new Error("fd and buf must be set in READ method");let h=I.readSync(e,i,r,n,o);this[rs](h),t=!1;}finally{if(t)try{this[pt](()=>{});}catch{}}}[as](t){t();}[pt](t=()=>{}){this.fd!==void 0&&I.closeSync(this.fd),t();}},oi=class extends A{blockLen=0;blockRemain=0;buf=0;pos=0;remain=0;length=0;preservePaths;portable;strict;noPax;noMtime;readEntry;type;prefix;path;mode;uid;gid;uname;gname;header;mtime;atime;ctime;linkpath;size;onWriteEntry;warn(t,e,i={}){return Dt(this,t,e,i)}constructor(t,e={}){let i=se(e);super(),this.preservePaths=!!i.preservePaths,this.portable=!!i.portable,this.strict=!!i.strict,this.noPax=!!i.noPax,this.noMtime=!!i.noMtime,this.onWriteEntry=i.onWriteEntry,this.readEntry=t;let{type:r}=t;if(r==="Unsupported")throw new Error("writing entry that should be ignored");this.type=r,this.type==="Directory"&&this.portable&&(this.noMtime=true),this.prefix=i.prefix,this.path=f(t.path),this.mode=t.mode!==void 0?this[ri](t.mode):void 0,this.uid=this.portable?void 0:t.uid,this.gid=this.portable?void 0:t.gid,this.uname=this.portable?void 0:t.uname,this.gname=this.portable?void 0:t.gname,this.size=t.size,this.mtime=this.noMtime?void 0:i.mtime||t.mtime,this.atime=this.portable?void 0:t.atime,this.ctime=this.portable?void 0:t.ctime,this.linkpath=t.linkpath!==void 0?f(t.linkpath):void 0,typeof i.onwarn=="function"&&this.on("warn",i.onwarn);let n=false;if(!this.preservePaths){let[h,a]=ce(this.path);h&&typeof a=="string"&&(this.path=a,n=h);}this.remain=t.size,this.blockRemain=t.startBlockSize,this.onWriteEntry?.(this),this.header=new F({path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,mode:this.mode,uid:this.portable?void 0:this.uid,gid:this.portable?void 0:this.gid,size:this.size,mtime:this.noMtime?void 0:this.mtime,type:this.type,uname:this.portable?void 0:this.uname,atime:this.portable?void 0:this.atime,ctime:this.portable?void 0:this.ctime}),n&&this.warn("TAR_ENTRY_INFO",`stripping ${n} from absolute path`,{entry:this,path:n+this.path}),this.header.encode()&&!this.noPax&&super.write(new ft({atime:this.portable?void 0:this.atime,ctime:this.portable?void 0:this.ctime,gid:this.portable?void 0:this.gid,mtime:this.noMtime?void 0:this.mtime,path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,size:this.size,uid:this.portable?void 0:this.uid,uname:this.portable?void 0:this.uname,dev:this.portable?void 0:this.readEntry.dev,ino:this.portable?void 0:this.readEntry.ino,nlink:this.portable?void 0:this.readEntry.nlink}).encode());let o=this.header?.block;if(!o)throw new Error("failed to encode header");super.write(o),t.pipe(this);}[q](t){return rr(t,this.prefix)}[ri](t){return Ji(t,this.type==="Directory",this.portable)}write(t,e,i){typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8"));let r=t.length;if(r>this.blockRemain)throw new Error("writing more to entry than is appropriate");return this.blockRemain-=r,super.write(t,i)}end(t,e,i){return this.blockRemain&&super.write(Buffer.alloc(this.blockRemain)),typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,e??"utf8")),i&&this.once("finish",i),t?super.end(t,i):super.end(i),this}},Gn=s=>s.isFile()?"File":s.isDirectory()?"Directory":s.isSymbolicLink()?"SymbolicLink":"Unsupported";var hi=class s{tail;head;length=0;static create(t=[]){return new s(t)}constructor(t=[]){for(let e of t)this.push(e);}*[Symbol.iterator](){for(let t=this.head;t;t=t.next)yield t.value;}removeNode(t){if(t.list!==this)throw new Error("removing node which does not belong to this list");let e=t.next,i=t.prev;return e&&(e.prev=i),i&&(i.next=e),t===this.head&&(this.head=e),t===this.tail&&(this.tail=i),this.length--,t.next=void 0,t.prev=void 0,t.list=void 0,e}unshiftNode(t){if(t===this.head)return;t.list&&t.list.removeNode(t);let e=this.head;t.list=this,t.next=e,e&&(e.prev=t),this.head=t,this.tail||(this.tail=t),this.length++;}pushNode(t){if(t===this.tail)return;t.list&&t.list.removeNode(t);let e=this.tail;t.list=this,t.prev=e,e&&(e.next=t),this.tail=t,this.head||(this.head=t),this.length++;}push(...t){for(let e=0,i=t.length;e<i;e++)Yn(this,t[e]);return this.length}unshift(...t){for(var e=0,i=t.length;e<i;e++)Kn(this,t[e]);return this.length}pop(){if(!this.tail)return;let t=this.tail.value,e=this.tail;return this.tail=this.tail.prev,this.tail?this.tail.next=void 0:this.head=void 0,e.list=void 0,this.length--,t}shift(){if(!this.head)return;let t=this.head.value,e=this.head;return this.head=this.head.next,this.head?this.head.prev=void 0:this.tail=void 0,e.list=void 0,this.length--,t}forEach(t,e){e=e||this;for(let i=this.head,r=0;i;r++)t.call(e,i.value,r,this),i=i.next;}forEachReverse(t,e){e=e||this;for(let i=this.tail,r=this.length-1;i;r--)t.call(e,i.value,r,this),i=i.prev;}get(t){let e=0,i=this.head;for(;i&&e<t;e++)i=i.next;if(e===t&&i)return i.value}getReverse(t){let e=0,i=this.tail;for(;i&&e<t;e++)i=i.prev;if(e===t&&i)return i.value}map(t,e){e=e||this;let i=new s;for(let r=this.head;r;)i.push(t.call(e,r.value,this)),r=r.next;return i}mapReverse(t,e){e=e||this;var i=new s;for(let r=this.tail;r;)i.push(t.call(e,r.value,this)),r=r.prev;return i}reduce(t,e){let i,r=this.head;if(arguments.length>1)i=e;else if(this.head)r=this.head.next,i=this.head.value;else throw new TypeError("Reduce of empty list with no initial value");for(var n=0;r;n++)i=t(i,r.value,n),r=r.next;return i}reduceReverse(t,e){let i,r=this.tail;if(arguments.length>1)i=e;else if(this.tail)r=this.tail.prev,i=this.tail.value;else throw new TypeError("Reduce of empty list with no initial value");for(let n=this.length-1;r;n--)i=t(i,r.value,n),r=r.prev;return i}toArray(){let t=new Array(this.length);for(let e=0,i=this.head;i;e++)t[e]=i.value,i=i.next;return t}toArrayReverse(){let t=new Array(this.length);for(let e=0,i=this.tail;i;e++)t[e]=i.value,i=i.prev;return t}slice(t=0,e=this.length){e<0&&(e+=this.length),t<0&&(t+=this.length);let i=new s;if(e<t||e<0)return i;t<0&&(t=0),e>this.length&&(e=this.length);let r=this.head,n=0;for(n=0;r&&n<t;n++)r=r.next;for(;r&&n<e;n++,r=r.next)i.push(r.value);return i}sliceReverse(t=0,e=this.length){e<0&&(e+=this.length),t<0&&(t+=this.length);let i=new s;if(e<t||e<0)return i;t<0&&(t=0),e>this.length&&(e=this.length);let r=this.length,n=this.tail;for(;n&&r>e;r--)n=n.prev;for(;n&&r>t;r--,n=n.prev)i.push(n.value);return i}splice(t,e=0,...i){t>this.length&&(t=this.length-1),t<0&&(t=this.length+t);let r=this.head;for(let o=0;r&&o<t;o++)r=r.next;let n=[];for(let o=0;r&&o<e;o++)n.push(r.value),r=this.removeNode(r);r?r!==this.tail&&(r=r.prev):r=this.tail;for(let o of i)r=Zn(this,r,o);return n}reverse(){let t=this.head,e=this.tail;for(let i=t;i;i=i.prev){let r=i.prev;i.prev=i.next,i.next=r;}return this.head=e,this.tail=t,this}};function Zn(s,t,e){let i=t,r=t?t.next:s.head,n=new ue(e,i,r,s);return n.next===void 0&&(s.tail=n),n.prev===void 0&&(s.head=n),s.length++,n}function Yn(s,t){s.tail=new ue(t,s.tail,void 0,s),s.head||(s.head=s.tail),s.length++;}function Kn(s,t){s.head=new ue(t,void 0,s.head,s),s.tail||(s.tail=s.head),s.length++;}var ue=class{list;next;prev;value;constructor(t,e,i,r){this.list=r,this.value=t,e?(e.next=this,this.prev=e):this.prev=void 0,i?(i.prev=this,this.next=i):this.next=void 0;}};var pi=class{path;absolute;entry;stat;readdir;pending=false;pendingLink=false;ignore=false;piped=false;constructor(t,e){this.path=t||"./",this.absolute=e;}},nr=Buffer.alloc(1024),li=Symbol("onStat"),me=Symbol("ended"),W=Symbol("queue"),pe=Symbol("pendingLinks"),Et=Symbol("current"),Ft=Symbol("process"),Ee=Symbol("processing"),ai=Symbol("processJob"),G=Symbol("jobs"),ls=Symbol("jobDone"),ci=Symbol("addFSEntry"),or=Symbol("addTarEntry"),ds=Symbol("stat"),us=Symbol("readdir"),fi=Symbol("onreaddir"),di=Symbol("pipe"),hr=Symbol("entry"),cs=Symbol("entryOpt"),ui=Symbol("writeEntryClass"),lr=Symbol("write"),fs=Symbol("ondrain"),wt=class extends A{sync=false;opt;cwd;maxReadSize;preservePaths;strict;noPax;prefix;linkCache;statCache;file;portable;zip;readdirCache;noDirRecurse;follow;noMtime;mtime;filter;jobs;[ui];onWriteEntry;[W];[pe]=new Map;[G]=0;[Ee]=false;[me]=false;constructor(t={}){if(super(),this.opt=t,this.file=t.file||"",this.cwd=t.cwd||process.cwd(),this.maxReadSize=t.maxReadSize,this.preservePaths=!!t.preservePaths,this.strict=!!t.strict,this.noPax=!!t.noPax,this.prefix=f(t.prefix||""),this.linkCache=t.linkCache||new Map,this.statCache=t.statCache||new Map,this.readdirCache=t.readdirCache||new Map,this.onWriteEntry=t.onWriteEntry,this[ui]=de,typeof t.onwarn=="function"&&this.on("warn",t.onwarn),this.portable=!!t.portable,t.gzip||t.brotli||t.zstd){if((t.gzip?1:0)+(t.brotli?1:0)+(t.zstd?1:0)>1)throw new TypeError("gzip, brotli, zstd are mutually exclusive");if(t.gzip&&(typeof t.gzip!="object"&&(t.gzip={}),this.portable&&(t.gzip.portable=true),this.zip=new ze(t.gzip)),t.brotli&&(typeof t.brotli!="object"&&(t.brotli={}),this.zip=new We(t.brotli)),t.zstd&&(typeof t.zstd!="object"&&(t.zstd={}),this.zip=new Ye(t.zstd)),!this.zip)throw new Error("impossible");let e=this.zip;e.on("data",i=>super.write(i)),e.on("end",()=>super.end()),e.on("drain",()=>this[fs]()),this.on("resume",()=>e.resume());}else this.on("drain",this[fs]);this.noDirRecurse=!!t.noDirRecurse,this.follow=!!t.follow,this.noMtime=!!t.noMtime,t.mtime&&(this.mtime=t.mtime),this.filter=typeof t.filter=="function"?t.filter:()=>true,this[W]=new hi,this[G]=0,this.jobs=Number(t.jobs)||4,this[Ee]=false,this[me]=false;}[lr](t){return super.write(t)}add(t){return this.write(t),this}end(t,e,i){return typeof t=="function"&&(i=t,t=void 0),typeof e=="function"&&(i=e,e=void 0),t&&this.add(t),this[me]=true,this[Ft](),i&&i(),this}write(t){if(this[me])throw new Error("write after end");return typeof t=="string"?this[ci](t):this[or](t),this.flowing}[or](t){let e=f(js.resolve(this.cwd,t.path));if(!this.filter(t.path,t))t.resume();else {let i=new pi(t.path,e);i.entry=new oi(t,this[cs](i)),i.entry.on("end",()=>this[ls](i)),this[G]+=1,this[W].push(i);}this[Ft]();}[ci](t){let e=f(js.resolve(this.cwd,t));this[W].push(new pi(t,e)),this[Ft]();}[ds](t){t.pending=true,this[G]+=1;let e=this.follow?"stat":"lstat";I[e](t.absolute,(i,r)=>{t.pending=false,this[G]-=1,i?this.emit("error",i):this[li](t,r);});}[li](t,e){if(this.statCache.set(t.absolute,e),t.stat=e,!this.filter(t.path,e))t.ignore=true;else if(e.isFile()&&e.nlink>1&&!this.linkCache.get(`${e.dev}:${e.ino}`)&&!this.sync)if(t===this[Et])this[ai](t);else {let i=`${e.dev}:${e.ino}`,r=this[pe].get(i);r?r.push(t):this[pe].set(i,[t]),t.pendingLink=true,t.pending=true;}this[Ft]();}[us](t){t.pending=true,this[G]+=1,I.readdir(t.absolute,(e,i)=>{if(t.pending=false,this[G]-=1,e)return this.emit("error",e);this[fi](t,i);});}[fi](t,e){this.readdirCache.set(t.absolute,e),t.readdir=e,this[Ft]();}[Ft](){if(!this[Ee]){this[Ee]=true;for(let t=this[W].head;t&&this[G]<this.jobs;t=t.next)if(this[ai](t.value),t.value.ignore){let e=t.next;this[W].removeNode(t),t.next=e;}this[Ee]=false,this[me]&&this[W].length===0&&this[G]===0&&(this.zip?this.zip.end(nr):(super.write(nr),super.end()));}}get[Et](){return this[W]&&this[W].head&&this[W].head.value}[ls](t){this[W].shift(),this[G]-=1;let{stat:e}=t;if(e&&e.isFile()&&e.nlink>1){let i=`${e.dev}:${e.ino}`,r=this[pe].get(i);if(r){this[pe].delete(i);for(let n of r)n.pending=false,this[ai](n);}}this[Ft]();}[ai](t){if(t.pending&&t.pendingLink&&t===this[Et]&&(t.pending=false,t.pendingLink=false),!t.pending){if(t.entry){t===this[Et]&&!t.piped&&this[di](t);return}if(!t.stat){let e=this.statCache.get(t.absolute);e?this[li](t,e):this[ds](t);}if(t.stat&&!t.ignore){if(!this.noDirRecurse&&t.stat.isDirectory()&&!t.readdir){let e=this.readdirCache.get(t.absolute);if(e?this[fi](t,e):this[us](t),!t.readdir)return}if(t.entry=this[hr](t),!t.entry){t.ignore=true;return}t===this[Et]&&!t.piped&&this[di](t);}}}[cs](t){return {onwarn:(e,i,r)=>this.warn(e,i,r),noPax:this.noPax,cwd:this.cwd,absolute:t.absolute,preservePaths:this.preservePaths,maxReadSize:this.maxReadSize,strict:this.strict,portable:this.portable,linkCache:this.linkCache,statCache:this.statCache,noMtime:this.noMtime,mtime:this.mtime,prefix:this.prefix,onWriteEntry:this.onWriteEntry}}[hr](t){this[G]+=1;try{return new this[ui](t.path,this[cs](t)).on("end",()=>this[ls](t)).on("error",i=>this.emit("error",i))}catch(e){this.emit("error",e);}}[fs](){this[Et]&&this[Et].entry&&this[Et].entry.resume();}[di](t){t.piped=true,t.readdir&&t.readdir.forEach(r=>{let n=t.path,o=n==="./"?"":n.replace(/\/*$/,"/");this[ci](o+r);});let e=t.entry,i=this.zip;if(!e)throw new Error("cannot pipe without source");i?e.on("data",r=>{i.write(r)||e.pause();}):e.on("data",r=>{super.write(r)||e.pause();});}pause(){return this.zip&&this.zip.pause(),super.pause()}warn(t,e,i={}){Dt(this,t,e,i);}},kt=class extends wt{sync=true;constructor(t){super(t),this[ui]=ni;}pause(){}resume(){}[ds](t){let e=this.follow?"statSync":"lstatSync";this[li](t,I[e](t.absolute));}[us](t){this[fi](t,I.readdirSync(t.absolute));}[di](t){let e=t.entry,i=this.zip;if(t.readdir&&t.readdir.forEach(r=>{let n=t.path,o=n==="./"?"":n.replace(/\/*$/,"/");this[ci](o+r);}),!e)throw new Error("Cannot pipe without source");i?e.on("data",r=>{i.write(r);}):e.on("data",r=>{super[lr](r);});}};var Vn=(s,t)=>{let e=new kt(s),i=new Wt(s.file,{mode:s.mode||438});e.pipe(i),fr(e,t);},$n=(s,t)=>{let e=new wt(s),i=new et(s.file,{mode:s.mode||438});e.pipe(i);let r=new Promise((n,o)=>{i.on("error",o),i.on("close",n),e.on("error",o);});return dr(e,t).catch(n=>e.emit("error",n)),r},fr=(s,t)=>{t.forEach(e=>{e.charAt(0)==="@"?Ct({file:R.resolve(s.cwd,e.slice(1)),sync:true,noResume:true,onReadEntry:i=>s.add(i)}):s.add(e);}),s.end();},dr=async(s,t)=>{for(let e of t)e.charAt(0)==="@"?await Ct({file:R.resolve(String(s.cwd),e.slice(1)),noResume:true,onReadEntry:i=>{s.add(i);}}):s.add(e);s.end();},Xn=(s,t)=>{let e=new kt(s);return fr(e,t),e},qn=(s,t)=>{let e=new wt(s);return dr(e,t).catch(i=>e.emit("error",i)),e};K(Vn,$n,Xn,qn,(s,t)=>{if(!t?.length)throw new TypeError("no paths specified to add to archive")});var Jn=process.env.__FAKE_PLATFORM__||process.platform,Er=Jn==="win32",{O_CREAT:wr,O_NOFOLLOW:ur,O_TRUNC:Sr,O_WRONLY:yr}=I.constants,Rr=Number(process.env.__FAKE_FS_O_FILENAME__)||I.constants.UV_FS_O_FILEMAP||0,jn=Er&&!!Rr,to=512*1024,eo=Rr|Sr|wr|yr,mr=!Er&&typeof ur=="number"?ur|Sr|wr|yr:null,ms=mr!==null?()=>mr:jn?s=>s<to?eo:"w":()=>"w";var ps=(s,t,e)=>{try{return u.lchownSync(s,t,e)}catch(i){if(i?.code!=="ENOENT")throw i}},Ei=(s,t,e,i)=>{u.lchown(s,t,e,r=>{i(r&&r?.code!=="ENOENT"?r:null);});},io=(s,t,e,i,r)=>{if(t.isDirectory())Es(R.resolve(s,t.name),e,i,n=>{if(n)return r(n);let o=R.resolve(s,t.name);Ei(o,e,i,r);});else {let n=R.resolve(s,t.name);Ei(n,e,i,r);}},Es=(s,t,e,i)=>{u.readdir(s,{withFileTypes:true},(r,n)=>{if(r){if(r.code==="ENOENT")return i();if(r.code!=="ENOTDIR"&&r.code!=="ENOTSUP")return i(r)}if(r||!n.length)return Ei(s,t,e,i);let o=n.length,h=null,a=l=>{if(!h){if(l)return i(h=l);if(--o===0)return Ei(s,t,e,i)}};for(let l of n)io(s,l,t,e,a);});},so=(s,t,e,i)=>{t.isDirectory()&&ws(R.resolve(s,t.name),e,i),ps(R.resolve(s,t.name),e,i);},ws=(s,t,e)=>{let i;try{i=u.readdirSync(s,{withFileTypes:!0});}catch(r){let n=r;if(n?.code==="ENOENT")return;if(n?.code==="ENOTDIR"||n?.code==="ENOTSUP")return ps(s,t,e);throw n}for(let r of i)so(s,r,t,e);return ps(s,t,e)};var Se=class extends Error{path;code;syscall="chdir";constructor(t,e){super(`${e}: Cannot cd into '${t}'`),this.path=t,this.code=e;}get name(){return "CwdError"}};var St=class extends Error{path;symlink;syscall="symlink";code="TAR_SYMLINK_ERROR";constructor(t,e){super("TAR_SYMLINK_ERROR: Cannot extract through symbolic link"),this.symlink=t,this.path=e;}get name(){return "SymlinkError"}};var no=(s,t)=>{u.stat(s,(e,i)=>{(e||!i.isDirectory())&&(e=new Se(s,e?.code||"ENOTDIR")),t(e);});},gr=(s,t,e)=>{s=f(s);let i=t.umask??18,r=t.mode|448,n=(r&i)!==0,o=t.uid,h=t.gid,a=typeof o=="number"&&typeof h=="number"&&(o!==t.processUid||h!==t.processGid),l=t.preserve,c=t.unlink,d=f(t.cwd),y=(E,x)=>{E?e(E):x&&a?Es(x,o,h,Le=>y(Le)):n?u.chmod(s,r,e):e();};if(s===d)return no(s,y);if(l)return ro.mkdir(s,{mode:r,recursive:true}).then(E=>y(null,E??void 0),y);let D=f(R.relative(d,s)).split("/");Ss(d,D,r,c,d,void 0,y);},Ss=(s,t,e,i,r,n,o)=>{if(t.length===0)return o(null,n);let h=t.shift(),a=f(R.resolve(s+"/"+h));u.mkdir(a,e,br(a,t,e,i,r,n,o));},br=(s,t,e,i,r,n,o)=>h=>{h?u.lstat(s,(a,l)=>{if(a)a.path=a.path&&f(a.path),o(a);else if(l.isDirectory())Ss(s,t,e,i,r,n,o);else if(i)u.unlink(s,c=>{if(c)return o(c);u.mkdir(s,e,br(s,t,e,i,r,n,o));});else {if(l.isSymbolicLink())return o(new St(s,s+"/"+t.join("/")));o(h);}}):(n=n||s,Ss(s,t,e,i,r,n,o));},oo=s=>{let t=false,e;try{t=u.statSync(s).isDirectory();}catch(i){e=i?.code;}finally{if(!t)throw new Se(s,e??"ENOTDIR")}},_r=(s,t)=>{s=f(s);let e=t.umask??18,i=t.mode|448,r=(i&e)!==0,n=t.uid,o=t.gid,h=typeof n=="number"&&typeof o=="number"&&(n!==t.processUid||o!==t.processGid),a=t.preserve,l=t.unlink,c=f(t.cwd),d=E=>{E&&h&&ws(E,n,o),r&&u.chmodSync(s,i);};if(s===c)return oo(c),d();if(a)return d(u.mkdirSync(s,{mode:i,recursive:true})??void 0);let T=f(R.relative(c,s)).split("/"),D;for(let E=T.shift(),x=c;E&&(x+="/"+E);E=T.shift()){x=f(R.resolve(x));try{u.mkdirSync(x,i),D=D||x;}catch{let Le=u.lstatSync(x);if(Le.isDirectory())continue;if(l){u.unlinkSync(x),u.mkdirSync(x,i),D=D||x;continue}else if(Le.isSymbolicLink())return new St(x,x+"/"+T.join("/"))}}return d(D)};var ys=Object.create(null),Or=1e4,Vt=new Set,Tr=s=>{Vt.has(s)?Vt.delete(s):ys[s]=s.normalize("NFD").toLocaleLowerCase("en").toLocaleUpperCase("en"),Vt.add(s);let t=ys[s],e=Vt.size-Or;if(e>Or/10){for(let i of Vt)if(Vt.delete(i),delete ys[i],--e<=0)break}return t};var ho=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,ao=ho==="win32",lo=s=>s.split("/").slice(0,-1).reduce((e,i)=>{let r=e.at(-1);return r!==void 0&&(i=join(r,i)),e.push(i||"/"),e},[]),yi=class{#t=new Map;#i=new Map;#s=new Set;reserve(t,e){t=ao?["win32 parallelization disabled"]:t.map(r=>mt(join(Tr(r))));let i=new Set(t.map(r=>lo(r)).reduce((r,n)=>r.concat(n)));this.#i.set(e,{dirs:i,paths:t});for(let r of t){let n=this.#t.get(r);n?n.push(e):this.#t.set(r,[e]);}for(let r of i){let n=this.#t.get(r);if(!n)this.#t.set(r,[new Set([e])]);else {let o=n.at(-1);o instanceof Set?o.add(e):n.push(new Set([e]));}}return this.#r(e)}#n(t){let e=this.#i.get(t);if(!e)throw new Error("function does not have any path reservations");return {paths:e.paths.map(i=>this.#t.get(i)),dirs:[...e.dirs].map(i=>this.#t.get(i))}}check(t){let{paths:e,dirs:i}=this.#n(t);return e.every(r=>r&&r[0]===t)&&i.every(r=>r&&r[0]instanceof Set&&r[0].has(t))}#r(t){return this.#s.has(t)||!this.check(t)?false:(this.#s.add(t),t(()=>this.#e(t)),true)}#e(t){if(!this.#s.has(t))return  false;let e=this.#i.get(t);if(!e)throw new Error("invalid reservation");let{paths:i,dirs:r}=e,n=new Set;for(let o of i){let h=this.#t.get(o);if(!h||h?.[0]!==t)continue;let a=h[1];if(!a){this.#t.delete(o);continue}if(h.shift(),typeof a=="function")n.add(a);else for(let l of a)n.add(l);}for(let o of r){let h=this.#t.get(o),a=h?.[0];if(!(!h||!(a instanceof Set)))if(a.size===1&&h.length===1){this.#t.delete(o);continue}else if(a.size===1){h.shift();let l=h[0];typeof l=="function"&&n.add(l);}else a.delete(t);}return this.#s.delete(t),n.forEach(o=>this.#r(o)),true}};var Lr=()=>process.umask();var Dr=Symbol("onEntry"),_s=Symbol("checkFs"),Nr=Symbol("checkFs2"),Os=Symbol("isReusable"),P=Symbol("makeFs"),Ts=Symbol("file"),xs=Symbol("directory"),gi=Symbol("link"),Ar=Symbol("symlink"),Ir=Symbol("hardlink"),Re=Symbol("ensureNoSymlink"),Cr=Symbol("unsupported"),Fr=Symbol("checkPath"),Rs=Symbol("stripAbsolutePath"),yt=Symbol("mkdir"),O=Symbol("onError"),Ri=Symbol("pending"),kr=Symbol("pend"),$t=Symbol("unpend"),gs=Symbol("ended"),bs=Symbol("maybeClose"),Ls=Symbol("skip"),ge=Symbol("doChown"),be=Symbol("uid"),_e=Symbol("gid"),Oe=Symbol("checkedCwd"),fo=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,Te=fo==="win32",uo=1024,mo=(s,t)=>{if(!Te)return u.unlink(s,t);let e=s+".DELETE."+randomBytes(16).toString("hex");u.rename(s,e,i=>{if(i)return t(i);u.unlink(e,t);});},po=s=>{if(!Te)return u.unlinkSync(s);let t=s+".DELETE."+randomBytes(16).toString("hex");u.renameSync(s,t),u.unlinkSync(t);},vr=(s,t,e)=>s!==void 0&&s===s>>>0?s:t!==void 0&&t===t>>>0?t:e,Xt=class extends rt{[gs]=false;[Oe]=false;[Ri]=0;reservations=new yi;transform;writable=true;readable=false;uid;gid;setOwner;preserveOwner;processGid;processUid;maxDepth;forceChown;win32;newer;keep;noMtime;preservePaths;unlink;cwd;strip;processUmask;umask;dmode;fmode;chmod;constructor(t={}){if(t.ondone=()=>{this[gs]=true,this[bs]();},super(t),this.transform=t.transform,this.chmod=!!t.chmod,typeof t.uid=="number"||typeof t.gid=="number"){if(typeof t.uid!="number"||typeof t.gid!="number")throw new TypeError("cannot set owner without number uid and gid");if(t.preserveOwner)throw new TypeError("cannot preserve owner in archive and also set owner explicitly");this.uid=t.uid,this.gid=t.gid,this.setOwner=true;}else this.uid=void 0,this.gid=void 0,this.setOwner=false;this.preserveOwner=t.preserveOwner===void 0&&typeof t.uid!="number"?process.getuid?.()===0:!!t.preserveOwner,this.processUid=(this.preserveOwner||this.setOwner)&&process.getuid?process.getuid():void 0,this.processGid=(this.preserveOwner||this.setOwner)&&process.getgid?process.getgid():void 0,this.maxDepth=typeof t.maxDepth=="number"?t.maxDepth:uo,this.forceChown=t.forceChown===true,this.win32=!!t.win32||Te,this.newer=!!t.newer,this.keep=!!t.keep,this.noMtime=!!t.noMtime,this.preservePaths=!!t.preservePaths,this.unlink=!!t.unlink,this.cwd=f(R.resolve(t.cwd||process.cwd())),this.strip=Number(t.strip)||0,this.processUmask=this.chmod?typeof t.processUmask=="number"?t.processUmask:Lr():0,this.umask=typeof t.umask=="number"?t.umask:this.processUmask,this.dmode=t.dmode||511&~this.umask,this.fmode=t.fmode||438&~this.umask,this.on("entry",e=>this[Dr](e));}warn(t,e,i={}){return (t==="TAR_BAD_ARCHIVE"||t==="TAR_ABORT")&&(i.recoverable=false),super.warn(t,e,i)}[bs](){this[gs]&&this[Ri]===0&&(this.emit("prefinish"),this.emit("finish"),this.emit("end"));}[Rs](t,e){let i=t[e],{type:r}=t;if(!i||this.preservePaths)return  true;let[n,o]=ce(i),h=o.replaceAll(/\\/g,"/").split("/");if(h.includes("..")||Te&&/^[a-z]:\.\.$/i.test(h[0]??"")){if(e==="path"||r==="Link")return this.warn("TAR_ENTRY_ERROR",`${e} contains '..'`,{entry:t,[e]:i}),false;let a=R.posix.dirname(t.path),l=R.posix.normalize(R.posix.join(a,h.join("/")));if(l.startsWith("../")||l==="..")return this.warn("TAR_ENTRY_ERROR",`${e} escapes extraction directory`,{entry:t,[e]:i}),false}return n&&(t[e]=String(o),this.warn("TAR_ENTRY_INFO",`stripping ${n} from absolute ${e}`,{entry:t,[e]:i})),true}[Fr](t){let e=f(t.path),i=e.split("/");if(this.strip){if(i.length<this.strip)return  false;if(t.type==="Link"){let r=f(String(t.linkpath)).split("/");if(r.length>=this.strip)t.linkpath=r.slice(this.strip).join("/");else return  false}i.splice(0,this.strip),t.path=i.join("/");}if(isFinite(this.maxDepth)&&i.length>this.maxDepth)return this.warn("TAR_ENTRY_ERROR","path excessively deep",{entry:t,path:e,depth:i.length,maxDepth:this.maxDepth}),false;if(!this[Rs](t,"path")||!this[Rs](t,"linkpath"))return  false;if(t.absolute=R.isAbsolute(t.path)?f(R.resolve(t.path)):f(R.resolve(this.cwd,t.path)),!this.preservePaths&&typeof t.absolute=="string"&&t.absolute.indexOf(this.cwd+"/")!==0&&t.absolute!==this.cwd)return this.warn("TAR_ENTRY_ERROR","path escaped extraction target",{entry:t,path:f(t.path),resolvedPath:t.absolute,cwd:this.cwd}),false;if(t.absolute===this.cwd&&t.type!=="Directory"&&t.type!=="GNUDumpDir")return  false;if(this.win32){let{root:r}=R.win32.parse(String(t.absolute));t.absolute=r+ts(String(t.absolute).slice(r.length));let{root:n}=R.win32.parse(t.path);t.path=n+ts(t.path.slice(n.length));}return  true}[Dr](t){if(!this[Fr](t))return t.resume();switch(co.equal(typeof t.absolute,"string"),t.type){case "Directory":case "GNUDumpDir":t.mode&&(t.mode=t.mode|448);case "File":case "OldFile":case "ContiguousFile":case "Link":case "SymbolicLink":return this[_s](t);default:return this[Cr](t)}}[O](t,e){t.name==="CwdError"?this.emit("error",t):(this.warn("TAR_ENTRY_ERROR",t,{entry:e}),this[$t](),e.resume());}[yt](t,e,i){gr(f(t),{uid:this.uid,gid:this.gid,processUid:this.processUid,processGid:this.processGid,umask:this.processUmask,preserve:this.preservePaths,unlink:this.unlink,cwd:this.cwd,mode:e},i);}[ge](t){return this.forceChown||this.preserveOwner&&(typeof t.uid=="number"&&t.uid!==this.processUid||typeof t.gid=="number"&&t.gid!==this.processGid)||typeof this.uid=="number"&&this.uid!==this.processUid||typeof this.gid=="number"&&this.gid!==this.processGid}[be](t){return vr(this.uid,t.uid,this.processUid)}[_e](t){return vr(this.gid,t.gid,this.processGid)}[Ts](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.fmode,r=new et(String(t.absolute),{flags:ms(t.size),mode:i,autoClose:false});r.on("error",a=>{r.fd&&u.close(r.fd,()=>{}),r.write=()=>true,this[O](a,t),e();});let n=1,o=a=>{if(a){r.fd&&u.close(r.fd,()=>{}),this[O](a,t),e();return}--n===0&&r.fd!==void 0&&u.close(r.fd,l=>{l?this[O](l,t):this[$t](),e();});};r.on("finish",()=>{let a=String(t.absolute),l=r.fd;if(typeof l=="number"&&t.mtime&&!this.noMtime){n++;let c=t.atime||new Date,d=t.mtime;u.futimes(l,c,d,y=>y?u.utimes(a,c,d,T=>o(T&&y)):o());}if(typeof l=="number"&&this[ge](t)){n++;let c=this[be](t),d=this[_e](t);typeof c=="number"&&typeof d=="number"&&u.fchown(l,c,d,y=>y?u.chown(a,c,d,T=>o(T&&y)):o());}o();});let h=this.transform&&this.transform(t)||t;h!==t&&(h.on("error",a=>{this[O](a,t),e();}),t.pipe(h)),h.pipe(r);}[xs](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.dmode;this[yt](String(t.absolute),i,r=>{if(r){this[O](r,t),e();return}let n=1,o=()=>{--n===0&&(e(),this[$t](),t.resume());};t.mtime&&!this.noMtime&&(n++,u.utimes(String(t.absolute),t.atime||new Date,t.mtime,o)),this[ge](t)&&(n++,u.chown(String(t.absolute),Number(this[be](t)),Number(this[_e](t)),o)),o();});}[Cr](t){t.unsupported=true,this.warn("TAR_ENTRY_UNSUPPORTED",`unsupported entry type: ${t.type}`,{entry:t}),t.resume();}[Ar](t,e){let i=f(R.relative(this.cwd,R.resolve(R.dirname(String(t.absolute)),String(t.linkpath)))).split("/");this[Re](t,this.cwd,i,()=>this[gi](t,String(t.linkpath),"symlink",e),r=>{this[O](r,t),e();});}[Ir](t,e){let i=f(R.resolve(this.cwd,String(t.linkpath))),r=f(String(t.linkpath)).split("/");this[Re](t,this.cwd,r,()=>this[gi](t,i,"link",e),n=>{this[O](n,t),e();});}[Re](t,e,i,r,n){let o=i.shift();if(this.preservePaths||o===void 0)return r();let h=R.resolve(e,o);u.lstat(h,(a,l)=>{if(a)return r();if(l?.isSymbolicLink())return n(new St(h,R.resolve(h,i.join("/"))));this[Re](t,h,i,r,n);});}[kr](){this[Ri]++;}[$t](){this[Ri]--,this[bs]();}[Ls](t){this[$t](),t.resume();}[Os](t,e){return t.type==="File"&&!this.unlink&&e.isFile()&&e.nlink<=1&&!Te}[_s](t){this[kr]();let e=[t.path];t.linkpath&&e.push(t.linkpath),this.reservations.reserve(e,i=>this[Nr](t,i));}[Nr](t,e){let i=h=>{e(h);},r=()=>{this[yt](this.cwd,this.dmode,h=>{if(h){this[O](h,t),i();return}this[Oe]=true,n();});},n=()=>{if(t.absolute!==this.cwd){let h=f(R.dirname(String(t.absolute)));if(h!==this.cwd)return this[yt](h,this.dmode,a=>{if(a){this[O](a,t),i();return}o();})}o();},o=()=>{u.lstat(String(t.absolute),(h,a)=>{if(a&&(this.keep||this.newer&&a.mtime>(t.mtime??a.mtime))){this[Ls](t),i();return}if(h||this[Os](t,a))return this[P](null,t,i);if(a.isDirectory()){if(t.type==="Directory"){let l=this.chmod&&t.mode&&(a.mode&4095)!==t.mode,c=d=>this[P](d??null,t,i);return l?u.chmod(String(t.absolute),Number(t.mode),c):c()}if(t.absolute!==this.cwd)return u.rmdir(String(t.absolute),l=>this[P](l??null,t,i))}if(t.absolute===this.cwd)return this[P](null,t,i);mo(String(t.absolute),l=>this[P](l??null,t,i));});};this[Oe]?n():r();}[P](t,e,i){if(t){this[O](t,e),i();return}switch(e.type){case "File":case "OldFile":case "ContiguousFile":return this[Ts](e,i);case "Link":return this[Ir](e,i);case "SymbolicLink":return this[Ar](e,i);case "Directory":case "GNUDumpDir":return this[xs](e,i)}}[gi](t,e,i,r){u[i](e,String(t.absolute),n=>{n?this[O](n,t):(this[$t](),t.resume()),r();});}},ye=s=>{try{return [null,s()]}catch(t){return [t,null]}},xe=class extends Xt{sync=true;[P](t,e){return super[P](t,e,()=>{})}[_s](t){if(!this[Oe]){let n=this[yt](this.cwd,this.dmode);if(n)return this[O](n,t);this[Oe]=true;}if(t.absolute!==this.cwd){let n=f(R.dirname(String(t.absolute)));if(n!==this.cwd){let o=this[yt](n,this.dmode);if(o)return this[O](o,t)}}let[e,i]=ye(()=>u.lstatSync(String(t.absolute)));if(i&&(this.keep||this.newer&&i.mtime>(t.mtime??i.mtime)))return this[Ls](t);if(e||this[Os](t,i))return this[P](null,t);if(i.isDirectory()){if(t.type==="Directory"){let o=this.chmod&&t.mode&&(i.mode&4095)!==t.mode,[h]=o?ye(()=>{u.chmodSync(String(t.absolute),Number(t.mode));}):[];return this[P](h,t)}let[n]=ye(()=>u.rmdirSync(String(t.absolute)));this[P](n,t);}let[r]=t.absolute===this.cwd?[]:ye(()=>po(String(t.absolute)));this[P](r,t);}[Ts](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.fmode,r=h=>{let a;try{u.closeSync(n);}catch(l){a=l;}(h||a)&&this[O](h||a,t),e();},n;try{n=u.openSync(String(t.absolute),ms(t.size),i);}catch(h){return r(h)}let o=this.transform&&this.transform(t)||t;o!==t&&(o.on("error",h=>this[O](h,t)),t.pipe(o)),o.on("data",h=>{try{u.writeSync(n,h,0,h.length);}catch(a){r(a);}}),o.on("end",()=>{let h=null;if(t.mtime&&!this.noMtime){let a=t.atime||new Date,l=t.mtime;try{u.futimesSync(n,a,l);}catch(c){try{u.utimesSync(String(t.absolute),a,l);}catch{h=c;}}}if(this[ge](t)){let a=this[be](t),l=this[_e](t);try{u.fchownSync(n,Number(a),Number(l));}catch(c){try{u.chownSync(String(t.absolute),Number(a),Number(l));}catch{h=h||c;}}}r(h);});}[xs](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.dmode,r=this[yt](String(t.absolute),i);if(r){this[O](r,t),e();return}if(t.mtime&&!this.noMtime)try{u.utimesSync(String(t.absolute),t.atime||new Date,t.mtime);}catch{}if(this[ge](t))try{u.chownSync(String(t.absolute),Number(this[be](t)),Number(this[_e](t)));}catch{}e(),t.resume();}[yt](t,e){try{return _r(f(t),{uid:this.uid,gid:this.gid,processUid:this.processUid,processGid:this.processGid,umask:this.processUmask,preserve:this.preservePaths,unlink:this.unlink,cwd:this.cwd,mode:e})}catch(i){return i}}[Re](t,e,i,r,n){if(this.preservePaths||i.length===0)return r();let o=e;for(let h of i){o=R.resolve(o,h);let[a,l]=ye(()=>u.lstatSync(o));if(a)return r();if(l.isSymbolicLink())return n(new St(o,R.resolve(e,i.join("/"))))}r();}[gi](t,e,i,r){let n=`${i}Sync`;try{u[n](e,String(t.absolute)),r(),t.resume();}catch(o){return this[O](o,t)}}};var Eo=s=>{let t=new xe(s),e=s.file,i=u.statSync(e),r=s.maxReadSize||16*1024*1024;new Be(e,{readSize:r,size:i.size}).pipe(t);},wo=(s,t)=>{let e=new Xt(s),i=s.maxReadSize||16*1024*1024,r=s.file;return new Promise((o,h)=>{e.on("error",h),e.on("close",o),u.stat(r,(a,l)=>{if(a)h(a);else {let c=new _t(r,{readSize:i,size:l.size});c.on("error",h),c.pipe(e);}});})};K(Eo,wo,s=>new xe(s),s=>new Xt(s),(s,t)=>{t?.length&&Qi(s,t);});var yo=(s,t)=>{let e=new kt(s),i=true,r,n;try{try{r=u.openSync(s.file,"r+");}catch(a){if(a?.code==="ENOENT")r=u.openSync(s.file,"w+");else throw a}let o=u.fstatSync(r),h=Buffer.alloc(512);t:for(n=0;n<o.size;n+=512){for(let c=0,d=0;c<512;c+=d){if(d=u.readSync(r,h,c,h.length-c,n+c),n===0&&h[0]===31&&h[1]===139)throw new Error("cannot append to compressed archives");if(!d)break t}let a=new F(h);if(!a.cksumValid)break;let l=512*Math.ceil((a.size||0)/512);if(n+l+512>o.size)break;n+=l,s.mtimeCache&&a.mtime&&s.mtimeCache.set(String(a.path),a.mtime);}i=!1,Ro(s,e,n,r,t);}finally{if(i)try{u.closeSync(r);}catch{}}},Ro=(s,t,e,i,r)=>{let n=new Wt(s.file,{fd:i,start:e});t.pipe(n),bo(t,r);},go=(s,t)=>{t=Array.from(t);let e=new wt(s),i=(n,o,h)=>{let a=(T,D)=>{T?u.close(n,E=>h(T)):h(null,D);},l=0;if(o===0)return a(null,0);let c=0,d=Buffer.alloc(512),y=(T,D)=>{if(T||D===void 0)return a(T);if(c+=D,c<512&&D)return u.read(n,d,c,d.length-c,l+c,y);if(l===0&&d[0]===31&&d[1]===139)return a(new Error("cannot append to compressed archives"));if(c<512)return a(null,l);let E=new F(d);if(!E.cksumValid)return a(null,l);let x=512*Math.ceil((E.size??0)/512);if(l+x+512>o||(l+=x+512,l>=o))return a(null,l);s.mtimeCache&&E.mtime&&s.mtimeCache.set(String(E.path),E.mtime),c=0,u.read(n,d,0,512,l,y);};u.read(n,d,0,512,l,y);};return new Promise((n,o)=>{e.on("error",o);let h="r+",a=(l,c)=>{if(l&&l.code==="ENOENT"&&h==="r+")return h="w+",u.open(s.file,h,a);if(l||!c)return o(l);u.fstat(c,(d,y)=>{if(d)return u.close(c,()=>o(d));i(c,y.size,(T,D)=>{if(T)return o(T);let E=new et(s.file,{fd:c,start:D});e.pipe(E),E.on("error",o),E.on("close",n),_o(e,t);});});};u.open(s.file,h,a);})},bo=(s,t)=>{t.forEach(e=>{e.charAt(0)==="@"?Ct({file:R.resolve(s.cwd,e.slice(1)),sync:true,noResume:true,onReadEntry:i=>s.add(i)}):s.add(e);}),s.end();},_o=async(s,t)=>{for(let e of t)e.charAt(0)==="@"?await Ct({file:R.resolve(String(s.cwd),e.slice(1)),noResume:true,onReadEntry:i=>s.add(i)}):s.add(e);s.end();},vt=K(yo,go,()=>{throw new TypeError("file is required")},()=>{throw new TypeError("file is required")},(s,t)=>{if(!Bs(s))throw new TypeError("file is required");if(s.gzip||s.brotli||s.zstd||s.file.endsWith(".br")||s.file.endsWith(".tbr"))throw new TypeError("cannot append to compressed archives");if(!t?.length)throw new TypeError("no paths specified to add/replace")});K(vt.syncFile,vt.asyncFile,vt.syncNoFile,vt.asyncNoFile,(s,t=[])=>{vt.validate?.(s,t),To(s);});var To=s=>{let t=s.filter;s.mtimeCache||(s.mtimeCache=new Map),s.filter=t?(e,i)=>t(e,i)&&!((s.mtimeCache?.get(e)??i.mtime??0)>(i.mtime??0)):(e,i)=>!((s.mtimeCache?.get(e)??i.mtime??0)>(i.mtime??0));};
 
 /**
  * Read an npm package tarball (gzip-compressed tar) entirely in memory, with the `tar` package's
@@ -38679,6 +38031,89 @@ function describe(error) {
 }
 
 /**
+ * Command-line option scanning shared by the launch idioms (SPEC §4: "skip option values"), in
+ * the getopt/pflag style the launchers use: `--name value`, `--name=value`, `-n value`, `-nvalue`,
+ * clustered short flags (`-it`, `-ie VAR`), `--` ending the options, and option parsing stopping
+ * at the first positional argument (everything after it belongs to the launched program).
+ */
+/**
+ * Scan `args` with `grammar` (see the module doc). A value option at the very end with no value
+ * gets `value: undefined`. Pure, never throws.
+ */
+function scanOptions(args, grammar) {
+    const options = [];
+    const terminalFlags = grammar.terminalFlags ?? new Set();
+    let i = 0;
+    const finish = (option) => {
+        options.push(option);
+        return { options, positional: args.slice(i), doubleDash: false, terminal: option };
+    };
+    while (i < args.length) {
+        const arg = args[i];
+        if (arg === '--') {
+            return { options, positional: args.slice(i + 1), doubleDash: true };
+        }
+        if (!arg.startsWith('-') || arg === '-')
+            break;
+        i += 1;
+        if (arg.startsWith('--') || grammar.singleDashWords) {
+            const eq = arg.indexOf('=');
+            const flag = eq === -1 ? arg : arg.slice(0, eq);
+            let option;
+            if (eq !== -1)
+                option = { flag, value: arg.slice(eq + 1) };
+            else if (grammar.valueFlags.has(flag) || grammar.valueFlagPattern?.test(flag)) {
+                option = { flag, value: args[i++] };
+            }
+            else
+                option = { flag };
+            if (terminalFlags.has(flag))
+                return finish(option);
+            options.push(option);
+            continue;
+        }
+        // Short flags, possibly clustered: `-it`, `-ie`, `-pvalue`, `-e=VALUE`.
+        let terminal;
+        for (let c = 1; c < arg.length; c += 1) {
+            const flag = `-${arg[c]}`;
+            if (grammar.valueFlags.has(flag)) {
+                let rest = arg.slice(c + 1);
+                if (rest.startsWith('='))
+                    rest = rest.slice(1);
+                const option = { flag, value: rest !== '' ? rest : args[i++] };
+                if (terminalFlags.has(flag))
+                    terminal = option;
+                else
+                    options.push(option);
+                break;
+            }
+            if (terminalFlags.has(flag)) {
+                terminal = { flag };
+                break;
+            }
+            options.push({ flag });
+        }
+        if (terminal)
+            return finish(terminal);
+    }
+    return { options, positional: args.slice(i), doubleDash: false };
+}
+/** The last value given for any of `flags` (`--package` and `-p` are the same option). */
+function optionValue(scanned, ...flags) {
+    let value;
+    for (const o of scanned.options)
+        if (flags.includes(o.flag) && o.value !== undefined)
+            value = o.value;
+    return value;
+}
+/** Every value given for any of `flags`, in order (repeatable options such as `--with`). */
+function optionValues(scanned, ...flags) {
+    return scanned.options
+        .filter((o) => flags.includes(o.flag) && o.value !== undefined)
+        .map((o) => o.value);
+}
+
+/**
  * The config part of the built-in grader's rubric (SPEC §5 "what the config itself does"),
  * documented rule by rule in docs/grading-config.md: literal secrets, container flags that hand
  * the host to the server, filesystem servers rooted at `/` or a home directory, tools approved
@@ -38810,15 +38245,28 @@ const CONFIG_RULE = {
 /**
  * Run every config rule over one resolved server entry.
  *
+ * Computed once per `ResolvedServer` object (memoised in a WeakMap), so the gate and the
+ * built-in grader share one computation; the literal secrets are `findLiteralSecrets(entry)`'s
+ * (itself memoised per entry), so the `config.literal-secret` findings and the gate's
+ * `LITERAL_SECRET` reasons always agree: one finding per `LiteralSecret`, in the same order.
+ *
  * @param server the entry with its unwrapped command line (`argv`) and package identity.
- * @param secrets the entry's literal secrets when already known (from `findLiteralSecrets`);
- *   computed here when omitted.
- * @returns findings with `file` = the config path, `line` = the field's line when known (else the
+ * @returns a fresh array per call (the finding objects are shared between callers: treat them as
+ *   read-only) with `file` = the config path, `line` = the field's line when known (else the
  *   entry's), and a short masked snippet; empty when the entry is clean. Never rejects.
  */
-async function checkConfigEntry(server, secrets) {
+function checkConfigEntry(server) {
+    let pending = checked.get(server);
+    if (!pending) {
+        pending = runConfigRules(server);
+        checked.set(server, pending);
+    }
+    return pending.then((findings) => [...findings]);
+}
+const checked = new WeakMap();
+async function runConfigRules(server) {
     const { entry } = server;
-    const literal = secrets ?? (await findLiteralSecrets(entry));
+    const literal = await findLiteralSecrets(entry);
     return [
         ...literal.map((s) => findingOf(CONFIG_RULE.literalSecret, {
             file: entry.config,
@@ -38853,9 +38301,38 @@ function evidenceAt(entry, word, snippet) {
 }
 // ── containers ────────────────────────────────────────────────────────────────────────────────
 const CONTAINER_CLI = /^(?:docker|podman|nerdctl|finch)(?:\.exe)?$/i;
-/** Global container-CLI options that take a value (before the subcommand). */
-const GLOBAL_VALUE_OPTIONS$1 = new Set(['--context', '-c', '--host', '-H', '--config', '--log-level']);
-/** `run`/`create`/`exec` options that take no value (everything else takes one). */
+/**
+ * Global container-CLI options that take a value (before the subcommand): Docker and Podman CLI
+ * references.
+ */
+const GLOBAL_GRAMMAR$1 = {
+    valueFlags: new Set([
+        '--context',
+        '-c',
+        '--host',
+        '-H',
+        '--config',
+        '--log-level',
+        '-l',
+        '--tlscacert',
+        '--tlscert',
+        '--tlskey',
+        '--connection',
+        '--url',
+        '--identity',
+        '--root',
+        '--runroot',
+        '--storage-driver',
+        '--namespace',
+        '-n',
+        '--address',
+        '-a'
+    ])
+};
+/**
+ * `run`/`create`/`exec` options that take no value (Docker and Podman CLI references); every
+ * other option takes one.
+ */
 const BOOLEAN_OPTIONS = new Set([
     '-i',
     '-t',
@@ -38866,61 +38343,75 @@ const BOOLEAN_OPTIONS = new Set([
     '--init',
     '--privileged',
     '--read-only',
+    '--read-only-tmpfs',
     '--interactive',
     '--tty',
     '--detach',
     '--publish-all',
     '--no-healthcheck',
+    '--no-hosts',
     '--oom-kill-disable',
     '--sig-proxy',
     '--quiet',
     '--help',
     '--disable-content-trust',
     '--use-api-socket',
+    '--env-host',
+    '--http-proxy',
     '--replace',
     '--tls-verify'
 ]);
 /**
- * Options of a `docker|podman|nerdctl|finch [container] run|create|exec …` command line, up to
- * the image (or container) name; null when `argv` is no such command. Words after the image are
- * the server's own args and are not container options.
+ * The option grammar of one `run`/`create`/`exec` command line for the resolver's option scanner
+ * (`scanOptions`, src/resolve/options.ts): every option spelling written in `args` — long names,
+ * and each letter of a short cluster (`-itv` → `-i`, `-t`, `-v`) — takes a value unless it is one
+ * of {@link BOOLEAN_OPTIONS}. (The resolver's own docker grammar in oci-idiom.ts is not exported.)
+ */
+function runGrammar(args) {
+    const valueFlags = new Set();
+    for (const arg of args) {
+        if (arg.startsWith('--'))
+            valueFlags.add(arg.split('=', 1)[0] ?? arg);
+        else if (arg.startsWith('-'))
+            for (const c of arg.slice(1))
+                valueFlags.add(`-${c}`);
+    }
+    for (const flag of BOOLEAN_OPTIONS)
+        valueFlags.delete(flag);
+    return { valueFlags };
+}
+/** The arg in which `flag` and `value` are written as one word (`--net=host`, `-itv/:/x`). */
+function joinedWord(args, flag, value) {
+    if (flag.startsWith('--'))
+        return args.find((w) => w === `${flag}=${value}`);
+    const letter = flag.slice(1);
+    return args.find((w) => /^-[^-]/.test(w) && (w.endsWith(`${letter}${value}`) || w.endsWith(`${letter}=${value}`)));
+}
+/**
+ * Options of a `docker|podman|nerdctl|finch [global options] [container] run|create|exec …`
+ * command line, up to the image (or container) name, read with the resolver's option scanner
+ * (`--name value`, `--name=value`, `-v value`, `-vvalue`, clustered `-itv value`, `--`); null
+ * when `argv` is no such command. Words after the image are the server's own args and are not
+ * container options.
  */
 function containerOptions(argv) {
     const cli = argv[0]?.split(/[\\/]/).at(-1) ?? '';
     if (!CONTAINER_CLI.test(cli))
         return null;
-    let i = 1;
-    while (i < argv.length && (argv[i] ?? '').startsWith('-')) {
-        i += GLOBAL_VALUE_OPTIONS$1.has(argv[i] ?? '') ? 2 : 1;
-    }
-    if (argv[i] === 'container')
-        i++;
-    if (!['run', 'create', 'exec'].includes(argv[i] ?? ''))
+    let words = scanOptions(argv.slice(1), GLOBAL_GRAMMAR$1).positional;
+    if (words[0] === 'container')
+        words = words.slice(1);
+    if (!['run', 'create', 'exec'].includes(words[0] ?? ''))
         return null;
-    const options = [];
-    for (i++; i < argv.length; i++) {
-        const word = argv[i] ?? '';
-        if (word === '--' || !word.startsWith('-') || word === '-')
-            break;
-        const eq = word.indexOf('=');
-        if (word.startsWith('--') && eq > 0) {
-            options.push({ name: word.slice(0, eq), value: word.slice(eq + 1), written: word, word });
-        }
-        else if (BOOLEAN_OPTIONS.has(word) || /^-[itdPq]{2,}$/.test(word)) {
-            options.push({ name: word, value: undefined, written: word, word });
-        }
-        else if (/^-[A-Za-z]$/.test(word) || word.startsWith('--')) {
-            const value = argv[i + 1];
-            const written = `${word} ${value ?? ''}`.trim();
-            options.push({ name: word, value, written, word: value ?? word });
-            i++;
-        }
-        else {
-            // `-vX:Y` (value glued to a short option)
-            options.push({ name: word.slice(0, 2), value: word.slice(2), written: word, word });
-        }
-    }
-    return options;
+    const args = words.slice(1);
+    return scanOptions(args, runGrammar(args)).options.map(({ flag, value }) => {
+        if (value === undefined)
+            return { name: flag, value, written: flag, word: flag };
+        const joined = joinedWord(args, flag, value);
+        if (joined !== undefined)
+            return { name: flag, value, written: joined, word: joined };
+        return { name: flag, value, written: `${flag} ${value}`, word: value };
+    });
 }
 /** Capabilities that break container isolation or reach other processes. */
 const DANGEROUS_CAPABILITIES = new Set([
@@ -39253,21 +38744,6 @@ function approvalFindings(server) {
 // ── transport ─────────────────────────────────────────────────────────────────────────────────
 /** stdio bridges whose next URL argument is the remote server they connect to. */
 const REMOTE_BRIDGE = /(?:^|[/@])(?:mcp-remote|supergateway|mcp-proxy)(?:@[^/]*)?$/i;
-/**
- * True for loopback destinations: `localhost`, `*.localhost`, 127.0.0.0/8, `::1`, IPv4-mapped
- * loopback, and the unspecified addresses `0.0.0.0`/`::` (a client connecting to them reaches
- * its own machine). RFC 6761 §6.3 (localhost), RFC 1122 §3.2.1.3 (127/8), RFC 4291 (::1).
- */
-function isLoopbackHost(hostname) {
-    const h = hostname.toLowerCase();
-    return (h === 'localhost' ||
-        h.endsWith('.localhost') ||
-        /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) ||
-        h === '[::1]' ||
-        h === '0.0.0.0' ||
-        h === '[::]' ||
-        /^\[::ffff:(?:127\.|7f[0-9a-f]{2}:)/.test(h));
-}
 /** The remote endpoints an entry connects to: `url`, and the URL after a stdio bridge. */
 function remoteEndpoints(server) {
     const { entry, argv } = server;
@@ -39282,6 +38758,11 @@ function remoteEndpoints(server) {
     }
     return endpoints;
 }
+/**
+ * Plain-http endpoints. Loopback is decided by `isLoopbackHost` (src/net/url-redaction.ts), and
+ * the snippet shows `sanitizeUrl`'s form of the URL: no user info, query or fragment, and every
+ * token-like path segment replaced by `…`.
+ */
 function transportFindings(server) {
     const { entry } = server;
     const findings = [];
@@ -39298,11 +38779,10 @@ function transportFindings(server) {
             continue;
         if (isLoopbackHost(parsed.hostname))
             continue;
-        const key = `${parsed.host}${parsed.pathname}`;
-        if (seen.has(key))
+        const shown = sanitizeUrl(url);
+        if (shown === null || seen.has(shown))
             continue;
-        seen.add(key);
-        const shown = `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+        seen.add(shown);
         findings.push(findingOf(CONFIG_RULE.plainHttpRemote, {
             file: entry.config,
             line: lineOf(entry, field),
@@ -39331,9 +38811,19 @@ function createBuiltinGrader(options) {
  * `command[0] ...command[1..] <id>`, with the identity also in the environment (`MCP_SERVER_ID`,
  * `MCP_SERVER_ECOSYSTEM`, `MCP_SERVER_NAME`, `MCP_SERVER_VERSION`, `MCP_SERVER_PURL`; empty when
  * unknown) and as one JSON object on stdin (`{id, ecosystem, name, version, pinned, purl}`).
- * Nothing from the config entry (env values, headers, args) is passed on, so no config secret
- * reaches the grader. The program answers either a `GradeReport` (`source` `command` or absent) or
+ * The program answers either a `GradeReport` (`source` `command` or absent) or
  * `{"ungraded": "<reason>", "findings"?: [...]}`.
+ *
+ * The program is untrusted (it may live in the pull request's own checkout), so it gets no
+ * secret (SPEC §9):
+ * - its environment is allow-listed (`graderEnvironment`): `PATH`, `HOME`, `TMPDIR`/`TEMP`/`TMP`,
+ *   `LANG`, `LC_*`, Windows' `SystemRoot`/`ComSpec`/`PATHEXT`, the `MCP_SERVER_*` identity, and
+ *   only the variables the operator names in `passEnv`. The action's token and API key
+ *   (`GITHUB_TOKEN`, `INPUT_GITHUB-TOKEN`, `INPUT_GRADER-API-KEY`, `MCP_GRADER_API_KEY`, …) and
+ *   `NODE_OPTIONS` are never handed on;
+ * - nothing from the config entry (env values, headers, args) is passed on;
+ * - what it prints is masked before it reaches a message (`maskSecretsInText`), and values of
+ *   `passEnv` variables are replaced by `***` in messages and in its answer.
  */
 /** Default time limit per grader run (ms). */
 const DEFAULT_COMMAND_TIMEOUT_MS = 60_000;
@@ -39343,14 +38833,37 @@ const DEFAULT_MAX_OUTPUT_BYTES = 5 * 1024 * 1024;
 const DEFAULT_KILL_GRACE_MS = 2_000;
 /** How much of stderr is kept for messages (the tail, in bytes). */
 const STDERR_TAIL_BYTES = 4_096;
+/** Shortest `passEnv` value masked as `***` (shorter ones cannot hold a credential). */
+const MIN_MASKED_VALUE_CHARS = 4;
+/**
+ * Variables a grader program inherits from the gate's environment: what a program needs to start,
+ * find a temp directory and decode text, and nothing that holds a credential. `LC_*` variables
+ * are kept too. `NODE_OPTIONS` is deliberately absent (it can load code into a Node grader).
+ */
+const GRADER_ENV_ALLOWLIST = Object.freeze([
+    'PATH',
+    'HOME',
+    'TMPDIR',
+    'TEMP',
+    'TMP',
+    'LANG',
+    'SystemRoot',
+    'ComSpec',
+    'PATHEXT'
+]);
+/** Prefix of the identity variables the gate sets itself (they cannot come from `passEnv`). */
+const IDENTITY_PREFIX = 'MCP_SERVER_';
 /**
  * Create the `command` grader (`source: 'command'`). Each identity is graded once per grader
  * instance (once per run); servers without an identity are `ungraded` without running anything.
  * Outcomes: a valid report → `graded`; `{"ungraded": reason}` → `ungraded`; time limit (SIGTERM,
  * then SIGKILL after `killGraceMs`, to the whole process group on POSIX), stdout over the cap,
  * a non-zero exit (with a short stderr tail), a start failure, or any other stdout → `error`.
- * @throws TypeError when `command` is empty or its program is an empty string, or when
- *   `timeoutMs` / `maxOutputBytes` / `killGraceMs` is not a positive number.
+ * The program's environment is `graderEnvironment(env, passEnv, identity)`; error messages hold a
+ * masked stderr tail (`maskSecretsInText`, `passEnv` values as `***`).
+ * @throws TypeError when `command` is empty or its program is an empty string, when
+ *   `timeoutMs` / `maxOutputBytes` / `killGraceMs` is not a positive number, or when a `passEnv`
+ *   name is empty, holds `=`, whitespace or NUL, or starts with `MCP_SERVER_`.
  */
 function createCommandGrader(options) {
     const [first, ...fixedArgs] = options.command;
@@ -39370,6 +38883,7 @@ function createCommandGrader(options) {
             throw new TypeError(`the grader command ${name} must be a positive number`);
         }
     }
+    const passEnv = checkPassEnv(options.passEnv ?? []);
     const logger = options.logger ?? silentLogger;
     const once = new OncePerKey();
     async function run(id, server) {
@@ -39384,22 +38898,23 @@ function createCommandGrader(options) {
             purl: pkg.purl
         };
         logger.debug(`running the grader command ${safeExcerpt(program, 100)} for ${id}`);
+        const env = graderEnvironment(options.env ?? process.env, passEnv, {
+            MCP_SERVER_ID: id,
+            MCP_SERVER_ECOSYSTEM: input.ecosystem,
+            MCP_SERVER_NAME: input.name ?? '',
+            MCP_SERVER_VERSION: input.version ?? '',
+            MCP_SERVER_PURL: input.purl ?? ''
+        });
+        const passed = passedValues(env, passEnv);
         const result = await runProcess(program, [...fixedArgs, id], {
             cwd: options.cwd,
-            env: {
-                ...(options.env ?? process.env),
-                MCP_SERVER_ID: id,
-                MCP_SERVER_ECOSYSTEM: input.ecosystem,
-                MCP_SERVER_NAME: input.name ?? '',
-                MCP_SERVER_VERSION: input.version ?? '',
-                MCP_SERVER_PURL: input.purl ?? ''
-            },
+            env,
             stdin: `${JSON.stringify(input)}\n`,
             timeoutMs,
             maxOutputBytes,
             killGraceMs
         });
-        const outcome = outcomeOf$1(result, { timeoutMs, maxOutputBytes });
+        const outcome = outcomeOf$1(result, { timeoutMs, maxOutputBytes }, passed);
         if (outcome.kind === 'error')
             logger.debug(`grader command for ${id}: ${outcome.message}`);
         return outcome;
@@ -39415,6 +38930,85 @@ function createCommandGrader(options) {
             return once.get(id, () => run(id, server));
         }
     };
+}
+/**
+ * The environment of one grader run: from `base`, only the variables named in
+ * `GRADER_ENV_ALLOWLIST`, those starting with `LC_`, and those named in `passEnv`, with their
+ * spelling kept; then `identity` (the `MCP_SERVER_*` variables) on top. Undefined values are
+ * dropped. Names compare case-insensitively on Windows (where `Path` is `PATH`) and exactly
+ * elsewhere. Pure: reads nothing but its arguments.
+ */
+function graderEnvironment(base, passEnv, identity, platform = process.platform) {
+    const fold = platform === 'win32' ? (name) => name.toUpperCase() : (name) => name;
+    const wanted = new Set([...GRADER_ENV_ALLOWLIST, ...passEnv].map(fold));
+    const localePrefix = fold('LC_');
+    const env = {};
+    for (const [name, value] of Object.entries(base)) {
+        if (value === undefined)
+            continue;
+        const key = fold(name);
+        if (wanted.has(key) || key.startsWith(localePrefix))
+            env[name] = value;
+    }
+    return { ...env, ...identity };
+}
+/**
+ * Validate `passEnv` names: non-empty, without `=`, whitespace or NUL (they could not name one
+ * variable), and not `MCP_SERVER_*` (the gate sets those).
+ * @throws TypeError naming the bad entry and what to do.
+ */
+function checkPassEnv(names) {
+    for (const name of names) {
+        if (typeof name !== 'string' || !/^[^=\s\0]+$/.test(name)) {
+            throw new TypeError(`the grader command passEnv entry "${safeExcerpt(String(name), 60)}" is not a variable name: give names such as MY_GRADER_TOKEN`);
+        }
+        if (name.toUpperCase().startsWith(IDENTITY_PREFIX)) {
+            throw new TypeError(`the grader command passEnv entry ${safeExcerpt(name, 60)} is one of the ${IDENTITY_PREFIX}* variables the gate sets itself: remove it`);
+        }
+    }
+    return [...names];
+}
+/**
+ * Values of the `passEnv` variables in `env` that are long enough to mask, longest first (so a
+ * value containing another is replaced whole).
+ */
+function passedValues(env, passEnv) {
+    const fold = process.platform === 'win32' ? (name) => name.toUpperCase() : (name) => name;
+    const names = new Set(passEnv.map(fold));
+    const values = new Set();
+    for (const [name, value] of Object.entries(env)) {
+        if (names.has(fold(name)) && value.length >= MIN_MASKED_VALUE_CHARS)
+            values.add(value);
+    }
+    return [...values].sort((a, b) => b.length - a.length);
+}
+/** `text` with every passed value replaced by `***`. */
+function maskPassed(text, passed) {
+    let out = text;
+    for (const value of passed)
+        out = out.split(value).join('***');
+    return out;
+}
+/** Program output for a message: passed values as `***`, then known token shapes masked. */
+function maskOutput(text, passed) {
+    return maskSecretsInText(maskPassed(text, passed));
+}
+/** Every string in a parsed JSON value (keys too) with the passed values replaced by `***`. */
+function maskPassedInJson(json, passed) {
+    if (passed.length === 0)
+        return json;
+    const walk = (value) => {
+        if (typeof value === 'string')
+            return maskPassed(value, passed);
+        if (Array.isArray(value))
+            return value.map(walk);
+        if (typeof value === 'object' && value !== null) {
+            // Object.fromEntries defines own properties, so a `__proto__` key stays a plain key.
+            return Object.fromEntries(Object.entries(value).map(([k, v]) => [maskPassed(k, passed), walk(v)]));
+        }
+        return value;
+    };
+    return walk(json);
 }
 /**
  * Run `program args` without a shell, feed `stdin`, collect stdout (up to the cap) and the tail
@@ -39482,10 +39076,13 @@ function runProcess(program, args, options) {
             stdout.push(chunk);
         });
         let stderr = Buffer.alloc(0);
+        let stderrCut = false;
         child.stderr?.on('data', (chunk) => {
             stderr = Buffer.concat([stderr, chunk]);
-            if (stderr.byteLength > STDERR_TAIL_BYTES)
+            if (stderr.byteLength > STDERR_TAIL_BYTES) {
                 stderr = stderr.subarray(-STDERR_TAIL_BYTES);
+                stderrCut = true;
+            }
         });
         // The program may exit without reading stdin (EPIPE): that is its right, not an error.
         child.stdin?.on('error', () => undefined);
@@ -39501,18 +39098,29 @@ function runProcess(program, args, options) {
                 code,
                 signal: sig,
                 stdout: Buffer.concat(stdout),
-                stderr: stderr.toString('utf8')
+                stderr: stderrCut ? fromLineStart(stderr.toString('utf8')) : stderr.toString('utf8')
             });
         });
     });
+}
+/**
+ * A cut stderr tail without its first, partial line: a token cut in half would no longer be
+ * recognised by the masking, and its visible half could still be a secret.
+ */
+function fromLineStart(tail) {
+    const newline = tail.indexOf('\n');
+    return newline === -1 ? '' : tail.slice(newline + 1);
 }
 /** The answer a grader program may print instead of a report. */
 const UngradedAnswerSchema = looseObject({
     ungraded: string$1().trim().min(1, 'expected a non-empty reason').max(1000),
     findings: array(FindingSchema).max(10000).optional()
 });
-/** Map a process result to a `GradeOutcome` (see `createCommandGrader`). */
-function outcomeOf$1(result, limits) {
+/**
+ * Map a process result to a `GradeOutcome` (see `createCommandGrader`). Program output that
+ * reaches a message is masked (`maskOutput`); `passed` values are masked in the answer too.
+ */
+function outcomeOf$1(result, limits, passed) {
     switch (result.kind) {
         case 'timeout':
             return {
@@ -39527,14 +39135,14 @@ function outcomeOf$1(result, limits) {
         case 'spawn-failed':
             return {
                 kind: 'error',
-                message: `grader command could not be started: ${safeExcerpt(result.message, 200)}`
+                message: `grader command could not be started: ${safeExcerpt(maskOutput(result.message, passed), 200)}`
             };
     }
     if (result.code !== 0) {
         const how = result.code === null
             ? `was killed by ${result.signal ?? 'a signal'}`
             : `exited with code ${result.code}`;
-        const tail = stderrTail(result.stderr);
+        const tail = stderrTail(maskOutput(result.stderr, passed));
         return { kind: 'error', message: `grader command ${how}${tail ? `: ${tail}` : ''}` };
     }
     const text = result.stdout.toString('utf8').trim();
@@ -39546,12 +39154,12 @@ function outcomeOf$1(result, limits) {
     }
     let json;
     try {
-        json = JSON.parse(text);
+        json = maskPassedInJson(JSON.parse(text), passed);
     }
     catch {
         return {
             kind: 'error',
-            message: `grader command did not print JSON (stdout starts with "${safeExcerpt(text, 60)}")`
+            message: `grader command did not print JSON (stdout starts with "${safeExcerpt(maskOutput(text.slice(0, 4096), passed), 60)}")`
         };
     }
     if (typeof json !== 'object' || json === null || Array.isArray(json)) {
@@ -39570,7 +39178,7 @@ function outcomeOf$1(result, limits) {
         }
         return {
             kind: 'ungraded',
-            reason: safeExcerpt(parsed.data.ungraded, 1000),
+            reason: safeExcerpt(maskSecretsInText(parsed.data.ungraded), 1000),
             ...(parsed.data.findings !== undefined && { findings: parsed.data.findings })
         };
     }
@@ -39712,6 +39320,10 @@ async function gradeOne(server, grader, logger) {
     }
 }
 
+/**
+ * How reasons name a server, its package and untrusted text (server names from PR configs,
+ * grader titles and messages): quoted, clipped, with control characters made visible.
+ */
 /** Longest piece of untrusted text (characters) put into a reason message. */
 const MAX_TEXT = 200;
 /**
@@ -39738,7 +39350,7 @@ function packageLabel(pkg) {
         case 'oci':
             if (version === null)
                 return `image ${name}`;
-            return `image ${name}${version.startsWith('sha256:') ? '@' : ':'}${clip$1(version)}`;
+            return `image ${name}${isImageDigest(version) ? '@' : ':'}${clip$1(version)}`;
         case 'remote':
             return `remote ${clip$1(remoteUrlText(pkg.name ?? 'unidentified URL'))}`;
         case 'local':
@@ -39748,19 +39360,35 @@ function packageLabel(pkg) {
     }
 }
 /**
- * A remote URL without anything that may carry a secret: user info, query and fragment are
- * dropped (`https://h/mcp?key=…` → `https://h/mcp?…`). Text that is not a URL is kept as is.
+ * True when `text` is a content digest (`sha256:…`, `sha512:…`, any `algorithm:encoded`), as
+ * opposed to a tag: the OCI image spec ("Digests") writes `algorithm ":" encoded`, with
+ * `algorithm` = `[a-z0-9]+` components joined by `+ . _ -`, and a tag can never hold a `:`
+ * (distribution/reference grammar). Digests go after `@`, tags after `:`.
+ */
+function isImageDigest(text) {
+    return /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[A-Za-z0-9=_-]+$/i.test(text);
+}
+/**
+ * A remote URL without anything that may carry a secret (`sanitizeUrl`, the one place for URL
+ * redaction): user info, query and fragment are dropped and token-like path segments masked;
+ * a removed query or fragment shows as `?…` (`https://h/mcp?key=…` → `https://h/mcp?…`). Text
+ * that is not a URL is kept as is (callers clip it).
  */
 function remoteUrlText(url) {
-    let parsed;
+    const safe = sanitizeUrl(url);
+    if (safe === null)
+        return url;
+    return urlCarriesQuery(url) ? `${safe}?…` : safe;
+}
+/** True when `url` has a query string or a fragment (both are dropped by `remoteUrlText`). */
+function urlCarriesQuery(url) {
     try {
-        parsed = new URL(url);
+        const parsed = new URL(url.trim());
+        return parsed.search !== '' || parsed.hash !== '';
     }
     catch {
-        return url;
+        return false;
     }
-    const rest = parsed.search !== '' || parsed.hash !== '' ? '?…' : '';
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname}${rest}`;
 }
 /** `server "fs" (npm @modelcontextprotocol/server-filesystem@2026.8.31)`: the start of messages. */
 function serverLabel(server) {
@@ -39938,8 +39566,133 @@ function resolutionText(pkg) {
 }
 
 /**
+ * `CONFIG_RISK`: what the config entry itself does, judged whatever the grader (SPEC §5 "what the
+ * config itself does"). The findings come from the built-in grader's config rules
+ * (`checkConfigEntry`, rule ids `config.*`, documented in docs/grading-config.md), which the gate
+ * runs for every server, graded or not, so an `api` or `command` grade cannot hide a privileged
+ * container or an auto-approve-all.
+ */
+/** How many evidence snippets one reason quotes before "and N more". */
+const QUOTED_SNIPPETS = 3;
+/** Longest evidence snippet (characters) quoted in a message. */
+const MAX_SNIPPET_TEXT = 120;
+/**
+ * What to change in the config for each rule that can block or warn (critical and high rules of
+ * docs/grading-config.md). Rules not listed get `GENERIC_FIX`.
+ */
+const FIXES = {
+    [CONFIG_RULE.dockerPrivileged.id]: 'drop --privileged; if the server needs one capability, add only that one with --cap-add',
+    [CONFIG_RULE.dockerCapability.id]: 'drop the --cap-add of ALL, SYS_ADMIN, SYS_MODULE, SYS_PTRACE and the like; grant only a narrow capability the server is documented to need',
+    [CONFIG_RULE.dockerHostNamespace.id]: 'drop --network host (and --pid/--ipc/--uts/--userns/--cgroupns host); publish the ports the server needs with -p instead',
+    [CONFIG_RULE.dockerHostMount.id]: 'mount only the project directory the server works on (e.g. -v "${workspaceFolder}:/workspace:ro"), never / or a system directory',
+    [CONFIG_RULE.dockerSocket.id]: 'do not mount the container engine socket (docker.sock, podman.sock) or pass --use-api-socket; whoever drives the engine is root on the host',
+    [CONFIG_RULE.dockerSecurityDisabled.id]: 'remove the --security-opt that switches seccomp, AppArmor or SELinux off; keep the default profiles',
+    [CONFIG_RULE.containerEscape.id]: 'run the container without --privileged, the engine socket, host-root mounts and ALL/SYS_ADMIN/SYS_MODULE capabilities (see the other CONFIG_RISK reasons of this server)',
+    [CONFIG_RULE.filesystemSystemRoot.id]: 'narrow the allowed directory to the project directory (e.g. /path/to/project), not / or a whole drive',
+    [CONFIG_RULE.filesystemHomeRoot.id]: 'narrow the root to a project directory instead of the whole home directory (SSH keys and cloud credentials live there)',
+    [CONFIG_RULE.autoApproveAll.id]: 'list the tools to auto-approve by name instead of * (leave out tools that write, delete or run commands)',
+    [CONFIG_RULE.autoApproveDestructive.id]: 'remove tools that change things from autoApprove/alwaysAllow, so each call asks first',
+    [CONFIG_RULE.trustAll.id]: 'remove "trust": true, so the client asks before each tool call (or auto-approve named read-only tools)',
+    [CONFIG_RULE.skipPermissions.id]: 'remove the flag that switches the server’s permission checks off (--dangerously-skip-permissions, --yolo, …)',
+    [CONFIG_RULE.plainHttpRemote.id]: 'use https:// (or wss://) for the remote server URL'
+};
+/** The fix for a rule without its own wording. */
+const GENERIC_FIX = 'change the config entry so the rule no longer applies (docs/grading-config.md says what each rule looks for)';
+/** The config rule whose findings already have their own reason (`LITERAL_SECRET`). */
+const SECRET_RULE = CONFIG_RULE.literalSecret.id;
+/**
+ * The fix `CONFIG_RISK` gives for a config rule id: what to change in the config entry, or, for a
+ * rule without its own wording, a pointer to docs/grading-config.md.
+ */
+function configRiskFix(ruleId) {
+    return Object.hasOwn(FIXES, ruleId) ? FIXES[ruleId] : GENERIC_FIX;
+}
+/** Reason severity of a config finding: critical blocks, high warns, lower says nothing. */
+function reasonSeverity(severity) {
+    if (severity === 'critical')
+        return 'error';
+    if (severity === 'high')
+        return 'warning';
+    return null;
+}
+/**
+ * One `CONFIG_RISK` reason per distinct config rule that fired in `findings` (the entry's
+ * `checkConfigEntry` findings), in first-seen order, except `config.literal-secret` (reported as
+ * `LITERAL_SECRET` by `literalSecretReasons`):
+ * - a `critical` rule (privileged container, engine socket, host root or system directory
+ *   mounted, the whole disk given to a filesystem server, container escape) is an `error`: it
+ *   blocks in every environment, whatever the grade;
+ * - a `high` rule (host network or other namespace, dangerous capability, home directory root,
+ *   auto-approve-all, trust, permission checks off, plain-http remote, kernel protection off) is a
+ *   `warning`;
+ * - `medium`, `low` and `info` rules give no reason (they only cost points in the built-in grade).
+ *
+ * A rule's severity is the worst among its findings. The message names the server, the rule's
+ * title, its id, and up to three evidence snippets with their lines (snippets are masked by the
+ * rules that made them; they are clipped to one line here). The fix says what to change in the
+ * config, per rule id (`configRiskFix`). Never throws.
+ */
+function configRiskReasons(server, findings) {
+    const rules = new Map();
+    for (const finding of findings) {
+        if (finding.ruleId === SECRET_RULE)
+            continue;
+        const hits = rules.get(finding.ruleId);
+        if (hits === undefined) {
+            rules.set(finding.ruleId, {
+                ruleId: finding.ruleId,
+                title: finding.title,
+                severity: finding.severity,
+                findings: [finding]
+            });
+            continue;
+        }
+        hits.findings.push(finding);
+        if (SEVERITIES.indexOf(finding.severity) < SEVERITIES.indexOf(hits.severity)) {
+            hits.severity = finding.severity;
+        }
+    }
+    const label = serverLabel(server);
+    const reasons = [];
+    for (const hits of rules.values()) {
+        const severity = reasonSeverity(hits.severity);
+        if (severity === null)
+            continue;
+        const consequence = severity === 'error'
+            ? 'blocked in every environment, whatever the grade'
+            : 'allowed with a warning';
+        reasons.push({
+            code: 'CONFIG_RISK',
+            severity,
+            message: `${label}: ${clip$1(hits.title)} [${clip$1(hits.ruleId, 100)}]${evidenceText(hits.findings)}; ${consequence}`,
+            fix: configRiskFix(hits.ruleId)
+        });
+    }
+    return reasons;
+}
+/** ` (line 4: --privileged; line 5: -v /:/host)`, or empty when the findings carry no evidence. */
+function evidenceText(findings) {
+    const parts = [];
+    for (const finding of findings) {
+        const { snippet, line } = finding.evidence ?? {};
+        if (snippet === undefined && line === undefined)
+            continue;
+        const where = line === undefined ? '' : `line ${line}`;
+        const what = snippet === undefined ? '' : clip$1(snippet, MAX_SNIPPET_TEXT);
+        const part = where !== '' && what !== '' ? `${where}: ${what}` : where || what;
+        if (!parts.includes(part))
+            parts.push(part);
+    }
+    if (parts.length === 0)
+        return '';
+    const shown = parts.slice(0, QUOTED_SNIPPETS);
+    const more = parts.length > shown.length ? `; and ${parts.length - shown.length} more` : '';
+    return ` (${shown.join('; ')}${more})`;
+}
+
+/**
  * Policy checks on a grade (SPEC §5–§6): quarantine, minimum overall grade, "no F in any axis",
- * per-axis floors, and axes the grader could not assess.
+ * per-axis floors, and axes the grader could not assess (where the policy requires them).
  */
 /**
  * The letter of a score under the policy's scale: computed from the number when there is one
@@ -39955,10 +39708,61 @@ function axisText(axis, score, scale) {
         ? `${axis} ${letter} (≥ ${formatNumber(lowerBound(letter, scale))})`
         : `${axis} ${scoreText(score.score, letter)}`;
 }
+/** How many rules a fix names as the largest deductions on an axis. */
+const NAMED_CAUSES = 3;
+/**
+ * The rules that cost `axis` the most points in `findings` (deductions summed per rule id, largest
+ * first, ties in first-seen order), at most `limit` of them. Findings without a deduction are
+ * left out, so a grader that reports no deductions gives `[]`.
+ */
+function largestDeductions(findings, axis, limit = NAMED_CAUSES) {
+    const points = new Map();
+    for (const finding of findings) {
+        if (finding.axis !== axis || finding.deduction === undefined || finding.deduction <= 0)
+            continue;
+        points.set(finding.ruleId, (points.get(finding.ruleId) ?? 0) + finding.deduction);
+    }
+    return [...points]
+        .map(([ruleId, total]) => ({ ruleId, points: total }))
+        .sort((a, b) => b.points - a.points)
+        .slice(0, limit);
+}
+/** True for the built-in grader's config rules (`config.*`): fixed in the config, not the package. */
+function isConfigRule(ruleId) {
+    return ruleId.startsWith('config.');
+}
+/** `config.literal-secret −50, npm.no-repository −10` (ids clipped, one line). */
+function deductionList(causes) {
+    return causes.map((c) => `${clip$1(c.ruleId, 100)} −${formatNumber(c.points)}`).join(', ');
+}
+/**
+ * What would raise `axis`, from the rules that cost it the most: fix the config entry for config
+ * rules (naming them), use another version or server for package findings (naming them); null
+ * when no finding carries a deduction (the grader did not say why).
+ */
+function raiseAxisAdvice(findings, axis) {
+    const causes = largestDeductions(findings, axis);
+    if (causes.length === 0)
+        return null;
+    const config = causes.filter((c) => isConfigRule(c.ruleId));
+    const other = causes.filter((c) => !isConfigRule(c.ruleId));
+    const steps = [];
+    if (config.length > 0)
+        steps.push(`fix the config entry (${deductionList(config)} on ${axis})`);
+    if (other.length > 0) {
+        steps.push(`use a version or server without these findings (${deductionList(other)})`);
+    }
+    return steps.join(' and ');
+}
 /**
  * `QUARANTINE` errors (SPEC §6): an assessed axis whose comparable score (the number, or a
  * letter's lower bound) is below its quarantine threshold blocks in every environment, and no
  * exception can waive it. Not-assessed axes are not quarantined (there is no evidence).
+ *
+ * The fix names the rules with the largest deductions on that axis (`largestDeductions`): when
+ * config rules (`config.*`, e.g. a literal secret that took credentials to 50) cost the points,
+ * it says to fix the config entry, not to pick another version; without deductions it asks for
+ * a version that scores at least the threshold.
  */
 function quarantineReasons(server, report, policy) {
     const reasons = [];
@@ -39969,21 +39773,29 @@ function quarantineReasons(server, report, policy) {
             continue;
         if (comparableScore(score, policy.scale) >= threshold)
             continue;
+        const advice = raiseAxisAdvice(report.findings, axis);
+        const needed = formatNumber(threshold);
         reasons.push({
             code: 'QUARANTINE',
             severity: 'error',
-            message: `${serverLabel(server)}: ${axisText(axis, score, policy.scale)} is below the quarantine threshold ${formatNumber(threshold)}; quarantined in every environment`,
-            fix: `no exception can waive quarantine: remove the server, or use a version that scores at least ${formatNumber(threshold)} on ${axis}`
+            message: `${serverLabel(server)}: ${axisText(axis, score, policy.scale)} is below the quarantine threshold ${needed}; quarantined in every environment`,
+            fix: advice === null
+                ? `no exception can waive quarantine: remove the server, or use a version that scores at least ${needed} on ${axis}`
+                : `no exception can waive quarantine: ${advice}, so ${axis} reaches at least ${needed}; or remove the server`
         });
     }
     return reasons;
 }
 /**
  * `GRADE_BELOW_MIN` (overall letter below `minGrade`), `SUBSCORE_F` (an assessed axis graded F
- * where `noFInAnyAxis`), `SUBSCORE_BELOW_FLOOR` (an assessed axis whose comparable score is below
- * its floor; a letter-only B counts as its lower bound, 75 by default) and, for axes with a floor
- * that were not assessed, one `SUBSCORE_BELOW_FLOOR` reason: a notice, or an error where
- * `requireAssessedAxes` (SPEC §6: "not assessed" blocks only where the policy says so).
+ * where `noFInAnyAxis`) and `SUBSCORE_BELOW_FLOOR` (an assessed axis whose comparable score is
+ * below its floor; a letter-only B counts as its lower bound, 75 by default). Fixes name the rules
+ * with the largest deductions on the axis when the grader gave them.
+ *
+ * An axis the grader could not assess gives no reason (SPEC §6: "not assessed" is shown as such
+ * and blocks only where the policy says so), except where `requireAssessedAxes` is set and the
+ * axis has a floor: then one `SUBSCORE_BELOW_FLOOR` error per such axis, saying its floor could
+ * not be verified.
  */
 function gradeReasons(server, report, policy) {
     const { rules, scale, environment } = policy;
@@ -40002,43 +39814,40 @@ function gradeReasons(server, report, policy) {
         const score = report.subScores[axis];
         if (score === null || !rules.noFInAnyAxis || policyLetter(score, scale) !== 'F')
             continue;
+        const advice = raiseAxisAdvice(report.findings, axis) ??
+            `address the ${axis} findings or use another version or server`;
         reasons.push({
             code: 'SUBSCORE_F',
             severity: 'error',
             message: `${label}: ${axisText(axis, score, scale)} is an F; ${environment} allows no F in any axis`,
-            fix: `address the ${axis} findings or use another version or server, or request an exception`
+            fix: `${advice}, or request an exception`
         });
     }
-    const notAssessed = [];
     for (const axis of AXES) {
         const floor = rules.floors[axis];
         if (floor === undefined)
             continue;
         const score = report.subScores[axis];
         if (score === null) {
-            notAssessed.push(`${axis} (floor ${formatNumber(floor)})`);
+            if (!rules.requireAssessedAxes)
+                continue;
+            reasons.push({
+                code: 'SUBSCORE_BELOW_FLOOR',
+                severity: 'error',
+                message: `${label}: ${axis} was not assessed by the ${report.source} grader, so its ${environment} floor of ${formatNumber(floor)} could not be verified; ${environment} requires assessed axes`,
+                fix: `use a grader that assesses ${axis} (e.g. the builtin grader), or request an exception`
+            });
             continue;
         }
         if (comparableScore(score, scale) >= floor)
             continue;
+        const advice = raiseAxisAdvice(report.findings, axis) ??
+            `address the ${axis} findings or use another version or server`;
         reasons.push({
             code: 'SUBSCORE_BELOW_FLOOR',
             severity: 'error',
             message: `${label}: ${axisText(axis, score, scale)} is below the ${environment} floor of ${formatNumber(floor)}`,
-            fix: `it needs at least ${formatNumber(floor)} on ${axis}: address the ${axis} findings or use another version or server, or request an exception`
-        });
-    }
-    if (notAssessed.length > 0) {
-        const blocking = rules.requireAssessedAxes;
-        reasons.push({
-            code: 'SUBSCORE_BELOW_FLOOR',
-            severity: blocking ? 'error' : 'notice',
-            message: `${label}: not assessed by the ${report.source} grader, so these ${environment} floors could not be checked: ${notAssessed.join(', ')}${blocking ? `; ${environment} requires assessed axes` : ''}`,
-            ...(blocking
-                ? {
-                    fix: 'use a grader that assesses these axes (e.g. the builtin grader), or request an exception'
-                }
-                : {})
+            fix: `it needs at least ${formatNumber(floor)} on ${axis}: ${advice}, or request an exception`
         });
     }
     return reasons;
@@ -40049,6 +39858,8 @@ const SEVERITY_ORDER = ['error', 'warning', 'notice'];
  * Every reason `policy` finds for one server, and its verdict (SPEC §2, §5, §6, §8):
  * - `LITERAL_SECRET` (error, every environment), `UNPINNED` (error where `requirePinned`, else a
  *   warning; npm/PyPI/OCI only);
+ * - `CONFIG_RISK` per config rule that fired (error for critical rules, warning for high ones,
+ *   whatever the grader; see `config-risk.ts`); the findings are copied to `configFindings`;
  * - outcome `error` → `GRADER_ERROR` (error, or a warning where `onGraderError: warn`);
  *   `ungraded` → `UNGRADED` (error where `requireGrade`, else a warning): unknown is never a pass;
  * - for a grade: `QUARANTINE`, `GRADE_BELOW_MIN`, `SUBSCORE_F`, `SUBSCORE_BELOW_FLOOR` (see
@@ -40063,9 +39874,12 @@ const SEVERITY_ORDER = ['error', 'warning', 'notice'];
  * Never throws for untrusted content (names, titles, messages are clipped to one line).
  */
 function evaluateServer(input, policy) {
-    const { server, outcome, literalSecrets } = input;
+    const { server, outcome, literalSecrets, configFindings } = input;
     const label = serverLabel(server);
-    const reasons = [...literalSecretReasons(server, literalSecrets)];
+    const reasons = [
+        ...literalSecretReasons(server, literalSecrets),
+        ...configRiskReasons(server, configFindings)
+    ];
     let findings = [];
     let gradeProblem = null;
     let ungradedFindings = [];
@@ -40115,6 +39929,7 @@ function evaluateServer(input, policy) {
         grade: outcome.kind === 'graded' ? outcome.report : null,
         gradeProblem,
         ungradedFindings,
+        configFindings: [...configFindings],
         registry: null,
         exception: null,
         verdict: verdictOf(sorted),
@@ -40233,94 +40048,6 @@ class PolicyInputError extends Error {
 }
 
 /**
- * Built-in policy defaults (SPEC §6 table, from the reference policy template in
- * `reference/seeds/mcp-server-security-policy.txt`).
- *
- * | environment | min grade | floors                      | pinned   | grade    |
- * |-------------|-----------|-----------------------------|----------|----------|
- * | production  | B         | every axis ≥ B (75); no F   | required | required |
- * | staging     | B         | every axis ≥ B (75); no F   | required | required |
- * | development | C         | every axis ≥ C (60): no D/F | warning  | required |
- * | ci          | C         | every axis ≥ C (60): no D/F | warning  | required |
- *
- * In every environment: quarantine when security < 60 or credentials < 60 (SPEC §6),
- * `requireAssessedAxes: false` (SPEC §6: a not-assessed axis blocks only when a policy asks),
- * `onGraderError: fail` (SPEC §5: a grader failure never passes a server).
- *
- * Floors follow the minimum grade: in the reference policy every axis must reach the same grade
- * the environment requires overall, so raising `minGrade` to A raises every default floor to 90.
- * Development's and CI's "no D or F" is the same rule at C.
- */
-/** The environments every policy knows (SPEC §6), strictest first. */
-const BUILTIN_ENVIRONMENTS = ['production', 'staging', 'development', 'ci'];
-/**
- * The environment used when neither the `environment` input nor a policy rule chooses one.
- * Production, because it is the strictest: a repository that says nothing gets the rules that
- * block the most, and has to opt down (an input or a policy rule) rather than opt up.
- */
-const DEFAULT_ENVIRONMENT = 'production';
-/** SPEC §6 quarantine thresholds (0–100): below these a server is blocked in every environment. */
-const DEFAULT_QUARANTINE = Object.freeze({
-    security: 60,
-    credentials: 60
-});
-/** True when `name` is one of the built-in environments. */
-function isBuiltinEnvironment(name) {
-    return BUILTIN_ENVIRONMENTS.includes(name);
-}
-/** The SPEC §6 defaults of a built-in environment, as a fresh (mutable) draft. */
-function builtinDraft(name) {
-    const strict = name === 'production' || name === 'staging';
-    return {
-        minGrade: strict ? 'B' : 'C',
-        floorsFollowMinGrade: true,
-        floors: {},
-        noFInAnyAxis: true,
-        requirePinned: strict,
-        requireGrade: true,
-        requireAssessedAxes: false,
-        onGraderError: 'fail',
-        quarantine: { ...DEFAULT_QUARANTINE }
-    };
-}
-/** A floor or threshold as a 0–100 number: a letter means its lower bound under `scale`. */
-function floorScore(value, scale) {
-    return typeof value === 'number' ? value : lowerBound(value, scale);
-}
-/**
- * The `EnvironmentPolicy` of a draft under `scale`: letters become lower bounds, `null` floors
- * are dropped, and axes without an explicit floor get the lower bound of `minGrade` when
- * `floorsFollowMinGrade`. Axes are listed in `AXES` order.
- */
-function finalizeDraft(draft, scale) {
-    const floors = {};
-    const quarantine = {};
-    for (const axis of AXES) {
-        const explicit = draft.floors[axis];
-        if (explicit !== undefined) {
-            if (explicit !== null)
-                floors[axis] = floorScore(explicit, scale);
-        }
-        else if (draft.floorsFollowMinGrade) {
-            floors[axis] = lowerBound(draft.minGrade, scale);
-        }
-        const threshold = draft.quarantine[axis];
-        if (threshold !== undefined)
-            quarantine[axis] = floorScore(threshold, scale);
-    }
-    return {
-        minGrade: draft.minGrade,
-        floors,
-        noFInAnyAxis: draft.noFInAnyAxis,
-        requirePinned: draft.requirePinned,
-        requireGrade: draft.requireGrade,
-        requireAssessedAxes: draft.requireAssessedAxes,
-        onGraderError: draft.onGraderError,
-        quarantine
-    };
-}
-
-/**
  * "Did you mean …?" for misspelt policy keys, axis names and environment names.
  */
 /**
@@ -40379,238 +40106,6 @@ function closestName(given, known, aliases = {}) {
 }
 
 /**
- * The policy file contract (SPEC §6): `.github/mcp-policy.{json,jsonc,yml,yaml}`, as a zod schema
- * and as a published JSON Schema (draft 2020-12).
- *
- * Strict: an unknown key is an error that names the allowed keys and the closest one ("did you
- * mean …?"). Cross-references (`defaultEnvironment`, `extends`, `rules[].environment`) must name a
- * built-in environment or one defined under `environments`.
- */
-/** `$id` of the published policy JSON Schema (versioned with the file shape). */
-const POLICY_SCHEMA_ID = 'urn:mcp-grade-gate:schema:mcp-policy:1';
-/**
- * Other names people use for the axes (the reference report card's long names), accepted by the
- * `sub-score-floors` input and suggested for misspelt keys in the policy file.
- */
-const AXIS_ALIASES = Object.freeze({
-    permissions_hygiene: 'permissions',
-    credential_exposure: 'credentials',
-    client_compatibility: 'compatibility',
-    documentation_completeness: 'documentation'
-});
-/** Message for keys a strict object does not know, with the closest known key when there is one. */
-function unknownKeysMessage(keys, known, aliases = {}) {
-    const parts = keys.map((key) => {
-        const suggestion = closestName(key, known, aliases);
-        return suggestion === null
-            ? `unknown key ${JSON.stringify(key)}`
-            : `unknown key ${JSON.stringify(key)} (did you mean ${JSON.stringify(suggestion)}?)`;
-    });
-    const allowed = known.map((k) => JSON.stringify(k)).join(', ');
-    return `${parts.join('; ')}. Rename or remove it; allowed keys here: ${allowed}`;
-}
-/** A strict object whose unknown-key error suggests the closest known key. */
-function strictObject(shape, aliases = {}) {
-    const known = Object.keys(shape);
-    return strictObject$1(shape, {
-        error: (issue) => issue.code === 'unrecognized_keys'
-            ? unknownKeysMessage(issue.keys, known, aliases)
-            : undefined
-    });
-}
-/** Environment names: `production`, `sandbox`, `eu-prod`, … (letters, digits, `.`, `_`, `-`). */
-const EnvironmentNameSchema = string$1()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
-    error: 'an environment name must start with a letter or digit and use only letters, digits, ".", "_" and "-" (at most 64 characters)'
-})
-    .describe('An environment: production, staging, development, ci, or one defined under environments.');
-const OnGraderErrorSchema = _enum(['fail', 'warn'])
-    .describe('What a grader failure does (SPEC §5): fail blocks the server (verdict error), warn only warns.');
-const RequireAssessedAxesSchema = boolean()
-    .describe('When true, an axis the grader could not assess blocks wherever a floor applies to it.');
-/** A floor or threshold: a 0–100 score, or a grade letter meaning its lower bound under the scale. */
-const FloorValueSchema = union([number().min(0).max(100), GradeLetterSchema], {
-    error: 'expected a score from 0 to 100 or a grade letter A, B, C, D or F'
-})
-    .describe('A score from 0 to 100, or a grade letter A–F meaning its lower bound under the scale.');
-const floorEntry = FloorValueSchema.nullable().optional();
-const FloorsSchema = strictObject({
-    security: floorEntry,
-    permissions: floorEntry,
-    credentials: floorEntry,
-    maintenance: floorEntry,
-    compatibility: floorEntry,
-    documentation: floorEntry
-}, AXIS_ALIASES).describe('Lowest sub-score per axis. Merged axis by axis over the environment it builds on; null removes a floor. Axes without one follow minGrade when the base environment does (all built-ins do).');
-const quarantineEntry = FloorValueSchema.optional();
-const QuarantineSchema = strictObject({
-    security: quarantineEntry,
-    permissions: quarantineEntry,
-    credentials: quarantineEntry,
-    maintenance: quarantineEntry,
-    compatibility: quarantineEntry,
-    documentation: quarantineEntry
-}, AXIS_ALIASES).describe('Quarantine thresholds per axis: an assessed sub-score below one blocks regardless of anything else (SPEC §6; default security 60, credentials 60). Merged axis by axis.');
-/** One environment's rules; every field overrides the environment it builds on. */
-const EnvironmentEntrySchema = strictObject({
-    extends: EnvironmentNameSchema.optional().describe('The environment this one starts from. Required for a custom environment; a built-in one starts from its SPEC §6 defaults.'),
-    minGrade: GradeLetterSchema.optional().describe('Lowest overall grade (A–F) that passes.'),
-    floors: FloorsSchema.optional(),
-    noFInAnyAxis: boolean().optional().describe('Any assessed axis graded F blocks.'),
-    requirePinned: boolean()
-        .optional()
-        .describe('An unpinned version blocks; when false it is a warning.'),
-    requireGrade: boolean()
-        .optional()
-        .describe('A server without a grade blocks; when false it is a warning.'),
-    requireAssessedAxes: RequireAssessedAxesSchema.optional(),
-    onGraderError: OnGraderErrorSchema.optional(),
-    quarantine: QuarantineSchema.optional()
-}).describe('Rules of one environment, overriding its base field by field.');
-/** Grade scale lower bounds (SPEC §5), strictly decreasing from A to D. */
-const ScaleSchema = strictObject({
-    A: number().min(0).max(100).describe('Lowest score graded A (default 90).'),
-    B: number().min(0).max(100).describe('Lowest score graded B (default 75).'),
-    C: number().min(0).max(100).describe('Lowest score graded C (default 60).'),
-    D: number().min(0).max(100).describe('Lowest score graded D (default 40); below is F.')
-})
-    .superRefine((scale, ctx) => {
-    const order = ['A', 'B', 'C', 'D'];
-    for (let i = 1; i < order.length; i++) {
-        const higher = order[i - 1];
-        const lower = order[i];
-        if (scale[lower] >= scale[higher]) {
-            ctx.addIssue({
-                code: 'custom',
-                path: [lower],
-                message: `the scale must be strictly decreasing from A to D, but ${lower} (${scale[lower]}) is not below ${higher} (${scale[higher]}). Give ${lower} a lower bound under ${scale[higher]}`
-            });
-        }
-    }
-})
-    .describe('Lower bound (0–100) of each letter; F is everything below D. Default A 90, B 75, C 60, D 40.');
-/** A rule choosing the environment for configs by path and/or base branch (first match wins). */
-const PolicyRuleSchema = strictObject({
-    environment: EnvironmentNameSchema,
-    paths: array(string$1().min(1).max(1000))
-        .min(1)
-        .max(200)
-        .optional()
-        .describe('Globs matched against the config path (picomatch, dot files included).'),
-    branches: array(string$1().min(1).max(255))
-        .min(1)
-        .max(200)
-        .optional()
-        .describe('Globs matched against the pull request base branch (e.g. release/*).')
-})
-    .refine((rule) => rule.paths !== undefined || rule.branches !== undefined, {
-    error: 'a rule needs "paths", "branches" or both; without them it would match every config. Add one'
-})
-    .describe('Chooses an environment when paths and branches (those given) all match.');
-const PolicyFileShape = strictObject({
-    $schema: string$1().max(2000).optional().describe('JSON Schema URL, for editors.'),
-    defaultEnvironment: EnvironmentNameSchema.optional().describe('Environment used when no input or rule chooses one. Default production (the strictest).'),
-    scale: ScaleSchema.optional(),
-    onGraderError: OnGraderErrorSchema.optional(),
-    requireAssessedAxes: RequireAssessedAxesSchema.optional(),
-    environments: record(EnvironmentNameSchema, EnvironmentEntrySchema)
-        .optional()
-        .describe('Overrides of the built-in environments (production, staging, development, ci) and custom environments (which need extends).'),
-    rules: array(PolicyRuleSchema)
-        .max(1000)
-        .optional()
-        .describe('Environment rules by config path and base branch; the first match wins.')
-});
-/** Every environment name the file can refer to: the built-ins and its own. */
-function knownEnvironments(file) {
-    return [...new Set([...BUILTIN_ENVIRONMENTS, ...Object.keys(file.environments ?? {})])];
-}
-function unknownEnvironmentMessage(name, known) {
-    const suggestion = closestName(name, known);
-    const hint = suggestion === null ? '' : ` (did you mean ${JSON.stringify(suggestion)}?)`;
-    return `unknown environment ${JSON.stringify(name)}${hint}. Use one of ${known.join(', ')}, or define it under "environments"`;
-}
-/** The policy file schema (SPEC §6), with its cross-reference checks. */
-const PolicyFileSchema = PolicyFileShape.superRefine((file, ctx) => {
-    const known = knownEnvironments(file);
-    if (file.defaultEnvironment !== undefined && !known.includes(file.defaultEnvironment)) {
-        ctx.addIssue({
-            code: 'custom',
-            path: ['defaultEnvironment'],
-            message: unknownEnvironmentMessage(file.defaultEnvironment, known)
-        });
-    }
-    for (const [index, rule] of (file.rules ?? []).entries()) {
-        if (!known.includes(rule.environment)) {
-            ctx.addIssue({
-                code: 'custom',
-                path: ['rules', index, 'environment'],
-                message: unknownEnvironmentMessage(rule.environment, known)
-            });
-        }
-    }
-    const environments = file.environments ?? {};
-    for (const [name, entry] of Object.entries(environments)) {
-        if (entry.extends === undefined) {
-            if (!isBuiltinEnvironment(name)) {
-                ctx.addIssue({
-                    code: 'custom',
-                    path: ['environments', name],
-                    params: { part: 'key' },
-                    message: `${JSON.stringify(name)} is not a built-in environment, so it must say which rules it starts from: add "extends" with one of ${known.filter((k) => k !== name).join(', ')}`
-                });
-            }
-            continue;
-        }
-        if (!known.includes(entry.extends)) {
-            ctx.addIssue({
-                code: 'custom',
-                path: ['environments', name, 'extends'],
-                message: unknownEnvironmentMessage(entry.extends, known)
-            });
-            continue;
-        }
-        const cycle = extendsCycle(name, environments);
-        if (cycle !== null) {
-            ctx.addIssue({
-                code: 'custom',
-                path: ['environments', name, 'extends'],
-                message: `"extends" goes round in a circle (${cycle.join(' → ')}). Make one of them extend a built-in environment`
-            });
-        }
-    }
-}).describe('mcp-grade-gate policy (SPEC §6): grade scale, per-environment rules and how configs map to environments. Action inputs (environment, min-grade, sub-score-floors) win over it.');
-/** The chain of `extends` from `start` when it comes back to `start`, else null. */
-function extendsCycle(start, environments) {
-    const chain = [start];
-    let current = environments[start]?.extends;
-    while (current !== undefined) {
-        chain.push(current);
-        if (current === start)
-            return chain;
-        if (chain.indexOf(current) !== chain.length - 1)
-            return null; // a cycle not through `start`
-        current = Object.hasOwn(environments, current) ? environments[current]?.extends : undefined;
-    }
-    return null;
-}
-/**
- * The JSON Schema (draft 2020-12) of the policy file, with `$id`, `title` and field descriptions,
- * for editors (`"$schema"`) and for the published `schemas/` folder. Cross-reference checks
- * (unknown environment names, scale order, `extends` cycles) are not expressible in it; the gate
- * checks them when it loads the file.
- */
-function policyJsonSchema() {
-    const schema = toJSONSchema(PolicyFileSchema, { target: 'draft-2020-12', io: 'input' });
-    return {
-        $schema: schema.$schema,
-        $id: POLICY_SCHEMA_ID,
-        title: 'mcp-grade-gate policy',
-        ...schema
-    };
-}
-
-/**
  * The policy's action inputs / CLI flags (SPEC §6, §8): `min-grade` and `sub-score-floors`.
  * They override the environment for the run ("inputs win"), so
  * `min-grade: ${{ vars.MCP_MIN_GRADE || 'B' }}` works.
@@ -40629,20 +40124,12 @@ function parseMinGrade(text) {
     }
     return letter;
 }
-/**
- * The axis a user means: an axis name (`security`), case-insensitive, or one of the reference
- * report card's long names (`credential_exposure`, also written with `-`); null when unknown.
- */
-function parseAxisName(text) {
-    const key = text.trim().toLowerCase().replace(/-/g, '_');
-    if (AXES.includes(key))
-        return key;
-    return AXIS_ALIASES[key] ?? null;
-}
 const AXES_HELP = `${AXES.join(', ')} (or ${Object.keys(AXIS_ALIASES).join(', ')})`;
 /**
  * Parse the `sub-score-floors` input: `axis=value` items separated by commas, semicolons,
- * newlines or spaces (`security=85,credentials=B`; `security: 85` also works). A value is a score
+ * newlines or spaces (`security=85,credentials=B`; `security: 85` also works). An axis is named
+ * as `axisFromName` reads it: the axis, or a long name such as `credential_exposure` /
+ * `Credential-Exposure` (src/grade/axis-names.ts). A value is a score
  * 0–100 or a grade letter A–F meaning its lower bound under `scale` (SPEC §5; `B` → 75 by
  * default).
  * @returns floors (0–100) per axis; `{}` for a blank input.
@@ -40661,7 +40148,7 @@ function parseSubScoreFloors(text, scale = DEFAULT_SCALE) {
             throw new PolicyInputError('sub-score-floors', `sub-score-floors: ${JSON.stringify(item)} is not axis=value. Write items such as security=85,credentials=B`);
         }
         const [, axisText = '', valueText = ''] = match;
-        const axis = parseAxisName(axisText);
+        const axis = axisFromName(axisText);
         if (axis === null) {
             const suggestion = closestName(axisText, AXES, AXIS_ALIASES);
             const hint = suggestion === null ? '' : ` (did you mean ${JSON.stringify(suggestion)}?)`;
@@ -49399,32 +48886,6 @@ function requireDist () {
 var distExports = requireDist();
 
 /**
- * Offsets in a text → 1-based line and column (SPEC §8: lines and columns are 1-based).
- */
-/** Offsets → 1-based line/column, from the positions of line starts. */
-class LineIndex {
-    starts = [0];
-    constructor(text) {
-        for (let i = 0; i < text.length; i++)
-            if (text.charCodeAt(i) === 10)
-                this.starts.push(i + 1);
-    }
-    /** The 1-based line and column (UTF-16 code units) of a 0-based `offset`. */
-    position(offset) {
-        let low = 0;
-        let high = this.starts.length - 1;
-        while (low < high) {
-            const mid = (low + high + 1) >> 1;
-            if ((this.starts[mid] ?? 0) <= offset)
-                low = mid;
-            else
-                high = mid - 1;
-        }
-        return { line: low + 1, column: offset - (this.starts[low] ?? 0) + 1 };
-    }
-}
-
-/**
  * Nesting limits checked before parsing untrusted policy text: the JSON and YAML parsers recurse
  * per level, so text nested thousands deep would overflow the stack (SPEC §9: hostile input
  * yields a clear error, never a crash).
@@ -49458,7 +48919,7 @@ function jsonNestingProblem(text, lines) {
         else if (token === SCAN_CLOSE_BRACE || token === SCAN_CLOSE_BRACKET)
             depth--;
         if (depth > MAX_NESTING) {
-            return { ...lines.position(scanner.getTokenOffset()), message: tooDeepMessage() };
+            return { ...lines.locate(scanner.getTokenOffset()), message: tooDeepMessage() };
         }
     }
     return null;
@@ -49484,7 +48945,7 @@ function yamlNestingProblem(text, lines) {
             if (ch === ' ' || ch === '\t' || ch === '-' || ch === '?' || ch === ':') {
                 if (++indent > MAX_YAML_INDENT) {
                     return {
-                        ...lines.position(i),
+                        ...lines.locate(i),
                         message: `indented wider than ${MAX_YAML_INDENT} characters. A policy file needs only a few levels; check the file`
                     };
                 }
@@ -49508,7 +48969,7 @@ function yamlNestingProblem(text, lines) {
         }
         else if (ch === '[' || ch === '{') {
             if (++depth > MAX_NESTING)
-                return { ...lines.position(i), message: tooDeepMessage() };
+                return { ...lines.locate(i), message: tooDeepMessage() };
         }
         else if (ch === ']' || ch === '}') {
             depth = Math.max(0, depth - 1);
@@ -49541,22 +49002,6 @@ const JSON_ERRORS = {
     InvalidEscapeCharacter: 'invalid escape character',
     InvalidCharacter: 'invalid character in a string'
 };
-/** Keys that would change an object's prototype if assigned with `obj[key] = …`. */
-const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-/** Set `key` as an own, enumerable property, even for `__proto__`. */
-function setOwn(target, key, value) {
-    if (PROTOTYPE_KEYS.has(key)) {
-        Object.defineProperty(target, key, {
-            value,
-            enumerable: true,
-            writable: true,
-            configurable: true
-        });
-    }
-    else {
-        target[key] = value;
-    }
-}
 /**
  * Parse JSON with comments and trailing commas (`.json`, `.jsonc`). A text holding only
  * whitespace and comments is an empty policy (`{}`). Duplicate keys are problems (which one
@@ -49581,7 +49026,7 @@ function parseJsonDocument(text) {
         seenOffsets.add(e.offset);
         const code = printParseErrorCode(e.error);
         problems.push({
-            ...lines.position(e.offset),
+            ...lines.locate(e.offset),
             message: `JSON syntax error: ${JSON_ERRORS[code] ?? code}. Fix the syntax at this position`
         });
     }
@@ -49606,9 +49051,9 @@ function jsonValue(node, lines, problems) {
                 const key = keyNode.value;
                 const previous = firstSeen.get(key);
                 if (previous !== undefined) {
-                    const first = lines.position(previous.offset);
+                    const first = lines.locate(previous.offset);
                     problems.push({
-                        ...lines.position(keyNode.offset),
+                        ...lines.locate(keyNode.offset),
                         message: `duplicate key ${JSON.stringify(key)} (first at line ${first.line}). Keep one of them`
                     });
                 }
@@ -49648,12 +49093,12 @@ function locateJson(root, path, part, lines) {
         }
         if (next === undefined) {
             // Missing: point at the key that holds the nearest existing node when there is one.
-            return lines.position((keyNode ?? node).offset);
+            return lines.locate((keyNode ?? node).offset);
         }
         node = next;
         keyNode = nextKey;
     }
-    return lines.position(part === 'key' && keyNode !== undefined ? keyNode.offset : node.offset);
+    return lines.locate(part === 'key' && keyNode !== undefined ? keyNode.offset : node.offset);
 }
 /**
  * Parse YAML (`.yml`, `.yaml`), one document. An empty document (or only comments) is an empty
@@ -49836,6 +49281,316 @@ function sizeMessage(issue) {
 }
 
 /**
+ * Built-in policy defaults (SPEC §6 table, from the reference policy template in
+ * `reference/seeds/mcp-server-security-policy.txt`).
+ *
+ * | environment | min grade | floors                      | pinned   | grade    |
+ * |-------------|-----------|-----------------------------|----------|----------|
+ * | production  | B         | every axis ≥ B (75); no F   | required | required |
+ * | staging     | B         | every axis ≥ B (75); no F   | required | required |
+ * | development | C         | every axis ≥ C (60): no D/F | warning  | required |
+ * | ci          | C         | every axis ≥ C (60): no D/F | warning  | required |
+ *
+ * In every environment: quarantine when security < 60 or credentials < 60 (SPEC §6),
+ * `requireAssessedAxes: false` (SPEC §6: a not-assessed axis blocks only when a policy asks),
+ * `onGraderError: fail` (SPEC §5: a grader failure never passes a server).
+ *
+ * Floors follow the minimum grade: in the reference policy every axis must reach the same grade
+ * the environment requires overall, so raising `minGrade` to A raises every default floor to 90.
+ * Development's and CI's "no D or F" is the same rule at C.
+ */
+/** The environments every policy knows (SPEC §6), strictest first. */
+const BUILTIN_ENVIRONMENTS = ['production', 'staging', 'development', 'ci'];
+/**
+ * The environment used when neither the `environment` input nor a policy rule chooses one.
+ * Production, because it is the strictest: a repository that says nothing gets the rules that
+ * block the most, and has to opt down (an input or a policy rule) rather than opt up.
+ */
+const DEFAULT_ENVIRONMENT = 'production';
+/** SPEC §6 quarantine thresholds (0–100): below these a server is blocked in every environment. */
+const DEFAULT_QUARANTINE = Object.freeze({
+    security: 60,
+    credentials: 60
+});
+/** True when `name` is one of the built-in environments. */
+function isBuiltinEnvironment(name) {
+    return BUILTIN_ENVIRONMENTS.includes(name);
+}
+/** The SPEC §6 defaults of a built-in environment, as a fresh (mutable) draft. */
+function builtinDraft(name) {
+    const strict = name === 'production' || name === 'staging';
+    return {
+        minGrade: strict ? 'B' : 'C',
+        floorsFollowMinGrade: true,
+        floors: {},
+        noFInAnyAxis: true,
+        requirePinned: strict,
+        requireGrade: true,
+        requireAssessedAxes: false,
+        onGraderError: 'fail',
+        quarantine: { ...DEFAULT_QUARANTINE }
+    };
+}
+/** A floor or threshold as a 0–100 number: a letter means its lower bound under `scale`. */
+function floorScore(value, scale) {
+    return typeof value === 'number' ? value : lowerBound(value, scale);
+}
+/**
+ * The `EnvironmentPolicy` of a draft under `scale`: letters become lower bounds, `null` floors
+ * are dropped, and axes without an explicit floor get the lower bound of `minGrade` when
+ * `floorsFollowMinGrade`. Axes are listed in `AXES` order.
+ */
+function finalizeDraft(draft, scale) {
+    const floors = {};
+    const quarantine = {};
+    for (const axis of AXES) {
+        const explicit = draft.floors[axis];
+        if (explicit !== undefined) {
+            if (explicit !== null)
+                floors[axis] = floorScore(explicit, scale);
+        }
+        else if (draft.floorsFollowMinGrade) {
+            floors[axis] = lowerBound(draft.minGrade, scale);
+        }
+        const threshold = draft.quarantine[axis];
+        if (threshold !== undefined)
+            quarantine[axis] = floorScore(threshold, scale);
+    }
+    return {
+        minGrade: draft.minGrade,
+        floors,
+        noFInAnyAxis: draft.noFInAnyAxis,
+        requirePinned: draft.requirePinned,
+        requireGrade: draft.requireGrade,
+        requireAssessedAxes: draft.requireAssessedAxes,
+        onGraderError: draft.onGraderError,
+        quarantine
+    };
+}
+
+/**
+ * The policy file contract (SPEC §6): `.github/mcp-policy.{json,jsonc,yml,yaml}`, as a zod schema
+ * and as a published JSON Schema (draft 2020-12).
+ *
+ * Strict: an unknown key is an error that names the allowed keys and the closest one ("did you
+ * mean …?"). Cross-references (`defaultEnvironment`, `extends`, `rules[].environment`) must name a
+ * built-in environment or one defined under `environments`.
+ */
+/** `$id` of the published policy JSON Schema (versioned with the file shape). */
+const POLICY_SCHEMA_ID = 'urn:mcp-grade-gate:schema:mcp-policy:1';
+/** Message for keys a strict object does not know, with the closest known key when there is one. */
+function unknownKeysMessage(keys, known, aliases = {}) {
+    const parts = keys.map((key) => {
+        const suggestion = closestName(key, known, aliases);
+        return suggestion === null
+            ? `unknown key ${JSON.stringify(key)}`
+            : `unknown key ${JSON.stringify(key)} (did you mean ${JSON.stringify(suggestion)}?)`;
+    });
+    const allowed = known.map((k) => JSON.stringify(k)).join(', ');
+    return `${parts.join('; ')}. Rename or remove it; allowed keys here: ${allowed}`;
+}
+/** A strict object whose unknown-key error suggests the closest known key. */
+function strictObject(shape, aliases = {}) {
+    const known = Object.keys(shape);
+    return strictObject$1(shape, {
+        error: (issue) => issue.code === 'unrecognized_keys'
+            ? unknownKeysMessage(issue.keys, known, aliases)
+            : undefined
+    });
+}
+/** Environment names: `production`, `sandbox`, `eu-prod`, … (letters, digits, `.`, `_`, `-`). */
+const EnvironmentNameSchema = string$1()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+    error: 'an environment name must start with a letter or digit and use only letters, digits, ".", "_" and "-" (at most 64 characters)'
+})
+    .describe('An environment: production, staging, development, ci, or one defined under environments.');
+const OnGraderErrorSchema = _enum(['fail', 'warn'])
+    .describe('What a grader failure does (SPEC §5): fail blocks the server (verdict error), warn only warns.');
+const RequireAssessedAxesSchema = boolean()
+    .describe('When true, an axis the grader could not assess blocks wherever a floor applies to it.');
+/** A floor or threshold: a 0–100 score, or a grade letter meaning its lower bound under the scale. */
+const FloorValueSchema = union([number().min(0).max(100), GradeLetterSchema], {
+    error: 'expected a score from 0 to 100 or a grade letter A, B, C, D or F'
+})
+    .describe('A score from 0 to 100, or a grade letter A–F meaning its lower bound under the scale.');
+const floorEntry = FloorValueSchema.nullable().optional();
+const FloorsSchema = strictObject({
+    security: floorEntry,
+    permissions: floorEntry,
+    credentials: floorEntry,
+    maintenance: floorEntry,
+    compatibility: floorEntry,
+    documentation: floorEntry
+}, AXIS_ALIASES).describe('Lowest sub-score per axis. Merged axis by axis over the environment it builds on; null removes a floor. Axes without one follow minGrade when the base environment does (all built-ins do).');
+const quarantineEntry = FloorValueSchema.optional();
+const QuarantineSchema = strictObject({
+    security: quarantineEntry,
+    permissions: quarantineEntry,
+    credentials: quarantineEntry,
+    maintenance: quarantineEntry,
+    compatibility: quarantineEntry,
+    documentation: quarantineEntry
+}, AXIS_ALIASES).describe('Quarantine thresholds per axis: an assessed sub-score below one blocks regardless of anything else (SPEC §6; default security 60, credentials 60). Merged axis by axis.');
+/** One environment's rules; every field overrides the environment it builds on. */
+const EnvironmentEntrySchema = strictObject({
+    extends: EnvironmentNameSchema.optional().describe('The environment this one starts from. Required for a custom environment; a built-in one starts from its SPEC §6 defaults.'),
+    minGrade: GradeLetterSchema.optional().describe('Lowest overall grade (A–F) that passes.'),
+    floors: FloorsSchema.optional(),
+    noFInAnyAxis: boolean().optional().describe('Any assessed axis graded F blocks.'),
+    requirePinned: boolean()
+        .optional()
+        .describe('An unpinned version blocks; when false it is a warning.'),
+    requireGrade: boolean()
+        .optional()
+        .describe('A server without a grade blocks; when false it is a warning.'),
+    requireAssessedAxes: RequireAssessedAxesSchema.optional(),
+    onGraderError: OnGraderErrorSchema.optional(),
+    quarantine: QuarantineSchema.optional()
+}).describe('Rules of one environment, overriding its base field by field.');
+/** Grade scale lower bounds (SPEC §5), strictly decreasing from A to D. */
+const ScaleSchema = strictObject({
+    A: number().min(0).max(100).describe('Lowest score graded A (default 90).'),
+    B: number().min(0).max(100).describe('Lowest score graded B (default 75).'),
+    C: number().min(0).max(100).describe('Lowest score graded C (default 60).'),
+    D: number().min(0).max(100).describe('Lowest score graded D (default 40); below is F.')
+})
+    .superRefine((scale, ctx) => {
+    const order = ['A', 'B', 'C', 'D'];
+    for (let i = 1; i < order.length; i++) {
+        const higher = order[i - 1];
+        const lower = order[i];
+        if (scale[lower] >= scale[higher]) {
+            ctx.addIssue({
+                code: 'custom',
+                path: [lower],
+                message: `the scale must be strictly decreasing from A to D, but ${lower} (${scale[lower]}) is not below ${higher} (${scale[higher]}). Give ${lower} a lower bound under ${scale[higher]}`
+            });
+        }
+    }
+})
+    .describe('Lower bound (0–100) of each letter; F is everything below D. Default A 90, B 75, C 60, D 40.');
+/** A rule choosing the environment for configs by path and/or base branch (first match wins). */
+const PolicyRuleSchema = strictObject({
+    environment: EnvironmentNameSchema,
+    paths: array(string$1().min(1).max(1000))
+        .min(1)
+        .max(200)
+        .optional()
+        .describe('Globs matched against the config path (picomatch, dot files included).'),
+    branches: array(string$1().min(1).max(255))
+        .min(1)
+        .max(200)
+        .optional()
+        .describe('Globs matched against the pull request base branch (e.g. release/*).')
+})
+    .refine((rule) => rule.paths !== undefined || rule.branches !== undefined, {
+    error: 'a rule needs "paths", "branches" or both; without them it would match every config. Add one'
+})
+    .describe('Chooses an environment when paths and branches (those given) all match.');
+const PolicyFileShape = strictObject({
+    $schema: string$1().max(2000).optional().describe('JSON Schema URL, for editors.'),
+    defaultEnvironment: EnvironmentNameSchema.optional().describe('Environment used when no input or rule chooses one. Default production (the strictest).'),
+    scale: ScaleSchema.optional(),
+    onGraderError: OnGraderErrorSchema.optional(),
+    requireAssessedAxes: RequireAssessedAxesSchema.optional(),
+    environments: record(EnvironmentNameSchema, EnvironmentEntrySchema)
+        .optional()
+        .describe('Overrides of the built-in environments (production, staging, development, ci) and custom environments (which need extends).'),
+    rules: array(PolicyRuleSchema)
+        .max(1000)
+        .optional()
+        .describe('Environment rules by config path and base branch; the first match wins.')
+});
+/** Every environment name the file can refer to: the built-ins and its own. */
+function knownEnvironments(file) {
+    return [...new Set([...BUILTIN_ENVIRONMENTS, ...Object.keys(file.environments ?? {})])];
+}
+function unknownEnvironmentMessage(name, known) {
+    const suggestion = closestName(name, known);
+    const hint = suggestion === null ? '' : ` (did you mean ${JSON.stringify(suggestion)}?)`;
+    return `unknown environment ${JSON.stringify(name)}${hint}. Use one of ${known.join(', ')}, or define it under "environments"`;
+}
+/** The policy file schema (SPEC §6), with its cross-reference checks. */
+const PolicyFileSchema = PolicyFileShape.superRefine((file, ctx) => {
+    const known = knownEnvironments(file);
+    if (file.defaultEnvironment !== undefined && !known.includes(file.defaultEnvironment)) {
+        ctx.addIssue({
+            code: 'custom',
+            path: ['defaultEnvironment'],
+            message: unknownEnvironmentMessage(file.defaultEnvironment, known)
+        });
+    }
+    for (const [index, rule] of (file.rules ?? []).entries()) {
+        if (!known.includes(rule.environment)) {
+            ctx.addIssue({
+                code: 'custom',
+                path: ['rules', index, 'environment'],
+                message: unknownEnvironmentMessage(rule.environment, known)
+            });
+        }
+    }
+    const environments = file.environments ?? {};
+    for (const [name, entry] of Object.entries(environments)) {
+        if (entry.extends === undefined) {
+            if (!isBuiltinEnvironment(name)) {
+                ctx.addIssue({
+                    code: 'custom',
+                    path: ['environments', name],
+                    params: { part: 'key' },
+                    message: `${JSON.stringify(name)} is not a built-in environment, so it must say which rules it starts from: add "extends" with one of ${known.filter((k) => k !== name).join(', ')}`
+                });
+            }
+            continue;
+        }
+        if (!known.includes(entry.extends)) {
+            ctx.addIssue({
+                code: 'custom',
+                path: ['environments', name, 'extends'],
+                message: unknownEnvironmentMessage(entry.extends, known)
+            });
+            continue;
+        }
+        const cycle = extendsCycle(name, environments);
+        if (cycle !== null) {
+            ctx.addIssue({
+                code: 'custom',
+                path: ['environments', name, 'extends'],
+                message: `"extends" goes round in a circle (${cycle.join(' → ')}). Make one of them extend a built-in environment`
+            });
+        }
+    }
+}).describe('mcp-grade-gate policy (SPEC §6): grade scale, per-environment rules and how configs map to environments. Action inputs (environment, min-grade, sub-score-floors) win over it.');
+/** The chain of `extends` from `start` when it comes back to `start`, else null. */
+function extendsCycle(start, environments) {
+    const chain = [start];
+    let current = environments[start]?.extends;
+    while (current !== undefined) {
+        chain.push(current);
+        if (current === start)
+            return chain;
+        if (chain.indexOf(current) !== chain.length - 1)
+            return null; // a cycle not through `start`
+        current = Object.hasOwn(environments, current) ? environments[current]?.extends : undefined;
+    }
+    return null;
+}
+/**
+ * The JSON Schema (draft 2020-12) of the policy file, with `$id`, `title` and field descriptions,
+ * for editors (`"$schema"`) and for the published `schemas/` folder. Cross-reference checks
+ * (unknown environment names, scale order, `extends` cycles) are not expressible in it; the gate
+ * checks them when it loads the file.
+ */
+function policyJsonSchema() {
+    const schema = toJSONSchema(PolicyFileSchema, { target: 'draft-2020-12', io: 'input' });
+    return {
+        $schema: schema.$schema,
+        $id: POLICY_SCHEMA_ID,
+        title: 'mcp-grade-gate policy',
+        ...schema
+    };
+}
+
+/**
  * Finding and loading the policy file (SPEC §6): `.github/mcp-policy.{json,jsonc,yml,yaml}`.
  *
  * Every problem becomes a `PolicyFileError` at a 1-based line and column: syntax errors where
@@ -49863,7 +49618,7 @@ async function findPolicyFile(cwd) {
     for (const name of POLICY_FILE_NAMES) {
         const path = join(cwd, name);
         try {
-            if ((await stat$1(path)).isFile())
+            if ((await stat(path)).isFile())
                 found.push(path);
         }
         catch {
@@ -49892,7 +49647,7 @@ async function findPolicyFile(cwd) {
 async function loadPolicyFile(path) {
     let text;
     try {
-        const info = await stat$1(path);
+        const info = await stat(path);
         if (!info.isFile())
             return readProblem(path, 'it is not a file. Give the path of a policy file');
         if (info.size > MAX_POLICY_FILE_BYTES) {
@@ -50218,27 +49973,30 @@ function looksLikeHttpUrl(word) {
 
 /**
  * Splitting a command line written as one string (`bash -c "…"`, `cmd /c …`, `powershell
- * -Command …`, a whole command line in `command`) into simple commands, and picking the one that
- * launches the server (SPEC §4 wrappers).
+ * -Command …`, a whole command line in `command`) into simple commands (SPEC §4 wrappers).
  *
  * - POSIX shells: `shell-quote` does the quoting rules. Variable references (`$VAR`, `${VAR}`,
- *   `$(…)`) are kept as literal text, never expanded.
- * - `cmd.exe`: double quotes, `^` escapes, `&&`, `||`, `&`, `|` (no backslash escapes, so Windows
- *   paths survive).
- * - PowerShell: single and double quotes, backtick escapes, `;`, `&&`, `||`, `|`, and the `&` call
- *   operator.
+ *   `$(…)`) are kept as literal text, never expanded. Unquoted newlines separate commands (a
+ *   backslash-newline continues the line) and `#` comments are dropped before `shell-quote` sees
+ *   the line, because it would otherwise glue the lines into one command.
+ * - `cmd.exe`: double quotes, `^` escapes, `&&`, `||`, `&`, `|`, newlines (no backslash escapes,
+ *   so Windows paths survive).
+ * - PowerShell: single and double quotes, backtick escapes, `;`, `&&`, `||`, `|`, newlines, and
+ *   the `&` call operator.
  *
- * Operators separate commands; redirections and their targets are dropped.
+ * Operators separate commands; redirections and their targets are dropped. What the launch
+ * analysis needs to know survives as structure: which command reads the previous one's output
+ * through a pipe, and the text of every process substitution (`<(…)`, `>(…)`).
  */
 /** Longest command line we split (characters); longer ones are left alone with a note. */
 const MAX_COMMAND_LINE_CHARS = 64 * 1024;
 /** Stand-in for `$` while `shell-quote` parses, so it cannot expand variables. */
 const DOLLAR = '\u{F0024}';
 /**
- * Split `line` into simple commands (each a list of words), with the rules of `syntax`.
- * Returns null when the line is longer than `MAX_COMMAND_LINE_CHARS`. Never throws.
+ * Split `line` into simple commands with the rules of `syntax` (see the module doc). Returns
+ * null when the line is longer than `MAX_COMMAND_LINE_CHARS`. Never throws.
  */
-function splitCommandLine(line, syntax) {
+function parseCommandList(line, syntax) {
     if (line.length > MAX_COMMAND_LINE_CHARS)
         return null;
     switch (syntax) {
@@ -50249,6 +50007,13 @@ function splitCommandLine(line, syntax) {
         case 'powershell':
             return splitWindows(line, 'powershell');
     }
+}
+/**
+ * The words of each simple command of `line` (`parseCommandList` without the structure).
+ * Returns null when the line is longer than `MAX_COMMAND_LINE_CHARS`. Never throws.
+ */
+function splitCommandLine(line, syntax) {
+    return parseCommandList(line, syntax)?.map((c) => c.words) ?? null;
 }
 /**
  * The syntax a command line written into `command` most likely uses: `cmd` for Windows paths
@@ -50262,63 +50027,138 @@ function guessSyntax(line) {
         return 'cmd';
     return 'posix';
 }
+/** A POSIX environment assignment word (`NAME=value`). */
+function isAssignment(word) {
+    return /^[A-Za-z_][A-Za-z0-9_]*=/.test(word);
+}
+/**
+ * `line` with POSIX line structure made explicit for `shell-quote`: unquoted newlines become
+ * `;` (or a space after an operator that continues the line, such as `|` or `&&`),
+ * backslash-newlines are removed, `#` comments (a `#` starting a word) are dropped, and a `#`
+ * inside a word is escaped (`shell-quote` would take it for a comment).
+ */
+function explicitLines(line) {
+    let out = '';
+    let quote = null;
+    for (let i = 0; i < line.length; i += 1) {
+        const ch = line[i];
+        if (quote === "'") {
+            out += ch;
+            if (ch === "'")
+                quote = null;
+            continue;
+        }
+        if (quote === '"') {
+            if (ch === '\\' && i + 1 < line.length) {
+                out += ch + line[++i];
+                continue;
+            }
+            out += ch;
+            if (ch === '"')
+                quote = null;
+            continue;
+        }
+        if (ch === '\\' && i + 1 < line.length) {
+            if (line[i + 1] === '\n')
+                i += 1;
+            else
+                out += ch + line[++i];
+            continue;
+        }
+        if (ch === "'" || ch === '"') {
+            quote = ch;
+            out += ch;
+            continue;
+        }
+        if (ch === '#') {
+            if (out === '' || /[\s;&|()<>]$/.test(out)) {
+                while (i + 1 < line.length && line[i + 1] !== '\n')
+                    i += 1;
+            }
+            else
+                out += '\\#'; // inside a word `#` is a character; shell-quote would end the line
+            continue;
+        }
+        if (ch === '\n' || ch === '\r') {
+            out += /(?:[|&;(]|^)\s*$/.test(out) ? ' ' : ';';
+            continue;
+        }
+        out += ch;
+    }
+    return out;
+}
 function splitPosix(line) {
-    const hidden = line.replaceAll(DOLLAR, '').replaceAll('$', DOLLAR);
+    const hidden = explicitLines(line.replaceAll(DOLLAR, '')).replaceAll('$', DOLLAR);
     const entries = shellQuoteExports.parse(hidden);
     const reveal = (s) => s.replaceAll(DOLLAR, '$');
     const commands = [];
-    let current = [];
-    const endCommand = () => {
-        if (current.length > 0)
+    let current = newCommand(false);
+    const endCommand = (pipe) => {
+        if (current.words.length > 0)
             commands.push(current);
-        current = [];
+        current = newCommand(pipe);
     };
     for (let i = 0; i < entries.length; i += 1) {
         const entry = entries[i];
         if (typeof entry === 'string') {
-            // `X=$(cmd …)`: shell-quote sees `X=$` then a `(` operator; glue the substitution back.
+            // `X=$(cmd …)`, `$(cmd …)`: shell-quote sees `…$` then a `(` operator; glue it back.
             const next = entries[i + 1];
             if (entry.endsWith(DOLLAR) && isOp(next, '(')) {
-                const { text, end } = collectSubstitution(entries, i + 1, reveal);
-                current.push(reveal(entry) + text);
+                const { text, end } = collectParenthesised(entries, i + 1, reveal);
+                current.words.push(`${reveal(entry)}(${text})`);
                 i = end;
                 continue;
             }
-            current.push(reveal(entry));
+            current.words.push(reveal(entry));
             continue;
         }
         if ('comment' in entry)
-            break;
+            continue;
         if (entry.op === 'glob') {
-            current.push(reveal(entry.pattern));
+            current.words.push(reveal(entry.pattern));
+            continue;
+        }
+        if (entry.op === '<(' || entry.op === '>(') {
+            const { text, end } = collectParenthesised(entries, i, reveal);
+            current.processSubstitutions.push(text);
+            current.words.push(`${entry.op}…)`);
+            i = end;
             continue;
         }
         if (REDIRECTIONS.has(entry.op)) {
-            // Drop an fd number written before the operator (`2>&1`) and the redirection target.
-            if (current.length > 1 && /^\d+$/.test(current[current.length - 1]))
-                current.pop();
-            i += 1;
+            // Drop an fd number written before the operator (`2>&1`) and the redirection target; a
+            // process substitution target (`> >(tee log)`) is read by the next round of the loop.
+            if (current.words.length > 1 && /^\d+$/.test(current.words[current.words.length - 1])) {
+                current.words.pop();
+            }
+            const target = entries[i + 1];
+            if (!isOp(target, '<(') && !isOp(target, '>('))
+                i += 1;
             continue;
         }
-        endCommand();
+        endCommand(entry.op === '|' || entry.op === '|&');
     }
-    endCommand();
+    endCommand(false);
     return commands;
 }
-const REDIRECTIONS = new Set(['<', '>', '>>', '>&', '<(', '>|', '<&']);
+function newCommand(pipedInto) {
+    return { words: [], pipedInto, processSubstitutions: [] };
+}
+const REDIRECTIONS = new Set(['<', '>', '>>', '>&', '>|', '<&', '<<', '<<<', '<>', '&>', '&>>']);
 function isOp(entry, op) {
     return entry !== undefined && typeof entry === 'object' && 'op' in entry && entry.op === op;
 }
-function collectSubstitution(entries, open, reveal) {
+/** Text inside the parentheses opened by the operator at `open` (`(`, `<(`, `>(`). */
+function collectParenthesised(entries, open, reveal) {
     const parts = [];
     let depth = 0;
     let i = open;
     for (; i < entries.length; i += 1) {
         const e = entries[i];
-        if (isOp(e, '(')) {
+        if (isOp(e, '(') || isOp(e, '<(') || isOp(e, '>(')) {
             depth += 1;
             if (depth > 1)
-                parts.push('(');
+                parts.push(e.op);
             continue;
         }
         if (isOp(e, ')')) {
@@ -50329,16 +50169,20 @@ function collectSubstitution(entries, open, reveal) {
             continue;
         }
         if (typeof e === 'string')
-            parts.push(reveal(e));
+            parts.push(quoteForReparse(reveal(e)));
         else if ('op' in e)
             parts.push(e.op === 'glob' ? reveal(e.pattern) : e.op);
     }
-    return { text: `(${parts.join(' ')})`, end: Math.min(i, entries.length - 1) };
+    return { text: parts.join(' '), end: Math.min(i, entries.length - 1) };
+}
+/** A word as it could be written again for `parseCommandList` (quoted when it holds blanks). */
+function quoteForReparse(word) {
+    return /^[^\s'"\\;&|()<>]*$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 /** `cmd.exe` and PowerShell tokenising (see the module doc). */
 function splitWindows(line, syntax) {
     const commands = [];
-    let current = [];
+    let current = newCommand(false);
     let word = '';
     let inWord = false;
     let quote = null;
@@ -50349,16 +50193,16 @@ function splitWindows(line, syntax) {
             if (skipNextWord)
                 skipNextWord = false;
             else
-                current.push(word);
+                current.words.push(word);
         }
         word = '';
         inWord = false;
     };
-    const endCommand = () => {
+    const endCommand = (pipe) => {
         pushWord();
-        if (current.length > 0)
+        if (current.words.length > 0)
             commands.push(current);
-        current = [];
+        current = newCommand(pipe);
     };
     for (let i = 0; i < line.length; i += 1) {
         const ch = line[i];
@@ -50389,6 +50233,10 @@ function splitWindows(line, syntax) {
             inWord = true;
             continue;
         }
+        if (ch === '\n' || ch === '\r') {
+            endCommand(false);
+            continue;
+        }
         if (/\s/.test(ch)) {
             pushWord();
             continue;
@@ -50402,7 +50250,7 @@ function splitWindows(line, syntax) {
             }
             if (doubled)
                 i += 1;
-            endCommand();
+            endCommand(ch === '|' && !doubled);
             continue;
         }
         if (ch === '>' || ch === '<') {
@@ -50422,188 +50270,20 @@ function splitWindows(line, syntax) {
             continue;
         }
         if ((ch === '(' || ch === ')') && !inWord) {
-            endCommand();
+            endCommand(false);
             continue;
         }
         word += ch;
         inWord = true;
     }
-    endCommand();
-    return commands.map((words) => syntax === 'cmd' && words[0]?.startsWith('@') ? [words[0].slice(1), ...words.slice(1)] : words);
-}
-/**
- * First words of commands that set up the shell rather than launch anything (`cd dir && node
- * x.js` runs `node x.js`): directory changes, environment set-up, `source`/activation, `echo`.
- */
-const SETUP_COMMANDS = new Set([
-    'cd',
-    'chdir',
-    'pushd',
-    'popd',
-    'source',
-    '.',
-    'export',
-    'set',
-    'setx',
-    'unset',
-    'setlocal',
-    'endlocal',
-    'chcp',
-    'echo',
-    'title',
-    'cls',
-    'true',
-    ':',
-    'umask',
-    'ulimit',
-    'trap',
-    'shopt',
-    'alias',
-    'sleep',
-    'eval',
-    'rem',
-    'set-location',
-    'sl',
-    'cd..',
-    '$null',
-    'write-host',
-    'set-item',
-    'import-module'
-]);
-/** `<tool> <subcommand>` pairs that only change the shell environment (`nvm use 20 && …`). */
-const SETUP_SUBCOMMANDS = {
-    nvm: ['use', 'install'],
-    fnm: ['use', 'install', 'env'],
-    conda: ['activate'],
-    mamba: ['activate'],
-    pyenv: ['shell', 'local'],
-    volta: ['install', 'pin'],
-    corepack: ['enable', 'prepare']
-};
-/** A POSIX environment assignment word (`NAME=value`). */
-function isAssignment(word) {
-    return /^[A-Za-z_][A-Za-z0-9_]*=/.test(word);
-}
-/**
- * Why a simple command does not launch a server (`cd`, `export`, `source venv/bin/activate`,
- * `nvm use`, a bare assignment), as a short label for notes; null when it launches something.
- * Labels never hold argument values.
- */
-function setupCommandLabel(words) {
-    const rest = words.filter((w, i) => !(isAssignment(w) && words.slice(0, i).every(isAssignment)));
-    if (rest.length === 0)
-        return 'environment assignment';
-    const first = rest[0];
-    const name = commandName(first);
-    if (SETUP_COMMANDS.has(first.toLowerCase()) || SETUP_COMMANDS.has(name))
-        return name;
-    if (/^activate(?:\.bat|\.ps1|\.fish|\.csh)?$/i.test(first.split(/[\\/]/).pop() ?? '')) {
-        return 'activate';
-    }
-    const sub = SETUP_SUBCOMMANDS[name];
-    if (sub && rest[1] !== undefined && sub.includes(rest[1]))
-        return `${name} ${rest[1]}`;
-    // PowerShell assignment: `$env:X = 'y'`, `$x='y'`.
-    if (first.startsWith('$') && (first.includes('=') || rest[1] === '='))
-        return 'assignment';
-    return null;
-}
-/**
- * The first command in `commands` that launches something, skipping set-up commands (see
- * `setupCommandLabel`). When every command is set-up, the first one is returned. `skipped` lists
- * the labels of the commands passed over, in order.
- */
-function pickLaunchingCommand(commands) {
-    const skipped = [];
-    for (const words of commands) {
-        const label = setupCommandLabel(words);
-        if (label === null)
-            return { argv: [...words], skipped };
-        skipped.push(label);
-    }
-    return { argv: [...(commands[0] ?? [])], skipped };
-}
-
-/**
- * Command-line option scanning shared by the launch idioms (SPEC §4: "skip option values"), in
- * the getopt/pflag style the launchers use: `--name value`, `--name=value`, `-n value`, `-nvalue`,
- * clustered short flags (`-it`, `-ie VAR`), `--` ending the options, and option parsing stopping
- * at the first positional argument (everything after it belongs to the launched program).
- */
-/**
- * Scan `args` with `grammar` (see the module doc). A value option at the very end with no value
- * gets `value: undefined`. Pure, never throws.
- */
-function scanOptions(args, grammar) {
-    const options = [];
-    const terminalFlags = grammar.terminalFlags ?? new Set();
-    let i = 0;
-    const finish = (option) => {
-        options.push(option);
-        return { options, positional: args.slice(i), doubleDash: false, terminal: option };
-    };
-    while (i < args.length) {
-        const arg = args[i];
-        if (arg === '--') {
-            return { options, positional: args.slice(i + 1), doubleDash: true };
+    endCommand(false);
+    if (syntax === 'cmd') {
+        for (const c of commands) {
+            if (c.words[0]?.startsWith('@'))
+                c.words[0] = c.words[0].slice(1);
         }
-        if (!arg.startsWith('-') || arg === '-')
-            break;
-        i += 1;
-        if (arg.startsWith('--') || grammar.singleDashWords) {
-            const eq = arg.indexOf('=');
-            const flag = eq === -1 ? arg : arg.slice(0, eq);
-            let option;
-            if (eq !== -1)
-                option = { flag, value: arg.slice(eq + 1) };
-            else if (grammar.valueFlags.has(flag))
-                option = { flag, value: args[i++] };
-            else
-                option = { flag };
-            if (terminalFlags.has(flag))
-                return finish(option);
-            options.push(option);
-            continue;
-        }
-        // Short flags, possibly clustered: `-it`, `-ie`, `-pvalue`, `-e=VALUE`.
-        let terminal;
-        for (let c = 1; c < arg.length; c += 1) {
-            const flag = `-${arg[c]}`;
-            if (grammar.valueFlags.has(flag)) {
-                let rest = arg.slice(c + 1);
-                if (rest.startsWith('='))
-                    rest = rest.slice(1);
-                const option = { flag, value: rest !== '' ? rest : args[i++] };
-                if (terminalFlags.has(flag))
-                    terminal = option;
-                else
-                    options.push(option);
-                break;
-            }
-            if (terminalFlags.has(flag)) {
-                terminal = { flag };
-                break;
-            }
-            options.push({ flag });
-        }
-        if (terminal)
-            return finish(terminal);
     }
-    return { options, positional: args.slice(i), doubleDash: false };
-}
-/** The last value given for any of `flags` (`--package` and `-p` are the same option). */
-function optionValue(scanned, ...flags) {
-    let value;
-    for (const o of scanned.options)
-        if (flags.includes(o.flag) && o.value !== undefined)
-            value = o.value;
-    return value;
-}
-/** Every value given for any of `flags`, in order (repeatable options such as `--with`). */
-function optionValues(scanned, ...flags) {
-    return scanned.options
-        .filter((o) => flags.includes(o.flag) && o.value !== undefined)
-        .map((o) => o.value);
+    return commands;
 }
 
 /**
@@ -50632,6 +50312,503 @@ function localMatch(name, launcher, notes = []) {
 /** An `IdiomMatch` for something we cannot identify; `why` says so for people. */
 function unknownMatch(name, launcher, why) {
     return { package: packageIdentity({ ecosystem: 'unknown', name, launcher }), notes: [why] };
+}
+
+/**
+ * Which command of a shell string launches the server (SPEC §4 wrappers).
+ *
+ * A shell string (`bash -c "…"`, `cmd /c …`, a whole command line in `command`) may hold set-up
+ * commands that run no code — `cd`, `pushd`/`popd`, `export`, `set`, `unset`, `true`, `:`,
+ * `echo`, `sleep`, `umask`, `ulimit`, plain `NAME=value` assignments and their cmd/PowerShell
+ * equivalents (`setlocal`, `chcp`, `Set-Location`, `$env:X = 'v'`, …) — and exactly
+ * ONE command that can run code: that one is the launch. Everything else can run code: `eval`,
+ * `source`/`.`, any launcher or other program, a shell or interpreter reading a pipe, a process
+ * substitution `<(…)`/`>(…)`, a command substitution whose output is run as the command, and a
+ * command substitution anywhere that itself runs generated code (`$(curl … | sh)`, `$(eval …)`).
+ * With two or more such commands the launch cannot be identified: grading the first one would
+ * grade a benign package while other code runs (`source <(curl …) && npx -y good@1.0.0`).
+ *
+ * Labels and notes name programs and constructs only, never argument or variable values.
+ */
+/** First words of commands that run no code (lower case; cmd and PowerShell spellings too). */
+const NO_CODE_COMMANDS = new Set([
+    'cd',
+    'chdir',
+    'pushd',
+    'popd',
+    'export',
+    'set',
+    'unset',
+    'true',
+    ':',
+    'echo',
+    'sleep',
+    'umask',
+    'ulimit',
+    'setlocal',
+    'endlocal',
+    'chcp',
+    'title',
+    'cls',
+    'rem',
+    'set-location',
+    'sl',
+    'push-location',
+    'pop-location',
+    'cd..',
+    'write-host',
+    'start-sleep',
+    '$null'
+]);
+/** Commands that run text as code: `eval`, `source`, `.`, PowerShell `Invoke-Expression`. */
+const EVALUATORS = new Set(['eval', 'source', '.', 'iex', 'invoke-expression']);
+/** Shells and interpreters: they run code read from a pipe (`curl … | sh`) or given inline. */
+const INTERPRETER = /^(?:sh|bash|zsh|dash|ksh|ash|mksh|fish|csh|tcsh|python[\d.]*|py|pypy[\d.]*|node|nodejs|deno|bun|perl|ruby|php|lua|pwsh|powershell|cmd)$/;
+/** Interpreter options that take the code itself (`sh -c`, `node -e`, `pwsh -Command`). */
+const INLINE_CODE_FLAG = /^(?:-[A-Za-z]*[ce]|--eval|--command|-command|-encodedcommand|\/c|\/k)$/i;
+/** Words that prefix a command without changing which program it runs. */
+const COMMAND_PREFIXES = new Set(['exec', 'command', 'nohup', 'builtin', 'call']);
+/** POSIX reserved words before a command (`if true; then npx …; fi`). */
+const RESERVED_PREFIXES = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{']);
+const RESERVED_ALONE = new Set(['fi', 'done', '}', 'esac']);
+/** How deep command substitutions inside command substitutions are read. */
+const MAX_SUBSTITUTION_DEPTH = 4;
+/**
+ * The identity of an entry whose shell string runs several commands that can run code: ecosystem
+ * `unknown`, named after the first program, resolution `n/a` with the message `runs several
+ * commands: <program>, <program>, …`, and a note saying where and what each one is (program
+ * names and constructs only, never argument values).
+ */
+function severalCommandsMatch(several) {
+    const programs = several.runners.map((r) => r.program);
+    return {
+        package: packageIdentity({
+            ecosystem: 'unknown',
+            name: programs[0] ?? null,
+            launcher: null,
+            message: `runs several commands: ${programs.join(', ')}`
+        }),
+        notes: [
+            `${several.where} runs ${several.runners.length} commands that can run code: ` +
+                `${several.runners.map((r) => r.detail).join('; ')}. Only a single launching command ` +
+                '(after set-up commands such as cd or export) can be identified, so what this entry ' +
+                'runs is not identified and cannot be graded'
+        ]
+    };
+}
+/**
+ * Analyse one simple command (see the module doc). `depth` counts nested command substitutions
+ * (internal). Pure, never throws.
+ */
+function analyseCommand(command, syntax, depth = 0) {
+    const words = commandWords(command, syntax);
+    if (syntax === 'posix' && words.length === 1 && RESERVED_ALONE.has(words[0])) {
+        return { setup: words[0], runners: [] };
+    }
+    const runners = [];
+    let at = 0;
+    while (at < words.length && isAssignment(words[at]))
+        at += 1;
+    while (at < words.length && COMMAND_PREFIXES.has(words[at].toLowerCase()))
+        at += 1;
+    const assignments = words.slice(0, at);
+    const rest = words.slice(at).join(' ');
+    let argsText = rest;
+    let setup = null;
+    const program = words[at];
+    if (program === undefined) {
+        setup = assignments.length > 0 ? 'environment assignment' : 'empty command';
+    }
+    else if (program.startsWith('$(') || program.startsWith('`')) {
+        const executed = firstSubstitution(rest);
+        argsText = executed ? rest.slice(executed.end) : '';
+        const inner = executed ? programOf(executed.inner, depth + 1) : '…';
+        runners.push({
+            program: '$(…)',
+            detail: `the output of a command substitution \`$(${inner} …)\` is run as a command`,
+            generated: true
+        });
+    }
+    else {
+        const name = commandName(program);
+        const lower = program.toLowerCase();
+        const value = syntax === 'powershell' && program.startsWith('$')
+            ? powerShellAssignmentValue(words.slice(at))
+            : null;
+        if (value !== null && value.length <= 1) {
+            setup = 'assignment';
+        }
+        else if (value !== null) {
+            // `$x = <command> …`: the value is a command's output.
+            runners.push(programRunner(value[0], value.slice(1), command.pipedInto));
+        }
+        else if (NO_CODE_COMMANDS.has(lower) || NO_CODE_COMMANDS.has(name)) {
+            setup = name;
+        }
+        else {
+            runners.push(programRunner(program, words.slice(at + 1), command.pipedInto));
+        }
+    }
+    for (const text of command.processSubstitutions) {
+        const inner = programOf(text, depth + 1);
+        runners.push({
+            program: `<(${inner} …)`,
+            detail: `a process substitution runs \`${inner}\``,
+            generated: true
+        });
+    }
+    for (const { inner } of commandSubstitutions([...assignments, argsText].join(' '))) {
+        const found = generatedCode(inner, depth + 1);
+        if (found.length > 0) {
+            runners.push({
+                program: `$(${found.join(', ')})`,
+                detail: `a command substitution runs generated code (${found.join(', ')})`,
+                generated: true
+            });
+        }
+    }
+    return { setup: runners.length > 0 ? null : setup, runners };
+}
+/**
+ * Pick the launching command of `commands` (see the module doc). When no command runs code, the
+ * first command is returned (it names what would run). Pure, never throws.
+ */
+function pickLaunchingCommand(commands, syntax) {
+    const skipped = [];
+    const runners = [];
+    let launching;
+    for (const command of commands) {
+        const analysis = analyseCommand(command, syntax);
+        if (analysis.runners.length === 0) {
+            skipped.push(analysis.setup ?? 'empty command');
+            continue;
+        }
+        launching ??= command;
+        runners.push(...analysis.runners);
+    }
+    const chosen = launching ?? commands[0];
+    return { argv: chosen ? commandWords(chosen, syntax) : [], skipped, runners };
+}
+/** The words of `command` without POSIX reserved words before it (`then npx …` → `npx …`). */
+function commandWords(command, syntax) {
+    const { words } = command;
+    if (syntax !== 'posix')
+        return [...words];
+    let start = 0;
+    while (start < words.length - 1 && RESERVED_PREFIXES.has(words[start]))
+        start += 1;
+    return words.slice(start);
+}
+/**
+ * The environment variables that the set-up commands of `commands` set (`export A=b`, `A=b`,
+ * cmd `set A=b`, PowerShell `$env:A = 'b'`; `unset A` removes one), by name. Commands that run
+ * code are not read (their own `NAME=value` prefixes are read by the caller). Values are kept
+ * for the caller's checks (a registry URL) and must never be printed: they may be secrets.
+ */
+function variablesSetBy(commands, syntax) {
+    const set = {};
+    const assign = (word) => {
+        const eq = word.indexOf('=');
+        if (eq > 0 && /^[A-Za-z_][\w]*$/.test(word.slice(0, eq)))
+            set[word.slice(0, eq)] = word.slice(eq + 1);
+    };
+    for (const command of commands) {
+        if (analyseCommand(command, syntax).runners.length > 0)
+            continue;
+        const [first, ...rest] = command.words;
+        if (first === undefined)
+            continue;
+        const name = first.toLowerCase();
+        if (syntax === 'powershell') {
+            const m = /^\$env:([A-Za-z_]\w*)\s*=\s*([\s\S]*)$/i.exec(command.words.join(' '));
+            if (m)
+                set[m[1]] = m[2].trim();
+            continue;
+        }
+        if (syntax === 'cmd') {
+            if (name === 'set' && rest[0] !== undefined && !rest[0].startsWith('/'))
+                assign(rest[0]);
+            continue;
+        }
+        if (isAssignment(first))
+            command.words.forEach(assign);
+        else if (name === 'export')
+            rest.filter((w) => !w.startsWith('-')).forEach(assign);
+        else if (name === 'unset')
+            for (const w of rest)
+                delete set[w];
+    }
+    return set;
+}
+/** A program's runner: eval-like, reading code from a pipe, given inline code, or plain. */
+function programRunner(program, args, pipedInto) {
+    const name = commandName(program);
+    if (EVALUATORS.has(name)) {
+        const what = name === 'source' || name === '.' ? 'a script in the shell' : 'text as code';
+        return { program: name, detail: `\`${name}\` runs ${what}`, generated: true };
+    }
+    if (INTERPRETER.test(name) && pipedInto) {
+        return { program: name, detail: `\`${name}\` runs code read from a pipe`, generated: true };
+    }
+    if (INTERPRETER.test(name) && args.some((a) => INLINE_CODE_FLAG.test(a))) {
+        return { program: name, detail: `\`${name}\` runs inline code`, generated: true };
+    }
+    return { program: name, detail: `\`${name}\``, generated: false };
+}
+/** `$x = value …` / `$env:X='v'`: the words of the value, or null when not an assignment. */
+function powerShellAssignmentValue(words) {
+    const first = words[0];
+    const eq = first.indexOf('=');
+    if (eq > 0) {
+        const inline = first.slice(eq + 1);
+        return [...(inline === '' ? [] : [inline]), ...words.slice(1)];
+    }
+    if (words[1] === '=')
+        return words.slice(2);
+    if (words[1]?.startsWith('='))
+        return [words[1].slice(1), ...words.slice(2)].filter(Boolean);
+    return null;
+}
+/** The first program named in a command line (for labels), or `…`. */
+function programOf(text, depth) {
+    if (depth > MAX_SUBSTITUTION_DEPTH)
+        return '…';
+    const first = parseCommandList(text, 'posix')?.[0]?.words.find((w) => !isAssignment(w));
+    if (first === undefined || first.startsWith('$(') || first.startsWith('`'))
+        return '…';
+    return commandName(first);
+}
+/** The runners in `text` that run generated code (see `CodeRunner.generated`), by name. */
+function generatedCode(text, depth) {
+    if (depth > MAX_SUBSTITUTION_DEPTH)
+        return ['nested command substitutions'];
+    const commands = parseCommandList(text, 'posix') ?? [];
+    return commands.flatMap((c) => analyseCommand(c, 'posix', depth)
+        .runners.filter((r) => r.generated)
+        .map((r) => r.program));
+}
+/** The command substitution at the start of `text` (`$(…)` or `` `…` ``), if any. */
+function firstSubstitution(text) {
+    const found = commandSubstitutions(text)[0];
+    return found !== undefined && text.startsWith(found.open) ? found : null;
+}
+/** Top-level command substitutions (`$(…)`, `` `…` ``) in `text`, in order. */
+function commandSubstitutions(text) {
+    const found = [];
+    for (let i = 0; i < text.length; i += 1) {
+        if (text[i] === '`') {
+            const close = text.indexOf('`', i + 1);
+            const end = close === -1 ? text.length : close;
+            found.push({ inner: text.slice(i + 1, end), end: end + 1, open: '`' });
+            i = end;
+            continue;
+        }
+        if (text[i] === '$' && text[i + 1] === '(') {
+            let depth = 0;
+            let j = i + 1;
+            for (; j < text.length; j += 1) {
+                if (text[j] === '(')
+                    depth += 1;
+                else if (text[j] === ')' && --depth === 0)
+                    break;
+            }
+            found.push({ inner: text.slice(i + 2, j), end: j + 1, open: '$(' });
+            i = j;
+        }
+    }
+    return found;
+}
+
+/**
+ * Package source overrides: launcher options and environment variables that make a launcher
+ * install from somewhere other than the public registry (`npx --registry URL`,
+ * `npm_config_registry`, `uvx --index-url URL`, `PIP_INDEX_URL`, …). The artifact that then runs
+ * is not the one a registry look-up would grade, so such an identity keeps its ecosystem and
+ * name but loses its version and purl: it cannot be graded (and an ungraded server blocks,
+ * SPEC §8 `UNGRADED`). Also: `NODE_OPTIONS` that preload code (a note only).
+ *
+ * Sources: npm config (docs.npmjs.com "config": `registry`, `@scope:registry`, `_auth`,
+ * `_authToken`, `//host/:_authToken`, `userconfig`; environment `npm_config_*`, read
+ * case-insensitively), Bun (`BUN_CONFIG_REGISTRY`), Yarn (`YARN_NPM_REGISTRY_SERVER`,
+ * `YARN_REGISTRY`), uv (`--index`, `--index-url`/`-i`, `--extra-index-url`, `--default-index`,
+ * `--find-links`/`-f`; `UV_INDEX`, `UV_INDEX_URL`, `UV_EXTRA_INDEX_URL`, `UV_DEFAULT_INDEX`,
+ * `UV_FIND_LINKS`), pip/pipx (`--index-url`, `--pip-args`; `PIP_INDEX_URL`,
+ * `PIP_EXTRA_INDEX_URL`, `PIP_FIND_LINKS`). URLs in messages go through `sanitizeUrl`.
+ */
+/** The default public registries (npm docs "registry"; PEP 503 simple index of pypi.org). */
+const DEFAULT_REGISTRY_URLS = {
+    npm: 'https://registry.npmjs.org',
+    pypi: 'https://pypi.org/simple'
+};
+/** What is written where a registry URL should be, when it is not an absolute URL. */
+const NOT_A_URL = 'a location that is not a URL (a variable or a local path)';
+/**
+ * The npm package source overrides among `options` (`--registry`, `--@scope:registry`) and
+ * `env` (entry `env` plus variables the launch sets). Settings that name the default registry
+ * are not overrides. Pure, never throws.
+ */
+function npmSourceOverrides(options, env) {
+    const found = [];
+    for (const o of options) {
+        if (o.value === undefined)
+            continue;
+        if (o.flag === '--registry' || /^--@[^:]+:registry$/.test(o.flag)) {
+            addUrl(found, o.flag, o.value, 'npm');
+        }
+    }
+    for (const [key, value] of Object.entries(env)) {
+        const k = key.toLowerCase();
+        if (k === 'npm_config_registry' ||
+            /^npm_config_@[^:]+:registry$/.test(k) ||
+            k === 'bun_config_registry' ||
+            k === 'yarn_npm_registry_server' ||
+            k === 'yarn_registry') {
+            addUrl(found, `env ${key}`, value, 'npm');
+        }
+        else if (/^npm_config__auth/.test(k) || /^npm_config_\/\/.*:_(?:auth|password)/.test(k)) {
+            found.push({ setting: `env ${key}`, kind: 'credentials', location: '' });
+        }
+    }
+    return found;
+}
+/**
+ * The PyPI package source overrides among `options` (uv and pipx index options, and index options
+ * inside pipx `--pip-args`) and `env`. Settings that name https://pypi.org/simple are not
+ * overrides. Pure, never throws.
+ */
+function pypiSourceOverrides(options, env) {
+    const found = [];
+    for (const o of options) {
+        if (o.value === undefined)
+            continue;
+        if (PYPI_INDEX_OPTIONS.has(o.flag))
+            addIndex(found, o.flag, o.value);
+        if (o.flag === '--pip-args') {
+            for (const inner of pipArgsIndexes(o.value))
+                addIndex(found, `--pip-args ${inner.flag}`, inner.value);
+        }
+    }
+    for (const [key, value] of Object.entries(env)) {
+        const k = key.toUpperCase();
+        if (!PYPI_INDEX_VARIABLES.has(k))
+            continue;
+        // `UV_INDEX`, `UV_EXTRA_INDEX_URL`, `PIP_*` hold space-separated lists.
+        for (const item of value.trim().split(/\s+/).filter(Boolean))
+            addIndex(found, `env ${key}`, item);
+    }
+    return found;
+}
+/**
+ * `match` made ungradeable when `overrides` is not empty: same ecosystem, name, version spec and
+ * launcher, but `version`/`purl` null, not pinned, resolution `n/a` with the message
+ * `installs from another registry (<URL>): the package that runs is not the one on the public
+ * registry` (or, for credentials alone, `uses credentials for a private registry (<setting>): the
+ * package that runs may not be the one on the public registry`), and one note per override.
+ * `match` unchanged when there is none.
+ */
+function withSourceOverrides(match, overrides) {
+    if (overrides.length === 0)
+        return match;
+    const p = match.package;
+    const byUrl = overrides.find((o) => o.kind === 'url');
+    const message = byUrl
+        ? `installs from another registry (${byUrl.location}): the package that runs is not the one ` +
+            'on the public registry'
+        : `uses credentials for a private registry (${overrides[0].setting}): the package that runs ` +
+            'may not be the one on the public registry';
+    const notes = overrides.map((o) => o.kind === 'url'
+        ? `${o.setting} installs packages from ${o.location}, not the public registry: ` +
+            'no registry version can be graded'
+        : `${o.setting} sets credentials for a private registry: the package may not come from ` +
+            'the public registry, so no registry version can be graded');
+    return {
+        package: packageIdentity({
+            ecosystem: p.ecosystem,
+            name: p.name,
+            launcher: p.launcher,
+            versionSpec: p.versionSpec,
+            message
+        }),
+        notes: [...match.notes, ...notes]
+    };
+}
+/** Node.js options that load code before the program (Node.js CLI docs). */
+const PRELOAD_FLAGS = [
+    '--require',
+    '-r',
+    '--import',
+    '--loader',
+    '--experimental-loader',
+    '--experimental-preload'
+];
+/**
+ * A note when `NODE_OPTIONS` in `env` preloads code (`--require`, `-r`, `--import`, `--loader`,
+ * `--experimental-loader`), naming the options but not their values; null otherwise. Pure.
+ */
+function preloadNote(env) {
+    const entry = Object.entries(env).find(([k]) => k.toUpperCase() === 'NODE_OPTIONS');
+    if (entry === undefined)
+        return null;
+    const flags = new Set();
+    for (const word of entry[1].split(/\s+/)) {
+        const flag = word.replace(/=.*$/, '');
+        if (PRELOAD_FLAGS.includes(flag))
+            flags.add(flag);
+    }
+    if (flags.size === 0)
+        return null;
+    return (`NODE_OPTIONS preloads code (${[...flags].join(', ')}): it runs inside every Node.js ` +
+        'process the server starts, and is not part of what is graded');
+}
+const PYPI_INDEX_OPTIONS = new Set([
+    '--index',
+    '--index-url',
+    '-i',
+    '--extra-index-url',
+    '--default-index',
+    '--find-links',
+    '-f'
+]);
+const PYPI_INDEX_VARIABLES = new Set([
+    'UV_INDEX',
+    'UV_INDEX_URL',
+    'UV_EXTRA_INDEX_URL',
+    'UV_DEFAULT_INDEX',
+    'UV_FIND_LINKS',
+    'PIP_INDEX_URL',
+    'PIP_EXTRA_INDEX_URL',
+    'PIP_FIND_LINKS'
+]);
+/** Index options inside a pipx `--pip-args` string (`--index-url=URL`, `-i URL`). */
+function pipArgsIndexes(value) {
+    const words = value.trim().split(/\s+/);
+    const found = [];
+    for (let i = 0; i < words.length; i += 1) {
+        const word = words[i];
+        const eq = word.indexOf('=');
+        const flag = eq === -1 ? word : word.slice(0, eq);
+        if (!PYPI_INDEX_OPTIONS.has(flag))
+            continue;
+        const v = eq === -1 ? words[++i] : word.slice(eq + 1);
+        if (v !== undefined)
+            found.push({ flag, value: v });
+    }
+    return found;
+}
+/** `name=URL` (uv's named `--index`/`UV_INDEX`) or a URL. */
+function addIndex(found, setting, value) {
+    const named = /^[A-Za-z0-9_.-]+=(.+)$/.exec(value.trim());
+    addUrl(found, setting, named && !/^\w+:\/\//.test(value.trim()) ? named[1] : value, 'pypi');
+}
+function addUrl(found, setting, value, ecosystem) {
+    const url = sanitizeUrl(value);
+    if (url !== null && isDefaultRegistry(url, ecosystem))
+        return;
+    found.push({ setting, kind: 'url', location: url ?? NOT_A_URL });
+}
+/** True when sanitised `url` is the default registry of `ecosystem` (trailing `/` ignored). */
+function isDefaultRegistry(url, ecosystem) {
+    return url.replace(/\/+$/, '') === DEFAULT_REGISTRY_URLS[ecosystem];
 }
 
 /**
@@ -50690,16 +50867,22 @@ function build(type, namespace, name, version, qualifiers) {
 /**
  * Remote servers (SPEC §4 "remote"): `url`/`serverUrl`/`httpUrl` entries and stdio-to-HTTP
  * bridges (`npx mcp-remote <url>`, `supergateway --sse <url>`, `uvx mcp-proxy <url>`). The
- * identity is the URL as `scheme://host[:port]/path`: user info, query string and fragment are
- * removed, because they carry credentials and tokens (SPEC §9: never leak a secret).
+ * identity is the URL as `sanitizeUrl` gives it (`src/net/url-redaction.ts`, the one place that
+ * decides what of a URL may be shown): `scheme://host[:port]/path` without user info, query
+ * string or fragment, and with token-like path segments (`/mcp/sk-ak-…/sse`) masked as `…`,
+ * because all of these carry credentials (SPEC §9: never leak a secret).
  */
 /** Bridge packages that connect a stdio client to a remote server given by URL. */
 const BRIDGE_PACKAGES = new Set(['mcp-remote', 'supergateway', 'mcp-proxy']);
+/** What replaces a token-like path segment in a remote identity. */
+const PATH_TOKEN_MASK = '…';
 /**
- * The identity of a remote endpoint: `scheme://host[:port]/path` (WHATWG URL normalisation:
- * lower-case host, default port dropped). A value that is not a URL (e.g. `${GATEWAY_URL}/mcp`)
- * is kept as written minus anything that looks like user info, query or fragment, with a note.
- * `name` is null for an empty value. Never throws.
+ * The identity of a remote endpoint: `sanitizeUrl(url, { tokenMask: '…' })` (WHATWG URL
+ * normalisation: lower-case host, default port dropped; user info, query and fragment removed;
+ * token-like path segments masked), with a note for each kind of thing removed. A value that is
+ * not a URL (e.g. `${GATEWAY_URL}/mcp`) is kept as written minus anything that looks like user
+ * info, query or fragment, and with token-like path segments masked, with a note. `name` is
+ * null for an empty value. Never throws.
  */
 function remoteEndpoint(url) {
     const trimmed = url.trim();
@@ -50713,17 +50896,39 @@ function remoteEndpoint(url) {
     catch {
         parsed = null;
     }
+    const sanitized = sanitizeUrl(trimmed, { tokenMask: PATH_TOKEN_MASK });
     // Variable references (`${HOST}`, `$(cmd)`) parse as odd host names: keep them as written.
-    if (parsed === null || parsed.host === '' || /\$[({]/.test(trimmed)) {
+    if (parsed === null || sanitized === null || /\$[({]/.test(trimmed)) {
         notes.push('the remote URL is not a valid absolute URL (a variable reference?); kept as written');
-        return { name: stripUrlSecrets(trimmed), notes };
+        const { text, masked } = maskPathTokens(stripUrlSecrets(trimmed));
+        if (masked)
+            notes.push(MASKED_NOTE);
+        return { name: text, notes };
     }
     if (parsed.username !== '' || parsed.password !== '') {
         notes.push('removed credentials (user:password) from the remote URL');
     }
     if (parsed.search !== '')
         notes.push('removed the query string from the remote URL identity');
-    return { name: `${parsed.protocol}//${parsed.host}${parsed.pathname}`, notes };
+    if (parsed.pathname.split('/').some((segment) => looksLikeToken(segment))) {
+        notes.push(MASKED_NOTE);
+    }
+    return { name: sanitized, notes };
+}
+const MASKED_NOTE = `masked a token-like path segment of the remote URL as ${PATH_TOKEN_MASK}`;
+/** `text` with every `/`-separated segment that looks like a token replaced by the mask. */
+function maskPathTokens(text) {
+    let masked = false;
+    const out = text
+        .split('/')
+        .map((segment) => {
+        if (!looksLikeToken(segment))
+            return segment;
+        masked = true;
+        return PATH_TOKEN_MASK;
+    })
+        .join('/');
+    return { text: out, masked };
 }
 /**
  * `value` without user info after a scheme (`https://user:token@host` → `https://host`; a plain
@@ -50772,6 +50977,11 @@ function bridgeMatch(bridge, args, via) {
  * Package specs are read with `npm-package-arg` (the npm CLI's own parser). Pinned only for an
  * exact semver version (`npa` type `version`); git, tarball-URL and local-path specs are npm but
  * never pinned (a git commit is exact but not a registry version).
+ *
+ * A registry other than https://registry.npmjs.org (`--registry`, `--@scope:registry`,
+ * `npm_config_registry` and friends in the environment, see `package-source.ts`) makes a registry
+ * spec ungradeable: no version, no purl. A call string (`npx -c "…"`, `pnpm dlx -c "…"`) is read
+ * like a shell string: one launching command, or `unknown` when several commands can run code.
  */
 /** npm config options that take a value (npm docs "config"), as `npx`/`npm exec` read them. */
 const NPM_VALUE_OPTIONS = [
@@ -50816,7 +51026,12 @@ const NPM_VALUE_OPTIONS = [
     '--auth-type',
     '--umask'
 ];
-const NPX_GRAMMAR = { valueFlags: new Set(NPM_VALUE_OPTIONS) };
+/** npm's per-scope registry option, `--@scope:registry URL` (npm docs "scope"). */
+const SCOPED_REGISTRY_OPTION = /^--@[^:=\s]+:registry$/;
+const NPX_GRAMMAR = {
+    valueFlags: new Set(NPM_VALUE_OPTIONS),
+    valueFlagPattern: SCOPED_REGISTRY_OPTION
+};
 /** `pnpm [options] dlx [--package pkg] [-c] …` (`-c` is shell mode there, without a value). */
 const PNPM_GRAMMAR = {
     valueFlags: new Set([
@@ -50831,7 +51046,8 @@ const PNPM_GRAMMAR = {
         '--registry',
         '--config',
         '--workspace-dir'
-    ])
+    ]),
+    valueFlagPattern: SCOPED_REGISTRY_OPTION
 };
 const YARN_GRAMMAR = { valueFlags: new Set(['-p', '--package', '--cwd']) };
 const BUNX_GRAMMAR = {
@@ -50881,26 +51097,37 @@ function subcommand(args, grammar, names, launcher) {
 /**
  * Identify an npm launch (see the module doc); null when `argv` does not start with an npm
  * launcher. Bridges (`npx mcp-remote <url>`) become remote identities; script runners
- * (`npx tsx ./server.ts`) local ones. Never throws.
+ * (`npx tsx ./server.ts`) local ones; a registry spec installed from another registry keeps its
+ * name but no version (`withSourceOverrides`). Never throws.
+ * @param env the environment the launcher runs with (the entry's `env` plus variables the launch
+ *   sets), read for `npm_config_registry` and the like.
  */
-function npmIdiom(argv) {
+function npmIdiom(argv, env = {}) {
     const launch = findLauncher$1(argv);
     if (launch === null)
         return null;
     const scanned = scanOptions(launch.args, launch.grammar);
     const options = { ...scanned, options: [...launch.before, ...scanned.options] };
     const notes = [];
-    const registry = optionValue(options, '--registry');
-    if (registry !== undefined) {
-        notes.push(`the launcher installs from the registry ${stripUrlSecrets(registry)}; ` +
-            'resolution uses the gate’s npm registry');
+    const overrides = npmSourceOverrides(options.options, env);
+    if (optionValue(options, '--userconfig') !== undefined ||
+        Object.keys(env).some((k) => k.toLowerCase() === 'npm_config_userconfig')) {
+        notes.push('npm settings are read from another user config file, which can change the registry');
     }
     const packages = optionValues(options, '-p', '--package');
     let positional = scanned.positional;
-    const call = launch.launcher === 'npx' || launch.launcher === 'npm exec';
-    const callString = call ? optionValue(options, '-c', '--call') : undefined;
-    if (callString !== undefined)
-        positional = splitCommandLine(callString, 'posix')?.[0] ?? [];
+    const callString = callStringOf(launch.launcher, options);
+    if (callString !== undefined) {
+        const commands = parseCommandList(callString, 'posix') ?? [];
+        const picked = pickLaunchingCommand(commands, 'posix');
+        if (picked.runners.length > 1) {
+            return severalCommandsMatch({
+                where: `the \`${launch.launcher} -c\` string`,
+                runners: picked.runners
+            });
+        }
+        positional = picked.argv;
+    }
     let spec;
     let commandArgs;
     if (packages.length > 0) {
@@ -50920,6 +51147,11 @@ function npmIdiom(argv) {
     }
     const identity = npmSpecIdentity(spec, launch.launcher);
     const name = identity.package.name;
+    const fromRegistry = ['exact', 'offline'].includes(identity.package.resolution.status);
+    if (fromRegistry && overrides.length > 0) {
+        const overridden = withSourceOverrides(identity, overrides);
+        return { package: overridden.package, notes: [...notes, ...overridden.notes] };
+    }
     if (packages.length === 0 && name !== null && SCRIPT_RUNNERS.has(name)) {
         const script = commandArgs.find((a) => !a.startsWith('-'));
         if (script !== undefined && (looksLikePath(script) || /\.[cm]?[jt]sx?$/.test(script))) {
@@ -50940,6 +51172,19 @@ function npmIdiom(argv) {
             'is identified');
     }
     return { package: identity.package, notes: [...notes, ...identity.notes] };
+}
+/**
+ * The shell string a launcher runs instead of a package bin: `npx -c "…"` / `npm exec --call`,
+ * or pnpm's shell mode (`pnpm dlx -c "…"`, where `-c` takes no value and the string is the
+ * first positional argument).
+ */
+function callStringOf(launcher, options) {
+    if (launcher === 'npx' || launcher === 'npm exec')
+        return optionValue(options, '-c', '--call');
+    const shellMode = options.options.some((o) => o.flag === '-c' || o.flag === '--shell-mode');
+    if ((launcher === 'pnpm dlx' || launcher === 'pnpx') && shellMode)
+        return options.positional[0];
+    return undefined;
 }
 /** With several `--package` values, the one whose name matches the bin, else the first. */
 function pickPackageForBin(packages, bin) {
@@ -51862,7 +52107,13 @@ var specifierExports = requireSpecifier();
  * Requirements are read as PEP 508 (`name[extras] specifier`, `name @ url`) and version
  * specifiers with `@renovatebot/pep440` (PEP 440). Pinned only for a single `==` clause without
  * a wildcard, `===`, or uv's `pkg@<version>`. PyPI is not queried in this version: pinned
- * entries have status `exact`, unpinned ones `offline`. Purl names are PEP 503 normalised.
+ * entries have status `exact`, unpinned ones `unresolved`. Purl names are PEP 503 normalised.
+ *
+ * A package index other than https://pypi.org/simple (`--index-url`, `--extra-index-url`,
+ * `--default-index`, `--index`, `--find-links`, pipx `--pip-args`, `UV_INDEX_URL`/`PIP_INDEX_URL`
+ * and friends in the environment; see `package-source.ts`) makes a registry requirement
+ * ungradeable: no version, no purl. A git source is named by its URL without the `@ref`, which
+ * becomes the version spec (a commit is exact but not a registry version).
  */
 /** uv options that take a value (uv docs, `uv tool run` and `uv run`). */
 const UV_VALUE_OPTIONS = [
@@ -51965,36 +52216,43 @@ function namedRequirement(name, extras, written, allowAt) {
     }
     return null;
 }
-/** The PyPI launcher at the start of `argv` and the arguments after it. */
 function findLauncher(argv) {
     const name = commandName(argv[0] ?? '');
-    if (name === 'uvx')
-        return { launcher: 'uvx', grammar: UV_GRAMMAR, args: argv.slice(1) };
+    if (name === 'uvx') {
+        return { launcher: 'uvx', grammar: UV_GRAMMAR, args: argv.slice(1), before: [] };
+    }
     if (name === 'uv') {
         const scanned = scanOptions(argv.slice(1), UV_GRAMMAR);
         const [tool, run, ...rest] = scanned.positional;
-        if (tool === 'tool' && run === 'run')
-            return { launcher: 'uv tool run', grammar: UV_GRAMMAR, args: rest };
+        if (tool === 'tool' && run === 'run') {
+            return { launcher: 'uv tool run', grammar: UV_GRAMMAR, args: rest, before: scanned.options };
+        }
         return null;
     }
     if (name === 'pipx') {
         const scanned = scanOptions(argv.slice(1), PIPX_GRAMMAR);
         const [run, ...rest] = scanned.positional;
-        if (run === 'run')
-            return { launcher: 'pipx run', grammar: PIPX_GRAMMAR, args: rest };
+        if (run === 'run') {
+            return { launcher: 'pipx run', grammar: PIPX_GRAMMAR, args: rest, before: scanned.options };
+        }
     }
     return null;
 }
 /**
  * Identify a PyPI launch (see the module doc); null when `argv` does not start with `uvx`,
- * `uv tool run` or `pipx run`. `uvx mcp-proxy <url>` becomes a remote identity. Never throws.
+ * `uv tool run` or `pipx run`. `uvx mcp-proxy <url>` becomes a remote identity; a registry
+ * requirement installed from another index keeps its name but no version
+ * (`withSourceOverrides`). Never throws.
+ * @param env the environment the launcher runs with (the entry's `env` plus variables the launch
+ *   sets), read for `UV_INDEX_URL`, `PIP_INDEX_URL` and the like.
  */
-function pypiIdiom(argv) {
+function pypiIdiom(argv, env = {}) {
     const launch = findLauncher(argv);
     if (launch === null)
         return null;
     const scanned = scanOptions(launch.args, launch.grammar);
     const notes = [];
+    const overrides = pypiSourceOverrides([...launch.before, ...scanned.options], env);
     const source = optionValue(scanned, '--from', '--spec');
     const command = scanned.positional[0];
     const written = source ?? command;
@@ -52004,16 +52262,16 @@ function pypiIdiom(argv) {
     const withs = optionValues(scanned, '--with');
     if (withs.length > 0)
         notes.push(`also installs ${withs.length} extra requirement(s) with --with`);
-    const index = optionValue(scanned, '--index', '--index-url', '-i', '--default-index');
-    if (index !== undefined) {
-        notes.push(`installs from the package index ${stripUrlSecrets(index)}, not only PyPI`);
-    }
     if (source !== undefined && command !== undefined && command !== written) {
         notes.push(`runs the command \`${commandName(command)}\` from that package`);
     }
     const requirement = parseRequirement(written, launch.launcher !== 'pipx run');
     const match = requirementIdentity(requirement, written, launch.launcher);
     const name = match.package.name;
+    if (requirement.kind === 'registry' && overrides.length > 0) {
+        const overridden = withSourceOverrides(match, overrides);
+        return { package: overridden.package, notes: [...notes, ...overridden.notes] };
+    }
     if (name !== null &&
         requirement.kind === 'registry' &&
         BRIDGE_PACKAGES.has(normalizePypiName(name))) {
@@ -52043,12 +52301,12 @@ function requirementIdentity(requirement, written, launcher) {
             };
         case 'url': {
             const url = stripUrlSecrets(requirement.url);
-            const ref = /@([^@/]+)$/.exec(url.replace(/^[a-z+]+:\/\/[^/]*/i, ''))?.[1] ?? null;
+            const { source, ref } = splitGitRef(url);
             const exactCommit = ref !== null && /^[0-9a-f]{7,40}$/i.test(ref);
             return {
                 package: packageIdentity({
                     ecosystem: 'pypi',
-                    name: requirement.name ?? url,
+                    name: requirement.name ?? source,
                     launcher,
                     versionSpec: requirement.name ? url : ref,
                     message: 'a git or URL source is not a registry version'
@@ -52063,6 +52321,20 @@ function requirementIdentity(requirement, written, launcher) {
         case 'registry':
             return registryIdentity(requirement, launcher);
     }
+}
+/**
+ * A VCS URL (pip "VCS support": `git+https://host/o/r@ref#fragment`) as the source without the
+ * `@ref`, and the ref; a `user@` in the authority is not a ref. Other URLs come back whole.
+ */
+function splitGitRef(url) {
+    const hash = url.indexOf('#');
+    const base = hash === -1 ? url : url.slice(0, hash);
+    const fragment = hash === -1 ? '' : url.slice(hash);
+    const authority = /^[a-z][\w+.-]*:\/\/[^/]*/i.exec(base)?.[0] ?? '';
+    const m = /@([^@/]+)$/.exec(base.slice(authority.length));
+    if (!m)
+        return { source: url, ref: null };
+    return { source: base.slice(0, base.length - m[0].length) + fragment, ref: m[1] };
 }
 function registryIdentity(requirement, launcher) {
     const { name, extras, specifier, at } = requirement;
@@ -52879,9 +53151,16 @@ function imageIdentity(image, launcher, notes) {
  *   prefixes `exec`, `command`, `nohup`, `call`, `sudo`;
  * - a whole command line written into `command` (`"command": "npx -y @scope/pkg@1.2.3"`).
  *
- * Shell strings run their first command that launches something (`cd dir && node x.js` →
- * `node x.js`). `npx -y …` is not a wrapper: it is the npm launch idiom. Notes never hold
- * argument or variable values (they may be secrets), only names and structure.
+ * A shell string may hold set-up commands that run no code plus exactly one command that can
+ * run code, which is the launch (`cd dir && node x.js` → `node x.js`; see
+ * `launching-command.ts`). When it holds two or more commands that can run code (`source <(curl
+ * …) && npx -y good@1.0.0`, `npx a; npx b`), unwrapping stops and `several` says what was found:
+ * the launch cannot be identified. `npx -y …` is not a wrapper: it is the npm launch idiom.
+ *
+ * Environment variables set on the way (`NAME=value` prefixes, `env NAME=value`, `export` in a
+ * shell string) are collected in `environment`, because they can change where a package comes
+ * from (`npm_config_registry`). Notes never hold argument or variable values (they may be
+ * secrets), only names and structure.
  */
 /** How many wrappers deep we unwrap before giving up (a hostile config could nest forever). */
 const MAX_UNWRAP_DEPTH = 8;
@@ -52934,9 +53213,13 @@ function unwrapLaunch(command, args) {
         notes.push('the entry has no command');
         return { argv: [], wrappers, notes };
     }
-    let argv = splitWrittenCommand(command, args, notes);
+    const environment = {};
+    const written = splitWrittenCommand(command, args, notes);
+    let argv = written.argv;
+    let several = written.several;
+    Object.assign(environment, written.environment);
     let depth = 0;
-    for (;;) {
+    while (several === undefined) {
         const step = argv.length > 0 ? unwrapOnce(argv) : null;
         if (step === null)
             break;
@@ -52950,30 +53233,51 @@ function unwrapLaunch(command, args) {
             notes.push(`unwrapped \`${step.wrapper}\``);
         }
         notes.push(...step.notes);
+        Object.assign(environment, step.environment);
+        several = step.several;
         argv = step.argv;
     }
-    if (argv.length === 0)
+    if (several === undefined && argv.length === 0) {
         notes.push('no command is left after unwrapping');
-    return { argv, wrappers, notes };
+    }
+    return {
+        argv,
+        wrappers,
+        notes,
+        ...(several !== undefined ? { several } : {}),
+        ...(Object.keys(environment).length > 0 ? { environment } : {})
+    };
 }
+/** Where a command line written into `command` is, for notes. */
+const WRITTEN_COMMAND = 'the command line written into `command`';
 /**
  * `command` + `args` as an argv. A command holding whitespace is split when it is a command line
  * (`npx -y pkg`, `docker run … image`), and kept whole when it is a path with spaces
- * (`C:\Program Files\nodejs\npx.cmd`, `/home/u/server 1/.venv/bin/python`).
+ * (`C:\Program Files\nodejs\npx.cmd`, `/home/u/server 1/.venv/bin/python`). A command line
+ * is read like a shell string (one launching command, set-up commands skipped).
  */
 function splitWrittenCommand(command, args, notes) {
     const trimmed = command.trim();
     if (!/\s/.test(trimmed))
-        return [trimmed, ...args];
+        return { argv: [trimmed, ...args] };
     if (trimmed.length > MAX_COMMAND_LINE_CHARS) {
         notes.push('the command is too long to split into words; kept as written');
-        return [trimmed, ...args];
+        return { argv: [trimmed, ...args] };
     }
     const syntax = guessSyntax(trimmed);
-    const words = firstCommandWords(trimmed, syntax);
-    if (words && words.length > 0 && KNOWN_PROGRAMS.has(commandName(words[0]))) {
+    const commands = parseCommandList(trimmed, syntax) ?? [];
+    const picked = pickLaunchingCommand(commands, syntax);
+    const split = (found, prefix = []) => ({
+        argv: [...prefix, ...found.argv, ...args],
+        ...(found.runners.length > 1
+            ? { several: { where: WRITTEN_COMMAND, runners: found.runners } }
+            : {}),
+        environment: variablesSetBy(commands, syntax)
+    });
+    const program = picked.argv.find((w) => !isAssignment(w));
+    if (program !== undefined && KNOWN_PROGRAMS.has(commandName(program))) {
         notes.push('split the command line written into `command`');
-        return [...words, ...args];
+        return split(picked);
     }
     // A program path with spaces: the shortest prefix ending at whitespace that names a launcher.
     const boundaries = [...trimmed.matchAll(/\s+/g)].map((m) => ({
@@ -52983,24 +53287,26 @@ function splitWrittenCommand(command, args, notes) {
     for (const b of boundaries) {
         const prefix = trimmed.slice(0, b.at).replace(/^"/, '');
         if (looksLikePath(prefix) && KNOWN_PROGRAMS.has(commandName(prefix))) {
-            const rest = firstCommandWords(trimmed.slice(b.end), syntax) ?? [];
+            const rest = parseCommandList(trimmed.slice(b.end), syntax) ?? [];
+            // The first command of the rest holds the arguments of the program.
+            const [head, ...others] = rest;
+            const withProgram = [
+                { words: [prefix, ...(head?.words ?? [])], pipedInto: false, processSubstitutions: [] },
+                ...others
+            ];
+            if (head)
+                withProgram[0].processSubstitutions.push(...head.processSubstitutions);
             notes.push('split the command line written into `command` (program path with spaces)');
-            return [prefix, ...rest, ...args];
+            return split(pickLaunchingCommand(withProgram, syntax));
         }
     }
     // `/usr/local/bin/mcp-foo --stdio` is a command line; `/Users/me/App Support/foo` a path.
     const firstGap = boundaries[0];
     const optionFollows = firstGap !== undefined && trimmed[firstGap.end] === '-';
     if (looksLikePath(trimmed) && !optionFollows)
-        return [trimmed, ...args];
+        return { argv: [trimmed, ...args] };
     notes.push('split the command line written into `command`');
-    return [...(words ?? [trimmed]), ...args];
-}
-function firstCommandWords(line, syntax) {
-    const commands = splitCommandLine(line, syntax);
-    if (commands === null)
-        return null;
-    return pickLaunchingCommand(commands).argv;
+    return picked.argv.length > 0 ? split(picked) : { argv: [trimmed, ...args] };
 }
 /** One level of unwrapping, or null when `argv` is not a wrapper. */
 function unwrapOnce(argv) {
@@ -53037,32 +53343,40 @@ function unwrapOnce(argv) {
 }
 function unwrapAssignments(argv) {
     const names = [];
+    const environment = {};
     let i = 0;
     while (i < argv.length && isAssignment(argv[i])) {
-        names.push(argv[i].slice(0, argv[i].indexOf('=')));
+        const eq = argv[i].indexOf('=');
+        names.push(argv[i].slice(0, eq));
+        environment[argv[i].slice(0, eq)] = argv[i].slice(eq + 1);
         i += 1;
     }
     return {
         argv: argv.slice(i),
         wrapper: null,
-        notes: [`ignored environment assignment(s) before the command: ${names.join(', ')}`]
+        notes: [`environment assignment(s) before the command: ${names.join(', ')}`],
+        environment
     };
 }
-/** Split a command string and take the command that launches something. */
+/**
+ * Split a command string and take its launching command (`pickLaunchingCommand`); with two or
+ * more commands that can run code, the step carries `several` instead.
+ */
 function fromCommandString(line, syntax, wrapper, notes) {
-    const commands = splitCommandLine(line, syntax);
+    const commands = parseCommandList(line, syntax);
     if (commands === null) {
         notes.push(`the \`${wrapper}\` command string is too long to read; not unwrapped`);
         return { argv: [], wrapper, notes };
     }
-    const picked = pickLaunchingCommand(commands);
+    const picked = pickLaunchingCommand(commands, syntax);
     if (picked.skipped.length > 0) {
         notes.push(`skipped set-up command(s) in the \`${wrapper}\` string: ${picked.skipped.join(', ')}`);
     }
-    if (commands.length > 1 + picked.skipped.length) {
-        notes.push(`the \`${wrapper}\` string runs more than one command; using the first launcher`);
-    }
-    return { argv: picked.argv, wrapper, notes };
+    const environment = variablesSetBy(commands, syntax);
+    const several = picked.runners.length > 1
+        ? { several: { where: `the \`${wrapper}\` string`, runners: picked.runners } }
+        : {};
+    return { argv: picked.argv, wrapper, notes, environment, ...several };
 }
 /** `cmd /c …`: switches are `/x` or `/x:on`; after `/c` or `/k` comes the command line. */
 function unwrapCmd(args) {
@@ -53277,13 +53591,16 @@ function unwrapEnv(args) {
         rest = [...(words?.[0] ?? []), ...rest];
     }
     const names = [];
+    const environment = {};
     while (rest.length > 0 && isAssignment(rest[0])) {
-        names.push(rest[0].slice(0, rest[0].indexOf('=')));
+        const eq = rest[0].indexOf('=');
+        names.push(rest[0].slice(0, eq));
+        environment[rest[0].slice(0, eq)] = rest[0].slice(eq + 1);
         rest = rest.slice(1);
     }
     if (names.length > 0)
         notes.push(`\`env\` sets: ${names.join(', ')}`);
-    return { argv: rest, wrapper: 'env', notes };
+    return { argv: rest, wrapper: 'env', notes, environment };
 }
 const PREFIX_GRAMMARS = {
     exec: { valueFlags: new Set(['-a']) },
@@ -53361,47 +53678,75 @@ function identifyServer(entry) {
 function identify(entry) {
     const { launch } = entry;
     const type = launch.type?.trim().toLowerCase();
+    const remoteType = type !== undefined && REMOTE_TYPES.has(type);
     const hasCommand = launch.command !== undefined && launch.command.trim() !== '';
     const hasUrl = launch.url !== undefined && launch.url.trim() !== '';
-    if (hasUrl && (type !== 'stdio' || !hasCommand)) {
+    if (hasUrl && (remoteType || !hasCommand)) {
         const match = urlMatch(launch.url);
-        if (hasCommand)
-            match.notes.push('the entry also has a command; the client connects to the URL');
+        if (hasCommand) {
+            match.notes.push(`the entry also has a command, which a client ignores for type "${type}": identified ` +
+                'from the URL');
+        }
         return { entry, package: match.package, argv: [], wrappers: [], notes: match.notes };
     }
-    if (!hasCommand && type !== undefined && REMOTE_TYPES.has(type)) {
+    if (!hasCommand && remoteType) {
         const match = unknownMatch(null, null, `the entry has type "${type}" but no URL`);
         return { entry, package: match.package, argv: [], wrappers: [], notes: match.notes };
     }
     const unwrapped = unwrapLaunch(launch.command, launch.args);
-    // An empty argv already has its note from unwrapping.
-    const match = unwrapped.argv.length === 0
-        ? {
+    const env = { ...launch.env, ...unwrapped.environment };
+    let match;
+    if (unwrapped.several !== undefined)
+        match = severalCommandsMatch(unwrapped.several);
+    else if (unwrapped.argv.length === 0) {
+        // An empty argv already has its note from unwrapping.
+        match = {
             package: packageIdentity({ ecosystem: 'unknown', name: null, launcher: null }),
             notes: []
-        }
-        : identifyArgv(unwrapped.argv);
+        };
+    }
+    else
+        match = identifyArgv(unwrapped.argv, env);
+    const notes = [...unwrapped.notes, ...match.notes];
+    if (hasUrl) {
+        notes.push('the entry also has a url, which stdio clients (such as Claude Desktop) ignore: ' +
+            'identified from the command');
+    }
+    const preload = preloadNote(env);
+    if (preload !== null)
+        notes.push(preload);
     return {
         entry,
         package: match.package,
         argv: unwrapped.argv,
         wrappers: unwrapped.wrappers,
-        notes: [...unwrapped.notes, ...match.notes]
+        notes
     };
 }
 /**
  * Identify an unwrapped command line `[command, ...args]` against the launch idioms. An empty
  * argv is `unknown` with no name. Never throws.
+ * @param env the environment the launcher runs with (variable name → value as written), read for
+ *   package source overrides (`npm_config_registry`, `UV_INDEX_URL`, …); values are never shown.
  */
-function identifyArgv(argv) {
+function identifyArgv(argv, env = {}) {
     const first = argv[0];
     if (first === undefined || first.trim() === '') {
         return unknownMatch(null, null, 'nothing to identify: the entry runs no command');
     }
-    const match = npmIdiom(argv) ?? pypiIdiom(argv) ?? ociIdiom(argv) ?? localIdiom(argv);
+    const match = npmIdiom(argv, env) ?? pypiIdiom(argv, env) ?? ociIdiom(argv) ?? denoNpm(localIdiom(argv), env);
     if (match)
         return match;
     return unknownMatch(first, null, `\`${commandName(first)}\` is a command looked up on PATH: which package provides it is unknown`);
+}
+/** `deno run npm:pkg` installs from `NPM_CONFIG_REGISTRY` too (Deno manual, "npm registries"). */
+function denoNpm(match, env) {
+    if (match === null || match.package.ecosystem !== 'npm')
+        return match;
+    const { status } = match.package.resolution;
+    if (status !== 'exact' && status !== 'offline')
+        return match;
+    return withSourceOverrides(match, npmSourceOverrides([], env));
 }
 
 /**
@@ -53466,12 +53811,18 @@ async function resolveNpm(server, npm, logger) {
         logger.debug(`npm: ${wanted} → ${picked.version}`);
     }
     catch (error) {
-        resolved = { ...p, resolution: failure(error, stage, wanted, exact, npm.registry) };
+        resolved = {
+            ...p,
+            resolution: failure(error, stage, wanted, exact, registryForMessages(npm.registry))
+        };
         logger.debug(`npm: ${wanted}: ${resolved.resolution.message ?? ''}`);
     }
     return { ...server, package: resolved };
 }
-/** The resolution of a failed look-up: `not-found` (said plainly: mirrors are partial) or `error`. */
+/**
+ * The resolution of a failed look-up: `not-found` (said plainly: mirrors are partial) or `error`.
+ * `registry` must already be redacted (`redactUrl`): it is shown in the message.
+ */
 function failure(error, stage, wanted, exact, registry) {
     if (error instanceof PackageNotFoundError) {
         const name = wanted.slice(0, wanted.lastIndexOf('@'));
@@ -53492,6 +53843,10 @@ function failure(error, stage, wanted, exact, registry) {
     }
     const reason = error instanceof Error ? error.message : String(error);
     return { status: 'error', message: `could not ask the npm registry about ${wanted}: ${reason}` };
+}
+/** A registry base URL as messages show it: `redactUrl` (no credentials or tokens), no final `/`. */
+function registryForMessages(registry) {
+    return redactUrl(registry).replace(/\/$/, '');
 }
 
 /**
@@ -53529,12 +53884,12 @@ async function gate(options) {
     if (!GRADER_KINDS.includes(graderKind)) {
         throw new UsageError(`unknown grader "${graderKind}": use one of ${GRADER_KINDS.join(', ')}`);
     }
-    const resolvePolicy = await loadPolicy(options);
+    const { resolvePolicy, scale } = await loadPolicy(options);
     const http = createHttpClient(options);
     const npm = new NpmRegistryClient({ http, registry: options.npmRegistry });
     let grader;
     try {
-        grader = createGrader(graderKind, options, { http, npm, logger, now });
+        grader = createGrader(graderKind, options, { http, npm, logger, now, scale });
     }
     catch (error) {
         // Graders reject unusable options (a relative URL, an empty command) with a TypeError.
@@ -53550,12 +53905,18 @@ async function gate(options) {
         logger
     });
     const secrets = await findSecrets(entries);
+    const configFindings = await findConfigRisks(resolved);
     logger.info(`Grading with the ${graderKind} grader`);
     const outcomes = await gradeServers(resolved, grader, {
         concurrency: options.concurrency,
         logger
     });
-    const servers = resolved.map((server, i) => evaluateServer({ server, outcome: outcomes[i], literalSecrets: secrets[i] }, resolvePolicy(server.entry.config)));
+    const servers = resolved.map((server, i) => evaluateServer({
+        server,
+        outcome: outcomes[i],
+        literalSecrets: secrets[i],
+        configFindings: configFindings[i]
+    }, resolvePolicy(server.entry.config)));
     const configErrors = configs.filter((c) => c.error !== null).length;
     const { verdict, counts } = runVerdict(servers, configErrors);
     return {
@@ -53572,19 +53933,20 @@ async function gate(options) {
 }
 /**
  * List every server of every config with its identity and config-level reasons (`UNPINNED`,
- * `LITERAL_SECRET`), without grading (SPEC §8 `inventory`). `UNPINNED` is an error where the
+ * `LITERAL_SECRET`, `CONFIG_RISK`), without grading (SPEC §8 `inventory`). `UNPINNED` is an error where the
  * server's environment requires pinning, else a warning.
  * @throws UsageError when a path does not exist or the policy file is unusable.
  */
 async function inventory(options) {
     const logger = options.logger ?? silentLogger;
-    const resolvePolicy = await loadPolicy(options);
+    const { resolvePolicy } = await loadPolicy(options);
     const { configs, entries } = await scanConfigs(options, logger);
     const npm = options.offline
         ? null
         : new NpmRegistryClient({ http: createHttpClient(options), registry: options.npmRegistry });
     const resolved = await resolveServers(entries, { npm, concurrency: options.concurrency, logger });
     const secrets = await findSecrets(entries);
+    const risks = await findConfigRisks(resolved);
     return {
         tool: { name: TOOL_NAME, version: TOOL_VERSION },
         configs,
@@ -53592,7 +53954,11 @@ async function inventory(options) {
             const unpinned = pinningReason(server, resolvePolicy(server.entry.config));
             return {
                 server,
-                reasons: [...literalSecretReasons(server, secrets[i]), ...(unpinned ? [unpinned] : [])]
+                reasons: [
+                    ...literalSecretReasons(server, secrets[i]),
+                    ...configRiskReasons(server, risks[i]),
+                    ...(unpinned ? [unpinned] : [])
+                ]
             };
         })
     };
@@ -53601,11 +53967,19 @@ async function loadPolicy(options) {
     let file = null;
     let policyPath = null;
     try {
-        policyPath = options.policyPath
-            ? relativeToProcess(R.resolve(options.cwd, options.policyPath))
-            : await findPolicyFile(options.cwd);
-        if (policyPath)
-            file = await loadPolicyFile(policyPath);
+        if (options.policyDocument) {
+            policyPath = options.policyDocument.text === null ? null : options.policyDocument.path;
+            if (options.policyDocument.text !== null) {
+                file = parsePolicyText(options.policyDocument.text, options.policyDocument.path);
+            }
+        }
+        else {
+            policyPath = options.policyPath
+                ? relativeToProcess(R.resolve(options.cwd, options.policyPath))
+                : await findPolicyFile(options.cwd);
+            if (policyPath)
+                file = await loadPolicyFile(policyPath);
+        }
         const minGrade = nonEmpty(options.minGrade)
             ? parseMinGrade(options.minGrade)
             : undefined;
@@ -53613,7 +53987,7 @@ async function loadPolicy(options) {
         const subScoreFloors = nonEmpty(options.subScoreFloors)
             ? parseSubScoreFloors(options.subScoreFloors, scale)
             : undefined;
-        return createPolicyResolver({
+        const resolvePolicy = createPolicyResolver({
             file,
             policyPath,
             environment: nonEmpty(options.environment) ? options.environment.trim() : undefined,
@@ -53621,6 +53995,7 @@ async function loadPolicy(options) {
             subScoreFloors,
             baseBranch: nonEmpty(options.baseBranch) ? options.baseBranch : undefined
         });
+        return { resolvePolicy, scale };
     }
     catch (error) {
         if (error instanceof PolicyFileError) {
@@ -53653,6 +54028,11 @@ async function scanConfigs(options, logger) {
     const configs = await Promise.all(files.map((f) => limit(() => readConfig(f))));
     return { configs, entries: configs.flatMap((c) => c.servers) };
 }
+/** What each entry's config does (config rules), for every server whatever the grader. */
+async function findConfigRisks(servers) {
+    const limit = pLimit(8);
+    return Promise.all(servers.map((s) => limit(() => checkConfigEntry(s))));
+}
 async function findSecrets(entries) {
     const limit = pLimit(8);
     return Promise.all(entries.map((e) => limit(() => findLiteralSecrets(e))));
@@ -53672,7 +54052,8 @@ function createGrader(kind, options, deps) {
                 npm: deps.npm,
                 http: deps.http,
                 logger: deps.logger,
-                now: deps.now
+                now: deps.now,
+                scale: deps.scale
             });
         case 'api':
             if (!nonEmpty(options.graderUrl)) {
@@ -53683,7 +54064,8 @@ function createGrader(kind, options, deps) {
                 apiKey: options.graderApiKey,
                 http: deps.http,
                 logger: deps.logger,
-                now: deps.now
+                now: deps.now,
+                scale: deps.scale
             });
         case 'command':
             if (!options.graderCommand || options.graderCommand.length === 0) {
@@ -53692,6 +54074,7 @@ function createGrader(kind, options, deps) {
             return createCommandGrader({
                 command: options.graderCommand,
                 timeoutMs: options.graderTimeoutMs,
+                passEnv: options.graderPassEnv,
                 cwd: options.cwd,
                 logger: deps.logger
             });
@@ -53727,6 +54110,32 @@ function nonEmpty(s) {
 }
 function isNotFound(error) {
     return error?.code === 'ENOENT';
+}
+
+/**
+ * Parsing of the values people type into action inputs and CLI flags that both entry points
+ * share. Errors are `UsageError`s naming the input or flag (CLI exit 2 / a failed step).
+ */
+/** Longest time limit accepted for any input or flag: one hour. */
+const MAX_SECONDS = 3600;
+/**
+ * Seconds as typed (`15`, `0.5`) → milliseconds, rounded.
+ * @param label how the value is named in the error (`--timeout`, `input grader-timeout`).
+ * @throws UsageError when it is not a number greater than 0 and at most 3600.
+ */
+function parseSeconds(text, label) {
+    const value = Number(text.trim());
+    if (text.trim() === '' || !Number.isFinite(value) || value <= 0 || value > MAX_SECONDS) {
+        throw new UsageError(`${label} must be a number of seconds greater than 0 and at most ${MAX_SECONDS}, got "${text}"`);
+    }
+    return Math.round(value * 1000);
+}
+/** Items of a comma- or newline-separated list, trimmed, empty ones dropped. */
+function splitList(text) {
+    return (text ?? '')
+        .split(/[\n,]/)
+        .map((s) => s.trim())
+        .filter(Boolean);
 }
 
 /**
@@ -53916,33 +54325,30 @@ function locationDisplay(path, line) {
     return `${clip(toOneLine(path), MAX_NAME_CHARS)}:${line}`;
 }
 /**
- * A remote URL for display: credentials dropped, every query value and the fragment replaced by
- * `…` (query strings often carry API keys; SPEC §9 never leak a secret). Non-URLs are returned
- * one-lined and clipped.
+ * A remote URL for display: user info and fragment dropped, token-like path segments masked
+ * (`sanitizeUrl`, the one place for URL redaction), and every query value replaced by `…` with
+ * the keys kept (query strings often carry API keys; SPEC §9 never leak a secret). Non-URLs are
+ * returned one-lined and clipped.
  */
 function displayUrl(url) {
-    let parsed;
-    try {
-        parsed = new URL(url);
-    }
-    catch {
+    const safe = sanitizeUrl(url);
+    if (safe === null)
         return clip(toOneLine(url), MAX_NAME_CHARS);
-    }
-    parsed.username = '';
-    parsed.password = '';
-    parsed.hash = '';
-    const keys = [...new Set(parsed.searchParams.keys())];
+    const keys = [...new Set(new URL(url.trim()).searchParams.keys())];
     const query = keys.map((k) => `${encodeURIComponent(k)}=…`).join('&');
-    parsed.search = '';
-    return clip(toOneLine(`${parsed.href}${query ? `?${query}` : ''}`), MAX_NAME_CHARS);
+    return clip(toOneLine(`${safe}${query ? `?${query}` : ''}`), MAX_NAME_CHARS);
 }
-/** `sha256:` + the first 12 hex digits + `…` (a digest is 64 hex digits; 12 identify it). */
+/**
+ * A digest shortened for a table cell: `algorithm:` + the first 12 characters of the encoded part
+ * + `…` (`sha256:abcdef012345…`; 12 hex digits identify an image). Any algorithm (`sha256`,
+ * `sha512`, …, see `isImageDigest`); other text is returned unchanged.
+ */
 function shortDigest(digest) {
-    const m = /^(sha256|sha512):([0-9a-f]+)$/i.exec(digest);
-    if (!m)
+    if (!isImageDigest(digest))
         return digest;
-    const hex = m[2] ?? '';
-    return hex.length > 12 ? `${m[1]}:${hex.slice(0, 12)}…` : digest;
+    const colon = digest.indexOf(':');
+    const encoded = digest.slice(colon + 1);
+    return encoded.length > 12 ? `${digest.slice(0, colon)}:${encoded.slice(0, 12)}…` : digest;
 }
 /** PEP 440 specs start with an operator (`==1.2`, `>=1`, `~=1.4`); npm specs follow an `@`. */
 function withSpec(name, spec) {
@@ -53985,8 +54391,8 @@ function packageDisplay(p) {
         case 'oci': {
             const base = name ?? '(unknown image)';
             const candidates = [p.version, p.versionSpec].filter((v) => !!v);
-            const digest = candidates.find((v) => /^sha(256|512):/i.test(v)) ?? null;
-            const tag = candidates.find((v) => !/^sha(256|512):/i.test(v)) ?? null;
+            const digest = candidates.find((v) => isImageDigest(v)) ?? null;
+            const tag = candidates.find((v) => !isImageDigest(v)) ?? null;
             const ref = `${base}${tag ? `:${toOneLine(tag)}` : ''}`;
             return `${clip(ref, MAX_NAME_CHARS)}${digest ? `@${shortDigest(digest)}` : ''}`;
         }
@@ -54089,6 +54495,7 @@ const REASON_CODES = [
     'UNGRADED',
     'GRADER_ERROR',
     'LITERAL_SECRET',
+    'CONFIG_RISK',
     'NOT_IN_REGISTRY',
     'NOT_APPROVED_FOR_ENVIRONMENT',
     'AUDIT_STALE',
@@ -54104,6 +54511,44 @@ const REASON_CODES = [
 const ECOSYSTEMS = ['npm', 'pypi', 'oci', 'remote', 'local', 'unknown'];
 
 /**
+ * The entry's notes (from parsing: a converted arg, a `url` stdio clients ignore, …) followed by
+ * the resolution notes (unwrapped wrappers, "runs several commands", "installs from another
+ * registry", …), duplicates removed, first occurrence kept. Notes are written by our own code
+ * from masked values, so they are safe to show as they are (renderers still escape them).
+ */
+function serverNotes(server) {
+    return [...new Set([...server.entry.notes, ...server.notes])];
+}
+/** The identity of a finding for de-duplication: rule id and evidence file, line and snippet. */
+function findingKey(finding) {
+    const e = finding.evidence;
+    return JSON.stringify([finding.ruleId, e?.file ?? null, e?.line ?? null, e?.snippet ?? null]);
+}
+/**
+ * The findings to show for a server: the grade's findings, then the config findings (what the
+ * entry itself does, found whatever the grader), then the findings of an `ungraded` outcome —
+ * each finding once. Two findings are the same when their rule id and evidence file, line and
+ * snippet are equal (the built-in grader's report repeats the config findings it scored). Order
+ * is first occurrence; renderers sort by severity.
+ */
+function shownFindings(result) {
+    const seen = new Set();
+    const shown = [];
+    for (const finding of [
+        ...(result.grade?.findings ?? []),
+        ...result.configFindings,
+        ...result.ungradedFindings
+    ]) {
+        const key = findingKey(finding);
+        if (seen.has(key))
+            continue;
+        seen.add(key);
+        shown.push(finding);
+    }
+    return shown;
+}
+
+/**
  * The JSON report (SPEC §8): the machine-readable record of a run, written to `report-path` by
  * the action and printed by `check --format json`.
  *
@@ -54114,12 +54559,15 @@ const ECOSYSTEMS = ['npm', 'pypi', 'oci', 'remote', 'local', 'unknown'];
  * Top level:
  * - `reportVersion`: 1.
  * - `tool`: `{ name, version }` of the gate.
- * - `environment`: the run's environment (the first policy's, SPEC §6); null when nothing was
- *   gated. `environments` (additive): every environment used, first-use order.
+ * - `environment`: the run's environment (the first policy's, SPEC §6). `gate()` always records
+ *   the policy it would apply, even when no config or server was found, so a real run has one;
+ *   null only for a run without policies. `environments` (additive): every environment used,
+ *   first-use order.
  * - `verdict`: `pass` | `warn` | `fail` for the whole run.
  * - `counts`: `{ servers, pass, warn, fail, excepted, error }` (servers by verdict).
  * - `configs[]`: `{ path, format, servers, error }` per config file; `error` is null or
- *   `{ message, line, column }`. Additive: `hasServerMap` (false = not a client config,
+ *   `{ message, line, column }` plus (additive) `code: "CONFIG_INVALID"`, the reason code of an
+ *   unusable config file. Additive: `hasServerMap` (false = not a client config,
  *   "no MCP servers") and `notes`.
  * - `servers[]`: one per server entry, in discovery order: `name`, `config`, `line`, `column`
  *   (of the entry's key), `package` `{ ecosystem, name, versionSpec, version, pinned, purl }`
@@ -54127,15 +54575,19 @@ const ECOSYSTEMS = ['npm', 'pypi', 'oci', 'remote', 'local', 'unknown'];
  *   `registry` and `exception` (null until the registry/exception checks land), `verdict`
  *   (`pass | warn | fail | excepted | error`), `reasons[]` `{ code, severity, message, fix? }`.
  *   Additive: `environment`, `gradeProblem` (`{kind: ungraded|error, message}` or null),
- *   `ungradedFindings` (findings shown although there is no grade).
+ *   `ungradedFindings` (findings shown although there is no grade), `configFindings` (what the
+ *   config entry itself does, found whatever the grader: `Finding`s with `config.*` rule ids;
+ *   the built-in grader's `grade.findings` repeat them), `notes` (entry and resolution notes,
+ *   e.g. "runs several commands", deduplicated).
  * - Additive: `today` (`YYYY-MM-DD`, the date used for audit age and expiry), `startedAt`
  *   (ISO timestamp), `grader` (`builtin`, `api`, `command`, `registry`), `policies[]`
  *   `{ environment, source, reason, file }`.
  */
 /** The current report version (SPEC §8). */
 const REPORT_VERSION = 1;
-/** `{ message, line, column }` of an invalid config (1-based). */
+/** `{ code, message, line, column }` of an invalid config (1-based). */
 const JsonConfigErrorSchema = looseObject({
+    code: literal('CONFIG_INVALID'),
     message: string$1(),
     line: number().int().min(1),
     column: number().int().min(1)
@@ -54185,7 +54637,9 @@ const JsonServerSchema = looseObject({
     environment: string$1(),
     gradeProblem: looseObject({ kind: _enum(['ungraded', 'error']), message: string$1() })
         .nullable(),
-    ungradedFindings: array(FindingSchema)
+    ungradedFindings: array(FindingSchema),
+    configFindings: array(FindingSchema),
+    notes: array(string$1())
 });
 /** The whole report. */
 const JsonReportSchema = looseObject({
@@ -54248,7 +54702,12 @@ function jsonConfig(c) {
         format: c.format,
         servers: c.servers.length,
         error: c.error
-            ? { message: c.error.message, line: c.error.line, column: c.error.column }
+            ? {
+                code: 'CONFIG_INVALID',
+                message: c.error.message,
+                line: c.error.line,
+                column: c.error.column
+            }
             : null,
         hasServerMap: c.hasServerMap,
         notes: [...c.notes]
@@ -54292,7 +54751,9 @@ function jsonServer(s) {
         gradeProblem: s.gradeProblem
             ? { kind: s.gradeProblem.kind, message: s.gradeProblem.message }
             : null,
-        ungradedFindings: s.ungradedFindings
+        ungradedFindings: s.ungradedFindings,
+        configFindings: s.configFindings,
+        notes: serverNotes(s.server)
     };
 }
 
@@ -54382,7 +54843,7 @@ function terminalText(text, max) {
  * `LITERAL_SECRET` with the value masked), no grading.
  *
  * - JSON: the same `configs` and `servers` as the JSON report, without `grade`, `registry`,
- *   `exception` and `verdict`, with only the config-level reasons.
+ *   `exception` and `verdict`, with only the config-level reasons (and the server's `notes`).
  * - CSV: in registry format (SPEC §7 columns), so an admin can start a registry from it.
  * - table: aligned plain text for a terminal.
  */
@@ -54393,7 +54854,8 @@ const InventoryServerSchema = looseObject({
     line: number().int().min(1),
     column: number().int().min(1),
     package: JsonPackageSchema,
-    reasons: array(JsonReasonSchema)
+    reasons: array(JsonReasonSchema),
+    notes: array(string$1())
 });
 /** The inventory JSON (SPEC §8). */
 const InventoryJsonSchema = looseObject({
@@ -54418,7 +54880,8 @@ function toInventoryJson(run) {
             line: server.entry.location.line,
             column: server.entry.location.column,
             package: jsonPackage(server.package),
-            reasons: reasons.map(jsonReason)
+            reasons: reasons.map(jsonReason),
+            notes: serverNotes(server)
         }))
     };
 }
@@ -54436,8 +54899,10 @@ const REGISTRY_COLUMNS = [
     'owner_team'
 ];
 /**
- * The registry `server_id` of a server: its purl, else (remote) its URL, else the entry's name
- * (SPEC §7 accepts purls and URLs; a name is a placeholder for the admin to replace).
+ * The registry `server_id` of a server (SPEC §7 accepts purls and URLs): its purl, else (remote)
+ * its URL, else — no purl and no URL, e.g. a local script or a package whose exact version is
+ * unknown — a placeholder for the admin to replace, `name (config path)`, so that two different
+ * servers that share an entry name in different config files get different ids.
  */
 function registryServerId(server) {
     const p = server.package;
@@ -54445,7 +54910,7 @@ function registryServerId(server) {
         return p.purl;
     if (p.ecosystem === 'remote' && p.name)
         return p.name;
-    return server.entry.name;
+    return `${server.entry.name} (${server.entry.config})`;
 }
 /**
  * One CSV cell (RFC 4180): made one line; a leading `=`, `+`, `-`, `@`, tab or CR gets a `'`
@@ -54460,9 +54925,13 @@ function csvCell(value) {
 }
 /**
  * The inventory as CSV in registry format (SPEC §7): a header row of `REGISTRY_COLUMNS`, then one
- * row per distinct `server_id` (first occurrence wins; a registry has one row per server).
- * Only `server_id` and `display_name` are known here; the other cells are empty for the admin to
- * fill. Lines end with `\n`. Invalid configs are not rows: list them with `configErrorLines`.
+ * row per distinct `server_id` (`registryServerId`), in run order. A registry has one row per
+ * server, so entries that run the same purl or URL (the same package version in two config
+ * files, say) share one row, and its `display_name` is the first entry's name; entries without
+ * a purl or URL are told apart by their config path, so same-named entries of different config
+ * files are not merged. Only `server_id` and
+ * `display_name` are known here; the other cells are empty for the admin to fill. Lines end with
+ * `\n`. Invalid configs are not rows: list them with `configErrorLines`.
  */
 function renderInventoryCsv(run) {
     const lines = [REGISTRY_COLUMNS.join(',')];
@@ -54504,7 +54973,8 @@ const COLUMNS$1 = [
 ];
 /**
  * The inventory as an aligned plain-text table (optionally coloured), then the config errors
- * (`path:line:column: message`), files without MCP servers, and each server's reasons with fixes.
+ * (`path:line:column: message`), files without MCP servers, and each server's reasons with
+ * fixes and its notes.
  */
 function renderInventoryTable(run, options = {}) {
     const colour = options.color === true;
@@ -54537,7 +55007,8 @@ function renderInventoryTable(run, options = {}) {
         out.push('', 'Files without MCP servers:', ...empty.map((c) => `  ${terminalText(c.path, 1000)}`));
     }
     for (const { server, reasons } of run.servers) {
-        if (reasons.length === 0)
+        const notes = serverNotes(server);
+        if (reasons.length === 0 && notes.length === 0)
             continue;
         out.push('', `${terminalText(server.entry.name, 200)} (${terminalText(locationDisplay(server.entry.config, server.entry.location.line), 300)})`);
         for (const r of reasons) {
@@ -54545,6 +55016,8 @@ function renderInventoryTable(run, options = {}) {
             if (r.fix)
                 out.push(`    fix: ${terminalText(r.fix, 1000)}`);
         }
+        for (const note of notes)
+            out.push(`  note: ${terminalText(note, 1000)}`);
     }
     const invalid = errors.length;
     out.push('', `${run.servers.length} servers in ${run.configs.length} config files` +
@@ -54582,6 +55055,7 @@ function buildReportModel(run) {
     const sorted = order.map((o) => o.s);
     const configs = run.configs.map((c) => ({
         path: clip(toOneLine(c.path), MAX_NAME_CHARS),
+        file: c.path,
         format: c.format,
         servers: c.servers.length,
         hasServerMap: c.hasServerMap,
@@ -54640,7 +55114,7 @@ function serverView(result) {
         .map((r, i) => ({ r, i }))
         .sort((a, b) => REASON_ORDER[a.r.severity] - REASON_ORDER[b.r.severity] || a.i - b.i)
         .map((x) => x.r);
-    const findings = [...(result.grade?.findings ?? []), ...result.ungradedFindings]
+    const findings = shownFindings(result)
         .map(findingView)
         .map((f, i) => ({ f, i }))
         .sort((a, b) => SEVERITIES.indexOf(a.f.severity) - SEVERITIES.indexOf(b.f.severity) || a.i - b.i)
@@ -54648,6 +55122,7 @@ function serverView(result) {
     return {
         name: clip(toOneLine(entry.name), MAX_NAME_CHARS),
         config: clip(toOneLine(entry.config), MAX_NAME_CHARS),
+        file: entry.config,
         line: entry.location.line,
         column: entry.location.column,
         location: locationDisplay(entry.config, entry.location.line),
@@ -54673,7 +55148,8 @@ function serverView(result) {
         outcome: outcomeOf(result),
         reasons,
         fixes: distinct(reasons.flatMap((r) => (r.fix ? [r.fix] : []))),
-        findings
+        findings,
+        notes: distinct(serverNotes(result.server).map((n) => clip(toOneLine(n), MAX_MESSAGE_CHARS)))
     };
 }
 function findingView(f) {
@@ -54751,7 +55227,8 @@ class SizeBudget {
  * The job summary (`$GITHUB_STEP_SUMMARY`, SPEC §8): a heading with the verdict and
  * environment(s), counts, one table of every server (file:line, package@version, pinned, grade,
  * six sub-scores, registry, exception, verdict), then the reasons and fix of every blocked or
- * warned server, findings in `<details>`, the compliance controls touched, and a footer.
+ * warned server, each server's notes and findings in `<details>`, the compliance controls
+ * touched, and a footer.
  *
  * GitHub caps a step summary at 1 MiB; a larger report keeps the table of blocked servers and
  * their reasons, and says plainly what was left out and that the JSON report has everything.
@@ -54799,7 +55276,7 @@ function renderSummary(model, options = {}) {
         model.servers.length > 0 ? '<sub>— = not assessed (or no grade)</sub>' : '',
         configSection(model.configs),
         reasonsSection(model.servers.filter((s) => s.outcome !== 'passed').map(serverSection)),
-        findingsSection(model.servers),
+        detailsSection(model.servers),
         complianceSection(model),
         foot
     ]);
@@ -54834,7 +55311,7 @@ function truncatedSummary(model, head, foot, limit) {
             `${rows.length} of ${model.servers.length} servers in the table (blocked first), ` +
             `the reasons of ${sections.length} of ${blocked.length + model.counts.warned} blocked or warned servers` +
             (omittedErrors > 0 ? `, ${errorLines.length} of ${configErrors.length} config errors` : '') +
-            `; findings are left out. The JSON report (the action's \`report-path\` output, or ` +
+            `; findings and notes are left out. The JSON report (the action's \`report-path\` output, or ` +
             `\`mcp-grade-gate check --format json\`) has every server, reason and finding.`
     ].join('\n');
     return joinBlocks([
@@ -54942,29 +55419,44 @@ function findingRow(f) {
         f.snippet ? codeSpan(f.snippet, { inTable: true }) : ''
     ]);
 }
-function findingsBlock(s) {
+/** One server's details: its notes (escaped prose), then its findings table. */
+function detailsBlock(s) {
     const bySeverity = new Map();
     for (const f of s.findings)
         bySeverity.set(f.severity, (bySeverity.get(f.severity) ?? 0) + 1);
     const tally = [...bySeverity].map(([sev, n]) => `${n} ${sev}`).join(', ');
     const shown = s.findings.slice(0, SUMMARY_MAX_FINDINGS_PER_SERVER);
     const more = s.findings.length - shown.length;
-    return [
+    const counts = [];
+    if (s.findings.length > 0) {
+        counts.push(`${s.findings.length} finding${s.findings.length === 1 ? '' : 's'} (${tally})`);
+    }
+    if (s.notes.length > 0)
+        counts.push(`${s.notes.length} note${s.notes.length === 1 ? '' : 's'}`);
+    const lines = [
         '<details>',
-        `<summary>${s.symbol} <code>${escapeMarkdown(s.name)}</code>: ${s.findings.length} finding${s.findings.length === 1 ? '' : 's'} (${tally})</summary>`,
-        '',
-        tableHeader(['Severity', 'Axis', 'Rule', 'CWE', 'Evidence', 'Finding', 'Snippet']),
-        ...shown.map(findingRow),
-        ...(more > 0 ? ['', `…and ${more} more findings in the JSON report.`] : []),
-        '',
-        '</details>'
-    ].join('\n');
+        `<summary>${s.symbol} <code>${escapeMarkdown(s.name)}</code>: ${counts.join(' · ')}</summary>`,
+        ''
+    ];
+    if (s.notes.length > 0) {
+        lines.push('Notes:', '', ...s.notes.map((n) => `- ${escapeProse(n)}`), '');
+    }
+    if (shown.length > 0) {
+        lines.push(tableHeader(['Severity', 'Axis', 'Rule', 'CWE', 'Evidence', 'Finding', 'Snippet']), ...shown.map(findingRow));
+        if (more > 0)
+            lines.push('', `…and ${more} more findings in the JSON report.`);
+        lines.push('');
+    }
+    lines.push('</details>');
+    return lines.join('\n');
 }
-function findingsSection(servers) {
-    const withFindings = servers.filter((s) => s.findings.length > 0);
-    if (withFindings.length === 0)
+/** Per-server details (notes and findings) of every server that has any. */
+function detailsSection(servers) {
+    const withDetails = servers.filter((s) => s.findings.length > 0 || s.notes.length > 0);
+    if (withDetails.length === 0)
         return '';
-    return ['### Findings', '', withFindings.map(findingsBlock).join('\n\n')].join('\n');
+    const title = withDetails.some((s) => s.notes.length > 0) ? 'Findings and notes' : 'Findings';
+    return [`### ${title}`, '', withDetails.map(detailsBlock).join('\n\n')].join('\n');
 }
 function complianceSection(model) {
     if (model.compliance.length === 0)
@@ -55157,6 +55649,7 @@ function buildProgram(io, setExit) {
         .option('--grader-url <url>', 'grading service base URL (api grader)', io.env.MCP_GRADER_URL)
         .option('--grader-command <command>', 'grader command (command grader), as a JSON array or a command line without shell operators')
         .option('--grader-timeout <seconds>', 'time limit for one grader command run', '60')
+        .option('--grader-pass-env <names>', 'comma-separated environment variables the grader command may see (it gets no others)')
         .option('--base-branch <name>', 'base branch, for policy rules on branches')
         .option('--today <YYYY-MM-DD>', 'the date used for dates in the policy (UTC)')
         .addOption(new Option('-f, --format <format>', 'output format')
@@ -55166,16 +55659,17 @@ function buildProgram(io, setExit) {
         const run = await gate({
             paths,
             cwd: io.cwd,
-            configPatterns: splitList(opts.configPaths),
+            configPatterns: patternList(opts.configPaths),
             npmRegistry: opts.npmRegistry,
-            httpTimeoutMs: seconds(opts.timeout, '--timeout'),
+            httpTimeoutMs: parseSeconds(opts.timeout, '--timeout'),
             fetch: io.fetch,
             logger,
             grader: opts.grader,
             graderUrl: opts.graderUrl,
             graderApiKey: io.env.MCP_GRADER_API_KEY,
             graderCommand: opts.graderCommand ? parseCommandFlag(opts.graderCommand) : undefined,
-            graderTimeoutMs: seconds(opts.graderTimeout, '--grader-timeout'),
+            graderTimeoutMs: parseSeconds(opts.graderTimeout, '--grader-timeout'),
+            graderPassEnv: splitList(opts.graderPassEnv),
             policyPath: opts.policy,
             environment: opts.environment,
             minGrade: opts.minGrade,
@@ -55196,18 +55690,22 @@ function buildProgram(io, setExit) {
         .command('inventory')
         .description('list every server with its identity, version and pin status, without grading')
         .option('--offline', 'do not ask the npm registry (unpinned versions stay unresolved)')
+        .option('-e, --environment <name>', 'policy environment, for how severe UNPINNED is')
+        .option('--policy <file>', 'policy file (default: .github/mcp-policy.{json,jsonc,yml,yaml})')
         .addOption(new Option('-f, --format <format>', 'output format')
         .choices(['table', 'json', 'csv'])
         .default('table'))).action(async (paths, opts) => {
         const run = await inventory({
             paths,
             cwd: io.cwd,
-            configPatterns: splitList(opts.configPaths),
+            configPatterns: patternList(opts.configPaths),
             npmRegistry: opts.npmRegistry,
-            httpTimeoutMs: seconds(opts.timeout, '--timeout'),
+            httpTimeoutMs: parseSeconds(opts.timeout, '--timeout'),
             fetch: io.fetch,
             logger: cliLogger(io, opts.verbose === true),
-            offline: opts.offline === true
+            offline: opts.offline === true,
+            environment: opts.environment,
+            policyPath: opts.policy
         });
         const text = opts.format === 'json'
             ? `${JSON.stringify(toInventoryJson(run), null, 2)}\n`
@@ -55270,20 +55768,10 @@ function parseCommandFlag(text) {
         throw new UsageError(`--grader-command: ${oneLine(error)}`, { cause: error });
     }
 }
-/** Split a comma- or newline-separated list; undefined when empty. */
-function splitList(text) {
-    const items = (text ?? '')
-        .split(/[\n,]/)
-        .map((s) => s.trim())
-        .filter(Boolean);
+/** Glob patterns from a comma- or newline-separated flag; undefined when none. */
+function patternList(text) {
+    const items = splitList(text);
     return items.length > 0 ? items : undefined;
-}
-function seconds(text, flag) {
-    const value = Number(text);
-    if (!Number.isFinite(value) || value <= 0 || value > 3600) {
-        throw new UsageError(`${flag} must be a number of seconds from 1 to 3600, got "${text}"`);
-    }
-    return Math.round(value * 1000);
 }
 function oneLine(error) {
     const text = error instanceof Error ? error.message : String(error);

@@ -12,6 +12,7 @@ import { gate, GRADER_KINDS, inventory, UsageError, type GraderKind } from './ga
 import { parseGraderCommand } from './grade/command.js'
 import type { Logger } from './log.js'
 import type { FetchLike } from './net/http.js'
+import { parseSeconds, splitList } from './input-values.js'
 import { SCHEMAS } from './schemas.js'
 import { renderInventoryCsv, renderInventoryTable, toInventoryJson } from './report/inventory.js'
 import { toJsonReport } from './report/json.js'
@@ -111,6 +112,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
         'grader command (command grader), as a JSON array or a command line without shell operators'
       )
       .option('--grader-timeout <seconds>', 'time limit for one grader command run', '60')
+      .option(
+        '--grader-pass-env <names>',
+        'comma-separated environment variables the grader command may see (it gets no others)'
+      )
       .option('--base-branch <name>', 'base branch, for policy rules on branches')
       .option('--today <YYYY-MM-DD>', 'the date used for dates in the policy (UTC)')
       .addOption(
@@ -123,16 +128,17 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     const run = await gate({
       paths,
       cwd: io.cwd,
-      configPatterns: splitList(opts.configPaths),
+      configPatterns: patternList(opts.configPaths),
       npmRegistry: opts.npmRegistry,
-      httpTimeoutMs: seconds(opts.timeout, '--timeout'),
+      httpTimeoutMs: parseSeconds(opts.timeout, '--timeout'),
       fetch: io.fetch,
       logger,
       grader: opts.grader,
       graderUrl: opts.graderUrl,
       graderApiKey: io.env.MCP_GRADER_API_KEY,
       graderCommand: opts.graderCommand ? parseCommandFlag(opts.graderCommand) : undefined,
-      graderTimeoutMs: seconds(opts.graderTimeout, '--grader-timeout'),
+      graderTimeoutMs: parseSeconds(opts.graderTimeout, '--grader-timeout'),
+      graderPassEnv: splitList(opts.graderPassEnv),
       policyPath: opts.policy,
       environment: opts.environment,
       minGrade: opts.minGrade,
@@ -156,6 +162,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       .command('inventory')
       .description('list every server with its identity, version and pin status, without grading')
       .option('--offline', 'do not ask the npm registry (unpinned versions stay unresolved)')
+      .option('-e, --environment <name>', 'policy environment, for how severe UNPINNED is')
+      .option('--policy <file>', 'policy file (default: .github/mcp-policy.{json,jsonc,yml,yaml})')
       .addOption(
         new Option('-f, --format <format>', 'output format')
           .choices(['table', 'json', 'csv'])
@@ -165,12 +173,14 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     const run = await inventory({
       paths,
       cwd: io.cwd,
-      configPatterns: splitList(opts.configPaths),
+      configPatterns: patternList(opts.configPaths),
       npmRegistry: opts.npmRegistry,
-      httpTimeoutMs: seconds(opts.timeout, '--timeout'),
+      httpTimeoutMs: parseSeconds(opts.timeout, '--timeout'),
       fetch: io.fetch,
       logger: cliLogger(io, opts.verbose === true),
-      offline: opts.offline === true
+      offline: opts.offline === true,
+      environment: opts.environment,
+      policyPath: opts.policy
     })
     const text =
       opts.format === 'json'
@@ -226,6 +236,7 @@ interface CheckFlags extends CommonFlags {
   graderUrl?: string
   graderCommand?: string
   graderTimeout: string
+  graderPassEnv?: string
   baseBranch?: string
   today?: string
   format: 'table' | 'json' | 'markdown'
@@ -233,6 +244,8 @@ interface CheckFlags extends CommonFlags {
 
 interface InventoryFlags extends CommonFlags {
   offline?: boolean
+  environment?: string
+  policy?: string
   format: 'table' | 'json' | 'csv'
 }
 
@@ -267,21 +280,10 @@ function parseCommandFlag(text: string): string[] {
   }
 }
 
-/** Split a comma- or newline-separated list; undefined when empty. */
-function splitList(text: string | undefined): string[] | undefined {
-  const items = (text ?? '')
-    .split(/[\n,]/)
-    .map((s) => s.trim())
-    .filter(Boolean)
+/** Glob patterns from a comma- or newline-separated flag; undefined when none. */
+function patternList(text: string | undefined): string[] | undefined {
+  const items = splitList(text)
   return items.length > 0 ? items : undefined
-}
-
-function seconds(text: string, flag: string): number {
-  const value = Number(text)
-  if (!Number.isFinite(value) || value <= 0 || value > 3600) {
-    throw new UsageError(`${flag} must be a number of seconds from 1 to 3600, got "${text}"`)
-  }
-  return Math.round(value * 1000)
 }
 
 function oneLine(error: unknown): string {

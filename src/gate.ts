@@ -17,20 +17,29 @@ import { createBuiltinGrader } from './grade/builtin/index.js'
 import { createCommandGrader } from './grade/command.js'
 import type { Grader } from './grade/grader.js'
 import { gradeServers } from './grade/run.js'
-import type { GradeLetter } from './grade/report.js'
+import { checkConfigEntry } from './grade/builtin/config-rules.js'
+import type { Finding, GradeLetter } from './grade/report.js'
 import { silentLogger, type Logger } from './log.js'
 import { Budget, HttpClient, type FetchLike } from './net/http.js'
 import { evaluateServer, runVerdict } from './policy/evaluate.js'
 import { parseMinGrade, parseSubScoreFloors, PolicyInputError } from './policy/inputs.js'
-import { findPolicyFile, loadPolicyFile, PolicyFileError, type PolicyFile } from './policy/load.js'
-import { DEFAULT_SCALE } from './policy/grades.js'
+import {
+  findPolicyFile,
+  loadPolicyFile,
+  parsePolicyText,
+  PolicyFileError,
+  type PolicyFile
+} from './policy/load.js'
+import { DEFAULT_SCALE, type GradeScale } from './policy/grades.js'
 import { literalSecretReasons, pinningReason } from './policy/config-checks.js'
+import { configRiskReasons } from './policy/config-risk.js'
 import { createPolicyResolver } from './policy/resolve.js'
 import type { ServerResult } from './policy/result.js'
 import type { EffectivePolicy } from './policy/types.js'
 import type { InventoryRun } from './report/inventory.js'
 import type { GateRun } from './report/run.js'
 import { NpmRegistryClient } from './resolve/npm-registry.js'
+import type { ResolvedServer } from './resolve/types.js'
 import { resolveServers } from './resolve/resolve.js'
 import { TOOL_NAME, TOOL_VERSION } from './version.js'
 
@@ -68,6 +77,12 @@ export interface ScanOptions {
 export interface PolicyOptions {
   /** Policy file path; undefined → look for `.github/mcp-policy.{json,jsonc,yml,yaml}` in `cwd`. */
   policyPath?: string
+  /**
+   * The policy file's text from somewhere other than the workspace (the action reads it from the
+   * pull request's base branch); `text: null` means there is no policy file there (defaults).
+   * When given, `policyPath` and the workspace are not read.
+   */
+  policyDocument?: { path: string; text: string | null }
   environment?: string
   minGrade?: string
   subScoreFloors?: string
@@ -86,6 +101,11 @@ export interface GateOptions extends ScanOptions, PolicyOptions {
   graderCommand?: string[]
   /** Time limit for one grader command run, ms (default 60 000). */
   graderTimeoutMs?: number
+  /**
+   * Environment variables the grader command may see besides its identity variables (it gets
+   * no other environment: the runner's tokens stay out of it).
+   */
+  graderPassEnv?: string[]
   /** The date (`YYYY-MM-DD`, UTC) used for dates in the policy; default today. */
   today?: string
   /** Clock (tests). */
@@ -107,12 +127,12 @@ export async function gate(options: GateOptions): Promise<GateRun> {
     throw new UsageError(`unknown grader "${graderKind}": use one of ${GRADER_KINDS.join(', ')}`)
   }
 
-  const resolvePolicy = await loadPolicy(options)
+  const { resolvePolicy, scale } = await loadPolicy(options)
   const http = createHttpClient(options)
   const npm = new NpmRegistryClient({ http, registry: options.npmRegistry })
   let grader: Grader
   try {
-    grader = createGrader(graderKind, options, { http, npm, logger, now })
+    grader = createGrader(graderKind, options, { http, npm, logger, now, scale })
   } catch (error) {
     // Graders reject unusable options (a relative URL, an empty command) with a TypeError.
     if (error instanceof TypeError) throw new UsageError(error.message, { cause: error })
@@ -127,6 +147,7 @@ export async function gate(options: GateOptions): Promise<GateRun> {
     logger
   })
   const secrets = await findSecrets(entries)
+  const configFindings = await findConfigRisks(resolved)
   logger.info(`Grading with the ${graderKind} grader`)
   const outcomes = await gradeServers(resolved, grader, {
     concurrency: options.concurrency,
@@ -135,7 +156,12 @@ export async function gate(options: GateOptions): Promise<GateRun> {
 
   const servers: ServerResult[] = resolved.map((server, i) =>
     evaluateServer(
-      { server, outcome: outcomes[i]!, literalSecrets: secrets[i]! },
+      {
+        server,
+        outcome: outcomes[i]!,
+        literalSecrets: secrets[i]!,
+        configFindings: configFindings[i]!
+      },
       resolvePolicy(server.entry.config)
     )
   )
@@ -162,19 +188,20 @@ export interface InventoryOptions extends ScanOptions, PolicyOptions {
 
 /**
  * List every server of every config with its identity and config-level reasons (`UNPINNED`,
- * `LITERAL_SECRET`), without grading (SPEC §8 `inventory`). `UNPINNED` is an error where the
+ * `LITERAL_SECRET`, `CONFIG_RISK`), without grading (SPEC §8 `inventory`). `UNPINNED` is an error where the
  * server's environment requires pinning, else a warning.
  * @throws UsageError when a path does not exist or the policy file is unusable.
  */
 export async function inventory(options: InventoryOptions): Promise<InventoryRun> {
   const logger = options.logger ?? silentLogger
-  const resolvePolicy = await loadPolicy(options)
+  const { resolvePolicy } = await loadPolicy(options)
   const { configs, entries } = await scanConfigs(options, logger)
   const npm = options.offline
     ? null
     : new NpmRegistryClient({ http: createHttpClient(options), registry: options.npmRegistry })
   const resolved = await resolveServers(entries, { npm, concurrency: options.concurrency, logger })
   const secrets = await findSecrets(entries)
+  const risks = await findConfigRisks(resolved)
   return {
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     configs,
@@ -182,22 +209,34 @@ export async function inventory(options: InventoryOptions): Promise<InventoryRun
       const unpinned = pinningReason(server, resolvePolicy(server.entry.config))
       return {
         server,
-        reasons: [...literalSecretReasons(server, secrets[i]!), ...(unpinned ? [unpinned] : [])]
+        reasons: [
+          ...literalSecretReasons(server, secrets[i]!),
+          ...configRiskReasons(server, risks[i]!),
+          ...(unpinned ? [unpinned] : [])
+        ]
       }
     })
   }
 }
 
-async function loadPolicy(
-  options: PolicyOptions & { cwd: string }
-): Promise<(configPath: string) => EffectivePolicy> {
+async function loadPolicy(options: PolicyOptions & { cwd: string }): Promise<{
+  resolvePolicy: (configPath: string) => EffectivePolicy
+  scale: GradeScale
+}> {
   let file: PolicyFile | null = null
   let policyPath: string | null = null
   try {
-    policyPath = options.policyPath
-      ? relativeToProcess(path.resolve(options.cwd, options.policyPath))
-      : await findPolicyFile(options.cwd)
-    if (policyPath) file = await loadPolicyFile(policyPath)
+    if (options.policyDocument) {
+      policyPath = options.policyDocument.text === null ? null : options.policyDocument.path
+      if (options.policyDocument.text !== null) {
+        file = parsePolicyText(options.policyDocument.text, options.policyDocument.path)
+      }
+    } else {
+      policyPath = options.policyPath
+        ? relativeToProcess(path.resolve(options.cwd, options.policyPath))
+        : await findPolicyFile(options.cwd)
+      if (policyPath) file = await loadPolicyFile(policyPath)
+    }
     const minGrade: GradeLetter | undefined = nonEmpty(options.minGrade)
       ? parseMinGrade(options.minGrade!)
       : undefined
@@ -205,7 +244,7 @@ async function loadPolicy(
     const subScoreFloors = nonEmpty(options.subScoreFloors)
       ? parseSubScoreFloors(options.subScoreFloors!, scale)
       : undefined
-    return createPolicyResolver({
+    const resolvePolicy = createPolicyResolver({
       file,
       policyPath,
       environment: nonEmpty(options.environment) ? options.environment!.trim() : undefined,
@@ -213,6 +252,7 @@ async function loadPolicy(
       subScoreFloors,
       baseBranch: nonEmpty(options.baseBranch) ? options.baseBranch : undefined
     })
+    return { resolvePolicy, scale }
   } catch (error) {
     if (error instanceof PolicyFileError) {
       throw new UsageError(error.message, { cause: error })
@@ -246,6 +286,12 @@ async function scanConfigs(
   return { configs, entries: configs.flatMap((c) => c.servers) }
 }
 
+/** What each entry's config does (config rules), for every server whatever the grader. */
+async function findConfigRisks(servers: ResolvedServer[]): Promise<Finding[][]> {
+  const limit = pLimit(8)
+  return Promise.all(servers.map((s) => limit(() => checkConfigEntry(s))))
+}
+
 async function findSecrets(entries: ServerEntry[]): Promise<LiteralSecret[][]> {
   const limit = pLimit(8)
   return Promise.all(entries.map((e) => limit(() => findLiteralSecrets(e))))
@@ -263,7 +309,13 @@ function createHttpClient(options: ScanOptions): HttpClient {
 function createGrader(
   kind: GraderKind,
   options: GateOptions,
-  deps: { http: HttpClient; npm: NpmRegistryClient; logger: Logger; now: () => Date }
+  deps: {
+    http: HttpClient
+    npm: NpmRegistryClient
+    logger: Logger
+    now: () => Date
+    scale: GradeScale
+  }
 ): Grader {
   switch (kind) {
     case 'builtin':
@@ -271,7 +323,8 @@ function createGrader(
         npm: deps.npm,
         http: deps.http,
         logger: deps.logger,
-        now: deps.now
+        now: deps.now,
+        scale: deps.scale
       })
     case 'api':
       if (!nonEmpty(options.graderUrl)) {
@@ -284,7 +337,8 @@ function createGrader(
         apiKey: options.graderApiKey,
         http: deps.http,
         logger: deps.logger,
-        now: deps.now
+        now: deps.now,
+        scale: deps.scale
       })
     case 'command':
       if (!options.graderCommand || options.graderCommand.length === 0) {
@@ -295,6 +349,7 @@ function createGrader(
       return createCommandGrader({
         command: options.graderCommand,
         timeoutMs: options.graderTimeoutMs,
+        passEnv: options.graderPassEnv,
         cwd: options.cwd,
         logger: deps.logger
       })

@@ -3,19 +3,24 @@
  * PR comment, outputs → and only then `core.setFailed` when a server or config is blocked.
  */
 import { readFileSync } from 'node:fs'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import * as core from '@actions/core'
+import type { Octokit } from '@octokit/rest'
 import { gate, GRADER_KINDS, UsageError, type GateOptions, type GraderKind } from './gate.js'
 import { parseGraderCommand } from './grade/command.js'
+import { readFileAtRef } from './github/base-file.js'
 import { upsertStickyComment } from './github/comment.js'
 import { readGitHubContext, type GitHubContext } from './github/context.js'
 import { createOctokit, type OctokitFactory } from './github/octokit.js'
 import type { Logger } from './log.js'
 import type { FetchLike } from './net/http.js'
+import { POLICY_FILE_NAMES } from './policy/load.js'
+import { parseSeconds, splitList } from './input-values.js'
 import { renderAnnotations } from './report/annotations.js'
 import { renderComment, stickyMarker } from './report/comment.js'
+import { escapeProse } from './report/markdown.js'
 import { headline } from './report/headline.js'
 import { toJsonReport } from './report/json.js'
 import { buildReportModel, type ReportModel } from './report/model.js'
@@ -46,15 +51,21 @@ const coreLogger: Logger = {
  */
 export async function run(deps: ActionDeps = {}): Promise<void> {
   const env = deps.env ?? process.env
+  let inputs: ActionInputs | null = null
+  let context: GitHubContext | null = null
+  let octokit: Octokit | null = null
   try {
-    const inputs = readInputs()
+    inputs = readInputs()
     if (inputs.graderApiKey) core.setSecret(inputs.graderApiKey)
-    const context = readGitHubContext(env, (file) => readFileSync(file, 'utf8'))
+    context = readGitHubContext(env, (file) => readFileSync(file, 'utf8'))
     for (const w of context.warnings) core.warning(w)
     const cwd = context.workspace ?? process.cwd()
+    octokit = createGitHubClient(context, inputs, deps)
 
+    const policyDocument = await basePolicy(context, inputs, octokit, cwd)
     const gateRun = await gate({
       ...inputs.gate,
+      policyDocument,
       cwd,
       baseBranch: context.baseRef ?? undefined,
       fetch: deps.fetch,
@@ -66,7 +77,15 @@ export async function run(deps: ActionDeps = {}): Promise<void> {
     await writeSummary(model, context)
     annotate(model)
     const reportPath = await writeJsonReport(gateRun, inputs.reportPath, env)
-    if (inputs.comment) await comment(model, context, inputs, deps)
+    if (inputs.comment) {
+      const marker = stickyMarker(inputs.commentId)
+      await postComment(
+        renderComment(model, { marker, jobUrl: context.runUrl ?? undefined }),
+        marker,
+        context,
+        octokit
+      )
+    }
 
     core.setOutput('verdict', gateRun.verdict)
     core.setOutput('failed-count', String(model.counts.blocked + model.counts.invalidConfigs))
@@ -76,11 +95,25 @@ export async function run(deps: ActionDeps = {}): Promise<void> {
     if (gateRun.verdict === 'fail') core.setFailed(`${TOOL_NAME}: ${line}`)
     else core.info(`${TOOL_NAME}: ${line}`)
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
+    const message = (error instanceof Error ? error.message : String(error)).replace(
+      /\s*\n\s*/g,
+      ' '
+    )
     if (!(error instanceof UsageError) && error instanceof Error && error.stack) {
       core.debug(error.stack)
     }
-    core.setFailed(`${TOOL_NAME}: ${message.replace(/\s*\n\s*/g, ' ')}`)
+    // Never leave an earlier "all pass" comment standing when the gate could not run.
+    if (inputs?.comment && context) {
+      const marker = stickyMarker(inputs.commentId)
+      await postComment(
+        `${marker}\n### ❌ MCP grade gate could not run\n\n${escapeProse(message)}\n`,
+        marker,
+        context,
+        octokit
+      )
+    }
+    core.setOutput('verdict', 'fail')
+    core.setFailed(`${TOOL_NAME}: ${message}`)
   }
 }
 
@@ -88,6 +121,8 @@ interface ActionInputs {
   gate: Omit<GateOptions, 'cwd'>
   comment: boolean
   commentId: string
+  /** Where the policy file is read from on pull requests (see action.yml `policy-source`). */
+  policySource: 'base' | 'workspace'
   githubToken: string
   graderApiKey: string
   reportPath: string
@@ -123,10 +158,12 @@ function readInputs(): ActionInputs {
       graderApiKey: graderApiKey || undefined,
       graderCommand,
       graderTimeoutMs: secondsInput('grader-timeout', 60),
+      graderPassEnv: splitList(core.getInput('grader-pass-env')),
       npmRegistry: core.getInput('npm-registry') || undefined
     },
     comment: booleanInput('comment', true),
-    commentId: core.getInput('comment-id') || 'default',
+    commentId: commentIdInput(),
+    policySource: policySourceInput(),
     githubToken: core.getInput('github-token'),
     graderApiKey,
     reportPath: core.getInput('report-path')
@@ -138,14 +175,29 @@ function readInputs(): ActionInputs {
  * the others are files or directories.
  */
 function splitConfigPaths(text: string): { paths: string[]; patterns?: string[] } {
-  const items = text
-    .split(/[\n,]/)
-    .map((s) => s.trim())
-    .filter(Boolean)
+  const items = splitList(text)
   const patterns = items.filter((i) => /[*?[\]{}]/.test(i))
   const paths = items.filter((i) => !/[*?[\]{}]/.test(i))
   if (patterns.length === 0) return { paths }
   return { paths: paths.length > 0 ? paths : ['.'], patterns }
+}
+
+function commentIdInput(): string {
+  const id = core.getInput('comment-id') || 'default'
+  try {
+    stickyMarker(id)
+  } catch (error) {
+    throw new UsageError(`input comment-id: ${(error as Error).message}`, { cause: error })
+  }
+  return id
+}
+
+function policySourceInput(): 'base' | 'workspace' {
+  const raw = (core.getInput('policy-source') || 'base').trim().toLowerCase()
+  if (raw !== 'base' && raw !== 'workspace') {
+    throw new UsageError(`input policy-source must be base or workspace, got "${raw}"`)
+  }
+  return raw
 }
 
 function booleanInput(name: string, fallback: boolean): boolean {
@@ -158,12 +210,7 @@ function booleanInput(name: string, fallback: boolean): boolean {
 
 function secondsInput(name: string, fallback: number): number {
   const raw = core.getInput(name).trim()
-  if (raw === '') return fallback * 1000
-  const value = Number(raw)
-  if (!Number.isFinite(value) || value <= 0 || value > 3600) {
-    throw new UsageError(`input ${name} must be a number of seconds from 1 to 3600, got "${raw}"`)
-  }
-  return Math.round(value * 1000)
+  return raw === '' ? fallback * 1000 : parseSeconds(raw, `input ${name}`)
 }
 
 async function writeSummary(model: ReportModel, context: GitHubContext): Promise<void> {
@@ -203,29 +250,99 @@ async function writeJsonReport(
   return file
 }
 
-async function comment(
-  model: ReportModel,
+/** An Octokit for the comment and base-branch reads, or null when there is no PR or token. */
+function createGitHubClient(
   context: GitHubContext,
   inputs: ActionInputs,
   deps: ActionDeps
-): Promise<void> {
-  if (!context.pullRequest || !context.repository) {
-    core.debug('not a pull request event: no PR comment')
-    return
-  }
-  if (!inputs.githubToken) {
-    core.warning('no github-token: the PR comment is skipped (summary and annotations are kept)')
-    return
+): Octokit | null {
+  if (!context.pullRequest || !context.repository) return null
+  if (!inputs.githubToken.trim()) {
+    core.warning(
+      'no github-token: the PR comment is skipped and the policy is read from the workspace'
+    )
+    return null
   }
   const factory = deps.octokitFactory ?? createOctokit
-  const octokit = factory({
+  return factory({
     token: inputs.githubToken,
     baseUrl: context.apiUrl,
     logger: coreLogger,
     userAgent: `${TOOL_NAME}/${TOOL_VERSION}`
   })
-  const marker = stickyMarker(inputs.commentId)
-  const body = renderComment(model, { marker, jobUrl: context.runUrl ?? undefined })
+}
+
+/**
+ * On a pull request, the policy file as it is on the base branch: a pull request must not be able
+ * to loosen the rules it is judged by. A change to the policy in the PR itself is named in a
+ * warning and takes effect once merged. Undefined (read the workspace) outside pull requests,
+ * with `policy-source: workspace`, or without a token.
+ */
+async function basePolicy(
+  context: GitHubContext,
+  inputs: ActionInputs,
+  octokit: Octokit | null,
+  cwd: string
+): Promise<{ path: string; text: string | null } | undefined> {
+  const ref = context.pullRequest?.baseRef ?? context.baseRef
+  if (inputs.policySource === 'workspace' || !octokit || !context.repository || !ref) {
+    return undefined
+  }
+  const given = inputs.gate.policyPath
+  const candidates = given ? [toRepoPath(cwd, given)] : [...POLICY_FILE_NAMES]
+  if (candidates[0] === null) return undefined // a policy outside the checkout: read as given
+  const paths = candidates as string[]
+  let found: { path: string; text: string | null } = { path: paths[0]!, text: null }
+  try {
+    for (const candidate of paths) {
+      const text = await readFileAtRef(octokit, { ...context.repository, path: candidate, ref })
+      if (text !== null) {
+        found = { path: candidate, text }
+        break
+      }
+    }
+  } catch (error) {
+    core.warning(
+      `could not read the policy file from the base branch ${ref} (${(error as Error).message}); the built-in default policy applies`
+    )
+    return { path: paths[0]!, text: null }
+  }
+  for (const candidate of paths) {
+    const local = await readFile(path.join(cwd, candidate), 'utf8').catch(() => null)
+    const atBase = candidate === found.path ? found.text : null
+    if (local !== null && local !== atBase) {
+      core.warning(
+        `this pull request ${atBase === null ? 'adds' : 'changes'} ${candidate}; the gate applies the policy of the base branch ${ref} until the change is merged`
+      )
+    }
+  }
+  core.info(
+    found.text === null
+      ? `no policy file on the base branch ${ref}: the built-in default policy applies`
+      : `policy: ${found.path} from the base branch ${ref}`
+  )
+  return found
+}
+
+/** `file` relative to the repository root (posix), or null when it is outside the checkout. */
+function toRepoPath(cwd: string, file: string): string | null {
+  const relative = path.relative(cwd, path.resolve(cwd, file))
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return null
+  return relative.split(path.sep).join('/')
+}
+
+/** Create or update the sticky comment; a failure to comment never changes the gate's result. */
+async function postComment(
+  body: string,
+  marker: string,
+  context: GitHubContext,
+  octokit: Octokit | null
+): Promise<void> {
+  if (!context.pullRequest || !context.repository) {
+    core.debug('not a pull request event: no PR comment')
+    return
+  }
+  if (!octokit) return
   try {
     const result = await upsertStickyComment(octokit, {
       owner: context.repository.owner,
@@ -237,7 +354,6 @@ async function comment(
     })
     core.info(`PR comment ${result.action}${result.url ? `: ${result.url}` : ''}`)
   } catch (error) {
-    // The comment is a courtesy: a failure to post it never changes the gate's result.
     core.warning(`could not post the PR comment: ${(error as Error).message}`)
   }
 }
