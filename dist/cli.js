@@ -26841,6 +26841,25 @@ function isWordLike(value) {
 }
 
 /**
+ * secretlint 11 records a `performance.mark` for every rule of every lint call and feeds each
+ * to a `PerformanceObserver` whose bookkeeping grows quadratically with the number of marks
+ * (secretlint issues #1633 and #1653, fixed in secretlint 13, which needs Node 22). After a few
+ * hundred config entries the event loop stalls for seconds. The gate never reads secretlint's
+ * measurements, so marking is switched off.
+ *
+ * `@secretlint/profiler` is a direct dependency pinned to the version `@secretlint/core` uses, so
+ * both resolve to the one singleton patched here; a test checks that no mark is recorded.
+ */
+/** Make secretlint's profiler a no-op (idempotent). */
+function silenceSecretlintProfiler() {
+    Object.defineProperty(secretLintProfiler, 'mark', {
+        value: () => undefined,
+        configurable: true,
+        writable: true
+    });
+}
+
+/**
  * Literal-secret detection in one config entry (SPEC §3, §5 "what the config itself does", §8
  * `LITERAL_SECRET`).
  *
@@ -26859,6 +26878,7 @@ function isWordLike(value) {
  * The raw value of a secret never leaves this module: results carry `maskSecret(value)` only,
  * and no error or message is built from a value.
  */
+silenceSecretlintProfiler();
 /** Longest value scanned, in characters; the rest of a longer value is not looked at. */
 const MAX_SCANNED_CHARS = 100_000;
 /** Ids of this project's own detection rules (the `rule` of a `LiteralSecret` they find). */

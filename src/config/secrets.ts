@@ -31,7 +31,10 @@ import {
   unquote,
   vendorPrefixOf
 } from './placeholders.js'
+import { silenceSecretlintProfiler } from './secretlint-profiler.js'
 import type { LiteralSecret, ServerEntry } from './types.js'
+
+silenceSecretlintProfiler()
 
 /** Longest value scanned, in characters; the rest of a longer value is not looked at. */
 export const MAX_SCANNED_CHARS = 100_000
