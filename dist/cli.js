@@ -38051,6 +38051,77 @@ function describe(error) {
 }
 
 /**
+ * How a launcher is recognised whatever way it is written (SPEC §4): `npx`, `npx.cmd`,
+ * `/usr/local/bin/npx`, `C:\Program Files\nodejs\npx.cmd`, `~/.bun/bin/bunx` and `NPX.EXE` all
+ * name the launcher `npx`.
+ */
+/** Windows executable suffixes that do not change which program runs (PATHEXT defaults). */
+const WINDOWS_EXECUTABLE_SUFFIX = /\.(?:exe|cmd|bat|com|ps1)$/i;
+/**
+ * The launcher name of a command as written: the last path segment (either separator), lower
+ * case, without a Windows executable suffix (`.exe`, `.cmd`, `.bat`, `.com`, `.ps1`).
+ * `"C:\\Program Files\\nodejs\\npx.cmd"` → `npx`; `"python3.11"` → `python3.11`. Never throws.
+ */
+function commandName(command) {
+    const trimmed = command.trim().replace(/^["']|["']$/g, '');
+    const last = trimmed.split(/[\\/]/).pop() ?? trimmed;
+    return last.replace(WINDOWS_EXECUTABLE_SUFFIX, '').toLowerCase();
+}
+/**
+ * True when `word` names a file by path rather than a program looked up on `PATH`: it holds a
+ * `/` or `\` separator, or starts with `~`, `.` or a Windows drive (`C:`). Variable-prefixed
+ * paths such as `${workspaceFolder}/x.js` count as paths.
+ */
+function looksLikePath(word) {
+    return /[\\/]/.test(word) || /^(?:~|\.{1,2}$|[A-Za-z]:)/.test(word);
+}
+/** True when `word` is an `http(s)://` or `ws(s)://` URL (case-insensitive scheme). */
+function looksLikeHttpUrl(word) {
+    return /^(?:https?|wss?):\/\/\S/i.test(word);
+}
+
+/**
+ * OCI image references as Docker reads them (distribution/reference grammar):
+ * `[registry[:port]/]path[:tag][@algorithm:hex]`. The first path component is a registry when it
+ * holds a `.` or a `:` or is `localhost`; otherwise the image is on Docker Hub.
+ */
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
+const PINNING_DIGEST = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+/** Split an image reference (see the module doc). Null for an empty string. Never throws. */
+function parseImageReference(reference) {
+    const ref = reference.trim();
+    if (ref === '')
+        return null;
+    const at = ref.indexOf('@');
+    const digest = at === -1 ? null : ref.slice(at + 1);
+    const withTag = at === -1 ? ref : ref.slice(0, at);
+    const lastSlash = withTag.lastIndexOf('/');
+    const colon = withTag.lastIndexOf(':');
+    const tag = colon > lastSlash ? withTag.slice(colon + 1) : null;
+    const name = colon > lastSlash ? withTag.slice(0, colon) : withTag;
+    const components = name.split('/');
+    const first = components[0] ?? '';
+    const hasRegistry = components.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost');
+    const registry = hasRegistry ? first : null;
+    const path = hasRegistry ? components.slice(1).join('/') : name;
+    const valid = path !== '' &&
+        path.split('/').every((c) => PATH_COMPONENT.test(c)) &&
+        (tag === null || TAG.test(tag)) &&
+        (digest === null || DIGEST.test(digest)) &&
+        (registry === null || /^[A-Za-z0-9.-]+(?::\d+)?$/.test(registry));
+    return { registry, path, name, tag, digest, valid };
+}
+/**
+ * True for a well-formed content digest that fixes the image: `sha256:` + 64 or `sha512:` + 128
+ * lower-case hex digits (OCI image spec, "Digests").
+ */
+function isPinningDigest(digest) {
+    return digest !== null && PINNING_DIGEST.test(digest);
+}
+
+/**
  * Command-line option scanning shared by the launch idioms (SPEC §4: "skip option values"), in
  * the getopt/pflag style the launchers use: `--name value`, `--name=value`, `-n value`, `-nvalue`,
  * clustered short flags (`-it`, `-ie VAR`), `--` ending the options, and option parsing stopping
@@ -38131,6 +38202,356 @@ function optionValues(scanned, ...flags) {
     return scanned.options
         .filter((o) => flags.includes(o.flag) && o.value !== undefined)
         .map((o) => o.value);
+}
+
+/**
+ * A `PackageIdentity` from `fields`: `versionSpec`, `version` and `purl` default to null,
+ * `pinned` to false, the resolution status to `n/a` (nothing to resolve).
+ */
+function packageIdentity(fields) {
+    const resolution = { status: fields.status ?? 'n/a' };
+    if (fields.message !== undefined)
+        resolution.message = fields.message;
+    return {
+        ecosystem: fields.ecosystem,
+        name: fields.name,
+        versionSpec: fields.versionSpec ?? null,
+        version: fields.version ?? null,
+        pinned: fields.pinned ?? false,
+        purl: fields.purl ?? null,
+        launcher: fields.launcher,
+        resolution
+    };
+}
+/** An `IdiomMatch` for local code (`node server.js`, `python -m mod`, `/opt/bin/server`). */
+function localMatch(name, launcher, notes = []) {
+    return { package: packageIdentity({ ecosystem: 'local', name, launcher }), notes };
+}
+/** An `IdiomMatch` for something we cannot identify; `why` says so for people. */
+function unknownMatch(name, launcher, why) {
+    return { package: packageIdentity({ ecosystem: 'unknown', name, launcher }), notes: [why] };
+}
+
+/**
+ * Package URLs of exact versions (SPEC §2), built with `packageurl-js` so encoding follows the
+ * purl specification (ECMA-427): `pkg:npm/%40scope/name@1.2.3`, `pkg:pypi/name@1.2.3`,
+ * `pkg:docker/namespace/name@sha256:…?repository_url=ghcr.io`. The spec's current character
+ * rules leave `:` unencoded in versions, so a digest reads `@sha256:…` (older examples show
+ * `sha256%3A…`; both parse to the same purl).
+ */
+/** PEP 503 normalised project name: lower case, runs of `-`, `_`, `.` become one `-`. */
+function normalizePypiName(name) {
+    return name.replace(/[-_.]+/g, '-').toLowerCase();
+}
+/**
+ * `pkg:npm/…` for `name@version` (scoped names go to the purl namespace, `@` encoded as `%40`).
+ * Null when packageurl-js rejects the components. Never throws.
+ */
+function npmPurl(name, version) {
+    const slash = name.startsWith('@') ? name.indexOf('/') : -1;
+    const namespace = slash === -1 ? undefined : name.slice(0, slash);
+    const bare = slash === -1 ? name : name.slice(slash + 1);
+    return build('npm', namespace, bare, version, undefined);
+}
+/** `pkg:pypi/<PEP 503 name>@version`. Null when rejected. Never throws. */
+function pypiPurl(name, version) {
+    return build('pypi', undefined, normalizePypiName(name), version, undefined);
+}
+/**
+ * `pkg:docker/…` for an image by digest (purl-spec docker type): Docker Hub images have no
+ * `repository_url` and official images the `library` namespace (`nginx` → `library/nginx`);
+ * other registries are named by `repository_url` (host[:port]). Null when rejected.
+ * @param registry the registry host as written, or null for Docker Hub.
+ * @param path the repository path without registry, tag or digest (`github/github-mcp-server`).
+ * @param digest `sha256:<64 hex>`.
+ */
+function dockerPurl(registry, path, digest) {
+    const hub = registry === null || DOCKER_HUB_HOSTS.has(registry.toLowerCase());
+    const segments = path.split('/');
+    if (hub && segments.length === 1)
+        segments.unshift('library');
+    const name = segments.pop();
+    const namespace = segments.length > 0 ? segments.join('/') : undefined;
+    return build('docker', namespace, name, digest, hub ? undefined : { repository_url: registry });
+}
+/** Host names that mean Docker Hub in an image reference. */
+const DOCKER_HUB_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+function build(type, namespace, name, version, qualifiers) {
+    try {
+        return new packageurlJsExports.PackageURL(type, namespace, name, version, qualifiers, undefined).toString();
+    }
+    catch {
+        return null;
+    }
+}
+
+/**
+ * The OCI launch idiom (SPEC §4): `docker run [options] image[:tag][@sha256:…] [cmd args]`,
+ * `docker container run …`, `podman run …`, `nerdctl run …`. Option values are skipped (`-e X`,
+ * `--env=X`, `-v`, `--mount`, `--network`, `-p`, …), boolean flags (`-i`, `--rm`, `-it`, …) are
+ * not mistaken for the image. Pinned only with a digest; no tag means `latest` (not pinned).
+ * Registries are not queried in this version: a tag is not resolved to a digest.
+ */
+/** `docker run` / `podman run` options that take a value (Docker and Podman CLI references). */
+const RUN_VALUE_OPTIONS = [
+    '--add-host',
+    '--annotation',
+    '-a',
+    '--attach',
+    '--blkio-weight',
+    '--blkio-weight-device',
+    '--cap-add',
+    '--cap-drop',
+    '--cgroup-parent',
+    '--cgroupns',
+    '--cgroup-conf',
+    '--cidfile',
+    '--conmon-pidfile',
+    '--cpu-count',
+    '--cpu-percent',
+    '--cpu-period',
+    '--cpu-quota',
+    '--cpu-rt-period',
+    '--cpu-rt-runtime',
+    '-c',
+    '--cpu-shares',
+    '--cpus',
+    '--cpuset-cpus',
+    '--cpuset-mems',
+    '--decryption-key',
+    '--detach-keys',
+    '--device',
+    '--device-cgroup-rule',
+    '--device-read-bps',
+    '--device-read-iops',
+    '--device-write-bps',
+    '--device-write-iops',
+    '--dns',
+    '--dns-opt',
+    '--dns-option',
+    '--dns-search',
+    '--domainname',
+    '--entrypoint',
+    '-e',
+    '--env',
+    '--env-file',
+    '--env-merge',
+    '--expose',
+    '--gidmap',
+    '--gpus',
+    '--group-add',
+    '--group-entry',
+    '--health-cmd',
+    '--health-interval',
+    '--health-retries',
+    '--health-start-period',
+    '--health-start-interval',
+    '--health-timeout',
+    '--health-on-failure',
+    '-h',
+    '--hostname',
+    '--hostuser',
+    '--init-path',
+    '--ip',
+    '--ip6',
+    '--ipc',
+    '--isolation',
+    '--kernel-memory',
+    '-l',
+    '--label',
+    '--label-file',
+    '--link',
+    '--link-local-ip',
+    '--log-driver',
+    '--log-opt',
+    '--mac-address',
+    '-m',
+    '--memory',
+    '--memory-reservation',
+    '--memory-swap',
+    '--memory-swappiness',
+    '--mount',
+    '--name',
+    '--net',
+    '--network',
+    '--net-alias',
+    '--network-alias',
+    '--oom-score-adj',
+    '--os',
+    '--arch',
+    '--variant',
+    '--passwd-entry',
+    '--personality',
+    '--pid',
+    '--pidfile',
+    '--pids-limit',
+    '--platform',
+    '--pod',
+    '--pod-id-file',
+    '--preserve-fds',
+    '-p',
+    '--publish',
+    '--pull',
+    '--rdt-class',
+    '--requires',
+    '--restart',
+    '--runtime',
+    '--seccomp-policy',
+    '--secret',
+    '--security-opt',
+    '--sdnotify',
+    '--shm-size',
+    '--shm-size-systemd',
+    '--stop-signal',
+    '--stop-timeout',
+    '--storage-opt',
+    '--subgidname',
+    '--subuidname',
+    '--sysctl',
+    '--systemd',
+    '--timeout',
+    '--tmpfs',
+    '--uidmap',
+    '--ulimit',
+    '--umask',
+    '--unsetenv',
+    '-u',
+    '--user',
+    '--userns',
+    '--uts',
+    '-v',
+    '--volume',
+    '--volume-driver',
+    '--volumes-from',
+    '-w',
+    '--workdir',
+    '--chrootdirs',
+    '--image-volume',
+    '--log-level'
+];
+/** Docker/Podman global options (before `run`) that take a value (their CLI references). */
+const GLOBAL_VALUE_OPTIONS = [
+    '--config',
+    '-c',
+    '--context',
+    '-H',
+    '--host',
+    '-l',
+    '--log-level',
+    '--tlscacert',
+    '--tlscert',
+    '--tlskey',
+    '--connection',
+    '--url',
+    '--identity',
+    '--root',
+    '--runroot',
+    '--storage-driver',
+    '--namespace',
+    '-n',
+    '--address',
+    '-a'
+];
+/**
+ * `run`/`create` flags that take no value (Docker and Podman CLI references); unknown flags are
+ * reported. Shared with the config rules, which read the same command lines.
+ */
+const RUN_BOOLEAN_OPTIONS = new Set([
+    '-d',
+    '--detach',
+    '-i',
+    '--interactive',
+    '-t',
+    '--tty',
+    '--rm',
+    '--init',
+    '--privileged',
+    '-P',
+    '--publish-all',
+    '--read-only',
+    '--sig-proxy',
+    '--oom-kill-disable',
+    '--no-healthcheck',
+    '--disable-content-trust',
+    '-q',
+    '--quiet',
+    '--use-api-socket',
+    '--env-host',
+    '--http-proxy',
+    '--replace',
+    '--tls-verify',
+    '--no-hosts',
+    '--read-only-tmpfs',
+    '--help'
+]);
+const RUN_GRAMMAR = { valueFlags: new Set(RUN_VALUE_OPTIONS) };
+const GLOBAL_GRAMMAR$1 = { valueFlags: new Set(GLOBAL_VALUE_OPTIONS) };
+const ENGINES = new Set(['docker', 'podman', 'nerdctl']);
+/**
+ * Identify a container launch (see the module doc); null when `argv` does not start with
+ * `docker`, `podman` or `nerdctl`. Other subcommands (`docker mcp gateway run`, `docker exec`)
+ * are `unknown` with a note. Never throws.
+ */
+function ociIdiom(argv) {
+    const engine = commandName(argv[0] ?? '');
+    if (!ENGINES.has(engine))
+        return null;
+    const global = scanOptions(argv.slice(1), GLOBAL_GRAMMAR$1);
+    const [sub, second] = global.positional;
+    let runArgs;
+    let launcher;
+    if (sub === 'run') {
+        runArgs = global.positional.slice(1);
+        launcher = engine;
+    }
+    else if (sub === 'container' && second === 'run') {
+        runArgs = global.positional.slice(2);
+        launcher = engine;
+    }
+    else {
+        const what = [sub, second].filter((w) => w !== undefined && !w.startsWith('-')).join(' ');
+        return unknownMatch(what ? `${engine} ${what}` : engine, engine, `\`${engine} ${what || '…'}\` does not run an image this gate can identify`);
+    }
+    const scanned = scanOptions(runArgs, RUN_GRAMMAR);
+    const notes = [];
+    const unknownFlags = scanned.options
+        .filter((o) => o.value === undefined && !RUN_BOOLEAN_OPTIONS.has(o.flag))
+        .map((o) => o.flag);
+    if (unknownFlags.length > 0) {
+        notes.push(`unrecognised ${engine} run option(s) assumed to take no value: ${unknownFlags.join(', ')}`);
+    }
+    const image = scanned.positional[0];
+    if (image === undefined) {
+        return unknownMatch(null, launcher, `\`${engine} run\` is given no image`);
+    }
+    return imageIdentity(image, launcher, notes);
+}
+function imageIdentity(image, launcher, notes) {
+    const ref = parseImageReference(image);
+    if (ref === null)
+        return unknownMatch(null, launcher, 'the image reference is empty');
+    if (!ref.valid) {
+        notes.push('not a valid image reference (a variable reference?): nothing to resolve');
+    }
+    const pinned = ref.valid && isPinningDigest(ref.digest);
+    if (ref.tag === null && ref.digest === null)
+        notes.push('no tag is written: the engine pulls `latest`');
+    if (ref.digest !== null && !pinned)
+        notes.push('the digest is not a well-formed sha256/sha512 digest');
+    return {
+        package: packageIdentity({
+            ecosystem: 'oci',
+            name: ref.name,
+            launcher,
+            versionSpec: ref.tag ?? (ref.digest === null ? 'latest' : null),
+            version: pinned ? ref.digest : null,
+            pinned,
+            purl: pinned ? dockerPurl(ref.registry, ref.path, ref.digest) : null,
+            status: pinned ? 'exact' : 'unresolved',
+            message: pinned ? undefined : 'image tags are not resolved to a digest'
+        }),
+        notes
+    };
 }
 
 /**
@@ -38321,71 +38742,13 @@ function evidenceAt(entry, word, snippet) {
 }
 // ── containers ────────────────────────────────────────────────────────────────────────────────
 const CONTAINER_CLI = /^(?:docker|podman|nerdctl|finch)(?:\.exe)?$/i;
-/**
- * Global container-CLI options that take a value (before the subcommand): Docker and Podman CLI
- * references.
- */
-const GLOBAL_GRAMMAR$1 = {
-    valueFlags: new Set([
-        '--context',
-        '-c',
-        '--host',
-        '-H',
-        '--config',
-        '--log-level',
-        '-l',
-        '--tlscacert',
-        '--tlscert',
-        '--tlskey',
-        '--connection',
-        '--url',
-        '--identity',
-        '--root',
-        '--runroot',
-        '--storage-driver',
-        '--namespace',
-        '-n',
-        '--address',
-        '-a'
-    ])
-};
-/**
- * `run`/`create`/`exec` options that take no value (Docker and Podman CLI references); every
- * other option takes one.
- */
-const BOOLEAN_OPTIONS = new Set([
-    '-i',
-    '-t',
-    '-d',
-    '-P',
-    '-q',
-    '--rm',
-    '--init',
-    '--privileged',
-    '--read-only',
-    '--read-only-tmpfs',
-    '--interactive',
-    '--tty',
-    '--detach',
-    '--publish-all',
-    '--no-healthcheck',
-    '--no-hosts',
-    '--oom-kill-disable',
-    '--sig-proxy',
-    '--quiet',
-    '--help',
-    '--disable-content-trust',
-    '--use-api-socket',
-    '--env-host',
-    '--http-proxy',
-    '--replace',
-    '--tls-verify'
-]);
+/** Global container-CLI options that take a value: the resolver's list (src/resolve/oci-idiom.ts). */
+const GLOBAL_GRAMMAR = { valueFlags: new Set(GLOBAL_VALUE_OPTIONS) };
 /**
  * The option grammar of one `run`/`create`/`exec` command line for the resolver's option scanner
  * (`scanOptions`, src/resolve/options.ts): every option spelling written in `args` — long names,
  * and each letter of a short cluster (`-itv` → `-i`, `-t`, `-v`) — takes a value unless it is one
- * of {@link BOOLEAN_OPTIONS}. (The resolver's own docker grammar in oci-idiom.ts is not exported.)
+ * of the resolver's `RUN_BOOLEAN_OPTIONS` (src/resolve/oci-idiom.ts).
  */
 function runGrammar(args) {
     const valueFlags = new Set();
@@ -38396,7 +38759,7 @@ function runGrammar(args) {
             for (const c of arg.slice(1))
                 valueFlags.add(`-${c}`);
     }
-    for (const flag of BOOLEAN_OPTIONS)
+    for (const flag of RUN_BOOLEAN_OPTIONS)
         valueFlags.delete(flag);
     return { valueFlags };
 }
@@ -38418,7 +38781,7 @@ function containerOptions(argv) {
     const cli = argv[0]?.split(/[\\/]/).at(-1) ?? '';
     if (!CONTAINER_CLI.test(cli))
         return null;
-    let words = scanOptions(argv.slice(1), GLOBAL_GRAMMAR$1).positional;
+    let words = scanOptions(argv.slice(1), GLOBAL_GRAMMAR).positional;
     if (words[0] === 'container')
         words = words.slice(1);
     if (!['run', 'create', 'exec'].includes(words[0] ?? ''))
@@ -49962,36 +50325,6 @@ function deepFreeze(value) {
 }
 
 /**
- * How a launcher is recognised whatever way it is written (SPEC §4): `npx`, `npx.cmd`,
- * `/usr/local/bin/npx`, `C:\Program Files\nodejs\npx.cmd`, `~/.bun/bin/bunx` and `NPX.EXE` all
- * name the launcher `npx`.
- */
-/** Windows executable suffixes that do not change which program runs (PATHEXT defaults). */
-const WINDOWS_EXECUTABLE_SUFFIX = /\.(?:exe|cmd|bat|com|ps1)$/i;
-/**
- * The launcher name of a command as written: the last path segment (either separator), lower
- * case, without a Windows executable suffix (`.exe`, `.cmd`, `.bat`, `.com`, `.ps1`).
- * `"C:\\Program Files\\nodejs\\npx.cmd"` → `npx`; `"python3.11"` → `python3.11`. Never throws.
- */
-function commandName(command) {
-    const trimmed = command.trim().replace(/^["']|["']$/g, '');
-    const last = trimmed.split(/[\\/]/).pop() ?? trimmed;
-    return last.replace(WINDOWS_EXECUTABLE_SUFFIX, '').toLowerCase();
-}
-/**
- * True when `word` names a file by path rather than a program looked up on `PATH`: it holds a
- * `/` or `\` separator, or starts with `~`, `.` or a Windows drive (`C:`). Variable-prefixed
- * paths such as `${workspaceFolder}/x.js` count as paths.
- */
-function looksLikePath(word) {
-    return /[\\/]/.test(word) || /^(?:~|\.{1,2}$|[A-Za-z]:)/.test(word);
-}
-/** True when `word` is an `http(s)://` or `ws(s)://` URL (case-insensitive scheme). */
-function looksLikeHttpUrl(word) {
-    return /^(?:https?|wss?):\/\/\S/i.test(word);
-}
-
-/**
  * Splitting a command line written as one string (`bash -c "…"`, `cmd /c …`, `powershell
  * -Command …`, a whole command line in `command`) into simple commands (SPEC §4 wrappers).
  *
@@ -50304,34 +50637,6 @@ function splitWindows(line, syntax) {
         }
     }
     return commands;
-}
-
-/**
- * A `PackageIdentity` from `fields`: `versionSpec`, `version` and `purl` default to null,
- * `pinned` to false, the resolution status to `n/a` (nothing to resolve).
- */
-function packageIdentity(fields) {
-    const resolution = { status: fields.status ?? 'n/a' };
-    if (fields.message !== undefined)
-        resolution.message = fields.message;
-    return {
-        ecosystem: fields.ecosystem,
-        name: fields.name,
-        versionSpec: fields.versionSpec ?? null,
-        version: fields.version ?? null,
-        pinned: fields.pinned ?? false,
-        purl: fields.purl ?? null,
-        launcher: fields.launcher,
-        resolution
-    };
-}
-/** An `IdiomMatch` for local code (`node server.js`, `python -m mod`, `/opt/bin/server`). */
-function localMatch(name, launcher, notes = []) {
-    return { package: packageIdentity({ ecosystem: 'local', name, launcher }), notes };
-}
-/** An `IdiomMatch` for something we cannot identify; `why` says so for people. */
-function unknownMatch(name, launcher, why) {
-    return { package: packageIdentity({ ecosystem: 'unknown', name, launcher }), notes: [why] };
 }
 
 /**
@@ -50829,59 +51134,6 @@ function addUrl(found, setting, value, ecosystem) {
 /** True when sanitised `url` is the default registry of `ecosystem` (trailing `/` ignored). */
 function isDefaultRegistry(url, ecosystem) {
     return url.replace(/\/+$/, '') === DEFAULT_REGISTRY_URLS[ecosystem];
-}
-
-/**
- * Package URLs of exact versions (SPEC §2), built with `packageurl-js` so encoding follows the
- * purl specification (ECMA-427): `pkg:npm/%40scope/name@1.2.3`, `pkg:pypi/name@1.2.3`,
- * `pkg:docker/namespace/name@sha256:…?repository_url=ghcr.io`. The spec's current character
- * rules leave `:` unencoded in versions, so a digest reads `@sha256:…` (older examples show
- * `sha256%3A…`; both parse to the same purl).
- */
-/** PEP 503 normalised project name: lower case, runs of `-`, `_`, `.` become one `-`. */
-function normalizePypiName(name) {
-    return name.replace(/[-_.]+/g, '-').toLowerCase();
-}
-/**
- * `pkg:npm/…` for `name@version` (scoped names go to the purl namespace, `@` encoded as `%40`).
- * Null when packageurl-js rejects the components. Never throws.
- */
-function npmPurl(name, version) {
-    const slash = name.startsWith('@') ? name.indexOf('/') : -1;
-    const namespace = slash === -1 ? undefined : name.slice(0, slash);
-    const bare = slash === -1 ? name : name.slice(slash + 1);
-    return build('npm', namespace, bare, version, undefined);
-}
-/** `pkg:pypi/<PEP 503 name>@version`. Null when rejected. Never throws. */
-function pypiPurl(name, version) {
-    return build('pypi', undefined, normalizePypiName(name), version, undefined);
-}
-/**
- * `pkg:docker/…` for an image by digest (purl-spec docker type): Docker Hub images have no
- * `repository_url` and official images the `library` namespace (`nginx` → `library/nginx`);
- * other registries are named by `repository_url` (host[:port]). Null when rejected.
- * @param registry the registry host as written, or null for Docker Hub.
- * @param path the repository path without registry, tag or digest (`github/github-mcp-server`).
- * @param digest `sha256:<64 hex>`.
- */
-function dockerPurl(registry, path, digest) {
-    const hub = registry === null || DOCKER_HUB_HOSTS.has(registry.toLowerCase());
-    const segments = path.split('/');
-    if (hub && segments.length === 1)
-        segments.unshift('library');
-    const name = segments.pop();
-    const namespace = segments.length > 0 ? segments.join('/') : undefined;
-    return build('docker', namespace, name, digest, hub ? undefined : { repository_url: registry });
-}
-/** Host names that mean Docker Hub in an image reference. */
-const DOCKER_HUB_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
-function build(type, namespace, name, version, qualifiers) {
-    try {
-        return new packageurlJsExports.PackageURL(type, namespace, name, version, qualifiers, undefined).toString();
-    }
-    catch {
-        return null;
-    }
 }
 
 /**
@@ -52848,313 +53100,6 @@ function mcpCliRun(name, args) {
     if (target === undefined)
         return null;
     return localMatch(target, `${name} ${args[0]}`);
-}
-
-/**
- * OCI image references as Docker reads them (distribution/reference grammar):
- * `[registry[:port]/]path[:tag][@algorithm:hex]`. The first path component is a registry when it
- * holds a `.` or a `:` or is `localhost`; otherwise the image is on Docker Hub.
- */
-const PATH_COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
-const TAG = /^[\w][\w.-]{0,127}$/;
-const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
-const PINNING_DIGEST = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
-/** Split an image reference (see the module doc). Null for an empty string. Never throws. */
-function parseImageReference(reference) {
-    const ref = reference.trim();
-    if (ref === '')
-        return null;
-    const at = ref.indexOf('@');
-    const digest = at === -1 ? null : ref.slice(at + 1);
-    const withTag = at === -1 ? ref : ref.slice(0, at);
-    const lastSlash = withTag.lastIndexOf('/');
-    const colon = withTag.lastIndexOf(':');
-    const tag = colon > lastSlash ? withTag.slice(colon + 1) : null;
-    const name = colon > lastSlash ? withTag.slice(0, colon) : withTag;
-    const components = name.split('/');
-    const first = components[0] ?? '';
-    const hasRegistry = components.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost');
-    const registry = hasRegistry ? first : null;
-    const path = hasRegistry ? components.slice(1).join('/') : name;
-    const valid = path !== '' &&
-        path.split('/').every((c) => PATH_COMPONENT.test(c)) &&
-        (tag === null || TAG.test(tag)) &&
-        (digest === null || DIGEST.test(digest)) &&
-        (registry === null || /^[A-Za-z0-9.-]+(?::\d+)?$/.test(registry));
-    return { registry, path, name, tag, digest, valid };
-}
-/**
- * True for a well-formed content digest that fixes the image: `sha256:` + 64 or `sha512:` + 128
- * lower-case hex digits (OCI image spec, "Digests").
- */
-function isPinningDigest(digest) {
-    return digest !== null && PINNING_DIGEST.test(digest);
-}
-
-/**
- * The OCI launch idiom (SPEC §4): `docker run [options] image[:tag][@sha256:…] [cmd args]`,
- * `docker container run …`, `podman run …`, `nerdctl run …`. Option values are skipped (`-e X`,
- * `--env=X`, `-v`, `--mount`, `--network`, `-p`, …), boolean flags (`-i`, `--rm`, `-it`, …) are
- * not mistaken for the image. Pinned only with a digest; no tag means `latest` (not pinned).
- * Registries are not queried in this version: a tag is not resolved to a digest.
- */
-/** `docker run` / `podman run` options that take a value (Docker and Podman CLI references). */
-const RUN_VALUE_OPTIONS = [
-    '--add-host',
-    '--annotation',
-    '-a',
-    '--attach',
-    '--blkio-weight',
-    '--blkio-weight-device',
-    '--cap-add',
-    '--cap-drop',
-    '--cgroup-parent',
-    '--cgroupns',
-    '--cgroup-conf',
-    '--cidfile',
-    '--conmon-pidfile',
-    '--cpu-count',
-    '--cpu-percent',
-    '--cpu-period',
-    '--cpu-quota',
-    '--cpu-rt-period',
-    '--cpu-rt-runtime',
-    '-c',
-    '--cpu-shares',
-    '--cpus',
-    '--cpuset-cpus',
-    '--cpuset-mems',
-    '--decryption-key',
-    '--detach-keys',
-    '--device',
-    '--device-cgroup-rule',
-    '--device-read-bps',
-    '--device-read-iops',
-    '--device-write-bps',
-    '--device-write-iops',
-    '--dns',
-    '--dns-opt',
-    '--dns-option',
-    '--dns-search',
-    '--domainname',
-    '--entrypoint',
-    '-e',
-    '--env',
-    '--env-file',
-    '--env-merge',
-    '--expose',
-    '--gidmap',
-    '--gpus',
-    '--group-add',
-    '--group-entry',
-    '--health-cmd',
-    '--health-interval',
-    '--health-retries',
-    '--health-start-period',
-    '--health-start-interval',
-    '--health-timeout',
-    '--health-on-failure',
-    '-h',
-    '--hostname',
-    '--hostuser',
-    '--init-path',
-    '--ip',
-    '--ip6',
-    '--ipc',
-    '--isolation',
-    '--kernel-memory',
-    '-l',
-    '--label',
-    '--label-file',
-    '--link',
-    '--link-local-ip',
-    '--log-driver',
-    '--log-opt',
-    '--mac-address',
-    '-m',
-    '--memory',
-    '--memory-reservation',
-    '--memory-swap',
-    '--memory-swappiness',
-    '--mount',
-    '--name',
-    '--net',
-    '--network',
-    '--net-alias',
-    '--network-alias',
-    '--oom-score-adj',
-    '--os',
-    '--arch',
-    '--variant',
-    '--passwd-entry',
-    '--personality',
-    '--pid',
-    '--pidfile',
-    '--pids-limit',
-    '--platform',
-    '--pod',
-    '--pod-id-file',
-    '--preserve-fds',
-    '-p',
-    '--publish',
-    '--pull',
-    '--rdt-class',
-    '--requires',
-    '--restart',
-    '--runtime',
-    '--seccomp-policy',
-    '--secret',
-    '--security-opt',
-    '--sdnotify',
-    '--shm-size',
-    '--shm-size-systemd',
-    '--stop-signal',
-    '--stop-timeout',
-    '--storage-opt',
-    '--subgidname',
-    '--subuidname',
-    '--sysctl',
-    '--systemd',
-    '--timeout',
-    '--tmpfs',
-    '--uidmap',
-    '--ulimit',
-    '--umask',
-    '--unsetenv',
-    '-u',
-    '--user',
-    '--userns',
-    '--uts',
-    '-v',
-    '--volume',
-    '--volume-driver',
-    '--volumes-from',
-    '-w',
-    '--workdir',
-    '--chrootdirs',
-    '--image-volume',
-    '--log-level'
-];
-/** Docker global options (before `run`) that take a value. */
-const GLOBAL_VALUE_OPTIONS = [
-    '--config',
-    '-c',
-    '--context',
-    '-H',
-    '--host',
-    '-l',
-    '--log-level',
-    '--tlscacert',
-    '--tlscert',
-    '--tlskey',
-    '--connection',
-    '--url',
-    '--identity',
-    '--root',
-    '--runroot',
-    '--storage-driver',
-    '--namespace',
-    '-n',
-    '--address',
-    '-a'
-];
-/** Boolean `run` flags we know, so unknown ones can be reported. */
-const RUN_BOOLEAN_OPTIONS = new Set([
-    '-d',
-    '--detach',
-    '-i',
-    '--interactive',
-    '-t',
-    '--tty',
-    '--rm',
-    '--init',
-    '--privileged',
-    '-P',
-    '--publish-all',
-    '--read-only',
-    '--sig-proxy',
-    '--oom-kill-disable',
-    '--no-healthcheck',
-    '--disable-content-trust',
-    '-q',
-    '--quiet',
-    '--use-api-socket',
-    '--env-host',
-    '--http-proxy',
-    '--replace',
-    '--tls-verify',
-    '--no-hosts',
-    '--read-only-tmpfs',
-    '--help'
-]);
-const RUN_GRAMMAR = { valueFlags: new Set(RUN_VALUE_OPTIONS) };
-const GLOBAL_GRAMMAR = { valueFlags: new Set(GLOBAL_VALUE_OPTIONS) };
-const ENGINES = new Set(['docker', 'podman', 'nerdctl']);
-/**
- * Identify a container launch (see the module doc); null when `argv` does not start with
- * `docker`, `podman` or `nerdctl`. Other subcommands (`docker mcp gateway run`, `docker exec`)
- * are `unknown` with a note. Never throws.
- */
-function ociIdiom(argv) {
-    const engine = commandName(argv[0] ?? '');
-    if (!ENGINES.has(engine))
-        return null;
-    const global = scanOptions(argv.slice(1), GLOBAL_GRAMMAR);
-    const [sub, second] = global.positional;
-    let runArgs;
-    let launcher;
-    if (sub === 'run') {
-        runArgs = global.positional.slice(1);
-        launcher = engine;
-    }
-    else if (sub === 'container' && second === 'run') {
-        runArgs = global.positional.slice(2);
-        launcher = engine;
-    }
-    else {
-        const what = [sub, second].filter((w) => w !== undefined && !w.startsWith('-')).join(' ');
-        return unknownMatch(what ? `${engine} ${what}` : engine, engine, `\`${engine} ${what || '…'}\` does not run an image this gate can identify`);
-    }
-    const scanned = scanOptions(runArgs, RUN_GRAMMAR);
-    const notes = [];
-    const unknownFlags = scanned.options
-        .filter((o) => o.value === undefined && !RUN_BOOLEAN_OPTIONS.has(o.flag))
-        .map((o) => o.flag);
-    if (unknownFlags.length > 0) {
-        notes.push(`unrecognised ${engine} run option(s) assumed to take no value: ${unknownFlags.join(', ')}`);
-    }
-    const image = scanned.positional[0];
-    if (image === undefined) {
-        return unknownMatch(null, launcher, `\`${engine} run\` is given no image`);
-    }
-    return imageIdentity(image, launcher, notes);
-}
-function imageIdentity(image, launcher, notes) {
-    const ref = parseImageReference(image);
-    if (ref === null)
-        return unknownMatch(null, launcher, 'the image reference is empty');
-    if (!ref.valid) {
-        notes.push('not a valid image reference (a variable reference?): nothing to resolve');
-    }
-    const pinned = ref.valid && isPinningDigest(ref.digest);
-    if (ref.tag === null && ref.digest === null)
-        notes.push('no tag is written: the engine pulls `latest`');
-    if (ref.digest !== null && !pinned)
-        notes.push('the digest is not a well-formed sha256/sha512 digest');
-    return {
-        package: packageIdentity({
-            ecosystem: 'oci',
-            name: ref.name,
-            launcher,
-            versionSpec: ref.tag ?? (ref.digest === null ? 'latest' : null),
-            version: pinned ? ref.digest : null,
-            pinned,
-            purl: pinned ? dockerPurl(ref.registry, ref.path, ref.digest) : null,
-            status: pinned ? 'exact' : 'unresolved',
-            message: pinned ? undefined : 'image tags are not resolved to a digest'
-        }),
-        notes
-    };
 }
 
 /**

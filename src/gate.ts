@@ -66,7 +66,7 @@ export interface ScanOptions {
   httpTimeoutMs?: number
   /** Total network time budget for the run in ms (default 300 000). */
   budgetMs?: number
-  /** Parallel registry/grader requests (default 8). */
+  /** Parallel registry lookups (default 8) and grader runs (default 4); a positive integer. */
   concurrency?: number
   /** `fetch` for every HTTP request (tests inject one). */
   fetch?: FetchLike

@@ -149,8 +149,8 @@ const RUN_VALUE_OPTIONS = [
   '--log-level'
 ]
 
-/** Docker global options (before `run`) that take a value. */
-const GLOBAL_VALUE_OPTIONS = [
+/** Docker/Podman global options (before `run`) that take a value (their CLI references). */
+export const GLOBAL_VALUE_OPTIONS: readonly string[] = [
   '--config',
   '-c',
   '--context',
@@ -173,8 +173,11 @@ const GLOBAL_VALUE_OPTIONS = [
   '-a'
 ]
 
-/** Boolean `run` flags we know, so unknown ones can be reported. */
-const RUN_BOOLEAN_OPTIONS = new Set([
+/**
+ * `run`/`create` flags that take no value (Docker and Podman CLI references); unknown flags are
+ * reported. Shared with the config rules, which read the same command lines.
+ */
+export const RUN_BOOLEAN_OPTIONS: ReadonlySet<string> = new Set([
   '-d',
   '--detach',
   '-i',

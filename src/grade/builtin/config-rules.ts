@@ -17,6 +17,7 @@ import { findLiteralSecrets, maskSecretsInText } from '../../config/secrets.js'
 import { unquote } from '../../config/placeholders.js'
 import type { ServerEntry } from '../../config/types.js'
 import { isLoopbackHost, sanitizeUrl } from '../../net/url-redaction.js'
+import { GLOBAL_VALUE_OPTIONS, RUN_BOOLEAN_OPTIONS } from '../../resolve/oci-idiom.js'
 import { type OptionGrammar, scanOptions } from '../../resolve/options.js'
 import type { ResolvedServer } from '../../resolve/types.js'
 import type { Finding } from '../report.js'
@@ -256,73 +257,14 @@ function evidenceAt(entry: ServerEntry, word: string, snippet: string) {
 
 const CONTAINER_CLI = /^(?:docker|podman|nerdctl|finch)(?:\.exe)?$/i
 
-/**
- * Global container-CLI options that take a value (before the subcommand): Docker and Podman CLI
- * references.
- */
-const GLOBAL_GRAMMAR: OptionGrammar = {
-  valueFlags: new Set([
-    '--context',
-    '-c',
-    '--host',
-    '-H',
-    '--config',
-    '--log-level',
-    '-l',
-    '--tlscacert',
-    '--tlscert',
-    '--tlskey',
-    '--connection',
-    '--url',
-    '--identity',
-    '--root',
-    '--runroot',
-    '--storage-driver',
-    '--namespace',
-    '-n',
-    '--address',
-    '-a'
-  ])
-}
-
-/**
- * `run`/`create`/`exec` options that take no value (Docker and Podman CLI references); every
- * other option takes one.
- */
-const BOOLEAN_OPTIONS = new Set([
-  '-i',
-  '-t',
-  '-d',
-  '-P',
-  '-q',
-  '--rm',
-  '--init',
-  '--privileged',
-  '--read-only',
-  '--read-only-tmpfs',
-  '--interactive',
-  '--tty',
-  '--detach',
-  '--publish-all',
-  '--no-healthcheck',
-  '--no-hosts',
-  '--oom-kill-disable',
-  '--sig-proxy',
-  '--quiet',
-  '--help',
-  '--disable-content-trust',
-  '--use-api-socket',
-  '--env-host',
-  '--http-proxy',
-  '--replace',
-  '--tls-verify'
-])
+/** Global container-CLI options that take a value: the resolver's list (src/resolve/oci-idiom.ts). */
+const GLOBAL_GRAMMAR: OptionGrammar = { valueFlags: new Set(GLOBAL_VALUE_OPTIONS) }
 
 /**
  * The option grammar of one `run`/`create`/`exec` command line for the resolver's option scanner
  * (`scanOptions`, src/resolve/options.ts): every option spelling written in `args` — long names,
  * and each letter of a short cluster (`-itv` → `-i`, `-t`, `-v`) — takes a value unless it is one
- * of {@link BOOLEAN_OPTIONS}. (The resolver's own docker grammar in oci-idiom.ts is not exported.)
+ * of the resolver's `RUN_BOOLEAN_OPTIONS` (src/resolve/oci-idiom.ts).
  */
 function runGrammar(args: readonly string[]): OptionGrammar {
   const valueFlags = new Set<string>()
@@ -330,7 +272,7 @@ function runGrammar(args: readonly string[]): OptionGrammar {
     if (arg.startsWith('--')) valueFlags.add(arg.split('=', 1)[0] ?? arg)
     else if (arg.startsWith('-')) for (const c of arg.slice(1)) valueFlags.add(`-${c}`)
   }
-  for (const flag of BOOLEAN_OPTIONS) valueFlags.delete(flag)
+  for (const flag of RUN_BOOLEAN_OPTIONS) valueFlags.delete(flag)
   return { valueFlags }
 }
 
