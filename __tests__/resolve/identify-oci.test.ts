@@ -132,8 +132,6 @@ const cases: { source: string; command: string; args: string[]; expected: Packag
       '--privileged',
       '--env=TOKEN',
       '--name=mcp',
-      '--entrypoint',
-      'node',
       '--platform',
       'linux/amd64',
       '--pull',
@@ -198,7 +196,7 @@ const cases: { source: string; command: string; args: string[]; expected: Packag
   {
     source: 'synthetic: global options before run',
     command: 'docker',
-    args: ['--context', 'remote', '-D', 'run', '-i', 'mcp/git'],
+    args: ['-D', '--log-level', 'debug', 'run', '-i', 'mcp/git'],
     expected: byTag('mcp/git', 'latest')
   },
   {

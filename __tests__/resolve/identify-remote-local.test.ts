@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { identifyServer } from '../../src/resolve/identify.js'
-import { remoteEndpoint, stripUrlSecrets } from '../../src/resolve/remote.js'
+import { remoteEndpoint } from '../../src/resolve/remote.js'
+import { stripUrlSecrets } from '../../src/resolve/shown-text.js'
 import { commandEntry, entry } from './server-entry.js'
 
 describe('identifyServer: remote', () => {
@@ -98,14 +99,36 @@ describe('identifyServer: remote', () => {
     expect(r.package.ecosystem).toBe('npm')
   })
 
-  it('identifies an entry with a command and a url but no type from the command (stdio clients ignore the url)', () => {
+  it('does not identify an entry with a command and a url but no type (review item 7)', () => {
     const r = identifyServer(
       entry({ command: 'npx', args: ['-y', 'pkg@1.0.0'], url: 'https://x.example/mcp' })
     )
-    expect(r.package).toMatchObject({ ecosystem: 'npm', name: 'pkg', version: '1.0.0' })
-    expect(r.argv).toEqual(['npx', '-y', 'pkg@1.0.0'])
+    expect(r.package).toEqual({
+      ecosystem: 'unknown',
+      name: null,
+      versionSpec: null,
+      version: null,
+      pinned: false,
+      purl: null,
+      launcher: null,
+      resolution: { status: 'n/a' }
+    })
     expect(r.notes).toContain(
-      'the entry also has a url, which stdio clients (such as Claude Desktop) ignore: identified from the command'
+      'has both a command and a url and no type: which one runs depends on the client; add "type"'
+    )
+    // The command is still unwrapped, for the config rules that read it.
+    expect(r.argv).toEqual(['npx', '-y', 'pkg@1.0.0'])
+  })
+
+  it('identifies a Claude Desktop entry with a command and a url from the command (stdio only)', () => {
+    const desktop = {
+      ...entry({ command: 'npx', args: ['-y', 'pkg@1.0.0'], url: 'https://x.example/mcp' }),
+      format: 'claude-desktop' as const
+    }
+    const r = identifyServer(desktop)
+    expect(r.package).toMatchObject({ ecosystem: 'npm', name: 'pkg', version: '1.0.0' })
+    expect(r.notes).toContain(
+      'the entry also has a url, which Claude Desktop (stdio only) ignores: identified from the command'
     )
   })
 
@@ -396,11 +419,11 @@ describe('identifyServer: local', () => {
 
   it.each([
     {
-      source: 'corpus (26zl/cybersec-toolkit): cd "$(git rev-parse …)" && exec bash script',
-      command: 'bash',
-      args: ['-lc', 'cd "$(git rev-parse --show-toplevel)" && exec bash scripts/mcp-launch.sh'],
-      name: 'scripts/mcp-launch.sh',
-      launcher: 'bash'
+      source: 'corpus (BuddhiLW/dotfiles): /bin/bash -c "cd dir && clojure …"',
+      command: '/bin/bash',
+      args: ['-c', 'cd /home/ramanujan/PP/funeraria/clojure-mcp && node x.js'],
+      name: 'x.js',
+      launcher: 'node'
     },
     {
       source: 'synthetic: cd dir && node x.js',

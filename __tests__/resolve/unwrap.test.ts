@@ -34,11 +34,14 @@ const cases: Case[] = [
     wrappers: ['bash -c']
   },
   {
+    // Review item 3: every command substitution runs a program, so `cd "$(git …)"` is a second
+    // command that can run code (it used to be skipped as a set-up command).
     source: 'corpus: bash -lc, cd "$(git …)" && exec bash script',
     command: 'bash',
     args: ['-lc', 'cd "$(git rev-parse --show-toplevel)" && exec bash scripts/mcp-launch.sh'],
-    argv: ['bash', 'scripts/mcp-launch.sh'],
-    wrappers: ['bash -lc', 'exec']
+    argv: ['cd', '$(git rev-parse --show-toplevel)'],
+    wrappers: ['bash -lc'],
+    several: ['$(git)', 'bash']
   },
   {
     source: 'corpus: /bin/bash -c "cd … && clojure …"',
@@ -54,8 +57,18 @@ const cases: Case[] = [
       '-c',
       "TODOIST_API_KEY=$(op read 'op://Personal/elpvl2jyy2ltlzrspt4pgemewe/4gu4tenem7kc3mz56qpquajj2a') mise exec bun@1 -- bun ~/workspace/github.com/Doist/todoist-mcp/build/index.js"
     ],
-    argv: ['bun', '~/workspace/github.com/Doist/todoist-mcp/build/index.js'],
-    wrappers: ['sh -c', 'mise exec']
+    // Review item 3: the `$(op read …)` substitution runs `op`: two programs, not identified.
+    argv: [
+      'TODOIST_API_KEY=$(op read op://Personal/elpvl2jyy2ltlzrspt4pgemewe/4gu4tenem7kc3mz56qpquajj2a)',
+      'mise',
+      'exec',
+      'bun@1',
+      '--',
+      'bun',
+      '~/workspace/github.com/Doist/todoist-mcp/build/index.js'
+    ],
+    wrappers: ['sh -c'],
+    several: ['mise', '$(op)']
   },
   {
     source: 'corpus: wsl.exe -d Ubuntu --cd … bash -c "source … && python3 …"',
@@ -363,9 +376,10 @@ describe('unwrapLaunch', () => {
   it('notes environment assignments by name only, never their values', () => {
     const result = unwrapLaunch('sh', [
       '-c',
-      "TODOIST_API_KEY=$(op read 'op://Personal/elpvl2jyy2ltlzrspt4pgemewe/x') mise exec bun@1 -- bun index.js"
+      "TODOIST_API_KEY='op://Personal/elpvl2jyy2ltlzrspt4pgemewe/x' mise exec bun@1 -- bun index.js"
     ])
     const notes = result.notes.join('\n')
+    expect(result.argv).toEqual(['bun', 'index.js'])
     expect(notes).toContain('TODOIST_API_KEY')
     expect(notes).not.toContain('op://')
     expect(notes).toContain('bun@1')

@@ -11,9 +11,10 @@
  * - PowerShell: single and double quotes, backtick escapes, `;`, `&&`, `||`, `|`, newlines, and
  *   the `&` call operator.
  *
- * Operators separate commands; redirections and their targets are dropped. What the launch
- * analysis needs to know survives as structure: which command reads the previous one's output
- * through a pipe, and the text of every process substitution (`<(…)`, `>(…)`).
+ * Operators separate commands; redirections and their targets are dropped from the words. What
+ * the launch analysis needs to know survives as structure: which command reads the previous
+ * one's output through a pipe, the text of every process substitution (`<(…)`, `>(…)`), and the
+ * files written by output redirections.
  */
 import { parse as parseShell } from 'shell-quote'
 
@@ -34,6 +35,11 @@ export interface ShellCommand {
    * order; the word itself is kept as the placeholder `<(…)` / `>(…)`. POSIX syntax only.
    */
   processSubstitutions: string[]
+  /**
+   * Targets of output redirections (`> file`, `>> file`, `&> file`, `2> file`, cmd `> file`), in
+   * order; duplications onto another descriptor (`2>&1`) are not targets.
+   */
+  redirects: string[]
 }
 
 /** Stand-in for `$` while `shell-quote` parses, so it cannot expand variables. */
@@ -172,7 +178,14 @@ function splitPosix(line: string): ShellCommand[] {
         current.words.pop()
       }
       const target = entries[i + 1]
-      if (!isOp(target, '<(') && !isOp(target, '>(')) i += 1
+      if (!isOp(target, '<(') && !isOp(target, '>(')) {
+        i += 1
+        const duplicate =
+          /&$/.test(entry.op) && typeof target === 'string' && /^(?:\d+|-)$/.test(target)
+        if (OUTPUT_REDIRECTIONS.has(entry.op) && !duplicate && typeof target === 'string') {
+          current.redirects.push(reveal(target))
+        }
+      }
       continue
     }
     endCommand(entry.op === '|' || entry.op === '|&')
@@ -182,12 +195,15 @@ function splitPosix(line: string): ShellCommand[] {
 }
 
 function newCommand(pipedInto: boolean): ShellCommand {
-  return { words: [], pipedInto, processSubstitutions: [] }
+  return { words: [], pipedInto, processSubstitutions: [], redirects: [] }
 }
 
 type ShellEntry = ReturnType<typeof parseShell>[number]
 
 const REDIRECTIONS = new Set(['<', '>', '>>', '>&', '>|', '<&', '<<', '<<<', '<>', '&>', '&>>'])
+
+/** Redirections that write their target (`>&` only when the target is not a descriptor). */
+const OUTPUT_REDIRECTIONS = new Set(['>', '>>', '>&', '>|', '<>', '&>', '&>>'])
 
 function isOp(entry: ShellEntry | undefined, op: string): boolean {
   return entry !== undefined && typeof entry === 'object' && 'op' in entry && entry.op === op
@@ -233,11 +249,12 @@ function splitWindows(line: string, syntax: 'cmd' | 'powershell'): ShellCommand[
   let word = ''
   let inWord = false
   let quote: '"' | "'" | null = null
-  let skipNextWord = false
+  let skipNextWord: 'input' | 'output' | null = null
   const escape = syntax === 'cmd' ? '^' : '`'
   const pushWord = (): void => {
     if (inWord) {
-      if (skipNextWord) skipNextWord = false
+      if (skipNextWord === 'output') current.redirects.push(word)
+      if (skipNextWord !== null) skipNextWord = null
       else current.words.push(word)
     }
     word = ''
@@ -301,7 +318,7 @@ function splitWindows(line: string, syntax: 'cmd' | 'powershell'): ShellCommand[
         i += 2 // `2>&1`: the target is a handle, not a word
         continue
       }
-      skipNextWord = true
+      skipNextWord = ch === '>' ? 'output' : 'input'
       continue
     }
     if ((ch === '(' || ch === ')') && !inWord) {

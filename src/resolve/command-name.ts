@@ -1,7 +1,8 @@
 /**
- * How a launcher is recognised whatever way it is written (SPEC §4): `npx`, `npx.cmd`,
- * `/usr/local/bin/npx`, `C:\Program Files\nodejs\npx.cmd`, `~/.bun/bin/bunx` and `NPX.EXE` all
- * name the launcher `npx`.
+ * The program name a command is written with (SPEC §4): `npx`, `npx.cmd`, `/usr/local/bin/npx`,
+ * `C:\Program Files\nodejs\npx.cmd` and `NPX.EXE` are all named `npx`. Whether such a command
+ * IS that launcher (a bare name or a well-known install location, not `./npx`) is decided by
+ * `launcherName` in `launcher-location.ts`.
  */
 
 /** Windows executable suffixes that do not change which program runs (PATHEXT defaults). */

@@ -4,14 +4,17 @@
  * `ghcr.io/x/y:tag`, `https://host/path`, `local: ./server.js`.
  */
 import type { PackageIdentity } from './types.js'
+import { isWithheld } from './withholding.js'
 
 /**
  * Describe `p` in one line (see the module doc):
  * - npm: `name@version` when pinned; otherwise `name[@spec] (unpinned[, resolves to X])`; git,
- *   tarball and path sources as written, and specs installed from another registry as
- *   `name@spec` (nothing to resolve);
+ *   tarball and path sources as written;
  * - PyPI: `name==version` when pinned; otherwise `name[spec] (unpinned)` (`@latest` for uv's
- *   `@latest`, PEP 440 specifiers as written); git sources as `url@ref`, `name @ url`;
+ *   `@latest`, PEP 440 specifiers as written: `name==1.0`, never `name====1.0`); git sources as
+ *   `url@ref`, `name @ url`;
+ * - a withheld identity (`withholding.ts`): the written spec and `(not graded)`, e.g.
+ *   `pkg@1.2.3 (not graded)`, `mcp-server-fetch==2025.4.7 (not graded)`;
  * - OCI: `name[:tag][@digest]`;
  * - remote: the URL identity (credentials and query already removed);
  * - local: `local: <path or module>`; unknown: `unknown: <command>`.
@@ -25,7 +28,8 @@ export function describePackage(p: PackageIdentity): string {
       return describeRegistryPackage(p, '==')
     case 'oci': {
       const name = p.name ?? '(unidentified image)'
-      return `${name}${p.versionSpec ? `:${p.versionSpec}` : ''}${p.version ? `@${p.version}` : ''}`
+      const image = `${name}${p.versionSpec ? `:${p.versionSpec}` : ''}${p.version ? `@${p.version}` : ''}`
+      return isWithheld(p) ? `${image} (not graded)` : image
     }
     case 'remote':
       return p.name ?? '(unidentified remote server)'
@@ -40,6 +44,7 @@ function describeRegistryPackage(p: PackageIdentity, exactSeparator: '@' | '==')
   const name = p.name ?? '(unidentified package)'
   if (p.pinned && p.version !== null) return `${name}${exactSeparator}${p.version}`
   const spec = p.versionSpec
+  if (isWithheld(p)) return `${spec === null ? name : withSpec(name, spec)} (not graded)`
   if (p.resolution.status === 'n/a') {
     // Git, URL and path sources: the source as written (`name @ url` for PyPI, `url@ref` for a
     // git ref kept out of the name); registry specs from another registry: the spec as written.

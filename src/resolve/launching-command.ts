@@ -4,17 +4,21 @@
  * A shell string (`bash -c "…"`, `cmd /c …`, a whole command line in `command`) may hold set-up
  * commands that run no code — `cd`, `pushd`/`popd`, `export`, `set`, `unset`, `true`, `:`,
  * `echo`, `sleep`, `umask`, `ulimit`, plain `NAME=value` assignments and their cmd/PowerShell
- * equivalents (`setlocal`, `chcp`, `Set-Location`, `$env:X = 'v'`, …) — and exactly
- * ONE command that can run code: that one is the launch. Everything else can run code: `eval`,
+ * equivalents (`setlocal`, `chcp`, `Set-Location`, `$env:X = 'v'`, …), written as the bare word
+ * or from a well-known install location (`/bin/echo`; `./echo` is a script) — and exactly ONE
+ * command that can run code: that one is the launch. Everything else can run code: `eval`,
  * `source`/`.`, any launcher or other program, a shell or interpreter reading a pipe, a process
- * substitution `<(…)`/`>(…)`, a command substitution whose output is run as the command, and a
- * command substitution anywhere that itself runs generated code (`$(curl … | sh)`, `$(eval …)`).
- * With two or more such commands the launch cannot be identified: grading the first one would
- * grade a benign package while other code runs (`source <(curl …) && npx -y good@1.0.0`).
+ * substitution `<(…)`/`>(…)`, EVERY command substitution (`$(…)`, `` `…` ``, PowerShell `$(…)`
+ * and `@(…)`) wherever it is written — in an argument, an assignment, `cd "$(…)"`,
+ * `: ${X:=$(…)}` — and a set-up command that writes a file (`echo … > .npmrc`; `/dev/null` and
+ * `nul` excepted). There is no allow-list of harmless substitutions. With two or more such
+ * runners the launch cannot be identified: grading the one package would grade a benign package
+ * while other code runs (`source <(curl …) && npx -y good@1.0.0`, `echo $(node x.js); npx …`).
  *
  * Labels and notes name programs and constructs only, never argument or variable values.
  */
 import { commandName } from './command-name.js'
+import { launcherName } from './launcher-location.js'
 import {
   type CommandLineSyntax,
   isAssignment,
@@ -82,7 +86,7 @@ export interface CodeRunner {
   detail: string
   /**
    * True when it runs code made at run time (eval, a shell reading a pipe, inline code,
-   * substitutions): such a runner counts even inside a command substitution.
+   * substitutions, a file written by a set-up command) rather than a named program.
    */
   generated: boolean
 }
@@ -142,7 +146,7 @@ export function severalCommandsMatch(several: SeveralCommands): IdiomMatch {
 
 /**
  * Analyse one simple command (see the module doc). `depth` counts nested command substitutions
- * (internal). Pure, never throws.
+ * (internal, for labels). Pure, never throws.
  */
 export function analyseCommand(
   command: ShellCommand,
@@ -175,7 +179,6 @@ export function analyseCommand(
     })
   } else {
     const name = commandName(program)
-    const lower = program.toLowerCase()
     const value =
       syntax === 'powershell' && program.startsWith('$')
         ? powerShellAssignmentValue(words.slice(at))
@@ -185,7 +188,7 @@ export function analyseCommand(
     } else if (value !== null) {
       // `$x = <command> …`: the value is a command's output.
       runners.push(programRunner(value[0]!, value.slice(1), command.pipedInto))
-    } else if (NO_CODE_COMMANDS.has(lower) || NO_CODE_COMMANDS.has(name)) {
+    } else if (isNoCodeCommand(program)) {
       setup = name
     } else {
       runners.push(programRunner(program, words.slice(at + 1), command.pipedInto))
@@ -199,17 +202,36 @@ export function analyseCommand(
       generated: true
     })
   }
-  for (const { inner } of commandSubstitutions([...assignments, argsText].join(' '))) {
-    const found = generatedCode(inner, depth + 1)
-    if (found.length > 0) {
-      runners.push({
-        program: `$(${found.join(', ')})`,
-        detail: `a command substitution runs generated code (${found.join(', ')})`,
-        generated: true
-      })
-    }
+  for (const { inner } of commandSubstitutions([...assignments, argsText].join(' '), syntax)) {
+    const name = programOf(inner, depth + 1)
+    runners.push({
+      program: `$(${name})`,
+      detail: `a command substitution runs \`${name}\``,
+      generated: true
+    })
+  }
+  if (runners.length === 0 && command.redirects.some((t) => !DISCARDED.test(t))) {
+    runners.push({
+      program: `${setup ?? 'command'} > file`,
+      detail: `the set-up command \`${setup ?? 'command'}\` writes a file, which can change what runs next`,
+      generated: true
+    })
   }
   return { setup: runners.length > 0 ? null : setup, runners }
+}
+
+/** Redirection targets that keep nothing: `/dev/null`, `nul`, the standard streams. */
+const DISCARDED = /^(?:\/dev\/(?:null|stdout|stderr)|nul|\$null)$/i
+
+/**
+ * True when `program` is a command that runs no code (`NO_CODE_COMMANDS`) written as the bare
+ * word or as a path into a well-known install location (`/bin/echo`); `./echo` is a script.
+ */
+function isNoCodeCommand(program: string): boolean {
+  const lower = program.toLowerCase()
+  if (NO_CODE_COMMANDS.has(lower)) return true
+  const name = launcherName(program)
+  return name !== null && NO_CODE_COMMANDS.has(name)
 }
 
 /**
@@ -313,21 +335,11 @@ function powerShellAssignmentValue(words: readonly string[]): string[] | null {
 
 /** The first program named in a command line (for labels), or `…`. */
 function programOf(text: string, depth: number): string {
-  if (depth > MAX_SUBSTITUTION_DEPTH) return '…'
+  // `$((…))` is arithmetic: it can hold substitutions but names no program itself.
+  if (depth > MAX_SUBSTITUTION_DEPTH || text.trimStart().startsWith('(')) return '…'
   const first = parseCommandList(text, 'posix')?.[0]?.words.find((w) => !isAssignment(w))
   if (first === undefined || first.startsWith('$(') || first.startsWith('`')) return '…'
   return commandName(first)
-}
-
-/** The runners in `text` that run generated code (see `CodeRunner.generated`), by name. */
-function generatedCode(text: string, depth: number): string[] {
-  if (depth > MAX_SUBSTITUTION_DEPTH) return ['nested command substitutions']
-  const commands = parseCommandList(text, 'posix') ?? []
-  return commands.flatMap((c) =>
-    analyseCommand(c, 'posix', depth)
-      .runners.filter((r) => r.generated)
-      .map((r) => r.program)
-  )
 }
 
 /** A command substitution's inner text and where it ends in the scanned text. */
@@ -338,29 +350,38 @@ interface Substitution {
 
 /** The command substitution at the start of `text` (`$(…)` or `` `…` ``), if any. */
 function firstSubstitution(text: string): Substitution | null {
-  const found = commandSubstitutions(text)[0]
+  const found = commandSubstitutions(text, 'posix')[0]
   return found !== undefined && text.startsWith(found.open) ? found : null
 }
 
-/** Top-level command substitutions (`$(…)`, `` `…` ``) in `text`, in order. */
-function commandSubstitutions(text: string): (Substitution & { open: string })[] {
+/**
+ * Top-level command substitutions in `text`, in order: `$(…)` (also `$((…))`, which can hold
+ * them) and `` `…` `` for POSIX shells, `$(…)` and `@(…)` for PowerShell; none for cmd. Quotes
+ * are already removed, so a single-quoted `$(…)` counts too (the safe side).
+ */
+function commandSubstitutions(
+  text: string,
+  syntax: CommandLineSyntax
+): (Substitution & { open: string })[] {
   const found: (Substitution & { open: string })[] = []
+  if (syntax === 'cmd') return found
   for (let i = 0; i < text.length; i += 1) {
-    if (text[i] === '`') {
+    if (text[i] === '`' && syntax === 'posix') {
       const close = text.indexOf('`', i + 1)
       const end = close === -1 ? text.length : close
       found.push({ inner: text.slice(i + 1, end), end: end + 1, open: '`' })
       i = end
       continue
     }
-    if (text[i] === '$' && text[i + 1] === '(') {
+    const opener = text[i] === '$' || (text[i] === '@' && syntax === 'powershell')
+    if (opener && text[i + 1] === '(') {
       let depth = 0
       let j = i + 1
       for (; j < text.length; j += 1) {
         if (text[j] === '(') depth += 1
         else if (text[j] === ')' && --depth === 0) break
       }
-      found.push({ inner: text.slice(i + 2, j), end: j + 1, open: '$(' })
+      found.push({ inner: text.slice(i + 2, j), end: j + 1, open: `${text[i]}(` })
       i = j
     }
   }

@@ -11,8 +11,11 @@
 import { commandName, looksLikeHttpUrl, looksLikePath } from './command-name.js'
 import { npmSpecIdentity } from './npm-idiom.js'
 import { type OptionGrammar, optionValue, scanOptions } from './options.js'
+import { denoLauncherOptions } from './launcher-options.js'
 import { type IdiomMatch, localMatch, unknownMatch } from './package-identity.js'
 import { UV_VALUE_OPTIONS } from './pypi-idiom.js'
+import { shownValue } from './shown-text.js'
+import { withheld } from './withholding.js'
 
 const NODE_GRAMMAR: OptionGrammar = {
   valueFlags: new Set([
@@ -255,7 +258,9 @@ function pythonTarget(args: readonly string[]): IdiomMatch {
   const scanned = scanOptions(args, PYTHON_GRAMMAR)
   const terminal = scanned.terminal
   if (terminal?.flag === '-m' && terminal.value !== undefined) {
-    return localMatch(terminal.value, 'python', [`runs the Python module ${terminal.value}`])
+    return localMatch(terminal.value, 'python', [
+      `runs the Python module ${shownValue(terminal.value)}`
+    ])
   }
   if (terminal?.flag === '-c') return inlineCode('python')
   const script = scanned.positional[0]
@@ -276,7 +281,10 @@ function denoTarget(args: readonly string[]): IdiomMatch {
   if (target === undefined) return unknownMatch('deno', 'deno', '`deno` runs no script')
   if (target.startsWith('npm:')) {
     const match = npmSpecIdentity(target.slice(4), 'deno')
-    return { package: match.package, notes: ['runs an npm package through deno', ...match.notes] }
+    return withheld(
+      { package: match.package, notes: ['runs an npm package through deno', ...match.notes] },
+      denoLauncherOptions(scanned.options)
+    )
   }
   if (target.startsWith('jsr:')) {
     return unknownMatch(target, 'deno', 'runs a JSR package: JSR is not a supported ecosystem yet')
@@ -306,7 +314,7 @@ function uvRun(args: readonly string[], depth: number): IdiomMatch | null {
   const scanned = scanOptions(global.positional.slice(1), UV_RUN_GRAMMAR)
   const module = optionValue(scanned, '-m', '--module')
   if (module !== undefined)
-    return localMatch(module, 'uv run', [`runs the Python module ${module}`])
+    return localMatch(module, 'uv run', [`runs the Python module ${shownValue(module)}`])
   const target = scanned.positional
   if (target.length === 0) return unknownMatch('uv run', 'uv run', '`uv run` runs no command')
   if (/\.py[wz]?$/i.test(target[0]!)) return localMatch(target[0]!, 'uv run')

@@ -1,22 +1,36 @@
 /**
  * The npm launch idiom (SPEC §4): `npx [-y] pkg@1.2.3 [args]`, `npx -p pkg@1.2.3 bin`,
  * `npx --package=pkg bin`, `npm exec`, `pnpm dlx`, `pnpx`, `yarn dlx`, `bunx`, `bun x`, with
- * launcher options before the package (`--registry URL`, `-q`, `--prefer-offline`, …).
+ * launcher options before the package (`-y`, `-q`, `--registry URL`, …).
  *
  * Package specs are read with `npm-package-arg` (the npm CLI's own parser). Pinned only for an
  * exact semver version (`npa` type `version`); git, tarball-URL and local-path specs are npm but
  * never pinned (a git commit is exact but not a registry version).
  *
- * A registry other than https://registry.npmjs.org (`--registry`, `--@scope:registry`,
- * `npm_config_registry` and friends in the environment, see `package-source.ts`) makes a registry
- * spec ungradeable: no version, no purl. A call string (`npx -c "…"`, `pnpm dlx -c "…"`) is read
- * like a shell string: one launching command, or `unknown` when several commands can run code.
+ * A registry spec is a gradeable identity only when the package is what runs; otherwise it is
+ * withheld (`withholding.ts`: same name, no version or purl, so it ends ungraded) when:
+ * - it installs from another registry (`package-source.ts`);
+ * - a launcher option is not on the allow-list (`launcher-options.ts`: `--node-options`,
+ *   `--userconfig`, `--script-shell`, `--prefix`, `--cache`, …);
+ * - the environment loads other code or changes `PATH` (`launch-environment.ts`);
+ * - several `--package` values are installed (the others' install scripts run too);
+ * - the command run with `--package` (or by a call string, `npx -c "…"`) is not the package's
+ *   own bin: the bin must look like the package name (`runsOwnBin`) and must not be a known
+ *   program (`node`, `sh`, `curl`, …); otherwise what the command runs is identified instead
+ *   (through `identifyCommand`), and any package found there is withheld too;
+ * - the package is one that runs another program or server given in its arguments
+ *   (`COMMAND_RUNNERS`: `@smithery/cli run`, `supergateway --stdio`, `cross-env`, …).
+ * A call string with several commands that can run code is `unknown` (`severalCommandsMatch`).
+ * Notes quote values only through `shownValue`.
  */
 import npa from 'npm-package-arg'
 import semver from 'semver'
 import { commandName, looksLikePath } from './command-name.js'
-import { parseCommandList } from './command-line.js'
-import { pickLaunchingCommand, severalCommandsMatch } from './launching-command.js'
+import { launcherName } from './launcher-location.js'
+import { isAssignment, parseCommandList } from './command-line.js'
+import { environmentWithholdings } from './launch-environment.js'
+import { npmLauncherOptions } from './launcher-options.js'
+import { pickLaunchingCommand, severalCommandsMatch, variablesSetBy } from './launching-command.js'
 import {
   type OptionGrammar,
   optionValue,
@@ -24,10 +38,20 @@ import {
   type ScannedArgs,
   scanOptions
 } from './options.js'
-import { type IdiomMatch, localMatch, packageIdentity, unknownMatch } from './package-identity.js'
-import { npmSourceOverrides, withSourceOverrides } from './package-source.js'
+import { runsOwnBin } from './package-bin.js'
+import {
+  type CommandIdentifier,
+  type IdiomMatch,
+  localMatch,
+  packageIdentity,
+  unknownMatch,
+  unidentifiedCommand
+} from './package-identity.js'
+import { npmSourceOverrides } from './package-source.js'
 import { npmPurl } from './purl.js'
-import { BRIDGE_PACKAGES, bridgeMatch, stripUrlSecrets } from './remote.js'
+import { BRIDGE_PACKAGES, bridgeMatch } from './remote.js'
+import { shownValue, stripUrlSecrets } from './shown-text.js'
+import { withheld, type Withholding } from './withholding.js'
 
 /** npm config options that take a value (npm docs "config"), as `npx`/`npm exec` read them. */
 const NPM_VALUE_OPTIONS = [
@@ -126,7 +150,7 @@ interface NpmLaunch {
 }
 
 function findLauncher(argv: readonly string[]): NpmLaunch | null {
-  const name = commandName(argv[0] ?? '')
+  const name = launcherName(argv[0] ?? '')
   const rest = argv.slice(1)
   switch (name) {
     case 'npx':
@@ -162,89 +186,161 @@ function subcommand(
   return { launcher, grammar, args: scanned.positional.slice(1), before: scanned.options }
 }
 
+/** What an npm launcher runs: a package spec as the command, or a bin with `--package`. */
+interface NpmCommand {
+  /** The words run: `[spec, ...args]` without `--package`, else `[bin, ...args]`. */
+  argv: string[]
+  /** Variables set by set-up commands of a call string (`npx -c "export A=1 && …"`). */
+  env: Record<string, string>
+  /** Where the command comes from, for notes: `` `npx` `` or `` the `npx -c` string ``. */
+  where: string
+  /** True when it comes from a call string. */
+  fromCallString: boolean
+}
+
 /**
  * Identify an npm launch (see the module doc); null when `argv` does not start with an npm
- * launcher. Bridges (`npx mcp-remote <url>`) become remote identities; script runners
- * (`npx tsx ./server.ts`) local ones; a registry spec installed from another registry keeps its
- * name but no version (`withSourceOverrides`). Never throws.
+ * launcher (a bare name or a well-known install location, `launcherName`). Bridges
+ * (`npx mcp-remote <url>`) become remote identities, script runners (`npx tsx ./server.ts`)
+ * local ones — unless a withholding applies, which withholds the bridge or runner package
+ * itself. Never throws.
  * @param env the environment the launcher runs with (the entry's `env` plus variables the launch
- *   sets), read for `npm_config_registry` and the like.
+ *   sets): registry overrides, code-loading variables, `PATH`.
+ * @param identifyCommand identifies a command that is not the package's bin (default: `unknown`).
  */
 export function npmIdiom(
   argv: readonly string[],
-  env: Readonly<Record<string, string>> = {}
+  env: Readonly<Record<string, string>> = {},
+  identifyCommand: CommandIdentifier = unidentifiedCommand
 ): IdiomMatch | null {
   const launch = findLauncher(argv)
   if (launch === null) return null
   const scanned = scanOptions(launch.args, launch.grammar)
-  const options = { ...scanned, options: [...launch.before, ...scanned.options] }
-  const notes: string[] = []
-  const overrides = npmSourceOverrides(options.options, env)
-  if (
-    optionValue(options, '--userconfig') !== undefined ||
-    Object.keys(env).some((k) => k.toLowerCase() === 'npm_config_userconfig')
-  ) {
-    notes.push('npm settings are read from another user config file, which can change the registry')
-  }
+  const options: ScannedArgs = { ...scanned, options: [...launch.before, ...scanned.options] }
+  const reasons: Withholding[] = [
+    ...npmSourceOverrides(options.options, env),
+    ...npmLauncherOptions(launch.launcher, options.options),
+    ...environmentWithholdings(env, 'npm')
+  ]
+  const command = commandOf(launch.launcher, options)
+  if ('several' in command) return command.several
+  // Variables a call string sets for its command (`export A=1 && …`, `A=1 bin`) reach the bin.
+  const callEnv = { ...command.env, ...leadingAssignments(command.argv) }
+  reasons.push(...npmSourceOverrides([], callEnv), ...environmentWithholdings(callEnv, 'npm'))
   const packages = optionValues(options, '-p', '--package')
-  let positional = scanned.positional
-  const callString = callStringOf(launch.launcher, options)
-  if (callString !== undefined) {
-    const commands = parseCommandList(callString, 'posix') ?? []
-    const picked = pickLaunchingCommand(commands, 'posix')
-    if (picked.runners.length > 1) {
-      return severalCommandsMatch({
-        where: `the \`${launch.launcher} -c\` string`,
-        runners: picked.runners
-      })
+  if (packages.length === 0 && command.fromCallString) {
+    // A call string without --package runs a shell command line, not a package.
+    const inner = identifyCommand(command.argv, { ...env, ...command.env })
+    return withheld(
+      { package: inner.package, notes: [`runs ${command.where}`, ...inner.notes] },
+      reasons
+    )
+  }
+  if (packages.length === 0) {
+    const [spec, ...commandArgs] = command.argv
+    if (spec === undefined) {
+      return unknownMatch(
+        null,
+        launch.launcher,
+        `\`${launch.launcher}\` is given no package to run`
+      )
     }
-    positional = picked.argv
+    return packageLaunch(spec, commandArgs, launch.launcher, reasons)
   }
-  let spec: string | undefined
-  let commandArgs: string[]
-  if (packages.length > 0) {
-    const bin = positional[0]
-    spec = pickPackageForBin(packages, bin)
-    if (packages.length > 1) {
-      notes.push(`${packages.length} packages are installed with --package; identified ${spec}`)
-    }
-    commandArgs = positional.slice(1)
-  } else {
-    spec = positional[0]
-    commandArgs = positional.slice(1)
+  const bin = command.argv.find((w) => !isAssignment(w))
+  if (bin === undefined) {
+    return unknownMatch(null, launch.launcher, `${command.where} is given no command to run`)
   }
-  if (spec === undefined) {
-    return unknownMatch(null, launch.launcher, `\`${launch.launcher}\` is given no package to run`)
-  }
-
+  const spec = packages.find((p) => runsOwnBin(bin, npmName(p))) ?? packages[0]!
   const identity = npmSpecIdentity(spec, launch.launcher)
-  const name = identity.package.name
-  const fromRegistry = ['exact', 'offline'].includes(identity.package.resolution.status)
-  if (fromRegistry && overrides.length > 0) {
-    const overridden = withSourceOverrides(identity, overrides)
-    return { package: overridden.package, notes: [...notes, ...overridden.notes] }
+  if (packages.length > 1) {
+    reasons.push({
+      setting: '--package',
+      why: `installs ${packages.length} packages, so the others' install scripts and bins run too`
+    })
   }
-  if (packages.length === 0 && name !== null && SCRIPT_RUNNERS.has(name)) {
+  const registry = ['exact', 'offline'].includes(identity.package.resolution.status)
+  if (!registry || runsOwnBin(bin, identity.package.name)) {
+    const args = command.argv.slice(command.argv.indexOf(bin) + 1)
+    return packageLaunch(spec, args, launch.launcher, reasons)
+  }
+  // The command is not the package's bin: what it runs is identified, with the package(s)
+  // installed alongside.
+  const inner = identifyCommand(command.argv, { ...env, ...command.env })
+  const shown = shownValue(commandName(bin))
+  return withheld(
+    {
+      package: inner.package,
+      notes: [
+        `${command.where} runs \`${shown}\`, which is not a bin of the package installed with ` +
+          `--package (${shownValue(identity.package.name ?? spec)}): identified what it runs`,
+        ...inner.notes
+      ]
+    },
+    [
+      ...reasons,
+      { setting: '--package', why: 'installs a package alongside the command that runs' }
+    ]
+  )
+}
+
+/**
+ * `npx [-y] <spec> [args]` / `npx -p <spec> <bin> [args]`: the package named by the spec runs its
+ * own bin with `commandArgs`; withheld for `reasons` and when it is a command runner.
+ */
+function packageLaunch(
+  spec: string,
+  commandArgs: readonly string[],
+  launcher: string,
+  reasons: Withholding[]
+): IdiomMatch {
+  const identity = npmSpecIdentity(spec, launcher)
+  const name = identity.package.name
+  const all = [...reasons, ...runnerReasons(name, commandArgs)]
+  if (all.length > 0) return withheld(identity, all)
+  if (name !== null && SCRIPT_RUNNERS.has(name)) {
     const script = commandArgs.find((a) => !a.startsWith('-'))
     if (script !== undefined && (looksLikePath(script) || /\.[cm]?[jt]sx?$/.test(script))) {
-      return localMatch(script, `${launch.launcher} ${name}`, [
-        ...notes,
-        `runs the local script with the npm package ${spec}`
+      return localMatch(script, `${launcher} ${name}`, [
+        `runs the local script with the npm package ${shownValue(name)}`
       ])
     }
   }
   if (name !== null && BRIDGE_PACKAGES.has(name)) {
     const pin = identity.package.pinned ? 'pinned' : 'unpinned'
-    const bridged = bridgeMatch(name, commandArgs, `npm package ${spec} (${pin})`)
-    if (bridged) return { package: bridged.package, notes: [...notes, ...bridged.notes] }
+    const bridged = bridgeMatch(name, commandArgs, `npm package ${shownValue(name)} (${pin})`)
+    if (bridged) return bridged
   }
-  if (name === '@smithery/cli' && commandArgs[0] === 'run' && commandArgs[1] !== undefined) {
-    notes.push(
-      `the Smithery CLI runs the server ${commandArgs[1]} from Smithery; only the CLI package ` +
-        'is identified'
-    )
+  return identity
+}
+
+/**
+ * The command a launcher runs (see `NpmCommand`), or the identity of a call string that runs
+ * several commands that can run code.
+ */
+function commandOf(launcher: string, options: ScannedArgs): NpmCommand | { several: IdiomMatch } {
+  const callString = callStringOf(launcher, options)
+  if (callString === undefined) {
+    return { argv: options.positional, env: {}, where: `\`${launcher}\``, fromCallString: false }
   }
-  return { package: identity.package, notes: [...notes, ...identity.notes] }
+  const where = `the \`${launcher} -c\` string`
+  const commands = parseCommandList(callString, 'posix') ?? []
+  const picked = pickLaunchingCommand(commands, 'posix')
+  if (picked.runners.length > 1) {
+    return { several: severalCommandsMatch({ where, runners: picked.runners }) }
+  }
+  return { argv: picked.argv, env: variablesSetBy(commands, 'posix'), where, fromCallString: true }
+}
+
+/** The `NAME=value` words at the start of `argv`, by name. */
+function leadingAssignments(argv: readonly string[]): Record<string, string> {
+  const found: Record<string, string> = {}
+  for (const word of argv) {
+    if (!isAssignment(word)) break
+    const eq = word.indexOf('=')
+    found[word.slice(0, eq)] = word.slice(eq + 1)
+  }
+  return found
 }
 
 /**
@@ -259,19 +355,41 @@ function callStringOf(launcher: string, options: ScannedArgs): string | undefine
   return undefined
 }
 
-/** With several `--package` values, the one whose name matches the bin, else the first. */
-function pickPackageForBin(packages: string[], bin: string | undefined): string {
-  if (bin !== undefined) {
-    for (const p of packages) {
-      try {
-        const name = npa(p).name
-        if (name !== null && (name === bin || name.endsWith(`/${bin}`))) return p
-      } catch {
-        // not a registry spec: cannot match by name
-      }
-    }
+/** The registry name of an npm spec, or null (git, URL, path, invalid). */
+function npmName(spec: string): string | null {
+  try {
+    return npa(spec).name ?? null
+  } catch {
+    return null
   }
-  return packages[0]!
+}
+
+/**
+ * npm packages that run another program or server named in their arguments, and when they do
+ * (their READMEs): grading the package says nothing about what it starts.
+ */
+const COMMAND_RUNNERS: Readonly<Record<string, (args: readonly string[]) => boolean>> = {
+  '@smithery/cli': (args) => args[0] === 'run',
+  supergateway: (args) => args.some((a) => a === '--stdio' || a.startsWith('--stdio=')),
+  'cross-env': () => true,
+  'cross-env-shell': () => true,
+  'dotenv-cli': () => true,
+  'env-cmd': () => true,
+  concurrently: () => true,
+  nodemon: () => true,
+  'npm-run-all': () => true
+}
+
+/** A withholding when `name` is a command runner that runs something given in `args`. */
+function runnerReasons(name: string | null, args: readonly string[]): Withholding[] {
+  const runs = name === null ? undefined : COMMAND_RUNNERS[name]
+  if (runs === undefined || !runs(args)) return []
+  return [
+    {
+      setting: shownValue(name!),
+      why: 'runs another program or server named in its arguments, which is not what is graded'
+    }
+  ]
 }
 
 /**
@@ -297,7 +415,10 @@ export function npmSpecIdentity(spec: string, launcher: string): IdiomMatch {
     const inner = npmSpecIdentity(sub.raw, launcher)
     return {
       package: inner.package,
-      notes: [`${parsed.name} is an alias of ${sub.raw}`, ...inner.notes]
+      notes: [
+        `${shownValue(parsed.name ?? '')} is an alias of ${shownValue(sub.raw)}`,
+        ...inner.notes
+      ]
     }
   }
   const name = parsed.name

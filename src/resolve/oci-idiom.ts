@@ -5,11 +5,15 @@
  * not mistaken for the image. Pinned only with a digest; no tag means `latest` (not pinned).
  * Registries are not queried in this version: a tag is not resolved to a digest.
  */
-import { commandName } from './command-name.js'
+import { environmentWithholdings } from './launch-environment.js'
+import { launcherName } from './launcher-location.js'
+import { engineLauncherOptions } from './launcher-options.js'
 import { isPinningDigest, parseImageReference } from './image-reference.js'
 import { type OptionGrammar, scanOptions } from './options.js'
 import { type IdiomMatch, packageIdentity, unknownMatch } from './package-identity.js'
 import { dockerPurl } from './purl.js'
+import { shownValue } from './shown-text.js'
+import { withheld } from './withholding.js'
 
 /** `docker run` / `podman run` options that take a value (Docker and Podman CLI references). */
 const RUN_VALUE_OPTIONS = [
@@ -212,12 +216,20 @@ const ENGINES = new Set(['docker', 'podman', 'nerdctl'])
 
 /**
  * Identify a container launch (see the module doc); null when `argv` does not start with
- * `docker`, `podman` or `nerdctl`. Other subcommands (`docker mcp gateway run`, `docker exec`)
- * are `unknown` with a note. Never throws.
+ * `docker`, `podman` or `nerdctl` (a bare name or a well-known install location,
+ * `launcherName`). Other subcommands (`docker mcp gateway run`, `docker exec`) are `unknown`
+ * with a note. The image identity is withheld (`withholding.ts`) for engine options that talk to
+ * another daemon or read another configuration (`-H`, `--context`, `--config`, …),
+ * `--entrypoint`, and environment variables such as `DOCKER_HOST` or a changed `PATH`
+ * (`launch-environment.ts`). Never throws.
+ * @param env the environment the engine CLI runs with (entry `env` plus what the launch sets).
  */
-export function ociIdiom(argv: readonly string[]): IdiomMatch | null {
-  const engine = commandName(argv[0] ?? '')
-  if (!ENGINES.has(engine)) return null
+export function ociIdiom(
+  argv: readonly string[],
+  env: Readonly<Record<string, string>> = {}
+): IdiomMatch | null {
+  const engine = launcherName(argv[0] ?? '')
+  if (engine === null || !ENGINES.has(engine)) return null
   const global = scanOptions(argv.slice(1), GLOBAL_GRAMMAR)
   const [sub, second] = global.positional
   let runArgs: string[]
@@ -243,14 +255,18 @@ export function ociIdiom(argv: readonly string[]): IdiomMatch | null {
     .map((o) => o.flag)
   if (unknownFlags.length > 0) {
     notes.push(
-      `unrecognised ${engine} run option(s) assumed to take no value: ${unknownFlags.join(', ')}`
+      `unrecognised ${engine} run option(s) assumed to take no value: ` +
+        unknownFlags.map(shownValue).join(', ')
     )
   }
   const image = scanned.positional[0]
   if (image === undefined) {
     return unknownMatch(null, launcher, `\`${engine} run\` is given no image`)
   }
-  return imageIdentity(image, launcher, notes)
+  return withheld(imageIdentity(image, launcher, notes), [
+    ...engineLauncherOptions(global.options, scanned.options),
+    ...environmentWithholdings(env, 'oci')
+  ])
 }
 
 function imageIdentity(image: string, launcher: string, notes: string[]): IdiomMatch {

@@ -2,6 +2,7 @@
  * Building `PackageIdentity` values (SPEC §2) for the launch idioms, with the defaults each kind
  * of identity has: nothing pinned, no purl, nothing to resolve.
  */
+import { shownValue } from './shown-text.js'
 import type { Ecosystem, PackageIdentity, ResolutionStatus } from './types.js'
 
 /** What a launch idiom found: the identity and notes for people (never holding secrets). */
@@ -54,4 +55,27 @@ export function unknownMatch(
   why: string
 ): IdiomMatch {
   return { package: packageIdentity({ ecosystem: 'unknown', name, launcher }), notes: [why] }
+}
+
+/**
+ * Identifies a command line that a launcher runs instead of (or besides) a package's own bin
+ * (`npx -p pkg node x.js`, `npx -c "…"`, `uvx --from pkg python …`) with the same rules as a
+ * whole entry (wrappers unwrapped, idioms matched). `env` is the environment it runs with.
+ */
+export type CommandIdentifier = (
+  argv: readonly string[],
+  env: Readonly<Record<string, string>>
+) => IdiomMatch
+
+/**
+ * The default `CommandIdentifier`: `unknown`, named after the first word that is not a
+ * `NAME=value` assignment (masked: it is config text), with a note.
+ */
+export function unidentifiedCommand(argv: readonly string[]): IdiomMatch {
+  const first = argv.find((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w))
+  return unknownMatch(
+    first === undefined ? null : shownValue(first),
+    null,
+    'runs a command that is not identified'
+  )
 }

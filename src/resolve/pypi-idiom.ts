@@ -8,26 +8,42 @@
  * a wildcard, `===`, or uv's `pkg@<version>`. PyPI is not queried in this version: pinned
  * entries have status `exact`, unpinned ones `unresolved`. Purl names are PEP 503 normalised.
  *
- * A package index other than https://pypi.org/simple (`--index-url`, `--extra-index-url`,
- * `--default-index`, `--index`, `--find-links`, pipx `--pip-args`, `UV_INDEX_URL`/`PIP_INDEX_URL`
- * and friends in the environment; see `package-source.ts`) makes a registry requirement
- * ungradeable: no version, no purl. A git source is named by its URL without the `@ref`, which
- * becomes the version spec (a commit is exact but not a registry version).
+ * A registry requirement is a gradeable identity only when the package is what runs; otherwise
+ * it is withheld (`withholding.ts`: same name, no version or purl, so it ends ungraded) when:
+ * - it installs from another index (`--index-url`, `--extra-index-url`, `--default-index`,
+ *   `--index`, `--find-links`, pipx `--pip-args`, `UV_INDEX_URL`/`PIP_INDEX_URL` and friends;
+ *   `package-source.ts`);
+ * - a launcher option is not on the allow-list, or installs other packages alongside
+ *   (`--with`, `--with-editable`, `--with-requirements`, `pipx run --preinstall`, `--pip-args`
+ *   with anything but known pip switches; `launcher-options.ts`);
+ * - the environment loads other code or changes `PATH` (`PYTHONPATH`, `UV_CONFIG_FILE`, …;
+ *   `launch-environment.ts`);
+ * - the command run from `--from`/`--spec` is not the package's own bin (`runsOwnBin`): what it
+ *   runs is identified instead, and any package found there is withheld too;
+ * - it is `mcp-proxy` running a command rather than bridging to a URL.
+ * A git source is named by its URL without the `@ref`, which becomes the version spec (a commit
+ * is exact but not a registry version). Notes quote values only through `shownValue`.
  */
 import { clean as cleanPep440, valid as validPep440 } from '@renovatebot/pep440'
 import { parse as parseSpecifier } from '@renovatebot/pep440/lib/specifier.js'
 import { commandName, looksLikeHttpUrl, looksLikePath } from './command-name.js'
+import { environmentWithholdings } from './launch-environment.js'
+import { launcherName } from './launcher-location.js'
+import { pipxLauncherOptions, uvLauncherOptions } from './launcher-options.js'
+import { type OptionGrammar, optionValue, type ScannedOption, scanOptions } from './options.js'
+import { runsOwnBin } from './package-bin.js'
 import {
-  type OptionGrammar,
-  optionValue,
-  optionValues,
-  type ScannedOption,
-  scanOptions
-} from './options.js'
-import { type IdiomMatch, packageIdentity, unknownMatch } from './package-identity.js'
-import { pypiSourceOverrides, withSourceOverrides } from './package-source.js'
+  type CommandIdentifier,
+  type IdiomMatch,
+  packageIdentity,
+  unidentifiedCommand,
+  unknownMatch
+} from './package-identity.js'
+import { pypiSourceOverrides } from './package-source.js'
 import { normalizePypiName, pypiPurl } from './purl.js'
-import { BRIDGE_PACKAGES, bridgeMatch, stripUrlSecrets } from './remote.js'
+import { BRIDGE_PACKAGES, bridgeMatch } from './remote.js'
+import { shownValue, stripUrlSecrets } from './shown-text.js'
+import { withheld, type Withholding } from './withholding.js'
 
 /** uv options that take a value (uv docs, `uv tool run` and `uv run`). */
 export const UV_VALUE_OPTIONS = [
@@ -90,7 +106,15 @@ export const UV_VALUE_OPTIONS = [
 const UV_GRAMMAR: OptionGrammar = { valueFlags: new Set(UV_VALUE_OPTIONS) }
 
 const PIPX_GRAMMAR: OptionGrammar = {
-  valueFlags: new Set(['--spec', '--python', '--pip-args', '--index-url', '-i', '--backend'])
+  valueFlags: new Set([
+    '--spec',
+    '--python',
+    '--pip-args',
+    '--index-url',
+    '-i',
+    '--backend',
+    '--preinstall'
+  ])
 }
 
 /** A PEP 508 requirement as written, read for identification. */
@@ -161,7 +185,7 @@ interface PypiLaunch {
 }
 
 function findLauncher(argv: readonly string[]): PypiLaunch | null {
-  const name = commandName(argv[0] ?? '')
+  const name = launcherName(argv[0] ?? '')
   if (name === 'uvx') {
     return { launcher: 'uvx', grammar: UV_GRAMMAR, args: argv.slice(1), before: [] }
   }
@@ -185,51 +209,78 @@ function findLauncher(argv: readonly string[]): PypiLaunch | null {
 
 /**
  * Identify a PyPI launch (see the module doc); null when `argv` does not start with `uvx`,
- * `uv tool run` or `pipx run`. `uvx mcp-proxy <url>` becomes a remote identity; a registry
- * requirement installed from another index keeps its name but no version
- * (`withSourceOverrides`). Never throws.
+ * `uv tool run` or `pipx run` (a bare name or a well-known install location, `launcherName`).
+ * `uvx mcp-proxy <url>` becomes a remote identity unless a withholding applies, which withholds
+ * the bridge package itself. Never throws.
  * @param env the environment the launcher runs with (the entry's `env` plus variables the launch
- *   sets), read for `UV_INDEX_URL`, `PIP_INDEX_URL` and the like.
+ *   sets): index overrides, code-loading variables, `PATH`.
+ * @param identifyCommand identifies a command that is not a bin of the `--from`/`--spec`
+ *   package (default: `unknown`).
  */
 export function pypiIdiom(
   argv: readonly string[],
-  env: Readonly<Record<string, string>> = {}
+  env: Readonly<Record<string, string>> = {},
+  identifyCommand: CommandIdentifier = unidentifiedCommand
 ): IdiomMatch | null {
   const launch = findLauncher(argv)
   if (launch === null) return null
   const scanned = scanOptions(launch.args, launch.grammar)
-  const notes: string[] = []
-  const overrides = pypiSourceOverrides([...launch.before, ...scanned.options], env)
+  const options = [...launch.before, ...scanned.options]
+  const reasons: Withholding[] = [
+    ...pypiSourceOverrides(options, env),
+    ...(launch.launcher === 'pipx run' ? pipxLauncherOptions(options) : uvLauncherOptions(options)),
+    ...environmentWithholdings(env, 'pypi')
+  ]
   const source = optionValue(scanned, '--from', '--spec')
   const command = scanned.positional[0]
   const written = source ?? command
   if (written === undefined) {
     return unknownMatch(null, launch.launcher, `\`${launch.launcher}\` is given no package to run`)
   }
-  const withs = optionValues(scanned, '--with')
-  if (withs.length > 0) notes.push(`also installs ${withs.length} extra requirement(s) with --with`)
-  if (source !== undefined && command !== undefined && command !== written) {
-    notes.push(`runs the command \`${commandName(command)}\` from that package`)
-  }
   const requirement = parseRequirement(written, launch.launcher !== 'pipx run')
   const match = requirementIdentity(requirement, written, launch.launcher)
   const name = match.package.name
-  if (requirement.kind === 'registry' && overrides.length > 0) {
-    const overridden = withSourceOverrides(match, overrides)
-    return { package: overridden.package, notes: [...notes, ...overridden.notes] }
+  const notes: string[] = []
+  if (source !== undefined && command !== undefined && requirement.kind === 'registry') {
+    if (!runsOwnBin(command, requirement.name)) {
+      // Not a bin of the package: the launcher runs another program with the package installed.
+      const inner = identifyCommand(scanned.positional, env)
+      return withheld(
+        {
+          package: inner.package,
+          notes: [
+            `\`${launch.launcher}\` runs \`${shownValue(commandName(command))}\`, which is not a ` +
+              `bin of ${shownValue(requirement.name)}: identified what it runs`,
+            ...inner.notes
+          ]
+        },
+        [
+          ...reasons,
+          { setting: '--from', why: 'installs a package alongside the command that runs' }
+        ]
+      )
+    }
+    notes.push(`runs the command \`${shownValue(commandName(command))}\` from that package`)
+  } else if (source !== undefined && command !== undefined) {
+    notes.push(`runs the command \`${shownValue(commandName(command))}\` from that package`)
   }
-  if (
-    name !== null &&
-    requirement.kind === 'registry' &&
-    BRIDGE_PACKAGES.has(normalizePypiName(name))
-  ) {
+  if (requirement.kind !== 'registry')
+    return { package: match.package, notes: [...notes, ...match.notes] }
+  const bridge = normalizePypiName(requirement.name)
+  const args = scanned.positional.slice(1)
+  const bridged = BRIDGE_PACKAGES.has(bridge) ? bridgeMatch(bridge, args, '') : null
+  if (bridge === 'mcp-proxy' && bridged === null && args.length > 0) {
+    reasons.push({
+      setting: 'mcp-proxy',
+      why: 'runs another program named in its arguments, which is not what is graded'
+    })
+  }
+  if (reasons.length > 0) {
+    return withheld({ package: match.package, notes: [...notes, ...match.notes] }, reasons)
+  }
+  if (bridged !== null) {
     const pin = match.package.pinned ? 'pinned' : 'unpinned'
-    const bridged = bridgeMatch(
-      normalizePypiName(name),
-      scanned.positional.slice(1),
-      `PyPI package ${written} (${pin})`
-    )
-    if (bridged) return { package: bridged.package, notes: [...notes, ...bridged.notes] }
+    return bridgeMatch(bridge, args, `PyPI package ${shownValue(name ?? bridge)} (${pin})`)!
   }
   return { package: match.package, notes: [...notes, ...match.notes] }
 }
@@ -298,7 +349,7 @@ function registryIdentity(
   launcher: string
 ): IdiomMatch {
   const { name, extras, specifier, at } = requirement
-  const notes: string[] = extras ? [`with extras ${extras}`] : []
+  const notes: string[] = extras ? [`with extras ${shownValue(extras)}`] : []
   const unpinned = (versionSpec: string | null, why?: string): IdiomMatch => ({
     package: packageIdentity({
       ecosystem: 'pypi',
@@ -326,7 +377,9 @@ function registryIdentity(
   if (at !== null) {
     if (at === 'latest') return unpinned('latest')
     const version = validPep440(at) ? (cleanPep440(at) ?? at) : null
-    return version !== null ? pinned(at, version) : unpinned(at, `"${at}" is not a PEP 440 version`)
+    return version !== null
+      ? pinned(at, version)
+      : unpinned(at, `"${shownValue(at)}" is not a PEP 440 version`)
   }
   if (specifier === null) return unpinned(null)
   let clauses: ReturnType<typeof parseSpecifier>
@@ -336,7 +389,7 @@ function registryIdentity(
     clauses = []
   }
   if (!clauses || clauses.length === 0) {
-    return unpinned(specifier, `"${specifier}" is not a PEP 440 version specifier`)
+    return unpinned(specifier, `"${shownValue(specifier)}" is not a PEP 440 version specifier`)
   }
   const only = clauses.length === 1 ? clauses[0]! : null
   if (only && only.operator === '===') {

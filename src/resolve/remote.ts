@@ -9,6 +9,7 @@
 import { looksLikeToken, sanitizeUrl } from '../net/url-redaction.js'
 import { looksLikeHttpUrl } from './command-name.js'
 import { type IdiomMatch, packageIdentity } from './package-identity.js'
+import { stripUrlSecrets } from './shown-text.js'
 
 /** Bridge packages that connect a stdio client to a remote server given by URL. */
 export const BRIDGE_PACKAGES = new Set(['mcp-remote', 'supergateway', 'mcp-proxy'])
@@ -68,19 +69,6 @@ function maskPathTokens(text: string): { text: string; masked: boolean } {
     })
     .join('/')
   return { text: out, masked }
-}
-
-/**
- * `value` without user info after a scheme (`https://user:token@host` → `https://host`; a plain
- * `git@` user is kept) and without a query string or fragment. Used for URLs that must stay
- * as written otherwise: git and tarball package specs, unparseable remote URLs.
- */
-export function stripUrlSecrets(value: string): string {
-  return value
-    .replace(/^([a-z][\w+.-]*:\/\/)([^/@\s]*)@/i, (_m, scheme: string, user: string) =>
-      user === 'git' ? `${scheme}git@` : scheme
-    )
-    .replace(/[?#][\s\S]*$/, (rest) => (rest.startsWith('#') && !rest.includes('?') ? rest : ''))
 }
 
 /** An `IdiomMatch` for an entry's `url` (`launcher: url`). */

@@ -11,6 +11,9 @@
  * - `env [-i] [-u NAME] [NAME=value…] …`, leading `NAME=value` assignments, and the command
  *   prefixes `exec`, `command`, `nohup`, `call`, `sudo`;
  * - a whole command line written into `command` (`"command": "npx -y @scope/pkg@1.2.3"`).
+ * A wrapper written as a path is one only in a well-known install location (`/bin/bash`,
+ * `C:\Windows\System32\cmd.exe`; `launcher-location.ts`): `./bash -c …` is a script and is
+ * not unwrapped.
  *
  * A shell string may hold set-up commands that run no code plus exactly one command that can
  * run code, which is the launch (`cd dir && node x.js` → `node x.js`; see
@@ -20,8 +23,11 @@
  *
  * Environment variables set on the way (`NAME=value` prefixes, `env NAME=value`, `export` in a
  * shell string) are collected in `environment`, because they can change where a package comes
- * from (`npm_config_registry`). Notes never hold argument or variable values (they may be
- * secrets), only names and structure.
+ * from (`npm_config_registry`). `mise exec` tools other than the core runtimes (`npm:pkg`,
+ * `pipx:pkg`, …) and `mise exec -C/-E` are collected in `withholdings`: a package found inside
+ * is then not what runs alone. Notes never hold argument or variable values (they may be
+ * secrets: WSL distributions and sudo users are named by their option), only names and
+ * structure.
  */
 import { commandName, looksLikePath } from './command-name.js'
 import {
@@ -39,7 +45,9 @@ import {
   type SeveralCommands,
   variablesSetBy
 } from './launching-command.js'
+import { launcherName } from './launcher-location.js'
 import { scanOptions } from './options.js'
+import type { Withholding } from './withholding.js'
 
 /** How many wrappers deep we unwrap before giving up (a hostile config could nest forever). */
 export const MAX_UNWRAP_DEPTH = 8
@@ -65,6 +73,11 @@ export interface UnwrappedLaunch {
    * never print them.
    */
   environment?: Record<string, string>
+  /**
+   * Reasons a package found inside the wrappers is not what runs alone (`mise x npm:other --`
+   * installs another package; see `withholding.ts`); absent when none.
+   */
+  withholdings?: Withholding[]
 }
 
 /** Launchers and wrappers whose name, when found in a command line, marks where the program is. */
@@ -112,6 +125,7 @@ interface UnwrapStep {
   notes: string[]
   several?: SeveralCommands
   environment?: Record<string, string>
+  withholdings?: Withholding[]
 }
 
 /**
@@ -128,6 +142,7 @@ export function unwrapLaunch(command: string | undefined, args: string[]): Unwra
     return { argv: [], wrappers, notes }
   }
   const environment: Record<string, string> = {}
+  const withholdings: Withholding[] = []
   const written = splitWrittenCommand(command, args, notes)
   let argv = written.argv
   let several = written.several
@@ -147,6 +162,7 @@ export function unwrapLaunch(command: string | undefined, args: string[]): Unwra
     }
     notes.push(...step.notes)
     Object.assign(environment, step.environment)
+    withholdings.push(...(step.withholdings ?? []))
     several = step.several
     argv = step.argv
   }
@@ -158,7 +174,8 @@ export function unwrapLaunch(command: string | undefined, args: string[]): Unwra
     wrappers,
     notes,
     ...(several !== undefined ? { several } : {}),
-    ...(Object.keys(environment).length > 0 ? { environment } : {})
+    ...(Object.keys(environment).length > 0 ? { environment } : {}),
+    ...(withholdings.length > 0 ? { withholdings } : {})
   }
 }
 
@@ -209,10 +226,14 @@ function splitWrittenCommand(
       // The first command of the rest holds the arguments of the program.
       const [head, ...others] = rest
       const withProgram: ShellCommand[] = [
-        { words: [prefix, ...(head?.words ?? [])], pipedInto: false, processSubstitutions: [] },
+        {
+          words: [prefix, ...(head?.words ?? [])],
+          pipedInto: false,
+          processSubstitutions: [...(head?.processSubstitutions ?? [])],
+          redirects: [...(head?.redirects ?? [])]
+        },
         ...others
       ]
-      if (head) withProgram[0]!.processSubstitutions.push(...head.processSubstitutions)
       notes.push('split the command line written into `command` (program path with spaces)')
       return split(pickLaunchingCommand(withProgram, syntax))
     }
@@ -225,11 +246,15 @@ function splitWrittenCommand(
   return picked.argv.length > 0 ? split(picked) : { argv: [trimmed, ...args] }
 }
 
-/** One level of unwrapping, or null when `argv` is not a wrapper. */
+/**
+ * One level of unwrapping, or null when `argv` is not a wrapper. A wrapper written as a path
+ * is one only in a well-known install location (`launcherName`): `./bash -c …` is a script.
+ */
 function unwrapOnce(argv: string[]): UnwrapStep | null {
   const first = argv[0]!
   if (isAssignment(first)) return unwrapAssignments(argv)
-  const name = commandName(first)
+  const name = launcherName(first)
+  if (name === null) return null
   const rest = argv.slice(1)
   switch (name) {
     case 'cmd':
@@ -301,8 +326,22 @@ function fromCommandString(
     picked.runners.length > 1
       ? { several: { where: `the \`${wrapper}\` string`, runners: picked.runners } }
       : {}
-  return { argv: picked.argv, wrapper, notes, environment, ...several }
+  const withholdings: Withholding[] = []
+  const program = picked.argv.find((w) => !isAssignment(w))
+  const moved = picked.skipped.some((s) => CHANGE_DIRECTORY.has(s))
+  if (syntax === 'cmd' && moved && program !== undefined && !looksLikePath(program)) {
+    withholdings.push({
+      setting: `\`cd\` in the \`${wrapper}\` string`,
+      why:
+        'moves cmd.exe to another directory, and cmd.exe runs a program found there before ' +
+        'looking on PATH'
+    })
+  }
+  return { argv: picked.argv, wrapper, notes, environment, ...several, withholdings }
 }
+
+/** Set-up commands that change the working directory (cmd.exe's labels). */
+const CHANGE_DIRECTORY = new Set(['cd', 'chdir', 'pushd', 'cd..'])
 
 /** `cmd /c …`: switches are `/x` or `/x:on`; after `/c` or `/k` comes the command line. */
 function unwrapCmd(args: string[]): UnwrapStep | null {
@@ -310,7 +349,8 @@ function unwrapCmd(args: string[]): UnwrapStep | null {
   const line = args.map((a) => (/\s/.test(a) && !a.includes('"') ? `"${a}"` : a)).join(' ')
   const m = /^\s*((?:\/[a-z](?::\S*)?\s*)*?)\/([ck])(?:\s+|$)([\s\S]*)$/i.exec(line)
   if (!m) return null
-  const switches = (m[1] ?? '').trim()
+  // Switch values (`/t:0a`) are not shown: only the switch letters.
+  const switches = (m[1] ?? '').trim().replace(/:\S*/g, '')
   const wrapper = `cmd ${switches ? `${switches.toLowerCase()} ` : ''}/${m[2]!.toLowerCase()}`
   let body = m[3] ?? ''
   // `cmd /s /c "…"` (and `/c "…"` whose whole body is quoted) strips the outer quotes.
@@ -442,7 +482,7 @@ function unwrapWsl(args: string[]): UnwrapStep {
   const scanned = scanOptions(args, WSL_GRAMMAR)
   const notes: string[] = []
   const distro = scanned.options.find((o) => o.flag === '-d' || o.flag === '--distribution')
-  if (distro?.value) notes.push(`runs inside the WSL distribution "${distro.value}"`)
+  if (distro?.value) notes.push('runs inside the WSL distribution named with -d')
   const rest = scanned.positional
   if (scanned.terminal || rest.length === 0) return { argv: rest, wrapper: 'wsl', notes }
   // The default shell reads the words as one command line (one argument holding a whole
@@ -469,17 +509,61 @@ function unwrapMise(name: string, args: string[]): UnwrapStep | null {
   const wrapper = `${name} ${sub}`
   const scanned = scanOptionsUntilDoubleDash(args.slice(1), MISE_GRAMMAR)
   const notes: string[] = []
-  if (scanned.tools.length > 0) notes.push(`${name} tools: ${scanned.tools.join(', ')}`)
+  const core = scanned.tools.filter(isCoreMiseTool)
+  if (core.length > 0) notes.push(`${name} tools: ${core.join(', ')}`)
+  const withholdings: Withholding[] = []
+  if (core.length < scanned.tools.length) {
+    withholdings.push({
+      setting: `\`${wrapper}\` tools`,
+      why: 'install tools other than the core runtimes (a backend such as npm:, pipx:, ubi:)'
+    })
+  }
+  if (scanned.options.some((o) => ['-C', '--cd', '-E', '--env'].includes(o.flag))) {
+    withholdings.push({
+      setting: `\`${wrapper}\` -C/-E`,
+      why: 'reads another mise configuration, which can set variables and hooks'
+    })
+  }
   const commandString = scanned.options.find((o) => o.flag === '-c' || o.flag === '--command')
   if (commandString?.value !== undefined) {
-    return fromCommandString(commandString.value, 'posix', wrapper, notes)
+    const step = fromCommandString(commandString.value, 'posix', wrapper, notes)
+    return { ...step, withholdings: [...withholdings, ...(step.withholdings ?? [])] }
   }
   if (!scanned.doubleDash) {
     notes.push(`\`${wrapper}\` without \`--\`: the command to run is not written`)
-    return { argv: [], wrapper, notes }
+    return { argv: [], wrapper, notes, withholdings }
   }
-  return { argv: scanned.rest, wrapper, notes }
+  return { argv: scanned.rest, wrapper, notes, withholdings }
 }
+
+/** A tool spec `name[@version]` whose name is in `MISE_CORE_TOOLS`. */
+function isCoreMiseTool(spec: string): boolean {
+  const m = /^([A-Za-z0-9][\w.-]*)(?:@[\w.+-]+)?$/.exec(spec)
+  return m !== null && MISE_CORE_TOOLS.has(m[1]!.toLowerCase())
+}
+
+/**
+ * mise tools that install a language runtime or package manager from its project (mise
+ * registry core and well-known tools); any other tool or backend (`npm:`, `pipx:`, `cargo:`,
+ * `ubi:`, `github:`, …) installs other software alongside the launch.
+ */
+const MISE_CORE_TOOLS = new Set([
+  'node',
+  'nodejs',
+  'bun',
+  'deno',
+  'python',
+  'uv',
+  'pnpm',
+  'yarn',
+  'java',
+  'go',
+  'ruby',
+  'rust',
+  'erlang',
+  'elixir',
+  'zig'
+])
 
 /** Options and tool specs of `mise exec` up to `--` (tool specs are positional there). */
 function scanOptionsUntilDoubleDash(
@@ -572,10 +656,10 @@ const SUDO_GRAMMAR = {
 function unwrapSudo(args: string[]): UnwrapStep | null {
   const scanned = scanOptions(args, SUDO_GRAMMAR)
   if (scanned.positional.length === 0) return null
-  const user = scanned.options.find((o) => o.flag === '-u' || o.flag === '--user')?.value
+  const user = scanned.options.some((o) => o.flag === '-u' || o.flag === '--user')
   return {
     argv: scanned.positional,
     wrapper: 'sudo',
-    notes: [`runs through sudo as ${user ? `user "${user}"` : 'root'}`]
+    notes: [`runs through sudo as ${user ? 'the user named with -u' : 'root'}`]
   }
 }
