@@ -17,7 +17,7 @@ describe('built-in environments (SPEC §6)', () => {
   })
 
   it.each(['production', 'staging'] as const)(
-    '%s: min B, every axis ≥ 75, no F, pinned and grade required',
+    '%s: min B, every axis ≥ 75, no F, pinned and grade required, high config risks block',
     (name) => {
       expect(builtinEnvironmentPolicy(name)).toEqual({
         minGrade: 'B',
@@ -27,13 +27,14 @@ describe('built-in environments (SPEC §6)', () => {
         requireGrade: true,
         requireAssessedAxes: false,
         onGraderError: 'fail',
+        blockConfigRisk: 'high',
         quarantine: { security: 60, credentials: 60 }
       })
     }
   )
 
   it.each(['development', 'ci'] as const)(
-    '%s: min C, every axis ≥ 60 (no D or F), pinning only warned, grade required',
+    '%s: min C, every axis ≥ 60 (no D or F), pinning only warned, grade required, critical config risks block',
     (name) => {
       expect(builtinEnvironmentPolicy(name)).toEqual({
         minGrade: 'C',
@@ -43,6 +44,7 @@ describe('built-in environments (SPEC §6)', () => {
         requireGrade: true,
         requireAssessedAxes: false,
         onGraderError: 'fail',
+        blockConfigRisk: 'critical',
         quarantine: { security: 60, credentials: 60 }
       })
     }

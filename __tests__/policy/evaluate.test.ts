@@ -7,7 +7,8 @@ import {
 } from '../../src/grade/builtin/config-rules.js'
 import { findingOf } from '../../src/grade/builtin/finding.js'
 import type { RuleDefinition } from '../../src/grade/builtin/rule.js'
-import type { Finding, GradeOutcome } from '../../src/grade/report.js'
+import { RUBRIC_VERSION, scoreFindings, V1_ASSESSED_AXES } from '../../src/grade/builtin/scoring.js'
+import { GradeReportSchema, type Finding, type GradeOutcome } from '../../src/grade/report.js'
 import { configRiskFix } from '../../src/policy/config-risk.js'
 import { evaluateServer, runVerdict, verdictOf } from '../../src/policy/evaluate.js'
 import { parsePolicyText } from '../../src/policy/load.js'
@@ -790,21 +791,90 @@ describe('CONFIG_RISK', () => {
     }
   })
 
-  it('warns for a high rule and says nothing for medium, low or info rules', () => {
-    const result = evaluate({
-      configFindings: [
-        risk(CONFIG_RULE.autoApproveAll, 7, 'autoApprove: *'),
-        risk(CONFIG_RULE.autoApproveDestructive, 7, 'autoApprove: delete_file'),
-        risk(CONFIG_RULE.autoApproveTools, 7, 'autoApprove: read_file')
-      ]
-    })
+  it('warns for a high rule in development and says nothing for medium, low or info rules', () => {
+    const result = evaluate(
+      {
+        configFindings: [
+          risk(CONFIG_RULE.autoApproveAll, 7, 'autoApprove: *'),
+          risk(CONFIG_RULE.autoApproveDestructive, 7, 'autoApprove: delete_file'),
+          risk(CONFIG_RULE.autoApproveTools, 7, 'autoApprove: read_file')
+        ]
+      },
+      development
+    )
     expect(result.verdict).toBe('warn')
     expect(codes(result)).toEqual(['CONFIG_RISK:warning'])
     expect(result.reasons[0]?.message).toContain(
-      'Every tool of the server runs without confirmation [config.auto-approve-all] (line 7: autoApprove: *); allowed with a warning'
+      'Every tool of the server runs without confirmation [config.auto-approve-all] (line 7: autoApprove: *); allowed with a warning in development (blockConfigRisk: critical)'
     )
     expect(result.reasons[0]?.fix).toContain('instead of *')
     expect(result.configFindings).toHaveLength(3)
+  })
+
+  it('blocks a high rule in production and staging (blockConfigRisk: high), naming the setting', () => {
+    for (const policy of [production, policyFor('staging')]) {
+      const result = evaluate(
+        {
+          configFindings: [
+            risk(CONFIG_RULE.autoApproveAll, 7, 'autoApprove: *'),
+            risk(CONFIG_RULE.autoApproveDestructive, 7, 'autoApprove: delete_file')
+          ]
+        },
+        policy
+      )
+      expect(result.verdict).toBe('fail')
+      expect(codes(result)).toEqual(['CONFIG_RISK:error'])
+      expect(result.reasons[0]?.message).toBe(
+        `server "fs" (npm @example/server-fs@1.4.2): Every tool of the server runs without confirmation [config.auto-approve-all] (line 7: autoApprove: *); blocked in ${policy.environment} (blockConfigRisk: high), whatever the grade`
+      )
+    }
+  })
+
+  it('blocks critical and warns for high in development and ci (blockConfigRisk: critical)', () => {
+    for (const policy of [development, policyFor('ci')]) {
+      const result = evaluate(
+        {
+          server: dockerServer,
+          configFindings: [
+            risk(CONFIG_RULE.dockerHostNamespace, 4, 'args.3: --network host'),
+            risk(
+              CONFIG_RULE.dockerSocket,
+              5,
+              'args.5: -v /var/run/docker.sock:/var/run/docker.sock'
+            )
+          ]
+        },
+        policy
+      )
+      expect(result.verdict).toBe('fail')
+      expect(codes(result)).toEqual(['CONFIG_RISK:error', 'CONFIG_RISK:warning'])
+      expect(result.reasons[0]?.message).toContain('[config.docker-socket-mount]')
+      expect(result.reasons[0]?.message).toContain('blocked in every environment')
+      expect(result.reasons[1]?.message).toContain('[config.docker-host-namespace]')
+      expect(result.reasons[1]?.message).toContain(
+        `allowed with a warning in ${policy.environment} (blockConfigRisk: critical)`
+      )
+    }
+  })
+
+  it('follows blockConfigRisk from the policy file, per environment and at the top level', () => {
+    const configFindings = [risk(CONFIG_RULE.trustAll, 6, 'trust: true')]
+    const lenientProduction = policyFrom(
+      'environments:\n  production: { blockConfigRisk: critical }\n',
+      'production'
+    )
+    expect(codes(evaluate({ configFindings }, lenientProduction))).toEqual(['CONFIG_RISK:warning'])
+    const strictDevelopment = policyFrom('blockConfigRisk: high\n', 'development')
+    const blocked = evaluate({ configFindings }, strictDevelopment)
+    expect(blocked.verdict).toBe('fail')
+    expect(blocked.reasons[0]?.message).toContain(
+      'blocked in development (blockConfigRisk: high), whatever the grade'
+    )
+    // critical still blocks with the lenient setting: no threshold lets it through
+    const critical = [risk(CONFIG_RULE.filesystemSystemRoot, 8, 'allowed directory /')]
+    expect(codes(evaluate({ configFindings: critical }, lenientProduction))).toEqual([
+      'CONFIG_RISK:error'
+    ])
   })
 
   it('gives one reason per rule, quoting each piece of evidence once', () => {
@@ -817,7 +887,7 @@ describe('CONFIG_RISK', () => {
         risk(CONFIG_RULE.dockerCapability, 6, 'args.9: --cap-add=SYS_PTRACE')
       ]
     })
-    expect(codes(result)).toEqual(['CONFIG_RISK:warning'])
+    expect(codes(result)).toEqual(['CONFIG_RISK:error'])
     expect(result.reasons[0]?.message).toContain(
       '(line 4: args.3: --cap-add SYS_ADMIN; line 4: args.5: --cap-add NET_ADMIN; line 6: args.7: --cap-add=BPF; and 1 more)'
     )
@@ -835,13 +905,16 @@ describe('CONFIG_RISK', () => {
 
   it('counts for api-graded servers, whose grade knows nothing of the config', () => {
     const apiGrade = graded(makeReport({ source: 'api', overall: 95 }))
-    const result = evaluate({
-      outcome: apiGrade,
-      configFindings: [
-        risk(CONFIG_RULE.filesystemSystemRoot, 8, 'allowed directory /'),
-        risk(CONFIG_RULE.plainHttpRemote, 2, 'url: http://mcp.example.com/mcp')
-      ]
-    })
+    const result = evaluate(
+      {
+        outcome: apiGrade,
+        configFindings: [
+          risk(CONFIG_RULE.filesystemSystemRoot, 8, 'allowed directory /'),
+          risk(CONFIG_RULE.plainHttpRemote, 2, 'url: http://mcp.example.com/mcp')
+        ]
+      },
+      development
+    )
     expect(result.verdict).toBe('fail')
     expect(codes(result)).toEqual(['CONFIG_RISK:error', 'CONFIG_RISK:warning'])
     expect(result.reasons[0]?.fix).toContain(
@@ -864,16 +937,19 @@ describe('CONFIG_RISK', () => {
   })
 
   it('uses a generic fix for a rule without its own wording', () => {
-    const result = evaluate({
-      configFindings: [
-        {
-          ruleId: 'config.future-rule',
-          axis: 'permissions',
-          severity: 'high',
-          title: 'Something new'
-        }
-      ]
-    })
+    const result = evaluate(
+      {
+        configFindings: [
+          {
+            ruleId: 'config.future-rule',
+            axis: 'permissions',
+            severity: 'high',
+            title: 'Something new'
+          }
+        ]
+      },
+      development
+    )
     expect(result.reasons[0]?.message).toContain('Something new [config.future-rule]; allowed')
     expect(result.reasons[0]?.fix).toContain('docs/grading-config.md')
   })
@@ -907,5 +983,186 @@ describe('CONFIG_RISK', () => {
       'config.docker-privileged',
       'config.container-escape'
     ])
+  })
+})
+
+describe('CONFIG_RISK: the same decision whatever the grader (review item 8)', () => {
+  /** A Gemini CLI entry that approves everything: autoApprove *, trust, permission checks off. */
+  function riskyServer(
+    flags: { autoApprove: string[]; trust: boolean },
+    extraArgs: string[]
+  ): ResolvedServer {
+    const base = makeServer({}, 'agent')
+    const args = ['-y', '@example/server-fs@1.4.2', ...extraArgs]
+    return {
+      ...base,
+      entry: {
+        ...base.entry,
+        config: '.gemini/settings.json',
+        format: 'gemini',
+        launch: { command: 'npx', args, env: {}, headers: {} },
+        flags: { disabled: false, ...flags }
+      },
+      argv: ['npx', ...args]
+    }
+  }
+  const allRisks = () =>
+    riskyServer({ autoApprove: ['*'], trust: true }, ['--dangerously-skip-permissions'])
+
+  /** What the built-in grader makes of these findings (its real scoring, package rules clean). */
+  function builtinStyle(findings: Finding[]): GradeOutcome {
+    return graded(
+      GradeReportSchema.parse({
+        source: 'builtin',
+        grader: { name: 'mcp-grade-gate/builtin', version: '1.0.0' },
+        rubricVersion: RUBRIC_VERSION,
+        ...scoreFindings(findings, V1_ASSESSED_AXES),
+        findings,
+        auditedAt: '2026-01-15T10:00:00Z'
+      })
+    )
+  }
+  /** An api grade: every axis A, no findings (it knows nothing of the config). */
+  const apiStyle = (): GradeOutcome => graded(makeReport({ source: 'api', overall: 95 }))
+
+  const configRisks = (result: ServerResult) =>
+    result.reasons.filter((r) => r.code === 'CONFIG_RISK')
+
+  it('finds three high risks in the entry, and the built-in grade puts permissions at F', async () => {
+    const configFindings = await checkConfigEntry(allRisks())
+    expect(configFindings.map((f) => `${f.ruleId}:${f.severity}`)).toEqual([
+      'config.auto-approve-all:high',
+      'config.trust-all:high',
+      'config.skip-permissions-flag:high'
+    ])
+    const outcome = builtinStyle(configFindings)
+    expect(outcome.kind === 'graded' && outcome.report.subScores.permissions?.grade).toBe('F')
+  })
+
+  it.each(['production', 'staging'])(
+    'blocks it in %s with a built-in-style grade and with an all-A api grade alike',
+    async (environment) => {
+      const policy = policyFor(environment)
+      const server = allRisks()
+      const configFindings = await checkConfigEntry(server)
+      const builtin = evaluate(
+        { server, outcome: builtinStyle(configFindings), configFindings },
+        policy
+      )
+      const api = evaluate({ server, outcome: apiStyle(), configFindings }, policy)
+      expect(api.verdict).toBe('fail')
+      expect(builtin.verdict).toBe('fail')
+      // the api grade passes every grade check: CONFIG_RISK alone blocks it
+      expect(codes(api)).toEqual(['CONFIG_RISK:error', 'CONFIG_RISK:error', 'CONFIG_RISK:error'])
+      expect(configRisks(builtin)).toEqual(configRisks(api))
+    }
+  )
+
+  it('judges the config the same in development: high risks warn under both graders', async () => {
+    const server = riskyServer({ autoApprove: ['*'], trust: false }, [])
+    const configFindings = await checkConfigEntry(server)
+    const builtin = evaluate(
+      { server, outcome: builtinStyle(configFindings), configFindings },
+      development
+    )
+    const api = evaluate({ server, outcome: apiStyle(), configFindings }, development)
+    // one high permissions rule costs 35: permissions 65 (C), above development's C floor
+    expect(builtin.grade?.subScores.permissions?.score).toBe(65)
+    expect(codes(builtin)).toEqual(['CONFIG_RISK:warning'])
+    expect(codes(api)).toEqual(['CONFIG_RISK:warning'])
+    expect(builtin.verdict).toBe('warn')
+    expect(api.verdict).toBe('warn')
+    // and the three-risk entry gets the same CONFIG_RISK reasons from both graders there too
+    const risky = allRisks()
+    const findings = await checkConfigEntry(risky)
+    const builtinAll = evaluate(
+      { server: risky, outcome: builtinStyle(findings), configFindings: findings },
+      development
+    )
+    const apiAll = evaluate(
+      { server: risky, outcome: apiStyle(), configFindings: findings },
+      development
+    )
+    expect(configRisks(apiAll).map((r) => r.severity)).toEqual(['warning', 'warning', 'warning'])
+    expect(configRisks(builtinAll)).toEqual(configRisks(apiAll))
+  })
+
+  it('blocks a critical risk in development under both graders', async () => {
+    const base = makeServer({}, 'box')
+    const args = ['run', '-i', '--rm', '--privileged', 'mcp/filesystem']
+    const server: ResolvedServer = {
+      ...base,
+      entry: { ...base.entry, launch: { command: 'docker', args, env: {}, headers: {} } },
+      argv: ['docker', ...args]
+    }
+    const configFindings = await checkConfigEntry(server)
+    for (const outcome of [builtinStyle(configFindings), apiStyle()]) {
+      const result = evaluate({ server, outcome, configFindings }, development)
+      expect(result.verdict).toBe('fail')
+      expect(configRisks(result).map((r) => r.severity)).toEqual(['error', 'error'])
+    }
+  })
+
+  it('gives the built-in grade’s permissions reasons a fix that names the config rules, not a new version', async () => {
+    const server = allRisks()
+    const configFindings = await checkConfigEntry(server)
+    const result = evaluate(
+      { server, outcome: builtinStyle(configFindings), configFindings },
+      production
+    )
+    const permissions = result.reasons.filter(
+      (r) =>
+        (r.code === 'SUBSCORE_F' || r.code === 'SUBSCORE_BELOW_FLOOR') &&
+        r.message.includes('permissions')
+    )
+    expect(permissions.map((r) => r.code)).toEqual(['SUBSCORE_F', 'SUBSCORE_BELOW_FLOOR'])
+    for (const reason of permissions) {
+      expect(reason.fix).toContain(
+        'fix the config entry (config.auto-approve-all −35, config.trust-all −35, config.skip-permissions-flag −35 on permissions)'
+      )
+      expect(reason.fix).not.toContain('use a version or server')
+    }
+  })
+})
+
+describe('UNGRADED fixes say what would give a grade', () => {
+  const ungraded: GradeOutcome = { kind: 'ungraded', reason: 'no identity' }
+  it.each([
+    [
+      'a withheld package',
+      makeServer({
+        versionSpec: '1.2.3',
+        version: null,
+        purl: null,
+        pinned: true,
+        resolution: { status: 'n/a', message: 'not graded: --registry installs from elsewhere' }
+      }),
+      /launch the package plainly/
+    ],
+    [
+      'an unidentified launch',
+      makeServer({ ecosystem: 'unknown', name: 'source', version: null, purl: null }),
+      /one package or program plainly/
+    ],
+    [
+      'local code',
+      makeServer({ ecosystem: 'local', name: './server.js', version: null, purl: null }),
+      /publish it as a package/
+    ],
+    [
+      'a remote server',
+      makeServer({
+        ecosystem: 'remote',
+        name: 'https://mcp.example.com/mcp',
+        version: null,
+        purl: null
+      }),
+      /grader: api or command/
+    ]
+  ])('%s', (_label, server, fix) => {
+    const reason = evaluate({ server, outcome: ungraded }).reasons.find(
+      (r) => r.code === 'UNGRADED'
+    )
+    expect(reason?.fix).toMatch(fix)
   })
 })

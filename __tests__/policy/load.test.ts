@@ -189,6 +189,42 @@ describe('loadPolicyFile: located errors', () => {
     expect(error?.message).toContain('expected true or false, got "yes"')
   })
 
+  it('locates bad blockConfigRisk values, at the top level and in an environment', async () => {
+    const path = fixture('bad-block-config-risk.yml')
+    const error = await policyError(loadPolicyFile(path))
+    expect(error.problems.map((p) => [p.line, p.column, p.at])).toEqual([
+      [2, 18, 'blockConfigRisk'],
+      [7, 22, 'environments.ci.blockConfigRisk']
+    ])
+    expect(error.message).toContain(
+      `${path}:2:18: blockConfigRisk: expected one of "critical", "high", got "medium"`
+    )
+    expect(error.message).toContain(
+      `${path}:7:22: environments.ci.blockConfigRisk: expected one of "critical", "high", got true`
+    )
+  })
+
+  it('suggests the close blockConfigRisk value and key (JSON)', () => {
+    expect(() =>
+      parsePolicyText('{ "environments": { "ci": { "blockConfigRisk": "Critical" } } }', 'p.json')
+    ).toThrow(/p\.json:1:48: .*got "Critical" \(did you mean "critical"\?\)/)
+    expect(() => parsePolicyText('blockConfigRisks: high\n', 'p.yml')).toThrow(
+      'unknown key "blockConfigRisks" (did you mean "blockConfigRisk"?)'
+    )
+  })
+
+  it('reads valid blockConfigRisk values', () => {
+    expect(
+      parsePolicyText(
+        'blockConfigRisk: critical\nenvironments:\n  development: { blockConfigRisk: high }\n',
+        'p.yml'
+      )
+    ).toEqual({
+      blockConfigRisk: 'critical',
+      environments: { development: { blockConfigRisk: 'high' } }
+    })
+  })
+
   it('reports a missing required key at its parent', () => {
     expect(() => parsePolicyText('scale: { A: 90, B: 75, C: 60 }\n', 'p.yml')).toThrow(
       /p\.yml:1:1: scale\.D: missing required key "D"/

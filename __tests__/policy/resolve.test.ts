@@ -135,6 +135,7 @@ describe('createPolicyResolver with the example policy file', () => {
       requireGrade: true,
       requireAssessedAxes: true,
       onGraderError: 'fail',
+      blockConfigRisk: 'high',
       quarantine: { security: 60, credentials: 60 }
     })
   })
@@ -176,6 +177,7 @@ describe('createPolicyResolver with the example policy file', () => {
       requireGrade: true,
       requireAssessedAxes: false,
       onGraderError: 'fail',
+      blockConfigRisk: 'critical',
       quarantine: { security: 60, credentials: 60 }
     })
   })
@@ -221,6 +223,39 @@ describe('createPolicyResolver: file-wide defaults and overrides', () => {
     expect(rules('staging').onGraderError).toBe('warn')
     expect(rules('ci').requireAssessedAxes).toBe(false)
     expect(rules('development').requireAssessedAxes).toBe(true)
+  })
+
+  it('merges blockConfigRisk like onGraderError: top level for built-ins, entries win, extends inherits', () => {
+    const defaults = createPolicyResolver({ file: null, policyPath: null })
+    const builtin = (environment: string) =>
+      createPolicyResolver({ file: null, policyPath: null, environment })('x').rules
+    expect(defaults('x').rules.blockConfigRisk).toBe('high')
+    expect(builtin('staging').blockConfigRisk).toBe('high')
+    expect(builtin('development').blockConfigRisk).toBe('critical')
+    expect(builtin('ci').blockConfigRisk).toBe('critical')
+
+    const file = parsePolicyText(
+      [
+        'blockConfigRisk: critical',
+        'environments:',
+        '  production: { blockConfigRisk: high }',
+        '  lab: { extends: production }',
+        '  sandbox: { extends: staging }',
+        '  ci: { blockConfigRisk: high }',
+        '  strictdev: { extends: development, blockConfigRisk: high }'
+      ].join('\n'),
+      'p.yml'
+    )
+    const rules = (environment: string) =>
+      createPolicyResolver({ file, policyPath: 'p.yml', environment })('x').rules
+    expect(rules('production').blockConfigRisk).toBe('high')
+    expect(rules('lab').blockConfigRisk).toBe('high')
+    // staging has no entry: the top level replaces its default, and sandbox inherits that
+    expect(rules('staging').blockConfigRisk).toBe('critical')
+    expect(rules('sandbox').blockConfigRisk).toBe('critical')
+    expect(rules('development').blockConfigRisk).toBe('critical')
+    expect(rules('ci').blockConfigRisk).toBe('high')
+    expect(rules('strictdev').blockConfigRisk).toBe('high')
   })
 
   it('removes a floor with null and sets quarantine thresholds with letters', () => {

@@ -29,7 +29,14 @@ describe('policyJsonSchema', () => {
     expect(schema.title).toBe('mcp-grade-gate policy')
     expect(schema.description).toMatch(/policy/)
     expect(schema.additionalProperties).toBe(false)
-    for (const key of ['defaultEnvironment', 'scale', 'onGraderError', 'environments', 'rules']) {
+    for (const key of [
+      'defaultEnvironment',
+      'scale',
+      'onGraderError',
+      'blockConfigRisk',
+      'environments',
+      'rules'
+    ]) {
       expect(schema.properties[key]?.description).toEqual(expect.any(String))
     }
   })
@@ -42,12 +49,28 @@ describe('policyJsonSchema', () => {
     expect(validate({})).toBe(true)
   })
 
+  it('offers blockConfigRisk (critical or high) at the top level and per environment', () => {
+    const validate = validator()
+    const policy = {
+      blockConfigRisk: 'critical',
+      environments: { production: { blockConfigRisk: 'high' }, lab: { extends: 'ci' } }
+    }
+    expect(validate(policy)).toBe(true)
+    const schema = policyJsonSchema() as {
+      properties: { blockConfigRisk: { enum?: string[]; description?: string } }
+    }
+    expect(schema.properties.blockConfigRisk.enum).toEqual(['critical', 'high'])
+    expect(schema.properties.blockConfigRisk.description).toContain('CONFIG_RISK')
+  })
+
   it('rejects an unknown key, a wrong type and a bad enum value', () => {
     const validate = validator()
     expect(validate({ environments: { production: { minGrde: 'B' } } })).toBe(false)
     expect(validate.errors?.[0]?.keyword).toBe('additionalProperties')
     expect(validate({ environments: { production: { floors: { security: true } } } })).toBe(false)
     expect(validate({ onGraderError: 'ignore' })).toBe(false)
+    expect(validate({ blockConfigRisk: 'medium' })).toBe(false)
+    expect(validate({ environments: { ci: { blockConfigRisk: 'low' } } })).toBe(false)
     expect(validate({ scale: { A: 90, B: 75, C: 60, D: 140 } })).toBe(false)
     expect(validate({ environments: { 'bad name': { extends: 'ci' } } })).toBe(false)
   })

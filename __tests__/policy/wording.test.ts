@@ -47,6 +47,15 @@ describe('wording', () => {
     expect(label({ ecosystem: 'pypi', name: 'mcp-server-git', version: '0.6.2' })).toBe(
       'PyPI mcp-server-git==0.6.2'
     )
+    // A written spec keeps its own operator (no `====`).
+    expect(
+      label({
+        ecosystem: 'pypi',
+        name: 'mcp-server-fetch',
+        version: null,
+        versionSpec: '==2025.4.7'
+      })
+    ).toBe('PyPI mcp-server-fetch==2025.4.7')
     expect(
       label({ ecosystem: 'oci', name: 'mcp/fetch', version: null, versionSpec: 'latest' })
     ).toBe('image mcp/fetch:latest')

@@ -3,12 +3,14 @@
  * config itself does"). The findings come from the built-in grader's config rules
  * (`checkConfigEntry`, rule ids `config.*`, documented in docs/grading-config.md), which the gate
  * runs for every server, graded or not, so an `api` or `command` grade cannot hide a privileged
- * container or an auto-approve-all.
+ * container or an auto-approve-all: which of them block is the environment's `blockConfigRisk`,
+ * never the grader's answer.
  */
 import { CONFIG_RULE } from '../grade/builtin/config-rules.js'
 import { SEVERITIES, type Finding, type Severity } from '../grade/report.js'
 import type { ResolvedServer } from '../resolve/types.js'
 import type { Reason, ReasonSeverity } from './reasons.js'
+import type { ConfigRiskThreshold, EffectivePolicy } from './types.js'
 import { clip, serverLabel } from './wording.js'
 
 /** How many evidence snippets one reason quotes before "and N more". */
@@ -66,11 +68,31 @@ export function configRiskFix(ruleId: string): string {
   return Object.hasOwn(FIXES, ruleId) ? FIXES[ruleId]! : GENERIC_FIX
 }
 
-/** Reason severity of a config finding: critical blocks, high warns, lower says nothing. */
-function reasonSeverity(severity: Severity): ReasonSeverity | null {
-  if (severity === 'critical') return 'error'
-  if (severity === 'high') return 'warning'
-  return null
+/** The lowest config-finding severity that gives a reason at all (lower ones only cost points). */
+const LOWEST_REPORTED: Severity = 'high'
+
+/**
+ * Reason severity of a config finding under `blockAt`: at or above it blocks (`error`), below it
+ * down to `high` warns, lower says nothing.
+ */
+function reasonSeverity(severity: Severity, blockAt: ConfigRiskThreshold): ReasonSeverity | null {
+  const rank = SEVERITIES.indexOf(severity)
+  if (rank > SEVERITIES.indexOf(LOWEST_REPORTED)) return null
+  return rank <= SEVERITIES.indexOf(blockAt) ? 'error' : 'warning'
+}
+
+/** What happens to the server, for the message. */
+function consequence(
+  ruleSeverity: Severity,
+  reason: ReasonSeverity,
+  policy: EffectivePolicy
+): string {
+  const setting = `blockConfigRisk: ${policy.rules.blockConfigRisk}`
+  if (reason !== 'error') return `allowed with a warning in ${policy.environment} (${setting})`
+  // `critical` is the highest threshold there is: a critical rule blocks under every policy.
+  return ruleSeverity === 'critical'
+    ? 'blocked in every environment, whatever the grade'
+    : `blocked in ${policy.environment} (${setting}), whatever the grade`
 }
 
 interface RuleHits {
@@ -83,21 +105,31 @@ interface RuleHits {
 /**
  * One `CONFIG_RISK` reason per distinct config rule that fired in `findings` (the entry's
  * `checkConfigEntry` findings), in first-seen order, except `config.literal-secret` (reported as
- * `LITERAL_SECRET` by `literalSecretReasons`):
+ * `LITERAL_SECRET` by `literalSecretReasons`). Its severity depends only on the rule and on
+ * `policy.rules.blockConfigRisk` (SPEC §5 "what the config itself does"; defaults in
+ * `defaults.ts`), never on the grader, so every grader blocks the same config entries:
  * - a `critical` rule (privileged container, engine socket, host root or system directory
- *   mounted, the whole disk given to a filesystem server, container escape) is an `error`: it
- *   blocks in every environment, whatever the grade;
+ *   mounted, the whole disk given to a filesystem server, container escape) is an `error` under
+ *   every threshold: it blocks in every environment, whatever the grade;
  * - a `high` rule (host network or other namespace, dangerous capability, home directory root,
- *   auto-approve-all, trust, permission checks off, plain-http remote, kernel protection off) is a
- *   `warning`;
+ *   auto-approve-all, trust, permission checks off, plain-http remote, kernel protection off) is an
+ *   `error` where `blockConfigRisk` is `high` (production and staging by default) and a `warning`
+ *   where it is `critical` (development and ci by default);
  * - `medium`, `low` and `info` rules give no reason (they only cost points in the built-in grade).
  *
  * A rule's severity is the worst among its findings. The message names the server, the rule's
- * title, its id, and up to three evidence snippets with their lines (snippets are masked by the
- * rules that made them; they are clipped to one line here). The fix says what to change in the
+ * title, its id, up to three evidence snippets with their lines (snippets are masked by the rules
+ * that made them; they are clipped to one line here), and what happens in `policy.environment`
+ * (naming the `blockConfigRisk` setting when it decided). The fix says what to change in the
  * config, per rule id (`configRiskFix`). Never throws.
+ * @param policy the server's effective policy; only `environment` and `rules.blockConfigRisk`
+ *   are read.
  */
-export function configRiskReasons(server: ResolvedServer, findings: readonly Finding[]): Reason[] {
+export function configRiskReasons(
+  server: ResolvedServer,
+  findings: readonly Finding[],
+  policy: EffectivePolicy
+): Reason[] {
   const rules = new Map<string, RuleHits>()
   for (const finding of findings) {
     if (finding.ruleId === SECRET_RULE) continue
@@ -119,16 +151,12 @@ export function configRiskReasons(server: ResolvedServer, findings: readonly Fin
   const label = serverLabel(server)
   const reasons: Reason[] = []
   for (const hits of rules.values()) {
-    const severity = reasonSeverity(hits.severity)
+    const severity = reasonSeverity(hits.severity, policy.rules.blockConfigRisk)
     if (severity === null) continue
-    const consequence =
-      severity === 'error'
-        ? 'blocked in every environment, whatever the grade'
-        : 'allowed with a warning'
     reasons.push({
       code: 'CONFIG_RISK',
       severity,
-      message: `${label}: ${clip(hits.title)} [${clip(hits.ruleId, 100)}]${evidenceText(hits.findings)}; ${consequence}`,
+      message: `${label}: ${clip(hits.title)} [${clip(hits.ruleId, 100)}]${evidenceText(hits.findings)}; ${consequence(hits.severity, severity, policy)}`,
       fix: configRiskFix(hits.ruleId)
     })
   }

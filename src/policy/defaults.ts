@@ -2,12 +2,12 @@
  * Built-in policy defaults (SPEC §6 table, from the reference policy template in
  * `reference/seeds/mcp-server-security-policy.txt`).
  *
- * | environment | min grade | floors                      | pinned   | grade    |
- * |-------------|-----------|-----------------------------|----------|----------|
- * | production  | B         | every axis ≥ B (75); no F   | required | required |
- * | staging     | B         | every axis ≥ B (75); no F   | required | required |
- * | development | C         | every axis ≥ C (60): no D/F | warning  | required |
- * | ci          | C         | every axis ≥ C (60): no D/F | warning  | required |
+ * | environment | min grade | floors                      | pinned   | grade    | config risk blocks |
+ * |-------------|-----------|-----------------------------|----------|----------|--------------------|
+ * | production  | B         | every axis ≥ B (75); no F   | required | required | high and critical  |
+ * | staging     | B         | every axis ≥ B (75); no F   | required | required | high and critical  |
+ * | development | C         | every axis ≥ C (60): no D/F | warning  | required | critical only      |
+ * | ci          | C         | every axis ≥ C (60): no D/F | warning  | required | critical only      |
  *
  * In every environment: quarantine when security < 60 or credentials < 60 (SPEC §6),
  * `requireAssessedAxes: false` (SPEC §6: a not-assessed axis blocks only when a policy asks),
@@ -16,10 +16,23 @@
  * Floors follow the minimum grade: in the reference policy every axis must reach the same grade
  * the environment requires overall, so raising `minGrade` to A raises every default floor to 90.
  * Development's and CI's "no D or F" is the same rule at C.
+ *
+ * `blockConfigRisk` (this project's judgement, not in the reference policy) is the lowest severity
+ * of a config finding that blocks (`CONFIG_RISK`), judged from the config entry whatever the
+ * grader, so an `api` or `command` grade blocks the same entries the built-in one does:
+ * - production and staging: `high`. They require every axis ≥ B (75), and the high config rules on
+ *   the permissions axis cost the built-in grade 25–35 points each (docs/grading-config.md): one
+ *   auto-approve-all, `trust`, skip-permissions flag, home-directory root or dangerous capability
+ *   alone takes permissions to C (65–70), below the floor, so most high config risks already
+ *   blocked there under the built-in grade; the others (a host network, −25, lands on the floor;
+ *   the security-axis rules cost no points in rubric v1) now block as well, under every grader.
+ * - development and ci: `critical`. Their floor is C (60), which one high permissions rule keeps
+ *   (65–75), so a high config risk only warns there, as with the built-in grade; critical risks
+ *   (a privileged container, the engine socket, the host root) block everywhere.
  */
 import { AXES, type Axis, type GradeLetter } from '../grade/report.js'
 import { DEFAULT_SCALE, lowerBound, type GradeScale } from './grades.js'
-import type { EnvironmentPolicy } from './types.js'
+import type { ConfigRiskThreshold, EnvironmentPolicy } from './types.js'
 
 /** The environments every policy knows (SPEC §6), strictest first. */
 export const BUILTIN_ENVIRONMENTS = ['production', 'staging', 'development', 'ci'] as const
@@ -59,6 +72,8 @@ export interface EnvironmentDraft {
   requireGrade: boolean
   requireAssessedAxes: boolean
   onGraderError: 'fail' | 'warn'
+  /** Lowest config-finding severity that blocks (`CONFIG_RISK` error). */
+  blockConfigRisk: ConfigRiskThreshold
   /** Per-axis quarantine thresholds: a 0–100 number or a letter (its lower bound). */
   quarantine: Partial<Record<Axis, number | GradeLetter>>
 }
@@ -75,6 +90,7 @@ export function builtinDraft(name: BuiltinEnvironment): EnvironmentDraft {
     requireGrade: true,
     requireAssessedAxes: false,
     onGraderError: 'fail',
+    blockConfigRisk: strict ? 'high' : 'critical',
     quarantine: { ...DEFAULT_QUARANTINE }
   }
 }
@@ -110,6 +126,7 @@ export function finalizeDraft(draft: EnvironmentDraft, scale: GradeScale): Envir
     requireGrade: draft.requireGrade,
     requireAssessedAxes: draft.requireAssessedAxes,
     onGraderError: draft.onGraderError,
+    blockConfigRisk: draft.blockConfigRisk,
     quarantine
   }
 }

@@ -15,7 +15,8 @@ import type { EnvironmentEntry, PolicyFile } from './schema.js'
  * order. How a draft is made (SPEC §6 "a policy environment entry overrides the same-named
  * default field by field"):
  * - a built-in without `extends` starts from its SPEC §6 defaults, then the file's top-level
- *   `onGraderError` / `requireAssessedAxes` (defaults for all environments), then its entry;
+ *   `onGraderError` / `requireAssessedAxes` / `blockConfigRisk` (defaults for all environments),
+ *   then its entry;
  * - an entry with `extends` starts from the fully resolved environment it names (its entry and
  *   top-level defaults included), then its own fields;
  * - `floors` and `quarantine` merge axis by axis; a `null` floor removes that axis's floor.
@@ -47,6 +48,7 @@ export function environmentDrafts(file: PolicyFile | null): Map<string, Environm
       if (file?.onGraderError !== undefined) base.onGraderError = file.onGraderError
       if (file?.requireAssessedAxes !== undefined)
         base.requireAssessedAxes = file.requireAssessedAxes
+      if (file?.blockConfigRisk !== undefined) base.blockConfigRisk = file.blockConfigRisk
     } else {
       throw new Error(
         `policy environment "${name}" is not built in and does not say what it extends`
@@ -83,6 +85,7 @@ function applyEntry(base: EnvironmentDraft, entry: EnvironmentEntry): Environmen
     requireGrade: entry.requireGrade ?? base.requireGrade,
     requireAssessedAxes: entry.requireAssessedAxes ?? base.requireAssessedAxes,
     onGraderError: entry.onGraderError ?? base.onGraderError,
+    blockConfigRisk: entry.blockConfigRisk ?? base.blockConfigRisk,
     quarantine: { ...base.quarantine, ...definedOnly(entry.quarantine) }
   }
 }

@@ -4,6 +4,7 @@
 import type { LiteralSecret } from '../config/types.js'
 import type { Finding, GradeOutcome } from '../grade/report.js'
 import type { RunCounts, RunVerdict } from '../report/run.js'
+import { isWithheld } from '../resolve/withholding.js'
 import type { ResolvedServer } from '../resolve/types.js'
 import { advisoryReasons } from './advisory-checks.js'
 import { literalSecretReasons, pinningReason } from './config-checks.js'
@@ -32,8 +33,9 @@ const SEVERITY_ORDER: readonly ReasonSeverity[] = ['error', 'warning', 'notice']
  * Every reason `policy` finds for one server, and its verdict (SPEC §2, §5, §6, §8):
  * - `LITERAL_SECRET` (error, every environment), `UNPINNED` (error where `requirePinned`, else a
  *   warning; npm/PyPI/OCI only);
- * - `CONFIG_RISK` per config rule that fired (error for critical rules, warning for high ones,
- *   whatever the grader; see `config-risk.ts`); the findings are copied to `configFindings`;
+ * - `CONFIG_RISK` per config rule that fired, whatever the grader: an error at or above the
+ *   environment's `blockConfigRisk` (critical rules always; high ones where it is `high`), else a
+ *   warning for high rules (see `config-risk.ts`); the findings are copied to `configFindings`;
  * - outcome `error` → `GRADER_ERROR` (error, or a warning where `onGraderError: warn`);
  *   `ungraded` → `UNGRADED` (error where `requireGrade`, else a warning): unknown is never a pass;
  * - for a grade: `QUARANTINE`, `GRADE_BELOW_MIN`, `SUBSCORE_F`, `SUBSCORE_BELOW_FLOOR` (see
@@ -52,7 +54,7 @@ export function evaluateServer(input: EvaluationInput, policy: EffectivePolicy):
   const label = serverLabel(server)
   const reasons: Reason[] = [
     ...literalSecretReasons(server, literalSecrets),
-    ...configRiskReasons(server, configFindings)
+    ...configRiskReasons(server, configFindings, policy)
   ]
   let findings: readonly Finding[] = []
   let gradeProblem: ServerResult['gradeProblem'] = null
@@ -91,7 +93,7 @@ export function evaluateServer(input: EvaluationInput, policy: EffectivePolicy):
       code: 'UNGRADED',
       severity: blocking ? 'error' : 'warning',
       message: `${label}: no grade: ${clip(outcome.reason)}; ${policy.environment} ${blocking ? 'requires a grade (unknown is never a pass)' : 'allows it with a warning'}`,
-      fix: 'use a grader that can grade this server (grader: api or command)'
+      fix: ungradedFix(server)
     })
   }
 
@@ -167,4 +169,19 @@ export function runVerdict(
         ? 'warn'
         : 'pass'
   return { verdict, counts }
+}
+
+/** What would give `server` a grade: launching it plainly, or a grader that knows it. */
+function ungradedFix(server: ResolvedServer): string {
+  const pkg = server.package
+  if (isWithheld(pkg)) {
+    return 'launch the package plainly (see the notes for what stops the gate from knowing what runs), so the package that runs is the one graded'
+  }
+  if (pkg.ecosystem === 'unknown') {
+    return 'launch one package or program plainly (one command, no substitutions, a "type" when both command and url are set)'
+  }
+  if (pkg.ecosystem === 'local') {
+    return 'local code has no identity a grader can look up: publish it as a package and pin it, or grade it with grader: command'
+  }
+  return 'use a grader that can grade this server (grader: api or command)'
 }

@@ -62,6 +62,12 @@ const OnGraderErrorSchema = z
     'What a grader failure does (SPEC §5): fail blocks the server (verdict error), warn only warns.'
   )
 
+const BlockConfigRiskSchema = z
+  .enum(['critical', 'high'])
+  .describe(
+    'Lowest severity of a config-entry risk (privileged container, auto-approve all, trust, …) that blocks the server (CONFIG_RISK), whatever the grader: critical blocks critical risks only and high ones warn; high blocks both. Default high in production and staging, critical in development and ci.'
+  )
+
 const RequireAssessedAxesSchema = z
   .boolean()
   .describe('When true, an axis the grader could not assess blocks wherever a floor applies to it.')
@@ -121,6 +127,7 @@ export const EnvironmentEntrySchema = strictObject({
     .describe('A server without a grade blocks; when false it is a warning.'),
   requireAssessedAxes: RequireAssessedAxesSchema.optional(),
   onGraderError: OnGraderErrorSchema.optional(),
+  blockConfigRisk: BlockConfigRiskSchema.optional(),
   quarantine: QuarantineSchema.optional()
 }).describe('Rules of one environment, overriding its base field by field.')
 export type EnvironmentEntry = z.output<typeof EnvironmentEntrySchema>
@@ -181,6 +188,7 @@ const PolicyFileShape = strictObject({
   scale: ScaleSchema.optional(),
   onGraderError: OnGraderErrorSchema.optional(),
   requireAssessedAxes: RequireAssessedAxesSchema.optional(),
+  blockConfigRisk: BlockConfigRiskSchema.optional(),
   environments: z
     .record(EnvironmentNameSchema, EnvironmentEntrySchema)
     .optional()

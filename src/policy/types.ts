@@ -5,6 +5,13 @@
 import type { Axis, GradeLetter } from '../grade/report.js'
 import type { GradeScale } from './grades.js'
 
+/**
+ * The lowest config-finding severity that blocks (`CONFIG_RISK` as an error): `critical` blocks
+ * critical findings only, `high` blocks critical and high ones. Findings below the threshold, down
+ * to `high`, warn; `medium` and lower never give a reason (they only cost built-in grade points).
+ */
+export type ConfigRiskThreshold = 'critical' | 'high'
+
 /** The rules of one environment (SPEC §6 table). Scores are 0–100. */
 export interface EnvironmentPolicy {
   /** Lowest overall grade that passes. */
@@ -21,6 +28,11 @@ export interface EnvironmentPolicy {
   requireAssessedAxes: boolean
   /** What a grader failure does: `fail` blocks (`GRADER_ERROR`), `warn` only warns. */
   onGraderError: 'fail' | 'warn'
+  /**
+   * The lowest config-finding severity that blocks (`CONFIG_RISK` error), whatever the grader:
+   * `high` in production and staging, `critical` in development and ci (see `defaults.ts`).
+   */
+  blockConfigRisk: ConfigRiskThreshold
   /**
    * Quarantine thresholds (SPEC §6): a score below these blocks regardless of anything else
    * (`QUARANTINE`), default security < 60 or credentials < 60.

@@ -29,7 +29,9 @@ export function packageLabel(pkg: PackageIdentity): string {
     case 'npm':
       return `npm ${name}${version === null ? '' : `@${clip(version)}`}`
     case 'pypi':
-      return `PyPI ${name}${version === null ? '' : `==${clip(version)}`}`
+      // A written spec already carries its operator (`==1.2`, `>=1`); an exact version does not.
+      if (version === null) return `PyPI ${name}`
+      return `PyPI ${name}${/^[=<>!~@]/.test(version) ? '' : '=='}${clip(version)}`
     case 'oci':
       if (version === null) return `image ${name}`
       return `image ${name}${isImageDigest(version) ? '@' : ':'}${clip(version)}`
