@@ -192,13 +192,20 @@ describe('check', () => {
     [['check', '--grader', 'api'], /grader-url/],
     [['check', '--grader', 'command', '--grader-command', 'grade.sh | tee x'], /grader-command/],
     [['check', '--format', 'xml'], /xml/],
-    [['frobnicate'], /unknown command/]
+    [['frobnicate'], /unknown command/],
+    [['check', '--npm-registry', 'notaurl'], /npm registry must be an absolute URL/],
+    [
+      ['check', '--npm-registry', 'http://u:SECRETPW@127.0.0.1:9/?token=Q'],
+      /must not hold credentials/
+    ],
+    [['inventory', '--npm-registry', 'ftp://registry.example'], /http\(s\) URL/]
   ])('exits 2 with a one-line reason for %j', async (argv, pattern) => {
     writeFileSync(path.join(dir, '.mcp.json'), FS_CONFIG)
     const c = capture(dir)
     expect(await main(argv, c.io)).toBe(2)
     expect(c.err()).toMatch(pattern)
     expect(c.err()).not.toMatch(/\n\s+at /)
+    expect(c.err()).not.toContain('SECRETPW')
     expect(c.out()).toBe('')
   })
 

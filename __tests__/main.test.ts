@@ -80,7 +80,10 @@ function serveRegistry(): void {
 }
 
 /** A fake GitHub REST/GraphQL API holding the PR's comments and the base branch's files. */
-function fakeGitHub(baseFiles: Record<string, string> = {}): {
+function fakeGitHub(
+  baseFiles: Record<string, string> = {},
+  options: { contentsStatus?: number; commentWriteStatus?: number } = {}
+): {
   fetch: typeof fetch
   calls: RecordedRequest[]
 } {
@@ -90,6 +93,9 @@ function fakeGitHub(baseFiles: Record<string, string> = {}): {
   return stubFetch((req): StubAnswer => {
     const url = new URL(req.url)
     const content = /^\/repos\/acme\/app\/contents\/(.+)$/.exec(url.pathname)
+    if (content && req.method === 'GET' && options.contentsStatus) {
+      return { status: options.contentsStatus, body: { message: 'Server Error' } }
+    }
     if (content && req.method === 'GET') {
       const file = decodeURIComponent(content[1]!)
       const text = url.searchParams.get('ref') === 'main' ? baseFiles[file] : undefined
@@ -108,6 +114,12 @@ function fakeGitHub(baseFiles: Record<string, string> = {}): {
       return { body: { data: { viewer: { login: 'github-actions' } } } }
     if (url.pathname === '/repos/acme/app/issues/7/comments' && req.method === 'GET') {
       return { body: comments }
+    }
+    if (options.commentWriteStatus && (req.method === 'POST' || req.method === 'PATCH')) {
+      return {
+        status: options.commentWriteStatus,
+        body: { message: 'Resource not accessible by integration' }
+      }
     }
     if (url.pathname === '/repos/acme/app/issues/7/comments' && req.method === 'POST') {
       const body = (req.body as { body: string }).body
@@ -151,6 +163,8 @@ beforeEach(() => {
     })
   )
   writeFileSync(path.join(workspace, 'summary.md'), '')
+  // @actions/core caches the summary file path on first use; each test has its own workspace.
+  ;(actual.summary as unknown as { _filePath?: string })._filePath = undefined
   Object.assign(process.env, {
     GITHUB_EVENT_NAME: 'pull_request',
     GITHUB_EVENT_PATH: event,
@@ -332,6 +346,83 @@ describe('run() on a pull_request', () => {
     const patch = github.calls.filter((c) => c.method === 'PATCH').at(-1)
     expect((patch?.body as { body: string }).body).toMatch(
       /^<!-- mcp-grade-gate:default -->\n### ❌ MCP grade gate could not run/
+    )
+  })
+
+  it('posts a failure comment with the default marker when the inputs themselves are bad', async () => {
+    const github = fakeGitHub()
+    process.env['INPUT_GRADER-TIMEOUT'] = 'soon'
+    await run({
+      octokitFactory: (o: CreateOctokitOptions) =>
+        createOctokit({ ...o, fetch: github.fetch, throttle: false })
+    })
+    expect(String(setFailed.mock.calls[0]![0])).toContain('grader-timeout')
+    const post = github.calls.find((c) => c.method === 'POST')
+    expect((post?.body as { body: string }).body).toMatch(
+      /^<!-- mcp-grade-gate:default -->\n### ❌ MCP grade gate could not run/
+    )
+  })
+
+  it('keeps the failure comment within a readable size', async () => {
+    const github = fakeGitHub()
+    const keys = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`unknownKey${i}`, 1]))
+    writeFileSync(path.join(workspace, 'policy.json'), JSON.stringify(keys))
+    process.env['INPUT_POLICY'] = 'policy.json'
+    process.env['INPUT_POLICY-SOURCE'] = 'workspace'
+    await run({
+      octokitFactory: (o: CreateOctokitOptions) =>
+        createOctokit({ ...o, fetch: github.fetch, throttle: false })
+    })
+    expect(setFailed).toHaveBeenCalledTimes(1)
+    const body = (github.calls.find((c) => c.method === 'POST')?.body as { body: string }).body
+    expect(body.length).toBeLessThan(10_000)
+    expect(body).toContain('job log')
+  })
+
+  it('fails closed when the base branch policy cannot be read', async () => {
+    const github = fakeGitHub({}, { contentsStatus: 500 })
+    await run({
+      octokitFactory: (o: CreateOctokitOptions) =>
+        createOctokit({ ...o, fetch: github.fetch, throttle: false, retryAfterBaseMs: 0 })
+    })
+    expect(setFailed).toHaveBeenCalledTimes(1)
+    expect(String(setFailed.mock.calls[0]![0])).toMatch(
+      /could not read the policy file from the base branch main/
+    )
+    expect(setOutput).toHaveBeenCalledWith('verdict', 'fail')
+  })
+
+  it('on a fork (read-only token) warns about the comment and decides from the policy alone', async () => {
+    const github = fakeGitHub({}, { commentWriteStatus: 403 })
+    await run({
+      octokitFactory: (o: CreateOctokitOptions) =>
+        createOctokit({ ...o, fetch: github.fetch, throttle: false, retryAfterBaseMs: 0 })
+    })
+    // The gate still fails for the unpinned server, exactly as with a writable token…
+    expect(setFailed).toHaveBeenCalledTimes(1)
+    expect(String(setFailed.mock.calls[0]![0])).toContain('search (UNPINNED)')
+    // …and says once, as a warning, why there is no comment.
+    const forkWarnings = warning.mock.calls.filter((c) =>
+      /pull_request_target|workflow_run/.test(String(c[0]))
+    )
+    expect(forkWarnings).toHaveLength(1)
+    expect(readFileSync(path.join(workspace, 'summary.md'), 'utf8')).toContain('search')
+  })
+
+  it('warns when the grader command runs a file from the pull request checkout', async () => {
+    writeFileSync(
+      path.join(workspace, 'grade.mjs'),
+      "process.stdout.write(JSON.stringify({ ungraded: 'not today' }))\n"
+    )
+    process.env['INPUT_GRADER'] = 'command'
+    process.env['INPUT_GRADER-COMMAND'] = JSON.stringify([process.execPath, 'grade.mjs'])
+    const github = fakeGitHub()
+    await run({
+      octokitFactory: (o: CreateOctokitOptions) =>
+        createOctokit({ ...o, fetch: github.fetch, throttle: false })
+    })
+    expect(warning.mock.calls.map((c) => String(c[0]))).toContainEqual(
+      expect.stringMatching(/runs a file from the checked-out pull request/)
     )
   })
 })

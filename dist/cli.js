@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import ro, { realpath, stat, lstat, readdir, open as open$1, readFile, mkdir, writeFile } from 'node:fs/promises';
-import R, { win32, posix, basename, join, extname } from 'node:path';
+import path, { win32, posix, basename, join, extname } from 'node:path';
 import require$$0$1, { EventEmitter as EventEmitter$1 } from 'node:events';
 import require$$1, { spawn } from 'node:child_process';
 import u, { constants as constants$3 } from 'node:fs';
@@ -1511,7 +1511,7 @@ function requireCommand () {
 	hasRequiredCommand = 1;
 	const EventEmitter = require$$0$1.EventEmitter;
 	const childProcess = require$$1;
-	const path = R;
+	const path$1 = path;
 	const fs = u;
 	const process = require$$4;
 
@@ -2715,11 +2715,11 @@ Expecting one of '${allowedValues.join("', '")}'`);
 
 	    function findFile(baseDir, baseName) {
 	      // Look for specified file
-	      const localBin = path.resolve(baseDir, baseName);
+	      const localBin = path$1.resolve(baseDir, baseName);
 	      if (fs.existsSync(localBin)) return localBin;
 
 	      // Stop looking if candidate already has an expected extension.
-	      if (sourceExt.includes(path.extname(baseName))) return undefined;
+	      if (sourceExt.includes(path$1.extname(baseName))) return undefined;
 
 	      // Try all the extensions.
 	      const foundExt = sourceExt.find((ext) =>
@@ -2745,8 +2745,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
 	      } catch {
 	        resolvedScriptPath = this._scriptPath;
 	      }
-	      executableDir = path.resolve(
-	        path.dirname(resolvedScriptPath),
+	      executableDir = path$1.resolve(
+	        path$1.dirname(resolvedScriptPath),
 	        executableDir,
 	      );
 	    }
@@ -2757,9 +2757,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
 
 	      // Legacy search using prefix of script name instead of command name
 	      if (!localFile && !subcommand._executableFile && this._scriptPath) {
-	        const legacyName = path.basename(
+	        const legacyName = path$1.basename(
 	          this._scriptPath,
-	          path.extname(this._scriptPath),
+	          path$1.extname(this._scriptPath),
 	        );
 	        if (legacyName !== this._name) {
 	          localFile = findFile(
@@ -2771,7 +2771,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
 	      executableFile = localFile || executableFile;
 	    }
 
-	    launchWithNode = sourceExt.includes(path.extname(executableFile));
+	    launchWithNode = sourceExt.includes(path$1.extname(executableFile));
 
 	    let proc;
 	    if (process.platform !== 'win32') {
@@ -3926,7 +3926,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
 	   */
 
 	  nameFromFilename(filename) {
-	    this._name = path.basename(filename, path.extname(filename));
+	    this._name = path$1.basename(filename, path$1.extname(filename));
 
 	    return this;
 	  }
@@ -13988,6 +13988,8 @@ const DEFAULT_CONFIG_PATTERNS = [
     : [pattern]);
 /** Directory names never searched (dependencies and git internals). */
 const IGNORED_DIRECTORIES = new Set(['node_modules', '.git']);
+/** Directory links followed one inside another before the search stops going deeper. */
+const MAX_FOLLOWED_LINKS = 4;
 /** Most directory entries one search looks at; beyond it the search stops with an error. */
 const MAX_SEARCHED_ENTRIES = 500_000;
 const optionsSchema$1 = object({
@@ -13999,10 +14001,11 @@ const optionsSchema$1 = object({
  *
  * A path naming a file is taken as is, whatever its name. A directory is searched recursively
  * with `options.patterns` or {@link DEFAULT_CONFIG_PATTERNS} (picomatch, dot files included),
- * skipping `node_modules` and `.git`. Symbolic links to directories are not followed (a PR could
- * point them anywhere). Symbolic links to files ARE found — a client follows them, so the gate
- * must see what they point at — and read through their target when it is inside the workspace;
- * one pointing outside, or nowhere, is returned with `refused` set so it is reported, never
+ * skipping `node_modules` and `.git`. A client follows symbolic links, so the gate does too, but
+ * only inside the workspace (a PR could point a link anywhere): links to files are read through
+ * their target, links to directories are searched (each real directory once). A file link
+ * pointing outside the workspace or nowhere, and a link to a config directory (`.vscode`,
+ * `.gemini`, …) pointing outside, are returned with `refused` set so they are reported, never
  * silently skipped. No paths means `[options.cwd]`.
  *
  * @returns configs sorted by `path` (code-unit order) without duplicates.
@@ -14015,12 +14018,12 @@ async function discoverConfigs(paths, options) {
     if (!parsed.success) {
         throw new Error(`Invalid config discovery options: ${prettifyError(parsed.error)}`);
     }
-    const cwd = R.resolve(parsed.data.cwd);
+    const cwd = path.resolve(parsed.data.cwd);
     const workspace = await realpath(cwd).catch(() => cwd);
     const matches = picomatch(parsed.data.patterns ?? [...DEFAULT_CONFIG_PATTERNS], { dot: true });
     const found = new Map();
     for (const given of paths.length > 0 ? paths : [cwd]) {
-        const absolute = R.resolve(cwd, given);
+        const absolute = path.resolve(cwd, given);
         let isDirectory;
         try {
             isDirectory = (await stat(absolute)).isDirectory();
@@ -14032,21 +14035,56 @@ async function discoverConfigs(paths, options) {
                 throw new Error(`Config path not found: ${given}`);
             isDirectory = false;
         }
-        const files = isDirectory ? await searchDirectory(absolute, matches) : [absolute];
-        for (const file of files) {
-            if (!found.has(file))
-                found.set(file, await describeFile(cwd, workspace, file));
+        const results = isDirectory
+            ? await searchDirectory(absolute, matches, workspace)
+            : [{ file: absolute }];
+        for (const result of results) {
+            if ('refusedLink' in result) {
+                const link = result.refusedLink;
+                if (!found.has(link)) {
+                    found.set(link, { path: displayPath(cwd, link), absolutePath: link, refused: result.why });
+                }
+            }
+            else if (!found.has(result.file)) {
+                found.set(result.file, await describeFile(cwd, workspace, result.file));
+            }
         }
     }
     return [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
-/** Files (and symbolic links) under `directory` whose relative path `matches`. */
-async function searchDirectory(directory, matches) {
+/**
+ * Directory names that hold client configs (SPEC §3): a symbolic link by one of these names that
+ * leads out of the workspace is reported, because a client would read the config inside it.
+ */
+const CONFIG_DIRECTORIES = new Set([
+    '.vscode',
+    '.cursor',
+    '.roo',
+    '.kiro',
+    'settings',
+    '.gemini',
+    '.zed',
+    '.codex',
+    '.amazonq',
+    '.github',
+    'copilot',
+    '.windsurf',
+    '.codeium'
+]);
+/**
+ * Files (and symbolic links to files) under `directory` whose relative path `matches`. Symbolic
+ * links to directories inside `workspace` are searched too, under the link's name (a link to an
+ * ancestor is a cycle and skipped; at most `MAX_FOLLOWED_LINKS` links deep); one leading outside
+ * is reported when its name is a config directory.
+ */
+async function searchDirectory(directory, matches, workspace) {
     const out = [];
-    const pending = [directory];
+    const pending = [
+        { dir: directory, real: await realpath(directory).catch(() => directory), links: 0 }
+    ];
     let seen = 0;
     while (pending.length > 0) {
-        const dir = pending.pop();
+        const { dir, real, links } = pending.pop();
         let entries;
         try {
             entries = await readdir(dir, { withFileTypes: true });
@@ -14059,19 +14097,44 @@ async function searchDirectory(directory, matches) {
             if (seen > MAX_SEARCHED_ENTRIES) {
                 throw new Error(`${directory} holds more than ${MAX_SEARCHED_ENTRIES} entries: name the config files or a smaller directory`);
             }
-            const full = R.join(dir, entry.name);
+            const full = path.join(dir, entry.name);
+            const relative = path.relative(directory, full).split(path.sep).join('/');
             if (entry.isDirectory()) {
-                if (!IGNORED_DIRECTORIES.has(entry.name))
-                    pending.push(full);
+                if (!IGNORED_DIRECTORIES.has(entry.name)) {
+                    pending.push({ dir: full, real: path.join(real, entry.name), links });
+                }
+            }
+            else if (entry.isSymbolicLink() && (await isDirectory(full))) {
+                if (IGNORED_DIRECTORIES.has(entry.name))
+                    continue;
+                const target = await realpath(full).catch(() => null);
+                if (target !== null && isInside(workspace, target)) {
+                    // A link to an ancestor is a cycle; a chain of links is followed a few levels deep.
+                    if (!isInside(target, real) && links < MAX_FOLLOWED_LINKS) {
+                        pending.push({ dir: full, real: target, links: links + 1 });
+                    }
+                }
+                else if (CONFIG_DIRECTORIES.has(entry.name)) {
+                    out.push({
+                        refusedLink: full,
+                        why: 'this symbolic link to a config directory points outside the workspace, so the gate does not read it; an MCP client would read the configs inside it: commit them instead'
+                    });
+                }
             }
             else if (entry.isFile() || entry.isSymbolicLink()) {
-                const relative = R.relative(directory, full).split(R.sep).join('/');
                 if (matches(relative))
-                    out.push(full);
+                    out.push({ file: full });
             }
         }
     }
     return out;
+}
+async function isDirectory(file) {
+    return (await stat(file).catch(() => null))?.isDirectory() ?? false;
+}
+function isInside(root, target) {
+    const inside = path.relative(root, target);
+    return inside === '' || (!inside.startsWith('..') && !path.isAbsolute(inside));
 }
 /** A found file, resolving a symbolic link and refusing targets outside the workspace. */
 async function describeFile(cwd, workspace, file) {
@@ -14087,8 +14150,7 @@ async function describeFile(cwd, workspace, file) {
             refused: 'this symbolic link points to nothing: fix or remove it'
         };
     }
-    const inside = R.relative(workspace, target);
-    if (inside === '' || inside.startsWith('..') || R.isAbsolute(inside)) {
+    if (!isInside(workspace, target)) {
         return {
             path: shown,
             absolutePath: file,
@@ -14098,10 +14160,10 @@ async function describeFile(cwd, workspace, file) {
     return { path: shown, absolutePath: target };
 }
 function displayPath(cwd, file) {
-    const relative = R.relative(cwd, file);
-    if (relative === '' || relative.startsWith('..') || R.isAbsolute(relative))
+    const relative = path.relative(cwd, file);
+    if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative))
         return file;
-    return relative.split(R.sep).join('/');
+    return relative.split(path.sep).join('/');
 }
 
 /**
@@ -24724,7 +24786,7 @@ function reportIfFoundPrivateKeyJSONFormat({ source, context, t, }) {
         }
         context.report({
             message: t("PrivateKeyJSON", {
-                FILE_NAME: source.filePath ? R.basename(source.filePath) : "",
+                FILE_NAME: source.filePath ? path.basename(source.filePath) : "",
             }),
             range: [0, source.content.length],
         });
@@ -26535,15 +26597,20 @@ function isLoopbackHost(hostname) {
 const KEY_PREFIX = /^(?:sk|pk|rk|ak|key|api|tok|token|ghp|gho|ghs|ghu|github_pat|glpat|xox[abpr])[-_][\w.~-]{8,}$/i;
 /**
  * True when a URL path segment looks like a token rather than a name: 16+ hex digits (session
- * ids, UUIDs, hashes), 24+ URL-safe characters mixing letters and digits, or a key prefix such as
- * `sk-`, `ghp_`, `xoxb-` followed by 8+ characters.
+ * ids, UUIDs, hashes), 24+ characters of the URL-safe or base64 alphabets mixing letters and
+ * digits (`=` padding allowed), a key prefix such as `sk-`, `ghp_`, `xoxb-` followed by 8+
+ * characters, or a segment carrying matrix parameters (`;apikey=…`).
  */
 function looksLikeToken(segment) {
     const s = decodeSegment$1(segment);
+    if (s.includes(';'))
+        return true;
     if (/^[0-9a-f-]+$/i.test(s) && s.replace(/-/g, '').length >= 16)
         return true;
-    if (s.length >= 24 && /^[\w.~-]+$/.test(s) && /\d/.test(s) && /[a-z]/i.test(s))
+    const body = s.replace(/=+$/, '');
+    if (body.length >= 24 && /^[\w.~+/-]+$/.test(body) && /\d/.test(body) && /[a-z]/i.test(body)) {
         return true;
+    }
     return KEY_PREFIX.test(s);
 }
 /**
@@ -27956,13 +28023,21 @@ async function readLimited(res, maxBytes, safeUrl, controller) {
     }
     return Buffer.concat(chunks, total);
 }
+/**
+ * An error for messages: its text (plus the cause's code) with every URL in it redacted — fetch
+ * implementations quote the URL they were given, credentials included.
+ */
 function describe$1(error) {
+    let text;
     if (error instanceof Error) {
         const cause = error.cause;
         const code = cause && typeof cause === 'object' && 'code' in cause ? String(cause.code) : '';
-        return code ? `${error.message} (${code})` : error.message;
+        text = code ? `${error.message} (${code})` : error.message;
     }
-    return String(error);
+    else {
+        text = String(error);
+    }
+    return text.replace(/\b[a-z][\w+.-]*:\/\/[^\s'"<>]+/gi, (url) => redactUrl(url));
 }
 
 /**
@@ -28441,7 +28516,33 @@ const ApiAnswerSchema = SnakeObject.pipe(looseObject({
     audited_at: AuditedAtSchema.nullish(),
     rubric_version: string$1().trim().min(1).max(100).nullish(),
     findings: array(FindingInputSchema, { error: 'expected an array' }).max(10000).nullish()
+})
+    .superRefine((answer, ctx) => {
+    // Fail closed on scores we would otherwise ignore: a misnamed container (`scores`,
+    // `subscores`) or an axis at the top level would leave every axis "not assessed".
+    for (const key of Object.keys(answer)) {
+        if (KNOWN_ANSWER_KEYS.has(key))
+            continue;
+        if (axisFromName(key) !== null ||
+            /(?:^|_)(?:scores?|grades?|axes|sub_?scores?)$/.test(key)) {
+            ctx.addIssue({
+                code: 'custom',
+                path: [key],
+                message: `unexpected key "${safeExcerpt(key, 40)}": sub-scores must be in "sub_scores" (overall in "overall_grade"/"overall_score")`
+            });
+        }
+    }
 }));
+/** Top-level keys of an answer that we read. */
+const KNOWN_ANSWER_KEYS = new Set([
+    'overall_grade',
+    'overall_score',
+    'sub_scores',
+    'report_url',
+    'audited_at',
+    'rubric_version',
+    'findings'
+]);
 /**
  * Validate a grading service answer (already parsed from JSON) and map it to a `GradeReport`
  * (`source: 'api'`, grader `{name: graderName, version: 'api'}`, rubric version from the answer
@@ -30297,6 +30398,130 @@ function describeFailure(error, id) {
     }
     const message = error instanceof Error ? error.message : String(error);
     return `asking the grading service for ${id} failed: ${safeExcerpt(message, 200)}`;
+}
+
+/**
+ * What of a config value may be shown in identities and notes (SPEC §9: never leak a secret).
+ * Every value copied from an entry into a name, version spec, resolution message or note goes
+ * through `shownValue`; whole texts get `maskedText` once more before they leave
+ * `identifyServer` (a net under the rule, not a replacement for it).
+ */
+/**
+ * `value` as it may be shown: user info after a scheme and any query string or fragment removed
+ * (`stripUrlSecrets`), then every secret the config rules recognise masked
+ * (`maskSecretsInText`: vendor tokens such as `ghp_…`/`sk-…`, URL passwords, secret query
+ * parameters, token path segments). Pure, never throws.
+ */
+function shownValue(value) {
+    return maskSecretsInText(stripUrlSecrets(value));
+}
+/**
+ * `text` (a whole note or message that may quote values) with every recognised secret masked
+ * (`maskSecretsInText`); nothing else changes. Pure, never throws.
+ */
+function maskedText(text) {
+    return maskSecretsInText(text);
+}
+/**
+ * `value` without user info after a scheme (`https://user:token@host` → `https://host`, up to
+ * the last `@` before the path, so a password holding `@` goes too; a plain `git@` user is
+ * kept) and without a query string or fragment. Used for URLs that must stay
+ * as written otherwise: git and tarball package specs, unparseable remote URLs.
+ */
+function stripUrlSecrets(value) {
+    return value
+        .replace(/^([a-z][\w+.-]*:\/\/)([^/\s]*)@/i, (_m, scheme, user) => user === 'git' ? `${scheme}git@` : scheme)
+        .replace(/[?#][\s\S]*$/, (rest) => (rest.startsWith('#') && !rest.includes('?') ? rest : ''));
+}
+
+/**
+ * Building `PackageIdentity` values (SPEC §2) for the launch idioms, with the defaults each kind
+ * of identity has: nothing pinned, no purl, nothing to resolve.
+ */
+/**
+ * A `PackageIdentity` from `fields`: `versionSpec`, `version` and `purl` default to null,
+ * `pinned` to false, the resolution status to `n/a` (nothing to resolve).
+ */
+function packageIdentity(fields) {
+    const resolution = { status: fields.status ?? 'n/a' };
+    if (fields.message !== undefined)
+        resolution.message = fields.message;
+    return {
+        ecosystem: fields.ecosystem,
+        name: fields.name,
+        versionSpec: fields.versionSpec ?? null,
+        version: fields.version ?? null,
+        pinned: fields.pinned ?? false,
+        purl: fields.purl ?? null,
+        launcher: fields.launcher,
+        resolution
+    };
+}
+/** An `IdiomMatch` for local code (`node server.js`, `python -m mod`, `/opt/bin/server`). */
+function localMatch(name, launcher, notes = []) {
+    return { package: packageIdentity({ ecosystem: 'local', name, launcher }), notes };
+}
+/** An `IdiomMatch` for something we cannot identify; `why` says so for people. */
+function unknownMatch(name, launcher, why) {
+    return { package: packageIdentity({ ecosystem: 'unknown', name, launcher }), notes: [why] };
+}
+/**
+ * The default `CommandIdentifier`: `unknown`, named after the first word that is not a
+ * `NAME=value` assignment (masked: it is config text), with a note.
+ */
+function unidentifiedCommand(argv) {
+    const first = argv.find((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w));
+    return unknownMatch(first === undefined ? null : shownValue(first), null, 'runs a command that is not identified');
+}
+
+/** Start of the resolution message of a withheld identity. */
+const WITHHELD_PREFIX = 'not graded: ';
+/**
+ * `match` withheld for `reasons` (see the module doc); `match` unchanged when `reasons` is
+ * empty or the identity is not a registry package (git, tarball and path sources are never
+ * graded anyway; local, remote and unknown identities have nothing to withhold). Applying it to
+ * an identity that is already withheld adds the new reasons' notes and keeps the first message.
+ * Pure, never throws.
+ */
+function withheld(match, reasons) {
+    if (reasons.length === 0 || !isRegistryPackage(match.package))
+        return match;
+    const p = match.package;
+    const first = reasons[0];
+    const more = reasons.length > 1 ? ` (and ${reasons.length - 1} more, see the notes)` : '';
+    const message = isWithheld(p)
+        ? p.resolution.message
+        : `${WITHHELD_PREFIX}${first.setting} ${first.why}${more}`;
+    return {
+        package: packageIdentity({
+            ecosystem: p.ecosystem,
+            name: p.name,
+            launcher: p.launcher,
+            versionSpec: p.versionSpec,
+            pinned: p.pinned,
+            message
+        }),
+        notes: [
+            ...match.notes,
+            ...reasons.map((r) => `${r.setting} ${r.why}: what runs may not be ${p.name ?? 'the package'}, so it is not graded`)
+        ]
+    };
+}
+/** True when `p` was withheld by `withheld` (its resolution message says why). */
+function isWithheld(p) {
+    return p.resolution.status === 'n/a' && p.resolution.message?.startsWith(WITHHELD_PREFIX) === true;
+}
+/**
+ * True for an npm/PyPI/OCI identity that a registry look-up could grade, or one already
+ * withheld: resolution `exact`, `offline`, `unresolved` (a registry name with a spec), or a
+ * withheld one.
+ */
+function isRegistryPackage(p) {
+    if (p.ecosystem !== 'npm' && p.ecosystem !== 'pypi' && p.ecosystem !== 'oci')
+        return false;
+    if (p.name === null)
+        return false;
+    return ['exact', 'offline', 'unresolved'].includes(p.resolution.status) || isWithheld(p);
 }
 
 var npa$1 = {exports: {}};
@@ -34667,7 +34892,7 @@ function requireNpa () {
 
 	const { URL } = require$$0$5;
 	// We need to use path/win32 so that we get consistent results in tests, but this also means we need to manually convert backslashes to forward slashes when generating file: urls with paths.
-	const path = isWindows ? require$$1$3 : R;
+	const path$1 = isWindows ? require$$1$3 : path;
 	const { homedir } = require$$3;
 	const HostedGit = requireLib$6();
 	const semver = requireSemver();
@@ -34974,7 +35199,7 @@ function requireNpa () {
 	  let specUrl;
 	  try {
 	    // always put the '/' on "where", or else file:foo from /path/to/bar goes to /path/to/foo, when we want it to be /path/to/bar/foo
-	    resolvedUrl = new URL(rawSpec, `${pathToFileURL(path.resolve(where))}/`);
+	    resolvedUrl = new URL(rawSpec, `${pathToFileURL(path$1.resolve(where))}/`);
 	    specUrl = new URL(rawSpec);
 	  } catch (originalError) {
 	    const er = new Error('Invalid file: URL, must comply with RFC 8089');
@@ -34998,14 +35223,14 @@ function requireNpa () {
 	  // otherwise, make it relative to where param
 	  if (/^\/~(\/|$)/.test(specPath)) {
 	    res.saveSpec = `file:${specPath.substr(1)}`;
-	    resolvedPath = path.resolve(homedir(), specPath.substr(3));
-	  } else if (!path.isAbsolute(rawSpec.slice(5))) {
-	    res.saveSpec = `file:${path.relative(where, resolvedPath)}`;
+	    resolvedPath = path$1.resolve(homedir(), specPath.substr(3));
+	  } else if (!path$1.isAbsolute(rawSpec.slice(5))) {
+	    res.saveSpec = `file:${path$1.relative(where, resolvedPath)}`;
 	  } else {
-	    res.saveSpec = `file:${path.resolve(resolvedPath)}`;
+	    res.saveSpec = `file:${path$1.resolve(resolvedPath)}`;
 	  }
 
-	  res.fetchSpec = path.resolve(where, resolvedPath);
+	  res.fetchSpec = path$1.resolve(where, resolvedPath);
 	  // re-normalize the slashes in saveSpec due to node:path/win32 behavior in windows
 	  res.saveSpec = res.saveSpec.split('\\').join('/');
 	  // Ignoring because this only happens in windows
@@ -37344,7 +37569,7 @@ function sameBytes(a, b) {
 
 var zr=Object.defineProperty;var Ur=(s,t)=>{for(var e in t)zr(s,e,{get:t[e],enumerable:true});};var Ds=typeof process=="object"&&process?process:{stdout:null,stderr:null},Wr=s=>!!s&&typeof s=="object"&&(s instanceof A||s instanceof Cs||Gr(s)||Zr(s)),Gr=s=>!!s&&typeof s=="object"&&s instanceof EventEmitter$1&&typeof s.pipe=="function"&&s.pipe!==Cs.Writable.prototype.pipe,Zr=s=>!!s&&typeof s=="object"&&s instanceof EventEmitter$1&&typeof s.write=="function"&&typeof s.end=="function",Q=Symbol("EOF"),J=Symbol("maybeEmitEnd"),nt=Symbol("emittedEnd"),De=Symbol("emittingEnd"),qt=Symbol("emittedError"),Ne=Symbol("closed"),Ns=Symbol("read"),Ae=Symbol("flush"),As=Symbol("flushChunk"),z=Symbol("encoding"),Mt=Symbol("decoder"),g=Symbol("flowing"),Qt=Symbol("paused"),Bt=Symbol("resume"),b=Symbol("buffer"),N=Symbol("pipes"),_=Symbol("bufferLength"),bi=Symbol("bufferPush"),Ie=Symbol("bufferShift"),L=Symbol("objectMode"),S=Symbol("destroyed"),_i=Symbol("error"),Oi=Symbol("emitData"),Is=Symbol("emitEnd"),Ti=Symbol("emitEnd2"),Z=Symbol("async"),xi=Symbol("abort"),Ce=Symbol("aborted"),Jt=Symbol("signal"),Rt=Symbol("dataListeners"),C=Symbol("discarded"),jt=s=>Promise.resolve().then(s),Yr=s=>s(),Kr=s=>s==="end"||s==="finish"||s==="prefinish",Vr=s=>s instanceof ArrayBuffer||!!s&&typeof s=="object"&&s.constructor&&s.constructor.name==="ArrayBuffer"&&s.byteLength>=0,$r=s=>!Buffer.isBuffer(s)&&ArrayBuffer.isView(s),Fe=class{src;dest;opts;ondrain;constructor(t,e,i){this.src=t,this.dest=e,this.opts=i,this.ondrain=()=>t[Bt](),this.dest.on("drain",this.ondrain);}unpipe(){this.dest.removeListener("drain",this.ondrain);}proxyErrors(t){}end(){this.unpipe(),this.opts.end&&this.dest.end();}},Li=class extends Fe{unpipe(){this.src.removeListener("error",this.proxyErrors),super.unpipe();}constructor(t,e,i){super(t,e,i),this.proxyErrors=r=>this.dest.emit("error",r),t.on("error",this.proxyErrors);}},Xr=s=>!!s.objectMode,qr=s=>!s.objectMode&&!!s.encoding&&s.encoding!=="buffer",A=class extends EventEmitter$1{[g]=false;[Qt]=false;[N]=[];[b]=[];[L];[z];[Z];[Mt];[Q]=false;[nt]=false;[De]=false;[Ne]=false;[qt]=null;[_]=0;[S]=false;[Jt];[Ce]=false;[Rt]=0;[C]=false;writable=true;readable=true;constructor(...t){let e=t[0]||{};if(super(),e.objectMode&&typeof e.encoding=="string")throw new TypeError("Encoding and objectMode may not be used together");Xr(e)?(this[L]=true,this[z]=null):qr(e)?(this[z]=e.encoding,this[L]=false):(this[L]=false,this[z]=null),this[Z]=!!e.async,this[Mt]=this[z]?new StringDecoder(this[z]):null,e&&e.debugExposeBuffer===true&&Object.defineProperty(this,"buffer",{get:()=>this[b]}),e&&e.debugExposePipes===true&&Object.defineProperty(this,"pipes",{get:()=>this[N]});let{signal:i}=e;i&&(this[Jt]=i,i.aborted?this[xi]():i.addEventListener("abort",()=>this[xi]()));}get bufferLength(){return this[_]}get encoding(){return this[z]}set encoding(t){throw new Error("Encoding must be set at instantiation time")}setEncoding(t){throw new Error("Encoding must be set at instantiation time")}get objectMode(){return this[L]}set objectMode(t){throw new Error("objectMode must be set at instantiation time")}get async(){return this[Z]}set async(t){this[Z]=this[Z]||!!t;}[xi](){this[Ce]=true,this.emit("abort",this[Jt]?.reason),this.destroy(this[Jt]?.reason);}get aborted(){return this[Ce]}set aborted(t){}write(t,e,i){if(this[Ce])return  false;if(this[Q])throw new Error("write after end");if(this[S])return this.emit("error",Object.assign(new Error("Cannot call write after a stream was destroyed"),{code:"ERR_STREAM_DESTROYED"})),true;typeof e=="function"&&(i=e,e="utf8"),e||(e="utf8");let r=this[Z]?jt:Yr;if(!this[L]&&!Buffer.isBuffer(t)){if($r(t))t=Buffer.from(t.buffer,t.byteOffset,t.byteLength);else if(Vr(t))t=Buffer.from(t);else if(typeof t!="string")throw new Error("Non-contiguous data written to non-objectMode stream")}return this[L]?(this[g]&&this[_]!==0&&this[Ae](true),this[g]?this.emit("data",t):this[bi](t),this[_]!==0&&this.emit("readable"),i&&r(i),this[g]):t.length?(typeof t=="string"&&!(e===this[z]&&!this[Mt]?.lastNeed)&&(t=Buffer.from(t,e)),Buffer.isBuffer(t)&&this[z]&&(t=this[Mt].write(t)),this[g]&&this[_]!==0&&this[Ae](true),this[g]?this.emit("data",t):this[bi](t),this[_]!==0&&this.emit("readable"),i&&r(i),this[g]):(this[_]!==0&&this.emit("readable"),i&&r(i),this[g])}read(t){if(this[S])return null;if(this[C]=false,this[_]===0||t===0||t&&t>this[_])return this[J](),null;this[L]&&(t=null),this[b].length>1&&!this[L]&&(this[b]=[this[z]?this[b].join(""):Buffer.concat(this[b],this[_])]);let e=this[Ns](t||null,this[b][0]);return this[J](),e}[Ns](t,e){if(this[L])this[Ie]();else {let i=e;t===i.length||t===null?this[Ie]():typeof i=="string"?(this[b][0]=i.slice(t),e=i.slice(0,t),this[_]-=t):(this[b][0]=i.subarray(t),e=i.subarray(0,t),this[_]-=t);}return this.emit("data",e),!this[b].length&&!this[Q]&&this.emit("drain"),e}end(t,e,i){return typeof t=="function"&&(i=t,t=void 0),typeof e=="function"&&(i=e,e="utf8"),t!==void 0&&this.write(t,e),i&&this.once("end",i),this[Q]=true,this.writable=false,(this[g]||!this[Qt])&&this[J](),this}[Bt](){this[S]||(!this[Rt]&&!this[N].length&&(this[C]=true),this[Qt]=false,this[g]=true,this.emit("resume"),this[b].length?this[Ae]():this[Q]?this[J]():this.emit("drain"));}resume(){return this[Bt]()}pause(){this[g]=false,this[Qt]=true,this[C]=false;}get destroyed(){return this[S]}get flowing(){return this[g]}get paused(){return this[Qt]}[bi](t){this[L]?this[_]+=1:this[_]+=t.length,this[b].push(t);}[Ie](){return this[L]?this[_]-=1:this[_]-=this[b][0].length,this[b].shift()}[Ae](t=false){do;while(this[As](this[Ie]())&&this[b].length);!t&&!this[b].length&&!this[Q]&&this.emit("drain");}[As](t){return this.emit("data",t),this[g]}pipe(t,e){if(this[S])return t;this[C]=false;let i=this[nt];return e=e||{},t===Ds.stdout||t===Ds.stderr?e.end=false:e.end=e.end!==false,e.proxyErrors=!!e.proxyErrors,i?e.end&&t.end():(this[N].push(e.proxyErrors?new Li(this,t,e):new Fe(this,t,e)),this[Z]?jt(()=>this[Bt]()):this[Bt]()),t}unpipe(t){let e=this[N].find(i=>i.dest===t);e&&(this[N].length===1?(this[g]&&this[Rt]===0&&(this[g]=false),this[N]=[]):this[N].splice(this[N].indexOf(e),1),e.unpipe());}addListener(t,e){return this.on(t,e)}on(t,e){let i=super.on(t,e);if(t==="data")this[C]=false,this[Rt]++,!this[N].length&&!this[g]&&this[Bt]();else if(t==="readable"&&this[_]!==0)super.emit("readable");else if(Kr(t)&&this[nt])super.emit(t),this.removeAllListeners(t);else if(t==="error"&&this[qt]){let r=e;this[Z]?jt(()=>r.call(this,this[qt])):r.call(this,this[qt]);}return i}removeListener(t,e){return this.off(t,e)}off(t,e){let i=super.off(t,e);return t==="data"&&(this[Rt]=this.listeners("data").length,this[Rt]===0&&!this[C]&&!this[N].length&&(this[g]=false)),i}removeAllListeners(t){let e=super.removeAllListeners(t);return (t==="data"||t===void 0)&&(this[Rt]=0,!this[C]&&!this[N].length&&(this[g]=false)),e}get emittedEnd(){return this[nt]}[J](){!this[De]&&!this[nt]&&!this[S]&&this[b].length===0&&this[Q]&&(this[De]=true,this.emit("end"),this.emit("prefinish"),this.emit("finish"),this[Ne]&&this.emit("close"),this[De]=false);}emit(t,...e){let i=e[0];if(t!=="error"&&t!=="close"&&t!==S&&this[S])return  false;if(t==="data")return !this[L]&&!i?false:this[Z]?(jt(()=>this[Oi](i)),true):this[Oi](i);if(t==="end")return this[Is]();if(t==="close"){if(this[Ne]=true,!this[nt]&&!this[S])return  false;let n=super.emit("close");return this.removeAllListeners("close"),n}else if(t==="error"){this[qt]=i,super.emit(_i,i);let n=!this[Jt]||this.listeners("error").length?super.emit("error",i):false;return this[J](),n}else if(t==="resume"){let n=super.emit("resume");return this[J](),n}else if(t==="finish"||t==="prefinish"){let n=super.emit(t);return this.removeAllListeners(t),n}let r=super.emit(t,...e);return this[J](),r}[Oi](t){for(let i of this[N])i.dest.write(t)===false&&this.pause();let e=this[C]?false:super.emit("data",t);return this[J](),e}[Is](){return this[nt]?false:(this[nt]=true,this.readable=false,this[Z]?(jt(()=>this[Ti]()),true):this[Ti]())}[Ti](){if(this[Mt]){let e=this[Mt].end();if(e){for(let i of this[N])i.dest.write(e);this[C]||super.emit("data",e);}}for(let e of this[N])e.end();let t=super.emit("end");return this.removeAllListeners("end"),t}async collect(){let t=Object.assign([],{dataLength:0});this[L]||(t.dataLength=0);let e=this.promise();return this.on("data",i=>{t.push(i),this[L]||(t.dataLength+=i.length);}),await e,t}async concat(){if(this[L])throw new Error("cannot concat in objectMode");let t=await this.collect();return this[z]?t.join(""):Buffer.concat(t,t.dataLength)}async promise(){return new Promise((t,e)=>{this.on(S,()=>e(new Error("stream destroyed"))),this.on("error",i=>e(i)),this.on("end",()=>t());})}[Symbol.asyncIterator](){this[C]=false;let t=false,e=async()=>(this.pause(),t=true,{value:void 0,done:true});return {next:()=>{if(t)return e();let r=this.read();if(r!==null)return Promise.resolve({done:false,value:r});if(this[Q])return e();let n,o,h=d=>{this.off("data",a),this.off("end",l),this.off(S,c),e(),o(d);},a=d=>{this.off("error",h),this.off("end",l),this.off(S,c),this.pause(),n({value:d,done:!!this[Q]});},l=()=>{this.off("error",h),this.off("data",a),this.off(S,c),e(),n({done:true,value:void 0});},c=()=>h(new Error("stream destroyed"));return new Promise((d,y)=>{o=y,n=d,this.once(S,c),this.once("error",h),this.once("end",l),this.once("data",a);})},throw:e,return:e,[Symbol.asyncIterator](){return this},[Symbol.asyncDispose]:async()=>{}}}[Symbol.iterator](){this[C]=false;let t=false,e=()=>(this.pause(),this.off(_i,e),this.off(S,e),this.off("end",e),t=true,{done:true,value:void 0}),i=()=>{if(t)return e();let r=this.read();return r===null?e():{done:false,value:r}};return this.once("end",e),this.once(_i,e),this.once(S,e),{next:i,throw:e,return:e,[Symbol.iterator](){return this},[Symbol.dispose]:()=>{}}}destroy(t){if(this[S])return t?this.emit("error",t):this.emit(S),this;this[S]=true,this[C]=true,this[b].length=0,this[_]=0;let e=this;return typeof e.close=="function"&&!this[Ne]&&e.close(),t?this.emit("error",t):this.emit(S),this}static get isStream(){return Wr}};var Jr=I.writev,ht=Symbol("_autoClose"),H=Symbol("_close"),te=Symbol("_ended"),m=Symbol("_fd"),Ni=Symbol("_finished"),tt=Symbol("_flags"),Ai=Symbol("_flush"),ki=Symbol("_handleChunk"),vi=Symbol("_makeBuf"),ie=Symbol("_mode"),ke=Symbol("_needDrain"),Ut=Symbol("_onerror"),Ht=Symbol("_onopen"),Ii=Symbol("_onread"),Pt=Symbol("_onwrite"),at=Symbol("_open"),U=Symbol("_path"),ot=Symbol("_pos"),Y=Symbol("_queue"),zt=Symbol("_read"),Ci=Symbol("_readSize"),j=Symbol("_reading"),ee=Symbol("_remain"),Fi=Symbol("_size"),ve=Symbol("_write"),gt=Symbol("_writing"),Me=Symbol("_defaultFlag"),bt=Symbol("_errored"),_t=class extends A{[bt]=false;[m];[U];[Ci];[j]=false;[Fi];[ee];[ht];constructor(t,e){if(e=e||{},super(e),this.readable=true,this.writable=false,typeof t!="string")throw new TypeError("path must be a string");this[bt]=false,this[m]=typeof e.fd=="number"?e.fd:void 0,this[U]=t,this[Ci]=e.readSize||16*1024*1024,this[j]=false,this[Fi]=typeof e.size=="number"?e.size:1/0,this[ee]=this[Fi],this[ht]=typeof e.autoClose=="boolean"?e.autoClose:true,typeof this[m]=="number"?this[zt]():this[at]();}get fd(){return this[m]}get path(){return this[U]}write(){throw new TypeError("this is a readable stream")}end(){throw new TypeError("this is a readable stream")}[at](){I.open(this[U],"r",(t,e)=>this[Ht](t,e));}[Ht](t,e){t?this[Ut](t):(this[m]=e,this.emit("open",e),this[zt]());}[vi](){return Buffer.allocUnsafe(Math.min(this[Ci],this[ee]))}[zt](){if(!this[j]){this[j]=true;let t=this[vi]();if(t.length===0)return process.nextTick(()=>this[Ii](null,0,t));I.read(this[m],t,0,t.length,null,(e,i,r)=>this[Ii](e,i,r));}}[Ii](t,e,i){this[j]=false,t?this[Ut](t):this[ki](e,i)&&this[zt]();}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,I.close(t,e=>e?this.emit("error",e):this.emit("close"));}}[Ut](t){this[j]=true,this[H](),this.emit("error",t);}[ki](t,e){let i=false;return this[ee]-=t,t>0&&(i=super.write(t<e.length?e.subarray(0,t):e)),(t===0||this[ee]<=0)&&(i=false,this[H](),super.end()),i}emit(t,...e){switch(t){case "prefinish":case "finish":return  false;case "drain":return typeof this[m]=="number"&&this[zt](),false;case "error":return this[bt]?false:(this[bt]=true,super.emit(t,...e));default:return super.emit(t,...e)}}},Be=class extends _t{[at](){let t=true;try{this[Ht](null,I.openSync(this[U],"r")),t=!1;}finally{t&&this[H]();}}[zt](){let t=true;try{if(!this[j]){this[j]=!0;do{let e=this[vi](),i=e.length===0?0:I.readSync(this[m],e,0,e.length,null);if(!this[ki](i,e))break}while(!0);this[j]=!1;}t=!1;}finally{t&&this[H]();}}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,I.closeSync(t),this.emit("close");}}},et=class extends Qr{readable=false;writable=true;[bt]=false;[gt]=false;[te]=false;[Y]=[];[ke]=false;[U];[ie];[ht];[m];[Me];[tt];[Ni]=false;[ot];constructor(t,e){e=e||{},super(e),this[U]=t,this[m]=typeof e.fd=="number"?e.fd:void 0,this[ie]=e.mode===void 0?438:e.mode,this[ot]=typeof e.start=="number"?e.start:void 0,this[ht]=typeof e.autoClose=="boolean"?e.autoClose:true;let i=this[ot]!==void 0?"r+":"w";this[Me]=e.flags===void 0,this[tt]=e.flags===void 0?i:e.flags,this[m]===void 0&&this[at]();}emit(t,...e){if(t==="error"){if(this[bt])return  false;this[bt]=true;}return super.emit(t,...e)}get fd(){return this[m]}get path(){return this[U]}[Ut](t){this[H](),this[gt]=true,this.emit("error",t);}[at](){I.open(this[U],this[tt],this[ie],(t,e)=>this[Ht](t,e));}[Ht](t,e){this[Me]&&this[tt]==="r+"&&t&&t.code==="ENOENT"?(this[tt]="w",this[at]()):t?this[Ut](t):(this[m]=e,this.emit("open",e),this[gt]||this[Ai]());}end(t,e){return t&&this.write(t,e),this[te]=true,!this[gt]&&!this[Y].length&&typeof this[m]=="number"&&this[Pt](null,0),this}write(t,e){return typeof t=="string"&&(t=Buffer.from(t,e)),this[te]?(this.emit("error",new Error("write() after end()")),false):this[m]===void 0||this[gt]||this[Y].length?(this[Y].push(t),this[ke]=true,false):(this[gt]=true,this[ve](t),true)}[ve](t){I.write(this[m],t,0,t.length,this[ot],(e,i)=>this[Pt](e,i));}[Pt](t,e){t?this[Ut](t):(this[ot]!==void 0&&typeof e=="number"&&(this[ot]+=e),this[Y].length?this[Ai]():(this[gt]=false,this[te]&&!this[Ni]?(this[Ni]=true,this[H](),this.emit("finish")):this[ke]&&(this[ke]=false,this.emit("drain"))));}[Ai](){if(this[Y].length===0)this[te]&&this[Pt](null,0);else if(this[Y].length===1)this[ve](this[Y].pop());else {let t=this[Y];this[Y]=[],Jr(this[m],t,this[ot],(e,i)=>this[Pt](e,i));}}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,I.close(t,e=>e?this.emit("error",e):this.emit("close"));}}},Wt=class extends et{[at](){let t;if(this[Me]&&this[tt]==="r+")try{t=I.openSync(this[U],this[tt],this[ie]);}catch(e){if(e?.code==="ENOENT")return this[tt]="w",this[at]();throw e}else t=I.openSync(this[U],this[tt],this[ie]);this[Ht](null,t);}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,I.closeSync(t),this.emit("close");}}[ve](t){let e=true;try{this[Pt](null,I.writeSync(this[m],t,0,t.length,this[ot])),e=!1;}finally{if(e)try{this[H]();}catch{}}}};var jr=new Map([["C","cwd"],["f","file"],["z","gzip"],["P","preservePaths"],["U","unlink"],["strip-components","strip"],["stripComponents","strip"],["keep-newer","newer"],["keepNewer","newer"],["keep-newer-files","newer"],["keepNewerFiles","newer"],["k","keep"],["keep-existing","keep"],["keepExisting","keep"],["m","noMtime"],["no-mtime","noMtime"],["p","preserveOwner"],["L","follow"],["h","follow"],["onentry","onReadEntry"]]),Fs=s=>!!s.sync&&!!s.file,ks=s=>!s.sync&&!!s.file,vs=s=>!!s.sync&&!s.file,Ms=s=>!s.sync&&!s.file;var Bs=s=>!!s.file;var tn=s=>{let t=jr.get(s);return t||s},se=(s={})=>{if(!s)return {};let t={};for(let[e,i]of Object.entries(s)){let r=tn(e);t[r]=i;}return t.chmod===void 0&&t.noChmod===false&&(t.chmod=true),delete t.noChmod,t};var K=(s,t,e,i,r)=>Object.assign((n=[],o,h)=>{Array.isArray(n)&&(o=n,n={}),typeof o=="function"&&(h=o,o=void 0),o=o?Array.from(o):[];let a=se(n);if(r?.(a,o),Fs(a)){if(typeof h=="function")throw new TypeError("callback not supported for sync tar functions");return s(a,o)}else if(ks(a)){let l=t(a,o);return h?l.then(()=>h(),h):l}else if(vs(a)){if(typeof h=="function")throw new TypeError("callback not supported for sync tar functions");return e(a,o)}else if(Ms(a)){if(typeof h=="function")throw new TypeError("callback only supported with file option");return i(a,o)}throw new Error("impossible options??")},{syncFile:s,asyncFile:t,syncNoFile:e,asyncNoFile:i,validate:r});var sn=Ps__default.constants||{ZLIB_VERNUM:4736},M=Object.freeze(Object.assign(Object.create(null),{Z_NO_FLUSH:0,Z_PARTIAL_FLUSH:1,Z_SYNC_FLUSH:2,Z_FULL_FLUSH:3,Z_FINISH:4,Z_BLOCK:5,Z_OK:0,Z_STREAM_END:1,Z_NEED_DICT:2,Z_ERRNO:-1,Z_STREAM_ERROR:-2,Z_DATA_ERROR:-3,Z_MEM_ERROR:-4,Z_BUF_ERROR:-5,Z_VERSION_ERROR:-6,Z_NO_COMPRESSION:0,Z_BEST_SPEED:1,Z_BEST_COMPRESSION:9,Z_DEFAULT_COMPRESSION:-1,Z_FILTERED:1,Z_HUFFMAN_ONLY:2,Z_RLE:3,Z_FIXED:4,Z_DEFAULT_STRATEGY:0,DEFLATE:1,INFLATE:2,GZIP:3,GUNZIP:4,DEFLATERAW:5,INFLATERAW:6,UNZIP:7,BROTLI_DECODE:8,BROTLI_ENCODE:9,Z_MIN_WINDOWBITS:8,Z_MAX_WINDOWBITS:15,Z_DEFAULT_WINDOWBITS:15,Z_MIN_CHUNK:64,Z_MAX_CHUNK:1/0,Z_DEFAULT_CHUNK:16384,Z_MIN_MEMLEVEL:1,Z_MAX_MEMLEVEL:9,Z_DEFAULT_MEMLEVEL:8,Z_MIN_LEVEL:-1,Z_MAX_LEVEL:9,Z_DEFAULT_LEVEL:-1,BROTLI_OPERATION_PROCESS:0,BROTLI_OPERATION_FLUSH:1,BROTLI_OPERATION_FINISH:2,BROTLI_OPERATION_EMIT_METADATA:3,BROTLI_MODE_GENERIC:0,BROTLI_MODE_TEXT:1,BROTLI_MODE_FONT:2,BROTLI_DEFAULT_MODE:0,BROTLI_MIN_QUALITY:0,BROTLI_MAX_QUALITY:11,BROTLI_DEFAULT_QUALITY:11,BROTLI_MIN_WINDOW_BITS:10,BROTLI_MAX_WINDOW_BITS:24,BROTLI_LARGE_MAX_WINDOW_BITS:30,BROTLI_DEFAULT_WINDOW:22,BROTLI_MIN_INPUT_BLOCK_BITS:16,BROTLI_MAX_INPUT_BLOCK_BITS:24,BROTLI_PARAM_MODE:0,BROTLI_PARAM_QUALITY:1,BROTLI_PARAM_LGWIN:2,BROTLI_PARAM_LGBLOCK:3,BROTLI_PARAM_DISABLE_LITERAL_CONTEXT_MODELING:4,BROTLI_PARAM_SIZE_HINT:5,BROTLI_PARAM_LARGE_WINDOW:6,BROTLI_PARAM_NPOSTFIX:7,BROTLI_PARAM_NDIRECT:8,BROTLI_DECODER_RESULT_ERROR:0,BROTLI_DECODER_RESULT_SUCCESS:1,BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT:2,BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT:3,BROTLI_DECODER_PARAM_DISABLE_RING_BUFFER_REALLOCATION:0,BROTLI_DECODER_PARAM_LARGE_WINDOW:1,BROTLI_DECODER_NO_ERROR:0,BROTLI_DECODER_SUCCESS:1,BROTLI_DECODER_NEEDS_MORE_INPUT:2,BROTLI_DECODER_NEEDS_MORE_OUTPUT:3,BROTLI_DECODER_ERROR_FORMAT_EXUBERANT_NIBBLE:-1,BROTLI_DECODER_ERROR_FORMAT_RESERVED:-2,BROTLI_DECODER_ERROR_FORMAT_EXUBERANT_META_NIBBLE:-3,BROTLI_DECODER_ERROR_FORMAT_SIMPLE_HUFFMAN_ALPHABET:-4,BROTLI_DECODER_ERROR_FORMAT_SIMPLE_HUFFMAN_SAME:-5,BROTLI_DECODER_ERROR_FORMAT_CL_SPACE:-6,BROTLI_DECODER_ERROR_FORMAT_HUFFMAN_SPACE:-7,BROTLI_DECODER_ERROR_FORMAT_CONTEXT_MAP_REPEAT:-8,BROTLI_DECODER_ERROR_FORMAT_BLOCK_LENGTH_1:-9,BROTLI_DECODER_ERROR_FORMAT_BLOCK_LENGTH_2:-10,BROTLI_DECODER_ERROR_FORMAT_TRANSFORM:-11,BROTLI_DECODER_ERROR_FORMAT_DICTIONARY:-12,BROTLI_DECODER_ERROR_FORMAT_WINDOW_BITS:-13,BROTLI_DECODER_ERROR_FORMAT_PADDING_1:-14,BROTLI_DECODER_ERROR_FORMAT_PADDING_2:-15,BROTLI_DECODER_ERROR_FORMAT_DISTANCE:-16,BROTLI_DECODER_ERROR_DICTIONARY_NOT_SET:-19,BROTLI_DECODER_ERROR_INVALID_ARGUMENTS:-20,BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MODES:-21,BROTLI_DECODER_ERROR_ALLOC_TREE_GROUPS:-22,BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MAP:-25,BROTLI_DECODER_ERROR_ALLOC_RING_BUFFER_1:-26,BROTLI_DECODER_ERROR_ALLOC_RING_BUFFER_2:-27,BROTLI_DECODER_ERROR_ALLOC_BLOCK_TYPE_TREES:-30,BROTLI_DECODER_ERROR_UNREACHABLE:-31},sn));var rn=Buffer$1.concat,zs=Object.getOwnPropertyDescriptor(Buffer$1,"concat"),nn=s=>s,Bi=zs?.writable===true||zs?.set!==void 0?s=>{Buffer$1.concat=s?nn:rn;}:s=>{},Tt=Symbol("_superWrite"),Gt=class extends Error{code;errno;constructor(t,e){super("zlib: "+t.message,{cause:t}),this.code=t.code,this.errno=t.errno,this.code||(this.code="ZLIB_ERROR"),this.message="zlib: "+t.message,Error.captureStackTrace(this,e??this.constructor);}get name(){return "ZlibError"}},Pi=Symbol("flushFlag"),re=class extends A{#t=false;#i=false;#s;#n;#r;#e;#o;get sawError(){return this.#t}get handle(){return this.#e}get flushFlag(){return this.#s}constructor(t,e){if(!t||typeof t!="object")throw new TypeError("invalid options for ZlibBase constructor");if(super(t),this.#s=t.flush??0,this.#n=t.finishFlush??0,this.#r=t.fullFlushFlag??0,typeof Ps[e]!="function")throw new TypeError("Compression method not supported: "+e);try{this.#e=new Ps[e](t);}catch(i){throw new Gt(i,this.constructor)}this.#o=i=>{this.#t||(this.#t=true,this.close(),this.emit("error",i));},this.#e?.on("error",i=>this.#o(new Gt(i))),this.once("end",()=>this.close);}close(){this.#e&&(this.#e.close(),this.#e=void 0,this.emit("close"));}reset(){if(!this.#t)return zi(this.#e,"zlib binding closed"),this.#e.reset?.()}flush(t){this.ended||(typeof t!="number"&&(t=this.#r),this.write(Object.assign(Buffer$1.alloc(0),{[Pi]:t})));}end(t,e,i){return typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),t&&(e?this.write(t,e):this.write(t)),this.flush(this.#n),this.#i=true,super.end(i)}get ended(){return this.#i}[Tt](t){return super.write(t)}write(t,e,i){if(typeof e=="function"&&(i=e,e="utf8"),typeof t=="string"&&(t=Buffer$1.from(t,e)),this.#t)return;zi(this.#e,"zlib binding closed");let r=this.#e._handle,n=r.close;r.close=()=>{};let o=this.#e.close;this.#e.close=()=>{},Bi(true);let h;try{let l=typeof t[Pi]=="number"?t[Pi]:this.#s;h=this.#e._processChunk(t,l),Bi(!1);}catch(l){Bi(false),this.#o(new Gt(l,this.write));}finally{this.#e&&(this.#e._handle=r,r.close=n,this.#e.close=o,this.#e.removeAllListeners("error"));}this.#e&&this.#e.on("error",l=>this.#o(new Gt(l,this.write)));let a;if(h)if(Array.isArray(h)&&h.length>0){let l=h[0];a=this[Tt](Buffer$1.from(l));for(let c=1;c<h.length;c++)a=this[Tt](h[c]);}else a=this[Tt](Buffer$1.from(h));return i&&i(),a}},Pe=class extends re{#t;#i;constructor(t,e){t=t||{},t.flush=t.flush||M.Z_NO_FLUSH,t.finishFlush=t.finishFlush||M.Z_FINISH,t.fullFlushFlag=M.Z_FULL_FLUSH,super(t,e),this.#t=t.level,this.#i=t.strategy;}params(t,e){if(!this.sawError){if(!this.handle)throw new Error("cannot switch params when binding is closed");if(!this.handle.params)throw new Error("not supported in this implementation");if(this.#t!==t||this.#i!==e){this.flush(M.Z_SYNC_FLUSH),zi(this.handle,"zlib binding closed");let i=this.handle.flush;this.handle.flush=(r,n)=>{typeof r=="function"&&(n=r,r=this.flushFlag),this.flush(r),n?.();};try{this.handle.params(t,e);}finally{this.handle.flush=i;}this.handle&&(this.#t=t,this.#i=e);}}}};var ze=class extends Pe{#t;constructor(t){super(t,"Gzip"),this.#t=t&&!!t.portable;}[Tt](t){return this.#t?(this.#t=false,t[9]=255,super[Tt](t)):super[Tt](t)}};var Ue=class extends Pe{constructor(t){super(t,"Unzip");}},He=class extends re{constructor(t,e){t=t||{},t.flush=t.flush||M.BROTLI_OPERATION_PROCESS,t.finishFlush=t.finishFlush||M.BROTLI_OPERATION_FINISH,t.fullFlushFlag=M.BROTLI_OPERATION_FLUSH,super(t,e);}},We=class extends He{constructor(t){super(t,"BrotliCompress");}},Ge=class extends He{constructor(t){super(t,"BrotliDecompress");}},Ze=class extends re{constructor(t,e){t=t||{},t.flush=t.flush||M.ZSTD_e_continue,t.finishFlush=t.finishFlush||M.ZSTD_e_end,t.fullFlushFlag=M.ZSTD_e_flush,super(t,e);}},Ye=class extends Ze{constructor(t){super(t,"ZstdCompress");}},Ke=class extends Ze{constructor(t){super(t,"ZstdDecompress");}};var Us=(s,t)=>{if(Number.isSafeInteger(s))s<0?an(s,t):hn(s,t);else throw Error("cannot encode number outside of javascript safe integer range");return t},hn=(s,t)=>{t[0]=128;for(var e=t.length;e>1;e--)t[e-1]=s&255,s=Math.floor(s/256);},an=(s,t)=>{t[0]=255;var e=false;s=s*-1;for(var i=t.length;i>1;i--){var r=s&255;s=Math.floor(s/256),e?t[i-1]=Ws(r):r===0?t[i-1]=0:(e=true,t[i-1]=Gs(r));}},Hs=s=>{let t=s[0],e=t===128?cn(s.subarray(1,s.length)):t===255?ln(s):null;if(e===null)throw Error("invalid base256 encoding");if(!Number.isSafeInteger(e))throw Error("parsed number outside of javascript safe integer range");return e},ln=s=>{for(var t=s.length,e=0,i=false,r=t-1;r>-1;r--){var n=Number(s[r]),o;i?o=Ws(n):n===0?o=n:(i=true,o=Gs(n)),o!==0&&(e-=o*Math.pow(256,t-r-1));}return e},cn=s=>{for(var t=s.length,e=0,i=t-1;i>-1;i--){var r=Number(s[i]);r!==0&&(e+=r*Math.pow(256,t-i-1));}return e},Ws=s=>(255^s)&255,Gs=s=>(255^s)+1&255;var Hi={};Ur(Hi,{code:()=>Ve,isCode:()=>ne,isName:()=>dn,name:()=>oe,normalFsTypes:()=>Ui});var ne=s=>oe.has(s),dn=s=>Ve.has(s),Ui=new Set(["0","","1","2","3","4","5","6","7","D"]),oe=new Map([["0","File"],["","OldFile"],["1","Link"],["2","SymbolicLink"],["3","CharacterDevice"],["4","BlockDevice"],["5","Directory"],["6","FIFO"],["7","ContiguousFile"],["g","GlobalExtendedHeader"],["x","ExtendedHeader"],["A","SolarisACL"],["D","GNUDumpDir"],["I","Inode"],["K","NextFileHasLongLinkpath"],["L","NextFileHasLongPath"],["M","ContinuationFile"],["N","OldGnuLongPath"],["S","SparseFile"],["V","TapeVolumeHeader"],["X","OldExtendedHeader"]]),Ve=new Map(Array.from(oe).map(s=>[s[1],s[0]]));var un=s=>s===void 0||s<0?void 0:s,F=class{cksumValid=false;needPax=false;nullBlock=false;block;path;mode;uid;gid;size;cksum;#t="Unsupported";linkpath;uname;gname;devmaj=0;devmin=0;atime;ctime;mtime;charset;comment;constructor(t,e=0,i,r){Buffer.isBuffer(t)?this.decode(t,e||0,i,r):t&&this.#i(t);}decode(t,e,i,r){if(e||(e=0),!t||!(t.length>=e+512))throw new Error("need 512 bytes for header");let n=xt(t,e+156,1),o=Ui.has(n),h=o?i:void 0,a=o?r:void 0;if(this.path=h?.path??xt(t,e,100),this.mode=h?.mode??a?.mode??lt(t,e+100,8),this.uid=h?.uid??a?.uid??lt(t,e+108,8),this.gid=h?.gid??a?.gid??lt(t,e+116,8),this.size=un(h?.size??a?.size??lt(t,e+124,12)),this.mtime=h?.mtime??a?.mtime??Wi(t,e+136,12),this.cksum=lt(t,e+148,12),a&&this.#i(a,true),h&&this.#i(h),ne(n)&&(this.#t=n||"0"),this.#t==="0"&&this.path.slice(-1)==="/"&&(this.#t="5"),this.#t==="5"&&(this.size=0),this.linkpath=xt(t,e+157,100),t.subarray(e+257,e+265).toString()==="ustar\x0000")if(this.uname=h?.uname??a?.uname??xt(t,e+265,32),this.gname=h?.gname??a?.gname??xt(t,e+297,32),this.devmaj=h?.devmaj??a?.devmaj??lt(t,e+329,8)??0,this.devmin=h?.devmin??a?.devmin??lt(t,e+337,8)??0,t[e+475]!==0){let c=xt(t,e+345,155);this.path=c+"/"+this.path;}else {let c=xt(t,e+345,130);c&&(this.path=c+"/"+this.path),this.atime=i?.atime??r?.atime??Wi(t,e+476,12),this.ctime=i?.ctime??r?.ctime??Wi(t,e+488,12);}let l=256;for(let c=e;c<e+148;c++)l+=t[c];for(let c=e+156;c<e+512;c++)l+=t[c];this.cksumValid=l===this.cksum,this.cksum===void 0&&l===256&&(this.nullBlock=true);}#i(t,e=false){Object.assign(this,Object.fromEntries(Object.entries(t).filter(([i,r])=>!(r==null||i==="size"&&Number(r)<0||i==="path"&&e||i==="linkpath"&&e||i==="global"))));}encode(t,e=0){if(t||(t=this.block=Buffer.alloc(512)),this.#t==="Unsupported"&&(this.#t="0"),!(t.length>=e+512))throw new Error("need 512 bytes for header");let i=this.ctime||this.atime?130:155,r=mn(this.path||"",i),n=r[0],o=r[1];this.needPax=!!r[2],this.needPax=Lt(t,e,100,n)||this.needPax,this.needPax=ct(t,e+100,8,this.mode)||this.needPax,this.needPax=ct(t,e+108,8,this.uid)||this.needPax,this.needPax=ct(t,e+116,8,this.gid)||this.needPax,this.needPax=ct(t,e+124,12,this.size)||this.needPax,this.needPax=Gi(t,e+136,12,this.mtime)||this.needPax,t[e+156]=Number(this.#t.codePointAt(0)),this.needPax=Lt(t,e+157,100,this.linkpath)||this.needPax,t.write("ustar\x0000",e+257,8),this.needPax=Lt(t,e+265,32,this.uname)||this.needPax,this.needPax=Lt(t,e+297,32,this.gname)||this.needPax,this.needPax=ct(t,e+329,8,this.devmaj)||this.needPax,this.needPax=ct(t,e+337,8,this.devmin)||this.needPax,this.needPax=Lt(t,e+345,i,o)||this.needPax,t[e+475]!==0?this.needPax=Lt(t,e+345,155,o)||this.needPax:(this.needPax=Lt(t,e+345,130,o)||this.needPax,this.needPax=Gi(t,e+476,12,this.atime)||this.needPax,this.needPax=Gi(t,e+488,12,this.ctime)||this.needPax);let h=256;for(let a=e;a<e+148;a++)h+=t[a];for(let a=e+156;a<e+512;a++)h+=t[a];return this.cksum=h,ct(t,e+148,8,this.cksum),this.cksumValid=true,this.needPax}get type(){return this.#t==="Unsupported"?this.#t:oe.get(this.#t)}get typeKey(){return this.#t}set type(t){let e=String(Ve.get(t));if(ne(e)||e==="Unsupported")this.#t=e;else if(ne(t))this.#t=t;else throw new TypeError("invalid entry type: "+t)}},mn=(s,t)=>{let i=s,r="",n,o=posix.parse(s).root||".";if(Buffer.byteLength(i)<100)n=[i,r,false];else {r=posix.dirname(i),i=posix.basename(i);do Buffer.byteLength(i)<=100&&Buffer.byteLength(r)<=t?n=[i,r,false]:Buffer.byteLength(i)>100&&Buffer.byteLength(r)<=t?n=[i.slice(0,99),r,true]:(i=posix.join(posix.basename(r),i),r=posix.dirname(r));while(r!==o&&n===void 0);n||(n=[s.slice(0,99),"",true]);}return n},xt=(s,t,e)=>s.subarray(t,t+e).toString("utf8").replace(/\0.*/,""),Wi=(s,t,e)=>pn(lt(s,t,e)),pn=s=>s===void 0?void 0:new Date(s*1e3),lt=(s,t,e)=>Number(s[t])&128?Hs(s.subarray(t,t+e)):wn(s,t,e),En=s=>isNaN(s)?void 0:s,wn=(s,t,e)=>En(parseInt(s.subarray(t,t+e).toString("utf8").replace(/\0.*$/,"").trim(),8)),Sn={12:8589934591,8:2097151},ct=(s,t,e,i)=>i===void 0?false:i>Sn[e]||i<0?(Us(i,s.subarray(t,t+e)),true):(yn(s,t,e,i),false),yn=(s,t,e,i)=>s.write(Rn(i,e),t,e,"ascii"),Rn=(s,t)=>gn(Math.floor(s).toString(8),t),gn=(s,t)=>(s.length===t-1?s:new Array(t-s.length-1).join("0")+s+" ")+"\0",Gi=(s,t,e,i)=>i===void 0?false:ct(s,t,e,i.getTime()/1e3),bn=new Array(156).join("\0"),Lt=(s,t,e,i)=>i===void 0?false:(s.write(i+bn,t,e,"utf8"),i.length!==Buffer.byteLength(i)||i.length>e);var ft=class s{atime;mtime;ctime;charset;comment;gid;uid;gname;uname;linkpath;dev;ino;nlink;path;size;mode;global;constructor(t,e=false){this.atime=t.atime,this.charset=t.charset,this.comment=t.comment,this.ctime=t.ctime,this.dev=t.dev,this.gid=t.gid,this.global=e,this.gname=t.gname,this.ino=t.ino,this.linkpath=t.linkpath,this.mtime=t.mtime,this.nlink=t.nlink,this.path=t.path,this.size=t.size,this.uid=t.uid,this.uname=t.uname;}encode(){let t=this.encodeBody();if(t==="")return Buffer.allocUnsafe(0);let e=Buffer.byteLength(t),i=512*Math.ceil(1+e/512),r=Buffer.allocUnsafe(i);for(let n=0;n<512;n++)r[n]=0;new F({path:("PaxHeader/"+basename(this.path??"")).slice(0,99),mode:this.mode||420,uid:this.uid,gid:this.gid,size:e,mtime:this.mtime,type:this.global?"GlobalExtendedHeader":"ExtendedHeader",linkpath:"",uname:this.uname||"",gname:this.gname||"",devmaj:0,devmin:0,atime:this.atime,ctime:this.ctime}).encode(r),r.write(t,512,e,"utf8");for(let n=e+512;n<r.length;n++)r[n]=0;return r}encodeBody(){return this.encodeField("path")+this.encodeField("ctime")+this.encodeField("atime")+this.encodeField("dev")+this.encodeField("ino")+this.encodeField("nlink")+this.encodeField("charset")+this.encodeField("comment")+this.encodeField("gid")+this.encodeField("gname")+this.encodeField("linkpath")+this.encodeField("mtime")+this.encodeField("size")+this.encodeField("uid")+this.encodeField("uname")}encodeField(t){if(this[t]===void 0)return "";let e=this[t],i=e instanceof Date?e.getTime()/1e3:e,r=" "+(t==="dev"||t==="ino"||t==="nlink"?"SCHILY.":"")+t+"="+i+`
 `,n=Buffer.byteLength(r),o=Math.floor(Math.log(n)/Math.log(10))+1;return n+o>=Math.pow(10,o)&&(o+=1),o+n+r}static parse(t,e,i=false){return new s(On(Tn(t),e),i)}},On=(s,t)=>t?Object.assign({},t,s):s,Tn=s=>s.replace(/\n$/,"").split(`
-`).reduce(xn,Object.create(null)),xn=(s,t)=>{let e=parseInt(t,10);if(e!==Buffer.byteLength(t)+1)return s;t=t.slice((e+" ").length);let i=t.split("="),r=i.shift();if(!r)return s;let n=r.replace(/^SCHILY\.(dev|ino|nlink)/,"$1"),o=i.join("=").replace(/\0.*/,"");switch(n){case "path":case "linkpath":case "type":case "charset":case "comment":case "gname":case "uname":s[n]=o;break;case "ctime":case "atime":case "mtime":s[n]=new Date(Number(o)*1e3);break;case "size":let h=+o;h>=0&&(s[n]=h);break;case "gid":case "uid":case "dev":case "ino":case "nlink":case "mode":s[n]=+o;break}return s};var Ln=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,f=Ln!=="win32"?s=>String(s):s=>String(s).replaceAll(/\\/g,"/");var $e=class extends A{extended;globalExtended;header;startBlockSize;blockRemain;remain;type;meta=false;ignore=false;path;mode;uid;gid;uname;gname;size=0;mtime;atime;ctime;linkpath;dev;ino;nlink;invalid=false;absolute;unsupported=false;constructor(t,e,i){switch(super({}),this.pause(),this.extended=e,this.globalExtended=i,this.header=t,this.remain=t.size??0,this.startBlockSize=512*Math.ceil(this.remain/512),this.blockRemain=this.startBlockSize,this.type=t.type,this.type){case "File":case "OldFile":case "Link":case "SymbolicLink":case "CharacterDevice":case "BlockDevice":case "Directory":case "FIFO":case "ContiguousFile":case "GNUDumpDir":break;case "NextFileHasLongLinkpath":case "NextFileHasLongPath":case "OldGnuLongPath":case "GlobalExtendedHeader":case "ExtendedHeader":case "OldExtendedHeader":this.meta=true;break;default:this.ignore=true;}if(!t.path)throw new Error("no path provided for tar.ReadEntry");this.path=f(t.path),this.mode=t.mode,this.mode&&(this.mode=this.mode&4095),this.uid=t.uid,this.gid=t.gid,this.uname=t.uname,this.gname=t.gname,this.size=this.remain,this.mtime=t.mtime,this.atime=t.atime,this.ctime=t.ctime,this.linkpath=t.linkpath?f(t.linkpath):void 0,this.uname=t.uname,this.gname=t.gname,e&&this.#t(e),i&&this.#t(i,true);}write(t){let e=t.length;if(e>this.blockRemain)throw new Error("writing more to entry than is appropriate");let i=this.remain,r=this.blockRemain;return this.remain=Math.max(0,i-e),this.blockRemain=Math.max(0,r-e),this.ignore?true:i>=e?super.write(t):super.write(t.subarray(0,i))}#t(t,e=false){t.path&&(t.path=f(t.path)),t.linkpath&&(t.linkpath=f(t.linkpath)),Object.assign(this,Object.fromEntries(Object.entries(t).filter(([i,r])=>!(r==null||i==="path"&&e))));}};var Dt=(s,t,e,i={})=>{s.file&&(i.file=s.file),s.cwd&&(i.cwd=s.cwd),i.code=e instanceof Error&&e.code||t,i.tarCode=t,!s.strict&&i.recoverable!==false?(e instanceof Error&&(i=Object.assign(e,i),e=e.message),s.emit("warn",t,e,i)):e instanceof Error?s.emit("error",Object.assign(e,i)):s.emit("error",Object.assign(new Error(`${t}: ${e}`),i));};var Nn=1024*1024,Xi=Buffer.from([31,139]),qi=Buffer.from([40,181,47,253]),An=Math.max(Xi.length,qi.length),B=Symbol("state"),Nt=Symbol("writeEntry"),it=Symbol("readEntry"),Zi=Symbol("nextEntry"),Zs=Symbol("processEntry"),V=Symbol("extendedHeader"),he=Symbol("globalExtendedHeader"),dt=Symbol("meta"),Ys=Symbol("emitMeta"),p=Symbol("buffer"),st=Symbol("queue"),ut=Symbol("ended"),Yi=Symbol("emittedEnd"),At=Symbol("emit"),w=Symbol("unzip"),Xe=Symbol("consumeChunk"),qe=Symbol("consumeChunkSub"),Ki=Symbol("consumeBody"),Ks=Symbol("consumeMeta"),Vs=Symbol("consumeHeader"),ae=Symbol("consuming"),Vi=Symbol("bufferConcat"),Qe=Symbol("maybeEnd"),Yt=Symbol("writing"),$=Symbol("aborted"),Je=Symbol("onDone"),It=Symbol("sawValidEntry"),je=Symbol("sawNullBlock"),ti=Symbol("sawEOF"),$s=Symbol("closeStream"),In=1e3,le=Symbol("compressedBytesRead"),$i=Symbol("decompressedBytesRead"),Xs=Symbol("checkDecompressionRatio"),Cn=()=>true,rt=class extends EventEmitter$2{file;strict;maxMetaEntrySize;filter;brotli;zstd;maxDecompressionRatio;writable=true;readable=false;[st]=[];[p];[it];[Nt];[B]="begin";[dt]="";[V];[he];[ut]=false;[w];[$]=false;[It];[je]=false;[ti]=false;[Yt]=false;[ae]=false;[Yi]=false;[le]=0;[$i]=0;constructor(t={}){super(),this.file=t.file||"",this.on(Je,()=>{(this[B]==="begin"||this[It]===false)&&this.warn("TAR_BAD_ARCHIVE","Unrecognized archive format");}),t.ondone?this.on(Je,t.ondone):this.on(Je,()=>{this.emit("prefinish"),this.emit("finish"),this.emit("end");}),this.strict=!!t.strict,this.maxDecompressionRatio=typeof t.maxDecompressionRatio=="number"?t.maxDecompressionRatio:In,this.maxMetaEntrySize=t.maxMetaEntrySize||Nn,this.filter=typeof t.filter=="function"?t.filter:Cn;let e=t.file&&(t.file.endsWith(".tar.br")||t.file.endsWith(".tbr"));this.brotli=!(t.gzip||t.zstd)&&t.brotli!==void 0?t.brotli:e?void 0:false;let i=t.file&&(t.file.endsWith(".tar.zst")||t.file.endsWith(".tzst"));this.zstd=!(t.gzip||t.brotli)&&t.zstd!==void 0?t.zstd:i?true:void 0,this.on("end",()=>this[$s]()),typeof t.onwarn=="function"&&this.on("warn",t.onwarn),typeof t.onReadEntry=="function"&&this.on("entry",t.onReadEntry);}warn(t,e,i={}){Dt(this,t,e,i);}[Vs](t,e){this[It]===void 0&&(this[It]=false);let i;try{i=new F(t,e,this[V],this[he]);}catch(r){return this.warn("TAR_ENTRY_INVALID",r)}if(i.nullBlock)this[je]?(this[ti]=true,this[B]==="begin"&&(this[B]="header"),this[At]("eof")):(this[je]=true,this[At]("nullBlock"));else if(this[je]=false,!i.cksumValid)this.warn("TAR_ENTRY_INVALID","checksum failure",{header:i});else if(!i.path)this.warn("TAR_ENTRY_INVALID","path is required",{header:i});else {let r=i.type;if(/^(Symbolic)?Link$/.test(r)&&!i.linkpath)this.warn("TAR_ENTRY_INVALID","linkpath required",{header:i});else if(!/^(Symbolic)?Link$/.test(r)&&!/^(Global)?ExtendedHeader$/.test(r)&&i.linkpath)this.warn("TAR_ENTRY_INVALID","linkpath forbidden",{header:i});else {let n=this[Nt]=new $e(i,this[V],this[he]);if(!this[It])if(n.remain){let o=()=>{n.invalid||(this[It]=true);};n.on("end",o);}else this[It]=true;n.meta?n.size>this.maxMetaEntrySize?(n.ignore=true,this[At]("ignoredEntry",n),this[B]="ignore",n.resume()):n.size>0&&(this[dt]="",n.on("data",o=>this[dt]+=o),this[B]="meta"):(this[V]=void 0,n.ignore=n.ignore||!this.filter(n.path,n),n.ignore?(this[At]("ignoredEntry",n),this[B]=n.remain?"ignore":"header",n.resume()):(n.remain?this[B]="body":(this[B]="header",n.end()),this[it]?this[st].push(n):(this[st].push(n),this[Zi]())));}}}[$s](){queueMicrotask(()=>this.emit("close"));}[Zs](t){let e=true;if(!t)this[it]=void 0,e=false;else if(Array.isArray(t)){let[i,...r]=t;this.emit(i,...r);}else this[it]=t,this.emit("entry",t),t.emittedEnd||(t.on("end",()=>this[Zi]()),e=false);return e}[Zi](){do;while(this[Zs](this[st].shift()));if(this[st].length===0){let t=this[it];!t||t.flowing||t.size===t.remain?this[Yt]||this.emit("drain"):t.once("drain",()=>this.emit("drain"));}}[Ki](t,e){let i=this[Nt];if(!i)throw new Error("attempt to consume body without entry??");let r=i.blockRemain??0,n=r>=t.length&&e===0?t:t.subarray(e,e+r);return i.write(n),i.blockRemain||(this[B]="header",this[Nt]=void 0,i.end()),n.length}[Ks](t,e){let i=this[Nt],r=this[Ki](t,e);return !this[Nt]&&i&&this[Ys](i),r}[At](t,e,i){this[st].length===0&&!this[it]?this.emit(t,e,i):this[st].push([t,e,i]);}[Ys](t){switch(this[At]("meta",this[dt]),t.type){case "ExtendedHeader":case "OldExtendedHeader":this[V]=ft.parse(this[dt],this[V],false);break;case "GlobalExtendedHeader":this[he]=ft.parse(this[dt],this[he],true);break;case "NextFileHasLongPath":case "OldGnuLongPath":{let e=this[V]??Object.create(null);this[V]=e,e.path=this[dt].replace(/\0.*/,"");break}case "NextFileHasLongLinkpath":{let e=this[V]||Object.create(null);this[V]=e,e.linkpath=this[dt].replace(/\0.*/,"");break}default:throw new Error("unknown meta: "+t.type)}}abort(t){if(!this[$]){if(this[w]){let e=this[w];e.write=()=>true,e.end=()=>e,e.emit=()=>false,e.destroy?.();}this[$]=true,this.emit("abort",t),this.warn("TAR_ABORT",t,{recoverable:false});}}[Xs](t){this[$i]+=t.length;let e=this[$i]/this[le];return e>this.maxDecompressionRatio?(this.abort(new Error(`max decompression ratio exceeded: ${e.toFixed(2)} > ${this.maxDecompressionRatio}`)),false):true}write(t,e,i){if(typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8")),this[$])return i?.(),false;if((this[w]===void 0||this.brotli===void 0&&this[w]===false)&&t){if(this[p]&&(t=Buffer.concat([this[p],t]),this[p]=void 0),t.length<An)return this[p]=t,i?.(),true;for(let a=0;this[w]===void 0&&a<Xi.length;a++)t[a]!==Xi[a]&&(this[w]=false);let o=false;if(this[w]===false&&this.zstd!==false){o=true;for(let a=0;a<qi.length;a++)if(t[a]!==qi[a]){o=false;break}}let h=this.brotli===void 0&&!o;if(this[w]===false&&h)if(t.length<512)if(this[ut])this.brotli=true;else return this[p]=t,i?.(),true;else try{new F(t.subarray(0,512)),this.brotli=!1;}catch{this.brotli=true;}if(this[w]===void 0||this[w]===false&&(this.brotli||o)){let a=this[ut];this[ut]=false,this[w]=this[w]===void 0?new Ue({}):o?new Ke({}):new Ge({}),this[w].on("data",c=>{this[Xs](c)&&this[Xe](c);}),this[w].on("error",c=>{this[$]||this.abort(c);}),this[w].on("end",()=>{this[ut]=true,this[Xe]();}),this[Yt]=true,this[le]+=t.length;let l=!!this[w][a?"end":"write"](t);return this[Yt]=false,i?.(),l}}this[Yt]=true,this[w]?(this[le]+=t.length,this[w].write(t)):this[Xe](t),this[Yt]=false;let n=this[st].length>0?false:this[it]?this[it].flowing:true;return !n&&this[st].length===0&&this[it]?.once("drain",()=>this.emit("drain")),i?.(),n}[Vi](t){t&&!this[$]&&(this[p]=this[p]?Buffer.concat([this[p],t]):t);}[Qe](){if(this[ut]&&!this[Yi]&&!this[$]&&!this[ae]){this[Yi]=true;let t=this[Nt];if(t?.blockRemain){let e=this[p]?this[p].length:0;this.warn("TAR_BAD_ARCHIVE",`Truncated input (needed ${t.blockRemain} more bytes, only ${e} available)`,{entry:t}),this[p]&&t.write(this[p]),t.end();}this[At](Je);}}[Xe](t){if(this[ae]&&t)this[Vi](t);else if(!t&&!this[p])this[Qe]();else if(t){if(this[ae]=true,this[p]){this[Vi](t);let e=this[p];this[p]=void 0,this[qe](e);}else this[qe](t);for(;this[p]&&this[p]?.length>=512&&!this[$]&&!this[ti];){let e=this[p];this[p]=void 0,this[qe](e);}this[ae]=false;}(!this[p]||this[ut])&&this[Qe]();}[qe](t){let e=0,i=t.length;for(;e+512<=i&&!this[$]&&!this[ti];)switch(this[B]){case "begin":case "header":this[Vs](t,e),e+=512;break;case "ignore":case "body":e+=this[Ki](t,e);break;case "meta":e+=this[Ks](t,e);break;default:throw new Error("invalid state: "+this[B])}e<i&&(this[p]=this[p]?Buffer.concat([t.subarray(e),this[p]]):t.subarray(e));}end(t,e,i){return typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,e)),i&&this.once("finish",i),this[$]||(this[w]?(t&&(this[le]+=t.length,this[w].write(t)),this[w].end()):(this[ut]=true,(this.brotli===void 0||this.zstd===void 0)&&(t=t||Buffer.alloc(0)),t&&this.write(t),this[Qe]())),this}};var mt=s=>{let t=s.length-1,e=-1;for(;t>-1&&s.charAt(t)==="/";)e=t,t--;return e===-1?s:s.slice(0,e)};var vn=s=>{let t=s.onReadEntry;s.onReadEntry=t?e=>{t(e),e.resume();}:e=>e.resume();},Qi=(s,t)=>{let e=new Map(t.map(o=>[mt(o),true])),i=s.filter,r=100,n=(o,h="",a=0)=>{if(a>=r)return e.set(o,false),false;let l=h||parse$5(o).root||".",c;if(o===l)c=false;else {let d=e.get(o);c=d!==void 0?d:n(dirname(o),l,a+1);}return e.set(o,c),c};s.filter=i?(o,h)=>i(o,h)&&n(mt(o)):o=>n(mt(o));},Mn=s=>{let t=new rt(s),e=s.file,i;try{i=u.openSync(e,"r");let r=u.fstatSync(i),n=s.maxReadSize||16*1024*1024;if(r.size<n){let o=Buffer.allocUnsafe(r.size),h=u.readSync(i,o,0,r.size,0);t.end(h===o.byteLength?o:o.subarray(0,h));}else {let o=0,h=Buffer.allocUnsafe(n);for(;o<r.size;){let a=u.readSync(i,h,0,n,o);if(a===0)break;o+=a,t.write(h.subarray(0,a));}t.end();}}finally{if(typeof i=="number")try{u.closeSync(i);}catch{}}},Bn=(s,t)=>{let e=new rt(s),i=s.maxReadSize||16*1024*1024,r=s.file;return new Promise((o,h)=>{e.on("error",h),e.on("end",o),u.stat(r,(a,l)=>{if(a)h(a);else {let c=new _t(r,{readSize:i,size:l.size});c.on("error",h),c.pipe(e);}});})},Ct=K(Mn,Bn,s=>new rt(s),s=>new rt(s),(s,t)=>{t?.length&&Qi(s,t),s.noResume||vn(s);});var Ji=(s,t,e)=>(s&=4095,e&&(s=(s|384)&-19),t&&(s&256&&(s|=64),s&32&&(s|=8),s&4&&(s|=1)),s);var{isAbsolute:zn,parse:qs}=win32,ce=s=>{let t="",e=qs(s);for(;zn(s)||e.root;){let i=s.charAt(0)==="/"&&s.slice(0,4)!=="//?/"?"/":e.root;s=s.slice(i.length),t+=i,e=qs(s);}return [t,s]};var ei=["|","<",">","?",":"],ji=ei.map(s=>String.fromCodePoint(61440+Number(s.codePointAt(0)))),Un=new Map(ei.map((s,t)=>[s,ji[t]])),Hn=new Map(ji.map((s,t)=>[s,ei[t]])),ts=s=>ei.reduce((t,e)=>t.split(e).join(Un.get(e)),s),Qs=s=>ji.reduce((t,e)=>t.split(e).join(Hn.get(e)),s);var rr=(s,t)=>t?(s=f(s).replace(/^\.(\/|$)/,""),mt(t)+"/"+s):f(s),Wn=16*1024*1024,tr=Symbol("process"),er=Symbol("file"),ir=Symbol("directory"),is=Symbol("symlink"),sr=Symbol("hardlink"),fe=Symbol("header"),ii=Symbol("read"),ss=Symbol("lstat"),si=Symbol("onlstat"),rs=Symbol("onread"),ns=Symbol("onreadlink"),os=Symbol("openfile"),hs=Symbol("onopenfile"),pt=Symbol("close"),ri=Symbol("mode"),as=Symbol("awaitDrain"),es=Symbol("ondrain"),q=Symbol("prefix"),de=class extends A{path;portable;myuid=process.getuid&&process.getuid()||0;myuser=process.env.USER||"";maxReadSize;linkCache;statCache;preservePaths;cwd;strict;mtime;noPax;noMtime;prefix;fd;blockLen=0;blockRemain=0;buf;pos=0;remain=0;length=0;offset=0;win32;absolute;header;type;linkpath;stat;onWriteEntry;#t=false;constructor(t,e={}){let i=se(e);super(),this.path=f(t),this.portable=!!i.portable,this.maxReadSize=i.maxReadSize||Wn,this.linkCache=i.linkCache||new Map,this.statCache=i.statCache||new Map,this.preservePaths=!!i.preservePaths,this.cwd=f(i.cwd||process.cwd()),this.strict=!!i.strict,this.noPax=!!i.noPax,this.noMtime=!!i.noMtime,this.mtime=i.mtime,this.prefix=i.prefix?f(i.prefix):void 0,this.onWriteEntry=i.onWriteEntry,typeof i.onwarn=="function"&&this.on("warn",i.onwarn);let r=false;if(!this.preservePaths){let[o,h]=ce(this.path);o&&typeof h=="string"&&(this.path=h,r=o);}this.win32=!!i.win32||process.platform==="win32",this.win32&&(this.path=Qs(this.path.replaceAll(/\\/g,"/")),t=t.replaceAll(/\\/g,"/")),this.absolute=f(i.absolute||js.resolve(this.cwd,t)),this.path===""&&(this.path="./"),r&&this.warn("TAR_ENTRY_INFO",`stripping ${r} from absolute path`,{entry:this,path:r+this.path});let n=this.statCache.get(this.absolute);n?this[si](n):this[ss]();}warn(t,e,i={}){return Dt(this,t,e,i)}emit(t,...e){return t==="error"&&(this.#t=true),super.emit(t,...e)}[ss](){I.lstat(this.absolute,(t,e)=>{if(t)return this.emit("error",t);this[si](e);});}[si](t){this.statCache.set(this.absolute,t),this.stat=t,t.isFile()||(t.size=0),this.type=Gn(t),this.emit("stat",t),this[tr]();}[tr](){switch(this.type){case "File":return this[er]();case "Directory":return this[ir]();case "SymbolicLink":return this[is]();default:return this.end()}}[ri](t){return Ji(t,this.type==="Directory",this.portable)}[q](t){return rr(t,this.prefix)}[fe](){if(!this.stat)throw new Error("cannot write header before stat");this.type==="Directory"&&this.portable&&(this.noMtime=true),this.onWriteEntry?.(this),this.header=new F({path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,mode:this[ri](this.stat.mode),uid:this.portable?void 0:this.stat.uid,gid:this.portable?void 0:this.stat.gid,size:this.stat.size,mtime:this.noMtime?void 0:this.mtime||this.stat.mtime,type:this.type==="Unsupported"?void 0:this.type,uname:this.portable?void 0:this.stat.uid===this.myuid?this.myuser:"",atime:this.portable?void 0:this.stat.atime,ctime:this.portable?void 0:this.stat.ctime}),this.header.encode()&&!this.noPax&&super.write(new ft({atime:this.portable?void 0:this.header.atime,ctime:this.portable?void 0:this.header.ctime,gid:this.portable?void 0:this.header.gid,mtime:this.noMtime?void 0:this.mtime||this.header.mtime,path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,size:this.header.size,uid:this.portable?void 0:this.header.uid,uname:this.portable?void 0:this.header.uname,dev:this.portable?void 0:this.stat.dev,ino:this.portable?void 0:this.stat.ino,nlink:this.portable?void 0:this.stat.nlink}).encode());let t=this.header?.block;if(!t)throw new Error("failed to encode header");super.write(t);}[ir](){if(!this.stat)throw new Error("cannot create directory entry without stat");this.path.slice(-1)!=="/"&&(this.path+="/"),this.stat.size=0,this[fe](),this.end();}[is](){I.readlink(this.absolute,(t,e)=>{if(t)return this.emit("error",t);this[ns](e);});}[ns](t){this.linkpath=f(t),this[fe](),this.end();}[sr](t){if(!this.stat)throw new Error("cannot create link entry without stat");this.type="Link",this.linkpath=f(js.relative(this.cwd,t)),this.stat.size=0,this[fe](),this.end();}[er](){if(!this.stat)throw new Error("cannot create file entry without stat");if(this.stat.nlink>1){let t=`${this.stat.dev}:${this.stat.ino}`,e=this.linkCache.get(t);if(e?.indexOf(this.cwd)===0)return this[sr](e);this.linkCache.set(t,this.absolute);}if(this[fe](),this.stat.size===0)return this.end();this[os]();}[os](){I.open(this.absolute,"r",(t,e)=>{if(t)return this.emit("error",t);this[hs](e);});}[hs](t){if(this.fd=t,this.#t)return this[pt]();if(!this.stat)throw new Error("should stat before calling onopenfile");this.blockLen=512*Math.ceil(this.stat.size/512),this.blockRemain=this.blockLen;let e=Math.min(this.blockLen,this.maxReadSize);this.buf=Buffer.allocUnsafe(e),this.offset=0,this.pos=0,this.remain=this.stat.size,this.length=this.buf.length,this[ii]();}[ii](){let{fd:t,buf:e,offset:i,length:r,pos:n}=this;if(t===void 0||e===void 0)throw new Error("cannot read file without first opening");I.read(t,e,i,r,n,(o,h)=>{if(o)return this[pt](()=>this.emit("error",o));this[rs](h);});}[pt](t=()=>{}){this.fd!==void 0&&I.close(this.fd,t);}[rs](t){if(t<=0&&this.remain>0){let r=Object.assign(new Error("encountered unexpected EOF"),{path:this.absolute,syscall:"read",code:"EOF"});return this[pt](()=>this.emit("error",r))}if(t>this.remain){let r=Object.assign(new Error("did not encounter expected EOF"),{path:this.absolute,syscall:"read",code:"EOF"});return this[pt](()=>this.emit("error",r))}if(!this.buf)throw new Error("should have created buffer prior to reading");if(t===this.remain)for(let r=t;r<this.length&&t<this.blockRemain;r++)this.buf[r+this.offset]=0,t++,this.remain++;let e=this.offset===0&&t===this.buf.length?this.buf:this.buf.subarray(this.offset,this.offset+t);this.write(e)?this[es]():this[as](()=>this[es]());}[as](t){this.once("drain",t);}write(t,e,i){if(typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8")),this.blockRemain<t.length){let r=Object.assign(new Error("writing more data than expected"),{path:this.absolute});return this.emit("error",r)}return this.remain-=t.length,this.blockRemain-=t.length,this.pos+=t.length,this.offset+=t.length,super.write(t,null,i)}[es](){if(!this.remain)return this.blockRemain&&super.write(Buffer.alloc(this.blockRemain)),this[pt](t=>t?this.emit("error",t):this.end());if(!this.buf)throw new Error("buffer lost somehow in ONDRAIN");this.offset>=this.length&&(this.buf=Buffer.allocUnsafe(Math.min(this.blockRemain,this.buf.length)),this.offset=0),this.length=this.buf.length-this.offset,this[ii]();}},ni=class extends de{sync=true;[ss](){this[si](I.lstatSync(this.absolute));}[is](){this[ns](I.readlinkSync(this.absolute));}[os](){this[hs](I.openSync(this.absolute,"r"));}[ii](){let t=true;try{let{fd:e,buf:i,offset:r,length:n,pos:o}=this;if(e===void 0||i===void 0)throw new Error("fd and buf must be set in READ method");let h=I.readSync(e,i,r,n,o);this[rs](h),t=!1;}finally{if(t)try{this[pt](()=>{});}catch{}}}[as](t){t();}[pt](t=()=>{}){this.fd!==void 0&&I.closeSync(this.fd),t();}},oi=class extends A{blockLen=0;blockRemain=0;buf=0;pos=0;remain=0;length=0;preservePaths;portable;strict;noPax;noMtime;readEntry;type;prefix;path;mode;uid;gid;uname;gname;header;mtime;atime;ctime;linkpath;size;onWriteEntry;warn(t,e,i={}){return Dt(this,t,e,i)}constructor(t,e={}){let i=se(e);super(),this.preservePaths=!!i.preservePaths,this.portable=!!i.portable,this.strict=!!i.strict,this.noPax=!!i.noPax,this.noMtime=!!i.noMtime,this.onWriteEntry=i.onWriteEntry,this.readEntry=t;let{type:r}=t;if(r==="Unsupported")throw new Error("writing entry that should be ignored");this.type=r,this.type==="Directory"&&this.portable&&(this.noMtime=true),this.prefix=i.prefix,this.path=f(t.path),this.mode=t.mode!==void 0?this[ri](t.mode):void 0,this.uid=this.portable?void 0:t.uid,this.gid=this.portable?void 0:t.gid,this.uname=this.portable?void 0:t.uname,this.gname=this.portable?void 0:t.gname,this.size=t.size,this.mtime=this.noMtime?void 0:i.mtime||t.mtime,this.atime=this.portable?void 0:t.atime,this.ctime=this.portable?void 0:t.ctime,this.linkpath=t.linkpath!==void 0?f(t.linkpath):void 0,typeof i.onwarn=="function"&&this.on("warn",i.onwarn);let n=false;if(!this.preservePaths){let[h,a]=ce(this.path);h&&typeof a=="string"&&(this.path=a,n=h);}this.remain=t.size,this.blockRemain=t.startBlockSize,this.onWriteEntry?.(this),this.header=new F({path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,mode:this.mode,uid:this.portable?void 0:this.uid,gid:this.portable?void 0:this.gid,size:this.size,mtime:this.noMtime?void 0:this.mtime,type:this.type,uname:this.portable?void 0:this.uname,atime:this.portable?void 0:this.atime,ctime:this.portable?void 0:this.ctime}),n&&this.warn("TAR_ENTRY_INFO",`stripping ${n} from absolute path`,{entry:this,path:n+this.path}),this.header.encode()&&!this.noPax&&super.write(new ft({atime:this.portable?void 0:this.atime,ctime:this.portable?void 0:this.ctime,gid:this.portable?void 0:this.gid,mtime:this.noMtime?void 0:this.mtime,path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,size:this.size,uid:this.portable?void 0:this.uid,uname:this.portable?void 0:this.uname,dev:this.portable?void 0:this.readEntry.dev,ino:this.portable?void 0:this.readEntry.ino,nlink:this.portable?void 0:this.readEntry.nlink}).encode());let o=this.header?.block;if(!o)throw new Error("failed to encode header");super.write(o),t.pipe(this);}[q](t){return rr(t,this.prefix)}[ri](t){return Ji(t,this.type==="Directory",this.portable)}write(t,e,i){typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8"));let r=t.length;if(r>this.blockRemain)throw new Error("writing more to entry than is appropriate");return this.blockRemain-=r,super.write(t,i)}end(t,e,i){return this.blockRemain&&super.write(Buffer.alloc(this.blockRemain)),typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,e??"utf8")),i&&this.once("finish",i),t?super.end(t,i):super.end(i),this}},Gn=s=>s.isFile()?"File":s.isDirectory()?"Directory":s.isSymbolicLink()?"SymbolicLink":"Unsupported";var hi=class s{tail;head;length=0;static create(t=[]){return new s(t)}constructor(t=[]){for(let e of t)this.push(e);}*[Symbol.iterator](){for(let t=this.head;t;t=t.next)yield t.value;}removeNode(t){if(t.list!==this)throw new Error("removing node which does not belong to this list");let e=t.next,i=t.prev;return e&&(e.prev=i),i&&(i.next=e),t===this.head&&(this.head=e),t===this.tail&&(this.tail=i),this.length--,t.next=void 0,t.prev=void 0,t.list=void 0,e}unshiftNode(t){if(t===this.head)return;t.list&&t.list.removeNode(t);let e=this.head;t.list=this,t.next=e,e&&(e.prev=t),this.head=t,this.tail||(this.tail=t),this.length++;}pushNode(t){if(t===this.tail)return;t.list&&t.list.removeNode(t);let e=this.tail;t.list=this,t.prev=e,e&&(e.next=t),this.tail=t,this.head||(this.head=t),this.length++;}push(...t){for(let e=0,i=t.length;e<i;e++)Yn(this,t[e]);return this.length}unshift(...t){for(var e=0,i=t.length;e<i;e++)Kn(this,t[e]);return this.length}pop(){if(!this.tail)return;let t=this.tail.value,e=this.tail;return this.tail=this.tail.prev,this.tail?this.tail.next=void 0:this.head=void 0,e.list=void 0,this.length--,t}shift(){if(!this.head)return;let t=this.head.value,e=this.head;return this.head=this.head.next,this.head?this.head.prev=void 0:this.tail=void 0,e.list=void 0,this.length--,t}forEach(t,e){e=e||this;for(let i=this.head,r=0;i;r++)t.call(e,i.value,r,this),i=i.next;}forEachReverse(t,e){e=e||this;for(let i=this.tail,r=this.length-1;i;r--)t.call(e,i.value,r,this),i=i.prev;}get(t){let e=0,i=this.head;for(;i&&e<t;e++)i=i.next;if(e===t&&i)return i.value}getReverse(t){let e=0,i=this.tail;for(;i&&e<t;e++)i=i.prev;if(e===t&&i)return i.value}map(t,e){e=e||this;let i=new s;for(let r=this.head;r;)i.push(t.call(e,r.value,this)),r=r.next;return i}mapReverse(t,e){e=e||this;var i=new s;for(let r=this.tail;r;)i.push(t.call(e,r.value,this)),r=r.prev;return i}reduce(t,e){let i,r=this.head;if(arguments.length>1)i=e;else if(this.head)r=this.head.next,i=this.head.value;else throw new TypeError("Reduce of empty list with no initial value");for(var n=0;r;n++)i=t(i,r.value,n),r=r.next;return i}reduceReverse(t,e){let i,r=this.tail;if(arguments.length>1)i=e;else if(this.tail)r=this.tail.prev,i=this.tail.value;else throw new TypeError("Reduce of empty list with no initial value");for(let n=this.length-1;r;n--)i=t(i,r.value,n),r=r.prev;return i}toArray(){let t=new Array(this.length);for(let e=0,i=this.head;i;e++)t[e]=i.value,i=i.next;return t}toArrayReverse(){let t=new Array(this.length);for(let e=0,i=this.tail;i;e++)t[e]=i.value,i=i.prev;return t}slice(t=0,e=this.length){e<0&&(e+=this.length),t<0&&(t+=this.length);let i=new s;if(e<t||e<0)return i;t<0&&(t=0),e>this.length&&(e=this.length);let r=this.head,n=0;for(n=0;r&&n<t;n++)r=r.next;for(;r&&n<e;n++,r=r.next)i.push(r.value);return i}sliceReverse(t=0,e=this.length){e<0&&(e+=this.length),t<0&&(t+=this.length);let i=new s;if(e<t||e<0)return i;t<0&&(t=0),e>this.length&&(e=this.length);let r=this.length,n=this.tail;for(;n&&r>e;r--)n=n.prev;for(;n&&r>t;r--,n=n.prev)i.push(n.value);return i}splice(t,e=0,...i){t>this.length&&(t=this.length-1),t<0&&(t=this.length+t);let r=this.head;for(let o=0;r&&o<t;o++)r=r.next;let n=[];for(let o=0;r&&o<e;o++)n.push(r.value),r=this.removeNode(r);r?r!==this.tail&&(r=r.prev):r=this.tail;for(let o of i)r=Zn(this,r,o);return n}reverse(){let t=this.head,e=this.tail;for(let i=t;i;i=i.prev){let r=i.prev;i.prev=i.next,i.next=r;}return this.head=e,this.tail=t,this}};function Zn(s,t,e){let i=t,r=t?t.next:s.head,n=new ue(e,i,r,s);return n.next===void 0&&(s.tail=n),n.prev===void 0&&(s.head=n),s.length++,n}function Yn(s,t){s.tail=new ue(t,s.tail,void 0,s),s.head||(s.head=s.tail),s.length++;}function Kn(s,t){s.head=new ue(t,void 0,s.head,s),s.tail||(s.tail=s.head),s.length++;}var ue=class{list;next;prev;value;constructor(t,e,i,r){this.list=r,this.value=t,e?(e.next=this,this.prev=e):this.prev=void 0,i?(i.prev=this,this.next=i):this.next=void 0;}};var pi=class{path;absolute;entry;stat;readdir;pending=false;pendingLink=false;ignore=false;piped=false;constructor(t,e){this.path=t||"./",this.absolute=e;}},nr=Buffer.alloc(1024),li=Symbol("onStat"),me=Symbol("ended"),W=Symbol("queue"),pe=Symbol("pendingLinks"),Et=Symbol("current"),Ft=Symbol("process"),Ee=Symbol("processing"),ai=Symbol("processJob"),G=Symbol("jobs"),ls=Symbol("jobDone"),ci=Symbol("addFSEntry"),or=Symbol("addTarEntry"),ds=Symbol("stat"),us=Symbol("readdir"),fi=Symbol("onreaddir"),di=Symbol("pipe"),hr=Symbol("entry"),cs=Symbol("entryOpt"),ui=Symbol("writeEntryClass"),lr=Symbol("write"),fs=Symbol("ondrain"),wt=class extends A{sync=false;opt;cwd;maxReadSize;preservePaths;strict;noPax;prefix;linkCache;statCache;file;portable;zip;readdirCache;noDirRecurse;follow;noMtime;mtime;filter;jobs;[ui];onWriteEntry;[W];[pe]=new Map;[G]=0;[Ee]=false;[me]=false;constructor(t={}){if(super(),this.opt=t,this.file=t.file||"",this.cwd=t.cwd||process.cwd(),this.maxReadSize=t.maxReadSize,this.preservePaths=!!t.preservePaths,this.strict=!!t.strict,this.noPax=!!t.noPax,this.prefix=f(t.prefix||""),this.linkCache=t.linkCache||new Map,this.statCache=t.statCache||new Map,this.readdirCache=t.readdirCache||new Map,this.onWriteEntry=t.onWriteEntry,this[ui]=de,typeof t.onwarn=="function"&&this.on("warn",t.onwarn),this.portable=!!t.portable,t.gzip||t.brotli||t.zstd){if((t.gzip?1:0)+(t.brotli?1:0)+(t.zstd?1:0)>1)throw new TypeError("gzip, brotli, zstd are mutually exclusive");if(t.gzip&&(typeof t.gzip!="object"&&(t.gzip={}),this.portable&&(t.gzip.portable=true),this.zip=new ze(t.gzip)),t.brotli&&(typeof t.brotli!="object"&&(t.brotli={}),this.zip=new We(t.brotli)),t.zstd&&(typeof t.zstd!="object"&&(t.zstd={}),this.zip=new Ye(t.zstd)),!this.zip)throw new Error("impossible");let e=this.zip;e.on("data",i=>super.write(i)),e.on("end",()=>super.end()),e.on("drain",()=>this[fs]()),this.on("resume",()=>e.resume());}else this.on("drain",this[fs]);this.noDirRecurse=!!t.noDirRecurse,this.follow=!!t.follow,this.noMtime=!!t.noMtime,t.mtime&&(this.mtime=t.mtime),this.filter=typeof t.filter=="function"?t.filter:()=>true,this[W]=new hi,this[G]=0,this.jobs=Number(t.jobs)||4,this[Ee]=false,this[me]=false;}[lr](t){return super.write(t)}add(t){return this.write(t),this}end(t,e,i){return typeof t=="function"&&(i=t,t=void 0),typeof e=="function"&&(i=e,e=void 0),t&&this.add(t),this[me]=true,this[Ft](),i&&i(),this}write(t){if(this[me])throw new Error("write after end");return typeof t=="string"?this[ci](t):this[or](t),this.flowing}[or](t){let e=f(js.resolve(this.cwd,t.path));if(!this.filter(t.path,t))t.resume();else {let i=new pi(t.path,e);i.entry=new oi(t,this[cs](i)),i.entry.on("end",()=>this[ls](i)),this[G]+=1,this[W].push(i);}this[Ft]();}[ci](t){let e=f(js.resolve(this.cwd,t));this[W].push(new pi(t,e)),this[Ft]();}[ds](t){t.pending=true,this[G]+=1;let e=this.follow?"stat":"lstat";I[e](t.absolute,(i,r)=>{t.pending=false,this[G]-=1,i?this.emit("error",i):this[li](t,r);});}[li](t,e){if(this.statCache.set(t.absolute,e),t.stat=e,!this.filter(t.path,e))t.ignore=true;else if(e.isFile()&&e.nlink>1&&!this.linkCache.get(`${e.dev}:${e.ino}`)&&!this.sync)if(t===this[Et])this[ai](t);else {let i=`${e.dev}:${e.ino}`,r=this[pe].get(i);r?r.push(t):this[pe].set(i,[t]),t.pendingLink=true,t.pending=true;}this[Ft]();}[us](t){t.pending=true,this[G]+=1,I.readdir(t.absolute,(e,i)=>{if(t.pending=false,this[G]-=1,e)return this.emit("error",e);this[fi](t,i);});}[fi](t,e){this.readdirCache.set(t.absolute,e),t.readdir=e,this[Ft]();}[Ft](){if(!this[Ee]){this[Ee]=true;for(let t=this[W].head;t&&this[G]<this.jobs;t=t.next)if(this[ai](t.value),t.value.ignore){let e=t.next;this[W].removeNode(t),t.next=e;}this[Ee]=false,this[me]&&this[W].length===0&&this[G]===0&&(this.zip?this.zip.end(nr):(super.write(nr),super.end()));}}get[Et](){return this[W]&&this[W].head&&this[W].head.value}[ls](t){this[W].shift(),this[G]-=1;let{stat:e}=t;if(e&&e.isFile()&&e.nlink>1){let i=`${e.dev}:${e.ino}`,r=this[pe].get(i);if(r){this[pe].delete(i);for(let n of r)n.pending=false,this[ai](n);}}this[Ft]();}[ai](t){if(t.pending&&t.pendingLink&&t===this[Et]&&(t.pending=false,t.pendingLink=false),!t.pending){if(t.entry){t===this[Et]&&!t.piped&&this[di](t);return}if(!t.stat){let e=this.statCache.get(t.absolute);e?this[li](t,e):this[ds](t);}if(t.stat&&!t.ignore){if(!this.noDirRecurse&&t.stat.isDirectory()&&!t.readdir){let e=this.readdirCache.get(t.absolute);if(e?this[fi](t,e):this[us](t),!t.readdir)return}if(t.entry=this[hr](t),!t.entry){t.ignore=true;return}t===this[Et]&&!t.piped&&this[di](t);}}}[cs](t){return {onwarn:(e,i,r)=>this.warn(e,i,r),noPax:this.noPax,cwd:this.cwd,absolute:t.absolute,preservePaths:this.preservePaths,maxReadSize:this.maxReadSize,strict:this.strict,portable:this.portable,linkCache:this.linkCache,statCache:this.statCache,noMtime:this.noMtime,mtime:this.mtime,prefix:this.prefix,onWriteEntry:this.onWriteEntry}}[hr](t){this[G]+=1;try{return new this[ui](t.path,this[cs](t)).on("end",()=>this[ls](t)).on("error",i=>this.emit("error",i))}catch(e){this.emit("error",e);}}[fs](){this[Et]&&this[Et].entry&&this[Et].entry.resume();}[di](t){t.piped=true,t.readdir&&t.readdir.forEach(r=>{let n=t.path,o=n==="./"?"":n.replace(/\/*$/,"/");this[ci](o+r);});let e=t.entry,i=this.zip;if(!e)throw new Error("cannot pipe without source");i?e.on("data",r=>{i.write(r)||e.pause();}):e.on("data",r=>{super.write(r)||e.pause();});}pause(){return this.zip&&this.zip.pause(),super.pause()}warn(t,e,i={}){Dt(this,t,e,i);}},kt=class extends wt{sync=true;constructor(t){super(t),this[ui]=ni;}pause(){}resume(){}[ds](t){let e=this.follow?"statSync":"lstatSync";this[li](t,I[e](t.absolute));}[us](t){this[fi](t,I.readdirSync(t.absolute));}[di](t){let e=t.entry,i=this.zip;if(t.readdir&&t.readdir.forEach(r=>{let n=t.path,o=n==="./"?"":n.replace(/\/*$/,"/");this[ci](o+r);}),!e)throw new Error("Cannot pipe without source");i?e.on("data",r=>{i.write(r);}):e.on("data",r=>{super[lr](r);});}};var Vn=(s,t)=>{let e=new kt(s),i=new Wt(s.file,{mode:s.mode||438});e.pipe(i),fr(e,t);},$n=(s,t)=>{let e=new wt(s),i=new et(s.file,{mode:s.mode||438});e.pipe(i);let r=new Promise((n,o)=>{i.on("error",o),i.on("close",n),e.on("error",o);});return dr(e,t).catch(n=>e.emit("error",n)),r},fr=(s,t)=>{t.forEach(e=>{e.charAt(0)==="@"?Ct({file:R.resolve(s.cwd,e.slice(1)),sync:true,noResume:true,onReadEntry:i=>s.add(i)}):s.add(e);}),s.end();},dr=async(s,t)=>{for(let e of t)e.charAt(0)==="@"?await Ct({file:R.resolve(String(s.cwd),e.slice(1)),noResume:true,onReadEntry:i=>{s.add(i);}}):s.add(e);s.end();},Xn=(s,t)=>{let e=new kt(s);return fr(e,t),e},qn=(s,t)=>{let e=new wt(s);return dr(e,t).catch(i=>e.emit("error",i)),e};K(Vn,$n,Xn,qn,(s,t)=>{if(!t?.length)throw new TypeError("no paths specified to add to archive")});var Jn=process.env.__FAKE_PLATFORM__||process.platform,Er=Jn==="win32",{O_CREAT:wr,O_NOFOLLOW:ur,O_TRUNC:Sr,O_WRONLY:yr}=I.constants,Rr=Number(process.env.__FAKE_FS_O_FILENAME__)||I.constants.UV_FS_O_FILEMAP||0,jn=Er&&!!Rr,to=512*1024,eo=Rr|Sr|wr|yr,mr=!Er&&typeof ur=="number"?ur|Sr|wr|yr:null,ms=mr!==null?()=>mr:jn?s=>s<to?eo:"w":()=>"w";var ps=(s,t,e)=>{try{return u.lchownSync(s,t,e)}catch(i){if(i?.code!=="ENOENT")throw i}},Ei=(s,t,e,i)=>{u.lchown(s,t,e,r=>{i(r&&r?.code!=="ENOENT"?r:null);});},io=(s,t,e,i,r)=>{if(t.isDirectory())Es(R.resolve(s,t.name),e,i,n=>{if(n)return r(n);let o=R.resolve(s,t.name);Ei(o,e,i,r);});else {let n=R.resolve(s,t.name);Ei(n,e,i,r);}},Es=(s,t,e,i)=>{u.readdir(s,{withFileTypes:true},(r,n)=>{if(r){if(r.code==="ENOENT")return i();if(r.code!=="ENOTDIR"&&r.code!=="ENOTSUP")return i(r)}if(r||!n.length)return Ei(s,t,e,i);let o=n.length,h=null,a=l=>{if(!h){if(l)return i(h=l);if(--o===0)return Ei(s,t,e,i)}};for(let l of n)io(s,l,t,e,a);});},so=(s,t,e,i)=>{t.isDirectory()&&ws(R.resolve(s,t.name),e,i),ps(R.resolve(s,t.name),e,i);},ws=(s,t,e)=>{let i;try{i=u.readdirSync(s,{withFileTypes:!0});}catch(r){let n=r;if(n?.code==="ENOENT")return;if(n?.code==="ENOTDIR"||n?.code==="ENOTSUP")return ps(s,t,e);throw n}for(let r of i)so(s,r,t,e);return ps(s,t,e)};var Se=class extends Error{path;code;syscall="chdir";constructor(t,e){super(`${e}: Cannot cd into '${t}'`),this.path=t,this.code=e;}get name(){return "CwdError"}};var St=class extends Error{path;symlink;syscall="symlink";code="TAR_SYMLINK_ERROR";constructor(t,e){super("TAR_SYMLINK_ERROR: Cannot extract through symbolic link"),this.symlink=t,this.path=e;}get name(){return "SymlinkError"}};var no=(s,t)=>{u.stat(s,(e,i)=>{(e||!i.isDirectory())&&(e=new Se(s,e?.code||"ENOTDIR")),t(e);});},gr=(s,t,e)=>{s=f(s);let i=t.umask??18,r=t.mode|448,n=(r&i)!==0,o=t.uid,h=t.gid,a=typeof o=="number"&&typeof h=="number"&&(o!==t.processUid||h!==t.processGid),l=t.preserve,c=t.unlink,d=f(t.cwd),y=(E,x)=>{E?e(E):x&&a?Es(x,o,h,Le=>y(Le)):n?u.chmod(s,r,e):e();};if(s===d)return no(s,y);if(l)return ro.mkdir(s,{mode:r,recursive:true}).then(E=>y(null,E??void 0),y);let D=f(R.relative(d,s)).split("/");Ss(d,D,r,c,d,void 0,y);},Ss=(s,t,e,i,r,n,o)=>{if(t.length===0)return o(null,n);let h=t.shift(),a=f(R.resolve(s+"/"+h));u.mkdir(a,e,br(a,t,e,i,r,n,o));},br=(s,t,e,i,r,n,o)=>h=>{h?u.lstat(s,(a,l)=>{if(a)a.path=a.path&&f(a.path),o(a);else if(l.isDirectory())Ss(s,t,e,i,r,n,o);else if(i)u.unlink(s,c=>{if(c)return o(c);u.mkdir(s,e,br(s,t,e,i,r,n,o));});else {if(l.isSymbolicLink())return o(new St(s,s+"/"+t.join("/")));o(h);}}):(n=n||s,Ss(s,t,e,i,r,n,o));},oo=s=>{let t=false,e;try{t=u.statSync(s).isDirectory();}catch(i){e=i?.code;}finally{if(!t)throw new Se(s,e??"ENOTDIR")}},_r=(s,t)=>{s=f(s);let e=t.umask??18,i=t.mode|448,r=(i&e)!==0,n=t.uid,o=t.gid,h=typeof n=="number"&&typeof o=="number"&&(n!==t.processUid||o!==t.processGid),a=t.preserve,l=t.unlink,c=f(t.cwd),d=E=>{E&&h&&ws(E,n,o),r&&u.chmodSync(s,i);};if(s===c)return oo(c),d();if(a)return d(u.mkdirSync(s,{mode:i,recursive:true})??void 0);let T=f(R.relative(c,s)).split("/"),D;for(let E=T.shift(),x=c;E&&(x+="/"+E);E=T.shift()){x=f(R.resolve(x));try{u.mkdirSync(x,i),D=D||x;}catch{let Le=u.lstatSync(x);if(Le.isDirectory())continue;if(l){u.unlinkSync(x),u.mkdirSync(x,i),D=D||x;continue}else if(Le.isSymbolicLink())return new St(x,x+"/"+T.join("/"))}}return d(D)};var ys=Object.create(null),Or=1e4,Vt=new Set,Tr=s=>{Vt.has(s)?Vt.delete(s):ys[s]=s.normalize("NFD").toLocaleLowerCase("en").toLocaleUpperCase("en"),Vt.add(s);let t=ys[s],e=Vt.size-Or;if(e>Or/10){for(let i of Vt)if(Vt.delete(i),delete ys[i],--e<=0)break}return t};var ho=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,ao=ho==="win32",lo=s=>s.split("/").slice(0,-1).reduce((e,i)=>{let r=e.at(-1);return r!==void 0&&(i=join(r,i)),e.push(i||"/"),e},[]),yi=class{#t=new Map;#i=new Map;#s=new Set;reserve(t,e){t=ao?["win32 parallelization disabled"]:t.map(r=>mt(join(Tr(r))));let i=new Set(t.map(r=>lo(r)).reduce((r,n)=>r.concat(n)));this.#i.set(e,{dirs:i,paths:t});for(let r of t){let n=this.#t.get(r);n?n.push(e):this.#t.set(r,[e]);}for(let r of i){let n=this.#t.get(r);if(!n)this.#t.set(r,[new Set([e])]);else {let o=n.at(-1);o instanceof Set?o.add(e):n.push(new Set([e]));}}return this.#r(e)}#n(t){let e=this.#i.get(t);if(!e)throw new Error("function does not have any path reservations");return {paths:e.paths.map(i=>this.#t.get(i)),dirs:[...e.dirs].map(i=>this.#t.get(i))}}check(t){let{paths:e,dirs:i}=this.#n(t);return e.every(r=>r&&r[0]===t)&&i.every(r=>r&&r[0]instanceof Set&&r[0].has(t))}#r(t){return this.#s.has(t)||!this.check(t)?false:(this.#s.add(t),t(()=>this.#e(t)),true)}#e(t){if(!this.#s.has(t))return  false;let e=this.#i.get(t);if(!e)throw new Error("invalid reservation");let{paths:i,dirs:r}=e,n=new Set;for(let o of i){let h=this.#t.get(o);if(!h||h?.[0]!==t)continue;let a=h[1];if(!a){this.#t.delete(o);continue}if(h.shift(),typeof a=="function")n.add(a);else for(let l of a)n.add(l);}for(let o of r){let h=this.#t.get(o),a=h?.[0];if(!(!h||!(a instanceof Set)))if(a.size===1&&h.length===1){this.#t.delete(o);continue}else if(a.size===1){h.shift();let l=h[0];typeof l=="function"&&n.add(l);}else a.delete(t);}return this.#s.delete(t),n.forEach(o=>this.#r(o)),true}};var Lr=()=>process.umask();var Dr=Symbol("onEntry"),_s=Symbol("checkFs"),Nr=Symbol("checkFs2"),Os=Symbol("isReusable"),P=Symbol("makeFs"),Ts=Symbol("file"),xs=Symbol("directory"),gi=Symbol("link"),Ar=Symbol("symlink"),Ir=Symbol("hardlink"),Re=Symbol("ensureNoSymlink"),Cr=Symbol("unsupported"),Fr=Symbol("checkPath"),Rs=Symbol("stripAbsolutePath"),yt=Symbol("mkdir"),O=Symbol("onError"),Ri=Symbol("pending"),kr=Symbol("pend"),$t=Symbol("unpend"),gs=Symbol("ended"),bs=Symbol("maybeClose"),Ls=Symbol("skip"),ge=Symbol("doChown"),be=Symbol("uid"),_e=Symbol("gid"),Oe=Symbol("checkedCwd"),fo=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,Te=fo==="win32",uo=1024,mo=(s,t)=>{if(!Te)return u.unlink(s,t);let e=s+".DELETE."+randomBytes(16).toString("hex");u.rename(s,e,i=>{if(i)return t(i);u.unlink(e,t);});},po=s=>{if(!Te)return u.unlinkSync(s);let t=s+".DELETE."+randomBytes(16).toString("hex");u.renameSync(s,t),u.unlinkSync(t);},vr=(s,t,e)=>s!==void 0&&s===s>>>0?s:t!==void 0&&t===t>>>0?t:e,Xt=class extends rt{[gs]=false;[Oe]=false;[Ri]=0;reservations=new yi;transform;writable=true;readable=false;uid;gid;setOwner;preserveOwner;processGid;processUid;maxDepth;forceChown;win32;newer;keep;noMtime;preservePaths;unlink;cwd;strip;processUmask;umask;dmode;fmode;chmod;constructor(t={}){if(t.ondone=()=>{this[gs]=true,this[bs]();},super(t),this.transform=t.transform,this.chmod=!!t.chmod,typeof t.uid=="number"||typeof t.gid=="number"){if(typeof t.uid!="number"||typeof t.gid!="number")throw new TypeError("cannot set owner without number uid and gid");if(t.preserveOwner)throw new TypeError("cannot preserve owner in archive and also set owner explicitly");this.uid=t.uid,this.gid=t.gid,this.setOwner=true;}else this.uid=void 0,this.gid=void 0,this.setOwner=false;this.preserveOwner=t.preserveOwner===void 0&&typeof t.uid!="number"?process.getuid?.()===0:!!t.preserveOwner,this.processUid=(this.preserveOwner||this.setOwner)&&process.getuid?process.getuid():void 0,this.processGid=(this.preserveOwner||this.setOwner)&&process.getgid?process.getgid():void 0,this.maxDepth=typeof t.maxDepth=="number"?t.maxDepth:uo,this.forceChown=t.forceChown===true,this.win32=!!t.win32||Te,this.newer=!!t.newer,this.keep=!!t.keep,this.noMtime=!!t.noMtime,this.preservePaths=!!t.preservePaths,this.unlink=!!t.unlink,this.cwd=f(R.resolve(t.cwd||process.cwd())),this.strip=Number(t.strip)||0,this.processUmask=this.chmod?typeof t.processUmask=="number"?t.processUmask:Lr():0,this.umask=typeof t.umask=="number"?t.umask:this.processUmask,this.dmode=t.dmode||511&~this.umask,this.fmode=t.fmode||438&~this.umask,this.on("entry",e=>this[Dr](e));}warn(t,e,i={}){return (t==="TAR_BAD_ARCHIVE"||t==="TAR_ABORT")&&(i.recoverable=false),super.warn(t,e,i)}[bs](){this[gs]&&this[Ri]===0&&(this.emit("prefinish"),this.emit("finish"),this.emit("end"));}[Rs](t,e){let i=t[e],{type:r}=t;if(!i||this.preservePaths)return  true;let[n,o]=ce(i),h=o.replaceAll(/\\/g,"/").split("/");if(h.includes("..")||Te&&/^[a-z]:\.\.$/i.test(h[0]??"")){if(e==="path"||r==="Link")return this.warn("TAR_ENTRY_ERROR",`${e} contains '..'`,{entry:t,[e]:i}),false;let a=R.posix.dirname(t.path),l=R.posix.normalize(R.posix.join(a,h.join("/")));if(l.startsWith("../")||l==="..")return this.warn("TAR_ENTRY_ERROR",`${e} escapes extraction directory`,{entry:t,[e]:i}),false}return n&&(t[e]=String(o),this.warn("TAR_ENTRY_INFO",`stripping ${n} from absolute ${e}`,{entry:t,[e]:i})),true}[Fr](t){let e=f(t.path),i=e.split("/");if(this.strip){if(i.length<this.strip)return  false;if(t.type==="Link"){let r=f(String(t.linkpath)).split("/");if(r.length>=this.strip)t.linkpath=r.slice(this.strip).join("/");else return  false}i.splice(0,this.strip),t.path=i.join("/");}if(isFinite(this.maxDepth)&&i.length>this.maxDepth)return this.warn("TAR_ENTRY_ERROR","path excessively deep",{entry:t,path:e,depth:i.length,maxDepth:this.maxDepth}),false;if(!this[Rs](t,"path")||!this[Rs](t,"linkpath"))return  false;if(t.absolute=R.isAbsolute(t.path)?f(R.resolve(t.path)):f(R.resolve(this.cwd,t.path)),!this.preservePaths&&typeof t.absolute=="string"&&t.absolute.indexOf(this.cwd+"/")!==0&&t.absolute!==this.cwd)return this.warn("TAR_ENTRY_ERROR","path escaped extraction target",{entry:t,path:f(t.path),resolvedPath:t.absolute,cwd:this.cwd}),false;if(t.absolute===this.cwd&&t.type!=="Directory"&&t.type!=="GNUDumpDir")return  false;if(this.win32){let{root:r}=R.win32.parse(String(t.absolute));t.absolute=r+ts(String(t.absolute).slice(r.length));let{root:n}=R.win32.parse(t.path);t.path=n+ts(t.path.slice(n.length));}return  true}[Dr](t){if(!this[Fr](t))return t.resume();switch(co.equal(typeof t.absolute,"string"),t.type){case "Directory":case "GNUDumpDir":t.mode&&(t.mode=t.mode|448);case "File":case "OldFile":case "ContiguousFile":case "Link":case "SymbolicLink":return this[_s](t);default:return this[Cr](t)}}[O](t,e){t.name==="CwdError"?this.emit("error",t):(this.warn("TAR_ENTRY_ERROR",t,{entry:e}),this[$t](),e.resume());}[yt](t,e,i){gr(f(t),{uid:this.uid,gid:this.gid,processUid:this.processUid,processGid:this.processGid,umask:this.processUmask,preserve:this.preservePaths,unlink:this.unlink,cwd:this.cwd,mode:e},i);}[ge](t){return this.forceChown||this.preserveOwner&&(typeof t.uid=="number"&&t.uid!==this.processUid||typeof t.gid=="number"&&t.gid!==this.processGid)||typeof this.uid=="number"&&this.uid!==this.processUid||typeof this.gid=="number"&&this.gid!==this.processGid}[be](t){return vr(this.uid,t.uid,this.processUid)}[_e](t){return vr(this.gid,t.gid,this.processGid)}[Ts](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.fmode,r=new et(String(t.absolute),{flags:ms(t.size),mode:i,autoClose:false});r.on("error",a=>{r.fd&&u.close(r.fd,()=>{}),r.write=()=>true,this[O](a,t),e();});let n=1,o=a=>{if(a){r.fd&&u.close(r.fd,()=>{}),this[O](a,t),e();return}--n===0&&r.fd!==void 0&&u.close(r.fd,l=>{l?this[O](l,t):this[$t](),e();});};r.on("finish",()=>{let a=String(t.absolute),l=r.fd;if(typeof l=="number"&&t.mtime&&!this.noMtime){n++;let c=t.atime||new Date,d=t.mtime;u.futimes(l,c,d,y=>y?u.utimes(a,c,d,T=>o(T&&y)):o());}if(typeof l=="number"&&this[ge](t)){n++;let c=this[be](t),d=this[_e](t);typeof c=="number"&&typeof d=="number"&&u.fchown(l,c,d,y=>y?u.chown(a,c,d,T=>o(T&&y)):o());}o();});let h=this.transform&&this.transform(t)||t;h!==t&&(h.on("error",a=>{this[O](a,t),e();}),t.pipe(h)),h.pipe(r);}[xs](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.dmode;this[yt](String(t.absolute),i,r=>{if(r){this[O](r,t),e();return}let n=1,o=()=>{--n===0&&(e(),this[$t](),t.resume());};t.mtime&&!this.noMtime&&(n++,u.utimes(String(t.absolute),t.atime||new Date,t.mtime,o)),this[ge](t)&&(n++,u.chown(String(t.absolute),Number(this[be](t)),Number(this[_e](t)),o)),o();});}[Cr](t){t.unsupported=true,this.warn("TAR_ENTRY_UNSUPPORTED",`unsupported entry type: ${t.type}`,{entry:t}),t.resume();}[Ar](t,e){let i=f(R.relative(this.cwd,R.resolve(R.dirname(String(t.absolute)),String(t.linkpath)))).split("/");this[Re](t,this.cwd,i,()=>this[gi](t,String(t.linkpath),"symlink",e),r=>{this[O](r,t),e();});}[Ir](t,e){let i=f(R.resolve(this.cwd,String(t.linkpath))),r=f(String(t.linkpath)).split("/");this[Re](t,this.cwd,r,()=>this[gi](t,i,"link",e),n=>{this[O](n,t),e();});}[Re](t,e,i,r,n){let o=i.shift();if(this.preservePaths||o===void 0)return r();let h=R.resolve(e,o);u.lstat(h,(a,l)=>{if(a)return r();if(l?.isSymbolicLink())return n(new St(h,R.resolve(h,i.join("/"))));this[Re](t,h,i,r,n);});}[kr](){this[Ri]++;}[$t](){this[Ri]--,this[bs]();}[Ls](t){this[$t](),t.resume();}[Os](t,e){return t.type==="File"&&!this.unlink&&e.isFile()&&e.nlink<=1&&!Te}[_s](t){this[kr]();let e=[t.path];t.linkpath&&e.push(t.linkpath),this.reservations.reserve(e,i=>this[Nr](t,i));}[Nr](t,e){let i=h=>{e(h);},r=()=>{this[yt](this.cwd,this.dmode,h=>{if(h){this[O](h,t),i();return}this[Oe]=true,n();});},n=()=>{if(t.absolute!==this.cwd){let h=f(R.dirname(String(t.absolute)));if(h!==this.cwd)return this[yt](h,this.dmode,a=>{if(a){this[O](a,t),i();return}o();})}o();},o=()=>{u.lstat(String(t.absolute),(h,a)=>{if(a&&(this.keep||this.newer&&a.mtime>(t.mtime??a.mtime))){this[Ls](t),i();return}if(h||this[Os](t,a))return this[P](null,t,i);if(a.isDirectory()){if(t.type==="Directory"){let l=this.chmod&&t.mode&&(a.mode&4095)!==t.mode,c=d=>this[P](d??null,t,i);return l?u.chmod(String(t.absolute),Number(t.mode),c):c()}if(t.absolute!==this.cwd)return u.rmdir(String(t.absolute),l=>this[P](l??null,t,i))}if(t.absolute===this.cwd)return this[P](null,t,i);mo(String(t.absolute),l=>this[P](l??null,t,i));});};this[Oe]?n():r();}[P](t,e,i){if(t){this[O](t,e),i();return}switch(e.type){case "File":case "OldFile":case "ContiguousFile":return this[Ts](e,i);case "Link":return this[Ir](e,i);case "SymbolicLink":return this[Ar](e,i);case "Directory":case "GNUDumpDir":return this[xs](e,i)}}[gi](t,e,i,r){u[i](e,String(t.absolute),n=>{n?this[O](n,t):(this[$t](),t.resume()),r();});}},ye=s=>{try{return [null,s()]}catch(t){return [t,null]}},xe=class extends Xt{sync=true;[P](t,e){return super[P](t,e,()=>{})}[_s](t){if(!this[Oe]){let n=this[yt](this.cwd,this.dmode);if(n)return this[O](n,t);this[Oe]=true;}if(t.absolute!==this.cwd){let n=f(R.dirname(String(t.absolute)));if(n!==this.cwd){let o=this[yt](n,this.dmode);if(o)return this[O](o,t)}}let[e,i]=ye(()=>u.lstatSync(String(t.absolute)));if(i&&(this.keep||this.newer&&i.mtime>(t.mtime??i.mtime)))return this[Ls](t);if(e||this[Os](t,i))return this[P](null,t);if(i.isDirectory()){if(t.type==="Directory"){let o=this.chmod&&t.mode&&(i.mode&4095)!==t.mode,[h]=o?ye(()=>{u.chmodSync(String(t.absolute),Number(t.mode));}):[];return this[P](h,t)}let[n]=ye(()=>u.rmdirSync(String(t.absolute)));this[P](n,t);}let[r]=t.absolute===this.cwd?[]:ye(()=>po(String(t.absolute)));this[P](r,t);}[Ts](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.fmode,r=h=>{let a;try{u.closeSync(n);}catch(l){a=l;}(h||a)&&this[O](h||a,t),e();},n;try{n=u.openSync(String(t.absolute),ms(t.size),i);}catch(h){return r(h)}let o=this.transform&&this.transform(t)||t;o!==t&&(o.on("error",h=>this[O](h,t)),t.pipe(o)),o.on("data",h=>{try{u.writeSync(n,h,0,h.length);}catch(a){r(a);}}),o.on("end",()=>{let h=null;if(t.mtime&&!this.noMtime){let a=t.atime||new Date,l=t.mtime;try{u.futimesSync(n,a,l);}catch(c){try{u.utimesSync(String(t.absolute),a,l);}catch{h=c;}}}if(this[ge](t)){let a=this[be](t),l=this[_e](t);try{u.fchownSync(n,Number(a),Number(l));}catch(c){try{u.chownSync(String(t.absolute),Number(a),Number(l));}catch{h=h||c;}}}r(h);});}[xs](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.dmode,r=this[yt](String(t.absolute),i);if(r){this[O](r,t),e();return}if(t.mtime&&!this.noMtime)try{u.utimesSync(String(t.absolute),t.atime||new Date,t.mtime);}catch{}if(this[ge](t))try{u.chownSync(String(t.absolute),Number(this[be](t)),Number(this[_e](t)));}catch{}e(),t.resume();}[yt](t,e){try{return _r(f(t),{uid:this.uid,gid:this.gid,processUid:this.processUid,processGid:this.processGid,umask:this.processUmask,preserve:this.preservePaths,unlink:this.unlink,cwd:this.cwd,mode:e})}catch(i){return i}}[Re](t,e,i,r,n){if(this.preservePaths||i.length===0)return r();let o=e;for(let h of i){o=R.resolve(o,h);let[a,l]=ye(()=>u.lstatSync(o));if(a)return r();if(l.isSymbolicLink())return n(new St(o,R.resolve(e,i.join("/"))))}r();}[gi](t,e,i,r){let n=`${i}Sync`;try{u[n](e,String(t.absolute)),r(),t.resume();}catch(o){return this[O](o,t)}}};var Eo=s=>{let t=new xe(s),e=s.file,i=u.statSync(e),r=s.maxReadSize||16*1024*1024;new Be(e,{readSize:r,size:i.size}).pipe(t);},wo=(s,t)=>{let e=new Xt(s),i=s.maxReadSize||16*1024*1024,r=s.file;return new Promise((o,h)=>{e.on("error",h),e.on("close",o),u.stat(r,(a,l)=>{if(a)h(a);else {let c=new _t(r,{readSize:i,size:l.size});c.on("error",h),c.pipe(e);}});})};K(Eo,wo,s=>new xe(s),s=>new Xt(s),(s,t)=>{t?.length&&Qi(s,t);});var yo=(s,t)=>{let e=new kt(s),i=true,r,n;try{try{r=u.openSync(s.file,"r+");}catch(a){if(a?.code==="ENOENT")r=u.openSync(s.file,"w+");else throw a}let o=u.fstatSync(r),h=Buffer.alloc(512);t:for(n=0;n<o.size;n+=512){for(let c=0,d=0;c<512;c+=d){if(d=u.readSync(r,h,c,h.length-c,n+c),n===0&&h[0]===31&&h[1]===139)throw new Error("cannot append to compressed archives");if(!d)break t}let a=new F(h);if(!a.cksumValid)break;let l=512*Math.ceil((a.size||0)/512);if(n+l+512>o.size)break;n+=l,s.mtimeCache&&a.mtime&&s.mtimeCache.set(String(a.path),a.mtime);}i=!1,Ro(s,e,n,r,t);}finally{if(i)try{u.closeSync(r);}catch{}}},Ro=(s,t,e,i,r)=>{let n=new Wt(s.file,{fd:i,start:e});t.pipe(n),bo(t,r);},go=(s,t)=>{t=Array.from(t);let e=new wt(s),i=(n,o,h)=>{let a=(T,D)=>{T?u.close(n,E=>h(T)):h(null,D);},l=0;if(o===0)return a(null,0);let c=0,d=Buffer.alloc(512),y=(T,D)=>{if(T||D===void 0)return a(T);if(c+=D,c<512&&D)return u.read(n,d,c,d.length-c,l+c,y);if(l===0&&d[0]===31&&d[1]===139)return a(new Error("cannot append to compressed archives"));if(c<512)return a(null,l);let E=new F(d);if(!E.cksumValid)return a(null,l);let x=512*Math.ceil((E.size??0)/512);if(l+x+512>o||(l+=x+512,l>=o))return a(null,l);s.mtimeCache&&E.mtime&&s.mtimeCache.set(String(E.path),E.mtime),c=0,u.read(n,d,0,512,l,y);};u.read(n,d,0,512,l,y);};return new Promise((n,o)=>{e.on("error",o);let h="r+",a=(l,c)=>{if(l&&l.code==="ENOENT"&&h==="r+")return h="w+",u.open(s.file,h,a);if(l||!c)return o(l);u.fstat(c,(d,y)=>{if(d)return u.close(c,()=>o(d));i(c,y.size,(T,D)=>{if(T)return o(T);let E=new et(s.file,{fd:c,start:D});e.pipe(E),E.on("error",o),E.on("close",n),_o(e,t);});});};u.open(s.file,h,a);})},bo=(s,t)=>{t.forEach(e=>{e.charAt(0)==="@"?Ct({file:R.resolve(s.cwd,e.slice(1)),sync:true,noResume:true,onReadEntry:i=>s.add(i)}):s.add(e);}),s.end();},_o=async(s,t)=>{for(let e of t)e.charAt(0)==="@"?await Ct({file:R.resolve(String(s.cwd),e.slice(1)),noResume:true,onReadEntry:i=>s.add(i)}):s.add(e);s.end();},vt=K(yo,go,()=>{throw new TypeError("file is required")},()=>{throw new TypeError("file is required")},(s,t)=>{if(!Bs(s))throw new TypeError("file is required");if(s.gzip||s.brotli||s.zstd||s.file.endsWith(".br")||s.file.endsWith(".tbr"))throw new TypeError("cannot append to compressed archives");if(!t?.length)throw new TypeError("no paths specified to add/replace")});K(vt.syncFile,vt.asyncFile,vt.syncNoFile,vt.asyncNoFile,(s,t=[])=>{vt.validate?.(s,t),To(s);});var To=s=>{let t=s.filter;s.mtimeCache||(s.mtimeCache=new Map),s.filter=t?(e,i)=>t(e,i)&&!((s.mtimeCache?.get(e)??i.mtime??0)>(i.mtime??0)):(e,i)=>!((s.mtimeCache?.get(e)??i.mtime??0)>(i.mtime??0));};
+`).reduce(xn,Object.create(null)),xn=(s,t)=>{let e=parseInt(t,10);if(e!==Buffer.byteLength(t)+1)return s;t=t.slice((e+" ").length);let i=t.split("="),r=i.shift();if(!r)return s;let n=r.replace(/^SCHILY\.(dev|ino|nlink)/,"$1"),o=i.join("=").replace(/\0.*/,"");switch(n){case "path":case "linkpath":case "type":case "charset":case "comment":case "gname":case "uname":s[n]=o;break;case "ctime":case "atime":case "mtime":s[n]=new Date(Number(o)*1e3);break;case "size":let h=+o;h>=0&&(s[n]=h);break;case "gid":case "uid":case "dev":case "ino":case "nlink":case "mode":s[n]=+o;break}return s};var Ln=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,f=Ln!=="win32"?s=>String(s):s=>String(s).replaceAll(/\\/g,"/");var $e=class extends A{extended;globalExtended;header;startBlockSize;blockRemain;remain;type;meta=false;ignore=false;path;mode;uid;gid;uname;gname;size=0;mtime;atime;ctime;linkpath;dev;ino;nlink;invalid=false;absolute;unsupported=false;constructor(t,e,i){switch(super({}),this.pause(),this.extended=e,this.globalExtended=i,this.header=t,this.remain=t.size??0,this.startBlockSize=512*Math.ceil(this.remain/512),this.blockRemain=this.startBlockSize,this.type=t.type,this.type){case "File":case "OldFile":case "Link":case "SymbolicLink":case "CharacterDevice":case "BlockDevice":case "Directory":case "FIFO":case "ContiguousFile":case "GNUDumpDir":break;case "NextFileHasLongLinkpath":case "NextFileHasLongPath":case "OldGnuLongPath":case "GlobalExtendedHeader":case "ExtendedHeader":case "OldExtendedHeader":this.meta=true;break;default:this.ignore=true;}if(!t.path)throw new Error("no path provided for tar.ReadEntry");this.path=f(t.path),this.mode=t.mode,this.mode&&(this.mode=this.mode&4095),this.uid=t.uid,this.gid=t.gid,this.uname=t.uname,this.gname=t.gname,this.size=this.remain,this.mtime=t.mtime,this.atime=t.atime,this.ctime=t.ctime,this.linkpath=t.linkpath?f(t.linkpath):void 0,this.uname=t.uname,this.gname=t.gname,e&&this.#t(e),i&&this.#t(i,true);}write(t){let e=t.length;if(e>this.blockRemain)throw new Error("writing more to entry than is appropriate");let i=this.remain,r=this.blockRemain;return this.remain=Math.max(0,i-e),this.blockRemain=Math.max(0,r-e),this.ignore?true:i>=e?super.write(t):super.write(t.subarray(0,i))}#t(t,e=false){t.path&&(t.path=f(t.path)),t.linkpath&&(t.linkpath=f(t.linkpath)),Object.assign(this,Object.fromEntries(Object.entries(t).filter(([i,r])=>!(r==null||i==="path"&&e))));}};var Dt=(s,t,e,i={})=>{s.file&&(i.file=s.file),s.cwd&&(i.cwd=s.cwd),i.code=e instanceof Error&&e.code||t,i.tarCode=t,!s.strict&&i.recoverable!==false?(e instanceof Error&&(i=Object.assign(e,i),e=e.message),s.emit("warn",t,e,i)):e instanceof Error?s.emit("error",Object.assign(e,i)):s.emit("error",Object.assign(new Error(`${t}: ${e}`),i));};var Nn=1024*1024,Xi=Buffer.from([31,139]),qi=Buffer.from([40,181,47,253]),An=Math.max(Xi.length,qi.length),B=Symbol("state"),Nt=Symbol("writeEntry"),it=Symbol("readEntry"),Zi=Symbol("nextEntry"),Zs=Symbol("processEntry"),V=Symbol("extendedHeader"),he=Symbol("globalExtendedHeader"),dt=Symbol("meta"),Ys=Symbol("emitMeta"),p=Symbol("buffer"),st=Symbol("queue"),ut=Symbol("ended"),Yi=Symbol("emittedEnd"),At=Symbol("emit"),w=Symbol("unzip"),Xe=Symbol("consumeChunk"),qe=Symbol("consumeChunkSub"),Ki=Symbol("consumeBody"),Ks=Symbol("consumeMeta"),Vs=Symbol("consumeHeader"),ae=Symbol("consuming"),Vi=Symbol("bufferConcat"),Qe=Symbol("maybeEnd"),Yt=Symbol("writing"),$=Symbol("aborted"),Je=Symbol("onDone"),It=Symbol("sawValidEntry"),je=Symbol("sawNullBlock"),ti=Symbol("sawEOF"),$s=Symbol("closeStream"),In=1e3,le=Symbol("compressedBytesRead"),$i=Symbol("decompressedBytesRead"),Xs=Symbol("checkDecompressionRatio"),Cn=()=>true,rt=class extends EventEmitter$2{file;strict;maxMetaEntrySize;filter;brotli;zstd;maxDecompressionRatio;writable=true;readable=false;[st]=[];[p];[it];[Nt];[B]="begin";[dt]="";[V];[he];[ut]=false;[w];[$]=false;[It];[je]=false;[ti]=false;[Yt]=false;[ae]=false;[Yi]=false;[le]=0;[$i]=0;constructor(t={}){super(),this.file=t.file||"",this.on(Je,()=>{(this[B]==="begin"||this[It]===false)&&this.warn("TAR_BAD_ARCHIVE","Unrecognized archive format");}),t.ondone?this.on(Je,t.ondone):this.on(Je,()=>{this.emit("prefinish"),this.emit("finish"),this.emit("end");}),this.strict=!!t.strict,this.maxDecompressionRatio=typeof t.maxDecompressionRatio=="number"?t.maxDecompressionRatio:In,this.maxMetaEntrySize=t.maxMetaEntrySize||Nn,this.filter=typeof t.filter=="function"?t.filter:Cn;let e=t.file&&(t.file.endsWith(".tar.br")||t.file.endsWith(".tbr"));this.brotli=!(t.gzip||t.zstd)&&t.brotli!==void 0?t.brotli:e?void 0:false;let i=t.file&&(t.file.endsWith(".tar.zst")||t.file.endsWith(".tzst"));this.zstd=!(t.gzip||t.brotli)&&t.zstd!==void 0?t.zstd:i?true:void 0,this.on("end",()=>this[$s]()),typeof t.onwarn=="function"&&this.on("warn",t.onwarn),typeof t.onReadEntry=="function"&&this.on("entry",t.onReadEntry);}warn(t,e,i={}){Dt(this,t,e,i);}[Vs](t,e){this[It]===void 0&&(this[It]=false);let i;try{i=new F(t,e,this[V],this[he]);}catch(r){return this.warn("TAR_ENTRY_INVALID",r)}if(i.nullBlock)this[je]?(this[ti]=true,this[B]==="begin"&&(this[B]="header"),this[At]("eof")):(this[je]=true,this[At]("nullBlock"));else if(this[je]=false,!i.cksumValid)this.warn("TAR_ENTRY_INVALID","checksum failure",{header:i});else if(!i.path)this.warn("TAR_ENTRY_INVALID","path is required",{header:i});else {let r=i.type;if(/^(Symbolic)?Link$/.test(r)&&!i.linkpath)this.warn("TAR_ENTRY_INVALID","linkpath required",{header:i});else if(!/^(Symbolic)?Link$/.test(r)&&!/^(Global)?ExtendedHeader$/.test(r)&&i.linkpath)this.warn("TAR_ENTRY_INVALID","linkpath forbidden",{header:i});else {let n=this[Nt]=new $e(i,this[V],this[he]);if(!this[It])if(n.remain){let o=()=>{n.invalid||(this[It]=true);};n.on("end",o);}else this[It]=true;n.meta?n.size>this.maxMetaEntrySize?(n.ignore=true,this[At]("ignoredEntry",n),this[B]="ignore",n.resume()):n.size>0&&(this[dt]="",n.on("data",o=>this[dt]+=o),this[B]="meta"):(this[V]=void 0,n.ignore=n.ignore||!this.filter(n.path,n),n.ignore?(this[At]("ignoredEntry",n),this[B]=n.remain?"ignore":"header",n.resume()):(n.remain?this[B]="body":(this[B]="header",n.end()),this[it]?this[st].push(n):(this[st].push(n),this[Zi]())));}}}[$s](){queueMicrotask(()=>this.emit("close"));}[Zs](t){let e=true;if(!t)this[it]=void 0,e=false;else if(Array.isArray(t)){let[i,...r]=t;this.emit(i,...r);}else this[it]=t,this.emit("entry",t),t.emittedEnd||(t.on("end",()=>this[Zi]()),e=false);return e}[Zi](){do;while(this[Zs](this[st].shift()));if(this[st].length===0){let t=this[it];!t||t.flowing||t.size===t.remain?this[Yt]||this.emit("drain"):t.once("drain",()=>this.emit("drain"));}}[Ki](t,e){let i=this[Nt];if(!i)throw new Error("attempt to consume body without entry??");let r=i.blockRemain??0,n=r>=t.length&&e===0?t:t.subarray(e,e+r);return i.write(n),i.blockRemain||(this[B]="header",this[Nt]=void 0,i.end()),n.length}[Ks](t,e){let i=this[Nt],r=this[Ki](t,e);return !this[Nt]&&i&&this[Ys](i),r}[At](t,e,i){this[st].length===0&&!this[it]?this.emit(t,e,i):this[st].push([t,e,i]);}[Ys](t){switch(this[At]("meta",this[dt]),t.type){case "ExtendedHeader":case "OldExtendedHeader":this[V]=ft.parse(this[dt],this[V],false);break;case "GlobalExtendedHeader":this[he]=ft.parse(this[dt],this[he],true);break;case "NextFileHasLongPath":case "OldGnuLongPath":{let e=this[V]??Object.create(null);this[V]=e,e.path=this[dt].replace(/\0.*/,"");break}case "NextFileHasLongLinkpath":{let e=this[V]||Object.create(null);this[V]=e,e.linkpath=this[dt].replace(/\0.*/,"");break}default:throw new Error("unknown meta: "+t.type)}}abort(t){if(!this[$]){if(this[w]){let e=this[w];e.write=()=>true,e.end=()=>e,e.emit=()=>false,e.destroy?.();}this[$]=true,this.emit("abort",t),this.warn("TAR_ABORT",t,{recoverable:false});}}[Xs](t){this[$i]+=t.length;let e=this[$i]/this[le];return e>this.maxDecompressionRatio?(this.abort(new Error(`max decompression ratio exceeded: ${e.toFixed(2)} > ${this.maxDecompressionRatio}`)),false):true}write(t,e,i){if(typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8")),this[$])return i?.(),false;if((this[w]===void 0||this.brotli===void 0&&this[w]===false)&&t){if(this[p]&&(t=Buffer.concat([this[p],t]),this[p]=void 0),t.length<An)return this[p]=t,i?.(),true;for(let a=0;this[w]===void 0&&a<Xi.length;a++)t[a]!==Xi[a]&&(this[w]=false);let o=false;if(this[w]===false&&this.zstd!==false){o=true;for(let a=0;a<qi.length;a++)if(t[a]!==qi[a]){o=false;break}}let h=this.brotli===void 0&&!o;if(this[w]===false&&h)if(t.length<512)if(this[ut])this.brotli=true;else return this[p]=t,i?.(),true;else try{new F(t.subarray(0,512)),this.brotli=!1;}catch{this.brotli=true;}if(this[w]===void 0||this[w]===false&&(this.brotli||o)){let a=this[ut];this[ut]=false,this[w]=this[w]===void 0?new Ue({}):o?new Ke({}):new Ge({}),this[w].on("data",c=>{this[Xs](c)&&this[Xe](c);}),this[w].on("error",c=>{this[$]||this.abort(c);}),this[w].on("end",()=>{this[ut]=true,this[Xe]();}),this[Yt]=true,this[le]+=t.length;let l=!!this[w][a?"end":"write"](t);return this[Yt]=false,i?.(),l}}this[Yt]=true,this[w]?(this[le]+=t.length,this[w].write(t)):this[Xe](t),this[Yt]=false;let n=this[st].length>0?false:this[it]?this[it].flowing:true;return !n&&this[st].length===0&&this[it]?.once("drain",()=>this.emit("drain")),i?.(),n}[Vi](t){t&&!this[$]&&(this[p]=this[p]?Buffer.concat([this[p],t]):t);}[Qe](){if(this[ut]&&!this[Yi]&&!this[$]&&!this[ae]){this[Yi]=true;let t=this[Nt];if(t?.blockRemain){let e=this[p]?this[p].length:0;this.warn("TAR_BAD_ARCHIVE",`Truncated input (needed ${t.blockRemain} more bytes, only ${e} available)`,{entry:t}),this[p]&&t.write(this[p]),t.end();}this[At](Je);}}[Xe](t){if(this[ae]&&t)this[Vi](t);else if(!t&&!this[p])this[Qe]();else if(t){if(this[ae]=true,this[p]){this[Vi](t);let e=this[p];this[p]=void 0,this[qe](e);}else this[qe](t);for(;this[p]&&this[p]?.length>=512&&!this[$]&&!this[ti];){let e=this[p];this[p]=void 0,this[qe](e);}this[ae]=false;}(!this[p]||this[ut])&&this[Qe]();}[qe](t){let e=0,i=t.length;for(;e+512<=i&&!this[$]&&!this[ti];)switch(this[B]){case "begin":case "header":this[Vs](t,e),e+=512;break;case "ignore":case "body":e+=this[Ki](t,e);break;case "meta":e+=this[Ks](t,e);break;default:throw new Error("invalid state: "+this[B])}e<i&&(this[p]=this[p]?Buffer.concat([t.subarray(e),this[p]]):t.subarray(e));}end(t,e,i){return typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,e)),i&&this.once("finish",i),this[$]||(this[w]?(t&&(this[le]+=t.length,this[w].write(t)),this[w].end()):(this[ut]=true,(this.brotli===void 0||this.zstd===void 0)&&(t=t||Buffer.alloc(0)),t&&this.write(t),this[Qe]())),this}};var mt=s=>{let t=s.length-1,e=-1;for(;t>-1&&s.charAt(t)==="/";)e=t,t--;return e===-1?s:s.slice(0,e)};var vn=s=>{let t=s.onReadEntry;s.onReadEntry=t?e=>{t(e),e.resume();}:e=>e.resume();},Qi=(s,t)=>{let e=new Map(t.map(o=>[mt(o),true])),i=s.filter,r=100,n=(o,h="",a=0)=>{if(a>=r)return e.set(o,false),false;let l=h||parse$5(o).root||".",c;if(o===l)c=false;else {let d=e.get(o);c=d!==void 0?d:n(dirname(o),l,a+1);}return e.set(o,c),c};s.filter=i?(o,h)=>i(o,h)&&n(mt(o)):o=>n(mt(o));},Mn=s=>{let t=new rt(s),e=s.file,i;try{i=u.openSync(e,"r");let r=u.fstatSync(i),n=s.maxReadSize||16*1024*1024;if(r.size<n){let o=Buffer.allocUnsafe(r.size),h=u.readSync(i,o,0,r.size,0);t.end(h===o.byteLength?o:o.subarray(0,h));}else {let o=0,h=Buffer.allocUnsafe(n);for(;o<r.size;){let a=u.readSync(i,h,0,n,o);if(a===0)break;o+=a,t.write(h.subarray(0,a));}t.end();}}finally{if(typeof i=="number")try{u.closeSync(i);}catch{}}},Bn=(s,t)=>{let e=new rt(s),i=s.maxReadSize||16*1024*1024,r=s.file;return new Promise((o,h)=>{e.on("error",h),e.on("end",o),u.stat(r,(a,l)=>{if(a)h(a);else {let c=new _t(r,{readSize:i,size:l.size});c.on("error",h),c.pipe(e);}});})},Ct=K(Mn,Bn,s=>new rt(s),s=>new rt(s),(s,t)=>{t?.length&&Qi(s,t),s.noResume||vn(s);});var Ji=(s,t,e)=>(s&=4095,e&&(s=(s|384)&-19),t&&(s&256&&(s|=64),s&32&&(s|=8),s&4&&(s|=1)),s);var{isAbsolute:zn,parse:qs}=win32,ce=s=>{let t="",e=qs(s);for(;zn(s)||e.root;){let i=s.charAt(0)==="/"&&s.slice(0,4)!=="//?/"?"/":e.root;s=s.slice(i.length),t+=i,e=qs(s);}return [t,s]};var ei=["|","<",">","?",":"],ji=ei.map(s=>String.fromCodePoint(61440+Number(s.codePointAt(0)))),Un=new Map(ei.map((s,t)=>[s,ji[t]])),Hn=new Map(ji.map((s,t)=>[s,ei[t]])),ts=s=>ei.reduce((t,e)=>t.split(e).join(Un.get(e)),s),Qs=s=>ji.reduce((t,e)=>t.split(e).join(Hn.get(e)),s);var rr=(s,t)=>t?(s=f(s).replace(/^\.(\/|$)/,""),mt(t)+"/"+s):f(s),Wn=16*1024*1024,tr=Symbol("process"),er=Symbol("file"),ir=Symbol("directory"),is=Symbol("symlink"),sr=Symbol("hardlink"),fe=Symbol("header"),ii=Symbol("read"),ss=Symbol("lstat"),si=Symbol("onlstat"),rs=Symbol("onread"),ns=Symbol("onreadlink"),os=Symbol("openfile"),hs=Symbol("onopenfile"),pt=Symbol("close"),ri=Symbol("mode"),as=Symbol("awaitDrain"),es=Symbol("ondrain"),q=Symbol("prefix"),de=class extends A{path;portable;myuid=process.getuid&&process.getuid()||0;myuser=process.env.USER||"";maxReadSize;linkCache;statCache;preservePaths;cwd;strict;mtime;noPax;noMtime;prefix;fd;blockLen=0;blockRemain=0;buf;pos=0;remain=0;length=0;offset=0;win32;absolute;header;type;linkpath;stat;onWriteEntry;#t=false;constructor(t,e={}){let i=se(e);super(),this.path=f(t),this.portable=!!i.portable,this.maxReadSize=i.maxReadSize||Wn,this.linkCache=i.linkCache||new Map,this.statCache=i.statCache||new Map,this.preservePaths=!!i.preservePaths,this.cwd=f(i.cwd||process.cwd()),this.strict=!!i.strict,this.noPax=!!i.noPax,this.noMtime=!!i.noMtime,this.mtime=i.mtime,this.prefix=i.prefix?f(i.prefix):void 0,this.onWriteEntry=i.onWriteEntry,typeof i.onwarn=="function"&&this.on("warn",i.onwarn);let r=false;if(!this.preservePaths){let[o,h]=ce(this.path);o&&typeof h=="string"&&(this.path=h,r=o);}this.win32=!!i.win32||process.platform==="win32",this.win32&&(this.path=Qs(this.path.replaceAll(/\\/g,"/")),t=t.replaceAll(/\\/g,"/")),this.absolute=f(i.absolute||js.resolve(this.cwd,t)),this.path===""&&(this.path="./"),r&&this.warn("TAR_ENTRY_INFO",`stripping ${r} from absolute path`,{entry:this,path:r+this.path});let n=this.statCache.get(this.absolute);n?this[si](n):this[ss]();}warn(t,e,i={}){return Dt(this,t,e,i)}emit(t,...e){return t==="error"&&(this.#t=true),super.emit(t,...e)}[ss](){I.lstat(this.absolute,(t,e)=>{if(t)return this.emit("error",t);this[si](e);});}[si](t){this.statCache.set(this.absolute,t),this.stat=t,t.isFile()||(t.size=0),this.type=Gn(t),this.emit("stat",t),this[tr]();}[tr](){switch(this.type){case "File":return this[er]();case "Directory":return this[ir]();case "SymbolicLink":return this[is]();default:return this.end()}}[ri](t){return Ji(t,this.type==="Directory",this.portable)}[q](t){return rr(t,this.prefix)}[fe](){if(!this.stat)throw new Error("cannot write header before stat");this.type==="Directory"&&this.portable&&(this.noMtime=true),this.onWriteEntry?.(this),this.header=new F({path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,mode:this[ri](this.stat.mode),uid:this.portable?void 0:this.stat.uid,gid:this.portable?void 0:this.stat.gid,size:this.stat.size,mtime:this.noMtime?void 0:this.mtime||this.stat.mtime,type:this.type==="Unsupported"?void 0:this.type,uname:this.portable?void 0:this.stat.uid===this.myuid?this.myuser:"",atime:this.portable?void 0:this.stat.atime,ctime:this.portable?void 0:this.stat.ctime}),this.header.encode()&&!this.noPax&&super.write(new ft({atime:this.portable?void 0:this.header.atime,ctime:this.portable?void 0:this.header.ctime,gid:this.portable?void 0:this.header.gid,mtime:this.noMtime?void 0:this.mtime||this.header.mtime,path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,size:this.header.size,uid:this.portable?void 0:this.header.uid,uname:this.portable?void 0:this.header.uname,dev:this.portable?void 0:this.stat.dev,ino:this.portable?void 0:this.stat.ino,nlink:this.portable?void 0:this.stat.nlink}).encode());let t=this.header?.block;if(!t)throw new Error("failed to encode header");super.write(t);}[ir](){if(!this.stat)throw new Error("cannot create directory entry without stat");this.path.slice(-1)!=="/"&&(this.path+="/"),this.stat.size=0,this[fe](),this.end();}[is](){I.readlink(this.absolute,(t,e)=>{if(t)return this.emit("error",t);this[ns](e);});}[ns](t){this.linkpath=f(t),this[fe](),this.end();}[sr](t){if(!this.stat)throw new Error("cannot create link entry without stat");this.type="Link",this.linkpath=f(js.relative(this.cwd,t)),this.stat.size=0,this[fe](),this.end();}[er](){if(!this.stat)throw new Error("cannot create file entry without stat");if(this.stat.nlink>1){let t=`${this.stat.dev}:${this.stat.ino}`,e=this.linkCache.get(t);if(e?.indexOf(this.cwd)===0)return this[sr](e);this.linkCache.set(t,this.absolute);}if(this[fe](),this.stat.size===0)return this.end();this[os]();}[os](){I.open(this.absolute,"r",(t,e)=>{if(t)return this.emit("error",t);this[hs](e);});}[hs](t){if(this.fd=t,this.#t)return this[pt]();if(!this.stat)throw new Error("should stat before calling onopenfile");this.blockLen=512*Math.ceil(this.stat.size/512),this.blockRemain=this.blockLen;let e=Math.min(this.blockLen,this.maxReadSize);this.buf=Buffer.allocUnsafe(e),this.offset=0,this.pos=0,this.remain=this.stat.size,this.length=this.buf.length,this[ii]();}[ii](){let{fd:t,buf:e,offset:i,length:r,pos:n}=this;if(t===void 0||e===void 0)throw new Error("cannot read file without first opening");I.read(t,e,i,r,n,(o,h)=>{if(o)return this[pt](()=>this.emit("error",o));this[rs](h);});}[pt](t=()=>{}){this.fd!==void 0&&I.close(this.fd,t);}[rs](t){if(t<=0&&this.remain>0){let r=Object.assign(new Error("encountered unexpected EOF"),{path:this.absolute,syscall:"read",code:"EOF"});return this[pt](()=>this.emit("error",r))}if(t>this.remain){let r=Object.assign(new Error("did not encounter expected EOF"),{path:this.absolute,syscall:"read",code:"EOF"});return this[pt](()=>this.emit("error",r))}if(!this.buf)throw new Error("should have created buffer prior to reading");if(t===this.remain)for(let r=t;r<this.length&&t<this.blockRemain;r++)this.buf[r+this.offset]=0,t++,this.remain++;let e=this.offset===0&&t===this.buf.length?this.buf:this.buf.subarray(this.offset,this.offset+t);this.write(e)?this[es]():this[as](()=>this[es]());}[as](t){this.once("drain",t);}write(t,e,i){if(typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8")),this.blockRemain<t.length){let r=Object.assign(new Error("writing more data than expected"),{path:this.absolute});return this.emit("error",r)}return this.remain-=t.length,this.blockRemain-=t.length,this.pos+=t.length,this.offset+=t.length,super.write(t,null,i)}[es](){if(!this.remain)return this.blockRemain&&super.write(Buffer.alloc(this.blockRemain)),this[pt](t=>t?this.emit("error",t):this.end());if(!this.buf)throw new Error("buffer lost somehow in ONDRAIN");this.offset>=this.length&&(this.buf=Buffer.allocUnsafe(Math.min(this.blockRemain,this.buf.length)),this.offset=0),this.length=this.buf.length-this.offset,this[ii]();}},ni=class extends de{sync=true;[ss](){this[si](I.lstatSync(this.absolute));}[is](){this[ns](I.readlinkSync(this.absolute));}[os](){this[hs](I.openSync(this.absolute,"r"));}[ii](){let t=true;try{let{fd:e,buf:i,offset:r,length:n,pos:o}=this;if(e===void 0||i===void 0)throw new Error("fd and buf must be set in READ method");let h=I.readSync(e,i,r,n,o);this[rs](h),t=!1;}finally{if(t)try{this[pt](()=>{});}catch{}}}[as](t){t();}[pt](t=()=>{}){this.fd!==void 0&&I.closeSync(this.fd),t();}},oi=class extends A{blockLen=0;blockRemain=0;buf=0;pos=0;remain=0;length=0;preservePaths;portable;strict;noPax;noMtime;readEntry;type;prefix;path;mode;uid;gid;uname;gname;header;mtime;atime;ctime;linkpath;size;onWriteEntry;warn(t,e,i={}){return Dt(this,t,e,i)}constructor(t,e={}){let i=se(e);super(),this.preservePaths=!!i.preservePaths,this.portable=!!i.portable,this.strict=!!i.strict,this.noPax=!!i.noPax,this.noMtime=!!i.noMtime,this.onWriteEntry=i.onWriteEntry,this.readEntry=t;let{type:r}=t;if(r==="Unsupported")throw new Error("writing entry that should be ignored");this.type=r,this.type==="Directory"&&this.portable&&(this.noMtime=true),this.prefix=i.prefix,this.path=f(t.path),this.mode=t.mode!==void 0?this[ri](t.mode):void 0,this.uid=this.portable?void 0:t.uid,this.gid=this.portable?void 0:t.gid,this.uname=this.portable?void 0:t.uname,this.gname=this.portable?void 0:t.gname,this.size=t.size,this.mtime=this.noMtime?void 0:i.mtime||t.mtime,this.atime=this.portable?void 0:t.atime,this.ctime=this.portable?void 0:t.ctime,this.linkpath=t.linkpath!==void 0?f(t.linkpath):void 0,typeof i.onwarn=="function"&&this.on("warn",i.onwarn);let n=false;if(!this.preservePaths){let[h,a]=ce(this.path);h&&typeof a=="string"&&(this.path=a,n=h);}this.remain=t.size,this.blockRemain=t.startBlockSize,this.onWriteEntry?.(this),this.header=new F({path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,mode:this.mode,uid:this.portable?void 0:this.uid,gid:this.portable?void 0:this.gid,size:this.size,mtime:this.noMtime?void 0:this.mtime,type:this.type,uname:this.portable?void 0:this.uname,atime:this.portable?void 0:this.atime,ctime:this.portable?void 0:this.ctime}),n&&this.warn("TAR_ENTRY_INFO",`stripping ${n} from absolute path`,{entry:this,path:n+this.path}),this.header.encode()&&!this.noPax&&super.write(new ft({atime:this.portable?void 0:this.atime,ctime:this.portable?void 0:this.ctime,gid:this.portable?void 0:this.gid,mtime:this.noMtime?void 0:this.mtime,path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,size:this.size,uid:this.portable?void 0:this.uid,uname:this.portable?void 0:this.uname,dev:this.portable?void 0:this.readEntry.dev,ino:this.portable?void 0:this.readEntry.ino,nlink:this.portable?void 0:this.readEntry.nlink}).encode());let o=this.header?.block;if(!o)throw new Error("failed to encode header");super.write(o),t.pipe(this);}[q](t){return rr(t,this.prefix)}[ri](t){return Ji(t,this.type==="Directory",this.portable)}write(t,e,i){typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8"));let r=t.length;if(r>this.blockRemain)throw new Error("writing more to entry than is appropriate");return this.blockRemain-=r,super.write(t,i)}end(t,e,i){return this.blockRemain&&super.write(Buffer.alloc(this.blockRemain)),typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,e??"utf8")),i&&this.once("finish",i),t?super.end(t,i):super.end(i),this}},Gn=s=>s.isFile()?"File":s.isDirectory()?"Directory":s.isSymbolicLink()?"SymbolicLink":"Unsupported";var hi=class s{tail;head;length=0;static create(t=[]){return new s(t)}constructor(t=[]){for(let e of t)this.push(e);}*[Symbol.iterator](){for(let t=this.head;t;t=t.next)yield t.value;}removeNode(t){if(t.list!==this)throw new Error("removing node which does not belong to this list");let e=t.next,i=t.prev;return e&&(e.prev=i),i&&(i.next=e),t===this.head&&(this.head=e),t===this.tail&&(this.tail=i),this.length--,t.next=void 0,t.prev=void 0,t.list=void 0,e}unshiftNode(t){if(t===this.head)return;t.list&&t.list.removeNode(t);let e=this.head;t.list=this,t.next=e,e&&(e.prev=t),this.head=t,this.tail||(this.tail=t),this.length++;}pushNode(t){if(t===this.tail)return;t.list&&t.list.removeNode(t);let e=this.tail;t.list=this,t.prev=e,e&&(e.next=t),this.tail=t,this.head||(this.head=t),this.length++;}push(...t){for(let e=0,i=t.length;e<i;e++)Yn(this,t[e]);return this.length}unshift(...t){for(var e=0,i=t.length;e<i;e++)Kn(this,t[e]);return this.length}pop(){if(!this.tail)return;let t=this.tail.value,e=this.tail;return this.tail=this.tail.prev,this.tail?this.tail.next=void 0:this.head=void 0,e.list=void 0,this.length--,t}shift(){if(!this.head)return;let t=this.head.value,e=this.head;return this.head=this.head.next,this.head?this.head.prev=void 0:this.tail=void 0,e.list=void 0,this.length--,t}forEach(t,e){e=e||this;for(let i=this.head,r=0;i;r++)t.call(e,i.value,r,this),i=i.next;}forEachReverse(t,e){e=e||this;for(let i=this.tail,r=this.length-1;i;r--)t.call(e,i.value,r,this),i=i.prev;}get(t){let e=0,i=this.head;for(;i&&e<t;e++)i=i.next;if(e===t&&i)return i.value}getReverse(t){let e=0,i=this.tail;for(;i&&e<t;e++)i=i.prev;if(e===t&&i)return i.value}map(t,e){e=e||this;let i=new s;for(let r=this.head;r;)i.push(t.call(e,r.value,this)),r=r.next;return i}mapReverse(t,e){e=e||this;var i=new s;for(let r=this.tail;r;)i.push(t.call(e,r.value,this)),r=r.prev;return i}reduce(t,e){let i,r=this.head;if(arguments.length>1)i=e;else if(this.head)r=this.head.next,i=this.head.value;else throw new TypeError("Reduce of empty list with no initial value");for(var n=0;r;n++)i=t(i,r.value,n),r=r.next;return i}reduceReverse(t,e){let i,r=this.tail;if(arguments.length>1)i=e;else if(this.tail)r=this.tail.prev,i=this.tail.value;else throw new TypeError("Reduce of empty list with no initial value");for(let n=this.length-1;r;n--)i=t(i,r.value,n),r=r.prev;return i}toArray(){let t=new Array(this.length);for(let e=0,i=this.head;i;e++)t[e]=i.value,i=i.next;return t}toArrayReverse(){let t=new Array(this.length);for(let e=0,i=this.tail;i;e++)t[e]=i.value,i=i.prev;return t}slice(t=0,e=this.length){e<0&&(e+=this.length),t<0&&(t+=this.length);let i=new s;if(e<t||e<0)return i;t<0&&(t=0),e>this.length&&(e=this.length);let r=this.head,n=0;for(n=0;r&&n<t;n++)r=r.next;for(;r&&n<e;n++,r=r.next)i.push(r.value);return i}sliceReverse(t=0,e=this.length){e<0&&(e+=this.length),t<0&&(t+=this.length);let i=new s;if(e<t||e<0)return i;t<0&&(t=0),e>this.length&&(e=this.length);let r=this.length,n=this.tail;for(;n&&r>e;r--)n=n.prev;for(;n&&r>t;r--,n=n.prev)i.push(n.value);return i}splice(t,e=0,...i){t>this.length&&(t=this.length-1),t<0&&(t=this.length+t);let r=this.head;for(let o=0;r&&o<t;o++)r=r.next;let n=[];for(let o=0;r&&o<e;o++)n.push(r.value),r=this.removeNode(r);r?r!==this.tail&&(r=r.prev):r=this.tail;for(let o of i)r=Zn(this,r,o);return n}reverse(){let t=this.head,e=this.tail;for(let i=t;i;i=i.prev){let r=i.prev;i.prev=i.next,i.next=r;}return this.head=e,this.tail=t,this}};function Zn(s,t,e){let i=t,r=t?t.next:s.head,n=new ue(e,i,r,s);return n.next===void 0&&(s.tail=n),n.prev===void 0&&(s.head=n),s.length++,n}function Yn(s,t){s.tail=new ue(t,s.tail,void 0,s),s.head||(s.head=s.tail),s.length++;}function Kn(s,t){s.head=new ue(t,void 0,s.head,s),s.tail||(s.tail=s.head),s.length++;}var ue=class{list;next;prev;value;constructor(t,e,i,r){this.list=r,this.value=t,e?(e.next=this,this.prev=e):this.prev=void 0,i?(i.prev=this,this.next=i):this.next=void 0;}};var pi=class{path;absolute;entry;stat;readdir;pending=false;pendingLink=false;ignore=false;piped=false;constructor(t,e){this.path=t||"./",this.absolute=e;}},nr=Buffer.alloc(1024),li=Symbol("onStat"),me=Symbol("ended"),W=Symbol("queue"),pe=Symbol("pendingLinks"),Et=Symbol("current"),Ft=Symbol("process"),Ee=Symbol("processing"),ai=Symbol("processJob"),G=Symbol("jobs"),ls=Symbol("jobDone"),ci=Symbol("addFSEntry"),or=Symbol("addTarEntry"),ds=Symbol("stat"),us=Symbol("readdir"),fi=Symbol("onreaddir"),di=Symbol("pipe"),hr=Symbol("entry"),cs=Symbol("entryOpt"),ui=Symbol("writeEntryClass"),lr=Symbol("write"),fs=Symbol("ondrain"),wt=class extends A{sync=false;opt;cwd;maxReadSize;preservePaths;strict;noPax;prefix;linkCache;statCache;file;portable;zip;readdirCache;noDirRecurse;follow;noMtime;mtime;filter;jobs;[ui];onWriteEntry;[W];[pe]=new Map;[G]=0;[Ee]=false;[me]=false;constructor(t={}){if(super(),this.opt=t,this.file=t.file||"",this.cwd=t.cwd||process.cwd(),this.maxReadSize=t.maxReadSize,this.preservePaths=!!t.preservePaths,this.strict=!!t.strict,this.noPax=!!t.noPax,this.prefix=f(t.prefix||""),this.linkCache=t.linkCache||new Map,this.statCache=t.statCache||new Map,this.readdirCache=t.readdirCache||new Map,this.onWriteEntry=t.onWriteEntry,this[ui]=de,typeof t.onwarn=="function"&&this.on("warn",t.onwarn),this.portable=!!t.portable,t.gzip||t.brotli||t.zstd){if((t.gzip?1:0)+(t.brotli?1:0)+(t.zstd?1:0)>1)throw new TypeError("gzip, brotli, zstd are mutually exclusive");if(t.gzip&&(typeof t.gzip!="object"&&(t.gzip={}),this.portable&&(t.gzip.portable=true),this.zip=new ze(t.gzip)),t.brotli&&(typeof t.brotli!="object"&&(t.brotli={}),this.zip=new We(t.brotli)),t.zstd&&(typeof t.zstd!="object"&&(t.zstd={}),this.zip=new Ye(t.zstd)),!this.zip)throw new Error("impossible");let e=this.zip;e.on("data",i=>super.write(i)),e.on("end",()=>super.end()),e.on("drain",()=>this[fs]()),this.on("resume",()=>e.resume());}else this.on("drain",this[fs]);this.noDirRecurse=!!t.noDirRecurse,this.follow=!!t.follow,this.noMtime=!!t.noMtime,t.mtime&&(this.mtime=t.mtime),this.filter=typeof t.filter=="function"?t.filter:()=>true,this[W]=new hi,this[G]=0,this.jobs=Number(t.jobs)||4,this[Ee]=false,this[me]=false;}[lr](t){return super.write(t)}add(t){return this.write(t),this}end(t,e,i){return typeof t=="function"&&(i=t,t=void 0),typeof e=="function"&&(i=e,e=void 0),t&&this.add(t),this[me]=true,this[Ft](),i&&i(),this}write(t){if(this[me])throw new Error("write after end");return typeof t=="string"?this[ci](t):this[or](t),this.flowing}[or](t){let e=f(js.resolve(this.cwd,t.path));if(!this.filter(t.path,t))t.resume();else {let i=new pi(t.path,e);i.entry=new oi(t,this[cs](i)),i.entry.on("end",()=>this[ls](i)),this[G]+=1,this[W].push(i);}this[Ft]();}[ci](t){let e=f(js.resolve(this.cwd,t));this[W].push(new pi(t,e)),this[Ft]();}[ds](t){t.pending=true,this[G]+=1;let e=this.follow?"stat":"lstat";I[e](t.absolute,(i,r)=>{t.pending=false,this[G]-=1,i?this.emit("error",i):this[li](t,r);});}[li](t,e){if(this.statCache.set(t.absolute,e),t.stat=e,!this.filter(t.path,e))t.ignore=true;else if(e.isFile()&&e.nlink>1&&!this.linkCache.get(`${e.dev}:${e.ino}`)&&!this.sync)if(t===this[Et])this[ai](t);else {let i=`${e.dev}:${e.ino}`,r=this[pe].get(i);r?r.push(t):this[pe].set(i,[t]),t.pendingLink=true,t.pending=true;}this[Ft]();}[us](t){t.pending=true,this[G]+=1,I.readdir(t.absolute,(e,i)=>{if(t.pending=false,this[G]-=1,e)return this.emit("error",e);this[fi](t,i);});}[fi](t,e){this.readdirCache.set(t.absolute,e),t.readdir=e,this[Ft]();}[Ft](){if(!this[Ee]){this[Ee]=true;for(let t=this[W].head;t&&this[G]<this.jobs;t=t.next)if(this[ai](t.value),t.value.ignore){let e=t.next;this[W].removeNode(t),t.next=e;}this[Ee]=false,this[me]&&this[W].length===0&&this[G]===0&&(this.zip?this.zip.end(nr):(super.write(nr),super.end()));}}get[Et](){return this[W]&&this[W].head&&this[W].head.value}[ls](t){this[W].shift(),this[G]-=1;let{stat:e}=t;if(e&&e.isFile()&&e.nlink>1){let i=`${e.dev}:${e.ino}`,r=this[pe].get(i);if(r){this[pe].delete(i);for(let n of r)n.pending=false,this[ai](n);}}this[Ft]();}[ai](t){if(t.pending&&t.pendingLink&&t===this[Et]&&(t.pending=false,t.pendingLink=false),!t.pending){if(t.entry){t===this[Et]&&!t.piped&&this[di](t);return}if(!t.stat){let e=this.statCache.get(t.absolute);e?this[li](t,e):this[ds](t);}if(t.stat&&!t.ignore){if(!this.noDirRecurse&&t.stat.isDirectory()&&!t.readdir){let e=this.readdirCache.get(t.absolute);if(e?this[fi](t,e):this[us](t),!t.readdir)return}if(t.entry=this[hr](t),!t.entry){t.ignore=true;return}t===this[Et]&&!t.piped&&this[di](t);}}}[cs](t){return {onwarn:(e,i,r)=>this.warn(e,i,r),noPax:this.noPax,cwd:this.cwd,absolute:t.absolute,preservePaths:this.preservePaths,maxReadSize:this.maxReadSize,strict:this.strict,portable:this.portable,linkCache:this.linkCache,statCache:this.statCache,noMtime:this.noMtime,mtime:this.mtime,prefix:this.prefix,onWriteEntry:this.onWriteEntry}}[hr](t){this[G]+=1;try{return new this[ui](t.path,this[cs](t)).on("end",()=>this[ls](t)).on("error",i=>this.emit("error",i))}catch(e){this.emit("error",e);}}[fs](){this[Et]&&this[Et].entry&&this[Et].entry.resume();}[di](t){t.piped=true,t.readdir&&t.readdir.forEach(r=>{let n=t.path,o=n==="./"?"":n.replace(/\/*$/,"/");this[ci](o+r);});let e=t.entry,i=this.zip;if(!e)throw new Error("cannot pipe without source");i?e.on("data",r=>{i.write(r)||e.pause();}):e.on("data",r=>{super.write(r)||e.pause();});}pause(){return this.zip&&this.zip.pause(),super.pause()}warn(t,e,i={}){Dt(this,t,e,i);}},kt=class extends wt{sync=true;constructor(t){super(t),this[ui]=ni;}pause(){}resume(){}[ds](t){let e=this.follow?"statSync":"lstatSync";this[li](t,I[e](t.absolute));}[us](t){this[fi](t,I.readdirSync(t.absolute));}[di](t){let e=t.entry,i=this.zip;if(t.readdir&&t.readdir.forEach(r=>{let n=t.path,o=n==="./"?"":n.replace(/\/*$/,"/");this[ci](o+r);}),!e)throw new Error("Cannot pipe without source");i?e.on("data",r=>{i.write(r);}):e.on("data",r=>{super[lr](r);});}};var Vn=(s,t)=>{let e=new kt(s),i=new Wt(s.file,{mode:s.mode||438});e.pipe(i),fr(e,t);},$n=(s,t)=>{let e=new wt(s),i=new et(s.file,{mode:s.mode||438});e.pipe(i);let r=new Promise((n,o)=>{i.on("error",o),i.on("close",n),e.on("error",o);});return dr(e,t).catch(n=>e.emit("error",n)),r},fr=(s,t)=>{t.forEach(e=>{e.charAt(0)==="@"?Ct({file:path.resolve(s.cwd,e.slice(1)),sync:true,noResume:true,onReadEntry:i=>s.add(i)}):s.add(e);}),s.end();},dr=async(s,t)=>{for(let e of t)e.charAt(0)==="@"?await Ct({file:path.resolve(String(s.cwd),e.slice(1)),noResume:true,onReadEntry:i=>{s.add(i);}}):s.add(e);s.end();},Xn=(s,t)=>{let e=new kt(s);return fr(e,t),e},qn=(s,t)=>{let e=new wt(s);return dr(e,t).catch(i=>e.emit("error",i)),e};K(Vn,$n,Xn,qn,(s,t)=>{if(!t?.length)throw new TypeError("no paths specified to add to archive")});var Jn=process.env.__FAKE_PLATFORM__||process.platform,Er=Jn==="win32",{O_CREAT:wr,O_NOFOLLOW:ur,O_TRUNC:Sr,O_WRONLY:yr}=I.constants,Rr=Number(process.env.__FAKE_FS_O_FILENAME__)||I.constants.UV_FS_O_FILEMAP||0,jn=Er&&!!Rr,to=512*1024,eo=Rr|Sr|wr|yr,mr=!Er&&typeof ur=="number"?ur|Sr|wr|yr:null,ms=mr!==null?()=>mr:jn?s=>s<to?eo:"w":()=>"w";var ps=(s,t,e)=>{try{return u.lchownSync(s,t,e)}catch(i){if(i?.code!=="ENOENT")throw i}},Ei=(s,t,e,i)=>{u.lchown(s,t,e,r=>{i(r&&r?.code!=="ENOENT"?r:null);});},io=(s,t,e,i,r)=>{if(t.isDirectory())Es(path.resolve(s,t.name),e,i,n=>{if(n)return r(n);let o=path.resolve(s,t.name);Ei(o,e,i,r);});else {let n=path.resolve(s,t.name);Ei(n,e,i,r);}},Es=(s,t,e,i)=>{u.readdir(s,{withFileTypes:true},(r,n)=>{if(r){if(r.code==="ENOENT")return i();if(r.code!=="ENOTDIR"&&r.code!=="ENOTSUP")return i(r)}if(r||!n.length)return Ei(s,t,e,i);let o=n.length,h=null,a=l=>{if(!h){if(l)return i(h=l);if(--o===0)return Ei(s,t,e,i)}};for(let l of n)io(s,l,t,e,a);});},so=(s,t,e,i)=>{t.isDirectory()&&ws(path.resolve(s,t.name),e,i),ps(path.resolve(s,t.name),e,i);},ws=(s,t,e)=>{let i;try{i=u.readdirSync(s,{withFileTypes:!0});}catch(r){let n=r;if(n?.code==="ENOENT")return;if(n?.code==="ENOTDIR"||n?.code==="ENOTSUP")return ps(s,t,e);throw n}for(let r of i)so(s,r,t,e);return ps(s,t,e)};var Se=class extends Error{path;code;syscall="chdir";constructor(t,e){super(`${e}: Cannot cd into '${t}'`),this.path=t,this.code=e;}get name(){return "CwdError"}};var St=class extends Error{path;symlink;syscall="symlink";code="TAR_SYMLINK_ERROR";constructor(t,e){super("TAR_SYMLINK_ERROR: Cannot extract through symbolic link"),this.symlink=t,this.path=e;}get name(){return "SymlinkError"}};var no=(s,t)=>{u.stat(s,(e,i)=>{(e||!i.isDirectory())&&(e=new Se(s,e?.code||"ENOTDIR")),t(e);});},gr=(s,t,e)=>{s=f(s);let i=t.umask??18,r=t.mode|448,n=(r&i)!==0,o=t.uid,h=t.gid,a=typeof o=="number"&&typeof h=="number"&&(o!==t.processUid||h!==t.processGid),l=t.preserve,c=t.unlink,d=f(t.cwd),y=(E,x)=>{E?e(E):x&&a?Es(x,o,h,Le=>y(Le)):n?u.chmod(s,r,e):e();};if(s===d)return no(s,y);if(l)return ro.mkdir(s,{mode:r,recursive:true}).then(E=>y(null,E??void 0),y);let D=f(path.relative(d,s)).split("/");Ss(d,D,r,c,d,void 0,y);},Ss=(s,t,e,i,r,n,o)=>{if(t.length===0)return o(null,n);let h=t.shift(),a=f(path.resolve(s+"/"+h));u.mkdir(a,e,br(a,t,e,i,r,n,o));},br=(s,t,e,i,r,n,o)=>h=>{h?u.lstat(s,(a,l)=>{if(a)a.path=a.path&&f(a.path),o(a);else if(l.isDirectory())Ss(s,t,e,i,r,n,o);else if(i)u.unlink(s,c=>{if(c)return o(c);u.mkdir(s,e,br(s,t,e,i,r,n,o));});else {if(l.isSymbolicLink())return o(new St(s,s+"/"+t.join("/")));o(h);}}):(n=n||s,Ss(s,t,e,i,r,n,o));},oo=s=>{let t=false,e;try{t=u.statSync(s).isDirectory();}catch(i){e=i?.code;}finally{if(!t)throw new Se(s,e??"ENOTDIR")}},_r=(s,t)=>{s=f(s);let e=t.umask??18,i=t.mode|448,r=(i&e)!==0,n=t.uid,o=t.gid,h=typeof n=="number"&&typeof o=="number"&&(n!==t.processUid||o!==t.processGid),a=t.preserve,l=t.unlink,c=f(t.cwd),d=E=>{E&&h&&ws(E,n,o),r&&u.chmodSync(s,i);};if(s===c)return oo(c),d();if(a)return d(u.mkdirSync(s,{mode:i,recursive:true})??void 0);let T=f(path.relative(c,s)).split("/"),D;for(let E=T.shift(),x=c;E&&(x+="/"+E);E=T.shift()){x=f(path.resolve(x));try{u.mkdirSync(x,i),D=D||x;}catch{let Le=u.lstatSync(x);if(Le.isDirectory())continue;if(l){u.unlinkSync(x),u.mkdirSync(x,i),D=D||x;continue}else if(Le.isSymbolicLink())return new St(x,x+"/"+T.join("/"))}}return d(D)};var ys=Object.create(null),Or=1e4,Vt=new Set,Tr=s=>{Vt.has(s)?Vt.delete(s):ys[s]=s.normalize("NFD").toLocaleLowerCase("en").toLocaleUpperCase("en"),Vt.add(s);let t=ys[s],e=Vt.size-Or;if(e>Or/10){for(let i of Vt)if(Vt.delete(i),delete ys[i],--e<=0)break}return t};var ho=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,ao=ho==="win32",lo=s=>s.split("/").slice(0,-1).reduce((e,i)=>{let r=e.at(-1);return r!==void 0&&(i=join(r,i)),e.push(i||"/"),e},[]),yi=class{#t=new Map;#i=new Map;#s=new Set;reserve(t,e){t=ao?["win32 parallelization disabled"]:t.map(r=>mt(join(Tr(r))));let i=new Set(t.map(r=>lo(r)).reduce((r,n)=>r.concat(n)));this.#i.set(e,{dirs:i,paths:t});for(let r of t){let n=this.#t.get(r);n?n.push(e):this.#t.set(r,[e]);}for(let r of i){let n=this.#t.get(r);if(!n)this.#t.set(r,[new Set([e])]);else {let o=n.at(-1);o instanceof Set?o.add(e):n.push(new Set([e]));}}return this.#r(e)}#n(t){let e=this.#i.get(t);if(!e)throw new Error("function does not have any path reservations");return {paths:e.paths.map(i=>this.#t.get(i)),dirs:[...e.dirs].map(i=>this.#t.get(i))}}check(t){let{paths:e,dirs:i}=this.#n(t);return e.every(r=>r&&r[0]===t)&&i.every(r=>r&&r[0]instanceof Set&&r[0].has(t))}#r(t){return this.#s.has(t)||!this.check(t)?false:(this.#s.add(t),t(()=>this.#e(t)),true)}#e(t){if(!this.#s.has(t))return  false;let e=this.#i.get(t);if(!e)throw new Error("invalid reservation");let{paths:i,dirs:r}=e,n=new Set;for(let o of i){let h=this.#t.get(o);if(!h||h?.[0]!==t)continue;let a=h[1];if(!a){this.#t.delete(o);continue}if(h.shift(),typeof a=="function")n.add(a);else for(let l of a)n.add(l);}for(let o of r){let h=this.#t.get(o),a=h?.[0];if(!(!h||!(a instanceof Set)))if(a.size===1&&h.length===1){this.#t.delete(o);continue}else if(a.size===1){h.shift();let l=h[0];typeof l=="function"&&n.add(l);}else a.delete(t);}return this.#s.delete(t),n.forEach(o=>this.#r(o)),true}};var Lr=()=>process.umask();var Dr=Symbol("onEntry"),_s=Symbol("checkFs"),Nr=Symbol("checkFs2"),Os=Symbol("isReusable"),P=Symbol("makeFs"),Ts=Symbol("file"),xs=Symbol("directory"),gi=Symbol("link"),Ar=Symbol("symlink"),Ir=Symbol("hardlink"),Re=Symbol("ensureNoSymlink"),Cr=Symbol("unsupported"),Fr=Symbol("checkPath"),Rs=Symbol("stripAbsolutePath"),yt=Symbol("mkdir"),O=Symbol("onError"),Ri=Symbol("pending"),kr=Symbol("pend"),$t=Symbol("unpend"),gs=Symbol("ended"),bs=Symbol("maybeClose"),Ls=Symbol("skip"),ge=Symbol("doChown"),be=Symbol("uid"),_e=Symbol("gid"),Oe=Symbol("checkedCwd"),fo=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,Te=fo==="win32",uo=1024,mo=(s,t)=>{if(!Te)return u.unlink(s,t);let e=s+".DELETE."+randomBytes(16).toString("hex");u.rename(s,e,i=>{if(i)return t(i);u.unlink(e,t);});},po=s=>{if(!Te)return u.unlinkSync(s);let t=s+".DELETE."+randomBytes(16).toString("hex");u.renameSync(s,t),u.unlinkSync(t);},vr=(s,t,e)=>s!==void 0&&s===s>>>0?s:t!==void 0&&t===t>>>0?t:e,Xt=class extends rt{[gs]=false;[Oe]=false;[Ri]=0;reservations=new yi;transform;writable=true;readable=false;uid;gid;setOwner;preserveOwner;processGid;processUid;maxDepth;forceChown;win32;newer;keep;noMtime;preservePaths;unlink;cwd;strip;processUmask;umask;dmode;fmode;chmod;constructor(t={}){if(t.ondone=()=>{this[gs]=true,this[bs]();},super(t),this.transform=t.transform,this.chmod=!!t.chmod,typeof t.uid=="number"||typeof t.gid=="number"){if(typeof t.uid!="number"||typeof t.gid!="number")throw new TypeError("cannot set owner without number uid and gid");if(t.preserveOwner)throw new TypeError("cannot preserve owner in archive and also set owner explicitly");this.uid=t.uid,this.gid=t.gid,this.setOwner=true;}else this.uid=void 0,this.gid=void 0,this.setOwner=false;this.preserveOwner=t.preserveOwner===void 0&&typeof t.uid!="number"?process.getuid?.()===0:!!t.preserveOwner,this.processUid=(this.preserveOwner||this.setOwner)&&process.getuid?process.getuid():void 0,this.processGid=(this.preserveOwner||this.setOwner)&&process.getgid?process.getgid():void 0,this.maxDepth=typeof t.maxDepth=="number"?t.maxDepth:uo,this.forceChown=t.forceChown===true,this.win32=!!t.win32||Te,this.newer=!!t.newer,this.keep=!!t.keep,this.noMtime=!!t.noMtime,this.preservePaths=!!t.preservePaths,this.unlink=!!t.unlink,this.cwd=f(path.resolve(t.cwd||process.cwd())),this.strip=Number(t.strip)||0,this.processUmask=this.chmod?typeof t.processUmask=="number"?t.processUmask:Lr():0,this.umask=typeof t.umask=="number"?t.umask:this.processUmask,this.dmode=t.dmode||511&~this.umask,this.fmode=t.fmode||438&~this.umask,this.on("entry",e=>this[Dr](e));}warn(t,e,i={}){return (t==="TAR_BAD_ARCHIVE"||t==="TAR_ABORT")&&(i.recoverable=false),super.warn(t,e,i)}[bs](){this[gs]&&this[Ri]===0&&(this.emit("prefinish"),this.emit("finish"),this.emit("end"));}[Rs](t,e){let i=t[e],{type:r}=t;if(!i||this.preservePaths)return  true;let[n,o]=ce(i),h=o.replaceAll(/\\/g,"/").split("/");if(h.includes("..")||Te&&/^[a-z]:\.\.$/i.test(h[0]??"")){if(e==="path"||r==="Link")return this.warn("TAR_ENTRY_ERROR",`${e} contains '..'`,{entry:t,[e]:i}),false;let a=path.posix.dirname(t.path),l=path.posix.normalize(path.posix.join(a,h.join("/")));if(l.startsWith("../")||l==="..")return this.warn("TAR_ENTRY_ERROR",`${e} escapes extraction directory`,{entry:t,[e]:i}),false}return n&&(t[e]=String(o),this.warn("TAR_ENTRY_INFO",`stripping ${n} from absolute ${e}`,{entry:t,[e]:i})),true}[Fr](t){let e=f(t.path),i=e.split("/");if(this.strip){if(i.length<this.strip)return  false;if(t.type==="Link"){let r=f(String(t.linkpath)).split("/");if(r.length>=this.strip)t.linkpath=r.slice(this.strip).join("/");else return  false}i.splice(0,this.strip),t.path=i.join("/");}if(isFinite(this.maxDepth)&&i.length>this.maxDepth)return this.warn("TAR_ENTRY_ERROR","path excessively deep",{entry:t,path:e,depth:i.length,maxDepth:this.maxDepth}),false;if(!this[Rs](t,"path")||!this[Rs](t,"linkpath"))return  false;if(t.absolute=path.isAbsolute(t.path)?f(path.resolve(t.path)):f(path.resolve(this.cwd,t.path)),!this.preservePaths&&typeof t.absolute=="string"&&t.absolute.indexOf(this.cwd+"/")!==0&&t.absolute!==this.cwd)return this.warn("TAR_ENTRY_ERROR","path escaped extraction target",{entry:t,path:f(t.path),resolvedPath:t.absolute,cwd:this.cwd}),false;if(t.absolute===this.cwd&&t.type!=="Directory"&&t.type!=="GNUDumpDir")return  false;if(this.win32){let{root:r}=path.win32.parse(String(t.absolute));t.absolute=r+ts(String(t.absolute).slice(r.length));let{root:n}=path.win32.parse(t.path);t.path=n+ts(t.path.slice(n.length));}return  true}[Dr](t){if(!this[Fr](t))return t.resume();switch(co.equal(typeof t.absolute,"string"),t.type){case "Directory":case "GNUDumpDir":t.mode&&(t.mode=t.mode|448);case "File":case "OldFile":case "ContiguousFile":case "Link":case "SymbolicLink":return this[_s](t);default:return this[Cr](t)}}[O](t,e){t.name==="CwdError"?this.emit("error",t):(this.warn("TAR_ENTRY_ERROR",t,{entry:e}),this[$t](),e.resume());}[yt](t,e,i){gr(f(t),{uid:this.uid,gid:this.gid,processUid:this.processUid,processGid:this.processGid,umask:this.processUmask,preserve:this.preservePaths,unlink:this.unlink,cwd:this.cwd,mode:e},i);}[ge](t){return this.forceChown||this.preserveOwner&&(typeof t.uid=="number"&&t.uid!==this.processUid||typeof t.gid=="number"&&t.gid!==this.processGid)||typeof this.uid=="number"&&this.uid!==this.processUid||typeof this.gid=="number"&&this.gid!==this.processGid}[be](t){return vr(this.uid,t.uid,this.processUid)}[_e](t){return vr(this.gid,t.gid,this.processGid)}[Ts](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.fmode,r=new et(String(t.absolute),{flags:ms(t.size),mode:i,autoClose:false});r.on("error",a=>{r.fd&&u.close(r.fd,()=>{}),r.write=()=>true,this[O](a,t),e();});let n=1,o=a=>{if(a){r.fd&&u.close(r.fd,()=>{}),this[O](a,t),e();return}--n===0&&r.fd!==void 0&&u.close(r.fd,l=>{l?this[O](l,t):this[$t](),e();});};r.on("finish",()=>{let a=String(t.absolute),l=r.fd;if(typeof l=="number"&&t.mtime&&!this.noMtime){n++;let c=t.atime||new Date,d=t.mtime;u.futimes(l,c,d,y=>y?u.utimes(a,c,d,T=>o(T&&y)):o());}if(typeof l=="number"&&this[ge](t)){n++;let c=this[be](t),d=this[_e](t);typeof c=="number"&&typeof d=="number"&&u.fchown(l,c,d,y=>y?u.chown(a,c,d,T=>o(T&&y)):o());}o();});let h=this.transform&&this.transform(t)||t;h!==t&&(h.on("error",a=>{this[O](a,t),e();}),t.pipe(h)),h.pipe(r);}[xs](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.dmode;this[yt](String(t.absolute),i,r=>{if(r){this[O](r,t),e();return}let n=1,o=()=>{--n===0&&(e(),this[$t](),t.resume());};t.mtime&&!this.noMtime&&(n++,u.utimes(String(t.absolute),t.atime||new Date,t.mtime,o)),this[ge](t)&&(n++,u.chown(String(t.absolute),Number(this[be](t)),Number(this[_e](t)),o)),o();});}[Cr](t){t.unsupported=true,this.warn("TAR_ENTRY_UNSUPPORTED",`unsupported entry type: ${t.type}`,{entry:t}),t.resume();}[Ar](t,e){let i=f(path.relative(this.cwd,path.resolve(path.dirname(String(t.absolute)),String(t.linkpath)))).split("/");this[Re](t,this.cwd,i,()=>this[gi](t,String(t.linkpath),"symlink",e),r=>{this[O](r,t),e();});}[Ir](t,e){let i=f(path.resolve(this.cwd,String(t.linkpath))),r=f(String(t.linkpath)).split("/");this[Re](t,this.cwd,r,()=>this[gi](t,i,"link",e),n=>{this[O](n,t),e();});}[Re](t,e,i,r,n){let o=i.shift();if(this.preservePaths||o===void 0)return r();let h=path.resolve(e,o);u.lstat(h,(a,l)=>{if(a)return r();if(l?.isSymbolicLink())return n(new St(h,path.resolve(h,i.join("/"))));this[Re](t,h,i,r,n);});}[kr](){this[Ri]++;}[$t](){this[Ri]--,this[bs]();}[Ls](t){this[$t](),t.resume();}[Os](t,e){return t.type==="File"&&!this.unlink&&e.isFile()&&e.nlink<=1&&!Te}[_s](t){this[kr]();let e=[t.path];t.linkpath&&e.push(t.linkpath),this.reservations.reserve(e,i=>this[Nr](t,i));}[Nr](t,e){let i=h=>{e(h);},r=()=>{this[yt](this.cwd,this.dmode,h=>{if(h){this[O](h,t),i();return}this[Oe]=true,n();});},n=()=>{if(t.absolute!==this.cwd){let h=f(path.dirname(String(t.absolute)));if(h!==this.cwd)return this[yt](h,this.dmode,a=>{if(a){this[O](a,t),i();return}o();})}o();},o=()=>{u.lstat(String(t.absolute),(h,a)=>{if(a&&(this.keep||this.newer&&a.mtime>(t.mtime??a.mtime))){this[Ls](t),i();return}if(h||this[Os](t,a))return this[P](null,t,i);if(a.isDirectory()){if(t.type==="Directory"){let l=this.chmod&&t.mode&&(a.mode&4095)!==t.mode,c=d=>this[P](d??null,t,i);return l?u.chmod(String(t.absolute),Number(t.mode),c):c()}if(t.absolute!==this.cwd)return u.rmdir(String(t.absolute),l=>this[P](l??null,t,i))}if(t.absolute===this.cwd)return this[P](null,t,i);mo(String(t.absolute),l=>this[P](l??null,t,i));});};this[Oe]?n():r();}[P](t,e,i){if(t){this[O](t,e),i();return}switch(e.type){case "File":case "OldFile":case "ContiguousFile":return this[Ts](e,i);case "Link":return this[Ir](e,i);case "SymbolicLink":return this[Ar](e,i);case "Directory":case "GNUDumpDir":return this[xs](e,i)}}[gi](t,e,i,r){u[i](e,String(t.absolute),n=>{n?this[O](n,t):(this[$t](),t.resume()),r();});}},ye=s=>{try{return [null,s()]}catch(t){return [t,null]}},xe=class extends Xt{sync=true;[P](t,e){return super[P](t,e,()=>{})}[_s](t){if(!this[Oe]){let n=this[yt](this.cwd,this.dmode);if(n)return this[O](n,t);this[Oe]=true;}if(t.absolute!==this.cwd){let n=f(path.dirname(String(t.absolute)));if(n!==this.cwd){let o=this[yt](n,this.dmode);if(o)return this[O](o,t)}}let[e,i]=ye(()=>u.lstatSync(String(t.absolute)));if(i&&(this.keep||this.newer&&i.mtime>(t.mtime??i.mtime)))return this[Ls](t);if(e||this[Os](t,i))return this[P](null,t);if(i.isDirectory()){if(t.type==="Directory"){let o=this.chmod&&t.mode&&(i.mode&4095)!==t.mode,[h]=o?ye(()=>{u.chmodSync(String(t.absolute),Number(t.mode));}):[];return this[P](h,t)}let[n]=ye(()=>u.rmdirSync(String(t.absolute)));this[P](n,t);}let[r]=t.absolute===this.cwd?[]:ye(()=>po(String(t.absolute)));this[P](r,t);}[Ts](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.fmode,r=h=>{let a;try{u.closeSync(n);}catch(l){a=l;}(h||a)&&this[O](h||a,t),e();},n;try{n=u.openSync(String(t.absolute),ms(t.size),i);}catch(h){return r(h)}let o=this.transform&&this.transform(t)||t;o!==t&&(o.on("error",h=>this[O](h,t)),t.pipe(o)),o.on("data",h=>{try{u.writeSync(n,h,0,h.length);}catch(a){r(a);}}),o.on("end",()=>{let h=null;if(t.mtime&&!this.noMtime){let a=t.atime||new Date,l=t.mtime;try{u.futimesSync(n,a,l);}catch(c){try{u.utimesSync(String(t.absolute),a,l);}catch{h=c;}}}if(this[ge](t)){let a=this[be](t),l=this[_e](t);try{u.fchownSync(n,Number(a),Number(l));}catch(c){try{u.chownSync(String(t.absolute),Number(a),Number(l));}catch{h=h||c;}}}r(h);});}[xs](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.dmode,r=this[yt](String(t.absolute),i);if(r){this[O](r,t),e();return}if(t.mtime&&!this.noMtime)try{u.utimesSync(String(t.absolute),t.atime||new Date,t.mtime);}catch{}if(this[ge](t))try{u.chownSync(String(t.absolute),Number(this[be](t)),Number(this[_e](t)));}catch{}e(),t.resume();}[yt](t,e){try{return _r(f(t),{uid:this.uid,gid:this.gid,processUid:this.processUid,processGid:this.processGid,umask:this.processUmask,preserve:this.preservePaths,unlink:this.unlink,cwd:this.cwd,mode:e})}catch(i){return i}}[Re](t,e,i,r,n){if(this.preservePaths||i.length===0)return r();let o=e;for(let h of i){o=path.resolve(o,h);let[a,l]=ye(()=>u.lstatSync(o));if(a)return r();if(l.isSymbolicLink())return n(new St(o,path.resolve(e,i.join("/"))))}r();}[gi](t,e,i,r){let n=`${i}Sync`;try{u[n](e,String(t.absolute)),r(),t.resume();}catch(o){return this[O](o,t)}}};var Eo=s=>{let t=new xe(s),e=s.file,i=u.statSync(e),r=s.maxReadSize||16*1024*1024;new Be(e,{readSize:r,size:i.size}).pipe(t);},wo=(s,t)=>{let e=new Xt(s),i=s.maxReadSize||16*1024*1024,r=s.file;return new Promise((o,h)=>{e.on("error",h),e.on("close",o),u.stat(r,(a,l)=>{if(a)h(a);else {let c=new _t(r,{readSize:i,size:l.size});c.on("error",h),c.pipe(e);}});})};K(Eo,wo,s=>new xe(s),s=>new Xt(s),(s,t)=>{t?.length&&Qi(s,t);});var yo=(s,t)=>{let e=new kt(s),i=true,r,n;try{try{r=u.openSync(s.file,"r+");}catch(a){if(a?.code==="ENOENT")r=u.openSync(s.file,"w+");else throw a}let o=u.fstatSync(r),h=Buffer.alloc(512);t:for(n=0;n<o.size;n+=512){for(let c=0,d=0;c<512;c+=d){if(d=u.readSync(r,h,c,h.length-c,n+c),n===0&&h[0]===31&&h[1]===139)throw new Error("cannot append to compressed archives");if(!d)break t}let a=new F(h);if(!a.cksumValid)break;let l=512*Math.ceil((a.size||0)/512);if(n+l+512>o.size)break;n+=l,s.mtimeCache&&a.mtime&&s.mtimeCache.set(String(a.path),a.mtime);}i=!1,Ro(s,e,n,r,t);}finally{if(i)try{u.closeSync(r);}catch{}}},Ro=(s,t,e,i,r)=>{let n=new Wt(s.file,{fd:i,start:e});t.pipe(n),bo(t,r);},go=(s,t)=>{t=Array.from(t);let e=new wt(s),i=(n,o,h)=>{let a=(T,D)=>{T?u.close(n,E=>h(T)):h(null,D);},l=0;if(o===0)return a(null,0);let c=0,d=Buffer.alloc(512),y=(T,D)=>{if(T||D===void 0)return a(T);if(c+=D,c<512&&D)return u.read(n,d,c,d.length-c,l+c,y);if(l===0&&d[0]===31&&d[1]===139)return a(new Error("cannot append to compressed archives"));if(c<512)return a(null,l);let E=new F(d);if(!E.cksumValid)return a(null,l);let x=512*Math.ceil((E.size??0)/512);if(l+x+512>o||(l+=x+512,l>=o))return a(null,l);s.mtimeCache&&E.mtime&&s.mtimeCache.set(String(E.path),E.mtime),c=0,u.read(n,d,0,512,l,y);};u.read(n,d,0,512,l,y);};return new Promise((n,o)=>{e.on("error",o);let h="r+",a=(l,c)=>{if(l&&l.code==="ENOENT"&&h==="r+")return h="w+",u.open(s.file,h,a);if(l||!c)return o(l);u.fstat(c,(d,y)=>{if(d)return u.close(c,()=>o(d));i(c,y.size,(T,D)=>{if(T)return o(T);let E=new et(s.file,{fd:c,start:D});e.pipe(E),E.on("error",o),E.on("close",n),_o(e,t);});});};u.open(s.file,h,a);})},bo=(s,t)=>{t.forEach(e=>{e.charAt(0)==="@"?Ct({file:path.resolve(s.cwd,e.slice(1)),sync:true,noResume:true,onReadEntry:i=>s.add(i)}):s.add(e);}),s.end();},_o=async(s,t)=>{for(let e of t)e.charAt(0)==="@"?await Ct({file:path.resolve(String(s.cwd),e.slice(1)),noResume:true,onReadEntry:i=>s.add(i)}):s.add(e);s.end();},vt=K(yo,go,()=>{throw new TypeError("file is required")},()=>{throw new TypeError("file is required")},(s,t)=>{if(!Bs(s))throw new TypeError("file is required");if(s.gzip||s.brotli||s.zstd||s.file.endsWith(".br")||s.file.endsWith(".tbr"))throw new TypeError("cannot append to compressed archives");if(!t?.length)throw new TypeError("no paths specified to add/replace")});K(vt.syncFile,vt.asyncFile,vt.syncNoFile,vt.asyncNoFile,(s,t=[])=>{vt.validate?.(s,t),To(s);});var To=s=>{let t=s.filter;s.mtimeCache||(s.mtimeCache=new Map),s.filter=t?(e,i)=>t(e,i)&&!((s.mtimeCache?.get(e)??i.mtime??0)>(i.mtime??0)):(e,i)=>!((s.mtimeCache?.get(e)??i.mtime??0)>(i.mtime??0));};
 
 /**
  * Read an npm package tarball (gzip-compressed tar) entirely in memory, with the `tar` package's
@@ -38039,6 +38264,9 @@ function createBuiltinGraderWith(checkConfigEntry, options) {
 }
 function unresolvedReason(name, spec, status, message) {
     const written = spec ? `${name}@${spec}` : name;
+    // A withheld identity says itself why it cannot be graded ("not graded: --registry …").
+    if (message?.startsWith(WITHHELD_PREFIX))
+        return `${written} is ${message}`;
     if (status === 'offline') {
         return `${written} is not pinned and the run is offline, so the version that would run is unknown`;
     }
@@ -38051,9 +38279,10 @@ function describe(error) {
 }
 
 /**
- * How a launcher is recognised whatever way it is written (SPEC §4): `npx`, `npx.cmd`,
- * `/usr/local/bin/npx`, `C:\Program Files\nodejs\npx.cmd`, `~/.bun/bin/bunx` and `NPX.EXE` all
- * name the launcher `npx`.
+ * The program name a command is written with (SPEC §4): `npx`, `npx.cmd`, `/usr/local/bin/npx`,
+ * `C:\Program Files\nodejs\npx.cmd` and `NPX.EXE` are all named `npx`. Whether such a command
+ * IS that launcher (a bare name or a well-known install location, not `./npx`) is decided by
+ * `launcherName` in `launcher-location.ts`.
  */
 /** Windows executable suffixes that do not change which program runs (PATHEXT defaults). */
 const WINDOWS_EXECUTABLE_SUFFIX = /\.(?:exe|cmd|bat|com|ps1)$/i;
@@ -38078,6 +38307,802 @@ function looksLikePath(word) {
 /** True when `word` is an `http(s)://` or `ws(s)://` URL (case-insensitive scheme). */
 function looksLikeHttpUrl(word) {
     return /^(?:https?|wss?):\/\/\S/i.test(word);
+}
+
+/**
+ * Whether a command names the well-known program it is named after (SPEC §4 launch idioms): a
+ * bare name looked up on `PATH` (`npx`, `npx.cmd`, `uvx`, `docker`), or a path into a location
+ * where that program is installed by its installer or a version manager. Anything else — a
+ * relative path (`./npx`, `tools/bin/npx`), a workspace variable (`${workspaceFolder}/npx`), an
+ * arbitrary absolute path (`C:\evil\npx.bat`, `/home/me/project/npx`) — may be a script committed
+ * next to the config, so it is NOT the launcher: an allow-list, never a deny-list.
+ *
+ * Well-known locations (after `\` → `/`, `//` collapsed; Windows paths compared case-insensitively;
+ * `HOME` is `~`, `$HOME`, `${HOME}`, `${env:HOME}`, `${userHome}`, `%USERPROFILE%`,
+ * `${env:USERPROFILE}`, `/Users/<user>`, `/home/<user>`, `/root` or `C:/Users/<user>`):
+ * - any program: `/bin`, `/sbin`, `/usr/bin`, `/usr/sbin`, `/usr/local/bin`, `/usr/local/sbin`,
+ *   `/opt/homebrew/bin`, `/opt/homebrew/opt/<formula>/bin`, `/usr/local/opt/<formula>/bin`,
+ *   `/home/linuxbrew/.linuxbrew/bin`, `/opt/local/bin` (MacPorts), `/snap/bin`,
+ *   `/run/current-system/sw/bin`, `/nix/var/nix/profiles/default/bin`, `HOME/.nix-profile/bin`,
+ *   `HOME/.asdf/shims`, `HOME/.local/share/mise/shims`, `HOME/.local/share/mise/installs/<tool>/
+ *   <version>[/<dir>[/<dir>]]`, `HOME/scoop/shims`, `C:/ProgramData/chocolatey/bin`,
+ *   `C:/Windows`, `C:/Windows/System32` (and `%SystemRoot%`, `%windir%`);
+ * - Node.js launchers (`node`, `npx`, `npm`, `corepack`, `pnpm`, `pnpx`, `yarn`):
+ *   `/usr/lib/node_modules/npm/bin`, `/usr/local/lib/node_modules/npm/bin`,
+ *   `/opt/homebrew/lib/node_modules/npm/bin`, `HOME/.nvm/versions/node/<version>/bin`,
+ *   `HOME/.volta/bin`, fnm (`HOME/.fnm/node-versions/<v>/installation/bin`,
+ *   `HOME/.local/share/fnm/node-versions/<v>/installation/bin`,
+ *   `HOME/Library/Application Support/fnm/node-versions/<v>/installation/bin`,
+ *   `HOME/.local/state/fnm_multishells/<id>/bin`, `HOME/Library/Caches/fnm_multishells/<id>/bin`),
+ *   `HOME/.asdf/installs/nodejs/<version>/bin`, `C:/Program Files/nodejs`,
+ *   `C:/Program Files (x86)/nodejs`, `%APPDATA%/npm`, nvm-windows (`%APPDATA%/nvm/<version>`,
+ *   `C:/nvm4w/nodejs`), `%LOCALAPPDATA%/Volta/bin`, `C:/Program Files/Volta`; pnpm also
+ *   `HOME/Library/pnpm`, `HOME/.local/share/pnpm`, `%LOCALAPPDATA%/pnpm`; yarn `HOME/.yarn/bin`;
+ * - Bun (`bun`, `bunx`): `HOME/.bun/bin`; Deno: `HOME/.deno/bin`;
+ * - uv, uvx, pipx: `HOME/.local/bin`, `HOME/.cargo/bin` (uv, uvx), Python user scripts
+ *   (`%APPDATA%/Python/Python3xx/Scripts`, `%LOCALAPPDATA%/Programs/Python/Python3xx/Scripts`,
+ *   `HOME/Library/Python/3.x/bin`);
+ * - Docker and Podman: `HOME/.docker/bin`, `/Applications/Docker.app/Contents/Resources/bin`,
+ *   `C:/Program Files/Docker/Docker/resources/bin`, `/opt/podman/bin`,
+ *   `C:/Program Files/RedHat/Podman`;
+ * - PowerShell: `C:/Program Files/PowerShell/<version>`,
+ *   `C:/Windows/System32/WindowsPowerShell/v1.0`; Git for Windows shells (`bash`, `sh`, `env`):
+ *   `C:/Program Files/Git/bin`, `C:/Program Files/Git/usr/bin`.
+ * Paths with `.` or `..` segments, empty segments or unknown variables are never well known.
+ */
+/** A bare program name: letters, digits, `.`, `_`, `+`, `-` (no path, no variable). */
+const BARE_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
+const NODE_PROGRAMS = [
+    'node',
+    'nodejs',
+    'npx',
+    'npm',
+    'corepack',
+    'pnpm',
+    'pnpx',
+    'yarn',
+    'yarnpkg'
+];
+const UV_PROGRAMS = ['uv', 'uvx', 'pipx'];
+/** The ways a home directory is written (see the module doc), as a pattern. */
+const HOME = '(?:~|\\$home|\\$\\{home\\}|\\$\\{env:home\\}|\\$\\{userhome\\}|%userprofile%|' +
+    '\\$\\{env:userprofile\\}|/users/[^/]+|/home/[^/]+|/root|c:/users/[^/]+)';
+const SEGMENT = '[^/]+';
+function location(pattern, programs) {
+    return {
+        directory: new RegExp(`^${pattern}$`, 'i'),
+        programs: programs === null ? null : new Set(programs)
+    };
+}
+const LOCATIONS = [
+    location('/(?:usr/(?:local/)?)?s?bin', null),
+    location('/opt/homebrew/s?bin', null),
+    location(`/(?:opt/homebrew|usr/local)/opt/${SEGMENT}/bin`, null),
+    location('/home/linuxbrew/\\.linuxbrew/bin', null),
+    location('/opt/local/bin', null),
+    location('/snap/bin', null),
+    location('/run/current-system/sw/bin', null),
+    location('/nix/var/nix/profiles/default/bin', null),
+    location(`${HOME}/\\.nix-profile/bin`, null),
+    location(`${HOME}/\\.asdf/shims`, null),
+    location(`${HOME}/\\.local/share/mise/shims`, null),
+    location(`${HOME}/\\.local/share/mise/installs/${SEGMENT}/${SEGMENT}(?:/${SEGMENT}){0,2}`, null),
+    location(`${HOME}/scoop/shims`, null),
+    location('c:/programdata/chocolatey/bin', null),
+    location('(?:c:/windows|%systemroot%|%windir%)(?:/system32)?', null),
+    location('(?:/usr(?:/local)?|/opt/homebrew)/lib/node_modules/npm/bin', NODE_PROGRAMS),
+    location(`${HOME}/\\.nvm/versions/node/${SEGMENT}/bin`, NODE_PROGRAMS),
+    location(`${HOME}/\\.volta/bin`, NODE_PROGRAMS),
+    location(`${HOME}/(?:\\.fnm|\\.local/share/fnm|library/application support/fnm)/node-versions/${SEGMENT}/installation/bin`, NODE_PROGRAMS),
+    location(`${HOME}/(?:\\.local/state|library/caches)/fnm_multishells/${SEGMENT}/bin`, NODE_PROGRAMS),
+    location(`${HOME}/\\.asdf/installs/nodejs/${SEGMENT}/bin`, NODE_PROGRAMS),
+    location('(?:c:/program files(?: \\(x86\\))?|%programfiles%)/nodejs', NODE_PROGRAMS),
+    location('%appdata%/npm', NODE_PROGRAMS),
+    location(`%appdata%/nvm/${SEGMENT}`, NODE_PROGRAMS),
+    location('c:/nvm4w/nodejs', NODE_PROGRAMS),
+    location('(?:%localappdata%/volta/bin|c:/program files/volta)', NODE_PROGRAMS),
+    location(`(?:${HOME}/library/pnpm|${HOME}/\\.local/share/pnpm|%localappdata%/pnpm)`, [
+        'pnpm',
+        'pnpx'
+    ]),
+    location(`${HOME}/\\.yarn/bin`, ['yarn', 'yarnpkg']),
+    location(`${HOME}/\\.bun/bin`, ['bun', 'bunx']),
+    location(`${HOME}/\\.deno/bin`, ['deno']),
+    location(`${HOME}/\\.local/bin`, UV_PROGRAMS),
+    location(`${HOME}/\\.cargo/bin`, ['uv', 'uvx']),
+    location(`(?:%appdata%/python/python3\\d*/scripts|%localappdata%/programs/python/python3\\d*/scripts|${HOME}/library/python/3[.\\d]*/bin)`, UV_PROGRAMS),
+    location(`(?:${HOME}/\\.docker/bin|/applications/docker\\.app/contents/resources/bin|c:/program files/docker/docker/resources/bin)`, ['docker']),
+    location('(?:/opt/podman/bin|c:/program files/redhat/podman)', ['podman']),
+    location(`c:/program files/powershell/${SEGMENT}`, ['pwsh']),
+    location('(?:c:/windows|%systemroot%|%windir%)/system32/windowspowershell/v1\\.0', [
+        'powershell'
+    ]),
+    location('c:/program files/git/(?:usr/)?bin', ['bash', 'sh', 'env'])
+];
+/** Windows variables that stand for a directory under the home directory. */
+const HOME_ALIASES = [
+    [/^(?:%appdata%|\$\{env:appdata\})(?=\/|$)/i, '%appdata%'],
+    [/^(?:%localappdata%|\$\{env:localappdata\})(?=\/|$)/i, '%localappdata%'],
+    [/^(?:~|%userprofile%|c:\/users\/[^/]+)\/appdata\/roaming(?=\/|$)/i, '%appdata%'],
+    [/^(?:~|%userprofile%|c:\/users\/[^/]+)\/appdata\/local(?=\/|$)/i, '%localappdata%'],
+    [/^(?:%programfiles%|\$\{env:programfiles\})(?=\/|$)/i, '%programfiles%']
+];
+/**
+ * The directory part of a command path, normalised (see the module doc), or null when the path
+ * has `.`/`..` or empty segments or is not a path at all. Quotes around the path are removed.
+ */
+function normalisedDirectory(command) {
+    const trimmed = command
+        .trim()
+        .replace(/^"(.*)"$/, '$1')
+        .replace(/^'(.*)'$/, '$1');
+    const slashed = trimmed.replaceAll('\\', '/');
+    const cut = slashed.lastIndexOf('/');
+    if (cut <= 0)
+        return null;
+    let directory = slashed.slice(0, cut);
+    const file = slashed.slice(cut + 1);
+    const segments = directory.split('/');
+    // A leading `/` gives one empty first segment; any other empty, `.` or `..` segment is refused.
+    if (segments.slice(1).some((s) => s === '' || s === '.' || s === '..'))
+        return null;
+    if (segments[0] === '.' || segments[0] === '..')
+        return null;
+    for (const [alias, replacement] of HOME_ALIASES)
+        directory = directory.replace(alias, replacement);
+    return { directory, file };
+}
+/**
+ * The launcher name of `command` (`commandName`: last segment, lower case, no `.exe`/`.cmd`/…)
+ * when `command` is that program: a bare name, or a path into a well-known location of that
+ * program (module doc). Null for a path anywhere else and for names holding a variable or other
+ * characters (`$NPX`, `%X%\npx`). Pure, never throws.
+ */
+function launcherName(command) {
+    const trimmed = command.trim().replace(/^"(.*)"$/, '$1');
+    if (BARE_NAME.test(trimmed))
+        return commandName(trimmed);
+    const parts = normalisedDirectory(trimmed);
+    if (parts === null || !BARE_NAME.test(parts.file))
+        return null;
+    const name = commandName(parts.file);
+    const found = LOCATIONS.some((l) => l.directory.test(parts.directory) && (l.programs === null || l.programs.has(name)));
+    return found ? name : null;
+}
+/**
+ * True when `directory` (a `PATH` entry) is one of the well-known locations of the module doc,
+ * whichever programs live there. `.`, relative paths, empty entries and variables other than the
+ * home directory are not. Pure, never throws.
+ */
+function isWellKnownDirectory(directory) {
+    const trimmed = directory.trim().replace(/[/\\]+$/, '');
+    if (trimmed === '')
+        return false;
+    const parts = normalisedDirectory(`${trimmed}/x`);
+    return parts !== null && LOCATIONS.some((l) => l.directory.test(parts.directory));
+}
+
+/**
+ * Environment variables that make a launcher run code other than the package (SPEC §4, §9):
+ * each one found withholds the package identity (`withholding.ts`). The environment is the
+ * entry's `env` plus what the launch sets itself (`NAME=value` prefixes, `env NAME=value`,
+ * `export` in a shell string). Variable names are compared case-insensitively (Windows).
+ *
+ * - `PATH` (every launcher): allowed only when every entry is a well-known install directory
+ *   (`launcher-location.ts`) or the inherited `PATH` (`$PATH`, `${PATH}`, `%PATH%`,
+ *   `$env:PATH`); a relative, empty (the working directory) or project directory means `npx`
+ *   (or the `node` its shebang finds) may be a committed script.
+ * - Code loaded into any process (ld.so(8), dyld(1), bash(1), zsh(1)): `LD_PRELOAD`,
+ *   `LD_LIBRARY_PATH`, `LD_AUDIT`, `GCONV_PATH`, `DYLD_INSERT_LIBRARIES`, `DYLD_LIBRARY_PATH`,
+ *   `DYLD_FRAMEWORK_PATH`, `DYLD_FALLBACK_LIBRARY_PATH`, `DYLD_FALLBACK_FRAMEWORK_PATH`,
+ *   `BASH_ENV`, `ENV` (when its value looks like a file: it holds `/`, `\`, `.`, `~` or `$`;
+ *   `ENV=production` is an application setting), `ZDOTDIR`, `SHELLOPTS`, `BASHOPTS` and
+ *   exported functions `BASH_FUNC_*`.
+ * - npm launchers (Node.js CLI docs, npm docs "config"): `NODE_OPTIONS` unless every option is
+ *   in `SAFE_NODE_OPTIONS` (memory, warnings, TLS versions, …; `--require`, `--import`,
+ *   `--loader`, `--inspect`, `--env-file`, … are not), `NODE_PATH`,
+ *   `NODE_TLS_REJECT_UNAUTHORIZED` other than `1`, `COREPACK_NPM_REGISTRY`,
+ *   `YARN_RC_FILENAME`, and every `npm_config_*` setting not in `SAFE_NPM_CONFIG`
+ *   (`userconfig`, `globalconfig`, `node-options`, `script-shell`, `prefix`, `cache`, … are
+ *   not; registry settings are read by `package-source.ts`).
+ * - PyPI launchers (Python, uv, pip and pipx docs): every `PYTHON*` variable not in
+ *   `SAFE_PYTHON_VARIABLES` (`PYTHONPATH`, `PYTHONSTARTUP`, `PYTHONHOME`, `PYTHONUSERBASE`, …),
+ *   and every `UV_*`, `PIP_*`, `PIPX_*` setting not in the safe lists (`UV_CONFIG_FILE`,
+ *   `PIP_CONFIG_FILE`, `UV_TOOL_DIR`, `PIPX_HOME`, …; index settings are read by
+ *   `package-source.ts`); `UV_PYTHON`/`PIPX_DEFAULT_PYTHON` only as a version, not a path.
+ * - Container engines (Docker and Podman docs): `DOCKER_HOST`, `DOCKER_CONTEXT`,
+ *   `DOCKER_CONFIG` (credential helpers are programs), `CONTAINER_HOST`,
+ *   `CONTAINER_CONNECTION`, `CONTAINERS_CONF`, `CONTAINERS_STORAGE_CONF`,
+ *   `CONTAINERS_REGISTRIES_CONF`, `REGISTRIES_CONFIG_PATH`.
+ * - Deno: `DENO_DIR` (the module cache).
+ *
+ * Findings name variables and options only, never values (they may be secrets).
+ */
+/** Variables that load code into any process or shell, and what they do. */
+const CODE_LOADING = {
+    LD_PRELOAD: 'loads a shared library into every process',
+    LD_LIBRARY_PATH: 'makes processes load shared libraries from other directories',
+    LD_AUDIT: 'loads an audit library into every process',
+    GCONV_PATH: 'makes processes load character-conversion modules from another directory',
+    DYLD_INSERT_LIBRARIES: 'loads a library into every process',
+    DYLD_LIBRARY_PATH: 'makes processes load libraries from other directories',
+    DYLD_FRAMEWORK_PATH: 'makes processes load frameworks from other directories',
+    DYLD_FALLBACK_LIBRARY_PATH: 'makes processes load libraries from other directories',
+    DYLD_FALLBACK_FRAMEWORK_PATH: 'makes processes load frameworks from other directories',
+    BASH_ENV: 'runs a script in every non-interactive bash',
+    ENV: 'runs a script in every sh',
+    ZDOTDIR: 'makes zsh run start-up scripts from another directory',
+    SHELLOPTS: 'changes the options of every bash',
+    BASHOPTS: 'changes the options of every bash'
+};
+/** Node.js options that leave the program alone (Node.js CLI docs); any other is a finding. */
+const SAFE_NODE_OPTIONS = new Set([
+    '--max-old-space-size',
+    '--max-semi-space-size',
+    '--no-warnings',
+    '--no-deprecation',
+    '--pending-deprecation',
+    '--throw-deprecation',
+    '--trace-warnings',
+    '--trace-deprecation',
+    '--trace-uncaught',
+    '--trace-exit',
+    '--enable-source-maps',
+    '--disable-warning',
+    '--dns-result-order',
+    '--use-openssl-ca',
+    '--use-bundled-ca',
+    '--use-system-ca',
+    '--tls-min-v1.0',
+    '--tls-min-v1.1',
+    '--tls-min-v1.2',
+    '--tls-min-v1.3',
+    '--tls-max-v1.2',
+    '--tls-max-v1.3',
+    '--max-http-header-size',
+    '--unhandled-rejections',
+    '--experimental-fetch',
+    '--no-experimental-fetch',
+    '--experimental-websocket',
+    '--no-experimental-global-webcrypto',
+    '--openssl-legacy-provider',
+    '--network-family-autoselection',
+    '--no-network-family-autoselection',
+    '--network-family-autoselection-attempt-timeout',
+    '--zero-fill-buffers',
+    '--frozen-intrinsics',
+    '--disallow-code-generation-from-strings',
+    '--no-addons',
+    '--force-fips',
+    '--enable-fips',
+    '--title',
+    '--stack-trace-limit',
+    '--expose-gc',
+    '--heapsnapshot-near-heap-limit',
+    '--experimental-require-module',
+    '--no-experimental-require-module',
+    '--experimental-detect-module',
+    '--no-experimental-detect-module'
+]);
+/**
+ * npm settings (npm docs "config", as option or `npm_config_*` key, dashes) that leave the
+ * package and its source alone. Registry, scope-registry and credential settings are not here:
+ * `package-source.ts` reads them.
+ */
+const SAFE_NPM_CONFIG = new Set([
+    'yes',
+    'loglevel',
+    'silent',
+    'quiet',
+    'color',
+    'progress',
+    'unicode',
+    'update-notifier',
+    'fund',
+    'audit',
+    'timing',
+    'prefer-online',
+    'prefer-offline',
+    'offline',
+    'fetch-retries',
+    'fetch-retry-factor',
+    'fetch-retry-mintimeout',
+    'fetch-retry-maxtimeout',
+    'fetch-timeout',
+    'maxsockets',
+    'noproxy',
+    'proxy',
+    'https-proxy',
+    'user-agent',
+    'ignore-scripts',
+    'logs-max',
+    'usage',
+    'help'
+]);
+/** `PYTHON*` variables that leave the program alone (Python docs "Environment variables"). */
+const SAFE_PYTHON_VARIABLES = new Set([
+    'PYTHONUNBUFFERED',
+    'PYTHONIOENCODING',
+    'PYTHONUTF8',
+    'PYTHONDONTWRITEBYTECODE',
+    'PYTHONHASHSEED',
+    'PYTHONFAULTHANDLER',
+    'PYTHONNOUSERSITE',
+    'PYTHONSAFEPATH',
+    'PYTHONLEGACYWINDOWSSTDIO',
+    'PYTHONLEGACYWINDOWSFSENCODING',
+    'PYTHONOPTIMIZE',
+    'PYTHONDEVMODE',
+    'PYTHONTRACEMALLOC',
+    'PYTHONWARNDEFAULTENCODING',
+    'PYTHONCOERCECLOCALE',
+    'PYTHONASYNCIODEBUG',
+    'PYTHONNODEBUGRANGES',
+    'PYTHONINTMAXSTRDIGITS',
+    'PYTHON_COLORS',
+    'PYTHON_CPU_COUNT',
+    'PYTHON_GIL'
+]);
+/** uv, pip and pipx settings that leave the package and its source alone (their docs). */
+const SAFE_PYPI_SETTINGS = new Set([
+    'UV_NO_CACHE',
+    'UV_NO_PROGRESS',
+    'UV_NATIVE_TLS',
+    'UV_SYSTEM_CERTS',
+    'UV_OFFLINE',
+    'UV_PYTHON',
+    'UV_PYTHON_PREFERENCE',
+    'UV_PYTHON_DOWNLOADS',
+    'UV_MANAGED_PYTHON',
+    'UV_NO_MANAGED_PYTHON',
+    'UV_HTTP_TIMEOUT',
+    'UV_HTTP_RETRIES',
+    'UV_REQUEST_TIMEOUT',
+    'UV_CONCURRENT_DOWNLOADS',
+    'UV_CONCURRENT_BUILDS',
+    'UV_CONCURRENT_INSTALLS',
+    'UV_LINK_MODE',
+    'UV_COMPILE_BYTECODE',
+    'UV_PRERELEASE',
+    'UV_RESOLUTION',
+    'UV_EXCLUDE_NEWER',
+    'UV_INDEX_STRATEGY',
+    'UV_KEYRING_PROVIDER',
+    'UV_NO_CONFIG',
+    'UV_REQUIRE_HASHES',
+    'UV_VERIFY_HASHES',
+    'UV_NO_BUILD',
+    'PIP_NO_CACHE_DIR',
+    'PIP_DISABLE_PIP_VERSION_CHECK',
+    'PIP_QUIET',
+    'PIP_PROGRESS_BAR',
+    'PIP_DEFAULT_TIMEOUT',
+    'PIP_TIMEOUT',
+    'PIP_RETRIES',
+    'PIP_NO_INPUT',
+    'PIP_ROOT_USER_ACTION',
+    'PIP_NO_COLOR',
+    'PIPX_DEFAULT_PYTHON',
+    'PIPX_USE_EMOJI'
+]);
+/** Index settings: `package-source.ts` reads them as registry overrides. */
+const PYPI_INDEX_SETTINGS = new Set([
+    'UV_INDEX',
+    'UV_INDEX_URL',
+    'UV_EXTRA_INDEX_URL',
+    'UV_DEFAULT_INDEX',
+    'UV_FIND_LINKS',
+    'PIP_INDEX_URL',
+    'PIP_EXTRA_INDEX_URL',
+    'PIP_FIND_LINKS'
+]);
+/** Settings that name a Python interpreter: a version request is fine, a path is a program. */
+const PYTHON_INTERPRETER_SETTINGS = new Set(['UV_PYTHON', 'PIPX_DEFAULT_PYTHON']);
+const CONTAINER_ENGINE = {
+    DOCKER_HOST: 'makes the engine talk to another daemon',
+    DOCKER_CONTEXT: 'makes the engine talk to another daemon',
+    DOCKER_CONFIG: 'makes the engine read another configuration (credential helpers are programs)',
+    CONTAINER_HOST: 'makes the engine talk to another service',
+    CONTAINER_CONNECTION: 'makes the engine talk to another service',
+    CONTAINERS_CONF: 'makes the engine read another configuration',
+    CONTAINERS_STORAGE_CONF: 'makes the engine use another image store',
+    CONTAINERS_REGISTRIES_CONF: 'makes the engine read another registry configuration',
+    REGISTRIES_CONFIG_PATH: 'makes the engine read another registry configuration'
+};
+/**
+ * The withholdings `env` causes for a launcher of `family` (see the module doc), in the order
+ * of `env`. Pure, never throws.
+ * @param env variable name → value as written (values are read, never copied into findings).
+ */
+function environmentWithholdings(env, family) {
+    const found = [];
+    for (const [key, value] of Object.entries(env)) {
+        const upper = key.toUpperCase();
+        const setting = `env ${key}`;
+        const why = variableFinding(upper, value, family);
+        if (why !== null)
+            found.push({ setting, why });
+    }
+    return found;
+}
+/** What `NAME=value` does to a launcher of `family`, or null when nothing (see the module doc). */
+function variableFinding(name, value, family) {
+    if (name === 'PATH')
+        return pathFinding(value);
+    // `ENV` names a start-up file only when it looks like one; `ENV=production` is an app setting.
+    if (name === 'ENV' && !/[\\/.~$]/.test(value))
+        return null;
+    if (name in CODE_LOADING)
+        return CODE_LOADING[name];
+    if (name.startsWith('BASH_FUNC_'))
+        return 'defines a shell function that can replace a command';
+    switch (family) {
+        case 'npm':
+            return nodeFinding(name, value);
+        case 'pypi':
+            return pythonFinding(name, value);
+        case 'oci':
+            return CONTAINER_ENGINE[name] ?? null;
+        case 'deno':
+            return name === 'DENO_DIR' ? 'makes Deno load modules from another cache' : null;
+    }
+}
+/** `PATH` entries that are not well known (see the module doc). */
+function pathFinding(value) {
+    const windows = value.includes(';') || /^\s*["']?[A-Za-z]:[\\/]/.test(value);
+    const entries = value.split(windows ? ';' : ':').map((e) => e.trim().replace(/^["']|["']$/g, ''));
+    const inherited = /^(?:\$PATH|\$\{PATH\}|%PATH%|\$env:PATH|\$\{env:PATH\})$/i;
+    const unknown = entries.filter((e) => !inherited.test(e) && !isWellKnownDirectory(e));
+    if (unknown.length === 0)
+        return null;
+    return (`lists ${unknown.length === 1 ? 'a directory' : `${unknown.length} directories`} that ` +
+        'is not a well-known install location (a relative path, the working directory, a variable or ' +
+        'a project directory), so the launcher found there may be another program');
+}
+function nodeFinding(name, value) {
+    if (name === 'NODE_OPTIONS') {
+        const flags = unsafeNodeOptions(value);
+        return flags.length === 0
+            ? null
+            : `sets Node.js options not known to leave the program alone (${flags.join(', ')})`;
+    }
+    if (name === 'NODE_PATH')
+        return 'makes Node.js load modules from other directories';
+    if (name === 'NODE_TLS_REJECT_UNAUTHORIZED' && value.trim() !== '1') {
+        return 'turns off TLS certificate checks, so anyone on the network path can change the package';
+    }
+    if (name === 'COREPACK_NPM_REGISTRY')
+        return 'makes Corepack fetch the launcher from elsewhere';
+    if (name === 'YARN_RC_FILENAME')
+        return 'makes Yarn read another configuration file';
+    const config = /^NPM_CONFIG_(.+)$/.exec(name)?.[1]?.toLowerCase().replaceAll('_', '-');
+    if (config === undefined || isNpmSourceSetting(config) || SAFE_NPM_CONFIG.has(config))
+        return null;
+    return 'changes an npm setting not known to leave the package and its source alone';
+}
+/** Registry and credential settings (`registry`, `@scope:registry`, `_auth…`, `//host/:_…`). */
+function isNpmSourceSetting(config) {
+    return config === 'registry' || /^@[^:]+:registry$/.test(config) || /(?:^|:)-auth/.test(config);
+}
+/** The options in a `NODE_OPTIONS` value that are not in `SAFE_NODE_OPTIONS`, for messages. */
+function unsafeNodeOptions(value) {
+    const unsafe = [];
+    for (const word of value.trim().split(/\s+/)) {
+        if (word === '' || !word.startsWith('-'))
+            continue; // a value of the option before it
+        const flag = word.replace(/=.*$/, '').replaceAll('_', '-').toLowerCase();
+        if (SAFE_NODE_OPTIONS.has(flag))
+            continue;
+        const shown = /^--?[a-z0-9][a-z0-9.-]{0,40}$/.test(flag) ? flag : 'an option';
+        if (!unsafe.includes(shown))
+            unsafe.push(shown);
+    }
+    return unsafe;
+}
+function pythonFinding(name, value) {
+    if (PYPI_INDEX_SETTINGS.has(name))
+        return null;
+    const python = name.startsWith('PYTHON');
+    const tool = /^(?:UV|PIP|PIPX)_/.test(name);
+    if (!python && !tool)
+        return null;
+    if (PYTHON_INTERPRETER_SETTINGS.has(name) && /[\\/]/.test(value)) {
+        return 'names a Python interpreter by path, so that program runs the package';
+    }
+    if (SAFE_PYTHON_VARIABLES.has(name) || SAFE_PYPI_SETTINGS.has(name))
+        return null;
+    return python
+        ? 'changes how Python starts or where it loads modules from'
+        : 'changes a uv, pip or pipx setting not known to leave the package and its source alone';
+}
+
+/**
+ * Launcher options that are known to leave the package and its source alone (SPEC §4): an
+ * allow-list per launcher. Any other option written before the package (`npx --node-options=…`,
+ * `npx --userconfig f`, `npx --script-shell x`, `npx --prefix dir`, `npx --cache dir`,
+ * `uvx --directory d`, `uvx --config-file f`, `uvx --python ./x`, `pipx run --path`,
+ * `docker -H tcp://… run`, `docker run --entrypoint sh`, `deno run --preload x`, …) withholds
+ * the identity (`withholding.ts`), and so do options that install other packages alongside
+ * (`uvx --with x`, `--with-editable`, `--with-requirements`, `pipx run --preinstall`,
+ * `--pip-args` naming anything but known pip switches): their install scripts and `.pth` files
+ * run too. Registry and index options are read by `package-source.ts`; package, `--from`,
+ * `--spec` and call-string options by the idioms.
+ *
+ * Sources: npm docs "config" and "npm exec"; pnpm, Yarn and Bun CLI docs; uv CLI reference
+ * (`uv tool run`); pipx and pip docs; Docker and Podman CLI references; Deno CLI reference.
+ * Findings name options only, never their values.
+ */
+/** Why an option outside the allow-list withholds an identity. */
+const NOT_KNOWN_SAFE = 'is a launcher option not known to leave the package and its source alone';
+/** Why an option that installs other packages withholds an identity. */
+const ALONGSIDE = 'installs other packages alongside, whose install scripts and start-up files run too';
+/** npm short options and the setting each one is (npm docs "config", shorthands). */
+const NPM_SHORT = {
+    '-y': 'yes',
+    '-q': 'quiet',
+    '-s': 'silent',
+    '-d': 'loglevel',
+    '-h': 'help',
+    '-p': 'package',
+    '-c': 'call'
+};
+/** pnpm options (`pnpm dlx`, `pnpx`, pnpm global options) known to leave the package alone. */
+const PNPM_SETTINGS = new Set([
+    'package',
+    'shell-mode',
+    'c',
+    'silent',
+    's',
+    'reporter',
+    'loglevel',
+    'allow-build',
+    'registry',
+    'help',
+    'h'
+]);
+/** The options each npm-style launcher reads for itself, by setting name (no dashes). */
+const LAUNCHER_SETTINGS = {
+    npx: new Set([...SAFE_NPM_CONFIG, 'package', 'call', 'registry']),
+    'npm exec': new Set([...SAFE_NPM_CONFIG, 'package', 'call', 'registry']),
+    'pnpm dlx': PNPM_SETTINGS,
+    pnpx: PNPM_SETTINGS,
+    'yarn dlx': new Set(['package', 'p', 'quiet', 'q']),
+    bunx: new Set(['package', 'p', 'bun', 'no-install', 'verbose', 'silent', 'yes', 'y', 'registry'])
+};
+/** npm's per-scope registry option (`--@scope:registry`), read by `package-source.ts`. */
+const SCOPED_REGISTRY = /^--@[^:=\s]+:registry$/;
+/**
+ * The withholdings for the options of an npm-style launcher (`npx`, `npm exec`, `pnpm dlx`,
+ * `pnpx`, `yarn dlx`, `bunx`), options before a subcommand included. Pure, never throws.
+ */
+function npmLauncherOptions(launcher, options) {
+    const allowed = LAUNCHER_SETTINGS[launcher] ?? new Set();
+    const npmStyle = launcher === 'npx' || launcher === 'npm exec';
+    const found = [];
+    for (const { flag } of options) {
+        if (SCOPED_REGISTRY.test(flag))
+            continue;
+        const setting = npmStyle ? npmSetting(flag) : flag.replace(/^--?/, '');
+        if (!allowed.has(setting))
+            addOnce(found, flag, NOT_KNOWN_SAFE);
+    }
+    return found;
+}
+/** The npm setting an option sets: `-y` → `yes`, `--no-audit` → `audit`, `--loglevel` → itself. */
+function npmSetting(flag) {
+    if (!flag.startsWith('--'))
+        return NPM_SHORT[flag] ?? flag;
+    const name = flag.slice(2).toLowerCase();
+    return name.startsWith('no-') && SAFE_NPM_CONFIG.has(name.slice(3)) ? name.slice(3) : name;
+}
+/** uv options (`uvx`, `uv tool run`, uv global options) known to leave the package alone. */
+const SAFE_UV_OPTIONS = new Set([
+    '--from',
+    '--python',
+    '-p',
+    '-q',
+    '--quiet',
+    '-v',
+    '--verbose',
+    '--no-progress',
+    '--color',
+    '--native-tls',
+    '--offline',
+    '--no-cache',
+    '-n',
+    '--upgrade',
+    '-U',
+    '--refresh',
+    '--isolated',
+    '--index-strategy',
+    '--keyring-provider',
+    '--prerelease',
+    '--resolution',
+    '--exclude-newer',
+    '--link-mode',
+    '--compile-bytecode',
+    '--no-python-downloads',
+    '--python-preference',
+    '--managed-python',
+    '--no-managed-python',
+    '--no-config',
+    '--reinstall',
+    '--refresh-package',
+    '--reinstall-package',
+    '--upgrade-package',
+    '-P',
+    '--no-build',
+    '--no-binary',
+    '--no-build-package',
+    '--no-binary-package',
+    '--help',
+    '-h'
+]);
+/** uv and pip options that name an index (`package-source.ts` reads them). */
+const INDEX_OPTIONS = new Set([
+    '--index',
+    '--index-url',
+    '-i',
+    '--extra-index-url',
+    '--default-index',
+    '--find-links',
+    '-f'
+]);
+/** uv options that install other packages alongside the tool. */
+const UV_ALONGSIDE = new Set(['--with', '--with-editable', '--with-requirements']);
+/** The withholdings for the options of `uvx` / `uv tool run` (global options included). */
+function uvLauncherOptions(options) {
+    const found = [];
+    for (const { flag, value } of options) {
+        if (INDEX_OPTIONS.has(flag))
+            continue;
+        if (UV_ALONGSIDE.has(flag))
+            addOnce(found, flag, ALONGSIDE);
+        else if ((flag === '--python' || flag === '-p') && isInterpreterPath(value)) {
+            addOnce(found, flag, INTERPRETER_PATH);
+        }
+        else if (!SAFE_UV_OPTIONS.has(flag))
+            addOnce(found, flag, NOT_KNOWN_SAFE);
+    }
+    return found;
+}
+/** pipx options (`pipx run` and global ones) known to leave the package alone. */
+const SAFE_PIPX_OPTIONS = new Set([
+    '--spec',
+    '--python',
+    '--no-cache',
+    '-v',
+    '--verbose',
+    '-q',
+    '--quiet',
+    '--pip-args',
+    '--backend',
+    '--help',
+    '-h'
+]);
+/** pip switches allowed inside `--pip-args` (pip docs); anything else may install more. */
+const SAFE_PIP_SWITCHES = new Set([
+    '--no-cache-dir',
+    '-q',
+    '--quiet',
+    '-v',
+    '--verbose',
+    '--progress-bar',
+    '--timeout',
+    '--retries',
+    '--disable-pip-version-check',
+    '--no-input',
+    '--prefer-binary',
+    '--only-binary',
+    '--pre'
+]);
+/** pip switches inside `--pip-args` that take a value in the next word. */
+const PIP_VALUE_SWITCHES = new Set([
+    '--progress-bar',
+    '--timeout',
+    '--retries',
+    '--only-binary',
+    '--index-url',
+    '-i',
+    '--extra-index-url',
+    '--find-links',
+    '-f'
+]);
+/** The withholdings for the options of `pipx run` (global options included). */
+function pipxLauncherOptions(options) {
+    const found = [];
+    for (const { flag, value } of options) {
+        if (INDEX_OPTIONS.has(flag))
+            continue;
+        if (flag === '--preinstall')
+            addOnce(found, flag, ALONGSIDE);
+        else if (flag === '--pip-args') {
+            if (value !== undefined && !pipArgsAreSafe(value)) {
+                addOnce(found, flag, `passes pip other arguments, which can install other packages too`);
+            }
+        }
+        else if (flag === '--python' && isInterpreterPath(value)) {
+            addOnce(found, flag, INTERPRETER_PATH);
+        }
+        else if (!SAFE_PIPX_OPTIONS.has(flag))
+            addOnce(found, flag, NOT_KNOWN_SAFE);
+    }
+    return found;
+}
+/** True when every word of a `--pip-args` value is a known pip switch (or its value). */
+function pipArgsAreSafe(value) {
+    const words = value.trim().split(/\s+/).filter(Boolean);
+    for (let i = 0; i < words.length; i += 1) {
+        const word = words[i];
+        const eq = word.indexOf('=');
+        const flag = eq === -1 ? word : word.slice(0, eq);
+        if (INDEX_OPTIONS.has(flag) || SAFE_PIP_SWITCHES.has(flag)) {
+            if (eq === -1 && PIP_VALUE_SWITCHES.has(flag))
+                i += 1;
+            continue;
+        }
+        return false;
+    }
+    return true;
+}
+const INTERPRETER_PATH = 'names a Python interpreter by path, so that program runs the package';
+/** A `--python` value that is a path (a program) rather than a version request (`3.12`). */
+function isInterpreterPath(value) {
+    return value !== undefined && /[\\/]/.test(value);
+}
+/** Docker/Podman global options (before `run`) known to leave the image and daemon alone. */
+const SAFE_ENGINE_OPTIONS = new Set(['-D', '--debug', '-l', '--log-level']);
+/**
+ * The withholdings for a container launch: global options other than `-D`/`--debug`/
+ * `-l`/`--log-level` (another daemon, context, config or store), and `run --entrypoint`
+ * (another program from the image, or from a mounted directory, runs instead).
+ */
+function engineLauncherOptions(global, run) {
+    const found = [];
+    for (const { flag } of global) {
+        if (!SAFE_ENGINE_OPTIONS.has(flag)) {
+            addOnce(found, flag, 'is an engine option not known to leave the daemon and image alone');
+        }
+    }
+    if (run.some((o) => o.flag === '--entrypoint')) {
+        addOnce(found, '--entrypoint', 'runs another program instead of the image entrypoint');
+    }
+    return found;
+}
+/** Deno `run` options known to leave the module graph alone (Deno CLI reference). */
+const SAFE_DENO_OPTIONS = new Set([
+    '-A',
+    '--allow-all',
+    '-q',
+    '--quiet',
+    '--no-prompt',
+    '--no-check',
+    '--check',
+    '-r',
+    '--reload',
+    '--cached-only',
+    '--lock',
+    '--frozen',
+    '--no-lock',
+    '--location',
+    '--seed',
+    '--log-level'
+]);
+/** The withholdings for the options of `deno run` before an `npm:` specifier. */
+function denoLauncherOptions(options) {
+    const found = [];
+    for (const { flag } of options) {
+        if (SAFE_DENO_OPTIONS.has(flag) || /^--(?:allow|deny|unstable)-[a-z-]+$/.test(flag))
+            continue;
+        addOnce(found, flag, NOT_KNOWN_SAFE);
+    }
+    return found;
+}
+/** Add a finding for `flag` unless one is there (the flag shown only when it looks like one). */
+function addOnce(found, flag, why) {
+    const setting = /^--?[A-Za-z0-9][A-Za-z0-9-]{0,40}$/.test(flag) ? flag : 'an option';
+    if (!found.some((f) => f.setting === setting && f.why === why))
+        found.push({ setting, why });
 }
 
 /**
@@ -38202,34 +39227,6 @@ function optionValues(scanned, ...flags) {
     return scanned.options
         .filter((o) => flags.includes(o.flag) && o.value !== undefined)
         .map((o) => o.value);
-}
-
-/**
- * A `PackageIdentity` from `fields`: `versionSpec`, `version` and `purl` default to null,
- * `pinned` to false, the resolution status to `n/a` (nothing to resolve).
- */
-function packageIdentity(fields) {
-    const resolution = { status: fields.status ?? 'n/a' };
-    if (fields.message !== undefined)
-        resolution.message = fields.message;
-    return {
-        ecosystem: fields.ecosystem,
-        name: fields.name,
-        versionSpec: fields.versionSpec ?? null,
-        version: fields.version ?? null,
-        pinned: fields.pinned ?? false,
-        purl: fields.purl ?? null,
-        launcher: fields.launcher,
-        resolution
-    };
-}
-/** An `IdiomMatch` for local code (`node server.js`, `python -m mod`, `/opt/bin/server`). */
-function localMatch(name, launcher, notes = []) {
-    return { package: packageIdentity({ ecosystem: 'local', name, launcher }), notes };
-}
-/** An `IdiomMatch` for something we cannot identify; `why` says so for people. */
-function unknownMatch(name, launcher, why) {
-    return { package: packageIdentity({ ecosystem: 'unknown', name, launcher }), notes: [why] };
 }
 
 /**
@@ -38489,12 +39486,17 @@ const GLOBAL_GRAMMAR$1 = { valueFlags: new Set(GLOBAL_VALUE_OPTIONS) };
 const ENGINES = new Set(['docker', 'podman', 'nerdctl']);
 /**
  * Identify a container launch (see the module doc); null when `argv` does not start with
- * `docker`, `podman` or `nerdctl`. Other subcommands (`docker mcp gateway run`, `docker exec`)
- * are `unknown` with a note. Never throws.
+ * `docker`, `podman` or `nerdctl` (a bare name or a well-known install location,
+ * `launcherName`). Other subcommands (`docker mcp gateway run`, `docker exec`) are `unknown`
+ * with a note. The image identity is withheld (`withholding.ts`) for engine options that talk to
+ * another daemon or read another configuration (`-H`, `--context`, `--config`, …),
+ * `--entrypoint`, and environment variables such as `DOCKER_HOST` or a changed `PATH`
+ * (`launch-environment.ts`). Never throws.
+ * @param env the environment the engine CLI runs with (entry `env` plus what the launch sets).
  */
-function ociIdiom(argv) {
-    const engine = commandName(argv[0] ?? '');
-    if (!ENGINES.has(engine))
+function ociIdiom(argv, env = {}) {
+    const engine = launcherName(argv[0] ?? '');
+    if (engine === null || !ENGINES.has(engine))
         return null;
     const global = scanOptions(argv.slice(1), GLOBAL_GRAMMAR$1);
     const [sub, second] = global.positional;
@@ -38518,13 +39520,17 @@ function ociIdiom(argv) {
         .filter((o) => o.value === undefined && !RUN_BOOLEAN_OPTIONS.has(o.flag))
         .map((o) => o.flag);
     if (unknownFlags.length > 0) {
-        notes.push(`unrecognised ${engine} run option(s) assumed to take no value: ${unknownFlags.join(', ')}`);
+        notes.push(`unrecognised ${engine} run option(s) assumed to take no value: ` +
+            unknownFlags.map(shownValue).join(', '));
     }
     const image = scanned.positional[0];
     if (image === undefined) {
         return unknownMatch(null, launcher, `\`${engine} run\` is given no image`);
     }
-    return imageIdentity(image, launcher, notes);
+    return withheld(imageIdentity(image, launcher, notes), [
+        ...engineLauncherOptions(global.options, scanned.options),
+        ...environmentWithholdings(env, 'oci')
+    ]);
 }
 function imageIdentity(image, launcher, notes) {
     const ref = parseImageReference(image);
@@ -38821,10 +39827,19 @@ const NAMESPACE_OPTIONS = new Set([
 const DISABLED_PROTECTION = /^(?:seccomp[=:]unconfined|apparmor[=:]unconfined|label[=:]disable|systempaths[=:]unconfined)$/i;
 /** System directories whose mount exposes the host (Linux FHS, Windows system dir). */
 const SYSTEM_DIRS = /^(?:\/etc|\/root|\/proc|\/sys|\/dev|\/boot|\/var|\/usr|\/bin|\/sbin|\/lib|\/lib64|\/run|\/var\/run|\/var\/lib\/docker|[a-z]:\/windows(?:\/system32)?)$/i;
-/** Normalise a written path: unquoted, forward slashes, no trailing slash (except the root). */
+/**
+ * Normalise a written path: unquoted, forward slashes, `.`/`..` segments resolved (so `/.`,
+ * `/etc/..` and `//` are the root they are), no trailing slash (except the root).
+ */
 function normalisePath(raw) {
     const p = unquote(raw.trim()).replace(/\\/g, '/');
-    return p.length > 1 ? p.replace(/\/+$/, '') || '/' : p;
+    if (p === '')
+        return p;
+    const drive = /^[a-z]:/i.exec(p)?.[0] ?? '';
+    const rest = p.slice(drive.length);
+    const normal = rest.startsWith('/') ? path.posix.normalize(rest) : rest;
+    const joined = `${drive}${normal}`;
+    return joined.length > 1 ? joined.replace(/\/+$/, '') || '/' : joined;
 }
 /** Home directories (one user's or all users'), written literally or as a variable. */
 function isHomePath(p) {
@@ -38843,8 +39858,10 @@ function hostPathKind(raw) {
         /^\/\/\.\/pipe\/docker_engine$/i.test(p)) {
         return 'socket';
     }
-    if (isSystemRoot(p) || SYSTEM_DIRS.test(p))
+    // `/proc/<pid>/root` is a process's view of the whole file system (for pid 1: the host's).
+    if (isSystemRoot(p) || SYSTEM_DIRS.test(p) || /^\/proc\/[^/]+\/root(?:\/|$)/.test(p)) {
         return 'system';
+    }
     if (isHomePath(p))
         return 'home';
     return null;
@@ -38901,6 +39918,12 @@ function containerFindings(server) {
         }
         else if (name === '--use-api-socket') {
             add(CONFIG_RULE.dockerSocket, option);
+            escape = true;
+        }
+        else if (name === '--device' &&
+            /^\/dev\/(?:sd|nvme|hd|vd|xvd|mmcblk|dm-|mapper\/|disk)/.test(unquote(value.trim()))) {
+            // A raw disk device gives the container the host's file systems.
+            add(CONFIG_RULE.dockerHostMount, option);
             escape = true;
         }
         else if (name === '-v' || name === '--volume' || name === '--mount') {
@@ -39197,8 +40220,10 @@ function createBuiltinGrader(options) {
  * The program answers either a `GradeReport` (`source` `command` or absent) or
  * `{"ungraded": "<reason>", "findings"?: [...]}`.
  *
- * The program is untrusted (it may live in the pull request's own checkout), so it gets no
- * secret (SPEC §9):
+ * The program is trusted code: it runs as the runner's user and could read what that user can
+ * (another process's environment included), so it must not come from the pull request being
+ * gated (the action warns when it does). What this module does is keep secrets from reaching it
+ * by accident, and keep its output from leaking them (SPEC §9):
  * - its environment is allow-listed (`graderEnvironment`): `PATH`, `HOME`, `TMPDIR`/`TEMP`/`TMP`,
  *   `LANG`, `LC_*`, Windows' `SystemRoot`/`ComSpec`/`PATHEXT`, the `MCP_SERVER_*` identity, and
  *   only the variables the operator names in `passEnv`. The action's token and API key
@@ -39729,7 +40754,10 @@ function packageLabel(pkg) {
         case 'npm':
             return `npm ${name}${version === null ? '' : `@${clip$1(version)}`}`;
         case 'pypi':
-            return `PyPI ${name}${version === null ? '' : `==${clip$1(version)}`}`;
+            // A written spec already carries its operator (`==1.2`, `>=1`); an exact version does not.
+            if (version === null)
+                return `PyPI ${name}`;
+            return `PyPI ${name}${/^[=<>!~@]/.test(version) ? '' : '=='}${clip$1(version)}`;
         case 'oci':
             if (version === null)
                 return `image ${name}`;
@@ -39953,7 +40981,8 @@ function resolutionText(pkg) {
  * config itself does"). The findings come from the built-in grader's config rules
  * (`checkConfigEntry`, rule ids `config.*`, documented in docs/grading-config.md), which the gate
  * runs for every server, graded or not, so an `api` or `command` grade cannot hide a privileged
- * container or an auto-approve-all.
+ * container or an auto-approve-all: which of them block is the environment's `blockConfigRisk`,
+ * never the grader's answer.
  */
 /** How many evidence snippets one reason quotes before "and N more". */
 const QUOTED_SNIPPETS = 3;
@@ -39990,32 +41019,52 @@ const SECRET_RULE = CONFIG_RULE.literalSecret.id;
 function configRiskFix(ruleId) {
     return Object.hasOwn(FIXES, ruleId) ? FIXES[ruleId] : GENERIC_FIX;
 }
-/** Reason severity of a config finding: critical blocks, high warns, lower says nothing. */
-function reasonSeverity(severity) {
-    if (severity === 'critical')
-        return 'error';
-    if (severity === 'high')
-        return 'warning';
-    return null;
+/** The lowest config-finding severity that gives a reason at all (lower ones only cost points). */
+const LOWEST_REPORTED = 'high';
+/**
+ * Reason severity of a config finding under `blockAt`: at or above it blocks (`error`), below it
+ * down to `high` warns, lower says nothing.
+ */
+function reasonSeverity(severity, blockAt) {
+    const rank = SEVERITIES.indexOf(severity);
+    if (rank > SEVERITIES.indexOf(LOWEST_REPORTED))
+        return null;
+    return rank <= SEVERITIES.indexOf(blockAt) ? 'error' : 'warning';
+}
+/** What happens to the server, for the message. */
+function consequence(ruleSeverity, reason, policy) {
+    const setting = `blockConfigRisk: ${policy.rules.blockConfigRisk}`;
+    if (reason !== 'error')
+        return `allowed with a warning in ${policy.environment} (${setting})`;
+    // `critical` is the highest threshold there is: a critical rule blocks under every policy.
+    return ruleSeverity === 'critical'
+        ? 'blocked in every environment, whatever the grade'
+        : `blocked in ${policy.environment} (${setting}), whatever the grade`;
 }
 /**
  * One `CONFIG_RISK` reason per distinct config rule that fired in `findings` (the entry's
  * `checkConfigEntry` findings), in first-seen order, except `config.literal-secret` (reported as
- * `LITERAL_SECRET` by `literalSecretReasons`):
+ * `LITERAL_SECRET` by `literalSecretReasons`). Its severity depends only on the rule and on
+ * `policy.rules.blockConfigRisk` (SPEC §5 "what the config itself does"; defaults in
+ * `defaults.ts`), never on the grader, so every grader blocks the same config entries:
  * - a `critical` rule (privileged container, engine socket, host root or system directory
- *   mounted, the whole disk given to a filesystem server, container escape) is an `error`: it
- *   blocks in every environment, whatever the grade;
+ *   mounted, the whole disk given to a filesystem server, container escape) is an `error` under
+ *   every threshold: it blocks in every environment, whatever the grade;
  * - a `high` rule (host network or other namespace, dangerous capability, home directory root,
- *   auto-approve-all, trust, permission checks off, plain-http remote, kernel protection off) is a
- *   `warning`;
+ *   auto-approve-all, trust, permission checks off, plain-http remote, kernel protection off) is an
+ *   `error` where `blockConfigRisk` is `high` (production and staging by default) and a `warning`
+ *   where it is `critical` (development and ci by default);
  * - `medium`, `low` and `info` rules give no reason (they only cost points in the built-in grade).
  *
  * A rule's severity is the worst among its findings. The message names the server, the rule's
- * title, its id, and up to three evidence snippets with their lines (snippets are masked by the
- * rules that made them; they are clipped to one line here). The fix says what to change in the
+ * title, its id, up to three evidence snippets with their lines (snippets are masked by the rules
+ * that made them; they are clipped to one line here), and what happens in `policy.environment`
+ * (naming the `blockConfigRisk` setting when it decided). The fix says what to change in the
  * config, per rule id (`configRiskFix`). Never throws.
+ * @param policy the server's effective policy; only `environment` and `rules.blockConfigRisk`
+ *   are read.
  */
-function configRiskReasons(server, findings) {
+function configRiskReasons(server, findings, policy) {
     const rules = new Map();
     for (const finding of findings) {
         if (finding.ruleId === SECRET_RULE)
@@ -40038,16 +41087,13 @@ function configRiskReasons(server, findings) {
     const label = serverLabel(server);
     const reasons = [];
     for (const hits of rules.values()) {
-        const severity = reasonSeverity(hits.severity);
+        const severity = reasonSeverity(hits.severity, policy.rules.blockConfigRisk);
         if (severity === null)
             continue;
-        const consequence = severity === 'error'
-            ? 'blocked in every environment, whatever the grade'
-            : 'allowed with a warning';
         reasons.push({
             code: 'CONFIG_RISK',
             severity,
-            message: `${label}: ${clip$1(hits.title)} [${clip$1(hits.ruleId, 100)}]${evidenceText(hits.findings)}; ${consequence}`,
+            message: `${label}: ${clip$1(hits.title)} [${clip$1(hits.ruleId, 100)}]${evidenceText(hits.findings)}; ${consequence(hits.severity, severity, policy)}`,
             fix: configRiskFix(hits.ruleId)
         });
     }
@@ -40241,8 +41287,9 @@ const SEVERITY_ORDER = ['error', 'warning', 'notice'];
  * Every reason `policy` finds for one server, and its verdict (SPEC §2, §5, §6, §8):
  * - `LITERAL_SECRET` (error, every environment), `UNPINNED` (error where `requirePinned`, else a
  *   warning; npm/PyPI/OCI only);
- * - `CONFIG_RISK` per config rule that fired (error for critical rules, warning for high ones,
- *   whatever the grader; see `config-risk.ts`); the findings are copied to `configFindings`;
+ * - `CONFIG_RISK` per config rule that fired, whatever the grader: an error at or above the
+ *   environment's `blockConfigRisk` (critical rules always; high ones where it is `high`), else a
+ *   warning for high rules (see `config-risk.ts`); the findings are copied to `configFindings`;
  * - outcome `error` → `GRADER_ERROR` (error, or a warning where `onGraderError: warn`);
  *   `ungraded` → `UNGRADED` (error where `requireGrade`, else a warning): unknown is never a pass;
  * - for a grade: `QUARANTINE`, `GRADE_BELOW_MIN`, `SUBSCORE_F`, `SUBSCORE_BELOW_FLOOR` (see
@@ -40261,7 +41308,7 @@ function evaluateServer(input, policy) {
     const label = serverLabel(server);
     const reasons = [
         ...literalSecretReasons(server, literalSecrets),
-        ...configRiskReasons(server, configFindings)
+        ...configRiskReasons(server, configFindings, policy)
     ];
     let findings = [];
     let gradeProblem = null;
@@ -40299,7 +41346,7 @@ function evaluateServer(input, policy) {
             code: 'UNGRADED',
             severity: blocking ? 'error' : 'warning',
             message: `${label}: no grade: ${clip$1(outcome.reason)}; ${policy.environment} ${blocking ? 'requires a grade (unknown is never a pass)' : 'allows it with a warning'}`,
-            fix: 'use a grader that can grade this server (grader: api or command)'
+            fix: ungradedFix(server)
         });
     }
     const unpinned = pinningReason(server, policy);
@@ -40368,6 +41415,20 @@ function runVerdict(results, configErrors) {
             ? 'warn'
             : 'pass';
     return { verdict, counts };
+}
+/** What would give `server` a grade: launching it plainly, or a grader that knows it. */
+function ungradedFix(server) {
+    const pkg = server.package;
+    if (isWithheld(pkg)) {
+        return 'launch the package plainly (see the notes for what stops the gate from knowing what runs), so the package that runs is the one graded';
+    }
+    if (pkg.ecosystem === 'unknown') {
+        return 'launch one package or program plainly (one command, no substitutions, a "type" when both command and url are set)';
+    }
+    if (pkg.ecosystem === 'local') {
+        return 'local code has no identity a grader can look up: publish it as a package and pin it, or grade it with grader: command';
+    }
+    return 'use a grader that can grade this server (grader: api or command)';
 }
 
 /**
@@ -49667,12 +50728,12 @@ function sizeMessage(issue) {
  * Built-in policy defaults (SPEC §6 table, from the reference policy template in
  * `reference/seeds/mcp-server-security-policy.txt`).
  *
- * | environment | min grade | floors                      | pinned   | grade    |
- * |-------------|-----------|-----------------------------|----------|----------|
- * | production  | B         | every axis ≥ B (75); no F   | required | required |
- * | staging     | B         | every axis ≥ B (75); no F   | required | required |
- * | development | C         | every axis ≥ C (60): no D/F | warning  | required |
- * | ci          | C         | every axis ≥ C (60): no D/F | warning  | required |
+ * | environment | min grade | floors                      | pinned   | grade    | config risk blocks |
+ * |-------------|-----------|-----------------------------|----------|----------|--------------------|
+ * | production  | B         | every axis ≥ B (75); no F   | required | required | high and critical  |
+ * | staging     | B         | every axis ≥ B (75); no F   | required | required | high and critical  |
+ * | development | C         | every axis ≥ C (60): no D/F | warning  | required | critical only      |
+ * | ci          | C         | every axis ≥ C (60): no D/F | warning  | required | critical only      |
  *
  * In every environment: quarantine when security < 60 or credentials < 60 (SPEC §6),
  * `requireAssessedAxes: false` (SPEC §6: a not-assessed axis blocks only when a policy asks),
@@ -49681,6 +50742,19 @@ function sizeMessage(issue) {
  * Floors follow the minimum grade: in the reference policy every axis must reach the same grade
  * the environment requires overall, so raising `minGrade` to A raises every default floor to 90.
  * Development's and CI's "no D or F" is the same rule at C.
+ *
+ * `blockConfigRisk` (this project's judgement, not in the reference policy) is the lowest severity
+ * of a config finding that blocks (`CONFIG_RISK`), judged from the config entry whatever the
+ * grader, so an `api` or `command` grade blocks the same entries the built-in one does:
+ * - production and staging: `high`. They require every axis ≥ B (75), and the high config rules on
+ *   the permissions axis cost the built-in grade 25–35 points each (docs/grading-config.md): one
+ *   auto-approve-all, `trust`, skip-permissions flag, home-directory root or dangerous capability
+ *   alone takes permissions to C (65–70), below the floor, so most high config risks already
+ *   blocked there under the built-in grade; the others (a host network, −25, lands on the floor;
+ *   the security-axis rules cost no points in rubric v1) now block as well, under every grader.
+ * - development and ci: `critical`. Their floor is C (60), which one high permissions rule keeps
+ *   (65–75), so a high config risk only warns there, as with the built-in grade; critical risks
+ *   (a privileged container, the engine socket, the host root) block everywhere.
  */
 /** The environments every policy knows (SPEC §6), strictest first. */
 const BUILTIN_ENVIRONMENTS = ['production', 'staging', 'development', 'ci'];
@@ -49711,6 +50785,7 @@ function builtinDraft(name) {
         requireGrade: true,
         requireAssessedAxes: false,
         onGraderError: 'fail',
+        blockConfigRisk: strict ? 'high' : 'critical',
         quarantine: { ...DEFAULT_QUARANTINE }
     };
 }
@@ -49747,6 +50822,7 @@ function finalizeDraft(draft, scale) {
         requireGrade: draft.requireGrade,
         requireAssessedAxes: draft.requireAssessedAxes,
         onGraderError: draft.onGraderError,
+        blockConfigRisk: draft.blockConfigRisk,
         quarantine
     };
 }
@@ -49789,6 +50865,8 @@ const EnvironmentNameSchema = string$1()
     .describe('An environment: production, staging, development, ci, or one defined under environments.');
 const OnGraderErrorSchema = _enum(['fail', 'warn'])
     .describe('What a grader failure does (SPEC §5): fail blocks the server (verdict error), warn only warns.');
+const BlockConfigRiskSchema = _enum(['critical', 'high'])
+    .describe('Lowest severity of a config-entry risk (privileged container, auto-approve all, trust, …) that blocks the server (CONFIG_RISK), whatever the grader: critical blocks critical risks only and high ones warn; high blocks both. Default high in production and staging, critical in development and ci.');
 const RequireAssessedAxesSchema = boolean()
     .describe('When true, an axis the grader could not assess blocks wherever a floor applies to it.');
 /** A floor or threshold: a 0–100 score, or a grade letter meaning its lower bound under the scale. */
@@ -49828,6 +50906,7 @@ const EnvironmentEntrySchema = strictObject({
         .describe('A server without a grade blocks; when false it is a warning.'),
     requireAssessedAxes: RequireAssessedAxesSchema.optional(),
     onGraderError: OnGraderErrorSchema.optional(),
+    blockConfigRisk: BlockConfigRiskSchema.optional(),
     quarantine: QuarantineSchema.optional()
 }).describe('Rules of one environment, overriding its base field by field.');
 /** Grade scale lower bounds (SPEC §5), strictly decreasing from A to D. */
@@ -49876,6 +50955,7 @@ const PolicyFileShape = strictObject({
     scale: ScaleSchema.optional(),
     onGraderError: OnGraderErrorSchema.optional(),
     requireAssessedAxes: RequireAssessedAxesSchema.optional(),
+    blockConfigRisk: BlockConfigRiskSchema.optional(),
     environments: record(EnvironmentNameSchema, EnvironmentEntrySchema)
         .optional()
         .describe('Overrides of the built-in environments (production, staging, development, ci) and custom environments (which need extends).'),
@@ -50097,7 +51177,8 @@ function schemaProblems(issues, doc) {
  * order. How a draft is made (SPEC §6 "a policy environment entry overrides the same-named
  * default field by field"):
  * - a built-in without `extends` starts from its SPEC §6 defaults, then the file's top-level
- *   `onGraderError` / `requireAssessedAxes` (defaults for all environments), then its entry;
+ *   `onGraderError` / `requireAssessedAxes` / `blockConfigRisk` (defaults for all environments),
+ *   then its entry;
  * - an entry with `extends` starts from the fully resolved environment it names (its entry and
  *   top-level defaults included), then its own fields;
  * - `floors` and `quarantine` merge axis by axis; a `null` floor removes that axis's floor.
@@ -50129,6 +51210,8 @@ function environmentDrafts(file) {
                 base.onGraderError = file.onGraderError;
             if (file?.requireAssessedAxes !== undefined)
                 base.requireAssessedAxes = file.requireAssessedAxes;
+            if (file?.blockConfigRisk !== undefined)
+                base.blockConfigRisk = file.blockConfigRisk;
         }
         else {
             throw new Error(`policy environment "${name}" is not built in and does not say what it extends`);
@@ -50164,6 +51247,7 @@ function applyEntry(base, entry) {
         requireGrade: entry.requireGrade ?? base.requireGrade,
         requireAssessedAxes: entry.requireAssessedAxes ?? base.requireAssessedAxes,
         onGraderError: entry.onGraderError ?? base.onGraderError,
+        blockConfigRisk: entry.blockConfigRisk ?? base.blockConfigRisk,
         quarantine: { ...base.quarantine, ...definedOnly(entry.quarantine) }
     };
 }
@@ -50337,9 +51421,10 @@ function deepFreeze(value) {
  * - PowerShell: single and double quotes, backtick escapes, `;`, `&&`, `||`, `|`, newlines, and
  *   the `&` call operator.
  *
- * Operators separate commands; redirections and their targets are dropped. What the launch
- * analysis needs to know survives as structure: which command reads the previous one's output
- * through a pipe, and the text of every process substitution (`<(…)`, `>(…)`).
+ * Operators separate commands; redirections and their targets are dropped from the words. What
+ * the launch analysis needs to know survives as structure: which command reads the previous
+ * one's output through a pipe, the text of every process substitution (`<(…)`, `>(…)`), and the
+ * files written by output redirections.
  */
 /** Longest command line we split (characters); longer ones are left alone with a note. */
 const MAX_COMMAND_LINE_CHARS = 64 * 1024;
@@ -50485,8 +51570,13 @@ function splitPosix(line) {
                 current.words.pop();
             }
             const target = entries[i + 1];
-            if (!isOp(target, '<(') && !isOp(target, '>('))
+            if (!isOp(target, '<(') && !isOp(target, '>(')) {
                 i += 1;
+                const duplicate = /&$/.test(entry.op) && typeof target === 'string' && /^(?:\d+|-)$/.test(target);
+                if (OUTPUT_REDIRECTIONS.has(entry.op) && !duplicate && typeof target === 'string') {
+                    current.redirects.push(reveal(target));
+                }
+            }
             continue;
         }
         endCommand(entry.op === '|' || entry.op === '|&');
@@ -50495,9 +51585,11 @@ function splitPosix(line) {
     return commands;
 }
 function newCommand(pipedInto) {
-    return { words: [], pipedInto, processSubstitutions: [] };
+    return { words: [], pipedInto, processSubstitutions: [], redirects: [] };
 }
 const REDIRECTIONS = new Set(['<', '>', '>>', '>&', '>|', '<&', '<<', '<<<', '<>', '&>', '&>>']);
+/** Redirections that write their target (`>&` only when the target is not a descriptor). */
+const OUTPUT_REDIRECTIONS = new Set(['>', '>>', '>&', '>|', '<>', '&>', '&>>']);
 function isOp(entry, op) {
     return entry !== undefined && typeof entry === 'object' && 'op' in entry && entry.op === op;
 }
@@ -50539,12 +51631,14 @@ function splitWindows(line, syntax) {
     let word = '';
     let inWord = false;
     let quote = null;
-    let skipNextWord = false;
+    let skipNextWord = null;
     const escape = syntax === 'cmd' ? '^' : '`';
     const pushWord = () => {
         if (inWord) {
-            if (skipNextWord)
-                skipNextWord = false;
+            if (skipNextWord === 'output')
+                current.redirects.push(word);
+            if (skipNextWord !== null)
+                skipNextWord = null;
             else
                 current.words.push(word);
         }
@@ -50619,7 +51713,7 @@ function splitWindows(line, syntax) {
                 i += 2; // `2>&1`: the target is a handle, not a word
                 continue;
             }
-            skipNextWord = true;
+            skipNextWord = ch === '>' ? 'output' : 'input';
             continue;
         }
         if ((ch === '(' || ch === ')') && !inWord) {
@@ -50645,13 +51739,16 @@ function splitWindows(line, syntax) {
  * A shell string (`bash -c "…"`, `cmd /c …`, a whole command line in `command`) may hold set-up
  * commands that run no code — `cd`, `pushd`/`popd`, `export`, `set`, `unset`, `true`, `:`,
  * `echo`, `sleep`, `umask`, `ulimit`, plain `NAME=value` assignments and their cmd/PowerShell
- * equivalents (`setlocal`, `chcp`, `Set-Location`, `$env:X = 'v'`, …) — and exactly
- * ONE command that can run code: that one is the launch. Everything else can run code: `eval`,
+ * equivalents (`setlocal`, `chcp`, `Set-Location`, `$env:X = 'v'`, …), written as the bare word
+ * or from a well-known install location (`/bin/echo`; `./echo` is a script) — and exactly ONE
+ * command that can run code: that one is the launch. Everything else can run code: `eval`,
  * `source`/`.`, any launcher or other program, a shell or interpreter reading a pipe, a process
- * substitution `<(…)`/`>(…)`, a command substitution whose output is run as the command, and a
- * command substitution anywhere that itself runs generated code (`$(curl … | sh)`, `$(eval …)`).
- * With two or more such commands the launch cannot be identified: grading the first one would
- * grade a benign package while other code runs (`source <(curl …) && npx -y good@1.0.0`).
+ * substitution `<(…)`/`>(…)`, EVERY command substitution (`$(…)`, `` `…` ``, PowerShell `$(…)`
+ * and `@(…)`) wherever it is written — in an argument, an assignment, `cd "$(…)"`,
+ * `: ${X:=$(…)}` — and a set-up command that writes a file (`echo … > .npmrc`; `/dev/null` and
+ * `nul` excepted). There is no allow-list of harmless substitutions. With two or more such
+ * runners the launch cannot be identified: grading the one package would grade a benign package
+ * while other code runs (`source <(curl …) && npx -y good@1.0.0`, `echo $(node x.js); npx …`).
  *
  * Labels and notes name programs and constructs only, never argument or variable values.
  */
@@ -50723,7 +51820,7 @@ function severalCommandsMatch(several) {
 }
 /**
  * Analyse one simple command (see the module doc). `depth` counts nested command substitutions
- * (internal). Pure, never throws.
+ * (internal, for labels). Pure, never throws.
  */
 function analyseCommand(command, syntax, depth = 0) {
     const words = commandWords(command, syntax);
@@ -50756,7 +51853,6 @@ function analyseCommand(command, syntax, depth = 0) {
     }
     else {
         const name = commandName(program);
-        const lower = program.toLowerCase();
         const value = syntax === 'powershell' && program.startsWith('$')
             ? powerShellAssignmentValue(words.slice(at))
             : null;
@@ -50767,7 +51863,7 @@ function analyseCommand(command, syntax, depth = 0) {
             // `$x = <command> …`: the value is a command's output.
             runners.push(programRunner(value[0], value.slice(1), command.pipedInto));
         }
-        else if (NO_CODE_COMMANDS.has(lower) || NO_CODE_COMMANDS.has(name)) {
+        else if (isNoCodeCommand(program)) {
             setup = name;
         }
         else {
@@ -50782,17 +51878,35 @@ function analyseCommand(command, syntax, depth = 0) {
             generated: true
         });
     }
-    for (const { inner } of commandSubstitutions([...assignments, argsText].join(' '))) {
-        const found = generatedCode(inner, depth + 1);
-        if (found.length > 0) {
-            runners.push({
-                program: `$(${found.join(', ')})`,
-                detail: `a command substitution runs generated code (${found.join(', ')})`,
-                generated: true
-            });
-        }
+    for (const { inner } of commandSubstitutions([...assignments, argsText].join(' '), syntax)) {
+        const name = programOf(inner, depth + 1);
+        runners.push({
+            program: `$(${name})`,
+            detail: `a command substitution runs \`${name}\``,
+            generated: true
+        });
+    }
+    if (runners.length === 0 && command.redirects.some((t) => !DISCARDED.test(t))) {
+        runners.push({
+            program: `${setup ?? 'command'} > file`,
+            detail: `the set-up command \`${setup ?? 'command'}\` writes a file, which can change what runs next`,
+            generated: true
+        });
     }
     return { setup: runners.length > 0 ? null : setup, runners };
+}
+/** Redirection targets that keep nothing: `/dev/null`, `nul`, the standard streams. */
+const DISCARDED = /^(?:\/dev\/(?:null|stdout|stderr)|nul|\$null)$/i;
+/**
+ * True when `program` is a command that runs no code (`NO_CODE_COMMANDS`) written as the bare
+ * word or as a path into a well-known install location (`/bin/echo`); `./echo` is a script.
+ */
+function isNoCodeCommand(program) {
+    const lower = program.toLowerCase();
+    if (NO_CODE_COMMANDS.has(lower))
+        return true;
+    const name = launcherName(program);
+    return name !== null && NO_CODE_COMMANDS.has(name);
 }
 /**
  * Pick the launching command of `commands` (see the module doc). When no command runs code, the
@@ -50896,39 +52010,38 @@ function powerShellAssignmentValue(words) {
 }
 /** The first program named in a command line (for labels), or `…`. */
 function programOf(text, depth) {
-    if (depth > MAX_SUBSTITUTION_DEPTH)
+    // `$((…))` is arithmetic: it can hold substitutions but names no program itself.
+    if (depth > MAX_SUBSTITUTION_DEPTH || text.trimStart().startsWith('('))
         return '…';
     const first = parseCommandList(text, 'posix')?.[0]?.words.find((w) => !isAssignment(w));
     if (first === undefined || first.startsWith('$(') || first.startsWith('`'))
         return '…';
     return commandName(first);
 }
-/** The runners in `text` that run generated code (see `CodeRunner.generated`), by name. */
-function generatedCode(text, depth) {
-    if (depth > MAX_SUBSTITUTION_DEPTH)
-        return ['nested command substitutions'];
-    const commands = parseCommandList(text, 'posix') ?? [];
-    return commands.flatMap((c) => analyseCommand(c, 'posix', depth)
-        .runners.filter((r) => r.generated)
-        .map((r) => r.program));
-}
 /** The command substitution at the start of `text` (`$(…)` or `` `…` ``), if any. */
 function firstSubstitution(text) {
-    const found = commandSubstitutions(text)[0];
+    const found = commandSubstitutions(text, 'posix')[0];
     return found !== undefined && text.startsWith(found.open) ? found : null;
 }
-/** Top-level command substitutions (`$(…)`, `` `…` ``) in `text`, in order. */
-function commandSubstitutions(text) {
+/**
+ * Top-level command substitutions in `text`, in order: `$(…)` (also `$((…))`, which can hold
+ * them) and `` `…` `` for POSIX shells, `$(…)` and `@(…)` for PowerShell; none for cmd. Quotes
+ * are already removed, so a single-quoted `$(…)` counts too (the safe side).
+ */
+function commandSubstitutions(text, syntax) {
     const found = [];
+    if (syntax === 'cmd')
+        return found;
     for (let i = 0; i < text.length; i += 1) {
-        if (text[i] === '`') {
+        if (text[i] === '`' && syntax === 'posix') {
             const close = text.indexOf('`', i + 1);
             const end = close === -1 ? text.length : close;
             found.push({ inner: text.slice(i + 1, end), end: end + 1, open: '`' });
             i = end;
             continue;
         }
-        if (text[i] === '$' && text[i + 1] === '(') {
+        const opener = text[i] === '$' || (text[i] === '@' && syntax === 'powershell');
+        if (opener && text[i + 1] === '(') {
             let depth = 0;
             let j = i + 1;
             for (; j < text.length; j += 1) {
@@ -50937,7 +52050,7 @@ function commandSubstitutions(text) {
                 else if (text[j] === ')' && --depth === 0)
                     break;
             }
-            found.push({ inner: text.slice(i + 2, j), end: j + 1, open: '$(' });
+            found.push({ inner: text.slice(i + 2, j), end: j + 1, open: `${text[i]}(` });
             i = j;
         }
     }
@@ -50945,12 +52058,92 @@ function commandSubstitutions(text) {
 }
 
 /**
+ * Whether a command run with an installed package (`npx -p pkg bin`, `npx -c "bin …"`,
+ * `uvx --from pkg bin`, `pipx run --spec pkg bin`) is that package's own bin (SPEC §4). The
+ * launchers put the package's bins first on `PATH` but fall back to every other program, so a
+ * command that is not one of its bins runs something else with the package merely installed.
+ * Bins are not listed offline: this is a resemblance to the package name, refused for programs
+ * that run code given in their arguments.
+ */
+/** Programs that are never taken for a package's own bin: they run code given to them. */
+const GENERAL_PROGRAMS = new Set([
+    'node',
+    'nodejs',
+    'deno',
+    'bun',
+    'bunx',
+    'npx',
+    'npm',
+    'pnpm',
+    'pnpx',
+    'yarn',
+    'corepack',
+    'tsx',
+    'ts-node',
+    'uv',
+    'uvx',
+    'pipx',
+    'pip',
+    'pip3',
+    'py',
+    'sh',
+    'bash',
+    'zsh',
+    'dash',
+    'ksh',
+    'fish',
+    'cmd',
+    'powershell',
+    'pwsh',
+    'env',
+    'sudo',
+    'exec',
+    'eval',
+    'source',
+    'docker',
+    'podman',
+    'curl',
+    'wget',
+    'git',
+    'perl',
+    'ruby',
+    'php',
+    'java',
+    'go',
+    'cargo',
+    'make',
+    'awk',
+    'sed',
+    'find',
+    'xargs'
+]);
+/**
+ * True when `bin` can be taken for a bin of the package `name`: a bare command name (letters,
+ * digits, `.`, `_`, `+`, `-`) that is not a general program (`GENERAL_PROGRAMS`, `python*`) and,
+ * compared case-insensitively with `.`/`_`/`-` runs as one `-` (PEP 503 style), equals the
+ * package's unscoped name, contains it, or is contained in it (three characters at least):
+ * `context7-mcp` for `@upstash/context7-mcp`, `mcp-server-filesystem` for
+ * `@modelcontextprotocol/server-filesystem`, `mcp_server_fetch` for `mcp-server-fetch`.
+ * False for a null name. Pure, never throws.
+ */
+function runsOwnBin(bin, name) {
+    if (name === null || !/^[A-Za-z0-9][\w.+-]*$/.test(bin))
+        return false;
+    const command = commandName(bin);
+    if (GENERAL_PROGRAMS.has(command) || /^python[\d.]*$/.test(command))
+        return false;
+    const normalise = (s) => s.toLowerCase().replace(/[-_.]+/g, '-');
+    const base = normalise(name.split('/').pop() ?? name);
+    const b = normalise(command);
+    return b === base || (base.length >= 3 && b.includes(base)) || (b.length >= 3 && base.includes(b));
+}
+
+/**
  * Package source overrides: launcher options and environment variables that make a launcher
  * install from somewhere other than the public registry (`npx --registry URL`,
  * `npm_config_registry`, `uvx --index-url URL`, `PIP_INDEX_URL`, …). The artifact that then runs
- * is not the one a registry look-up would grade, so such an identity keeps its ecosystem and
- * name but loses its version and purl: it cannot be graded (and an ungraded server blocks,
- * SPEC §8 `UNGRADED`). Also: `NODE_OPTIONS` that preload code (a note only).
+ * is not the one a registry look-up would grade, so each override is a reason to withhold the
+ * identity (`withholding.ts`: same name, no version or purl, ungraded, SPEC §8 `UNGRADED`).
  *
  * Sources: npm config (docs.npmjs.com "config": `registry`, `@scope:registry`, `_auth`,
  * `_authToken`, `//host/:_authToken`, `userconfig`; environment `npm_config_*`, read
@@ -50967,10 +52160,14 @@ const DEFAULT_REGISTRY_URLS = {
 };
 /** What is written where a registry URL should be, when it is not an absolute URL. */
 const NOT_A_URL = 'a location that is not a URL (a variable or a local path)';
+/** Why registry credentials alone withhold an identity. */
+const CREDENTIALS = 'sets credentials for a private registry, so the package may not come from the public registry';
 /**
  * The npm package source overrides among `options` (`--registry`, `--@scope:registry`) and
- * `env` (entry `env` plus variables the launch sets). Settings that name the default registry
- * are not overrides. Pure, never throws.
+ * `env` (entry `env` plus variables the launch sets), one `Withholding` each: `setting` is the
+ * option or `env NAME`, `why` says where packages come from (`installs packages from <URL>, not
+ * the public registry`, the URL through `sanitizeUrl`) or that private-registry credentials are
+ * set. Settings that name the default registry are not overrides. Pure, never throws.
  */
 function npmSourceOverrides(options, env) {
     const found = [];
@@ -50991,15 +52188,15 @@ function npmSourceOverrides(options, env) {
             addUrl(found, `env ${key}`, value, 'npm');
         }
         else if (/^npm_config__auth/.test(k) || /^npm_config_\/\/.*:_(?:auth|password)/.test(k)) {
-            found.push({ setting: `env ${key}`, kind: 'credentials', location: '' });
+            found.push({ setting: `env ${key}`, why: CREDENTIALS });
         }
     }
     return found;
 }
 /**
  * The PyPI package source overrides among `options` (uv and pipx index options, and index options
- * inside pipx `--pip-args`) and `env`. Settings that name https://pypi.org/simple are not
- * overrides. Pure, never throws.
+ * inside pipx `--pip-args`) and `env`, one `Withholding` each (as for `npmSourceOverrides`).
+ * Settings that name https://pypi.org/simple are not overrides. Pure, never throws.
  */
 function pypiSourceOverrides(options, env) {
     const found = [];
@@ -51022,68 +52219,6 @@ function pypiSourceOverrides(options, env) {
             addIndex(found, `env ${key}`, item);
     }
     return found;
-}
-/**
- * `match` made ungradeable when `overrides` is not empty: same ecosystem, name, version spec and
- * launcher, but `version`/`purl` null, not pinned, resolution `n/a` with the message
- * `installs from another registry (<URL>): the package that runs is not the one on the public
- * registry` (or, for credentials alone, `uses credentials for a private registry (<setting>): the
- * package that runs may not be the one on the public registry`), and one note per override.
- * `match` unchanged when there is none.
- */
-function withSourceOverrides(match, overrides) {
-    if (overrides.length === 0)
-        return match;
-    const p = match.package;
-    const byUrl = overrides.find((o) => o.kind === 'url');
-    const message = byUrl
-        ? `installs from another registry (${byUrl.location}): the package that runs is not the one ` +
-            'on the public registry'
-        : `uses credentials for a private registry (${overrides[0].setting}): the package that runs ` +
-            'may not be the one on the public registry';
-    const notes = overrides.map((o) => o.kind === 'url'
-        ? `${o.setting} installs packages from ${o.location}, not the public registry: ` +
-            'no registry version can be graded'
-        : `${o.setting} sets credentials for a private registry: the package may not come from ` +
-            'the public registry, so no registry version can be graded');
-    return {
-        package: packageIdentity({
-            ecosystem: p.ecosystem,
-            name: p.name,
-            launcher: p.launcher,
-            versionSpec: p.versionSpec,
-            message
-        }),
-        notes: [...match.notes, ...notes]
-    };
-}
-/** Node.js options that load code before the program (Node.js CLI docs). */
-const PRELOAD_FLAGS = [
-    '--require',
-    '-r',
-    '--import',
-    '--loader',
-    '--experimental-loader',
-    '--experimental-preload'
-];
-/**
- * A note when `NODE_OPTIONS` in `env` preloads code (`--require`, `-r`, `--import`, `--loader`,
- * `--experimental-loader`), naming the options but not their values; null otherwise. Pure.
- */
-function preloadNote(env) {
-    const entry = Object.entries(env).find(([k]) => k.toUpperCase() === 'NODE_OPTIONS');
-    if (entry === undefined)
-        return null;
-    const flags = new Set();
-    for (const word of entry[1].split(/\s+/)) {
-        const flag = word.replace(/=.*$/, '');
-        if (PRELOAD_FLAGS.includes(flag))
-            flags.add(flag);
-    }
-    if (flags.size === 0)
-        return null;
-    return (`NODE_OPTIONS preloads code (${[...flags].join(', ')}): it runs inside every Node.js ` +
-        'process the server starts, and is not part of what is graded');
 }
 const PYPI_INDEX_OPTIONS = new Set([
     '--index',
@@ -51129,7 +52264,10 @@ function addUrl(found, setting, value, ecosystem) {
     const url = sanitizeUrl(value);
     if (url !== null && isDefaultRegistry(url, ecosystem))
         return;
-    found.push({ setting, kind: 'url', location: url ?? NOT_A_URL });
+    found.push({
+        setting,
+        why: `installs packages from ${url ?? NOT_A_URL}, not the public registry`
+    });
 }
 /** True when sanitised `url` is the default registry of `ecosystem` (trailing `/` ignored). */
 function isDefaultRegistry(url, ecosystem) {
@@ -51202,16 +52340,6 @@ function maskPathTokens(text) {
         .join('/');
     return { text: out, masked };
 }
-/**
- * `value` without user info after a scheme (`https://user:token@host` → `https://host`; a plain
- * `git@` user is kept) and without a query string or fragment. Used for URLs that must stay
- * as written otherwise: git and tarball package specs, unparseable remote URLs.
- */
-function stripUrlSecrets(value) {
-    return value
-        .replace(/^([a-z][\w+.-]*:\/\/)([^/@\s]*)@/i, (_m, scheme, user) => user === 'git' ? `${scheme}git@` : scheme)
-        .replace(/[?#][\s\S]*$/, (rest) => (rest.startsWith('#') && !rest.includes('?') ? rest : ''));
-}
 /** An `IdiomMatch` for an entry's `url` (`launcher: url`). */
 function urlMatch(url) {
     const { name, notes } = remoteEndpoint(url);
@@ -51244,16 +52372,27 @@ function bridgeMatch(bridge, args, via) {
 /**
  * The npm launch idiom (SPEC §4): `npx [-y] pkg@1.2.3 [args]`, `npx -p pkg@1.2.3 bin`,
  * `npx --package=pkg bin`, `npm exec`, `pnpm dlx`, `pnpx`, `yarn dlx`, `bunx`, `bun x`, with
- * launcher options before the package (`--registry URL`, `-q`, `--prefer-offline`, …).
+ * launcher options before the package (`-y`, `-q`, `--registry URL`, …).
  *
  * Package specs are read with `npm-package-arg` (the npm CLI's own parser). Pinned only for an
  * exact semver version (`npa` type `version`); git, tarball-URL and local-path specs are npm but
  * never pinned (a git commit is exact but not a registry version).
  *
- * A registry other than https://registry.npmjs.org (`--registry`, `--@scope:registry`,
- * `npm_config_registry` and friends in the environment, see `package-source.ts`) makes a registry
- * spec ungradeable: no version, no purl. A call string (`npx -c "…"`, `pnpm dlx -c "…"`) is read
- * like a shell string: one launching command, or `unknown` when several commands can run code.
+ * A registry spec is a gradeable identity only when the package is what runs; otherwise it is
+ * withheld (`withholding.ts`: same name, no version or purl, so it ends ungraded) when:
+ * - it installs from another registry (`package-source.ts`);
+ * - a launcher option is not on the allow-list (`launcher-options.ts`: `--node-options`,
+ *   `--userconfig`, `--script-shell`, `--prefix`, `--cache`, …);
+ * - the environment loads other code or changes `PATH` (`launch-environment.ts`);
+ * - several `--package` values are installed (the others' install scripts run too);
+ * - the command run with `--package` (or by a call string, `npx -c "…"`) is not the package's
+ *   own bin: the bin must look like the package name (`runsOwnBin`) and must not be a known
+ *   program (`node`, `sh`, `curl`, …); otherwise what the command runs is identified instead
+ *   (through `identifyCommand`), and any package found there is withheld too;
+ * - the package is one that runs another program or server given in its arguments
+ *   (`COMMAND_RUNNERS`: `@smithery/cli run`, `supergateway --stdio`, `cross-env`, …).
+ * A call string with several commands that can run code is `unknown` (`severalCommandsMatch`).
+ * Notes quote values only through `shownValue`.
  */
 /** npm config options that take a value (npm docs "config"), as `npx`/`npm exec` read them. */
 const NPM_VALUE_OPTIONS = [
@@ -51336,7 +52475,7 @@ const SCRIPT_RUNNERS = new Set([
     'node'
 ]);
 function findLauncher$1(argv) {
-    const name = commandName(argv[0] ?? '');
+    const name = launcherName(argv[0] ?? '');
     const rest = argv.slice(1);
     switch (name) {
         case 'npx':
@@ -51368,82 +52507,130 @@ function subcommand(args, grammar, names, launcher) {
 }
 /**
  * Identify an npm launch (see the module doc); null when `argv` does not start with an npm
- * launcher. Bridges (`npx mcp-remote <url>`) become remote identities; script runners
- * (`npx tsx ./server.ts`) local ones; a registry spec installed from another registry keeps its
- * name but no version (`withSourceOverrides`). Never throws.
+ * launcher (a bare name or a well-known install location, `launcherName`). Bridges
+ * (`npx mcp-remote <url>`) become remote identities, script runners (`npx tsx ./server.ts`)
+ * local ones — unless a withholding applies, which withholds the bridge or runner package
+ * itself. Never throws.
  * @param env the environment the launcher runs with (the entry's `env` plus variables the launch
- *   sets), read for `npm_config_registry` and the like.
+ *   sets): registry overrides, code-loading variables, `PATH`.
+ * @param identifyCommand identifies a command that is not the package's bin (default: `unknown`).
  */
-function npmIdiom(argv, env = {}) {
+function npmIdiom(argv, env = {}, identifyCommand = unidentifiedCommand) {
     const launch = findLauncher$1(argv);
     if (launch === null)
         return null;
     const scanned = scanOptions(launch.args, launch.grammar);
     const options = { ...scanned, options: [...launch.before, ...scanned.options] };
-    const notes = [];
-    const overrides = npmSourceOverrides(options.options, env);
-    if (optionValue(options, '--userconfig') !== undefined ||
-        Object.keys(env).some((k) => k.toLowerCase() === 'npm_config_userconfig')) {
-        notes.push('npm settings are read from another user config file, which can change the registry');
-    }
+    const reasons = [
+        ...npmSourceOverrides(options.options, env),
+        ...npmLauncherOptions(launch.launcher, options.options),
+        ...environmentWithholdings(env, 'npm')
+    ];
+    const command = commandOf(launch.launcher, options);
+    if ('several' in command)
+        return command.several;
+    // Variables a call string sets for its command (`export A=1 && …`, `A=1 bin`) reach the bin.
+    const callEnv = { ...command.env, ...leadingAssignments(command.argv) };
+    reasons.push(...npmSourceOverrides([], callEnv), ...environmentWithholdings(callEnv, 'npm'));
     const packages = optionValues(options, '-p', '--package');
-    let positional = scanned.positional;
-    const callString = callStringOf(launch.launcher, options);
-    if (callString !== undefined) {
-        const commands = parseCommandList(callString, 'posix') ?? [];
-        const picked = pickLaunchingCommand(commands, 'posix');
-        if (picked.runners.length > 1) {
-            return severalCommandsMatch({
-                where: `the \`${launch.launcher} -c\` string`,
-                runners: picked.runners
-            });
+    if (packages.length === 0 && command.fromCallString) {
+        // A call string without --package runs a shell command line, not a package.
+        const inner = identifyCommand(command.argv, { ...env, ...command.env });
+        return withheld({ package: inner.package, notes: [`runs ${command.where}`, ...inner.notes] }, reasons);
+    }
+    if (packages.length === 0) {
+        const [spec, ...commandArgs] = command.argv;
+        if (spec === undefined) {
+            return unknownMatch(null, launch.launcher, `\`${launch.launcher}\` is given no package to run`);
         }
-        positional = picked.argv;
+        return packageLaunch(spec, commandArgs, launch.launcher, reasons);
     }
-    let spec;
-    let commandArgs;
-    if (packages.length > 0) {
-        const bin = positional[0];
-        spec = pickPackageForBin(packages, bin);
-        if (packages.length > 1) {
-            notes.push(`${packages.length} packages are installed with --package; identified ${spec}`);
-        }
-        commandArgs = positional.slice(1);
+    const bin = command.argv.find((w) => !isAssignment(w));
+    if (bin === undefined) {
+        return unknownMatch(null, launch.launcher, `${command.where} is given no command to run`);
     }
-    else {
-        spec = positional[0];
-        commandArgs = positional.slice(1);
-    }
-    if (spec === undefined) {
-        return unknownMatch(null, launch.launcher, `\`${launch.launcher}\` is given no package to run`);
-    }
+    const spec = packages.find((p) => runsOwnBin(bin, npmName(p))) ?? packages[0];
     const identity = npmSpecIdentity(spec, launch.launcher);
-    const name = identity.package.name;
-    const fromRegistry = ['exact', 'offline'].includes(identity.package.resolution.status);
-    if (fromRegistry && overrides.length > 0) {
-        const overridden = withSourceOverrides(identity, overrides);
-        return { package: overridden.package, notes: [...notes, ...overridden.notes] };
+    if (packages.length > 1) {
+        reasons.push({
+            setting: '--package',
+            why: `installs ${packages.length} packages, so the others' install scripts and bins run too`
+        });
     }
-    if (packages.length === 0 && name !== null && SCRIPT_RUNNERS.has(name)) {
+    const registry = ['exact', 'offline'].includes(identity.package.resolution.status);
+    if (!registry || runsOwnBin(bin, identity.package.name)) {
+        const args = command.argv.slice(command.argv.indexOf(bin) + 1);
+        return packageLaunch(spec, args, launch.launcher, reasons);
+    }
+    // The command is not the package's bin: what it runs is identified, with the package(s)
+    // installed alongside.
+    const inner = identifyCommand(command.argv, { ...env, ...command.env });
+    const shown = shownValue(commandName(bin));
+    return withheld({
+        package: inner.package,
+        notes: [
+            `${command.where} runs \`${shown}\`, which is not a bin of the package installed with ` +
+                `--package (${shownValue(identity.package.name ?? spec)}): identified what it runs`,
+            ...inner.notes
+        ]
+    }, [
+        ...reasons,
+        { setting: '--package', why: 'installs a package alongside the command that runs' }
+    ]);
+}
+/**
+ * `npx [-y] <spec> [args]` / `npx -p <spec> <bin> [args]`: the package named by the spec runs its
+ * own bin with `commandArgs`; withheld for `reasons` and when it is a command runner.
+ */
+function packageLaunch(spec, commandArgs, launcher, reasons) {
+    const identity = npmSpecIdentity(spec, launcher);
+    const name = identity.package.name;
+    const all = [...reasons, ...runnerReasons(name, commandArgs)];
+    if (all.length > 0)
+        return withheld(identity, all);
+    if (name !== null && SCRIPT_RUNNERS.has(name)) {
         const script = commandArgs.find((a) => !a.startsWith('-'));
         if (script !== undefined && (looksLikePath(script) || /\.[cm]?[jt]sx?$/.test(script))) {
-            return localMatch(script, `${launch.launcher} ${name}`, [
-                ...notes,
-                `runs the local script with the npm package ${spec}`
+            return localMatch(script, `${launcher} ${name}`, [
+                `runs the local script with the npm package ${shownValue(name)}`
             ]);
         }
     }
     if (name !== null && BRIDGE_PACKAGES.has(name)) {
         const pin = identity.package.pinned ? 'pinned' : 'unpinned';
-        const bridged = bridgeMatch(name, commandArgs, `npm package ${spec} (${pin})`);
+        const bridged = bridgeMatch(name, commandArgs, `npm package ${shownValue(name)} (${pin})`);
         if (bridged)
-            return { package: bridged.package, notes: [...notes, ...bridged.notes] };
+            return bridged;
     }
-    if (name === '@smithery/cli' && commandArgs[0] === 'run' && commandArgs[1] !== undefined) {
-        notes.push(`the Smithery CLI runs the server ${commandArgs[1]} from Smithery; only the CLI package ` +
-            'is identified');
+    return identity;
+}
+/**
+ * The command a launcher runs (see `NpmCommand`), or the identity of a call string that runs
+ * several commands that can run code.
+ */
+function commandOf(launcher, options) {
+    const callString = callStringOf(launcher, options);
+    if (callString === undefined) {
+        return { argv: options.positional, env: {}, where: `\`${launcher}\``, fromCallString: false };
     }
-    return { package: identity.package, notes: [...notes, ...identity.notes] };
+    const where = `the \`${launcher} -c\` string`;
+    const commands = parseCommandList(callString, 'posix') ?? [];
+    const picked = pickLaunchingCommand(commands, 'posix');
+    if (picked.runners.length > 1) {
+        return { several: severalCommandsMatch({ where, runners: picked.runners }) };
+    }
+    return { argv: picked.argv, env: variablesSetBy(commands, 'posix'), where, fromCallString: true };
+}
+/** The `NAME=value` words at the start of `argv`, by name. */
+function leadingAssignments(argv) {
+    const found = {};
+    for (const word of argv) {
+        if (!isAssignment(word))
+            break;
+        const eq = word.indexOf('=');
+        found[word.slice(0, eq)] = word.slice(eq + 1);
+    }
+    return found;
 }
 /**
  * The shell string a launcher runs instead of a package bin: `npx -c "…"` / `npm exec --call`,
@@ -51458,21 +52645,41 @@ function callStringOf(launcher, options) {
         return options.positional[0];
     return undefined;
 }
-/** With several `--package` values, the one whose name matches the bin, else the first. */
-function pickPackageForBin(packages, bin) {
-    if (bin !== undefined) {
-        for (const p of packages) {
-            try {
-                const name = npa(p).name;
-                if (name !== null && (name === bin || name.endsWith(`/${bin}`)))
-                    return p;
-            }
-            catch {
-                // not a registry spec: cannot match by name
-            }
-        }
+/** The registry name of an npm spec, or null (git, URL, path, invalid). */
+function npmName(spec) {
+    try {
+        return npa(spec).name ?? null;
     }
-    return packages[0];
+    catch {
+        return null;
+    }
+}
+/**
+ * npm packages that run another program or server named in their arguments, and when they do
+ * (their READMEs): grading the package says nothing about what it starts.
+ */
+const COMMAND_RUNNERS = {
+    '@smithery/cli': (args) => args[0] === 'run',
+    supergateway: (args) => args.some((a) => a === '--stdio' || a.startsWith('--stdio=')),
+    'cross-env': () => true,
+    'cross-env-shell': () => true,
+    'dotenv-cli': () => true,
+    'env-cmd': () => true,
+    concurrently: () => true,
+    nodemon: () => true,
+    'npm-run-all': () => true
+};
+/** A withholding when `name` is a command runner that runs something given in `args`. */
+function runnerReasons(name, args) {
+    const runs = name === null ? undefined : COMMAND_RUNNERS[name];
+    if (runs === undefined || !runs(args))
+        return [];
+    return [
+        {
+            setting: shownValue(name),
+            why: 'runs another program or server named in its arguments, which is not what is graded'
+        }
+    ];
 }
 /**
  * The identity of one npm package spec as written (`@scope/pkg@1.2.3`, `pkg@^1.2`, `pkg@latest`,
@@ -51498,7 +52705,10 @@ function npmSpecIdentity(spec, launcher) {
         const inner = npmSpecIdentity(sub.raw, launcher);
         return {
             package: inner.package,
-            notes: [`${parsed.name} is an alias of ${sub.raw}`, ...inner.notes]
+            notes: [
+                `${shownValue(parsed.name ?? '')} is an alias of ${shownValue(sub.raw)}`,
+                ...inner.notes
+            ]
         };
     }
     const name = parsed.name;
@@ -52381,11 +53591,21 @@ var specifierExports = requireSpecifier();
  * a wildcard, `===`, or uv's `pkg@<version>`. PyPI is not queried in this version: pinned
  * entries have status `exact`, unpinned ones `unresolved`. Purl names are PEP 503 normalised.
  *
- * A package index other than https://pypi.org/simple (`--index-url`, `--extra-index-url`,
- * `--default-index`, `--index`, `--find-links`, pipx `--pip-args`, `UV_INDEX_URL`/`PIP_INDEX_URL`
- * and friends in the environment; see `package-source.ts`) makes a registry requirement
- * ungradeable: no version, no purl. A git source is named by its URL without the `@ref`, which
- * becomes the version spec (a commit is exact but not a registry version).
+ * A registry requirement is a gradeable identity only when the package is what runs; otherwise
+ * it is withheld (`withholding.ts`: same name, no version or purl, so it ends ungraded) when:
+ * - it installs from another index (`--index-url`, `--extra-index-url`, `--default-index`,
+ *   `--index`, `--find-links`, pipx `--pip-args`, `UV_INDEX_URL`/`PIP_INDEX_URL` and friends;
+ *   `package-source.ts`);
+ * - a launcher option is not on the allow-list, or installs other packages alongside
+ *   (`--with`, `--with-editable`, `--with-requirements`, `pipx run --preinstall`, `--pip-args`
+ *   with anything but known pip switches; `launcher-options.ts`);
+ * - the environment loads other code or changes `PATH` (`PYTHONPATH`, `UV_CONFIG_FILE`, …;
+ *   `launch-environment.ts`);
+ * - the command run from `--from`/`--spec` is not the package's own bin (`runsOwnBin`): what it
+ *   runs is identified instead, and any package found there is withheld too;
+ * - it is `mcp-proxy` running a command rather than bridging to a URL.
+ * A git source is named by its URL without the `@ref`, which becomes the version spec (a commit
+ * is exact but not a registry version). Notes quote values only through `shownValue`.
  */
 /** uv options that take a value (uv docs, `uv tool run` and `uv run`). */
 const UV_VALUE_OPTIONS = [
@@ -52446,7 +53666,15 @@ const UV_VALUE_OPTIONS = [
 ];
 const UV_GRAMMAR = { valueFlags: new Set(UV_VALUE_OPTIONS) };
 const PIPX_GRAMMAR = {
-    valueFlags: new Set(['--spec', '--python', '--pip-args', '--index-url', '-i', '--backend'])
+    valueFlags: new Set([
+        '--spec',
+        '--python',
+        '--pip-args',
+        '--index-url',
+        '-i',
+        '--backend',
+        '--preinstall'
+    ])
 };
 /** PEP 508 project name, then optional extras, then the rest. */
 const NAME_PATTERN = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\])?\s*([\s\S]*)$/;
@@ -52489,7 +53717,7 @@ function namedRequirement(name, extras, written, allowAt) {
     return null;
 }
 function findLauncher(argv) {
-    const name = commandName(argv[0] ?? '');
+    const name = launcherName(argv[0] ?? '');
     if (name === 'uvx') {
         return { launcher: 'uvx', grammar: UV_GRAMMAR, args: argv.slice(1), before: [] };
     }
@@ -52512,45 +53740,73 @@ function findLauncher(argv) {
 }
 /**
  * Identify a PyPI launch (see the module doc); null when `argv` does not start with `uvx`,
- * `uv tool run` or `pipx run`. `uvx mcp-proxy <url>` becomes a remote identity; a registry
- * requirement installed from another index keeps its name but no version
- * (`withSourceOverrides`). Never throws.
+ * `uv tool run` or `pipx run` (a bare name or a well-known install location, `launcherName`).
+ * `uvx mcp-proxy <url>` becomes a remote identity unless a withholding applies, which withholds
+ * the bridge package itself. Never throws.
  * @param env the environment the launcher runs with (the entry's `env` plus variables the launch
- *   sets), read for `UV_INDEX_URL`, `PIP_INDEX_URL` and the like.
+ *   sets): index overrides, code-loading variables, `PATH`.
+ * @param identifyCommand identifies a command that is not a bin of the `--from`/`--spec`
+ *   package (default: `unknown`).
  */
-function pypiIdiom(argv, env = {}) {
+function pypiIdiom(argv, env = {}, identifyCommand = unidentifiedCommand) {
     const launch = findLauncher(argv);
     if (launch === null)
         return null;
     const scanned = scanOptions(launch.args, launch.grammar);
-    const notes = [];
-    const overrides = pypiSourceOverrides([...launch.before, ...scanned.options], env);
+    const options = [...launch.before, ...scanned.options];
+    const reasons = [
+        ...pypiSourceOverrides(options, env),
+        ...(launch.launcher === 'pipx run' ? pipxLauncherOptions(options) : uvLauncherOptions(options)),
+        ...environmentWithholdings(env, 'pypi')
+    ];
     const source = optionValue(scanned, '--from', '--spec');
     const command = scanned.positional[0];
     const written = source ?? command;
     if (written === undefined) {
         return unknownMatch(null, launch.launcher, `\`${launch.launcher}\` is given no package to run`);
     }
-    const withs = optionValues(scanned, '--with');
-    if (withs.length > 0)
-        notes.push(`also installs ${withs.length} extra requirement(s) with --with`);
-    if (source !== undefined && command !== undefined && command !== written) {
-        notes.push(`runs the command \`${commandName(command)}\` from that package`);
-    }
     const requirement = parseRequirement(written, launch.launcher !== 'pipx run');
     const match = requirementIdentity(requirement, written, launch.launcher);
     const name = match.package.name;
-    if (requirement.kind === 'registry' && overrides.length > 0) {
-        const overridden = withSourceOverrides(match, overrides);
-        return { package: overridden.package, notes: [...notes, ...overridden.notes] };
+    const notes = [];
+    if (source !== undefined && command !== undefined && requirement.kind === 'registry') {
+        if (!runsOwnBin(command, requirement.name)) {
+            // Not a bin of the package: the launcher runs another program with the package installed.
+            const inner = identifyCommand(scanned.positional, env);
+            return withheld({
+                package: inner.package,
+                notes: [
+                    `\`${launch.launcher}\` runs \`${shownValue(commandName(command))}\`, which is not a ` +
+                        `bin of ${shownValue(requirement.name)}: identified what it runs`,
+                    ...inner.notes
+                ]
+            }, [
+                ...reasons,
+                { setting: '--from', why: 'installs a package alongside the command that runs' }
+            ]);
+        }
+        notes.push(`runs the command \`${shownValue(commandName(command))}\` from that package`);
     }
-    if (name !== null &&
-        requirement.kind === 'registry' &&
-        BRIDGE_PACKAGES.has(normalizePypiName(name))) {
+    else if (source !== undefined && command !== undefined) {
+        notes.push(`runs the command \`${shownValue(commandName(command))}\` from that package`);
+    }
+    if (requirement.kind !== 'registry')
+        return { package: match.package, notes: [...notes, ...match.notes] };
+    const bridge = normalizePypiName(requirement.name);
+    const args = scanned.positional.slice(1);
+    const bridged = BRIDGE_PACKAGES.has(bridge) ? bridgeMatch(bridge, args, '') : null;
+    if (bridge === 'mcp-proxy' && bridged === null && args.length > 0) {
+        reasons.push({
+            setting: 'mcp-proxy',
+            why: 'runs another program named in its arguments, which is not what is graded'
+        });
+    }
+    if (reasons.length > 0) {
+        return withheld({ package: match.package, notes: [...notes, ...match.notes] }, reasons);
+    }
+    if (bridged !== null) {
         const pin = match.package.pinned ? 'pinned' : 'unpinned';
-        const bridged = bridgeMatch(normalizePypiName(name), scanned.positional.slice(1), `PyPI package ${written} (${pin})`);
-        if (bridged)
-            return { package: bridged.package, notes: [...notes, ...bridged.notes] };
+        return bridgeMatch(bridge, args, `PyPI package ${shownValue(name ?? bridge)} (${pin})`);
     }
     return { package: match.package, notes: [...notes, ...match.notes] };
 }
@@ -52610,7 +53866,7 @@ function splitGitRef(url) {
 }
 function registryIdentity(requirement, launcher) {
     const { name, extras, specifier, at } = requirement;
-    const notes = extras ? [`with extras ${extras}`] : [];
+    const notes = extras ? [`with extras ${shownValue(extras)}`] : [];
     const unpinned = (versionSpec, why) => ({
         package: packageIdentity({
             ecosystem: 'pypi',
@@ -52639,7 +53895,9 @@ function registryIdentity(requirement, launcher) {
         if (at === 'latest')
             return unpinned('latest');
         const version = pep440Exports.valid(at) ? (pep440Exports.clean(at) ?? at) : null;
-        return version !== null ? pinned(at, version) : unpinned(at, `"${at}" is not a PEP 440 version`);
+        return version !== null
+            ? pinned(at, version)
+            : unpinned(at, `"${shownValue(at)}" is not a PEP 440 version`);
     }
     if (specifier === null)
         return unpinned(null);
@@ -52651,7 +53909,7 @@ function registryIdentity(requirement, launcher) {
         clauses = [];
     }
     if (!clauses || clauses.length === 0) {
-        return unpinned(specifier, `"${specifier}" is not a PEP 440 version specifier`);
+        return unpinned(specifier, `"${shownValue(specifier)}" is not a PEP 440 version specifier`);
     }
     const only = clauses.length === 1 ? clauses[0] : null;
     if (only && only.operator === '===') {
@@ -52898,7 +54156,9 @@ function pythonTarget(args) {
     const scanned = scanOptions(args, PYTHON_GRAMMAR);
     const terminal = scanned.terminal;
     if (terminal?.flag === '-m' && terminal.value !== undefined) {
-        return localMatch(terminal.value, 'python', [`runs the Python module ${terminal.value}`]);
+        return localMatch(terminal.value, 'python', [
+            `runs the Python module ${shownValue(terminal.value)}`
+        ]);
     }
     if (terminal?.flag === '-c')
         return inlineCode('python');
@@ -52921,7 +54181,7 @@ function denoTarget(args) {
         return unknownMatch('deno', 'deno', '`deno` runs no script');
     if (target.startsWith('npm:')) {
         const match = npmSpecIdentity(target.slice(4), 'deno');
-        return { package: match.package, notes: ['runs an npm package through deno', ...match.notes] };
+        return withheld({ package: match.package, notes: ['runs an npm package through deno', ...match.notes] }, denoLauncherOptions(scanned.options));
     }
     if (target.startsWith('jsr:')) {
         return unknownMatch(target, 'deno', 'runs a JSR package: JSR is not a supported ecosystem yet');
@@ -52953,7 +54213,7 @@ function uvRun(args, depth) {
     const scanned = scanOptions(global.positional.slice(1), UV_RUN_GRAMMAR);
     const module = optionValue(scanned, '-m', '--module');
     if (module !== undefined)
-        return localMatch(module, 'uv run', [`runs the Python module ${module}`]);
+        return localMatch(module, 'uv run', [`runs the Python module ${shownValue(module)}`]);
     const target = scanned.positional;
     if (target.length === 0)
         return unknownMatch('uv run', 'uv run', '`uv run` runs no command');
@@ -53115,6 +54375,9 @@ function mcpCliRun(name, args) {
  * - `env [-i] [-u NAME] [NAME=value…] …`, leading `NAME=value` assignments, and the command
  *   prefixes `exec`, `command`, `nohup`, `call`, `sudo`;
  * - a whole command line written into `command` (`"command": "npx -y @scope/pkg@1.2.3"`).
+ * A wrapper written as a path is one only in a well-known install location (`/bin/bash`,
+ * `C:\Windows\System32\cmd.exe`; `launcher-location.ts`): `./bash -c …` is a script and is
+ * not unwrapped.
  *
  * A shell string may hold set-up commands that run no code plus exactly one command that can
  * run code, which is the launch (`cd dir && node x.js` → `node x.js`; see
@@ -53124,8 +54387,11 @@ function mcpCliRun(name, args) {
  *
  * Environment variables set on the way (`NAME=value` prefixes, `env NAME=value`, `export` in a
  * shell string) are collected in `environment`, because they can change where a package comes
- * from (`npm_config_registry`). Notes never hold argument or variable values (they may be
- * secrets), only names and structure.
+ * from (`npm_config_registry`). `mise exec` tools other than the core runtimes (`npm:pkg`,
+ * `pipx:pkg`, …) and `mise exec -C/-E` are collected in `withholdings`: a package found inside
+ * is then not what runs alone. Notes never hold argument or variable values (they may be
+ * secrets: WSL distributions and sudo users are named by their option), only names and
+ * structure.
  */
 /** How many wrappers deep we unwrap before giving up (a hostile config could nest forever). */
 const MAX_UNWRAP_DEPTH = 8;
@@ -53179,6 +54445,7 @@ function unwrapLaunch(command, args) {
         return { argv: [], wrappers, notes };
     }
     const environment = {};
+    const withholdings = [];
     const written = splitWrittenCommand(command, args, notes);
     let argv = written.argv;
     let several = written.several;
@@ -53199,6 +54466,7 @@ function unwrapLaunch(command, args) {
         }
         notes.push(...step.notes);
         Object.assign(environment, step.environment);
+        withholdings.push(...(step.withholdings ?? []));
         several = step.several;
         argv = step.argv;
     }
@@ -53210,7 +54478,8 @@ function unwrapLaunch(command, args) {
         wrappers,
         notes,
         ...(several !== undefined ? { several } : {}),
-        ...(Object.keys(environment).length > 0 ? { environment } : {})
+        ...(Object.keys(environment).length > 0 ? { environment } : {}),
+        ...(withholdings.length > 0 ? { withholdings } : {})
     };
 }
 /** Where a command line written into `command` is, for notes. */
@@ -53256,11 +54525,14 @@ function splitWrittenCommand(command, args, notes) {
             // The first command of the rest holds the arguments of the program.
             const [head, ...others] = rest;
             const withProgram = [
-                { words: [prefix, ...(head?.words ?? [])], pipedInto: false, processSubstitutions: [] },
+                {
+                    words: [prefix, ...(head?.words ?? [])],
+                    pipedInto: false,
+                    processSubstitutions: [...(head?.processSubstitutions ?? [])],
+                    redirects: [...(head?.redirects ?? [])]
+                },
                 ...others
             ];
-            if (head)
-                withProgram[0].processSubstitutions.push(...head.processSubstitutions);
             notes.push('split the command line written into `command` (program path with spaces)');
             return split(pickLaunchingCommand(withProgram, syntax));
         }
@@ -53273,12 +54545,17 @@ function splitWrittenCommand(command, args, notes) {
     notes.push('split the command line written into `command`');
     return picked.argv.length > 0 ? split(picked) : { argv: [trimmed, ...args] };
 }
-/** One level of unwrapping, or null when `argv` is not a wrapper. */
+/**
+ * One level of unwrapping, or null when `argv` is not a wrapper. A wrapper written as a path
+ * is one only in a well-known install location (`launcherName`): `./bash -c …` is a script.
+ */
 function unwrapOnce(argv) {
     const first = argv[0];
     if (isAssignment(first))
         return unwrapAssignments(argv);
-    const name = commandName(first);
+    const name = launcherName(first);
+    if (name === null)
+        return null;
     const rest = argv.slice(1);
     switch (name) {
         case 'cmd':
@@ -53341,8 +54618,20 @@ function fromCommandString(line, syntax, wrapper, notes) {
     const several = picked.runners.length > 1
         ? { several: { where: `the \`${wrapper}\` string`, runners: picked.runners } }
         : {};
-    return { argv: picked.argv, wrapper, notes, environment, ...several };
+    const withholdings = [];
+    const program = picked.argv.find((w) => !isAssignment(w));
+    const moved = picked.skipped.some((s) => CHANGE_DIRECTORY.has(s));
+    if (syntax === 'cmd' && moved && program !== undefined && !looksLikePath(program)) {
+        withholdings.push({
+            setting: `\`cd\` in the \`${wrapper}\` string`,
+            why: 'moves cmd.exe to another directory, and cmd.exe runs a program found there before ' +
+                'looking on PATH'
+        });
+    }
+    return { argv: picked.argv, wrapper, notes, environment, ...several, withholdings };
 }
+/** Set-up commands that change the working directory (cmd.exe's labels). */
+const CHANGE_DIRECTORY = new Set(['cd', 'chdir', 'pushd', 'cd..']);
 /** `cmd /c …`: switches are `/x` or `/x:on`; after `/c` or `/k` comes the command line. */
 function unwrapCmd(args) {
     // Rebuild the command line the way Windows passes it (arguments with spaces quoted).
@@ -53350,7 +54639,8 @@ function unwrapCmd(args) {
     const m = /^\s*((?:\/[a-z](?::\S*)?\s*)*?)\/([ck])(?:\s+|$)([\s\S]*)$/i.exec(line);
     if (!m)
         return null;
-    const switches = (m[1] ?? '').trim();
+    // Switch values (`/t:0a`) are not shown: only the switch letters.
+    const switches = (m[1] ?? '').trim().replace(/:\S*/g, '');
     const wrapper = `cmd ${switches ? `${switches.toLowerCase()} ` : ''}/${m[2].toLowerCase()}`;
     let body = m[3] ?? '';
     // `cmd /s /c "…"` (and `/c "…"` whose whole body is quoted) strips the outer quotes.
@@ -53483,7 +54773,7 @@ function unwrapWsl(args) {
     const notes = [];
     const distro = scanned.options.find((o) => o.flag === '-d' || o.flag === '--distribution');
     if (distro?.value)
-        notes.push(`runs inside the WSL distribution "${distro.value}"`);
+        notes.push('runs inside the WSL distribution named with -d');
     const rest = scanned.positional;
     if (scanned.terminal || rest.length === 0)
         return { argv: rest, wrapper: 'wsl', notes };
@@ -53511,18 +54801,60 @@ function unwrapMise(name, args) {
     const wrapper = `${name} ${sub}`;
     const scanned = scanOptionsUntilDoubleDash(args.slice(1), MISE_GRAMMAR);
     const notes = [];
-    if (scanned.tools.length > 0)
-        notes.push(`${name} tools: ${scanned.tools.join(', ')}`);
+    const core = scanned.tools.filter(isCoreMiseTool);
+    if (core.length > 0)
+        notes.push(`${name} tools: ${core.join(', ')}`);
+    const withholdings = [];
+    if (core.length < scanned.tools.length) {
+        withholdings.push({
+            setting: `\`${wrapper}\` tools`,
+            why: 'install tools other than the core runtimes (a backend such as npm:, pipx:, ubi:)'
+        });
+    }
+    if (scanned.options.some((o) => ['-C', '--cd', '-E', '--env'].includes(o.flag))) {
+        withholdings.push({
+            setting: `\`${wrapper}\` -C/-E`,
+            why: 'reads another mise configuration, which can set variables and hooks'
+        });
+    }
     const commandString = scanned.options.find((o) => o.flag === '-c' || o.flag === '--command');
     if (commandString?.value !== undefined) {
-        return fromCommandString(commandString.value, 'posix', wrapper, notes);
+        const step = fromCommandString(commandString.value, 'posix', wrapper, notes);
+        return { ...step, withholdings: [...withholdings, ...(step.withholdings ?? [])] };
     }
     if (!scanned.doubleDash) {
         notes.push(`\`${wrapper}\` without \`--\`: the command to run is not written`);
-        return { argv: [], wrapper, notes };
+        return { argv: [], wrapper, notes, withholdings };
     }
-    return { argv: scanned.rest, wrapper, notes };
+    return { argv: scanned.rest, wrapper, notes, withholdings };
 }
+/** A tool spec `name[@version]` whose name is in `MISE_CORE_TOOLS`. */
+function isCoreMiseTool(spec) {
+    const m = /^([A-Za-z0-9][\w.-]*)(?:@[\w.+-]+)?$/.exec(spec);
+    return m !== null && MISE_CORE_TOOLS.has(m[1].toLowerCase());
+}
+/**
+ * mise tools that install a language runtime or package manager from its project (mise
+ * registry core and well-known tools); any other tool or backend (`npm:`, `pipx:`, `cargo:`,
+ * `ubi:`, `github:`, …) installs other software alongside the launch.
+ */
+const MISE_CORE_TOOLS = new Set([
+    'node',
+    'nodejs',
+    'bun',
+    'deno',
+    'python',
+    'uv',
+    'pnpm',
+    'yarn',
+    'java',
+    'go',
+    'ruby',
+    'rust',
+    'erlang',
+    'elixir',
+    'zig'
+]);
 /** Options and tool specs of `mise exec` up to `--` (tool specs are positional there). */
 function scanOptionsUntilDoubleDash(args, grammar) {
     const options = [];
@@ -53604,11 +54936,11 @@ function unwrapSudo(args) {
     const scanned = scanOptions(args, SUDO_GRAMMAR);
     if (scanned.positional.length === 0)
         return null;
-    const user = scanned.options.find((o) => o.flag === '-u' || o.flag === '--user')?.value;
+    const user = scanned.options.some((o) => o.flag === '-u' || o.flag === '--user');
     return {
         argv: scanned.positional,
         wrapper: 'sudo',
-        notes: [`runs through sudo as ${user ? `user "${user}"` : 'root'}`]
+        notes: [`runs through sudo as ${user ? 'the user named with -u' : 'root'}`]
     };
 }
 
@@ -53622,16 +54954,61 @@ const REMOTE_TYPES = new Set([
     'ws',
     'websocket'
 ]);
+/** The note for an entry with a command, a url and no type outside Claude Desktop. */
+const AMBIGUOUS_TRANSPORT_NOTE = 'has both a command and a url and no type: which one runs depends on the client; add "type"';
+/**
+ * Programs that the idioms and unwrapping recognise by name: written as a path outside a
+ * well-known install location they are a local executable, not the program (`./npx`).
+ */
+const RECOGNISED_PROGRAMS = new Set([
+    'npx',
+    'npm',
+    'pnpm',
+    'pnpx',
+    'yarn',
+    'bunx',
+    'bun',
+    'deno',
+    'uvx',
+    'uv',
+    'pipx',
+    'docker',
+    'podman',
+    'nerdctl',
+    'cmd',
+    'powershell',
+    'pwsh',
+    'wsl',
+    'mise',
+    'rtx',
+    'env',
+    'sudo',
+    'exec',
+    'command',
+    'nohup',
+    'call',
+    'bash',
+    'sh',
+    'zsh',
+    'dash',
+    'ksh',
+    'ash',
+    'mksh',
+    'fish'
+]);
+/** How deep `identifyArgv` follows a command run by a launcher (`npx -c "…"`, `-p pkg cmd`). */
+const MAX_NESTED_COMMANDS = 4;
 /**
  * Identify one server entry (see the module doc). Never throws: an unexpected failure gives an
  * `unknown` identity with a note.
  */
 function identifyServer(entry) {
+    let server;
     try {
-        return identify(entry);
+        server = identify(entry);
     }
     catch (error) {
-        return {
+        server = {
             entry,
             package: packageIdentity({ ecosystem: 'unknown', name: null, launcher: null }),
             argv: [],
@@ -53639,6 +55016,21 @@ function identifyServer(entry) {
             notes: [`could not identify the server: ${error instanceof Error ? error.name : 'error'}`]
         };
     }
+    return masked(server);
+}
+/** `server` with every shown text through `maskedText` (see the module doc). */
+function masked(server) {
+    const p = server.package;
+    const mask = (text) => (text === null ? null : maskedText(text));
+    const resolution = { status: p.resolution.status };
+    if (p.resolution.message !== undefined)
+        resolution.message = maskedText(p.resolution.message);
+    return {
+        ...server,
+        package: { ...p, name: mask(p.name), versionSpec: mask(p.versionSpec), resolution },
+        wrappers: server.wrappers.map(maskedText),
+        notes: server.notes.map(maskedText)
+    };
 }
 function identify(entry) {
     const { launch } = entry;
@@ -53660,8 +55052,11 @@ function identify(entry) {
     }
     const unwrapped = unwrapLaunch(launch.command, launch.args);
     const env = { ...launch.env, ...unwrapped.environment };
+    const ambiguous = hasUrl && (type === undefined || type === '') && entry.format !== 'claude-desktop';
     let match;
-    if (unwrapped.several !== undefined)
+    if (ambiguous)
+        match = unknownMatch(null, null, AMBIGUOUS_TRANSPORT_NOTE);
+    else if (unwrapped.several !== undefined)
         match = severalCommandsMatch(unwrapped.several);
     else if (unwrapped.argv.length === 0) {
         // An empty argv already has its note from unwrapping.
@@ -53671,15 +55066,15 @@ function identify(entry) {
         };
     }
     else
-        match = identifyArgv(unwrapped.argv, env);
+        match = withheld(identifyArgv(unwrapped.argv, env), unwrapped.withholdings ?? []);
     const notes = [...unwrapped.notes, ...match.notes];
-    if (hasUrl) {
-        notes.push('the entry also has a url, which stdio clients (such as Claude Desktop) ignore: ' +
-            'identified from the command');
+    if (hasUrl && !ambiguous) {
+        notes.push(type === undefined || type === ''
+            ? 'the entry also has a url, which Claude Desktop (stdio only) ignores: identified from ' +
+                'the command'
+            : `the entry also has a url, which a client ignores for type "${type}": identified from ` +
+                'the command');
     }
-    const preload = preloadNote(env);
-    if (preload !== null)
-        notes.push(preload);
     return {
         entry,
         package: match.package,
@@ -53690,28 +55085,60 @@ function identify(entry) {
 }
 /**
  * Identify an unwrapped command line `[command, ...args]` against the launch idioms. An empty
- * argv is `unknown` with no name. Never throws.
+ * argv is `unknown` with no name. A recognised launcher or wrapper written as a path outside a
+ * well-known install location is a local executable (see the module doc). Never throws.
  * @param env the environment the launcher runs with (variable name → value as written), read for
- *   package source overrides (`npm_config_registry`, `UV_INDEX_URL`, …); values are never shown.
+ *   package source overrides, code-loading variables and `PATH`; values are never shown.
+ * @param depth how many launcher-run commands deep this is (internal).
  */
-function identifyArgv(argv, env = {}) {
+function identifyArgv(argv, env = {}, depth = 0) {
     const first = argv[0];
     if (first === undefined || first.trim() === '') {
         return unknownMatch(null, null, 'nothing to identify: the entry runs no command');
     }
-    const match = npmIdiom(argv, env) ?? pypiIdiom(argv, env) ?? ociIdiom(argv) ?? denoNpm(localIdiom(argv), env);
+    if (looksLikePath(first) && launcherName(first) === null) {
+        const name = commandName(first);
+        if (RECOGNISED_PROGRAMS.has(name)) {
+            return localMatch(first, 'executable', [
+                `\`${shownValue(first)}\` is named like \`${shownValue(name)}\` but is not in a ` +
+                    'well-known install location (it may be a script next to the config): identified as ' +
+                    'that local executable, not as the launcher'
+            ]);
+        }
+    }
+    const nested = (inner, innerEnv) => depth >= MAX_NESTED_COMMANDS
+        ? unknownMatch(null, null, 'commands run by launchers are nested too deeply to identify')
+        : identifyCommandLine(inner, innerEnv, depth + 1);
+    const match = npmIdiom(argv, env, nested) ??
+        pypiIdiom(argv, env, nested) ??
+        ociIdiom(argv, env) ??
+        denoNpm(localIdiom(argv), env);
     if (match)
         return match;
-    return unknownMatch(first, null, `\`${commandName(first)}\` is a command looked up on PATH: which package provides it is unknown`);
+    return unknownMatch(first, null, `\`${shownValue(commandName(first))}\` is a command looked up on PATH: which package ` +
+        'provides it is unknown');
 }
-/** `deno run npm:pkg` installs from `NPM_CONFIG_REGISTRY` too (Deno manual, "npm registries"). */
+/**
+ * A command line a launcher runs (`npx -c "…"`'s launching command, `npx -p pkg node x.js`'s
+ * `node x.js`), identified like a whole entry: unwrapped, then matched.
+ */
+function identifyCommandLine(argv, env, depth) {
+    const [command, ...args] = argv;
+    const unwrapped = unwrapLaunch(command, args);
+    if (unwrapped.several !== undefined)
+        return severalCommandsMatch(unwrapped.several);
+    const inner = identifyArgv(unwrapped.argv, { ...env, ...unwrapped.environment }, depth);
+    const match = withheld(inner, unwrapped.withholdings ?? []);
+    return { package: match.package, notes: [...unwrapped.notes, ...match.notes] };
+}
+/**
+ * `deno run npm:pkg` installs from `NPM_CONFIG_REGISTRY` too (Deno manual, "npm registries"),
+ * and loads code from `DENO_DIR`, `PATH` and the variables every launcher reads.
+ */
 function denoNpm(match, env) {
     if (match === null || match.package.ecosystem !== 'npm')
         return match;
-    const { status } = match.package.resolution;
-    if (status !== 'exact' && status !== 'offline')
-        return match;
-    return withSourceOverrides(match, npmSourceOverrides([], env));
+    return withheld(match, [...npmSourceOverrides([], env), ...environmentWithholdings(env, 'deno')]);
 }
 
 /**
@@ -53850,6 +55277,7 @@ async function gate(options) {
         throw new UsageError(`unknown grader "${graderKind}": use one of ${GRADER_KINDS.join(', ')}`);
     }
     const { resolvePolicy, scale } = await loadPolicy(options);
+    checkRegistryUrl(options.npmRegistry);
     const http = createHttpClient(options);
     const npm = new NpmRegistryClient({ http, registry: options.npmRegistry });
     let grader;
@@ -53905,6 +55333,7 @@ async function gate(options) {
 async function inventory(options) {
     const logger = options.logger ?? silentLogger;
     const { resolvePolicy } = await loadPolicy(options);
+    checkRegistryUrl(options.npmRegistry);
     const { configs, entries } = await scanConfigs(options, logger);
     const npm = options.offline
         ? null
@@ -53916,12 +55345,13 @@ async function inventory(options) {
         tool: { name: TOOL_NAME, version: TOOL_VERSION },
         configs,
         servers: resolved.map((server, i) => {
-            const unpinned = pinningReason(server, resolvePolicy(server.entry.config));
+            const policy = resolvePolicy(server.entry.config);
+            const unpinned = pinningReason(server, policy);
             return {
                 server,
                 reasons: [
                     ...literalSecretReasons(server, secrets[i]),
-                    ...configRiskReasons(server, risks[i]),
+                    ...configRiskReasons(server, risks[i], policy),
                     ...(unpinned ? [unpinned] : [])
                 ]
             };
@@ -53940,7 +55370,7 @@ async function loadPolicy(options) {
         }
         else {
             policyPath = options.policyPath
-                ? relativeToProcess(R.resolve(options.cwd, options.policyPath))
+                ? relativeToProcess(path.resolve(options.cwd, options.policyPath))
                 : await findPolicyFile(options.cwd);
             if (policyPath)
                 file = await loadPolicyFile(policyPath);
@@ -54001,6 +55431,28 @@ async function findConfigRisks(servers) {
 async function findSecrets(entries) {
     const limit = pLimit(8);
     return Promise.all(entries.map((e) => limit(() => findLiteralSecrets(e))));
+}
+/**
+ * The npm registry must be an absolute http(s) URL without credentials, query or fragment (a
+ * token belongs in the environment, never in a URL that ends up in messages).
+ * @throws UsageError otherwise.
+ */
+function checkRegistryUrl(registry) {
+    if (registry === undefined || registry.trim() === '')
+        return;
+    let url;
+    try {
+        url = new URL(registry.trim());
+    }
+    catch {
+        throw new UsageError('the npm registry must be an absolute URL such as https://registry.npmjs.org');
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new UsageError(`the npm registry must be an http(s) URL, not ${url.protocol}`);
+    }
+    if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+        throw new UsageError('the npm registry URL must not hold credentials, a query or a fragment: give the base URL only');
+    }
 }
 function createHttpClient(options) {
     return new HttpClient({
@@ -54067,8 +55519,8 @@ function parseToday(text, startedAt) {
 }
 /** A path as short as possible for messages: relative to the process's cwd when inside it. */
 function relativeToProcess(absolute) {
-    const relative = R.relative(process.cwd(), absolute);
-    return relative && !relative.startsWith('..') && !R.isAbsolute(relative) ? relative : absolute;
+    const relative = path.relative(process.cwd(), absolute);
+    return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : absolute;
 }
 function nonEmpty(s) {
     return typeof s === 'string' && s.trim() !== '';
@@ -54339,7 +55791,9 @@ function packageDisplay(p) {
             const spec = p.versionSpec === null ? null : toOneLine(p.versionSpec);
             const written = spec ? withSpec(base, spec) : base;
             let note;
-            if (p.version)
+            if (isWithheld(p))
+                note = 'not graded: see the notes';
+            else if (p.version)
                 note = `unpinned → ${toOneLine(p.version)}`;
             else if (p.resolution.status === 'offline')
                 note = 'unpinned, not resolved: offline';
@@ -55687,10 +57141,10 @@ function buildProgram(io, setExit) {
         .option('--write <dir>', 'write every schema to <dir>/<name>.schema.json')
         .action(async (name, opts) => {
         if (opts.write) {
-            const dir = R.resolve(io.cwd, opts.write);
+            const dir = path.resolve(io.cwd, opts.write);
             await mkdir(dir, { recursive: true });
             for (const [key, make] of Object.entries(SCHEMAS)) {
-                await writeFile(R.join(dir, `${key}.schema.json`), `${JSON.stringify(make(), null, 2)}\n`);
+                await writeFile(path.join(dir, `${key}.schema.json`), `${JSON.stringify(make(), null, 2)}\n`);
             }
             return;
         }
@@ -55707,8 +57161,8 @@ async function emit(io, text, output) {
         io.stdout(text);
         return;
     }
-    const file = R.resolve(io.cwd, output);
-    await mkdir(R.dirname(file), { recursive: true });
+    const file = path.resolve(io.cwd, output);
+    await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, text);
     io.stderr(`${TOOL_NAME}: report written to ${output}\n`);
 }

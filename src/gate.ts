@@ -128,6 +128,7 @@ export async function gate(options: GateOptions): Promise<GateRun> {
   }
 
   const { resolvePolicy, scale } = await loadPolicy(options)
+  checkRegistryUrl(options.npmRegistry)
   const http = createHttpClient(options)
   const npm = new NpmRegistryClient({ http, registry: options.npmRegistry })
   let grader: Grader
@@ -195,6 +196,7 @@ export interface InventoryOptions extends ScanOptions, PolicyOptions {
 export async function inventory(options: InventoryOptions): Promise<InventoryRun> {
   const logger = options.logger ?? silentLogger
   const { resolvePolicy } = await loadPolicy(options)
+  checkRegistryUrl(options.npmRegistry)
   const { configs, entries } = await scanConfigs(options, logger)
   const npm = options.offline
     ? null
@@ -206,12 +208,13 @@ export async function inventory(options: InventoryOptions): Promise<InventoryRun
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     configs,
     servers: resolved.map((server, i) => {
-      const unpinned = pinningReason(server, resolvePolicy(server.entry.config))
+      const policy = resolvePolicy(server.entry.config)
+      const unpinned = pinningReason(server, policy)
       return {
         server,
         reasons: [
           ...literalSecretReasons(server, secrets[i]!),
-          ...configRiskReasons(server, risks[i]!),
+          ...configRiskReasons(server, risks[i]!, policy),
           ...(unpinned ? [unpinned] : [])
         ]
       }
@@ -295,6 +298,31 @@ async function findConfigRisks(servers: ResolvedServer[]): Promise<Finding[][]> 
 async function findSecrets(entries: ServerEntry[]): Promise<LiteralSecret[][]> {
   const limit = pLimit(8)
   return Promise.all(entries.map((e) => limit(() => findLiteralSecrets(e))))
+}
+
+/**
+ * The npm registry must be an absolute http(s) URL without credentials, query or fragment (a
+ * token belongs in the environment, never in a URL that ends up in messages).
+ * @throws UsageError otherwise.
+ */
+function checkRegistryUrl(registry: string | undefined): void {
+  if (registry === undefined || registry.trim() === '') return
+  let url: URL
+  try {
+    url = new URL(registry.trim())
+  } catch {
+    throw new UsageError(
+      'the npm registry must be an absolute URL such as https://registry.npmjs.org'
+    )
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new UsageError(`the npm registry must be an http(s) URL, not ${url.protocol}`)
+  }
+  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+    throw new UsageError(
+      'the npm registry URL must not hold credentials, a query or a fragment: give the base URL only'
+    )
+  }
 }
 
 function createHttpClient(options: ScanOptions): HttpClient {

@@ -51,16 +51,19 @@ const coreLogger: Logger = {
  */
 export async function run(deps: ActionDeps = {}): Promise<void> {
   const env = deps.env ?? process.env
-  let inputs: ActionInputs | null = null
-  let context: GitHubContext | null = null
+  // Read first and never throwing, so a failure message can still reach the PR.
+  const context = readGitHubContext(env, (file) => readFileSync(file, 'utf8'))
+  for (const w of context.warnings) core.warning(w)
+  const commentWanted = core.getInput('comment').trim().toLowerCase() !== 'false'
   let octokit: Octokit | null = null
+  let marker = stickyMarker(validCommentId(core.getInput('comment-id')) ?? 'default')
   try {
-    inputs = readInputs()
+    const inputs = readInputs()
     if (inputs.graderApiKey) core.setSecret(inputs.graderApiKey)
-    context = readGitHubContext(env, (file) => readFileSync(file, 'utf8'))
-    for (const w of context.warnings) core.warning(w)
+    marker = stickyMarker(inputs.commentId)
     const cwd = context.workspace ?? process.cwd()
-    octokit = createGitHubClient(context, inputs, deps)
+    octokit = createGitHubClient(context, inputs.githubToken, deps)
+    warnAboutWorkspaceGrader(context, inputs, cwd)
 
     const policyDocument = await basePolicy(context, inputs, octokit, cwd)
     const gateRun = await gate({
@@ -78,7 +81,6 @@ export async function run(deps: ActionDeps = {}): Promise<void> {
     annotate(model)
     const reportPath = await writeJsonReport(gateRun, inputs.reportPath, env)
     if (inputs.comment) {
-      const marker = stickyMarker(inputs.commentId)
       await postComment(
         renderComment(model, { marker, jobUrl: context.runUrl ?? undefined }),
         marker,
@@ -103,17 +105,54 @@ export async function run(deps: ActionDeps = {}): Promise<void> {
       core.debug(error.stack)
     }
     // Never leave an earlier "all pass" comment standing when the gate could not run.
-    if (inputs?.comment && context) {
-      const marker = stickyMarker(inputs.commentId)
-      await postComment(
-        `${marker}\n### ❌ MCP grade gate could not run\n\n${escapeProse(message)}\n`,
-        marker,
-        context,
-        octokit
-      )
+    if (commentWanted) {
+      octokit ??= createGitHubClient(context, core.getInput('github-token'), deps)
+      await postComment(failureComment(marker, message, context), marker, context, octokit)
     }
     core.setOutput('verdict', 'fail')
     core.setFailed(`${TOOL_NAME}: ${message}`)
+  }
+}
+
+/** Longest failure message put into the PR comment (the job log has all of it). */
+const MAX_FAILURE_CHARS = 2000
+
+/** The sticky comment's body when the gate could not run. */
+function failureComment(marker: string, message: string, context: GitHubContext): string {
+  const clipped =
+    message.length > MAX_FAILURE_CHARS ? `${message.slice(0, MAX_FAILURE_CHARS)}…` : message
+  const link = context.runUrl ? `\n\nSee the [job log](${context.runUrl}) for details.` : ''
+  return `${marker}\n### ❌ MCP grade gate could not run\n\n${escapeProse(clipped)}${link}\n`
+}
+
+/** `id` when it is a valid comment id, else null (see `stickyMarker`). */
+function validCommentId(id: string): string | null {
+  const trimmed = id.trim()
+  if (trimmed === '') return null
+  try {
+    stickyMarker(trimmed)
+    return trimmed
+  } catch {
+    return null
+  }
+}
+
+/**
+ * A grader command that runs a program from the checkout lets a pull request change its own
+ * grade: say so on pull request events (the grader is trusted code, see README).
+ */
+function warnAboutWorkspaceGrader(context: GitHubContext, inputs: ActionInputs, cwd: string): void {
+  const command = inputs.gate.graderCommand
+  if (!context.pullRequest || inputs.gate.grader !== 'command' || !command) return
+  const fromCheckout = command.some((word) => {
+    if (!/[/\\]|\.(?:m?js|py|sh|ts)$/.test(word)) return false
+    const relative = path.relative(cwd, path.resolve(cwd, word))
+    return !relative.startsWith('..') && !path.isAbsolute(relative)
+  })
+  if (fromCheckout) {
+    core.warning(
+      'grader-command runs a file from the checked-out pull request, so the pull request can change how it is graded: keep the grader outside the repository (or check out the base branch for it)'
+    )
   }
 }
 
@@ -183,11 +222,13 @@ function splitConfigPaths(text: string): { paths: string[]; patterns?: string[] 
 }
 
 function commentIdInput(): string {
-  const id = core.getInput('comment-id') || 'default'
-  try {
-    stickyMarker(id)
-  } catch (error) {
-    throw new UsageError(`input comment-id: ${(error as Error).message}`, { cause: error })
+  const raw = core.getInput('comment-id')
+  if (raw.trim() === '') return 'default'
+  const id = validCommentId(raw)
+  if (id === null) {
+    throw new UsageError(
+      `input comment-id must be 1-100 letters, digits, '.', '_' or '-', got "${raw.slice(0, 120)}"`
+    )
   }
   return id
 }
@@ -253,11 +294,11 @@ async function writeJsonReport(
 /** An Octokit for the comment and base-branch reads, or null when there is no PR or token. */
 function createGitHubClient(
   context: GitHubContext,
-  inputs: ActionInputs,
+  token: string,
   deps: ActionDeps
 ): Octokit | null {
   if (!context.pullRequest || !context.repository) return null
-  if (!inputs.githubToken.trim()) {
+  if (!token.trim()) {
     core.warning(
       'no github-token: the PR comment is skipped and the policy is read from the workspace'
     )
@@ -265,7 +306,7 @@ function createGitHubClient(
   }
   const factory = deps.octokitFactory ?? createOctokit
   return factory({
-    token: inputs.githubToken,
+    token,
     baseUrl: context.apiUrl,
     logger: coreLogger,
     userAgent: `${TOOL_NAME}/${TOOL_VERSION}`
@@ -302,10 +343,11 @@ async function basePolicy(
       }
     }
   } catch (error) {
-    core.warning(
-      `could not read the policy file from the base branch ${ref} (${(error as Error).message}); the built-in default policy applies`
+    // Failing open would apply defaults that may be looser than the real policy.
+    throw new UsageError(
+      `could not read the policy file from the base branch ${ref}: ${(error as Error).message}. Re-run the job, or set policy-source: workspace to use the checked-out policy`,
+      { cause: error }
     )
-    return { path: paths[0]!, text: null }
   }
   for (const candidate of paths) {
     const local = await readFile(path.join(cwd, candidate), 'utf8').catch(() => null)

@@ -202,4 +202,28 @@ describe('discoverConfigs', () => {
       rmSync(away, { recursive: true, force: true })
     }
   })
+
+  it('searches linked config directories inside the workspace and reports ones leading out', async () => {
+    const ws = mkdtempSync(path.join(tmpdir(), 'discover-dirlinks-'))
+    const away = mkdtempSync(path.join(tmpdir(), 'discover-dirlinks-away-'))
+    try {
+      mkdirSync(path.join(ws, 'gem'))
+      writeFileSync(path.join(ws, 'gem', 'settings.json'), '{"mcpServers": {}}')
+      symlinkSync(path.join(ws, 'gem'), path.join(ws, '.gemini'), 'dir')
+      mkdirSync(path.join(away, 'vs'))
+      writeFileSync(path.join(away, 'vs', 'mcp.json'), '{"servers": {}}')
+      symlinkSync(path.join(away, 'vs'), path.join(ws, '.vscode'), 'dir')
+      symlinkSync(ws, path.join(ws, 'loop'), 'dir') // a cycle must end
+      const found = await discoverConfigs([], { cwd: ws })
+      expect(found.map((f) => [f.path, f.refused === undefined])).toEqual([
+        ['.gemini/settings.json', true],
+        ['.vscode', false]
+      ])
+      const refused = await readConfig(found[1]!)
+      expect(refused.error?.message).toMatch(/config directory points outside the workspace/)
+    } finally {
+      rmSync(ws, { recursive: true, force: true })
+      rmSync(away, { recursive: true, force: true })
+    }
+  })
 })

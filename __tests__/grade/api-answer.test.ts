@@ -221,3 +221,22 @@ describe('safeExcerpt', () => {
     expect(safeExcerpt('x'.repeat(100), 10)).toBe(`${'x'.repeat(9)}…`)
   })
 })
+
+describe('scores outside sub_scores', () => {
+  it.each([
+    [{ overall_grade: 'A', subscores: { security: 'F', credentials: 'F' } }, 'subscores'],
+    [{ overall_grade: 'A', scores: { security: 'F' } }, 'scores'],
+    [{ overall_grade: 'A', security: 'F' }, 'security'],
+    [{ overall_grade: 'A', credentialExposure: 'F' }, 'credential_exposure']
+  ])('fails closed on %j', (json, key) => {
+    const result = parseApiAnswer(json, context)
+    expect(result.ok).toBe(false)
+    if (!result.ok) expect(result.problem).toContain(key)
+  })
+
+  it('still ignores unrelated extra keys', () => {
+    expect(parseApiAnswer({ overall_grade: 'A', vendor_note: 'hello', id: 7 }, context).ok).toBe(
+      true
+    )
+  })
+})

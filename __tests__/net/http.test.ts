@@ -103,6 +103,19 @@ describe('HttpClient', () => {
     await expect(client.get(`${base}/any`)).rejects.toMatchObject({ kind: 'budget' })
   })
 
+  it('redacts URLs quoted inside an error message', async () => {
+    const failing = async (): Promise<Response> => {
+      throw new TypeError(
+        'Request cannot be constructed from a URL that includes credentials: http://u:SECRETPW@h.test/x?token=Q'
+      )
+    }
+    const client = new HttpClient({ ...noSleep, retries: 0, fetch: failing })
+    const err = (await client.get('http://h.test/x').catch((e: unknown) => e)) as Error
+    expect(err.message).not.toContain('SECRETPW')
+    expect(err.message).not.toContain('token=Q')
+    expect(err.message).toContain('http://h.test/x?…')
+  })
+
   it('reports connection failures as NetworkError', async () => {
     nock(base)
       .get('/reset')

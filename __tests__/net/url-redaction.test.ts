@@ -3,6 +3,7 @@ import {
   isLoopbackHost,
   looksLikeToken,
   sanitizeUrl,
+  stripUserInfo,
   urlCarriesSecrets
 } from '../../src/net/url-redaction.js'
 
@@ -42,6 +43,24 @@ describe('sanitizeUrl', () => {
     expect(sanitizeUrl('${GATEWAY}/mcp')).toBeNull()
     expect(sanitizeUrl('not a url')).toBeNull()
     expect(sanitizeUrl('file:///etc/passwd')).toBeNull()
+  })
+})
+
+describe('hostile paths and user info', () => {
+  it('masks base64 tokens and matrix parameters in paths', () => {
+    expect(
+      sanitizeUrl('https://mcp.example.com/mcp/dGhpc2lzYXNlY3JldFBBU1MxMjM0NTY3OA==/sse')
+    ).toBe('https://mcp.example.com/mcp/…/sse')
+    expect(sanitizeUrl('https://mcp.example.com/mcp;apikey=SUPERSECRET/sse')).toBe(
+      'https://mcp.example.com/…/sse'
+    )
+  })
+
+  it('cuts user info at the last @, also where new URL() cannot parse', () => {
+    expect(stripUserInfo('https://admin:p@ssPARTLEAK@${HOST}/mcp')).toBe('https://${HOST}/mcp')
+    expect(stripUserInfo('git+ssh://git@github.com/a/b')).toBe('git+ssh://git@github.com/a/b')
+    expect(stripUserInfo('https://host/p@x')).toBe('https://host/p@x')
+    expect(stripUserInfo('not a url')).toBe('not a url')
   })
 })
 

@@ -30,6 +30,18 @@ describe('packageDisplay', () => {
     ).toBe('pkg@^1.2 (unpinned → 1.4.2)')
   })
 
+  it('says a withheld package is not graded, not that it is unpinned', () => {
+    const p = npmPackage({
+      name: 'pkg',
+      versionSpec: '1.2.3',
+      version: null,
+      purl: null,
+      pinned: true,
+      resolution: { status: 'n/a', message: 'not graded: --registry installs from elsewhere' }
+    })
+    expect(packageDisplay(p)).toBe('pkg@1.2.3 (not graded: see the notes)')
+  })
+
   it('says why an unpinned version is unknown', () => {
     const p = npmPackage({ name: 'pkg', versionSpec: 'latest', version: null, pinned: false })
     expect(packageDisplay({ ...p, resolution: { status: 'offline' } })).toBe(

@@ -56,6 +56,9 @@ export const DEFAULT_CONFIG_PATTERNS: readonly string[] = [
 /** Directory names never searched (dependencies and git internals). */
 const IGNORED_DIRECTORIES = new Set(['node_modules', '.git'])
 
+/** Directory links followed one inside another before the search stops going deeper. */
+const MAX_FOLLOWED_LINKS = 4
+
 /** Most directory entries one search looks at; beyond it the search stops with an error. */
 export const MAX_SEARCHED_ENTRIES = 500_000
 
@@ -90,10 +93,11 @@ const optionsSchema = z.object({
  *
  * A path naming a file is taken as is, whatever its name. A directory is searched recursively
  * with `options.patterns` or {@link DEFAULT_CONFIG_PATTERNS} (picomatch, dot files included),
- * skipping `node_modules` and `.git`. Symbolic links to directories are not followed (a PR could
- * point them anywhere). Symbolic links to files ARE found — a client follows them, so the gate
- * must see what they point at — and read through their target when it is inside the workspace;
- * one pointing outside, or nowhere, is returned with `refused` set so it is reported, never
+ * skipping `node_modules` and `.git`. A client follows symbolic links, so the gate does too, but
+ * only inside the workspace (a PR could point a link anywhere): links to files are read through
+ * their target, links to directories are searched (each real directory once). A file link
+ * pointing outside the workspace or nowhere, and a link to a config directory (`.vscode`,
+ * `.gemini`, …) pointing outside, are returned with `refused` set so they are reported, never
  * silently skipped. No paths means `[options.cwd]`.
  *
  * @returns configs sorted by `path` (code-unit order) without duplicates.
@@ -124,24 +128,64 @@ export async function discoverConfigs(
       if (!link?.isSymbolicLink()) throw new Error(`Config path not found: ${given}`)
       isDirectory = false
     }
-    const files = isDirectory ? await searchDirectory(absolute, matches) : [absolute]
-    for (const file of files) {
-      if (!found.has(file)) found.set(file, await describeFile(cwd, workspace, file))
+    const results: Found[] = isDirectory
+      ? await searchDirectory(absolute, matches, workspace)
+      : [{ file: absolute }]
+    for (const result of results) {
+      if ('refusedLink' in result) {
+        const link = result.refusedLink
+        if (!found.has(link)) {
+          found.set(link, { path: displayPath(cwd, link), absolutePath: link, refused: result.why })
+        }
+      } else if (!found.has(result.file)) {
+        found.set(result.file, await describeFile(cwd, workspace, result.file))
+      }
     }
   }
   return [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
 }
 
-/** Files (and symbolic links) under `directory` whose relative path `matches`. */
+/**
+ * Directory names that hold client configs (SPEC §3): a symbolic link by one of these names that
+ * leads out of the workspace is reported, because a client would read the config inside it.
+ */
+const CONFIG_DIRECTORIES = new Set([
+  '.vscode',
+  '.cursor',
+  '.roo',
+  '.kiro',
+  'settings',
+  '.gemini',
+  '.zed',
+  '.codex',
+  '.amazonq',
+  '.github',
+  'copilot',
+  '.windsurf',
+  '.codeium'
+])
+
+/** A file found by the search, or a directory link the search refused to follow. */
+type Found = { file: string } | { refusedLink: string; why: string }
+
+/**
+ * Files (and symbolic links to files) under `directory` whose relative path `matches`. Symbolic
+ * links to directories inside `workspace` are searched too, under the link's name (a link to an
+ * ancestor is a cycle and skipped; at most `MAX_FOLLOWED_LINKS` links deep); one leading outside
+ * is reported when its name is a config directory.
+ */
 async function searchDirectory(
   directory: string,
-  matches: (relative: string) => boolean
-): Promise<string[]> {
-  const out: string[] = []
-  const pending = [directory]
+  matches: (relative: string) => boolean,
+  workspace: string
+): Promise<Found[]> {
+  const out: Found[] = []
+  const pending: { dir: string; real: string; links: number }[] = [
+    { dir: directory, real: await realpath(directory).catch(() => directory), links: 0 }
+  ]
   let seen = 0
   while (pending.length > 0) {
-    const dir = pending.pop()!
+    const { dir, real, links } = pending.pop()!
     let entries: Dirent[]
     try {
       entries = await readdir(dir, { withFileTypes: true })
@@ -156,15 +200,40 @@ async function searchDirectory(
         )
       }
       const full = path.join(dir, entry.name)
+      const relative = path.relative(directory, full).split(path.sep).join('/')
       if (entry.isDirectory()) {
-        if (!IGNORED_DIRECTORIES.has(entry.name)) pending.push(full)
+        if (!IGNORED_DIRECTORIES.has(entry.name)) {
+          pending.push({ dir: full, real: path.join(real, entry.name), links })
+        }
+      } else if (entry.isSymbolicLink() && (await isDirectory(full))) {
+        if (IGNORED_DIRECTORIES.has(entry.name)) continue
+        const target = await realpath(full).catch(() => null)
+        if (target !== null && isInside(workspace, target)) {
+          // A link to an ancestor is a cycle; a chain of links is followed a few levels deep.
+          if (!isInside(target, real) && links < MAX_FOLLOWED_LINKS) {
+            pending.push({ dir: full, real: target, links: links + 1 })
+          }
+        } else if (CONFIG_DIRECTORIES.has(entry.name)) {
+          out.push({
+            refusedLink: full,
+            why: 'this symbolic link to a config directory points outside the workspace, so the gate does not read it; an MCP client would read the configs inside it: commit them instead'
+          })
+        }
       } else if (entry.isFile() || entry.isSymbolicLink()) {
-        const relative = path.relative(directory, full).split(path.sep).join('/')
-        if (matches(relative)) out.push(full)
+        if (matches(relative)) out.push({ file: full })
       }
     }
   }
   return out
+}
+
+async function isDirectory(file: string): Promise<boolean> {
+  return (await stat(file).catch(() => null))?.isDirectory() ?? false
+}
+
+function isInside(root: string, target: string): boolean {
+  const inside = path.relative(root, target)
+  return inside === '' || (!inside.startsWith('..') && !path.isAbsolute(inside))
 }
 
 /** A found file, resolving a symbolic link and refusing targets outside the workspace. */
@@ -184,8 +253,7 @@ async function describeFile(
       refused: 'this symbolic link points to nothing: fix or remove it'
     }
   }
-  const inside = path.relative(workspace, target)
-  if (inside === '' || inside.startsWith('..') || path.isAbsolute(inside)) {
+  if (!isInside(workspace, target)) {
     return {
       path: shown,
       absolutePath: file,

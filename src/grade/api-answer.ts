@@ -327,16 +327,45 @@ const FindingInputSchema = SnakeObject.pipe(
  * answer are absent from `sub_scores`.
  */
 export const ApiAnswerSchema = SnakeObject.pipe(
-  z.looseObject({
-    overall_grade: LetterSchema,
-    overall_score: Score100Schema.nullish(),
-    sub_scores: SubScoresSchema.nullish(),
-    report_url: HttpUrlSchema.nullish(),
-    audited_at: AuditedAtSchema.nullish(),
-    rubric_version: z.string().trim().min(1).max(100).nullish(),
-    findings: z.array(FindingInputSchema, { error: 'expected an array' }).max(10000).nullish()
-  })
+  z
+    .looseObject({
+      overall_grade: LetterSchema,
+      overall_score: Score100Schema.nullish(),
+      sub_scores: SubScoresSchema.nullish(),
+      report_url: HttpUrlSchema.nullish(),
+      audited_at: AuditedAtSchema.nullish(),
+      rubric_version: z.string().trim().min(1).max(100).nullish(),
+      findings: z.array(FindingInputSchema, { error: 'expected an array' }).max(10000).nullish()
+    })
+    .superRefine((answer, ctx) => {
+      // Fail closed on scores we would otherwise ignore: a misnamed container (`scores`,
+      // `subscores`) or an axis at the top level would leave every axis "not assessed".
+      for (const key of Object.keys(answer)) {
+        if (KNOWN_ANSWER_KEYS.has(key)) continue
+        if (
+          axisFromName(key) !== null ||
+          /(?:^|_)(?:scores?|grades?|axes|sub_?scores?)$/.test(key)
+        ) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `unexpected key "${safeExcerpt(key, 40)}": sub-scores must be in "sub_scores" (overall in "overall_grade"/"overall_score")`
+          })
+        }
+      }
+    })
 )
+
+/** Top-level keys of an answer that we read. */
+const KNOWN_ANSWER_KEYS = new Set([
+  'overall_grade',
+  'overall_score',
+  'sub_scores',
+  'report_url',
+  'audited_at',
+  'rubric_version',
+  'findings'
+])
 export type ApiAnswer = z.output<typeof ApiAnswerSchema>
 
 /** What the mapping needs besides the answer. */

@@ -9,8 +9,10 @@
  * The program answers either a `GradeReport` (`source` `command` or absent) or
  * `{"ungraded": "<reason>", "findings"?: [...]}`.
  *
- * The program is untrusted (it may live in the pull request's own checkout), so it gets no
- * secret (SPEC §9):
+ * The program is trusted code: it runs as the runner's user and could read what that user can
+ * (another process's environment included), so it must not come from the pull request being
+ * gated (the action warns when it does). What this module does is keep secrets from reaching it
+ * by accident, and keep its output from leaking them (SPEC §9):
  * - its environment is allow-listed (`graderEnvironment`): `PATH`, `HOME`, `TMPDIR`/`TEMP`/`TMP`,
  *   `LANG`, `LC_*`, Windows' `SystemRoot`/`ComSpec`/`PATHEXT`, the `MCP_SERVER_*` identity, and
  *   only the variables the operator names in `passEnv`. The action's token and API key

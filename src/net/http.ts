@@ -320,11 +320,18 @@ async function readLimited(
   return Buffer.concat(chunks, total)
 }
 
+/**
+ * An error for messages: its text (plus the cause's code) with every URL in it redacted — fetch
+ * implementations quote the URL they were given, credentials included.
+ */
 function describe(error: unknown): string {
+  let text: string
   if (error instanceof Error) {
     const cause = (error as { cause?: unknown }).cause
     const code = cause && typeof cause === 'object' && 'code' in cause ? String(cause.code) : ''
-    return code ? `${error.message} (${code})` : error.message
+    text = code ? `${error.message} (${code})` : error.message
+  } else {
+    text = String(error)
   }
-  return String(error)
+  return text.replace(/\b[a-z][\w+.-]*:\/\/[^\s'"<>]+/gi, (url) => redactUrl(url))
 }

@@ -23,13 +23,18 @@ const KEY_PREFIX =
 
 /**
  * True when a URL path segment looks like a token rather than a name: 16+ hex digits (session
- * ids, UUIDs, hashes), 24+ URL-safe characters mixing letters and digits, or a key prefix such as
- * `sk-`, `ghp_`, `xoxb-` followed by 8+ characters.
+ * ids, UUIDs, hashes), 24+ characters of the URL-safe or base64 alphabets mixing letters and
+ * digits (`=` padding allowed), a key prefix such as `sk-`, `ghp_`, `xoxb-` followed by 8+
+ * characters, or a segment carrying matrix parameters (`;apikey=…`).
  */
 export function looksLikeToken(segment: string): boolean {
   const s = decodeSegment(segment)
+  if (s.includes(';')) return true
   if (/^[0-9a-f-]+$/i.test(s) && s.replace(/-/g, '').length >= 16) return true
-  if (s.length >= 24 && /^[\w.~-]+$/.test(s) && /\d/.test(s) && /[a-z]/i.test(s)) return true
+  const body = s.replace(/=+$/, '')
+  if (body.length >= 24 && /^[\w.~+/-]+$/.test(body) && /\d/.test(body) && /[a-z]/i.test(body)) {
+    return true
+  }
   return KEY_PREFIX.test(s)
 }
 
@@ -78,6 +83,24 @@ export function urlCarriesSecrets(url: string): boolean {
     parsed.hash !== '' ||
     parsed.pathname.split('/').some((s) => looksLikeToken(s))
   )
+}
+
+/**
+ * `value` without the user info of a URL-like prefix (`scheme://user:pass@host…` → `scheme://host…`),
+ * cutting at the LAST `@` before the first `/` after the scheme, as URL parsers do, so a password
+ * holding `@` is removed whole. For values `new URL()` cannot parse (`https://u:p@${HOST}/mcp`).
+ * A plain `git@` user is kept. Everything else is returned as is.
+ */
+export function stripUserInfo(value: string): string {
+  const match = /^([a-z][\w+.-]*:\/\/)([^/?#\s]*)/i.exec(value)
+  if (!match) return value
+  const [, scheme, authority] = match as unknown as [string, string, string]
+  const at = authority.lastIndexOf('@')
+  if (at < 0) return value
+  const user = authority.slice(0, at)
+  const host = authority.slice(at + 1)
+  const rest = value.slice(scheme.length + authority.length)
+  return `${scheme}${user === 'git' ? 'git@' : ''}${host}${rest}`
 }
 
 function decodeSegment(segment: string): string {

@@ -7,6 +7,7 @@ import type { Axis, GradeLetter, GradeReport, Score } from '../grade/report.js'
 import { sanitizeUrl } from '../net/url-redaction.js'
 import type { Verdict } from '../policy/reasons.js'
 import { isImageDigest } from '../policy/wording.js'
+import { isWithheld } from '../resolve/withholding.js'
 import type { PackageIdentity } from '../resolve/types.js'
 import { clip, toOneLine } from './markdown.js'
 
@@ -87,7 +88,8 @@ export function packageDisplay(p: PackageIdentity): string {
       const spec = p.versionSpec === null ? null : toOneLine(p.versionSpec)
       const written = spec ? withSpec(base, spec) : base
       let note: string
-      if (p.version) note = `unpinned → ${toOneLine(p.version)}`
+      if (isWithheld(p)) note = 'not graded: see the notes'
+      else if (p.version) note = `unpinned → ${toOneLine(p.version)}`
       else if (p.resolution.status === 'offline') note = 'unpinned, not resolved: offline'
       else if (p.resolution.status === 'unresolved') note = 'unpinned, version not looked up'
       else if (p.resolution.status === 'not-found') note = 'not found in the registry'

@@ -330,11 +330,29 @@ describe('container rules', () => {
     [['-iv', '/etc:/e'], 'config.docker-host-root-mount', '-v /etc:/e'],
     [['-itv/var/run/docker.sock:/s'], 'config.docker-socket-mount', '-itv/var/run/docker.sock:/s'],
     [['-e=A=1', '--privileged'], 'config.docker-privileged', '--privileged'],
-    [['-u', '1000', '--net', 'host'], 'config.docker-host-namespace', '--net host']
+    [['-u', '1000', '--net', 'host'], 'config.docker-host-namespace', '--net host'],
+    // other spellings of the host root, /proc/<pid>/root and raw disks
+    [['-v', '/.:/host'], 'config.docker-host-root-mount', '-v /.:/host'],
+    [['-v', '/etc/..:/host'], 'config.docker-host-root-mount', '-v /etc/..:/host'],
+    [['-v', '//:/host'], 'config.docker-host-root-mount', '-v //:/host'],
+    [['-v', '/proc/1/root:/h'], 'config.docker-host-root-mount', '-v /proc/1/root:/h'],
+    [['--device', '/dev/sda'], 'config.docker-host-root-mount', '--device /dev/sda'],
+    [
+      ['--mount', 'type=bind,source=/var/../,target=/h'],
+      'config.docker-host-root-mount',
+      '--mount type=bind,source=/var/../,target=/h'
+    ]
   ] as [string[], string, string][])('%j → %s', async (flags, ruleId, snippet) => {
     const findings = await checkConfigEntry(docker(['run', '--rm', ...flags, 'mcp/server', 'x']))
     expect(ids(findings)).toContain(ruleId)
     expect(findings.find((f) => f.ruleId === ruleId)?.evidence?.snippet).toBe(snippet)
+  })
+
+  it('leaves narrow mounts and non-disk devices alone', async () => {
+    const findings = await checkConfigEntry(
+      docker(['run', '--rm', '-v', '/srv/data/..:/d', '--device', '/dev/fuse', 'mcp/server'])
+    )
+    expect(ids(findings)).toEqual([])
   })
 
   it("does not read a clustered value flag's value as the image", async () => {

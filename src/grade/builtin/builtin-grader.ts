@@ -13,6 +13,7 @@ import { type Logger, silentLogger } from '../../log.js'
 import type { HttpClient } from '../../net/http.js'
 import { DEFAULT_SCALE, type GradeScale } from '../../policy/grades.js'
 import type { NpmRegistryClient } from '../../resolve/npm-registry.js'
+import { WITHHELD_PREFIX } from '../../resolve/withholding.js'
 import type { ResolvedServer } from '../../resolve/types.js'
 import type { Grader } from '../grader.js'
 import { OncePerKey } from '../once.js'
@@ -153,6 +154,8 @@ function unresolvedReason(
   message: string | undefined
 ): string {
   const written = spec ? `${name}@${spec}` : name
+  // A withheld identity says itself why it cannot be graded ("not graded: --registry …").
+  if (message?.startsWith(WITHHELD_PREFIX)) return `${written} is ${message}`
   if (status === 'offline') {
     return `${written} is not pinned and the run is offline, so the version that would run is unknown`
   }

@@ -13,6 +13,7 @@
  * that axis yet (docs/grading.md, "Axes in v1"), so their findings are reported with their
  * severity only — never turned into a made-up number.
  */
+import path from 'node:path'
 import { findLiteralSecrets, maskSecretsInText } from '../../config/secrets.js'
 import { unquote } from '../../config/placeholders.js'
 import type { ServerEntry } from '../../config/types.js'
@@ -74,7 +75,7 @@ export const CONFIG_RULE = {
     title: 'Container mounts the host root or a system directory',
     cwe: 'CWE-552',
     rationale:
-      'A bind mount (`-v`, `--volume`, `--mount type=bind`) of `/`, a drive root or a system directory (`/etc`, `/root`, `/proc`, `/sys`, `/dev`, `/boot`, `/var`, `/usr`, `/run`, `/var/lib/docker`, `C:\\Windows`) exposes the host to the server.'
+      'A bind mount (`-v`, `--volume`, `--mount type=bind`) of `/`, a drive root, `/proc/<pid>/root` or a system directory (`/etc`, `/root`, `/proc`, `/sys`, `/dev`, `/boot`, `/var`, `/usr`, `/run`, `/var/lib/docker`, `C:\\Windows`), written in any spelling (`/.`, `/etc/..`), or a raw disk (`--device /dev/sda`) exposes the host to the server.'
   },
   dockerSocket: {
     id: 'config.docker-socket-mount',
@@ -349,10 +350,18 @@ type HostPathKind = 'socket' | 'system' | 'home'
 const SYSTEM_DIRS =
   /^(?:\/etc|\/root|\/proc|\/sys|\/dev|\/boot|\/var|\/usr|\/bin|\/sbin|\/lib|\/lib64|\/run|\/var\/run|\/var\/lib\/docker|[a-z]:\/windows(?:\/system32)?)$/i
 
-/** Normalise a written path: unquoted, forward slashes, no trailing slash (except the root). */
+/**
+ * Normalise a written path: unquoted, forward slashes, `.`/`..` segments resolved (so `/.`,
+ * `/etc/..` and `//` are the root they are), no trailing slash (except the root).
+ */
 function normalisePath(raw: string): string {
   const p = unquote(raw.trim()).replace(/\\/g, '/')
-  return p.length > 1 ? p.replace(/\/+$/, '') || '/' : p
+  if (p === '') return p
+  const drive = /^[a-z]:/i.exec(p)?.[0] ?? ''
+  const rest = p.slice(drive.length)
+  const normal = rest.startsWith('/') ? path.posix.normalize(rest) : rest
+  const joined = `${drive}${normal}`
+  return joined.length > 1 ? joined.replace(/\/+$/, '') || '/' : joined
 }
 
 /** Home directories (one user's or all users'), written literally or as a variable. */
@@ -380,7 +389,10 @@ function hostPathKind(raw: string): HostPathKind | null {
   ) {
     return 'socket'
   }
-  if (isSystemRoot(p) || SYSTEM_DIRS.test(p)) return 'system'
+  // `/proc/<pid>/root` is a process's view of the whole file system (for pid 1: the host's).
+  if (isSystemRoot(p) || SYSTEM_DIRS.test(p) || /^\/proc\/[^/]+\/root(?:\/|$)/.test(p)) {
+    return 'system'
+  }
   if (isHomePath(p)) return 'home'
   return null
 }
@@ -432,6 +444,13 @@ function containerFindings(server: ResolvedServer): Finding[] {
       add(CONFIG_RULE.dockerSecurityDisabled, option)
     } else if (name === '--use-api-socket') {
       add(CONFIG_RULE.dockerSocket, option)
+      escape = true
+    } else if (
+      name === '--device' &&
+      /^\/dev\/(?:sd|nvme|hd|vd|xvd|mmcblk|dm-|mapper\/|disk)/.test(unquote(value.trim()))
+    ) {
+      // A raw disk device gives the container the host's file systems.
+      add(CONFIG_RULE.dockerHostMount, option)
       escape = true
     } else if (name === '-v' || name === '--volume' || name === '--mount') {
       const source = name === '--mount' ? mountSource(value) : volumeSource(value)
