@@ -38483,6 +38483,144 @@ function isWellKnownDirectory(directory) {
 }
 
 /**
+ * Package source overrides: launcher options and environment variables that make a launcher
+ * install from somewhere other than the public registry (`npx --registry URL`,
+ * `npm_config_registry`, `uvx --index-url URL`, `PIP_INDEX_URL`, …). The artifact that then runs
+ * is not the one a registry look-up would grade, so each override is a reason to withhold the
+ * identity (`withholding.ts`: same name, no version or purl, ungraded, SPEC §8 `UNGRADED`).
+ *
+ * Sources: npm config (docs.npmjs.com "config": `registry`, `@scope:registry`, `_auth`,
+ * `_authToken`, `//host/:_authToken`, `userconfig`; environment `npm_config_*`, read
+ * case-insensitively), Bun (`BUN_CONFIG_REGISTRY`), Yarn (`YARN_NPM_REGISTRY_SERVER`,
+ * `YARN_REGISTRY`), uv (`--index`, `--index-url`/`-i`, `--extra-index-url`, `--default-index`,
+ * `--find-links`/`-f`; `UV_INDEX`, `UV_INDEX_URL`, `UV_EXTRA_INDEX_URL`, `UV_DEFAULT_INDEX`,
+ * `UV_FIND_LINKS`), pip/pipx (`--index-url`, `--pip-args`; `PIP_INDEX_URL`,
+ * `PIP_EXTRA_INDEX_URL`, `PIP_FIND_LINKS`). URLs in messages go through `sanitizeUrl`.
+ */
+/** The default public registries (npm docs "registry"; PEP 503 simple index of pypi.org). */
+const DEFAULT_REGISTRY_URLS = {
+    npm: 'https://registry.npmjs.org',
+    pypi: 'https://pypi.org/simple'
+};
+/** What is written where a registry URL should be, when it is not an absolute URL. */
+const NOT_A_URL = 'a location that is not a URL (a variable or a local path)';
+/** Why registry credentials alone withhold an identity. */
+const CREDENTIALS = 'sets credentials for a private registry, so the package may not come from the public registry';
+/**
+ * The npm package source overrides among `options` (`--registry`, `--@scope:registry`) and
+ * `env` (entry `env` plus variables the launch sets), one `Withholding` each: `setting` is the
+ * option or `env NAME`, `why` says where packages come from (`installs packages from <URL>, not
+ * the public registry`, the URL through `sanitizeUrl`) or that private-registry credentials are
+ * set. Settings that name the default registry are not overrides. Pure, never throws.
+ */
+function npmSourceOverrides(options, env) {
+    const found = [];
+    for (const o of options) {
+        if (o.value === undefined)
+            continue;
+        if (o.flag === '--registry' || /^--@[^:]+:registry$/.test(o.flag)) {
+            addUrl(found, o.flag, o.value, 'npm');
+        }
+    }
+    for (const [key, value] of Object.entries(env)) {
+        const k = key.toLowerCase();
+        if (k === 'npm_config_registry' ||
+            /^npm_config_@[^:]+:registry$/.test(k) ||
+            k === 'bun_config_registry' ||
+            k === 'yarn_npm_registry_server' ||
+            k === 'yarn_registry') {
+            addUrl(found, `env ${key}`, value, 'npm');
+        }
+        else if (/^npm_config__auth/.test(k) || /^npm_config_\/\/.*:_(?:auth|password)/.test(k)) {
+            found.push({ setting: `env ${key}`, why: CREDENTIALS });
+        }
+    }
+    return found;
+}
+/**
+ * The PyPI package source overrides among `options` (uv and pipx index options, and index options
+ * inside pipx `--pip-args`) and `env`, one `Withholding` each (as for `npmSourceOverrides`).
+ * Settings that name https://pypi.org/simple are not overrides. Pure, never throws.
+ */
+function pypiSourceOverrides(options, env) {
+    const found = [];
+    for (const o of options) {
+        if (o.value === undefined)
+            continue;
+        if (PYPI_INDEX_OPTIONS.has(o.flag))
+            addIndex(found, o.flag, o.value);
+        if (o.flag === '--pip-args') {
+            for (const inner of pipArgsIndexes(o.value))
+                addIndex(found, `--pip-args ${inner.flag}`, inner.value);
+        }
+    }
+    for (const [key, value] of Object.entries(env)) {
+        const k = key.toUpperCase();
+        if (!PYPI_INDEX_VARIABLES.has(k))
+            continue;
+        // `UV_INDEX`, `UV_EXTRA_INDEX_URL`, `PIP_*` hold space-separated lists.
+        for (const item of value.trim().split(/\s+/).filter(Boolean))
+            addIndex(found, `env ${key}`, item);
+    }
+    return found;
+}
+/** uv and pip options that name an index or a place to find packages. */
+const PYPI_INDEX_OPTIONS = new Set([
+    '--index',
+    '--index-url',
+    '-i',
+    '--extra-index-url',
+    '--default-index',
+    '--find-links',
+    '-f'
+]);
+/** uv and pip variables that name an index or a place to find packages. */
+const PYPI_INDEX_VARIABLES = new Set([
+    'UV_INDEX',
+    'UV_INDEX_URL',
+    'UV_EXTRA_INDEX_URL',
+    'UV_DEFAULT_INDEX',
+    'UV_FIND_LINKS',
+    'PIP_INDEX_URL',
+    'PIP_EXTRA_INDEX_URL',
+    'PIP_FIND_LINKS'
+]);
+/** Index options inside a pipx `--pip-args` string (`--index-url=URL`, `-i URL`). */
+function pipArgsIndexes(value) {
+    const words = value.trim().split(/\s+/);
+    const found = [];
+    for (let i = 0; i < words.length; i += 1) {
+        const word = words[i];
+        const eq = word.indexOf('=');
+        const flag = eq === -1 ? word : word.slice(0, eq);
+        if (!PYPI_INDEX_OPTIONS.has(flag))
+            continue;
+        const v = eq === -1 ? words[++i] : word.slice(eq + 1);
+        if (v !== undefined)
+            found.push({ flag, value: v });
+    }
+    return found;
+}
+/** `name=URL` (uv's named `--index`/`UV_INDEX`) or a URL. */
+function addIndex(found, setting, value) {
+    const named = /^[A-Za-z0-9_.-]+=(.+)$/.exec(value.trim());
+    addUrl(found, setting, named && !/^\w+:\/\//.test(value.trim()) ? named[1] : value, 'pypi');
+}
+function addUrl(found, setting, value, ecosystem) {
+    const url = sanitizeUrl(value);
+    if (url !== null && isDefaultRegistry(url, ecosystem))
+        return;
+    found.push({
+        setting,
+        why: `installs packages from ${url ?? NOT_A_URL}, not the public registry`
+    });
+}
+/** True when sanitised `url` is the default registry of `ecosystem` (trailing `/` ignored). */
+function isDefaultRegistry(url, ecosystem) {
+    return url.replace(/\/+$/, '') === DEFAULT_REGISTRY_URLS[ecosystem];
+}
+
+/**
  * Environment variables that make a launcher run code other than the package (SPEC §4, §9):
  * each one found withholds the package identity (`withholding.ts`). The environment is the
  * entry's `env` plus what the launch sets itself (`NAME=value` prefixes, `env NAME=value`,
@@ -38685,17 +38823,6 @@ const SAFE_PYPI_SETTINGS = new Set([
     'PIPX_DEFAULT_PYTHON',
     'PIPX_USE_EMOJI'
 ]);
-/** Index settings: `package-source.ts` reads them as registry overrides. */
-const PYPI_INDEX_SETTINGS = new Set([
-    'UV_INDEX',
-    'UV_INDEX_URL',
-    'UV_EXTRA_INDEX_URL',
-    'UV_DEFAULT_INDEX',
-    'UV_FIND_LINKS',
-    'PIP_INDEX_URL',
-    'PIP_EXTRA_INDEX_URL',
-    'PIP_FIND_LINKS'
-]);
 /** Settings that name a Python interpreter: a version request is fine, a path is a program. */
 const PYTHON_INTERPRETER_SETTINGS = new Set(['UV_PYTHON', 'PIPX_DEFAULT_PYTHON']);
 const CONTAINER_ENGINE = {
@@ -38800,8 +38927,8 @@ function unsafeNodeOptions(value) {
     return unsafe;
 }
 function pythonFinding(name, value) {
-    if (PYPI_INDEX_SETTINGS.has(name))
-        return null;
+    if (PYPI_INDEX_VARIABLES.has(name))
+        return null; // read as index overrides (package-source.ts)
     const python = name.startsWith('PYTHON');
     const tool = /^(?:UV|PIP|PIPX)_/.test(name);
     if (!python && !tool)
@@ -38938,23 +39065,13 @@ const SAFE_UV_OPTIONS = new Set([
     '--help',
     '-h'
 ]);
-/** uv and pip options that name an index (`package-source.ts` reads them). */
-const INDEX_OPTIONS = new Set([
-    '--index',
-    '--index-url',
-    '-i',
-    '--extra-index-url',
-    '--default-index',
-    '--find-links',
-    '-f'
-]);
 /** uv options that install other packages alongside the tool. */
 const UV_ALONGSIDE = new Set(['--with', '--with-editable', '--with-requirements']);
 /** The withholdings for the options of `uvx` / `uv tool run` (global options included). */
 function uvLauncherOptions(options) {
     const found = [];
     for (const { flag, value } of options) {
-        if (INDEX_OPTIONS.has(flag))
+        if (PYPI_INDEX_OPTIONS.has(flag))
             continue;
         if (UV_ALONGSIDE.has(flag))
             addOnce(found, flag, ALONGSIDE);
@@ -39012,7 +39129,7 @@ const PIP_VALUE_SWITCHES = new Set([
 function pipxLauncherOptions(options) {
     const found = [];
     for (const { flag, value } of options) {
-        if (INDEX_OPTIONS.has(flag))
+        if (PYPI_INDEX_OPTIONS.has(flag))
             continue;
         if (flag === '--preinstall')
             addOnce(found, flag, ALONGSIDE);
@@ -39036,7 +39153,7 @@ function pipArgsAreSafe(value) {
         const word = words[i];
         const eq = word.indexOf('=');
         const flag = eq === -1 ? word : word.slice(0, eq);
-        if (INDEX_OPTIONS.has(flag) || SAFE_PIP_SWITCHES.has(flag)) {
+        if (PYPI_INDEX_OPTIONS.has(flag) || SAFE_PIP_SWITCHES.has(flag)) {
             if (eq === -1 && PIP_VALUE_SWITCHES.has(flag))
                 i += 1;
             continue;
@@ -52136,142 +52253,6 @@ function runsOwnBin(bin, name) {
     const base = normalise(name.split('/').pop() ?? name);
     const b = normalise(command);
     return b === base || (base.length >= 3 && b.includes(base)) || (b.length >= 3 && base.includes(b));
-}
-
-/**
- * Package source overrides: launcher options and environment variables that make a launcher
- * install from somewhere other than the public registry (`npx --registry URL`,
- * `npm_config_registry`, `uvx --index-url URL`, `PIP_INDEX_URL`, …). The artifact that then runs
- * is not the one a registry look-up would grade, so each override is a reason to withhold the
- * identity (`withholding.ts`: same name, no version or purl, ungraded, SPEC §8 `UNGRADED`).
- *
- * Sources: npm config (docs.npmjs.com "config": `registry`, `@scope:registry`, `_auth`,
- * `_authToken`, `//host/:_authToken`, `userconfig`; environment `npm_config_*`, read
- * case-insensitively), Bun (`BUN_CONFIG_REGISTRY`), Yarn (`YARN_NPM_REGISTRY_SERVER`,
- * `YARN_REGISTRY`), uv (`--index`, `--index-url`/`-i`, `--extra-index-url`, `--default-index`,
- * `--find-links`/`-f`; `UV_INDEX`, `UV_INDEX_URL`, `UV_EXTRA_INDEX_URL`, `UV_DEFAULT_INDEX`,
- * `UV_FIND_LINKS`), pip/pipx (`--index-url`, `--pip-args`; `PIP_INDEX_URL`,
- * `PIP_EXTRA_INDEX_URL`, `PIP_FIND_LINKS`). URLs in messages go through `sanitizeUrl`.
- */
-/** The default public registries (npm docs "registry"; PEP 503 simple index of pypi.org). */
-const DEFAULT_REGISTRY_URLS = {
-    npm: 'https://registry.npmjs.org',
-    pypi: 'https://pypi.org/simple'
-};
-/** What is written where a registry URL should be, when it is not an absolute URL. */
-const NOT_A_URL = 'a location that is not a URL (a variable or a local path)';
-/** Why registry credentials alone withhold an identity. */
-const CREDENTIALS = 'sets credentials for a private registry, so the package may not come from the public registry';
-/**
- * The npm package source overrides among `options` (`--registry`, `--@scope:registry`) and
- * `env` (entry `env` plus variables the launch sets), one `Withholding` each: `setting` is the
- * option or `env NAME`, `why` says where packages come from (`installs packages from <URL>, not
- * the public registry`, the URL through `sanitizeUrl`) or that private-registry credentials are
- * set. Settings that name the default registry are not overrides. Pure, never throws.
- */
-function npmSourceOverrides(options, env) {
-    const found = [];
-    for (const o of options) {
-        if (o.value === undefined)
-            continue;
-        if (o.flag === '--registry' || /^--@[^:]+:registry$/.test(o.flag)) {
-            addUrl(found, o.flag, o.value, 'npm');
-        }
-    }
-    for (const [key, value] of Object.entries(env)) {
-        const k = key.toLowerCase();
-        if (k === 'npm_config_registry' ||
-            /^npm_config_@[^:]+:registry$/.test(k) ||
-            k === 'bun_config_registry' ||
-            k === 'yarn_npm_registry_server' ||
-            k === 'yarn_registry') {
-            addUrl(found, `env ${key}`, value, 'npm');
-        }
-        else if (/^npm_config__auth/.test(k) || /^npm_config_\/\/.*:_(?:auth|password)/.test(k)) {
-            found.push({ setting: `env ${key}`, why: CREDENTIALS });
-        }
-    }
-    return found;
-}
-/**
- * The PyPI package source overrides among `options` (uv and pipx index options, and index options
- * inside pipx `--pip-args`) and `env`, one `Withholding` each (as for `npmSourceOverrides`).
- * Settings that name https://pypi.org/simple are not overrides. Pure, never throws.
- */
-function pypiSourceOverrides(options, env) {
-    const found = [];
-    for (const o of options) {
-        if (o.value === undefined)
-            continue;
-        if (PYPI_INDEX_OPTIONS.has(o.flag))
-            addIndex(found, o.flag, o.value);
-        if (o.flag === '--pip-args') {
-            for (const inner of pipArgsIndexes(o.value))
-                addIndex(found, `--pip-args ${inner.flag}`, inner.value);
-        }
-    }
-    for (const [key, value] of Object.entries(env)) {
-        const k = key.toUpperCase();
-        if (!PYPI_INDEX_VARIABLES.has(k))
-            continue;
-        // `UV_INDEX`, `UV_EXTRA_INDEX_URL`, `PIP_*` hold space-separated lists.
-        for (const item of value.trim().split(/\s+/).filter(Boolean))
-            addIndex(found, `env ${key}`, item);
-    }
-    return found;
-}
-const PYPI_INDEX_OPTIONS = new Set([
-    '--index',
-    '--index-url',
-    '-i',
-    '--extra-index-url',
-    '--default-index',
-    '--find-links',
-    '-f'
-]);
-const PYPI_INDEX_VARIABLES = new Set([
-    'UV_INDEX',
-    'UV_INDEX_URL',
-    'UV_EXTRA_INDEX_URL',
-    'UV_DEFAULT_INDEX',
-    'UV_FIND_LINKS',
-    'PIP_INDEX_URL',
-    'PIP_EXTRA_INDEX_URL',
-    'PIP_FIND_LINKS'
-]);
-/** Index options inside a pipx `--pip-args` string (`--index-url=URL`, `-i URL`). */
-function pipArgsIndexes(value) {
-    const words = value.trim().split(/\s+/);
-    const found = [];
-    for (let i = 0; i < words.length; i += 1) {
-        const word = words[i];
-        const eq = word.indexOf('=');
-        const flag = eq === -1 ? word : word.slice(0, eq);
-        if (!PYPI_INDEX_OPTIONS.has(flag))
-            continue;
-        const v = eq === -1 ? words[++i] : word.slice(eq + 1);
-        if (v !== undefined)
-            found.push({ flag, value: v });
-    }
-    return found;
-}
-/** `name=URL` (uv's named `--index`/`UV_INDEX`) or a URL. */
-function addIndex(found, setting, value) {
-    const named = /^[A-Za-z0-9_.-]+=(.+)$/.exec(value.trim());
-    addUrl(found, setting, named && !/^\w+:\/\//.test(value.trim()) ? named[1] : value, 'pypi');
-}
-function addUrl(found, setting, value, ecosystem) {
-    const url = sanitizeUrl(value);
-    if (url !== null && isDefaultRegistry(url, ecosystem))
-        return;
-    found.push({
-        setting,
-        why: `installs packages from ${url ?? NOT_A_URL}, not the public registry`
-    });
-}
-/** True when sanitised `url` is the default registry of `ecosystem` (trailing `/` ignored). */
-function isDefaultRegistry(url, ecosystem) {
-    return url.replace(/\/+$/, '') === DEFAULT_REGISTRY_URLS[ecosystem];
 }
 
 /**

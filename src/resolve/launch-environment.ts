@@ -35,6 +35,7 @@
  * Findings name variables and options only, never values (they may be secrets).
  */
 import { isWellKnownDirectory } from './launcher-location.js'
+import { PYPI_INDEX_VARIABLES } from './package-source.js'
 import type { Withholding } from './withholding.js'
 
 /** The kind of launcher whose environment is read. */
@@ -212,18 +213,6 @@ const SAFE_PYPI_SETTINGS = new Set([
   'PIPX_USE_EMOJI'
 ])
 
-/** Index settings: `package-source.ts` reads them as registry overrides. */
-const PYPI_INDEX_SETTINGS = new Set([
-  'UV_INDEX',
-  'UV_INDEX_URL',
-  'UV_EXTRA_INDEX_URL',
-  'UV_DEFAULT_INDEX',
-  'UV_FIND_LINKS',
-  'PIP_INDEX_URL',
-  'PIP_EXTRA_INDEX_URL',
-  'PIP_FIND_LINKS'
-])
-
 /** Settings that name a Python interpreter: a version request is fine, a path is a program. */
 const PYTHON_INTERPRETER_SETTINGS = new Set(['UV_PYTHON', 'PIPX_DEFAULT_PYTHON'])
 
@@ -328,7 +317,7 @@ export function unsafeNodeOptions(value: string): string[] {
 }
 
 function pythonFinding(name: string, value: string): string | null {
-  if (PYPI_INDEX_SETTINGS.has(name)) return null
+  if (PYPI_INDEX_VARIABLES.has(name)) return null // read as index overrides (package-source.ts)
   const python = name.startsWith('PYTHON')
   const tool = /^(?:UV|PIP|PIPX)_/.test(name)
   if (!python && !tool) return null

@@ -16,6 +16,7 @@
  */
 import { SAFE_NPM_CONFIG } from './launch-environment.js'
 import type { ScannedOption } from './options.js'
+import { PYPI_INDEX_OPTIONS } from './package-source.js'
 import type { Withholding } from './withholding.js'
 
 /** Why an option outside the allow-list withholds an identity. */
@@ -134,17 +135,6 @@ const SAFE_UV_OPTIONS = new Set([
   '-h'
 ])
 
-/** uv and pip options that name an index (`package-source.ts` reads them). */
-const INDEX_OPTIONS = new Set([
-  '--index',
-  '--index-url',
-  '-i',
-  '--extra-index-url',
-  '--default-index',
-  '--find-links',
-  '-f'
-])
-
 /** uv options that install other packages alongside the tool. */
 const UV_ALONGSIDE = new Set(['--with', '--with-editable', '--with-requirements'])
 
@@ -152,7 +142,7 @@ const UV_ALONGSIDE = new Set(['--with', '--with-editable', '--with-requirements'
 export function uvLauncherOptions(options: readonly ScannedOption[]): Withholding[] {
   const found: Withholding[] = []
   for (const { flag, value } of options) {
-    if (INDEX_OPTIONS.has(flag)) continue
+    if (PYPI_INDEX_OPTIONS.has(flag)) continue
     if (UV_ALONGSIDE.has(flag)) addOnce(found, flag, ALONGSIDE)
     else if ((flag === '--python' || flag === '-p') && isInterpreterPath(value)) {
       addOnce(found, flag, INTERPRETER_PATH)
@@ -210,7 +200,7 @@ const PIP_VALUE_SWITCHES = new Set([
 export function pipxLauncherOptions(options: readonly ScannedOption[]): Withholding[] {
   const found: Withholding[] = []
   for (const { flag, value } of options) {
-    if (INDEX_OPTIONS.has(flag)) continue
+    if (PYPI_INDEX_OPTIONS.has(flag)) continue
     if (flag === '--preinstall') addOnce(found, flag, ALONGSIDE)
     else if (flag === '--pip-args') {
       if (value !== undefined && !pipArgsAreSafe(value)) {
@@ -230,7 +220,7 @@ function pipArgsAreSafe(value: string): boolean {
     const word = words[i]!
     const eq = word.indexOf('=')
     const flag = eq === -1 ? word : word.slice(0, eq)
-    if (INDEX_OPTIONS.has(flag) || SAFE_PIP_SWITCHES.has(flag)) {
+    if (PYPI_INDEX_OPTIONS.has(flag) || SAFE_PIP_SWITCHES.has(flag)) {
       if (eq === -1 && PIP_VALUE_SWITCHES.has(flag)) i += 1
       continue
     }

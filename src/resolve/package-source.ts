@@ -93,7 +93,8 @@ export function pypiSourceOverrides(
   return found
 }
 
-const PYPI_INDEX_OPTIONS = new Set([
+/** uv and pip options that name an index or a place to find packages. */
+export const PYPI_INDEX_OPTIONS: ReadonlySet<string> = new Set([
   '--index',
   '--index-url',
   '-i',
@@ -103,7 +104,8 @@ const PYPI_INDEX_OPTIONS = new Set([
   '-f'
 ])
 
-const PYPI_INDEX_VARIABLES = new Set([
+/** uv and pip variables that name an index or a place to find packages. */
+export const PYPI_INDEX_VARIABLES: ReadonlySet<string> = new Set([
   'UV_INDEX',
   'UV_INDEX_URL',
   'UV_EXTRA_INDEX_URL',
