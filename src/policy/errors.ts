@@ -33,25 +33,28 @@ export interface PolicyFileProblem {
 const LISTED_PROBLEMS = 10
 
 /**
- * A policy file that cannot be read, parsed or validated. `line`/`column` (1-based) are those of
- * the first problem; `problems` holds every problem found (syntax errors, or schema problems).
+ * A file of the organisation's rules (policy, registry, exceptions) that cannot be read,
+ * parsed or validated. `line`/`column` (1-based) are those of the first problem; `problems` holds
+ * every problem found. The message starts with `Invalid <kind> file` and lists up to 10 problems
+ * as `path:line:column: at: message`.
  */
-export class PolicyFileError extends Error {
-  override readonly name = 'PolicyFileError'
+export class LocatedFileError extends Error {
+  override readonly name: string = 'LocatedFileError'
   readonly path: string
   readonly line: number
   readonly column: number
   readonly problems: readonly PolicyFileProblem[]
 
   /**
-   * @param path the policy file path, as given by the caller.
+   * @param kind what the file is, for the message (`policy`, `registry`, `exceptions`).
+   * @param path the file path, as given by the caller.
    * @param problems at least one problem; the first sets `line` and `column`.
    * @throws TypeError when `problems` is empty (a programming error).
    */
-  constructor(path: string, problems: readonly PolicyFileProblem[]) {
+  constructor(kind: string, path: string, problems: readonly PolicyFileProblem[]) {
     const first = problems[0]
-    if (first === undefined) throw new TypeError('PolicyFileError needs at least one problem')
-    super(formatProblems(path, problems))
+    if (first === undefined) throw new TypeError(`a ${kind} file error needs at least one problem`)
+    super(formatProblems(kind, path, problems))
     this.path = path
     this.line = first.line
     this.column = first.column
@@ -59,7 +62,21 @@ export class PolicyFileError extends Error {
   }
 }
 
-function formatProblems(path: string, problems: readonly PolicyFileProblem[]): string {
+/** A policy file that cannot be used (see `LocatedFileError`). */
+export class PolicyFileError extends LocatedFileError {
+  override readonly name = 'PolicyFileError'
+
+  /** @throws TypeError when `problems` is empty (a programming error). */
+  constructor(path: string, problems: readonly PolicyFileProblem[]) {
+    super('policy', path, problems)
+  }
+}
+
+function formatProblems(
+  kind: string,
+  path: string,
+  problems: readonly PolicyFileProblem[]
+): string {
   const lines = problems.slice(0, LISTED_PROBLEMS).map((p) => {
     const where = p.at === '' ? '' : `${p.at}: `
     return `${path}:${p.line}:${p.column}: ${where}${p.message}`
@@ -68,8 +85,8 @@ function formatProblems(path: string, problems: readonly PolicyFileProblem[]): s
   if (more > 0) lines.push(`… and ${more} more problem${more === 1 ? '' : 's'}`)
   const head =
     problems.length === 1
-      ? 'Invalid policy file'
-      : `Invalid policy file (${problems.length} problems)`
+      ? `Invalid ${kind} file`
+      : `Invalid ${kind} file (${problems.length} problems)`
   return `${head}: ${lines.join('\n')}`
 }
 
