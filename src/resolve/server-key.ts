@@ -17,7 +17,8 @@ export interface ServerKey {
    * The identity without any version, canonical for its kind (equal strings ⇔ same server):
    * `npm:@scope/name` (lower-case), `pypi:name` (PEP 503 normalised), `oci:docker.io/library/nginx`
    * (registry and repository path, lower-case), `remote:https://host/path` (sanitised, no
-   * trailing slash), `github:org/repo` (lower-case), `local:<path>`.
+   * trailing slash), `github:org/repo[/dir]` (lower-case; a monorepo directory stays part of the
+   * id, so one row does not approve every server of a monorepo), `local:<path>`.
    */
   id: string
   /**
