@@ -5,10 +5,30 @@ import {
   DEFAULT_ENVIRONMENT,
   builtinEnvironmentPolicy,
   finalizeDraft,
+  builtinDataClasses,
   builtinDraft
 } from '../../src/policy/defaults.js'
 
 const every = (score: number) => Object.fromEntries(AXES.map((axis) => [axis, score]))
+
+const STRICT_CHECKS = {
+  notInRegistry: 'error',
+  notApproved: 'error',
+  auditStale: 'error',
+  versionMismatch: 'error',
+  gradeDrift: 'warning',
+  missingOwner: 'warning',
+  missingDataAccess: 'warning'
+}
+const LOOSE_CHECKS = {
+  notInRegistry: 'error',
+  notApproved: 'warning',
+  auditStale: 'warning',
+  versionMismatch: 'warning',
+  gradeDrift: 'warning',
+  missingOwner: 'off',
+  missingDataAccess: 'off'
+}
 
 describe('built-in environments (SPEC §6)', () => {
   it('has the four environments, production first and as the default', () => {
@@ -28,14 +48,22 @@ describe('built-in environments (SPEC §6)', () => {
         requireAssessedAxes: false,
         onGraderError: 'fail',
         blockConfigRisk: 'high',
-        quarantine: { security: 60, credentials: 60 }
+        quarantine: { security: 60, credentials: 60 },
+        requireRegistry: true,
+        maxAuditAgeDays: 90,
+        auditWarningDays: 85,
+        registryChecks: STRICT_CHECKS,
+        exceptions: { allowed: true, maxDays: 60, requiredRoles: ['manager', 'security'] }
       })
     }
   )
 
-  it.each(['development', 'ci'] as const)(
-    '%s: min C, every axis ≥ 60 (no D or F), pinning only warned, grade required, critical config risks block',
-    (name) => {
+  it.each([
+    ['development', ['manager']],
+    ['ci', ['manager', 'security']]
+  ] as const)(
+    '%s: min C, every axis ≥ 60 (no D or F), pinning only warned, grade required, critical config risks block, registry optional',
+    (name, roles) => {
       expect(builtinEnvironmentPolicy(name)).toEqual({
         minGrade: 'C',
         floors: every(60),
@@ -45,7 +73,12 @@ describe('built-in environments (SPEC §6)', () => {
         requireAssessedAxes: false,
         onGraderError: 'fail',
         blockConfigRisk: 'critical',
-        quarantine: { security: 60, credentials: 60 }
+        quarantine: { security: 60, credentials: 60 },
+        requireRegistry: false,
+        maxAuditAgeDays: 90,
+        auditWarningDays: 85,
+        registryChecks: LOOSE_CHECKS,
+        exceptions: { allowed: true, maxDays: 60, requiredRoles: roles }
       })
     }
   )
@@ -70,9 +103,69 @@ describe('built-in environments (SPEC §6)', () => {
     })
   })
 
+  it('puts the audit warning 5 days before a changed limit, never after it, never below 0', () => {
+    const draft = builtinDraft('production')
+    draft.maxAuditAgeDays = 30
+    expect(finalizeDraft(draft, { A: 90, B: 75, C: 60, D: 40 }).auditWarningDays).toBe(25)
+    draft.maxAuditAgeDays = 3
+    expect(finalizeDraft(draft, { A: 90, B: 75, C: 60, D: 40 }).auditWarningDays).toBe(0)
+    draft.auditWarningDays = 10
+    expect(finalizeDraft(draft, { A: 90, B: 75, C: 60, D: 40 }).auditWarningDays).toBe(3)
+  })
+
+  it('lower-cases and de-duplicates required roles', () => {
+    const draft = builtinDraft('staging')
+    draft.exceptions.requiredRoles = ['Manager', ' security', 'MANAGER', 'CTO']
+    expect(finalizeDraft(draft, { A: 90, B: 75, C: 60, D: 40 }).exceptions.requiredRoles).toEqual([
+      'manager',
+      'security',
+      'cto'
+    ])
+  })
+
   it('gives fresh drafts (mutating one does not change the defaults)', () => {
     const draft = builtinDraft('ci')
     draft.quarantine.security = 10
+    draft.registryChecks.notApproved = 'off'
+    draft.exceptions.requiredRoles.push('cto')
     expect(builtinDraft('ci').quarantine.security).toBe(60)
+    expect(builtinDraft('ci').registryChecks.notApproved).toBe('warning')
+    expect(builtinDraft('ci').exceptions.requiredRoles).toEqual(['manager', 'security'])
+  })
+})
+
+describe('built-in data classifications (SPEC §6)', () => {
+  it('phi: A overall, security ≥ 90, credentials ≥ 85, no exceptions; cto in production', () => {
+    const phi = builtinDataClasses().phi
+    expect(phi).toEqual({
+      minGrade: 'A',
+      floors: { security: 90, credentials: 85 },
+      allowExceptions: false,
+      extraApprovers: [],
+      environments: { production: { extraApprovers: ['cto'] } }
+    })
+  })
+
+  it('personal: A overall, security ≥ 85, exceptions need cto in production', () => {
+    expect(builtinDataClasses().personal).toEqual({
+      minGrade: 'A',
+      floors: { security: 85 },
+      allowExceptions: true,
+      extraApprovers: [],
+      environments: { production: { extraApprovers: ['cto'] } }
+    })
+  })
+
+  it('internal: B overall; public: the environment default', () => {
+    const classes = builtinDataClasses()
+    expect(classes.internal.minGrade).toBe('B')
+    expect(classes.internal.floors).toEqual({})
+    expect(classes.public).toEqual({
+      minGrade: null,
+      floors: {},
+      allowExceptions: true,
+      extraApprovers: [],
+      environments: {}
+    })
   })
 })

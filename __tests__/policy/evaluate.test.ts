@@ -40,7 +40,10 @@ function evaluate(
       server: options.server ?? makeServer(),
       outcome: options.outcome ?? graded(),
       literalSecrets: options.secrets ?? [],
-      configFindings: options.configFindings ?? []
+      configFindings: options.configFindings ?? [],
+      registry: null,
+      exceptions: null,
+      today: '2026-11-21'
     },
     policy
   )
@@ -66,6 +69,7 @@ describe('evaluateServer: a clean server', () => {
     expect(result.ungradedFindings).toEqual([])
     expect(result.registry).toBeNull()
     expect(result.exception).toBeNull()
+    expect(result.compliance).toEqual([])
   })
 })
 

@@ -2,12 +2,20 @@ import { describe, expect, it } from '@jest/globals'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { AXES } from '../../src/grade/report.js'
+import { builtinEnvironmentPolicy, type BuiltinEnvironment } from '../../src/policy/defaults.js'
 import { PolicyFileError, PolicyInputError } from '../../src/policy/errors.js'
 import { loadPolicyFile, parsePolicyText } from '../../src/policy/load.js'
 import { createPolicyResolver, policyScale } from '../../src/policy/resolve.js'
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'policy')
 const every = (score: number) => Object.fromEntries(AXES.map((axis) => [axis, score]))
+
+/** The registry and exception rules of a built-in environment (the file does not change them). */
+function registryRules(name: BuiltinEnvironment) {
+  const { requireRegistry, maxAuditAgeDays, auditWarningDays, registryChecks, exceptions } =
+    builtinEnvironmentPolicy(name)
+  return { requireRegistry, maxAuditAgeDays, auditWarningDays, registryChecks, exceptions }
+}
 
 describe('createPolicyResolver without a policy file', () => {
   const resolve = createPolicyResolver({ file: null, policyPath: null })
@@ -136,7 +144,8 @@ describe('createPolicyResolver with the example policy file', () => {
       requireAssessedAxes: true,
       onGraderError: 'fail',
       blockConfigRisk: 'high',
-      quarantine: { security: 60, credentials: 60 }
+      quarantine: { security: 60, credentials: 60 },
+      ...registryRules('production')
     })
   })
 
@@ -178,7 +187,8 @@ describe('createPolicyResolver with the example policy file', () => {
       requireAssessedAxes: false,
       onGraderError: 'fail',
       blockConfigRisk: 'critical',
-      quarantine: { security: 60, credentials: 60 }
+      quarantine: { security: 60, credentials: 60 },
+      ...registryRules('development')
     })
   })
 

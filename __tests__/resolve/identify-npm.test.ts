@@ -685,3 +685,17 @@ describe('identifyServer: npm call strings', () => {
     })
   })
 })
+
+describe('degenerate launches', () => {
+  // Found by the fast-check property in identify-remote-local.test.ts: `npx -- -u` left the
+  // package name undefined and masking it threw.
+  it.each([[['--', '-u']], [['--']], [['-y', '--']]])(
+    'npx %j identifies nothing, without throwing',
+    (args) => {
+      const r = identifyServer(commandEntry('npx', args))
+      expect(r.package.name).toBeNull()
+      expect(r.package.purl).toBeNull()
+      expect(r.package.pinned).toBe(false)
+    }
+  )
+})

@@ -13,6 +13,21 @@
  * `requireAssessedAxes: false` (SPEC §6: a not-assessed axis blocks only when a policy asks),
  * `onGraderError: fail` (SPEC §5: a grader failure never passes a server).
  *
+ * Registry and exceptions (SPEC §6–§7, issue 3):
+ *
+ * | environment | registry required | audit age     | registry checks (see `registryChecksFor`)       | exception approvers |
+ * |-------------|-------------------|---------------|-------------------------------------------------|---------------------|
+ * | production  | yes               | ≤ 90, warn 85 | errors; drift and missing columns warn          | manager + security  |
+ * | staging     | yes               | ≤ 90, warn 85 | errors; drift and missing columns warn          | manager + security  |
+ * | development | no                | ≤ 90, warn 85 | warnings; missing columns off                   | manager             |
+ * | ci          | no                | ≤ 90, warn 85 | warnings; missing columns off                   | manager + security  |
+ *
+ * Exceptions are allowed everywhere, at most 60 days from approval to expiry (SPEC §7). The 85-day
+ * warning is the reference policy's re-audit reminder (5 days before the 90-day limit); a policy
+ * that changes `maxAuditAgeDays` without `auditWarningDays` gets its warning 5 days before the
+ * new limit. Development needs only a manager's approval (SPEC §6 "exceptions need manager
+ * approval"); ci follows the reference policy's general chain (manager + Head of Security).
+ *
  * Floors follow the minimum grade: in the reference policy every axis must reach the same grade
  * the environment requires overall, so raising `minGrade` to A raises every default floor to 90.
  * Development's and CI's "no D or F" is the same rule at C.
@@ -31,8 +46,15 @@
  *   (a privileged container, the engine socket, the host root) block everywhere.
  */
 import { AXES, type Axis, type GradeLetter } from '../grade/report.js'
+import { DEFAULT_EXCEPTION_MAX_DAYS } from './exception-rules.js'
 import { DEFAULT_SCALE, lowerBound, type GradeScale } from './grades.js'
-import type { ConfigRiskThreshold, EnvironmentPolicy } from './types.js'
+import type { DataClass } from './records.js'
+import type {
+  ConfigRiskThreshold,
+  EnvironmentPolicy,
+  ExceptionPolicy,
+  RegistryChecks
+} from './types.js'
 
 /** The environments every policy knows (SPEC §6), strictest first. */
 export const BUILTIN_ENVIRONMENTS = ['production', 'staging', 'development', 'ci'] as const
@@ -50,6 +72,62 @@ export const DEFAULT_QUARANTINE: Readonly<Partial<Record<Axis, number>>> = Objec
   security: 60,
   credentials: 60
 })
+
+/** SPEC §6: an audit older than 90 days is stale. */
+export const DEFAULT_MAX_AUDIT_AGE_DAYS = 90
+
+/**
+ * How many days before `maxAuditAgeDays` the re-audit warning starts when a policy does not set
+ * `auditWarningDays`: 5, the reference policy's "85-day re-audit reminder" before its 90 days.
+ */
+export const AUDIT_WARNING_LEAD_DAYS = 5
+
+/**
+ * The registry checks of a built-in environment (issue 3; the reasons are listed in `types.ts`):
+ * - production and staging: a missing row, an environment the row does not approve, a stale
+ *   audit and a version other than the approved one block; a fresh grade below the recorded one
+ *   and a row without owner team or data-access summary warn (the record is incomplete, the
+ *   server is not shown to be worse).
+ * - development and ci: everything the registry says only warns (the registry is not required
+ *   there, SPEC §6), and the row's bookkeeping (owner, data-access summary) is not checked: it is
+ *   checked where the registry is required, and repeating it in every environment is noise.
+ *   `notInRegistry` is `error` everywhere, so a policy that sets `requireRegistry: true` for them
+ *   gets a blocking check unless it also softens `notInRegistry`.
+ */
+export function registryChecksFor(name: BuiltinEnvironment): RegistryChecks {
+  const strict = name === 'production' || name === 'staging'
+  return strict
+    ? {
+        notInRegistry: 'error',
+        notApproved: 'error',
+        auditStale: 'error',
+        versionMismatch: 'error',
+        gradeDrift: 'warning',
+        missingOwner: 'warning',
+        missingDataAccess: 'warning'
+      }
+    : {
+        notInRegistry: 'error',
+        notApproved: 'warning',
+        auditStale: 'warning',
+        versionMismatch: 'warning',
+        gradeDrift: 'warning',
+        missingOwner: 'off',
+        missingDataAccess: 'off'
+      }
+}
+
+/**
+ * The exception rules of a built-in environment (SPEC §6–§7, reference policy "Exceptions"):
+ * allowed, at most 60 days, approved by a manager and security — development by a manager only.
+ */
+export function exceptionPolicyFor(name: BuiltinEnvironment): ExceptionPolicy {
+  return {
+    allowed: true,
+    maxDays: DEFAULT_EXCEPTION_MAX_DAYS,
+    requiredRoles: name === 'development' ? ['manager'] : ['manager', 'security']
+  }
+}
 
 /** True when `name` is one of the built-in environments. */
 export function isBuiltinEnvironment(name: string): name is BuiltinEnvironment {
@@ -76,6 +154,14 @@ export interface EnvironmentDraft {
   blockConfigRisk: ConfigRiskThreshold
   /** Per-axis quarantine thresholds: a 0–100 number or a letter (its lower bound). */
   quarantine: Partial<Record<Axis, number | GradeLetter>>
+  /** Every server needs a registry row (`NOT_IN_REGISTRY`). */
+  requireRegistry: boolean
+  /** Audit age (days) above which it is stale. */
+  maxAuditAgeDays: number
+  /** Audit age (days) from which a re-audit warning is given; null: 5 days before the limit. */
+  auditWarningDays: number | null
+  registryChecks: RegistryChecks
+  exceptions: ExceptionPolicy
 }
 
 /** The SPEC §6 defaults of a built-in environment, as a fresh (mutable) draft. */
@@ -91,7 +177,12 @@ export function builtinDraft(name: BuiltinEnvironment): EnvironmentDraft {
     requireAssessedAxes: false,
     onGraderError: 'fail',
     blockConfigRisk: strict ? 'high' : 'critical',
-    quarantine: { ...DEFAULT_QUARANTINE }
+    quarantine: { ...DEFAULT_QUARANTINE },
+    requireRegistry: strict,
+    maxAuditAgeDays: DEFAULT_MAX_AUDIT_AGE_DAYS,
+    auditWarningDays: null,
+    registryChecks: registryChecksFor(name),
+    exceptions: exceptionPolicyFor(name)
   }
 }
 
@@ -103,7 +194,9 @@ export function floorScore(value: number | GradeLetter, scale: GradeScale): numb
 /**
  * The `EnvironmentPolicy` of a draft under `scale`: letters become lower bounds, `null` floors
  * are dropped, and axes without an explicit floor get the lower bound of `minGrade` when
- * `floorsFollowMinGrade`. Axes are listed in `AXES` order.
+ * `floorsFollowMinGrade`. Axes are listed in `AXES` order. `auditWarningDays` becomes a number:
+ * the draft's (at most `maxAuditAgeDays`), or `AUDIT_WARNING_LEAD_DAYS` before the limit (≥ 0).
+ * Roles are lower-cased and listed once.
  */
 export function finalizeDraft(draft: EnvironmentDraft, scale: GradeScale): EnvironmentPolicy {
   const floors: Partial<Record<Axis, number>> = {}
@@ -127,8 +220,25 @@ export function finalizeDraft(draft: EnvironmentDraft, scale: GradeScale): Envir
     requireAssessedAxes: draft.requireAssessedAxes,
     onGraderError: draft.onGraderError,
     blockConfigRisk: draft.blockConfigRisk,
-    quarantine
+    quarantine,
+    requireRegistry: draft.requireRegistry,
+    maxAuditAgeDays: draft.maxAuditAgeDays,
+    auditWarningDays: Math.min(
+      draft.auditWarningDays ?? Math.max(0, draft.maxAuditAgeDays - AUDIT_WARNING_LEAD_DAYS),
+      draft.maxAuditAgeDays
+    ),
+    registryChecks: { ...draft.registryChecks },
+    exceptions: {
+      allowed: draft.exceptions.allowed,
+      maxDays: draft.exceptions.maxDays,
+      requiredRoles: normalizeRoles(draft.exceptions.requiredRoles)
+    }
   }
+}
+
+/** Roles as approvers are matched: trimmed, lower case, each once, in first-seen order. */
+export function normalizeRoles(roles: readonly string[]): string[] {
+  return [...new Set(roles.map((role) => role.trim().toLowerCase()).filter((r) => r !== ''))]
 }
 
 /** The SPEC §6 rules of a built-in environment under `scale` (default SPEC §5 scale). */
@@ -137,4 +247,73 @@ export function builtinEnvironmentPolicy(
   scale: GradeScale = DEFAULT_SCALE
 ): EnvironmentPolicy {
   return finalizeDraft(builtinDraft(name), scale)
+}
+
+/**
+ * A data classification's rule before the grade scale is applied (floors may be letters; a
+ * `null` floor means "no floor from this class").
+ */
+export interface DataClassDraft {
+  /** Lowest overall grade for the class, or null for the environment's. */
+  minGrade: GradeLetter | null
+  floors: Partial<Record<Axis, number | GradeLetter | null>>
+  allowExceptions: boolean
+  /** Approver roles an exception needs on top of the environment's. */
+  extraApprovers: string[]
+}
+
+/** A data classification's rule and its per-environment overrides (field by field). */
+export interface DataClassDefinition extends DataClassDraft {
+  /**
+   * Overrides for one environment, by name; an environment without one uses the override of the
+   * environment it `extends` (so `eu-prod: {extends: production}` gets production's).
+   */
+  environments: Record<string, Partial<DataClassDraft>>
+}
+
+/**
+ * The SPEC §6 data classifications, from the reference compliance mapping ("grade thresholds by
+ * data classification") and policy template ("add CTO for prod-PII environments"):
+ * - `phi`: A overall, security ≥ 90, credentials ≥ 85, no exceptions (should a policy allow them,
+ *   production needs the CTO too);
+ * - `personal`: A overall, security ≥ 85; exceptions in production also need the CTO;
+ * - `internal`: B overall;
+ * - `public`: the environment's rules.
+ * Class floors are only those listed: a class `minGrade` raises the overall minimum, not every
+ * axis (the reference puts PHI credentials at 85, below A's 90). The environment's floors stay.
+ */
+export function builtinDataClasses(): Record<DataClass, DataClassDefinition> {
+  const ctoInProduction = (): Record<string, Partial<DataClassDraft>> => ({
+    production: { extraApprovers: ['cto'] }
+  })
+  return {
+    phi: {
+      minGrade: 'A',
+      floors: { security: 90, credentials: 85 },
+      allowExceptions: false,
+      extraApprovers: [],
+      environments: ctoInProduction()
+    },
+    personal: {
+      minGrade: 'A',
+      floors: { security: 85 },
+      allowExceptions: true,
+      extraApprovers: [],
+      environments: ctoInProduction()
+    },
+    internal: {
+      minGrade: 'B',
+      floors: {},
+      allowExceptions: true,
+      extraApprovers: [],
+      environments: {}
+    },
+    public: {
+      minGrade: null,
+      floors: {},
+      allowExceptions: true,
+      extraApprovers: [],
+      environments: {}
+    }
+  }
 }

@@ -19,7 +19,10 @@ import type { EnvironmentEntry, PolicyFile } from './schema.js'
  *   then its entry;
  * - an entry with `extends` starts from the fully resolved environment it names (its entry and
  *   top-level defaults included), then its own fields;
- * - `floors` and `quarantine` merge axis by axis; a `null` floor removes that axis's floor.
+ * - `floors` and `quarantine` merge axis by axis; a `null` floor removes that axis's floor;
+ * - `registryChecks` merge check by check, `exceptions` field by field (`requiredRoles` is
+ *   replaced as a whole); `maxAuditAgeDays` without `auditWarningDays` moves the warning to 5
+ *   days before the new limit, unless a base set `auditWarningDays` explicitly.
  * @throws Error for a custom environment without `extends`, an unknown `extends` or a cycle —
  *   which `PolicyFileSchema` already rejects with positions, so only for unvalidated input.
  */
@@ -72,7 +75,13 @@ export function environmentDrafts(file: PolicyFile | null): Map<string, Environm
 }
 
 function cloneDraft(draft: EnvironmentDraft): EnvironmentDraft {
-  return { ...draft, floors: { ...draft.floors }, quarantine: { ...draft.quarantine } }
+  return {
+    ...draft,
+    floors: { ...draft.floors },
+    quarantine: { ...draft.quarantine },
+    registryChecks: { ...draft.registryChecks },
+    exceptions: { ...draft.exceptions, requiredRoles: [...draft.exceptions.requiredRoles] }
+  }
 }
 
 function applyEntry(base: EnvironmentDraft, entry: EnvironmentEntry): EnvironmentDraft {
@@ -86,8 +95,33 @@ function applyEntry(base: EnvironmentDraft, entry: EnvironmentEntry): Environmen
     requireAssessedAxes: entry.requireAssessedAxes ?? base.requireAssessedAxes,
     onGraderError: entry.onGraderError ?? base.onGraderError,
     blockConfigRisk: entry.blockConfigRisk ?? base.blockConfigRisk,
-    quarantine: { ...base.quarantine, ...definedOnly(entry.quarantine) }
+    quarantine: { ...base.quarantine, ...definedOnly(entry.quarantine) },
+    requireRegistry: entry.requireRegistry ?? base.requireRegistry,
+    maxAuditAgeDays: entry.maxAuditAgeDays ?? base.maxAuditAgeDays,
+    auditWarningDays: entry.auditWarningDays ?? base.auditWarningDays,
+    registryChecks: { ...base.registryChecks, ...definedOnly(entry.registryChecks) },
+    exceptions: {
+      allowed: entry.exceptions?.allowed ?? base.exceptions.allowed,
+      maxDays: entry.exceptions?.maxDays ?? base.exceptions.maxDays,
+      requiredRoles: [...(entry.exceptions?.requiredRoles ?? base.exceptions.requiredRoles)]
+    }
   }
+}
+
+/**
+ * The environment `name` and the ones it builds on, nearest first: `eu-prod` extending
+ * `production` gives `['eu-prod', 'production']`; a built-in without `extends` gives `[name]`.
+ * Stops at a name already seen (a cycle, which the schema rejects) or an unknown one.
+ */
+export function environmentChain(file: PolicyFile | null, name: string): string[] {
+  const entries: Record<string, EnvironmentEntry> = file?.environments ?? {}
+  const chain = [name]
+  let current = Object.hasOwn(entries, name) ? entries[name]?.extends : undefined
+  while (current !== undefined && !chain.includes(current)) {
+    chain.push(current)
+    current = Object.hasOwn(entries, current) ? entries[current]?.extends : undefined
+  }
+  return chain
 }
 
 /** The keys of `record` whose value is not undefined (null is kept: it removes a floor). */

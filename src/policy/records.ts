@@ -54,7 +54,7 @@ export interface Approver {
 
 /**
  * One exception (SPEC §7). Fields are kept as written (null when absent) so that the rules in
- * `exception-checks.ts` can say which one is missing (`EXCEPTION_INVALID`) instead of the file
+ * `exception-rules.ts` can say which one is missing (`EXCEPTION_INVALID`) instead of the file
  * failing to load.
  */
 export interface ExceptionRecord {

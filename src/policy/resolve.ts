@@ -4,6 +4,7 @@
  */
 import picomatch from 'picomatch'
 import type { Axis, GradeLetter } from '../grade/report.js'
+import { dataClassDefinitions, dataClassRulesFor } from './data-class.js'
 import { DEFAULT_ENVIRONMENT, finalizeDraft, type EnvironmentDraft } from './defaults.js'
 import { environmentDrafts } from './environments.js'
 import { PolicyFileError, PolicyInputError } from './errors.js'
@@ -56,6 +57,10 @@ interface CompiledRule {
  * one — except axes whose floor was set explicitly (in the policy file or `subScoreFloors`), which
  * keep that floor. `subScoreFloors` replaces the floors of the axes it names.
  *
+ * Each policy also carries the data classification rules for its environment (`dataClasses`,
+ * see `data-class.ts`). Inputs do not change them: a class tightens whatever the inputs set, so
+ * `min-grade: C` still leaves personal data at A.
+ *
  * The resolver returns the same (frozen) object each time the same environment is chosen the same
  * way (same input, rule or default), so reports can group servers by policy.
  * @throws PolicyInputError when the `environment` input names no known environment (the message
@@ -68,6 +73,7 @@ export function createPolicyResolver(options: PolicyResolverOptions): PolicyReso
   const { file, policyPath } = options
   const scale = policyScale(file)
   const drafts = environmentDrafts(file)
+  const classes = dataClassDefinitions(file)
   const known = [...drafts.keys()]
   const fileError = (message: string): PolicyFileError =>
     new PolicyFileError(policyPath ?? '(policy)', [{ line: 1, column: 1, at: '', message }])
@@ -111,6 +117,7 @@ export function createPolicyResolver(options: PolicyResolverOptions): PolicyReso
       environmentReason: inputsNote === '' ? reason : `${reason}; ${inputsNote}`,
       scale: { ...scale },
       rules,
+      dataClasses: dataClassRulesFor(classes, file, environment, scale),
       policyFile: policyPath
     })
     cache.set(key, policy)

@@ -10,6 +10,7 @@ import { z } from 'zod'
 import { AXIS_ALIASES } from '../grade/axis-names.js'
 import { GradeLetterSchema } from '../grade/report.js'
 import { BUILTIN_ENVIRONMENTS, isBuiltinEnvironment } from './defaults.js'
+import { DATA_CLASSES } from './records.js'
 import { closestName } from './suggest.js'
 
 /** `$id` of the published policy JSON Schema (versioned with the file shape). */
@@ -109,6 +110,65 @@ const QuarantineSchema = strictObject(
   'Quarantine thresholds per axis: an assessed sub-score below one blocks regardless of anything else (SPEC §6; default security 60, credentials 60). Merged axis by axis.'
 )
 
+/** A registry check's severity: `error` blocks, `warning` warns, `off` skips it. */
+export const CheckSeveritySchema = z
+  .enum(['error', 'warning', 'off'])
+  .describe('error blocks the server, warning only warns, off skips the check.')
+
+const checkEntry = CheckSeveritySchema.optional()
+const RegistryChecksSchema = strictObject({
+  notInRegistry: checkEntry.describe(
+    'NOT_IN_REGISTRY: the server has no registry row (only where requireRegistry). Default error.'
+  ),
+  notApproved: checkEntry.describe(
+    'NOT_APPROVED_FOR_ENVIRONMENT: the row does not list this environment in environments_approved. Default error in production and staging, warning elsewhere.'
+  ),
+  auditStale: checkEntry.describe(
+    'AUDIT_STALE: audit_date older than maxAuditAgeDays, or missing. Default error in production and staging, warning elsewhere (from auditWarningDays on it is always a warning).'
+  ),
+  versionMismatch: checkEntry.describe(
+    'REGISTRY_VERSION_MISMATCH: the row pins a version or digest and the config runs another. Default error in production and staging, warning elsewhere.'
+  ),
+  gradeDrift: checkEntry.describe(
+    'REGISTRY_GRADE_DRIFT: the fresh grade is below the row’s current_grade. Default warning.'
+  ),
+  missingOwner: checkEntry.describe(
+    'REGISTRY_INCOMPLETE: the row has no owner_team. Default warning in production and staging, off elsewhere.'
+  ),
+  missingDataAccess: checkEntry.describe(
+    'REGISTRY_INCOMPLETE: the row has no data_access_summary. Default warning in production and staging, off elsewhere.'
+  )
+}).describe(
+  'Severity of each registry check in this environment (SPEC §7). Merged check by check over the environment it builds on.'
+)
+
+/** An approver role as exceptions name it (`manager`, `security`, `cto`, …); matched ignoring case. */
+export const ApproverRoleSchema = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9 _-]{0,63}$/, {
+    error:
+      'a role is a word such as manager, security or cto: letters, digits, spaces, "_" and "-", starting with a letter (at most 64 characters)'
+  })
+  .describe('An approver role (manager, security, cto, …), matched ignoring case.')
+
+const RolesSchema = z.array(ApproverRoleSchema).max(20)
+
+const ExceptionRulesSchema = strictObject({
+  allowed: z
+    .boolean()
+    .optional()
+    .describe('Whether a valid exception may waive grade and floor failures here. Default true.'),
+  maxDays: z
+    .int()
+    .min(1)
+    .max(366)
+    .optional()
+    .describe('Most days from approved_on to expires_on (SPEC §7). Default 60.'),
+  requiredRoles: RolesSchema.optional().describe(
+    'Roles that must all be among the approvers. Default manager and security; development: manager. Replaces the base list.'
+  )
+}).describe('Rules an exception must meet in this environment (SPEC §7). Merged field by field.')
+
 /** One environment's rules; every field overrides the environment it builds on. */
 export const EnvironmentEntrySchema = strictObject({
   extends: EnvironmentNameSchema.optional().describe(
@@ -128,8 +188,44 @@ export const EnvironmentEntrySchema = strictObject({
   requireAssessedAxes: RequireAssessedAxesSchema.optional(),
   onGraderError: OnGraderErrorSchema.optional(),
   blockConfigRisk: BlockConfigRiskSchema.optional(),
-  quarantine: QuarantineSchema.optional()
-}).describe('Rules of one environment, overriding its base field by field.')
+  quarantine: QuarantineSchema.optional(),
+  requireRegistry: z
+    .boolean()
+    .optional()
+    .describe(
+      'Every server needs a row in the registry file (NOT_IN_REGISTRY). Default true in production and staging, false elsewhere. Checked only when the run has a registry file.'
+    ),
+  maxAuditAgeDays: z
+    .int()
+    .min(1)
+    .max(3650)
+    .optional()
+    .describe('An audit_date older than this many days is stale (AUDIT_STALE). Default 90.'),
+  auditWarningDays: z
+    .int()
+    .min(0)
+    .max(3650)
+    .optional()
+    .describe(
+      'From this audit age (days) on, up to maxAuditAgeDays, a warning asks for a re-audit. Default 5 days before maxAuditAgeDays (85).'
+    ),
+  registryChecks: RegistryChecksSchema.optional(),
+  exceptions: ExceptionRulesSchema.optional()
+})
+  .superRefine((entry, ctx) => {
+    if (
+      entry.maxAuditAgeDays !== undefined &&
+      entry.auditWarningDays !== undefined &&
+      entry.auditWarningDays > entry.maxAuditAgeDays
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['auditWarningDays'],
+        message: `auditWarningDays (${entry.auditWarningDays}) is after maxAuditAgeDays (${entry.maxAuditAgeDays}), so the warning would never come before the audit is stale. Make it at most ${entry.maxAuditAgeDays}`
+      })
+    }
+  })
+  .describe('Rules of one environment, overriding its base field by field.')
 export type EnvironmentEntry = z.output<typeof EnvironmentEntrySchema>
 
 /** Grade scale lower bounds (SPEC §5), strictly decreasing from A to D. */
@@ -180,6 +276,67 @@ export const PolicyRuleSchema = strictObject({
   .describe('Chooses an environment when paths and branches (those given) all match.')
 export type PolicyRule = z.output<typeof PolicyRuleSchema>
 
+const classFloorEntry = FloorValueSchema.nullable().optional()
+const ClassFloorsSchema = strictObject(
+  {
+    security: classFloorEntry,
+    permissions: classFloorEntry,
+    credentials: classFloorEntry,
+    maintenance: classFloorEntry,
+    compatibility: classFloorEntry,
+    documentation: classFloorEntry
+  },
+  AXIS_ALIASES
+).describe(
+  'Lowest sub-score per axis for servers of this class; a floor below the environment’s is ignored (a class only tightens). Merged axis by axis; null removes the class floor.'
+)
+
+const dataClassFields = {
+  minGrade: GradeLetterSchema.nullable()
+    .optional()
+    .describe(
+      'Lowest overall grade for servers of this class; null: the environment’s. A grade below the environment’s minimum is ignored (a class only tightens).'
+    ),
+  floors: ClassFloorsSchema.optional(),
+  allowExceptions: z
+    .boolean()
+    .optional()
+    .describe('False: no exception can waive anything for servers of this class.'),
+  extraApprovers: RolesSchema.optional().describe(
+    'Roles an exception needs on top of the environment’s requiredRoles (e.g. cto). Replaces the base list.'
+  )
+}
+
+const DataClassOverrideSchema = strictObject(dataClassFields).describe(
+  'The class rule in one environment (and the environments that extend it), overriding the class rule field by field.'
+)
+
+/** One data classification's rule (SPEC §6); every field overrides the built-in rule. */
+export const DataClassEntrySchema = strictObject({
+  ...dataClassFields,
+  environments: z
+    .record(EnvironmentNameSchema, DataClassOverrideSchema)
+    .optional()
+    .describe(
+      'Per-environment overrides (e.g. production: {extraApprovers: [cto]}); an environment without one uses that of the environment it extends.'
+    )
+}).describe('How a data classification tightens the environment, field by field over its default.')
+export type DataClassEntry = z.output<typeof DataClassEntrySchema>
+
+const dataClassEntry = DataClassEntrySchema.optional()
+const DataClassesSchema = strictObject({
+  phi: dataClassEntry.describe(
+    'Protected health information. Default: A overall, security ≥ 90, credentials ≥ 85, no exceptions.'
+  ),
+  personal: dataClassEntry.describe(
+    'Personal data (GDPR scope). Default: A overall, security ≥ 85; exceptions in production need cto too.'
+  ),
+  internal: dataClassEntry.describe('Internal data, no personal data. Default: B overall.'),
+  public: dataClassEntry.describe('Public data. Default: the environment’s rules.')
+}).describe(
+  `Rules per data_classification of a server's registry row (${DATA_CLASSES.join(', ')}; SPEC §6). A class only ever tightens the environment: stricter minimum grade and floors, fewer exceptions, more approvers.`
+)
+
 const PolicyFileShape = strictObject({
   $schema: z.string().max(2000).optional().describe('JSON Schema URL, for editors.'),
   defaultEnvironment: EnvironmentNameSchema.optional().describe(
@@ -199,7 +356,8 @@ const PolicyFileShape = strictObject({
     .array(PolicyRuleSchema)
     .max(1000)
     .optional()
-    .describe('Environment rules by config path and base branch; the first match wins.')
+    .describe('Environment rules by config path and base branch; the first match wins.'),
+  dataClasses: DataClassesSchema.optional()
 })
 
 /** Every environment name the file can refer to: the built-ins and its own. */
@@ -229,6 +387,17 @@ export const PolicyFileSchema = PolicyFileShape.superRefine((file, ctx) => {
         code: 'custom',
         path: ['rules', index, 'environment'],
         message: unknownEnvironmentMessage(rule.environment, known)
+      })
+    }
+  }
+  for (const [dataClass, entry] of Object.entries(file.dataClasses ?? {})) {
+    for (const name of Object.keys(entry?.environments ?? {})) {
+      if (known.includes(name)) continue
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dataClasses', dataClass, 'environments', name],
+        params: { part: 'key' },
+        message: unknownEnvironmentMessage(name, known)
       })
     }
   }
@@ -263,7 +432,7 @@ export const PolicyFileSchema = PolicyFileShape.superRefine((file, ctx) => {
     }
   }
 }).describe(
-  'mcp-grade-gate policy (SPEC §6): grade scale, per-environment rules and how configs map to environments. Action inputs (environment, min-grade, sub-score-floors) win over it.'
+  'mcp-grade-gate policy (SPEC §6–§7): grade scale, per-environment rules (grades, registry checks, exceptions), data classification rules and how configs map to environments. Action inputs (environment, min-grade, sub-score-floors) win over it.'
 )
 
 /** The validated content of a policy file. */
@@ -288,8 +457,8 @@ function extendsCycle(
 /**
  * The JSON Schema (draft 2020-12) of the policy file, with `$id`, `title` and field descriptions,
  * for editors (`"$schema"`) and for the published `schemas/` folder. Cross-reference checks
- * (unknown environment names, scale order, `extends` cycles) are not expressible in it; the gate
- * checks them when it loads the file.
+ * (unknown environment names, scale order, `extends` cycles, `auditWarningDays` after
+ * `maxAuditAgeDays`) are not expressible in it; the gate checks them when it loads the file.
  */
 export function policyJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(PolicyFileSchema, { target: 'draft-2020-12', io: 'input' })

@@ -1,9 +1,10 @@
 /**
- * Policy data model (SPEC §5–§6). The policy file and the action inputs are turned into one
+ * Policy data model (SPEC §5–§7). The policy file and the action inputs are turned into one
  * `EffectivePolicy` per run; `evaluate` applies it to each server.
  */
 import type { Axis, GradeLetter } from '../grade/report.js'
 import type { GradeScale } from './grades.js'
+import type { DataClass } from './records.js'
 
 /**
  * The lowest config-finding severity that blocks (`CONFIG_RISK` as an error): `critical` blocks
@@ -12,7 +13,44 @@ import type { GradeScale } from './grades.js'
  */
 export type ConfigRiskThreshold = 'critical' | 'high'
 
-/** The rules of one environment (SPEC §6 table). Scores are 0–100. */
+/** What one registry check gives: a blocking `error`, a `warning`, or nothing (`off`). */
+export type CheckSeverity = 'error' | 'warning' | 'off'
+
+/**
+ * The registry checks (SPEC §7, issue 3 point 2) and their reason codes:
+ * `notInRegistry` → `NOT_IN_REGISTRY` (only where `requireRegistry`), `notApproved` →
+ * `NOT_APPROVED_FOR_ENVIRONMENT`, `auditStale` → `AUDIT_STALE`, `versionMismatch` →
+ * `REGISTRY_VERSION_MISMATCH`, `gradeDrift` → `REGISTRY_GRADE_DRIFT`, `missingOwner` and
+ * `missingDataAccess` → `REGISTRY_INCOMPLETE`.
+ */
+export const REGISTRY_CHECKS = [
+  'notInRegistry',
+  'notApproved',
+  'auditStale',
+  'versionMismatch',
+  'gradeDrift',
+  'missingOwner',
+  'missingDataAccess'
+] as const
+export type RegistryCheck = (typeof REGISTRY_CHECKS)[number]
+
+/** The severity of every registry check in one environment. */
+export type RegistryChecks = Record<RegistryCheck, CheckSeverity>
+
+/**
+ * The exception rules of one environment (SPEC §7): whether exceptions may waive anything here,
+ * the longest time from `approved_on` to `expires_on` (days), and the approver roles that must
+ * all have signed (lower case). Same shape as `ExceptionRules` of `exception-rules.ts`.
+ */
+export interface ExceptionPolicy {
+  allowed: boolean
+  /** Most days from approval to expiry (SPEC §7: 60). */
+  maxDays: number
+  /** Lower-cased roles that must each appear among the approvers (`manager`, `security`, …). */
+  requiredRoles: string[]
+}
+
+/** The rules of one environment (SPEC §6 table, §7 registry). Scores are 0–100. */
 export interface EnvironmentPolicy {
   /** Lowest overall grade that passes. */
   minGrade: GradeLetter
@@ -38,6 +76,39 @@ export interface EnvironmentPolicy {
    * (`QUARANTINE`), default security < 60 or credentials < 60.
    */
   quarantine: Partial<Record<Axis, number>>
+  /**
+   * Every server must have a registry row here (`NOT_IN_REGISTRY`, SPEC §6 "registry entry
+   * required" in production and staging). Applies only when the run has a registry file.
+   */
+  requireRegistry: boolean
+  /** An audit older than this many days is stale (`AUDIT_STALE`, SPEC §6: 90). */
+  maxAuditAgeDays: number
+  /**
+   * From this audit age (days) on, up to `maxAuditAgeDays`, a warning asks for a re-audit (85:
+   * the reference policy's re-audit reminder, 5 days before the 90-day limit). Never above
+   * `maxAuditAgeDays`.
+   */
+  auditWarningDays: number
+  /** The severity of each registry check. */
+  registryChecks: RegistryChecks
+  /** The exception rules (SPEC §7). */
+  exceptions: ExceptionPolicy
+}
+
+/**
+ * How a data classification tightens an environment (SPEC §6), already specialised for one
+ * environment. A rule only ever tightens: a `minGrade` or floor weaker than the environment's is
+ * ignored, `allowExceptions: false` forbids exceptions, `extraApprovers` adds roles.
+ */
+export interface DataClassRule {
+  /** Lowest overall grade for servers of this class, or null for the environment's. */
+  minGrade: GradeLetter | null
+  /** Lowest 0–100 score per axis for this class (only the axes it raises). */
+  floors: Partial<Record<Axis, number>>
+  /** False: no exception can waive anything for servers of this class. */
+  allowExceptions: boolean
+  /** Lower-cased approver roles an exception needs on top of the environment's. */
+  extraApprovers: string[]
 }
 
 /** How the run's environment was chosen, for the report ("input", "rule: deploy/prod/**", …). */
@@ -51,6 +122,11 @@ export interface EffectivePolicy {
   environmentReason: string
   scale: GradeScale
   rules: EnvironmentPolicy
+  /**
+   * The rule of each data classification (from a server's registry row) in this environment
+   * (SPEC §6: `phi`, `personal`, `internal`, `public`).
+   */
+  dataClasses: Record<DataClass, DataClassRule>
   /** Where the policy came from: a file path, or null for the built-in defaults. */
   policyFile: string | null
 }

@@ -123,7 +123,9 @@ export function identifyServer(entry: ServerEntry): ResolvedServer {
 /** `server` with every shown text through `maskedText` (see the module doc). */
 function masked(server: ResolvedServer): ResolvedServer {
   const p = server.package
-  const mask = (text: string | null): string | null => (text === null ? null : maskedText(text))
+  // `== null`: an idiom that found no package word (`npx -- -u`) may leave a field undefined.
+  const mask = (text: string | null | undefined): string | null =>
+    text == null ? null : maskedText(text)
   const resolution: PackageIdentity['resolution'] = { status: p.resolution.status }
   if (p.resolution.message !== undefined) resolution.message = maskedText(p.resolution.message)
   return {
