@@ -57,6 +57,8 @@ describe('renderComment', () => {
       '`.mcp.json:3`',
       '`@modelcontextprotocol/server-filesystem@latest (unpinned → 2026.8.31)`',
       'C (62)',
+      '—',
+      '—',
       'GRADE_BELOW_MIN, UNPINNED'
     ])
     expect(cells(rows[2]!)[0]).toBe('✅ pass')
@@ -135,7 +137,7 @@ describe('renderComment', () => {
     expect(body.lastIndexOf('<!--')).toBe(0)
     const rows = tableRows(body).slice(1)
     expect(rows).toHaveLength(names.length)
-    for (const r of rows) expect(cells(r)).toHaveLength(6)
+    for (const r of rows) expect(cells(r)).toHaveLength(8)
     const live = body.replace(/(?<!`)(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)/g, '')
     expect(live).not.toMatch(/<script|@octocat|#123/)
   })

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { parse } from 'csv-parse/sync'
 import type { Reason } from '../../src/policy/reasons.js'
 import {
   InventoryJsonSchema,
@@ -12,33 +13,9 @@ import {
 import type { PackageIdentity } from '../../src/resolve/types.js'
 import { config, entry, npmPackage } from '../fixtures/report/runs.js'
 
-/** A small RFC 4180 reader: quoted fields, doubled quotes, commas and newlines inside quotes. */
+/** RFC 4180 rows, read with csv-parse (what the registry reader uses). */
 function parseCsv(text: string): string[][] {
-  const rows: string[][] = []
-  let row: string[] = []
-  let field = ''
-  let quoted = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"'
-        i++
-      } else if (c === '"') quoted = false
-      else field += c
-    } else if (c === '"') quoted = true
-    else if (c === ',') {
-      row.push(field)
-      field = ''
-    } else if (c === '\n') {
-      row.push(field)
-      rows.push(row)
-      row = []
-      field = ''
-    } else field += c
-  }
-  if (field !== '' || row.length > 0) rows.push([...row, field])
-  return rows
+  return parse(text, { relax_column_count: true })
 }
 
 function server(name: string, pkg: Partial<PackageIdentity>, line = 3) {
@@ -129,14 +106,31 @@ describe('renderInventoryCsv', () => {
       'fs'
     ])
     expect(rows[1]!.slice(2)).toEqual(['', '', '', '', '', '', '', ''])
-    // No purl: the server name and its config path, quoted because of the comma and quotes.
-    expect(rows[2]!.slice(0, 2)).toEqual(['github, "official" (.mcp.json)', 'github, "official"'])
-    expect(rows[3]!.slice(0, 2)).toEqual(['https://mcp.example.com/mcp', 'remote'])
+    // No purl: the normalised identity (every version of gh-mcp); the display name is quoted.
+    expect(rows[2]!.slice(0, 2)).toEqual(['npm:gh-mcp', 'github, "official"'])
+    expect(rows[3]!.slice(0, 2)).toEqual(['remote:https://mcp.example.com/mcp', 'remote'])
     // Formula injection neutralised.
-    expect(rows[4]![0]).toBe(`'=HYPERLINK("http://evil") (.mcp.json)`)
+    expect(rows[4]!.slice(0, 2)).toEqual(['local:x', `'=HYPERLINK("http://evil")`])
   })
 
-  it('keeps same-named servers of different config files apart, one row per purl', () => {
+  it('stays a registry file: header columns, and empty cells (never —) for the admin to fill', () => {
+    const records = parse<{ record: Record<string, string>; info: { lines: number } }>(
+      renderInventoryCsv(sampleInventory()),
+      { columns: true, info: true }
+    )
+    expect(records).toHaveLength(4)
+    for (const { record, info } of records) {
+      expect(Object.keys(record)).toEqual([...REGISTRY_COLUMNS])
+      expect(record.server_id).not.toBe('')
+      // current_grade and audit_date are written by the registry refresh, never guessed here.
+      expect(record.current_grade).toBe('')
+      expect(record.audit_date).toBe('')
+      for (const cell of Object.values(record)) expect(cell).not.toBe('—')
+      expect(info.lines).toBeGreaterThan(1)
+    }
+  })
+
+  it('writes one row per identity, whichever config files run it', () => {
     const local = (config: string, line: number) => ({
       server: {
         ...server('helper', { ecosystem: 'local', name: './server.js', purl: null }, line),
@@ -156,8 +150,7 @@ describe('renderInventoryCsv', () => {
     }
     const rows = parseCsv(renderInventoryCsv(run)).slice(1)
     expect(rows.map((r) => r.slice(0, 2))).toEqual([
-      ['helper (.mcp.json)', 'helper'],
-      ['helper (.cursor/mcp.json)', 'helper'],
+      ['local:./server.js', 'helper'],
       ['pkg:npm/%40modelcontextprotocol/server-filesystem@2025.1.14', 'fs']
     ])
   })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
+import { COMPLIANCE_SOURCE } from '../../src/policy/compliance.js'
 import { JsonReportSchema, jsonReportSchema, toJsonReport } from '../../src/report/json.js'
 import {
   UNPINNED,
@@ -138,7 +139,8 @@ describe('toJsonReport', () => {
           gradeProblem: null,
           ungradedFindings: [],
           configFindings: [],
-          notes: []
+          notes: [],
+          compliance: []
         },
         {
           name: 'git',
@@ -164,7 +166,8 @@ describe('toJsonReport', () => {
           gradeProblem: null,
           ungradedFindings: [],
           configFindings: [],
-          notes: []
+          notes: [],
+          compliance: []
         }
       ],
       today: '2026-11-21',
@@ -177,7 +180,8 @@ describe('toJsonReport', () => {
           reason: 'policy default',
           file: '.github/mcp-policy.yml'
         }
-      ]
+      ],
+      compliance: { source: COMPLIANCE_SOURCE, controls: [] }
     })
   })
 

@@ -1,6 +1,7 @@
 /**
  * Inline annotations on the config lines (SPEC §8): one per blocked or warned server on its
- * entry's line, one per invalid config at the error's line/column.
+ * entry's line (naming the exception that covers it, if any; an `excepted` server is a notice),
+ * one per invalid config at the error's line/column.
  *
  * GitHub shows at most 10 error and 10 warning annotations per step (GitHub Docs, "Workflow
  * commands": "a maximum of 10 warning annotations and 10 error annotations per step"); further
@@ -10,6 +11,7 @@
  */
 import { clip, toOneLine } from './markdown.js'
 import type { ReportModel, ServerView } from './model.js'
+import type { ExceptionFacts } from './record-display.js'
 
 /** Annotation levels, as `@actions/core` names them. */
 export type AnnotationLevel = 'error' | 'warning' | 'notice'
@@ -108,13 +110,19 @@ export function renderAnnotations(
 
 function serverAnnotation(s: ServerView, level: AnnotationLevel): Annotation {
   const codes = [...new Set(s.reasons.filter((r) => r.severity !== 'notice').map((r) => r.code))]
-  const state = level === 'error' ? 'blocked' : s.verdict === 'excepted' ? 'excepted' : 'warning'
+  const state =
+    level === 'error'
+      ? 'blocked'
+      : s.verdict === 'excepted'
+        ? `excepted${s.exceptionFacts ? ` by ${s.exceptionFacts.id}` : ''}`
+        : 'warning'
   const lines = [`${s.package} · grade ${s.grade.text} · environment ${s.environment}`]
   for (const r of s.reasons) {
     lines.push(`${r.code} (${r.severity}): ${r.message}`)
     if (r.fix) lines.push(`  Fix: ${r.fix}`)
   }
   if (s.gradeProblem) lines.push(`Grader: ${s.gradeProblem}`)
+  if (s.exceptionFacts) lines.push(exceptionLine(s.exception, s.exceptionFacts))
   return {
     level,
     title: plain(
@@ -126,6 +134,17 @@ function serverAnnotation(s: ServerView, level: AnnotationLevel): Annotation {
     startLine: s.line,
     startColumn: s.column
   }
+}
+
+/**
+ * The exception that covers the server, in one line: `Exception EXC-12 applied, 5 d left (waives
+ * GRADE_BELOW_MIN) — .github/mcp-exceptions.yml:3`, with each problem of an invalid one.
+ */
+function exceptionLine(cell: string, x: ExceptionFacts): string {
+  const waives = x.waived.length > 0 ? ` (waives ${x.waived.join(', ')})` : ''
+  const where = x.source ? ` — ${x.source}` : ''
+  const problems = x.problems.length > 0 ? `: ${x.problems.join('; ')}` : ''
+  return `Exception ${cell}${waives}${where}${problems}`
 }
 
 function overflow(

@@ -1,12 +1,14 @@
 /**
- * The sticky PR comment (SPEC §8): the hidden marker first, a short verdict line, the blocked
- * and warned servers (all servers when there are few), the fix for each, and a link to the job
- * summary. When everything passes the body says so in a few lines, so a comment that was red on
- * an earlier push is updated, never left stale.
+ * The sticky PR comment (SPEC §8): the hidden marker first, a short verdict line, the blocked,
+ * warned and excepted servers (all servers when there are few) with their registry and exception
+ * status, the fix for each, the compliance controls their failing axes touch (one short line per
+ * framework), and a link to the job summary. When everything passes the body says so in a few
+ * lines, so a comment that was red on an earlier push is updated, never left stale.
  *
  * At most 65,536 characters (GitHub's comment limit); a longer body keeps as many rows and fixes
  * as fit and says how many were left out.
  */
+import { COMPLIANCE_FRAMEWORKS } from '../policy/compliance.js'
 import { SizeBudget, utf16Units } from './fit.js'
 import {
   codeSpan,
@@ -82,7 +84,16 @@ export function renderComment(model: ReportModel, options: CommentOptions): stri
   const head = [options.marker, failHeading(model), context(model)].join('\n\n')
   budget.reserve(head)
   budget.reserve(link)
-  const header = tableHeader(['', 'Server', 'File:line', 'Package', 'Grade', 'Reasons'])
+  const header = tableHeader([
+    '',
+    'Server',
+    'File:line',
+    'Package',
+    'Grade',
+    'Registry',
+    'Exception',
+    'Reasons'
+  ])
   budget.reserve(header)
   const listed =
     model.servers.length <= COMMENT_ALL_SERVERS_UP_TO
@@ -95,6 +106,8 @@ export function renderComment(model: ReportModel, options: CommentOptions): stri
   const errorLines = budget.takeWhile(errors)
   const needFix = listed.filter((s) => s.outcome !== 'passed')
   const fixes = budget.takeWhile(needFix.map(fixLine))
+  const fullCompliance = complianceList(model)
+  const compliance = fullCompliance !== '' && budget.take(fullCompliance) ? fullCompliance : ''
 
   const blocks = [head, [header, ...rows].join('\n')]
   if (errorLines.length > 0) {
@@ -103,15 +116,18 @@ export function renderComment(model: ReportModel, options: CommentOptions): stri
     )
   }
   if (fixes.length > 0) blocks.push(['**How to fix**', '', ...fixes].join('\n'))
+  if (compliance !== '') blocks.push(compliance)
   const left = {
     rows: listed.length - rows.length,
     errors: errors.length - errorLines.length,
-    fixes: needFix.length - fixes.length
+    fixes: needFix.length - fixes.length,
+    compliance: fullCompliance !== '' && compliance === ''
   }
-  if (left.rows + left.errors + left.fixes > 0) {
+  if (left.rows + left.errors + left.fixes > 0 || left.compliance) {
     blocks.push(
       `_Left out to stay within GitHub's comment size limit: ${left.rows} server row(s), ` +
-        `${left.fixes} fix(es), ${left.errors} config error(s). The job summary and the JSON report have all of them._`
+        `${left.fixes} fix(es), ${left.errors} config error(s)` +
+        `${left.compliance ? ', the compliance controls' : ''}. The job summary and the JSON report have all of them._`
     )
   }
   blocks.push(link)
@@ -157,9 +173,31 @@ function row(s: ServerView): string {
     codeSpan(s.location, { inTable: true }),
     codeSpan(s.package, { inTable: true }),
     escapeMarkdown(s.grade.text),
+    escapeMarkdown(s.registry),
+    escapeMarkdown(s.exception),
     [...new Set(s.reasons.filter((r) => r.severity !== 'notice').map((r) => r.code))].join(', ') ||
       '—'
   ])
+}
+
+/**
+ * The compliance controls touched, one line per framework with its control ids (the job summary
+ * has the names, axes and servers); empty when no axis fails.
+ */
+function complianceList(model: ReportModel): string {
+  if (model.compliance.length === 0) return ''
+  const lines = COMPLIANCE_FRAMEWORKS.flatMap((framework) => {
+    const controls = model.compliance.filter((c) => c.framework === framework)
+    if (controls.length === 0) return []
+    return [`- ${framework}: ${controls.map((c) => escapeMarkdown(c.control)).join(', ')}`]
+  })
+  return [
+    '**Compliance controls touched by failing axes**',
+    '',
+    ...lines,
+    '',
+    `<sub>Mapping: ${escapeMarkdown(model.complianceSource)}.</sub>`
+  ].join('\n')
 }
 
 function fixLine(s: ServerView): string {

@@ -162,14 +162,24 @@ export function subScoreCells(
   return cells
 }
 
-/** The Markdown symbol of a verdict: ✅ pass, ⚠️ warn/excepted, ❌ fail/error. */
-export function verdictSymbol(verdict: Verdict | 'pass' | 'warn' | 'fail'): '✅' | '⚠️' | '❌' {
+/** The symbol of a server verdict: ✅ pass, ⚠️ warn, ⏳ excepted (time-boxed), ❌ fail/error. */
+export type VerdictSymbol = '✅' | '⚠️' | '⏳' | '❌'
+
+/**
+ * The Markdown symbol of a verdict: ✅ pass, ⚠️ warn, ⏳ excepted (a failure waived by an
+ * exception until it expires, SPEC §7), ❌ fail/error. A run verdict (pass, warn, fail) gets one
+ * of ✅ ⚠️ ❌.
+ */
+export function verdictSymbol(verdict: 'pass' | 'warn' | 'fail'): '✅' | '⚠️' | '❌'
+export function verdictSymbol(verdict: Verdict): VerdictSymbol
+export function verdictSymbol(verdict: Verdict): VerdictSymbol {
   switch (verdict) {
     case 'pass':
       return '✅'
     case 'warn':
-    case 'excepted':
       return '⚠️'
+    case 'excepted':
+      return '⏳'
     case 'fail':
     case 'error':
       return '❌'

@@ -11,6 +11,7 @@
 import { z } from 'zod'
 import type { ParsedConfig } from '../config/types.js'
 import type { Reason } from '../policy/reasons.js'
+import { formatServerKey, serverKeysOf } from '../resolve/server-id.js'
 import type { ResolvedServer } from '../resolve/types.js'
 import { locationDisplay, packageDisplay, pinnedDisplay } from './display.js'
 import {
@@ -91,16 +92,16 @@ export const REGISTRY_COLUMNS = [
 ] as const
 
 /**
- * The registry `server_id` of a server (SPEC §7 accepts purls and URLs): its purl, else (remote)
- * its URL, else — no purl and no URL, e.g. a local script or a package whose exact version is
- * unknown — a placeholder for the admin to replace, `name (config path)`, so that two different
- * servers that share an entry name in different config files get different ids.
+ * The `server_id` a registry row would use for `server` (SPEC §7): its purl when it has one
+ * (an exact package version), else the normalised identity (`formatServerKey`:
+ * `npm:@scope/pkg`, `pypi:name`, `oci:ghcr.io/org/img:tag`, `https://host/path`,
+ * `github:org/repo`, `local:./server.js`), which `parseServerId` reads back to the same key.
+ * Null when nothing identifies the server (an unidentified launch, a URL built from a variable).
  */
-export function registryServerId(server: ResolvedServer): string {
-  const p = server.package
-  if (p.purl) return p.purl
-  if (p.ecosystem === 'remote' && p.name) return p.name
-  return `${server.entry.name} (${server.entry.config})`
+export function registryServerId(server: ResolvedServer): string | null {
+  if (server.package.purl) return server.package.purl
+  const key = serverKeysOf(server)[0]
+  return key ? formatServerKey(key) : null
 }
 
 /**
@@ -115,21 +116,20 @@ export function csvCell(value: string): string {
 }
 
 /**
- * The inventory as CSV in registry format (SPEC §7): a header row of `REGISTRY_COLUMNS`, then one
- * row per distinct `server_id` (`registryServerId`), in run order. A registry has one row per
- * server, so entries that run the same purl or URL (the same package version in two config
- * files, say) share one row, and its `display_name` is the first entry's name; entries without
- * a purl or URL are told apart by their config path, so same-named entries of different config
- * files are not merged. Only `server_id` and
- * `display_name` are known here; the other cells are empty for the admin to fill. Lines end with
- * `\n`. Invalid configs are not rows: list them with `configErrorLines`.
+ * The inventory as CSV in registry format (SPEC §7), a valid registry file: a header row of
+ * `REGISTRY_COLUMNS`, then one row per distinct `server_id` (`registryServerId`), in run order. A
+ * registry has one row per server, so entries that run the same identity (the same package in two
+ * config files, say) share one row, and its `display_name` is the first entry's name. Only
+ * `server_id` and `display_name` are known here; the other cells are empty for the admin to
+ * fill. Lines end with `\n`. Servers with no identity are not rows (list them with
+ * `unregistrableServers`), nor are invalid configs (list them with `configErrorLines`).
  */
 export function renderInventoryCsv(run: InventoryRun): string {
   const lines: string[] = [REGISTRY_COLUMNS.join(',')]
   const seen = new Set<string>()
   for (const { server } of run.servers) {
     const id = registryServerId(server)
-    if (seen.has(id)) continue
+    if (id === null || seen.has(id)) continue
     seen.add(id)
     const row: Record<(typeof REGISTRY_COLUMNS)[number], string> = {
       server_id: id,
@@ -146,6 +146,18 @@ export function renderInventoryCsv(run: InventoryRun): string {
     lines.push(REGISTRY_COLUMNS.map((c) => csvCell(row[c])).join(','))
   }
   return `${lines.join('\n')}\n`
+}
+
+/** `name (config:line)` of each server that has no identity a registry row can name. */
+export function unregistrableServers(run: InventoryRun): string[] {
+  return run.servers
+    .filter(({ server }) => registryServerId(server) === null)
+    .map(({ server }) =>
+      terminalText(
+        `${server.entry.name} (${server.entry.config}:${server.entry.location.line})`,
+        300
+      )
+    )
 }
 
 /** `path:line:column: message` for each invalid config (one line each, terminal-safe). */

@@ -22,24 +22,34 @@
  * - `servers[]`: one per server entry, in discovery order: `name`, `config`, `line`, `column`
  *   (of the entry's key), `package` `{ ecosystem, name, versionSpec, version, pinned, purl }`
  *   (additive: `launcher`, `resolution {status, message?}`), `grade` (the `GradeReport`, or null),
- *   `registry` and `exception` (null until the registry/exception checks land), `verdict`
+ *   `registry` (SPEC §7: `{ file, found, entry, auditAgeDays, approvedForEnvironment }`, null
+ *   when the run has no registry file; `entry` is the matching row with its normalised `key` and
+ *   `source {file, line}`, or null), `exception` (`{ id, state, expiresOn, daysLeft, problems,
+ *   waived, source, artifactUrl }`, null when no exception covers the server), `verdict`
  *   (`pass | warn | fail | excepted | error`), `reasons[]` `{ code, severity, message, fix? }`.
- *   Additive: `environment`, `gradeProblem` (`{kind: ungraded|error, message}` or null),
+ *   Additive: `compliance[]` (`{ axis, framework, control, title }`: the controls the server's
+ *   failing axes touch), `environment`, `gradeProblem` (`{kind: ungraded|error, message}` or null),
  *   `ungradedFindings` (findings shown although there is no grade), `configFindings` (what the
  *   config entry itself does, found whatever the grader: `Finding`s with `config.*` rule ids;
  *   the built-in grader's `grade.findings` repeat them), `notes` (entry and resolution notes,
  *   e.g. "runs several commands", deduplicated).
  * - Additive: `today` (`YYYY-MM-DD`, the date used for audit age and expiry), `startedAt`
  *   (ISO timestamp), `grader` (`builtin`, `api`, `command`, `registry`), `policies[]`
- *   `{ environment, source, reason, file }`.
+ *   `{ environment, source, reason, file }`, `compliance` `{ source, controls[] }`: every control
+ *   touched by any server's failing axes (`{ framework, control, title, axes, servers[] {name,
+ *   config, line} }`, framework then control order) and the citation of the mapping.
  */
 import { z } from 'zod'
 import { CLIENT_FORMATS } from '../config/types.js'
-import { FindingSchema, GradeReportSchema } from '../grade/report.js'
+import { AxisSchema, FindingSchema, GradeLetterSchema, GradeReportSchema } from '../grade/report.js'
+import { COMPLIANCE_FRAMEWORKS, COMPLIANCE_SOURCE } from '../policy/compliance.js'
+import { DATA_CLASSES, type RecordSource } from '../policy/records.js'
 import { REASON_CODES, type Reason } from '../policy/reasons.js'
-import type { ServerResult } from '../policy/result.js'
+import type { ExceptionStatus, RegistryStatus, ServerResult } from '../policy/result.js'
 import { ECOSYSTEMS, type PackageIdentity } from '../resolve/types.js'
 import type { ParsedConfig } from '../config/types.js'
+import { summariseCompliance } from './compliance-summary.js'
+import { artifactUrlOf, linkTarget } from './record-display.js'
 import type { GateRun } from './run.js'
 import { serverNotes } from './server-facts.js'
 
@@ -90,6 +100,145 @@ export const JsonReasonSchema = z.looseObject({
 })
 export type JsonReason = z.infer<typeof JsonReasonSchema>
 
+/** An ISO calendar date, `YYYY-MM-DD` (evaluated in UTC). */
+const IsoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
+
+/** Where a record is written: its file and 1-based line. */
+export const JsonRecordSourceSchema = z
+  .looseObject({
+    file: z.string().describe('The registry or exceptions file, relative to the workspace.'),
+    line: z.number().int().min(1).describe('1-based line of the row or record.')
+  })
+  .describe('Where the record is written.')
+
+/** A normalised server identity (`resolve/server-key.ts`). */
+export const JsonServerKeySchema = z
+  .looseObject({
+    kind: z.enum(['npm', 'pypi', 'oci', 'remote', 'github', 'local']),
+    id: z
+      .string()
+      .describe(
+        'The identity without a version, canonical for its kind: `npm:@scope/name`, `pypi:name`, `oci:docker.io/library/nginx`, `remote:https://host/path`, `github:org/repo`, `local:<path>`.'
+      ),
+    version: z
+      .string()
+      .nullable()
+      .describe('The exact version (npm/PyPI), digest or tag (OCI) the id names; null: any.')
+  })
+  .describe('`server_id` normalised, so a row matches a config entry however each is written.')
+
+/** One registry row as normalised (SPEC §7 columns). */
+export const JsonRegistryEntrySchema = z
+  .looseObject({
+    serverId: z.string().describe('`server_id` as written.'),
+    key: JsonServerKeySchema,
+    displayName: z.string().nullable().describe('`display_name`.'),
+    currentGrade: GradeLetterSchema.nullable().describe(
+      '`current_grade`: the letter recorded by the last audit.'
+    ),
+    auditUrl: z.string().nullable().describe('`audit_url`: link to the audit report.'),
+    auditDate: IsoDateSchema.nullable().describe('`audit_date`, YYYY-MM-DD.'),
+    environmentsApproved: z
+      .array(z.string())
+      .describe(
+        '`environments_approved`, normalised (`prod` → `production`, `dev` → `development`).'
+      ),
+    dataAccessSummary: z
+      .string()
+      .nullable()
+      .describe('`data_access_summary`: what the server reads or writes.'),
+    dataClassification: z
+      .enum(DATA_CLASSES)
+      .nullable()
+      .describe('`data_classification` (SPEC §6): phi, personal, internal or public.'),
+    exceptionId: z.string().nullable().describe('`exception_id`: the exception the row names.'),
+    ownerTeam: z.string().nullable().describe('`owner_team`: who answers for the server.'),
+    source: JsonRecordSourceSchema
+  })
+  .describe('The matching registry row.')
+
+/** `servers[].registry`: what the approved-server registry says of a server (SPEC §7). */
+export const JsonRegistryStatusSchema = z
+  .looseObject({
+    file: z.string().describe('The registry file the server was looked up in.'),
+    found: z.boolean().describe('False when no row matches the server (`NOT_IN_REGISTRY`).'),
+    entry: JsonRegistryEntrySchema.nullable(),
+    auditAgeDays: z
+      .number()
+      .int()
+      .nullable()
+      .describe("Days from `audit_date` to the run's `today` (UTC); null without a date."),
+    approvedForEnvironment: z
+      .boolean()
+      .nullable()
+      .describe("Whether the row approves the server's environment; null without a row.")
+  })
+  .describe('What the approved-server registry says; null when the run has no registry file.')
+
+/** `servers[].exception`: the exception that covers a server (SPEC §7). */
+export const JsonExceptionStatusSchema = z
+  .looseObject({
+    id: z.string().describe('The exception id.'),
+    state: z
+      .enum(['applied', 'valid', 'expiring', 'expired', 'invalid', 'missing'])
+      .describe(
+        '`applied`: valid and waived something; `valid`: valid, nothing to waive; `expiring`: valid, expires within 7 days; `expired`; `invalid`: a rule is broken (see `problems`); `missing`: the registry names an id the exceptions file does not hold.'
+      ),
+    expiresOn: IsoDateSchema.nullable().describe('`expires_on`, YYYY-MM-DD.'),
+    daysLeft: z
+      .number()
+      .int()
+      .nullable()
+      .describe('Days until `expires_on` (0 on the day itself, negative once expired).'),
+    problems: z.array(z.string()).describe('Each broken rule, as a sentence.'),
+    waived: z
+      .array(z.enum(REASON_CODES))
+      .describe('The reason codes this exception turned from blocking into waived.'),
+    source: JsonRecordSourceSchema.nullable(),
+    artifactUrl: z
+      .string()
+      .nullable()
+      .describe(
+        '`artifact_url`: the approval record (ticket, e-mail, signed PDF), without user info; null when unknown.'
+      )
+  })
+  .describe('The exception that covers the server; null when none does.')
+
+/** One control a failing axis touches (`servers[].compliance[]`). */
+export const JsonComplianceImpactSchema = z.looseObject({
+  axis: AxisSchema,
+  framework: z.enum(COMPLIANCE_FRAMEWORKS),
+  control: z.string().describe('`CC6.1`, `Art. 32(1)(b)`, `§164.312(d)`, `A.8.5`, …'),
+  title: z.string()
+})
+
+/** The top-level `compliance` section. */
+export const JsonComplianceSchema = z
+  .looseObject({
+    source: z.string().describe('Citation of the mapping of axes to controls.'),
+    controls: z.array(
+      z.looseObject({
+        framework: z.enum(COMPLIANCE_FRAMEWORKS),
+        control: z.string(),
+        title: z.string(),
+        axes: z.array(AxisSchema).describe('The failing axes that touch this control.'),
+        servers: z
+          .array(
+            z.looseObject({
+              name: z.string(),
+              config: z.string(),
+              line: z.number().int().min(1)
+            })
+          )
+          .describe('The servers whose failing axes touch this control.')
+      })
+    )
+  })
+  .describe(
+    "Compliance controls (SOC 2, GDPR, HIPAA, ISO 27001) touched by the servers' failing axes."
+  )
+export type JsonCompliance = z.infer<typeof JsonComplianceSchema>
+
 /** One entry of `servers[]`. */
 export const JsonServerSchema = z.looseObject({
   name: z.string(),
@@ -98,10 +247,13 @@ export const JsonServerSchema = z.looseObject({
   column: z.number().int().min(1),
   package: JsonPackageSchema,
   grade: GradeReportSchema.nullable(),
-  registry: z.null(),
-  exception: z.null(),
+  registry: JsonRegistryStatusSchema.nullable(),
+  exception: JsonExceptionStatusSchema.nullable(),
   verdict: z.enum(['pass', 'warn', 'fail', 'excepted', 'error']),
   reasons: z.array(JsonReasonSchema),
+  compliance: z
+    .array(JsonComplianceImpactSchema)
+    .describe("The compliance controls the server's failing or floored axes touch."),
   environment: z.string(),
   gradeProblem: z
     .looseObject({ kind: z.enum(['ungraded', 'error']), message: z.string() })
@@ -139,7 +291,8 @@ export const JsonReportSchema = z.looseObject({
       reason: z.string(),
       file: z.string().nullable()
     })
-  )
+  ),
+  compliance: JsonComplianceSchema
 })
 export type JsonReport = z.infer<typeof JsonReportSchema>
 
@@ -168,7 +321,72 @@ export function toJsonReport(run: GateRun): JsonReport {
       source: p.environmentSource,
       reason: p.environmentReason,
       file: p.policyFile
-    }))
+    })),
+    compliance: jsonCompliance(run)
+  }
+}
+
+/** The top-level `compliance` section: controls touched by any server, servers in run order. */
+function jsonCompliance(run: GateRun): JsonCompliance {
+  const controls = summariseCompliance(
+    run.servers.map((s) => ({
+      server: {
+        name: s.server.entry.name,
+        config: s.server.entry.config,
+        line: s.server.entry.location.line
+      },
+      impacts: s.compliance
+    })),
+    (s) => JSON.stringify([s.name, s.config, s.line])
+  )
+  return { source: COMPLIANCE_SOURCE, controls }
+}
+
+function jsonSource(source: RecordSource): { file: string; line: number } {
+  return { file: source.file, line: source.line }
+}
+
+/** `servers[].registry` of a status: the documented fields only, copied. */
+function jsonRegistry(status: RegistryStatus | null): JsonServer['registry'] {
+  if (status === null) return null
+  const e = status.entry
+  return {
+    file: status.file,
+    found: status.found,
+    entry:
+      e === null
+        ? null
+        : {
+            serverId: e.serverId,
+            key: { kind: e.key.kind, id: e.key.id, version: e.key.version },
+            displayName: e.displayName,
+            currentGrade: e.currentGrade,
+            auditUrl: e.auditUrl,
+            auditDate: e.auditDate,
+            environmentsApproved: [...e.environmentsApproved],
+            dataAccessSummary: e.dataAccessSummary,
+            dataClassification: e.dataClassification,
+            exceptionId: e.exceptionId,
+            ownerTeam: e.ownerTeam,
+            source: jsonSource(e.source)
+          },
+    auditAgeDays: status.auditAgeDays,
+    approvedForEnvironment: status.approvedForEnvironment
+  }
+}
+
+/** `servers[].exception` of a status: the documented fields only, copied. */
+function jsonException(status: ExceptionStatus | null): JsonServer['exception'] {
+  if (status === null) return null
+  return {
+    id: status.id,
+    state: status.state,
+    expiresOn: status.expiresOn,
+    daysLeft: status.daysLeft,
+    problems: [...status.problems],
+    waived: [...status.waived],
+    source: status.source === null ? null : jsonSource(status.source),
+    artifactUrl: linkTarget(artifactUrlOf(status))
   }
 }
 
@@ -224,10 +442,16 @@ function jsonServer(s: ServerResult): JsonServer {
     column: entry.location.column,
     package: jsonPackage(s.server.package),
     grade: s.grade,
-    registry: s.registry,
-    exception: s.exception,
+    registry: jsonRegistry(s.registry),
+    exception: jsonException(s.exception),
     verdict: s.verdict,
     reasons: s.reasons.map(jsonReason),
+    compliance: s.compliance.map((c) => ({
+      axis: c.axis,
+      framework: c.framework,
+      control: c.control,
+      title: c.title
+    })),
     environment: s.policy.environment,
     gradeProblem: s.gradeProblem
       ? { kind: s.gradeProblem.kind, message: s.gradeProblem.message }

@@ -6,11 +6,12 @@
  */
 import type { ClientFormat } from '../config/types.js'
 import { AXES, SEVERITIES, type Axis, type Finding, type Severity } from '../grade/report.js'
+import { COMPLIANCE_SOURCE } from '../policy/compliance.js'
+import type { DataClass } from '../policy/records.js'
 import type { ReasonCode, ReasonSeverity, Verdict } from '../policy/reasons.js'
-import type { ServerResult } from '../policy/result.js'
+import type { ComplianceImpact, ServerResult } from '../policy/result.js'
 import type { Ecosystem } from '../resolve/types.js'
 import {
-  DASH,
   MAX_NAME_CHARS,
   locationDisplay,
   overallCell,
@@ -19,9 +20,19 @@ import {
   subScoreCells,
   verdictSymbol,
   type PinnedDisplay,
-  type ScoreCell
+  type ScoreCell,
+  type VerdictSymbol
 } from './display.js'
+import { summariseCompliance, type ControlSummary } from './compliance-summary.js'
 import { clip, toOneLine } from './markdown.js'
+import {
+  exceptionCell,
+  exceptionFacts,
+  registryCell,
+  registryFacts,
+  type ExceptionFacts,
+  type RegistryFacts
+} from './record-display.js'
 import type { GateRun, RunCounts, RunVerdict } from './run.js'
 import { serverNotes, shownFindings } from './server-facts.js'
 
@@ -89,13 +100,30 @@ export interface ServerView {
   auditedAt: string | null
   /** Why there is no grade, when there is none. */
   gradeProblem: string | null
-  /** Registry status column; `—` until the registry checks land. */
+  /**
+   * Registry column (`registryCell`): `—` without a registry file, `not in registry`, `approved`,
+   * `not approved for production`, `audit 86 d`, `registry 1.2.3 ≠ 1.3.0`, …, then the data class.
+   */
   registry: string
-  /** Exception status column; `—` until the exception checks land. */
+  /**
+   * Exception column (`exceptionCell`): `—` without an exception, `EXC-12 applied, 5 d left`,
+   * `EXC-9 expired 2026-11-20`, `EXC-4 invalid`, …
+   */
   exception: string
+  /** The registry row's data classification (SPEC §6), when known. */
+  dataClass: DataClass | null
+  /** The registry facts (owner team, data access, audit, …); null without a registry file. */
+  registryFacts: RegistryFacts | null
+  /** The exception facts (id, state, expiry, problems, waived codes); null without one. */
+  exceptionFacts: ExceptionFacts | null
+  /**
+   * Controls touched by this server's failing or floored axes (SPEC §8), in the mapping's order
+   * (framework, control, axis); empty when no axis fails.
+   */
+  compliance: ComplianceImpact[]
   verdict: Verdict
-  /** ✅ pass, ⚠️ warn/excepted, ❌ fail/error. */
-  symbol: '✅' | '⚠️' | '❌'
+  /** ✅ pass, ⚠️ warn, ⏳ excepted, ❌ fail/error. */
+  symbol: VerdictSymbol
   outcome: Outcome
   /** Reasons, worst severity first (stable). */
   reasons: ReasonView[]
@@ -127,17 +155,11 @@ export interface ConfigView {
 }
 
 /**
- * A compliance control touched by failing axes (SPEC §8, SOC 2 / GDPR / HIPAA / ISO 27001). The
- * mapping lands with the compliance issue; until then the model's list is always empty.
+ * A compliance control touched by failing axes (SPEC §8, SOC 2 / GDPR / HIPAA / ISO 27001), with
+ * every server (by name and `file:line`) whose failing axes touch it, blocked servers first
+ * (mapping: `policy/compliance.ts`; grouping: `summariseCompliance`).
  */
-export interface ComplianceView {
-  framework: string
-  control: string
-  title: string
-  axes: Axis[]
-  /** Names of the servers whose failing axes touch this control. */
-  servers: string[]
-}
+export type ComplianceView = ControlSummary<{ name: string; location: string }>
 
 /** Counts for headings: the run's counts plus buckets and config totals. */
 export interface ModelCounts extends RunCounts {
@@ -167,8 +189,13 @@ export interface ReportModel {
   configs: ConfigView[]
   /** Blocked first, then warned, then passed; run order within each bucket. */
   servers: ServerView[]
-  /** Compliance section hook (SPEC §8); empty in this version. */
+  /**
+   * The run's compliance section (SPEC §8): every control touched by any server's failing axes,
+   * in the mapping's order (framework, then control); empty when no axis fails.
+   */
   compliance: ComplianceView[]
+  /** Citation of the compliance mapping's source (`COMPLIANCE_SOURCE`). */
+  complianceSource: string
 }
 
 const OUTCOME_ORDER: Record<Outcome, number> = { blocked: 0, warned: 1, passed: 2 }
@@ -216,7 +243,14 @@ export function buildReportModel(run: GateRun): ReportModel {
     },
     configs,
     servers: sorted,
-    compliance: []
+    compliance: summariseCompliance(
+      sorted.map((s) => ({
+        server: { name: s.name, location: s.location },
+        impacts: s.compliance
+      })),
+      (s) => `${s.name}\u0000${s.location}`
+    ),
+    complianceSource: COMPLIANCE_SOURCE
   }
 }
 
@@ -276,8 +310,12 @@ function serverView(result: ServerResult): ServerView {
     gradeProblem: result.gradeProblem
       ? clip(toOneLine(result.gradeProblem.message), MAX_MESSAGE_CHARS)
       : null,
-    registry: DASH,
-    exception: DASH,
+    registry: registryCell(result),
+    exception: exceptionCell(result.exception),
+    dataClass: result.registry?.entry?.dataClassification ?? null,
+    registryFacts: registryFacts(result),
+    exceptionFacts: exceptionFacts(result),
+    compliance: result.compliance.map((c) => ({ ...c })),
     verdict: result.verdict,
     symbol: verdictSymbol(result.verdict),
     outcome: outcomeOf(result),

@@ -31,6 +31,10 @@ export interface GateRun {
    * rules map config paths to different environments, SPEC §6).
    */
   policies: EffectivePolicy[]
+  /** The registry file used (SPEC §7), or null when the run had none. */
+  registryFile: string | null
+  /** The exceptions file used (SPEC §7), or null when the run had none. */
+  exceptionsFile: string | null
   configs: ParsedConfig[]
   servers: ServerResult[]
   verdict: RunVerdict

@@ -1,14 +1,18 @@
 /**
  * The job summary (`$GITHUB_STEP_SUMMARY`, SPEC §8): a heading with the verdict and
  * environment(s), counts, one table of every server (file:line, package@version, pinned, grade,
- * six sub-scores, registry, exception, verdict), then the reasons and fix of every blocked or
- * warned server, each server's notes and findings in `<details>`, the compliance controls
- * touched, and a footer.
+ * six sub-scores, registry, exception, verdict), then the reasons and fix of every blocked,
+ * warned or excepted server with its registry facts (owner team, data access, data class, audit)
+ * and exception facts (state, expiry, problems, what it waived, approval artifact), each
+ * server's notes and findings in `<details>`, the compliance controls touched by failing axes
+ * (SOC 2 / GDPR / HIPAA / ISO 27001, with the mapping's source), and a footer.
  *
  * GitHub caps a step summary at 1 MiB; a larger report keeps the table of blocked servers and
- * their reasons, and says plainly what was left out and that the JSON report has everything.
+ * their reasons (then the compliance section, when it fits), and says plainly what was left out
+ * and that the JSON report has everything.
  */
 import { AXES, type Axis } from '../grade/report.js'
+import { NOT_MAPPED_IN_SOURCE } from '../policy/compliance.js'
 import { SizeBudget, utf8Bytes } from './fit.js'
 import {
   codeSpan,
@@ -18,13 +22,17 @@ import {
   tableHeader,
   tableRow
 } from './markdown.js'
-import type { ConfigView, FindingView, ReportModel, ServerView } from './model.js'
+import type { ComplianceView, ConfigView, FindingView, ReportModel, ServerView } from './model.js'
+import type { ExceptionFacts, RegistryFacts } from './record-display.js'
 
 /** GitHub's limit for one step summary: 1 MiB (bytes of UTF-8). */
 export const SUMMARY_MAX_BYTES = 1024 * 1024
 
 /** At most this many findings are listed per server (the JSON report has all of them). */
 export const SUMMARY_MAX_FINDINGS_PER_SERVER = 100
+
+/** At most this many servers are named per compliance control (the JSON report has all). */
+export const SUMMARY_MAX_SERVERS_PER_CONTROL = 20
 
 /** Bytes kept free for the truncation note when the summary is cut. */
 const NOTE_RESERVE_BYTES = 2048
@@ -74,7 +82,7 @@ export function renderSummary(model: ReportModel, options: SummaryOptions = {}):
   const full = joinBlocks([
     head,
     serverTable(model.servers.map(serverRow)),
-    model.servers.length > 0 ? '<sub>— = not assessed (or no grade)</sub>' : '',
+    model.servers.length > 0 ? legend(model) : '',
     configSection(model.configs),
     reasonsSection(model.servers.filter((s) => s.outcome !== 'passed').map(serverSection)),
     detailsSection(model.servers),
@@ -101,19 +109,24 @@ function truncatedSummary(model: ReportModel, head: string, foot: string, limit:
   const configErrors = model.configs.filter((c) => c.errorText !== null)
   const errorLines = budget.takeWhile(configErrors.map(configErrorLine))
   const sections = budget.takeWhile(blocked.map(serverSection))
+  let compliance = ''
   if (sections.length === blocked.length) {
     rows.push(...budget.takeWhile(others.map(serverRow)))
     const warned = others.filter((s) => s.outcome === 'warned')
     sections.push(...budget.takeWhile(warned.map(serverSection)))
+    const full = complianceSection(model)
+    if (full !== '' && budget.take(full)) compliance = full
   }
   const omittedErrors = configErrors.length - errorLines.length
+  const droppedCompliance = compliance === '' && model.compliance.length > 0
   const note = [
     `> [!WARNING]`,
     `> This summary was cut to stay within GitHub's 1 MiB job-summary limit. Shown: ` +
       `${rows.length} of ${model.servers.length} servers in the table (blocked first), ` +
       `the reasons of ${sections.length} of ${blocked.length + model.counts.warned} blocked or warned servers` +
       (omittedErrors > 0 ? `, ${errorLines.length} of ${configErrors.length} config errors` : '') +
-      `; findings and notes are left out. The JSON report (the action's \`report-path\` output, or ` +
+      `; findings and notes${droppedCompliance ? ' and the compliance controls' : ''} are left out. ` +
+      `The JSON report (the action's \`report-path\` output, or ` +
       `\`mcp-grade-gate check --format json\`) has every server, reason and finding.`
   ].join('\n')
   return joinBlocks([
@@ -122,8 +135,18 @@ function truncatedSummary(model: ReportModel, head: string, foot: string, limit:
     rows.length > 0 ? serverTable(rows) : '',
     errorLines.length > 0 ? `### Invalid config files\n\n${errorLines.join('\n')}` : '',
     reasonsSection(sections),
+    compliance,
     foot
   ])
+}
+
+/** The line under the table: what `—` and the registry/exception cells mean. */
+function legend(model: ReportModel): string {
+  const parts = ['— = not assessed (or no grade, no registry file, no exception)']
+  if (model.servers.some((s) => s.registry.includes(' ≠ '))) {
+    parts.push('registry A ≠ B = the registry approves version A, the config runs B')
+  }
+  return `<sub>${parts.join(' · ')}</sub>`
 }
 
 function heading(model: ReportModel): string {
@@ -198,7 +221,72 @@ function serverSection(s: ServerView): string {
     if (r.fix) lines.push(`  - Fix: ${escapeProse(r.fix)}`)
   }
   if (s.gradeProblem) lines.push(`- Grader: ${escapeProse(s.gradeProblem)}`)
+  if (s.registryFacts) lines.push(...registryLines(s.registryFacts))
+  if (s.exceptionFacts) lines.push(...exceptionLines(s.exceptionFacts))
   return lines.join('\n')
+}
+
+/** `- Registry (file:line): owner team … · data access: … · data class … · audit …`. */
+function registryLines(r: RegistryFacts): string[] {
+  const where = codeSpan(r.source)
+  if (!r.found) return [`- Registry (${where}): no row for this server.`]
+  const facts: string[] = []
+  if (r.displayName) facts.push(`listed as ${escapeProse(r.displayName)}`)
+  facts.push(r.ownerTeam ? `owner team ${codeSpan(r.ownerTeam)}` : 'no owner team')
+  facts.push(
+    r.dataAccessSummary
+      ? `data access: ${escapeProse(r.dataAccessSummary)}`
+      : 'no data access summary'
+  )
+  if (r.dataClass) facts.push(`data class **${r.dataClass}**`)
+  let audit = r.auditDate ? `audited ${escapeMarkdown(r.auditDate)}` : 'no audit date'
+  if (r.auditAgeDays !== null) audit += ` (${r.auditAgeDays} d ago)`
+  if (r.auditUrl) audit += ` · ${markdownLink('audit report', r.auditUrl)}`
+  facts.push(audit)
+  if (r.currentGrade) facts.push(`recorded grade ${escapeMarkdown(r.currentGrade)}`)
+  if (r.approvedVersion) facts.push(`approved version ${codeSpan(r.approvedVersion)}`)
+  facts.push(
+    r.environmentsApproved.length > 0
+      ? `approved for ${r.environmentsApproved.map(escapeMarkdown).join(', ')}`
+      : 'approved for no environment'
+  )
+  if (r.exceptionId) facts.push(`names exception ${codeSpan(r.exceptionId)}`)
+  return [`- Registry (${where}): ${facts.join(' · ')}`]
+}
+
+const EXCEPTION_STATE: Record<ExceptionFacts['state'], string> = {
+  applied: 'applied',
+  valid: 'valid (nothing to waive)',
+  expiring: 'expiring soon',
+  expired: 'expired',
+  invalid: 'invalid',
+  missing: 'not in the exceptions file'
+}
+
+/** `expires 2026-11-26 (5 d left)`, `expires 2026-11-21 (today)`, `on 2026-11-20 (1 d ago)`. */
+function expiryText(x: ExceptionFacts): string | null {
+  if (x.expiresOn === null) return null
+  const date = escapeMarkdown(x.expiresOn)
+  const d = x.daysLeft
+  if (d !== null && d < 0)
+    return `${x.state === 'expired' ? 'on' : 'expired'} ${date} (${-d} d ago)`
+  const left = d === null ? '' : d === 0 ? ' (today)' : ` (${d} d left)`
+  return `${x.state === 'expired' ? 'on' : 'expires'} ${date}${left}`
+}
+
+/** `- Exception `id` (file:line): state · expires … · waives … · artifact`, then its problems. */
+function exceptionLines(x: ExceptionFacts): string[] {
+  const where = x.source ? ` (${codeSpan(x.source)})` : ''
+  const expiry = expiryText(x)
+  const facts = [EXCEPTION_STATE[x.state] + (expiry && x.state === 'expired' ? ` ${expiry}` : '')]
+  if (expiry && x.state !== 'expired') facts.push(expiry)
+  if (x.waived.length > 0) facts.push(`waives ${x.waived.join(', ')}`)
+  facts.push(
+    x.artifactUrl ? markdownLink('approval artifact', x.artifactUrl) : 'no approval artifact link'
+  )
+  const lines = [`- Exception ${codeSpan(x.id)}${where}: ${facts.join(' · ')}`]
+  for (const p of x.problems) lines.push(`  - Problem: ${escapeProse(p)}`)
+  return lines
 }
 
 function reasonsSection(sections: string[]): string {
@@ -267,21 +355,44 @@ function detailsSection(servers: ServerView[]): string {
   return [`### ${title}`, '', withDetails.map(detailsBlock).join('\n\n')].join('\n')
 }
 
+/** `name` in a table cell; with its `file:line` when another listed server has the same name. */
+function serverLabels(servers: ComplianceView['servers']): string[] {
+  return servers.map((x) => {
+    const twin = servers.some((y) => y !== x && y.name === x.name)
+    const name = codeSpan(x.name, { inTable: true })
+    return twin ? `${name} (${codeSpan(x.location, { inTable: true })})` : name
+  })
+}
+
+/**
+ * The compliance section: one row per control touched (framework, control id and name, the
+ * failing axes, the servers), the mapping's source, and the axes the source maps to nothing.
+ */
 function complianceSection(model: ReportModel): string {
   if (model.compliance.length === 0) return ''
+  const gaps = new Map<Axis, string[]>()
+  for (const g of NOT_MAPPED_IN_SOURCE) gaps.set(g.axis, [...(gaps.get(g.axis) ?? []), g.framework])
+  const unmapped = [...gaps].map(([axis, fw]) => `${axis} (${fw.join(', ')})`).join('; ')
   return [
-    '### Compliance controls touched by failing axes',
+    '### Compliance controls touched',
     '',
-    tableHeader(['Framework', 'Control', 'Title', 'Axes', 'Servers']),
-    ...model.compliance.map((c) =>
-      tableRow([
+    'Failing or floored axes touch these controls; the grades, findings and reasons above are the ' +
+      'evidence for each.',
+    '',
+    tableHeader(['Framework', 'Control', 'Axes', 'Servers']),
+    ...model.compliance.map((c) => {
+      const shown = serverLabels(c.servers.slice(0, SUMMARY_MAX_SERVERS_PER_CONTROL))
+      const more = c.servers.length - SUMMARY_MAX_SERVERS_PER_CONTROL
+      return tableRow([
         escapeMarkdown(c.framework),
-        escapeMarkdown(c.control),
-        escapeMarkdown(c.title),
+        `${escapeMarkdown(c.control)} ${escapeMarkdown(c.title)}`,
         c.axes.join(', '),
-        c.servers.map((n) => codeSpan(n, { inTable: true })).join(', ')
+        shown.join(', ') + (more > 0 ? ` and ${more} more` : '')
       ])
-    )
+    }),
+    '',
+    `<sub>Mapping: ${escapeMarkdown(model.complianceSource)}. ` +
+      `Not mapped there: ${escapeMarkdown(unmapped)}.</sub>`
   ].join('\n')
 }
 

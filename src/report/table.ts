@@ -1,11 +1,12 @@
 /**
  * The CLI's terminal report (SPEC §8 `check --format table`): one aligned table of every server
- * (blocked first), then the reasons and fixes of each blocked or warned server, config errors,
- * and a one-line verdict.
+ * (blocked first, with its registry and exception status), then config errors, the reasons and
+ * fixes of each blocked or warned server, the compliance controls touched by failing axes, and a
+ * one-line verdict.
  */
 import type { GradeLetter } from '../grade/report.js'
 import type { Verdict } from '../policy/reasons.js'
-import type { ScoreCell } from './display.js'
+import { DASH, type ScoreCell } from './display.js'
 import type { ReportModel } from './model.js'
 import {
   layoutColumns,
@@ -36,8 +37,13 @@ const COLUMNS: Column[] = [
   { header: 'Cred' },
   { header: 'Maint' },
   { header: 'Compat' },
-  { header: 'Docs' }
+  { header: 'Docs' },
+  { header: 'Registry', shrink: true, minWidth: 10 },
+  { header: 'Exception', shrink: true, minWidth: 10 }
 ]
+
+/** At most this many servers are named per compliance control (the JSON report has all). */
+const MAX_SERVERS_PER_CONTROL = 10
 
 const VERDICT_COLOUR: Record<Verdict, Colour> = {
   pass: 'green',
@@ -78,7 +84,9 @@ export function renderTable(model: ReportModel, options: TableOptions = {}): str
       gradeCell(s.subScores.credentials),
       gradeCell(s.subScores.maintenance),
       gradeCell(s.subScores.compatibility),
-      gradeCell(s.subScores.documentation)
+      gradeCell(s.subScores.documentation),
+      { text: s.registry, colour: s.registry === DASH ? 'dim' : undefined },
+      { text: s.exception, colour: s.exception === DASH ? 'dim' : undefined }
     ])
     out.push(...layoutColumns(COLUMNS, rows, { colour, maxWidth: options.width }))
   } else {
@@ -110,6 +118,19 @@ export function renderTable(model: ReportModel, options: TableOptions = {}): str
       if (r.fix) out.push(`    fix: ${terminalText(r.fix, MAX_LINE)}`)
     }
     if (s.gradeProblem) out.push(`  grader: ${terminalText(s.gradeProblem, MAX_LINE)}`)
+  }
+
+  if (model.compliance.length > 0) {
+    out.push('', paint('Compliance controls touched by failing axes:', 'bold', colour))
+    for (const c of model.compliance) {
+      const names = c.servers.slice(0, MAX_SERVERS_PER_CONTROL).map((x) => x.name)
+      const more = c.servers.length - names.length
+      const servers = `${names.join(', ')}${more > 0 ? ` and ${more} more` : ''}`
+      out.push(
+        `  ${c.framework} ${c.control} ${c.title} (${c.axes.join(', ')}): ${terminalText(servers, MAX_LINE)}`
+      )
+    }
+    out.push(`  ${paint(`mapping: ${model.complianceSource}`, 'dim', colour)}`)
   }
 
   const c = model.counts
