@@ -2,7 +2,7 @@
  * The CLI over the real pipeline: `check` and `inventory` with the npm registry served by nock
  * from recorded real packuments and tarballs, exit codes, formats and usage errors.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -277,5 +277,98 @@ describe('schema and version', () => {
     const c = capture(dir)
     expect(await main(['--version'], c.io)).toBe(0)
     expect(c.out().trim()).toBe(pkg.version)
+  })
+})
+
+/** The recorded npm data for the three servers of `fixtures/org-repo`. */
+function serveOrgRepo(): nock.Scope {
+  return serveFilesystem()
+    .get('/tavily-mcp')
+    .reply(200, fixture('packuments/tavily-mcp.json'))
+    .get('/tavily-mcp/-/tavily-mcp-0.2.22.tgz')
+    .reply(200, fixture('tarballs/tavily-mcp-0.2.22.tgz'))
+    .get('/figma-developer-mcp')
+    .reply(200, fixture('packuments/figma-developer-mcp.json'))
+    .get('/figma-developer-mcp/-/figma-developer-mcp-0.13.2.tgz')
+    .reply(200, fixture('tarballs/figma-developer-mcp-0.13.2.tgz'))
+}
+
+interface RecordsServer {
+  name: string
+  verdict: string
+  reasons: { code: string; severity: string }[]
+  registry: { found: boolean; auditAgeDays: number | null } | null
+  exception: { id: string; state: string; waived: string[] } | null
+  compliance: { framework: string; control: string }[]
+}
+
+describe('check with a registry and exceptions (issue 3)', () => {
+  beforeEach(() => {
+    cpSync(path.join(fixtures, 'org-repo'), dir, { recursive: true })
+    serveOrgRepo()
+  })
+
+  it('gives the expected verdicts and reason codes on a given day', async () => {
+    const c = capture(dir)
+    expect(await main(['check', '--today', '2026-11-21', '--format', 'json'], c.io)).toBe(1)
+    const report = JSON.parse(c.out()) as {
+      servers: RecordsServer[]
+      counts: Record<string, number>
+    }
+    const byName = new Map(report.servers.map((s) => [s.name, s]))
+    const codes = (name: string) => byName.get(name)!.reasons.map((r) => `${r.code}:${r.severity}`)
+
+    expect(byName.get('files')!.verdict).toBe('excepted')
+    expect(codes('files')).toEqual([
+      'SUBSCORE_BELOW_FLOOR:warning',
+      'EXCEPTION_EXPIRING:warning',
+      'EXCEPTION_APPLIED:notice'
+    ])
+    expect(byName.get('files')!.exception).toMatchObject({
+      id: 'EXC-7',
+      state: 'applied',
+      waived: ['SUBSCORE_BELOW_FLOOR']
+    })
+    expect(byName.get('files')!.registry).toMatchObject({ found: true, auditAgeDays: 51 })
+
+    expect(byName.get('search')!.verdict).toBe('fail')
+    expect(codes('search')).toEqual(
+      expect.arrayContaining(['AUDIT_STALE:error', 'SUBSCORE_BELOW_FLOOR:error'])
+    )
+    expect(byName.get('search')!.registry).toMatchObject({ found: true, auditAgeDays: 112 })
+
+    expect(byName.get('figma')!.verdict).toBe('fail')
+    expect(codes('figma')).toEqual(
+      expect.arrayContaining(['NOT_IN_REGISTRY:error', 'EXCEPTION_EXPIRED:error'])
+    )
+    expect(byName.get('figma')!.exception).toMatchObject({ id: 'EXC-8', state: 'expired' })
+
+    // The maintenance floor touches the controls the reference maps that axis to.
+    expect(byName.get('search')!.compliance.map((x) => `${x.framework} ${x.control}`)).toEqual(
+      expect.arrayContaining(['SOC 2 CC7.1', 'ISO 27001 A.8.8', 'HIPAA §164.312(b)'])
+    )
+    expect(report.counts).toMatchObject({ excepted: 1, fail: 2 })
+  })
+
+  it('on a day when EXC-7 has expired, files is blocked too', async () => {
+    const c = capture(dir)
+    expect(await main(['check', '--today', '2026-11-25', '--format', 'json'], c.io)).toBe(1)
+    const report = JSON.parse(c.out()) as { servers: RecordsServer[] }
+    const files = report.servers.find((s) => s.name === 'files')!
+    expect(files.verdict).toBe('fail')
+    expect(files.reasons.map((r) => r.code)).toContain('EXCEPTION_EXPIRED')
+  })
+
+  it('--update-registry writes the fresh grades and the day, keeping the other columns', async () => {
+    const registry = path.join(dir, '.github', 'mcp-registry.csv')
+    const before = readFileSync(registry, 'utf8')
+    const c = capture(dir)
+    await main(['check', '--today', '2026-11-21', '--update-registry', registry], c.io)
+    expect(c.err()).toMatch(/2 row\(s\) updated, 1 graded server\(s\) not in it/)
+    const after = readFileSync(registry, 'utf8').split('\n')
+    const old = before.split('\n')
+    expect(after[0]).toBe(old[0])
+    expect(after[1]).toBe(old[1]!.replace('2026-10-01', '2026-11-21'))
+    expect(after[2]).toBe(old[2]!.replace('2026-08-01', '2026-11-21'))
   })
 })

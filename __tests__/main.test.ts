@@ -4,7 +4,7 @@
  * packuments and tarballs), Octokit through the injectable factory with a recording fetch stub.
  * `@actions/core` is the real module except for the calls we assert on.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -311,7 +311,7 @@ describe('run() on a pull_request', () => {
     expect(String(setFailed.mock.calls[0]![0])).toContain('search (UNPINNED)')
     expect(warning.mock.calls.map((c) => String(c[0]))).toContainEqual(
       expect.stringMatching(
-        /adds \.github\/mcp-policy\.json; the gate applies the policy of the base branch main/
+        /adds \.github\/mcp-policy\.json; the gate applies the policy file of the base branch main/
       )
     )
     const asked = github.calls.filter((c) => c.url.includes('/contents/'))
@@ -423,6 +423,84 @@ describe('run() on a pull_request', () => {
     })
     expect(warning.mock.calls.map((c) => String(c[0]))).toContainEqual(
       expect.stringMatching(/runs a file from the checked-out pull request/)
+    )
+  })
+})
+
+describe('run() with a registry and exceptions from the base branch (issue 3)', () => {
+  const orgRepo = path.join(fixtures, 'org-repo')
+  const baseFiles = Object.fromEntries(
+    ['mcp-policy.yml', 'mcp-registry.csv', 'mcp-exceptions.yml'].map((name) => [
+      `.github/${name}`,
+      readFileSync(path.join(orgRepo, '.github', name), 'utf8')
+    ])
+  )
+
+  beforeEach(() => {
+    writeFileSync(path.join(workspace, '.mcp.json'), readFileSync(path.join(orgRepo, '.mcp.json')))
+    nock(REGISTRY)
+      .persist()
+      .get('/figma-developer-mcp')
+      .reply(200, fixture('packuments/figma-developer-mcp.json'))
+      .get('/figma-developer-mcp/-/figma-developer-mcp-0.13.2.tgz')
+      .reply(200, fixture('tarballs/figma-developer-mcp-0.13.2.tgz'))
+  })
+
+  it('shows registry, exception and compliance in the summary and fails on the blocked servers', async () => {
+    const github = fakeGitHub(baseFiles)
+    await run({
+      now: () => new Date('2026-11-21T09:00:00Z'),
+      octokitFactory: (o: CreateOctokitOptions) =>
+        createOctokit({ ...o, fetch: github.fetch, throttle: false })
+    })
+    const summary = readFileSync(path.join(workspace, 'summary.md'), 'utf8')
+    const row = (name: string) =>
+      summary.split('\n').find((l) => l.startsWith(`| \`${name}\``)) ?? ''
+    expect(summary).toMatch(/\| Registry \| Exception \| Verdict \|/)
+    expect(row('files')).toContain('approved · internal')
+    expect(row('files')).toContain('EXC-7 applied, 3 d left')
+    expect(row('files')).toContain('excepted')
+    expect(row('search')).toContain('audit 112 d')
+    expect(row('figma')).toContain('not in registry')
+    expect(row('figma')).toContain('EXC-8 expired 2026-11-20')
+    expect(summary).toContain('### Compliance controls touched')
+    expect(summary).toMatch(/\| SOC 2 \| CC7\.1 Monitoring \| maintenance \|/)
+
+    expect(setFailed).toHaveBeenCalledTimes(1)
+    const reason = String(setFailed.mock.calls[0]![0])
+    expect(reason).toContain('2 of 3 MCP servers blocked under production')
+    expect(reason).toContain('NOT_IN_REGISTRY')
+    // The three rule files were read from the base branch, not from the checkout.
+    const read = github.calls
+      .filter((c) => c.url.includes('/contents/'))
+      .map((c) => decodeURIComponent(new URL(c.url).pathname))
+    expect(read).toEqual(
+      expect.arrayContaining([
+        '/repos/acme/app/contents/.github/mcp-registry.csv',
+        '/repos/acme/app/contents/.github/mcp-exceptions.yml'
+      ])
+    )
+  })
+
+  it('does not let the pull request approve its own server', async () => {
+    // The PR adds figma to the registry in its checkout; the base branch's registry still rules.
+    cpSync(path.join(orgRepo, '.github'), path.join(workspace, '.github'), { recursive: true })
+    const registry = path.join(workspace, '.github', 'mcp-registry.csv')
+    writeFileSync(
+      registry,
+      `${readFileSync(registry, 'utf8')}npm:figma-developer-mcp@0.13.2,Figma,A,,2026-11-20,production,Design files,internal,,design\n`
+    )
+    const github = fakeGitHub(baseFiles)
+    await run({
+      now: () => new Date('2026-11-21T09:00:00Z'),
+      octokitFactory: (o: CreateOctokitOptions) =>
+        createOctokit({ ...o, fetch: github.fetch, throttle: false })
+    })
+    expect(String(setFailed.mock.calls[0]![0])).toContain('NOT_IN_REGISTRY')
+    expect(warning.mock.calls.map((c) => String(c[0]))).toContainEqual(
+      expect.stringMatching(
+        /changes \.github\/mcp-registry\.csv; the gate applies the registry file of the base branch main/
+      )
     )
   })
 })

@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from '@jest/globals'
 import { Ajv2020 } from 'ajv/dist/2020.js'
+import addFormats from 'ajv-formats'
 import { parse as parseYaml } from 'yaml'
 import { SCHEMAS } from '../src/schemas.js'
 
@@ -39,5 +40,16 @@ describe('schemas/', () => {
     ) as unknown
     expect(validate(example)).toBe(true)
     expect(validate({ environments: { production: { minGrade: 'Z' } } })).toBe(false)
+  })
+
+  it.each([
+    ['mcp-registry', 'registry/mcp-registry.yml'],
+    ['mcp-exceptions', 'registry/mcp-exceptions.yml']
+  ])('validates the example %s file', (schema, example) => {
+    const ajv = new Ajv2020({ strict: false })
+    addFormats.default(ajv)
+    const validate = ajv.compile(SCHEMAS[schema]!())
+    const text = readFileSync(new URL(`../examples/${example}`, import.meta.url), 'utf8')
+    expect(validate(parseYaml(text))).toBe(true)
   })
 })

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import ro, { realpath, stat, lstat, readdir, open as open$1, readFile, mkdir, writeFile } from 'node:fs/promises';
+import ro, { realpath, stat, lstat, readdir, open as open$1, readFile, writeFile, mkdir } from 'node:fs/promises';
 import path, { win32, posix, basename, join, extname } from 'node:path';
 import require$$0$1, { EventEmitter as EventEmitter$1 } from 'node:events';
 import require$$1, { spawn } from 'node:child_process';
@@ -14,7 +14,7 @@ import require$$1$3 from 'node:path/win32';
 import require$$3 from 'node:os';
 import require$$0$3 from 'node:diagnostics_channel';
 import require$$0$4 from 'url';
-import js, { parse as parse$5, dirname } from 'path';
+import js, { parse as parse$6, dirname } from 'path';
 import { createHash, timingSafeEqual, randomBytes } from 'node:crypto';
 import Qr, { EventEmitter as EventEmitter$2 } from 'events';
 import I from 'fs';
@@ -7245,7 +7245,7 @@ const allowsEval = /* @__PURE__*/ cached(() => {
         return false;
     }
 });
-function isPlainObject(o) {
+function isPlainObject$1(o) {
     if (isObject(o) === false)
         return false;
     // modified constructor
@@ -7265,7 +7265,7 @@ function isPlainObject(o) {
     return true;
 }
 function shallowClone(o) {
-    if (isPlainObject(o))
+    if (isPlainObject$1(o))
         return { ...o };
     if (Array.isArray(o))
         return [...o];
@@ -7364,7 +7364,7 @@ function omit(schema, mask) {
     return clone(schema, mergeDefs(currDef, { shape: newShape, checks: [] }));
 }
 function extend(schema, shape) {
-    if (!isPlainObject(shape)) {
+    if (!isPlainObject$1(shape)) {
         throw new Error("Invalid input to extend: expected a plain object");
     }
     const checks = schema._zod.def.checks;
@@ -7388,7 +7388,7 @@ function extended(schema, shape) {
     return newShape;
 }
 function safeExtend(schema, shape) {
-    if (!isPlainObject(shape)) {
+    if (!isPlainObject$1(shape)) {
         throw new Error("Invalid input to safeExtend: expected a plain object");
     }
     return clone(schema, mergeDefs(schema._zod.def, { shape: extended(schema, shape) }));
@@ -8313,7 +8313,6 @@ const anyString = /^[\s\S]{0,}$/;
 const integer = /^-?\d+$/;
 const number$1 = /^-?\d+(?:\.\d+)?$/;
 const boolean$1 = /^(?:true|false)$/i;
-const _null$3 = /^null$/i;
 // regex for string with no uppercase letters
 const lowercase = /^[^A-Z]*$/;
 // regex for string with no lowercase letters
@@ -9304,23 +9303,6 @@ const $ZodBoolean = /*@__PURE__*/ $constructor("$ZodBoolean", (inst, def) => {
         return payload;
     };
 });
-const $ZodNull = /*@__PURE__*/ $constructor("$ZodNull", (inst, def) => {
-    $ZodType.init(inst, def);
-    inst._zod.pattern = _null$3;
-    inst._zod.values = new Set([null]);
-    inst._zod.parse = (payload, _ctx) => {
-        const input = payload.value;
-        if (input === null)
-            return payload;
-        payload.issues.push({
-            expected: "null",
-            code: "invalid_type",
-            input,
-            inst,
-        });
-        return payload;
-    };
-});
 const $ZodUnknown = /*@__PURE__*/ $constructor("$ZodUnknown", (inst, def) => {
     $ZodType.init(inst, def);
     inst._zod.parse = (payload) => payload;
@@ -9833,7 +9815,7 @@ function mergeValues(a, b) {
     if (a instanceof Date && b instanceof Date && +a === +b) {
         return { valid: true, data: a };
     }
-    if (isPlainObject(a) && isPlainObject(b)) {
+    if (isPlainObject$1(a) && isPlainObject$1(b)) {
         const bKeys = Object.keys(b);
         const sharedKeys = Object.keys(a).filter((key) => bKeys.indexOf(key) !== -1);
         const newObj = { ...a, ...b };
@@ -9935,7 +9917,7 @@ const $ZodRecord = /*@__PURE__*/ $constructor("$ZodRecord", (inst, def) => {
     memo?.attach(inst);
     inst._zod.parse = (payload, ctx) => {
         const input = payload.value;
-        if (!isPlainObject(input)) {
+        if (!isPlainObject$1(input)) {
             payload.issues.push({
                 expected: "record",
                 code: "invalid_type",
@@ -11195,13 +11177,6 @@ function _int(Class, params) {
 function _boolean(Class, params) {
     return new Class({
         type: "boolean",
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _null$2(Class, params) {
-    return new Class({
-        type: "null",
         ...normalizeParams(params),
     });
 }
@@ -12962,7 +12937,7 @@ const ZodRealError = /*@__PURE__*/ $constructor("ZodError", initializer, undefin
 // /** @deprecated Use `z.core.$ZodErrorMapCtx` instead. */
 // export type ErrorMapCtx = core.$ZodErrorMapCtx;
 
-const parse$4 = /* @__PURE__ */ _parse(ZodRealError);
+const parse$5 = /* @__PURE__ */ _parse(ZodRealError);
 const parseAsync = /* @__PURE__ */ _parseAsync(ZodRealError);
 const safeParse = /* @__PURE__ */ _safeParse(ZodRealError);
 const safeParseAsync = /* @__PURE__ */ _safeParseAsync(ZodRealError);
@@ -13049,7 +13024,7 @@ const ZodType = /*@__PURE__*/ $constructor("ZodType", (inst, def) => {
         return intersection(this, arg);
     },
     transform(tx) {
-        return pipe(this, transform(tx));
+        return pipe(this, transform$1(tx));
     },
     default(d) {
         return _default(this, d);
@@ -13102,7 +13077,7 @@ const ZodType = /*@__PURE__*/ $constructor("ZodType", (inst, def) => {
         own(this, "~standard", value);
     },
     parse: function _parse(data, params) {
-        return parse$4(this, data, params, { callee: _parse });
+        return parse$5(this, data, params, { callee: _parse });
     },
     parseAsync: async function _parseAsync(data, params) {
         return await parseAsync(this, data, params, { callee: _parseAsync });
@@ -13511,14 +13486,6 @@ const ZodBoolean = /*@__PURE__*/ $constructor("ZodBoolean", (inst, def) => {
 function boolean(params) {
     return _boolean(ZodBoolean, params);
 }
-const ZodNull = /*@__PURE__*/ $constructor("ZodNull", (inst, def) => {
-    $ZodNull.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => nullProcessor(inst, ctx, json);
-});
-function _null$1(params) {
-    return _null$2(ZodNull, params);
-}
 const ZodUnknown = /*@__PURE__*/ $constructor("ZodUnknown", (inst, def) => {
     $ZodUnknown.init(inst, def);
     ZodType.init(inst, def);
@@ -13621,7 +13588,7 @@ function object(shape, params) {
     return new ZodObject(def);
 }
 // strictObject
-function strictObject$1(shape, params) {
+function strictObject$2(shape, params) {
     return new ZodObject({
         type: "object",
         shape,
@@ -13795,7 +13762,7 @@ const ZodTransform = /*@__PURE__*/ $constructor("ZodTransform", (inst, def) => {
         return payload;
     };
 });
-function transform(fn) {
+function transform$1(fn) {
     return new ZodTransform({
         type: "transform",
         transform: fn,
@@ -15153,11 +15120,11 @@ var CharacterCodes;
     CharacterCodes[CharacterCodes["tab"] = 9] = "tab";
 })(CharacterCodes || (CharacterCodes = {}));
 
-new Array(20).fill(0).map((_, index) => {
+const cachedSpaces = new Array(20).fill(0).map((_, index) => {
     return ' '.repeat(index);
 });
 const maxCachedValues = 200;
-({
+const cachedBreakLinesWithSpaces = {
     ' ': {
         '\n': new Array(maxCachedValues).fill(0).map((_, index) => {
             return '\n' + ' '.repeat(index);
@@ -15180,7 +15147,265 @@ const maxCachedValues = 200;
             return '\r\n' + '\t'.repeat(index);
         }),
     }
-});
+};
+const supportedEols = ['\n', '\r', '\r\n'];
+
+/*---------------------------------------------------------------------------------------------
+ *  Copyright (c) Microsoft Corporation. All rights reserved.
+ *  Licensed under the MIT License. See License.txt in the project root for license information.
+ *--------------------------------------------------------------------------------------------*/
+function format(documentText, range, options) {
+    let initialIndentLevel;
+    let formatText;
+    let formatTextStart;
+    let rangeStart;
+    let rangeEnd;
+    if (range) {
+        rangeStart = range.offset;
+        rangeEnd = rangeStart + range.length;
+        formatTextStart = rangeStart;
+        while (formatTextStart > 0 && !isEOL(documentText, formatTextStart - 1)) {
+            formatTextStart--;
+        }
+        let endOffset = rangeEnd;
+        while (endOffset < documentText.length && !isEOL(documentText, endOffset)) {
+            endOffset++;
+        }
+        formatText = documentText.substring(formatTextStart, endOffset);
+        initialIndentLevel = computeIndentLevel(formatText, options);
+    }
+    else {
+        formatText = documentText;
+        initialIndentLevel = 0;
+        formatTextStart = 0;
+        rangeStart = 0;
+        rangeEnd = documentText.length;
+    }
+    const eol = getEOL(options, documentText);
+    const eolFastPathSupported = supportedEols.includes(eol);
+    let numberLineBreaks = 0;
+    let indentLevel = 0;
+    let indentValue;
+    if (options.insertSpaces) {
+        indentValue = cachedSpaces[options.tabSize || 4] ?? repeat(cachedSpaces[1], options.tabSize || 4);
+    }
+    else {
+        indentValue = '\t';
+    }
+    const indentType = indentValue === '\t' ? '\t' : ' ';
+    let scanner = createScanner$1(formatText, false);
+    let hasError = false;
+    function newLinesAndIndent() {
+        if (numberLineBreaks > 1) {
+            return repeat(eol, numberLineBreaks) + repeat(indentValue, initialIndentLevel + indentLevel);
+        }
+        const amountOfSpaces = indentValue.length * (initialIndentLevel + indentLevel);
+        if (!eolFastPathSupported || amountOfSpaces > cachedBreakLinesWithSpaces[indentType][eol].length) {
+            return eol + repeat(indentValue, initialIndentLevel + indentLevel);
+        }
+        if (amountOfSpaces <= 0) {
+            return eol;
+        }
+        return cachedBreakLinesWithSpaces[indentType][eol][amountOfSpaces];
+    }
+    function scanNext() {
+        let token = scanner.scan();
+        numberLineBreaks = 0;
+        while (token === 15 /* SyntaxKind.Trivia */ || token === 14 /* SyntaxKind.LineBreakTrivia */) {
+            if (token === 14 /* SyntaxKind.LineBreakTrivia */ && options.keepLines) {
+                numberLineBreaks += 1;
+            }
+            else if (token === 14 /* SyntaxKind.LineBreakTrivia */) {
+                numberLineBreaks = 1;
+            }
+            token = scanner.scan();
+        }
+        hasError = token === 16 /* SyntaxKind.Unknown */ || scanner.getTokenError() !== 0 /* ScanError.None */;
+        return token;
+    }
+    const editOperations = [];
+    function addEdit(text, startOffset, endOffset) {
+        if (!hasError && (!range || (startOffset < rangeEnd && endOffset > rangeStart)) && documentText.substring(startOffset, endOffset) !== text) {
+            editOperations.push({ offset: startOffset, length: endOffset - startOffset, content: text });
+        }
+    }
+    let firstToken = scanNext();
+    if (options.keepLines && numberLineBreaks > 0) {
+        addEdit(repeat(eol, numberLineBreaks), 0, 0);
+    }
+    if (firstToken !== 17 /* SyntaxKind.EOF */) {
+        let firstTokenStart = scanner.getTokenOffset() + formatTextStart;
+        let initialIndent = (indentValue.length * initialIndentLevel < 20) && options.insertSpaces
+            ? cachedSpaces[indentValue.length * initialIndentLevel]
+            : repeat(indentValue, initialIndentLevel);
+        addEdit(initialIndent, formatTextStart, firstTokenStart);
+    }
+    while (firstToken !== 17 /* SyntaxKind.EOF */) {
+        let firstTokenEnd = scanner.getTokenOffset() + scanner.getTokenLength() + formatTextStart;
+        let secondToken = scanNext();
+        let replaceContent = '';
+        let needsLineBreak = false;
+        while (numberLineBreaks === 0 && (secondToken === 12 /* SyntaxKind.LineCommentTrivia */ || secondToken === 13 /* SyntaxKind.BlockCommentTrivia */)) {
+            let commentTokenStart = scanner.getTokenOffset() + formatTextStart;
+            addEdit(cachedSpaces[1], firstTokenEnd, commentTokenStart);
+            firstTokenEnd = scanner.getTokenOffset() + scanner.getTokenLength() + formatTextStart;
+            needsLineBreak = secondToken === 12 /* SyntaxKind.LineCommentTrivia */;
+            replaceContent = needsLineBreak ? newLinesAndIndent() : '';
+            secondToken = scanNext();
+        }
+        if (secondToken === 2 /* SyntaxKind.CloseBraceToken */) {
+            if (firstToken !== 1 /* SyntaxKind.OpenBraceToken */) {
+                indentLevel--;
+            }
+            if (options.keepLines && numberLineBreaks > 0 || !options.keepLines && firstToken !== 1 /* SyntaxKind.OpenBraceToken */) {
+                replaceContent = newLinesAndIndent();
+            }
+            else if (options.keepLines) {
+                replaceContent = cachedSpaces[1];
+            }
+        }
+        else if (secondToken === 4 /* SyntaxKind.CloseBracketToken */) {
+            if (firstToken !== 3 /* SyntaxKind.OpenBracketToken */) {
+                indentLevel--;
+            }
+            if (options.keepLines && numberLineBreaks > 0 || !options.keepLines && firstToken !== 3 /* SyntaxKind.OpenBracketToken */) {
+                replaceContent = newLinesAndIndent();
+            }
+            else if (options.keepLines) {
+                replaceContent = cachedSpaces[1];
+            }
+        }
+        else {
+            switch (firstToken) {
+                case 3 /* SyntaxKind.OpenBracketToken */:
+                case 1 /* SyntaxKind.OpenBraceToken */:
+                    indentLevel++;
+                    if (options.keepLines && numberLineBreaks > 0 || !options.keepLines) {
+                        replaceContent = newLinesAndIndent();
+                    }
+                    else {
+                        replaceContent = cachedSpaces[1];
+                    }
+                    break;
+                case 5 /* SyntaxKind.CommaToken */:
+                    if (options.keepLines && numberLineBreaks > 0 || !options.keepLines) {
+                        replaceContent = newLinesAndIndent();
+                    }
+                    else {
+                        replaceContent = cachedSpaces[1];
+                    }
+                    break;
+                case 12 /* SyntaxKind.LineCommentTrivia */:
+                    replaceContent = newLinesAndIndent();
+                    break;
+                case 13 /* SyntaxKind.BlockCommentTrivia */:
+                    if (numberLineBreaks > 0) {
+                        replaceContent = newLinesAndIndent();
+                    }
+                    else if (!needsLineBreak) {
+                        replaceContent = cachedSpaces[1];
+                    }
+                    break;
+                case 6 /* SyntaxKind.ColonToken */:
+                    if (options.keepLines && numberLineBreaks > 0) {
+                        replaceContent = newLinesAndIndent();
+                    }
+                    else if (!needsLineBreak) {
+                        replaceContent = cachedSpaces[1];
+                    }
+                    break;
+                case 10 /* SyntaxKind.StringLiteral */:
+                    if (options.keepLines && numberLineBreaks > 0) {
+                        replaceContent = newLinesAndIndent();
+                    }
+                    else if (secondToken === 6 /* SyntaxKind.ColonToken */ && !needsLineBreak) {
+                        replaceContent = '';
+                    }
+                    break;
+                case 7 /* SyntaxKind.NullKeyword */:
+                case 8 /* SyntaxKind.TrueKeyword */:
+                case 9 /* SyntaxKind.FalseKeyword */:
+                case 11 /* SyntaxKind.NumericLiteral */:
+                case 2 /* SyntaxKind.CloseBraceToken */:
+                case 4 /* SyntaxKind.CloseBracketToken */:
+                    if (options.keepLines && numberLineBreaks > 0) {
+                        replaceContent = newLinesAndIndent();
+                    }
+                    else {
+                        if ((secondToken === 12 /* SyntaxKind.LineCommentTrivia */ || secondToken === 13 /* SyntaxKind.BlockCommentTrivia */) && !needsLineBreak) {
+                            replaceContent = cachedSpaces[1];
+                        }
+                        else if (secondToken !== 5 /* SyntaxKind.CommaToken */ && secondToken !== 17 /* SyntaxKind.EOF */) {
+                            hasError = true;
+                        }
+                    }
+                    break;
+                case 16 /* SyntaxKind.Unknown */:
+                    hasError = true;
+                    break;
+            }
+            if (numberLineBreaks > 0 && (secondToken === 12 /* SyntaxKind.LineCommentTrivia */ || secondToken === 13 /* SyntaxKind.BlockCommentTrivia */)) {
+                replaceContent = newLinesAndIndent();
+            }
+        }
+        if (secondToken === 17 /* SyntaxKind.EOF */) {
+            if (options.keepLines && numberLineBreaks > 0) {
+                replaceContent = newLinesAndIndent();
+            }
+            else {
+                replaceContent = options.insertFinalNewline ? eol : '';
+            }
+        }
+        const secondTokenStart = scanner.getTokenOffset() + formatTextStart;
+        addEdit(replaceContent, firstTokenEnd, secondTokenStart);
+        firstToken = secondToken;
+    }
+    return editOperations;
+}
+function repeat(s, count) {
+    let result = '';
+    for (let i = 0; i < count; i++) {
+        result += s;
+    }
+    return result;
+}
+function computeIndentLevel(content, options) {
+    let i = 0;
+    let nChars = 0;
+    const tabSize = options.tabSize || 4;
+    while (i < content.length) {
+        let ch = content.charAt(i);
+        if (ch === cachedSpaces[1]) {
+            nChars++;
+        }
+        else if (ch === '\t') {
+            nChars += tabSize;
+        }
+        else {
+            break;
+        }
+        i++;
+    }
+    return Math.floor(nChars / tabSize);
+}
+function getEOL(options, text) {
+    for (let i = 0; i < text.length; i++) {
+        const ch = text.charAt(i);
+        if (ch === '\r') {
+            if (i + 1 < text.length && text.charAt(i + 1) === '\n') {
+                return '\r\n';
+            }
+            return '\r';
+        }
+        else if (ch === '\n') {
+            return '\n';
+        }
+    }
+    return (options && options.eol) || '\n';
+}
+function isEOL(text, offset) {
+    return '\r\n'.indexOf(text.charAt(offset)) !== -1;
+}
 
 /*---------------------------------------------------------------------------------------------
  *  Copyright (c) Microsoft Corporation. All rights reserved.
@@ -15196,7 +15421,7 @@ var ParseOptions;
  * Parses the given text and returns the object the JSON content represents. On invalid input, the parser tries to be as fault tolerant as possible, but still return a result.
  * Therefore always check the errors list to find out if the input was valid.
  */
-function parse$3(text, errors = [], options = ParseOptions.DEFAULT) {
+function parse$4(text, errors = [], options = ParseOptions.DEFAULT) {
     let currentProperty = null;
     let currentParent = [];
     const previousParents = [];
@@ -15301,6 +15526,41 @@ function parseTree$1(text, errors = [], options = ParseOptions.DEFAULT) {
         delete result.parent;
     }
     return result;
+}
+/**
+ * Finds the node at the given path in a JSON DOM.
+ */
+function findNodeAtLocation(root, path) {
+    if (!root) {
+        return undefined;
+    }
+    let node = root;
+    for (let segment of path) {
+        if (typeof segment === 'string') {
+            if (node.type !== 'object' || !Array.isArray(node.children)) {
+                return undefined;
+            }
+            let found = false;
+            for (const propertyNode of node.children) {
+                if (Array.isArray(propertyNode.children) && propertyNode.children[0].value === segment && propertyNode.children.length === 2) {
+                    node = propertyNode.children[1];
+                    found = true;
+                    break;
+                }
+            }
+            if (!found) {
+                return undefined;
+            }
+        }
+        else {
+            const index = segment;
+            if (node.type !== 'array' || index < 0 || !Array.isArray(node.children) || index >= node.children.length) {
+                return undefined;
+            }
+            node = node.children[index];
+        }
+    }
+    return node;
 }
 /**
  * Parses the given text and invokes the visitor functions for each object, array and literal reached.
@@ -15624,6 +15884,183 @@ function getNodeType(value) {
  *  Copyright (c) Microsoft Corporation. All rights reserved.
  *  Licensed under the MIT License. See License.txt in the project root for license information.
  *--------------------------------------------------------------------------------------------*/
+function setProperty(text, originalPath, value, options) {
+    const path = originalPath.slice();
+    const errors = [];
+    const root = parseTree$1(text, errors);
+    let parent = void 0;
+    let lastSegment = void 0;
+    while (path.length > 0) {
+        lastSegment = path.pop();
+        parent = findNodeAtLocation(root, path);
+        if (parent === void 0 && value !== void 0) {
+            if (typeof lastSegment === 'string') {
+                value = { [lastSegment]: value };
+            }
+            else {
+                value = [value];
+            }
+        }
+        else {
+            break;
+        }
+    }
+    if (!parent) {
+        // empty document
+        if (value === void 0) { // delete
+            throw new Error('Can not delete in empty document');
+        }
+        return withFormatting(text, { offset: root ? root.offset : 0, length: root ? root.length : 0, content: JSON.stringify(value) }, options);
+    }
+    else if (parent.type === 'object' && typeof lastSegment === 'string' && Array.isArray(parent.children)) {
+        const existing = findNodeAtLocation(parent, [lastSegment]);
+        if (existing !== void 0) {
+            if (value === void 0) { // delete
+                if (!existing.parent) {
+                    throw new Error('Malformed AST');
+                }
+                const propertyIndex = parent.children.indexOf(existing.parent);
+                let removeBegin;
+                let removeEnd = existing.parent.offset + existing.parent.length;
+                if (propertyIndex > 0) {
+                    // remove the comma of the previous node
+                    let previous = parent.children[propertyIndex - 1];
+                    removeBegin = previous.offset + previous.length;
+                }
+                else {
+                    removeBegin = parent.offset + 1;
+                    if (parent.children.length > 1) {
+                        // remove the comma of the next node
+                        let next = parent.children[1];
+                        removeEnd = next.offset;
+                    }
+                }
+                return withFormatting(text, { offset: removeBegin, length: removeEnd - removeBegin, content: '' }, options);
+            }
+            else {
+                // set value of existing property
+                return withFormatting(text, { offset: existing.offset, length: existing.length, content: JSON.stringify(value) }, options);
+            }
+        }
+        else {
+            if (value === void 0) { // delete
+                return []; // property does not exist, nothing to do
+            }
+            const newProperty = `${JSON.stringify(lastSegment)}: ${JSON.stringify(value)}`;
+            const index = options.getInsertionIndex ? options.getInsertionIndex(parent.children.map(p => p.children[0].value)) : parent.children.length;
+            let edit;
+            if (index > 0) {
+                let previous = parent.children[index - 1];
+                edit = { offset: previous.offset + previous.length, length: 0, content: ',' + newProperty };
+            }
+            else if (parent.children.length === 0) {
+                edit = { offset: parent.offset + 1, length: 0, content: newProperty };
+            }
+            else {
+                edit = { offset: parent.offset + 1, length: 0, content: newProperty + ',' };
+            }
+            return withFormatting(text, edit, options);
+        }
+    }
+    else if (parent.type === 'array' && typeof lastSegment === 'number' && Array.isArray(parent.children)) {
+        const insertIndex = lastSegment;
+        if (insertIndex === -1) {
+            // Insert
+            const newProperty = `${JSON.stringify(value)}`;
+            let edit;
+            if (parent.children.length === 0) {
+                edit = { offset: parent.offset + 1, length: 0, content: newProperty };
+            }
+            else {
+                const previous = parent.children[parent.children.length - 1];
+                edit = { offset: previous.offset + previous.length, length: 0, content: ',' + newProperty };
+            }
+            return withFormatting(text, edit, options);
+        }
+        else if (value === void 0 && parent.children.length >= 0) {
+            // Removal
+            const removalIndex = lastSegment;
+            const toRemove = parent.children[removalIndex];
+            let edit;
+            if (parent.children.length === 1) {
+                // only item
+                edit = { offset: parent.offset + 1, length: parent.length - 2, content: '' };
+            }
+            else if (parent.children.length - 1 === removalIndex) {
+                // last item
+                let previous = parent.children[removalIndex - 1];
+                let offset = previous.offset + previous.length;
+                let parentEndOffset = parent.offset + parent.length;
+                edit = { offset, length: parentEndOffset - 2 - offset, content: '' };
+            }
+            else {
+                edit = { offset: toRemove.offset, length: parent.children[removalIndex + 1].offset - toRemove.offset, content: '' };
+            }
+            return withFormatting(text, edit, options);
+        }
+        else if (value !== void 0) {
+            let edit;
+            const newProperty = `${JSON.stringify(value)}`;
+            if (!options.isArrayInsertion && parent.children.length > lastSegment) {
+                const toModify = parent.children[lastSegment];
+                edit = { offset: toModify.offset, length: toModify.length, content: newProperty };
+            }
+            else if (parent.children.length === 0 || lastSegment === 0) {
+                edit = { offset: parent.offset + 1, length: 0, content: parent.children.length === 0 ? newProperty : newProperty + ',' };
+            }
+            else {
+                const index = lastSegment > parent.children.length ? parent.children.length : lastSegment;
+                const previous = parent.children[index - 1];
+                edit = { offset: previous.offset + previous.length, length: 0, content: ',' + newProperty };
+            }
+            return withFormatting(text, edit, options);
+        }
+        else {
+            throw new Error(`Can not ${value === void 0 ? 'remove' : (options.isArrayInsertion ? 'insert' : 'modify')} Array index ${insertIndex} as length is not sufficient`);
+        }
+    }
+    else {
+        throw new Error(`Can not add ${typeof lastSegment !== 'number' ? 'index' : 'property'} to parent of type ${parent.type}`);
+    }
+}
+function withFormatting(text, edit, options) {
+    if (!options.formattingOptions) {
+        return [edit];
+    }
+    // apply the edit
+    let newText = applyEdit(text, edit);
+    // format the new text
+    let begin = edit.offset;
+    let end = edit.offset + edit.content.length;
+    if (edit.length === 0 || edit.content.length === 0) { // insert or remove
+        while (begin > 0 && !isEOL(newText, begin - 1)) {
+            begin--;
+        }
+        while (end < newText.length && !isEOL(newText, end)) {
+            end++;
+        }
+    }
+    const edits = format(newText, { offset: begin, length: end - begin }, { ...options.formattingOptions, keepLines: false });
+    // apply the formatting edits and track the begin and end offsets of the changes
+    for (let i = edits.length - 1; i >= 0; i--) {
+        const edit = edits[i];
+        newText = applyEdit(newText, edit);
+        begin = Math.min(begin, edit.offset);
+        end = Math.max(end, edit.offset + edit.length);
+        end += edit.content.length - edit.length;
+    }
+    // create a single edit with all changes
+    const editLength = text.length - (newText.length - end) - begin;
+    return [{ offset: begin, length: editLength, content: newText.substring(begin, end) }];
+}
+function applyEdit(text, edit) {
+    return text.substring(0, edit.offset) + edit.content + text.substring(edit.offset + edit.length);
+}
+
+/*---------------------------------------------------------------------------------------------
+ *  Copyright (c) Microsoft Corporation. All rights reserved.
+ *  Licensed under the MIT License. See License.txt in the project root for license information.
+ *--------------------------------------------------------------------------------------------*/
 /**
  * Creates a JSON scanner on the given text.
  * If ignoreTrivia is set, whitespaces or comments are ignored.
@@ -15663,7 +16100,7 @@ var SyntaxKind;
  * Parses the given text and returns the object the JSON content represents. On invalid input, the parser tries to be as fault tolerant as possible, but still return a result.
  * Therefore, always check the errors list to find out if the input was valid.
  */
-const parse$2 = parse$3;
+const parse$3 = parse$4;
 /**
  * Parses the given text and returns a tree representation the JSON content. On invalid input, the parser tries to be as fault tolerant as possible, but still return a result.
  */
@@ -15717,6 +16154,49 @@ function printParseErrorCode(code) {
         case 16 /* ParseErrorCode.InvalidCharacter */: return 'InvalidCharacter';
     }
     return '<unknown ParseErrorCode>';
+}
+/**
+ * Computes the edit operations needed to modify a value in the JSON document.
+ *
+ * @param documentText The input text
+ * @param path The path of the value to change. The path represents either to the document root, a property or an array item.
+ * If the path points to an non-existing property or item, it will be created.
+ * @param value The new value for the specified property or item. If the value is undefined,
+ * the property or item will be removed.
+ * @param options Options
+ * @returns The edit operations describing the changes to the original document, following the format described in {@linkcode EditResult}.
+ * To apply the edit operations to the input, use {@linkcode applyEdits}.
+ */
+function modify(text, path, value, options) {
+    return setProperty(text, path, value, options);
+}
+/**
+ * Applies edits to an input string.
+ * @param text The input text
+ * @param edits Edit operations following the format described in {@linkcode EditResult}.
+ * @returns The text with the applied edits.
+ * @throws An error if the edit operations are not well-formed as described in {@linkcode EditResult}.
+ */
+function applyEdits(text, edits) {
+    let sortedEdits = edits.slice(0).sort((a, b) => {
+        const diff = a.offset - b.offset;
+        if (diff === 0) {
+            return a.length - b.length;
+        }
+        return diff;
+    });
+    let lastModifiedOffset = text.length;
+    for (let i = sortedEdits.length - 1; i >= 0; i--) {
+        let e = sortedEdits[i];
+        if (e.offset + e.length <= lastModifiedOffset) {
+            text = applyEdit(text, e);
+        }
+        else {
+            throw new Error('Overlapping edit');
+        }
+        lastModifiedOffset = e.offset;
+    }
+    return text;
 }
 
 /**
@@ -17103,7 +17583,7 @@ function validateTablePeek(ctx, peek, ptr) {
             ? 'trying to redefine an already defined table or value'
             : 'document contains an unsafe property', ctx, ptr);
 }
-function parse$1(toml, options = {}) {
+function parse$2(toml, options = {}) {
     let ctx = {
         s: toml,
         p: 0,
@@ -17454,7 +17934,7 @@ function parseToml(text) {
     const lines = new LineIndex(text);
     let data;
     try {
-        data = parse$1(text, { maxDepth: MAX_TOML_DEPTH });
+        data = parse$2(text, { maxDepth: MAX_TOML_DEPTH });
     }
     catch (error) {
         return { root: undefined, error: describeTomlError(error) };
@@ -17547,7 +18027,7 @@ function parseConfig(path, text) {
         return parseUnchecked(path, text);
     }
     catch {
-        return failed(path, formatFromPath(path) ?? 'generic', {
+        return failed$1(path, formatFromPath(path) ?? 'generic', {
             message: 'The file could not be read: the config reader failed on it (line 1, column 1)',
             line: 1,
             column: 1
@@ -17555,7 +18035,7 @@ function parseConfig(path, text) {
     }
 }
 /** A `ParsedConfig` for a file that could not be read or parsed. */
-function failed(path, format, error) {
+function failed$1(path, format, error) {
     return { path, format, hasServerMap: false, servers: [], error, notes: [] };
 }
 function parseUnchecked(path, rawText) {
@@ -17564,7 +18044,7 @@ function parseUnchecked(path, rawText) {
     const parsed = isToml ? parseToml(text) : parseJsonc(text);
     const pathFormat = formatFromPath(path);
     if (parsed.error !== null)
-        return failed(path, pathFormat ?? 'generic', parsed.error);
+        return failed$1(path, pathFormat ?? 'generic', parsed.error);
     const root = parsed.root;
     const format = pathFormat ?? (root === undefined ? undefined : contentFormat(root)) ?? 'generic';
     const result = {
@@ -17677,7 +18157,7 @@ const optionsSchema = object({ maxBytes: number().int().positive().optional() })
  */
 async function readConfig(file, options = {}) {
     const format = formatFromPath(file.path) ?? 'generic';
-    const fail = (message) => failed(file.path, format, { message: `${message} (line 1, column 1)`, line: 1, column: 1 });
+    const fail = (message) => failed$1(file.path, format, { message: `${message} (line 1, column 1)`, line: 1, column: 1 });
     const parsedOptions = optionsSchema.safeParse(options);
     if (!parsedOptions.success) {
         return fail(`Invalid read options: ${prettifyError(parsedOptions.error)}`);
@@ -26175,11 +26655,11 @@ function requireQuote () {
 	return quote$1;
 }
 
-var parse;
+var parse$1;
 var hasRequiredParse$1;
 
 function requireParse$1 () {
-	if (hasRequiredParse$1) return parse;
+	if (hasRequiredParse$1) return parse$1;
 	hasRequiredParse$1 = 1;
 
 	/**
@@ -26539,7 +27019,7 @@ function requireParse$1 () {
 	}
 
 	/** @type {typeof import('./parse')} */
-	parse = function parse(s, env, opts) {
+	parse$1 = function parse(s, env, opts) {
 		var mapped = parseInternal(s, env, opts);
 		if (typeof env !== 'function') {
 			return mapped;
@@ -26562,7 +27042,7 @@ function requireParse$1 () {
 			return acc;
 		}, /** @type {ParseEntry[]} */ ([]));
 	};
-	return parse;
+	return parse$1;
 }
 
 var hasRequiredShellQuote;
@@ -26602,7 +27082,7 @@ const KEY_PREFIX = /^(?:sk|pk|rk|ak|key|api|tok|token|ghp|gho|ghs|ghu|github_pat
  * characters, or a segment carrying matrix parameters (`;apikey=…`).
  */
 function looksLikeToken(segment) {
-    const s = decodeSegment$1(segment);
+    const s = decodeSegment$2(segment);
     if (s.includes(';'))
         return true;
     if (/^[0-9a-f-]+$/i.test(s) && s.replace(/-/g, '').length >= 16)
@@ -26637,7 +27117,26 @@ function sanitizeUrl(url, options = {}) {
     const query = options.markQuery && parsed.search !== '' ? '?…' : '';
     return `${parsed.protocol}//${parsed.host}${path}${query}`;
 }
-function decodeSegment$1(segment) {
+/**
+ * `value` without the user info of a URL-like prefix (`scheme://user:pass@host…` → `scheme://host…`),
+ * cutting at the LAST `@` before the first `/` after the scheme, as URL parsers do, so a password
+ * holding `@` is removed whole. For values `new URL()` cannot parse (`https://u:p@${HOST}/mcp`).
+ * A plain `git@` user is kept. Everything else is returned as is.
+ */
+function stripUserInfo(value) {
+    const match = /^([a-z][\w+.-]*:\/\/)([^/?#\s]*)/i.exec(value);
+    if (!match)
+        return value;
+    const [, scheme, authority] = match;
+    const at = authority.lastIndexOf('@');
+    if (at < 0)
+        return value;
+    const user = authority.slice(0, at);
+    const host = authority.slice(at + 1);
+    const rest = value.slice(scheme.length + authority.length);
+    return `${scheme}${user === 'git' ? 'git@' : ''}${host}${rest}`;
+}
+function decodeSegment$2(segment) {
     try {
         return decodeURIComponent(segment);
     }
@@ -27529,7 +28028,7 @@ function isPathToken(segment) {
     const alternations = segment.match(/[A-Za-z](?=\d)|\d(?=[A-Za-z])/g)?.length ?? 0;
     return alternations >= 3 && shannonEntropy(segment) >= PATH_TOKEN_MIN_ENTROPY;
 }
-function decodeSegment(segment) {
+function decodeSegment$1(segment) {
     try {
         return decodeURIComponent(segment);
     }
@@ -27586,7 +28085,7 @@ function scanText(field, text) {
         const path = m[2] ?? '';
         let offset = m.index + m[0].length - path.length;
         for (const segment of path.split('/')) {
-            if (segment !== '' && isPathToken(decodeSegment(segment))) {
+            if (segment !== '' && isPathToken(decodeSegment$1(segment))) {
                 add(offset, segment, 'token in a URL path', OWN_SECRET_RULE.urlPathToken, 4);
             }
             offset += segment.length + 1;
@@ -30865,11 +31364,11 @@ function requireParseUrl () {
 	return parseUrl;
 }
 
-var fromUrl;
+var fromUrl$1;
 var hasRequiredFromUrl;
 
 function requireFromUrl () {
-	if (hasRequiredFromUrl) return fromUrl;
+	if (hasRequiredFromUrl) return fromUrl$1;
 	hasRequiredFromUrl = 1;
 
 	const parseUrl = requireParseUrl();
@@ -30905,7 +31404,7 @@ function requireFromUrl () {
 	    secondSlashOnlyAfterHash
 	};
 
-	fromUrl = (giturl, opts, { gitHosts, protocols }) => {
+	fromUrl$1 = (giturl, opts, { gitHosts, protocols }) => {
 	  if (!giturl) {
 	    return
 	  }
@@ -30992,7 +31491,7 @@ function requireFromUrl () {
 
 	  return [gitHostName, user, auth, project, committish, defaultRepresentation, opts]
 	};
-	return fromUrl;
+	return fromUrl$1;
 }
 
 var lib$6;
@@ -37569,7 +38068,7 @@ function sameBytes(a, b) {
 
 var zr=Object.defineProperty;var Ur=(s,t)=>{for(var e in t)zr(s,e,{get:t[e],enumerable:true});};var Ds=typeof process=="object"&&process?process:{stdout:null,stderr:null},Wr=s=>!!s&&typeof s=="object"&&(s instanceof A||s instanceof Cs||Gr(s)||Zr(s)),Gr=s=>!!s&&typeof s=="object"&&s instanceof EventEmitter$1&&typeof s.pipe=="function"&&s.pipe!==Cs.Writable.prototype.pipe,Zr=s=>!!s&&typeof s=="object"&&s instanceof EventEmitter$1&&typeof s.write=="function"&&typeof s.end=="function",Q=Symbol("EOF"),J=Symbol("maybeEmitEnd"),nt=Symbol("emittedEnd"),De=Symbol("emittingEnd"),qt=Symbol("emittedError"),Ne=Symbol("closed"),Ns=Symbol("read"),Ae=Symbol("flush"),As=Symbol("flushChunk"),z=Symbol("encoding"),Mt=Symbol("decoder"),g=Symbol("flowing"),Qt=Symbol("paused"),Bt=Symbol("resume"),b=Symbol("buffer"),N=Symbol("pipes"),_=Symbol("bufferLength"),bi=Symbol("bufferPush"),Ie=Symbol("bufferShift"),L=Symbol("objectMode"),S=Symbol("destroyed"),_i=Symbol("error"),Oi=Symbol("emitData"),Is=Symbol("emitEnd"),Ti=Symbol("emitEnd2"),Z=Symbol("async"),xi=Symbol("abort"),Ce=Symbol("aborted"),Jt=Symbol("signal"),Rt=Symbol("dataListeners"),C=Symbol("discarded"),jt=s=>Promise.resolve().then(s),Yr=s=>s(),Kr=s=>s==="end"||s==="finish"||s==="prefinish",Vr=s=>s instanceof ArrayBuffer||!!s&&typeof s=="object"&&s.constructor&&s.constructor.name==="ArrayBuffer"&&s.byteLength>=0,$r=s=>!Buffer.isBuffer(s)&&ArrayBuffer.isView(s),Fe=class{src;dest;opts;ondrain;constructor(t,e,i){this.src=t,this.dest=e,this.opts=i,this.ondrain=()=>t[Bt](),this.dest.on("drain",this.ondrain);}unpipe(){this.dest.removeListener("drain",this.ondrain);}proxyErrors(t){}end(){this.unpipe(),this.opts.end&&this.dest.end();}},Li=class extends Fe{unpipe(){this.src.removeListener("error",this.proxyErrors),super.unpipe();}constructor(t,e,i){super(t,e,i),this.proxyErrors=r=>this.dest.emit("error",r),t.on("error",this.proxyErrors);}},Xr=s=>!!s.objectMode,qr=s=>!s.objectMode&&!!s.encoding&&s.encoding!=="buffer",A=class extends EventEmitter$1{[g]=false;[Qt]=false;[N]=[];[b]=[];[L];[z];[Z];[Mt];[Q]=false;[nt]=false;[De]=false;[Ne]=false;[qt]=null;[_]=0;[S]=false;[Jt];[Ce]=false;[Rt]=0;[C]=false;writable=true;readable=true;constructor(...t){let e=t[0]||{};if(super(),e.objectMode&&typeof e.encoding=="string")throw new TypeError("Encoding and objectMode may not be used together");Xr(e)?(this[L]=true,this[z]=null):qr(e)?(this[z]=e.encoding,this[L]=false):(this[L]=false,this[z]=null),this[Z]=!!e.async,this[Mt]=this[z]?new StringDecoder(this[z]):null,e&&e.debugExposeBuffer===true&&Object.defineProperty(this,"buffer",{get:()=>this[b]}),e&&e.debugExposePipes===true&&Object.defineProperty(this,"pipes",{get:()=>this[N]});let{signal:i}=e;i&&(this[Jt]=i,i.aborted?this[xi]():i.addEventListener("abort",()=>this[xi]()));}get bufferLength(){return this[_]}get encoding(){return this[z]}set encoding(t){throw new Error("Encoding must be set at instantiation time")}setEncoding(t){throw new Error("Encoding must be set at instantiation time")}get objectMode(){return this[L]}set objectMode(t){throw new Error("objectMode must be set at instantiation time")}get async(){return this[Z]}set async(t){this[Z]=this[Z]||!!t;}[xi](){this[Ce]=true,this.emit("abort",this[Jt]?.reason),this.destroy(this[Jt]?.reason);}get aborted(){return this[Ce]}set aborted(t){}write(t,e,i){if(this[Ce])return  false;if(this[Q])throw new Error("write after end");if(this[S])return this.emit("error",Object.assign(new Error("Cannot call write after a stream was destroyed"),{code:"ERR_STREAM_DESTROYED"})),true;typeof e=="function"&&(i=e,e="utf8"),e||(e="utf8");let r=this[Z]?jt:Yr;if(!this[L]&&!Buffer.isBuffer(t)){if($r(t))t=Buffer.from(t.buffer,t.byteOffset,t.byteLength);else if(Vr(t))t=Buffer.from(t);else if(typeof t!="string")throw new Error("Non-contiguous data written to non-objectMode stream")}return this[L]?(this[g]&&this[_]!==0&&this[Ae](true),this[g]?this.emit("data",t):this[bi](t),this[_]!==0&&this.emit("readable"),i&&r(i),this[g]):t.length?(typeof t=="string"&&!(e===this[z]&&!this[Mt]?.lastNeed)&&(t=Buffer.from(t,e)),Buffer.isBuffer(t)&&this[z]&&(t=this[Mt].write(t)),this[g]&&this[_]!==0&&this[Ae](true),this[g]?this.emit("data",t):this[bi](t),this[_]!==0&&this.emit("readable"),i&&r(i),this[g]):(this[_]!==0&&this.emit("readable"),i&&r(i),this[g])}read(t){if(this[S])return null;if(this[C]=false,this[_]===0||t===0||t&&t>this[_])return this[J](),null;this[L]&&(t=null),this[b].length>1&&!this[L]&&(this[b]=[this[z]?this[b].join(""):Buffer.concat(this[b],this[_])]);let e=this[Ns](t||null,this[b][0]);return this[J](),e}[Ns](t,e){if(this[L])this[Ie]();else {let i=e;t===i.length||t===null?this[Ie]():typeof i=="string"?(this[b][0]=i.slice(t),e=i.slice(0,t),this[_]-=t):(this[b][0]=i.subarray(t),e=i.subarray(0,t),this[_]-=t);}return this.emit("data",e),!this[b].length&&!this[Q]&&this.emit("drain"),e}end(t,e,i){return typeof t=="function"&&(i=t,t=void 0),typeof e=="function"&&(i=e,e="utf8"),t!==void 0&&this.write(t,e),i&&this.once("end",i),this[Q]=true,this.writable=false,(this[g]||!this[Qt])&&this[J](),this}[Bt](){this[S]||(!this[Rt]&&!this[N].length&&(this[C]=true),this[Qt]=false,this[g]=true,this.emit("resume"),this[b].length?this[Ae]():this[Q]?this[J]():this.emit("drain"));}resume(){return this[Bt]()}pause(){this[g]=false,this[Qt]=true,this[C]=false;}get destroyed(){return this[S]}get flowing(){return this[g]}get paused(){return this[Qt]}[bi](t){this[L]?this[_]+=1:this[_]+=t.length,this[b].push(t);}[Ie](){return this[L]?this[_]-=1:this[_]-=this[b][0].length,this[b].shift()}[Ae](t=false){do;while(this[As](this[Ie]())&&this[b].length);!t&&!this[b].length&&!this[Q]&&this.emit("drain");}[As](t){return this.emit("data",t),this[g]}pipe(t,e){if(this[S])return t;this[C]=false;let i=this[nt];return e=e||{},t===Ds.stdout||t===Ds.stderr?e.end=false:e.end=e.end!==false,e.proxyErrors=!!e.proxyErrors,i?e.end&&t.end():(this[N].push(e.proxyErrors?new Li(this,t,e):new Fe(this,t,e)),this[Z]?jt(()=>this[Bt]()):this[Bt]()),t}unpipe(t){let e=this[N].find(i=>i.dest===t);e&&(this[N].length===1?(this[g]&&this[Rt]===0&&(this[g]=false),this[N]=[]):this[N].splice(this[N].indexOf(e),1),e.unpipe());}addListener(t,e){return this.on(t,e)}on(t,e){let i=super.on(t,e);if(t==="data")this[C]=false,this[Rt]++,!this[N].length&&!this[g]&&this[Bt]();else if(t==="readable"&&this[_]!==0)super.emit("readable");else if(Kr(t)&&this[nt])super.emit(t),this.removeAllListeners(t);else if(t==="error"&&this[qt]){let r=e;this[Z]?jt(()=>r.call(this,this[qt])):r.call(this,this[qt]);}return i}removeListener(t,e){return this.off(t,e)}off(t,e){let i=super.off(t,e);return t==="data"&&(this[Rt]=this.listeners("data").length,this[Rt]===0&&!this[C]&&!this[N].length&&(this[g]=false)),i}removeAllListeners(t){let e=super.removeAllListeners(t);return (t==="data"||t===void 0)&&(this[Rt]=0,!this[C]&&!this[N].length&&(this[g]=false)),e}get emittedEnd(){return this[nt]}[J](){!this[De]&&!this[nt]&&!this[S]&&this[b].length===0&&this[Q]&&(this[De]=true,this.emit("end"),this.emit("prefinish"),this.emit("finish"),this[Ne]&&this.emit("close"),this[De]=false);}emit(t,...e){let i=e[0];if(t!=="error"&&t!=="close"&&t!==S&&this[S])return  false;if(t==="data")return !this[L]&&!i?false:this[Z]?(jt(()=>this[Oi](i)),true):this[Oi](i);if(t==="end")return this[Is]();if(t==="close"){if(this[Ne]=true,!this[nt]&&!this[S])return  false;let n=super.emit("close");return this.removeAllListeners("close"),n}else if(t==="error"){this[qt]=i,super.emit(_i,i);let n=!this[Jt]||this.listeners("error").length?super.emit("error",i):false;return this[J](),n}else if(t==="resume"){let n=super.emit("resume");return this[J](),n}else if(t==="finish"||t==="prefinish"){let n=super.emit(t);return this.removeAllListeners(t),n}let r=super.emit(t,...e);return this[J](),r}[Oi](t){for(let i of this[N])i.dest.write(t)===false&&this.pause();let e=this[C]?false:super.emit("data",t);return this[J](),e}[Is](){return this[nt]?false:(this[nt]=true,this.readable=false,this[Z]?(jt(()=>this[Ti]()),true):this[Ti]())}[Ti](){if(this[Mt]){let e=this[Mt].end();if(e){for(let i of this[N])i.dest.write(e);this[C]||super.emit("data",e);}}for(let e of this[N])e.end();let t=super.emit("end");return this.removeAllListeners("end"),t}async collect(){let t=Object.assign([],{dataLength:0});this[L]||(t.dataLength=0);let e=this.promise();return this.on("data",i=>{t.push(i),this[L]||(t.dataLength+=i.length);}),await e,t}async concat(){if(this[L])throw new Error("cannot concat in objectMode");let t=await this.collect();return this[z]?t.join(""):Buffer.concat(t,t.dataLength)}async promise(){return new Promise((t,e)=>{this.on(S,()=>e(new Error("stream destroyed"))),this.on("error",i=>e(i)),this.on("end",()=>t());})}[Symbol.asyncIterator](){this[C]=false;let t=false,e=async()=>(this.pause(),t=true,{value:void 0,done:true});return {next:()=>{if(t)return e();let r=this.read();if(r!==null)return Promise.resolve({done:false,value:r});if(this[Q])return e();let n,o,h=d=>{this.off("data",a),this.off("end",l),this.off(S,c),e(),o(d);},a=d=>{this.off("error",h),this.off("end",l),this.off(S,c),this.pause(),n({value:d,done:!!this[Q]});},l=()=>{this.off("error",h),this.off("data",a),this.off(S,c),e(),n({done:true,value:void 0});},c=()=>h(new Error("stream destroyed"));return new Promise((d,y)=>{o=y,n=d,this.once(S,c),this.once("error",h),this.once("end",l),this.once("data",a);})},throw:e,return:e,[Symbol.asyncIterator](){return this},[Symbol.asyncDispose]:async()=>{}}}[Symbol.iterator](){this[C]=false;let t=false,e=()=>(this.pause(),this.off(_i,e),this.off(S,e),this.off("end",e),t=true,{done:true,value:void 0}),i=()=>{if(t)return e();let r=this.read();return r===null?e():{done:false,value:r}};return this.once("end",e),this.once(_i,e),this.once(S,e),{next:i,throw:e,return:e,[Symbol.iterator](){return this},[Symbol.dispose]:()=>{}}}destroy(t){if(this[S])return t?this.emit("error",t):this.emit(S),this;this[S]=true,this[C]=true,this[b].length=0,this[_]=0;let e=this;return typeof e.close=="function"&&!this[Ne]&&e.close(),t?this.emit("error",t):this.emit(S),this}static get isStream(){return Wr}};var Jr=I.writev,ht=Symbol("_autoClose"),H=Symbol("_close"),te=Symbol("_ended"),m=Symbol("_fd"),Ni=Symbol("_finished"),tt=Symbol("_flags"),Ai=Symbol("_flush"),ki=Symbol("_handleChunk"),vi=Symbol("_makeBuf"),ie=Symbol("_mode"),ke=Symbol("_needDrain"),Ut=Symbol("_onerror"),Ht=Symbol("_onopen"),Ii=Symbol("_onread"),Pt=Symbol("_onwrite"),at=Symbol("_open"),U=Symbol("_path"),ot=Symbol("_pos"),Y=Symbol("_queue"),zt=Symbol("_read"),Ci=Symbol("_readSize"),j=Symbol("_reading"),ee=Symbol("_remain"),Fi=Symbol("_size"),ve=Symbol("_write"),gt=Symbol("_writing"),Me=Symbol("_defaultFlag"),bt=Symbol("_errored"),_t=class extends A{[bt]=false;[m];[U];[Ci];[j]=false;[Fi];[ee];[ht];constructor(t,e){if(e=e||{},super(e),this.readable=true,this.writable=false,typeof t!="string")throw new TypeError("path must be a string");this[bt]=false,this[m]=typeof e.fd=="number"?e.fd:void 0,this[U]=t,this[Ci]=e.readSize||16*1024*1024,this[j]=false,this[Fi]=typeof e.size=="number"?e.size:1/0,this[ee]=this[Fi],this[ht]=typeof e.autoClose=="boolean"?e.autoClose:true,typeof this[m]=="number"?this[zt]():this[at]();}get fd(){return this[m]}get path(){return this[U]}write(){throw new TypeError("this is a readable stream")}end(){throw new TypeError("this is a readable stream")}[at](){I.open(this[U],"r",(t,e)=>this[Ht](t,e));}[Ht](t,e){t?this[Ut](t):(this[m]=e,this.emit("open",e),this[zt]());}[vi](){return Buffer.allocUnsafe(Math.min(this[Ci],this[ee]))}[zt](){if(!this[j]){this[j]=true;let t=this[vi]();if(t.length===0)return process.nextTick(()=>this[Ii](null,0,t));I.read(this[m],t,0,t.length,null,(e,i,r)=>this[Ii](e,i,r));}}[Ii](t,e,i){this[j]=false,t?this[Ut](t):this[ki](e,i)&&this[zt]();}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,I.close(t,e=>e?this.emit("error",e):this.emit("close"));}}[Ut](t){this[j]=true,this[H](),this.emit("error",t);}[ki](t,e){let i=false;return this[ee]-=t,t>0&&(i=super.write(t<e.length?e.subarray(0,t):e)),(t===0||this[ee]<=0)&&(i=false,this[H](),super.end()),i}emit(t,...e){switch(t){case "prefinish":case "finish":return  false;case "drain":return typeof this[m]=="number"&&this[zt](),false;case "error":return this[bt]?false:(this[bt]=true,super.emit(t,...e));default:return super.emit(t,...e)}}},Be=class extends _t{[at](){let t=true;try{this[Ht](null,I.openSync(this[U],"r")),t=!1;}finally{t&&this[H]();}}[zt](){let t=true;try{if(!this[j]){this[j]=!0;do{let e=this[vi](),i=e.length===0?0:I.readSync(this[m],e,0,e.length,null);if(!this[ki](i,e))break}while(!0);this[j]=!1;}t=!1;}finally{t&&this[H]();}}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,I.closeSync(t),this.emit("close");}}},et=class extends Qr{readable=false;writable=true;[bt]=false;[gt]=false;[te]=false;[Y]=[];[ke]=false;[U];[ie];[ht];[m];[Me];[tt];[Ni]=false;[ot];constructor(t,e){e=e||{},super(e),this[U]=t,this[m]=typeof e.fd=="number"?e.fd:void 0,this[ie]=e.mode===void 0?438:e.mode,this[ot]=typeof e.start=="number"?e.start:void 0,this[ht]=typeof e.autoClose=="boolean"?e.autoClose:true;let i=this[ot]!==void 0?"r+":"w";this[Me]=e.flags===void 0,this[tt]=e.flags===void 0?i:e.flags,this[m]===void 0&&this[at]();}emit(t,...e){if(t==="error"){if(this[bt])return  false;this[bt]=true;}return super.emit(t,...e)}get fd(){return this[m]}get path(){return this[U]}[Ut](t){this[H](),this[gt]=true,this.emit("error",t);}[at](){I.open(this[U],this[tt],this[ie],(t,e)=>this[Ht](t,e));}[Ht](t,e){this[Me]&&this[tt]==="r+"&&t&&t.code==="ENOENT"?(this[tt]="w",this[at]()):t?this[Ut](t):(this[m]=e,this.emit("open",e),this[gt]||this[Ai]());}end(t,e){return t&&this.write(t,e),this[te]=true,!this[gt]&&!this[Y].length&&typeof this[m]=="number"&&this[Pt](null,0),this}write(t,e){return typeof t=="string"&&(t=Buffer.from(t,e)),this[te]?(this.emit("error",new Error("write() after end()")),false):this[m]===void 0||this[gt]||this[Y].length?(this[Y].push(t),this[ke]=true,false):(this[gt]=true,this[ve](t),true)}[ve](t){I.write(this[m],t,0,t.length,this[ot],(e,i)=>this[Pt](e,i));}[Pt](t,e){t?this[Ut](t):(this[ot]!==void 0&&typeof e=="number"&&(this[ot]+=e),this[Y].length?this[Ai]():(this[gt]=false,this[te]&&!this[Ni]?(this[Ni]=true,this[H](),this.emit("finish")):this[ke]&&(this[ke]=false,this.emit("drain"))));}[Ai](){if(this[Y].length===0)this[te]&&this[Pt](null,0);else if(this[Y].length===1)this[ve](this[Y].pop());else {let t=this[Y];this[Y]=[],Jr(this[m],t,this[ot],(e,i)=>this[Pt](e,i));}}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,I.close(t,e=>e?this.emit("error",e):this.emit("close"));}}},Wt=class extends et{[at](){let t;if(this[Me]&&this[tt]==="r+")try{t=I.openSync(this[U],this[tt],this[ie]);}catch(e){if(e?.code==="ENOENT")return this[tt]="w",this[at]();throw e}else t=I.openSync(this[U],this[tt],this[ie]);this[Ht](null,t);}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,I.closeSync(t),this.emit("close");}}[ve](t){let e=true;try{this[Pt](null,I.writeSync(this[m],t,0,t.length,this[ot])),e=!1;}finally{if(e)try{this[H]();}catch{}}}};var jr=new Map([["C","cwd"],["f","file"],["z","gzip"],["P","preservePaths"],["U","unlink"],["strip-components","strip"],["stripComponents","strip"],["keep-newer","newer"],["keepNewer","newer"],["keep-newer-files","newer"],["keepNewerFiles","newer"],["k","keep"],["keep-existing","keep"],["keepExisting","keep"],["m","noMtime"],["no-mtime","noMtime"],["p","preserveOwner"],["L","follow"],["h","follow"],["onentry","onReadEntry"]]),Fs=s=>!!s.sync&&!!s.file,ks=s=>!s.sync&&!!s.file,vs=s=>!!s.sync&&!s.file,Ms=s=>!s.sync&&!s.file;var Bs=s=>!!s.file;var tn=s=>{let t=jr.get(s);return t||s},se=(s={})=>{if(!s)return {};let t={};for(let[e,i]of Object.entries(s)){let r=tn(e);t[r]=i;}return t.chmod===void 0&&t.noChmod===false&&(t.chmod=true),delete t.noChmod,t};var K=(s,t,e,i,r)=>Object.assign((n=[],o,h)=>{Array.isArray(n)&&(o=n,n={}),typeof o=="function"&&(h=o,o=void 0),o=o?Array.from(o):[];let a=se(n);if(r?.(a,o),Fs(a)){if(typeof h=="function")throw new TypeError("callback not supported for sync tar functions");return s(a,o)}else if(ks(a)){let l=t(a,o);return h?l.then(()=>h(),h):l}else if(vs(a)){if(typeof h=="function")throw new TypeError("callback not supported for sync tar functions");return e(a,o)}else if(Ms(a)){if(typeof h=="function")throw new TypeError("callback only supported with file option");return i(a,o)}throw new Error("impossible options??")},{syncFile:s,asyncFile:t,syncNoFile:e,asyncNoFile:i,validate:r});var sn=Ps__default.constants||{ZLIB_VERNUM:4736},M=Object.freeze(Object.assign(Object.create(null),{Z_NO_FLUSH:0,Z_PARTIAL_FLUSH:1,Z_SYNC_FLUSH:2,Z_FULL_FLUSH:3,Z_FINISH:4,Z_BLOCK:5,Z_OK:0,Z_STREAM_END:1,Z_NEED_DICT:2,Z_ERRNO:-1,Z_STREAM_ERROR:-2,Z_DATA_ERROR:-3,Z_MEM_ERROR:-4,Z_BUF_ERROR:-5,Z_VERSION_ERROR:-6,Z_NO_COMPRESSION:0,Z_BEST_SPEED:1,Z_BEST_COMPRESSION:9,Z_DEFAULT_COMPRESSION:-1,Z_FILTERED:1,Z_HUFFMAN_ONLY:2,Z_RLE:3,Z_FIXED:4,Z_DEFAULT_STRATEGY:0,DEFLATE:1,INFLATE:2,GZIP:3,GUNZIP:4,DEFLATERAW:5,INFLATERAW:6,UNZIP:7,BROTLI_DECODE:8,BROTLI_ENCODE:9,Z_MIN_WINDOWBITS:8,Z_MAX_WINDOWBITS:15,Z_DEFAULT_WINDOWBITS:15,Z_MIN_CHUNK:64,Z_MAX_CHUNK:1/0,Z_DEFAULT_CHUNK:16384,Z_MIN_MEMLEVEL:1,Z_MAX_MEMLEVEL:9,Z_DEFAULT_MEMLEVEL:8,Z_MIN_LEVEL:-1,Z_MAX_LEVEL:9,Z_DEFAULT_LEVEL:-1,BROTLI_OPERATION_PROCESS:0,BROTLI_OPERATION_FLUSH:1,BROTLI_OPERATION_FINISH:2,BROTLI_OPERATION_EMIT_METADATA:3,BROTLI_MODE_GENERIC:0,BROTLI_MODE_TEXT:1,BROTLI_MODE_FONT:2,BROTLI_DEFAULT_MODE:0,BROTLI_MIN_QUALITY:0,BROTLI_MAX_QUALITY:11,BROTLI_DEFAULT_QUALITY:11,BROTLI_MIN_WINDOW_BITS:10,BROTLI_MAX_WINDOW_BITS:24,BROTLI_LARGE_MAX_WINDOW_BITS:30,BROTLI_DEFAULT_WINDOW:22,BROTLI_MIN_INPUT_BLOCK_BITS:16,BROTLI_MAX_INPUT_BLOCK_BITS:24,BROTLI_PARAM_MODE:0,BROTLI_PARAM_QUALITY:1,BROTLI_PARAM_LGWIN:2,BROTLI_PARAM_LGBLOCK:3,BROTLI_PARAM_DISABLE_LITERAL_CONTEXT_MODELING:4,BROTLI_PARAM_SIZE_HINT:5,BROTLI_PARAM_LARGE_WINDOW:6,BROTLI_PARAM_NPOSTFIX:7,BROTLI_PARAM_NDIRECT:8,BROTLI_DECODER_RESULT_ERROR:0,BROTLI_DECODER_RESULT_SUCCESS:1,BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT:2,BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT:3,BROTLI_DECODER_PARAM_DISABLE_RING_BUFFER_REALLOCATION:0,BROTLI_DECODER_PARAM_LARGE_WINDOW:1,BROTLI_DECODER_NO_ERROR:0,BROTLI_DECODER_SUCCESS:1,BROTLI_DECODER_NEEDS_MORE_INPUT:2,BROTLI_DECODER_NEEDS_MORE_OUTPUT:3,BROTLI_DECODER_ERROR_FORMAT_EXUBERANT_NIBBLE:-1,BROTLI_DECODER_ERROR_FORMAT_RESERVED:-2,BROTLI_DECODER_ERROR_FORMAT_EXUBERANT_META_NIBBLE:-3,BROTLI_DECODER_ERROR_FORMAT_SIMPLE_HUFFMAN_ALPHABET:-4,BROTLI_DECODER_ERROR_FORMAT_SIMPLE_HUFFMAN_SAME:-5,BROTLI_DECODER_ERROR_FORMAT_CL_SPACE:-6,BROTLI_DECODER_ERROR_FORMAT_HUFFMAN_SPACE:-7,BROTLI_DECODER_ERROR_FORMAT_CONTEXT_MAP_REPEAT:-8,BROTLI_DECODER_ERROR_FORMAT_BLOCK_LENGTH_1:-9,BROTLI_DECODER_ERROR_FORMAT_BLOCK_LENGTH_2:-10,BROTLI_DECODER_ERROR_FORMAT_TRANSFORM:-11,BROTLI_DECODER_ERROR_FORMAT_DICTIONARY:-12,BROTLI_DECODER_ERROR_FORMAT_WINDOW_BITS:-13,BROTLI_DECODER_ERROR_FORMAT_PADDING_1:-14,BROTLI_DECODER_ERROR_FORMAT_PADDING_2:-15,BROTLI_DECODER_ERROR_FORMAT_DISTANCE:-16,BROTLI_DECODER_ERROR_DICTIONARY_NOT_SET:-19,BROTLI_DECODER_ERROR_INVALID_ARGUMENTS:-20,BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MODES:-21,BROTLI_DECODER_ERROR_ALLOC_TREE_GROUPS:-22,BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MAP:-25,BROTLI_DECODER_ERROR_ALLOC_RING_BUFFER_1:-26,BROTLI_DECODER_ERROR_ALLOC_RING_BUFFER_2:-27,BROTLI_DECODER_ERROR_ALLOC_BLOCK_TYPE_TREES:-30,BROTLI_DECODER_ERROR_UNREACHABLE:-31},sn));var rn=Buffer$1.concat,zs=Object.getOwnPropertyDescriptor(Buffer$1,"concat"),nn=s=>s,Bi=zs?.writable===true||zs?.set!==void 0?s=>{Buffer$1.concat=s?nn:rn;}:s=>{},Tt=Symbol("_superWrite"),Gt=class extends Error{code;errno;constructor(t,e){super("zlib: "+t.message,{cause:t}),this.code=t.code,this.errno=t.errno,this.code||(this.code="ZLIB_ERROR"),this.message="zlib: "+t.message,Error.captureStackTrace(this,e??this.constructor);}get name(){return "ZlibError"}},Pi=Symbol("flushFlag"),re=class extends A{#t=false;#i=false;#s;#n;#r;#e;#o;get sawError(){return this.#t}get handle(){return this.#e}get flushFlag(){return this.#s}constructor(t,e){if(!t||typeof t!="object")throw new TypeError("invalid options for ZlibBase constructor");if(super(t),this.#s=t.flush??0,this.#n=t.finishFlush??0,this.#r=t.fullFlushFlag??0,typeof Ps[e]!="function")throw new TypeError("Compression method not supported: "+e);try{this.#e=new Ps[e](t);}catch(i){throw new Gt(i,this.constructor)}this.#o=i=>{this.#t||(this.#t=true,this.close(),this.emit("error",i));},this.#e?.on("error",i=>this.#o(new Gt(i))),this.once("end",()=>this.close);}close(){this.#e&&(this.#e.close(),this.#e=void 0,this.emit("close"));}reset(){if(!this.#t)return zi(this.#e,"zlib binding closed"),this.#e.reset?.()}flush(t){this.ended||(typeof t!="number"&&(t=this.#r),this.write(Object.assign(Buffer$1.alloc(0),{[Pi]:t})));}end(t,e,i){return typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),t&&(e?this.write(t,e):this.write(t)),this.flush(this.#n),this.#i=true,super.end(i)}get ended(){return this.#i}[Tt](t){return super.write(t)}write(t,e,i){if(typeof e=="function"&&(i=e,e="utf8"),typeof t=="string"&&(t=Buffer$1.from(t,e)),this.#t)return;zi(this.#e,"zlib binding closed");let r=this.#e._handle,n=r.close;r.close=()=>{};let o=this.#e.close;this.#e.close=()=>{},Bi(true);let h;try{let l=typeof t[Pi]=="number"?t[Pi]:this.#s;h=this.#e._processChunk(t,l),Bi(!1);}catch(l){Bi(false),this.#o(new Gt(l,this.write));}finally{this.#e&&(this.#e._handle=r,r.close=n,this.#e.close=o,this.#e.removeAllListeners("error"));}this.#e&&this.#e.on("error",l=>this.#o(new Gt(l,this.write)));let a;if(h)if(Array.isArray(h)&&h.length>0){let l=h[0];a=this[Tt](Buffer$1.from(l));for(let c=1;c<h.length;c++)a=this[Tt](h[c]);}else a=this[Tt](Buffer$1.from(h));return i&&i(),a}},Pe=class extends re{#t;#i;constructor(t,e){t=t||{},t.flush=t.flush||M.Z_NO_FLUSH,t.finishFlush=t.finishFlush||M.Z_FINISH,t.fullFlushFlag=M.Z_FULL_FLUSH,super(t,e),this.#t=t.level,this.#i=t.strategy;}params(t,e){if(!this.sawError){if(!this.handle)throw new Error("cannot switch params when binding is closed");if(!this.handle.params)throw new Error("not supported in this implementation");if(this.#t!==t||this.#i!==e){this.flush(M.Z_SYNC_FLUSH),zi(this.handle,"zlib binding closed");let i=this.handle.flush;this.handle.flush=(r,n)=>{typeof r=="function"&&(n=r,r=this.flushFlag),this.flush(r),n?.();};try{this.handle.params(t,e);}finally{this.handle.flush=i;}this.handle&&(this.#t=t,this.#i=e);}}}};var ze=class extends Pe{#t;constructor(t){super(t,"Gzip"),this.#t=t&&!!t.portable;}[Tt](t){return this.#t?(this.#t=false,t[9]=255,super[Tt](t)):super[Tt](t)}};var Ue=class extends Pe{constructor(t){super(t,"Unzip");}},He=class extends re{constructor(t,e){t=t||{},t.flush=t.flush||M.BROTLI_OPERATION_PROCESS,t.finishFlush=t.finishFlush||M.BROTLI_OPERATION_FINISH,t.fullFlushFlag=M.BROTLI_OPERATION_FLUSH,super(t,e);}},We=class extends He{constructor(t){super(t,"BrotliCompress");}},Ge=class extends He{constructor(t){super(t,"BrotliDecompress");}},Ze=class extends re{constructor(t,e){t=t||{},t.flush=t.flush||M.ZSTD_e_continue,t.finishFlush=t.finishFlush||M.ZSTD_e_end,t.fullFlushFlag=M.ZSTD_e_flush,super(t,e);}},Ye=class extends Ze{constructor(t){super(t,"ZstdCompress");}},Ke=class extends Ze{constructor(t){super(t,"ZstdDecompress");}};var Us=(s,t)=>{if(Number.isSafeInteger(s))s<0?an(s,t):hn(s,t);else throw Error("cannot encode number outside of javascript safe integer range");return t},hn=(s,t)=>{t[0]=128;for(var e=t.length;e>1;e--)t[e-1]=s&255,s=Math.floor(s/256);},an=(s,t)=>{t[0]=255;var e=false;s=s*-1;for(var i=t.length;i>1;i--){var r=s&255;s=Math.floor(s/256),e?t[i-1]=Ws(r):r===0?t[i-1]=0:(e=true,t[i-1]=Gs(r));}},Hs=s=>{let t=s[0],e=t===128?cn(s.subarray(1,s.length)):t===255?ln(s):null;if(e===null)throw Error("invalid base256 encoding");if(!Number.isSafeInteger(e))throw Error("parsed number outside of javascript safe integer range");return e},ln=s=>{for(var t=s.length,e=0,i=false,r=t-1;r>-1;r--){var n=Number(s[r]),o;i?o=Ws(n):n===0?o=n:(i=true,o=Gs(n)),o!==0&&(e-=o*Math.pow(256,t-r-1));}return e},cn=s=>{for(var t=s.length,e=0,i=t-1;i>-1;i--){var r=Number(s[i]);r!==0&&(e+=r*Math.pow(256,t-i-1));}return e},Ws=s=>(255^s)&255,Gs=s=>(255^s)+1&255;var Hi={};Ur(Hi,{code:()=>Ve,isCode:()=>ne,isName:()=>dn,name:()=>oe,normalFsTypes:()=>Ui});var ne=s=>oe.has(s),dn=s=>Ve.has(s),Ui=new Set(["0","","1","2","3","4","5","6","7","D"]),oe=new Map([["0","File"],["","OldFile"],["1","Link"],["2","SymbolicLink"],["3","CharacterDevice"],["4","BlockDevice"],["5","Directory"],["6","FIFO"],["7","ContiguousFile"],["g","GlobalExtendedHeader"],["x","ExtendedHeader"],["A","SolarisACL"],["D","GNUDumpDir"],["I","Inode"],["K","NextFileHasLongLinkpath"],["L","NextFileHasLongPath"],["M","ContinuationFile"],["N","OldGnuLongPath"],["S","SparseFile"],["V","TapeVolumeHeader"],["X","OldExtendedHeader"]]),Ve=new Map(Array.from(oe).map(s=>[s[1],s[0]]));var un=s=>s===void 0||s<0?void 0:s,F=class{cksumValid=false;needPax=false;nullBlock=false;block;path;mode;uid;gid;size;cksum;#t="Unsupported";linkpath;uname;gname;devmaj=0;devmin=0;atime;ctime;mtime;charset;comment;constructor(t,e=0,i,r){Buffer.isBuffer(t)?this.decode(t,e||0,i,r):t&&this.#i(t);}decode(t,e,i,r){if(e||(e=0),!t||!(t.length>=e+512))throw new Error("need 512 bytes for header");let n=xt(t,e+156,1),o=Ui.has(n),h=o?i:void 0,a=o?r:void 0;if(this.path=h?.path??xt(t,e,100),this.mode=h?.mode??a?.mode??lt(t,e+100,8),this.uid=h?.uid??a?.uid??lt(t,e+108,8),this.gid=h?.gid??a?.gid??lt(t,e+116,8),this.size=un(h?.size??a?.size??lt(t,e+124,12)),this.mtime=h?.mtime??a?.mtime??Wi(t,e+136,12),this.cksum=lt(t,e+148,12),a&&this.#i(a,true),h&&this.#i(h),ne(n)&&(this.#t=n||"0"),this.#t==="0"&&this.path.slice(-1)==="/"&&(this.#t="5"),this.#t==="5"&&(this.size=0),this.linkpath=xt(t,e+157,100),t.subarray(e+257,e+265).toString()==="ustar\x0000")if(this.uname=h?.uname??a?.uname??xt(t,e+265,32),this.gname=h?.gname??a?.gname??xt(t,e+297,32),this.devmaj=h?.devmaj??a?.devmaj??lt(t,e+329,8)??0,this.devmin=h?.devmin??a?.devmin??lt(t,e+337,8)??0,t[e+475]!==0){let c=xt(t,e+345,155);this.path=c+"/"+this.path;}else {let c=xt(t,e+345,130);c&&(this.path=c+"/"+this.path),this.atime=i?.atime??r?.atime??Wi(t,e+476,12),this.ctime=i?.ctime??r?.ctime??Wi(t,e+488,12);}let l=256;for(let c=e;c<e+148;c++)l+=t[c];for(let c=e+156;c<e+512;c++)l+=t[c];this.cksumValid=l===this.cksum,this.cksum===void 0&&l===256&&(this.nullBlock=true);}#i(t,e=false){Object.assign(this,Object.fromEntries(Object.entries(t).filter(([i,r])=>!(r==null||i==="size"&&Number(r)<0||i==="path"&&e||i==="linkpath"&&e||i==="global"))));}encode(t,e=0){if(t||(t=this.block=Buffer.alloc(512)),this.#t==="Unsupported"&&(this.#t="0"),!(t.length>=e+512))throw new Error("need 512 bytes for header");let i=this.ctime||this.atime?130:155,r=mn(this.path||"",i),n=r[0],o=r[1];this.needPax=!!r[2],this.needPax=Lt(t,e,100,n)||this.needPax,this.needPax=ct(t,e+100,8,this.mode)||this.needPax,this.needPax=ct(t,e+108,8,this.uid)||this.needPax,this.needPax=ct(t,e+116,8,this.gid)||this.needPax,this.needPax=ct(t,e+124,12,this.size)||this.needPax,this.needPax=Gi(t,e+136,12,this.mtime)||this.needPax,t[e+156]=Number(this.#t.codePointAt(0)),this.needPax=Lt(t,e+157,100,this.linkpath)||this.needPax,t.write("ustar\x0000",e+257,8),this.needPax=Lt(t,e+265,32,this.uname)||this.needPax,this.needPax=Lt(t,e+297,32,this.gname)||this.needPax,this.needPax=ct(t,e+329,8,this.devmaj)||this.needPax,this.needPax=ct(t,e+337,8,this.devmin)||this.needPax,this.needPax=Lt(t,e+345,i,o)||this.needPax,t[e+475]!==0?this.needPax=Lt(t,e+345,155,o)||this.needPax:(this.needPax=Lt(t,e+345,130,o)||this.needPax,this.needPax=Gi(t,e+476,12,this.atime)||this.needPax,this.needPax=Gi(t,e+488,12,this.ctime)||this.needPax);let h=256;for(let a=e;a<e+148;a++)h+=t[a];for(let a=e+156;a<e+512;a++)h+=t[a];return this.cksum=h,ct(t,e+148,8,this.cksum),this.cksumValid=true,this.needPax}get type(){return this.#t==="Unsupported"?this.#t:oe.get(this.#t)}get typeKey(){return this.#t}set type(t){let e=String(Ve.get(t));if(ne(e)||e==="Unsupported")this.#t=e;else if(ne(t))this.#t=t;else throw new TypeError("invalid entry type: "+t)}},mn=(s,t)=>{let i=s,r="",n,o=posix.parse(s).root||".";if(Buffer.byteLength(i)<100)n=[i,r,false];else {r=posix.dirname(i),i=posix.basename(i);do Buffer.byteLength(i)<=100&&Buffer.byteLength(r)<=t?n=[i,r,false]:Buffer.byteLength(i)>100&&Buffer.byteLength(r)<=t?n=[i.slice(0,99),r,true]:(i=posix.join(posix.basename(r),i),r=posix.dirname(r));while(r!==o&&n===void 0);n||(n=[s.slice(0,99),"",true]);}return n},xt=(s,t,e)=>s.subarray(t,t+e).toString("utf8").replace(/\0.*/,""),Wi=(s,t,e)=>pn(lt(s,t,e)),pn=s=>s===void 0?void 0:new Date(s*1e3),lt=(s,t,e)=>Number(s[t])&128?Hs(s.subarray(t,t+e)):wn(s,t,e),En=s=>isNaN(s)?void 0:s,wn=(s,t,e)=>En(parseInt(s.subarray(t,t+e).toString("utf8").replace(/\0.*$/,"").trim(),8)),Sn={12:8589934591,8:2097151},ct=(s,t,e,i)=>i===void 0?false:i>Sn[e]||i<0?(Us(i,s.subarray(t,t+e)),true):(yn(s,t,e,i),false),yn=(s,t,e,i)=>s.write(Rn(i,e),t,e,"ascii"),Rn=(s,t)=>gn(Math.floor(s).toString(8),t),gn=(s,t)=>(s.length===t-1?s:new Array(t-s.length-1).join("0")+s+" ")+"\0",Gi=(s,t,e,i)=>i===void 0?false:ct(s,t,e,i.getTime()/1e3),bn=new Array(156).join("\0"),Lt=(s,t,e,i)=>i===void 0?false:(s.write(i+bn,t,e,"utf8"),i.length!==Buffer.byteLength(i)||i.length>e);var ft=class s{atime;mtime;ctime;charset;comment;gid;uid;gname;uname;linkpath;dev;ino;nlink;path;size;mode;global;constructor(t,e=false){this.atime=t.atime,this.charset=t.charset,this.comment=t.comment,this.ctime=t.ctime,this.dev=t.dev,this.gid=t.gid,this.global=e,this.gname=t.gname,this.ino=t.ino,this.linkpath=t.linkpath,this.mtime=t.mtime,this.nlink=t.nlink,this.path=t.path,this.size=t.size,this.uid=t.uid,this.uname=t.uname;}encode(){let t=this.encodeBody();if(t==="")return Buffer.allocUnsafe(0);let e=Buffer.byteLength(t),i=512*Math.ceil(1+e/512),r=Buffer.allocUnsafe(i);for(let n=0;n<512;n++)r[n]=0;new F({path:("PaxHeader/"+basename(this.path??"")).slice(0,99),mode:this.mode||420,uid:this.uid,gid:this.gid,size:e,mtime:this.mtime,type:this.global?"GlobalExtendedHeader":"ExtendedHeader",linkpath:"",uname:this.uname||"",gname:this.gname||"",devmaj:0,devmin:0,atime:this.atime,ctime:this.ctime}).encode(r),r.write(t,512,e,"utf8");for(let n=e+512;n<r.length;n++)r[n]=0;return r}encodeBody(){return this.encodeField("path")+this.encodeField("ctime")+this.encodeField("atime")+this.encodeField("dev")+this.encodeField("ino")+this.encodeField("nlink")+this.encodeField("charset")+this.encodeField("comment")+this.encodeField("gid")+this.encodeField("gname")+this.encodeField("linkpath")+this.encodeField("mtime")+this.encodeField("size")+this.encodeField("uid")+this.encodeField("uname")}encodeField(t){if(this[t]===void 0)return "";let e=this[t],i=e instanceof Date?e.getTime()/1e3:e,r=" "+(t==="dev"||t==="ino"||t==="nlink"?"SCHILY.":"")+t+"="+i+`
 `,n=Buffer.byteLength(r),o=Math.floor(Math.log(n)/Math.log(10))+1;return n+o>=Math.pow(10,o)&&(o+=1),o+n+r}static parse(t,e,i=false){return new s(On(Tn(t),e),i)}},On=(s,t)=>t?Object.assign({},t,s):s,Tn=s=>s.replace(/\n$/,"").split(`
-`).reduce(xn,Object.create(null)),xn=(s,t)=>{let e=parseInt(t,10);if(e!==Buffer.byteLength(t)+1)return s;t=t.slice((e+" ").length);let i=t.split("="),r=i.shift();if(!r)return s;let n=r.replace(/^SCHILY\.(dev|ino|nlink)/,"$1"),o=i.join("=").replace(/\0.*/,"");switch(n){case "path":case "linkpath":case "type":case "charset":case "comment":case "gname":case "uname":s[n]=o;break;case "ctime":case "atime":case "mtime":s[n]=new Date(Number(o)*1e3);break;case "size":let h=+o;h>=0&&(s[n]=h);break;case "gid":case "uid":case "dev":case "ino":case "nlink":case "mode":s[n]=+o;break}return s};var Ln=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,f=Ln!=="win32"?s=>String(s):s=>String(s).replaceAll(/\\/g,"/");var $e=class extends A{extended;globalExtended;header;startBlockSize;blockRemain;remain;type;meta=false;ignore=false;path;mode;uid;gid;uname;gname;size=0;mtime;atime;ctime;linkpath;dev;ino;nlink;invalid=false;absolute;unsupported=false;constructor(t,e,i){switch(super({}),this.pause(),this.extended=e,this.globalExtended=i,this.header=t,this.remain=t.size??0,this.startBlockSize=512*Math.ceil(this.remain/512),this.blockRemain=this.startBlockSize,this.type=t.type,this.type){case "File":case "OldFile":case "Link":case "SymbolicLink":case "CharacterDevice":case "BlockDevice":case "Directory":case "FIFO":case "ContiguousFile":case "GNUDumpDir":break;case "NextFileHasLongLinkpath":case "NextFileHasLongPath":case "OldGnuLongPath":case "GlobalExtendedHeader":case "ExtendedHeader":case "OldExtendedHeader":this.meta=true;break;default:this.ignore=true;}if(!t.path)throw new Error("no path provided for tar.ReadEntry");this.path=f(t.path),this.mode=t.mode,this.mode&&(this.mode=this.mode&4095),this.uid=t.uid,this.gid=t.gid,this.uname=t.uname,this.gname=t.gname,this.size=this.remain,this.mtime=t.mtime,this.atime=t.atime,this.ctime=t.ctime,this.linkpath=t.linkpath?f(t.linkpath):void 0,this.uname=t.uname,this.gname=t.gname,e&&this.#t(e),i&&this.#t(i,true);}write(t){let e=t.length;if(e>this.blockRemain)throw new Error("writing more to entry than is appropriate");let i=this.remain,r=this.blockRemain;return this.remain=Math.max(0,i-e),this.blockRemain=Math.max(0,r-e),this.ignore?true:i>=e?super.write(t):super.write(t.subarray(0,i))}#t(t,e=false){t.path&&(t.path=f(t.path)),t.linkpath&&(t.linkpath=f(t.linkpath)),Object.assign(this,Object.fromEntries(Object.entries(t).filter(([i,r])=>!(r==null||i==="path"&&e))));}};var Dt=(s,t,e,i={})=>{s.file&&(i.file=s.file),s.cwd&&(i.cwd=s.cwd),i.code=e instanceof Error&&e.code||t,i.tarCode=t,!s.strict&&i.recoverable!==false?(e instanceof Error&&(i=Object.assign(e,i),e=e.message),s.emit("warn",t,e,i)):e instanceof Error?s.emit("error",Object.assign(e,i)):s.emit("error",Object.assign(new Error(`${t}: ${e}`),i));};var Nn=1024*1024,Xi=Buffer.from([31,139]),qi=Buffer.from([40,181,47,253]),An=Math.max(Xi.length,qi.length),B=Symbol("state"),Nt=Symbol("writeEntry"),it=Symbol("readEntry"),Zi=Symbol("nextEntry"),Zs=Symbol("processEntry"),V=Symbol("extendedHeader"),he=Symbol("globalExtendedHeader"),dt=Symbol("meta"),Ys=Symbol("emitMeta"),p=Symbol("buffer"),st=Symbol("queue"),ut=Symbol("ended"),Yi=Symbol("emittedEnd"),At=Symbol("emit"),w=Symbol("unzip"),Xe=Symbol("consumeChunk"),qe=Symbol("consumeChunkSub"),Ki=Symbol("consumeBody"),Ks=Symbol("consumeMeta"),Vs=Symbol("consumeHeader"),ae=Symbol("consuming"),Vi=Symbol("bufferConcat"),Qe=Symbol("maybeEnd"),Yt=Symbol("writing"),$=Symbol("aborted"),Je=Symbol("onDone"),It=Symbol("sawValidEntry"),je=Symbol("sawNullBlock"),ti=Symbol("sawEOF"),$s=Symbol("closeStream"),In=1e3,le=Symbol("compressedBytesRead"),$i=Symbol("decompressedBytesRead"),Xs=Symbol("checkDecompressionRatio"),Cn=()=>true,rt=class extends EventEmitter$2{file;strict;maxMetaEntrySize;filter;brotli;zstd;maxDecompressionRatio;writable=true;readable=false;[st]=[];[p];[it];[Nt];[B]="begin";[dt]="";[V];[he];[ut]=false;[w];[$]=false;[It];[je]=false;[ti]=false;[Yt]=false;[ae]=false;[Yi]=false;[le]=0;[$i]=0;constructor(t={}){super(),this.file=t.file||"",this.on(Je,()=>{(this[B]==="begin"||this[It]===false)&&this.warn("TAR_BAD_ARCHIVE","Unrecognized archive format");}),t.ondone?this.on(Je,t.ondone):this.on(Je,()=>{this.emit("prefinish"),this.emit("finish"),this.emit("end");}),this.strict=!!t.strict,this.maxDecompressionRatio=typeof t.maxDecompressionRatio=="number"?t.maxDecompressionRatio:In,this.maxMetaEntrySize=t.maxMetaEntrySize||Nn,this.filter=typeof t.filter=="function"?t.filter:Cn;let e=t.file&&(t.file.endsWith(".tar.br")||t.file.endsWith(".tbr"));this.brotli=!(t.gzip||t.zstd)&&t.brotli!==void 0?t.brotli:e?void 0:false;let i=t.file&&(t.file.endsWith(".tar.zst")||t.file.endsWith(".tzst"));this.zstd=!(t.gzip||t.brotli)&&t.zstd!==void 0?t.zstd:i?true:void 0,this.on("end",()=>this[$s]()),typeof t.onwarn=="function"&&this.on("warn",t.onwarn),typeof t.onReadEntry=="function"&&this.on("entry",t.onReadEntry);}warn(t,e,i={}){Dt(this,t,e,i);}[Vs](t,e){this[It]===void 0&&(this[It]=false);let i;try{i=new F(t,e,this[V],this[he]);}catch(r){return this.warn("TAR_ENTRY_INVALID",r)}if(i.nullBlock)this[je]?(this[ti]=true,this[B]==="begin"&&(this[B]="header"),this[At]("eof")):(this[je]=true,this[At]("nullBlock"));else if(this[je]=false,!i.cksumValid)this.warn("TAR_ENTRY_INVALID","checksum failure",{header:i});else if(!i.path)this.warn("TAR_ENTRY_INVALID","path is required",{header:i});else {let r=i.type;if(/^(Symbolic)?Link$/.test(r)&&!i.linkpath)this.warn("TAR_ENTRY_INVALID","linkpath required",{header:i});else if(!/^(Symbolic)?Link$/.test(r)&&!/^(Global)?ExtendedHeader$/.test(r)&&i.linkpath)this.warn("TAR_ENTRY_INVALID","linkpath forbidden",{header:i});else {let n=this[Nt]=new $e(i,this[V],this[he]);if(!this[It])if(n.remain){let o=()=>{n.invalid||(this[It]=true);};n.on("end",o);}else this[It]=true;n.meta?n.size>this.maxMetaEntrySize?(n.ignore=true,this[At]("ignoredEntry",n),this[B]="ignore",n.resume()):n.size>0&&(this[dt]="",n.on("data",o=>this[dt]+=o),this[B]="meta"):(this[V]=void 0,n.ignore=n.ignore||!this.filter(n.path,n),n.ignore?(this[At]("ignoredEntry",n),this[B]=n.remain?"ignore":"header",n.resume()):(n.remain?this[B]="body":(this[B]="header",n.end()),this[it]?this[st].push(n):(this[st].push(n),this[Zi]())));}}}[$s](){queueMicrotask(()=>this.emit("close"));}[Zs](t){let e=true;if(!t)this[it]=void 0,e=false;else if(Array.isArray(t)){let[i,...r]=t;this.emit(i,...r);}else this[it]=t,this.emit("entry",t),t.emittedEnd||(t.on("end",()=>this[Zi]()),e=false);return e}[Zi](){do;while(this[Zs](this[st].shift()));if(this[st].length===0){let t=this[it];!t||t.flowing||t.size===t.remain?this[Yt]||this.emit("drain"):t.once("drain",()=>this.emit("drain"));}}[Ki](t,e){let i=this[Nt];if(!i)throw new Error("attempt to consume body without entry??");let r=i.blockRemain??0,n=r>=t.length&&e===0?t:t.subarray(e,e+r);return i.write(n),i.blockRemain||(this[B]="header",this[Nt]=void 0,i.end()),n.length}[Ks](t,e){let i=this[Nt],r=this[Ki](t,e);return !this[Nt]&&i&&this[Ys](i),r}[At](t,e,i){this[st].length===0&&!this[it]?this.emit(t,e,i):this[st].push([t,e,i]);}[Ys](t){switch(this[At]("meta",this[dt]),t.type){case "ExtendedHeader":case "OldExtendedHeader":this[V]=ft.parse(this[dt],this[V],false);break;case "GlobalExtendedHeader":this[he]=ft.parse(this[dt],this[he],true);break;case "NextFileHasLongPath":case "OldGnuLongPath":{let e=this[V]??Object.create(null);this[V]=e,e.path=this[dt].replace(/\0.*/,"");break}case "NextFileHasLongLinkpath":{let e=this[V]||Object.create(null);this[V]=e,e.linkpath=this[dt].replace(/\0.*/,"");break}default:throw new Error("unknown meta: "+t.type)}}abort(t){if(!this[$]){if(this[w]){let e=this[w];e.write=()=>true,e.end=()=>e,e.emit=()=>false,e.destroy?.();}this[$]=true,this.emit("abort",t),this.warn("TAR_ABORT",t,{recoverable:false});}}[Xs](t){this[$i]+=t.length;let e=this[$i]/this[le];return e>this.maxDecompressionRatio?(this.abort(new Error(`max decompression ratio exceeded: ${e.toFixed(2)} > ${this.maxDecompressionRatio}`)),false):true}write(t,e,i){if(typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8")),this[$])return i?.(),false;if((this[w]===void 0||this.brotli===void 0&&this[w]===false)&&t){if(this[p]&&(t=Buffer.concat([this[p],t]),this[p]=void 0),t.length<An)return this[p]=t,i?.(),true;for(let a=0;this[w]===void 0&&a<Xi.length;a++)t[a]!==Xi[a]&&(this[w]=false);let o=false;if(this[w]===false&&this.zstd!==false){o=true;for(let a=0;a<qi.length;a++)if(t[a]!==qi[a]){o=false;break}}let h=this.brotli===void 0&&!o;if(this[w]===false&&h)if(t.length<512)if(this[ut])this.brotli=true;else return this[p]=t,i?.(),true;else try{new F(t.subarray(0,512)),this.brotli=!1;}catch{this.brotli=true;}if(this[w]===void 0||this[w]===false&&(this.brotli||o)){let a=this[ut];this[ut]=false,this[w]=this[w]===void 0?new Ue({}):o?new Ke({}):new Ge({}),this[w].on("data",c=>{this[Xs](c)&&this[Xe](c);}),this[w].on("error",c=>{this[$]||this.abort(c);}),this[w].on("end",()=>{this[ut]=true,this[Xe]();}),this[Yt]=true,this[le]+=t.length;let l=!!this[w][a?"end":"write"](t);return this[Yt]=false,i?.(),l}}this[Yt]=true,this[w]?(this[le]+=t.length,this[w].write(t)):this[Xe](t),this[Yt]=false;let n=this[st].length>0?false:this[it]?this[it].flowing:true;return !n&&this[st].length===0&&this[it]?.once("drain",()=>this.emit("drain")),i?.(),n}[Vi](t){t&&!this[$]&&(this[p]=this[p]?Buffer.concat([this[p],t]):t);}[Qe](){if(this[ut]&&!this[Yi]&&!this[$]&&!this[ae]){this[Yi]=true;let t=this[Nt];if(t?.blockRemain){let e=this[p]?this[p].length:0;this.warn("TAR_BAD_ARCHIVE",`Truncated input (needed ${t.blockRemain} more bytes, only ${e} available)`,{entry:t}),this[p]&&t.write(this[p]),t.end();}this[At](Je);}}[Xe](t){if(this[ae]&&t)this[Vi](t);else if(!t&&!this[p])this[Qe]();else if(t){if(this[ae]=true,this[p]){this[Vi](t);let e=this[p];this[p]=void 0,this[qe](e);}else this[qe](t);for(;this[p]&&this[p]?.length>=512&&!this[$]&&!this[ti];){let e=this[p];this[p]=void 0,this[qe](e);}this[ae]=false;}(!this[p]||this[ut])&&this[Qe]();}[qe](t){let e=0,i=t.length;for(;e+512<=i&&!this[$]&&!this[ti];)switch(this[B]){case "begin":case "header":this[Vs](t,e),e+=512;break;case "ignore":case "body":e+=this[Ki](t,e);break;case "meta":e+=this[Ks](t,e);break;default:throw new Error("invalid state: "+this[B])}e<i&&(this[p]=this[p]?Buffer.concat([t.subarray(e),this[p]]):t.subarray(e));}end(t,e,i){return typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,e)),i&&this.once("finish",i),this[$]||(this[w]?(t&&(this[le]+=t.length,this[w].write(t)),this[w].end()):(this[ut]=true,(this.brotli===void 0||this.zstd===void 0)&&(t=t||Buffer.alloc(0)),t&&this.write(t),this[Qe]())),this}};var mt=s=>{let t=s.length-1,e=-1;for(;t>-1&&s.charAt(t)==="/";)e=t,t--;return e===-1?s:s.slice(0,e)};var vn=s=>{let t=s.onReadEntry;s.onReadEntry=t?e=>{t(e),e.resume();}:e=>e.resume();},Qi=(s,t)=>{let e=new Map(t.map(o=>[mt(o),true])),i=s.filter,r=100,n=(o,h="",a=0)=>{if(a>=r)return e.set(o,false),false;let l=h||parse$5(o).root||".",c;if(o===l)c=false;else {let d=e.get(o);c=d!==void 0?d:n(dirname(o),l,a+1);}return e.set(o,c),c};s.filter=i?(o,h)=>i(o,h)&&n(mt(o)):o=>n(mt(o));},Mn=s=>{let t=new rt(s),e=s.file,i;try{i=u.openSync(e,"r");let r=u.fstatSync(i),n=s.maxReadSize||16*1024*1024;if(r.size<n){let o=Buffer.allocUnsafe(r.size),h=u.readSync(i,o,0,r.size,0);t.end(h===o.byteLength?o:o.subarray(0,h));}else {let o=0,h=Buffer.allocUnsafe(n);for(;o<r.size;){let a=u.readSync(i,h,0,n,o);if(a===0)break;o+=a,t.write(h.subarray(0,a));}t.end();}}finally{if(typeof i=="number")try{u.closeSync(i);}catch{}}},Bn=(s,t)=>{let e=new rt(s),i=s.maxReadSize||16*1024*1024,r=s.file;return new Promise((o,h)=>{e.on("error",h),e.on("end",o),u.stat(r,(a,l)=>{if(a)h(a);else {let c=new _t(r,{readSize:i,size:l.size});c.on("error",h),c.pipe(e);}});})},Ct=K(Mn,Bn,s=>new rt(s),s=>new rt(s),(s,t)=>{t?.length&&Qi(s,t),s.noResume||vn(s);});var Ji=(s,t,e)=>(s&=4095,e&&(s=(s|384)&-19),t&&(s&256&&(s|=64),s&32&&(s|=8),s&4&&(s|=1)),s);var{isAbsolute:zn,parse:qs}=win32,ce=s=>{let t="",e=qs(s);for(;zn(s)||e.root;){let i=s.charAt(0)==="/"&&s.slice(0,4)!=="//?/"?"/":e.root;s=s.slice(i.length),t+=i,e=qs(s);}return [t,s]};var ei=["|","<",">","?",":"],ji=ei.map(s=>String.fromCodePoint(61440+Number(s.codePointAt(0)))),Un=new Map(ei.map((s,t)=>[s,ji[t]])),Hn=new Map(ji.map((s,t)=>[s,ei[t]])),ts=s=>ei.reduce((t,e)=>t.split(e).join(Un.get(e)),s),Qs=s=>ji.reduce((t,e)=>t.split(e).join(Hn.get(e)),s);var rr=(s,t)=>t?(s=f(s).replace(/^\.(\/|$)/,""),mt(t)+"/"+s):f(s),Wn=16*1024*1024,tr=Symbol("process"),er=Symbol("file"),ir=Symbol("directory"),is=Symbol("symlink"),sr=Symbol("hardlink"),fe=Symbol("header"),ii=Symbol("read"),ss=Symbol("lstat"),si=Symbol("onlstat"),rs=Symbol("onread"),ns=Symbol("onreadlink"),os=Symbol("openfile"),hs=Symbol("onopenfile"),pt=Symbol("close"),ri=Symbol("mode"),as=Symbol("awaitDrain"),es=Symbol("ondrain"),q=Symbol("prefix"),de=class extends A{path;portable;myuid=process.getuid&&process.getuid()||0;myuser=process.env.USER||"";maxReadSize;linkCache;statCache;preservePaths;cwd;strict;mtime;noPax;noMtime;prefix;fd;blockLen=0;blockRemain=0;buf;pos=0;remain=0;length=0;offset=0;win32;absolute;header;type;linkpath;stat;onWriteEntry;#t=false;constructor(t,e={}){let i=se(e);super(),this.path=f(t),this.portable=!!i.portable,this.maxReadSize=i.maxReadSize||Wn,this.linkCache=i.linkCache||new Map,this.statCache=i.statCache||new Map,this.preservePaths=!!i.preservePaths,this.cwd=f(i.cwd||process.cwd()),this.strict=!!i.strict,this.noPax=!!i.noPax,this.noMtime=!!i.noMtime,this.mtime=i.mtime,this.prefix=i.prefix?f(i.prefix):void 0,this.onWriteEntry=i.onWriteEntry,typeof i.onwarn=="function"&&this.on("warn",i.onwarn);let r=false;if(!this.preservePaths){let[o,h]=ce(this.path);o&&typeof h=="string"&&(this.path=h,r=o);}this.win32=!!i.win32||process.platform==="win32",this.win32&&(this.path=Qs(this.path.replaceAll(/\\/g,"/")),t=t.replaceAll(/\\/g,"/")),this.absolute=f(i.absolute||js.resolve(this.cwd,t)),this.path===""&&(this.path="./"),r&&this.warn("TAR_ENTRY_INFO",`stripping ${r} from absolute path`,{entry:this,path:r+this.path});let n=this.statCache.get(this.absolute);n?this[si](n):this[ss]();}warn(t,e,i={}){return Dt(this,t,e,i)}emit(t,...e){return t==="error"&&(this.#t=true),super.emit(t,...e)}[ss](){I.lstat(this.absolute,(t,e)=>{if(t)return this.emit("error",t);this[si](e);});}[si](t){this.statCache.set(this.absolute,t),this.stat=t,t.isFile()||(t.size=0),this.type=Gn(t),this.emit("stat",t),this[tr]();}[tr](){switch(this.type){case "File":return this[er]();case "Directory":return this[ir]();case "SymbolicLink":return this[is]();default:return this.end()}}[ri](t){return Ji(t,this.type==="Directory",this.portable)}[q](t){return rr(t,this.prefix)}[fe](){if(!this.stat)throw new Error("cannot write header before stat");this.type==="Directory"&&this.portable&&(this.noMtime=true),this.onWriteEntry?.(this),this.header=new F({path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,mode:this[ri](this.stat.mode),uid:this.portable?void 0:this.stat.uid,gid:this.portable?void 0:this.stat.gid,size:this.stat.size,mtime:this.noMtime?void 0:this.mtime||this.stat.mtime,type:this.type==="Unsupported"?void 0:this.type,uname:this.portable?void 0:this.stat.uid===this.myuid?this.myuser:"",atime:this.portable?void 0:this.stat.atime,ctime:this.portable?void 0:this.stat.ctime}),this.header.encode()&&!this.noPax&&super.write(new ft({atime:this.portable?void 0:this.header.atime,ctime:this.portable?void 0:this.header.ctime,gid:this.portable?void 0:this.header.gid,mtime:this.noMtime?void 0:this.mtime||this.header.mtime,path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,size:this.header.size,uid:this.portable?void 0:this.header.uid,uname:this.portable?void 0:this.header.uname,dev:this.portable?void 0:this.stat.dev,ino:this.portable?void 0:this.stat.ino,nlink:this.portable?void 0:this.stat.nlink}).encode());let t=this.header?.block;if(!t)throw new Error("failed to encode header");super.write(t);}[ir](){if(!this.stat)throw new Error("cannot create directory entry without stat");this.path.slice(-1)!=="/"&&(this.path+="/"),this.stat.size=0,this[fe](),this.end();}[is](){I.readlink(this.absolute,(t,e)=>{if(t)return this.emit("error",t);this[ns](e);});}[ns](t){this.linkpath=f(t),this[fe](),this.end();}[sr](t){if(!this.stat)throw new Error("cannot create link entry without stat");this.type="Link",this.linkpath=f(js.relative(this.cwd,t)),this.stat.size=0,this[fe](),this.end();}[er](){if(!this.stat)throw new Error("cannot create file entry without stat");if(this.stat.nlink>1){let t=`${this.stat.dev}:${this.stat.ino}`,e=this.linkCache.get(t);if(e?.indexOf(this.cwd)===0)return this[sr](e);this.linkCache.set(t,this.absolute);}if(this[fe](),this.stat.size===0)return this.end();this[os]();}[os](){I.open(this.absolute,"r",(t,e)=>{if(t)return this.emit("error",t);this[hs](e);});}[hs](t){if(this.fd=t,this.#t)return this[pt]();if(!this.stat)throw new Error("should stat before calling onopenfile");this.blockLen=512*Math.ceil(this.stat.size/512),this.blockRemain=this.blockLen;let e=Math.min(this.blockLen,this.maxReadSize);this.buf=Buffer.allocUnsafe(e),this.offset=0,this.pos=0,this.remain=this.stat.size,this.length=this.buf.length,this[ii]();}[ii](){let{fd:t,buf:e,offset:i,length:r,pos:n}=this;if(t===void 0||e===void 0)throw new Error("cannot read file without first opening");I.read(t,e,i,r,n,(o,h)=>{if(o)return this[pt](()=>this.emit("error",o));this[rs](h);});}[pt](t=()=>{}){this.fd!==void 0&&I.close(this.fd,t);}[rs](t){if(t<=0&&this.remain>0){let r=Object.assign(new Error("encountered unexpected EOF"),{path:this.absolute,syscall:"read",code:"EOF"});return this[pt](()=>this.emit("error",r))}if(t>this.remain){let r=Object.assign(new Error("did not encounter expected EOF"),{path:this.absolute,syscall:"read",code:"EOF"});return this[pt](()=>this.emit("error",r))}if(!this.buf)throw new Error("should have created buffer prior to reading");if(t===this.remain)for(let r=t;r<this.length&&t<this.blockRemain;r++)this.buf[r+this.offset]=0,t++,this.remain++;let e=this.offset===0&&t===this.buf.length?this.buf:this.buf.subarray(this.offset,this.offset+t);this.write(e)?this[es]():this[as](()=>this[es]());}[as](t){this.once("drain",t);}write(t,e,i){if(typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8")),this.blockRemain<t.length){let r=Object.assign(new Error("writing more data than expected"),{path:this.absolute});return this.emit("error",r)}return this.remain-=t.length,this.blockRemain-=t.length,this.pos+=t.length,this.offset+=t.length,super.write(t,null,i)}[es](){if(!this.remain)return this.blockRemain&&super.write(Buffer.alloc(this.blockRemain)),this[pt](t=>t?this.emit("error",t):this.end());if(!this.buf)throw new Error("buffer lost somehow in ONDRAIN");this.offset>=this.length&&(this.buf=Buffer.allocUnsafe(Math.min(this.blockRemain,this.buf.length)),this.offset=0),this.length=this.buf.length-this.offset,this[ii]();}},ni=class extends de{sync=true;[ss](){this[si](I.lstatSync(this.absolute));}[is](){this[ns](I.readlinkSync(this.absolute));}[os](){this[hs](I.openSync(this.absolute,"r"));}[ii](){let t=true;try{let{fd:e,buf:i,offset:r,length:n,pos:o}=this;if(e===void 0||i===void 0)throw new Error("fd and buf must be set in READ method");let h=I.readSync(e,i,r,n,o);this[rs](h),t=!1;}finally{if(t)try{this[pt](()=>{});}catch{}}}[as](t){t();}[pt](t=()=>{}){this.fd!==void 0&&I.closeSync(this.fd),t();}},oi=class extends A{blockLen=0;blockRemain=0;buf=0;pos=0;remain=0;length=0;preservePaths;portable;strict;noPax;noMtime;readEntry;type;prefix;path;mode;uid;gid;uname;gname;header;mtime;atime;ctime;linkpath;size;onWriteEntry;warn(t,e,i={}){return Dt(this,t,e,i)}constructor(t,e={}){let i=se(e);super(),this.preservePaths=!!i.preservePaths,this.portable=!!i.portable,this.strict=!!i.strict,this.noPax=!!i.noPax,this.noMtime=!!i.noMtime,this.onWriteEntry=i.onWriteEntry,this.readEntry=t;let{type:r}=t;if(r==="Unsupported")throw new Error("writing entry that should be ignored");this.type=r,this.type==="Directory"&&this.portable&&(this.noMtime=true),this.prefix=i.prefix,this.path=f(t.path),this.mode=t.mode!==void 0?this[ri](t.mode):void 0,this.uid=this.portable?void 0:t.uid,this.gid=this.portable?void 0:t.gid,this.uname=this.portable?void 0:t.uname,this.gname=this.portable?void 0:t.gname,this.size=t.size,this.mtime=this.noMtime?void 0:i.mtime||t.mtime,this.atime=this.portable?void 0:t.atime,this.ctime=this.portable?void 0:t.ctime,this.linkpath=t.linkpath!==void 0?f(t.linkpath):void 0,typeof i.onwarn=="function"&&this.on("warn",i.onwarn);let n=false;if(!this.preservePaths){let[h,a]=ce(this.path);h&&typeof a=="string"&&(this.path=a,n=h);}this.remain=t.size,this.blockRemain=t.startBlockSize,this.onWriteEntry?.(this),this.header=new F({path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,mode:this.mode,uid:this.portable?void 0:this.uid,gid:this.portable?void 0:this.gid,size:this.size,mtime:this.noMtime?void 0:this.mtime,type:this.type,uname:this.portable?void 0:this.uname,atime:this.portable?void 0:this.atime,ctime:this.portable?void 0:this.ctime}),n&&this.warn("TAR_ENTRY_INFO",`stripping ${n} from absolute path`,{entry:this,path:n+this.path}),this.header.encode()&&!this.noPax&&super.write(new ft({atime:this.portable?void 0:this.atime,ctime:this.portable?void 0:this.ctime,gid:this.portable?void 0:this.gid,mtime:this.noMtime?void 0:this.mtime,path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,size:this.size,uid:this.portable?void 0:this.uid,uname:this.portable?void 0:this.uname,dev:this.portable?void 0:this.readEntry.dev,ino:this.portable?void 0:this.readEntry.ino,nlink:this.portable?void 0:this.readEntry.nlink}).encode());let o=this.header?.block;if(!o)throw new Error("failed to encode header");super.write(o),t.pipe(this);}[q](t){return rr(t,this.prefix)}[ri](t){return Ji(t,this.type==="Directory",this.portable)}write(t,e,i){typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8"));let r=t.length;if(r>this.blockRemain)throw new Error("writing more to entry than is appropriate");return this.blockRemain-=r,super.write(t,i)}end(t,e,i){return this.blockRemain&&super.write(Buffer.alloc(this.blockRemain)),typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,e??"utf8")),i&&this.once("finish",i),t?super.end(t,i):super.end(i),this}},Gn=s=>s.isFile()?"File":s.isDirectory()?"Directory":s.isSymbolicLink()?"SymbolicLink":"Unsupported";var hi=class s{tail;head;length=0;static create(t=[]){return new s(t)}constructor(t=[]){for(let e of t)this.push(e);}*[Symbol.iterator](){for(let t=this.head;t;t=t.next)yield t.value;}removeNode(t){if(t.list!==this)throw new Error("removing node which does not belong to this list");let e=t.next,i=t.prev;return e&&(e.prev=i),i&&(i.next=e),t===this.head&&(this.head=e),t===this.tail&&(this.tail=i),this.length--,t.next=void 0,t.prev=void 0,t.list=void 0,e}unshiftNode(t){if(t===this.head)return;t.list&&t.list.removeNode(t);let e=this.head;t.list=this,t.next=e,e&&(e.prev=t),this.head=t,this.tail||(this.tail=t),this.length++;}pushNode(t){if(t===this.tail)return;t.list&&t.list.removeNode(t);let e=this.tail;t.list=this,t.prev=e,e&&(e.next=t),this.tail=t,this.head||(this.head=t),this.length++;}push(...t){for(let e=0,i=t.length;e<i;e++)Yn(this,t[e]);return this.length}unshift(...t){for(var e=0,i=t.length;e<i;e++)Kn(this,t[e]);return this.length}pop(){if(!this.tail)return;let t=this.tail.value,e=this.tail;return this.tail=this.tail.prev,this.tail?this.tail.next=void 0:this.head=void 0,e.list=void 0,this.length--,t}shift(){if(!this.head)return;let t=this.head.value,e=this.head;return this.head=this.head.next,this.head?this.head.prev=void 0:this.tail=void 0,e.list=void 0,this.length--,t}forEach(t,e){e=e||this;for(let i=this.head,r=0;i;r++)t.call(e,i.value,r,this),i=i.next;}forEachReverse(t,e){e=e||this;for(let i=this.tail,r=this.length-1;i;r--)t.call(e,i.value,r,this),i=i.prev;}get(t){let e=0,i=this.head;for(;i&&e<t;e++)i=i.next;if(e===t&&i)return i.value}getReverse(t){let e=0,i=this.tail;for(;i&&e<t;e++)i=i.prev;if(e===t&&i)return i.value}map(t,e){e=e||this;let i=new s;for(let r=this.head;r;)i.push(t.call(e,r.value,this)),r=r.next;return i}mapReverse(t,e){e=e||this;var i=new s;for(let r=this.tail;r;)i.push(t.call(e,r.value,this)),r=r.prev;return i}reduce(t,e){let i,r=this.head;if(arguments.length>1)i=e;else if(this.head)r=this.head.next,i=this.head.value;else throw new TypeError("Reduce of empty list with no initial value");for(var n=0;r;n++)i=t(i,r.value,n),r=r.next;return i}reduceReverse(t,e){let i,r=this.tail;if(arguments.length>1)i=e;else if(this.tail)r=this.tail.prev,i=this.tail.value;else throw new TypeError("Reduce of empty list with no initial value");for(let n=this.length-1;r;n--)i=t(i,r.value,n),r=r.prev;return i}toArray(){let t=new Array(this.length);for(let e=0,i=this.head;i;e++)t[e]=i.value,i=i.next;return t}toArrayReverse(){let t=new Array(this.length);for(let e=0,i=this.tail;i;e++)t[e]=i.value,i=i.prev;return t}slice(t=0,e=this.length){e<0&&(e+=this.length),t<0&&(t+=this.length);let i=new s;if(e<t||e<0)return i;t<0&&(t=0),e>this.length&&(e=this.length);let r=this.head,n=0;for(n=0;r&&n<t;n++)r=r.next;for(;r&&n<e;n++,r=r.next)i.push(r.value);return i}sliceReverse(t=0,e=this.length){e<0&&(e+=this.length),t<0&&(t+=this.length);let i=new s;if(e<t||e<0)return i;t<0&&(t=0),e>this.length&&(e=this.length);let r=this.length,n=this.tail;for(;n&&r>e;r--)n=n.prev;for(;n&&r>t;r--,n=n.prev)i.push(n.value);return i}splice(t,e=0,...i){t>this.length&&(t=this.length-1),t<0&&(t=this.length+t);let r=this.head;for(let o=0;r&&o<t;o++)r=r.next;let n=[];for(let o=0;r&&o<e;o++)n.push(r.value),r=this.removeNode(r);r?r!==this.tail&&(r=r.prev):r=this.tail;for(let o of i)r=Zn(this,r,o);return n}reverse(){let t=this.head,e=this.tail;for(let i=t;i;i=i.prev){let r=i.prev;i.prev=i.next,i.next=r;}return this.head=e,this.tail=t,this}};function Zn(s,t,e){let i=t,r=t?t.next:s.head,n=new ue(e,i,r,s);return n.next===void 0&&(s.tail=n),n.prev===void 0&&(s.head=n),s.length++,n}function Yn(s,t){s.tail=new ue(t,s.tail,void 0,s),s.head||(s.head=s.tail),s.length++;}function Kn(s,t){s.head=new ue(t,void 0,s.head,s),s.tail||(s.tail=s.head),s.length++;}var ue=class{list;next;prev;value;constructor(t,e,i,r){this.list=r,this.value=t,e?(e.next=this,this.prev=e):this.prev=void 0,i?(i.prev=this,this.next=i):this.next=void 0;}};var pi=class{path;absolute;entry;stat;readdir;pending=false;pendingLink=false;ignore=false;piped=false;constructor(t,e){this.path=t||"./",this.absolute=e;}},nr=Buffer.alloc(1024),li=Symbol("onStat"),me=Symbol("ended"),W=Symbol("queue"),pe=Symbol("pendingLinks"),Et=Symbol("current"),Ft=Symbol("process"),Ee=Symbol("processing"),ai=Symbol("processJob"),G=Symbol("jobs"),ls=Symbol("jobDone"),ci=Symbol("addFSEntry"),or=Symbol("addTarEntry"),ds=Symbol("stat"),us=Symbol("readdir"),fi=Symbol("onreaddir"),di=Symbol("pipe"),hr=Symbol("entry"),cs=Symbol("entryOpt"),ui=Symbol("writeEntryClass"),lr=Symbol("write"),fs=Symbol("ondrain"),wt=class extends A{sync=false;opt;cwd;maxReadSize;preservePaths;strict;noPax;prefix;linkCache;statCache;file;portable;zip;readdirCache;noDirRecurse;follow;noMtime;mtime;filter;jobs;[ui];onWriteEntry;[W];[pe]=new Map;[G]=0;[Ee]=false;[me]=false;constructor(t={}){if(super(),this.opt=t,this.file=t.file||"",this.cwd=t.cwd||process.cwd(),this.maxReadSize=t.maxReadSize,this.preservePaths=!!t.preservePaths,this.strict=!!t.strict,this.noPax=!!t.noPax,this.prefix=f(t.prefix||""),this.linkCache=t.linkCache||new Map,this.statCache=t.statCache||new Map,this.readdirCache=t.readdirCache||new Map,this.onWriteEntry=t.onWriteEntry,this[ui]=de,typeof t.onwarn=="function"&&this.on("warn",t.onwarn),this.portable=!!t.portable,t.gzip||t.brotli||t.zstd){if((t.gzip?1:0)+(t.brotli?1:0)+(t.zstd?1:0)>1)throw new TypeError("gzip, brotli, zstd are mutually exclusive");if(t.gzip&&(typeof t.gzip!="object"&&(t.gzip={}),this.portable&&(t.gzip.portable=true),this.zip=new ze(t.gzip)),t.brotli&&(typeof t.brotli!="object"&&(t.brotli={}),this.zip=new We(t.brotli)),t.zstd&&(typeof t.zstd!="object"&&(t.zstd={}),this.zip=new Ye(t.zstd)),!this.zip)throw new Error("impossible");let e=this.zip;e.on("data",i=>super.write(i)),e.on("end",()=>super.end()),e.on("drain",()=>this[fs]()),this.on("resume",()=>e.resume());}else this.on("drain",this[fs]);this.noDirRecurse=!!t.noDirRecurse,this.follow=!!t.follow,this.noMtime=!!t.noMtime,t.mtime&&(this.mtime=t.mtime),this.filter=typeof t.filter=="function"?t.filter:()=>true,this[W]=new hi,this[G]=0,this.jobs=Number(t.jobs)||4,this[Ee]=false,this[me]=false;}[lr](t){return super.write(t)}add(t){return this.write(t),this}end(t,e,i){return typeof t=="function"&&(i=t,t=void 0),typeof e=="function"&&(i=e,e=void 0),t&&this.add(t),this[me]=true,this[Ft](),i&&i(),this}write(t){if(this[me])throw new Error("write after end");return typeof t=="string"?this[ci](t):this[or](t),this.flowing}[or](t){let e=f(js.resolve(this.cwd,t.path));if(!this.filter(t.path,t))t.resume();else {let i=new pi(t.path,e);i.entry=new oi(t,this[cs](i)),i.entry.on("end",()=>this[ls](i)),this[G]+=1,this[W].push(i);}this[Ft]();}[ci](t){let e=f(js.resolve(this.cwd,t));this[W].push(new pi(t,e)),this[Ft]();}[ds](t){t.pending=true,this[G]+=1;let e=this.follow?"stat":"lstat";I[e](t.absolute,(i,r)=>{t.pending=false,this[G]-=1,i?this.emit("error",i):this[li](t,r);});}[li](t,e){if(this.statCache.set(t.absolute,e),t.stat=e,!this.filter(t.path,e))t.ignore=true;else if(e.isFile()&&e.nlink>1&&!this.linkCache.get(`${e.dev}:${e.ino}`)&&!this.sync)if(t===this[Et])this[ai](t);else {let i=`${e.dev}:${e.ino}`,r=this[pe].get(i);r?r.push(t):this[pe].set(i,[t]),t.pendingLink=true,t.pending=true;}this[Ft]();}[us](t){t.pending=true,this[G]+=1,I.readdir(t.absolute,(e,i)=>{if(t.pending=false,this[G]-=1,e)return this.emit("error",e);this[fi](t,i);});}[fi](t,e){this.readdirCache.set(t.absolute,e),t.readdir=e,this[Ft]();}[Ft](){if(!this[Ee]){this[Ee]=true;for(let t=this[W].head;t&&this[G]<this.jobs;t=t.next)if(this[ai](t.value),t.value.ignore){let e=t.next;this[W].removeNode(t),t.next=e;}this[Ee]=false,this[me]&&this[W].length===0&&this[G]===0&&(this.zip?this.zip.end(nr):(super.write(nr),super.end()));}}get[Et](){return this[W]&&this[W].head&&this[W].head.value}[ls](t){this[W].shift(),this[G]-=1;let{stat:e}=t;if(e&&e.isFile()&&e.nlink>1){let i=`${e.dev}:${e.ino}`,r=this[pe].get(i);if(r){this[pe].delete(i);for(let n of r)n.pending=false,this[ai](n);}}this[Ft]();}[ai](t){if(t.pending&&t.pendingLink&&t===this[Et]&&(t.pending=false,t.pendingLink=false),!t.pending){if(t.entry){t===this[Et]&&!t.piped&&this[di](t);return}if(!t.stat){let e=this.statCache.get(t.absolute);e?this[li](t,e):this[ds](t);}if(t.stat&&!t.ignore){if(!this.noDirRecurse&&t.stat.isDirectory()&&!t.readdir){let e=this.readdirCache.get(t.absolute);if(e?this[fi](t,e):this[us](t),!t.readdir)return}if(t.entry=this[hr](t),!t.entry){t.ignore=true;return}t===this[Et]&&!t.piped&&this[di](t);}}}[cs](t){return {onwarn:(e,i,r)=>this.warn(e,i,r),noPax:this.noPax,cwd:this.cwd,absolute:t.absolute,preservePaths:this.preservePaths,maxReadSize:this.maxReadSize,strict:this.strict,portable:this.portable,linkCache:this.linkCache,statCache:this.statCache,noMtime:this.noMtime,mtime:this.mtime,prefix:this.prefix,onWriteEntry:this.onWriteEntry}}[hr](t){this[G]+=1;try{return new this[ui](t.path,this[cs](t)).on("end",()=>this[ls](t)).on("error",i=>this.emit("error",i))}catch(e){this.emit("error",e);}}[fs](){this[Et]&&this[Et].entry&&this[Et].entry.resume();}[di](t){t.piped=true,t.readdir&&t.readdir.forEach(r=>{let n=t.path,o=n==="./"?"":n.replace(/\/*$/,"/");this[ci](o+r);});let e=t.entry,i=this.zip;if(!e)throw new Error("cannot pipe without source");i?e.on("data",r=>{i.write(r)||e.pause();}):e.on("data",r=>{super.write(r)||e.pause();});}pause(){return this.zip&&this.zip.pause(),super.pause()}warn(t,e,i={}){Dt(this,t,e,i);}},kt=class extends wt{sync=true;constructor(t){super(t),this[ui]=ni;}pause(){}resume(){}[ds](t){let e=this.follow?"statSync":"lstatSync";this[li](t,I[e](t.absolute));}[us](t){this[fi](t,I.readdirSync(t.absolute));}[di](t){let e=t.entry,i=this.zip;if(t.readdir&&t.readdir.forEach(r=>{let n=t.path,o=n==="./"?"":n.replace(/\/*$/,"/");this[ci](o+r);}),!e)throw new Error("Cannot pipe without source");i?e.on("data",r=>{i.write(r);}):e.on("data",r=>{super[lr](r);});}};var Vn=(s,t)=>{let e=new kt(s),i=new Wt(s.file,{mode:s.mode||438});e.pipe(i),fr(e,t);},$n=(s,t)=>{let e=new wt(s),i=new et(s.file,{mode:s.mode||438});e.pipe(i);let r=new Promise((n,o)=>{i.on("error",o),i.on("close",n),e.on("error",o);});return dr(e,t).catch(n=>e.emit("error",n)),r},fr=(s,t)=>{t.forEach(e=>{e.charAt(0)==="@"?Ct({file:path.resolve(s.cwd,e.slice(1)),sync:true,noResume:true,onReadEntry:i=>s.add(i)}):s.add(e);}),s.end();},dr=async(s,t)=>{for(let e of t)e.charAt(0)==="@"?await Ct({file:path.resolve(String(s.cwd),e.slice(1)),noResume:true,onReadEntry:i=>{s.add(i);}}):s.add(e);s.end();},Xn=(s,t)=>{let e=new kt(s);return fr(e,t),e},qn=(s,t)=>{let e=new wt(s);return dr(e,t).catch(i=>e.emit("error",i)),e};K(Vn,$n,Xn,qn,(s,t)=>{if(!t?.length)throw new TypeError("no paths specified to add to archive")});var Jn=process.env.__FAKE_PLATFORM__||process.platform,Er=Jn==="win32",{O_CREAT:wr,O_NOFOLLOW:ur,O_TRUNC:Sr,O_WRONLY:yr}=I.constants,Rr=Number(process.env.__FAKE_FS_O_FILENAME__)||I.constants.UV_FS_O_FILEMAP||0,jn=Er&&!!Rr,to=512*1024,eo=Rr|Sr|wr|yr,mr=!Er&&typeof ur=="number"?ur|Sr|wr|yr:null,ms=mr!==null?()=>mr:jn?s=>s<to?eo:"w":()=>"w";var ps=(s,t,e)=>{try{return u.lchownSync(s,t,e)}catch(i){if(i?.code!=="ENOENT")throw i}},Ei=(s,t,e,i)=>{u.lchown(s,t,e,r=>{i(r&&r?.code!=="ENOENT"?r:null);});},io=(s,t,e,i,r)=>{if(t.isDirectory())Es(path.resolve(s,t.name),e,i,n=>{if(n)return r(n);let o=path.resolve(s,t.name);Ei(o,e,i,r);});else {let n=path.resolve(s,t.name);Ei(n,e,i,r);}},Es=(s,t,e,i)=>{u.readdir(s,{withFileTypes:true},(r,n)=>{if(r){if(r.code==="ENOENT")return i();if(r.code!=="ENOTDIR"&&r.code!=="ENOTSUP")return i(r)}if(r||!n.length)return Ei(s,t,e,i);let o=n.length,h=null,a=l=>{if(!h){if(l)return i(h=l);if(--o===0)return Ei(s,t,e,i)}};for(let l of n)io(s,l,t,e,a);});},so=(s,t,e,i)=>{t.isDirectory()&&ws(path.resolve(s,t.name),e,i),ps(path.resolve(s,t.name),e,i);},ws=(s,t,e)=>{let i;try{i=u.readdirSync(s,{withFileTypes:!0});}catch(r){let n=r;if(n?.code==="ENOENT")return;if(n?.code==="ENOTDIR"||n?.code==="ENOTSUP")return ps(s,t,e);throw n}for(let r of i)so(s,r,t,e);return ps(s,t,e)};var Se=class extends Error{path;code;syscall="chdir";constructor(t,e){super(`${e}: Cannot cd into '${t}'`),this.path=t,this.code=e;}get name(){return "CwdError"}};var St=class extends Error{path;symlink;syscall="symlink";code="TAR_SYMLINK_ERROR";constructor(t,e){super("TAR_SYMLINK_ERROR: Cannot extract through symbolic link"),this.symlink=t,this.path=e;}get name(){return "SymlinkError"}};var no=(s,t)=>{u.stat(s,(e,i)=>{(e||!i.isDirectory())&&(e=new Se(s,e?.code||"ENOTDIR")),t(e);});},gr=(s,t,e)=>{s=f(s);let i=t.umask??18,r=t.mode|448,n=(r&i)!==0,o=t.uid,h=t.gid,a=typeof o=="number"&&typeof h=="number"&&(o!==t.processUid||h!==t.processGid),l=t.preserve,c=t.unlink,d=f(t.cwd),y=(E,x)=>{E?e(E):x&&a?Es(x,o,h,Le=>y(Le)):n?u.chmod(s,r,e):e();};if(s===d)return no(s,y);if(l)return ro.mkdir(s,{mode:r,recursive:true}).then(E=>y(null,E??void 0),y);let D=f(path.relative(d,s)).split("/");Ss(d,D,r,c,d,void 0,y);},Ss=(s,t,e,i,r,n,o)=>{if(t.length===0)return o(null,n);let h=t.shift(),a=f(path.resolve(s+"/"+h));u.mkdir(a,e,br(a,t,e,i,r,n,o));},br=(s,t,e,i,r,n,o)=>h=>{h?u.lstat(s,(a,l)=>{if(a)a.path=a.path&&f(a.path),o(a);else if(l.isDirectory())Ss(s,t,e,i,r,n,o);else if(i)u.unlink(s,c=>{if(c)return o(c);u.mkdir(s,e,br(s,t,e,i,r,n,o));});else {if(l.isSymbolicLink())return o(new St(s,s+"/"+t.join("/")));o(h);}}):(n=n||s,Ss(s,t,e,i,r,n,o));},oo=s=>{let t=false,e;try{t=u.statSync(s).isDirectory();}catch(i){e=i?.code;}finally{if(!t)throw new Se(s,e??"ENOTDIR")}},_r=(s,t)=>{s=f(s);let e=t.umask??18,i=t.mode|448,r=(i&e)!==0,n=t.uid,o=t.gid,h=typeof n=="number"&&typeof o=="number"&&(n!==t.processUid||o!==t.processGid),a=t.preserve,l=t.unlink,c=f(t.cwd),d=E=>{E&&h&&ws(E,n,o),r&&u.chmodSync(s,i);};if(s===c)return oo(c),d();if(a)return d(u.mkdirSync(s,{mode:i,recursive:true})??void 0);let T=f(path.relative(c,s)).split("/"),D;for(let E=T.shift(),x=c;E&&(x+="/"+E);E=T.shift()){x=f(path.resolve(x));try{u.mkdirSync(x,i),D=D||x;}catch{let Le=u.lstatSync(x);if(Le.isDirectory())continue;if(l){u.unlinkSync(x),u.mkdirSync(x,i),D=D||x;continue}else if(Le.isSymbolicLink())return new St(x,x+"/"+T.join("/"))}}return d(D)};var ys=Object.create(null),Or=1e4,Vt=new Set,Tr=s=>{Vt.has(s)?Vt.delete(s):ys[s]=s.normalize("NFD").toLocaleLowerCase("en").toLocaleUpperCase("en"),Vt.add(s);let t=ys[s],e=Vt.size-Or;if(e>Or/10){for(let i of Vt)if(Vt.delete(i),delete ys[i],--e<=0)break}return t};var ho=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,ao=ho==="win32",lo=s=>s.split("/").slice(0,-1).reduce((e,i)=>{let r=e.at(-1);return r!==void 0&&(i=join(r,i)),e.push(i||"/"),e},[]),yi=class{#t=new Map;#i=new Map;#s=new Set;reserve(t,e){t=ao?["win32 parallelization disabled"]:t.map(r=>mt(join(Tr(r))));let i=new Set(t.map(r=>lo(r)).reduce((r,n)=>r.concat(n)));this.#i.set(e,{dirs:i,paths:t});for(let r of t){let n=this.#t.get(r);n?n.push(e):this.#t.set(r,[e]);}for(let r of i){let n=this.#t.get(r);if(!n)this.#t.set(r,[new Set([e])]);else {let o=n.at(-1);o instanceof Set?o.add(e):n.push(new Set([e]));}}return this.#r(e)}#n(t){let e=this.#i.get(t);if(!e)throw new Error("function does not have any path reservations");return {paths:e.paths.map(i=>this.#t.get(i)),dirs:[...e.dirs].map(i=>this.#t.get(i))}}check(t){let{paths:e,dirs:i}=this.#n(t);return e.every(r=>r&&r[0]===t)&&i.every(r=>r&&r[0]instanceof Set&&r[0].has(t))}#r(t){return this.#s.has(t)||!this.check(t)?false:(this.#s.add(t),t(()=>this.#e(t)),true)}#e(t){if(!this.#s.has(t))return  false;let e=this.#i.get(t);if(!e)throw new Error("invalid reservation");let{paths:i,dirs:r}=e,n=new Set;for(let o of i){let h=this.#t.get(o);if(!h||h?.[0]!==t)continue;let a=h[1];if(!a){this.#t.delete(o);continue}if(h.shift(),typeof a=="function")n.add(a);else for(let l of a)n.add(l);}for(let o of r){let h=this.#t.get(o),a=h?.[0];if(!(!h||!(a instanceof Set)))if(a.size===1&&h.length===1){this.#t.delete(o);continue}else if(a.size===1){h.shift();let l=h[0];typeof l=="function"&&n.add(l);}else a.delete(t);}return this.#s.delete(t),n.forEach(o=>this.#r(o)),true}};var Lr=()=>process.umask();var Dr=Symbol("onEntry"),_s=Symbol("checkFs"),Nr=Symbol("checkFs2"),Os=Symbol("isReusable"),P=Symbol("makeFs"),Ts=Symbol("file"),xs=Symbol("directory"),gi=Symbol("link"),Ar=Symbol("symlink"),Ir=Symbol("hardlink"),Re=Symbol("ensureNoSymlink"),Cr=Symbol("unsupported"),Fr=Symbol("checkPath"),Rs=Symbol("stripAbsolutePath"),yt=Symbol("mkdir"),O=Symbol("onError"),Ri=Symbol("pending"),kr=Symbol("pend"),$t=Symbol("unpend"),gs=Symbol("ended"),bs=Symbol("maybeClose"),Ls=Symbol("skip"),ge=Symbol("doChown"),be=Symbol("uid"),_e=Symbol("gid"),Oe=Symbol("checkedCwd"),fo=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,Te=fo==="win32",uo=1024,mo=(s,t)=>{if(!Te)return u.unlink(s,t);let e=s+".DELETE."+randomBytes(16).toString("hex");u.rename(s,e,i=>{if(i)return t(i);u.unlink(e,t);});},po=s=>{if(!Te)return u.unlinkSync(s);let t=s+".DELETE."+randomBytes(16).toString("hex");u.renameSync(s,t),u.unlinkSync(t);},vr=(s,t,e)=>s!==void 0&&s===s>>>0?s:t!==void 0&&t===t>>>0?t:e,Xt=class extends rt{[gs]=false;[Oe]=false;[Ri]=0;reservations=new yi;transform;writable=true;readable=false;uid;gid;setOwner;preserveOwner;processGid;processUid;maxDepth;forceChown;win32;newer;keep;noMtime;preservePaths;unlink;cwd;strip;processUmask;umask;dmode;fmode;chmod;constructor(t={}){if(t.ondone=()=>{this[gs]=true,this[bs]();},super(t),this.transform=t.transform,this.chmod=!!t.chmod,typeof t.uid=="number"||typeof t.gid=="number"){if(typeof t.uid!="number"||typeof t.gid!="number")throw new TypeError("cannot set owner without number uid and gid");if(t.preserveOwner)throw new TypeError("cannot preserve owner in archive and also set owner explicitly");this.uid=t.uid,this.gid=t.gid,this.setOwner=true;}else this.uid=void 0,this.gid=void 0,this.setOwner=false;this.preserveOwner=t.preserveOwner===void 0&&typeof t.uid!="number"?process.getuid?.()===0:!!t.preserveOwner,this.processUid=(this.preserveOwner||this.setOwner)&&process.getuid?process.getuid():void 0,this.processGid=(this.preserveOwner||this.setOwner)&&process.getgid?process.getgid():void 0,this.maxDepth=typeof t.maxDepth=="number"?t.maxDepth:uo,this.forceChown=t.forceChown===true,this.win32=!!t.win32||Te,this.newer=!!t.newer,this.keep=!!t.keep,this.noMtime=!!t.noMtime,this.preservePaths=!!t.preservePaths,this.unlink=!!t.unlink,this.cwd=f(path.resolve(t.cwd||process.cwd())),this.strip=Number(t.strip)||0,this.processUmask=this.chmod?typeof t.processUmask=="number"?t.processUmask:Lr():0,this.umask=typeof t.umask=="number"?t.umask:this.processUmask,this.dmode=t.dmode||511&~this.umask,this.fmode=t.fmode||438&~this.umask,this.on("entry",e=>this[Dr](e));}warn(t,e,i={}){return (t==="TAR_BAD_ARCHIVE"||t==="TAR_ABORT")&&(i.recoverable=false),super.warn(t,e,i)}[bs](){this[gs]&&this[Ri]===0&&(this.emit("prefinish"),this.emit("finish"),this.emit("end"));}[Rs](t,e){let i=t[e],{type:r}=t;if(!i||this.preservePaths)return  true;let[n,o]=ce(i),h=o.replaceAll(/\\/g,"/").split("/");if(h.includes("..")||Te&&/^[a-z]:\.\.$/i.test(h[0]??"")){if(e==="path"||r==="Link")return this.warn("TAR_ENTRY_ERROR",`${e} contains '..'`,{entry:t,[e]:i}),false;let a=path.posix.dirname(t.path),l=path.posix.normalize(path.posix.join(a,h.join("/")));if(l.startsWith("../")||l==="..")return this.warn("TAR_ENTRY_ERROR",`${e} escapes extraction directory`,{entry:t,[e]:i}),false}return n&&(t[e]=String(o),this.warn("TAR_ENTRY_INFO",`stripping ${n} from absolute ${e}`,{entry:t,[e]:i})),true}[Fr](t){let e=f(t.path),i=e.split("/");if(this.strip){if(i.length<this.strip)return  false;if(t.type==="Link"){let r=f(String(t.linkpath)).split("/");if(r.length>=this.strip)t.linkpath=r.slice(this.strip).join("/");else return  false}i.splice(0,this.strip),t.path=i.join("/");}if(isFinite(this.maxDepth)&&i.length>this.maxDepth)return this.warn("TAR_ENTRY_ERROR","path excessively deep",{entry:t,path:e,depth:i.length,maxDepth:this.maxDepth}),false;if(!this[Rs](t,"path")||!this[Rs](t,"linkpath"))return  false;if(t.absolute=path.isAbsolute(t.path)?f(path.resolve(t.path)):f(path.resolve(this.cwd,t.path)),!this.preservePaths&&typeof t.absolute=="string"&&t.absolute.indexOf(this.cwd+"/")!==0&&t.absolute!==this.cwd)return this.warn("TAR_ENTRY_ERROR","path escaped extraction target",{entry:t,path:f(t.path),resolvedPath:t.absolute,cwd:this.cwd}),false;if(t.absolute===this.cwd&&t.type!=="Directory"&&t.type!=="GNUDumpDir")return  false;if(this.win32){let{root:r}=path.win32.parse(String(t.absolute));t.absolute=r+ts(String(t.absolute).slice(r.length));let{root:n}=path.win32.parse(t.path);t.path=n+ts(t.path.slice(n.length));}return  true}[Dr](t){if(!this[Fr](t))return t.resume();switch(co.equal(typeof t.absolute,"string"),t.type){case "Directory":case "GNUDumpDir":t.mode&&(t.mode=t.mode|448);case "File":case "OldFile":case "ContiguousFile":case "Link":case "SymbolicLink":return this[_s](t);default:return this[Cr](t)}}[O](t,e){t.name==="CwdError"?this.emit("error",t):(this.warn("TAR_ENTRY_ERROR",t,{entry:e}),this[$t](),e.resume());}[yt](t,e,i){gr(f(t),{uid:this.uid,gid:this.gid,processUid:this.processUid,processGid:this.processGid,umask:this.processUmask,preserve:this.preservePaths,unlink:this.unlink,cwd:this.cwd,mode:e},i);}[ge](t){return this.forceChown||this.preserveOwner&&(typeof t.uid=="number"&&t.uid!==this.processUid||typeof t.gid=="number"&&t.gid!==this.processGid)||typeof this.uid=="number"&&this.uid!==this.processUid||typeof this.gid=="number"&&this.gid!==this.processGid}[be](t){return vr(this.uid,t.uid,this.processUid)}[_e](t){return vr(this.gid,t.gid,this.processGid)}[Ts](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.fmode,r=new et(String(t.absolute),{flags:ms(t.size),mode:i,autoClose:false});r.on("error",a=>{r.fd&&u.close(r.fd,()=>{}),r.write=()=>true,this[O](a,t),e();});let n=1,o=a=>{if(a){r.fd&&u.close(r.fd,()=>{}),this[O](a,t),e();return}--n===0&&r.fd!==void 0&&u.close(r.fd,l=>{l?this[O](l,t):this[$t](),e();});};r.on("finish",()=>{let a=String(t.absolute),l=r.fd;if(typeof l=="number"&&t.mtime&&!this.noMtime){n++;let c=t.atime||new Date,d=t.mtime;u.futimes(l,c,d,y=>y?u.utimes(a,c,d,T=>o(T&&y)):o());}if(typeof l=="number"&&this[ge](t)){n++;let c=this[be](t),d=this[_e](t);typeof c=="number"&&typeof d=="number"&&u.fchown(l,c,d,y=>y?u.chown(a,c,d,T=>o(T&&y)):o());}o();});let h=this.transform&&this.transform(t)||t;h!==t&&(h.on("error",a=>{this[O](a,t),e();}),t.pipe(h)),h.pipe(r);}[xs](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.dmode;this[yt](String(t.absolute),i,r=>{if(r){this[O](r,t),e();return}let n=1,o=()=>{--n===0&&(e(),this[$t](),t.resume());};t.mtime&&!this.noMtime&&(n++,u.utimes(String(t.absolute),t.atime||new Date,t.mtime,o)),this[ge](t)&&(n++,u.chown(String(t.absolute),Number(this[be](t)),Number(this[_e](t)),o)),o();});}[Cr](t){t.unsupported=true,this.warn("TAR_ENTRY_UNSUPPORTED",`unsupported entry type: ${t.type}`,{entry:t}),t.resume();}[Ar](t,e){let i=f(path.relative(this.cwd,path.resolve(path.dirname(String(t.absolute)),String(t.linkpath)))).split("/");this[Re](t,this.cwd,i,()=>this[gi](t,String(t.linkpath),"symlink",e),r=>{this[O](r,t),e();});}[Ir](t,e){let i=f(path.resolve(this.cwd,String(t.linkpath))),r=f(String(t.linkpath)).split("/");this[Re](t,this.cwd,r,()=>this[gi](t,i,"link",e),n=>{this[O](n,t),e();});}[Re](t,e,i,r,n){let o=i.shift();if(this.preservePaths||o===void 0)return r();let h=path.resolve(e,o);u.lstat(h,(a,l)=>{if(a)return r();if(l?.isSymbolicLink())return n(new St(h,path.resolve(h,i.join("/"))));this[Re](t,h,i,r,n);});}[kr](){this[Ri]++;}[$t](){this[Ri]--,this[bs]();}[Ls](t){this[$t](),t.resume();}[Os](t,e){return t.type==="File"&&!this.unlink&&e.isFile()&&e.nlink<=1&&!Te}[_s](t){this[kr]();let e=[t.path];t.linkpath&&e.push(t.linkpath),this.reservations.reserve(e,i=>this[Nr](t,i));}[Nr](t,e){let i=h=>{e(h);},r=()=>{this[yt](this.cwd,this.dmode,h=>{if(h){this[O](h,t),i();return}this[Oe]=true,n();});},n=()=>{if(t.absolute!==this.cwd){let h=f(path.dirname(String(t.absolute)));if(h!==this.cwd)return this[yt](h,this.dmode,a=>{if(a){this[O](a,t),i();return}o();})}o();},o=()=>{u.lstat(String(t.absolute),(h,a)=>{if(a&&(this.keep||this.newer&&a.mtime>(t.mtime??a.mtime))){this[Ls](t),i();return}if(h||this[Os](t,a))return this[P](null,t,i);if(a.isDirectory()){if(t.type==="Directory"){let l=this.chmod&&t.mode&&(a.mode&4095)!==t.mode,c=d=>this[P](d??null,t,i);return l?u.chmod(String(t.absolute),Number(t.mode),c):c()}if(t.absolute!==this.cwd)return u.rmdir(String(t.absolute),l=>this[P](l??null,t,i))}if(t.absolute===this.cwd)return this[P](null,t,i);mo(String(t.absolute),l=>this[P](l??null,t,i));});};this[Oe]?n():r();}[P](t,e,i){if(t){this[O](t,e),i();return}switch(e.type){case "File":case "OldFile":case "ContiguousFile":return this[Ts](e,i);case "Link":return this[Ir](e,i);case "SymbolicLink":return this[Ar](e,i);case "Directory":case "GNUDumpDir":return this[xs](e,i)}}[gi](t,e,i,r){u[i](e,String(t.absolute),n=>{n?this[O](n,t):(this[$t](),t.resume()),r();});}},ye=s=>{try{return [null,s()]}catch(t){return [t,null]}},xe=class extends Xt{sync=true;[P](t,e){return super[P](t,e,()=>{})}[_s](t){if(!this[Oe]){let n=this[yt](this.cwd,this.dmode);if(n)return this[O](n,t);this[Oe]=true;}if(t.absolute!==this.cwd){let n=f(path.dirname(String(t.absolute)));if(n!==this.cwd){let o=this[yt](n,this.dmode);if(o)return this[O](o,t)}}let[e,i]=ye(()=>u.lstatSync(String(t.absolute)));if(i&&(this.keep||this.newer&&i.mtime>(t.mtime??i.mtime)))return this[Ls](t);if(e||this[Os](t,i))return this[P](null,t);if(i.isDirectory()){if(t.type==="Directory"){let o=this.chmod&&t.mode&&(i.mode&4095)!==t.mode,[h]=o?ye(()=>{u.chmodSync(String(t.absolute),Number(t.mode));}):[];return this[P](h,t)}let[n]=ye(()=>u.rmdirSync(String(t.absolute)));this[P](n,t);}let[r]=t.absolute===this.cwd?[]:ye(()=>po(String(t.absolute)));this[P](r,t);}[Ts](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.fmode,r=h=>{let a;try{u.closeSync(n);}catch(l){a=l;}(h||a)&&this[O](h||a,t),e();},n;try{n=u.openSync(String(t.absolute),ms(t.size),i);}catch(h){return r(h)}let o=this.transform&&this.transform(t)||t;o!==t&&(o.on("error",h=>this[O](h,t)),t.pipe(o)),o.on("data",h=>{try{u.writeSync(n,h,0,h.length);}catch(a){r(a);}}),o.on("end",()=>{let h=null;if(t.mtime&&!this.noMtime){let a=t.atime||new Date,l=t.mtime;try{u.futimesSync(n,a,l);}catch(c){try{u.utimesSync(String(t.absolute),a,l);}catch{h=c;}}}if(this[ge](t)){let a=this[be](t),l=this[_e](t);try{u.fchownSync(n,Number(a),Number(l));}catch(c){try{u.chownSync(String(t.absolute),Number(a),Number(l));}catch{h=h||c;}}}r(h);});}[xs](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.dmode,r=this[yt](String(t.absolute),i);if(r){this[O](r,t),e();return}if(t.mtime&&!this.noMtime)try{u.utimesSync(String(t.absolute),t.atime||new Date,t.mtime);}catch{}if(this[ge](t))try{u.chownSync(String(t.absolute),Number(this[be](t)),Number(this[_e](t)));}catch{}e(),t.resume();}[yt](t,e){try{return _r(f(t),{uid:this.uid,gid:this.gid,processUid:this.processUid,processGid:this.processGid,umask:this.processUmask,preserve:this.preservePaths,unlink:this.unlink,cwd:this.cwd,mode:e})}catch(i){return i}}[Re](t,e,i,r,n){if(this.preservePaths||i.length===0)return r();let o=e;for(let h of i){o=path.resolve(o,h);let[a,l]=ye(()=>u.lstatSync(o));if(a)return r();if(l.isSymbolicLink())return n(new St(o,path.resolve(e,i.join("/"))))}r();}[gi](t,e,i,r){let n=`${i}Sync`;try{u[n](e,String(t.absolute)),r(),t.resume();}catch(o){return this[O](o,t)}}};var Eo=s=>{let t=new xe(s),e=s.file,i=u.statSync(e),r=s.maxReadSize||16*1024*1024;new Be(e,{readSize:r,size:i.size}).pipe(t);},wo=(s,t)=>{let e=new Xt(s),i=s.maxReadSize||16*1024*1024,r=s.file;return new Promise((o,h)=>{e.on("error",h),e.on("close",o),u.stat(r,(a,l)=>{if(a)h(a);else {let c=new _t(r,{readSize:i,size:l.size});c.on("error",h),c.pipe(e);}});})};K(Eo,wo,s=>new xe(s),s=>new Xt(s),(s,t)=>{t?.length&&Qi(s,t);});var yo=(s,t)=>{let e=new kt(s),i=true,r,n;try{try{r=u.openSync(s.file,"r+");}catch(a){if(a?.code==="ENOENT")r=u.openSync(s.file,"w+");else throw a}let o=u.fstatSync(r),h=Buffer.alloc(512);t:for(n=0;n<o.size;n+=512){for(let c=0,d=0;c<512;c+=d){if(d=u.readSync(r,h,c,h.length-c,n+c),n===0&&h[0]===31&&h[1]===139)throw new Error("cannot append to compressed archives");if(!d)break t}let a=new F(h);if(!a.cksumValid)break;let l=512*Math.ceil((a.size||0)/512);if(n+l+512>o.size)break;n+=l,s.mtimeCache&&a.mtime&&s.mtimeCache.set(String(a.path),a.mtime);}i=!1,Ro(s,e,n,r,t);}finally{if(i)try{u.closeSync(r);}catch{}}},Ro=(s,t,e,i,r)=>{let n=new Wt(s.file,{fd:i,start:e});t.pipe(n),bo(t,r);},go=(s,t)=>{t=Array.from(t);let e=new wt(s),i=(n,o,h)=>{let a=(T,D)=>{T?u.close(n,E=>h(T)):h(null,D);},l=0;if(o===0)return a(null,0);let c=0,d=Buffer.alloc(512),y=(T,D)=>{if(T||D===void 0)return a(T);if(c+=D,c<512&&D)return u.read(n,d,c,d.length-c,l+c,y);if(l===0&&d[0]===31&&d[1]===139)return a(new Error("cannot append to compressed archives"));if(c<512)return a(null,l);let E=new F(d);if(!E.cksumValid)return a(null,l);let x=512*Math.ceil((E.size??0)/512);if(l+x+512>o||(l+=x+512,l>=o))return a(null,l);s.mtimeCache&&E.mtime&&s.mtimeCache.set(String(E.path),E.mtime),c=0,u.read(n,d,0,512,l,y);};u.read(n,d,0,512,l,y);};return new Promise((n,o)=>{e.on("error",o);let h="r+",a=(l,c)=>{if(l&&l.code==="ENOENT"&&h==="r+")return h="w+",u.open(s.file,h,a);if(l||!c)return o(l);u.fstat(c,(d,y)=>{if(d)return u.close(c,()=>o(d));i(c,y.size,(T,D)=>{if(T)return o(T);let E=new et(s.file,{fd:c,start:D});e.pipe(E),E.on("error",o),E.on("close",n),_o(e,t);});});};u.open(s.file,h,a);})},bo=(s,t)=>{t.forEach(e=>{e.charAt(0)==="@"?Ct({file:path.resolve(s.cwd,e.slice(1)),sync:true,noResume:true,onReadEntry:i=>s.add(i)}):s.add(e);}),s.end();},_o=async(s,t)=>{for(let e of t)e.charAt(0)==="@"?await Ct({file:path.resolve(String(s.cwd),e.slice(1)),noResume:true,onReadEntry:i=>s.add(i)}):s.add(e);s.end();},vt=K(yo,go,()=>{throw new TypeError("file is required")},()=>{throw new TypeError("file is required")},(s,t)=>{if(!Bs(s))throw new TypeError("file is required");if(s.gzip||s.brotli||s.zstd||s.file.endsWith(".br")||s.file.endsWith(".tbr"))throw new TypeError("cannot append to compressed archives");if(!t?.length)throw new TypeError("no paths specified to add/replace")});K(vt.syncFile,vt.asyncFile,vt.syncNoFile,vt.asyncNoFile,(s,t=[])=>{vt.validate?.(s,t),To(s);});var To=s=>{let t=s.filter;s.mtimeCache||(s.mtimeCache=new Map),s.filter=t?(e,i)=>t(e,i)&&!((s.mtimeCache?.get(e)??i.mtime??0)>(i.mtime??0)):(e,i)=>!((s.mtimeCache?.get(e)??i.mtime??0)>(i.mtime??0));};
+`).reduce(xn,Object.create(null)),xn=(s,t)=>{let e=parseInt(t,10);if(e!==Buffer.byteLength(t)+1)return s;t=t.slice((e+" ").length);let i=t.split("="),r=i.shift();if(!r)return s;let n=r.replace(/^SCHILY\.(dev|ino|nlink)/,"$1"),o=i.join("=").replace(/\0.*/,"");switch(n){case "path":case "linkpath":case "type":case "charset":case "comment":case "gname":case "uname":s[n]=o;break;case "ctime":case "atime":case "mtime":s[n]=new Date(Number(o)*1e3);break;case "size":let h=+o;h>=0&&(s[n]=h);break;case "gid":case "uid":case "dev":case "ino":case "nlink":case "mode":s[n]=+o;break}return s};var Ln=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,f=Ln!=="win32"?s=>String(s):s=>String(s).replaceAll(/\\/g,"/");var $e=class extends A{extended;globalExtended;header;startBlockSize;blockRemain;remain;type;meta=false;ignore=false;path;mode;uid;gid;uname;gname;size=0;mtime;atime;ctime;linkpath;dev;ino;nlink;invalid=false;absolute;unsupported=false;constructor(t,e,i){switch(super({}),this.pause(),this.extended=e,this.globalExtended=i,this.header=t,this.remain=t.size??0,this.startBlockSize=512*Math.ceil(this.remain/512),this.blockRemain=this.startBlockSize,this.type=t.type,this.type){case "File":case "OldFile":case "Link":case "SymbolicLink":case "CharacterDevice":case "BlockDevice":case "Directory":case "FIFO":case "ContiguousFile":case "GNUDumpDir":break;case "NextFileHasLongLinkpath":case "NextFileHasLongPath":case "OldGnuLongPath":case "GlobalExtendedHeader":case "ExtendedHeader":case "OldExtendedHeader":this.meta=true;break;default:this.ignore=true;}if(!t.path)throw new Error("no path provided for tar.ReadEntry");this.path=f(t.path),this.mode=t.mode,this.mode&&(this.mode=this.mode&4095),this.uid=t.uid,this.gid=t.gid,this.uname=t.uname,this.gname=t.gname,this.size=this.remain,this.mtime=t.mtime,this.atime=t.atime,this.ctime=t.ctime,this.linkpath=t.linkpath?f(t.linkpath):void 0,this.uname=t.uname,this.gname=t.gname,e&&this.#t(e),i&&this.#t(i,true);}write(t){let e=t.length;if(e>this.blockRemain)throw new Error("writing more to entry than is appropriate");let i=this.remain,r=this.blockRemain;return this.remain=Math.max(0,i-e),this.blockRemain=Math.max(0,r-e),this.ignore?true:i>=e?super.write(t):super.write(t.subarray(0,i))}#t(t,e=false){t.path&&(t.path=f(t.path)),t.linkpath&&(t.linkpath=f(t.linkpath)),Object.assign(this,Object.fromEntries(Object.entries(t).filter(([i,r])=>!(r==null||i==="path"&&e))));}};var Dt=(s,t,e,i={})=>{s.file&&(i.file=s.file),s.cwd&&(i.cwd=s.cwd),i.code=e instanceof Error&&e.code||t,i.tarCode=t,!s.strict&&i.recoverable!==false?(e instanceof Error&&(i=Object.assign(e,i),e=e.message),s.emit("warn",t,e,i)):e instanceof Error?s.emit("error",Object.assign(e,i)):s.emit("error",Object.assign(new Error(`${t}: ${e}`),i));};var Nn=1024*1024,Xi=Buffer.from([31,139]),qi=Buffer.from([40,181,47,253]),An=Math.max(Xi.length,qi.length),B=Symbol("state"),Nt=Symbol("writeEntry"),it=Symbol("readEntry"),Zi=Symbol("nextEntry"),Zs=Symbol("processEntry"),V=Symbol("extendedHeader"),he=Symbol("globalExtendedHeader"),dt=Symbol("meta"),Ys=Symbol("emitMeta"),p=Symbol("buffer"),st=Symbol("queue"),ut=Symbol("ended"),Yi=Symbol("emittedEnd"),At=Symbol("emit"),w=Symbol("unzip"),Xe=Symbol("consumeChunk"),qe=Symbol("consumeChunkSub"),Ki=Symbol("consumeBody"),Ks=Symbol("consumeMeta"),Vs=Symbol("consumeHeader"),ae=Symbol("consuming"),Vi=Symbol("bufferConcat"),Qe=Symbol("maybeEnd"),Yt=Symbol("writing"),$=Symbol("aborted"),Je=Symbol("onDone"),It=Symbol("sawValidEntry"),je=Symbol("sawNullBlock"),ti=Symbol("sawEOF"),$s=Symbol("closeStream"),In=1e3,le=Symbol("compressedBytesRead"),$i=Symbol("decompressedBytesRead"),Xs=Symbol("checkDecompressionRatio"),Cn=()=>true,rt=class extends EventEmitter$2{file;strict;maxMetaEntrySize;filter;brotli;zstd;maxDecompressionRatio;writable=true;readable=false;[st]=[];[p];[it];[Nt];[B]="begin";[dt]="";[V];[he];[ut]=false;[w];[$]=false;[It];[je]=false;[ti]=false;[Yt]=false;[ae]=false;[Yi]=false;[le]=0;[$i]=0;constructor(t={}){super(),this.file=t.file||"",this.on(Je,()=>{(this[B]==="begin"||this[It]===false)&&this.warn("TAR_BAD_ARCHIVE","Unrecognized archive format");}),t.ondone?this.on(Je,t.ondone):this.on(Je,()=>{this.emit("prefinish"),this.emit("finish"),this.emit("end");}),this.strict=!!t.strict,this.maxDecompressionRatio=typeof t.maxDecompressionRatio=="number"?t.maxDecompressionRatio:In,this.maxMetaEntrySize=t.maxMetaEntrySize||Nn,this.filter=typeof t.filter=="function"?t.filter:Cn;let e=t.file&&(t.file.endsWith(".tar.br")||t.file.endsWith(".tbr"));this.brotli=!(t.gzip||t.zstd)&&t.brotli!==void 0?t.brotli:e?void 0:false;let i=t.file&&(t.file.endsWith(".tar.zst")||t.file.endsWith(".tzst"));this.zstd=!(t.gzip||t.brotli)&&t.zstd!==void 0?t.zstd:i?true:void 0,this.on("end",()=>this[$s]()),typeof t.onwarn=="function"&&this.on("warn",t.onwarn),typeof t.onReadEntry=="function"&&this.on("entry",t.onReadEntry);}warn(t,e,i={}){Dt(this,t,e,i);}[Vs](t,e){this[It]===void 0&&(this[It]=false);let i;try{i=new F(t,e,this[V],this[he]);}catch(r){return this.warn("TAR_ENTRY_INVALID",r)}if(i.nullBlock)this[je]?(this[ti]=true,this[B]==="begin"&&(this[B]="header"),this[At]("eof")):(this[je]=true,this[At]("nullBlock"));else if(this[je]=false,!i.cksumValid)this.warn("TAR_ENTRY_INVALID","checksum failure",{header:i});else if(!i.path)this.warn("TAR_ENTRY_INVALID","path is required",{header:i});else {let r=i.type;if(/^(Symbolic)?Link$/.test(r)&&!i.linkpath)this.warn("TAR_ENTRY_INVALID","linkpath required",{header:i});else if(!/^(Symbolic)?Link$/.test(r)&&!/^(Global)?ExtendedHeader$/.test(r)&&i.linkpath)this.warn("TAR_ENTRY_INVALID","linkpath forbidden",{header:i});else {let n=this[Nt]=new $e(i,this[V],this[he]);if(!this[It])if(n.remain){let o=()=>{n.invalid||(this[It]=true);};n.on("end",o);}else this[It]=true;n.meta?n.size>this.maxMetaEntrySize?(n.ignore=true,this[At]("ignoredEntry",n),this[B]="ignore",n.resume()):n.size>0&&(this[dt]="",n.on("data",o=>this[dt]+=o),this[B]="meta"):(this[V]=void 0,n.ignore=n.ignore||!this.filter(n.path,n),n.ignore?(this[At]("ignoredEntry",n),this[B]=n.remain?"ignore":"header",n.resume()):(n.remain?this[B]="body":(this[B]="header",n.end()),this[it]?this[st].push(n):(this[st].push(n),this[Zi]())));}}}[$s](){queueMicrotask(()=>this.emit("close"));}[Zs](t){let e=true;if(!t)this[it]=void 0,e=false;else if(Array.isArray(t)){let[i,...r]=t;this.emit(i,...r);}else this[it]=t,this.emit("entry",t),t.emittedEnd||(t.on("end",()=>this[Zi]()),e=false);return e}[Zi](){do;while(this[Zs](this[st].shift()));if(this[st].length===0){let t=this[it];!t||t.flowing||t.size===t.remain?this[Yt]||this.emit("drain"):t.once("drain",()=>this.emit("drain"));}}[Ki](t,e){let i=this[Nt];if(!i)throw new Error("attempt to consume body without entry??");let r=i.blockRemain??0,n=r>=t.length&&e===0?t:t.subarray(e,e+r);return i.write(n),i.blockRemain||(this[B]="header",this[Nt]=void 0,i.end()),n.length}[Ks](t,e){let i=this[Nt],r=this[Ki](t,e);return !this[Nt]&&i&&this[Ys](i),r}[At](t,e,i){this[st].length===0&&!this[it]?this.emit(t,e,i):this[st].push([t,e,i]);}[Ys](t){switch(this[At]("meta",this[dt]),t.type){case "ExtendedHeader":case "OldExtendedHeader":this[V]=ft.parse(this[dt],this[V],false);break;case "GlobalExtendedHeader":this[he]=ft.parse(this[dt],this[he],true);break;case "NextFileHasLongPath":case "OldGnuLongPath":{let e=this[V]??Object.create(null);this[V]=e,e.path=this[dt].replace(/\0.*/,"");break}case "NextFileHasLongLinkpath":{let e=this[V]||Object.create(null);this[V]=e,e.linkpath=this[dt].replace(/\0.*/,"");break}default:throw new Error("unknown meta: "+t.type)}}abort(t){if(!this[$]){if(this[w]){let e=this[w];e.write=()=>true,e.end=()=>e,e.emit=()=>false,e.destroy?.();}this[$]=true,this.emit("abort",t),this.warn("TAR_ABORT",t,{recoverable:false});}}[Xs](t){this[$i]+=t.length;let e=this[$i]/this[le];return e>this.maxDecompressionRatio?(this.abort(new Error(`max decompression ratio exceeded: ${e.toFixed(2)} > ${this.maxDecompressionRatio}`)),false):true}write(t,e,i){if(typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8")),this[$])return i?.(),false;if((this[w]===void 0||this.brotli===void 0&&this[w]===false)&&t){if(this[p]&&(t=Buffer.concat([this[p],t]),this[p]=void 0),t.length<An)return this[p]=t,i?.(),true;for(let a=0;this[w]===void 0&&a<Xi.length;a++)t[a]!==Xi[a]&&(this[w]=false);let o=false;if(this[w]===false&&this.zstd!==false){o=true;for(let a=0;a<qi.length;a++)if(t[a]!==qi[a]){o=false;break}}let h=this.brotli===void 0&&!o;if(this[w]===false&&h)if(t.length<512)if(this[ut])this.brotli=true;else return this[p]=t,i?.(),true;else try{new F(t.subarray(0,512)),this.brotli=!1;}catch{this.brotli=true;}if(this[w]===void 0||this[w]===false&&(this.brotli||o)){let a=this[ut];this[ut]=false,this[w]=this[w]===void 0?new Ue({}):o?new Ke({}):new Ge({}),this[w].on("data",c=>{this[Xs](c)&&this[Xe](c);}),this[w].on("error",c=>{this[$]||this.abort(c);}),this[w].on("end",()=>{this[ut]=true,this[Xe]();}),this[Yt]=true,this[le]+=t.length;let l=!!this[w][a?"end":"write"](t);return this[Yt]=false,i?.(),l}}this[Yt]=true,this[w]?(this[le]+=t.length,this[w].write(t)):this[Xe](t),this[Yt]=false;let n=this[st].length>0?false:this[it]?this[it].flowing:true;return !n&&this[st].length===0&&this[it]?.once("drain",()=>this.emit("drain")),i?.(),n}[Vi](t){t&&!this[$]&&(this[p]=this[p]?Buffer.concat([this[p],t]):t);}[Qe](){if(this[ut]&&!this[Yi]&&!this[$]&&!this[ae]){this[Yi]=true;let t=this[Nt];if(t?.blockRemain){let e=this[p]?this[p].length:0;this.warn("TAR_BAD_ARCHIVE",`Truncated input (needed ${t.blockRemain} more bytes, only ${e} available)`,{entry:t}),this[p]&&t.write(this[p]),t.end();}this[At](Je);}}[Xe](t){if(this[ae]&&t)this[Vi](t);else if(!t&&!this[p])this[Qe]();else if(t){if(this[ae]=true,this[p]){this[Vi](t);let e=this[p];this[p]=void 0,this[qe](e);}else this[qe](t);for(;this[p]&&this[p]?.length>=512&&!this[$]&&!this[ti];){let e=this[p];this[p]=void 0,this[qe](e);}this[ae]=false;}(!this[p]||this[ut])&&this[Qe]();}[qe](t){let e=0,i=t.length;for(;e+512<=i&&!this[$]&&!this[ti];)switch(this[B]){case "begin":case "header":this[Vs](t,e),e+=512;break;case "ignore":case "body":e+=this[Ki](t,e);break;case "meta":e+=this[Ks](t,e);break;default:throw new Error("invalid state: "+this[B])}e<i&&(this[p]=this[p]?Buffer.concat([t.subarray(e),this[p]]):t.subarray(e));}end(t,e,i){return typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,e)),i&&this.once("finish",i),this[$]||(this[w]?(t&&(this[le]+=t.length,this[w].write(t)),this[w].end()):(this[ut]=true,(this.brotli===void 0||this.zstd===void 0)&&(t=t||Buffer.alloc(0)),t&&this.write(t),this[Qe]())),this}};var mt=s=>{let t=s.length-1,e=-1;for(;t>-1&&s.charAt(t)==="/";)e=t,t--;return e===-1?s:s.slice(0,e)};var vn=s=>{let t=s.onReadEntry;s.onReadEntry=t?e=>{t(e),e.resume();}:e=>e.resume();},Qi=(s,t)=>{let e=new Map(t.map(o=>[mt(o),true])),i=s.filter,r=100,n=(o,h="",a=0)=>{if(a>=r)return e.set(o,false),false;let l=h||parse$6(o).root||".",c;if(o===l)c=false;else {let d=e.get(o);c=d!==void 0?d:n(dirname(o),l,a+1);}return e.set(o,c),c};s.filter=i?(o,h)=>i(o,h)&&n(mt(o)):o=>n(mt(o));},Mn=s=>{let t=new rt(s),e=s.file,i;try{i=u.openSync(e,"r");let r=u.fstatSync(i),n=s.maxReadSize||16*1024*1024;if(r.size<n){let o=Buffer.allocUnsafe(r.size),h=u.readSync(i,o,0,r.size,0);t.end(h===o.byteLength?o:o.subarray(0,h));}else {let o=0,h=Buffer.allocUnsafe(n);for(;o<r.size;){let a=u.readSync(i,h,0,n,o);if(a===0)break;o+=a,t.write(h.subarray(0,a));}t.end();}}finally{if(typeof i=="number")try{u.closeSync(i);}catch{}}},Bn=(s,t)=>{let e=new rt(s),i=s.maxReadSize||16*1024*1024,r=s.file;return new Promise((o,h)=>{e.on("error",h),e.on("end",o),u.stat(r,(a,l)=>{if(a)h(a);else {let c=new _t(r,{readSize:i,size:l.size});c.on("error",h),c.pipe(e);}});})},Ct=K(Mn,Bn,s=>new rt(s),s=>new rt(s),(s,t)=>{t?.length&&Qi(s,t),s.noResume||vn(s);});var Ji=(s,t,e)=>(s&=4095,e&&(s=(s|384)&-19),t&&(s&256&&(s|=64),s&32&&(s|=8),s&4&&(s|=1)),s);var{isAbsolute:zn,parse:qs}=win32,ce=s=>{let t="",e=qs(s);for(;zn(s)||e.root;){let i=s.charAt(0)==="/"&&s.slice(0,4)!=="//?/"?"/":e.root;s=s.slice(i.length),t+=i,e=qs(s);}return [t,s]};var ei=["|","<",">","?",":"],ji=ei.map(s=>String.fromCodePoint(61440+Number(s.codePointAt(0)))),Un=new Map(ei.map((s,t)=>[s,ji[t]])),Hn=new Map(ji.map((s,t)=>[s,ei[t]])),ts=s=>ei.reduce((t,e)=>t.split(e).join(Un.get(e)),s),Qs=s=>ji.reduce((t,e)=>t.split(e).join(Hn.get(e)),s);var rr=(s,t)=>t?(s=f(s).replace(/^\.(\/|$)/,""),mt(t)+"/"+s):f(s),Wn=16*1024*1024,tr=Symbol("process"),er=Symbol("file"),ir=Symbol("directory"),is=Symbol("symlink"),sr=Symbol("hardlink"),fe=Symbol("header"),ii=Symbol("read"),ss=Symbol("lstat"),si=Symbol("onlstat"),rs=Symbol("onread"),ns=Symbol("onreadlink"),os=Symbol("openfile"),hs=Symbol("onopenfile"),pt=Symbol("close"),ri=Symbol("mode"),as=Symbol("awaitDrain"),es=Symbol("ondrain"),q=Symbol("prefix"),de=class extends A{path;portable;myuid=process.getuid&&process.getuid()||0;myuser=process.env.USER||"";maxReadSize;linkCache;statCache;preservePaths;cwd;strict;mtime;noPax;noMtime;prefix;fd;blockLen=0;blockRemain=0;buf;pos=0;remain=0;length=0;offset=0;win32;absolute;header;type;linkpath;stat;onWriteEntry;#t=false;constructor(t,e={}){let i=se(e);super(),this.path=f(t),this.portable=!!i.portable,this.maxReadSize=i.maxReadSize||Wn,this.linkCache=i.linkCache||new Map,this.statCache=i.statCache||new Map,this.preservePaths=!!i.preservePaths,this.cwd=f(i.cwd||process.cwd()),this.strict=!!i.strict,this.noPax=!!i.noPax,this.noMtime=!!i.noMtime,this.mtime=i.mtime,this.prefix=i.prefix?f(i.prefix):void 0,this.onWriteEntry=i.onWriteEntry,typeof i.onwarn=="function"&&this.on("warn",i.onwarn);let r=false;if(!this.preservePaths){let[o,h]=ce(this.path);o&&typeof h=="string"&&(this.path=h,r=o);}this.win32=!!i.win32||process.platform==="win32",this.win32&&(this.path=Qs(this.path.replaceAll(/\\/g,"/")),t=t.replaceAll(/\\/g,"/")),this.absolute=f(i.absolute||js.resolve(this.cwd,t)),this.path===""&&(this.path="./"),r&&this.warn("TAR_ENTRY_INFO",`stripping ${r} from absolute path`,{entry:this,path:r+this.path});let n=this.statCache.get(this.absolute);n?this[si](n):this[ss]();}warn(t,e,i={}){return Dt(this,t,e,i)}emit(t,...e){return t==="error"&&(this.#t=true),super.emit(t,...e)}[ss](){I.lstat(this.absolute,(t,e)=>{if(t)return this.emit("error",t);this[si](e);});}[si](t){this.statCache.set(this.absolute,t),this.stat=t,t.isFile()||(t.size=0),this.type=Gn(t),this.emit("stat",t),this[tr]();}[tr](){switch(this.type){case "File":return this[er]();case "Directory":return this[ir]();case "SymbolicLink":return this[is]();default:return this.end()}}[ri](t){return Ji(t,this.type==="Directory",this.portable)}[q](t){return rr(t,this.prefix)}[fe](){if(!this.stat)throw new Error("cannot write header before stat");this.type==="Directory"&&this.portable&&(this.noMtime=true),this.onWriteEntry?.(this),this.header=new F({path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,mode:this[ri](this.stat.mode),uid:this.portable?void 0:this.stat.uid,gid:this.portable?void 0:this.stat.gid,size:this.stat.size,mtime:this.noMtime?void 0:this.mtime||this.stat.mtime,type:this.type==="Unsupported"?void 0:this.type,uname:this.portable?void 0:this.stat.uid===this.myuid?this.myuser:"",atime:this.portable?void 0:this.stat.atime,ctime:this.portable?void 0:this.stat.ctime}),this.header.encode()&&!this.noPax&&super.write(new ft({atime:this.portable?void 0:this.header.atime,ctime:this.portable?void 0:this.header.ctime,gid:this.portable?void 0:this.header.gid,mtime:this.noMtime?void 0:this.mtime||this.header.mtime,path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,size:this.header.size,uid:this.portable?void 0:this.header.uid,uname:this.portable?void 0:this.header.uname,dev:this.portable?void 0:this.stat.dev,ino:this.portable?void 0:this.stat.ino,nlink:this.portable?void 0:this.stat.nlink}).encode());let t=this.header?.block;if(!t)throw new Error("failed to encode header");super.write(t);}[ir](){if(!this.stat)throw new Error("cannot create directory entry without stat");this.path.slice(-1)!=="/"&&(this.path+="/"),this.stat.size=0,this[fe](),this.end();}[is](){I.readlink(this.absolute,(t,e)=>{if(t)return this.emit("error",t);this[ns](e);});}[ns](t){this.linkpath=f(t),this[fe](),this.end();}[sr](t){if(!this.stat)throw new Error("cannot create link entry without stat");this.type="Link",this.linkpath=f(js.relative(this.cwd,t)),this.stat.size=0,this[fe](),this.end();}[er](){if(!this.stat)throw new Error("cannot create file entry without stat");if(this.stat.nlink>1){let t=`${this.stat.dev}:${this.stat.ino}`,e=this.linkCache.get(t);if(e?.indexOf(this.cwd)===0)return this[sr](e);this.linkCache.set(t,this.absolute);}if(this[fe](),this.stat.size===0)return this.end();this[os]();}[os](){I.open(this.absolute,"r",(t,e)=>{if(t)return this.emit("error",t);this[hs](e);});}[hs](t){if(this.fd=t,this.#t)return this[pt]();if(!this.stat)throw new Error("should stat before calling onopenfile");this.blockLen=512*Math.ceil(this.stat.size/512),this.blockRemain=this.blockLen;let e=Math.min(this.blockLen,this.maxReadSize);this.buf=Buffer.allocUnsafe(e),this.offset=0,this.pos=0,this.remain=this.stat.size,this.length=this.buf.length,this[ii]();}[ii](){let{fd:t,buf:e,offset:i,length:r,pos:n}=this;if(t===void 0||e===void 0)throw new Error("cannot read file without first opening");I.read(t,e,i,r,n,(o,h)=>{if(o)return this[pt](()=>this.emit("error",o));this[rs](h);});}[pt](t=()=>{}){this.fd!==void 0&&I.close(this.fd,t);}[rs](t){if(t<=0&&this.remain>0){let r=Object.assign(new Error("encountered unexpected EOF"),{path:this.absolute,syscall:"read",code:"EOF"});return this[pt](()=>this.emit("error",r))}if(t>this.remain){let r=Object.assign(new Error("did not encounter expected EOF"),{path:this.absolute,syscall:"read",code:"EOF"});return this[pt](()=>this.emit("error",r))}if(!this.buf)throw new Error("should have created buffer prior to reading");if(t===this.remain)for(let r=t;r<this.length&&t<this.blockRemain;r++)this.buf[r+this.offset]=0,t++,this.remain++;let e=this.offset===0&&t===this.buf.length?this.buf:this.buf.subarray(this.offset,this.offset+t);this.write(e)?this[es]():this[as](()=>this[es]());}[as](t){this.once("drain",t);}write(t,e,i){if(typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8")),this.blockRemain<t.length){let r=Object.assign(new Error("writing more data than expected"),{path:this.absolute});return this.emit("error",r)}return this.remain-=t.length,this.blockRemain-=t.length,this.pos+=t.length,this.offset+=t.length,super.write(t,null,i)}[es](){if(!this.remain)return this.blockRemain&&super.write(Buffer.alloc(this.blockRemain)),this[pt](t=>t?this.emit("error",t):this.end());if(!this.buf)throw new Error("buffer lost somehow in ONDRAIN");this.offset>=this.length&&(this.buf=Buffer.allocUnsafe(Math.min(this.blockRemain,this.buf.length)),this.offset=0),this.length=this.buf.length-this.offset,this[ii]();}},ni=class extends de{sync=true;[ss](){this[si](I.lstatSync(this.absolute));}[is](){this[ns](I.readlinkSync(this.absolute));}[os](){this[hs](I.openSync(this.absolute,"r"));}[ii](){let t=true;try{let{fd:e,buf:i,offset:r,length:n,pos:o}=this;if(e===void 0||i===void 0)throw new Error("fd and buf must be set in READ method");let h=I.readSync(e,i,r,n,o);this[rs](h),t=!1;}finally{if(t)try{this[pt](()=>{});}catch{}}}[as](t){t();}[pt](t=()=>{}){this.fd!==void 0&&I.closeSync(this.fd),t();}},oi=class extends A{blockLen=0;blockRemain=0;buf=0;pos=0;remain=0;length=0;preservePaths;portable;strict;noPax;noMtime;readEntry;type;prefix;path;mode;uid;gid;uname;gname;header;mtime;atime;ctime;linkpath;size;onWriteEntry;warn(t,e,i={}){return Dt(this,t,e,i)}constructor(t,e={}){let i=se(e);super(),this.preservePaths=!!i.preservePaths,this.portable=!!i.portable,this.strict=!!i.strict,this.noPax=!!i.noPax,this.noMtime=!!i.noMtime,this.onWriteEntry=i.onWriteEntry,this.readEntry=t;let{type:r}=t;if(r==="Unsupported")throw new Error("writing entry that should be ignored");this.type=r,this.type==="Directory"&&this.portable&&(this.noMtime=true),this.prefix=i.prefix,this.path=f(t.path),this.mode=t.mode!==void 0?this[ri](t.mode):void 0,this.uid=this.portable?void 0:t.uid,this.gid=this.portable?void 0:t.gid,this.uname=this.portable?void 0:t.uname,this.gname=this.portable?void 0:t.gname,this.size=t.size,this.mtime=this.noMtime?void 0:i.mtime||t.mtime,this.atime=this.portable?void 0:t.atime,this.ctime=this.portable?void 0:t.ctime,this.linkpath=t.linkpath!==void 0?f(t.linkpath):void 0,typeof i.onwarn=="function"&&this.on("warn",i.onwarn);let n=false;if(!this.preservePaths){let[h,a]=ce(this.path);h&&typeof a=="string"&&(this.path=a,n=h);}this.remain=t.size,this.blockRemain=t.startBlockSize,this.onWriteEntry?.(this),this.header=new F({path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,mode:this.mode,uid:this.portable?void 0:this.uid,gid:this.portable?void 0:this.gid,size:this.size,mtime:this.noMtime?void 0:this.mtime,type:this.type,uname:this.portable?void 0:this.uname,atime:this.portable?void 0:this.atime,ctime:this.portable?void 0:this.ctime}),n&&this.warn("TAR_ENTRY_INFO",`stripping ${n} from absolute path`,{entry:this,path:n+this.path}),this.header.encode()&&!this.noPax&&super.write(new ft({atime:this.portable?void 0:this.atime,ctime:this.portable?void 0:this.ctime,gid:this.portable?void 0:this.gid,mtime:this.noMtime?void 0:this.mtime,path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,size:this.size,uid:this.portable?void 0:this.uid,uname:this.portable?void 0:this.uname,dev:this.portable?void 0:this.readEntry.dev,ino:this.portable?void 0:this.readEntry.ino,nlink:this.portable?void 0:this.readEntry.nlink}).encode());let o=this.header?.block;if(!o)throw new Error("failed to encode header");super.write(o),t.pipe(this);}[q](t){return rr(t,this.prefix)}[ri](t){return Ji(t,this.type==="Directory",this.portable)}write(t,e,i){typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8"));let r=t.length;if(r>this.blockRemain)throw new Error("writing more to entry than is appropriate");return this.blockRemain-=r,super.write(t,i)}end(t,e,i){return this.blockRemain&&super.write(Buffer.alloc(this.blockRemain)),typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,e??"utf8")),i&&this.once("finish",i),t?super.end(t,i):super.end(i),this}},Gn=s=>s.isFile()?"File":s.isDirectory()?"Directory":s.isSymbolicLink()?"SymbolicLink":"Unsupported";var hi=class s{tail;head;length=0;static create(t=[]){return new s(t)}constructor(t=[]){for(let e of t)this.push(e);}*[Symbol.iterator](){for(let t=this.head;t;t=t.next)yield t.value;}removeNode(t){if(t.list!==this)throw new Error("removing node which does not belong to this list");let e=t.next,i=t.prev;return e&&(e.prev=i),i&&(i.next=e),t===this.head&&(this.head=e),t===this.tail&&(this.tail=i),this.length--,t.next=void 0,t.prev=void 0,t.list=void 0,e}unshiftNode(t){if(t===this.head)return;t.list&&t.list.removeNode(t);let e=this.head;t.list=this,t.next=e,e&&(e.prev=t),this.head=t,this.tail||(this.tail=t),this.length++;}pushNode(t){if(t===this.tail)return;t.list&&t.list.removeNode(t);let e=this.tail;t.list=this,t.prev=e,e&&(e.next=t),this.tail=t,this.head||(this.head=t),this.length++;}push(...t){for(let e=0,i=t.length;e<i;e++)Yn(this,t[e]);return this.length}unshift(...t){for(var e=0,i=t.length;e<i;e++)Kn(this,t[e]);return this.length}pop(){if(!this.tail)return;let t=this.tail.value,e=this.tail;return this.tail=this.tail.prev,this.tail?this.tail.next=void 0:this.head=void 0,e.list=void 0,this.length--,t}shift(){if(!this.head)return;let t=this.head.value,e=this.head;return this.head=this.head.next,this.head?this.head.prev=void 0:this.tail=void 0,e.list=void 0,this.length--,t}forEach(t,e){e=e||this;for(let i=this.head,r=0;i;r++)t.call(e,i.value,r,this),i=i.next;}forEachReverse(t,e){e=e||this;for(let i=this.tail,r=this.length-1;i;r--)t.call(e,i.value,r,this),i=i.prev;}get(t){let e=0,i=this.head;for(;i&&e<t;e++)i=i.next;if(e===t&&i)return i.value}getReverse(t){let e=0,i=this.tail;for(;i&&e<t;e++)i=i.prev;if(e===t&&i)return i.value}map(t,e){e=e||this;let i=new s;for(let r=this.head;r;)i.push(t.call(e,r.value,this)),r=r.next;return i}mapReverse(t,e){e=e||this;var i=new s;for(let r=this.tail;r;)i.push(t.call(e,r.value,this)),r=r.prev;return i}reduce(t,e){let i,r=this.head;if(arguments.length>1)i=e;else if(this.head)r=this.head.next,i=this.head.value;else throw new TypeError("Reduce of empty list with no initial value");for(var n=0;r;n++)i=t(i,r.value,n),r=r.next;return i}reduceReverse(t,e){let i,r=this.tail;if(arguments.length>1)i=e;else if(this.tail)r=this.tail.prev,i=this.tail.value;else throw new TypeError("Reduce of empty list with no initial value");for(let n=this.length-1;r;n--)i=t(i,r.value,n),r=r.prev;return i}toArray(){let t=new Array(this.length);for(let e=0,i=this.head;i;e++)t[e]=i.value,i=i.next;return t}toArrayReverse(){let t=new Array(this.length);for(let e=0,i=this.tail;i;e++)t[e]=i.value,i=i.prev;return t}slice(t=0,e=this.length){e<0&&(e+=this.length),t<0&&(t+=this.length);let i=new s;if(e<t||e<0)return i;t<0&&(t=0),e>this.length&&(e=this.length);let r=this.head,n=0;for(n=0;r&&n<t;n++)r=r.next;for(;r&&n<e;n++,r=r.next)i.push(r.value);return i}sliceReverse(t=0,e=this.length){e<0&&(e+=this.length),t<0&&(t+=this.length);let i=new s;if(e<t||e<0)return i;t<0&&(t=0),e>this.length&&(e=this.length);let r=this.length,n=this.tail;for(;n&&r>e;r--)n=n.prev;for(;n&&r>t;r--,n=n.prev)i.push(n.value);return i}splice(t,e=0,...i){t>this.length&&(t=this.length-1),t<0&&(t=this.length+t);let r=this.head;for(let o=0;r&&o<t;o++)r=r.next;let n=[];for(let o=0;r&&o<e;o++)n.push(r.value),r=this.removeNode(r);r?r!==this.tail&&(r=r.prev):r=this.tail;for(let o of i)r=Zn(this,r,o);return n}reverse(){let t=this.head,e=this.tail;for(let i=t;i;i=i.prev){let r=i.prev;i.prev=i.next,i.next=r;}return this.head=e,this.tail=t,this}};function Zn(s,t,e){let i=t,r=t?t.next:s.head,n=new ue(e,i,r,s);return n.next===void 0&&(s.tail=n),n.prev===void 0&&(s.head=n),s.length++,n}function Yn(s,t){s.tail=new ue(t,s.tail,void 0,s),s.head||(s.head=s.tail),s.length++;}function Kn(s,t){s.head=new ue(t,void 0,s.head,s),s.tail||(s.tail=s.head),s.length++;}var ue=class{list;next;prev;value;constructor(t,e,i,r){this.list=r,this.value=t,e?(e.next=this,this.prev=e):this.prev=void 0,i?(i.prev=this,this.next=i):this.next=void 0;}};var pi=class{path;absolute;entry;stat;readdir;pending=false;pendingLink=false;ignore=false;piped=false;constructor(t,e){this.path=t||"./",this.absolute=e;}},nr=Buffer.alloc(1024),li=Symbol("onStat"),me=Symbol("ended"),W=Symbol("queue"),pe=Symbol("pendingLinks"),Et=Symbol("current"),Ft=Symbol("process"),Ee=Symbol("processing"),ai=Symbol("processJob"),G=Symbol("jobs"),ls=Symbol("jobDone"),ci=Symbol("addFSEntry"),or=Symbol("addTarEntry"),ds=Symbol("stat"),us=Symbol("readdir"),fi=Symbol("onreaddir"),di=Symbol("pipe"),hr=Symbol("entry"),cs=Symbol("entryOpt"),ui=Symbol("writeEntryClass"),lr=Symbol("write"),fs=Symbol("ondrain"),wt=class extends A{sync=false;opt;cwd;maxReadSize;preservePaths;strict;noPax;prefix;linkCache;statCache;file;portable;zip;readdirCache;noDirRecurse;follow;noMtime;mtime;filter;jobs;[ui];onWriteEntry;[W];[pe]=new Map;[G]=0;[Ee]=false;[me]=false;constructor(t={}){if(super(),this.opt=t,this.file=t.file||"",this.cwd=t.cwd||process.cwd(),this.maxReadSize=t.maxReadSize,this.preservePaths=!!t.preservePaths,this.strict=!!t.strict,this.noPax=!!t.noPax,this.prefix=f(t.prefix||""),this.linkCache=t.linkCache||new Map,this.statCache=t.statCache||new Map,this.readdirCache=t.readdirCache||new Map,this.onWriteEntry=t.onWriteEntry,this[ui]=de,typeof t.onwarn=="function"&&this.on("warn",t.onwarn),this.portable=!!t.portable,t.gzip||t.brotli||t.zstd){if((t.gzip?1:0)+(t.brotli?1:0)+(t.zstd?1:0)>1)throw new TypeError("gzip, brotli, zstd are mutually exclusive");if(t.gzip&&(typeof t.gzip!="object"&&(t.gzip={}),this.portable&&(t.gzip.portable=true),this.zip=new ze(t.gzip)),t.brotli&&(typeof t.brotli!="object"&&(t.brotli={}),this.zip=new We(t.brotli)),t.zstd&&(typeof t.zstd!="object"&&(t.zstd={}),this.zip=new Ye(t.zstd)),!this.zip)throw new Error("impossible");let e=this.zip;e.on("data",i=>super.write(i)),e.on("end",()=>super.end()),e.on("drain",()=>this[fs]()),this.on("resume",()=>e.resume());}else this.on("drain",this[fs]);this.noDirRecurse=!!t.noDirRecurse,this.follow=!!t.follow,this.noMtime=!!t.noMtime,t.mtime&&(this.mtime=t.mtime),this.filter=typeof t.filter=="function"?t.filter:()=>true,this[W]=new hi,this[G]=0,this.jobs=Number(t.jobs)||4,this[Ee]=false,this[me]=false;}[lr](t){return super.write(t)}add(t){return this.write(t),this}end(t,e,i){return typeof t=="function"&&(i=t,t=void 0),typeof e=="function"&&(i=e,e=void 0),t&&this.add(t),this[me]=true,this[Ft](),i&&i(),this}write(t){if(this[me])throw new Error("write after end");return typeof t=="string"?this[ci](t):this[or](t),this.flowing}[or](t){let e=f(js.resolve(this.cwd,t.path));if(!this.filter(t.path,t))t.resume();else {let i=new pi(t.path,e);i.entry=new oi(t,this[cs](i)),i.entry.on("end",()=>this[ls](i)),this[G]+=1,this[W].push(i);}this[Ft]();}[ci](t){let e=f(js.resolve(this.cwd,t));this[W].push(new pi(t,e)),this[Ft]();}[ds](t){t.pending=true,this[G]+=1;let e=this.follow?"stat":"lstat";I[e](t.absolute,(i,r)=>{t.pending=false,this[G]-=1,i?this.emit("error",i):this[li](t,r);});}[li](t,e){if(this.statCache.set(t.absolute,e),t.stat=e,!this.filter(t.path,e))t.ignore=true;else if(e.isFile()&&e.nlink>1&&!this.linkCache.get(`${e.dev}:${e.ino}`)&&!this.sync)if(t===this[Et])this[ai](t);else {let i=`${e.dev}:${e.ino}`,r=this[pe].get(i);r?r.push(t):this[pe].set(i,[t]),t.pendingLink=true,t.pending=true;}this[Ft]();}[us](t){t.pending=true,this[G]+=1,I.readdir(t.absolute,(e,i)=>{if(t.pending=false,this[G]-=1,e)return this.emit("error",e);this[fi](t,i);});}[fi](t,e){this.readdirCache.set(t.absolute,e),t.readdir=e,this[Ft]();}[Ft](){if(!this[Ee]){this[Ee]=true;for(let t=this[W].head;t&&this[G]<this.jobs;t=t.next)if(this[ai](t.value),t.value.ignore){let e=t.next;this[W].removeNode(t),t.next=e;}this[Ee]=false,this[me]&&this[W].length===0&&this[G]===0&&(this.zip?this.zip.end(nr):(super.write(nr),super.end()));}}get[Et](){return this[W]&&this[W].head&&this[W].head.value}[ls](t){this[W].shift(),this[G]-=1;let{stat:e}=t;if(e&&e.isFile()&&e.nlink>1){let i=`${e.dev}:${e.ino}`,r=this[pe].get(i);if(r){this[pe].delete(i);for(let n of r)n.pending=false,this[ai](n);}}this[Ft]();}[ai](t){if(t.pending&&t.pendingLink&&t===this[Et]&&(t.pending=false,t.pendingLink=false),!t.pending){if(t.entry){t===this[Et]&&!t.piped&&this[di](t);return}if(!t.stat){let e=this.statCache.get(t.absolute);e?this[li](t,e):this[ds](t);}if(t.stat&&!t.ignore){if(!this.noDirRecurse&&t.stat.isDirectory()&&!t.readdir){let e=this.readdirCache.get(t.absolute);if(e?this[fi](t,e):this[us](t),!t.readdir)return}if(t.entry=this[hr](t),!t.entry){t.ignore=true;return}t===this[Et]&&!t.piped&&this[di](t);}}}[cs](t){return {onwarn:(e,i,r)=>this.warn(e,i,r),noPax:this.noPax,cwd:this.cwd,absolute:t.absolute,preservePaths:this.preservePaths,maxReadSize:this.maxReadSize,strict:this.strict,portable:this.portable,linkCache:this.linkCache,statCache:this.statCache,noMtime:this.noMtime,mtime:this.mtime,prefix:this.prefix,onWriteEntry:this.onWriteEntry}}[hr](t){this[G]+=1;try{return new this[ui](t.path,this[cs](t)).on("end",()=>this[ls](t)).on("error",i=>this.emit("error",i))}catch(e){this.emit("error",e);}}[fs](){this[Et]&&this[Et].entry&&this[Et].entry.resume();}[di](t){t.piped=true,t.readdir&&t.readdir.forEach(r=>{let n=t.path,o=n==="./"?"":n.replace(/\/*$/,"/");this[ci](o+r);});let e=t.entry,i=this.zip;if(!e)throw new Error("cannot pipe without source");i?e.on("data",r=>{i.write(r)||e.pause();}):e.on("data",r=>{super.write(r)||e.pause();});}pause(){return this.zip&&this.zip.pause(),super.pause()}warn(t,e,i={}){Dt(this,t,e,i);}},kt=class extends wt{sync=true;constructor(t){super(t),this[ui]=ni;}pause(){}resume(){}[ds](t){let e=this.follow?"statSync":"lstatSync";this[li](t,I[e](t.absolute));}[us](t){this[fi](t,I.readdirSync(t.absolute));}[di](t){let e=t.entry,i=this.zip;if(t.readdir&&t.readdir.forEach(r=>{let n=t.path,o=n==="./"?"":n.replace(/\/*$/,"/");this[ci](o+r);}),!e)throw new Error("Cannot pipe without source");i?e.on("data",r=>{i.write(r);}):e.on("data",r=>{super[lr](r);});}};var Vn=(s,t)=>{let e=new kt(s),i=new Wt(s.file,{mode:s.mode||438});e.pipe(i),fr(e,t);},$n=(s,t)=>{let e=new wt(s),i=new et(s.file,{mode:s.mode||438});e.pipe(i);let r=new Promise((n,o)=>{i.on("error",o),i.on("close",n),e.on("error",o);});return dr(e,t).catch(n=>e.emit("error",n)),r},fr=(s,t)=>{t.forEach(e=>{e.charAt(0)==="@"?Ct({file:path.resolve(s.cwd,e.slice(1)),sync:true,noResume:true,onReadEntry:i=>s.add(i)}):s.add(e);}),s.end();},dr=async(s,t)=>{for(let e of t)e.charAt(0)==="@"?await Ct({file:path.resolve(String(s.cwd),e.slice(1)),noResume:true,onReadEntry:i=>{s.add(i);}}):s.add(e);s.end();},Xn=(s,t)=>{let e=new kt(s);return fr(e,t),e},qn=(s,t)=>{let e=new wt(s);return dr(e,t).catch(i=>e.emit("error",i)),e};K(Vn,$n,Xn,qn,(s,t)=>{if(!t?.length)throw new TypeError("no paths specified to add to archive")});var Jn=process.env.__FAKE_PLATFORM__||process.platform,Er=Jn==="win32",{O_CREAT:wr,O_NOFOLLOW:ur,O_TRUNC:Sr,O_WRONLY:yr}=I.constants,Rr=Number(process.env.__FAKE_FS_O_FILENAME__)||I.constants.UV_FS_O_FILEMAP||0,jn=Er&&!!Rr,to=512*1024,eo=Rr|Sr|wr|yr,mr=!Er&&typeof ur=="number"?ur|Sr|wr|yr:null,ms=mr!==null?()=>mr:jn?s=>s<to?eo:"w":()=>"w";var ps=(s,t,e)=>{try{return u.lchownSync(s,t,e)}catch(i){if(i?.code!=="ENOENT")throw i}},Ei=(s,t,e,i)=>{u.lchown(s,t,e,r=>{i(r&&r?.code!=="ENOENT"?r:null);});},io=(s,t,e,i,r)=>{if(t.isDirectory())Es(path.resolve(s,t.name),e,i,n=>{if(n)return r(n);let o=path.resolve(s,t.name);Ei(o,e,i,r);});else {let n=path.resolve(s,t.name);Ei(n,e,i,r);}},Es=(s,t,e,i)=>{u.readdir(s,{withFileTypes:true},(r,n)=>{if(r){if(r.code==="ENOENT")return i();if(r.code!=="ENOTDIR"&&r.code!=="ENOTSUP")return i(r)}if(r||!n.length)return Ei(s,t,e,i);let o=n.length,h=null,a=l=>{if(!h){if(l)return i(h=l);if(--o===0)return Ei(s,t,e,i)}};for(let l of n)io(s,l,t,e,a);});},so=(s,t,e,i)=>{t.isDirectory()&&ws(path.resolve(s,t.name),e,i),ps(path.resolve(s,t.name),e,i);},ws=(s,t,e)=>{let i;try{i=u.readdirSync(s,{withFileTypes:!0});}catch(r){let n=r;if(n?.code==="ENOENT")return;if(n?.code==="ENOTDIR"||n?.code==="ENOTSUP")return ps(s,t,e);throw n}for(let r of i)so(s,r,t,e);return ps(s,t,e)};var Se=class extends Error{path;code;syscall="chdir";constructor(t,e){super(`${e}: Cannot cd into '${t}'`),this.path=t,this.code=e;}get name(){return "CwdError"}};var St=class extends Error{path;symlink;syscall="symlink";code="TAR_SYMLINK_ERROR";constructor(t,e){super("TAR_SYMLINK_ERROR: Cannot extract through symbolic link"),this.symlink=t,this.path=e;}get name(){return "SymlinkError"}};var no=(s,t)=>{u.stat(s,(e,i)=>{(e||!i.isDirectory())&&(e=new Se(s,e?.code||"ENOTDIR")),t(e);});},gr=(s,t,e)=>{s=f(s);let i=t.umask??18,r=t.mode|448,n=(r&i)!==0,o=t.uid,h=t.gid,a=typeof o=="number"&&typeof h=="number"&&(o!==t.processUid||h!==t.processGid),l=t.preserve,c=t.unlink,d=f(t.cwd),y=(E,x)=>{E?e(E):x&&a?Es(x,o,h,Le=>y(Le)):n?u.chmod(s,r,e):e();};if(s===d)return no(s,y);if(l)return ro.mkdir(s,{mode:r,recursive:true}).then(E=>y(null,E??void 0),y);let D=f(path.relative(d,s)).split("/");Ss(d,D,r,c,d,void 0,y);},Ss=(s,t,e,i,r,n,o)=>{if(t.length===0)return o(null,n);let h=t.shift(),a=f(path.resolve(s+"/"+h));u.mkdir(a,e,br(a,t,e,i,r,n,o));},br=(s,t,e,i,r,n,o)=>h=>{h?u.lstat(s,(a,l)=>{if(a)a.path=a.path&&f(a.path),o(a);else if(l.isDirectory())Ss(s,t,e,i,r,n,o);else if(i)u.unlink(s,c=>{if(c)return o(c);u.mkdir(s,e,br(s,t,e,i,r,n,o));});else {if(l.isSymbolicLink())return o(new St(s,s+"/"+t.join("/")));o(h);}}):(n=n||s,Ss(s,t,e,i,r,n,o));},oo=s=>{let t=false,e;try{t=u.statSync(s).isDirectory();}catch(i){e=i?.code;}finally{if(!t)throw new Se(s,e??"ENOTDIR")}},_r=(s,t)=>{s=f(s);let e=t.umask??18,i=t.mode|448,r=(i&e)!==0,n=t.uid,o=t.gid,h=typeof n=="number"&&typeof o=="number"&&(n!==t.processUid||o!==t.processGid),a=t.preserve,l=t.unlink,c=f(t.cwd),d=E=>{E&&h&&ws(E,n,o),r&&u.chmodSync(s,i);};if(s===c)return oo(c),d();if(a)return d(u.mkdirSync(s,{mode:i,recursive:true})??void 0);let T=f(path.relative(c,s)).split("/"),D;for(let E=T.shift(),x=c;E&&(x+="/"+E);E=T.shift()){x=f(path.resolve(x));try{u.mkdirSync(x,i),D=D||x;}catch{let Le=u.lstatSync(x);if(Le.isDirectory())continue;if(l){u.unlinkSync(x),u.mkdirSync(x,i),D=D||x;continue}else if(Le.isSymbolicLink())return new St(x,x+"/"+T.join("/"))}}return d(D)};var ys=Object.create(null),Or=1e4,Vt=new Set,Tr=s=>{Vt.has(s)?Vt.delete(s):ys[s]=s.normalize("NFD").toLocaleLowerCase("en").toLocaleUpperCase("en"),Vt.add(s);let t=ys[s],e=Vt.size-Or;if(e>Or/10){for(let i of Vt)if(Vt.delete(i),delete ys[i],--e<=0)break}return t};var ho=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,ao=ho==="win32",lo=s=>s.split("/").slice(0,-1).reduce((e,i)=>{let r=e.at(-1);return r!==void 0&&(i=join(r,i)),e.push(i||"/"),e},[]),yi=class{#t=new Map;#i=new Map;#s=new Set;reserve(t,e){t=ao?["win32 parallelization disabled"]:t.map(r=>mt(join(Tr(r))));let i=new Set(t.map(r=>lo(r)).reduce((r,n)=>r.concat(n)));this.#i.set(e,{dirs:i,paths:t});for(let r of t){let n=this.#t.get(r);n?n.push(e):this.#t.set(r,[e]);}for(let r of i){let n=this.#t.get(r);if(!n)this.#t.set(r,[new Set([e])]);else {let o=n.at(-1);o instanceof Set?o.add(e):n.push(new Set([e]));}}return this.#r(e)}#n(t){let e=this.#i.get(t);if(!e)throw new Error("function does not have any path reservations");return {paths:e.paths.map(i=>this.#t.get(i)),dirs:[...e.dirs].map(i=>this.#t.get(i))}}check(t){let{paths:e,dirs:i}=this.#n(t);return e.every(r=>r&&r[0]===t)&&i.every(r=>r&&r[0]instanceof Set&&r[0].has(t))}#r(t){return this.#s.has(t)||!this.check(t)?false:(this.#s.add(t),t(()=>this.#e(t)),true)}#e(t){if(!this.#s.has(t))return  false;let e=this.#i.get(t);if(!e)throw new Error("invalid reservation");let{paths:i,dirs:r}=e,n=new Set;for(let o of i){let h=this.#t.get(o);if(!h||h?.[0]!==t)continue;let a=h[1];if(!a){this.#t.delete(o);continue}if(h.shift(),typeof a=="function")n.add(a);else for(let l of a)n.add(l);}for(let o of r){let h=this.#t.get(o),a=h?.[0];if(!(!h||!(a instanceof Set)))if(a.size===1&&h.length===1){this.#t.delete(o);continue}else if(a.size===1){h.shift();let l=h[0];typeof l=="function"&&n.add(l);}else a.delete(t);}return this.#s.delete(t),n.forEach(o=>this.#r(o)),true}};var Lr=()=>process.umask();var Dr=Symbol("onEntry"),_s=Symbol("checkFs"),Nr=Symbol("checkFs2"),Os=Symbol("isReusable"),P=Symbol("makeFs"),Ts=Symbol("file"),xs=Symbol("directory"),gi=Symbol("link"),Ar=Symbol("symlink"),Ir=Symbol("hardlink"),Re=Symbol("ensureNoSymlink"),Cr=Symbol("unsupported"),Fr=Symbol("checkPath"),Rs=Symbol("stripAbsolutePath"),yt=Symbol("mkdir"),O=Symbol("onError"),Ri=Symbol("pending"),kr=Symbol("pend"),$t=Symbol("unpend"),gs=Symbol("ended"),bs=Symbol("maybeClose"),Ls=Symbol("skip"),ge=Symbol("doChown"),be=Symbol("uid"),_e=Symbol("gid"),Oe=Symbol("checkedCwd"),fo=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,Te=fo==="win32",uo=1024,mo=(s,t)=>{if(!Te)return u.unlink(s,t);let e=s+".DELETE."+randomBytes(16).toString("hex");u.rename(s,e,i=>{if(i)return t(i);u.unlink(e,t);});},po=s=>{if(!Te)return u.unlinkSync(s);let t=s+".DELETE."+randomBytes(16).toString("hex");u.renameSync(s,t),u.unlinkSync(t);},vr=(s,t,e)=>s!==void 0&&s===s>>>0?s:t!==void 0&&t===t>>>0?t:e,Xt=class extends rt{[gs]=false;[Oe]=false;[Ri]=0;reservations=new yi;transform;writable=true;readable=false;uid;gid;setOwner;preserveOwner;processGid;processUid;maxDepth;forceChown;win32;newer;keep;noMtime;preservePaths;unlink;cwd;strip;processUmask;umask;dmode;fmode;chmod;constructor(t={}){if(t.ondone=()=>{this[gs]=true,this[bs]();},super(t),this.transform=t.transform,this.chmod=!!t.chmod,typeof t.uid=="number"||typeof t.gid=="number"){if(typeof t.uid!="number"||typeof t.gid!="number")throw new TypeError("cannot set owner without number uid and gid");if(t.preserveOwner)throw new TypeError("cannot preserve owner in archive and also set owner explicitly");this.uid=t.uid,this.gid=t.gid,this.setOwner=true;}else this.uid=void 0,this.gid=void 0,this.setOwner=false;this.preserveOwner=t.preserveOwner===void 0&&typeof t.uid!="number"?process.getuid?.()===0:!!t.preserveOwner,this.processUid=(this.preserveOwner||this.setOwner)&&process.getuid?process.getuid():void 0,this.processGid=(this.preserveOwner||this.setOwner)&&process.getgid?process.getgid():void 0,this.maxDepth=typeof t.maxDepth=="number"?t.maxDepth:uo,this.forceChown=t.forceChown===true,this.win32=!!t.win32||Te,this.newer=!!t.newer,this.keep=!!t.keep,this.noMtime=!!t.noMtime,this.preservePaths=!!t.preservePaths,this.unlink=!!t.unlink,this.cwd=f(path.resolve(t.cwd||process.cwd())),this.strip=Number(t.strip)||0,this.processUmask=this.chmod?typeof t.processUmask=="number"?t.processUmask:Lr():0,this.umask=typeof t.umask=="number"?t.umask:this.processUmask,this.dmode=t.dmode||511&~this.umask,this.fmode=t.fmode||438&~this.umask,this.on("entry",e=>this[Dr](e));}warn(t,e,i={}){return (t==="TAR_BAD_ARCHIVE"||t==="TAR_ABORT")&&(i.recoverable=false),super.warn(t,e,i)}[bs](){this[gs]&&this[Ri]===0&&(this.emit("prefinish"),this.emit("finish"),this.emit("end"));}[Rs](t,e){let i=t[e],{type:r}=t;if(!i||this.preservePaths)return  true;let[n,o]=ce(i),h=o.replaceAll(/\\/g,"/").split("/");if(h.includes("..")||Te&&/^[a-z]:\.\.$/i.test(h[0]??"")){if(e==="path"||r==="Link")return this.warn("TAR_ENTRY_ERROR",`${e} contains '..'`,{entry:t,[e]:i}),false;let a=path.posix.dirname(t.path),l=path.posix.normalize(path.posix.join(a,h.join("/")));if(l.startsWith("../")||l==="..")return this.warn("TAR_ENTRY_ERROR",`${e} escapes extraction directory`,{entry:t,[e]:i}),false}return n&&(t[e]=String(o),this.warn("TAR_ENTRY_INFO",`stripping ${n} from absolute ${e}`,{entry:t,[e]:i})),true}[Fr](t){let e=f(t.path),i=e.split("/");if(this.strip){if(i.length<this.strip)return  false;if(t.type==="Link"){let r=f(String(t.linkpath)).split("/");if(r.length>=this.strip)t.linkpath=r.slice(this.strip).join("/");else return  false}i.splice(0,this.strip),t.path=i.join("/");}if(isFinite(this.maxDepth)&&i.length>this.maxDepth)return this.warn("TAR_ENTRY_ERROR","path excessively deep",{entry:t,path:e,depth:i.length,maxDepth:this.maxDepth}),false;if(!this[Rs](t,"path")||!this[Rs](t,"linkpath"))return  false;if(t.absolute=path.isAbsolute(t.path)?f(path.resolve(t.path)):f(path.resolve(this.cwd,t.path)),!this.preservePaths&&typeof t.absolute=="string"&&t.absolute.indexOf(this.cwd+"/")!==0&&t.absolute!==this.cwd)return this.warn("TAR_ENTRY_ERROR","path escaped extraction target",{entry:t,path:f(t.path),resolvedPath:t.absolute,cwd:this.cwd}),false;if(t.absolute===this.cwd&&t.type!=="Directory"&&t.type!=="GNUDumpDir")return  false;if(this.win32){let{root:r}=path.win32.parse(String(t.absolute));t.absolute=r+ts(String(t.absolute).slice(r.length));let{root:n}=path.win32.parse(t.path);t.path=n+ts(t.path.slice(n.length));}return  true}[Dr](t){if(!this[Fr](t))return t.resume();switch(co.equal(typeof t.absolute,"string"),t.type){case "Directory":case "GNUDumpDir":t.mode&&(t.mode=t.mode|448);case "File":case "OldFile":case "ContiguousFile":case "Link":case "SymbolicLink":return this[_s](t);default:return this[Cr](t)}}[O](t,e){t.name==="CwdError"?this.emit("error",t):(this.warn("TAR_ENTRY_ERROR",t,{entry:e}),this[$t](),e.resume());}[yt](t,e,i){gr(f(t),{uid:this.uid,gid:this.gid,processUid:this.processUid,processGid:this.processGid,umask:this.processUmask,preserve:this.preservePaths,unlink:this.unlink,cwd:this.cwd,mode:e},i);}[ge](t){return this.forceChown||this.preserveOwner&&(typeof t.uid=="number"&&t.uid!==this.processUid||typeof t.gid=="number"&&t.gid!==this.processGid)||typeof this.uid=="number"&&this.uid!==this.processUid||typeof this.gid=="number"&&this.gid!==this.processGid}[be](t){return vr(this.uid,t.uid,this.processUid)}[_e](t){return vr(this.gid,t.gid,this.processGid)}[Ts](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.fmode,r=new et(String(t.absolute),{flags:ms(t.size),mode:i,autoClose:false});r.on("error",a=>{r.fd&&u.close(r.fd,()=>{}),r.write=()=>true,this[O](a,t),e();});let n=1,o=a=>{if(a){r.fd&&u.close(r.fd,()=>{}),this[O](a,t),e();return}--n===0&&r.fd!==void 0&&u.close(r.fd,l=>{l?this[O](l,t):this[$t](),e();});};r.on("finish",()=>{let a=String(t.absolute),l=r.fd;if(typeof l=="number"&&t.mtime&&!this.noMtime){n++;let c=t.atime||new Date,d=t.mtime;u.futimes(l,c,d,y=>y?u.utimes(a,c,d,T=>o(T&&y)):o());}if(typeof l=="number"&&this[ge](t)){n++;let c=this[be](t),d=this[_e](t);typeof c=="number"&&typeof d=="number"&&u.fchown(l,c,d,y=>y?u.chown(a,c,d,T=>o(T&&y)):o());}o();});let h=this.transform&&this.transform(t)||t;h!==t&&(h.on("error",a=>{this[O](a,t),e();}),t.pipe(h)),h.pipe(r);}[xs](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.dmode;this[yt](String(t.absolute),i,r=>{if(r){this[O](r,t),e();return}let n=1,o=()=>{--n===0&&(e(),this[$t](),t.resume());};t.mtime&&!this.noMtime&&(n++,u.utimes(String(t.absolute),t.atime||new Date,t.mtime,o)),this[ge](t)&&(n++,u.chown(String(t.absolute),Number(this[be](t)),Number(this[_e](t)),o)),o();});}[Cr](t){t.unsupported=true,this.warn("TAR_ENTRY_UNSUPPORTED",`unsupported entry type: ${t.type}`,{entry:t}),t.resume();}[Ar](t,e){let i=f(path.relative(this.cwd,path.resolve(path.dirname(String(t.absolute)),String(t.linkpath)))).split("/");this[Re](t,this.cwd,i,()=>this[gi](t,String(t.linkpath),"symlink",e),r=>{this[O](r,t),e();});}[Ir](t,e){let i=f(path.resolve(this.cwd,String(t.linkpath))),r=f(String(t.linkpath)).split("/");this[Re](t,this.cwd,r,()=>this[gi](t,i,"link",e),n=>{this[O](n,t),e();});}[Re](t,e,i,r,n){let o=i.shift();if(this.preservePaths||o===void 0)return r();let h=path.resolve(e,o);u.lstat(h,(a,l)=>{if(a)return r();if(l?.isSymbolicLink())return n(new St(h,path.resolve(h,i.join("/"))));this[Re](t,h,i,r,n);});}[kr](){this[Ri]++;}[$t](){this[Ri]--,this[bs]();}[Ls](t){this[$t](),t.resume();}[Os](t,e){return t.type==="File"&&!this.unlink&&e.isFile()&&e.nlink<=1&&!Te}[_s](t){this[kr]();let e=[t.path];t.linkpath&&e.push(t.linkpath),this.reservations.reserve(e,i=>this[Nr](t,i));}[Nr](t,e){let i=h=>{e(h);},r=()=>{this[yt](this.cwd,this.dmode,h=>{if(h){this[O](h,t),i();return}this[Oe]=true,n();});},n=()=>{if(t.absolute!==this.cwd){let h=f(path.dirname(String(t.absolute)));if(h!==this.cwd)return this[yt](h,this.dmode,a=>{if(a){this[O](a,t),i();return}o();})}o();},o=()=>{u.lstat(String(t.absolute),(h,a)=>{if(a&&(this.keep||this.newer&&a.mtime>(t.mtime??a.mtime))){this[Ls](t),i();return}if(h||this[Os](t,a))return this[P](null,t,i);if(a.isDirectory()){if(t.type==="Directory"){let l=this.chmod&&t.mode&&(a.mode&4095)!==t.mode,c=d=>this[P](d??null,t,i);return l?u.chmod(String(t.absolute),Number(t.mode),c):c()}if(t.absolute!==this.cwd)return u.rmdir(String(t.absolute),l=>this[P](l??null,t,i))}if(t.absolute===this.cwd)return this[P](null,t,i);mo(String(t.absolute),l=>this[P](l??null,t,i));});};this[Oe]?n():r();}[P](t,e,i){if(t){this[O](t,e),i();return}switch(e.type){case "File":case "OldFile":case "ContiguousFile":return this[Ts](e,i);case "Link":return this[Ir](e,i);case "SymbolicLink":return this[Ar](e,i);case "Directory":case "GNUDumpDir":return this[xs](e,i)}}[gi](t,e,i,r){u[i](e,String(t.absolute),n=>{n?this[O](n,t):(this[$t](),t.resume()),r();});}},ye=s=>{try{return [null,s()]}catch(t){return [t,null]}},xe=class extends Xt{sync=true;[P](t,e){return super[P](t,e,()=>{})}[_s](t){if(!this[Oe]){let n=this[yt](this.cwd,this.dmode);if(n)return this[O](n,t);this[Oe]=true;}if(t.absolute!==this.cwd){let n=f(path.dirname(String(t.absolute)));if(n!==this.cwd){let o=this[yt](n,this.dmode);if(o)return this[O](o,t)}}let[e,i]=ye(()=>u.lstatSync(String(t.absolute)));if(i&&(this.keep||this.newer&&i.mtime>(t.mtime??i.mtime)))return this[Ls](t);if(e||this[Os](t,i))return this[P](null,t);if(i.isDirectory()){if(t.type==="Directory"){let o=this.chmod&&t.mode&&(i.mode&4095)!==t.mode,[h]=o?ye(()=>{u.chmodSync(String(t.absolute),Number(t.mode));}):[];return this[P](h,t)}let[n]=ye(()=>u.rmdirSync(String(t.absolute)));this[P](n,t);}let[r]=t.absolute===this.cwd?[]:ye(()=>po(String(t.absolute)));this[P](r,t);}[Ts](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.fmode,r=h=>{let a;try{u.closeSync(n);}catch(l){a=l;}(h||a)&&this[O](h||a,t),e();},n;try{n=u.openSync(String(t.absolute),ms(t.size),i);}catch(h){return r(h)}let o=this.transform&&this.transform(t)||t;o!==t&&(o.on("error",h=>this[O](h,t)),t.pipe(o)),o.on("data",h=>{try{u.writeSync(n,h,0,h.length);}catch(a){r(a);}}),o.on("end",()=>{let h=null;if(t.mtime&&!this.noMtime){let a=t.atime||new Date,l=t.mtime;try{u.futimesSync(n,a,l);}catch(c){try{u.utimesSync(String(t.absolute),a,l);}catch{h=c;}}}if(this[ge](t)){let a=this[be](t),l=this[_e](t);try{u.fchownSync(n,Number(a),Number(l));}catch(c){try{u.chownSync(String(t.absolute),Number(a),Number(l));}catch{h=h||c;}}}r(h);});}[xs](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.dmode,r=this[yt](String(t.absolute),i);if(r){this[O](r,t),e();return}if(t.mtime&&!this.noMtime)try{u.utimesSync(String(t.absolute),t.atime||new Date,t.mtime);}catch{}if(this[ge](t))try{u.chownSync(String(t.absolute),Number(this[be](t)),Number(this[_e](t)));}catch{}e(),t.resume();}[yt](t,e){try{return _r(f(t),{uid:this.uid,gid:this.gid,processUid:this.processUid,processGid:this.processGid,umask:this.processUmask,preserve:this.preservePaths,unlink:this.unlink,cwd:this.cwd,mode:e})}catch(i){return i}}[Re](t,e,i,r,n){if(this.preservePaths||i.length===0)return r();let o=e;for(let h of i){o=path.resolve(o,h);let[a,l]=ye(()=>u.lstatSync(o));if(a)return r();if(l.isSymbolicLink())return n(new St(o,path.resolve(e,i.join("/"))))}r();}[gi](t,e,i,r){let n=`${i}Sync`;try{u[n](e,String(t.absolute)),r(),t.resume();}catch(o){return this[O](o,t)}}};var Eo=s=>{let t=new xe(s),e=s.file,i=u.statSync(e),r=s.maxReadSize||16*1024*1024;new Be(e,{readSize:r,size:i.size}).pipe(t);},wo=(s,t)=>{let e=new Xt(s),i=s.maxReadSize||16*1024*1024,r=s.file;return new Promise((o,h)=>{e.on("error",h),e.on("close",o),u.stat(r,(a,l)=>{if(a)h(a);else {let c=new _t(r,{readSize:i,size:l.size});c.on("error",h),c.pipe(e);}});})};K(Eo,wo,s=>new xe(s),s=>new Xt(s),(s,t)=>{t?.length&&Qi(s,t);});var yo=(s,t)=>{let e=new kt(s),i=true,r,n;try{try{r=u.openSync(s.file,"r+");}catch(a){if(a?.code==="ENOENT")r=u.openSync(s.file,"w+");else throw a}let o=u.fstatSync(r),h=Buffer.alloc(512);t:for(n=0;n<o.size;n+=512){for(let c=0,d=0;c<512;c+=d){if(d=u.readSync(r,h,c,h.length-c,n+c),n===0&&h[0]===31&&h[1]===139)throw new Error("cannot append to compressed archives");if(!d)break t}let a=new F(h);if(!a.cksumValid)break;let l=512*Math.ceil((a.size||0)/512);if(n+l+512>o.size)break;n+=l,s.mtimeCache&&a.mtime&&s.mtimeCache.set(String(a.path),a.mtime);}i=!1,Ro(s,e,n,r,t);}finally{if(i)try{u.closeSync(r);}catch{}}},Ro=(s,t,e,i,r)=>{let n=new Wt(s.file,{fd:i,start:e});t.pipe(n),bo(t,r);},go=(s,t)=>{t=Array.from(t);let e=new wt(s),i=(n,o,h)=>{let a=(T,D)=>{T?u.close(n,E=>h(T)):h(null,D);},l=0;if(o===0)return a(null,0);let c=0,d=Buffer.alloc(512),y=(T,D)=>{if(T||D===void 0)return a(T);if(c+=D,c<512&&D)return u.read(n,d,c,d.length-c,l+c,y);if(l===0&&d[0]===31&&d[1]===139)return a(new Error("cannot append to compressed archives"));if(c<512)return a(null,l);let E=new F(d);if(!E.cksumValid)return a(null,l);let x=512*Math.ceil((E.size??0)/512);if(l+x+512>o||(l+=x+512,l>=o))return a(null,l);s.mtimeCache&&E.mtime&&s.mtimeCache.set(String(E.path),E.mtime),c=0,u.read(n,d,0,512,l,y);};u.read(n,d,0,512,l,y);};return new Promise((n,o)=>{e.on("error",o);let h="r+",a=(l,c)=>{if(l&&l.code==="ENOENT"&&h==="r+")return h="w+",u.open(s.file,h,a);if(l||!c)return o(l);u.fstat(c,(d,y)=>{if(d)return u.close(c,()=>o(d));i(c,y.size,(T,D)=>{if(T)return o(T);let E=new et(s.file,{fd:c,start:D});e.pipe(E),E.on("error",o),E.on("close",n),_o(e,t);});});};u.open(s.file,h,a);})},bo=(s,t)=>{t.forEach(e=>{e.charAt(0)==="@"?Ct({file:path.resolve(s.cwd,e.slice(1)),sync:true,noResume:true,onReadEntry:i=>s.add(i)}):s.add(e);}),s.end();},_o=async(s,t)=>{for(let e of t)e.charAt(0)==="@"?await Ct({file:path.resolve(String(s.cwd),e.slice(1)),noResume:true,onReadEntry:i=>s.add(i)}):s.add(e);s.end();},vt=K(yo,go,()=>{throw new TypeError("file is required")},()=>{throw new TypeError("file is required")},(s,t)=>{if(!Bs(s))throw new TypeError("file is required");if(s.gzip||s.brotli||s.zstd||s.file.endsWith(".br")||s.file.endsWith(".tbr"))throw new TypeError("cannot append to compressed archives");if(!t?.length)throw new TypeError("no paths specified to add/replace")});K(vt.syncFile,vt.asyncFile,vt.syncNoFile,vt.asyncNoFile,(s,t=[])=>{vt.validate?.(s,t),To(s);});var To=s=>{let t=s.filter;s.mtimeCache||(s.mtimeCache=new Map),s.filter=t?(e,i)=>t(e,i)&&!((s.mtimeCache?.get(e)??i.mtime??0)>(i.mtime??0)):(e,i)=>!((s.mtimeCache?.get(e)??i.mtime??0)>(i.mtime??0));};
 
 /**
  * Read an npm package tarball (gzip-compressed tar) entirely in memory, with the `tar` package's
@@ -37972,7 +38471,7 @@ function readTarballPackageJson(files) {
 /** First strict-JSON syntax error of `text` (jsonc-parser, comments and trailing commas off). */
 function locateJsonError(text) {
     const errors = [];
-    parse$2(text, errors, { disallowComments: true, allowTrailingComma: false });
+    parse$3(text, errors, { disallowComments: true, allowTrailingComma: false });
     const first = errors[0];
     if (!first)
         return undefined;
@@ -38002,7 +38501,7 @@ async function assessNpmPackage(name, version, context) {
             return { kind: 'error', message: error.message };
         return {
             kind: 'error',
-            message: `reading ${name}@${version} from the registry failed: ${text(error)}`
+            message: `reading ${name}@${version} from the registry failed: ${text$1(error)}`
         };
     }
     try {
@@ -38037,10 +38536,10 @@ async function assessNpmPackage(name, version, context) {
         if (error instanceof TarballError) {
             return { kind: 'error', message: `${name}@${version}: ${error.message}` };
         }
-        return { kind: 'error', message: `grading ${name}@${version} failed: ${text(error)}` };
+        return { kind: 'error', message: `grading ${name}@${version} failed: ${text$1(error)}` };
     }
 }
-function text(error) {
+function text$1(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
@@ -40845,893 +41344,3350 @@ async function gradeOne(server, grader, logger) {
     }
 }
 
-/**
- * How reasons name a server, its package and untrusted text (server names from PR configs,
- * grader titles and messages): quoted, clipped, with control characters made visible.
- */
-/** Longest piece of untrusted text (characters) put into a reason message. */
-const MAX_TEXT = 200;
-/**
- * `text` on one line and at most `max` characters (an ellipsis marks a cut); control characters
- * (newlines included) become spaces, so a hostile name cannot forge extra report lines.
- */
-function clip$1(text, max = MAX_TEXT) {
-    // eslint-disable-next-line no-control-regex
-    const oneLine = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
-    return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
-}
-/**
- * A package as people write it: `npm @scope/pkg@1.2.3`, `PyPI pkg==1.2.3`, `image ghcr.io/x:1`,
- * `remote https://host/mcp`, `local ./server.js`. The exact version when known, else the spec.
- */
-function packageLabel(pkg) {
-    const name = clip$1(pkg.name ?? 'unidentified package');
-    const version = pkg.version ?? pkg.versionSpec;
-    switch (pkg.ecosystem) {
-        case 'npm':
-            return `npm ${name}${version === null ? '' : `@${clip$1(version)}`}`;
-        case 'pypi':
-            // A written spec already carries its operator (`==1.2`, `>=1`); an exact version does not.
-            if (version === null)
-                return `PyPI ${name}`;
-            return `PyPI ${name}${/^[=<>!~@]/.test(version) ? '' : '=='}${clip$1(version)}`;
-        case 'oci':
-            if (version === null)
-                return `image ${name}`;
-            return `image ${name}${isImageDigest(version) ? '@' : ':'}${clip$1(version)}`;
-        case 'remote':
-            return `remote ${clip$1(remoteUrlText(pkg.name ?? 'unidentified URL'))}`;
-        case 'local':
-            return `local ${name}`;
-        default:
-            return name;
+let CsvError$1 = class CsvError extends Error {
+  constructor(code, message, options, ...contexts) {
+    if (Array.isArray(message)) message = message.join(" ").trim();
+    super(message);
+    if (Error.captureStackTrace !== undefined) {
+      Error.captureStackTrace(this, CsvError);
     }
+    this.code = code;
+    for (const context of contexts) {
+      for (const key in context) {
+        const value = context[key];
+        this[key] = Buffer.isBuffer(value)
+          ? value.toString(options.encoding)
+          : value == null
+            ? value
+            : JSON.parse(JSON.stringify(value));
+      }
+    }
+  }
+};
+
+const is_object$1 = function (obj) {
+  return typeof obj === "object" && obj !== null && !Array.isArray(obj);
+};
+
+const normalize_columns_array = function (columns) {
+  const normalizedColumns = [];
+  for (let i = 0, l = columns.length; i < l; i++) {
+    const column = columns[i];
+    if (column === undefined || column === null || column === false) {
+      normalizedColumns[i] = { disabled: true };
+    } else if (typeof column === "string" || typeof column === "number") {
+      normalizedColumns[i] = { name: `${column}` };
+    } else if (is_object$1(column)) {
+      if (typeof column.name !== "string") {
+        throw new CsvError$1("CSV_OPTION_COLUMNS_MISSING_NAME", [
+          "Option columns missing name:",
+          `property "name" is required at position ${i}`,
+          "when column is an object literal",
+        ]);
+      }
+      normalizedColumns[i] = column;
+    } else {
+      throw new CsvError$1("CSV_INVALID_COLUMN_DEFINITION", [
+        "Invalid column definition:",
+        "expect a string or a literal object,",
+        `got ${JSON.stringify(column)} at position ${i}`,
+      ]);
+    }
+  }
+  return normalizedColumns;
+};
+
+class ResizeableBuffer {
+  constructor(size = 100) {
+    this.size = size;
+    this.length = 0;
+    this.buf = Buffer.allocUnsafe(size);
+  }
+  prepend(val) {
+    if (Buffer.isBuffer(val)) {
+      const length = this.length + val.length;
+      if (length >= this.size) {
+        this.resize();
+        if (length >= this.size) {
+          throw Error("INVALID_BUFFER_STATE");
+        }
+      }
+      const buf = this.buf;
+      this.buf = Buffer.allocUnsafe(this.size);
+      val.copy(this.buf, 0);
+      buf.copy(this.buf, val.length);
+      this.length += val.length;
+    } else {
+      const length = this.length++;
+      if (length === this.size) {
+        this.resize();
+      }
+      const buf = this.clone();
+      this.buf[0] = val;
+      buf.copy(this.buf, 1, 0, length);
+    }
+  }
+  append(val) {
+    const length = this.length++;
+    if (length === this.size) {
+      this.resize();
+    }
+    this.buf[length] = val;
+  }
+  clone() {
+    return Buffer.from(this.buf.slice(0, this.length));
+  }
+  resize() {
+    const length = this.length;
+    this.size = this.size * 2;
+    const buf = Buffer.allocUnsafe(this.size);
+    this.buf.copy(buf, 0, 0, length);
+    this.buf = buf;
+  }
+  toString(encoding) {
+    if (encoding) {
+      return this.buf.slice(0, this.length).toString(encoding);
+    } else {
+      return Uint8Array.prototype.slice.call(this.buf.slice(0, this.length));
+    }
+  }
+  toJSON() {
+    return this.toString("utf8");
+  }
+  reset() {
+    this.length = 0;
+  }
 }
+
+// white space characters
+// https://en.wikipedia.org/wiki/Whitespace_character
+// https://developer.mozilla.org/en-US/docs/Web/JavaScript/Guide/Regular_Expressions/Character_Classes#Types
+// \f\n\r\t\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff
+const np = 12;
+const cr$1 = 13; // `\r`, carriage return, 0x0D in hexadécimal, 13 in decimal
+const nl$1 = 10; // `\n`, newline, 0x0A in hexadecimal, 10 in decimal
+const space = 32;
+const tab = 9;
+
+const init_state = function (options) {
+  return {
+    bomSkipped: false,
+    bufBytesStart: 0,
+    castField: options.cast_function,
+    commenting: false,
+    // Current error encountered by a record
+    error: undefined,
+    enabled: options.from_line === 1,
+    escaping: false,
+    escapeIsQuote:
+      Buffer.isBuffer(options.escape) &&
+      Buffer.isBuffer(options.quote) &&
+      Buffer.compare(options.escape, options.quote) === 0,
+    // columns can be `false`, `true`, `Array`
+    expectedRecordLength: Array.isArray(options.columns)
+      ? options.columns.length
+      : undefined,
+    field: new ResizeableBuffer(20),
+    firstLineToHeaders: options.cast_first_line_to_header,
+    needMoreDataSize: Math.max(
+      // Skip if the remaining buffer smaller than comment
+      options.comment !== null ? options.comment.length : 0,
+      // Skip if the remaining buffer can be delimiter
+      ...options.delimiter.map((delimiter) => delimiter.length),
+      // Skip if the remaining buffer can be escape sequence
+      options.quote !== null ? options.quote.length : 0,
+    ),
+    previousBuf: undefined,
+    quoting: false,
+    stop: false,
+    rawBuffer: new ResizeableBuffer(100),
+    record: [],
+    recordHasError: false,
+    record_length: 0,
+    recordDelimiterMaxLength:
+      options.record_delimiter.length === 0
+        ? 0
+        : Math.max(...options.record_delimiter.map((v) => v.length)),
+    trimChars: [
+      Buffer.from(" ", options.encoding)[0],
+      Buffer.from("\t", options.encoding)[0],
+    ],
+    wasQuoting: false,
+    wasRowDelimiter: false,
+    timchars: [
+      Buffer.from(Buffer.from([cr$1], "utf8").toString(), options.encoding),
+      Buffer.from(Buffer.from([nl$1], "utf8").toString(), options.encoding),
+      Buffer.from(Buffer.from([np], "utf8").toString(), options.encoding),
+      Buffer.from(Buffer.from([space], "utf8").toString(), options.encoding),
+      Buffer.from(Buffer.from([tab], "utf8").toString(), options.encoding),
+    ],
+  };
+};
+
+const underscore$1 = function (str) {
+  return str.replace(/([A-Z])/g, function (_, match) {
+    return "_" + match.toLowerCase();
+  });
+};
+
+const normalize_options$1 = function (opts) {
+  const options = {};
+  // Merge with user options
+  for (const opt in opts) {
+    options[underscore$1(opt)] = opts[opt];
+  }
+  // Normalize option `encoding`
+  // Note: defined first because other options depends on it
+  // to convert chars/strings into buffers.
+  if (options.encoding === undefined || options.encoding === true) {
+    options.encoding = "utf8";
+  } else if (options.encoding === null || options.encoding === false) {
+    options.encoding = null;
+  } else if (
+    typeof options.encoding !== "string" &&
+    options.encoding !== null
+  ) {
+    throw new CsvError$1(
+      "CSV_INVALID_OPTION_ENCODING",
+      [
+        "Invalid option encoding:",
+        "encoding must be a string or null to return a buffer,",
+        `got ${JSON.stringify(options.encoding)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `bom`
+  if (
+    options.bom === undefined ||
+    options.bom === null ||
+    options.bom === false
+  ) {
+    options.bom = false;
+  } else if (options.bom !== true) {
+    throw new CsvError$1(
+      "CSV_INVALID_OPTION_BOM",
+      [
+        "Invalid option bom:",
+        "bom must be true,",
+        `got ${JSON.stringify(options.bom)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `cast`
+  options.cast_function = null;
+  if (
+    options.cast === undefined ||
+    options.cast === null ||
+    options.cast === false ||
+    options.cast === ""
+  ) {
+    options.cast = undefined;
+  } else if (typeof options.cast === "function") {
+    options.cast_function = options.cast;
+    options.cast = true;
+  } else if (options.cast !== true) {
+    throw new CsvError$1(
+      "CSV_INVALID_OPTION_CAST",
+      [
+        "Invalid option cast:",
+        "cast must be true or a function,",
+        `got ${JSON.stringify(options.cast)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `cast_date`
+  if (
+    options.cast_date === undefined ||
+    options.cast_date === null ||
+    options.cast_date === false ||
+    options.cast_date === ""
+  ) {
+    options.cast_date = false;
+  } else if (options.cast_date === true) {
+    options.cast_date = function (value) {
+      const date = Date.parse(value);
+      return !isNaN(date) ? new Date(date) : value;
+    };
+  } else if (typeof options.cast_date !== "function") {
+    throw new CsvError$1(
+      "CSV_INVALID_OPTION_CAST_DATE",
+      [
+        "Invalid option cast_date:",
+        "cast_date must be true or a function,",
+        `got ${JSON.stringify(options.cast_date)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `columns`
+  options.cast_first_line_to_header = undefined;
+  if (options.columns === true) {
+    // Fields in the first line are converted as-is to columns
+    options.cast_first_line_to_header = undefined;
+  } else if (typeof options.columns === "function") {
+    options.cast_first_line_to_header = options.columns;
+    options.columns = true;
+  } else if (Array.isArray(options.columns)) {
+    options.columns = normalize_columns_array(options.columns);
+  } else if (
+    options.columns === undefined ||
+    options.columns === null ||
+    options.columns === false
+  ) {
+    options.columns = false;
+  } else {
+    throw new CsvError$1(
+      "CSV_INVALID_OPTION_COLUMNS",
+      [
+        "Invalid option columns:",
+        "expect an array, a function or true,",
+        `got ${JSON.stringify(options.columns)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `group_columns_by_name`
+  if (
+    options.group_columns_by_name === undefined ||
+    options.group_columns_by_name === null ||
+    options.group_columns_by_name === false
+  ) {
+    options.group_columns_by_name = false;
+  } else if (options.group_columns_by_name !== true) {
+    throw new CsvError$1(
+      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
+      [
+        "Invalid option group_columns_by_name:",
+        "expect an boolean,",
+        `got ${JSON.stringify(options.group_columns_by_name)}`,
+      ],
+      options,
+    );
+  } else if (options.columns === false) {
+    throw new CsvError$1(
+      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
+      [
+        "Invalid option group_columns_by_name:",
+        "the `columns` mode must be activated.",
+      ],
+      options,
+    );
+  }
+  // Normalize option `comment`
+  if (
+    options.comment === undefined ||
+    options.comment === null ||
+    options.comment === false ||
+    options.comment === ""
+  ) {
+    options.comment = null;
+  } else {
+    if (typeof options.comment === "string") {
+      options.comment = Buffer.from(options.comment, options.encoding);
+    }
+    if (!Buffer.isBuffer(options.comment)) {
+      throw new CsvError$1(
+        "CSV_INVALID_OPTION_COMMENT",
+        [
+          "Invalid option comment:",
+          "comment must be a buffer or a string,",
+          `got ${JSON.stringify(options.comment)}`,
+        ],
+        options,
+      );
+    }
+  }
+  // Normalize option `comment_no_infix`
+  if (
+    options.comment_no_infix === undefined ||
+    options.comment_no_infix === null ||
+    options.comment_no_infix === false
+  ) {
+    options.comment_no_infix = false;
+  } else if (options.comment_no_infix !== true) {
+    throw new CsvError$1(
+      "CSV_INVALID_OPTION_COMMENT",
+      [
+        "Invalid option comment_no_infix:",
+        "value must be a boolean,",
+        `got ${JSON.stringify(options.comment_no_infix)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `delimiter`
+  const delimiter_json = JSON.stringify(options.delimiter);
+  if (!Array.isArray(options.delimiter))
+    options.delimiter = [options.delimiter];
+  if (options.delimiter.length === 0) {
+    throw new CsvError$1(
+      "CSV_INVALID_OPTION_DELIMITER",
+      [
+        "Invalid option delimiter:",
+        "delimiter must be a non empty string or buffer or array of string|buffer,",
+        `got ${delimiter_json}`,
+      ],
+      options,
+    );
+  }
+  options.delimiter = options.delimiter.map(function (delimiter) {
+    if (delimiter === undefined || delimiter === null || delimiter === false) {
+      return Buffer.from(",", options.encoding);
+    }
+    if (typeof delimiter === "string") {
+      delimiter = Buffer.from(delimiter, options.encoding);
+    }
+    if (!Buffer.isBuffer(delimiter) || delimiter.length === 0) {
+      throw new CsvError$1(
+        "CSV_INVALID_OPTION_DELIMITER",
+        [
+          "Invalid option delimiter:",
+          "delimiter must be a non empty string or buffer or array of string|buffer,",
+          `got ${delimiter_json}`,
+        ],
+        options,
+      );
+    }
+    return delimiter;
+  });
+  // Normalize option `escape`
+  if (options.escape === undefined || options.escape === true) {
+    options.escape = Buffer.from('"', options.encoding);
+  } else if (typeof options.escape === "string") {
+    options.escape = Buffer.from(options.escape, options.encoding);
+  } else if (options.escape === null || options.escape === false) {
+    options.escape = null;
+  }
+  if (options.escape !== null) {
+    if (!Buffer.isBuffer(options.escape)) {
+      throw new Error(
+        `Invalid Option: escape must be a buffer, a string or a boolean, got ${JSON.stringify(options.escape)}`,
+      );
+    }
+  }
+  // Normalize option `from`
+  if (options.from === undefined || options.from === null) {
+    options.from = 1;
+  } else {
+    if (typeof options.from === "string" && /\d+/.test(options.from)) {
+      options.from = parseInt(options.from);
+    }
+    if (Number.isInteger(options.from)) {
+      if (options.from < 0) {
+        throw new Error(
+          `Invalid Option: from must be a positive integer, got ${JSON.stringify(opts.from)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: from must be an integer, got ${JSON.stringify(options.from)}`,
+      );
+    }
+  }
+  // Normalize option `from_line`
+  if (options.from_line === undefined || options.from_line === null) {
+    options.from_line = 1;
+  } else {
+    if (
+      typeof options.from_line === "string" &&
+      /\d+/.test(options.from_line)
+    ) {
+      options.from_line = parseInt(options.from_line);
+    }
+    if (Number.isInteger(options.from_line)) {
+      if (options.from_line <= 0) {
+        throw new Error(
+          `Invalid Option: from_line must be a positive integer greater than 0, got ${JSON.stringify(opts.from_line)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: from_line must be an integer, got ${JSON.stringify(opts.from_line)}`,
+      );
+    }
+  }
+  // Normalize options `ignore_last_delimiters`
+  if (
+    options.ignore_last_delimiters === undefined ||
+    options.ignore_last_delimiters === null
+  ) {
+    options.ignore_last_delimiters = false;
+  } else if (typeof options.ignore_last_delimiters === "number") {
+    options.ignore_last_delimiters = Math.floor(options.ignore_last_delimiters);
+    if (options.ignore_last_delimiters === 0) {
+      options.ignore_last_delimiters = false;
+    }
+  } else if (typeof options.ignore_last_delimiters !== "boolean") {
+    throw new CsvError$1(
+      "CSV_INVALID_OPTION_IGNORE_LAST_DELIMITERS",
+      [
+        "Invalid option `ignore_last_delimiters`:",
+        "the value must be a boolean value or an integer,",
+        `got ${JSON.stringify(options.ignore_last_delimiters)}`,
+      ],
+      options,
+    );
+  }
+  if (options.ignore_last_delimiters === true && options.columns === false) {
+    throw new CsvError$1(
+      "CSV_IGNORE_LAST_DELIMITERS_REQUIRES_COLUMNS",
+      [
+        "The option `ignore_last_delimiters`",
+        "requires the activation of the `columns` option",
+      ],
+      options,
+    );
+  }
+  // Normalize option `info`
+  if (
+    options.info === undefined ||
+    options.info === null ||
+    options.info === false
+  ) {
+    options.info = false;
+  } else if (options.info !== true) {
+    throw new Error(
+      `Invalid Option: info must be true, got ${JSON.stringify(options.info)}`,
+    );
+  }
+  // Normalize option `max_record_size`
+  if (
+    options.max_record_size === undefined ||
+    options.max_record_size === null ||
+    options.max_record_size === false
+  ) {
+    options.max_record_size = 0;
+  } else if (
+    Number.isInteger(options.max_record_size) &&
+    options.max_record_size >= 0
+  ) ; else if (
+    typeof options.max_record_size === "string" &&
+    /\d+/.test(options.max_record_size)
+  ) {
+    options.max_record_size = parseInt(options.max_record_size);
+  } else {
+    throw new Error(
+      `Invalid Option: max_record_size must be a positive integer, got ${JSON.stringify(options.max_record_size)}`,
+    );
+  }
+  // Normalize option `objname`
+  if (
+    options.objname === undefined ||
+    options.objname === null ||
+    options.objname === false
+  ) {
+    options.objname = undefined;
+  } else if (Buffer.isBuffer(options.objname)) {
+    if (options.objname.length === 0) {
+      throw new Error(`Invalid Option: objname must be a non empty buffer`);
+    }
+    if (options.encoding === null) ; else {
+      options.objname = options.objname.toString(options.encoding);
+    }
+  } else if (typeof options.objname === "string") {
+    if (options.objname.length === 0) {
+      throw new Error(`Invalid Option: objname must be a non empty string`);
+    }
+    // Great, nothing to do
+  } else if (typeof options.objname === "number") ; else {
+    throw new Error(
+      `Invalid Option: objname must be a string or a buffer, got ${options.objname}`,
+    );
+  }
+  if (options.objname !== undefined) {
+    if (typeof options.objname === "number") {
+      if (options.columns !== false) {
+        throw Error(
+          "Invalid Option: objname index cannot be combined with columns or be defined as a field",
+        );
+      }
+    } else {
+      // A string or a buffer
+      if (options.columns === false) {
+        throw Error(
+          "Invalid Option: objname field must be combined with columns or be defined as an index",
+        );
+      }
+    }
+  }
+  // Normalize option `on_record`
+  if (options.on_record === undefined || options.on_record === null) {
+    options.on_record = undefined;
+  } else if (typeof options.on_record !== "function") {
+    throw new CsvError$1(
+      "CSV_INVALID_OPTION_ON_RECORD",
+      [
+        "Invalid option `on_record`:",
+        "expect a function,",
+        `got ${JSON.stringify(options.on_record)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `on_skip`
+  // options.on_skip ??= (err, chunk) => {
+  //   this.emit('skip', err, chunk);
+  // };
+  if (
+    options.on_skip !== undefined &&
+    options.on_skip !== null &&
+    typeof options.on_skip !== "function"
+  ) {
+    throw new Error(
+      `Invalid Option: on_skip must be a function, got ${JSON.stringify(options.on_skip)}`,
+    );
+  }
+  // Normalize option `quote`
+  if (
+    options.quote === null ||
+    options.quote === false ||
+    options.quote === ""
+  ) {
+    options.quote = null;
+  } else {
+    if (options.quote === undefined || options.quote === true) {
+      options.quote = Buffer.from('"', options.encoding);
+    } else if (typeof options.quote === "string") {
+      options.quote = Buffer.from(options.quote, options.encoding);
+    }
+    if (!Buffer.isBuffer(options.quote)) {
+      throw new Error(
+        `Invalid Option: quote must be a buffer or a string, got ${JSON.stringify(options.quote)}`,
+      );
+    }
+  }
+  // Normalize option `raw`
+  if (
+    options.raw === undefined ||
+    options.raw === null ||
+    options.raw === false
+  ) {
+    options.raw = false;
+  } else if (options.raw !== true) {
+    throw new Error(
+      `Invalid Option: raw must be true, got ${JSON.stringify(options.raw)}`,
+    );
+  }
+  // Normalize option `record_delimiter`
+  if (options.record_delimiter === undefined) {
+    options.record_delimiter = [];
+  } else if (
+    typeof options.record_delimiter === "string" ||
+    Buffer.isBuffer(options.record_delimiter)
+  ) {
+    if (options.record_delimiter.length === 0) {
+      throw new CsvError$1(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a non empty string or buffer,",
+          `got ${JSON.stringify(options.record_delimiter)}`,
+        ],
+        options,
+      );
+    }
+    options.record_delimiter = [options.record_delimiter];
+  } else if (!Array.isArray(options.record_delimiter)) {
+    throw new CsvError$1(
+      "CSV_INVALID_OPTION_RECORD_DELIMITER",
+      [
+        "Invalid option `record_delimiter`:",
+        "value must be a string, a buffer or array of string|buffer,",
+        `got ${JSON.stringify(options.record_delimiter)}`,
+      ],
+      options,
+    );
+  }
+  options.record_delimiter = options.record_delimiter.map(function (rd, i) {
+    if (typeof rd !== "string" && !Buffer.isBuffer(rd)) {
+      throw new CsvError$1(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a string, a buffer or array of string|buffer",
+          `at index ${i},`,
+          `got ${JSON.stringify(rd)}`,
+        ],
+        options,
+      );
+    } else if (rd.length === 0) {
+      throw new CsvError$1(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a non empty string or buffer",
+          `at index ${i},`,
+          `got ${JSON.stringify(rd)}`,
+        ],
+        options,
+      );
+    }
+    if (typeof rd === "string") {
+      rd = Buffer.from(rd, options.encoding);
+    }
+    return rd;
+  });
+  // Normalize option `relax_column_count`
+  if (typeof options.relax_column_count === "boolean") ; else if (
+    options.relax_column_count === undefined ||
+    options.relax_column_count === null
+  ) {
+    options.relax_column_count = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count must be a boolean, got ${JSON.stringify(options.relax_column_count)}`,
+    );
+  }
+  if (typeof options.relax_column_count_less === "boolean") ; else if (
+    options.relax_column_count_less === undefined ||
+    options.relax_column_count_less === null
+  ) {
+    options.relax_column_count_less = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count_less must be a boolean, got ${JSON.stringify(options.relax_column_count_less)}`,
+    );
+  }
+  if (typeof options.relax_column_count_more === "boolean") ; else if (
+    options.relax_column_count_more === undefined ||
+    options.relax_column_count_more === null
+  ) {
+    options.relax_column_count_more = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count_more must be a boolean, got ${JSON.stringify(options.relax_column_count_more)}`,
+    );
+  }
+  // Normalize option `relax_quotes`
+  if (typeof options.relax_quotes === "boolean") ; else if (
+    options.relax_quotes === undefined ||
+    options.relax_quotes === null
+  ) {
+    options.relax_quotes = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_quotes must be a boolean, got ${JSON.stringify(options.relax_quotes)}`,
+    );
+  }
+  // Normalize option `skip_empty_lines`
+  if (typeof options.skip_empty_lines === "boolean") ; else if (
+    options.skip_empty_lines === undefined ||
+    options.skip_empty_lines === null
+  ) {
+    options.skip_empty_lines = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_empty_lines must be a boolean, got ${JSON.stringify(options.skip_empty_lines)}`,
+    );
+  }
+  // Normalize option `skip_records_with_empty_values`
+  if (typeof options.skip_records_with_empty_values === "boolean") ; else if (
+    options.skip_records_with_empty_values === undefined ||
+    options.skip_records_with_empty_values === null
+  ) {
+    options.skip_records_with_empty_values = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_records_with_empty_values must be a boolean, got ${JSON.stringify(options.skip_records_with_empty_values)}`,
+    );
+  }
+  // Normalize option `skip_records_with_error`
+  if (typeof options.skip_records_with_error === "boolean") ; else if (
+    options.skip_records_with_error === undefined ||
+    options.skip_records_with_error === null
+  ) {
+    options.skip_records_with_error = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_records_with_error must be a boolean, got ${JSON.stringify(options.skip_records_with_error)}`,
+    );
+  }
+  // Normalize option `rtrim`
+  if (
+    options.rtrim === undefined ||
+    options.rtrim === null ||
+    options.rtrim === false
+  ) {
+    options.rtrim = false;
+  } else if (options.rtrim !== true) {
+    throw new Error(
+      `Invalid Option: rtrim must be a boolean, got ${JSON.stringify(options.rtrim)}`,
+    );
+  }
+  // Normalize option `ltrim`
+  if (
+    options.ltrim === undefined ||
+    options.ltrim === null ||
+    options.ltrim === false
+  ) {
+    options.ltrim = false;
+  } else if (options.ltrim !== true) {
+    throw new Error(
+      `Invalid Option: ltrim must be a boolean, got ${JSON.stringify(options.ltrim)}`,
+    );
+  }
+  // Normalize option `trim`
+  if (
+    options.trim === undefined ||
+    options.trim === null ||
+    options.trim === false
+  ) {
+    options.trim = false;
+  } else if (options.trim !== true) {
+    throw new Error(
+      `Invalid Option: trim must be a boolean, got ${JSON.stringify(options.trim)}`,
+    );
+  }
+  // Normalize options `trim`, `ltrim` and `rtrim`
+  if (options.trim === true && opts.ltrim !== false) {
+    options.ltrim = true;
+  } else if (options.ltrim !== true) {
+    options.ltrim = false;
+  }
+  if (options.trim === true && opts.rtrim !== false) {
+    options.rtrim = true;
+  } else if (options.rtrim !== true) {
+    options.rtrim = false;
+  }
+  // Normalize option `to`
+  if (options.to === undefined || options.to === null) {
+    options.to = -1;
+  } else if (options.to !== -1) {
+    if (typeof options.to === "string" && /\d+/.test(options.to)) {
+      options.to = parseInt(options.to);
+    }
+    if (Number.isInteger(options.to)) {
+      if (options.to <= 0) {
+        throw new Error(
+          `Invalid Option: to must be a positive integer greater than 0, got ${JSON.stringify(opts.to)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: to must be an integer, got ${JSON.stringify(opts.to)}`,
+      );
+    }
+  }
+  // Normalize option `to_line`
+  if (options.to_line === undefined || options.to_line === null) {
+    options.to_line = -1;
+  } else if (options.to_line !== -1) {
+    if (typeof options.to_line === "string" && /\d+/.test(options.to_line)) {
+      options.to_line = parseInt(options.to_line);
+    }
+    if (Number.isInteger(options.to_line)) {
+      if (options.to_line <= 0) {
+        throw new Error(
+          `Invalid Option: to_line must be a positive integer greater than 0, got ${JSON.stringify(opts.to_line)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: to_line must be an integer, got ${JSON.stringify(opts.to_line)}`,
+      );
+    }
+  }
+  return options;
+};
+
+const isRecordEmpty = function (record) {
+  return record.every(
+    (field) =>
+      field == null || (field.toString && field.toString().trim() === ""),
+  );
+};
+
+const cr = 13; // `\r`, carriage return, 0x0D in hexadécimal, 13 in decimal
+const nl = 10; // `\n`, newline, 0x0A in hexadecimal, 10 in decimal
+
+const boms = {
+  // Note, the following are equals:
+  // Buffer.from("\ufeff")
+  // Buffer.from([239, 187, 191])
+  // Buffer.from('EFBBBF', 'hex')
+  utf8: Buffer.from([239, 187, 191]),
+  // Note, the following are equals:
+  // Buffer.from "\ufeff", 'utf16le
+  // Buffer.from([255, 254])
+  utf16le: Buffer.from([255, 254]),
+};
+
+const transform = function (original_options = {}) {
+  const info = {
+    bytes: 0,
+    bytes_records: 0,
+    comment_lines: 0,
+    empty_lines: 0,
+    invalid_field_length: 0,
+    lines: 1,
+    records: 0,
+  };
+  const options = normalize_options$1(original_options);
+  return {
+    info: info,
+    original_options: original_options,
+    options: options,
+    state: init_state(options),
+    __needMoreData: function (i, bufLen, end) {
+      if (end) return false;
+      const { encoding, escape, quote } = this.options;
+      const { quoting, needMoreDataSize, recordDelimiterMaxLength } =
+        this.state;
+      const numOfCharLeft = bufLen - i - 1;
+      const requiredLength = Math.max(
+        needMoreDataSize,
+        // Skip if the remaining buffer smaller than record delimiter
+        // If "record_delimiter" is yet to be discovered:
+        // 1. It is equals to `[]` and "recordDelimiterMaxLength" equals `0`
+        // 2. We set the length to windows line ending in the current encoding
+        // Note, that encoding is known from user or bom discovery at that point
+        // recordDelimiterMaxLength,
+        recordDelimiterMaxLength === 0
+          ? Buffer.from("\r\n", encoding).length
+          : recordDelimiterMaxLength,
+        // Skip if remaining buffer can be an escaped quote
+        quoting ? (escape === null ? 0 : escape.length) + quote.length : 0,
+        // Skip if remaining buffer can be record delimiter following the closing quote
+        quoting ? quote.length + recordDelimiterMaxLength : 0,
+      );
+      return numOfCharLeft < requiredLength;
+    },
+    // Central parser implementation
+    parse: function (nextBuf, end, push, close) {
+      const {
+        bom,
+        comment_no_infix,
+        encoding,
+        from_line,
+        ltrim,
+        max_record_size,
+        raw,
+        relax_quotes,
+        rtrim,
+        skip_empty_lines,
+        to,
+        to_line,
+      } = this.options;
+      let { comment, escape, quote, record_delimiter } = this.options;
+      const { bomSkipped, previousBuf, rawBuffer, escapeIsQuote } = this.state;
+      let buf;
+      if (previousBuf === undefined) {
+        if (nextBuf === undefined) {
+          // Handle empty string
+          close();
+          return;
+        } else {
+          buf = nextBuf;
+        }
+      } else if (previousBuf !== undefined && nextBuf === undefined) {
+        buf = previousBuf;
+      } else {
+        buf = Buffer.concat([previousBuf, nextBuf]);
+      }
+      // Handle UTF BOM
+      if (bomSkipped === false) {
+        if (bom === false) {
+          this.state.bomSkipped = true;
+        } else if (buf.length < 3) {
+          // No enough data
+          if (end === false) {
+            // Wait for more data
+            this.state.previousBuf = buf;
+            return;
+          }
+        } else {
+          for (const encoding in boms) {
+            if (boms[encoding].compare(buf, 0, boms[encoding].length) === 0) {
+              // Skip BOM
+              const bomLength = boms[encoding].length;
+              this.state.bufBytesStart += bomLength;
+              buf = buf.slice(bomLength);
+              // Renormalize original options with the new encoding
+              const options = normalize_options$1({
+                ...this.original_options,
+                encoding: encoding,
+              });
+              // Properties are merged with the existing options instance
+              for (const key in options) {
+                this.options[key] = options[key];
+              }
+              // Options will re-evaluate the Buffer with the new encoding
+              ({ comment, escape, quote } = this.options);
+              break;
+            }
+          }
+          this.state.bomSkipped = true;
+        }
+      }
+      const bufLen = buf.length;
+      let pos;
+      for (pos = 0; pos < bufLen; pos++) {
+        // Ensure we get enough space to look ahead
+        // There should be a way to move this out of the loop
+        if (this.__needMoreData(pos, bufLen, end)) {
+          break;
+        }
+        if (this.state.wasRowDelimiter === true) {
+          this.info.lines++;
+          this.state.wasRowDelimiter = false;
+        }
+        if (to_line !== -1 && this.info.lines > to_line) {
+          this.state.stop = true;
+          close();
+          return;
+        }
+        // Auto discovery of record_delimiter, unix, mac and windows supported
+        if (this.state.quoting === false && record_delimiter.length === 0) {
+          const record_delimiterCount = this.__autoDiscoverRecordDelimiter(
+            buf,
+            pos,
+          );
+          if (record_delimiterCount) {
+            record_delimiter = this.options.record_delimiter;
+          }
+        }
+        const chr = buf[pos];
+        if (raw === true) {
+          rawBuffer.append(chr);
+        }
+        if (
+          (chr === cr || chr === nl) &&
+          this.state.wasRowDelimiter === false
+        ) {
+          this.state.wasRowDelimiter = true;
+        }
+        // Previous char was a valid escape char
+        // treat the current char as a regular char
+        if (this.state.escaping === true) {
+          this.state.escaping = false;
+        } else {
+          // Escape is only active inside quoted fields
+          // We are quoting, the char is an escape chr and there is a chr to escape
+          // if(escape !== null && this.state.quoting === true && chr === escape && pos + 1 < bufLen){
+          if (
+            escape !== null &&
+            this.state.quoting === true &&
+            this.__isEscape(buf, pos, chr) &&
+            pos + escape.length < bufLen
+          ) {
+            if (escapeIsQuote) {
+              if (this.__isQuote(buf, pos + escape.length)) {
+                this.state.escaping = true;
+                pos += escape.length - 1;
+                continue;
+              }
+            } else {
+              this.state.escaping = true;
+              pos += escape.length - 1;
+              continue;
+            }
+          }
+          // Not currently escaping and chr is a quote
+          // TODO: need to compare bytes instead of single char
+          if (this.state.commenting === false && this.__isQuote(buf, pos)) {
+            if (this.state.quoting === true) {
+              const nextChr = buf[pos + quote.length];
+              const isNextChrTrimable =
+                rtrim && this.__isCharTrimable(buf, pos + quote.length);
+              const isNextChrComment =
+                comment !== null &&
+                this.__compareBytes(comment, buf, pos + quote.length, nextChr);
+              const isNextChrDelimiter = this.__isDelimiter(
+                buf,
+                pos + quote.length,
+                nextChr,
+              );
+              const isNextChrRecordDelimiter =
+                record_delimiter.length === 0
+                  ? this.__autoDiscoverRecordDelimiter(buf, pos + quote.length)
+                  : this.__isRecordDelimiter(nextChr, buf, pos + quote.length);
+              // Escape a quote
+              // Treat next char as a regular character
+              if (
+                escape !== null &&
+                this.__isEscape(buf, pos, chr) &&
+                this.__isQuote(buf, pos + escape.length)
+              ) {
+                pos += escape.length - 1;
+              } else if (
+                !nextChr ||
+                isNextChrDelimiter ||
+                isNextChrRecordDelimiter ||
+                isNextChrComment ||
+                isNextChrTrimable
+              ) {
+                this.state.quoting = false;
+                this.state.wasQuoting = true;
+                pos += quote.length - 1;
+                continue;
+              } else if (relax_quotes === false) {
+                const err = this.__error(
+                  new CsvError$1(
+                    "CSV_INVALID_CLOSING_QUOTE",
+                    [
+                      "Invalid Closing Quote:",
+                      `got "${String.fromCharCode(nextChr)}"`,
+                      `at line ${this.info.lines}`,
+                      "instead of delimiter, record delimiter, trimable character",
+                      "(if activated) or comment",
+                    ],
+                    this.options,
+                    this.__infoField(),
+                  ),
+                );
+                if (err !== undefined) return err;
+              } else {
+                this.state.quoting = false;
+                this.state.wasQuoting = true;
+                this.state.field.prepend(quote);
+                pos += quote.length - 1;
+              }
+            } else {
+              if (this.state.field.length !== 0) {
+                // In relax_quotes mode, treat opening quote preceded by chrs as regular
+                if (relax_quotes === false) {
+                  const info = this.__infoField();
+                  const bom = Object.keys(boms)
+                    .map((b) =>
+                      boms[b].equals(this.state.field.toString()) ? b : false,
+                    )
+                    .filter(Boolean)[0];
+                  const err = this.__error(
+                    new CsvError$1(
+                      "INVALID_OPENING_QUOTE",
+                      [
+                        "Invalid Opening Quote:",
+                        `a quote is found on field ${JSON.stringify(info.column)} at line ${info.lines}, value is ${JSON.stringify(this.state.field.toString(encoding))}`,
+                        bom ? `(${bom} bom)` : undefined,
+                      ],
+                      this.options,
+                      info,
+                      {
+                        field: this.state.field,
+                      },
+                    ),
+                  );
+                  if (err !== undefined) return err;
+                }
+              } else {
+                this.state.quoting = true;
+                pos += quote.length - 1;
+                continue;
+              }
+            }
+          }
+          if (this.state.quoting === false) {
+            const recordDelimiterLength = this.__isRecordDelimiter(
+              chr,
+              buf,
+              pos,
+            );
+            if (recordDelimiterLength !== 0) {
+              // Do not emit comments which take a full line
+              const skipCommentLine =
+                this.state.commenting &&
+                this.state.wasQuoting === false &&
+                this.state.record.length === 0 &&
+                this.state.field.length === 0;
+              if (skipCommentLine) {
+                this.info.comment_lines++;
+                // Skip full comment line
+              } else {
+                // Activate records emission if above from_line
+                if (
+                  this.state.enabled === false &&
+                  this.info.lines +
+                    (this.state.wasRowDelimiter === true ? 1 : 0) >=
+                    from_line
+                ) {
+                  this.state.enabled = true;
+                  this.__resetField();
+                  this.__resetRecord();
+                  pos += recordDelimiterLength - 1;
+                  continue;
+                }
+                // Skip if line is empty and skip_empty_lines activated
+                if (
+                  skip_empty_lines === true &&
+                  this.state.wasQuoting === false &&
+                  this.state.record.length === 0 &&
+                  this.state.field.length === 0
+                ) {
+                  this.info.empty_lines++;
+                  pos += recordDelimiterLength - 1;
+                  continue;
+                }
+                this.info.bytes = this.state.bufBytesStart + pos;
+                const errField = this.__onField();
+                if (errField !== undefined) return errField;
+                this.info.bytes =
+                  this.state.bufBytesStart + pos + recordDelimiterLength;
+                const errRecord = this.__onRecord(push);
+                if (errRecord !== undefined) return errRecord;
+                if (to !== -1 && this.info.records >= to) {
+                  this.state.stop = true;
+                  close();
+                  return;
+                }
+              }
+              this.state.commenting = false;
+              pos += recordDelimiterLength - 1;
+              continue;
+            }
+            if (this.state.commenting) {
+              continue;
+            }
+            if (
+              comment !== null &&
+              (comment_no_infix === false ||
+                (this.state.record.length === 0 &&
+                  this.state.field.length === 0))
+            ) {
+              const commentCount = this.__compareBytes(comment, buf, pos, chr);
+              if (commentCount !== 0) {
+                this.state.commenting = true;
+                continue;
+              }
+            }
+            const delimiterLength = this.__isDelimiter(buf, pos, chr);
+            if (delimiterLength !== 0) {
+              this.info.bytes = this.state.bufBytesStart + pos;
+              const errField = this.__onField();
+              if (errField !== undefined) return errField;
+              pos += delimiterLength - 1;
+              continue;
+            }
+          }
+        }
+        if (this.state.commenting === false) {
+          if (
+            max_record_size !== 0 &&
+            this.state.record_length + this.state.field.length > max_record_size
+          ) {
+            return this.__error(
+              new CsvError$1(
+                "CSV_MAX_RECORD_SIZE",
+                [
+                  "Max Record Size:",
+                  "record exceed the maximum number of tolerated bytes",
+                  `of ${max_record_size}`,
+                  `at line ${this.info.lines}`,
+                ],
+                this.options,
+                this.__infoField(),
+              ),
+            );
+          }
+        }
+        const lappend =
+          ltrim === false ||
+          this.state.quoting === true ||
+          this.state.field.length !== 0 ||
+          !this.__isCharTrimable(buf, pos);
+        // rtrim in non quoting is handle in __onField
+        const rappend = rtrim === false || this.state.wasQuoting === false;
+        if (lappend === true && rappend === true) {
+          this.state.field.append(chr);
+        } else if (rtrim === true && !this.__isCharTrimable(buf, pos)) {
+          return this.__error(
+            new CsvError$1(
+              "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE",
+              [
+                "Invalid Closing Quote:",
+                "found non trimable byte after quote",
+                `at line ${this.info.lines}`,
+              ],
+              this.options,
+              this.__infoField(),
+            ),
+          );
+        } else {
+          if (lappend === false) {
+            pos += this.__isCharTrimable(buf, pos) - 1;
+          }
+          continue;
+        }
+      }
+      if (end === true) {
+        // Ensure we are not ending in a quoting state
+        if (this.state.quoting === true) {
+          const err = this.__error(
+            new CsvError$1(
+              "CSV_QUOTE_NOT_CLOSED",
+              [
+                "Quote Not Closed:",
+                `the parsing is finished with an opening quote at line ${this.info.lines}`,
+              ],
+              this.options,
+              this.__infoField(),
+            ),
+          );
+          if (err !== undefined) return err;
+        } else {
+          // Skip last line if it has no characters
+          if (
+            this.state.wasQuoting === true ||
+            this.state.record.length !== 0 ||
+            this.state.field.length !== 0
+          ) {
+            this.info.bytes = this.state.bufBytesStart + pos;
+            const errField = this.__onField();
+            if (errField !== undefined) return errField;
+            const errRecord = this.__onRecord(push);
+            if (errRecord !== undefined) return errRecord;
+          } else if (this.state.wasRowDelimiter === true) {
+            this.info.empty_lines++;
+          } else if (this.state.commenting === true) {
+            this.info.comment_lines++;
+          }
+        }
+      } else {
+        this.state.bufBytesStart += pos;
+        this.state.previousBuf = buf.slice(pos);
+      }
+      if (this.state.wasRowDelimiter === true) {
+        this.info.lines++;
+        this.state.wasRowDelimiter = false;
+      }
+    },
+    __onRecord: function (push) {
+      const {
+        columns,
+        group_columns_by_name,
+        encoding,
+        info,
+        from,
+        relax_column_count,
+        relax_column_count_less,
+        relax_column_count_more,
+        raw,
+        skip_records_with_empty_values,
+      } = this.options;
+      const { enabled, record } = this.state;
+      if (enabled === false) {
+        return this.__resetRecord();
+      }
+      // Convert the first line into column names
+      const recordLength = record.length;
+      if (columns === true) {
+        if (skip_records_with_empty_values === true && isRecordEmpty(record)) {
+          this.__resetRecord();
+          return;
+        }
+        return this.__firstLineToColumns(record);
+      }
+      if (columns === false && this.info.records === 0) {
+        this.state.expectedRecordLength = recordLength;
+      }
+      if (recordLength !== this.state.expectedRecordLength) {
+        const err =
+          columns === false
+            ? new CsvError$1(
+                "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH",
+                [
+                  "Invalid Record Length:",
+                  `expect ${this.state.expectedRecordLength},`,
+                  `got ${recordLength} on line ${this.info.lines}`,
+                ],
+                this.options,
+                this.__infoField(),
+                {
+                  record: record,
+                },
+              )
+            : new CsvError$1(
+                "CSV_RECORD_INCONSISTENT_COLUMNS",
+                [
+                  "Invalid Record Length:",
+                  `columns length is ${columns.length},`, // rename columns
+                  `got ${recordLength} on line ${this.info.lines}`,
+                ],
+                this.options,
+                this.__infoField(),
+                {
+                  record: record,
+                },
+              );
+        if (
+          relax_column_count === true ||
+          (relax_column_count_less === true &&
+            recordLength < this.state.expectedRecordLength) ||
+          (relax_column_count_more === true &&
+            recordLength > this.state.expectedRecordLength)
+        ) {
+          this.info.invalid_field_length++;
+          this.state.error = err;
+          // Error is undefined with skip_records_with_error
+        } else {
+          const finalErr = this.__error(err);
+          if (finalErr) return finalErr;
+        }
+      }
+      if (skip_records_with_empty_values === true && isRecordEmpty(record)) {
+        this.__resetRecord();
+        return;
+      }
+      if (this.state.recordHasError === true) {
+        this.__resetRecord();
+        this.state.recordHasError = false;
+        return;
+      }
+      this.info.records++;
+      if (from === 1 || this.info.records >= from) {
+        const { objname } = this.options;
+        // With columns, records are object
+        if (columns !== false) {
+          const obj = {};
+          // Transform record array to an object
+          for (let i = 0, l = record.length; i < l; i++) {
+            if (columns[i] === undefined || columns[i].disabled) continue;
+            // Turn duplicate columns into an array
+            if (
+              group_columns_by_name === true &&
+              obj[columns[i].name] !== undefined
+            ) {
+              if (Array.isArray(obj[columns[i].name])) {
+                obj[columns[i].name] = obj[columns[i].name].concat(record[i]);
+              } else {
+                obj[columns[i].name] = [obj[columns[i].name], record[i]];
+              }
+            } else {
+              obj[columns[i].name] = record[i];
+            }
+          }
+          // Without objname (default)
+          if (raw === true || info === true) {
+            const extRecord = Object.assign(
+              { record: obj },
+              raw === true
+                ? { raw: this.state.rawBuffer.toString(encoding) }
+                : {},
+              info === true ? { info: this.__infoRecord() } : {},
+            );
+            const err = this.__push(
+              objname === undefined ? extRecord : [obj[objname], extRecord],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          } else {
+            const err = this.__push(
+              objname === undefined ? obj : [obj[objname], obj],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          }
+          // Without columns, records are array
+        } else {
+          if (raw === true || info === true) {
+            const extRecord = Object.assign(
+              { record: record },
+              raw === true
+                ? { raw: this.state.rawBuffer.toString(encoding) }
+                : {},
+              info === true ? { info: this.__infoRecord() } : {},
+            );
+            const err = this.__push(
+              objname === undefined ? extRecord : [record[objname], extRecord],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          } else {
+            const err = this.__push(
+              objname === undefined ? record : [record[objname], record],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          }
+        }
+      }
+      this.__resetRecord();
+    },
+    __firstLineToColumns: function (record) {
+      const { firstLineToHeaders } = this.state;
+      try {
+        const headers =
+          firstLineToHeaders === undefined
+            ? record
+            : firstLineToHeaders.call(null, record);
+        if (!Array.isArray(headers)) {
+          return this.__error(
+            new CsvError$1(
+              "CSV_INVALID_COLUMN_MAPPING",
+              [
+                "Invalid Column Mapping:",
+                "expect an array from column function,",
+                `got ${JSON.stringify(headers)}`,
+              ],
+              this.options,
+              this.__infoField(),
+              {
+                headers: headers,
+              },
+            ),
+          );
+        }
+        const normalizedHeaders = normalize_columns_array(headers);
+        this.state.expectedRecordLength = normalizedHeaders.length;
+        this.options.columns = normalizedHeaders;
+        this.__resetRecord();
+        return;
+      } catch (err) {
+        return err;
+      }
+    },
+    __resetRecord: function () {
+      if (this.options.raw === true) {
+        this.state.rawBuffer.reset();
+      }
+      this.state.error = undefined;
+      this.state.record = [];
+      this.state.record_length = 0;
+    },
+    __onField: function () {
+      const { cast, encoding, rtrim, max_record_size } = this.options;
+      const { enabled, wasQuoting } = this.state;
+      // Short circuit for the from_line options
+      if (enabled === false) {
+        return this.__resetField();
+      }
+      let field = this.state.field.toString(encoding);
+      if (rtrim === true && wasQuoting === false) {
+        field = field.trimRight();
+      }
+      if (cast === true) {
+        const [err, f] = this.__cast(field);
+        if (err !== undefined) return err;
+        field = f;
+      }
+      this.state.record.push(field);
+      // Increment record length if record size must not exceed a limit
+      if (max_record_size !== 0 && typeof field === "string") {
+        this.state.record_length += field.length;
+      }
+      this.__resetField();
+    },
+    __resetField: function () {
+      this.state.field.reset();
+      this.state.wasQuoting = false;
+    },
+    __push: function (record, push) {
+      const { on_record } = this.options;
+      if (on_record !== undefined) {
+        const info = this.__infoRecord();
+        try {
+          record = on_record.call(null, record, info);
+        } catch (err) {
+          return err;
+        }
+        if (record === undefined || record === null) {
+          return;
+        }
+      }
+      this.info.bytes_records += this.info.bytes;
+      push(record);
+    },
+    // Return a tuple with the error and the casted value
+    __cast: function (field) {
+      const { columns, relax_column_count } = this.options;
+      const isColumns = Array.isArray(columns);
+      // Dont loose time calling cast
+      // because the final record is an object
+      // and this field can't be associated to a key present in columns
+      if (
+        isColumns === true &&
+        relax_column_count &&
+        this.options.columns.length <= this.state.record.length
+      ) {
+        return [undefined, undefined];
+      }
+      if (this.state.castField !== null) {
+        try {
+          const info = this.__infoField();
+          return [undefined, this.state.castField.call(null, field, info)];
+        } catch (err) {
+          return [err];
+        }
+      }
+      if (this.__isFloat(field)) {
+        return [undefined, parseFloat(field)];
+      } else if (this.options.cast_date !== false) {
+        const info = this.__infoField();
+        return [undefined, this.options.cast_date.call(null, field, info)];
+      }
+      return [undefined, field];
+    },
+    // Helper to test if a character is a space or a line delimiter
+    __isCharTrimable: function (buf, pos) {
+      const isTrim = (buf, pos) => {
+        const { timchars } = this.state;
+        loop1: for (let i = 0; i < timchars.length; i++) {
+          const timchar = timchars[i];
+          for (let j = 0; j < timchar.length; j++) {
+            if (timchar[j] !== buf[pos + j]) continue loop1;
+          }
+          return timchar.length;
+        }
+        return 0;
+      };
+      return isTrim(buf, pos);
+    },
+    // Keep it in case we implement the `cast_int` option
+    // __isInt(value){
+    //   // return Number.isInteger(parseInt(value))
+    //   // return !isNaN( parseInt( obj ) );
+    //   return /^(\-|\+)?[1-9][0-9]*$/.test(value)
+    // }
+    __isFloat: function (value) {
+      return value - parseFloat(value) + 1 >= 0; // Borrowed from jquery
+    },
+    __compareBytes: function (sourceBuf, targetBuf, targetPos, firstByte) {
+      if (sourceBuf[0] !== firstByte) return 0;
+      const sourceLength = sourceBuf.length;
+      for (let i = 1; i < sourceLength; i++) {
+        if (sourceBuf[i] !== targetBuf[targetPos + i]) return 0;
+      }
+      return sourceLength;
+    },
+    __isDelimiter: function (buf, pos, chr) {
+      const { delimiter, ignore_last_delimiters } = this.options;
+      if (
+        ignore_last_delimiters === true &&
+        this.state.record.length === this.options.columns.length - 1
+      ) {
+        return 0;
+      } else if (
+        ignore_last_delimiters !== false &&
+        typeof ignore_last_delimiters === "number" &&
+        this.state.record.length === ignore_last_delimiters - 1
+      ) {
+        return 0;
+      }
+      loop1: for (let i = 0; i < delimiter.length; i++) {
+        const del = delimiter[i];
+        if (del[0] === chr) {
+          for (let j = 1; j < del.length; j++) {
+            if (del[j] !== buf[pos + j]) continue loop1;
+          }
+          return del.length;
+        }
+      }
+      return 0;
+    },
+    __isRecordDelimiter: function (chr, buf, pos) {
+      const { record_delimiter } = this.options;
+      const recordDelimiterLength = record_delimiter.length;
+      loop1: for (let i = 0; i < recordDelimiterLength; i++) {
+        const rd = record_delimiter[i];
+        const rdLength = rd.length;
+        if (rd[0] !== chr) {
+          continue;
+        }
+        for (let j = 1; j < rdLength; j++) {
+          if (rd[j] !== buf[pos + j]) {
+            continue loop1;
+          }
+        }
+        return rd.length;
+      }
+      return 0;
+    },
+    __isEscape: function (buf, pos, chr) {
+      const { escape } = this.options;
+      if (escape === null) return false;
+      const l = escape.length;
+      if (escape[0] === chr) {
+        for (let i = 0; i < l; i++) {
+          if (escape[i] !== buf[pos + i]) {
+            return false;
+          }
+        }
+        return true;
+      }
+      return false;
+    },
+    __isQuote: function (buf, pos) {
+      const { quote } = this.options;
+      if (quote === null) return false;
+      const l = quote.length;
+      for (let i = 0; i < l; i++) {
+        if (quote[i] !== buf[pos + i]) {
+          return false;
+        }
+      }
+      return true;
+    },
+    __autoDiscoverRecordDelimiter: function (buf, pos) {
+      const { encoding } = this.options;
+      // Note, we don't need to cache this information in state,
+      // It is only called on the first line until we find out a suitable
+      // record delimiter.
+      const rds = [
+        // Important, the windows line ending must be before mac os 9
+        Buffer.from("\r\n", encoding),
+        Buffer.from("\n", encoding),
+        Buffer.from("\r", encoding),
+      ];
+      loop: for (let i = 0; i < rds.length; i++) {
+        const l = rds[i].length;
+        for (let j = 0; j < l; j++) {
+          if (rds[i][j] !== buf[pos + j]) {
+            continue loop;
+          }
+        }
+        this.options.record_delimiter.push(rds[i]);
+        this.state.recordDelimiterMaxLength = rds[i].length;
+        return rds[i].length;
+      }
+      return 0;
+    },
+    __error: function (msg) {
+      const { encoding, raw, skip_records_with_error } = this.options;
+      const err = typeof msg === "string" ? new Error(msg) : msg;
+      if (skip_records_with_error) {
+        this.state.recordHasError = true;
+        if (this.options.on_skip !== undefined) {
+          try {
+            this.options.on_skip(
+              err,
+              raw ? this.state.rawBuffer.toString(encoding) : undefined,
+            );
+          } catch (err) {
+            return err;
+          }
+        }
+        // this.emit('skip', err, raw ? this.state.rawBuffer.toString(encoding) : undefined);
+        return undefined;
+      } else {
+        return err;
+      }
+    },
+    __infoDataSet: function () {
+      return {
+        ...this.info,
+        columns: this.options.columns,
+      };
+    },
+    __infoRecord: function () {
+      const { columns, raw, encoding } = this.options;
+      return {
+        ...this.__infoDataSet(),
+        bytes_records: this.info.bytes,
+        error: this.state.error,
+        header: columns === true,
+        index: this.state.record.length,
+        raw: raw ? this.state.rawBuffer.toString(encoding) : undefined,
+      };
+    },
+    __infoField: function () {
+      const { columns } = this.options;
+      const isColumns = Array.isArray(columns);
+      // Bytes records are only incremented when all records'fields are parsed
+      const bytes_records = this.info.bytes_records;
+      return {
+        ...this.__infoRecord(),
+        bytes_records: bytes_records,
+        column:
+          isColumns === true
+            ? columns.length > this.state.record.length
+              ? columns[this.state.record.length].name
+              : null
+            : this.state.record.length,
+        quoting: this.state.wasQuoting,
+      };
+    },
+  };
+};
+
+const parse = function (data, opts = {}) {
+  if (typeof data === "string") {
+    data = Buffer.from(data);
+  }
+  const records = opts && opts.objname ? {} : [];
+  const parser = transform(opts);
+  const push = (record) => {
+    if (parser.options.objname === undefined) records.push(record);
+    else {
+      records[record[0]] = record[1];
+    }
+  };
+  const close = () => {};
+  const error = parser.parse(data, true, push, close);
+  if (error !== undefined) throw error;
+  // 250606: `parser.parse` was implemented as 2 calls:
+  // const err1 = parser.parse(data, false, push, close);
+  // if (err1 !== undefined) throw err1;
+  // const err2 = parser.parse(undefined, true, push, close);
+  // if (err2 !== undefined) throw err2;
+  return records;
+};
+
+var version;
+var hasRequiredVersion;
+
+function requireVersion () {
+	if (hasRequiredVersion) return version;
+	hasRequiredVersion = 1;
+	const VERSION_PATTERN = [
+	  'v?',
+	  '(?:',
+	  /* */ '(?:(?<epoch>[0-9]+)!)?', // epoch
+	  /* */ '(?<release>[0-9]+(?:\\.[0-9]+)*)', // release segment
+	  /* */ '(?<pre>', // pre-release
+	  /*    */ '[-_\\.]?',
+	  /*    */ '(?<pre_l>(a|b|c|rc|alpha|beta|pre|preview))',
+	  /*    */ '[-_\\.]?',
+	  /*    */ '(?<pre_n>[0-9]+)?',
+	  /* */ ')?',
+	  /* */ '(?<post>', // post release
+	  /*    */ '(?:-(?<post_n1>[0-9]+))',
+	  /*    */ '|',
+	  /*    */ '(?:',
+	  /*        */ '[-_\\.]?',
+	  /*        */ '(?<post_l>post|rev|r)',
+	  /*        */ '[-_\\.]?',
+	  /*        */ '(?<post_n2>[0-9]+)?',
+	  /*    */ ')',
+	  /* */ ')?',
+	  /* */ '(?<dev>', // dev release
+	  /*    */ '[-_\\.]?',
+	  /*    */ '(?<dev_l>dev)',
+	  /*    */ '[-_\\.]?',
+	  /*    */ '(?<dev_n>[0-9]+)?',
+	  /* */ ')?',
+	  ')',
+	  '(?:\\+(?<local>[a-z0-9]+(?:[-_\\.][a-z0-9]+)*))?', // local version
+	].join('');
+
+	version = {
+	  VERSION_PATTERN,
+	  valid,
+	  clean,
+	  explain,
+	  parse,
+	  stringify,
+	};
+
+	const validRegex = new RegExp('^' + VERSION_PATTERN + '$', 'i');
+
+	function valid(version) {
+	  return validRegex.test(version) ? version : null;
+	}
+
+	const cleanRegex = new RegExp('^\\s*' + VERSION_PATTERN + '\\s*$', 'i');
+	function clean(version) {
+	  return stringify(parse(version, cleanRegex));
+	}
+
+	function parse(version, regex) {
+	  // Validate the version and parse it into pieces
+	  const { groups } = (regex || validRegex).exec(version) || {};
+	  if (!groups) {
+	    return null;
+	  }
+
+	  // Store the parsed out pieces of the version
+	  const parsed = {
+	    epoch: Number(groups.epoch ? groups.epoch : 0),
+	    release: groups.release.split('.').map(Number),
+	    pre: normalize_letter_version(groups.pre_l, groups.pre_n),
+	    post: normalize_letter_version(
+	      groups.post_l,
+	      groups.post_n1 || groups.post_n2,
+	    ),
+	    dev: normalize_letter_version(groups.dev_l, groups.dev_n),
+	    local: parse_local_version(groups.local),
+	  };
+
+	  return parsed;
+	}
+
+	function stringify(parsed) {
+	  if (!parsed) {
+	    return null;
+	  }
+	  const { epoch, release, pre, post, dev, local } = parsed;
+	  const parts = [];
+
+	  // Epoch
+	  if (epoch !== 0) {
+	    parts.push(`${epoch}!`);
+	  }
+	  // Release segment
+	  parts.push(release.join('.'));
+
+	  // Pre-release
+	  if (pre) {
+	    parts.push(pre.join(''));
+	  }
+	  // Post-release
+	  if (post) {
+	    parts.push('.' + post.join(''));
+	  }
+	  // Development release
+	  if (dev) {
+	    parts.push('.' + dev.join(''));
+	  }
+	  // Local version segment
+	  if (local) {
+	    parts.push(`+${local}`);
+	  }
+	  return parts.join('');
+	}
+
+	function normalize_letter_version(letterIn, numberIn) {
+	  let letter = letterIn;
+	  let number = numberIn;
+	  if (letter) {
+	    // We consider there to be an implicit 0 in a pre-release if there is
+	    // not a numeral associated with it.
+	    if (!number) {
+	      number = 0;
+	    }
+	    // We normalize any letters to their lower case form
+	    letter = letter.toLowerCase();
+
+	    // We consider some words to be alternate spellings of other words and
+	    // in those cases we want to normalize the spellings to our preferred
+	    // spelling.
+	    if (letter === 'alpha') {
+	      letter = 'a';
+	    } else if (letter === 'beta') {
+	      letter = 'b';
+	    } else if (['c', 'pre', 'preview'].includes(letter)) {
+	      letter = 'rc';
+	    } else if (['rev', 'r'].includes(letter)) {
+	      letter = 'post';
+	    }
+	    return [letter, Number(number)];
+	  }
+	  if (!letter && number) {
+	    // We assume if we are given a number, but we are not given a letter
+	    // then this is using the implicit post release syntax (e.g. 1.0-1)
+	    letter = 'post';
+
+	    return [letter, Number(number)];
+	  }
+	  return null;
+	}
+
+	function parse_local_version(local) {
+	  /*
+	    Takes a string like abc.1.twelve and turns it into("abc", 1, "twelve").
+	    */
+	  if (local) {
+	    return local
+	      .split(/[._-]/)
+	      .map((part) =>
+	        Number.isNaN(Number(part)) ? part.toLowerCase() : Number(part),
+	      );
+	  }
+	  return null;
+	}
+
+	function explain(version) {
+	  const parsed = parse(version);
+	  if (!parsed) {
+	    return parsed;
+	  }
+	  const { epoch, release, pre, post, dev, local } = parsed;
+
+	  let base_version = '';
+	  if (epoch !== 0) {
+	    base_version += epoch + '!';
+	  }
+	  base_version += release.join('.');
+
+	  const is_prerelease = Boolean(dev || pre);
+	  const is_devrelease = Boolean(dev);
+	  const is_postrelease = Boolean(post);
+
+	  // return
+
+	  return {
+	    epoch,
+	    release,
+	    pre,
+	    post: post ? post[1] : post,
+	    dev: dev ? dev[1] : dev,
+	    local: local ? local.join('.') : local,
+	    public: stringify(parsed).split('+', 1)[0],
+	    base_version,
+	    is_prerelease,
+	    is_devrelease,
+	    is_postrelease,
+	  };
+	}
+	return version;
+}
+
+var operator;
+var hasRequiredOperator;
+
+function requireOperator () {
+	if (hasRequiredOperator) return operator;
+	hasRequiredOperator = 1;
+	const { parse } = requireVersion();
+
+	operator = {
+	  compare,
+	  rcompare,
+	  lt,
+	  le,
+	  eq,
+	  ne,
+	  ge,
+	  gt,
+	  '<': lt,
+	  '<=': le,
+	  '==': eq,
+	  '!=': ne,
+	  '>=': ge,
+	  '>': gt,
+	  '===': arbitrary,
+	};
+
+	function lt(version, other) {
+	  return compare(version, other) < 0;
+	}
+
+	function le(version, other) {
+	  return compare(version, other) <= 0;
+	}
+
+	function eq(version, other) {
+	  return compare(version, other) === 0;
+	}
+
+	function ne(version, other) {
+	  return compare(version, other) !== 0;
+	}
+
+	function ge(version, other) {
+	  return compare(version, other) >= 0;
+	}
+
+	function gt(version, other) {
+	  return compare(version, other) > 0;
+	}
+
+	function arbitrary(version, other) {
+	  return version.toLowerCase() === other.toLowerCase();
+	}
+
+	function compare(version, other) {
+	  const parsedVersion = parse(version);
+	  const parsedOther = parse(other);
+
+	  const keyVersion = calculateKey(parsedVersion);
+	  const keyOther = calculateKey(parsedOther);
+
+	  return pyCompare(keyVersion, keyOther);
+	}
+
+	function rcompare(version, other) {
+	  return -compare(version, other);
+	}
+
+	// this logic is buitin in python, but we need to port it to js
+	// see https://stackoverflow.com/a/5292332/1438522
+	function pyCompare(elemIn, otherIn) {
+	  let elem = elemIn;
+	  let other = otherIn;
+	  if (elem === other) {
+	    return 0;
+	  }
+	  if (Array.isArray(elem) !== Array.isArray(other)) {
+	    elem = Array.isArray(elem) ? elem : [elem];
+	    other = Array.isArray(other) ? other : [other];
+	  }
+	  if (Array.isArray(elem)) {
+	    const len = Math.min(elem.length, other.length);
+	    for (let i = 0; i < len; i += 1) {
+	      const res = pyCompare(elem[i], other[i]);
+	      if (res !== 0) {
+	        return res;
+	      }
+	    }
+	    return elem.length - other.length;
+	  }
+	  if (elem === -Infinity || other === Infinity) {
+	    return -1;
+	  }
+	  if (elem === Infinity || other === -Infinity) {
+	    return 1;
+	  }
+	  return elem < other ? -1 : 1;
+	}
+
+	function calculateKey(input) {
+	  const { epoch } = input;
+	  let { release, pre, post, local, dev } = input;
+	  // When we compare a release version, we want to compare it with all of the
+	  // trailing zeros removed. So we'll use a reverse the list, drop all the now
+	  // leading zeros until we come to something non zero, then take the rest
+	  // re-reverse it back into the correct order and make it a tuple and use
+	  // that for our sorting key.
+	  release = release.concat();
+	  release.reverse();
+	  while (release.length && release[0] === 0) {
+	    release.shift();
+	  }
+	  release.reverse();
+
+	  // We need to "trick" the sorting algorithm to put 1.0.dev0 before 1.0a0.
+	  // We'll do this by abusing the pre segment, but we _only_ want to do this
+	  // if there is !a pre or a post segment. If we have one of those then
+	  // the normal sorting rules will handle this case correctly.
+	  if (!pre && !post && dev) pre = -Infinity;
+	  // Versions without a pre-release (except as noted above) should sort after
+	  // those with one.
+	  else if (!pre) pre = Infinity;
+
+	  // Versions without a post segment should sort before those with one.
+	  if (!post) post = -Infinity;
+
+	  // Versions without a development segment should sort after those with one.
+	  if (!dev) dev = Infinity;
+
+	  if (!local) {
+	    // Versions without a local segment should sort before those with one.
+	    local = -Infinity;
+	  } else {
+	    // Versions with a local segment need that segment parsed to implement
+	    // the sorting rules in PEP440.
+	    // - Alpha numeric segments sort before numeric segments
+	    // - Alpha numeric segments sort lexicographically
+	    // - Numeric segments sort numerically
+	    // - Shorter versions sort before longer versions when the prefixes
+	    //   match exactly
+	    local = local.map((i) =>
+	      Number.isNaN(Number(i)) ? [-Infinity, i] : [Number(i), ''],
+	    );
+	  }
+
+	  return [epoch, release, pre, post, dev, local];
+	}
+	return operator;
+}
+
+var specifier;
+var hasRequiredSpecifier;
+
+function requireSpecifier () {
+	if (hasRequiredSpecifier) return specifier;
+	hasRequiredSpecifier = 1;
+	// This file is dual licensed under the terms of the Apache License, Version
+	// 2.0, and the BSD License. See the LICENSE file in the root of this repository
+	// for complete details.
+
+	const { VERSION_PATTERN, explain: explainVersion } = requireVersion();
+
+	const Operator = requireOperator();
+
+	const RANGE_PATTERN = [
+	  '(?<operator>(===|~=|==|!=|<=|>=|<|>))',
+	  '\\s*',
+	  '(',
+	  /*  */ '(?<version>(?:' + VERSION_PATTERN.replace(/\?<\w+>/g, '?:') + '))',
+	  /*  */ '(?<prefix>\\.\\*)?',
+	  /*  */ '|',
+	  /*  */ '(?<legacy>[^,;\\s)]+)',
+	  ')',
+	].join('');
+
+	specifier = {
+	  RANGE_PATTERN,
+	  parse,
+	  satisfies,
+	  filter,
+	  validRange,
+	  maxSatisfying,
+	  minSatisfying,
+	};
+
+	const isEqualityOperator = (op) => ['==', '!=', '==='].includes(op);
+
+	const rangeRegex = new RegExp('^' + RANGE_PATTERN + '$', 'i');
+
+	function parse(ranges) {
+	  if (!ranges.trim()) {
+	    return [];
+	  }
+
+	  const specifiers = ranges
+	    .split(',')
+	    .map((range) => rangeRegex.exec(range.trim()) || {})
+	    .map(({ groups }) => {
+	      if (!groups) {
+	        return null;
+	      }
+
+	      let { ...spec } = groups;
+	      const { operator, version, prefix, legacy } = groups;
+
+	      if (version) {
+	        spec = { ...spec, ...explainVersion(version) };
+	        if (operator === '~=') {
+	          if (spec.release.length < 2) {
+	            return null;
+	          }
+	        }
+	        if (!isEqualityOperator(operator) && spec.local) {
+	          return null;
+	        }
+
+	        if (prefix) {
+	          if (!isEqualityOperator(operator) || spec.dev || spec.local) {
+	            return null;
+	          }
+	        }
+	      }
+	      if (legacy && operator !== '===') {
+	        return null;
+	      }
+
+	      return spec;
+	    });
+
+	  if (specifiers.filter(Boolean).length !== specifiers.length) {
+	    return null;
+	  }
+
+	  return specifiers;
+	}
+
+	function filter(versions, specifier, options = {}) {
+	  const filtered = pick(versions, specifier, options);
+	  if (filtered.length === 0 && options.prereleases === undefined) {
+	    return pick(versions, specifier, { prereleases: true });
+	  }
+	  return filtered;
+	}
+
+	function maxSatisfying(versions, range, options) {
+	  const found = filter(versions, range, options).sort(Operator.compare);
+	  return found.length === 0 ? null : found[found.length - 1];
+	}
+
+	function minSatisfying(versions, range, options) {
+	  const found = filter(versions, range, options).sort(Operator.compare);
+	  return found.length === 0 ? null : found[0];
+	}
+
+	function pick(versions, specifier, options) {
+	  const parsed = parse(specifier);
+
+	  if (!parsed) {
+	    return [];
+	  }
+
+	  return versions.filter((version) => {
+	    const explained = explainVersion(version);
+
+	    if (!parsed.length) {
+	      return explained && !(explained.is_prerelease && !options.prereleases);
+	    }
+
+	    return parsed.reduce((pass, spec) => {
+	      if (!pass) {
+	        return false;
+	      }
+	      return contains({ ...spec, ...options }, { version, explained });
+	    }, true);
+	  });
+	}
+
+	function satisfies(version, specifier, options = {}) {
+	  const filtered = pick([version], specifier, options);
+
+	  return filtered.length === 1;
+	}
+
+	function arrayStartsWith(array, prefix) {
+	  if (prefix.length > array.length) {
+	    return false;
+	  }
+
+	  for (let i = 0; i < prefix.length; i += 1) {
+	    if (prefix[i] !== array[i]) {
+	      return false;
+	    }
+	  }
+
+	  return true;
+	}
+
+	function contains(specifier, input) {
+	  const { explained } = input;
+	  let { version } = input;
+	  const { ...spec } = specifier;
+
+	  if (spec.prereleases === undefined) {
+	    spec.prereleases = spec.is_prerelease;
+	  }
+
+	  if (explained && explained.is_prerelease && !spec.prereleases) {
+	    return false;
+	  }
+
+	  if (spec.operator === '~=') {
+	    let compatiblePrefix = spec.release.slice(0, -1).concat('*').join('.');
+	    if (spec.epoch) {
+	      compatiblePrefix = spec.epoch + '!' + compatiblePrefix;
+	    }
+	    return satisfies(version, `>=${spec.version}, ==${compatiblePrefix}`, {
+	      prereleases: spec.prereleases,
+	    });
+	  }
+
+	  if (spec.prefix) {
+	    const isMatching =
+	      explained.epoch === spec.epoch &&
+	      arrayStartsWith(explained.release, spec.release);
+	    const isEquality = spec.operator !== '!=';
+	    return isEquality ? isMatching : !isMatching;
+	  }
+
+	  if (explained)
+	    if (explained.local && spec.version) {
+	      version = explained.public;
+	      spec.version = explainVersion(spec.version).public;
+	    }
+
+	  if (spec.operator === '<' || spec.operator === '>') {
+	    // simplified version of https://www.python.org/dev/peps/pep-0440/#exclusive-ordered-comparison
+	    if (Operator.eq(spec.release.join('.'), explained.release.join('.'))) {
+	      return false;
+	    }
+	  }
+
+	  const op = Operator[spec.operator];
+	  return op(version, spec.version || spec.legacy);
+	}
+
+	function validRange(specifier) {
+	  return Boolean(parse(specifier));
+	}
+	return specifier;
+}
+
+var semantic;
+var hasRequiredSemantic;
+
+function requireSemantic () {
+	if (hasRequiredSemantic) return semantic;
+	hasRequiredSemantic = 1;
+	const { explain, parse, stringify } = requireVersion();
+
+	// those notation are borrowed from semver
+	semantic = {
+	  major,
+	  minor,
+	  patch,
+	  inc,
+	};
+
+	function major(input) {
+	  const version = explain(input);
+	  if (!version) {
+	    throw new TypeError('Invalid Version: ' + input);
+	  }
+	  return version.release[0];
+	}
+
+	function minor(input) {
+	  const version = explain(input);
+	  if (!version) {
+	    throw new TypeError('Invalid Version: ' + input);
+	  }
+	  if (version.release.length < 2) {
+	    return 0;
+	  }
+	  return version.release[1];
+	}
+
+	function patch(input) {
+	  const version = explain(input);
+	  if (!version) {
+	    throw new TypeError('Invalid Version: ' + input);
+	  }
+	  if (version.release.length < 3) {
+	    return 0;
+	  }
+	  return version.release[2];
+	}
+
+	function inc(input, release, preReleaseIdentifier) {
+	  let identifier = preReleaseIdentifier || `a`;
+	  const version = parse(input);
+
+	  if (!version) {
+	    return null;
+	  }
+
+	  if (
+	    !['a', 'b', 'c', 'rc', 'alpha', 'beta', 'pre', 'preview'].includes(
+	      identifier,
+	    )
+	  ) {
+	    return null;
+	  }
+
+	  switch (release) {
+	    case 'premajor':
+	      {
+	        const [majorVersion] = version.release;
+	        version.release.fill(0);
+	        version.release[0] = majorVersion + 1;
+	      }
+	      version.pre = [identifier, 0];
+	      delete version.post;
+	      delete version.dev;
+	      delete version.local;
+	      break;
+	    case 'preminor':
+	      {
+	        const [majorVersion, minorVersion = 0] = version.release;
+	        version.release.fill(0);
+	        version.release[0] = majorVersion;
+	        version.release[1] = minorVersion + 1;
+	      }
+	      version.pre = [identifier, 0];
+	      delete version.post;
+	      delete version.dev;
+	      delete version.local;
+	      break;
+	    case 'prepatch':
+	      {
+	        const [majorVersion, minorVersion = 0, patchVersion = 0] =
+	          version.release;
+	        version.release.fill(0);
+	        version.release[0] = majorVersion;
+	        version.release[1] = minorVersion;
+	        version.release[2] = patchVersion + 1;
+	      }
+	      version.pre = [identifier, 0];
+	      delete version.post;
+	      delete version.dev;
+	      delete version.local;
+	      break;
+	    case 'prerelease':
+	      if (version.pre === null) {
+	        const [majorVersion, minorVersion = 0, patchVersion = 0] =
+	          version.release;
+	        version.release.fill(0);
+	        version.release[0] = majorVersion;
+	        version.release[1] = minorVersion;
+	        version.release[2] = patchVersion + 1;
+	        version.pre = [identifier, 0];
+	      } else {
+	        if (preReleaseIdentifier === undefined && version.pre !== null) {
+	          [identifier] = version.pre;
+	        }
+
+	        const [letter, number] = version.pre;
+	        if (letter === identifier) {
+	          version.pre = [letter, number + 1];
+	        } else {
+	          version.pre = [identifier, 0];
+	        }
+	      }
+
+	      delete version.post;
+	      delete version.dev;
+	      delete version.local;
+	      break;
+	    case 'major':
+	      if (
+	        version.release.slice(1).some((value) => value !== 0) ||
+	        version.pre === null
+	      ) {
+	        const [majorVersion] = version.release;
+	        version.release.fill(0);
+	        version.release[0] = majorVersion + 1;
+	      }
+	      delete version.pre;
+	      delete version.post;
+	      delete version.dev;
+	      delete version.local;
+	      break;
+	    case 'minor':
+	      if (
+	        version.release.slice(2).some((value) => value !== 0) ||
+	        version.pre === null
+	      ) {
+	        const [majorVersion, minorVersion = 0] = version.release;
+	        version.release.fill(0);
+	        version.release[0] = majorVersion;
+	        version.release[1] = minorVersion + 1;
+	      }
+	      delete version.pre;
+	      delete version.post;
+	      delete version.dev;
+	      delete version.local;
+	      break;
+	    case 'patch':
+	      if (
+	        version.release.slice(3).some((value) => value !== 0) ||
+	        version.pre === null
+	      ) {
+	        const [majorVersion, minorVersion = 0, patchVersion = 0] =
+	          version.release;
+	        version.release.fill(0);
+	        version.release[0] = majorVersion;
+	        version.release[1] = minorVersion;
+	        version.release[2] = patchVersion + 1;
+	      }
+	      delete version.pre;
+	      delete version.post;
+	      delete version.dev;
+	      delete version.local;
+	      break;
+	    default:
+	      return null;
+	  }
+
+	  return stringify(version);
+	}
+	return semantic;
+}
+
+var pep440;
+var hasRequiredPep440;
+
+function requirePep440 () {
+	if (hasRequiredPep440) return pep440;
+	hasRequiredPep440 = 1;
+	const { valid, clean, explain, parse } = requireVersion();
+
+	const { lt, le, eq, ne, ge, gt, compare, rcompare } = requireOperator();
+
+	const {
+	  filter,
+	  maxSatisfying,
+	  minSatisfying,
+	  RANGE_PATTERN,
+	  satisfies,
+	  validRange,
+	} = requireSpecifier();
+
+	const { major, minor, patch, inc } = requireSemantic();
+
+	pep440 = {
+	  // version
+	  valid,
+	  clean,
+	  explain,
+	  parse,
+
+	  // operator
+	  lt,
+	  le,
+	  lte: le,
+	  eq,
+	  ne,
+	  neq: ne,
+	  ge,
+	  gte: ge,
+	  gt,
+	  compare,
+	  rcompare,
+
+	  // range
+	  filter,
+	  maxSatisfying,
+	  minSatisfying,
+	  RANGE_PATTERN,
+	  satisfies,
+	  validRange,
+
+	  // semantic
+	  major,
+	  minor,
+	  patch,
+	  inc,
+	};
+	return pep440;
+}
+
+var pep440Exports = requirePep440();
+
+var specifierExports = requireSpecifier();
+
 /**
- * True when `text` is a content digest (`sha256:…`, `sha512:…`, any `algorithm:encoded`), as
- * opposed to a tag: the OCI image spec ("Digests") writes `algorithm ":" encoded`, with
- * `algorithm` = `[a-z0-9]+` components joined by `+ . _ -`, and a tag can never hold a `:`
- * (distribution/reference grammar). Digests go after `@`, tags after `:`.
+ * Remote servers (SPEC §4 "remote"): `url`/`serverUrl`/`httpUrl` entries and stdio-to-HTTP
+ * bridges (`npx mcp-remote <url>`, `supergateway --sse <url>`, `uvx mcp-proxy <url>`). The
+ * identity is the URL as `sanitizeUrl` gives it (`src/net/url-redaction.ts`, the one place that
+ * decides what of a URL may be shown): `scheme://host[:port]/path` without user info, query
+ * string or fragment, and with token-like path segments (`/mcp/sk-ak-…/sse`) masked as `…`,
+ * because all of these carry credentials (SPEC §9: never leak a secret).
  */
-function isImageDigest(text) {
-    return /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[A-Za-z0-9=_-]+$/i.test(text);
-}
+/** Bridge packages that connect a stdio client to a remote server given by URL. */
+const BRIDGE_PACKAGES = new Set(['mcp-remote', 'supergateway', 'mcp-proxy']);
+/** What replaces a token-like path segment in a remote identity. */
+const PATH_TOKEN_MASK = '…';
 /**
- * A remote URL without anything that may carry a secret (`sanitizeUrl`, the one place for URL
- * redaction): user info, query and fragment are dropped and token-like path segments masked;
- * a removed query or fragment shows as `?…` (`https://h/mcp?key=…` → `https://h/mcp?…`). Text
- * that is not a URL is kept as is (callers clip it).
+ * The identity of a remote endpoint: `sanitizeUrl(url, { tokenMask: '…' })` (WHATWG URL
+ * normalisation: lower-case host, default port dropped; user info, query and fragment removed;
+ * token-like path segments masked), with a note for each kind of thing removed. A value that is
+ * not a URL (e.g. `${GATEWAY_URL}/mcp`) is kept as written minus anything that looks like user
+ * info, query or fragment, and with token-like path segments masked, with a note. `name` is
+ * null for an empty value. Never throws.
  */
-function remoteUrlText(url) {
-    const safe = sanitizeUrl(url);
-    if (safe === null)
-        return url;
-    return urlCarriesQuery(url) ? `${safe}?…` : safe;
-}
-/** True when `url` has a query string or a fragment (both are dropped by `remoteUrlText`). */
-function urlCarriesQuery(url) {
+function remoteEndpoint(url) {
+    const trimmed = url.trim();
+    if (trimmed === '')
+        return { name: null, notes: ['the remote URL is empty'] };
+    const notes = [];
+    let parsed;
     try {
-        const parsed = new URL(url.trim());
-        return parsed.search !== '' || parsed.hash !== '';
+        parsed = new URL(trimmed);
     }
     catch {
-        return false;
+        parsed = null;
     }
+    const sanitized = sanitizeUrl(trimmed, { tokenMask: PATH_TOKEN_MASK });
+    // Variable references (`${HOST}`, `$(cmd)`) parse as odd host names: keep them as written.
+    if (parsed === null || sanitized === null || /\$[({]/.test(trimmed)) {
+        notes.push('the remote URL is not a valid absolute URL (a variable reference?); kept as written');
+        const { text, masked } = maskPathTokens(stripUrlSecrets(trimmed));
+        if (masked)
+            notes.push(MASKED_NOTE);
+        return { name: text, notes };
+    }
+    if (parsed.username !== '' || parsed.password !== '') {
+        notes.push('removed credentials (user:password) from the remote URL');
+    }
+    if (parsed.search !== '')
+        notes.push('removed the query string from the remote URL identity');
+    if (parsed.pathname.split('/').some((segment) => looksLikeToken(segment))) {
+        notes.push(MASKED_NOTE);
+    }
+    return { name: sanitized, notes };
 }
-/** `server "fs" (npm @modelcontextprotocol/server-filesystem@2026.8.31)`: the start of messages. */
-function serverLabel(server) {
-    const name = JSON.stringify(clip$1(server.entry.name, 100));
-    return server.package.name === null
-        ? `server ${name}`
-        : `server ${name} (${packageLabel(server.package)})`;
+const MASKED_NOTE = `masked a token-like path segment of the remote URL as ${PATH_TOKEN_MASK}`;
+/** `text` with every `/`-separated segment that looks like a token replaced by the mask. */
+function maskPathTokens(text) {
+    let masked = false;
+    const out = text
+        .split('/')
+        .map((segment) => {
+        if (!looksLikeToken(segment))
+            return segment;
+        masked = true;
+        return PATH_TOKEN_MASK;
+    })
+        .join('/');
+    return { text: out, masked };
 }
-/** `B (82)` when the number is known, else `B` (a letter-only grade: the number is not invented). */
-function scoreText(score, letter) {
-    return score === null ? letter : `${letter} (${formatNumber(score)})`;
+/** An `IdiomMatch` for an entry's `url` (`launcher: url`). */
+function urlMatch(url) {
+    const { name, notes } = remoteEndpoint(url);
+    return { package: packageIdentity({ ecosystem: 'remote', name, launcher: 'url' }), notes };
 }
-/** A 0–100 number as people read it: integers plain, others to one decimal. */
-function formatNumber(value) {
-    return Number.isInteger(value) ? String(value) : value.toFixed(1);
-}
-
 /**
- * Policy checks on known advisories attached to findings (SPEC §2 `advisory`, OSV ids):
- * `KNOWN_VULNERABILITY` and `MALWARE` (OSV `MAL-` ids), which also quarantines the server.
+ * A bridge launch (`mcp-remote https://host/mcp --header …`): the first argument (or option
+ * value, as in `--sse URL`) that is an http(s)/ws(s) URL names the remote server. Null when no
+ * argument is a URL (the bridge then runs as an ordinary package). `via` describes the bridge
+ * package for the note (e.g. `npm package mcp-remote (unpinned)`).
  */
-/** OSV malicious-package ids start with `MAL-` (OSV schema, ossf/malicious-packages). */
-function isMalwareId(id) {
-    return id.toUpperCase().startsWith('MAL-');
-}
-/**
- * Reasons for the advisories in `findings`, one per advisory id (the worst severity among the
- * findings naming it):
- * - `MAL-…` → `MALWARE` (error), plus one `QUARANTINE` error for all of them (malware is
- *   quarantined: no exception can waive it);
- * - others → `KNOWN_VULNERABILITY`: error for critical/high, warning for medium/low/info.
- */
-function advisoryReasons(server, findings) {
-    const hits = new Map();
-    for (const finding of findings) {
-        const advisory = finding.advisory;
-        if (advisory === undefined)
-            continue;
-        const previous = hits.get(advisory.id);
-        if (previous !== undefined && worse(previous.severity, finding.severity)) {
-            previous.fixedIn ??= advisory.fixedIn;
-            continue;
+function bridgeMatch(bridge, args, via) {
+    let url;
+    for (const arg of args) {
+        const value = arg.startsWith('-') && arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : arg;
+        if (looksLikeHttpUrl(value)) {
+            url = value;
+            break;
         }
-        hits.set(advisory.id, {
-            id: advisory.id,
-            severity: finding.severity,
-            title: finding.title,
-            fixedIn: advisory.fixedIn ?? previous?.fixedIn
-        });
     }
-    const label = serverLabel(server);
-    const malware = [];
-    const reasons = [];
-    for (const hit of hits.values()) {
-        const id = clip$1(hit.id, 100);
-        if (isMalwareId(hit.id)) {
-            malware.push(id);
-            reasons.push({
-                code: 'MALWARE',
-                severity: 'error',
-                message: `${label}: ${id} reports it as malicious: ${clip$1(hit.title)}`,
-                fix: 'remove it now, and rotate every credential the machines that ran it could reach'
-            });
-            continue;
-        }
-        const blocking = hit.severity === 'critical' || hit.severity === 'high';
-        reasons.push({
-            code: 'KNOWN_VULNERABILITY',
-            severity: blocking ? 'error' : 'warning',
-            message: `${label}: ${id} (${hit.severity}): ${clip$1(hit.title)}`,
-            fix: hit.fixedIn === undefined
-                ? 'no fixed version is known: use another server, or request an exception'
-                : `upgrade to ${clip$1(hit.fixedIn, 100)} or later and pin it`
-        });
-    }
-    if (malware.length > 0) {
-        reasons.unshift({
-            code: 'QUARANTINE',
-            severity: 'error',
-            message: `${label}: quarantined in every environment: known malware (${malware.join(', ')})`,
-            fix: 'no exception can waive quarantine: remove the server'
-        });
-    }
-    return reasons;
-}
-/** True when severity `a` is worse than (or as bad as) `b`. */
-function worse(a, b) {
-    return SEVERITIES.indexOf(a) <= SEVERITIES.indexOf(b);
-}
-
-/**
- * One `LITERAL_SECRET` error per secret, in every environment: a committed secret is never OK
- * (it is in the Git history once pushed, so it must also be rotated). Messages hold only the
- * detector's masked value.
- */
-function literalSecretReasons(server, secrets) {
-    return secrets.map((secret) => {
-        const reference = variableName(secret.field);
-        return {
-            code: 'LITERAL_SECRET',
-            severity: 'error',
-            message: `${serverLabel(server)}: ${clip$1(secret.field)} holds a literal ${clip$1(secret.kind)} (${clip$1(secret.masked)}); a committed secret is never allowed`,
-            fix: `move it to an env var reference such as \${env:${reference}} / \${input:${reference.toLowerCase()}} and rotate it`
-        };
-    });
-}
-/** `env.GITHUB_TOKEN` → `GITHUB_TOKEN`; `headers.Authorization` → `AUTHORIZATION`; else `TOKEN`. */
-function variableName(field) {
-    const last = field.split('.').pop() ?? '';
-    const name = last.replace(/[^A-Za-z0-9_]/g, '_').replace(/^_+|_+$/g, '');
-    if (name === '' || /^\d+$/.test(name) || field === 'url')
-        return 'TOKEN';
-    return field.startsWith('env.') ? name : name.toUpperCase();
-}
-/** The ecosystems where a version can be pinned (SPEC §4); remote and local servers cannot. */
-const PINNABLE = new Set(['npm', 'pypi', 'oci']);
-/**
- * `UNPINNED` for an npm/PyPI package without an exact version or an OCI image without a digest
- * (SPEC §4): an error where the environment has `requirePinned`, else a warning. Null when the
- * server is pinned or not subject to pinning (remote, local, unknown).
- */
-function pinningReason(server, policy) {
-    const pkg = server.package;
-    if (pkg.pinned || !PINNABLE.has(pkg.ecosystem))
+    if (url === undefined)
         return null;
-    const required = policy.rules.requirePinned;
-    const consequence = required
-        ? `${policy.environment} requires pinned versions`
-        : `${policy.environment} allows it with a warning`;
-    const name = clip$1(pkg.name ?? 'the package');
-    if (pkg.ecosystem === 'oci') {
-        const tag = pkg.versionSpec === null ? name : `${name}:${clip$1(pkg.versionSpec)}`;
-        return {
-            code: 'UNPINNED',
-            severity: required ? 'error' : 'warning',
-            message: `${serverLabel(server)}: image ${tag} is not pinned to a digest (a tag can be moved); ${consequence}`,
-            fix: `pin a digest: ${tag}@sha256:<digest> (docker buildx imagetools inspect ${tag} shows it)`
-        };
-    }
-    const separator = pkg.ecosystem === 'pypi' ? '==' : '@';
-    const spec = pkg.versionSpec === null ? 'no version' : `"${clip$1(pkg.versionSpec)}"`;
+    const { name, notes } = remoteEndpoint(url);
     return {
-        code: 'UNPINNED',
-        severity: required ? 'error' : 'warning',
-        message: `${serverLabel(server)}: ${name} is unpinned (${spec}; ${resolutionText(pkg)}); ${consequence}`,
-        fix: pkg.version === null
-            ? pinSourceFix(pkg, name, separator)
-            : `pin it: ${name}${separator}${clip$1(pkg.version)}`
+        package: packageIdentity({ ecosystem: 'remote', name, launcher: bridge }),
+        notes: [`bridged to the remote server by the ${via}`, ...notes]
     };
 }
-/** The fix for a package without a version: a registry release, or a commit for a git source. */
-function pinSourceFix(pkg, name, separator) {
-    if (/^(git\+|git:|github:|https?:|file:)/.test(pkg.name ?? '')) {
-        return pkg.ecosystem === 'pypi'
-            ? `install a released version (package${separator}<version>) instead of this source, or pin the source to a commit (${name}@<commit sha>)`
-            : `install a released version (package${separator}<version>) instead of this source, or pin the source to a commit (${name}#<commit sha>)`;
+
+/**
+ * Server identity normalisation (SPEC §7 `server_id`, issue 3): registry rows and exceptions
+ * name a server however their author likes; config entries are resolved to a
+ * `PackageIdentity`. Both become `ServerKey`s (`server-key.ts`) so that a row and an entry match
+ * however each is written.
+ *
+ * Spellings read by `readServerId` (prefixes and purl types are case-insensitive):
+ * - purls (ECMA-427, read with `packageurl-js`): `pkg:npm/%40scope/name@1.2.3`,
+ *   `pkg:pypi/name@1.0`, `pkg:docker/ns/img@sha256:…?repository_url=ghcr.io` (Docker Hub when
+ *   there is no `repository_url`), `pkg:oci/img@sha256:…?repository_url=ghcr.io/ns/img` (an
+ *   `oci` purl is registry-agnostic, so `repository_url` is required), `pkg:github/org/repo@ref`
+ *   (a subpath names a directory);
+ * - `npm:<spec>` (`npm:@scope/pkg@1.2.3`, `npm:pkg`, `npm:pkg@^1`), read with
+ *   `npm-package-arg` like the npm launch idiom;
+ * - `pypi:<requirement>` (`pypi:pkg==1.2.3`, `pypi:pkg`, `pypi:pkg>=1`, uv's `pypi:pkg@1.2.3`),
+ *   PEP 508 names with PEP 440 specifiers;
+ * - `oci:<reference>` / `docker:<reference>` (`oci:nginx`, `docker:ghcr.io/org/img:1.0`);
+ * - `github:org/repo[/dir][#ref]`, GitHub URLs (`https://github.com/org/repo[.git]`,
+ *   `…/tree/<ref>/<dir>`, `…/commit/<sha>`, `…/releases/tag/<tag>`, `git+https://…`,
+ *   `git+ssh://git@github.com/…`, `git@github.com:org/repo.git`, `github.com/org/repo`), with
+ *   npm's `#ref` / `#ref::path:dir` and pip's `@ref` / `#subdirectory=dir`;
+ * - package pages `https://www.npmjs.com/package/<name>[/v/<version>]` and
+ *   `https://pypi.org/project/<name>[/<version>]`;
+ * - remote URLs (`http`, `https`, `ws`, `wss`; also `remote:<url>`), and `local:<path>`;
+ * - bare specs without a prefix, decided as follows: a digest (`img@sha256:…`), a registry host
+ *   (`ghcr.io/org/img`, `localhost:5000/img`) or a namespaced tag (`mcp/github:latest`) is OCI;
+ *   `@scope/pkg[@spec]` and `name@spec` are npm (npm's spelling; uv's `name@1.0` needs
+ *   `pypi:`); `name==1.0` and other PEP 440 operators are PyPI. A bare word (`nginx`,
+ *   `mcp-server-fetch`), a bare `org/name` (a Docker Hub image or npm's GitHub shorthand) and a
+ *   bare `name:tag` are ambiguous and are not read: write a prefix.
+ *
+ * Decisions (documented for registry authors):
+ * - A version is kept only when the spelling names an exact one: an npm semver version
+ *   (cleaned: `v1.2.3` → `1.2.3`), a PyPI `==`/`===`/`@` version (PEP 440 normalised), an OCI
+ *   digest (lower-case) or tag, or a git ref. A range or dist-tag (`^1`, `latest`, `>=1`) is
+ *   "not pinned": the key has no version (it matches every version) and the reading reports the
+ *   spec in `unpinnedSpec` so a checker can warn about it.
+ * - npm names are lower-cased (npm names are lower-case; legacy mixed-case names collide with
+ *   their lower-case spelling). PyPI names are PEP 503 normalised. OCI references get Docker's
+ *   defaults (`docker.io`, `library/`) and are lower-cased except the tag.
+ * - GitHub ids are `github:owner/repo`, lower-case, without `.git`; a directory of a monorepo
+ *   (`/tree/<ref>/src/x`, `#…::path:src/x`, pip `#subdirectory=`, a purl subpath) is kept as
+ *   written after it (`github:owner/repo/src/x`), so one row does not approve every server of
+ *   a monorepo. The ref of a browse link (`/tree/<ref>/…`) is not a version: it names where to
+ *   read, and a ref holding `/` cannot be told apart from the path; write `#<ref>` to pin.
+ * - Remote ids are the URL as `remoteEndpoint` (`remote.ts`) gives it for config entries
+ *   (`sanitizeUrl`: lower-case host, default port dropped, no user info, query or fragment,
+ *   token-like path segments masked) without trailing `/`. The scheme is kept: `http://` and
+ *   `https://` (and `ws`/`wss`) are different servers, since a plaintext endpoint is not the
+ *   one approved. Two URLs that differ only in their query string or in a token-like path
+ *   segment are the same server (those parts carry credentials and are never kept).
+ * - Local ids are the path or module as written (`local:./server.js`).
+ *
+ * Nothing here throws on any input, and problems never quote the text (it may hold secrets).
+ */
+/** Longest `server_id` read (characters); longer text is refused, not truncated. */
+const MAX_SERVER_ID_LENGTH = 2048;
+/**
+ * Read one `server_id` (see the module doc for every spelling and the decisions taken). Never
+ * throws: text it cannot read gives a `problem`, for the registry and exceptions loaders to
+ * report at the row's file:line.
+ * @param text the cell or field as written (surrounding white space is ignored).
+ */
+function readServerId(text) {
+    try {
+        return readTrimmed(text.trim());
     }
-    return `pin it to an exact version: ${name}${separator}<version>`;
+    catch {
+        return failed('it could not be read as a server identity');
+    }
 }
-function resolutionText(pkg) {
-    switch (pkg.resolution.status) {
-        case 'registry':
-            return pkg.version === null ? 'not resolved' : `resolves to ${clip$1(pkg.version)} today`;
-        case 'offline':
-            return 'not resolved: offline run';
-        case 'unresolved':
-            return `version not looked up${pkg.resolution.message === undefined ? '' : `: ${clip$1(pkg.resolution.message)}`}`;
-        case 'not-found':
-            return 'the registry has no matching version';
-        case 'error':
-            return `could not be resolved${pkg.resolution.message === undefined ? '' : `: ${clip$1(pkg.resolution.message)}`}`;
+/**
+ * The `ServerKey` of a `server_id` (see `readServerId`), or null when it cannot be read. Never
+ * throws.
+ */
+function parseServerId(text) {
+    return readServerId(text).key;
+}
+/**
+ * The keys a resolved config server can be matched by (SPEC §7): today at most one (a list,
+ * so that a server can later also be matched by, say, its source repository):
+ * - npm/PyPI registry packages: `npm:`/`pypi:` with `version` the exact version that runs
+ *   (`package.version`, written or resolved), null when unknown;
+ * - OCI images: `oci:` with the digest, else the tag (`latest` when none is written, as the
+ *   engine pulls it); none for a reference that is not valid (a variable);
+ * - GitHub sources (`npx github:org/repo#ref`, `npx org/repo`, `git+https://github.com/…`,
+ *   `uvx --from git+https://github.com/org/repo@ref`, `pkg @ git+https://github.com/…`):
+ *   `github:` with the ref as version. A named requirement from git gets no `pypi:` key: the
+ *   code does not come from PyPI, so a PyPI row must not approve it;
+ * - remote servers (also bridged ones, `npx mcp-remote <url>`): `remote:` when the URL is an
+ *   absolute URL (one holding a variable reference has no key);
+ * - local servers: `local:<path or module as written>`.
+ * A withheld identity (`withholding.ts`) keeps its name but not its version: its key has
+ * `version` null, so a registry can say "not approved" rather than "not found" without
+ * claiming which version runs. Unknown identities, tarball URLs, other git hosts and local
+ * package paths have no key. Pure, never throws.
+ */
+function serverKeysOf(server) {
+    try {
+        const key = configKey(server);
+        return key === null ? [] : [key];
+    }
+    catch {
+        return [];
+    }
+}
+/** True when `a` and `b` name the same server, whatever their versions (equal `id`s). */
+function sameServer(a, b) {
+    return a.id === b.id;
+}
+/**
+ * Whether `a` and `b` name the same version of the same server: null when that cannot be told
+ * (different servers, either has no version, or one OCI key names a digest and the other a
+ * tag, or one GitHub ref is a commit and the other a branch or tag). npm versions compare as
+ * semver (SemVer 2.0.0: build metadata ignored), PyPI versions as PEP 440 (`1.0` = `1.0.0`),
+ * OCI digests case-insensitively and tags exactly, GitHub commits by prefix (an abbreviated
+ * commit matches the full one, at least 7 hex digits) and other refs exactly.
+ */
+function sameVersion(a, b) {
+    if (!sameServer(a, b) || a.version === null || b.version === null)
+        return null;
+    const [x, y] = [a.version, b.version];
+    switch (a.kind) {
+        case 'npm':
+            return semver.valid(x) && semver.valid(y) ? semver.eq(x, y) : x === y;
+        case 'pypi':
+            return pep440Exports.valid(x) && pep440Exports.valid(y) ? pep440Exports.eq(x, y) : x === y;
+        case 'oci': {
+            const digests = [isDigest(x), isDigest(y)];
+            if (digests[0] !== digests[1])
+                return null;
+            return digests[0] ? x.toLowerCase() === y.toLowerCase() : x === y;
+        }
+        case 'github': {
+            const commits = [COMMIT.test(x), COMMIT.test(y)];
+            if (commits[0] !== commits[1])
+                return null;
+            if (!commits[0])
+                return x === y;
+            const [p, q] = [x.toLowerCase(), y.toLowerCase()];
+            return p.startsWith(q) || q.startsWith(p);
+        }
         default:
-            return pkg.version === null ? 'version unknown' : `runs ${clip$1(pkg.version)}`;
+            return x === y;
     }
 }
-
 /**
- * `CONFIG_RISK`: what the config entry itself does, judged whatever the grader (SPEC §5 "what the
- * config itself does"). The findings come from the built-in grader's config rules
- * (`checkConfigEntry`, rule ids `config.*`, documented in docs/grading-config.md), which the gate
- * runs for every server, graded or not, so an `api` or `command` grade cannot hide a privileged
- * container or an auto-approve-all: which of them block is the environment's `blockConfigRisk`,
- * never the grader's answer.
+ * A spelling of `key` that `readServerId` reads back to the same key, for messages and files:
+ * `npm:@scope/pkg@1.2.3`, `pypi:name==1.0`, `oci:ghcr.io/org/img@sha256:…` or `…:tag`,
+ * `github:org/repo#ref`, `remote:https://host/mcp`, `local:./server.js`; the id alone when
+ * there is no version.
  */
-/** How many evidence snippets one reason quotes before "and N more". */
-const QUOTED_SNIPPETS = 3;
-/** Longest evidence snippet (characters) quoted in a message. */
-const MAX_SNIPPET_TEXT = 120;
-/**
- * What to change in the config for each rule that can block or warn (critical and high rules of
- * docs/grading-config.md). Rules not listed get `GENERIC_FIX`.
- */
-const FIXES = {
-    [CONFIG_RULE.dockerPrivileged.id]: 'drop --privileged; if the server needs one capability, add only that one with --cap-add',
-    [CONFIG_RULE.dockerCapability.id]: 'drop the --cap-add of ALL, SYS_ADMIN, SYS_MODULE, SYS_PTRACE and the like; grant only a narrow capability the server is documented to need',
-    [CONFIG_RULE.dockerHostNamespace.id]: 'drop --network host (and --pid/--ipc/--uts/--userns/--cgroupns host); publish the ports the server needs with -p instead',
-    [CONFIG_RULE.dockerHostMount.id]: 'mount only the project directory the server works on (e.g. -v "${workspaceFolder}:/workspace:ro"), never / or a system directory',
-    [CONFIG_RULE.dockerSocket.id]: 'do not mount the container engine socket (docker.sock, podman.sock) or pass --use-api-socket; whoever drives the engine is root on the host',
-    [CONFIG_RULE.dockerSecurityDisabled.id]: 'remove the --security-opt that switches seccomp, AppArmor or SELinux off; keep the default profiles',
-    [CONFIG_RULE.containerEscape.id]: 'run the container without --privileged, the engine socket, host-root mounts and ALL/SYS_ADMIN/SYS_MODULE capabilities (see the other CONFIG_RISK reasons of this server)',
-    [CONFIG_RULE.filesystemSystemRoot.id]: 'narrow the allowed directory to the project directory (e.g. /path/to/project), not / or a whole drive',
-    [CONFIG_RULE.filesystemHomeRoot.id]: 'narrow the root to a project directory instead of the whole home directory (SSH keys and cloud credentials live there)',
-    [CONFIG_RULE.autoApproveAll.id]: 'list the tools to auto-approve by name instead of * (leave out tools that write, delete or run commands)',
-    [CONFIG_RULE.autoApproveDestructive.id]: 'remove tools that change things from autoApprove/alwaysAllow, so each call asks first',
-    [CONFIG_RULE.trustAll.id]: 'remove "trust": true, so the client asks before each tool call (or auto-approve named read-only tools)',
-    [CONFIG_RULE.skipPermissions.id]: 'remove the flag that switches the server’s permission checks off (--dangerously-skip-permissions, --yolo, …)',
-    [CONFIG_RULE.plainHttpRemote.id]: 'use https:// (or wss://) for the remote server URL'
-};
-/** The fix for a rule without its own wording. */
-const GENERIC_FIX = 'change the config entry so the rule no longer applies (docs/grading-config.md says what each rule looks for)';
-/** The config rule whose findings already have their own reason (`LITERAL_SECRET`). */
-const SECRET_RULE = CONFIG_RULE.literalSecret.id;
-/**
- * The fix `CONFIG_RISK` gives for a config rule id: what to change in the config entry, or, for a
- * rule without its own wording, a pointer to docs/grading-config.md.
- */
-function configRiskFix(ruleId) {
-    return Object.hasOwn(FIXES, ruleId) ? FIXES[ruleId] : GENERIC_FIX;
+function formatServerKey(key) {
+    if (key.version === null)
+        return key.id;
+    switch (key.kind) {
+        case 'npm':
+            return `${key.id}@${key.version}`;
+        case 'pypi':
+            return `${key.id}${pep440Exports.valid(key.version) ? '==' : '==='}${key.version}`;
+        case 'oci':
+            return `${key.id}${isDigest(key.version) ? '@' : ':'}${key.version}`;
+        case 'github':
+            return `${key.id}#${key.version}`;
+        default:
+            return key.id;
+    }
 }
-/** The lowest config-finding severity that gives a reason at all (lower ones only cost points). */
-const LOWEST_REPORTED = 'high';
-/**
- * Reason severity of a config finding under `blockAt`: at or above it blocks (`error`), below it
- * down to `high` warns, lower says nothing.
- */
-function reasonSeverity(severity, blockAt) {
-    const rank = SEVERITIES.indexOf(severity);
-    if (rank > SEVERITIES.indexOf(LOWEST_REPORTED))
-        return null;
-    return rank <= SEVERITIES.indexOf(blockAt) ? 'error' : 'warning';
+// ---------------------------------------------------------------------------------------------
+// Reading `server_id`s
+/** A full or abbreviated git commit id. */
+const COMMIT = /^[0-9a-f]{7,40}$/i;
+/** A PEP 508 project name (PEP 508 "Names"). */
+const PYPI_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
+/** PEP 508 name, optional extras, then the rest of a requirement. */
+const PYPI_REQUIREMENT = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\])?\s*([\s\S]*)$/;
+/** A requirement whose rest starts with a PEP 440 comparison operator. */
+const PEP440_OPERATOR = /^(?:===|==|~=|!=|<=|>=|<|>)/;
+/** A PEP 508 name (with optional extras) followed by a PEP 440 operator. */
+const PYPI_REQUIREMENT_WITH_OPERATOR = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\s*(?:\[[^\]]*\])?\s*(?:===|==|~=|!=|<=|>=|<|>)/;
+/** A name followed by `@` and a content digest (`img@sha256:…`): only OCI spells it so. */
+const IMAGE_BY_DIGEST = /@[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-f0-9]{32,}$/i;
+/** What `sanitizeUrl` masks token-like path segments with, as `new URL` percent-encodes it. */
+const ENCODED_MASK = /%E2%80%A6/gi;
+/** GitHub user or organisation names: alphanumerics and single hyphens, at most 39. */
+const GITHUB_OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+/** GitHub repository names. */
+const GITHUB_REPO = /^[A-Za-z0-9._-]+$/;
+const GITHUB_HOSTS = new Set(['github.com', 'www.github.com']);
+const NPM_HOSTS = new Set(['npmjs.com', 'www.npmjs.com']);
+const PYPI_HOSTS = new Set(['pypi.org', 'www.pypi.org']);
+const REMOTE_SCHEMES = new Set(['http:', 'https:', 'ws:', 'wss:']);
+const URL_SCHEMES = new Set(['http', 'https', 'ws', 'wss', 'git', 'git+https', 'git+http']);
+const SSH_SCHEMES = new Set(['ssh', 'git+ssh']);
+const AMBIGUOUS = 'a bare name is ambiguous (npm package, PyPI project or container image): write npm:NAME, ' +
+    'pypi:NAME or oci:NAME, or a purl';
+function failed(problem) {
+    return { key: null, unpinnedSpec: null, problem };
 }
-/** What happens to the server, for the message. */
-function consequence(ruleSeverity, reason, policy) {
-    const setting = `blockConfigRisk: ${policy.rules.blockConfigRisk}`;
-    if (reason !== 'error')
-        return `allowed with a warning in ${policy.environment} (${setting})`;
-    // `critical` is the highest threshold there is: a critical rule blocks under every policy.
-    return ruleSeverity === 'critical'
-        ? 'blocked in every environment, whatever the grade'
-        : `blocked in ${policy.environment} (${setting}), whatever the grade`;
+function found(key, unpinnedSpec = null) {
+    return { key, unpinnedSpec, problem: null };
 }
-/**
- * One `CONFIG_RISK` reason per distinct config rule that fired in `findings` (the entry's
- * `checkConfigEntry` findings), in first-seen order, except `config.literal-secret` (reported as
- * `LITERAL_SECRET` by `literalSecretReasons`). Its severity depends only on the rule and on
- * `policy.rules.blockConfigRisk` (SPEC §5 "what the config itself does"; defaults in
- * `defaults.ts`), never on the grader, so every grader blocks the same config entries:
- * - a `critical` rule (privileged container, engine socket, host root or system directory
- *   mounted, the whole disk given to a filesystem server, container escape) is an `error` under
- *   every threshold: it blocks in every environment, whatever the grade;
- * - a `high` rule (host network or other namespace, dangerous capability, home directory root,
- *   auto-approve-all, trust, permission checks off, plain-http remote, kernel protection off) is an
- *   `error` where `blockConfigRisk` is `high` (production and staging by default) and a `warning`
- *   where it is `critical` (development and ci by default);
- * - `medium`, `low` and `info` rules give no reason (they only cost points in the built-in grade).
- *
- * A rule's severity is the worst among its findings. The message names the server, the rule's
- * title, its id, up to three evidence snippets with their lines (snippets are masked by the rules
- * that made them; they are clipped to one line here), and what happens in `policy.environment`
- * (naming the `blockConfigRisk` setting when it decided). The fix says what to change in the
- * config, per rule id (`configRiskFix`). Never throws.
- * @param policy the server's effective policy; only `environment` and `rules.blockConfigRisk`
- *   are read.
- */
-function configRiskReasons(server, findings, policy) {
-    const rules = new Map();
-    for (const finding of findings) {
-        if (finding.ruleId === SECRET_RULE)
-            continue;
-        const hits = rules.get(finding.ruleId);
-        if (hits === undefined) {
-            rules.set(finding.ruleId, {
-                ruleId: finding.ruleId,
-                title: finding.title,
-                severity: finding.severity,
-                findings: [finding]
+function readTrimmed(text) {
+    if (text === '')
+        return failed('it is empty: write a purl, npm:NAME@VERSION or a URL');
+    if (text.length > MAX_SERVER_ID_LENGTH) {
+        return failed(`it is longer than ${MAX_SERVER_ID_LENGTH} characters`);
+    }
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f]/.test(text))
+        return failed('it holds control characters');
+    const prefix = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(text)?.[1]?.toLowerCase();
+    const rest = prefix === undefined ? text : text.slice(prefix.length + 1).trim();
+    switch (prefix) {
+        case 'pkg':
+            return fromPurl(`pkg:${rest}`);
+        case 'npm':
+            return fromNpmSpec(rest);
+        case 'pypi':
+            return fromPypiRequirement(rest);
+        case 'oci':
+        case 'docker':
+            return fromImageReference(rest);
+        case 'github':
+            return fromGithubShorthand(rest);
+        case 'local':
+            return rest === '' ? failed('local: names no path') : found(localKey(rest));
+        case 'remote':
+            return fromRemoteUrl(rest);
+        default:
+            if (prefix !== undefined && (URL_SCHEMES.has(prefix) || SSH_SCHEMES.has(prefix))) {
+                return /\s/.test(text) ? failed('a URL cannot hold spaces') : fromUrl(text);
+            }
+            if (/^[a-z][\w+.-]*:\/\//i.test(text)) {
+                return failed('its URL scheme is not one the gate matches (http, https, ws, wss, git)');
+            }
+            return fromBare(text);
+    }
+}
+/** A spelling without a known prefix (see the module doc for how it is decided). */
+function fromBare(text) {
+    if (/\s/.test(text) && !PYPI_REQUIREMENT_WITH_OPERATOR.test(text)) {
+        return failed('it holds spaces: write a purl, npm:NAME@VERSION, pypi:NAME==VERSION or a URL');
+    }
+    const scp = /^git@github\.com:(.+)$/i.exec(text);
+    if (scp)
+        return fromUrl(`ssh://git@github.com/${scp[1]}`);
+    if (/^(?:www\.)?github\.com\//i.test(text))
+        return fromUrl(`https://${text}`);
+    if (text.startsWith('@'))
+        return fromNpmSpec(text);
+    if (IMAGE_BY_DIGEST.test(text))
+        return fromImageReference(text);
+    const ref = parseImageReference(text);
+    if (ref !== null && ref.registry !== null)
+        return fromImageReference(text);
+    if (PYPI_REQUIREMENT_WITH_OPERATOR.test(text))
+        return fromPypiRequirement(text);
+    if (text.includes('/') && ref !== null && ref.tag !== null)
+        return fromImageReference(text);
+    if (!text.includes('/') && /^[^@]+@[^@]+$/.test(text))
+        return fromNpmSpec(text);
+    return failed(AMBIGUOUS);
+}
+/** A purl (see the module doc); types other than npm, pypi, docker, oci and github are refused. */
+function fromPurl(text) {
+    let purl;
+    try {
+        purl = packageurlJsExports.PackageURL.fromString(text);
+    }
+    catch {
+        return failed('it is not a valid package URL (purl): check the pkg:TYPE/NAMESPACE/NAME@VERSION form');
+    }
+    const version = purl.version ?? null;
+    const qualifiers = purl.qualifiers ?? {};
+    switch (purl.type) {
+        case 'npm': {
+            const name = purl.namespace ? `${purl.namespace}/${purl.name}` : purl.name;
+            return fromNpmSpec(version === null ? name : `${name}@${version}`);
+        }
+        case 'pypi':
+            return fromPypiRequirement(version === null ? purl.name : `${purl.name}==${version}`);
+        case 'docker': {
+            const registry = qualifiers.repository_url ? hostPath(qualifiers.repository_url) : null;
+            const path = purl.namespace ? `${purl.namespace}/${purl.name}` : purl.name;
+            const base = registry ? `${registry}/${path}` : path;
+            return fromImageReference(withImageVersion(base, version));
+        }
+        case 'oci': {
+            if (!qualifiers.repository_url) {
+                return failed('a pkg:oci purl names no registry: add ?repository_url=REGISTRY/PATH (or use pkg:docker)');
+            }
+            const repository = hostPath(qualifiers.repository_url);
+            const last = repository.split('/').pop();
+            const base = last === purl.name ? repository : `${repository}/${purl.name}`;
+            return fromImageReference(withImageVersion(base, version ?? qualifiers.tag ?? null));
+        }
+        case 'github':
+            if (!purl.namespace)
+                return failed('a pkg:github purl needs pkg:github/OWNER/REPO');
+            return githubReading(purl.namespace, purl.name, splitPath(purl.subpath ?? ''), {
+                ref: version
             });
-            continue;
-        }
-        hits.findings.push(finding);
-        if (SEVERITIES.indexOf(finding.severity) < SEVERITIES.indexOf(hits.severity)) {
-            hits.severity = finding.severity;
-        }
+        default:
+            return failed(`purl type "${purl.type}" is not an ecosystem the gate matches (npm, pypi, docker, oci, ` +
+                'github)');
     }
-    const label = serverLabel(server);
-    const reasons = [];
-    for (const hits of rules.values()) {
-        const severity = reasonSeverity(hits.severity, policy.rules.blockConfigRisk);
-        if (severity === null)
-            continue;
-        reasons.push({
-            code: 'CONFIG_RISK',
-            severity,
-            message: `${label}: ${clip$1(hits.title)} [${clip$1(hits.ruleId, 100)}]${evidenceText(hits.findings)}; ${consequence(hits.severity, severity, policy)}`,
-            fix: configRiskFix(hits.ruleId)
-        });
+}
+/** `repository_url` without a scheme and trailing `/` (`https://ghcr.io/` → `ghcr.io`). */
+function hostPath(url) {
+    return url.replace(/^[a-z][\w+.-]*:\/\//i, '').replace(/\/+$/, '');
+}
+/** An image reference with a purl version: `@digest` for a digest, `:tag` otherwise. */
+function withImageVersion(base, version) {
+    if (version === null || version === '')
+        return base;
+    return `${base}${isDigest(version) ? '@' : ':'}${version}`;
+}
+/** True for `algorithm:hex` (a content digest), as opposed to a tag (tags hold no `:`). */
+function isDigest(version) {
+    return version.includes(':');
+}
+/** An npm spec (`@scope/pkg@1.2.3`, `pkg`, `pkg@^1`, an alias, a GitHub spec). */
+function fromNpmSpec(spec) {
+    let parsed;
+    try {
+        parsed = npa(spec, '/');
     }
-    return reasons;
-}
-/** ` (line 4: --privileged; line 5: -v /:/host)`, or empty when the findings carry no evidence. */
-function evidenceText(findings) {
-    const parts = [];
-    for (const finding of findings) {
-        const { snippet, line } = finding.evidence ?? {};
-        if (snippet === undefined && line === undefined)
-            continue;
-        const where = line === undefined ? '' : `line ${line}`;
-        const what = snippet === undefined ? '' : clip$1(snippet, MAX_SNIPPET_TEXT);
-        const part = where !== '' && what !== '' ? `${where}: ${what}` : where || what;
-        if (!parts.includes(part))
-            parts.push(part);
+    catch {
+        return failed('it is not a valid npm package spec: write npm:NAME@VERSION');
     }
-    if (parts.length === 0)
-        return '';
-    const shown = parts.slice(0, QUOTED_SNIPPETS);
-    const more = parts.length > shown.length ? `; and ${parts.length - shown.length} more` : '';
-    return ` (${shown.join('; ')}${more})`;
+    if (parsed.type === 'alias')
+        return fromNpmSpec(parsed.subSpec.raw);
+    const registry = npmRegistryKey(parsed);
+    if (registry !== null)
+        return found(registry.key, registry.unpinnedSpec);
+    const github = githubOfNpmSpec(parsed);
+    if (github !== null)
+        return github;
+    return failed('it is an npm spec that is not a registry package (a tarball, a path or another git host): ' +
+        'name the package as npm:NAME@VERSION');
 }
-
-/**
- * Policy checks on a grade (SPEC §5–§6): quarantine, minimum overall grade, "no F in any axis",
- * per-axis floors, and axes the grader could not assess (where the policy requires them).
- */
-/**
- * The letter of a score under the policy's scale: computed from the number when there is one
- * (the policy's scale decides letters, SPEC §5/§6), else the letter the grader gave.
- */
-function policyLetter(score, scale) {
-    return score.score === null ? score.grade : letterFor(score.score, scale);
-}
-/** `security C (70)`, or for a letter-only score `security C (≥ 60)` (its known lower bound). */
-function axisText(axis, score, scale) {
-    const letter = policyLetter(score, scale);
-    return score.score === null
-        ? `${axis} ${letter} (≥ ${formatNumber(lowerBound(letter, scale))})`
-        : `${axis} ${scoreText(score.score, letter)}`;
-}
-/** How many rules a fix names as the largest deductions on an axis. */
-const NAMED_CAUSES = 3;
-/**
- * The rules that cost `axis` the most points in `findings` (deductions summed per rule id, largest
- * first, ties in first-seen order), at most `limit` of them. Findings without a deduction are
- * left out, so a grader that reports no deductions gives `[]`.
- */
-function largestDeductions(findings, axis, limit = NAMED_CAUSES) {
-    const points = new Map();
-    for (const finding of findings) {
-        if (finding.axis !== axis || finding.deduction === undefined || finding.deduction <= 0)
-            continue;
-        points.set(finding.ruleId, (points.get(finding.ruleId) ?? 0) + finding.deduction);
-    }
-    return [...points]
-        .map(([ruleId, total]) => ({ ruleId, points: total }))
-        .sort((a, b) => b.points - a.points)
-        .slice(0, limit);
-}
-/** True for the built-in grader's config rules (`config.*`): fixed in the config, not the package. */
-function isConfigRule(ruleId) {
-    return ruleId.startsWith('config.');
-}
-/** `config.literal-secret −50, npm.no-repository −10` (ids clipped, one line). */
-function deductionList(causes) {
-    return causes.map((c) => `${clip$1(c.ruleId, 100)} −${formatNumber(c.points)}`).join(', ');
-}
-/**
- * What would raise `axis`, from the rules that cost it the most: fix the config entry for config
- * rules (naming them), use another version or server for package findings (naming them); null
- * when no finding carries a deduction (the grader did not say why).
- */
-function raiseAxisAdvice(findings, axis) {
-    const causes = largestDeductions(findings, axis);
-    if (causes.length === 0)
+/** The key of an npm registry spec (npa types `version`, `range`, `tag`), else null. */
+function npmRegistryKey(parsed) {
+    const name = parsed.name;
+    if (!name || !['version', 'range', 'tag'].includes(parsed.type))
         return null;
-    const config = causes.filter((c) => isConfigRule(c.ruleId));
-    const other = causes.filter((c) => !isConfigRule(c.ruleId));
-    const steps = [];
-    if (config.length > 0)
-        steps.push(`fix the config entry (${deductionList(config)} on ${axis})`);
-    if (other.length > 0) {
-        steps.push(`use a version or server without these findings (${deductionList(other)})`);
+    const id = `npm:${name.toLowerCase()}`;
+    if (parsed.type === 'version') {
+        const version = semver.clean(parsed.rawSpec) ?? parsed.rawSpec;
+        return { key: { kind: 'npm', id, version }, unpinnedSpec: null };
     }
-    return steps.join(' and ');
+    const bare = parsed.type === 'range' && parsed.rawSpec === '*' && !/.@/.test(parsed.raw);
+    return { key: { kind: 'npm', id, version: null }, unpinnedSpec: bare ? null : parsed.rawSpec };
 }
-/**
- * `QUARANTINE` errors (SPEC §6): an assessed axis whose comparable score (the number, or a
- * letter's lower bound) is below its quarantine threshold blocks in every environment, and no
- * exception can waive it. Not-assessed axes are not quarantined (there is no evidence).
- *
- * The fix names the rules with the largest deductions on that axis (`largestDeductions`): when
- * config rules (`config.*`, e.g. a literal secret that took credentials to 50) cost the points,
- * it says to fix the config entry, not to pick another version; without deductions it asks for
- * a version that scores at least the threshold.
- */
-function quarantineReasons(server, report, policy) {
-    const reasons = [];
-    for (const axis of AXES) {
-        const threshold = policy.rules.quarantine[axis];
-        const score = report.subScores[axis];
-        if (threshold === undefined || score === null)
-            continue;
-        if (comparableScore(score, policy.scale) >= threshold)
-            continue;
-        const advice = raiseAxisAdvice(report.findings, axis);
-        const needed = formatNumber(threshold);
-        reasons.push({
-            code: 'QUARANTINE',
-            severity: 'error',
-            message: `${serverLabel(server)}: ${axisText(axis, score, policy.scale)} is below the quarantine threshold ${needed}; quarantined in every environment`,
-            fix: advice === null
-                ? `no exception can waive quarantine: remove the server, or use a version that scores at least ${needed} on ${axis}`
-                : `no exception can waive quarantine: ${advice}, so ${axis} reaches at least ${needed}; or remove the server`
-        });
-    }
-    return reasons;
-}
-/**
- * `GRADE_BELOW_MIN` (overall letter below `minGrade`), `SUBSCORE_F` (an assessed axis graded F
- * where `noFInAnyAxis`) and `SUBSCORE_BELOW_FLOOR` (an assessed axis whose comparable score is
- * below its floor; a letter-only B counts as its lower bound, 75 by default). Fixes name the rules
- * with the largest deductions on the axis when the grader gave them.
- *
- * An axis the grader could not assess gives no reason (SPEC §6: "not assessed" is shown as such
- * and blocks only where the policy says so), except where `requireAssessedAxes` is set and the
- * axis has a floor: then one `SUBSCORE_BELOW_FLOOR` error per such axis, saying its floor could
- * not be verified.
- */
-function gradeReasons(server, report, policy) {
-    const { rules, scale, environment } = policy;
-    const label = serverLabel(server);
-    const reasons = [];
-    const overall = policyLetter(report.overall, scale);
-    if (!meetsLetter(overall, rules.minGrade)) {
-        reasons.push({
-            code: 'GRADE_BELOW_MIN',
-            severity: 'error',
-            message: `${label}: overall grade ${scoreText(report.overall.score, overall)} is below the minimum ${rules.minGrade} for ${environment}`,
-            fix: `use a version or server graded ${rules.minGrade} or better, or request an exception`
-        });
-    }
-    for (const axis of AXES) {
-        const score = report.subScores[axis];
-        if (score === null || !rules.noFInAnyAxis || policyLetter(score, scale) !== 'F')
-            continue;
-        const advice = raiseAxisAdvice(report.findings, axis) ??
-            `address the ${axis} findings or use another version or server`;
-        reasons.push({
-            code: 'SUBSCORE_F',
-            severity: 'error',
-            message: `${label}: ${axisText(axis, score, scale)} is an F; ${environment} allows no F in any axis`,
-            fix: `${advice}, or request an exception`
-        });
-    }
-    for (const axis of AXES) {
-        const floor = rules.floors[axis];
-        if (floor === undefined)
-            continue;
-        const score = report.subScores[axis];
-        if (score === null) {
-            if (!rules.requireAssessedAxes)
-                continue;
-            reasons.push({
-                code: 'SUBSCORE_BELOW_FLOOR',
-                severity: 'error',
-                message: `${label}: ${axis} was not assessed by the ${report.source} grader, so its ${environment} floor of ${formatNumber(floor)} could not be verified; ${environment} requires assessed axes`,
-                fix: `use a grader that assesses ${axis} (e.g. the builtin grader), or request an exception`
-            });
-            continue;
-        }
-        if (comparableScore(score, scale) >= floor)
-            continue;
-        const advice = raiseAxisAdvice(report.findings, axis) ??
-            `address the ${axis} findings or use another version or server`;
-        reasons.push({
-            code: 'SUBSCORE_BELOW_FLOOR',
-            severity: 'error',
-            message: `${label}: ${axisText(axis, score, scale)} is below the ${environment} floor of ${formatNumber(floor)}`,
-            fix: `it needs at least ${formatNumber(floor)} on ${axis}: ${advice}, or request an exception`
-        });
-    }
-    return reasons;
-}
-
-const SEVERITY_ORDER = ['error', 'warning', 'notice'];
-/**
- * Every reason `policy` finds for one server, and its verdict (SPEC §2, §5, §6, §8):
- * - `LITERAL_SECRET` (error, every environment), `UNPINNED` (error where `requirePinned`, else a
- *   warning; npm/PyPI/OCI only);
- * - `CONFIG_RISK` per config rule that fired, whatever the grader: an error at or above the
- *   environment's `blockConfigRisk` (critical rules always; high ones where it is `high`), else a
- *   warning for high rules (see `config-risk.ts`); the findings are copied to `configFindings`;
- * - outcome `error` → `GRADER_ERROR` (error, or a warning where `onGraderError: warn`);
- *   `ungraded` → `UNGRADED` (error where `requireGrade`, else a warning): unknown is never a pass;
- * - for a grade: `QUARANTINE`, `GRADE_BELOW_MIN`, `SUBSCORE_F`, `SUBSCORE_BELOW_FLOOR` (see
- *   `grade-checks.ts`);
- * - findings with an advisory (from the grade, or from an `ungraded` outcome):
- *   `KNOWN_VULNERABILITY`, `MALWARE` + `QUARANTINE` (see `advisory-checks.ts`).
- *
- * Reasons are all collected, errors first, then warnings, then notices (each group in check
- * order). Verdict: `error` when a blocking `GRADER_ERROR` is among them, else `fail` when any
- * reason is an error, else `warn` when any is a warning, else `pass` (`excepted` belongs to the
- * exception checks of a later issue). `registry` and `exception` are null for now.
- * Never throws for untrusted content (names, titles, messages are clipped to one line).
- */
-function evaluateServer(input, policy) {
-    const { server, outcome, literalSecrets, configFindings } = input;
-    const label = serverLabel(server);
-    const reasons = [
-        ...literalSecretReasons(server, literalSecrets),
-        ...configRiskReasons(server, configFindings, policy)
-    ];
-    let findings = [];
-    let gradeProblem = null;
-    let ungradedFindings = [];
-    switch (outcome.kind) {
-        case 'graded':
-            findings = outcome.report.findings;
-            break;
-        case 'ungraded':
-            findings = outcome.findings ?? [];
-            ungradedFindings = [...findings];
-            gradeProblem = { kind: 'ungraded', message: outcome.reason };
-            break;
-        case 'error':
-            gradeProblem = { kind: 'error', message: outcome.message };
-            break;
-    }
-    reasons.push(...advisoryReasons(server, findings));
-    if (outcome.kind === 'graded') {
-        reasons.push(...quarantineReasons(server, outcome.report, policy));
-        reasons.push(...gradeReasons(server, outcome.report, policy));
-    }
-    else if (outcome.kind === 'error') {
-        const blocking = policy.rules.onGraderError === 'fail';
-        reasons.push({
-            code: 'GRADER_ERROR',
-            severity: blocking ? 'error' : 'warning',
-            message: `${label}: the grader failed: ${clip$1(outcome.message)}; ${policy.environment} ${blocking ? 'blocks servers without a grade (onGraderError: fail)' : 'only warns (onGraderError: warn)'}`,
-            fix: 'run the check again; if it keeps failing, check the grader settings (URL, key, command, network)'
-        });
-    }
-    else {
-        const blocking = policy.rules.requireGrade;
-        reasons.push({
-            code: 'UNGRADED',
-            severity: blocking ? 'error' : 'warning',
-            message: `${label}: no grade: ${clip$1(outcome.reason)}; ${policy.environment} ${blocking ? 'requires a grade (unknown is never a pass)' : 'allows it with a warning'}`,
-            fix: ungradedFix(server)
-        });
-    }
-    const unpinned = pinningReason(server, policy);
-    if (unpinned !== null)
-        reasons.push(unpinned);
-    const sorted = sortBySeverity(reasons);
-    return {
-        server,
-        policy,
-        grade: outcome.kind === 'graded' ? outcome.report : null,
-        gradeProblem,
-        ungradedFindings,
-        configFindings: [...configFindings],
-        registry: null,
-        exception: null,
-        verdict: verdictOf(sorted),
-        reasons: sorted
-    };
-}
-/** Stable sort: errors, then warnings, then notices. */
-function sortBySeverity(reasons) {
-    return reasons
-        .map((reason, index) => ({ reason, index }))
-        .sort((a, b) => SEVERITY_ORDER.indexOf(a.reason.severity) - SEVERITY_ORDER.indexOf(b.reason.severity) ||
-        a.index - b.index)
-        .map(({ reason }) => reason);
-}
-/**
- * The verdict of a list of reasons (SPEC §2, §5): `error` when a `GRADER_ERROR` is an error,
- * `fail` when any other reason is an error, `warn` when any is a warning, else `pass`.
- */
-function verdictOf(reasons) {
-    if (reasons.some((r) => r.code === 'GRADER_ERROR' && r.severity === 'error'))
-        return 'error';
-    if (reasons.some((r) => r.severity === 'error'))
-        return 'fail';
-    if (reasons.some((r) => r.severity === 'warning'))
-        return 'warn';
-    return 'pass';
-}
-/**
- * The verdict and counts of a run (SPEC §8 JSON report `verdict`, `counts`): `fail` when any
- * server is `fail` or `error` or any config file is invalid (`configErrors` > 0); `warn` when any
- * server is `warn` or `excepted` (an exception lets it through, but it is not a clean pass);
- * else `pass` (also for a run with no servers).
- * @param configErrors how many config files could not be parsed (an integer ≥ 0).
- * @throws RangeError when `configErrors` is negative or not an integer.
- */
-function runVerdict(results, configErrors) {
-    if (!Number.isInteger(configErrors) || configErrors < 0) {
-        throw new RangeError(`configErrors must be an integer ≥ 0, got ${String(configErrors)}`);
-    }
-    const counts = {
-        servers: results.length,
-        pass: 0,
-        warn: 0,
-        fail: 0,
-        excepted: 0,
-        error: 0
-    };
-    for (const result of results)
-        counts[result.verdict] += 1;
-    const verdict = counts.fail > 0 || counts.error > 0 || configErrors > 0
-        ? 'fail'
-        : counts.warn > 0 || counts.excepted > 0
-            ? 'warn'
-            : 'pass';
-    return { verdict, counts };
-}
-/** What would give `server` a grade: launching it plainly, or a grader that knows it. */
-function ungradedFix(server) {
-    const pkg = server.package;
-    if (isWithheld(pkg)) {
-        return 'launch the package plainly (see the notes for what stops the gate from knowing what runs), so the package that runs is the one graded';
-    }
-    if (pkg.ecosystem === 'unknown') {
-        return 'launch one package or program plainly (one command, no substitutions, a "type" when both command and url are set)';
-    }
-    if (pkg.ecosystem === 'local') {
-        return 'local code has no identity a grader can look up: publish it as a package and pin it, or grade it with grader: command';
-    }
-    return 'use a grader that can grade this server (grader: api or command)';
-}
-
-/**
- * Errors of the policy layer: a policy file that cannot be used (`PolicyFileError`, located) and
- * an action input or CLI flag that cannot be used (`PolicyInputError`). Both are "unusable input"
- * (CLI exit 2, SPEC §8); their messages say what is wrong, where, and what to do.
- */
-/** How many problems a `PolicyFileError` message lists before "… and N more". */
-const LISTED_PROBLEMS = 10;
-/**
- * A policy file that cannot be read, parsed or validated. `line`/`column` (1-based) are those of
- * the first problem; `problems` holds every problem found (syntax errors, or schema problems).
- */
-class PolicyFileError extends Error {
-    name = 'PolicyFileError';
-    path;
-    line;
-    column;
-    problems;
-    /**
-     * @param path the policy file path, as given by the caller.
-     * @param problems at least one problem; the first sets `line` and `column`.
-     * @throws TypeError when `problems` is empty (a programming error).
-     */
-    constructor(path, problems) {
-        const first = problems[0];
-        if (first === undefined)
-            throw new TypeError('PolicyFileError needs at least one problem');
-        super(formatProblems(path, problems));
-        this.path = path;
-        this.line = first.line;
-        this.column = first.column;
-        this.problems = problems;
-    }
-}
-function formatProblems(path, problems) {
-    const lines = problems.slice(0, LISTED_PROBLEMS).map((p) => {
-        const where = p.at === '' ? '' : `${p.at}: `;
-        return `${path}:${p.line}:${p.column}: ${where}${p.message}`;
+/** The GitHub key of an npm git spec that `npm-package-arg` reads as hosted on GitHub. */
+function githubOfNpmSpec(parsed) {
+    const hosted = parsed.hosted;
+    if (parsed.type !== 'git' || !hosted || hosted.type !== 'github')
+        return null;
+    // `gitSubdir` (npm's `#ref::path:dir`) is set by npm-package-arg but missing from its types.
+    const subdir = parsed.gitSubdir;
+    const directory = subdir ? splitPath(subdir) : [];
+    const range = parsed.gitRange ? `semver:${parsed.gitRange}` : null;
+    return githubReading(hosted.user, hosted.project, directory, {
+        ref: parsed.gitCommittish ?? null,
+        unpinnedSpec: range
     });
-    const more = problems.length - LISTED_PROBLEMS;
-    if (more > 0)
-        lines.push(`… and ${more} more problem${more === 1 ? '' : 's'}`);
-    const head = problems.length === 1
-        ? 'Invalid policy file'
-        : `Invalid policy file (${problems.length} problems)`;
-    return `${head}: ${lines.join('\n')}`;
 }
 /**
- * An action input / CLI flag the policy layer cannot use (`environment`, `min-grade`,
- * `sub-score-floors`). `input` names it; the message says what was given and what is allowed.
+ * A PyPI requirement (`name`, `name[extra]==1.0`, `name>=1`, `name @ git+https://github.com/…`,
+ * uv's `name@1.0`): pinned with the same rule as the PyPI launch idiom (`pypi-idiom.ts`): one
+ * `==` clause without a wildcard, `===`, or `@<PEP 440 version>`.
  */
-class PolicyInputError extends Error {
-    name = 'PolicyInputError';
-    /** The input's name as users write it (`min-grade`, `sub-score-floors`, `environment`). */
-    input;
-    constructor(input, message) {
-        super(message);
-        this.input = input;
-    }
-}
-
-/**
- * "Did you mean …?" for misspelt policy keys, axis names and environment names.
- */
-/**
- * Levenshtein edit distance between `a` and `b` (insertions, deletions, substitutions; each 1).
- * O(|a|·|b|) time, O(|b|) memory; callers pass short identifiers only.
- */
-function editDistance(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-            current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
+function fromPypiRequirement(text) {
+    const m = PYPI_REQUIREMENT.exec(text.trim());
+    if (!m)
+        return failed('it is not a PyPI requirement: write pypi:NAME==VERSION');
+    const id = `pypi:${normalizePypiName(m[1])}`;
+    const rest = m[3].replace(/;[\s\S]*$/, '').trim(); // environment markers do not name a version
+    if (rest === '')
+        return found({ kind: 'pypi', id, version: null });
+    if (rest.startsWith('@')) {
+        const target = rest.slice(1).trim();
+        if (/^[a-z][\w+.-]*:/i.test(target)) {
+            const source = fromUrl(target);
+            return source.key?.kind === 'github'
+                ? source
+                : failed('a PyPI requirement from a URL is matched only as a GitHub repository');
         }
-        previous = current;
+        if (target === 'latest')
+            return found({ kind: 'pypi', id, version: null }, target);
+        const version = pep440Exports.valid(target) ? (pep440Exports.clean(target) ?? target) : null;
+        if (version === null)
+            return failed('the version after @ is not a PEP 440 version');
+        return found({ kind: 'pypi', id, version });
     }
-    return previous[b.length] ?? 0;
-}
-/** `min_grade`, `min-grade`, `MinGrade` → `mingrade`: spelling-insensitive comparison key. */
-function fold(text) {
-    return text.toLowerCase().replace(/[-_\s]/g, '');
+    if (!PEP440_OPERATOR.test(rest)) {
+        return failed('what follows the PyPI name is not a PEP 440 specifier: write pypi:NAME==VERSION');
+    }
+    // `parse` answers null for text that is not a specifier (its types say otherwise).
+    let clauses;
+    try {
+        clauses = specifierExports.parse(rest);
+    }
+    catch {
+        clauses = null;
+    }
+    if (!clauses || clauses.length === 0) {
+        return failed('the version specifier is not valid PEP 440: write pypi:NAME==VERSION');
+    }
+    const only = clauses.length === 1 ? clauses[0] : null;
+    if (only?.operator === '===') {
+        return found({ kind: 'pypi', id, version: rest.replace(/^===\s*/, '') });
+    }
+    if (only?.operator === '==' && !only.prefix) {
+        return found({ kind: 'pypi', id, version: pep440Exports.clean(only.version) ?? only.version });
+    }
+    return found({ kind: 'pypi', id, version: null }, rest);
 }
 /**
- * The known name closest to `given`, or null when none is close. A name matches when it is equal
- * ignoring case, `-`, `_` and spaces (`min_grade` → `minGrade`), or when `aliases` maps the given
- * name to it, or when it is the only name starting with `given` (3+ characters: `prod` →
- * `production`), or when its edit distance is at most max(1, ⌊length / 3⌋) (so `securty` →
- * `security`, but `foo` suggests nothing).
- * @param aliases other spellings users write for a known name (`credential_exposure` →
- *   `credentials`), compared folded.
+ * An OCI image reference (`[registry/]path[:tag][@digest]`): Docker Hub defaults applied,
+ * registry and path lower-cased; the version is the digest (lower-case), else the tag.
  */
-function closestName(given, known, aliases = {}) {
-    const folded = fold(given);
-    for (const name of known)
-        if (fold(name) === folded)
-            return name;
-    for (const [alias, name] of Object.entries(aliases))
-        if (fold(alias) === folded)
-            return name;
-    if (folded.length >= 3) {
-        const extended = known.filter((name) => fold(name).startsWith(folded));
-        if (extended.length === 1)
-            return extended[0] ?? null;
-    }
-    let best = null;
-    let bestDistance = Infinity;
-    for (const name of known) {
-        const distance = editDistance(folded, fold(name));
-        if (distance < bestDistance) {
-            best = name;
-            bestDistance = distance;
-        }
-    }
-    const allowed = Math.max(1, Math.floor(folded.length / 3));
-    return bestDistance <= allowed ? best : null;
+function fromImageReference(text) {
+    const key = imageKey(text);
+    return key === null
+        ? failed('it is not a valid image reference: write oci:REGISTRY/PATH:TAG or …@sha256:DIGEST')
+        : found(key);
 }
-
-/**
- * The policy's action inputs / CLI flags (SPEC §6, §8): `min-grade` and `sub-score-floors`.
- * They override the environment for the run ("inputs win"), so
- * `min-grade: ${{ vars.MCP_MIN_GRADE || 'B' }}` works.
- */
-/**
- * Parse the `min-grade` input: one letter A–F, case-insensitive, surrounding spaces ignored.
- * @returns the letter, or undefined for a blank input (not set).
- * @throws PolicyInputError for anything else, naming what was given and what is allowed.
- */
-function parseMinGrade(text) {
-    if (text.trim() === '')
-        return undefined;
-    const letter = parseLetter(text);
-    if (letter === null) {
-        throw new PolicyInputError('min-grade', `min-grade ${JSON.stringify(text.trim())} is not a grade: use one of A, B, C, D, F`);
-    }
-    return letter;
+/** The OCI key of an image reference, or null when it is not valid (see `fromImageReference`). */
+function imageKey(text) {
+    const written = parseImageReference(text);
+    if (written === null)
+        return null;
+    const lowered = `${written.name.toLowerCase()}${written.tag === null ? '' : `:${written.tag}`}${written.digest === null ? '' : `@${written.digest.toLowerCase()}`}`;
+    const ref = parseImageReference(lowered);
+    if (ref === null || !ref.valid)
+        return null;
+    const hub = ref.registry === null || DOCKER_HUB_HOSTS.has(ref.registry);
+    const registry = hub ? 'docker.io' : ref.registry;
+    const path = hub && !ref.path.includes('/') ? `library/${ref.path}` : ref.path;
+    return { kind: 'oci', id: `oci:${registry}/${path}`, version: ref.digest ?? ref.tag };
 }
-const AXES_HELP = `${AXES.join(', ')} (or ${Object.keys(AXIS_ALIASES).join(', ')})`;
-/**
- * Parse the `sub-score-floors` input: `axis=value` items separated by commas, semicolons,
- * newlines or spaces (`security=85,credentials=B`; `security: 85` also works). An axis is named
- * as `axisFromName` reads it: the axis, or a long name such as `credential_exposure` /
- * `Credential-Exposure` (src/grade/axis-names.ts). A value is a score
- * 0–100 or a grade letter A–F meaning its lower bound under `scale` (SPEC §5; `B` → 75 by
- * default).
- * @returns floors (0–100) per axis; `{}` for a blank input.
- * @throws PolicyInputError for an item that is not `axis=value`, an unknown axis, a value that is
- *   neither 0–100 nor A–F, or an axis given twice.
- */
-function parseSubScoreFloors(text, scale = DEFAULT_SCALE) {
-    const floors = {};
-    const items = text
-        .replace(/\s*[=:]\s*/g, '=')
-        .split(/[\s,;]+/)
-        .filter((item) => item !== '');
-    for (const item of items) {
-        const match = /^([^=]+)=([^=]+)$/.exec(item);
-        if (match === null) {
-            throw new PolicyInputError('sub-score-floors', `sub-score-floors: ${JSON.stringify(item)} is not axis=value. Write items such as security=85,credentials=B`);
-        }
-        const [, axisText = '', valueText = ''] = match;
-        const axis = axisFromName(axisText);
-        if (axis === null) {
-            const suggestion = closestName(axisText, AXES, AXIS_ALIASES);
-            const hint = suggestion === null ? '' : ` (did you mean ${JSON.stringify(suggestion)}?)`;
-            throw new PolicyInputError('sub-score-floors', `sub-score-floors: unknown axis ${JSON.stringify(axisText)} in ${JSON.stringify(item)}${hint}. Axes: ${AXES_HELP}`);
-        }
-        if (floors[axis] !== undefined) {
-            throw new PolicyInputError('sub-score-floors', `sub-score-floors: ${axis} is given more than once. Give each axis one floor`);
-        }
-        floors[axis] = floorValue(valueText, item, scale);
-    }
-    return floors;
+/** `github:owner/repo[/dir…][#fragment]` (the key's own spelling and npm's shorthand). */
+function fromGithubShorthand(rest) {
+    const hash = rest.indexOf('#');
+    const path = hash === -1 ? rest : rest.slice(0, hash);
+    const [owner = '', repo = '', ...directory] = path.split('/');
+    const fragment = hash === -1 ? {} : readFragment(rest.slice(hash + 1));
+    return githubReading(owner, repo, directory, fragment);
 }
-function floorValue(text, item, scale) {
-    const letter = parseLetter(text);
-    if (letter !== null)
-        return lowerBound(letter, scale);
-    if (/^\d+(\.\d+)?$/.test(text)) {
-        const value = Number(text);
-        if (value <= 100)
-            return value;
+/** A URL: GitHub repository, npm or PyPI package page, or a remote server. */
+function fromUrl(text) {
+    let url;
+    try {
+        url = new URL(text);
     }
-    throw new PolicyInputError('sub-score-floors', `sub-score-floors: ${JSON.stringify(text)} in ${JSON.stringify(item)} is not a floor. Use a score from 0 to 100 or a grade letter A–F`);
+    catch {
+        return failed('it is not a valid URL');
+    }
+    const host = url.hostname.toLowerCase();
+    if (GITHUB_HOSTS.has(host))
+        return fromGithubUrl(url);
+    if (!REMOTE_SCHEMES.has(url.protocol)) {
+        return failed('git sources are matched only on GitHub: write a github.com URL');
+    }
+    const segments = url.pathname
+        .split('/')
+        .filter((s) => s !== '')
+        .map(decodeSegment);
+    if (NPM_HOSTS.has(host) && segments[0] === 'package')
+        return fromNpmPage(segments.slice(1));
+    if (PYPI_HOSTS.has(host) && segments[0] === 'project')
+        return fromPypiPage(segments.slice(1));
+    return fromRemoteUrl(text);
+}
+/** `/package/[@scope/]name[/v/version]` of npmjs.com. */
+function fromNpmPage(segments) {
+    const scoped = segments[0]?.startsWith('@') === true;
+    const nameParts = segments.slice(0, scoped ? 2 : 1);
+    const after = segments.slice(nameParts.length);
+    if (after.length !== 0 && !(after.length === 2 && after[0] === 'v')) {
+        return failed('an npmjs.com link should be …/package/NAME or …/package/NAME/v/VERSION');
+    }
+    const name = nameParts.join('/');
+    return fromNpmSpec(after[1] === undefined ? name : `${name}@${after[1]}`);
+}
+/** `/project/name[/version]` of pypi.org. */
+function fromPypiPage(segments) {
+    const [name, version, ...more] = segments;
+    if (name === undefined || !PYPI_NAME.test(name) || more.length > 0) {
+        return failed('a pypi.org link should be …/project/NAME or …/project/NAME/VERSION');
+    }
+    return fromPypiRequirement(version === undefined ? name : `${name}==${version}`);
+}
+/**
+ * A remote MCP endpoint (`http`, `https`, `ws`, `wss`), normalised exactly as a config `url`
+ * is (`remoteEndpoint`, then `maskedText` as `identifyServer` does).
+ */
+function fromRemoteUrl(text) {
+    const name = isAbsoluteUrl(text) ? remoteEndpoint(text).name : null;
+    return name === null
+        ? failed('it is not an absolute http(s) or ws(s) URL (a variable reference cannot be matched)')
+        : found(remoteKey(maskedText(name)));
+}
+/**
+ * True for an absolute http(s)/ws(s) URL with a host and no variable reference (`${HOST}`,
+ * `$(cmd)`), i.e. one `remoteEndpoint` normalises rather than keeps as written.
+ */
+function isAbsoluteUrl(text) {
+    if (/\$[({]/.test(text) || /\s/.test(text.trim()))
+        return false;
+    const sanitized = sanitizeUrl(text);
+    return sanitized !== null && /^(?:https?|wss?):\/\//i.test(sanitized);
+}
+/**
+ * The remote key of an endpoint already normalised by `remoteEndpoint`: without trailing `/`,
+ * and with the token mask `…` as itself even where a URL parser percent-encoded it (so a URL
+ * copied from a report, mask included, names the same server).
+ */
+function remoteKey(endpoint) {
+    const id = endpoint.replace(ENCODED_MASK, PATH_TOKEN_MASK).replace(/\/+$/, '');
+    return { kind: 'remote', id: `remote:${id}`, version: null };
+}
+/**
+ * A github.com URL: `/owner/repo[.git][@ref]`, `/tree/<ref>/<dir…>`, `/commit/<sha>`,
+ * `/releases/tag/<tag>`, with a `#ref`, `#ref::path:dir` or `#subdirectory=dir` fragment.
+ */
+function fromGithubUrl(url) {
+    const segments = url.pathname
+        .split('/')
+        .filter((s) => s !== '')
+        .map(decodeSegment);
+    const [owner = '', repoWritten = '', ...more] = segments;
+    const fragment = url.hash.length > 1 ? readFragment(decodeSegment(url.hash.slice(1))) : {};
+    const at = repoWritten.indexOf('@');
+    const repo = at === -1 ? repoWritten : repoWritten.slice(0, at);
+    const pipRef = at === -1 ? null : repoWritten.slice(at + 1);
+    let directory = fragment.directory ?? [];
+    let ref = pipRef ?? fragment.ref ?? null;
+    if (more.length > 0) {
+        const [what, first, ...tail] = more;
+        if (what === 'tree' && first !== undefined && pipRef === null) {
+            directory = tail;
+        }
+        else if (what === 'commit' && first !== undefined && tail.length === 0) {
+            ref = first;
+        }
+        else if (what === 'releases' && first === 'tag' && tail.length === 1) {
+            ref = tail[0];
+        }
+        else {
+            return failed('a GitHub link should name a repository (…/OWNER/REPO), a directory (…/tree/REF/DIR), ' +
+                'a commit (…/commit/SHA) or a release (…/releases/tag/TAG)');
+        }
+    }
+    return githubReading(owner, repo, directory, { ...fragment, ref, directory });
+}
+/**
+ * npm's `#ref`, `#semver:<range>`, `#ref::path:dir` and pip's `#egg=name&subdirectory=dir`.
+ */
+function readFragment(fragment) {
+    if (fragment.includes('=') && !fragment.includes('::') && !/^semver:/.test(fragment)) {
+        const subdirectory = new URLSearchParams(fragment).get('subdirectory');
+        return subdirectory ? { directory: splitPath(subdirectory) } : {};
+    }
+    const out = {};
+    for (const part of fragment.split('::')) {
+        if (part.startsWith('path:'))
+            out.directory = splitPath(part.slice('path:'.length));
+        else if (part.startsWith('semver:'))
+            out.unpinnedSpec = part;
+        else if (part !== '')
+            out.ref = part;
+    }
+    return out;
+}
+/** A GitHub key from its parts (validated; owner and repo lower-cased, `.git` dropped). */
+function githubReading(owner, repoWritten, directory, fragment) {
+    const repo = repoWritten.replace(/\.git$/i, '');
+    if (!GITHUB_OWNER.test(owner) || !GITHUB_REPO.test(repo) || repo === '.' || repo === '..') {
+        return failed('it does not name a GitHub repository as OWNER/REPO');
+    }
+    const written = directory.length > 0 ? directory : (fragment.directory ?? []);
+    const dirs = written.filter((s) => s !== '' && s !== '.');
+    if (dirs.some((s) => s === '..'))
+        return failed('a GitHub directory cannot hold ..');
+    const path = [owner.toLowerCase(), repo.toLowerCase(), ...dirs].join('/');
+    const ref = fragment.ref === undefined || fragment.ref === '' ? null : fragment.ref;
+    return found({ kind: 'github', id: `github:${path}`, version: ref }, fragment.unpinnedSpec ?? null);
+}
+function splitPath(path) {
+    return path.split('/').filter((s) => s !== '' && s !== '.');
+}
+function decodeSegment(segment) {
+    try {
+        return decodeURIComponent(segment);
+    }
+    catch {
+        return segment;
+    }
+}
+function localKey(path) {
+    return { kind: 'local', id: `local:${path}`, version: null };
+}
+// ---------------------------------------------------------------------------------------------
+// Keys of config servers
+function configKey(server) {
+    const p = server.package;
+    if (p.name === null || p.name.trim() === '')
+        return null;
+    const withheldIdentity = isWithheld(p);
+    switch (p.ecosystem) {
+        case 'npm':
+            return npmConfigKey(p.name, withheldIdentity ? null : p.version);
+        case 'pypi':
+            return pypiConfigKey(p.name, p.versionSpec, withheldIdentity ? null : p.version);
+        case 'oci': {
+            const key = imageKey(p.name);
+            if (key === null)
+                return null;
+            return { ...key, version: withheldIdentity ? null : (p.version ?? p.versionSpec) };
+        }
+        case 'remote':
+            return isAbsoluteUrl(p.name) ? remoteKey(p.name) : null;
+        case 'local':
+            return localKey(p.name.trim());
+        default:
+            return null;
+    }
+}
+/** npm: a registry name keeps `version`; a GitHub git spec gives its `github:` key. */
+function npmConfigKey(name, version) {
+    let parsed;
+    try {
+        parsed = npa(name, '/');
+    }
+    catch {
+        return null;
+    }
+    const registry = npmRegistryKey(parsed);
+    if (registry !== null)
+        return { ...registry.key, version };
+    return githubOfNpmSpec(parsed)?.key ?? null;
+}
+/**
+ * PyPI: a registry name keeps `version`; a git source (unnamed: the name is the URL and the
+ * version spec the ref; named: the version spec is the URL) gives its `github:` key only.
+ */
+function pypiConfigKey(name, versionSpec, version) {
+    if (versionSpec !== null && /^[a-z][\w+.-]*:/i.test(versionSpec)) {
+        return githubUrlKey(versionSpec);
+    }
+    if (/^[a-z][\w+.-]*:/i.test(name)) {
+        const ref = versionSpec === null ? '' : `@${versionSpec}`;
+        const hash = name.indexOf('#');
+        const source = hash === -1 ? `${name}${ref}` : `${name.slice(0, hash)}${ref}${name.slice(hash)}`;
+        return githubUrlKey(source);
+    }
+    if (!PYPI_NAME.test(name))
+        return null;
+    return { kind: 'pypi', id: `pypi:${normalizePypiName(name)}`, version };
+}
+/** The `github:` key of a source URL, or null for other hosts and non-URLs. */
+function githubUrlKey(url) {
+    const key = fromUrl(url).key;
+    return key?.kind === 'github' ? key : null;
 }
 
 var dist = {};
@@ -42910,7 +45866,7 @@ var Pair = {};
 
 var stringifyPair = {};
 
-var stringify = {};
+var stringify$1 = {};
 
 var stringifyComment = {};
 
@@ -43455,7 +46411,7 @@ function requireStringifyString () {
 var hasRequiredStringify;
 
 function requireStringify () {
-	if (hasRequiredStringify) return stringify;
+	if (hasRequiredStringify) return stringify$1;
 	hasRequiredStringify = 1;
 
 	var anchors = requireAnchors();
@@ -43549,7 +46505,7 @@ function requireStringify () {
 	        props.push(doc.directives.tagString(tag));
 	    return props.join(' ');
 	}
-	function stringify$1(item, ctx, onComment, onChompKeep) {
+	function stringify(item, ctx, onComment, onChompKeep) {
 	    if (identity.isPair(item))
 	        return item.toString(ctx, onComment, onChompKeep);
 	    if (identity.isAlias(item)) {
@@ -43586,9 +46542,9 @@ function requireStringify () {
 	        : `${props}\n${ctx.indent}${str}`;
 	}
 
-	stringify.createStringifyContext = createStringifyContext;
-	stringify.stringify = stringify$1;
-	return stringify;
+	stringify$1.createStringifyContext = createStringifyContext;
+	stringify$1.stringify = stringify;
+	return stringify$1;
 }
 
 var hasRequiredStringifyPair;
@@ -50738,6 +53694,135 @@ function locateYaml(doc, path, part, position) {
     return offset === undefined ? { line: 1, column: 1 } : position(offset);
 }
 
+/**
+ * Errors of the policy layer: a policy file that cannot be used (`PolicyFileError`, located) and
+ * an action input or CLI flag that cannot be used (`PolicyInputError`). Both are "unusable input"
+ * (CLI exit 2, SPEC §8); their messages say what is wrong, where, and what to do.
+ */
+/** How many problems a `PolicyFileError` message lists before "… and N more". */
+const LISTED_PROBLEMS = 10;
+/**
+ * A file of the organisation's rules (policy, registry, exceptions) that cannot be read,
+ * parsed or validated. `line`/`column` (1-based) are those of the first problem; `problems` holds
+ * every problem found. The message starts with `Invalid <kind> file` and lists up to 10 problems
+ * as `path:line:column: at: message`.
+ */
+class LocatedFileError extends Error {
+    name = 'LocatedFileError';
+    path;
+    line;
+    column;
+    problems;
+    /**
+     * @param kind what the file is, for the message (`policy`, `registry`, `exceptions`).
+     * @param path the file path, as given by the caller.
+     * @param problems at least one problem; the first sets `line` and `column`.
+     * @throws TypeError when `problems` is empty (a programming error).
+     */
+    constructor(kind, path, problems) {
+        const first = problems[0];
+        if (first === undefined)
+            throw new TypeError(`a ${kind} file error needs at least one problem`);
+        super(formatProblems(kind, path, problems));
+        this.path = path;
+        this.line = first.line;
+        this.column = first.column;
+        this.problems = problems;
+    }
+}
+/** A policy file that cannot be used (see `LocatedFileError`). */
+class PolicyFileError extends LocatedFileError {
+    name = 'PolicyFileError';
+    /** @throws TypeError when `problems` is empty (a programming error). */
+    constructor(path, problems) {
+        super('policy', path, problems);
+    }
+}
+function formatProblems(kind, path, problems) {
+    const lines = problems.slice(0, LISTED_PROBLEMS).map((p) => {
+        const where = p.at === '' ? '' : `${p.at}: `;
+        return `${path}:${p.line}:${p.column}: ${where}${p.message}`;
+    });
+    const more = problems.length - LISTED_PROBLEMS;
+    if (more > 0)
+        lines.push(`… and ${more} more problem${more === 1 ? '' : 's'}`);
+    const head = problems.length === 1
+        ? `Invalid ${kind} file`
+        : `Invalid ${kind} file (${problems.length} problems)`;
+    return `${head}: ${lines.join('\n')}`;
+}
+/**
+ * An action input / CLI flag the policy layer cannot use (`environment`, `min-grade`,
+ * `sub-score-floors`). `input` names it; the message says what was given and what is allowed.
+ */
+class PolicyInputError extends Error {
+    name = 'PolicyInputError';
+    /** The input's name as users write it (`min-grade`, `sub-score-floors`, `environment`). */
+    input;
+    constructor(input, message) {
+        super(message);
+        this.input = input;
+    }
+}
+
+/**
+ * "Did you mean …?" for misspelt policy keys, axis names and environment names.
+ */
+/**
+ * Levenshtein edit distance between `a` and `b` (insertions, deletions, substitutions; each 1).
+ * O(|a|·|b|) time, O(|b|) memory; callers pass short identifiers only.
+ */
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+            current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
+        }
+        previous = current;
+    }
+    return previous[b.length] ?? 0;
+}
+/** `min_grade`, `min-grade`, `MinGrade` → `mingrade`: spelling-insensitive comparison key. */
+function fold(text) {
+    return text.toLowerCase().replace(/[-_\s]/g, '');
+}
+/**
+ * The known name closest to `given`, or null when none is close. A name matches when it is equal
+ * ignoring case, `-`, `_` and spaces (`min_grade` → `minGrade`), or when `aliases` maps the given
+ * name to it, or when it is the only name starting with `given` (3+ characters: `prod` →
+ * `production`), or when its edit distance is at most max(1, ⌊length / 3⌋) (so `securty` →
+ * `security`, but `foo` suggests nothing).
+ * @param aliases other spellings users write for a known name (`credential_exposure` →
+ *   `credentials`), compared folded.
+ */
+function closestName(given, known, aliases = {}) {
+    const folded = fold(given);
+    for (const name of known)
+        if (fold(name) === folded)
+            return name;
+    for (const [alias, name] of Object.entries(aliases))
+        if (fold(alias) === folded)
+            return name;
+    if (folded.length >= 3) {
+        const extended = known.filter((name) => fold(name).startsWith(folded));
+        if (extended.length === 1)
+            return extended[0] ?? null;
+    }
+    let best = null;
+    let bestDistance = Infinity;
+    for (const name of known) {
+        const distance = editDistance(folded, fold(name));
+        if (distance < bestDistance) {
+            best = name;
+            bestDistance = distance;
+        }
+    }
+    const allowed = Math.max(1, Math.floor(folded.length / 3));
+    return bestDistance <= allowed ? best : null;
+}
+
 /** `environments.production.floors.security`, `rules[0].environment`; `(top level)` for []. */
 function dottedPath(path) {
     let text = '';
@@ -50841,6 +53926,1711 @@ function sizeMessage(issue) {
     }
 }
 
+/** Data classification of a server's data access (SPEC §6), most sensitive first. */
+const DATA_CLASSES = ['phi', 'personal', 'internal', 'public'];
+
+/**
+ * The approved-server registry file (SPEC §7): `.github/mcp-registry.{csv,json,yml,yaml}`, one
+ * row per approved server with the columns `server_id`, `display_name`, `current_grade`,
+ * `audit_url`, `audit_date`, `environments_approved`, `data_access_summary`,
+ * `data_classification`, `exception_id`, `owner_team`.
+ *
+ * Shapes:
+ * - CSV (`csv-parse`): a header row naming the columns, in any order (`Server ID`, `server-id`
+ *   and `serverId` all name `server_id`); other columns are kept for the writer and not read.
+ *   A byte order mark, CRLF line ends and a `;` or tab delimiter (spreadsheets in many locales
+ *   export those; recognised from the header line) are handled. List cells
+ *   (`environments_approved`) separate names with `;` (or `,`, inside a quoted cell when `,` is
+ *   the delimiter). The `'` the inventory CSV puts before a leading `=`, `+`, `-` or `@` (a guard
+ *   against spreadsheet formulas) is dropped. Blank lines and rows of empty cells are skipped.
+ * - JSON/JSONC and YAML: a top-level list of rows, or `{"servers": [rows]}` with an optional
+ *   `$schema`. Keys are the column names; other keys are kept and not read.
+ *
+ * Every row is validated (zod). A bad row, a key or column that looks meant as a registry column
+ * (`enviroments_approved`, `owner`, `Grade`: its values would be lost), or two rows naming the
+ * same server and version (however spelt) is a `RegistryFileError` at the row's file:line (and
+ * column for JSON/YAML): a row is never silently dropped. Values are trimmed; an empty cell is
+ * absent; `current_grade` and `data_classification` are case-insensitive. A `server_id` with a
+ * version range or tag (`npm:pkg@^1`) is refused: a row approves one exact version, or every
+ * version when it names none. User names and passwords in `server_id` or `audit_url` are
+ * refused (reports show both).
+ */
+/** Where `findRegistryFile` looks, relative to the workspace, in this order (SPEC §7). */
+const REGISTRY_FILE_NAMES = [
+    '.github/mcp-registry.csv',
+    '.github/mcp-registry.json',
+    '.github/mcp-registry.yml',
+    '.github/mcp-registry.yaml'
+];
+/**
+ * Largest registry file read (bytes): a registry row is about 300 bytes, so 1 MiB holds
+ * thousands of servers; with `MAX_REGISTRY_ROWS` it bounds the time a hostile file takes to
+ * read to about a second (10 000 rows of npm ids: about 0.8 s on one core).
+ */
+const MAX_REGISTRY_FILE_BYTES = 1024 * 1024;
+/** Most rows a registry may hold (far more than any organisation approves). */
+const MAX_REGISTRY_ROWS = 10_000;
+/** Longest text cell (characters): a sentence of `data_access_summary` fits many times. */
+const MAX_CELL_CHARS = 2000;
+/** `$id` of the published registry JSON Schema (versioned with the file shape). */
+const REGISTRY_SCHEMA_ID = 'urn:mcp-grade-gate:schema:mcp-registry:1';
+/** The SPEC §7 columns, in the order the inventory CSV writes them. */
+const REGISTRY_COLUMN_NAMES = [
+    'server_id',
+    'display_name',
+    'current_grade',
+    'audit_url',
+    'audit_date',
+    'environments_approved',
+    'data_access_summary',
+    'data_classification',
+    'exception_id',
+    'owner_team'
+];
+/** A registry file that cannot be used (see `LocatedFileError`); messages start `Invalid registry file`. */
+class RegistryFileError extends LocatedFileError {
+    name = 'RegistryFileError';
+    /** @throws TypeError when `problems` is empty (a programming error). */
+    constructor(path, problems) {
+        super('registry', path, problems);
+    }
+}
+// ---------------------------------------------------------------------------------------------
+// Environment names
+/** Short names people write for the built-in environments (SPEC §6 names). */
+const ENVIRONMENT_ALIASES = Object.freeze({
+    prod: 'production',
+    production: 'production',
+    stage: 'staging',
+    staging: 'staging',
+    dev: 'development',
+    development: 'development',
+    ci: 'ci'
+});
+/** An environment name once lower-cased (the policy file's name rule, SPEC §6). */
+const ENVIRONMENT_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+/**
+ * An environment name as the gate compares it: trimmed, lower-cased, with `prod` → `production`,
+ * `stage` → `staging`, `dev` → `development` (the seed policy's spellings); other names are kept
+ * lower-cased (`Sandbox` → `sandbox`). Compare policy environment names through it too.
+ */
+function normalizeEnvironmentName(name) {
+    const lower = name.trim().toLowerCase();
+    return Object.hasOwn(ENVIRONMENT_ALIASES, lower) ? ENVIRONMENT_ALIASES[lower] : lower;
+}
+// ---------------------------------------------------------------------------------------------
+// The row schema
+function textColumn(description) {
+    return string$1().max(MAX_CELL_CHARS).nullable().optional().describe(description);
+}
+/**
+ * One registry row as written in JSON/YAML (and, cell by cell, in CSV), SPEC §7. Other keys are
+ * allowed and ignored. Values are validated after trimming; an empty value is absent.
+ */
+const RegistryRowSchema = looseObject({
+    server_id: string$1()
+        .min(1)
+        .max(MAX_CELL_CHARS)
+        .describe('The server: a purl (pkg:npm/%40scope/name@1.2.3), npm:pkg@1.2.3, pypi:pkg==1.2.3, an OCI reference (ghcr.io/org/image:tag or @sha256:…), a GitHub URL or a remote server URL. Without a version the row covers every version.'),
+    display_name: textColumn('A human-readable name.'),
+    current_grade: GradeLetterSchema.nullable()
+        .optional()
+        .describe('Letter grade (A–F) from the most recent audit; the registry grader uses it.'),
+    audit_url: HttpUrlSchema.nullable()
+        .optional()
+        .describe('Link (http or https) to the audit report; no user name or password in it.'),
+    audit_date: date({ error: 'expected a real date written YYYY-MM-DD (e.g. 2026-03-31)' })
+        .nullable()
+        .optional()
+        .describe('Date of the most recent audit, YYYY-MM-DD (UTC); its age is checked.'),
+    environments_approved: union([string$1().max(MAX_CELL_CHARS), array(string$1().min(1).max(64)).max(100)], {
+        error: 'expected environment names: a list, or one text with the names separated by ";"'
+    })
+        .nullable()
+        .optional()
+        .describe('Environments the server is approved for: a list, or one text separated by ";" (prod, staging, dev, ci or custom names; prod/stage/dev mean production/staging/development).'),
+    data_access_summary: textColumn('One sentence: what systems the server reads or writes.'),
+    data_classification: _enum(DATA_CLASSES)
+        .nullable()
+        .optional()
+        .describe('Most sensitive data the server can reach: phi, personal, internal or public (SPEC §6 tightens the environment by it).'),
+    exception_id: textColumn('Id of the exception that covers the server, if any.'),
+    owner_team: textColumn('Team responsible for monitoring the server.')
+})
+    .describe('One approved MCP server (SPEC §7).');
+const RegistryRowsSchema = array(RegistryRowSchema).max(MAX_REGISTRY_ROWS);
+/** The JSON/YAML registry file: a list of rows, or `{"servers": [rows]}` (SPEC §7). */
+const RegistryDocumentSchema = union([
+    RegistryRowsSchema,
+    strictObject$2({
+        $schema: string$1().max(2000).optional().describe('JSON Schema URL, for editors.'),
+        servers: RegistryRowsSchema.describe('The approved servers, one row each.')
+    })
+])
+    .describe('mcp-grade-gate registry of approved MCP servers (SPEC §7): one row per server and version.');
+/**
+ * The JSON Schema (draft 2020-12) of the JSON/YAML registry file, with `$id`, `title` and a
+ * description of every column, for editors (`"$schema"`) and the published `schemas/` folder.
+ * What it cannot express is checked when the gate loads the file: that `server_id` names a
+ * server, environment names, no credentials in `audit_url`, one row per server and version. The
+ * gate is more lenient than the schema in one way: it trims values, reads an empty value as
+ * absent and letter case in `current_grade` and `data_classification` as insignificant.
+ */
+function registryJsonSchema() {
+    const schema = toJSONSchema(RegistryDocumentSchema, { target: 'draft-2020-12', io: 'input' });
+    return {
+        $schema: schema.$schema,
+        $id: REGISTRY_SCHEMA_ID,
+        title: 'mcp-grade-gate registry',
+        ...schema
+    };
+}
+// ---------------------------------------------------------------------------------------------
+// Finding and loading
+/**
+ * The registry file in `cwd` (one of `REGISTRY_FILE_NAMES`), or null when there is none.
+ * @returns the path joined onto `cwd`.
+ * @throws RegistryFileError when more than one exists (they are not merged; which one applies
+ *   would be a guess).
+ */
+async function findRegistryFile(cwd) {
+    const found = [];
+    for (const name of REGISTRY_FILE_NAMES) {
+        const path = join(cwd, name);
+        try {
+            if ((await stat(path)).isFile())
+                found.push(path);
+        }
+        catch {
+            // absent (or unreadable, which loading it would report): not a candidate
+        }
+    }
+    if (found.length > 1) {
+        throw new RegistryFileError(found[1] ?? '', [
+            {
+                line: 1,
+                column: 1,
+                at: '',
+                message: `more than one registry file: ${found.join(', ')}. Keep one (they are not merged)`
+            }
+        ]);
+    }
+    return found[0] ?? null;
+}
+/**
+ * The text of a registry file, read with the same limits as `loadRegistryFile`.
+ * @throws RegistryFileError (at 1:1) when the file is missing, not a file, unreadable, or
+ *   larger than `MAX_REGISTRY_FILE_BYTES`.
+ */
+async function readRegistryFileText(path) {
+    try {
+        const info = await stat(path);
+        if (!info.isFile())
+            readProblem$2(path, 'it is not a file. Give the path of a registry file');
+        if (info.size > MAX_REGISTRY_FILE_BYTES) {
+            readProblem$2(path, `it is ${info.size} bytes, more than the ${MAX_REGISTRY_FILE_BYTES} a registry file may have. Check the path, or split the registry`);
+        }
+        return await readFile(path, 'utf8');
+    }
+    catch (error) {
+        if (error instanceof RegistryFileError)
+            throw error;
+        const code = error.code;
+        const why = code === 'ENOENT' ? 'it does not exist' : `it cannot be read (${code ?? 'error'})`;
+        return readProblem$2(path, `${why}. Check the registry path`);
+    }
+}
+function readProblem$2(path, message) {
+    throw new RegistryFileError(path, [
+        { line: 1, column: 1, at: '', message: `cannot use the registry file: ${message}` }
+    ]);
+}
+/**
+ * Read, parse and validate a registry file (format from the extension, see `parseRegistryText`).
+ * @throws RegistryFileError for a file that cannot be read (see `readRegistryFileText`), a
+ *   syntax error, or bad rows — every problem located.
+ */
+async function loadRegistryFile(path) {
+    return parseRegistryText(await readRegistryFileText(path), path);
+}
+/**
+ * Parse and validate registry text (what `loadRegistryFile` does after reading). The format
+ * comes from the extension of `path`: `.csv`; `.json`/`.jsonc` (comments and trailing commas
+ * allowed); `.yml`/`.yaml`. Another extension is JSON when the text starts with `[` or `{`, CSV
+ * when its first line names `server_id` and holds no `:`, else YAML. An empty file (or only
+ * comments, or a CSV header only) is a registry without rows.
+ * @param path used for the format and in messages and `RecordSource.file`.
+ * @throws RegistryFileError listing every problem (syntax, or each bad row and field, or
+ *   duplicate rows), each at file:line (and column for JSON/YAML).
+ */
+function parseRegistryText(text, path) {
+    return readRegistryDocument(text, path).file;
+}
+/**
+ * Parse and validate registry text like `parseRegistryText`, keeping where every row is.
+ * @throws RegistryFileError (see `parseRegistryText`).
+ */
+function readRegistryDocument(input, path) {
+    const bom = input.charCodeAt(0) === 0xfeff;
+    const text = bom ? input.slice(1) : input;
+    const format = registryFormat(path, text);
+    const rows = format === 'csv' ? readCsvRows(text, path) : readTreeRows(text, path, format);
+    const entries = [];
+    const places = [];
+    const problems = [];
+    const keyed = [];
+    for (const row of rows.rows) {
+        const checked = checkRow(row.value, row.fromCsv);
+        keyed.push({ key: checked.key, row });
+        if (checked.entry === null) {
+            problems.push(...checked.problems.map((p) => row.locate(p)));
+            continue;
+        }
+        entries.push({ ...checked.entry, source: { file: path, line: row.line } });
+        places.push(row.place);
+    }
+    problems.push(...duplicateProblems(keyed));
+    if (problems.length > 0) {
+        throw new RegistryFileError(path, problems.sort((a, b) => a.line - b.line || a.column - b.column));
+    }
+    return { file: { path, format, entries }, text, bom, places, csv: rows.csv };
+}
+function registryFormat(path, text) {
+    const ext = extname(path).toLowerCase();
+    if (ext === '.csv')
+        return 'csv';
+    if (ext === '.json' || ext === '.jsonc')
+        return 'json';
+    if (ext === '.yml' || ext === '.yaml')
+        return 'yaml';
+    const start = text.trimStart();
+    if (start.startsWith('[') || start.startsWith('{'))
+        return 'json';
+    const firstLine = start.split(/\r\n|\n|\r/, 1)[0] ?? '';
+    return /server[ _-]?id/i.test(firstLine) && !firstLine.includes(':') ? 'csv' : 'yaml';
+}
+// ---------------------------------------------------------------------------------------------
+// CSV
+/** What a CSV header cell names: `Server ID`, `server-id`, `serverId` → `server_id`. */
+function columnOf(header) {
+    const folded = foldName(header);
+    return REGISTRY_COLUMN_NAMES.find((c) => foldName(c) === folded) ?? null;
+}
+function foldName(name) {
+    return name.toLowerCase().replace(/[-_\s]/g, '');
+}
+/** Other names people give the SPEC §7 columns (compared ignoring case, `-`, `_`, spaces). */
+const COLUMN_ALIASES = Object.freeze({
+    grade: 'current_grade',
+    environments: 'environments_approved',
+    owner: 'owner_team',
+    team: 'owner_team',
+    classification: 'data_classification'
+});
+/**
+ * The column `name` probably means (`closestName`: a typo, a unique prefix such as `owner` or
+ * `environments`, or an alias such as `grade`), or null for a column of its own (`notes`,
+ * `ticket`). Such a name is an error rather than an ignored column: the value would be lost.
+ */
+function misspeltColumn(name) {
+    return closestName(name, REGISTRY_COLUMN_NAMES, COLUMN_ALIASES);
+}
+/** The delimiter a CSV uses, from its first non-blank line: `,`, else `;`, else tab. */
+function csvDelimiter(text) {
+    const first = text.split(/\r\n|\n|\r/).find((l) => l.trim() !== '') ?? '';
+    if (first.includes(','))
+        return ',';
+    if (first.includes(';'))
+        return ';';
+    if (first.includes('\t'))
+        return '\t';
+    return ',';
+}
+/** Messages for csv-parse errors (codes from csv-parse 6). */
+const CSV_ERRORS = {
+    CSV_QUOTE_NOT_CLOSED: 'a quoted cell is never closed. Add the closing `"` (a `"` inside a quoted cell is written `""`)',
+    CSV_INVALID_CLOSING_QUOTE: 'text follows the closing `"` of a quoted cell. Quote the whole cell and write each `"` inside it as `""`',
+    CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'text follows the closing `"` of a quoted cell. Quote the whole cell and write each `"` inside it as `""`',
+    INVALID_OPENING_QUOTE: 'a `"` opens a quoted cell in the middle of a cell. Quote the whole cell and write each `"` inside it as `""`'
+};
+function readCsvRows(text, path) {
+    const lines = new LineIndex(text);
+    const delimiter = csvDelimiter(text);
+    const bytes = Buffer.from(text, 'utf8');
+    /** Character offset of a byte offset (at a record boundary, never inside a character). */
+    let byteCursor = 0;
+    let charCursor = 0;
+    const charAt = (byte) => {
+        charCursor += bytes.subarray(byteCursor, byte).toString('utf8').length;
+        byteCursor = byte;
+        return charCursor;
+    };
+    let parsed;
+    let parsedBytes = 0; // end of the last record csv-parse read, for locating a syntax error
+    try {
+        // csv-parse's typings say string[][]; with `info: true` it returns {record, info} objects.
+        parsed = parse(text, {
+            delimiter,
+            info: true,
+            relax_column_count: true,
+            relax_quotes: true,
+            skip_empty_lines: false,
+            on_record: (record, context) => {
+                parsedBytes = context.bytes;
+                return record;
+            }
+        });
+    }
+    catch (error) {
+        const code = error.code;
+        const offset = bytes.subarray(0, parsedBytes).toString('utf8').length;
+        const start = offset + (/^(?:[ \t]*(?:\r\n|\n|\r))*/.exec(text.slice(offset))?.[0].length ?? 0);
+        const message = (typeof code === 'string' ? CSV_ERRORS[code] : undefined) ??
+            `CSV syntax error${typeof code === 'string' ? ` (${code})` : ''}. Fix the row`;
+        throw new RegistryFileError(path, [
+            { ...lines.locate(start), column: 1, at: '', message: `CSV: ${message}` }
+        ]);
+    }
+    const records = [];
+    let previousEnd = 0;
+    for (const { record, info } of parsed) {
+        const start = previousEnd;
+        const segmentEnd = charAt(info.bytes);
+        const segment = text.slice(start, segmentEnd);
+        const lineBreak = /(?:\r\n|\n|\r)$/.exec(segment)?.[0].length ?? 0;
+        previousEnd = segmentEnd;
+        if (record.every((cell) => cell.trim() === ''))
+            continue; // a blank line or `,,,`
+        records.push({
+            cells: record,
+            line: lines.locate(start).line,
+            start,
+            end: segmentEnd - lineBreak
+        });
+    }
+    const header = records.shift();
+    if (header === undefined)
+        return { rows: [], csv: null };
+    const columns = header.cells.map((cell) => columnOf(cell.trim()));
+    const headerProblems = csvHeaderProblems(header, columns);
+    if (headerProblems.length > 0)
+        throw new RegistryFileError(path, headerProblems);
+    if (records.length > MAX_REGISTRY_ROWS) {
+        const extra = records[MAX_REGISTRY_ROWS];
+        throw new RegistryFileError(path, [
+            {
+                line: extra.line,
+                column: 1,
+                at: '',
+                message: `more than ${MAX_REGISTRY_ROWS} rows. Split the registry or check the file`
+            }
+        ]);
+    }
+    const layout = { delimiter, header, columns, records };
+    const headerNames = header.cells.map((c) => c.trim());
+    const rows = records.map((record) => {
+        const value = newRecord();
+        columns.forEach((column, i) => {
+            if (column !== null)
+                setOwn(value, column, unguarded(record.cells[i] ?? ''));
+        });
+        return {
+            value,
+            fromCsv: true,
+            line: record.line,
+            place: { kind: 'csv', record },
+            locate: (problem) => {
+                const field = problem.path[0];
+                const index = typeof field === 'string' ? columns.indexOf(field) : -1;
+                return {
+                    line: record.line,
+                    column: 1,
+                    at: index >= 0 ? (headerNames[index] ?? '') : '',
+                    message: problem.message
+                };
+            }
+        };
+    });
+    // A record whose cell count differs from the header's: a value would land in the wrong column.
+    const countProblems = records.flatMap((record) => record.cells.length === header.cells.length
+        ? []
+        : [
+            {
+                line: record.line,
+                column: 1,
+                at: '',
+                message: `this row has ${record.cells.length} cells, the header has ${header.cells.length}. Make them agree (quote a cell that holds "${delimiter === '\t' ? '\\t' : delimiter}")`
+            }
+        ]);
+    if (countProblems.length > 0)
+        throw new RegistryFileError(path, countProblems);
+    return { rows, csv: layout };
+}
+/**
+ * A cell without the `'` that guards a leading `=`, `+`, `-` or `@` against spreadsheet formula
+ * injection (OWASP "CSV Injection"; the inventory CSV writes it, `report/inventory.ts`).
+ */
+function unguarded(cell) {
+    return /^\s*'[=+\-@\t\r]/.test(cell) ? cell.replace("'", '') : cell;
+}
+function csvHeaderProblems(header, columns) {
+    const at = (message) => ({
+        line: header.line,
+        column: 1,
+        at: 'header',
+        message
+    });
+    const problems = [];
+    const seen = new Map();
+    header.cells.forEach((cell, i) => {
+        const name = cell.trim();
+        const column = columns[i];
+        if (column === null || column === undefined) {
+            const meant = name === '' ? null : misspeltColumn(name);
+            if (meant !== null) {
+                problems.push(at(`column ${JSON.stringify(name)} is not a registry column (did you mean ${JSON.stringify(meant)}?). Rename it`));
+            }
+            return;
+        }
+        const first = seen.get(column);
+        if (first !== undefined) {
+            problems.push(at(`columns ${JSON.stringify(first)} and ${JSON.stringify(name)} both name ${column}. Keep one`));
+        }
+        seen.set(column, name);
+    });
+    if (!seen.has('server_id')) {
+        problems.push(at(`the header row has no server_id column (it has ${header.cells.map((c) => JSON.stringify(c.trim())).join(', ')}). The first row must name the columns, server_id among them`));
+    }
+    return problems;
+}
+// ---------------------------------------------------------------------------------------------
+// JSON / YAML
+function readTreeRows(text, path, format) {
+    if (isBlank$1(text, format))
+        return { rows: [], csv: null };
+    const doc = format === 'json' ? parseJsonDocument(text) : parseYamlDocument(text);
+    const fail = (problems) => {
+        throw new RegistryFileError(path, problems);
+    };
+    if (doc.problems.length > 0) {
+        fail(doc.problems.map((p) => ({ line: p.line, column: p.column, at: '', message: p.message })));
+    }
+    const value = doc.value;
+    const locate = (p) => ({
+        ...doc.locate(p.path, p.part),
+        at: dottedPath(p.path),
+        message: p.message
+    });
+    let base;
+    let list;
+    if (Array.isArray(value)) {
+        base = [];
+        list = value;
+    }
+    else if (isPlainObject(value)) {
+        const unknown = Object.keys(value).filter((k) => k !== 'servers' && k !== '$schema');
+        if (unknown.length > 0) {
+            fail(unknown.map((key) => locate({
+                path: [key],
+                part: 'key',
+                message: `unknown key ${JSON.stringify(key)}${key.toLowerCase() === 'servers' ? ' (did you mean "servers"?)' : ''}. A registry object holds "servers" (the rows) and optionally "$schema"`
+            })));
+        }
+        if (!Object.hasOwn(value, 'servers')) {
+            fail([
+                locate({
+                    path: [],
+                    part: 'value',
+                    message: 'expected a list of rows or an object with "servers" (the list of rows). Add "servers"'
+                })
+            ]);
+        }
+        base = ['servers'];
+        list = value.servers;
+        if (!Array.isArray(list)) {
+            fail([
+                locate({
+                    path: base,
+                    part: 'value',
+                    message: `"servers" must be a list of rows, got ${describeValue(list)}. Make it a list`
+                })
+            ]);
+        }
+    }
+    else {
+        return fail([
+            locate({
+                path: [],
+                part: 'value',
+                message: `expected a list of rows or an object with "servers", got ${describeValue(value)}`
+            })
+        ]);
+    }
+    const rows = list;
+    if (rows.length > MAX_REGISTRY_ROWS) {
+        fail([
+            locate({
+                path: [...base, MAX_REGISTRY_ROWS],
+                part: 'value',
+                message: `more than ${MAX_REGISTRY_ROWS} rows. Split the registry or check the file`
+            })
+        ]);
+    }
+    return {
+        rows: rows.map((row, i) => {
+            const path = [...base, i];
+            const at = (p) => locate({ ...p, path: [...path, ...p.path] });
+            return {
+                value: row,
+                fromCsv: false,
+                line: doc.locate(path, 'value').line,
+                place: { kind: 'tree', path },
+                locate: at
+            };
+        }),
+        csv: null
+    };
+}
+/** True for a text with nothing but whitespace and comments. */
+function isBlank$1(text, format) {
+    if (format === 'json')
+        return stripComments(text).trim() === '';
+    return text
+        .split(/\r\n|\n|\r/)
+        .every((line) => line.trim() === '' || line.trimStart().startsWith('#'));
+}
+function isPlainObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+// ---------------------------------------------------------------------------------------------
+// Rows
+const TEXT_COLUMNS = [
+    'display_name',
+    'data_access_summary',
+    'exception_id',
+    'owner_team'
+];
+/** A row's values trimmed, empty ones absent, letters in the canonical case. */
+function prepareRow(raw) {
+    const row = newRecord();
+    for (const key of Object.keys(raw))
+        setOwn(row, key, raw[key]);
+    let environmentsFromText = false;
+    for (const column of REGISTRY_COLUMN_NAMES) {
+        if (!Object.hasOwn(row, column))
+            continue;
+        let value = row[column];
+        if (typeof value === 'string')
+            value = value.trim() === '' ? null : value.trim();
+        if (typeof value === 'number' && Number.isFinite(value) && TEXT_COLUMNS.includes(column)) {
+            value = String(value);
+        }
+        if (typeof value === 'string') {
+            const text = value;
+            if (column === 'current_grade')
+                value = text.toUpperCase();
+            else if (column === 'data_classification')
+                value = text.toLowerCase();
+            else if (column === 'environments_approved') {
+                environmentsFromText = true;
+                value = text.split(/[;,]/);
+            }
+        }
+        if (column === 'environments_approved' && Array.isArray(value)) {
+            const names = value
+                .map((v) => (typeof v === 'string' ? v.trim() : v))
+                .filter((v) => v !== '');
+            value = names.length === 0 ? null : names;
+        }
+        setOwn(row, column, value);
+    }
+    return { row, environmentsFromText };
+}
+/**
+ * Validate one row. Problems carry paths relative to the row (`['audit_date']`).
+ * @param fromCsv whether misnamed keys were already checked (CSV checks its header once).
+ */
+function checkRow(raw, fromCsv) {
+    if (!isPlainObject(raw)) {
+        const message = `a row must be an object with at least "server_id", got ${describeValue(raw)}`;
+        return { key: null, entry: null, problems: [{ path: [], part: 'value', message }] };
+    }
+    const problems = fromCsv ? [] : misnamedKeyProblems(raw);
+    const { row, environmentsFromText } = prepareRow(raw);
+    problems.push(...credentialProblems(row));
+    const serverId = typeof row.server_id === 'string' ? serverKeyOf(row.server_id) : null;
+    if (serverId !== null)
+        problems.push(...serverId.problems);
+    const key = serverId?.key ?? null;
+    const result = RegistryRowSchema.safeParse(row, { reportInput: true });
+    if (!result.success) {
+        problems.push(...result.error.issues.map(rowIssueProblem));
+        return { key, entry: null, problems };
+    }
+    const data = result.data;
+    const names = Array.isArray(data.environments_approved) ? data.environments_approved : [];
+    const environments = environmentsOf(names, environmentsFromText, problems);
+    if (problems.length > 0 || key === null)
+        return { key, entry: null, problems };
+    return {
+        key,
+        entry: {
+            serverId: data.server_id,
+            key,
+            displayName: data.display_name ?? null,
+            currentGrade: data.current_grade ?? null,
+            auditUrl: data.audit_url ?? null,
+            auditDate: data.audit_date ?? null,
+            environmentsApproved: environments,
+            dataAccessSummary: data.data_access_summary ?? null,
+            dataClassification: data.data_classification ?? null,
+            exceptionId: data.exception_id ?? null,
+            ownerTeam: data.owner_team ?? null
+        },
+        problems
+    };
+}
+/** Keys of a JSON/YAML row that look like misspelt column names (other keys are kept). */
+function misnamedKeyProblems(raw) {
+    return Object.keys(raw).flatMap((key) => {
+        if (REGISTRY_COLUMN_NAMES.includes(key))
+            return [];
+        const meant = misspeltColumn(key);
+        return meant === null
+            ? []
+            : [
+                {
+                    path: [key],
+                    part: 'key',
+                    message: `unknown key ${JSON.stringify(key)} (did you mean ${JSON.stringify(meant)}?). Rename it`
+                }
+            ];
+    });
+}
+/**
+ * User names and passwords in `audit_url` or `server_id`: both are shown in reports, so such a
+ * row is refused (and the value blanked, so no later message echoes it).
+ */
+function credentialProblems(row) {
+    const problems = [];
+    for (const column of ['audit_url', 'server_id']) {
+        const value = row[column];
+        if (typeof value !== 'string' || stripUserInfo(value) === value)
+            continue;
+        problems.push({
+            path: [column],
+            part: 'value',
+            message: `the ${column === 'audit_url' ? 'link' : 'server id'} holds a user name or password, which reports would show. Write it without them`
+        });
+        setOwn(row, column, column === 'audit_url' ? null : stripUserInfo(value));
+    }
+    return problems;
+}
+/** The key of a `server_id` (`readServerId`), with the problems of reading it. */
+function serverKeyOf(text) {
+    if (text.length > MAX_CELL_CHARS)
+        return { key: null, problems: [] }; // the schema says so
+    const reading = readServerId(text);
+    const at = (message) => [{ path: ['server_id'], part: 'value', message }];
+    if (reading.key === null) {
+        return {
+            key: null,
+            problems: at(`cannot tell which server ${shownId(text)} names: ${reading.problem}`)
+        };
+    }
+    if (reading.unpinnedSpec !== null) {
+        return {
+            key: reading.key,
+            problems: at(`${describeValue(reading.unpinnedSpec)} is a range or tag, not a version: a row approves one exact version, or every version when it names none. Write ${formatServerKey({ ...reading.key, version: '1.2.3' })} with the audited version, or ${formatServerKey(reading.key)}`)
+        };
+    }
+    return { key: reading.key, problems: [] };
+}
+/** A zod issue of a row as a problem, with clearer words for grades and data classes. */
+function rowIssueProblem(issue) {
+    const problem = issueProblem(safeIssue(issue));
+    if (issue.code !== 'invalid_value')
+        return problem;
+    const got = describeValue(issue.input);
+    if (issue.path[0] === 'current_grade') {
+        problem.message = `expected a letter grade: A, B, C, D or F (no E, no + or -), got ${got}. Change the value`;
+    }
+    else if (issue.path[0] === 'data_classification' && issue.input === 'pii') {
+        problem.message = `expected one of "phi", "personal", "internal", "public", got "pii": personal data (PII) is "personal", health data (PHI) is "phi". Change the value`;
+    }
+    return problem;
+}
+/**
+ * Environment names normalised (`normalizeEnvironmentName`), duplicates dropped; a name that is
+ * not one (`prod staging`: two names without `;`) is a problem.
+ */
+function environmentsOf(names, fromText, problems) {
+    const environments = [];
+    names.forEach((name, i) => {
+        const normalised = normalizeEnvironmentName(name);
+        if (!ENVIRONMENT_NAME.test(normalised)) {
+            problems.push({
+                path: fromText ? ['environments_approved'] : ['environments_approved', i],
+                part: 'value',
+                message: `${describeValue(name)} is not an environment name (letters, digits, ".", "_", "-"). Separate names with ";"`
+            });
+        }
+        else if (!environments.includes(normalised)) {
+            environments.push(normalised);
+        }
+    });
+    return environments;
+}
+/** A zod issue whose echoed input cannot show a URL's credentials or query. */
+function safeIssue(issue) {
+    const input = issue.input;
+    if (typeof input !== 'string')
+        return issue;
+    const shown = shownText(input);
+    return shown === input ? issue : { ...issue, input: shown };
+}
+/** A text to echo in a message: a URL without user info, query or token-like segments. */
+function shownText(text) {
+    if (!/^[a-z][\w+.-]*:\/\//i.test(text))
+        return text;
+    return sanitizeUrl(stripUserInfo(text), { markQuery: true }) ?? stripUserInfo(text);
+}
+function shownId(serverId) {
+    return describeValue(shownText(serverId));
+}
+/** Two rows naming the same server and version (whatever their spellings), at the later one. */
+function duplicateProblems(rows) {
+    const problems = [];
+    const first = new Map();
+    for (const { key, row } of rows) {
+        if (key === null)
+            continue;
+        const id = `${key.id}\u0000${key.version ?? ''}`;
+        const earlier = first.get(id);
+        if (earlier === undefined) {
+            first.set(id, row);
+            continue;
+        }
+        const what = key.version === null ? `${key.id}, every version` : formatServerKey(key);
+        problems.push(row.locate({
+            path: ['server_id'],
+            part: 'value',
+            message: `the same server as the row at line ${earlier.line} (${what}). Keep one row per server and version`
+        }));
+    }
+    return problems;
+}
+// ---------------------------------------------------------------------------------------------
+// Looking a server up
+/**
+ * The registry row for a server, given its keys (`serverKeysOf(server)`, most specific first):
+ * the rows naming the same server (`sameServer`: equal ids, whatever the versions) as the first
+ * key that has any; among them, the first (in file order) whose version is the key's
+ * (`sameVersion`: semver / PEP 440 equality, OCI digests and tags, git commits by prefix), else
+ * the first without a version (it covers every version), else the first — whose version then
+ * differs from the server's, or the server's is unknown: the registry checks report that as
+ * `REGISTRY_VERSION_MISMATCH`. Null when no row names the server.
+ */
+function findRegistryEntry(file, keys) {
+    for (const key of keys) {
+        const rows = file.entries.filter((e) => sameServer(e.key, key));
+        if (rows.length === 0)
+            continue;
+        return (rows.find((e) => sameVersion(e.key, key) === true) ??
+            rows.find((e) => e.key.version === null) ??
+            rows[0]);
+    }
+    return null;
+}
+
+/**
+ * The `registry` grader (SPEC §5, issue 3 point 4): the grade recorded in the approved-server
+ * registry (`current_grade`, with its `audit_date` and `audit_url`), so a team without a grading
+ * service can gate on recorded audits alone. No network.
+ *
+ * A recorded grade is evidence only for what was audited, so a server is `ungraded` (never
+ * given a made-up grade) when:
+ * - the run has no registry file, or the server has no identity a row can name;
+ * - no row names it (`findRegistryEntry`);
+ * - its row names another version than the one that runs, or the version that runs is unknown
+ *   (a row without a version covers every version);
+ * - the row has no `current_grade`, or no `audit_date` (a grade without its date cannot be
+ *   aged), or an `audit_date` after today (UTC).
+ * Reasons name the registry file and the row's line, and only sanitised identities
+ * (`formatServerKey`), never a URL's query or credentials.
+ */
+/** Grader name, version and rubric version written into registry reports. */
+const REGISTRY_GRADER_NAME = 'registry';
+/**
+ * Create the `registry` grader (`source: 'registry'`). A graded server's report has
+ * `overall: {score: null, grade: current_grade}` (the registry records a letter, not a score),
+ * every sub-score `null` (not assessed), no findings, `auditedAt` = `audit_date` at 00:00 UTC,
+ * `reportUrl` = `audit_url` when the row has one, grader `registry`/`registry` and rubric
+ * version `registry`. Every other case is `ungraded` with a reason (see the module doc). Never
+ * rejects.
+ */
+function createRegistryGrader(options) {
+    const now = options.now ?? (() => new Date());
+    return {
+        source: 'registry',
+        grade(server) {
+            try {
+                return Promise.resolve(gradeFromRegistry(server, options.registry, now));
+            }
+            catch (error) {
+                const message = error instanceof Error ? error.message : String(error);
+                return Promise.resolve({ kind: 'error', message: `registry grader: ${message}` });
+            }
+        }
+    };
+}
+function gradeFromRegistry(server, registry, now) {
+    const name = JSON.stringify(server.entry.name);
+    if (registry === null) {
+        return ungraded(`there is no registry file to read ${name}'s grade from: add .github/mcp-registry.{csv,json,yml,yaml} or pass its path (registry input / --registry)`);
+    }
+    const keys = serverKeysOf(server);
+    const key = keys[0];
+    if (key === undefined) {
+        return ungraded(`${name} has no identity a row of ${registry.path} can name, so the registry holds no grade for it`);
+    }
+    const entry = findRegistryEntry(registry, keys);
+    if (entry === null) {
+        return ungraded(`no row of ${registry.path} names ${formatServerKey(key)}`);
+    }
+    const row = `the row of ${formatServerKey(entry.key)} at ${entry.source.file}:${entry.source.line}`;
+    const gap = versionGap(entry.key, server, keys);
+    if (gap !== null)
+        return ungraded(`${row} records a grade for ${gap}`);
+    if (entry.currentGrade === null)
+        return ungraded(`${row} has no current_grade`);
+    if (entry.auditDate === null) {
+        return ungraded(`${row} has current_grade ${entry.currentGrade} but no audit_date: a grade without its audit date is not evidence. Add audit_date`);
+    }
+    const today = now().toISOString().slice(0, 10);
+    if (entry.auditDate > today) {
+        return ungraded(`${row} has audit_date ${entry.auditDate}, after today (${today}, UTC): correct the date`);
+    }
+    return { kind: 'graded', report: reportOf(entry) };
+}
+/**
+ * Why the row's version is not the one that runs, or null when the row covers it (same
+ * version, or a row without a version).
+ */
+function versionGap(rowKey, server, keys) {
+    if (rowKey.version === null)
+        return null;
+    const runs = keys.find((k) => sameServer(k, rowKey));
+    if (runs !== undefined && sameVersion(rowKey, runs) === true)
+        return null;
+    const which = runs?.version ??
+        `a version the gate could not establish for ${JSON.stringify(server.entry.name)}`;
+    return `${rowKey.version}, but the config runs ${which}: the recorded grade is not evidence for it`;
+}
+function ungraded(reason) {
+    return { kind: 'ungraded', reason };
+}
+/** The report of a row with a grade and an audit date; validated against the contract. */
+function reportOf(entry) {
+    return GradeReportSchema.parse({
+        source: 'registry',
+        grader: { name: REGISTRY_GRADER_NAME, version: REGISTRY_GRADER_NAME },
+        rubricVersion: REGISTRY_GRADER_NAME,
+        overall: { score: null, grade: entry.currentGrade },
+        subScores: {
+            security: null,
+            permissions: null,
+            credentials: null,
+            maintenance: null,
+            compatibility: null,
+            documentation: null
+        },
+        findings: [],
+        auditedAt: `${entry.auditDate}T00:00:00Z`,
+        ...(entry.auditUrl !== null && { reportUrl: entry.auditUrl })
+    });
+}
+
+/**
+ * How reasons name a server, its package and untrusted text (server names from PR configs,
+ * grader titles and messages): quoted, clipped, with control characters made visible.
+ */
+/** Longest piece of untrusted text (characters) put into a reason message. */
+const MAX_TEXT = 200;
+/**
+ * `text` on one line and at most `max` characters (an ellipsis marks a cut); control characters
+ * (newlines included) become spaces, so a hostile name cannot forge extra report lines.
+ */
+function clip$1(text, max = MAX_TEXT) {
+    // eslint-disable-next-line no-control-regex
+    const oneLine = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
+    return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+}
+/**
+ * A package as people write it: `npm @scope/pkg@1.2.3`, `PyPI pkg==1.2.3`, `image ghcr.io/x:1`,
+ * `remote https://host/mcp`, `local ./server.js`. The exact version when known, else the spec.
+ */
+function packageLabel(pkg) {
+    const name = clip$1(pkg.name ?? 'unidentified package');
+    const version = pkg.version ?? pkg.versionSpec;
+    switch (pkg.ecosystem) {
+        case 'npm':
+            return `npm ${name}${version === null ? '' : `@${clip$1(version)}`}`;
+        case 'pypi':
+            // A written spec already carries its operator (`==1.2`, `>=1`); an exact version does not.
+            if (version === null)
+                return `PyPI ${name}`;
+            return `PyPI ${name}${/^[=<>!~@]/.test(version) ? '' : '=='}${clip$1(version)}`;
+        case 'oci':
+            if (version === null)
+                return `image ${name}`;
+            return `image ${name}${isImageDigest(version) ? '@' : ':'}${clip$1(version)}`;
+        case 'remote':
+            return `remote ${clip$1(remoteUrlText(pkg.name ?? 'unidentified URL'))}`;
+        case 'local':
+            return `local ${name}`;
+        default:
+            return name;
+    }
+}
+/**
+ * True when `text` is a content digest (`sha256:…`, `sha512:…`, any `algorithm:encoded`), as
+ * opposed to a tag: the OCI image spec ("Digests") writes `algorithm ":" encoded`, with
+ * `algorithm` = `[a-z0-9]+` components joined by `+ . _ -`, and a tag can never hold a `:`
+ * (distribution/reference grammar). Digests go after `@`, tags after `:`.
+ */
+function isImageDigest(text) {
+    return /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[A-Za-z0-9=_-]+$/i.test(text);
+}
+/**
+ * A remote URL without anything that may carry a secret (`sanitizeUrl`, the one place for URL
+ * redaction): user info, query and fragment are dropped and token-like path segments masked;
+ * a removed query or fragment shows as `?…` (`https://h/mcp?key=…` → `https://h/mcp?…`). Text
+ * that is not a URL is kept as is (callers clip it).
+ */
+function remoteUrlText(url) {
+    const safe = sanitizeUrl(url);
+    if (safe === null)
+        return url;
+    return urlCarriesQuery(url) ? `${safe}?…` : safe;
+}
+/** True when `url` has a query string or a fragment (both are dropped by `remoteUrlText`). */
+function urlCarriesQuery(url) {
+    try {
+        const parsed = new URL(url.trim());
+        return parsed.search !== '' || parsed.hash !== '';
+    }
+    catch {
+        return false;
+    }
+}
+/** `server "fs" (npm @modelcontextprotocol/server-filesystem@2026.8.31)`: the start of messages. */
+function serverLabel(server) {
+    const name = JSON.stringify(clip$1(server.entry.name, 100));
+    return server.package.name === null
+        ? `server ${name}`
+        : `server ${name} (${packageLabel(server.package)})`;
+}
+/** `B (82)` when the number is known, else `B` (a letter-only grade: the number is not invented). */
+function scoreText(score, letter) {
+    return score === null ? letter : `${letter} (${formatNumber(score)})`;
+}
+/** A 0–100 number as people read it: integers plain, others to one decimal. */
+function formatNumber(value) {
+    return Number.isInteger(value) ? String(value) : value.toFixed(1);
+}
+
+/**
+ * Policy checks on known advisories attached to findings (SPEC §2 `advisory`, OSV ids):
+ * `KNOWN_VULNERABILITY` and `MALWARE` (OSV `MAL-` ids), which also quarantines the server.
+ */
+/** OSV malicious-package ids start with `MAL-` (OSV schema, ossf/malicious-packages). */
+function isMalwareId(id) {
+    return id.toUpperCase().startsWith('MAL-');
+}
+/**
+ * Reasons for the advisories in `findings`, one per advisory id (the worst severity among the
+ * findings naming it):
+ * - `MAL-…` → `MALWARE` (error), plus one `QUARANTINE` error for all of them (malware is
+ *   quarantined: no exception can waive it);
+ * - others → `KNOWN_VULNERABILITY`: error for critical/high, warning for medium/low/info.
+ */
+function advisoryReasons(server, findings) {
+    const hits = new Map();
+    for (const finding of findings) {
+        const advisory = finding.advisory;
+        if (advisory === undefined)
+            continue;
+        const previous = hits.get(advisory.id);
+        if (previous !== undefined && worse(previous.severity, finding.severity)) {
+            previous.fixedIn ??= advisory.fixedIn;
+            continue;
+        }
+        hits.set(advisory.id, {
+            id: advisory.id,
+            severity: finding.severity,
+            title: finding.title,
+            fixedIn: advisory.fixedIn ?? previous?.fixedIn
+        });
+    }
+    const label = serverLabel(server);
+    const malware = [];
+    const reasons = [];
+    for (const hit of hits.values()) {
+        const id = clip$1(hit.id, 100);
+        if (isMalwareId(hit.id)) {
+            malware.push(id);
+            reasons.push({
+                code: 'MALWARE',
+                severity: 'error',
+                message: `${label}: ${id} reports it as malicious: ${clip$1(hit.title)}`,
+                fix: 'remove it now, and rotate every credential the machines that ran it could reach'
+            });
+            continue;
+        }
+        const blocking = hit.severity === 'critical' || hit.severity === 'high';
+        reasons.push({
+            code: 'KNOWN_VULNERABILITY',
+            severity: blocking ? 'error' : 'warning',
+            message: `${label}: ${id} (${hit.severity}): ${clip$1(hit.title)}`,
+            fix: hit.fixedIn === undefined
+                ? 'no fixed version is known: use another server, or request an exception'
+                : `upgrade to ${clip$1(hit.fixedIn, 100)} or later and pin it`
+        });
+    }
+    if (malware.length > 0) {
+        reasons.unshift({
+            code: 'QUARANTINE',
+            severity: 'error',
+            message: `${label}: quarantined in every environment: known malware (${malware.join(', ')})`,
+            fix: 'no exception can waive quarantine: remove the server'
+        });
+    }
+    return reasons;
+}
+/** True when severity `a` is worse than (or as bad as) `b`. */
+function worse(a, b) {
+    return SEVERITIES.indexOf(a) <= SEVERITIES.indexOf(b);
+}
+
+/**
+ * Compliance evidence (SPEC §8, issue 3 point 6): which SOC 2, GDPR, HIPAA and ISO 27001
+ * controls a failing or floored grade axis touches, so a security reviewer can file the gate's
+ * report as evidence against those controls.
+ *
+ * Source of every row: the SkillAudit page "MCP server compliance mapping — SOC 2, GDPR, HIPAA,
+ * ISO 27001" (kept in the project's reference material as
+ * `/work/shared/reference/seeds/compliance-mapping.txt`), sections 1–4: SOC 2 Trust Services
+ * Criteria, GDPR Articles 25 and 32, HIPAA Security Rule technical safeguards (45 CFR §164.312)
+ * and ISO/IEC 27001:2022 Annex A. Control ids and short control names are the source's; the
+ * table holds exactly the controls the source maps a sub-score to, and nothing else. Where the
+ * source maps an axis to no control of a framework, `NOT_MAPPED_IN_SOURCE` says so — that axis
+ * then yields no impact for that framework (never an invented one).
+ */
+/** The four frameworks, in the order reports list them. */
+const COMPLIANCE_FRAMEWORKS = [
+    'SOC 2',
+    'GDPR',
+    'HIPAA',
+    'ISO 27001'
+];
+/** A short citation of the mapping's source, for reports ("Source: …"). */
+const COMPLIANCE_SOURCE = 'SkillAudit, "MCP server compliance mapping" (SOC 2 TSC, GDPR Art. 25/32, HIPAA §164.312, ISO/IEC 27001:2022 Annex A)';
+/**
+ * The mapping table: every control the source maps a sub-score to, grouped by framework (in
+ * `COMPLIANCE_FRAMEWORKS` order) and, within one, in the order of the control ids (which is the
+ * order reports use).
+ */
+const COMPLIANCE_CONTROLS = Object.freeze([
+    // SOC 2 Trust Services Criteria (source §1).
+    { framework: 'SOC 2', control: 'CC2.2', title: 'Communication', axes: ['documentation'] },
+    {
+        framework: 'SOC 2',
+        control: 'CC6.1',
+        title: 'Logical access controls',
+        axes: ['security']
+    },
+    {
+        framework: 'SOC 2',
+        control: 'CC6.3',
+        title: 'Access removal & least privilege',
+        axes: ['permissions']
+    },
+    { framework: 'SOC 2', control: 'CC6.7', title: 'Encryption', axes: ['credentials'] },
+    { framework: 'SOC 2', control: 'CC7.1', title: 'Monitoring', axes: ['maintenance'] },
+    { framework: 'SOC 2', control: 'CC8.1', title: 'Change management', axes: ['maintenance'] },
+    // GDPR Articles 25 and 32 (source §2).
+    {
+        framework: 'GDPR',
+        control: 'Art. 25(1)',
+        title: 'Data protection by design',
+        axes: ['permissions']
+    },
+    { framework: 'GDPR', control: 'Art. 25(2)', title: 'Data minimisation', axes: ['permissions'] },
+    {
+        framework: 'GDPR',
+        control: 'Art. 32(1)(a)',
+        title: 'Appropriate technical measures',
+        axes: ['security']
+    },
+    { framework: 'GDPR', control: 'Art. 32(1)(b)', title: 'Confidentiality', axes: ['credentials'] },
+    { framework: 'GDPR', control: 'Art. 32(1)(d)', title: 'Regular testing', axes: ['maintenance'] },
+    // HIPAA Security Rule, technical safeguards, 45 CFR §164.312 (source §3).
+    {
+        framework: 'HIPAA',
+        control: '§164.312(a)(1)',
+        title: 'Access control',
+        axes: ['security', 'permissions']
+    },
+    {
+        framework: 'HIPAA',
+        control: '§164.312(a)(2)(i)',
+        title: 'Unique user identification',
+        axes: ['permissions']
+    },
+    {
+        framework: 'HIPAA',
+        control: '§164.312(b)',
+        title: 'Audit controls',
+        axes: ['security', 'maintenance']
+    },
+    { framework: 'HIPAA', control: '§164.312(c)(1)', title: 'Integrity', axes: ['security'] },
+    { framework: 'HIPAA', control: '§164.312(d)', title: 'Authentication', axes: ['credentials'] },
+    {
+        framework: 'HIPAA',
+        control: '§164.312(e)(1)',
+        title: 'Transmission security',
+        axes: ['credentials', 'security']
+    },
+    // ISO/IEC 27001:2022 Annex A (source §4).
+    { framework: 'ISO 27001', control: 'A.5.15', title: 'Access control', axes: ['permissions'] },
+    {
+        framework: 'ISO 27001',
+        control: 'A.5.37',
+        title: 'Documented operating procedures',
+        axes: ['documentation']
+    },
+    {
+        framework: 'ISO 27001',
+        control: 'A.8.5',
+        title: 'Secure authentication',
+        axes: ['credentials']
+    },
+    {
+        framework: 'ISO 27001',
+        control: 'A.8.8',
+        title: 'Management of technical vulnerabilities',
+        axes: ['maintenance']
+    },
+    { framework: 'ISO 27001', control: 'A.8.20', title: 'Networks security', axes: ['security'] },
+    {
+        framework: 'ISO 27001',
+        control: 'A.8.24',
+        title: 'Use of cryptography',
+        axes: ['credentials']
+    },
+    { framework: 'ISO 27001', control: 'A.8.28', title: 'Secure coding', axes: ['security'] }
+]);
+/**
+ * The axis/framework pairs for which the source gives no control. The source maps no control to
+ * the compatibility axis in any framework, and maps documentation to SOC 2 and ISO 27001 only
+ * (its GDPR and HIPAA tables have no documentation row). A failing axis listed here yields no
+ * impact for that framework; reports may say it is not mapped.
+ */
+const NOT_MAPPED_IN_SOURCE = Object.freeze([
+    { axis: 'compatibility', framework: 'SOC 2' },
+    { axis: 'compatibility', framework: 'GDPR' },
+    { axis: 'compatibility', framework: 'HIPAA' },
+    { axis: 'compatibility', framework: 'ISO 27001' },
+    { axis: 'documentation', framework: 'GDPR' },
+    { axis: 'documentation', framework: 'HIPAA' }
+]);
+/**
+ * The controls touched by `axes` (typically the axes of a server that fail a floor, are graded F
+ * or are quarantined): one `ComplianceImpact` per (control, axis) pair the table maps, each once
+ * however often an axis is given. Order is stable: framework (`COMPLIANCE_FRAMEWORKS`), then
+ * control (table order), then axis (`AXES` order). An empty list for no axes, or for axes the
+ * source maps to nothing (compatibility). Never throws.
+ */
+function complianceImpacts(axes) {
+    const wanted = AXES.filter((a) => axes.includes(a));
+    const impacts = [];
+    for (const row of COMPLIANCE_CONTROLS) {
+        for (const axis of wanted) {
+            if (!row.axes.includes(axis))
+                continue;
+            impacts.push({ axis, framework: row.framework, control: row.control, title: row.title });
+        }
+    }
+    return impacts;
+}
+/**
+ * The position of a control in the table (framework order, then control order), for sorting
+ * controls gathered from several servers the way `complianceImpacts` orders them; controls not in
+ * the table sort last.
+ */
+function controlRank(framework, control) {
+    const i = COMPLIANCE_CONTROLS.findIndex((c) => c.framework === framework && c.control === control);
+    return i === -1 ? COMPLIANCE_CONTROLS.length : i;
+}
+
+/**
+ * One `LITERAL_SECRET` error per secret, in every environment: a committed secret is never OK
+ * (it is in the Git history once pushed, so it must also be rotated). Messages hold only the
+ * detector's masked value.
+ */
+function literalSecretReasons(server, secrets) {
+    return secrets.map((secret) => {
+        const reference = variableName(secret.field);
+        return {
+            code: 'LITERAL_SECRET',
+            severity: 'error',
+            message: `${serverLabel(server)}: ${clip$1(secret.field)} holds a literal ${clip$1(secret.kind)} (${clip$1(secret.masked)}); a committed secret is never allowed`,
+            fix: `move it to an env var reference such as \${env:${reference}} / \${input:${reference.toLowerCase()}} and rotate it`
+        };
+    });
+}
+/** `env.GITHUB_TOKEN` → `GITHUB_TOKEN`; `headers.Authorization` → `AUTHORIZATION`; else `TOKEN`. */
+function variableName(field) {
+    const last = field.split('.').pop() ?? '';
+    const name = last.replace(/[^A-Za-z0-9_]/g, '_').replace(/^_+|_+$/g, '');
+    if (name === '' || /^\d+$/.test(name) || field === 'url')
+        return 'TOKEN';
+    return field.startsWith('env.') ? name : name.toUpperCase();
+}
+/** The ecosystems where a version can be pinned (SPEC §4); remote and local servers cannot. */
+const PINNABLE = new Set(['npm', 'pypi', 'oci']);
+/**
+ * `UNPINNED` for an npm/PyPI package without an exact version or an OCI image without a digest
+ * (SPEC §4): an error where the environment has `requirePinned`, else a warning. Null when the
+ * server is pinned or not subject to pinning (remote, local, unknown).
+ */
+function pinningReason(server, policy) {
+    const pkg = server.package;
+    if (pkg.pinned || !PINNABLE.has(pkg.ecosystem))
+        return null;
+    const required = policy.rules.requirePinned;
+    const consequence = required
+        ? `${policy.environment} requires pinned versions`
+        : `${policy.environment} allows it with a warning`;
+    const name = clip$1(pkg.name ?? 'the package');
+    if (pkg.ecosystem === 'oci') {
+        const tag = pkg.versionSpec === null ? name : `${name}:${clip$1(pkg.versionSpec)}`;
+        return {
+            code: 'UNPINNED',
+            severity: required ? 'error' : 'warning',
+            message: `${serverLabel(server)}: image ${tag} is not pinned to a digest (a tag can be moved); ${consequence}`,
+            fix: `pin a digest: ${tag}@sha256:<digest> (docker buildx imagetools inspect ${tag} shows it)`
+        };
+    }
+    const separator = pkg.ecosystem === 'pypi' ? '==' : '@';
+    const spec = pkg.versionSpec === null ? 'no version' : `"${clip$1(pkg.versionSpec)}"`;
+    return {
+        code: 'UNPINNED',
+        severity: required ? 'error' : 'warning',
+        message: `${serverLabel(server)}: ${name} is unpinned (${spec}; ${resolutionText(pkg)}); ${consequence}`,
+        fix: pkg.version === null
+            ? pinSourceFix(pkg, name, separator)
+            : `pin it: ${name}${separator}${clip$1(pkg.version)}`
+    };
+}
+/** The fix for a package without a version: a registry release, or a commit for a git source. */
+function pinSourceFix(pkg, name, separator) {
+    if (/^(git\+|git:|github:|https?:|file:)/.test(pkg.name ?? '')) {
+        return pkg.ecosystem === 'pypi'
+            ? `install a released version (package${separator}<version>) instead of this source, or pin the source to a commit (${name}@<commit sha>)`
+            : `install a released version (package${separator}<version>) instead of this source, or pin the source to a commit (${name}#<commit sha>)`;
+    }
+    return `pin it to an exact version: ${name}${separator}<version>`;
+}
+function resolutionText(pkg) {
+    switch (pkg.resolution.status) {
+        case 'registry':
+            return pkg.version === null ? 'not resolved' : `resolves to ${clip$1(pkg.version)} today`;
+        case 'offline':
+            return 'not resolved: offline run';
+        case 'unresolved':
+            return `version not looked up${pkg.resolution.message === undefined ? '' : `: ${clip$1(pkg.resolution.message)}`}`;
+        case 'not-found':
+            return 'the registry has no matching version';
+        case 'error':
+            return `could not be resolved${pkg.resolution.message === undefined ? '' : `: ${clip$1(pkg.resolution.message)}`}`;
+        default:
+            return pkg.version === null ? 'version unknown' : `runs ${clip$1(pkg.version)}`;
+    }
+}
+
+/**
+ * `CONFIG_RISK`: what the config entry itself does, judged whatever the grader (SPEC §5 "what the
+ * config itself does"). The findings come from the built-in grader's config rules
+ * (`checkConfigEntry`, rule ids `config.*`, documented in docs/grading-config.md), which the gate
+ * runs for every server, graded or not, so an `api` or `command` grade cannot hide a privileged
+ * container or an auto-approve-all: which of them block is the environment's `blockConfigRisk`,
+ * never the grader's answer.
+ */
+/** How many evidence snippets one reason quotes before "and N more". */
+const QUOTED_SNIPPETS = 3;
+/** Longest evidence snippet (characters) quoted in a message. */
+const MAX_SNIPPET_TEXT = 120;
+/**
+ * What to change in the config for each rule that can block or warn (critical and high rules of
+ * docs/grading-config.md). Rules not listed get `GENERIC_FIX`.
+ */
+const FIXES = {
+    [CONFIG_RULE.dockerPrivileged.id]: 'drop --privileged; if the server needs one capability, add only that one with --cap-add',
+    [CONFIG_RULE.dockerCapability.id]: 'drop the --cap-add of ALL, SYS_ADMIN, SYS_MODULE, SYS_PTRACE and the like; grant only a narrow capability the server is documented to need',
+    [CONFIG_RULE.dockerHostNamespace.id]: 'drop --network host (and --pid/--ipc/--uts/--userns/--cgroupns host); publish the ports the server needs with -p instead',
+    [CONFIG_RULE.dockerHostMount.id]: 'mount only the project directory the server works on (e.g. -v "${workspaceFolder}:/workspace:ro"), never / or a system directory',
+    [CONFIG_RULE.dockerSocket.id]: 'do not mount the container engine socket (docker.sock, podman.sock) or pass --use-api-socket; whoever drives the engine is root on the host',
+    [CONFIG_RULE.dockerSecurityDisabled.id]: 'remove the --security-opt that switches seccomp, AppArmor or SELinux off; keep the default profiles',
+    [CONFIG_RULE.containerEscape.id]: 'run the container without --privileged, the engine socket, host-root mounts and ALL/SYS_ADMIN/SYS_MODULE capabilities (see the other CONFIG_RISK reasons of this server)',
+    [CONFIG_RULE.filesystemSystemRoot.id]: 'narrow the allowed directory to the project directory (e.g. /path/to/project), not / or a whole drive',
+    [CONFIG_RULE.filesystemHomeRoot.id]: 'narrow the root to a project directory instead of the whole home directory (SSH keys and cloud credentials live there)',
+    [CONFIG_RULE.autoApproveAll.id]: 'list the tools to auto-approve by name instead of * (leave out tools that write, delete or run commands)',
+    [CONFIG_RULE.autoApproveDestructive.id]: 'remove tools that change things from autoApprove/alwaysAllow, so each call asks first',
+    [CONFIG_RULE.trustAll.id]: 'remove "trust": true, so the client asks before each tool call (or auto-approve named read-only tools)',
+    [CONFIG_RULE.skipPermissions.id]: 'remove the flag that switches the server’s permission checks off (--dangerously-skip-permissions, --yolo, …)',
+    [CONFIG_RULE.plainHttpRemote.id]: 'use https:// (or wss://) for the remote server URL'
+};
+/** The fix for a rule without its own wording. */
+const GENERIC_FIX = 'change the config entry so the rule no longer applies (docs/grading-config.md says what each rule looks for)';
+/** The config rule whose findings already have their own reason (`LITERAL_SECRET`). */
+const SECRET_RULE = CONFIG_RULE.literalSecret.id;
+/**
+ * The fix `CONFIG_RISK` gives for a config rule id: what to change in the config entry, or, for a
+ * rule without its own wording, a pointer to docs/grading-config.md.
+ */
+function configRiskFix(ruleId) {
+    return Object.hasOwn(FIXES, ruleId) ? FIXES[ruleId] : GENERIC_FIX;
+}
+/** The lowest config-finding severity that gives a reason at all (lower ones only cost points). */
+const LOWEST_REPORTED = 'high';
+/**
+ * Reason severity of a config finding under `blockAt`: at or above it blocks (`error`), below it
+ * down to `high` warns, lower says nothing.
+ */
+function reasonSeverity(severity, blockAt) {
+    const rank = SEVERITIES.indexOf(severity);
+    if (rank > SEVERITIES.indexOf(LOWEST_REPORTED))
+        return null;
+    return rank <= SEVERITIES.indexOf(blockAt) ? 'error' : 'warning';
+}
+/** What happens to the server, for the message. */
+function consequence(ruleSeverity, reason, policy) {
+    const setting = `blockConfigRisk: ${policy.rules.blockConfigRisk}`;
+    if (reason !== 'error')
+        return `allowed with a warning in ${policy.environment} (${setting})`;
+    // `critical` is the highest threshold there is: a critical rule blocks under every policy.
+    return ruleSeverity === 'critical'
+        ? 'blocked in every environment, whatever the grade'
+        : `blocked in ${policy.environment} (${setting}), whatever the grade`;
+}
+/**
+ * One `CONFIG_RISK` reason per distinct config rule that fired in `findings` (the entry's
+ * `checkConfigEntry` findings), in first-seen order, except `config.literal-secret` (reported as
+ * `LITERAL_SECRET` by `literalSecretReasons`). Its severity depends only on the rule and on
+ * `policy.rules.blockConfigRisk` (SPEC §5 "what the config itself does"; defaults in
+ * `defaults.ts`), never on the grader, so every grader blocks the same config entries:
+ * - a `critical` rule (privileged container, engine socket, host root or system directory
+ *   mounted, the whole disk given to a filesystem server, container escape) is an `error` under
+ *   every threshold: it blocks in every environment, whatever the grade;
+ * - a `high` rule (host network or other namespace, dangerous capability, home directory root,
+ *   auto-approve-all, trust, permission checks off, plain-http remote, kernel protection off) is an
+ *   `error` where `blockConfigRisk` is `high` (production and staging by default) and a `warning`
+ *   where it is `critical` (development and ci by default);
+ * - `medium`, `low` and `info` rules give no reason (they only cost points in the built-in grade).
+ *
+ * A rule's severity is the worst among its findings. The message names the server, the rule's
+ * title, its id, up to three evidence snippets with their lines (snippets are masked by the rules
+ * that made them; they are clipped to one line here), and what happens in `policy.environment`
+ * (naming the `blockConfigRisk` setting when it decided). The fix says what to change in the
+ * config, per rule id (`configRiskFix`). Never throws.
+ * @param policy the server's effective policy; only `environment` and `rules.blockConfigRisk`
+ *   are read.
+ */
+function configRiskReasons(server, findings, policy) {
+    const rules = new Map();
+    for (const finding of findings) {
+        if (finding.ruleId === SECRET_RULE)
+            continue;
+        const hits = rules.get(finding.ruleId);
+        if (hits === undefined) {
+            rules.set(finding.ruleId, {
+                ruleId: finding.ruleId,
+                title: finding.title,
+                severity: finding.severity,
+                findings: [finding]
+            });
+            continue;
+        }
+        hits.findings.push(finding);
+        if (SEVERITIES.indexOf(finding.severity) < SEVERITIES.indexOf(hits.severity)) {
+            hits.severity = finding.severity;
+        }
+    }
+    const label = serverLabel(server);
+    const reasons = [];
+    for (const hits of rules.values()) {
+        const severity = reasonSeverity(hits.severity, policy.rules.blockConfigRisk);
+        if (severity === null)
+            continue;
+        reasons.push({
+            code: 'CONFIG_RISK',
+            severity,
+            message: `${label}: ${clip$1(hits.title)} [${clip$1(hits.ruleId, 100)}]${evidenceText(hits.findings)}; ${consequence(hits.severity, severity, policy)}`,
+            fix: configRiskFix(hits.ruleId)
+        });
+    }
+    return reasons;
+}
+/** ` (line 4: --privileged; line 5: -v /:/host)`, or empty when the findings carry no evidence. */
+function evidenceText(findings) {
+    const parts = [];
+    for (const finding of findings) {
+        const { snippet, line } = finding.evidence ?? {};
+        if (snippet === undefined && line === undefined)
+            continue;
+        const where = line === undefined ? '' : `line ${line}`;
+        const what = snippet === undefined ? '' : clip$1(snippet, MAX_SNIPPET_TEXT);
+        const part = where !== '' && what !== '' ? `${where}: ${what}` : where || what;
+        if (!parts.includes(part))
+            parts.push(part);
+    }
+    if (parts.length === 0)
+        return '';
+    const shown = parts.slice(0, QUOTED_SNIPPETS);
+    const more = parts.length > shown.length ? `; and ${parts.length - shown.length} more` : '';
+    return ` (${shown.join('; ')}${more})`;
+}
+
+/**
+ * The rules an exception must meet to waive a server's grade or floor failures (SPEC §7, issue 3;
+ * the reference policy's exception workflow: justification, risk analysis, compensating controls,
+ * a 60-day expiry, manager + security sign-off and CTO for production with personal data, a stored
+ * approval artifact), and which exceptions cover a server. Pure: the day of the run is passed in.
+ *
+ * Days are UTC calendar days between `YYYY-MM-DD` dates (`isoDayNumber`, also used by the
+ * registry checks); no local time zone is involved.
+ */
+/** Longest an exception may run by default, approval to expiry, in days (SPEC §7: 60). */
+const DEFAULT_EXCEPTION_MAX_DAYS = 60;
+/**
+ * An exception whose expiry is at most this many days away (0–7, inclusive: "expires in 7 days"
+ * counts) is `expiring`: still valid, but reported (`EXCEPTION_EXPIRING`, SPEC §7 / issue 3).
+ */
+const EXPIRING_WITHIN_DAYS = 7;
+const MS_PER_DAY = 86_400_000;
+/**
+ * The UTC day number (days since 1970-01-01) of an ISO calendar date `YYYY-MM-DD`, or null when
+ * `text` is not exactly that form or not a real day (`2026-02-30`). No time zone is involved:
+ * dates are evaluated in UTC (SPEC §7).
+ */
+function isoDayNumber(text) {
+    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+    if (match === null)
+        return null;
+    const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+    const date = new Date(0);
+    date.setUTCFullYear(year, month - 1, day); // unlike Date.UTC, keeps years 0–99 as written
+    const exists = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+    return exists ? date.getTime() / MS_PER_DAY : null;
+}
+/**
+ * Judge `record` for a server gated in `context.environment` on `context.today` (SPEC §7):
+ * 1. it applies only to the environments it lists (else `not-applicable`; listing none is a
+ *    broken rule);
+ * 2. the environment and data class must allow exceptions (`rules.allowed`);
+ * 3. `justification`, `risk_analysis` and `compensating_controls` are present;
+ * 4. `approved_on` and `expires_on` are present, `approved_on` is not after today nor after
+ *    `expires_on`, and at most `rules.maxDays` days lie between them;
+ * 5. every role in `rules.requiredRoles` approved, with a date; no approval is dated after today;
+ * 6. `artifact_url` is an http(s) URL;
+ * 7. today after `expires_on` → `expired`; `expires_on` within `EXPIRING_WITHIN_DAYS` → `expiring`.
+ * All broken rules are collected.
+ * @throws RangeError when `context.today` is not a `YYYY-MM-DD` calendar date (a caller error).
+ */
+function judgeException(record, context) {
+    const today = isoDayNumber(context.today);
+    if (today === null) {
+        throw new RangeError(`today must be a YYYY-MM-DD date, got ${JSON.stringify(context.today)}`);
+    }
+    const expires = record.expiresOn === null ? null : isoDayNumber(record.expiresOn);
+    const daysLeft = expires === null ? null : expires - today;
+    const environment = normalizeEnvironmentName(context.environment);
+    const problems = [];
+    if (record.environments.length === 0) {
+        problems.push('covers no environment: list the environments it applies to under "environments"');
+    }
+    else if (!record.environments.includes(environment)) {
+        return { state: 'not-applicable', problems: [], daysLeft };
+    }
+    if (!context.rules.allowed)
+        problems.push(notAllowed(environment, context.dataClass));
+    problems.push(...missingStatements(record));
+    problems.push(...dateProblems(record, today, context.today, context.rules.maxDays));
+    problems.push(...approvalProblems(record, today, context.today, context.rules.requiredRoles));
+    const artifact = artifactProblem(record.artifactUrl);
+    if (artifact !== null)
+        problems.push(artifact);
+    const expired = daysLeft !== null && daysLeft < 0;
+    if (problems.length > 0) {
+        if (expired && record.expiresOn !== null)
+            problems.push(expiredSentence(record.expiresOn, -daysLeft));
+        return { state: 'invalid', problems, daysLeft };
+    }
+    if (expired && record.expiresOn !== null) {
+        return { state: 'expired', problems: [expiredSentence(record.expiresOn, -daysLeft)], daysLeft };
+    }
+    if (daysLeft !== null && daysLeft <= EXPIRING_WITHIN_DAYS) {
+        return { state: 'expiring', problems: [], daysLeft };
+    }
+    return { state: 'valid', problems: [], daysLeft };
+}
+function notAllowed(environment, dataClass) {
+    const where = dataClass === null ? environment : `${environment} with ${dataClass} data`;
+    return `${clip$1(where, 80)} allows no exceptions (policy): the server itself has to meet the rules`;
+}
+function missingStatements(record) {
+    const problems = [];
+    if (record.justification === null)
+        problems.push('missing justification: say why the team needs this server');
+    if (record.riskAnalysis === null)
+        problems.push('missing risk_analysis: say what the findings mean where the server runs');
+    if (record.compensatingControls === null)
+        problems.push('missing compensating_controls: list what reduces the risk (egress limits, read-only credentials, monitoring, …)');
+    return problems;
+}
+function dateProblems(record, today, todayText, maxDays) {
+    const problems = [];
+    const approved = record.approvedOn === null ? null : isoDayNumber(record.approvedOn);
+    const expires = record.expiresOn === null ? null : isoDayNumber(record.expiresOn);
+    if (approved === null)
+        problems.push('missing approved_on: give the day it was approved (YYYY-MM-DD)');
+    if (expires === null) {
+        problems.push(`missing expires_on: give its last valid day (YYYY-MM-DD), at most ${maxDays} days after approved_on`);
+    }
+    if (approved !== null && approved > today) {
+        problems.push(`approved_on ${record.approvedOn ?? ''} is in the future (today is ${todayText}): an exception counts only once approved`);
+    }
+    if (approved === null || expires === null)
+        return problems;
+    if (approved > expires) {
+        problems.push(`approved_on ${record.approvedOn ?? ''} is after expires_on ${record.expiresOn ?? ''}: correct the dates`);
+    }
+    else if (expires - approved > maxDays) {
+        problems.push(`approved for ${expires - approved} days, more than ${maxDays} (${record.approvedOn ?? ''} to ${record.expiresOn ?? ''}): set expires_on at most ${maxDays} days after approved_on, and renew it with a new approval when it runs out`);
+    }
+    return problems;
+}
+function approvalProblems(record, today, todayText, requiredRoles) {
+    const problems = [];
+    for (const role of [...new Set(requiredRoles.map((r) => r.trim().toLowerCase()))]) {
+        const approvals = record.approvers.filter((a) => a.role === role);
+        if (approvals.length === 0) {
+            problems.push(`missing approval by ${clip$1(role, 40)}: add an approver with role "${clip$1(role, 40)}", their name and the date`);
+        }
+        else if (approvals.every((a) => a.date === null)) {
+            const who = approvals.map((a) => clip$1(a.name, 60)).join(', ');
+            problems.push(`approval by ${clip$1(role, 40)} (${who}) has no date: add the day they approved (YYYY-MM-DD)`);
+        }
+    }
+    for (const approver of record.approvers) {
+        if (approver.date === null)
+            continue;
+        const day = isoDayNumber(approver.date);
+        if (day !== null && day > today) {
+            problems.push(`approval by ${clip$1(approver.role, 40)} (${clip$1(approver.name, 60)}) is dated ${approver.date}, after today (${todayText}): an approval cannot come from the future`);
+        }
+    }
+    return problems;
+}
+function artifactProblem(url) {
+    if (url === null) {
+        return 'missing artifact_url: link the approval artifact (ticket, e-mail thread or signed PDF)';
+    }
+    let protocol;
+    try {
+        protocol = new URL(url).protocol;
+    }
+    catch {
+        protocol = '';
+    }
+    return protocol === 'https:' || protocol === 'http:'
+        ? null
+        : 'artifact_url is not an http(s) link: link the approval artifact with an http:// or https:// URL';
+}
+function expiredSentence(expiresOn, daysAgo) {
+    const ago = daysAgo === 1 ? '1 day ago' : `${daysAgo} days ago`;
+    return `expired: its last valid day was ${expiresOn} (${ago}); renew it with a new approval or fix the server`;
+}
+/**
+ * True when `record` covers a server known by `key`: same server (`sameServer`), and when the
+ * exception names a version, the key names that same version (an exception with a version
+ * applies only to that version; a server whose version is unknown is not covered by it).
+ */
+function covers(record, key) {
+    if (!sameServer(record.key, key))
+        return false;
+    return record.key.version === null || sameVersion(record.key, key) === true;
+}
+/**
+ * The exceptions of `file` that cover a server, in file order, each once:
+ * - those whose `server_id` matches one of `keys` (see `covers`: same server, and the same version
+ *   when the exception names one);
+ * - the one whose `id` is the registry row's `exception_id` (`registryExceptionId`), unless it
+ *   contradicts `keys` (see `exceptionLinkProblem`). When none of `keys` is of the same kind as
+ *   its `server_id` (e.g. a GitHub URL for an npm package) the two cannot be compared, and the
+ *   registry row, which matched the server, vouches for the link.
+ * @param keys every identity the server is known by (e.g. its npm package with the resolved version).
+ * @returns [] when `file` is null.
+ */
+function findExceptions(file, keys, registryExceptionId) {
+    if (file === null)
+        return [];
+    const linkedId = registryExceptionId?.trim() ?? '';
+    const linkOk = exceptionLinkProblem(file, keys, registryExceptionId) === null;
+    return file.exceptions.filter((record) => keys.some((key) => covers(record, key)) ||
+        (linkOk && linkedId !== '' && record.id === linkedId));
+}
+/**
+ * Check the registry row's `exception_id` against the exceptions file (issue 3: an id the file
+ * does not hold is reported by the policy layer, `ExceptionStatus.state: 'missing'`).
+ * @param keys the server's identities, as for `findExceptions`.
+ * @returns null when there is no id (null or blank) or it names an exception for this server.
+ */
+function exceptionLinkProblem(file, keys, registryExceptionId) {
+    const id = registryExceptionId?.trim() ?? '';
+    if (id === '')
+        return null;
+    const shown = JSON.stringify(clip$1(id, 60));
+    const record = file?.exceptions.find((r) => r.id === id);
+    if (record === undefined) {
+        const where = file === null ? 'there is no exceptions file' : `${file.path} has no exception with that id`;
+        return {
+            id,
+            kind: 'missing',
+            message: `the registry names exception ${shown}, but ${where}: add it, or clear exception_id in the registry`
+        };
+    }
+    if (keys.some((key) => covers(record, key)))
+        return null;
+    const sameKind = keys.filter((key) => key.kind === record.key.kind);
+    if (sameKind.length === 0)
+        return null;
+    if (sameKind.some((key) => sameServer(record.key, key))) {
+        return {
+            id,
+            kind: 'other-version',
+            message: `the registry names exception ${shown}, but it covers only version ${clip$1(record.key.version ?? '', 60)} of this server: update its server_id after a new approval, or pin the approved version`
+        };
+    }
+    return {
+        id,
+        kind: 'other-server',
+        message: `the registry names exception ${shown}, but it is for another server (${clip$1(record.key.id, 80)}): correct exception_id in the registry or server_id in the exception`
+    };
+}
+
 /**
  * Built-in policy defaults (SPEC §6 table, from the reference policy template in
  * `reference/seeds/mcp-server-security-policy.txt`).
@@ -50855,6 +55645,21 @@ function sizeMessage(issue) {
  * In every environment: quarantine when security < 60 or credentials < 60 (SPEC §6),
  * `requireAssessedAxes: false` (SPEC §6: a not-assessed axis blocks only when a policy asks),
  * `onGraderError: fail` (SPEC §5: a grader failure never passes a server).
+ *
+ * Registry and exceptions (SPEC §6–§7, issue 3):
+ *
+ * | environment | registry required | audit age     | registry checks (see `registryChecksFor`)       | exception approvers |
+ * |-------------|-------------------|---------------|-------------------------------------------------|---------------------|
+ * | production  | yes               | ≤ 90, warn 85 | errors; drift and missing columns warn          | manager + security  |
+ * | staging     | yes               | ≤ 90, warn 85 | errors; drift and missing columns warn          | manager + security  |
+ * | development | no                | ≤ 90, warn 85 | warnings; missing columns off                   | manager             |
+ * | ci          | no                | ≤ 90, warn 85 | warnings; missing columns off                   | manager + security  |
+ *
+ * Exceptions are allowed everywhere, at most 60 days from approval to expiry (SPEC §7). The 85-day
+ * warning is the reference policy's re-audit reminder (5 days before the 90-day limit); a policy
+ * that changes `maxAuditAgeDays` without `auditWarningDays` gets its warning 5 days before the
+ * new limit. Development needs only a manager's approval (SPEC §6 "exceptions need manager
+ * approval"); ci follows the reference policy's general chain (manager + Head of Security).
  *
  * Floors follow the minimum grade: in the reference policy every axis must reach the same grade
  * the environment requires overall, so raising `minGrade` to A raises every default floor to 90.
@@ -50886,6 +55691,58 @@ const DEFAULT_QUARANTINE = Object.freeze({
     security: 60,
     credentials: 60
 });
+/** SPEC §6: an audit older than 90 days is stale. */
+const DEFAULT_MAX_AUDIT_AGE_DAYS = 90;
+/**
+ * How many days before `maxAuditAgeDays` the re-audit warning starts when a policy does not set
+ * `auditWarningDays`: 5, the reference policy's "85-day re-audit reminder" before its 90 days.
+ */
+const AUDIT_WARNING_LEAD_DAYS = 5;
+/**
+ * The registry checks of a built-in environment (issue 3; the reasons are listed in `types.ts`):
+ * - production and staging: a missing row, an environment the row does not approve, a stale
+ *   audit and a version other than the approved one block; a fresh grade below the recorded one
+ *   and a row without owner team or data-access summary warn (the record is incomplete, the
+ *   server is not shown to be worse).
+ * - development and ci: everything the registry says only warns (the registry is not required
+ *   there, SPEC §6), and the row's bookkeeping (owner, data-access summary) is not checked: it is
+ *   checked where the registry is required, and repeating it in every environment is noise.
+ *   `notInRegistry` is `error` everywhere, so a policy that sets `requireRegistry: true` for them
+ *   gets a blocking check unless it also softens `notInRegistry`.
+ */
+function registryChecksFor(name) {
+    const strict = name === 'production' || name === 'staging';
+    return strict
+        ? {
+            notInRegistry: 'error',
+            notApproved: 'error',
+            auditStale: 'error',
+            versionMismatch: 'error',
+            gradeDrift: 'warning',
+            missingOwner: 'warning',
+            missingDataAccess: 'warning'
+        }
+        : {
+            notInRegistry: 'error',
+            notApproved: 'warning',
+            auditStale: 'warning',
+            versionMismatch: 'warning',
+            gradeDrift: 'warning',
+            missingOwner: 'off',
+            missingDataAccess: 'off'
+        };
+}
+/**
+ * The exception rules of a built-in environment (SPEC §6–§7, reference policy "Exceptions"):
+ * allowed, at most 60 days, approved by a manager and security — development by a manager only.
+ */
+function exceptionPolicyFor(name) {
+    return {
+        allowed: true,
+        maxDays: DEFAULT_EXCEPTION_MAX_DAYS,
+        requiredRoles: name === 'development' ? ['manager'] : ['manager', 'security']
+    };
+}
 /** True when `name` is one of the built-in environments. */
 function isBuiltinEnvironment(name) {
     return BUILTIN_ENVIRONMENTS.includes(name);
@@ -50903,7 +55760,12 @@ function builtinDraft(name) {
         requireAssessedAxes: false,
         onGraderError: 'fail',
         blockConfigRisk: strict ? 'high' : 'critical',
-        quarantine: { ...DEFAULT_QUARANTINE }
+        quarantine: { ...DEFAULT_QUARANTINE },
+        requireRegistry: strict,
+        maxAuditAgeDays: DEFAULT_MAX_AUDIT_AGE_DAYS,
+        auditWarningDays: null,
+        registryChecks: registryChecksFor(name),
+        exceptions: exceptionPolicyFor(name)
     };
 }
 /** A floor or threshold as a 0–100 number: a letter means its lower bound under `scale`. */
@@ -50913,7 +55775,9 @@ function floorScore(value, scale) {
 /**
  * The `EnvironmentPolicy` of a draft under `scale`: letters become lower bounds, `null` floors
  * are dropped, and axes without an explicit floor get the lower bound of `minGrade` when
- * `floorsFollowMinGrade`. Axes are listed in `AXES` order.
+ * `floorsFollowMinGrade`. Axes are listed in `AXES` order. `auditWarningDays` becomes a number:
+ * the draft's (at most `maxAuditAgeDays`), or `AUDIT_WARNING_LEAD_DAYS` before the limit (≥ 0).
+ * Roles are lower-cased and listed once.
  */
 function finalizeDraft(draft, scale) {
     const floors = {};
@@ -50940,7 +55804,539 @@ function finalizeDraft(draft, scale) {
         requireAssessedAxes: draft.requireAssessedAxes,
         onGraderError: draft.onGraderError,
         blockConfigRisk: draft.blockConfigRisk,
-        quarantine
+        quarantine,
+        requireRegistry: draft.requireRegistry,
+        maxAuditAgeDays: draft.maxAuditAgeDays,
+        auditWarningDays: Math.min(draft.auditWarningDays ?? Math.max(0, draft.maxAuditAgeDays - AUDIT_WARNING_LEAD_DAYS), draft.maxAuditAgeDays),
+        registryChecks: { ...draft.registryChecks },
+        exceptions: {
+            allowed: draft.exceptions.allowed,
+            maxDays: draft.exceptions.maxDays,
+            requiredRoles: normalizeRoles(draft.exceptions.requiredRoles)
+        }
+    };
+}
+/** Roles as approvers are matched: trimmed, lower case, each once, in first-seen order. */
+function normalizeRoles(roles) {
+    return [...new Set(roles.map((role) => role.trim().toLowerCase()).filter((r) => r !== ''))];
+}
+/**
+ * The SPEC §6 data classifications, from the reference compliance mapping ("grade thresholds by
+ * data classification") and policy template ("add CTO for prod-PII environments"):
+ * - `phi`: A overall, security ≥ 90, credentials ≥ 85, no exceptions (should a policy allow them,
+ *   production needs the CTO too);
+ * - `personal`: A overall, security ≥ 85; exceptions in production also need the CTO;
+ * - `internal`: B overall;
+ * - `public`: the environment's rules.
+ * Class floors are only those listed: a class `minGrade` raises the overall minimum, not every
+ * axis (the reference puts PHI credentials at 85, below A's 90). The environment's floors stay.
+ */
+function builtinDataClasses() {
+    const ctoInProduction = () => ({
+        production: { extraApprovers: ['cto'] }
+    });
+    return {
+        phi: {
+            minGrade: 'A',
+            floors: { security: 90, credentials: 85 },
+            allowExceptions: false,
+            extraApprovers: [],
+            environments: ctoInProduction()
+        },
+        personal: {
+            minGrade: 'A',
+            floors: { security: 85 },
+            allowExceptions: true,
+            extraApprovers: [],
+            environments: ctoInProduction()
+        },
+        internal: {
+            minGrade: 'B',
+            floors: {},
+            allowExceptions: true,
+            extraApprovers: [],
+            environments: {}
+        },
+        public: {
+            minGrade: null,
+            floors: {},
+            allowExceptions: true,
+            extraApprovers: [],
+            environments: {}
+        }
+    };
+}
+
+/**
+ * The environments of a policy: the built-in ones (SPEC §6) with the policy file's overrides, and
+ * the file's custom environments, each resolved through its `extends` chain.
+ */
+/**
+ * One draft per environment name: the four built-ins first, then the file's custom ones in file
+ * order. How a draft is made (SPEC §6 "a policy environment entry overrides the same-named
+ * default field by field"):
+ * - a built-in without `extends` starts from its SPEC §6 defaults, then the file's top-level
+ *   `onGraderError` / `requireAssessedAxes` / `blockConfigRisk` (defaults for all environments),
+ *   then its entry;
+ * - an entry with `extends` starts from the fully resolved environment it names (its entry and
+ *   top-level defaults included), then its own fields;
+ * - `floors` and `quarantine` merge axis by axis; a `null` floor removes that axis's floor;
+ * - `registryChecks` merge check by check, `exceptions` field by field (`requiredRoles` is
+ *   replaced as a whole); `maxAuditAgeDays` without `auditWarningDays` moves the warning to 5
+ *   days before the new limit, unless a base set `auditWarningDays` explicitly.
+ * @throws Error for a custom environment without `extends`, an unknown `extends` or a cycle —
+ *   which `PolicyFileSchema` already rejects with positions, so only for unvalidated input.
+ */
+function environmentDrafts(file) {
+    const entries = file?.environments ?? {};
+    const drafts = new Map();
+    const resolving = new Set();
+    const resolve = (name) => {
+        const done = drafts.get(name);
+        if (done !== undefined)
+            return done;
+        if (resolving.has(name))
+            throw new Error(`policy environments extend each other in a circle at "${name}"`);
+        resolving.add(name);
+        const entry = Object.hasOwn(entries, name) ? entries[name] : undefined;
+        let base;
+        if (entry?.extends !== undefined) {
+            if (!isBuiltinEnvironment(entry.extends) && !Object.hasOwn(entries, entry.extends)) {
+                throw new Error(`policy environment "${name}" extends unknown environment "${entry.extends}"`);
+            }
+            base = cloneDraft(resolve(entry.extends));
+        }
+        else if (isBuiltinEnvironment(name)) {
+            base = builtinDraft(name);
+            if (file?.onGraderError !== undefined)
+                base.onGraderError = file.onGraderError;
+            if (file?.requireAssessedAxes !== undefined)
+                base.requireAssessedAxes = file.requireAssessedAxes;
+            if (file?.blockConfigRisk !== undefined)
+                base.blockConfigRisk = file.blockConfigRisk;
+        }
+        else {
+            throw new Error(`policy environment "${name}" is not built in and does not say what it extends`);
+        }
+        const draft = entry === undefined ? base : applyEntry(base, entry);
+        resolving.delete(name);
+        drafts.set(name, draft);
+        return draft;
+    };
+    for (const name of BUILTIN_ENVIRONMENTS)
+        resolve(name);
+    for (const name of Object.keys(entries))
+        resolve(name);
+    // Built-ins first, then custom ones in file order (resolution order may differ with `extends`).
+    const ordered = new Map();
+    for (const name of [...BUILTIN_ENVIRONMENTS, ...Object.keys(entries)]) {
+        const draft = drafts.get(name);
+        if (draft !== undefined)
+            ordered.set(name, draft);
+    }
+    return ordered;
+}
+function cloneDraft(draft) {
+    return {
+        ...draft,
+        floors: { ...draft.floors },
+        quarantine: { ...draft.quarantine },
+        registryChecks: { ...draft.registryChecks },
+        exceptions: { ...draft.exceptions, requiredRoles: [...draft.exceptions.requiredRoles] }
+    };
+}
+function applyEntry(base, entry) {
+    return {
+        minGrade: entry.minGrade ?? base.minGrade,
+        floorsFollowMinGrade: base.floorsFollowMinGrade,
+        floors: { ...base.floors, ...definedOnly(entry.floors) },
+        noFInAnyAxis: entry.noFInAnyAxis ?? base.noFInAnyAxis,
+        requirePinned: entry.requirePinned ?? base.requirePinned,
+        requireGrade: entry.requireGrade ?? base.requireGrade,
+        requireAssessedAxes: entry.requireAssessedAxes ?? base.requireAssessedAxes,
+        onGraderError: entry.onGraderError ?? base.onGraderError,
+        blockConfigRisk: entry.blockConfigRisk ?? base.blockConfigRisk,
+        quarantine: { ...base.quarantine, ...definedOnly(entry.quarantine) },
+        requireRegistry: entry.requireRegistry ?? base.requireRegistry,
+        maxAuditAgeDays: entry.maxAuditAgeDays ?? base.maxAuditAgeDays,
+        auditWarningDays: entry.auditWarningDays ?? base.auditWarningDays,
+        registryChecks: { ...base.registryChecks, ...definedOnly(entry.registryChecks) },
+        exceptions: {
+            allowed: entry.exceptions?.allowed ?? base.exceptions.allowed,
+            maxDays: entry.exceptions?.maxDays ?? base.exceptions.maxDays,
+            requiredRoles: [...(entry.exceptions?.requiredRoles ?? base.exceptions.requiredRoles)]
+        }
+    };
+}
+/**
+ * The environment `name` and the ones it builds on, nearest first: `eu-prod` extending
+ * `production` gives `['eu-prod', 'production']`; a built-in without `extends` gives `[name]`.
+ * Stops at a name already seen (a cycle, which the schema rejects) or an unknown one.
+ */
+function environmentChain(file, name) {
+    const entries = file?.environments ?? {};
+    const chain = [name];
+    let current = Object.hasOwn(entries, name) ? entries[name]?.extends : undefined;
+    while (current !== undefined && !chain.includes(current)) {
+        chain.push(current);
+        current = Object.hasOwn(entries, current) ? entries[current]?.extends : undefined;
+    }
+    return chain;
+}
+/** The keys of `record` whose value is not undefined (null is kept: it removes a floor). */
+function definedOnly(record) {
+    const result = {};
+    if (record === undefined)
+        return result;
+    for (const key of Object.keys(record)) {
+        if (record[key] !== undefined)
+            result[key] = record[key];
+    }
+    return result;
+}
+
+/**
+ * Data classification (SPEC §6): the rule of each class (`phi`, `personal`, `internal`,
+ * `public`) in an environment, from the built-in defaults and the policy file's `dataClasses`,
+ * and the rules a server gets once its registry row's `data_classification` is applied.
+ *
+ * A class only ever TIGHTENS the environment: the stricter of the two minimum grades, the higher
+ * of the two floors per axis, exceptions only where both allow them, and the union of the
+ * approver roles. A class rule that is looser than the environment (say `internal: B` in an
+ * environment that requires A) changes nothing.
+ */
+/**
+ * Every class's definition: the built-in one (see `builtinDataClasses`) with the policy file's
+ * `dataClasses` entry over it, field by field (floors axis by axis, a `null` floor removes it;
+ * `extraApprovers` replaced as a whole; per-environment overrides merged the same way).
+ */
+function dataClassDefinitions(file) {
+    const builtin = builtinDataClasses();
+    const entries = file?.dataClasses ?? {};
+    const result = {};
+    for (const name of DATA_CLASSES) {
+        const base = builtin[name];
+        const entry = entries[name];
+        if (entry === undefined) {
+            result[name] = base;
+            continue;
+        }
+        const environments = { ...base.environments };
+        for (const [environment, override] of Object.entries(entry.environments ?? {})) {
+            const previous = Object.hasOwn(environments, environment)
+                ? environments[environment]
+                : undefined;
+            environments[environment] = mergeDraft(previous ?? {}, override);
+        }
+        result[name] = { ...mergeDraft(base, entry), environments };
+    }
+    return result;
+}
+/** `over` on top of `base`: defined fields win, floors merge axis by axis. */
+function mergeDraft(base, over) {
+    const merged = { ...base };
+    if (over.minGrade !== undefined)
+        merged.minGrade = over.minGrade;
+    if (over.allowExceptions !== undefined)
+        merged.allowExceptions = over.allowExceptions;
+    if (over.extraApprovers !== undefined)
+        merged.extraApprovers = [...over.extraApprovers];
+    if (over.floors !== undefined) {
+        const floors = { ...(base.floors ?? {}) };
+        for (const axis of AXES) {
+            const value = over.floors[axis];
+            if (value !== undefined)
+                floors[axis] = value;
+        }
+        merged.floors = floors;
+    }
+    return merged;
+}
+/**
+ * The rule of every class in environment `environment` under `scale`: the class definition with
+ * the override of the nearest environment in its `extends` chain (`environmentChain`) over it,
+ * floors as 0–100 numbers (letters → their lower bound), roles lower-cased.
+ */
+function dataClassRulesFor(definitions, file, environment, scale) {
+    const chain = environmentChain(file, environment);
+    const result = {};
+    for (const name of DATA_CLASSES) {
+        const definition = definitions[name];
+        const match = chain.find((env) => Object.hasOwn(definition.environments, env));
+        const override = match === undefined ? undefined : definition.environments[match];
+        const draft = override === undefined ? definition : mergeDraft(definition, override);
+        const floors = {};
+        for (const axis of AXES) {
+            const value = draft.floors?.[axis];
+            if (value !== undefined && value !== null)
+                floors[axis] = floorScore(value, scale);
+        }
+        result[name] = {
+            minGrade: draft.minGrade ?? null,
+            floors,
+            allowExceptions: draft.allowExceptions ?? true,
+            extraApprovers: normalizeRoles(draft.extraApprovers ?? [])
+        };
+    }
+    return result;
+}
+/** `personal data`, `PHI`, `internal data`, `public data`: a class as messages name it. */
+function dataClassLabel(dataClass) {
+    return dataClass === 'phi' ? 'PHI' : `${dataClass} data`;
+}
+/**
+ * The rules of `policy` for a server whose registry row records `dataClass` (SPEC §6): the
+ * class rule of `policy.dataClasses` tightens the environment's — never loosens it. With no
+ * class (no row, or no `data_classification`), the environment's rules as they are.
+ */
+function classifiedRules(policy, dataClass) {
+    const base = policy.rules;
+    if (dataClass === null) {
+        return { dataClass, rules: base, exceptions: base.exceptions, tightened: [] };
+    }
+    const rule = policy.dataClasses[dataClass];
+    const tightened = [];
+    let minGrade = base.minGrade;
+    if (rule.minGrade !== null && !meetsLetter(base.minGrade, rule.minGrade)) {
+        minGrade = rule.minGrade;
+        tightened.push(`${rule.minGrade} overall`);
+    }
+    const floors = { ...base.floors };
+    let floorRaised = false;
+    for (const axis of AXES) {
+        const floor = rule.floors[axis];
+        const current = base.floors[axis];
+        if (floor === undefined || (current !== undefined && current >= floor))
+            continue;
+        floors[axis] = floor;
+        floorRaised = true;
+        tightened.push(`${axis} ≥ ${formatNumber(floor)}`);
+    }
+    const allowed = base.exceptions.allowed && rule.allowExceptions;
+    if (base.exceptions.allowed && !allowed)
+        tightened.push('no exceptions');
+    const added = rule.extraApprovers.filter((role) => !base.exceptions.requiredRoles.includes(role));
+    if (allowed && added.length > 0)
+        tightened.push(`${added.join(' and ')} approval`);
+    return {
+        dataClass,
+        // The environment's own object when the class raises no grade, so callers can tell.
+        rules: minGrade === base.minGrade && !floorRaised ? base : { ...base, minGrade, floors },
+        exceptions: {
+            allowed,
+            maxDays: base.exceptions.maxDays,
+            requiredRoles: [...base.exceptions.requiredRoles, ...added]
+        },
+        tightened
+    };
+}
+/** `personal data: A overall, security ≥ 85 required`; null when the class changed nothing. */
+function tighteningNote(classified) {
+    const grades = classified.tightened.filter((t) => t !== 'no exceptions' && !t.endsWith(' approval'));
+    if (classified.dataClass === null || grades.length === 0)
+        return null;
+    return `${dataClassLabel(classified.dataClass)}: ${grades.join(', ')} required`;
+}
+
+/**
+ * The only reasons an exception can waive (SPEC §7 "a valid exception turns a grade/floor failure
+ * into excepted"): the overall grade below the minimum, a sub-score below its floor, an F.
+ */
+const WAIVABLE_CODES = Object.freeze([
+    'GRADE_BELOW_MIN',
+    'SUBSCORE_BELOW_FLOOR',
+    'SUBSCORE_F'
+]);
+/** Best state first: a usable exception, then an expired one, then an invalid one. */
+const STATE_RANK = {
+    valid: 0,
+    expiring: 0,
+    expired: 1,
+    invalid: 2,
+    'not-applicable': 3
+};
+/**
+ * Apply the exceptions covering a server (SPEC §7, issue 3):
+ * 1. candidates: `findExceptions` by the server's identities and the registry row's
+ *    `exception_id`; each judged by `judgeException` with the environment and the data-class
+ *    rules (`classified.exceptions`: allowed, most days, required roles); those that do not list
+ *    the environment are ignored. The best one is kept: usable (valid or expiring), else expired,
+ *    else invalid; among equals the one with the most days left, then the first in the file.
+ * 2. a usable exception waives every blocking reason in `WAIVABLE_CODES` — never
+ *    `QUARANTINE`, `LITERAL_SECRET`, `MALWARE` or any other code, and never where the environment
+ *    or the data class allows no exceptions (the judgement is then `invalid`). Waived reasons stay
+ *    listed as warnings with "(waived by exception ID)"; an `EXCEPTION_APPLIED` notice names the
+ *    exception, what it waived and what still blocks. State `applied` (else `valid`/`expiring`:
+ *    nothing needed waiving).
+ * 3. `EXCEPTION_EXPIRING` (within 7 days): a warning when the exception waives something, a
+ *    notice when nothing needed it.
+ * 4. `EXCEPTION_EXPIRED` / `EXCEPTION_INVALID` (naming each broken rule): an error when the
+ *    server has a waivable failure (the exception was needed and does not hold), else a warning.
+ * 5. a registry `exception_id` that leads to no exception for this server (none with that id,
+ *    or one for another server or version): state `missing` (or `invalid`) and
+ *    `EXCEPTION_INVALID`, severity as in 4, when no other exception covers the server; a
+ *    warning next to one that does.
+ * Never throws for untrusted content (ids and names are clipped).
+ * @throws RangeError when `today` is not a `YYYY-MM-DD` date (from `judgeException`).
+ */
+function applyExceptions(input) {
+    const { server, keys, exceptions, entry, classified, today } = input;
+    const label = serverLabel(server);
+    const registryId = entry?.exceptionId ?? null;
+    const needed = input.reasons.some(isWaivableFailure);
+    const neededSeverity = needed ? 'error' : 'warning';
+    const link = exceptionLinkProblem(exceptions, keys, registryId);
+    const judged = findExceptions(exceptions, keys, registryId)
+        .map((record) => ({
+        record,
+        judgement: judgeException(record, {
+            today,
+            environment: input.environment,
+            dataClass: classified.dataClass,
+            rules: classified.exceptions
+        })
+    }))
+        .filter((j) => j.judgement.state !== 'not-applicable')
+        .map((j) => disallowed(j, classified));
+    const best = pickBest(judged);
+    const own = [];
+    if (link !== null) {
+        own.push({
+            code: 'EXCEPTION_INVALID',
+            severity: best === null ? neededSeverity : 'warning',
+            message: `${label}: ${clip$1(link.message, 400)}`,
+            fix: 'make the registry row’s exception_id name an exception for this server, or clear it'
+        });
+    }
+    if (best === null) {
+        if (link === null)
+            return { status: null, reasons: [...input.reasons], applied: false };
+        const record = exceptions?.exceptions.find((r) => r.id === link.id) ?? null;
+        return {
+            status: {
+                id: link.id,
+                state: link.kind === 'missing' ? 'missing' : 'invalid',
+                expiresOn: record?.expiresOn ?? null,
+                daysLeft: null,
+                problems: [link.message],
+                waived: [],
+                artifactUrl: record?.artifactUrl ?? null,
+                source: record?.source ?? null
+            },
+            reasons: [...input.reasons, ...own],
+            applied: false
+        };
+    }
+    const { record, judgement } = best;
+    const id = JSON.stringify(clip$1(record.id, 80));
+    const where = `${clip$1(record.source.file)}:${record.source.line}`;
+    const status = {
+        id: record.id,
+        state: 'valid',
+        expiresOn: record.expiresOn,
+        daysLeft: judgement.daysLeft,
+        problems: [...judgement.problems],
+        waived: [],
+        artifactUrl: record.artifactUrl,
+        source: record.source
+    };
+    if (judgement.state === 'expired' || judgement.state === 'invalid') {
+        status.state = judgement.state;
+        own.unshift(brokenReason(judgement, label, id, where, record, needed));
+        return { status, reasons: [...input.reasons, ...own], applied: false };
+    }
+    const waived = new Set();
+    const reasons = input.reasons.map((reason) => {
+        if (!isWaivableFailure(reason))
+            return reason;
+        waived.add(reason.code);
+        return {
+            ...reason,
+            severity: 'warning',
+            message: `${reason.message} (waived by exception ${id})`
+        };
+    });
+    status.waived = [...waived];
+    status.state = waived.size > 0 ? 'applied' : judgement.state === 'expiring' ? 'expiring' : 'valid';
+    if (waived.size > 0) {
+        const blocking = [...new Set(reasons.filter((r) => r.severity === 'error').map((r) => r.code))];
+        const still = blocking.length === 0
+            ? ''
+            : `; it cannot waive ${blocking.join(', ')}, which still ${blocking.length === 1 ? 'blocks' : 'block'}`;
+        own.unshift({
+            code: 'EXCEPTION_APPLIED',
+            severity: 'notice',
+            message: `${label}: exception ${id} (${where}, expires ${clip$1(record.expiresOn ?? 'on no date', 20)}) waives ${[...waived].join(', ')}${still}`
+        });
+    }
+    if (judgement.state === 'expiring') {
+        const left = judgement.daysLeft ?? 0;
+        const when = left === 0 ? 'today is its last day' : `${left === 1 ? '1 day' : `${left} days`} left`;
+        own.push({
+            code: 'EXCEPTION_EXPIRING',
+            severity: waived.size > 0 ? 'warning' : 'notice',
+            message: `${label}: exception ${id} (${where}) expires on ${clip$1(record.expiresOn ?? '', 20)} (${when})`,
+            fix: `renew it with a new approval (at most ${classified.exceptions.maxDays} days) or make the server meet the rules before then`
+        });
+    }
+    return { status, reasons: [...reasons, ...own], applied: waived.size > 0 };
+}
+/** A blocking grade or floor failure an exception may waive. */
+function isWaivableFailure(reason) {
+    return reason.severity === 'error' && WAIVABLE_CODES.includes(reason.code);
+}
+/**
+ * A usable judgement where the rules allow no exceptions becomes `invalid` (the judge already
+ * does this; kept so that a usable state can never slip past `allowed: false`).
+ */
+function disallowed(judged, classified) {
+    const { state } = judged.judgement;
+    if (classified.exceptions.allowed || (state !== 'valid' && state !== 'expiring'))
+        return judged;
+    const what = classified.dataClass === null ? 'the environment' : `${classified.dataClass} data`;
+    return {
+        record: judged.record,
+        judgement: {
+            ...judged.judgement,
+            state: 'invalid',
+            problems: [`the policy allows no exceptions for ${what} here`]
+        }
+    };
+}
+function pickBest(judged) {
+    let best = null;
+    for (const candidate of judged) {
+        if (best === null) {
+            best = candidate;
+            continue;
+        }
+        const rank = STATE_RANK[candidate.judgement.state] - STATE_RANK[best.judgement.state];
+        const left = (candidate.judgement.daysLeft ?? -Infinity) - (best.judgement.daysLeft ?? -Infinity);
+        if (rank < 0 || (rank === 0 && left > 0))
+            best = candidate;
+    }
+    return best;
+}
+function brokenReason(judgement, label, id, where, record, needed) {
+    const consequence = needed ? 'the failures it would waive block' : 'nothing needs it now';
+    if (judgement.state === 'expired') {
+        const ago = -(judgement.daysLeft ?? 0);
+        return {
+            code: 'EXCEPTION_EXPIRED',
+            severity: needed ? 'error' : 'warning',
+            message: `${label}: exception ${id} (${where}) expired on ${clip$1(record.expiresOn ?? '', 20)} (${ago === 1 ? '1 day' : `${ago} days`} ago); ${consequence}`,
+            fix: needed
+                ? 'renew it with a new approval, or make the server meet the rules'
+                : `remove it from ${clip$1(record.source.file)}, or renew it if it will be needed`
+        };
+    }
+    return {
+        code: 'EXCEPTION_INVALID',
+        severity: needed ? 'error' : 'warning',
+        message: `${label}: exception ${id} (${where}) is not valid: ${judgement.problems.map((p) => clip$1(p, 300)).join('; ')}; ${consequence}`,
+        fix: needed
+            ? 'correct the exception as each problem says, or make the server meet the rules'
+            : 'correct the exception as each problem says, or remove it'
     };
 }
 
@@ -50966,9 +56362,9 @@ function unknownKeysMessage(keys, known, aliases = {}) {
     return `${parts.join('; ')}. Rename or remove it; allowed keys here: ${allowed}`;
 }
 /** A strict object whose unknown-key error suggests the closest known key. */
-function strictObject(shape, aliases = {}) {
+function strictObject$1(shape, aliases = {}) {
     const known = Object.keys(shape);
-    return strictObject$1(shape, {
+    return strictObject$2(shape, {
         error: (issue) => issue.code === 'unrecognized_keys'
             ? unknownKeysMessage(issue.keys, known, aliases)
             : undefined
@@ -50992,7 +56388,7 @@ const FloorValueSchema = union([number().min(0).max(100), GradeLetterSchema], {
 })
     .describe('A score from 0 to 100, or a grade letter A–F meaning its lower bound under the scale.');
 const floorEntry = FloorValueSchema.nullable().optional();
-const FloorsSchema = strictObject({
+const FloorsSchema = strictObject$1({
     security: floorEntry,
     permissions: floorEntry,
     credentials: floorEntry,
@@ -51001,7 +56397,7 @@ const FloorsSchema = strictObject({
     documentation: floorEntry
 }, AXIS_ALIASES).describe('Lowest sub-score per axis. Merged axis by axis over the environment it builds on; null removes a floor. Axes without one follow minGrade when the base environment does (all built-ins do).');
 const quarantineEntry = FloorValueSchema.optional();
-const QuarantineSchema = strictObject({
+const QuarantineSchema = strictObject$1({
     security: quarantineEntry,
     permissions: quarantineEntry,
     credentials: quarantineEntry,
@@ -51009,8 +56405,39 @@ const QuarantineSchema = strictObject({
     compatibility: quarantineEntry,
     documentation: quarantineEntry
 }, AXIS_ALIASES).describe('Quarantine thresholds per axis: an assessed sub-score below one blocks regardless of anything else (SPEC §6; default security 60, credentials 60). Merged axis by axis.');
+/** A registry check's severity: `error` blocks, `warning` warns, `off` skips it. */
+const CheckSeveritySchema = _enum(['error', 'warning', 'off'])
+    .describe('error blocks the server, warning only warns, off skips the check.');
+const checkEntry = CheckSeveritySchema.optional();
+const RegistryChecksSchema = strictObject$1({
+    notInRegistry: checkEntry.describe('NOT_IN_REGISTRY: the server has no registry row (only where requireRegistry). Default error.'),
+    notApproved: checkEntry.describe('NOT_APPROVED_FOR_ENVIRONMENT: the row does not list this environment in environments_approved. Default error in production and staging, warning elsewhere.'),
+    auditStale: checkEntry.describe('AUDIT_STALE: audit_date older than maxAuditAgeDays, or missing. Default error in production and staging, warning elsewhere (from auditWarningDays on it is always a warning).'),
+    versionMismatch: checkEntry.describe('REGISTRY_VERSION_MISMATCH: the row pins a version or digest and the config runs another. Default error in production and staging, warning elsewhere.'),
+    gradeDrift: checkEntry.describe('REGISTRY_GRADE_DRIFT: the fresh grade is below the row’s current_grade. Default warning.'),
+    missingOwner: checkEntry.describe('REGISTRY_INCOMPLETE: the row has no owner_team. Default warning in production and staging, off elsewhere.'),
+    missingDataAccess: checkEntry.describe('REGISTRY_INCOMPLETE: the row has no data_access_summary. Default warning in production and staging, off elsewhere.')
+}).describe('Severity of each registry check in this environment (SPEC §7). Merged check by check over the environment it builds on.');
+/** An approver role as exceptions name it (`manager`, `security`, `cto`, …); matched ignoring case. */
+const ApproverRoleSchema = string$1()
+    .regex(/^[A-Za-z][A-Za-z0-9 _-]{0,63}$/, {
+    error: 'a role is a word such as manager, security or cto: letters, digits, spaces, "_" and "-", starting with a letter (at most 64 characters)'
+})
+    .describe('An approver role (manager, security, cto, …), matched ignoring case.');
+const RolesSchema = array(ApproverRoleSchema).max(20);
+const ExceptionRulesSchema = strictObject$1({
+    allowed: boolean()
+        .optional()
+        .describe('Whether a valid exception may waive grade and floor failures here. Default true.'),
+    maxDays: int$2()
+        .min(1)
+        .max(366)
+        .optional()
+        .describe('Most days from approved_on to expires_on (SPEC §7). Default 60.'),
+    requiredRoles: RolesSchema.optional().describe('Roles that must all be among the approvers. Default manager and security; development: manager. Replaces the base list.')
+}).describe('Rules an exception must meet in this environment (SPEC §7). Merged field by field.');
 /** One environment's rules; every field overrides the environment it builds on. */
-const EnvironmentEntrySchema = strictObject({
+const EnvironmentEntrySchema = strictObject$1({
     extends: EnvironmentNameSchema.optional().describe('The environment this one starts from. Required for a custom environment; a built-in one starts from its SPEC §6 defaults.'),
     minGrade: GradeLetterSchema.optional().describe('Lowest overall grade (A–F) that passes.'),
     floors: FloorsSchema.optional(),
@@ -51024,10 +56451,37 @@ const EnvironmentEntrySchema = strictObject({
     requireAssessedAxes: RequireAssessedAxesSchema.optional(),
     onGraderError: OnGraderErrorSchema.optional(),
     blockConfigRisk: BlockConfigRiskSchema.optional(),
-    quarantine: QuarantineSchema.optional()
-}).describe('Rules of one environment, overriding its base field by field.');
+    quarantine: QuarantineSchema.optional(),
+    requireRegistry: boolean()
+        .optional()
+        .describe('Every server needs a row in the registry file (NOT_IN_REGISTRY). Default true in production and staging, false elsewhere. Checked only when the run has a registry file.'),
+    maxAuditAgeDays: int$2()
+        .min(1)
+        .max(3650)
+        .optional()
+        .describe('An audit_date older than this many days is stale (AUDIT_STALE). Default 90.'),
+    auditWarningDays: int$2()
+        .min(0)
+        .max(3650)
+        .optional()
+        .describe('From this audit age (days) on, up to maxAuditAgeDays, a warning asks for a re-audit. Default 5 days before maxAuditAgeDays (85).'),
+    registryChecks: RegistryChecksSchema.optional(),
+    exceptions: ExceptionRulesSchema.optional()
+})
+    .superRefine((entry, ctx) => {
+    if (entry.maxAuditAgeDays !== undefined &&
+        entry.auditWarningDays !== undefined &&
+        entry.auditWarningDays > entry.maxAuditAgeDays) {
+        ctx.addIssue({
+            code: 'custom',
+            path: ['auditWarningDays'],
+            message: `auditWarningDays (${entry.auditWarningDays}) is after maxAuditAgeDays (${entry.maxAuditAgeDays}), so the warning would never come before the audit is stale. Make it at most ${entry.maxAuditAgeDays}`
+        });
+    }
+})
+    .describe('Rules of one environment, overriding its base field by field.');
 /** Grade scale lower bounds (SPEC §5), strictly decreasing from A to D. */
-const ScaleSchema = strictObject({
+const ScaleSchema = strictObject$1({
     A: number().min(0).max(100).describe('Lowest score graded A (default 90).'),
     B: number().min(0).max(100).describe('Lowest score graded B (default 75).'),
     C: number().min(0).max(100).describe('Lowest score graded C (default 60).'),
@@ -51049,7 +56503,7 @@ const ScaleSchema = strictObject({
 })
     .describe('Lower bound (0–100) of each letter; F is everything below D. Default A 90, B 75, C 60, D 40.');
 /** A rule choosing the environment for configs by path and/or base branch (first match wins). */
-const PolicyRuleSchema = strictObject({
+const PolicyRuleSchema = strictObject$1({
     environment: EnvironmentNameSchema,
     paths: array(string$1().min(1).max(1000))
         .min(1)
@@ -51066,7 +56520,41 @@ const PolicyRuleSchema = strictObject({
     error: 'a rule needs "paths", "branches" or both; without them it would match every config. Add one'
 })
     .describe('Chooses an environment when paths and branches (those given) all match.');
-const PolicyFileShape = strictObject({
+const classFloorEntry = FloorValueSchema.nullable().optional();
+const ClassFloorsSchema = strictObject$1({
+    security: classFloorEntry,
+    permissions: classFloorEntry,
+    credentials: classFloorEntry,
+    maintenance: classFloorEntry,
+    compatibility: classFloorEntry,
+    documentation: classFloorEntry
+}, AXIS_ALIASES).describe('Lowest sub-score per axis for servers of this class; a floor below the environment’s is ignored (a class only tightens). Merged axis by axis; null removes the class floor.');
+const dataClassFields = {
+    minGrade: GradeLetterSchema.nullable()
+        .optional()
+        .describe('Lowest overall grade for servers of this class; null: the environment’s. A grade below the environment’s minimum is ignored (a class only tightens).'),
+    floors: ClassFloorsSchema.optional(),
+    allowExceptions: boolean()
+        .optional()
+        .describe('False: no exception can waive anything for servers of this class.'),
+    extraApprovers: RolesSchema.optional().describe('Roles an exception needs on top of the environment’s requiredRoles (e.g. cto). Replaces the base list.')
+};
+const DataClassOverrideSchema = strictObject$1(dataClassFields).describe('The class rule in one environment (and the environments that extend it), overriding the class rule field by field.');
+/** One data classification's rule (SPEC §6); every field overrides the built-in rule. */
+const DataClassEntrySchema = strictObject$1({
+    ...dataClassFields,
+    environments: record(EnvironmentNameSchema, DataClassOverrideSchema)
+        .optional()
+        .describe('Per-environment overrides (e.g. production: {extraApprovers: [cto]}); an environment without one uses that of the environment it extends.')
+}).describe('How a data classification tightens the environment, field by field over its default.');
+const dataClassEntry = DataClassEntrySchema.optional();
+const DataClassesSchema = strictObject$1({
+    phi: dataClassEntry.describe('Protected health information. Default: A overall, security ≥ 90, credentials ≥ 85, no exceptions.'),
+    personal: dataClassEntry.describe('Personal data (GDPR scope). Default: A overall, security ≥ 85; exceptions in production need cto too.'),
+    internal: dataClassEntry.describe('Internal data, no personal data. Default: B overall.'),
+    public: dataClassEntry.describe('Public data. Default: the environment’s rules.')
+}).describe(`Rules per data_classification of a server's registry row (${DATA_CLASSES.join(', ')}; SPEC §6). A class only ever tightens the environment: stricter minimum grade and floors, fewer exceptions, more approvers.`);
+const PolicyFileShape = strictObject$1({
     $schema: string$1().max(2000).optional().describe('JSON Schema URL, for editors.'),
     defaultEnvironment: EnvironmentNameSchema.optional().describe('Environment used when no input or rule chooses one. Default production (the strictest).'),
     scale: ScaleSchema.optional(),
@@ -51079,7 +56567,8 @@ const PolicyFileShape = strictObject({
     rules: array(PolicyRuleSchema)
         .max(1000)
         .optional()
-        .describe('Environment rules by config path and base branch; the first match wins.')
+        .describe('Environment rules by config path and base branch; the first match wins.'),
+    dataClasses: DataClassesSchema.optional()
 });
 /** Every environment name the file can refer to: the built-ins and its own. */
 function knownEnvironments(file) {
@@ -51106,6 +56595,18 @@ const PolicyFileSchema = PolicyFileShape.superRefine((file, ctx) => {
                 code: 'custom',
                 path: ['rules', index, 'environment'],
                 message: unknownEnvironmentMessage(rule.environment, known)
+            });
+        }
+    }
+    for (const [dataClass, entry] of Object.entries(file.dataClasses ?? {})) {
+        for (const name of Object.keys(entry?.environments ?? {})) {
+            if (known.includes(name))
+                continue;
+            ctx.addIssue({
+                code: 'custom',
+                path: ['dataClasses', dataClass, 'environments', name],
+                params: { part: 'key' },
+                message: unknownEnvironmentMessage(name, known)
             });
         }
     }
@@ -51139,7 +56640,7 @@ const PolicyFileSchema = PolicyFileShape.superRefine((file, ctx) => {
             });
         }
     }
-}).describe('mcp-grade-gate policy (SPEC §6): grade scale, per-environment rules and how configs map to environments. Action inputs (environment, min-grade, sub-score-floors) win over it.');
+}).describe('mcp-grade-gate policy (SPEC §6–§7): grade scale, per-environment rules (grades, registry checks, exceptions), data classification rules and how configs map to environments. Action inputs (environment, min-grade, sub-score-floors) win over it.');
 /** The chain of `extends` from `start` when it comes back to `start`, else null. */
 function extendsCycle(start, environments) {
     const chain = [start];
@@ -51157,8 +56658,8 @@ function extendsCycle(start, environments) {
 /**
  * The JSON Schema (draft 2020-12) of the policy file, with `$id`, `title` and field descriptions,
  * for editors (`"$schema"`) and for the published `schemas/` folder. Cross-reference checks
- * (unknown environment names, scale order, `extends` cycles) are not expressible in it; the gate
- * checks them when it loads the file.
+ * (unknown environment names, scale order, `extends` cycles, `auditWarningDays` after
+ * `maxAuditAgeDays`) are not expressible in it; the gate checks them when it loads the file.
  */
 function policyJsonSchema() {
     const schema = toJSONSchema(PolicyFileSchema, { target: 'draft-2020-12', io: 'input' });
@@ -51168,6 +56669,1004 @@ function policyJsonSchema() {
         title: 'mcp-grade-gate policy',
         ...schema
     };
+}
+
+/**
+ * The exceptions file (SPEC §7): `.github/mcp-exceptions.{json,yml,yaml}`, a top-level list of
+ * exceptions or `{"exceptions": [...]}` (plus an optional `$schema`), read into `ExceptionRecord`s.
+ *
+ * Structural problems (not a list, an unknown key, a field of the wrong type, an unreadable
+ * `server_id`, a date that is not `YYYY-MM-DD`, a duplicate id) make the file unusable: an
+ * `ExceptionsFileError` listing every problem at its 1-based line and column. A MISSING field is
+ * not a file problem: it is kept as null (or an empty list) so that `exception-rules.ts` can say
+ * which rule the exception breaks (`EXCEPTION_INVALID`) for the server it names.
+ */
+/** `$id` of the published exceptions-file JSON Schema (versioned with the file shape). */
+const EXCEPTIONS_SCHEMA_ID = 'urn:mcp-grade-gate:schema:mcp-exceptions:1';
+/** Where `findExceptionsFile` looks, relative to the workspace, in this order (SPEC §7). */
+const EXCEPTIONS_FILE_NAMES = [
+    '.github/mcp-exceptions.json',
+    '.github/mcp-exceptions.yml',
+    '.github/mcp-exceptions.yaml'
+];
+/**
+ * Largest exceptions file read (bytes). An exception is well under 4 KiB of text, so 1 MiB holds
+ * hundreds; the bound keeps parse time of hostile input under a second.
+ */
+const MAX_EXCEPTIONS_FILE_BYTES = 1024 * 1024;
+/** Most exceptions one file may hold (bounds the work per server lookup). */
+const MAX_EXCEPTIONS = 5000;
+/**
+ * An exceptions file that cannot be used (see `LocatedFileError`): unreadable, a syntax error, or
+ * a structural problem, each at a 1-based line and column. CLI exit 2 (SPEC §8).
+ */
+class ExceptionsFileError extends LocatedFileError {
+    name = 'ExceptionsFileError';
+    /** @throws TypeError when `problems` is empty (a programming error). */
+    constructor(path, problems) {
+        super('exceptions', path, problems);
+    }
+}
+/** A strict object whose unknown-key error suggests the closest known key. */
+function strictObject(shape) {
+    const known = Object.keys(shape);
+    return strictObject$2(shape, {
+        error: (issue) => issue.code === 'unrecognized_keys' ? unknownKeysMessage(issue.keys, known) : undefined
+    });
+}
+const DATE_MESSAGE = 'expected a date written YYYY-MM-DD that exists in the calendar (e.g. 2026-03-31)';
+/** An ISO calendar date (`YYYY-MM-DD`, UTC). */
+const IsoDateSchema$1 = date({ error: DATE_MESSAGE });
+/** An optional text field: absent or null means "not given" (a rule then says it is missing). */
+const optionalText = (max, description) => string$1().max(max).nullable().optional().describe(description);
+const ServerIdSchema = string$1()
+    .trim()
+    .min(1)
+    .max(MAX_SERVER_ID_LENGTH)
+    .superRefine((text, ctx) => {
+    if (text === '' || text.length > MAX_SERVER_ID_LENGTH)
+        return; // reported by min / max
+    const reading = readServerId(text);
+    if (reading.problem !== null) {
+        ctx.addIssue({ code: 'custom', message: `cannot read this server_id: ${reading.problem}` });
+    }
+    else if (reading.unpinnedSpec !== null) {
+        // A range would silently widen to every version: an exception names one version or none.
+        ctx.addIssue({
+            code: 'custom',
+            message: `this server_id names a version range or tag (${clip$1(reading.unpinnedSpec, 40)}), not one version. Name the exact version the exception was approved for, or none to cover every version`
+        });
+    }
+})
+    .describe('The server the exception covers, spelt as in the registry: a purl, npm:pkg@1.2.3, pypi:pkg==1.2.3, an OCI reference, a GitHub URL or a remote URL. With a version, the exception covers only that version.');
+/** One approver (SPEC §7 `approvers[] {role, name, date}`). */
+const ApproverSchema = strictObject({
+    role: string$1()
+        .trim()
+        .min(1)
+        .max(100)
+        .describe('The approving role: manager, security, cto, … (compared in lower case).'),
+    name: string$1().trim().min(1).max(200).describe('Who approved.'),
+    date: IsoDateSchema$1.nullable()
+        .optional()
+        .describe('When they approved (YYYY-MM-DD, UTC); not after the day of the run.')
+}).describe('One sign-off of the exception.');
+/** One exception as written (SPEC §7 fields). */
+const ExceptionEntrySchema = strictObject({
+    id: string$1()
+        .trim()
+        .min(1)
+        .max(200)
+        .describe('Unique id of the exception; a registry row names it in exception_id.'),
+    server_id: ServerIdSchema,
+    environments: array(string$1().trim().min(1).max(64))
+        .max(100)
+        .nullable()
+        .optional()
+        .describe('Environments the exception covers (production, staging, development, ci or custom ones; prod, stage and dev are accepted).'),
+    justification: optionalText(20_000, 'Business justification: why this server is needed.'),
+    risk_analysis: optionalText(20_000, 'What the findings mean in this deployment.'),
+    compensating_controls: union([string$1().max(20_000), array(string$1().max(2000)).max(100)], {
+        error: 'expected a text or a list of texts'
+    })
+        .nullable()
+        .optional()
+        .describe('Controls that reduce the risk: a text or a list of texts.'),
+    approvers: array(ApproverSchema)
+        .max(50)
+        .nullable()
+        .optional()
+        .describe('Sign-offs: manager and security everywhere, and cto for production with personal or phi data (policy defaults).'),
+    artifact_url: optionalText(2000, 'http(s) link to the approval artifact (ticket, e-mail thread, signed PDF). Required for the exception to be valid.'),
+    approved_on: IsoDateSchema$1.nullable()
+        .optional()
+        .describe('Day the exception was approved (YYYY-MM-DD, UTC); not in the future.'),
+    expires_on: IsoDateSchema$1.nullable()
+        .optional()
+        .describe('Last day the exception is valid (YYYY-MM-DD, UTC); at most 60 days after approved_on by default.')
+}).describe('A time-boxed exception for one server (SPEC §7).');
+const ExceptionListSchema = array(ExceptionEntrySchema)
+    .max(MAX_EXCEPTIONS)
+    .describe('The exceptions, one object each.');
+const ExceptionsObjectSchema = strictObject({
+    $schema: string$1().max(2000).optional().describe('JSON Schema URL, for editors.'),
+    exceptions: ExceptionListSchema.optional()
+});
+/** The exceptions file (SPEC §7): a list of exceptions, or an object holding one. */
+const ExceptionsFileSchema = union([ExceptionListSchema, ExceptionsObjectSchema])
+    .describe('mcp-grade-gate exceptions (SPEC §7): time-boxed, approved waivers of grade and floor failures for named servers. They never waive quarantine, literal secrets, malware, or an environment or data class that allows no exceptions.');
+/**
+ * The JSON Schema (draft 2020-12) of the exceptions file, with `$id`, `title` and field
+ * descriptions, for editors (`"$schema"`) and the published `schemas/` folder. What it cannot say
+ * (readable `server_id`, unique ids) the gate checks when it loads the file.
+ */
+function exceptionsJsonSchema() {
+    const schema = toJSONSchema(ExceptionsFileSchema, { target: 'draft-2020-12', io: 'input' });
+    return {
+        $schema: schema.$schema,
+        $id: EXCEPTIONS_SCHEMA_ID,
+        title: 'mcp-grade-gate exceptions',
+        ...schema
+    };
+}
+/**
+ * The exceptions file in `cwd` (one of `EXCEPTIONS_FILE_NAMES`), or null when there is none.
+ * @returns the path joined onto `cwd`.
+ * @throws ExceptionsFileError when more than one exists (which one applies would be a guess).
+ */
+async function findExceptionsFile(cwd) {
+    const found = [];
+    for (const name of EXCEPTIONS_FILE_NAMES) {
+        const path = join(cwd, name);
+        try {
+            if ((await stat(path)).isFile())
+                found.push(path);
+        }
+        catch {
+            // absent (or unreadable, which loading it would report): not a candidate
+        }
+    }
+    if (found.length > 1) {
+        throw new ExceptionsFileError(found[1] ?? '', [
+            {
+                line: 1,
+                column: 1,
+                at: '',
+                message: `more than one exceptions file: ${found.join(', ')}. Keep one (they are not merged)`
+            }
+        ]);
+    }
+    return found[0] ?? null;
+}
+/**
+ * Read and parse an exceptions file: JSON (comments and trailing commas allowed) for `.json`,
+ * YAML for `.yml`/`.yaml`; another extension is read as JSON when it starts with `[` or `{`,
+ * else as YAML. An empty file (or only comments) holds no exceptions.
+ * @throws ExceptionsFileError for a file that cannot be read (missing, a directory, larger than
+ *   `MAX_EXCEPTIONS_FILE_BYTES`), a syntax error or a structural problem, with line and column.
+ */
+async function loadExceptionsFile(path) {
+    let text;
+    try {
+        const info = await stat(path);
+        if (!info.isFile())
+            return readProblem$1(path, 'it is not a file. Give the path of an exceptions file');
+        if (info.size > MAX_EXCEPTIONS_FILE_BYTES) {
+            return readProblem$1(path, `it is ${info.size} bytes, more than the ${MAX_EXCEPTIONS_FILE_BYTES} an exceptions file may have. Check the path`);
+        }
+        text = await readFile(path, 'utf8');
+    }
+    catch (error) {
+        if (error instanceof ExceptionsFileError)
+            throw error;
+        const code = error.code;
+        const why = code === 'ENOENT' ? 'it does not exist' : `it cannot be read (${code ?? 'error'})`;
+        return readProblem$1(path, `${why}. Check the exceptions path`);
+    }
+    return parseExceptionsText(text, path);
+}
+function readProblem$1(path, message) {
+    throw new ExceptionsFileError(path, [
+        { line: 1, column: 1, at: '', message: `cannot use the exceptions file: ${message}` }
+    ]);
+}
+/**
+ * Parse exceptions file text (what `loadExceptionsFile` does after reading) into records:
+ * environments normalised (`normalizeEnvironmentName`, duplicates dropped), approver roles
+ * lower-cased, `compensating_controls` given as a list joined with `; `, missing or blank text
+ * fields null, each record's `source` the line where it starts.
+ * @param path used for the format (by extension), in messages and in `source.file`.
+ * @throws ExceptionsFileError with every syntax problem, or else every structural problem
+ *   (schema and duplicate ids), each at its line and column.
+ */
+function parseExceptionsText(text, path) {
+    const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    const yaml = isYaml$1(path, body);
+    const doc = yaml ? parseYamlDocument(body) : parseJsonDocument(body);
+    if (doc.problems.length > 0) {
+        throw new ExceptionsFileError(path, doc.problems.map((p) => ({ line: p.line, column: p.column, at: '', message: p.message })));
+    }
+    const { entries, prefix, problems } = readEntries(doc);
+    if (problems.length > 0) {
+        throw new ExceptionsFileError(path, problems.sort((a, b) => a.line - b.line || a.column - b.column));
+    }
+    const exceptions = entries.map((entry, index) => toRecord(entry, { file: path, line: doc.locate([...prefix, index], 'value').line }));
+    return { path, format: yaml ? 'yaml' : 'json', exceptions };
+}
+function isYaml$1(path, text) {
+    const ext = extname(path).toLowerCase();
+    if (ext === '.yml' || ext === '.yaml')
+        return true;
+    if (ext === '.json' || ext === '.jsonc')
+        return false;
+    return !/^[[{]/.test(text.trimStart());
+}
+/** Validate the document's shape; collect schema problems and duplicate ids, located. */
+function readEntries(doc) {
+    const value = doc.value;
+    const at = (path, part, message) => ({
+        ...doc.locate(path, part),
+        at: dottedPath(path),
+        message
+    });
+    if (typeof value !== 'object' || value === null) {
+        return {
+            entries: [],
+            prefix: [],
+            problems: [
+                at([], 'value', `expected a list of exceptions, or an object with an "exceptions" list, got ${describeValue(value)}. Write [ {...}, ... ] or {"exceptions": [ {...} ]}`)
+            ]
+        };
+    }
+    const isList = Array.isArray(value);
+    const prefix = isList ? [] : ['exceptions'];
+    const result = isList
+        ? ExceptionListSchema.safeParse(value, { reportInput: true })
+        : ExceptionsObjectSchema.safeParse(value, { reportInput: true });
+    const problems = result.success
+        ? []
+        : result.error.issues.map((issue) => {
+            const problem = issueProblem(issue);
+            return at(problem.path, problem.part, problem.message);
+        });
+    const rawList = isList ? value : value.exceptions;
+    problems.push(...duplicateIds(rawList, prefix, at));
+    if (!result.success)
+        return { entries: [], prefix, problems };
+    const entries = Array.isArray(result.data) ? result.data : (result.data.exceptions ?? []);
+    return { entries, prefix, problems };
+}
+/** A problem for every id used by an earlier exception too (ids compared trimmed, exactly). */
+function duplicateIds(list, prefix, at) {
+    if (!Array.isArray(list))
+        return [];
+    const problems = [];
+    const firstLine = new Map();
+    list.forEach((item, index) => {
+        if (typeof item !== 'object' || item === null || !Object.hasOwn(item, 'id'))
+            return;
+        const id = item.id;
+        if (typeof id !== 'string' || id.trim() === '')
+            return;
+        const path = [...prefix, index, 'id'];
+        const first = firstLine.get(id.trim());
+        if (first === undefined) {
+            firstLine.set(id.trim(), at(path, 'value', '').line);
+            return;
+        }
+        problems.push(at(path, 'value', `duplicate id ${JSON.stringify(clip$1(id.trim(), 60))} (first at line ${first}). Give each exception its own id`));
+    });
+    return problems;
+}
+function toRecord(entry, source) {
+    const key = parseServerId(entry.server_id);
+    // The schema accepted server_id only when it parses; a null here is a programming error.
+    if (key === null)
+        throw new Error(`server_id of exception ${entry.id} did not parse twice`);
+    const controls = entry.compensating_controls;
+    return {
+        id: entry.id,
+        serverId: entry.server_id,
+        key,
+        environments: [...new Set((entry.environments ?? []).map(normalizeEnvironmentName))],
+        justification: presentText(entry.justification),
+        riskAnalysis: presentText(entry.risk_analysis),
+        compensatingControls: presentText(Array.isArray(controls)
+            ? controls
+                .map((c) => c.trim())
+                .filter((c) => c !== '')
+                .join('; ')
+            : controls),
+        approvers: (entry.approvers ?? []).map((a) => ({
+            role: a.role.toLowerCase(),
+            name: a.name,
+            date: a.date ?? null
+        })),
+        artifactUrl: presentText(entry.artifact_url),
+        approvedOn: entry.approved_on ?? null,
+        expiresOn: entry.expires_on ?? null,
+        source
+    };
+}
+/** Trimmed text, or null when absent or blank (a blank field is as good as a missing one). */
+function presentText(text) {
+    const trimmed = text?.trim() ?? '';
+    return trimmed === '' ? null : trimmed;
+}
+
+/**
+ * Policy checks on a grade (SPEC §5–§6): quarantine, minimum overall grade, "no F in any axis",
+ * per-axis floors, and axes the grader could not assess (where the policy requires them).
+ */
+/**
+ * The letter of a score under the policy's scale: computed from the number when there is one
+ * (the policy's scale decides letters, SPEC §5/§6), else the letter the grader gave.
+ */
+function policyLetter(score, scale) {
+    return score.score === null ? score.grade : letterFor(score.score, scale);
+}
+/** `security C (70)`, or for a letter-only score `security C (≥ 60)` (its known lower bound). */
+function axisText(axis, score, scale) {
+    const letter = policyLetter(score, scale);
+    return score.score === null
+        ? `${axis} ${letter} (≥ ${formatNumber(lowerBound(letter, scale))})`
+        : `${axis} ${scoreText(score.score, letter)}`;
+}
+/** How many rules a fix names as the largest deductions on an axis. */
+const NAMED_CAUSES = 3;
+/**
+ * The rules that cost `axis` the most points in `findings` (deductions summed per rule id, largest
+ * first, ties in first-seen order), at most `limit` of them. Findings without a deduction are
+ * left out, so a grader that reports no deductions gives `[]`.
+ */
+function largestDeductions(findings, axis, limit = NAMED_CAUSES) {
+    const points = new Map();
+    for (const finding of findings) {
+        if (finding.axis !== axis || finding.deduction === undefined || finding.deduction <= 0)
+            continue;
+        points.set(finding.ruleId, (points.get(finding.ruleId) ?? 0) + finding.deduction);
+    }
+    return [...points]
+        .map(([ruleId, total]) => ({ ruleId, points: total }))
+        .sort((a, b) => b.points - a.points)
+        .slice(0, limit);
+}
+/** True for the built-in grader's config rules (`config.*`): fixed in the config, not the package. */
+function isConfigRule(ruleId) {
+    return ruleId.startsWith('config.');
+}
+/** `config.literal-secret −50, npm.no-repository −10` (ids clipped, one line). */
+function deductionList(causes) {
+    return causes.map((c) => `${clip$1(c.ruleId, 100)} −${formatNumber(c.points)}`).join(', ');
+}
+/**
+ * What would raise `axis`, from the rules that cost it the most: fix the config entry for config
+ * rules (naming them), use another version or server for package findings (naming them); null
+ * when no finding carries a deduction (the grader did not say why).
+ */
+function raiseAxisAdvice(findings, axis) {
+    const causes = largestDeductions(findings, axis);
+    if (causes.length === 0)
+        return null;
+    const config = causes.filter((c) => isConfigRule(c.ruleId));
+    const other = causes.filter((c) => !isConfigRule(c.ruleId));
+    const steps = [];
+    if (config.length > 0)
+        steps.push(`fix the config entry (${deductionList(config)} on ${axis})`);
+    if (other.length > 0) {
+        steps.push(`use a version or server without these findings (${deductionList(other)})`);
+    }
+    return steps.join(' and ');
+}
+/**
+ * `QUARANTINE` errors (SPEC §6): an assessed axis whose comparable score (the number, or a
+ * letter's lower bound) is below its quarantine threshold blocks in every environment, and no
+ * exception can waive it. Not-assessed axes are not quarantined (there is no evidence).
+ *
+ * The fix names the rules with the largest deductions on that axis (`largestDeductions`): when
+ * config rules (`config.*`, e.g. a literal secret that took credentials to 50) cost the points,
+ * it says to fix the config entry, not to pick another version; without deductions it asks for
+ * a version that scores at least the threshold.
+ */
+function quarantineReasons(server, report, policy) {
+    const reasons = [];
+    for (const axis of AXES) {
+        const threshold = policy.rules.quarantine[axis];
+        const score = report.subScores[axis];
+        if (threshold === undefined || score === null)
+            continue;
+        if (comparableScore(score, policy.scale) >= threshold)
+            continue;
+        const advice = raiseAxisAdvice(report.findings, axis);
+        const needed = formatNumber(threshold);
+        reasons.push({
+            code: 'QUARANTINE',
+            severity: 'error',
+            message: `${serverLabel(server)}: ${axisText(axis, score, policy.scale)} is below the quarantine threshold ${needed}; quarantined in every environment`,
+            fix: advice === null
+                ? `no exception can waive quarantine: remove the server, or use a version that scores at least ${needed} on ${axis}`
+                : `no exception can waive quarantine: ${advice}, so ${axis} reaches at least ${needed}; or remove the server`
+        });
+    }
+    return reasons;
+}
+/**
+ * `GRADE_BELOW_MIN` (overall letter below `minGrade`), `SUBSCORE_F` (an assessed axis graded F
+ * where `noFInAnyAxis`) and `SUBSCORE_BELOW_FLOOR` (an assessed axis whose comparable score is
+ * below its floor; a letter-only B counts as its lower bound, 75 by default). Fixes name the rules
+ * with the largest deductions on the axis when the grader gave them.
+ *
+ * An axis the grader could not assess gives no reason (SPEC §6: "not assessed" is shown as such
+ * and blocks only where the policy says so), except where `requireAssessedAxes` is set and the
+ * axis has a floor: then one `SUBSCORE_BELOW_FLOOR` error per such axis, saying its floor could
+ * not be verified.
+ */
+function gradeReasons(server, report, policy) {
+    const { rules, scale, environment } = policy;
+    const label = serverLabel(server);
+    const reasons = [];
+    const overall = policyLetter(report.overall, scale);
+    if (!meetsLetter(overall, rules.minGrade)) {
+        reasons.push({
+            code: 'GRADE_BELOW_MIN',
+            severity: 'error',
+            message: `${label}: overall grade ${scoreText(report.overall.score, overall)} is below the minimum ${rules.minGrade} for ${environment}`,
+            fix: `use a version or server graded ${rules.minGrade} or better, or request an exception`
+        });
+    }
+    for (const axis of AXES) {
+        const score = report.subScores[axis];
+        if (score === null || !rules.noFInAnyAxis || policyLetter(score, scale) !== 'F')
+            continue;
+        const advice = raiseAxisAdvice(report.findings, axis) ??
+            `address the ${axis} findings or use another version or server`;
+        reasons.push({
+            code: 'SUBSCORE_F',
+            severity: 'error',
+            message: `${label}: ${axisText(axis, score, scale)} is an F; ${environment} allows no F in any axis`,
+            fix: `${advice}, or request an exception`
+        });
+    }
+    for (const axis of AXES) {
+        const floor = rules.floors[axis];
+        if (floor === undefined)
+            continue;
+        const score = report.subScores[axis];
+        if (score === null) {
+            if (!rules.requireAssessedAxes)
+                continue;
+            reasons.push({
+                code: 'SUBSCORE_BELOW_FLOOR',
+                severity: 'error',
+                message: `${label}: ${axis} was not assessed by the ${report.source} grader, so its ${environment} floor of ${formatNumber(floor)} could not be verified; ${environment} requires assessed axes`,
+                fix: `use a grader that assesses ${axis} (e.g. the builtin grader), or request an exception`
+            });
+            continue;
+        }
+        if (comparableScore(score, scale) >= floor)
+            continue;
+        const advice = raiseAxisAdvice(report.findings, axis) ??
+            `address the ${axis} findings or use another version or server`;
+        reasons.push({
+            code: 'SUBSCORE_BELOW_FLOOR',
+            severity: 'error',
+            message: `${label}: ${axisText(axis, score, scale)} is below the ${environment} floor of ${formatNumber(floor)}`,
+            fix: `it needs at least ${formatNumber(floor)} on ${axis}: ${advice}, or request an exception`
+        });
+    }
+    return reasons;
+}
+
+/**
+ * The axes of a grade that fail a server's rules (SPEC §8 compliance evidence: "for every failing
+ * or floored axis"): the same judgements as `grade-checks.ts` makes, per axis instead of per
+ * reason, so compliance controls can be looked up by axis.
+ */
+/**
+ * The axes (in `AXES` order) for which `rules` give a `QUARANTINE`, `SUBSCORE_F` or
+ * `SUBSCORE_BELOW_FLOOR` reason: an assessed axis below its quarantine threshold, graded F where
+ * `noFInAnyAxis`, or below its floor (comparable score: the number, else the letter's lower
+ * bound); and an axis the grader did not assess where `requireAssessedAxes` and it has a floor
+ * (its control is then not evidenced). Whether an exception waives the reason does not matter:
+ * the axis still fails, and the exception is the recorded risk acceptance.
+ */
+function failingAxes(report, rules, scale) {
+    return AXES.filter((axis) => {
+        const score = report.subScores[axis];
+        const floor = rules.floors[axis];
+        if (score === null)
+            return rules.requireAssessedAxes && floor !== undefined;
+        const comparable = comparableScore(score, scale);
+        const threshold = rules.quarantine[axis];
+        if (threshold !== undefined && comparable < threshold)
+            return true;
+        if (rules.noFInAnyAxis && policyLetter(score, scale) === 'F')
+            return true;
+        return floor !== undefined && comparable < floor;
+    });
+}
+
+/**
+ * Run the registry checks for one server under `policy` (SPEC §6–§7):
+ * - no row: `NOT_IN_REGISTRY` where `requireRegistry` (severity `notInRegistry`); nothing else;
+ * - `NOT_APPROVED_FOR_ENVIRONMENT` (`notApproved`): `environments_approved` lacks the environment
+ *   (names compared after `normalizeEnvironmentName`, so `prod` approves `production`);
+ * - `AUDIT_STALE` (`auditStale`): the audit is more than `maxAuditAgeDays` old, or the row has no
+ *   `audit_date`; from `auditWarningDays` to `maxAuditAgeDays` days a warning asks for a re-audit
+ *   before the limit; an `audit_date` after today is a warning (the age cannot be right);
+ * - `REGISTRY_VERSION_MISMATCH` (`versionMismatch`): the row's `server_id` names a version or
+ *   digest and the config runs another one, or one the gate does not know (the message names
+ *   both); skipped when no identity of the server is of the row's kind (nothing to compare);
+ * - `REGISTRY_GRADE_DRIFT` (`gradeDrift`): the fresh grade's overall letter (under the policy's
+ *   scale) is below the row's `current_grade`; only for a fresh grade, not the `registry`
+ *   grader's (which is the row itself);
+ * - `REGISTRY_INCOMPLETE` (`missingOwner`, `missingDataAccess`): no `owner_team` / no
+ *   `data_access_summary`; one reason per severity, naming the missing columns.
+ * A check set to `off` gives nothing. Cell values are clipped to one line in messages.
+ * @throws RangeError when `today` is not a `YYYY-MM-DD` calendar date (a caller error).
+ */
+function registryChecks(input, policy) {
+    const { server, registry, entry, today } = input;
+    const todayNumber = isoDayNumber(today);
+    if (todayNumber === null) {
+        throw new RangeError(`today must be a YYYY-MM-DD date, got ${JSON.stringify(today)}`);
+    }
+    const rules = policy.rules;
+    const label = serverLabel(server);
+    const file = clip$1(registry.path);
+    const reasons = [];
+    /** Add a reason at the check's severity (`warningOnly`: at most a warning); none when off. */
+    const add = (check, code, message, fix, warningOnly = false) => {
+        const severity = rules.registryChecks[check];
+        if (severity === 'off')
+            return;
+        reasons.push({ code, severity: warningOnly ? 'warning' : severity, message, fix });
+    };
+    if (entry === null) {
+        if (rules.requireRegistry) {
+            const id = suggestedServerId(server);
+            add('notInRegistry', 'NOT_IN_REGISTRY', `${label}: not in the registry ${file}; ${policy.environment} requires a registry row for every server`, `after an audit, add a row with server_id ${id} approved for ${policy.environment} to ${file}, or remove the server`);
+        }
+        return {
+            status: {
+                file: registry.path,
+                found: false,
+                entry: null,
+                auditAgeDays: null,
+                approvedForEnvironment: null
+            },
+            reasons
+        };
+    }
+    const row = `${clip$1(entry.source.file)}:${entry.source.line}`;
+    const environment = normalizeEnvironmentName(policy.environment);
+    const approved = entry.environmentsApproved.map(normalizeEnvironmentName);
+    const approvedForEnvironment = approved.includes(environment);
+    if (!approvedForEnvironment) {
+        const list = approved.length === 0 ? 'no environment' : approved.map((name) => clip$1(name, 40)).join(', ');
+        add('notApproved', 'NOT_APPROVED_FOR_ENVIRONMENT', `${label}: the registry row (${row}) approves it for ${list}, not ${policy.environment}`, `have it reviewed for ${policy.environment} and add ${policy.environment} to environments_approved, or use it only where it is approved`);
+    }
+    const auditDay = entry.auditDate === null ? null : isoDayNumber(entry.auditDate);
+    const auditAgeDays = auditDay === null ? null : todayNumber - auditDay;
+    const audit = auditReason(entry, auditAgeDays, today, policy, label, row);
+    if (audit !== null) {
+        add('auditStale', 'AUDIT_STALE', audit.message, audit.fix, audit.warningOnly);
+    }
+    const mismatch = versionMismatch(entry, input.keys, server);
+    if (mismatch !== null) {
+        add('versionMismatch', 'REGISTRY_VERSION_MISMATCH', `${label}: the config runs ${mismatch.running}, but the registry row (${row}) approves ${mismatch.approved}`, `run the approved version (${mismatch.approved}), or audit ${mismatch.running} and update server_id, current_grade and audit_date in the registry`);
+    }
+    const grade = input.grade;
+    if (grade !== null && grade.source !== 'registry' && entry.currentGrade !== null) {
+        const fresh = policyLetter(grade.overall, policy.scale);
+        if (!meetsLetter(fresh, entry.currentGrade)) {
+            const audited = entry.auditDate === null ? '' : ` (audit of ${clip$1(entry.auditDate, 20)})`;
+            add('gradeDrift', 'REGISTRY_GRADE_DRIFT', `${label}: the fresh ${grade.source} grade ${scoreText(grade.overall.score, fresh)} is below the registry's current_grade ${entry.currentGrade}${audited}`, `review what changed: re-audit it and update current_grade in ${row}, or go back to a version graded ${entry.currentGrade}`);
+        }
+    }
+    reasons.push(...incompleteReasons(entry, policy, label, row));
+    return {
+        status: {
+            file: registry.path,
+            found: true,
+            entry,
+            auditAgeDays,
+            approvedForEnvironment
+        },
+        reasons
+    };
+}
+function auditReason(entry, ageDays, today, policy, label, row) {
+    const { maxAuditAgeDays: max, auditWarningDays: warnFrom } = policy.rules;
+    const fix = `re-audit it and update audit_date and current_grade in ${row}`;
+    if (entry.auditDate === null || ageDays === null) {
+        return {
+            message: `${label}: the registry row (${row}) has no audit_date, so the audit's age is unknown; ${policy.environment} allows audits up to ${max} days old`,
+            fix,
+            warningOnly: false
+        };
+    }
+    const date = clip$1(entry.auditDate, 20);
+    if (ageDays < 0) {
+        return {
+            message: `${label}: audit_date ${date} in the registry row (${row}) is after today (${today})`,
+            fix: `correct audit_date in ${row} to the day of the audit`,
+            warningOnly: true
+        };
+    }
+    if (ageDays > max) {
+        return {
+            message: `${label}: the audit of ${date} is ${days(ageDays)} old, older than the ${max} days ${policy.environment} allows`,
+            fix,
+            warningOnly: false
+        };
+    }
+    if (ageDays >= warnFrom) {
+        return {
+            message: `${label}: the audit of ${date} is ${days(ageDays)} old; re-audit before day ${max}`,
+            fix,
+            warningOnly: true
+        };
+    }
+    return null;
+}
+function days(count) {
+    return count === 1 ? '1 day' : `${count} days`;
+}
+/** The approved and running versions when they differ (or the running one is unknown). */
+function versionMismatch(entry, keys, server) {
+    const approvedVersion = entry.key.version;
+    if (approvedVersion === null)
+        return null;
+    const same = keys.filter((key) => sameServer(entry.key, key));
+    if (same.length === 0)
+        return null;
+    const verdicts = same.map((key) => ({ key, same: sameVersion(entry.key, key) }));
+    if (verdicts.some((v) => v.same === true))
+        return null;
+    const other = verdicts.find((v) => v.same === false && v.key.version !== null);
+    const approved = versionText$1(approvedVersion);
+    if (other !== undefined && other.key.version !== null) {
+        return { approved, running: versionText$1(other.key.version) };
+    }
+    const pkg = server.package;
+    const spec = pkg.versionSpec === null ? 'no version' : `"${clip$1(pkg.versionSpec, 80)}"`;
+    return { approved, running: `a version the gate could not determine (${spec})` };
+}
+/** `1.2.3`, or `digest sha256:…` for an OCI digest (clipped). */
+function versionText$1(version) {
+    return /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:/i.test(version)
+        ? `digest ${clip$1(version, 80)}`
+        : `version ${clip$1(version, 80)}`;
+}
+function incompleteReasons(entry, policy, label, row) {
+    const missing = [];
+    if (isBlank(entry.ownerTeam)) {
+        missing.push({
+            column: 'owner_team',
+            what: 'the team that watches this server',
+            severity: policy.rules.registryChecks.missingOwner
+        });
+    }
+    if (isBlank(entry.dataAccessSummary)) {
+        missing.push({
+            column: 'data_access_summary',
+            what: 'one sentence on what systems it reads and writes',
+            severity: policy.rules.registryChecks.missingDataAccess
+        });
+    }
+    const reasons = [];
+    for (const severity of ['error', 'warning']) {
+        const group = missing.filter((m) => m.severity === severity);
+        if (group.length === 0)
+            continue;
+        reasons.push({
+            code: 'REGISTRY_INCOMPLETE',
+            severity,
+            message: `${label}: the registry row (${row}) has no ${group.map((m) => m.column).join(' and ')}`,
+            fix: `fill in ${group.map((m) => `${m.column} (${m.what})`).join(' and ')}`
+        });
+    }
+    return reasons;
+}
+function isBlank(value) {
+    return value === null || value.trim() === '';
+}
+/** The `server_id` to write for a server: its purl, else its URL (without secrets) or name. */
+function suggestedServerId(server) {
+    const pkg = server.package;
+    if (pkg.ecosystem === 'remote' && pkg.name !== null)
+        return clip$1(remoteUrlText(pkg.name), 200);
+    const id = pkg.purl ?? pkg.name;
+    return id === null ? 'for it' : clip$1(id, 200);
+}
+
+const SEVERITY_ORDER = ['error', 'warning', 'notice'];
+/**
+ * Every reason `policy` finds for one server, and its verdict (SPEC §2, §5–§8):
+ * - `LITERAL_SECRET` (error, every environment), `UNPINNED` (error where `requirePinned`, else a
+ *   warning; npm/PyPI/OCI only);
+ * - `CONFIG_RISK` per config rule that fired, whatever the grader: an error at or above the
+ *   environment's `blockConfigRisk` (critical rules always; high ones where it is `high`), else a
+ *   warning for high rules (see `config-risk.ts`); the findings are copied to `configFindings`;
+ * - outcome `error` → `GRADER_ERROR` (error, or a warning where `onGraderError: warn`);
+ *   `ungraded` → `UNGRADED` (error where `requireGrade`, else a warning): unknown is never a pass;
+ * - for a grade: `QUARANTINE`, `GRADE_BELOW_MIN`, `SUBSCORE_F`, `SUBSCORE_BELOW_FLOOR` (see
+ *   `grade-checks.ts`), under the rules of the server's data classification (below);
+ * - findings with an advisory (from the grade, or from an `ungraded` outcome):
+ *   `KNOWN_VULNERABILITY`, `MALWARE` + `QUARANTINE` (see `advisory-checks.ts`);
+ * - with a registry file: the server's row (`findRegistryEntry` with `serverKeysOf`) and the
+ *   registry checks (`registry-checks.ts`: `NOT_IN_REGISTRY`, `NOT_APPROVED_FOR_ENVIRONMENT`,
+ *   `AUDIT_STALE`, `REGISTRY_VERSION_MISMATCH`, `REGISTRY_GRADE_DRIFT`, `REGISTRY_INCOMPLETE`);
+ * - the row's `data_classification` tightens the rules for this server (`data-class.ts`): minimum
+ *   grade, floors, whether exceptions are allowed, required approvers; a grade reason that only
+ *   the class's stricter threshold gives says so ("(personal data: A overall required)");
+ * - exceptions (`exception-apply.ts`): a valid one waives `GRADE_BELOW_MIN`,
+ *   `SUBSCORE_BELOW_FLOOR` and `SUBSCORE_F` only (`EXCEPTION_APPLIED`), and
+ *   `EXCEPTION_EXPIRING` / `EXCEPTION_EXPIRED` / `EXCEPTION_INVALID` report on it; where no
+ *   exception is allowed, the fixes of grade reasons say so instead of suggesting one;
+ * - `compliance`: the controls touched by the axes that fail (`failingAxes`, even when waived),
+ *   from `complianceImpacts`; `[]` without a grade or a failing axis.
+ *
+ * Reasons are all collected, errors first, then warnings, then notices (each group in check
+ * order). Verdict: `error` when a blocking `GRADER_ERROR` is among them, else `fail` when any
+ * reason is an error, else `excepted` when an exception waived something, else `warn` when any
+ * reason is a warning, else `pass`.
+ * Never throws for untrusted content (names, titles, messages are clipped to one line).
+ * @throws RangeError when `input.today` is not a `YYYY-MM-DD` calendar date (a caller error).
+ */
+function evaluateServer(input, policy) {
+    const { server, outcome, literalSecrets, configFindings, registry, exceptions, today } = input;
+    if (isoDayNumber(today) === null) {
+        throw new RangeError(`today must be a YYYY-MM-DD date, got ${JSON.stringify(today)}`);
+    }
+    const label = serverLabel(server);
+    const keys = registry !== null || exceptions !== null ? serverKeysOf(server) : [];
+    const entry = registry === null ? null : findRegistryEntry(registry, keys);
+    const classified = classifiedRules(policy, entry?.dataClassification ?? null);
+    let reasons = [
+        ...literalSecretReasons(server, literalSecrets),
+        ...configRiskReasons(server, configFindings, policy)
+    ];
+    let findings = [];
+    let gradeProblem = null;
+    let ungradedFindings = [];
+    switch (outcome.kind) {
+        case 'graded':
+            findings = outcome.report.findings;
+            break;
+        case 'ungraded':
+            findings = outcome.findings ?? [];
+            ungradedFindings = [...findings];
+            gradeProblem = { kind: 'ungraded', message: outcome.reason };
+            break;
+        case 'error':
+            gradeProblem = { kind: 'error', message: outcome.message };
+            break;
+    }
+    reasons.push(...advisoryReasons(server, findings));
+    if (outcome.kind === 'graded') {
+        reasons.push(...quarantineReasons(server, outcome.report, policy));
+        reasons.push(...classifiedGradeReasons(server, outcome.report, policy, classified));
+    }
+    else if (outcome.kind === 'error') {
+        const blocking = policy.rules.onGraderError === 'fail';
+        reasons.push({
+            code: 'GRADER_ERROR',
+            severity: blocking ? 'error' : 'warning',
+            message: `${label}: the grader failed: ${clip$1(outcome.message)}; ${policy.environment} ${blocking ? 'blocks servers without a grade (onGraderError: fail)' : 'only warns (onGraderError: warn)'}`,
+            fix: 'run the check again; if it keeps failing, check the grader settings (URL, key, command, network)'
+        });
+    }
+    else {
+        const blocking = policy.rules.requireGrade;
+        reasons.push({
+            code: 'UNGRADED',
+            severity: blocking ? 'error' : 'warning',
+            message: `${label}: no grade: ${clip$1(outcome.reason)}; ${policy.environment} ${blocking ? 'requires a grade (unknown is never a pass)' : 'allows it with a warning'}`,
+            fix: ungradedFix(server)
+        });
+    }
+    const unpinned = pinningReason(server, policy);
+    if (unpinned !== null)
+        reasons.push(unpinned);
+    const grade = outcome.kind === 'graded' ? outcome.report : null;
+    let registryStatus = null;
+    if (registry !== null) {
+        const checked = registryChecks({ server, keys, registry, entry, grade, today }, policy);
+        registryStatus = checked.status;
+        reasons.push(...checked.reasons);
+    }
+    if (!classified.exceptions.allowed)
+        reasons = reasons.map((r) => withoutExceptionFix(r, policy, classified));
+    const excepted = applyExceptions({
+        server,
+        keys,
+        exceptions,
+        entry,
+        environment: policy.environment,
+        classified,
+        reasons,
+        today
+    });
+    const sorted = sortBySeverity(excepted.reasons);
+    const verdict = verdictOf(sorted);
+    return {
+        server,
+        policy,
+        grade,
+        gradeProblem,
+        ungradedFindings,
+        configFindings: [...configFindings],
+        registry: registryStatus,
+        exception: excepted.status,
+        compliance: grade === null ? [] : complianceImpacts(failingAxes(grade, classified.rules, policy.scale)),
+        verdict: excepted.applied && (verdict === 'pass' || verdict === 'warn') ? 'excepted' : verdict,
+        reasons: sorted
+    };
+}
+/**
+ * `gradeReasons` under the server's classified rules. A reason the environment alone would not
+ * give in these words (its threshold is the class's) gets the class's requirement appended,
+ * e.g. "(personal data: A overall, security ≥ 85 required)".
+ */
+function classifiedGradeReasons(server, report, policy, classified) {
+    if (classified.rules === policy.rules)
+        return gradeReasons(server, report, policy);
+    const reasons = gradeReasons(server, report, { ...policy, rules: classified.rules });
+    const note = tighteningNote(classified);
+    if (note === null)
+        return reasons;
+    const plain = new Set(gradeReasons(server, report, policy).map((r) => `${r.code}\u0000${r.message}`));
+    return reasons.map((reason) => plain.has(`${reason.code}\u0000${reason.message}`)
+        ? reason
+        : { ...reason, message: `${reason.message} (${note})` });
+}
+/**
+ * Where no exception is allowed (the environment, or the server's data class), a waivable
+ * reason's fix no longer suggests one and says why.
+ */
+function withoutExceptionFix(reason, policy, classified) {
+    if (!WAIVABLE_CODES.includes(reason.code) || reason.fix === undefined)
+        return reason;
+    const who = !policy.rules.exceptions.allowed || classified.dataClass === null
+        ? policy.environment
+        : `${dataClassLabel(classified.dataClass)} in ${policy.environment}`;
+    const fix = reason.fix.replace(/,? or request an exception$/, '');
+    return { ...reason, fix: `${fix} (${who} allows no exceptions)` };
+}
+/** Stable sort: errors, then warnings, then notices. */
+function sortBySeverity(reasons) {
+    return reasons
+        .map((reason, index) => ({ reason, index }))
+        .sort((a, b) => SEVERITY_ORDER.indexOf(a.reason.severity) - SEVERITY_ORDER.indexOf(b.reason.severity) ||
+        a.index - b.index)
+        .map(({ reason }) => reason);
+}
+/**
+ * The verdict of a list of reasons (SPEC §2, §5): `error` when a `GRADER_ERROR` is an error,
+ * `fail` when any other reason is an error, `warn` when any is a warning, else `pass`.
+ */
+function verdictOf(reasons) {
+    if (reasons.some((r) => r.code === 'GRADER_ERROR' && r.severity === 'error'))
+        return 'error';
+    if (reasons.some((r) => r.severity === 'error'))
+        return 'fail';
+    if (reasons.some((r) => r.severity === 'warning'))
+        return 'warn';
+    return 'pass';
+}
+/**
+ * The verdict and counts of a run (SPEC §8 JSON report `verdict`, `counts`): `fail` when any
+ * server is `fail` or `error` or any config file is invalid (`configErrors` > 0); `warn` when any
+ * server is `warn` or `excepted` (an exception lets the server through, so the run does not
+ * fail, but a waived grade failure is not a clean pass: it stays visible as a warning run);
+ * else `pass` (also for a run with no servers).
+ * @param configErrors how many config files could not be parsed (an integer ≥ 0).
+ * @throws RangeError when `configErrors` is negative or not an integer.
+ */
+function runVerdict(results, configErrors) {
+    if (!Number.isInteger(configErrors) || configErrors < 0) {
+        throw new RangeError(`configErrors must be an integer ≥ 0, got ${String(configErrors)}`);
+    }
+    const counts = {
+        servers: results.length,
+        pass: 0,
+        warn: 0,
+        fail: 0,
+        excepted: 0,
+        error: 0
+    };
+    for (const result of results)
+        counts[result.verdict] += 1;
+    const verdict = counts.fail > 0 || counts.error > 0 || configErrors > 0
+        ? 'fail'
+        : counts.warn > 0 || counts.excepted > 0
+            ? 'warn'
+            : 'pass';
+    return { verdict, counts };
+}
+/** What would give `server` a grade: launching it plainly, or a grader that knows it. */
+function ungradedFix(server) {
+    const pkg = server.package;
+    if (isWithheld(pkg)) {
+        return 'launch the package plainly (see the notes for what stops the gate from knowing what runs), so the package that runs is the one graded';
+    }
+    if (pkg.ecosystem === 'unknown') {
+        return 'launch one package or program plainly (one command, no substitutions, a "type" when both command and url are set)';
+    }
+    if (pkg.ecosystem === 'local') {
+        return 'local code has no identity a grader can look up: publish it as a package and pin it, or grade it with grader: command';
+    }
+    return 'use a grader that can grade this server (grader: api or command)';
+}
+
+/**
+ * The policy's action inputs / CLI flags (SPEC §6, §8): `min-grade` and `sub-score-floors`.
+ * They override the environment for the run ("inputs win"), so
+ * `min-grade: ${{ vars.MCP_MIN_GRADE || 'B' }}` works.
+ */
+/**
+ * Parse the `min-grade` input: one letter A–F, case-insensitive, surrounding spaces ignored.
+ * @returns the letter, or undefined for a blank input (not set).
+ * @throws PolicyInputError for anything else, naming what was given and what is allowed.
+ */
+function parseMinGrade(text) {
+    if (text.trim() === '')
+        return undefined;
+    const letter = parseLetter(text);
+    if (letter === null) {
+        throw new PolicyInputError('min-grade', `min-grade ${JSON.stringify(text.trim())} is not a grade: use one of A, B, C, D, F`);
+    }
+    return letter;
+}
+const AXES_HELP = `${AXES.join(', ')} (or ${Object.keys(AXIS_ALIASES).join(', ')})`;
+/**
+ * Parse the `sub-score-floors` input: `axis=value` items separated by commas, semicolons,
+ * newlines or spaces (`security=85,credentials=B`; `security: 85` also works). An axis is named
+ * as `axisFromName` reads it: the axis, or a long name such as `credential_exposure` /
+ * `Credential-Exposure` (src/grade/axis-names.ts). A value is a score
+ * 0–100 or a grade letter A–F meaning its lower bound under `scale` (SPEC §5; `B` → 75 by
+ * default).
+ * @returns floors (0–100) per axis; `{}` for a blank input.
+ * @throws PolicyInputError for an item that is not `axis=value`, an unknown axis, a value that is
+ *   neither 0–100 nor A–F, or an axis given twice.
+ */
+function parseSubScoreFloors(text, scale = DEFAULT_SCALE) {
+    const floors = {};
+    const items = text
+        .replace(/\s*[=:]\s*/g, '=')
+        .split(/[\s,;]+/)
+        .filter((item) => item !== '');
+    for (const item of items) {
+        const match = /^([^=]+)=([^=]+)$/.exec(item);
+        if (match === null) {
+            throw new PolicyInputError('sub-score-floors', `sub-score-floors: ${JSON.stringify(item)} is not axis=value. Write items such as security=85,credentials=B`);
+        }
+        const [, axisText = '', valueText = ''] = match;
+        const axis = axisFromName(axisText);
+        if (axis === null) {
+            const suggestion = closestName(axisText, AXES, AXIS_ALIASES);
+            const hint = suggestion === null ? '' : ` (did you mean ${JSON.stringify(suggestion)}?)`;
+            throw new PolicyInputError('sub-score-floors', `sub-score-floors: unknown axis ${JSON.stringify(axisText)} in ${JSON.stringify(item)}${hint}. Axes: ${AXES_HELP}`);
+        }
+        if (floors[axis] !== undefined) {
+            throw new PolicyInputError('sub-score-floors', `sub-score-floors: ${axis} is given more than once. Give each axis one floor`);
+        }
+        floors[axis] = floorValue(valueText, item, scale);
+    }
+    return floors;
+}
+function floorValue(text, item, scale) {
+    const letter = parseLetter(text);
+    if (letter !== null)
+        return lowerBound(letter, scale);
+    if (/^\d+(\.\d+)?$/.test(text)) {
+        const value = Number(text);
+        if (value <= 100)
+            return value;
+    }
+    throw new PolicyInputError('sub-score-floors', `sub-score-floors: ${JSON.stringify(text)} in ${JSON.stringify(item)} is not a floor. Use a score from 0 to 100 or a grade letter A–F`);
 }
 
 /**
@@ -51286,101 +57785,6 @@ function schemaProblems(issues, doc) {
 }
 
 /**
- * The environments of a policy: the built-in ones (SPEC §6) with the policy file's overrides, and
- * the file's custom environments, each resolved through its `extends` chain.
- */
-/**
- * One draft per environment name: the four built-ins first, then the file's custom ones in file
- * order. How a draft is made (SPEC §6 "a policy environment entry overrides the same-named
- * default field by field"):
- * - a built-in without `extends` starts from its SPEC §6 defaults, then the file's top-level
- *   `onGraderError` / `requireAssessedAxes` / `blockConfigRisk` (defaults for all environments),
- *   then its entry;
- * - an entry with `extends` starts from the fully resolved environment it names (its entry and
- *   top-level defaults included), then its own fields;
- * - `floors` and `quarantine` merge axis by axis; a `null` floor removes that axis's floor.
- * @throws Error for a custom environment without `extends`, an unknown `extends` or a cycle —
- *   which `PolicyFileSchema` already rejects with positions, so only for unvalidated input.
- */
-function environmentDrafts(file) {
-    const entries = file?.environments ?? {};
-    const drafts = new Map();
-    const resolving = new Set();
-    const resolve = (name) => {
-        const done = drafts.get(name);
-        if (done !== undefined)
-            return done;
-        if (resolving.has(name))
-            throw new Error(`policy environments extend each other in a circle at "${name}"`);
-        resolving.add(name);
-        const entry = Object.hasOwn(entries, name) ? entries[name] : undefined;
-        let base;
-        if (entry?.extends !== undefined) {
-            if (!isBuiltinEnvironment(entry.extends) && !Object.hasOwn(entries, entry.extends)) {
-                throw new Error(`policy environment "${name}" extends unknown environment "${entry.extends}"`);
-            }
-            base = cloneDraft(resolve(entry.extends));
-        }
-        else if (isBuiltinEnvironment(name)) {
-            base = builtinDraft(name);
-            if (file?.onGraderError !== undefined)
-                base.onGraderError = file.onGraderError;
-            if (file?.requireAssessedAxes !== undefined)
-                base.requireAssessedAxes = file.requireAssessedAxes;
-            if (file?.blockConfigRisk !== undefined)
-                base.blockConfigRisk = file.blockConfigRisk;
-        }
-        else {
-            throw new Error(`policy environment "${name}" is not built in and does not say what it extends`);
-        }
-        const draft = entry === undefined ? base : applyEntry(base, entry);
-        resolving.delete(name);
-        drafts.set(name, draft);
-        return draft;
-    };
-    for (const name of BUILTIN_ENVIRONMENTS)
-        resolve(name);
-    for (const name of Object.keys(entries))
-        resolve(name);
-    // Built-ins first, then custom ones in file order (resolution order may differ with `extends`).
-    const ordered = new Map();
-    for (const name of [...BUILTIN_ENVIRONMENTS, ...Object.keys(entries)]) {
-        const draft = drafts.get(name);
-        if (draft !== undefined)
-            ordered.set(name, draft);
-    }
-    return ordered;
-}
-function cloneDraft(draft) {
-    return { ...draft, floors: { ...draft.floors }, quarantine: { ...draft.quarantine } };
-}
-function applyEntry(base, entry) {
-    return {
-        minGrade: entry.minGrade ?? base.minGrade,
-        floorsFollowMinGrade: base.floorsFollowMinGrade,
-        floors: { ...base.floors, ...definedOnly(entry.floors) },
-        noFInAnyAxis: entry.noFInAnyAxis ?? base.noFInAnyAxis,
-        requirePinned: entry.requirePinned ?? base.requirePinned,
-        requireGrade: entry.requireGrade ?? base.requireGrade,
-        requireAssessedAxes: entry.requireAssessedAxes ?? base.requireAssessedAxes,
-        onGraderError: entry.onGraderError ?? base.onGraderError,
-        blockConfigRisk: entry.blockConfigRisk ?? base.blockConfigRisk,
-        quarantine: { ...base.quarantine, ...definedOnly(entry.quarantine) }
-    };
-}
-/** The keys of `record` whose value is not undefined (null is kept: it removes a floor). */
-function definedOnly(record) {
-    const result = {};
-    if (record === undefined)
-        return result;
-    for (const key of Object.keys(record)) {
-        if (record[key] !== undefined)
-            result[key] = record[key];
-    }
-    return result;
-}
-
-/**
  * The effective policy of each config file (SPEC §6): which environment applies, and its rules
  * after the action inputs (inputs win over the policy file, which wins over the defaults).
  */
@@ -51401,6 +57805,10 @@ function policyScale(file) {
  * one — except axes whose floor was set explicitly (in the policy file or `subScoreFloors`), which
  * keep that floor. `subScoreFloors` replaces the floors of the axes it names.
  *
+ * Each policy also carries the data classification rules for its environment (`dataClasses`,
+ * see `data-class.ts`). Inputs do not change them: a class tightens whatever the inputs set, so
+ * `min-grade: C` still leaves personal data at A.
+ *
  * The resolver returns the same (frozen) object each time the same environment is chosen the same
  * way (same input, rule or default), so reports can group servers by policy.
  * @throws PolicyInputError when the `environment` input names no known environment (the message
@@ -51413,6 +57821,7 @@ function createPolicyResolver(options) {
     const { file, policyPath } = options;
     const scale = policyScale(file);
     const drafts = environmentDrafts(file);
+    const classes = dataClassDefinitions(file);
     const known = [...drafts.keys()];
     const fileError = (message) => new PolicyFileError(policyPath ?? '(policy)', [{ line: 1, column: 1, at: '', message }]);
     const defaultEnvironment = file?.defaultEnvironment ?? DEFAULT_ENVIRONMENT;
@@ -51446,6 +57855,7 @@ function createPolicyResolver(options) {
             environmentReason: inputsNote === '' ? reason : `${reason}; ${inputsNote}`,
             scale: { ...scale },
             rules,
+            dataClasses: dataClassRulesFor(classes, file, environment, scale),
             policyFile: policyPath
         });
         cache.set(key, policy);
@@ -52256,101 +58666,6 @@ function runsOwnBin(bin, name) {
 }
 
 /**
- * Remote servers (SPEC §4 "remote"): `url`/`serverUrl`/`httpUrl` entries and stdio-to-HTTP
- * bridges (`npx mcp-remote <url>`, `supergateway --sse <url>`, `uvx mcp-proxy <url>`). The
- * identity is the URL as `sanitizeUrl` gives it (`src/net/url-redaction.ts`, the one place that
- * decides what of a URL may be shown): `scheme://host[:port]/path` without user info, query
- * string or fragment, and with token-like path segments (`/mcp/sk-ak-…/sse`) masked as `…`,
- * because all of these carry credentials (SPEC §9: never leak a secret).
- */
-/** Bridge packages that connect a stdio client to a remote server given by URL. */
-const BRIDGE_PACKAGES = new Set(['mcp-remote', 'supergateway', 'mcp-proxy']);
-/** What replaces a token-like path segment in a remote identity. */
-const PATH_TOKEN_MASK = '…';
-/**
- * The identity of a remote endpoint: `sanitizeUrl(url, { tokenMask: '…' })` (WHATWG URL
- * normalisation: lower-case host, default port dropped; user info, query and fragment removed;
- * token-like path segments masked), with a note for each kind of thing removed. A value that is
- * not a URL (e.g. `${GATEWAY_URL}/mcp`) is kept as written minus anything that looks like user
- * info, query or fragment, and with token-like path segments masked, with a note. `name` is
- * null for an empty value. Never throws.
- */
-function remoteEndpoint(url) {
-    const trimmed = url.trim();
-    if (trimmed === '')
-        return { name: null, notes: ['the remote URL is empty'] };
-    const notes = [];
-    let parsed;
-    try {
-        parsed = new URL(trimmed);
-    }
-    catch {
-        parsed = null;
-    }
-    const sanitized = sanitizeUrl(trimmed, { tokenMask: PATH_TOKEN_MASK });
-    // Variable references (`${HOST}`, `$(cmd)`) parse as odd host names: keep them as written.
-    if (parsed === null || sanitized === null || /\$[({]/.test(trimmed)) {
-        notes.push('the remote URL is not a valid absolute URL (a variable reference?); kept as written');
-        const { text, masked } = maskPathTokens(stripUrlSecrets(trimmed));
-        if (masked)
-            notes.push(MASKED_NOTE);
-        return { name: text, notes };
-    }
-    if (parsed.username !== '' || parsed.password !== '') {
-        notes.push('removed credentials (user:password) from the remote URL');
-    }
-    if (parsed.search !== '')
-        notes.push('removed the query string from the remote URL identity');
-    if (parsed.pathname.split('/').some((segment) => looksLikeToken(segment))) {
-        notes.push(MASKED_NOTE);
-    }
-    return { name: sanitized, notes };
-}
-const MASKED_NOTE = `masked a token-like path segment of the remote URL as ${PATH_TOKEN_MASK}`;
-/** `text` with every `/`-separated segment that looks like a token replaced by the mask. */
-function maskPathTokens(text) {
-    let masked = false;
-    const out = text
-        .split('/')
-        .map((segment) => {
-        if (!looksLikeToken(segment))
-            return segment;
-        masked = true;
-        return PATH_TOKEN_MASK;
-    })
-        .join('/');
-    return { text: out, masked };
-}
-/** An `IdiomMatch` for an entry's `url` (`launcher: url`). */
-function urlMatch(url) {
-    const { name, notes } = remoteEndpoint(url);
-    return { package: packageIdentity({ ecosystem: 'remote', name, launcher: 'url' }), notes };
-}
-/**
- * A bridge launch (`mcp-remote https://host/mcp --header …`): the first argument (or option
- * value, as in `--sse URL`) that is an http(s)/ws(s) URL names the remote server. Null when no
- * argument is a URL (the bridge then runs as an ordinary package). `via` describes the bridge
- * package for the note (e.g. `npm package mcp-remote (unpinned)`).
- */
-function bridgeMatch(bridge, args, via) {
-    let url;
-    for (const arg of args) {
-        const value = arg.startsWith('-') && arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : arg;
-        if (looksLikeHttpUrl(value)) {
-            url = value;
-            break;
-        }
-    }
-    if (url === undefined)
-        return null;
-    const { name, notes } = remoteEndpoint(url);
-    return {
-        package: packageIdentity({ ecosystem: 'remote', name, launcher: bridge }),
-        notes: [`bridged to the remote server by the ${via}`, ...notes]
-    };
-}
-
-/**
  * The npm launch idiom (SPEC §4): `npx [-y] pkg@1.2.3 [args]`, `npx -p pkg@1.2.3 bin`,
  * `npx --package=pkg bin`, `npm exec`, `pnpm dlx`, `pnpx`, `yarn dlx`, `bunx`, `bun x`, with
  * launcher options before the package (`-y`, `-q`, `--registry URL`, …).
@@ -52768,799 +59083,6 @@ function nonRegistryIdentity(parsed, spec, launcher) {
         notes: ['installs from a local path: not a registry package, so not pinned']
     };
 }
-
-var version;
-var hasRequiredVersion;
-
-function requireVersion () {
-	if (hasRequiredVersion) return version;
-	hasRequiredVersion = 1;
-	const VERSION_PATTERN = [
-	  'v?',
-	  '(?:',
-	  /* */ '(?:(?<epoch>[0-9]+)!)?', // epoch
-	  /* */ '(?<release>[0-9]+(?:\\.[0-9]+)*)', // release segment
-	  /* */ '(?<pre>', // pre-release
-	  /*    */ '[-_\\.]?',
-	  /*    */ '(?<pre_l>(a|b|c|rc|alpha|beta|pre|preview))',
-	  /*    */ '[-_\\.]?',
-	  /*    */ '(?<pre_n>[0-9]+)?',
-	  /* */ ')?',
-	  /* */ '(?<post>', // post release
-	  /*    */ '(?:-(?<post_n1>[0-9]+))',
-	  /*    */ '|',
-	  /*    */ '(?:',
-	  /*        */ '[-_\\.]?',
-	  /*        */ '(?<post_l>post|rev|r)',
-	  /*        */ '[-_\\.]?',
-	  /*        */ '(?<post_n2>[0-9]+)?',
-	  /*    */ ')',
-	  /* */ ')?',
-	  /* */ '(?<dev>', // dev release
-	  /*    */ '[-_\\.]?',
-	  /*    */ '(?<dev_l>dev)',
-	  /*    */ '[-_\\.]?',
-	  /*    */ '(?<dev_n>[0-9]+)?',
-	  /* */ ')?',
-	  ')',
-	  '(?:\\+(?<local>[a-z0-9]+(?:[-_\\.][a-z0-9]+)*))?', // local version
-	].join('');
-
-	version = {
-	  VERSION_PATTERN,
-	  valid,
-	  clean,
-	  explain,
-	  parse,
-	  stringify,
-	};
-
-	const validRegex = new RegExp('^' + VERSION_PATTERN + '$', 'i');
-
-	function valid(version) {
-	  return validRegex.test(version) ? version : null;
-	}
-
-	const cleanRegex = new RegExp('^\\s*' + VERSION_PATTERN + '\\s*$', 'i');
-	function clean(version) {
-	  return stringify(parse(version, cleanRegex));
-	}
-
-	function parse(version, regex) {
-	  // Validate the version and parse it into pieces
-	  const { groups } = (regex || validRegex).exec(version) || {};
-	  if (!groups) {
-	    return null;
-	  }
-
-	  // Store the parsed out pieces of the version
-	  const parsed = {
-	    epoch: Number(groups.epoch ? groups.epoch : 0),
-	    release: groups.release.split('.').map(Number),
-	    pre: normalize_letter_version(groups.pre_l, groups.pre_n),
-	    post: normalize_letter_version(
-	      groups.post_l,
-	      groups.post_n1 || groups.post_n2,
-	    ),
-	    dev: normalize_letter_version(groups.dev_l, groups.dev_n),
-	    local: parse_local_version(groups.local),
-	  };
-
-	  return parsed;
-	}
-
-	function stringify(parsed) {
-	  if (!parsed) {
-	    return null;
-	  }
-	  const { epoch, release, pre, post, dev, local } = parsed;
-	  const parts = [];
-
-	  // Epoch
-	  if (epoch !== 0) {
-	    parts.push(`${epoch}!`);
-	  }
-	  // Release segment
-	  parts.push(release.join('.'));
-
-	  // Pre-release
-	  if (pre) {
-	    parts.push(pre.join(''));
-	  }
-	  // Post-release
-	  if (post) {
-	    parts.push('.' + post.join(''));
-	  }
-	  // Development release
-	  if (dev) {
-	    parts.push('.' + dev.join(''));
-	  }
-	  // Local version segment
-	  if (local) {
-	    parts.push(`+${local}`);
-	  }
-	  return parts.join('');
-	}
-
-	function normalize_letter_version(letterIn, numberIn) {
-	  let letter = letterIn;
-	  let number = numberIn;
-	  if (letter) {
-	    // We consider there to be an implicit 0 in a pre-release if there is
-	    // not a numeral associated with it.
-	    if (!number) {
-	      number = 0;
-	    }
-	    // We normalize any letters to their lower case form
-	    letter = letter.toLowerCase();
-
-	    // We consider some words to be alternate spellings of other words and
-	    // in those cases we want to normalize the spellings to our preferred
-	    // spelling.
-	    if (letter === 'alpha') {
-	      letter = 'a';
-	    } else if (letter === 'beta') {
-	      letter = 'b';
-	    } else if (['c', 'pre', 'preview'].includes(letter)) {
-	      letter = 'rc';
-	    } else if (['rev', 'r'].includes(letter)) {
-	      letter = 'post';
-	    }
-	    return [letter, Number(number)];
-	  }
-	  if (!letter && number) {
-	    // We assume if we are given a number, but we are not given a letter
-	    // then this is using the implicit post release syntax (e.g. 1.0-1)
-	    letter = 'post';
-
-	    return [letter, Number(number)];
-	  }
-	  return null;
-	}
-
-	function parse_local_version(local) {
-	  /*
-	    Takes a string like abc.1.twelve and turns it into("abc", 1, "twelve").
-	    */
-	  if (local) {
-	    return local
-	      .split(/[._-]/)
-	      .map((part) =>
-	        Number.isNaN(Number(part)) ? part.toLowerCase() : Number(part),
-	      );
-	  }
-	  return null;
-	}
-
-	function explain(version) {
-	  const parsed = parse(version);
-	  if (!parsed) {
-	    return parsed;
-	  }
-	  const { epoch, release, pre, post, dev, local } = parsed;
-
-	  let base_version = '';
-	  if (epoch !== 0) {
-	    base_version += epoch + '!';
-	  }
-	  base_version += release.join('.');
-
-	  const is_prerelease = Boolean(dev || pre);
-	  const is_devrelease = Boolean(dev);
-	  const is_postrelease = Boolean(post);
-
-	  // return
-
-	  return {
-	    epoch,
-	    release,
-	    pre,
-	    post: post ? post[1] : post,
-	    dev: dev ? dev[1] : dev,
-	    local: local ? local.join('.') : local,
-	    public: stringify(parsed).split('+', 1)[0],
-	    base_version,
-	    is_prerelease,
-	    is_devrelease,
-	    is_postrelease,
-	  };
-	}
-	return version;
-}
-
-var operator;
-var hasRequiredOperator;
-
-function requireOperator () {
-	if (hasRequiredOperator) return operator;
-	hasRequiredOperator = 1;
-	const { parse } = requireVersion();
-
-	operator = {
-	  compare,
-	  rcompare,
-	  lt,
-	  le,
-	  eq,
-	  ne,
-	  ge,
-	  gt,
-	  '<': lt,
-	  '<=': le,
-	  '==': eq,
-	  '!=': ne,
-	  '>=': ge,
-	  '>': gt,
-	  '===': arbitrary,
-	};
-
-	function lt(version, other) {
-	  return compare(version, other) < 0;
-	}
-
-	function le(version, other) {
-	  return compare(version, other) <= 0;
-	}
-
-	function eq(version, other) {
-	  return compare(version, other) === 0;
-	}
-
-	function ne(version, other) {
-	  return compare(version, other) !== 0;
-	}
-
-	function ge(version, other) {
-	  return compare(version, other) >= 0;
-	}
-
-	function gt(version, other) {
-	  return compare(version, other) > 0;
-	}
-
-	function arbitrary(version, other) {
-	  return version.toLowerCase() === other.toLowerCase();
-	}
-
-	function compare(version, other) {
-	  const parsedVersion = parse(version);
-	  const parsedOther = parse(other);
-
-	  const keyVersion = calculateKey(parsedVersion);
-	  const keyOther = calculateKey(parsedOther);
-
-	  return pyCompare(keyVersion, keyOther);
-	}
-
-	function rcompare(version, other) {
-	  return -compare(version, other);
-	}
-
-	// this logic is buitin in python, but we need to port it to js
-	// see https://stackoverflow.com/a/5292332/1438522
-	function pyCompare(elemIn, otherIn) {
-	  let elem = elemIn;
-	  let other = otherIn;
-	  if (elem === other) {
-	    return 0;
-	  }
-	  if (Array.isArray(elem) !== Array.isArray(other)) {
-	    elem = Array.isArray(elem) ? elem : [elem];
-	    other = Array.isArray(other) ? other : [other];
-	  }
-	  if (Array.isArray(elem)) {
-	    const len = Math.min(elem.length, other.length);
-	    for (let i = 0; i < len; i += 1) {
-	      const res = pyCompare(elem[i], other[i]);
-	      if (res !== 0) {
-	        return res;
-	      }
-	    }
-	    return elem.length - other.length;
-	  }
-	  if (elem === -Infinity || other === Infinity) {
-	    return -1;
-	  }
-	  if (elem === Infinity || other === -Infinity) {
-	    return 1;
-	  }
-	  return elem < other ? -1 : 1;
-	}
-
-	function calculateKey(input) {
-	  const { epoch } = input;
-	  let { release, pre, post, local, dev } = input;
-	  // When we compare a release version, we want to compare it with all of the
-	  // trailing zeros removed. So we'll use a reverse the list, drop all the now
-	  // leading zeros until we come to something non zero, then take the rest
-	  // re-reverse it back into the correct order and make it a tuple and use
-	  // that for our sorting key.
-	  release = release.concat();
-	  release.reverse();
-	  while (release.length && release[0] === 0) {
-	    release.shift();
-	  }
-	  release.reverse();
-
-	  // We need to "trick" the sorting algorithm to put 1.0.dev0 before 1.0a0.
-	  // We'll do this by abusing the pre segment, but we _only_ want to do this
-	  // if there is !a pre or a post segment. If we have one of those then
-	  // the normal sorting rules will handle this case correctly.
-	  if (!pre && !post && dev) pre = -Infinity;
-	  // Versions without a pre-release (except as noted above) should sort after
-	  // those with one.
-	  else if (!pre) pre = Infinity;
-
-	  // Versions without a post segment should sort before those with one.
-	  if (!post) post = -Infinity;
-
-	  // Versions without a development segment should sort after those with one.
-	  if (!dev) dev = Infinity;
-
-	  if (!local) {
-	    // Versions without a local segment should sort before those with one.
-	    local = -Infinity;
-	  } else {
-	    // Versions with a local segment need that segment parsed to implement
-	    // the sorting rules in PEP440.
-	    // - Alpha numeric segments sort before numeric segments
-	    // - Alpha numeric segments sort lexicographically
-	    // - Numeric segments sort numerically
-	    // - Shorter versions sort before longer versions when the prefixes
-	    //   match exactly
-	    local = local.map((i) =>
-	      Number.isNaN(Number(i)) ? [-Infinity, i] : [Number(i), ''],
-	    );
-	  }
-
-	  return [epoch, release, pre, post, dev, local];
-	}
-	return operator;
-}
-
-var specifier;
-var hasRequiredSpecifier;
-
-function requireSpecifier () {
-	if (hasRequiredSpecifier) return specifier;
-	hasRequiredSpecifier = 1;
-	// This file is dual licensed under the terms of the Apache License, Version
-	// 2.0, and the BSD License. See the LICENSE file in the root of this repository
-	// for complete details.
-
-	const { VERSION_PATTERN, explain: explainVersion } = requireVersion();
-
-	const Operator = requireOperator();
-
-	const RANGE_PATTERN = [
-	  '(?<operator>(===|~=|==|!=|<=|>=|<|>))',
-	  '\\s*',
-	  '(',
-	  /*  */ '(?<version>(?:' + VERSION_PATTERN.replace(/\?<\w+>/g, '?:') + '))',
-	  /*  */ '(?<prefix>\\.\\*)?',
-	  /*  */ '|',
-	  /*  */ '(?<legacy>[^,;\\s)]+)',
-	  ')',
-	].join('');
-
-	specifier = {
-	  RANGE_PATTERN,
-	  parse,
-	  satisfies,
-	  filter,
-	  validRange,
-	  maxSatisfying,
-	  minSatisfying,
-	};
-
-	const isEqualityOperator = (op) => ['==', '!=', '==='].includes(op);
-
-	const rangeRegex = new RegExp('^' + RANGE_PATTERN + '$', 'i');
-
-	function parse(ranges) {
-	  if (!ranges.trim()) {
-	    return [];
-	  }
-
-	  const specifiers = ranges
-	    .split(',')
-	    .map((range) => rangeRegex.exec(range.trim()) || {})
-	    .map(({ groups }) => {
-	      if (!groups) {
-	        return null;
-	      }
-
-	      let { ...spec } = groups;
-	      const { operator, version, prefix, legacy } = groups;
-
-	      if (version) {
-	        spec = { ...spec, ...explainVersion(version) };
-	        if (operator === '~=') {
-	          if (spec.release.length < 2) {
-	            return null;
-	          }
-	        }
-	        if (!isEqualityOperator(operator) && spec.local) {
-	          return null;
-	        }
-
-	        if (prefix) {
-	          if (!isEqualityOperator(operator) || spec.dev || spec.local) {
-	            return null;
-	          }
-	        }
-	      }
-	      if (legacy && operator !== '===') {
-	        return null;
-	      }
-
-	      return spec;
-	    });
-
-	  if (specifiers.filter(Boolean).length !== specifiers.length) {
-	    return null;
-	  }
-
-	  return specifiers;
-	}
-
-	function filter(versions, specifier, options = {}) {
-	  const filtered = pick(versions, specifier, options);
-	  if (filtered.length === 0 && options.prereleases === undefined) {
-	    return pick(versions, specifier, { prereleases: true });
-	  }
-	  return filtered;
-	}
-
-	function maxSatisfying(versions, range, options) {
-	  const found = filter(versions, range, options).sort(Operator.compare);
-	  return found.length === 0 ? null : found[found.length - 1];
-	}
-
-	function minSatisfying(versions, range, options) {
-	  const found = filter(versions, range, options).sort(Operator.compare);
-	  return found.length === 0 ? null : found[0];
-	}
-
-	function pick(versions, specifier, options) {
-	  const parsed = parse(specifier);
-
-	  if (!parsed) {
-	    return [];
-	  }
-
-	  return versions.filter((version) => {
-	    const explained = explainVersion(version);
-
-	    if (!parsed.length) {
-	      return explained && !(explained.is_prerelease && !options.prereleases);
-	    }
-
-	    return parsed.reduce((pass, spec) => {
-	      if (!pass) {
-	        return false;
-	      }
-	      return contains({ ...spec, ...options }, { version, explained });
-	    }, true);
-	  });
-	}
-
-	function satisfies(version, specifier, options = {}) {
-	  const filtered = pick([version], specifier, options);
-
-	  return filtered.length === 1;
-	}
-
-	function arrayStartsWith(array, prefix) {
-	  if (prefix.length > array.length) {
-	    return false;
-	  }
-
-	  for (let i = 0; i < prefix.length; i += 1) {
-	    if (prefix[i] !== array[i]) {
-	      return false;
-	    }
-	  }
-
-	  return true;
-	}
-
-	function contains(specifier, input) {
-	  const { explained } = input;
-	  let { version } = input;
-	  const { ...spec } = specifier;
-
-	  if (spec.prereleases === undefined) {
-	    spec.prereleases = spec.is_prerelease;
-	  }
-
-	  if (explained && explained.is_prerelease && !spec.prereleases) {
-	    return false;
-	  }
-
-	  if (spec.operator === '~=') {
-	    let compatiblePrefix = spec.release.slice(0, -1).concat('*').join('.');
-	    if (spec.epoch) {
-	      compatiblePrefix = spec.epoch + '!' + compatiblePrefix;
-	    }
-	    return satisfies(version, `>=${spec.version}, ==${compatiblePrefix}`, {
-	      prereleases: spec.prereleases,
-	    });
-	  }
-
-	  if (spec.prefix) {
-	    const isMatching =
-	      explained.epoch === spec.epoch &&
-	      arrayStartsWith(explained.release, spec.release);
-	    const isEquality = spec.operator !== '!=';
-	    return isEquality ? isMatching : !isMatching;
-	  }
-
-	  if (explained)
-	    if (explained.local && spec.version) {
-	      version = explained.public;
-	      spec.version = explainVersion(spec.version).public;
-	    }
-
-	  if (spec.operator === '<' || spec.operator === '>') {
-	    // simplified version of https://www.python.org/dev/peps/pep-0440/#exclusive-ordered-comparison
-	    if (Operator.eq(spec.release.join('.'), explained.release.join('.'))) {
-	      return false;
-	    }
-	  }
-
-	  const op = Operator[spec.operator];
-	  return op(version, spec.version || spec.legacy);
-	}
-
-	function validRange(specifier) {
-	  return Boolean(parse(specifier));
-	}
-	return specifier;
-}
-
-var semantic;
-var hasRequiredSemantic;
-
-function requireSemantic () {
-	if (hasRequiredSemantic) return semantic;
-	hasRequiredSemantic = 1;
-	const { explain, parse, stringify } = requireVersion();
-
-	// those notation are borrowed from semver
-	semantic = {
-	  major,
-	  minor,
-	  patch,
-	  inc,
-	};
-
-	function major(input) {
-	  const version = explain(input);
-	  if (!version) {
-	    throw new TypeError('Invalid Version: ' + input);
-	  }
-	  return version.release[0];
-	}
-
-	function minor(input) {
-	  const version = explain(input);
-	  if (!version) {
-	    throw new TypeError('Invalid Version: ' + input);
-	  }
-	  if (version.release.length < 2) {
-	    return 0;
-	  }
-	  return version.release[1];
-	}
-
-	function patch(input) {
-	  const version = explain(input);
-	  if (!version) {
-	    throw new TypeError('Invalid Version: ' + input);
-	  }
-	  if (version.release.length < 3) {
-	    return 0;
-	  }
-	  return version.release[2];
-	}
-
-	function inc(input, release, preReleaseIdentifier) {
-	  let identifier = preReleaseIdentifier || `a`;
-	  const version = parse(input);
-
-	  if (!version) {
-	    return null;
-	  }
-
-	  if (
-	    !['a', 'b', 'c', 'rc', 'alpha', 'beta', 'pre', 'preview'].includes(
-	      identifier,
-	    )
-	  ) {
-	    return null;
-	  }
-
-	  switch (release) {
-	    case 'premajor':
-	      {
-	        const [majorVersion] = version.release;
-	        version.release.fill(0);
-	        version.release[0] = majorVersion + 1;
-	      }
-	      version.pre = [identifier, 0];
-	      delete version.post;
-	      delete version.dev;
-	      delete version.local;
-	      break;
-	    case 'preminor':
-	      {
-	        const [majorVersion, minorVersion = 0] = version.release;
-	        version.release.fill(0);
-	        version.release[0] = majorVersion;
-	        version.release[1] = minorVersion + 1;
-	      }
-	      version.pre = [identifier, 0];
-	      delete version.post;
-	      delete version.dev;
-	      delete version.local;
-	      break;
-	    case 'prepatch':
-	      {
-	        const [majorVersion, minorVersion = 0, patchVersion = 0] =
-	          version.release;
-	        version.release.fill(0);
-	        version.release[0] = majorVersion;
-	        version.release[1] = minorVersion;
-	        version.release[2] = patchVersion + 1;
-	      }
-	      version.pre = [identifier, 0];
-	      delete version.post;
-	      delete version.dev;
-	      delete version.local;
-	      break;
-	    case 'prerelease':
-	      if (version.pre === null) {
-	        const [majorVersion, minorVersion = 0, patchVersion = 0] =
-	          version.release;
-	        version.release.fill(0);
-	        version.release[0] = majorVersion;
-	        version.release[1] = minorVersion;
-	        version.release[2] = patchVersion + 1;
-	        version.pre = [identifier, 0];
-	      } else {
-	        if (preReleaseIdentifier === undefined && version.pre !== null) {
-	          [identifier] = version.pre;
-	        }
-
-	        const [letter, number] = version.pre;
-	        if (letter === identifier) {
-	          version.pre = [letter, number + 1];
-	        } else {
-	          version.pre = [identifier, 0];
-	        }
-	      }
-
-	      delete version.post;
-	      delete version.dev;
-	      delete version.local;
-	      break;
-	    case 'major':
-	      if (
-	        version.release.slice(1).some((value) => value !== 0) ||
-	        version.pre === null
-	      ) {
-	        const [majorVersion] = version.release;
-	        version.release.fill(0);
-	        version.release[0] = majorVersion + 1;
-	      }
-	      delete version.pre;
-	      delete version.post;
-	      delete version.dev;
-	      delete version.local;
-	      break;
-	    case 'minor':
-	      if (
-	        version.release.slice(2).some((value) => value !== 0) ||
-	        version.pre === null
-	      ) {
-	        const [majorVersion, minorVersion = 0] = version.release;
-	        version.release.fill(0);
-	        version.release[0] = majorVersion;
-	        version.release[1] = minorVersion + 1;
-	      }
-	      delete version.pre;
-	      delete version.post;
-	      delete version.dev;
-	      delete version.local;
-	      break;
-	    case 'patch':
-	      if (
-	        version.release.slice(3).some((value) => value !== 0) ||
-	        version.pre === null
-	      ) {
-	        const [majorVersion, minorVersion = 0, patchVersion = 0] =
-	          version.release;
-	        version.release.fill(0);
-	        version.release[0] = majorVersion;
-	        version.release[1] = minorVersion;
-	        version.release[2] = patchVersion + 1;
-	      }
-	      delete version.pre;
-	      delete version.post;
-	      delete version.dev;
-	      delete version.local;
-	      break;
-	    default:
-	      return null;
-	  }
-
-	  return stringify(version);
-	}
-	return semantic;
-}
-
-var pep440;
-var hasRequiredPep440;
-
-function requirePep440 () {
-	if (hasRequiredPep440) return pep440;
-	hasRequiredPep440 = 1;
-	const { valid, clean, explain, parse } = requireVersion();
-
-	const { lt, le, eq, ne, ge, gt, compare, rcompare } = requireOperator();
-
-	const {
-	  filter,
-	  maxSatisfying,
-	  minSatisfying,
-	  RANGE_PATTERN,
-	  satisfies,
-	  validRange,
-	} = requireSpecifier();
-
-	const { major, minor, patch, inc } = requireSemantic();
-
-	pep440 = {
-	  // version
-	  valid,
-	  clean,
-	  explain,
-	  parse,
-
-	  // operator
-	  lt,
-	  le,
-	  lte: le,
-	  eq,
-	  ne,
-	  neq: ne,
-	  ge,
-	  gte: ge,
-	  gt,
-	  compare,
-	  rcompare,
-
-	  // range
-	  filter,
-	  maxSatisfying,
-	  minSatisfying,
-	  RANGE_PATTERN,
-	  satisfies,
-	  validRange,
-
-	  // semantic
-	  major,
-	  minor,
-	  patch,
-	  inc,
-	};
-	return pep440;
-}
-
-var pep440Exports = requirePep440();
-
-var specifierExports = requireSpecifier();
 
 /**
  * The PyPI launch idiom (SPEC §4): `uvx pkg`, `uvx pkg@1.2.3`, `uvx 'pkg[extra]==1.2.3'`,
@@ -55002,7 +60524,8 @@ function identifyServer(entry) {
 /** `server` with every shown text through `maskedText` (see the module doc). */
 function masked(server) {
     const p = server.package;
-    const mask = (text) => (text === null ? null : maskedText(text));
+    // `== null`: an idiom that found no package word (`npx -- -u`) may leave a field undefined.
+    const mask = (text) => text == null ? null : maskedText(text);
     const resolution = { status: p.resolution.status };
     if (p.resolution.message !== undefined)
         resolution.message = maskedText(p.resolution.message);
@@ -55237,8 +60760,8 @@ const TOOL_VERSION = '0.1.0';
  * run's own inputs (a missing path, a bad policy file, a bad `min-grade`) throw `UsageError`
  * (CLI exit 2); problems with one config or one server never throw — they become reasons.
  */
-/** Which grader to use (SPEC §5; `registry` comes with the registry issue). */
-const GRADER_KINDS = ['builtin', 'api', 'command'];
+/** Which grader to use (SPEC §5). */
+const GRADER_KINDS = ['builtin', 'api', 'command', 'registry'];
 /** The run's inputs could not be used (a missing path, a bad policy file, a bad flag value). */
 class UsageError extends Error {
     name = 'UsageError';
@@ -55258,12 +60781,20 @@ async function gate(options) {
         throw new UsageError(`unknown grader "${graderKind}": use one of ${GRADER_KINDS.join(', ')}`);
     }
     const { resolvePolicy, scale } = await loadPolicy(options);
+    const records = await loadRecords(options);
     checkRegistryUrl(options.npmRegistry);
     const http = createHttpClient(options);
     const npm = new NpmRegistryClient({ http, registry: options.npmRegistry });
     let grader;
     try {
-        grader = createGrader(graderKind, options, { http, npm, logger, now, scale });
+        grader = createGrader(graderKind, options, {
+            http,
+            npm,
+            logger,
+            now,
+            scale,
+            registry: records.registry
+        });
     }
     catch (error) {
         // Graders reject unusable options (a relative URL, an empty command) with a TypeError.
@@ -55289,7 +60820,10 @@ async function gate(options) {
         server,
         outcome: outcomes[i],
         literalSecrets: secrets[i],
-        configFindings: configFindings[i]
+        configFindings: configFindings[i],
+        registry: records.registry,
+        exceptions: records.exceptions,
+        today
     }, resolvePolicy(server.entry.config)));
     const configErrors = configs.filter((c) => c.error !== null).length;
     const { verdict, counts } = runVerdict(servers, configErrors);
@@ -55299,6 +60833,8 @@ async function gate(options) {
         today,
         grader: graderKind,
         policies: distinctPolicies(servers, configs, resolvePolicy),
+        registryFile: records.registry?.path ?? null,
+        exceptionsFile: records.exceptions?.path ?? null,
         configs,
         servers,
         verdict,
@@ -55387,6 +60923,30 @@ async function loadPolicy(options) {
         throw error;
     }
 }
+/**
+ * Load the registry and exceptions files: from the given documents (base branch), else the given
+ * paths, else the default names in `cwd`.
+ * @throws UsageError naming file:line:column for a file that cannot be used.
+ */
+async function loadRecords(options) {
+    try {
+        return {
+            registry: await loadRecord(options.registryDocument, options.registryPath, options.cwd, parseRegistryText, loadRegistryFile, findRegistryFile),
+            exceptions: await loadRecord(options.exceptionsDocument, options.exceptionsPath, options.cwd, parseExceptionsText, loadExceptionsFile, findExceptionsFile)
+        };
+    }
+    catch (error) {
+        if (error instanceof LocatedFileError)
+            throw new UsageError(error.message, { cause: error });
+        throw error;
+    }
+}
+async function loadRecord(document, given, cwd, parse, load, find) {
+    if (document)
+        return document.text === null ? null : parse(document.text, document.path);
+    const file = nonEmpty(given) ? relativeToProcess(path.resolve(cwd, given)) : await find(cwd);
+    return file ? load(file) : null;
+}
 async function scanConfigs(options, logger) {
     let files;
     try {
@@ -55465,6 +61025,11 @@ function createGrader(kind, options, deps) {
                 now: deps.now,
                 scale: deps.scale
             });
+        case 'registry':
+            if (deps.registry === null) {
+                throw new UsageError('the registry grader needs a registry file (registry / --registry, or .github/mcp-registry.{csv,json,yml,yaml})');
+            }
+            return createRegistryGrader({ registry: deps.registry, now: deps.now });
         case 'command':
             if (!options.graderCommand || options.graderCommand.length === 0) {
                 throw new UsageError('the command grader needs a command (grader-command / --grader-command)');
@@ -55842,14 +61407,14 @@ function subScoreCells(grade, axes) {
     }
     return cells;
 }
-/** The Markdown symbol of a verdict: ✅ pass, ⚠️ warn/excepted, ❌ fail/error. */
 function verdictSymbol(verdict) {
     switch (verdict) {
         case 'pass':
             return '✅';
         case 'warn':
-        case 'excepted':
             return '⚠️';
+        case 'excepted':
+            return '⏳';
         case 'fail':
         case 'error':
             return '❌';
@@ -55901,6 +61466,7 @@ const REASON_CODES = [
     'AUDIT_STALE',
     'REGISTRY_VERSION_MISMATCH',
     'REGISTRY_GRADE_DRIFT',
+    'REGISTRY_INCOMPLETE',
     'EXCEPTION_EXPIRED',
     'EXCEPTION_INVALID',
     'EXCEPTION_EXPIRING',
@@ -55909,6 +61475,229 @@ const REASON_CODES = [
 
 /** Where a server's code comes from (SPEC §2). */
 const ECOSYSTEMS = ['npm', 'pypi', 'oci', 'remote', 'local', 'unknown'];
+
+/**
+ * The run-level compliance section (SPEC §8): the controls touched by the servers' failing axes,
+ * each with the axes and servers that touch it. Shared by the report model (summary, comment,
+ * table) and the JSON report, so both group the same way.
+ */
+/**
+ * Group the servers' compliance impacts by (framework, control), sorted by the mapping's order
+ * (`controlRank`: framework, then control). A server with no impacts adds nothing; an empty
+ * input gives an empty list. `serverKey` tells servers apart (two entries may share a name).
+ */
+function summariseCompliance(servers, serverKey) {
+    const byControl = new Map();
+    for (const { server, impacts } of servers) {
+        const key = serverKey(server);
+        for (const impact of impacts) {
+            const id = `${impact.framework}\u0000${impact.control}`;
+            let group = byControl.get(id);
+            if (group === undefined) {
+                group = {
+                    view: {
+                        framework: impact.framework,
+                        control: impact.control,
+                        title: impact.title,
+                        axes: [],
+                        servers: []
+                    },
+                    keys: new Set()
+                };
+                byControl.set(id, group);
+            }
+            if (!group.view.axes.includes(impact.axis))
+                group.view.axes.push(impact.axis);
+            if (!group.keys.has(key)) {
+                group.keys.add(key);
+                group.view.servers.push(server);
+            }
+        }
+    }
+    const views = [...byControl.values()].map((g) => g.view);
+    for (const v of views)
+        v.axes.sort((a, b) => AXES.indexOf(a) - AXES.indexOf(b));
+    return views.sort((a, b) => controlRank(a.framework, a.control) - controlRank(b.framework, b.control));
+}
+
+/** Longest exception id shown in a table cell (characters). */
+const MAX_ID_CHARS = 40;
+/** Longest free-text registry field kept (owner team, data access summary; characters). */
+const MAX_TEXT_CHARS = 500;
+const codes = (result) => new Set(result.reasons.map((r) => r.code));
+function text(value, max = MAX_TEXT_CHARS) {
+    if (value === null)
+        return null;
+    const one = toOneLine(value).trim();
+    return one === '' ? null : clip(one, max);
+}
+/** A version for display: digests shortened (`sha256:abcdef012345…`), one line, clipped. */
+function versionText(version) {
+    return clip(shortDigest(toOneLine(version)), MAX_NAME_CHARS);
+}
+/**
+ * The Registry column (SPEC §8 summary table):
+ * - `—` when the run has no registry file;
+ * - `not in registry` when no row matches;
+ * - else the problems the registry checks reported, joined by ` · `: `not approved for
+ *   <environment>` (the row does not list it), `registry 1.2.3 ≠ 1.3.0` (the approved version,
+ *   then the one the config runs; `REGISTRY_VERSION_MISMATCH`), `audit 86 d` (`AUDIT_STALE`; `no
+ *   audit date` without one), `grade C < recorded B` (`REGISTRY_GRADE_DRIFT`), `no owner team`,
+ *   `no data access summary` (`REGISTRY_INCOMPLETE`: the row leaves them empty); `approved` when
+ *   there is none;
+ * - followed by the row's data classification when it has one (`approved · phi`).
+ */
+function registryCell(result) {
+    const status = result.registry;
+    if (status === null)
+        return DASH;
+    const entry = status.entry;
+    if (!status.found || entry === null)
+        return 'not in registry';
+    const has = codes(result);
+    const parts = [];
+    if (status.approvedForEnvironment === false) {
+        parts.push(`not approved for ${clip(toOneLine(result.policy.environment), 60)}`);
+    }
+    if (has.has('REGISTRY_VERSION_MISMATCH')) {
+        const pkg = result.server.package;
+        const running = pkg.version ?? pkg.versionSpec;
+        parts.push(`registry ${entry.key.version === null ? 'any' : versionText(entry.key.version)} ≠ ` +
+            (running === null ? 'unknown' : versionText(running)));
+    }
+    if (has.has('AUDIT_STALE')) {
+        parts.push(status.auditAgeDays === null ? 'no audit date' : `audit ${status.auditAgeDays} d`);
+    }
+    if (has.has('REGISTRY_GRADE_DRIFT') && result.grade && entry.currentGrade) {
+        parts.push(`grade ${result.grade.overall.grade} < recorded ${entry.currentGrade}`);
+    }
+    if (has.has('REGISTRY_INCOMPLETE')) {
+        if (text(entry.ownerTeam) === null)
+            parts.push('no owner team');
+        if (text(entry.dataAccessSummary) === null)
+            parts.push('no data access summary');
+    }
+    if (parts.length === 0)
+        parts.push('approved');
+    if (entry.dataClassification)
+        parts.push(entry.dataClassification);
+    return parts.join(' · ');
+}
+function daysLeftText(days) {
+    if (days === null)
+        return null;
+    if (days <= 0)
+        return 'expires today';
+    return `${days} d left`;
+}
+/**
+ * The Exception column (SPEC §8 summary table): `—` without an exception, else the exception id
+ * (clipped to 40 characters) and its state: `EXC-12 applied, 5 d left`, `EXC-3 valid, 40 d left`
+ * (valid but nothing to waive), `EXC-7 applied, 3 d left (expiring)`, `EXC-9 expired
+ * 2026-11-20`, `EXC-4 invalid`, `EXC-5 not in exceptions file` (state `missing`).
+ */
+function exceptionCell(status) {
+    if (status === null)
+        return DASH;
+    const id = clip(toOneLine(status.id), MAX_ID_CHARS);
+    const left = daysLeftText(status.daysLeft);
+    switch (status.state) {
+        case 'applied':
+        case 'valid':
+            return `${id} ${status.state}${left ? `, ${left}` : ''}`;
+        case 'expiring':
+            return `${id} ${status.waived.length > 0 ? 'applied' : 'valid'}${left ? `, ${left}` : ''} (expiring)`;
+        case 'expired':
+            return `${id} expired${status.expiresOn ? ` ${toOneLine(status.expiresOn)}` : ''}`;
+        case 'invalid':
+            return `${id} invalid`;
+        case 'missing':
+            return `${id} not in exceptions file`;
+    }
+}
+/**
+ * A record's link (`audit_url`, `artifact_url`) as a link target: an absolute URL re-serialised
+ * without user name and password (they are credentials, SPEC §9), or null when it is not one.
+ * Renderers still pass it through `safeHref` (http/https only, Markdown-safe).
+ */
+function linkTarget(url) {
+    if (url === null)
+        return null;
+    let parsed;
+    try {
+        parsed = new URL(url.trim());
+    }
+    catch {
+        return null;
+    }
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.href;
+}
+/** The registry facts of a server, or null when the run has no registry file. */
+function registryFacts(result) {
+    const status = result.registry;
+    if (status === null)
+        return null;
+    const e = status.entry;
+    const file = clip(toOneLine(status.file), MAX_NAME_CHARS);
+    if (!status.found || e === null) {
+        return {
+            source: file,
+            found: false,
+            serverId: null,
+            displayName: null,
+            ownerTeam: null,
+            dataAccessSummary: null,
+            dataClass: null,
+            auditDate: null,
+            auditAgeDays: null,
+            auditUrl: null,
+            currentGrade: null,
+            approvedVersion: null,
+            environmentsApproved: [],
+            approvedForEnvironment: null,
+            exceptionId: null
+        };
+    }
+    return {
+        source: `${clip(toOneLine(e.source.file), MAX_NAME_CHARS)}:${e.source.line}`,
+        found: true,
+        serverId: text(e.serverId, MAX_NAME_CHARS),
+        displayName: text(e.displayName, MAX_NAME_CHARS),
+        ownerTeam: text(e.ownerTeam),
+        dataAccessSummary: text(e.dataAccessSummary),
+        dataClass: e.dataClassification,
+        auditDate: text(e.auditDate, 10),
+        auditAgeDays: status.auditAgeDays,
+        auditUrl: linkTarget(e.auditUrl),
+        currentGrade: e.currentGrade,
+        approvedVersion: e.key.version === null ? null : versionText(e.key.version),
+        environmentsApproved: e.environmentsApproved.map((env) => clip(toOneLine(env), 60)),
+        approvedForEnvironment: status.approvedForEnvironment,
+        exceptionId: text(e.exceptionId, MAX_ID_CHARS)
+    };
+}
+/** The approval artifact link of an exception status, or null when it has none. */
+function artifactUrlOf(status) {
+    return status.artifactUrl !== null && status.artifactUrl !== '' ? status.artifactUrl : null;
+}
+/** The exception facts of a server, or null when no exception covers it. */
+function exceptionFacts(result) {
+    const x = result.exception;
+    if (x === null)
+        return null;
+    return {
+        id: clip(toOneLine(x.id), MAX_NAME_CHARS),
+        state: x.state,
+        expiresOn: text(x.expiresOn, 10),
+        daysLeft: x.daysLeft,
+        problems: x.problems.map((p) => clip(toOneLine(p), 1000)),
+        waived: [...x.waived],
+        source: x.source ? `${clip(toOneLine(x.source.file), MAX_NAME_CHARS)}:${x.source.line}` : null,
+        artifactUrl: linkTarget(artifactUrlOf(x))
+    };
+}
 
 /**
  * The entry's notes (from parsing: a converted arg, a `url` stdio clients ignore, …) followed by
@@ -55972,16 +61761,22 @@ function shownFindings(result) {
  * - `servers[]`: one per server entry, in discovery order: `name`, `config`, `line`, `column`
  *   (of the entry's key), `package` `{ ecosystem, name, versionSpec, version, pinned, purl }`
  *   (additive: `launcher`, `resolution {status, message?}`), `grade` (the `GradeReport`, or null),
- *   `registry` and `exception` (null until the registry/exception checks land), `verdict`
+ *   `registry` (SPEC §7: `{ file, found, entry, auditAgeDays, approvedForEnvironment }`, null
+ *   when the run has no registry file; `entry` is the matching row with its normalised `key` and
+ *   `source {file, line}`, or null), `exception` (`{ id, state, expiresOn, daysLeft, problems,
+ *   waived, source, artifactUrl }`, null when no exception covers the server), `verdict`
  *   (`pass | warn | fail | excepted | error`), `reasons[]` `{ code, severity, message, fix? }`.
- *   Additive: `environment`, `gradeProblem` (`{kind: ungraded|error, message}` or null),
+ *   Additive: `compliance[]` (`{ axis, framework, control, title }`: the controls the server's
+ *   failing axes touch), `environment`, `gradeProblem` (`{kind: ungraded|error, message}` or null),
  *   `ungradedFindings` (findings shown although there is no grade), `configFindings` (what the
  *   config entry itself does, found whatever the grader: `Finding`s with `config.*` rule ids;
  *   the built-in grader's `grade.findings` repeat them), `notes` (entry and resolution notes,
  *   e.g. "runs several commands", deduplicated).
  * - Additive: `today` (`YYYY-MM-DD`, the date used for audit age and expiry), `startedAt`
  *   (ISO timestamp), `grader` (`builtin`, `api`, `command`, `registry`), `policies[]`
- *   `{ environment, source, reason, file }`.
+ *   `{ environment, source, reason, file }`, `compliance` `{ source, controls[] }`: every control
+ *   touched by any server's failing axes (`{ framework, control, title, axes, servers[] {name,
+ *   config, line} }`, framework then control order) and the citation of the mapping.
  */
 /** The current report version (SPEC §8). */
 const REPORT_VERSION = 1;
@@ -56022,6 +61817,102 @@ const JsonReasonSchema = looseObject({
     message: string$1(),
     fix: string$1().optional()
 });
+/** An ISO calendar date, `YYYY-MM-DD` (evaluated in UTC). */
+const IsoDateSchema = string$1().regex(/^\d{4}-\d{2}-\d{2}$/);
+/** Where a record is written: its file and 1-based line. */
+const JsonRecordSourceSchema = looseObject({
+    file: string$1().describe('The registry or exceptions file, relative to the workspace.'),
+    line: number().int().min(1).describe('1-based line of the row or record.')
+})
+    .describe('Where the record is written.');
+/** A normalised server identity (`resolve/server-key.ts`). */
+const JsonServerKeySchema = looseObject({
+    kind: _enum(['npm', 'pypi', 'oci', 'remote', 'github', 'local']),
+    id: string$1()
+        .describe('The identity without a version, canonical for its kind: `npm:@scope/name`, `pypi:name`, `oci:docker.io/library/nginx`, `remote:https://host/path`, `github:org/repo`, `local:<path>`.'),
+    version: string$1()
+        .nullable()
+        .describe('The exact version (npm/PyPI), digest or tag (OCI) the id names; null: any.')
+})
+    .describe('`server_id` normalised, so a row matches a config entry however each is written.');
+/** One registry row as normalised (SPEC §7 columns). */
+const JsonRegistryEntrySchema = looseObject({
+    serverId: string$1().describe('`server_id` as written.'),
+    key: JsonServerKeySchema,
+    displayName: string$1().nullable().describe('`display_name`.'),
+    currentGrade: GradeLetterSchema.nullable().describe('`current_grade`: the letter recorded by the last audit.'),
+    auditUrl: string$1().nullable().describe('`audit_url`: link to the audit report.'),
+    auditDate: IsoDateSchema.nullable().describe('`audit_date`, YYYY-MM-DD.'),
+    environmentsApproved: array(string$1())
+        .describe('`environments_approved`, normalised (`prod` → `production`, `dev` → `development`).'),
+    dataAccessSummary: string$1()
+        .nullable()
+        .describe('`data_access_summary`: what the server reads or writes.'),
+    dataClassification: _enum(DATA_CLASSES)
+        .nullable()
+        .describe('`data_classification` (SPEC §6): phi, personal, internal or public.'),
+    exceptionId: string$1().nullable().describe('`exception_id`: the exception the row names.'),
+    ownerTeam: string$1().nullable().describe('`owner_team`: who answers for the server.'),
+    source: JsonRecordSourceSchema
+})
+    .describe('The matching registry row.');
+/** `servers[].registry`: what the approved-server registry says of a server (SPEC §7). */
+const JsonRegistryStatusSchema = looseObject({
+    file: string$1().describe('The registry file the server was looked up in.'),
+    found: boolean().describe('False when no row matches the server (`NOT_IN_REGISTRY`).'),
+    entry: JsonRegistryEntrySchema.nullable(),
+    auditAgeDays: number()
+        .int()
+        .nullable()
+        .describe("Days from `audit_date` to the run's `today` (UTC); null without a date."),
+    approvedForEnvironment: boolean()
+        .nullable()
+        .describe("Whether the row approves the server's environment; null without a row.")
+})
+    .describe('What the approved-server registry says; null when the run has no registry file.');
+/** `servers[].exception`: the exception that covers a server (SPEC §7). */
+const JsonExceptionStatusSchema = looseObject({
+    id: string$1().describe('The exception id.'),
+    state: _enum(['applied', 'valid', 'expiring', 'expired', 'invalid', 'missing'])
+        .describe('`applied`: valid and waived something; `valid`: valid, nothing to waive; `expiring`: valid, expires within 7 days; `expired`; `invalid`: a rule is broken (see `problems`); `missing`: the registry names an id the exceptions file does not hold.'),
+    expiresOn: IsoDateSchema.nullable().describe('`expires_on`, YYYY-MM-DD.'),
+    daysLeft: number()
+        .int()
+        .nullable()
+        .describe('Days until `expires_on` (0 on the day itself, negative once expired).'),
+    problems: array(string$1()).describe('Each broken rule, as a sentence.'),
+    waived: array(_enum(REASON_CODES))
+        .describe('The reason codes this exception turned from blocking into waived.'),
+    source: JsonRecordSourceSchema.nullable(),
+    artifactUrl: string$1()
+        .nullable()
+        .describe('`artifact_url`: the approval record (ticket, e-mail, signed PDF), without user info; null when unknown.')
+})
+    .describe('The exception that covers the server; null when none does.');
+/** One control a failing axis touches (`servers[].compliance[]`). */
+const JsonComplianceImpactSchema = looseObject({
+    axis: AxisSchema,
+    framework: _enum(COMPLIANCE_FRAMEWORKS),
+    control: string$1().describe('`CC6.1`, `Art. 32(1)(b)`, `§164.312(d)`, `A.8.5`, …'),
+    title: string$1()
+});
+/** The top-level `compliance` section. */
+const JsonComplianceSchema = looseObject({
+    source: string$1().describe('Citation of the mapping of axes to controls.'),
+    controls: array(looseObject({
+        framework: _enum(COMPLIANCE_FRAMEWORKS),
+        control: string$1(),
+        title: string$1(),
+        axes: array(AxisSchema).describe('The failing axes that touch this control.'),
+        servers: array(looseObject({
+            name: string$1(),
+            config: string$1(),
+            line: number().int().min(1)
+        }))
+            .describe('The servers whose failing axes touch this control.')
+    }))
+})
+    .describe("Compliance controls (SOC 2, GDPR, HIPAA, ISO 27001) touched by the servers' failing axes.");
 /** One entry of `servers[]`. */
 const JsonServerSchema = looseObject({
     name: string$1(),
@@ -56030,10 +61921,12 @@ const JsonServerSchema = looseObject({
     column: number().int().min(1),
     package: JsonPackageSchema,
     grade: GradeReportSchema.nullable(),
-    registry: _null$1(),
-    exception: _null$1(),
+    registry: JsonRegistryStatusSchema.nullable(),
+    exception: JsonExceptionStatusSchema.nullable(),
     verdict: _enum(['pass', 'warn', 'fail', 'excepted', 'error']),
     reasons: array(JsonReasonSchema),
+    compliance: array(JsonComplianceImpactSchema)
+        .describe("The compliance controls the server's failing or floored axes touch."),
     environment: string$1(),
     gradeProblem: looseObject({ kind: _enum(['ungraded', 'error']), message: string$1() })
         .nullable(),
@@ -56066,7 +61959,8 @@ const JsonReportSchema = looseObject({
         source: _enum(['input', 'rule', 'default']),
         reason: string$1(),
         file: string$1().nullable()
-    }))
+    })),
+    compliance: JsonComplianceSchema
 });
 /** JSON Schema (draft 2020-12) of the JSON report, for consumers in other languages. */
 function jsonReportSchema() {
@@ -56092,7 +61986,66 @@ function toJsonReport(run) {
             source: p.environmentSource,
             reason: p.environmentReason,
             file: p.policyFile
-        }))
+        })),
+        compliance: jsonCompliance(run)
+    };
+}
+/** The top-level `compliance` section: controls touched by any server, servers in run order. */
+function jsonCompliance(run) {
+    const controls = summariseCompliance(run.servers.map((s) => ({
+        server: {
+            name: s.server.entry.name,
+            config: s.server.entry.config,
+            line: s.server.entry.location.line
+        },
+        impacts: s.compliance
+    })), (s) => JSON.stringify([s.name, s.config, s.line]));
+    return { source: COMPLIANCE_SOURCE, controls };
+}
+function jsonSource(source) {
+    return { file: source.file, line: source.line };
+}
+/** `servers[].registry` of a status: the documented fields only, copied. */
+function jsonRegistry(status) {
+    if (status === null)
+        return null;
+    const e = status.entry;
+    return {
+        file: status.file,
+        found: status.found,
+        entry: e === null
+            ? null
+            : {
+                serverId: e.serverId,
+                key: { kind: e.key.kind, id: e.key.id, version: e.key.version },
+                displayName: e.displayName,
+                currentGrade: e.currentGrade,
+                auditUrl: e.auditUrl,
+                auditDate: e.auditDate,
+                environmentsApproved: [...e.environmentsApproved],
+                dataAccessSummary: e.dataAccessSummary,
+                dataClassification: e.dataClassification,
+                exceptionId: e.exceptionId,
+                ownerTeam: e.ownerTeam,
+                source: jsonSource(e.source)
+            },
+        auditAgeDays: status.auditAgeDays,
+        approvedForEnvironment: status.approvedForEnvironment
+    };
+}
+/** `servers[].exception` of a status: the documented fields only, copied. */
+function jsonException(status) {
+    if (status === null)
+        return null;
+    return {
+        id: status.id,
+        state: status.state,
+        expiresOn: status.expiresOn,
+        daysLeft: status.daysLeft,
+        problems: [...status.problems],
+        waived: [...status.waived],
+        source: status.source === null ? null : jsonSource(status.source),
+        artifactUrl: linkTarget(artifactUrlOf(status))
     };
 }
 /** `configs[]` entry of a parsed config (shared with the inventory report). */
@@ -56143,10 +62096,16 @@ function jsonServer(s) {
         column: entry.location.column,
         package: jsonPackage(s.server.package),
         grade: s.grade,
-        registry: s.registry,
-        exception: s.exception,
+        registry: jsonRegistry(s.registry),
+        exception: jsonException(s.exception),
         verdict: s.verdict,
         reasons: s.reasons.map(jsonReason),
+        compliance: s.compliance.map((c) => ({
+            axis: c.axis,
+            framework: c.framework,
+            control: c.control,
+            title: c.title
+        })),
         environment: s.policy.environment,
         gradeProblem: s.gradeProblem
             ? { kind: s.gradeProblem.kind, message: s.gradeProblem.message }
@@ -56299,18 +62258,17 @@ const REGISTRY_COLUMNS = [
     'owner_team'
 ];
 /**
- * The registry `server_id` of a server (SPEC §7 accepts purls and URLs): its purl, else (remote)
- * its URL, else — no purl and no URL, e.g. a local script or a package whose exact version is
- * unknown — a placeholder for the admin to replace, `name (config path)`, so that two different
- * servers that share an entry name in different config files get different ids.
+ * The `server_id` a registry row would use for `server` (SPEC §7): its purl when it has one
+ * (an exact package version), else the normalised identity (`formatServerKey`:
+ * `npm:@scope/pkg`, `pypi:name`, `oci:ghcr.io/org/img:tag`, `https://host/path`,
+ * `github:org/repo`, `local:./server.js`), which `parseServerId` reads back to the same key.
+ * Null when nothing identifies the server (an unidentified launch, a URL built from a variable).
  */
 function registryServerId(server) {
-    const p = server.package;
-    if (p.purl)
-        return p.purl;
-    if (p.ecosystem === 'remote' && p.name)
-        return p.name;
-    return `${server.entry.name} (${server.entry.config})`;
+    if (server.package.purl)
+        return server.package.purl;
+    const key = serverKeysOf(server)[0];
+    return key ? formatServerKey(key) : null;
 }
 /**
  * One CSV cell (RFC 4180): made one line; a leading `=`, `+`, `-`, `@`, tab or CR gets a `'`
@@ -56324,21 +62282,20 @@ function csvCell(value) {
     return /[",]|^\s|\s$/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 /**
- * The inventory as CSV in registry format (SPEC §7): a header row of `REGISTRY_COLUMNS`, then one
- * row per distinct `server_id` (`registryServerId`), in run order. A registry has one row per
- * server, so entries that run the same purl or URL (the same package version in two config
- * files, say) share one row, and its `display_name` is the first entry's name; entries without
- * a purl or URL are told apart by their config path, so same-named entries of different config
- * files are not merged. Only `server_id` and
- * `display_name` are known here; the other cells are empty for the admin to fill. Lines end with
- * `\n`. Invalid configs are not rows: list them with `configErrorLines`.
+ * The inventory as CSV in registry format (SPEC §7), a valid registry file: a header row of
+ * `REGISTRY_COLUMNS`, then one row per distinct `server_id` (`registryServerId`), in run order. A
+ * registry has one row per server, so entries that run the same identity (the same package in two
+ * config files, say) share one row, and its `display_name` is the first entry's name. Only
+ * `server_id` and `display_name` are known here; the other cells are empty for the admin to
+ * fill. Lines end with `\n`. Servers with no identity are not rows (list them with
+ * `unregistrableServers`), nor are invalid configs (list them with `configErrorLines`).
  */
 function renderInventoryCsv(run) {
     const lines = [REGISTRY_COLUMNS.join(',')];
     const seen = new Set();
     for (const { server } of run.servers) {
         const id = registryServerId(server);
-        if (seen.has(id))
+        if (id === null || seen.has(id))
             continue;
         seen.add(id);
         const row = {
@@ -56356,6 +62313,12 @@ function renderInventoryCsv(run) {
         lines.push(REGISTRY_COLUMNS.map((c) => csvCell(row[c])).join(','));
     }
     return `${lines.join('\n')}\n`;
+}
+/** `name (config:line)` of each server that has no identity a registry row can name. */
+function unregistrableServers(run) {
+    return run.servers
+        .filter(({ server }) => registryServerId(server) === null)
+        .map(({ server }) => terminalText(`${server.entry.name} (${server.entry.config}:${server.entry.location.line})`, 300));
 }
 /** `path:line:column: message` for each invalid config (one line each, terminal-safe). */
 function configErrorLines(configs) {
@@ -56427,15 +62390,1085 @@ function renderInventoryTable(run, options = {}) {
 
 /**
  * The JSON Schemas the project publishes (`mcp-grade-gate schema`, `schemas/` in the package):
- * the grade contract every grader returns, the policy file, and the JSON reports.
+ * the grade contract every grader returns, the policy, registry and exceptions files, and the
+ * JSON reports.
  */
 /** Schema name → function building it (JSON Schema draft 2020-12). */
 const SCHEMAS = Object.freeze({
     'grade-report': gradeReportJsonSchema,
     'mcp-policy': policyJsonSchema,
+    'mcp-registry': registryJsonSchema,
+    'mcp-exceptions': exceptionsJsonSchema,
     'json-report': jsonReportSchema,
     inventory: inventoryJsonSchema
 });
+
+// Lodash implementation of `get`
+
+const charCodeOfDot = ".".charCodeAt(0);
+const reEscapeChar = /\\(\\)?/g;
+const rePropName = RegExp(
+  // Match anything that isn't a dot or bracket.
+  "[^.[\\]]+" +
+    "|" +
+    // Or match property names within brackets.
+    "\\[(?:" +
+    // Match a non-string expression.
+    "([^\"'][^[]*)" +
+    "|" +
+    // Or match strings (supports escaping characters).
+    "([\"'])((?:(?!\\2)[^\\\\]|\\\\.)*?)\\2" +
+    ")\\]" +
+    "|" +
+    // Or match "" as the space between consecutive dots or empty brackets.
+    "(?=(?:\\.|\\[\\])(?:\\.|\\[\\]|$))",
+  "g",
+);
+const reIsDeepProp = /\.|\[(?:[^[\]]*|(["'])(?:(?!\1)[^\\]|\\.)*?\1)\]/;
+const reIsPlainProp = /^\w*$/;
+
+const getTag = function (value) {
+  // if (!value) value === undefined ? "[object Undefined]" : "[object Null]";
+  return Object.prototype.toString.call(value);
+};
+
+const isSymbol = function (value) {
+  const type = typeof value;
+  return (
+    type === "symbol" ||
+    (type === "object" && value && getTag(value) === "[object Symbol]")
+  );
+};
+
+const isKey = function (value, object) {
+  if (Array.isArray(value)) {
+    return false;
+  }
+  const type = typeof value;
+  if (
+    type === "number" ||
+    type === "symbol" ||
+    type === "boolean" ||
+    !value ||
+    isSymbol(value)
+  ) {
+    return true;
+  }
+  return (
+    reIsPlainProp.test(value) ||
+    !reIsDeepProp.test(value) ||
+    (object != null && value in Object(object))
+  );
+};
+
+const stringToPath = function (string) {
+  const result = [];
+  if (string.charCodeAt(0) === charCodeOfDot) {
+    result.push("");
+  }
+  string.replace(rePropName, function (match, expression, quote, subString) {
+    let key = match;
+    if (quote) {
+      key = subString.replace(reEscapeChar, "$1");
+    } else if (expression) {
+      key = expression.trim();
+    }
+    result.push(key);
+  });
+  return result;
+};
+
+const castPath = function (value, object) {
+  if (Array.isArray(value)) {
+    return value;
+  } else {
+    return isKey(value, object) ? [value] : stringToPath(value);
+  }
+};
+
+const toKey = function (value) {
+  if (typeof value === "string" || isSymbol(value)) return value;
+  const result = `${value}`;
+  return result == "0" && 1 / value == -Infinity ? "-0" : result;
+};
+
+const get = function (object, path) {
+  path = castPath(path, object);
+  let index = 0;
+  const length = path.length;
+  while (object != null && index < length) {
+    object = object[toKey(path[index++])];
+  }
+  return index && index === length ? object : undefined;
+};
+
+const is_object = function (obj) {
+  return typeof obj === "object" && obj !== null && !Array.isArray(obj);
+};
+
+const normalize_columns = function (columns) {
+  if (columns === undefined || columns === null) {
+    return [undefined, undefined];
+  }
+  if (typeof columns !== "object") {
+    return [Error('Invalid option "columns": expect an array or an object')];
+  }
+  if (!Array.isArray(columns)) {
+    const newcolumns = [];
+    for (const k in columns) {
+      newcolumns.push({
+        key: k,
+        header: columns[k],
+      });
+    }
+    columns = newcolumns;
+  } else {
+    const newcolumns = [];
+    for (const column of columns) {
+      if (typeof column === "string") {
+        newcolumns.push({
+          key: column,
+          header: column,
+        });
+      } else if (
+        typeof column === "object" &&
+        column !== null &&
+        !Array.isArray(column)
+      ) {
+        if (!column.key) {
+          return [
+            Error('Invalid column definition: property "key" is required'),
+          ];
+        }
+        if (column.header === undefined) {
+          column.header = column.key;
+        }
+        newcolumns.push(column);
+      } else {
+        return [
+          Error("Invalid column definition: expect a string or an object"),
+        ];
+      }
+    }
+    columns = newcolumns;
+  }
+  return [undefined, columns];
+};
+
+class CsvError extends Error {
+  constructor(code, message, ...contexts) {
+    if (Array.isArray(message)) message = message.join(" ");
+    super(message);
+    if (Error.captureStackTrace !== undefined) {
+      Error.captureStackTrace(this, CsvError);
+    }
+    this.code = code;
+    for (const context of contexts) {
+      for (const key in context) {
+        const value = context[key];
+        this[key] = Buffer.isBuffer(value)
+          ? value.toString()
+          : value == null
+            ? value
+            : JSON.parse(JSON.stringify(value));
+      }
+    }
+  }
+}
+
+const underscore = function (str) {
+  return str.replace(/([A-Z])/g, function (_, match) {
+    return "_" + match.toLowerCase();
+  });
+};
+
+const normalize_options = function (opts) {
+  const options = {};
+  // Merge with user options
+  for (const opt in opts) {
+    options[underscore(opt)] = opts[opt];
+  }
+  // Normalize option `bom`
+  if (
+    options.bom === undefined ||
+    options.bom === null ||
+    options.bom === false
+  ) {
+    options.bom = false;
+  } else if (options.bom !== true) {
+    return [
+      new CsvError("CSV_OPTION_BOOLEAN_INVALID_TYPE", [
+        "option `bom` is optional and must be a boolean value,",
+        `got ${JSON.stringify(options.bom)}`,
+      ]),
+    ];
+  }
+  // Normalize option `delimiter`
+  if (options.delimiter === undefined || options.delimiter === null) {
+    options.delimiter = ",";
+  } else if (Buffer.isBuffer(options.delimiter)) {
+    options.delimiter = options.delimiter.toString();
+  } else if (typeof options.delimiter !== "string") {
+    return [
+      new CsvError("CSV_OPTION_DELIMITER_INVALID_TYPE", [
+        "option `delimiter` must be a buffer or a string,",
+        `got ${JSON.stringify(options.delimiter)}`,
+      ]),
+    ];
+  }
+  // Normalize option `quote`
+  if (options.quote === undefined || options.quote === null) {
+    options.quote = '"';
+  } else if (options.quote === true) {
+    options.quote = '"';
+  } else if (options.quote === false) {
+    options.quote = "";
+  } else if (Buffer.isBuffer(options.quote)) {
+    options.quote = options.quote.toString();
+  } else if (typeof options.quote !== "string") {
+    return [
+      new CsvError("CSV_OPTION_QUOTE_INVALID_TYPE", [
+        "option `quote` must be a boolean, a buffer or a string,",
+        `got ${JSON.stringify(options.quote)}`,
+      ]),
+    ];
+  }
+  // Normalize option `quoted`
+  if (options.quoted === undefined || options.quoted === null) {
+    options.quoted = false;
+  }
+  // Normalize option `escape_formulas`
+  if (
+    options.escape_formulas === undefined ||
+    options.escape_formulas === null
+  ) {
+    options.escape_formulas = false;
+  } else if (typeof options.escape_formulas !== "boolean") {
+    return [
+      new CsvError("CSV_OPTION_ESCAPE_FORMULAS_INVALID_TYPE", [
+        "option `escape_formulas` must be a boolean,",
+        `got ${JSON.stringify(options.escape_formulas)}`,
+      ]),
+    ];
+  }
+  // Normalize option `quoted_empty`
+  if (options.quoted_empty === undefined || options.quoted_empty === null) {
+    options.quoted_empty = undefined;
+  }
+  // Normalize option `quoted_match`
+  if (
+    options.quoted_match === undefined ||
+    options.quoted_match === null ||
+    options.quoted_match === false
+  ) {
+    options.quoted_match = null;
+  } else if (!Array.isArray(options.quoted_match)) {
+    options.quoted_match = [options.quoted_match];
+  }
+  if (options.quoted_match) {
+    for (const quoted_match of options.quoted_match) {
+      const isString = typeof quoted_match === "string";
+      const isRegExp = quoted_match instanceof RegExp;
+      if (!isString && !isRegExp) {
+        return [
+          new CsvError("CSV_OPTION_QUOTED_MATCH", [
+            "option `quoted_match` must be a string or a regex,",
+            `got ${JSON.stringify(options.quoted_match)}`,
+          ]),
+        ];
+      }
+    }
+  }
+  // Normalize option `quoted_string`
+  if (options.quoted_string === undefined || options.quoted_string === null) {
+    options.quoted_string = false;
+  }
+  // Normalize option `eof`
+  if (options.eof === undefined || options.eof === null) {
+    options.eof = true;
+  }
+  // Normalize option `escape`
+  if (options.escape === undefined || options.escape === null) {
+    options.escape = '"';
+  } else if (Buffer.isBuffer(options.escape)) {
+    options.escape = options.escape.toString();
+  } else if (typeof options.escape !== "string") {
+    return [
+      Error(
+        `Invalid Option: escape must be a buffer or a string, got ${JSON.stringify(options.escape)}`,
+      ),
+    ];
+  }
+  if (options.escape.length > 1) {
+    return [
+      Error(
+        `Invalid Option: escape must be one character, got ${options.escape.length} characters`,
+      ),
+    ];
+  }
+  // Normalize option `header`
+  if (
+    options.header === undefined ||
+    options.header === null ||
+    options.header === false
+  ) {
+    options.header = false;
+  } else if (options.header !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_HEADER",
+      [
+        "option `header` is expected to be a boolean,",
+        `got ${JSON.stringify(options.header)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `headers_as_comment`
+  if (
+    options.header_as_comment === undefined ||
+    options.header_as_comment === null ||
+    options.header_as_comment === false
+  ) {
+    options.header_as_comment = false;
+  } else if (options.header_as_comment === true) {
+    options.header_as_comment = "#";
+  } else if (Buffer.isBuffer(options.header_as_comment)) {
+    options.header_as_comment = options.header_as_comment.toString();
+  } else if (typeof options.header_as_comment !== "string") {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_HEADER_AS_COMMENT",
+      [
+        "option `header_as_comment` must be a boolean, a string or a buffer,",
+        `got ${JSON.stringify(options.header_as_comment)}`,
+      ],
+      options,
+    );
+  }
+  // if (options.header_as_comment && !options.comment?.length) {
+  //   throw new CsvError(
+  //     "CSV_INVALID_OPTION_COMMENT",
+  //     [
+  //       "option `comment` must be a non empty string or buffer when using `header_as_comment`,",
+  //       `got ${JSON.stringify(options.comment)}`,
+  //     ],
+  //     options,
+  //   );
+  // }
+  // Header is always enabled with `header_as_comment`
+  // if (options.header_as_comment === true) {
+  //   options.header = true;
+  // }
+  // Normalize option `columns`
+  const [errColumns, columns] = normalize_columns(options.columns);
+  if (errColumns !== undefined) return [errColumns];
+  options.columns = columns;
+  // Normalize option `quoted`
+  if (options.quoted === undefined || options.quoted === null) {
+    options.quoted = false;
+  }
+  // Normalize option `cast`
+  if (options.cast === undefined || options.cast === null) {
+    options.cast = {};
+  }
+  // Normalize option cast.bigint
+  if (options.cast.bigint === undefined || options.cast.bigint === null) {
+    // Cast boolean to string by default
+    options.cast.bigint = (value) => "" + value;
+  }
+  // Normalize option cast.boolean
+  if (options.cast.boolean === undefined || options.cast.boolean === null) {
+    // Cast boolean to string by default
+    options.cast.boolean = (value) => (value ? "1" : "");
+  }
+  // Normalize option cast.date
+  if (options.cast.date === undefined || options.cast.date === null) {
+    // Cast date to timestamp string by default
+    options.cast.date = (value) => "" + value.getTime();
+  }
+  // Normalize option cast.number
+  if (options.cast.number === undefined || options.cast.number === null) {
+    // Cast number to string using native casting by default
+    options.cast.number = (value) => "" + value;
+  }
+  // Normalize option cast.object
+  if (options.cast.object === undefined || options.cast.object === null) {
+    // Stringify object as JSON by default
+    options.cast.object = (value) => JSON.stringify(value);
+  }
+  // Normalize option cast.string
+  if (options.cast.string === undefined || options.cast.string === null) {
+    // Leave string untouched
+    options.cast.string = function (value) {
+      return value;
+    };
+  }
+  // Normalize option `on_record`
+  if (
+    options.on_record !== undefined &&
+    typeof options.on_record !== "function"
+  ) {
+    return [Error(`Invalid Option: "on_record" must be a function.`)];
+  }
+  // Normalize option `quote_record_delimiter`
+  if (
+    options.quote_record_delimiter === undefined ||
+    options.quote_record_delimiter === null
+  ) {
+    options.quote_record_delimiter = !options.record_delimiter;
+  } else if (typeof options.quote_record_delimiter !== "boolean") {
+    return [
+      new CsvError("CSV_OPTION_QUOTE_RECORD_DELIMITER_INVALID_TYPE", [
+        "option `quote_record_delimiter` must be a boolean,",
+        `got ${JSON.stringify(options.quote_record_delimiter)}`,
+      ]),
+    ];
+  }
+  // Normalize option `record_delimiter`
+  if (
+    options.record_delimiter === undefined ||
+    options.record_delimiter === null
+  ) {
+    options.record_delimiter = "\n";
+  } else if (Buffer.isBuffer(options.record_delimiter)) {
+    options.record_delimiter = options.record_delimiter.toString();
+  } else if (typeof options.record_delimiter !== "string") {
+    return [
+      Error(
+        `Invalid Option: record_delimiter must be a buffer or a string, got ${JSON.stringify(options.record_delimiter)}`,
+      ),
+    ];
+  }
+  switch (options.record_delimiter) {
+    case "unix":
+      options.record_delimiter = "\n";
+      break;
+    case "mac":
+      options.record_delimiter = "\r";
+      break;
+    case "windows":
+      options.record_delimiter = "\r\n";
+      break;
+    case "ascii":
+      options.record_delimiter = "\u001e";
+      break;
+    case "unicode":
+      options.record_delimiter = "\u2028";
+      break;
+  }
+  return [undefined, options];
+};
+
+const bom_utf8 = Buffer.from([239, 187, 191]);
+// True when appending `separator` after `value` would let `parse` find
+// `separator` starting inside `value`. Besides the field containing the whole
+// separator, this also covers boundary fusion: a field whose tail is a
+// non-empty prefix of a multi-character separator merges with the appended
+// separator (eg value "a:" + delimiter "::" => "a:::", matched at offset 1).
+// Such fields must be quoted to round-trip, like RFC 4180 fields containing the
+// delimiter, generalized to multi-character delimiters and record delimiters.
+const emits_separator = function (value, separators) {
+  return separators.some(
+    (separator) =>
+      separator.length !== 0 &&
+      (value.indexOf(separator) !== -1 ||
+        (separator.length > 1 &&
+          (value + separator).indexOf(separator) < value.length)),
+  );
+};
+// True when `value` matches one of the `quoted_match` patterns. The regexps
+// come from the user and the same objects are reused for every field, so the
+// test must not depend on their state: `RegExp.prototype.test` advances
+// `lastIndex` on a global or sticky regexp, which would make a match in one
+// field move where the next field starts matching. `String.prototype.search`
+// searches from the start and restores `lastIndex`, and is equivalent to
+// `test` for the stateless regexps.
+const matches_quoted_match = function (value, quoted_match) {
+  if (!quoted_match) return false;
+  return quoted_match.some((pattern) =>
+    typeof pattern === "string"
+      ? value.indexOf(pattern) !== -1
+      : value.search(pattern) !== -1,
+  );
+};
+
+const stringifier = function (options, state, info) {
+  return {
+    options: options,
+    state: state,
+    info: info,
+    __transform: function (chunk, push) {
+      // Chunk validation
+      if (!Array.isArray(chunk) && typeof chunk !== "object") {
+        return Error(
+          `Invalid Record: expect an array or an object, got ${JSON.stringify(chunk)}`,
+        );
+      }
+      // Detect columns from the first record
+      if (this.info.records === 0) {
+        if (Array.isArray(chunk)) {
+          if (
+            this.options.header === true &&
+            this.options.columns === undefined
+          ) {
+            return Error(
+              "Undiscoverable Columns: header option requires column option or object records",
+            );
+          }
+        } else if (this.options.columns === undefined) {
+          const [err, columns] = normalize_columns(Object.keys(chunk));
+          if (err) return;
+          this.options.columns = columns;
+        }
+      }
+      // Emit the header
+      if (this.info.records === 0) {
+        this.bom(push);
+        const err = this.headers(push);
+        if (err) return err;
+      }
+      // Emit and stringify the record if an object or an array
+      try {
+        // this.emit('record', chunk, this.info.records);
+        if (this.options.on_record) {
+          this.options.on_record(chunk, this.info.records);
+        }
+      } catch (err) {
+        return err;
+      }
+      // Convert the record into a string
+      let err, chunk_string;
+      if (this.options.eof) {
+        [err, chunk_string] = this.stringify(chunk);
+        if (err) return err;
+        if (chunk_string === undefined) {
+          return;
+        } else {
+          chunk_string = chunk_string + this.options.record_delimiter;
+        }
+      } else {
+        [err, chunk_string] = this.stringify(chunk);
+        if (err) return err;
+        if (chunk_string === undefined) {
+          return;
+        } else {
+          if (this.options.header || this.info.records) {
+            chunk_string = this.options.record_delimiter + chunk_string;
+          }
+        }
+      }
+      // Emit the csv
+      this.info.records++;
+      push(chunk_string);
+    },
+    stringify: function (chunk, chunkIsHeader = false) {
+      if (typeof chunk !== "object") {
+        return [undefined, chunk];
+      }
+      const { columns } = this.options;
+      const record = [];
+      // Record is an array
+      if (Array.isArray(chunk)) {
+        // We are getting an array but the user has specified output columns. In
+        // this case, we respect the columns indexes
+        const length = columns
+          ? Math.min(chunk.length, columns.length)
+          : chunk.length;
+        // Cast record elements
+        for (let i = 0; i < length; i++) {
+          const field = chunk[i];
+          const [err, value] = this.__cast(field, {
+            index: i,
+            column: i,
+            records: this.info.records,
+            header: chunkIsHeader,
+          });
+          if (err) return [err];
+          record[i] = [value, field];
+        }
+        // Record is a literal object
+        // `columns` is always defined: it is either provided or discovered.
+      } else {
+        for (let i = 0; i < columns.length; i++) {
+          const field = get(chunk, columns[i].key);
+          const [err, value] = this.__cast(field, {
+            index: i,
+            column: columns[i].key,
+            records: this.info.records,
+            header: chunkIsHeader,
+          });
+          if (err) return [err];
+          record[i] = [value, field];
+        }
+      }
+      let csvrecord = "";
+      for (let i = 0; i < record.length; i++) {
+        let options, err;
+
+        let [value, field] = record[i];
+        if (typeof value === "string") {
+          options = this.options;
+        } else if (is_object(value)) {
+          // Value is considerered as a mix of a value and options
+          options = { ...value };
+          value = options.value;
+          delete options.value;
+          if (
+            typeof value !== "string" &&
+            value !== undefined &&
+            value !== null
+          ) {
+            if (err)
+              return [
+                Error(
+                  `Invalid Casting Value: returned value must return a string, null or undefined, got ${JSON.stringify(value)}`,
+                ),
+              ];
+          }
+          // Merge global options with the ones returned by cast
+          options = { ...this.options, ...options };
+          [err, options] = normalize_options(options);
+          if (err !== undefined) {
+            return [err];
+          }
+        } else if (value === undefined || value === null) {
+          options = this.options;
+        } else {
+          return [
+            Error(
+              `Invalid Casting Value: returned value must return a string, an object, null or undefined, got ${JSON.stringify(value)}`,
+            ),
+          ];
+        }
+        const {
+          delimiter,
+          escape,
+          quote,
+          quoted,
+          quoted_empty,
+          quoted_string,
+          quoted_match,
+          record_delimiter,
+          quote_record_delimiter,
+          escape_formulas,
+        } = options;
+        if ("" === value && "" === field) {
+          const quotedMatch = matches_quoted_match(value, quoted_match);
+          const shouldQuote =
+            quotedMatch ||
+            true === quoted_empty ||
+            (true === quoted_string && false !== quoted_empty);
+          if (shouldQuote === true) {
+            value = quote + value + quote;
+          }
+          csvrecord += value;
+        } else if (value) {
+          if (typeof value !== "string") {
+            return [
+              Error(
+                `Formatter must return a string, null or undefined, got ${JSON.stringify(value)}`,
+              ),
+            ];
+          }
+          const containsdelimiter = emits_separator(value, [delimiter]);
+          const containsQuote = quote !== "" && value.indexOf(quote) >= 0;
+          const containsEscape = value.indexOf(escape) >= 0 && escape !== quote;
+          // Testing `\n` and `\r` covers the three sequences `parse` discovers
+          const containsRecordDelimiter = emits_separator(value, [
+            record_delimiter,
+            ...(quote_record_delimiter === false ? [] : ["\n", "\r"]),
+          ]);
+          const quotedString = quoted_string && typeof field === "string";
+          const quotedMatch = matches_quoted_match(value, quoted_match);
+          // See https://github.com/adaltas/node-csv/pull/387
+          // More about CSV injection or formula injection, when websites embed
+          // untrusted input inside CSV files:
+          // https://owasp.org/www-community/attacks/CSV_Injection
+          // http://georgemauer.net/2017/10/07/csv-injection.html
+          // Apple Numbers unicode normalization is empirical from testing
+          if (escape_formulas) {
+            switch (value[0]) {
+              case "-":
+                if (typeof field === "number" || typeof field === "bigint") {
+                  break;
+                }
+                value = `'${value}`;
+                break;
+              case "=":
+              case "+":
+              case "@":
+              case "\t":
+              case "\r":
+              case "\uFF1D": // Unicode '='
+              case "\uFF0B": // Unicode '+'
+              case "\uFF0D": // Unicode '-'
+              case "\uFF20": // Unicode '@'
+                value = `'${value}`;
+                break;
+            }
+          }
+          const shouldQuote =
+            containsQuote === true ||
+            containsdelimiter ||
+            containsRecordDelimiter ||
+            quoted ||
+            quotedString ||
+            quotedMatch;
+          if (shouldQuote === true && containsEscape === true) {
+            value = value.replaceAll(escape, () => escape + escape);
+          }
+          if (containsQuote === true) {
+            value = value.replaceAll(quote, () => escape + quote);
+          }
+          if (shouldQuote === true) {
+            value = quote + value + quote;
+          }
+          csvrecord += value;
+        } else if (
+          quoted_empty === true ||
+          (field === "" && quoted_string === true && quoted_empty !== false)
+        ) {
+          csvrecord += quote + quote;
+        }
+        if (i !== record.length - 1) {
+          csvrecord += delimiter;
+        }
+      }
+      return [undefined, csvrecord];
+    },
+    bom: function (push) {
+      if (this.options.bom !== true) {
+        return;
+      }
+      push(bom_utf8);
+    },
+    headers: function (push) {
+      if (this.options.header === false) {
+        return;
+      }
+      if (this.options.columns === undefined) {
+        return;
+      }
+      let err;
+      let headers = this.options.columns.map((column) => column.header);
+      if (this.options.eof) {
+        [err, headers] = this.stringify(headers, true);
+        headers += this.options.record_delimiter;
+      } else {
+        [err, headers] = this.stringify(headers, true);
+      }
+      if (err) return err;
+      if (this.options.header_as_comment) {
+        headers = this.options.header_as_comment + " " + headers;
+      }
+      push(headers);
+    },
+    __cast: function (value, context) {
+      const type = typeof value;
+      try {
+        if (type === "string") {
+          // Fine for 99% of the cases
+          return [undefined, this.options.cast.string(value, context)];
+        } else if (type === "bigint") {
+          return [undefined, this.options.cast.bigint(value, context)];
+        } else if (type === "number") {
+          return [undefined, this.options.cast.number(value, context)];
+        } else if (type === "boolean") {
+          return [undefined, this.options.cast.boolean(value, context)];
+        } else if (value instanceof Date) {
+          return [undefined, this.options.cast.date(value, context)];
+        } else if (type === "object" && value !== null) {
+          return [undefined, this.options.cast.object(value, context)];
+        } else if (value === null && this.options.cast.null !== undefined) {
+          return [undefined, this.options.cast.null(value, context)];
+        } else if (
+          value === undefined &&
+          this.options.cast.undefined !== undefined
+        ) {
+          return [undefined, this.options.cast.undefined(value, context)];
+        } else {
+          return [undefined, value];
+        }
+      } catch (err) {
+        return [err];
+      }
+    },
+  };
+};
+
+/*
+CSV Stringify
+
+Please look at the [Sync API](https://csv.js.org/stringify/api/sync/) for
+additional information.
+*/
+
+
+const stringify = function (records, opts = {}) {
+  const data = [];
+  const [err, options] = normalize_options(opts);
+  if (err !== undefined) throw err;
+  const state = {
+    stop: false,
+  };
+  // Information
+  const info = {
+    records: 0,
+  };
+  const api = stringifier(options, state, info);
+  for (const record of records) {
+    const err = api.__transform(record, function (record) {
+      data.push(record);
+    });
+    if (err !== undefined) throw err;
+  }
+  if (data.length === 0) {
+    api.bom((d) => {
+      data.push(d);
+    });
+    const err = api.headers((headers) => {
+      data.push(headers);
+    });
+    if (err !== undefined) throw err;
+  }
+  return data.join("");
+};
+
+/**
+ * Refreshing audits in the registry file (issue 3 point 7): write a fresh `current_grade` and
+ * `audit_date` (and `audit_url` when given) into the rows of servers the gate graded, keeping
+ * everything else — other columns and keys (unknown ones too), the row order, comments — so an
+ * admin can refresh audits in one reviewable pull request.
+ *
+ * How each format is edited:
+ * - CSV: only the changed records are re-written (`csv-stringify`, the file's delimiter, cells
+ *   quoted only where needed); every other byte is kept, so the diff shows the refreshed rows
+ *   only. A missing `current_grade`/`audit_date`/`audit_url` column is appended to the header
+ *   (then every record gains an empty cell).
+ * - JSON/JSONC: `jsonc-parser`'s `modify` + `applyEdits`, which replace the values in place and
+ *   keep comments and formatting (indentation and line ends detected from the file).
+ * - YAML: the `yaml` Document API (`setIn`), which keeps comments, blank lines, key order and
+ *   the quoting of the values it replaces. It re-prints the document: flow collections keep
+ *   `[a, b]` spacing and sequences their indentation, but a folded block scalar (`>-`) is
+ *   re-printed on one line (its value is unchanged).
+ */
+const UpdateSchema = object({
+    currentGrade: GradeLetterSchema,
+    auditDate: date(),
+    auditUrl: HttpUrlSchema.refine((url) => stripUserInfo(url) === url, {
+        error: 'an audit link must not hold a user name or password'
+    }).optional()
+});
+/**
+ * Write fresh audits into the registry file at `path` (see the module doc for how each format
+ * is edited). Rows are found by the line and `server_id` their `entry` was read with, else by
+ * the same server and version. When several updates name one row, the last wins. The edited
+ * text is parsed again before it is written, so the file is never left invalid; nothing is
+ * written when no value changes.
+ * @returns `updated`: how many rows had a value changed.
+ * @throws TypeError for an update with a grade that is not A–F, a date that is not a real
+ *   `YYYY-MM-DD`, or a link that is not http(s) or holds credentials (a programming error).
+ * @throws RegistryFileError when the file cannot be read or is invalid (it is not edited), or
+ *   an update's row is no longer in it (the file changed since it was read).
+ */
+async function updateRegistry(path, updates) {
+    for (const update of updates) {
+        const checked = UpdateSchema.safeParse(update);
+        if (!checked.success) {
+            throw new TypeError(`invalid registry update for ${update.entry.serverId}: ${prettifyError(checked.error)}`);
+        }
+    }
+    const input = await readRegistryFileText(path);
+    const doc = readRegistryDocument(input, path);
+    const changes = new Map();
+    for (const update of updates) {
+        const index = rowIndex(doc, update.entry, path);
+        const current = doc.file.entries[index];
+        const values = {
+            ...changes.get(index),
+            current_grade: update.currentGrade,
+            audit_date: update.auditDate,
+            ...(update.auditUrl !== undefined && { audit_url: update.auditUrl })
+        };
+        const unchanged = current.currentGrade === values.current_grade &&
+            current.auditDate === values.audit_date &&
+            (values.audit_url === undefined || current.auditUrl === values.audit_url);
+        if (unchanged)
+            changes.delete(index);
+        else
+            changes.set(index, values);
+    }
+    if (changes.size === 0)
+        return { updated: 0 };
+    const edited = editRegistry(doc, changes);
+    const output = doc.bom ? `\ufeff${edited}` : edited;
+    readRegistryDocument(output, path); // never write a file the gate could not read back
+    await writeFile(path, output, 'utf8');
+    return { updated: changes.size };
+}
+/** The index in `doc.file.entries` of the row `entry` was read from. */
+function rowIndex(doc, entry, path) {
+    const entries = doc.file.entries;
+    const byLine = entries.findIndex((e) => e.source.line === entry.source.line && e.serverId === entry.serverId);
+    if (byLine >= 0)
+        return byLine;
+    const byKey = entries.findIndex((e) => e.key.id === entry.key.id &&
+        (e.key.version === entry.key.version || sameVersion(e.key, entry.key) === true));
+    if (byKey >= 0)
+        return byKey;
+    throw new RegistryFileError(path, [
+        {
+            line: 1,
+            column: 1,
+            at: '',
+            message: `no row names ${entry.serverId} any more (it was at line ${entry.source.line}); the file changed since it was read. Run the update again`
+        }
+    ]);
+}
+/** The edited text (without a byte order mark). */
+function editRegistry(doc, changes) {
+    if (doc.csv !== null)
+        return editCsv(doc.text, doc.csv, changes);
+    const rows = new Map();
+    for (const [index, values] of changes) {
+        const place = doc.places[index];
+        if (place.kind === 'tree')
+            rows.set(place.path, values);
+    }
+    return doc.file.format === 'json' ? editJson(doc.text, rows) : editYaml(doc.text, rows);
+}
+// ---------------------------------------------------------------------------------------------
+// CSV
+function editCsv(text, layout, changes) {
+    const columns = [...layout.columns];
+    const headerCells = [...layout.header.cells];
+    const needed = new Set();
+    for (const values of changes.values()) {
+        for (const column of Object.keys(values))
+            needed.add(column);
+    }
+    for (const column of needed) {
+        if (columns.includes(column))
+            continue;
+        columns.push(column);
+        headerCells.push(column);
+    }
+    const widened = columns.length > layout.columns.length;
+    const lineBreak = /\r\n|\n|\r/.exec(text)?.[0] ?? '\n';
+    const record = (cells) => stringify([cells], {
+        delimiter: layout.delimiter,
+        record_delimiter: lineBreak === '\r\n' ? 'windows' : lineBreak === '\r' ? 'mac' : 'unix',
+        eof: false
+    });
+    const replacements = [];
+    if (widened)
+        replacements.push({ at: layout.header, text: record(headerCells) });
+    layout.records.forEach((csvRecord, index) => {
+        const values = changes.get(index);
+        if (values === undefined && !widened)
+            return;
+        const cells = [...csvRecord.cells];
+        while (cells.length < columns.length)
+            cells.push('');
+        for (const [column, value] of Object.entries(values ?? {})) {
+            cells[columns.indexOf(column)] = value;
+        }
+        replacements.push({ at: csvRecord, text: record(cells) });
+    });
+    let out = '';
+    let cursor = 0;
+    for (const { at, text: replacement } of replacements.sort((a, b) => a.at.start - b.at.start)) {
+        out += text.slice(cursor, at.start) + replacement;
+        cursor = at.end;
+    }
+    return out + text.slice(cursor);
+}
+// ---------------------------------------------------------------------------------------------
+// JSON / JSONC
+function editJson(text, rows) {
+    const formatting = jsonFormatting(text);
+    let out = text;
+    for (const [path, values] of rows) {
+        for (const [column, value] of Object.entries(values)) {
+            out = applyEdits(out, modify(out, [...path, column], value, { formattingOptions: formatting }));
+        }
+    }
+    return out;
+}
+/** The indentation and line ends a JSON text uses (2 spaces and `\n` when it shows none). */
+function jsonFormatting(text) {
+    const eol = /\r\n|\n|\r/.exec(text)?.[0] ?? '\n';
+    const indent = /^[ \t]+(?=["{[\]}/])/m.exec(text)?.[0] ?? '  ';
+    return indent.startsWith('\t')
+        ? { insertSpaces: false, tabSize: 1, eol }
+        : { insertSpaces: true, tabSize: indent.length, eol };
+}
+// ---------------------------------------------------------------------------------------------
+// YAML
+function editYaml(text, rows) {
+    const lineCounter = new distExports.LineCounter();
+    const doc = distExports.parseDocument(text, { lineCounter, prettyErrors: false });
+    const indentSeq = sequenceIndented(doc.contents, lineCounter);
+    for (const [path, values] of rows) {
+        for (const [column, value] of Object.entries(values))
+            doc.setIn([...path, column], value);
+    }
+    return doc.toString({ lineWidth: 0, flowCollectionPadding: false, indentSeq });
+}
+/**
+ * Whether the file indents a block list under its key (`servers:\n  - …`, the `yaml` default)
+ * or not (`servers:\n- …`), read from the `servers` list, so re-printing keeps the style.
+ */
+function sequenceIndented(contents, lineCounter) {
+    if (!distExports.isMap(contents))
+        return true;
+    const pair = contents.items.find((p) => distExports.isScalar(p.key) && p.key.value === 'servers');
+    const key = pair?.key;
+    const list = pair?.value;
+    if (!distExports.isScalar(key) || !distExports.isSeq(list) || list.flow === true)
+        return true;
+    const keyStart = key.range?.[0];
+    const listStart = list.range?.[0];
+    if (keyStart === undefined || listStart === undefined)
+        return true;
+    return lineCounter.linePos(listStart).col > lineCounter.linePos(keyStart).col;
+}
+
+/**
+ * The admin workflow of SPEC §7 / issue 3: after a `check`, write each graded server's fresh
+ * grade and today's date into the registry row that approves it, so one PR refreshes the audits.
+ */
+/**
+ * Update `registryPath` from `run`: for every server graded by a grader other than `registry`
+ * (that would only copy the row back) whose row is in the file, `current_grade` becomes the fresh
+ * overall letter, `audit_date` the run's date, and `audit_url` the grade's report link when it
+ * has one. Every other column, unknown columns, row order and comments are kept
+ * (`registry-write.ts`).
+ * @returns how many rows changed, and how many graded servers have no row in the file.
+ * @throws RegistryFileError when the file cannot be read or is invalid (it is not written).
+ */
+async function refreshRegistry(run, registryPath) {
+    const file = await loadRegistryFile(registryPath);
+    const updates = [];
+    let skipped = 0;
+    for (const result of run.servers) {
+        const grade = result.grade;
+        if (grade === null || grade.source === 'registry')
+            continue;
+        const entry = findRegistryEntry(file, serverKeysOf(result.server));
+        if (entry === null) {
+            skipped += 1;
+            continue;
+        }
+        updates.push({
+            entry,
+            currentGrade: grade.overall.grade,
+            auditDate: run.today,
+            ...(grade.reportUrl ? { auditUrl: grade.reportUrl } : {})
+        });
+    }
+    const { updated } = await updateRegistry(registryPath, updates);
+    return { updated, skipped };
+}
 
 /** Longest reason message / fix / finding title kept (characters). */
 const MAX_MESSAGE_CHARS = 1000;
@@ -56485,7 +63518,11 @@ function buildReportModel(run) {
         },
         configs,
         servers: sorted,
-        compliance: []
+        compliance: summariseCompliance(sorted.map((s) => ({
+            server: { name: s.name, location: s.location },
+            impacts: s.compliance
+        })), (s) => `${s.name}\u0000${s.location}`),
+        complianceSource: COMPLIANCE_SOURCE
     };
 }
 /** The bucket of a server result (see `Outcome`). */
@@ -56541,8 +63578,12 @@ function serverView(result) {
         gradeProblem: result.gradeProblem
             ? clip(toOneLine(result.gradeProblem.message), MAX_MESSAGE_CHARS)
             : null,
-        registry: DASH,
-        exception: DASH,
+        registry: registryCell(result),
+        exception: exceptionCell(result.exception),
+        dataClass: result.registry?.entry?.dataClassification ?? null,
+        registryFacts: registryFacts(result),
+        exceptionFacts: exceptionFacts(result),
+        compliance: result.compliance.map((c) => ({ ...c })),
         verdict: result.verdict,
         symbol: verdictSymbol(result.verdict),
         outcome: outcomeOf(result),
@@ -56626,17 +63667,22 @@ class SizeBudget {
 /**
  * The job summary (`$GITHUB_STEP_SUMMARY`, SPEC §8): a heading with the verdict and
  * environment(s), counts, one table of every server (file:line, package@version, pinned, grade,
- * six sub-scores, registry, exception, verdict), then the reasons and fix of every blocked or
- * warned server, each server's notes and findings in `<details>`, the compliance controls
- * touched, and a footer.
+ * six sub-scores, registry, exception, verdict), then the reasons and fix of every blocked,
+ * warned or excepted server with its registry facts (owner team, data access, data class, audit)
+ * and exception facts (state, expiry, problems, what it waived, approval artifact), each
+ * server's notes and findings in `<details>`, the compliance controls touched by failing axes
+ * (SOC 2 / GDPR / HIPAA / ISO 27001, with the mapping's source), and a footer.
  *
  * GitHub caps a step summary at 1 MiB; a larger report keeps the table of blocked servers and
- * their reasons, and says plainly what was left out and that the JSON report has everything.
+ * their reasons (then the compliance section, when it fits), and says plainly what was left out
+ * and that the JSON report has everything.
  */
 /** GitHub's limit for one step summary: 1 MiB (bytes of UTF-8). */
 const SUMMARY_MAX_BYTES = 1024 * 1024;
 /** At most this many findings are listed per server (the JSON report has all of them). */
 const SUMMARY_MAX_FINDINGS_PER_SERVER = 100;
+/** At most this many servers are named per compliance control (the JSON report has all). */
+const SUMMARY_MAX_SERVERS_PER_CONTROL = 20;
 /** Bytes kept free for the truncation note when the summary is cut. */
 const NOTE_RESERVE_BYTES = 2048;
 const AXIS_TITLES = {
@@ -56673,7 +63719,7 @@ function renderSummary(model, options = {}) {
     const full = joinBlocks([
         head,
         serverTable(model.servers.map(serverRow)),
-        model.servers.length > 0 ? '<sub>— = not assessed (or no grade)</sub>' : '',
+        model.servers.length > 0 ? legend(model) : '',
         configSection(model.configs),
         reasonsSection(model.servers.filter((s) => s.outcome !== 'passed').map(serverSection)),
         detailsSection(model.servers),
@@ -56699,19 +63745,25 @@ function truncatedSummary(model, head, foot, limit) {
     const configErrors = model.configs.filter((c) => c.errorText !== null);
     const errorLines = budget.takeWhile(configErrors.map(configErrorLine));
     const sections = budget.takeWhile(blocked.map(serverSection));
+    let compliance = '';
     if (sections.length === blocked.length) {
         rows.push(...budget.takeWhile(others.map(serverRow)));
         const warned = others.filter((s) => s.outcome === 'warned');
         sections.push(...budget.takeWhile(warned.map(serverSection)));
+        const full = complianceSection(model);
+        if (full !== '' && budget.take(full))
+            compliance = full;
     }
     const omittedErrors = configErrors.length - errorLines.length;
+    const droppedCompliance = compliance === '' && model.compliance.length > 0;
     const note = [
         `> [!WARNING]`,
         `> This summary was cut to stay within GitHub's 1 MiB job-summary limit. Shown: ` +
             `${rows.length} of ${model.servers.length} servers in the table (blocked first), ` +
             `the reasons of ${sections.length} of ${blocked.length + model.counts.warned} blocked or warned servers` +
             (omittedErrors > 0 ? `, ${errorLines.length} of ${configErrors.length} config errors` : '') +
-            `; findings and notes are left out. The JSON report (the action's \`report-path\` output, or ` +
+            `; findings and notes${droppedCompliance ? ' and the compliance controls' : ''} are left out. ` +
+            `The JSON report (the action's \`report-path\` output, or ` +
             `\`mcp-grade-gate check --format json\`) has every server, reason and finding.`
     ].join('\n');
     return joinBlocks([
@@ -56720,8 +63772,17 @@ function truncatedSummary(model, head, foot, limit) {
         rows.length > 0 ? serverTable(rows) : '',
         errorLines.length > 0 ? `### Invalid config files\n\n${errorLines.join('\n')}` : '',
         reasonsSection(sections),
+        compliance,
         foot
     ]);
+}
+/** The line under the table: what `—` and the registry/exception cells mean. */
+function legend(model) {
+    const parts = ['— = not assessed (or no grade, no registry file, no exception)'];
+    if (model.servers.some((s) => s.registry.includes(' ≠ '))) {
+        parts.push('registry A ≠ B = the registry approves version A, the config runs B');
+    }
+    return `<sub>${parts.join(' · ')}</sub>`;
 }
 function heading(model) {
     const envs = model.environments.map(escapeMarkdown).join(', ');
@@ -56794,7 +63855,76 @@ function serverSection(s) {
     }
     if (s.gradeProblem)
         lines.push(`- Grader: ${escapeProse(s.gradeProblem)}`);
+    if (s.registryFacts)
+        lines.push(...registryLines(s.registryFacts));
+    if (s.exceptionFacts)
+        lines.push(...exceptionLines(s.exceptionFacts));
     return lines.join('\n');
+}
+/** `- Registry (file:line): owner team … · data access: … · data class … · audit …`. */
+function registryLines(r) {
+    const where = codeSpan(r.source);
+    if (!r.found)
+        return [`- Registry (${where}): no row for this server.`];
+    const facts = [];
+    if (r.displayName)
+        facts.push(`listed as ${escapeProse(r.displayName)}`);
+    facts.push(r.ownerTeam ? `owner team ${codeSpan(r.ownerTeam)}` : 'no owner team');
+    facts.push(r.dataAccessSummary
+        ? `data access: ${escapeProse(r.dataAccessSummary)}`
+        : 'no data access summary');
+    if (r.dataClass)
+        facts.push(`data class **${r.dataClass}**`);
+    let audit = r.auditDate ? `audited ${escapeMarkdown(r.auditDate)}` : 'no audit date';
+    if (r.auditAgeDays !== null)
+        audit += ` (${r.auditAgeDays} d ago)`;
+    if (r.auditUrl)
+        audit += ` · ${markdownLink('audit report', r.auditUrl)}`;
+    facts.push(audit);
+    if (r.currentGrade)
+        facts.push(`recorded grade ${escapeMarkdown(r.currentGrade)}`);
+    if (r.approvedVersion)
+        facts.push(`approved version ${codeSpan(r.approvedVersion)}`);
+    facts.push(r.environmentsApproved.length > 0
+        ? `approved for ${r.environmentsApproved.map(escapeMarkdown).join(', ')}`
+        : 'approved for no environment');
+    if (r.exceptionId)
+        facts.push(`names exception ${codeSpan(r.exceptionId)}`);
+    return [`- Registry (${where}): ${facts.join(' · ')}`];
+}
+const EXCEPTION_STATE = {
+    applied: 'applied',
+    valid: 'valid (nothing to waive)',
+    expiring: 'expiring soon',
+    expired: 'expired',
+    invalid: 'invalid',
+    missing: 'not in the exceptions file'
+};
+/** `expires 2026-11-26 (5 d left)`, `expires 2026-11-21 (today)`, `on 2026-11-20 (1 d ago)`. */
+function expiryText(x) {
+    if (x.expiresOn === null)
+        return null;
+    const date = escapeMarkdown(x.expiresOn);
+    const d = x.daysLeft;
+    if (d !== null && d < 0)
+        return `${x.state === 'expired' ? 'on' : 'expired'} ${date} (${-d} d ago)`;
+    const left = d === null ? '' : d === 0 ? ' (today)' : ` (${d} d left)`;
+    return `${x.state === 'expired' ? 'on' : 'expires'} ${date}${left}`;
+}
+/** `- Exception `id` (file:line): state · expires … · waives … · artifact`, then its problems. */
+function exceptionLines(x) {
+    const where = x.source ? ` (${codeSpan(x.source)})` : '';
+    const expiry = expiryText(x);
+    const facts = [EXCEPTION_STATE[x.state] + (expiry && x.state === 'expired' ? ` ${expiry}` : '')];
+    if (expiry && x.state !== 'expired')
+        facts.push(expiry);
+    if (x.waived.length > 0)
+        facts.push(`waives ${x.waived.join(', ')}`);
+    facts.push(x.artifactUrl ? markdownLink('approval artifact', x.artifactUrl) : 'no approval artifact link');
+    const lines = [`- Exception ${codeSpan(x.id)}${where}: ${facts.join(' · ')}`];
+    for (const p of x.problems)
+        lines.push(`  - Problem: ${escapeProse(p)}`);
+    return lines;
 }
 function reasonsSection(sections) {
     if (sections.length === 0)
@@ -56858,20 +63988,45 @@ function detailsSection(servers) {
     const title = withDetails.some((s) => s.notes.length > 0) ? 'Findings and notes' : 'Findings';
     return [`### ${title}`, '', withDetails.map(detailsBlock).join('\n\n')].join('\n');
 }
+/** `name` in a table cell; with its `file:line` when another listed server has the same name. */
+function serverLabels(servers) {
+    return servers.map((x) => {
+        const twin = servers.some((y) => y !== x && y.name === x.name);
+        const name = codeSpan(x.name, { inTable: true });
+        return twin ? `${name} (${codeSpan(x.location, { inTable: true })})` : name;
+    });
+}
+/**
+ * The compliance section: one row per control touched (framework, control id and name, the
+ * failing axes, the servers), the mapping's source, and the axes the source maps to nothing.
+ */
 function complianceSection(model) {
     if (model.compliance.length === 0)
         return '';
+    const gaps = new Map();
+    for (const g of NOT_MAPPED_IN_SOURCE)
+        gaps.set(g.axis, [...(gaps.get(g.axis) ?? []), g.framework]);
+    const unmapped = [...gaps].map(([axis, fw]) => `${axis} (${fw.join(', ')})`).join('; ');
     return [
-        '### Compliance controls touched by failing axes',
+        '### Compliance controls touched',
         '',
-        tableHeader(['Framework', 'Control', 'Title', 'Axes', 'Servers']),
-        ...model.compliance.map((c) => tableRow([
-            escapeMarkdown(c.framework),
-            escapeMarkdown(c.control),
-            escapeMarkdown(c.title),
-            c.axes.join(', '),
-            c.servers.map((n) => codeSpan(n, { inTable: true })).join(', ')
-        ]))
+        'Failing or floored axes touch these controls; the grades, findings and reasons above are the ' +
+            'evidence for each.',
+        '',
+        tableHeader(['Framework', 'Control', 'Axes', 'Servers']),
+        ...model.compliance.map((c) => {
+            const shown = serverLabels(c.servers.slice(0, SUMMARY_MAX_SERVERS_PER_CONTROL));
+            const more = c.servers.length - SUMMARY_MAX_SERVERS_PER_CONTROL;
+            return tableRow([
+                escapeMarkdown(c.framework),
+                `${escapeMarkdown(c.control)} ${escapeMarkdown(c.title)}`,
+                c.axes.join(', '),
+                shown.join(', ') + (more > 0 ? ` and ${more} more` : '')
+            ]);
+        }),
+        '',
+        `<sub>Mapping: ${escapeMarkdown(model.complianceSource)}. ` +
+            `Not mapped there: ${escapeMarkdown(unmapped)}.</sub>`
     ].join('\n');
 }
 function footer(model, jobUrl) {
@@ -56898,8 +64053,12 @@ const COLUMNS = [
     { header: 'Cred' },
     { header: 'Maint' },
     { header: 'Compat' },
-    { header: 'Docs' }
+    { header: 'Docs' },
+    { header: 'Registry', shrink: true, minWidth: 10 },
+    { header: 'Exception', shrink: true, minWidth: 10 }
 ];
+/** At most this many servers are named per compliance control (the JSON report has all). */
+const MAX_SERVERS_PER_CONTROL = 10;
 const VERDICT_COLOUR = {
     pass: 'green',
     warn: 'yellow',
@@ -56936,7 +64095,9 @@ function renderTable(model, options = {}) {
             gradeCell(s.subScores.credentials),
             gradeCell(s.subScores.maintenance),
             gradeCell(s.subScores.compatibility),
-            gradeCell(s.subScores.documentation)
+            gradeCell(s.subScores.documentation),
+            { text: s.registry, colour: s.registry === DASH ? 'dim' : undefined },
+            { text: s.exception, colour: s.exception === DASH ? 'dim' : undefined }
         ]);
         out.push(...layoutColumns(COLUMNS, rows, { colour, maxWidth: options.width }));
     }
@@ -56966,6 +64127,16 @@ function renderTable(model, options = {}) {
         }
         if (s.gradeProblem)
             out.push(`  grader: ${terminalText(s.gradeProblem, MAX_LINE)}`);
+    }
+    if (model.compliance.length > 0) {
+        out.push('', paint('Compliance controls touched by failing axes:', 'bold', colour));
+        for (const c of model.compliance) {
+            const names = c.servers.slice(0, MAX_SERVERS_PER_CONTROL).map((x) => x.name);
+            const more = c.servers.length - names.length;
+            const servers = `${names.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+            out.push(`  ${c.framework} ${c.control} ${c.title} (${c.axes.join(', ')}): ${terminalText(servers, MAX_LINE)}`);
+        }
+        out.push(`  ${paint(`mapping: ${model.complianceSource}`, 'dim', colour)}`);
     }
     const c = model.counts;
     const envs = model.environments.map((e) => terminalText(e, 100)).join(', ');
@@ -57041,6 +64212,9 @@ function buildProgram(io, setExit) {
         .description('grade every server and apply the policy; exit 1 when one is blocked')
         .option('-e, --environment <name>', 'policy environment (production, staging, development, ci, …)')
         .option('--policy <file>', 'policy file (default: .github/mcp-policy.{json,jsonc,yml,yaml})')
+        .option('--registry <file>', 'approved-server registry (default: .github/mcp-registry.*)')
+        .option('--exceptions <file>', 'exceptions file (default: .github/mcp-exceptions.*)')
+        .option('--update-registry <file>', 'after grading, write fresh current_grade and audit_date into this registry file')
         .option('--min-grade <letter>', 'minimum overall grade, overriding the environment')
         .option('--sub-score-floors <list>', 'per-axis floors, e.g. "security=85,credentials=B"')
         .addOption(new Option('--grader <kind>', 'which grader grades')
@@ -57071,6 +64245,8 @@ function buildProgram(io, setExit) {
             graderTimeoutMs: parseSeconds(opts.graderTimeout, '--grader-timeout'),
             graderPassEnv: splitList(opts.graderPassEnv),
             policyPath: opts.policy,
+            registryPath: opts.registry,
+            exceptionsPath: opts.exceptions,
             environment: opts.environment,
             minGrade: opts.minGrade,
             subScoreFloors: opts.subScoreFloors,
@@ -57084,6 +64260,13 @@ function buildProgram(io, setExit) {
                 ? renderSummary(model)
                 : renderTable(model, { color: io.isTty === true && !opts.output && !io.env.NO_COLOR });
         await emit(io, text, opts.output);
+        if (opts.updateRegistry) {
+            const file = path.resolve(io.cwd, opts.updateRegistry);
+            const { updated, skipped } = await refreshRegistry(run, file);
+            io.stderr(`${TOOL_NAME}: ${opts.updateRegistry}: ${updated} row(s) updated` +
+                (skipped > 0 ? `, ${skipped} graded server(s) not in it` : '') +
+                '\n');
+        }
         setExit(run.verdict === 'fail' ? 1 : 0);
     });
     common(program
@@ -57112,6 +64295,12 @@ function buildProgram(io, setExit) {
             : opts.format === 'csv'
                 ? renderInventoryCsv(run)
                 : renderInventoryTable(run);
+        if (opts.format === 'csv') {
+            const left = unregistrableServers(run);
+            if (left.length > 0) {
+                io.stderr(`warning: ${left.length} server(s) have no identity a registry row can name and are not in the CSV: ${left.join(', ')}\n`);
+            }
+        }
         await emit(io, text, opts.output);
         setExit(0);
     });

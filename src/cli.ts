@@ -14,7 +14,13 @@ import type { Logger } from './log.js'
 import type { FetchLike } from './net/http.js'
 import { parseSeconds, splitList } from './input-values.js'
 import { SCHEMAS } from './schemas.js'
-import { renderInventoryCsv, renderInventoryTable, toInventoryJson } from './report/inventory.js'
+import {
+  renderInventoryCsv,
+  renderInventoryTable,
+  toInventoryJson,
+  unregistrableServers
+} from './report/inventory.js'
+import { refreshRegistry } from './registry-refresh.js'
 import { toJsonReport } from './report/json.js'
 import { buildReportModel } from './report/model.js'
 import { renderSummary } from './report/summary.js'
@@ -99,6 +105,12 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
         'policy environment (production, staging, development, ci, …)'
       )
       .option('--policy <file>', 'policy file (default: .github/mcp-policy.{json,jsonc,yml,yaml})')
+      .option('--registry <file>', 'approved-server registry (default: .github/mcp-registry.*)')
+      .option('--exceptions <file>', 'exceptions file (default: .github/mcp-exceptions.*)')
+      .option(
+        '--update-registry <file>',
+        'after grading, write fresh current_grade and audit_date into this registry file'
+      )
       .option('--min-grade <letter>', 'minimum overall grade, overriding the environment')
       .option('--sub-score-floors <list>', 'per-axis floors, e.g. "security=85,credentials=B"')
       .addOption(
@@ -140,6 +152,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       graderTimeoutMs: parseSeconds(opts.graderTimeout, '--grader-timeout'),
       graderPassEnv: splitList(opts.graderPassEnv),
       policyPath: opts.policy,
+      registryPath: opts.registry,
+      exceptionsPath: opts.exceptions,
       environment: opts.environment,
       minGrade: opts.minGrade,
       subScoreFloors: opts.subScoreFloors,
@@ -154,6 +168,15 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
           ? renderSummary(model)
           : renderTable(model, { color: io.isTty === true && !opts.output && !io.env.NO_COLOR })
     await emit(io, text, opts.output)
+    if (opts.updateRegistry) {
+      const file = path.resolve(io.cwd, opts.updateRegistry)
+      const { updated, skipped } = await refreshRegistry(run, file)
+      io.stderr(
+        `${TOOL_NAME}: ${opts.updateRegistry}: ${updated} row(s) updated` +
+          (skipped > 0 ? `, ${skipped} graded server(s) not in it` : '') +
+          '\n'
+      )
+    }
     setExit(run.verdict === 'fail' ? 1 : 0)
   })
 
@@ -188,6 +211,14 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
         : opts.format === 'csv'
           ? renderInventoryCsv(run)
           : renderInventoryTable(run)
+    if (opts.format === 'csv') {
+      const left = unregistrableServers(run)
+      if (left.length > 0) {
+        io.stderr(
+          `warning: ${left.length} server(s) have no identity a registry row can name and are not in the CSV: ${left.join(', ')}\n`
+        )
+      }
+    }
     await emit(io, text, opts.output)
     setExit(0)
   })
@@ -230,6 +261,9 @@ interface CommonFlags {
 interface CheckFlags extends CommonFlags {
   environment?: string
   policy?: string
+  registry?: string
+  exceptions?: string
+  updateRegistry?: string
   minGrade?: string
   subScoreFloors?: string
   grader: GraderKind

@@ -18,6 +18,7 @@ import { createCommandGrader } from './grade/command.js'
 import type { Grader } from './grade/grader.js'
 import { gradeServers } from './grade/run.js'
 import { checkConfigEntry } from './grade/builtin/config-rules.js'
+import { createRegistryGrader } from './grade/registry.js'
 import type { Finding, GradeLetter } from './grade/report.js'
 import { silentLogger, type Logger } from './log.js'
 import { Budget, HttpClient, type FetchLike } from './net/http.js'
@@ -33,6 +34,14 @@ import {
 import { DEFAULT_SCALE, type GradeScale } from './policy/grades.js'
 import { literalSecretReasons, pinningReason } from './policy/config-checks.js'
 import { configRiskReasons } from './policy/config-risk.js'
+import { LocatedFileError } from './policy/errors.js'
+import {
+  findExceptionsFile,
+  loadExceptionsFile,
+  parseExceptionsText
+} from './policy/exceptions-file.js'
+import type { ExceptionsFile, RegistryFile } from './policy/records.js'
+import { findRegistryFile, loadRegistryFile, parseRegistryText } from './policy/registry-file.js'
 import { createPolicyResolver } from './policy/resolve.js'
 import type { ServerResult } from './policy/result.js'
 import type { EffectivePolicy } from './policy/types.js'
@@ -43,8 +52,8 @@ import type { ResolvedServer } from './resolve/types.js'
 import { resolveServers } from './resolve/resolve.js'
 import { TOOL_NAME, TOOL_VERSION } from './version.js'
 
-/** Which grader to use (SPEC §5; `registry` comes with the registry issue). */
-export const GRADER_KINDS = ['builtin', 'api', 'command'] as const
+/** Which grader to use (SPEC §5). */
+export const GRADER_KINDS = ['builtin', 'api', 'command', 'registry'] as const
 export type GraderKind = (typeof GRADER_KINDS)[number]
 
 /** The run's inputs could not be used (a missing path, a bad policy file, a bad flag value). */
@@ -83,6 +92,14 @@ export interface PolicyOptions {
    * When given, `policyPath` and the workspace are not read.
    */
   policyDocument?: { path: string; text: string | null }
+  /** Registry file path; undefined → look for `.github/mcp-registry.{csv,json,yml,yaml}`. */
+  registryPath?: string
+  /** The registry's text from elsewhere (the base branch); `text: null`: no registry there. */
+  registryDocument?: { path: string; text: string | null }
+  /** Exceptions file path; undefined → look for `.github/mcp-exceptions.{json,yml,yaml}`. */
+  exceptionsPath?: string
+  /** The exceptions file's text from elsewhere (the base branch); `text: null`: none there. */
+  exceptionsDocument?: { path: string; text: string | null }
   environment?: string
   minGrade?: string
   subScoreFloors?: string
@@ -128,12 +145,20 @@ export async function gate(options: GateOptions): Promise<GateRun> {
   }
 
   const { resolvePolicy, scale } = await loadPolicy(options)
+  const records = await loadRecords(options)
   checkRegistryUrl(options.npmRegistry)
   const http = createHttpClient(options)
   const npm = new NpmRegistryClient({ http, registry: options.npmRegistry })
   let grader: Grader
   try {
-    grader = createGrader(graderKind, options, { http, npm, logger, now, scale })
+    grader = createGrader(graderKind, options, {
+      http,
+      npm,
+      logger,
+      now,
+      scale,
+      registry: records.registry
+    })
   } catch (error) {
     // Graders reject unusable options (a relative URL, an empty command) with a TypeError.
     if (error instanceof TypeError) throw new UsageError(error.message, { cause: error })
@@ -161,7 +186,10 @@ export async function gate(options: GateOptions): Promise<GateRun> {
         server,
         outcome: outcomes[i]!,
         literalSecrets: secrets[i]!,
-        configFindings: configFindings[i]!
+        configFindings: configFindings[i]!,
+        registry: records.registry,
+        exceptions: records.exceptions,
+        today
       },
       resolvePolicy(server.entry.config)
     )
@@ -174,6 +202,8 @@ export async function gate(options: GateOptions): Promise<GateRun> {
     today,
     grader: graderKind,
     policies: distinctPolicies(servers, configs, resolvePolicy),
+    registryFile: records.registry?.path ?? null,
+    exceptionsFile: records.exceptions?.path ?? null,
     configs,
     servers,
     verdict,
@@ -270,6 +300,56 @@ async function loadPolicy(options: PolicyOptions & { cwd: string }): Promise<{
   }
 }
 
+/** The organisation's records (SPEC §7) of a run: registry and exceptions, each maybe absent. */
+interface Records {
+  registry: RegistryFile | null
+  exceptions: ExceptionsFile | null
+}
+
+/**
+ * Load the registry and exceptions files: from the given documents (base branch), else the given
+ * paths, else the default names in `cwd`.
+ * @throws UsageError naming file:line:column for a file that cannot be used.
+ */
+async function loadRecords(options: GateOptions): Promise<Records> {
+  try {
+    return {
+      registry: await loadRecord(
+        options.registryDocument,
+        options.registryPath,
+        options.cwd,
+        parseRegistryText,
+        loadRegistryFile,
+        findRegistryFile
+      ),
+      exceptions: await loadRecord(
+        options.exceptionsDocument,
+        options.exceptionsPath,
+        options.cwd,
+        parseExceptionsText,
+        loadExceptionsFile,
+        findExceptionsFile
+      )
+    }
+  } catch (error) {
+    if (error instanceof LocatedFileError) throw new UsageError(error.message, { cause: error })
+    throw error
+  }
+}
+
+async function loadRecord<T>(
+  document: { path: string; text: string | null } | undefined,
+  given: string | undefined,
+  cwd: string,
+  parse: (text: string, path: string) => T,
+  load: (path: string) => Promise<T>,
+  find: (cwd: string) => Promise<string | null>
+): Promise<T | null> {
+  if (document) return document.text === null ? null : parse(document.text, document.path)
+  const file = nonEmpty(given) ? relativeToProcess(path.resolve(cwd, given!)) : await find(cwd)
+  return file ? load(file) : null
+}
+
 async function scanConfigs(
   options: ScanOptions,
   logger: Logger
@@ -343,6 +423,7 @@ function createGrader(
     logger: Logger
     now: () => Date
     scale: GradeScale
+    registry: RegistryFile | null
   }
 ): Grader {
   switch (kind) {
@@ -368,6 +449,13 @@ function createGrader(
         now: deps.now,
         scale: deps.scale
       })
+    case 'registry':
+      if (deps.registry === null) {
+        throw new UsageError(
+          'the registry grader needs a registry file (registry / --registry, or .github/mcp-registry.{csv,json,yml,yaml})'
+        )
+      }
+      return createRegistryGrader({ registry: deps.registry, now: deps.now })
     case 'command':
       if (!options.graderCommand || options.graderCommand.length === 0) {
         throw new UsageError(

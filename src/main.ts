@@ -16,7 +16,9 @@ import { readGitHubContext, type GitHubContext } from './github/context.js'
 import { createOctokit, type OctokitFactory } from './github/octokit.js'
 import type { Logger } from './log.js'
 import type { FetchLike } from './net/http.js'
+import { EXCEPTIONS_FILE_NAMES } from './policy/exceptions-file.js'
 import { POLICY_FILE_NAMES } from './policy/load.js'
+import { REGISTRY_FILE_NAMES } from './policy/registry-file.js'
 import { parseSeconds, splitList } from './input-values.js'
 import { renderAnnotations } from './report/annotations.js'
 import { renderComment, stickyMarker } from './report/comment.js'
@@ -65,10 +67,13 @@ export async function run(deps: ActionDeps = {}): Promise<void> {
     octokit = createGitHubClient(context, inputs.githubToken, deps)
     warnAboutWorkspaceGrader(context, inputs, cwd)
 
-    const policyDocument = await basePolicy(context, inputs, octokit, cwd)
+    const base = (kind: RuleFileKind, given: string | undefined) =>
+      baseRuleFile(kind, given, context, inputs, octokit, cwd)
     const gateRun = await gate({
       ...inputs.gate,
-      policyDocument,
+      policyDocument: await base(RULE_FILES.policy, inputs.gate.policyPath),
+      registryDocument: await base(RULE_FILES.registry, inputs.gate.registryPath),
+      exceptionsDocument: await base(RULE_FILES.exceptions, inputs.gate.exceptionsPath),
       cwd,
       baseBranch: context.baseRef ?? undefined,
       fetch: deps.fetch,
@@ -192,6 +197,8 @@ function readInputs(): ActionInputs {
       minGrade: core.getInput('min-grade'),
       subScoreFloors: core.getInput('sub-score-floors'),
       policyPath: core.getInput('policy') || undefined,
+      registryPath: core.getInput('registry') || undefined,
+      exceptionsPath: core.getInput('exceptions') || undefined,
       grader: grader as GraderKind,
       graderUrl: core.getInput('grader-url') || undefined,
       graderApiKey: graderApiKey || undefined,
@@ -313,13 +320,45 @@ function createGitHubClient(
   })
 }
 
+/** A rule file the action reads from the base branch on pull requests. */
+interface RuleFileKind {
+  /** For messages: `policy`, `registry`, `exceptions`. */
+  label: string
+  /** The default names, relative to the repository root. */
+  names: readonly string[]
+  /** What applies when the base branch has no such file. */
+  absent: string
+}
+
+const RULE_FILES = {
+  policy: {
+    label: 'policy',
+    names: POLICY_FILE_NAMES,
+    absent: 'the built-in default policy applies'
+  },
+  registry: {
+    label: 'registry',
+    names: REGISTRY_FILE_NAMES,
+    absent: 'no registry checks'
+  },
+  exceptions: {
+    label: 'exceptions',
+    names: EXCEPTIONS_FILE_NAMES,
+    absent: 'no exceptions apply'
+  }
+} satisfies Record<string, RuleFileKind>
+
 /**
- * On a pull request, the policy file as it is on the base branch: a pull request must not be able
- * to loosen the rules it is judged by. A change to the policy in the PR itself is named in a
+ * On a pull request, a rule file (policy, registry, exceptions) as it is on the base branch: a
+ * pull request must not be able to loosen the rules it is judged by, approve itself in the
+ * registry or grant itself an exception. A change to the file in the PR itself is named in a
  * warning and takes effect once merged. Undefined (read the workspace) outside pull requests,
- * with `policy-source: workspace`, or without a token.
+ * with `policy-source: workspace`, without a token, or for a file outside the checkout.
+ * @throws UsageError when the base branch cannot be read (failing open could loosen the rules).
  */
-async function basePolicy(
+async function baseRuleFile(
+  kind: RuleFileKind,
+  given: string | undefined,
   context: GitHubContext,
   inputs: ActionInputs,
   octokit: Octokit | null,
@@ -329,9 +368,8 @@ async function basePolicy(
   if (inputs.policySource === 'workspace' || !octokit || !context.repository || !ref) {
     return undefined
   }
-  const given = inputs.gate.policyPath
-  const candidates = given ? [toRepoPath(cwd, given)] : [...POLICY_FILE_NAMES]
-  if (candidates[0] === null) return undefined // a policy outside the checkout: read as given
+  const candidates = given ? [toRepoPath(cwd, given)] : [...kind.names]
+  if (candidates[0] === null) return undefined // outside the checkout: read as given
   const paths = candidates as string[]
   let found: { path: string; text: string | null } = { path: paths[0]!, text: null }
   try {
@@ -343,9 +381,8 @@ async function basePolicy(
       }
     }
   } catch (error) {
-    // Failing open would apply defaults that may be looser than the real policy.
     throw new UsageError(
-      `could not read the policy file from the base branch ${ref}: ${(error as Error).message}. Re-run the job, or set policy-source: workspace to use the checked-out policy`,
+      `could not read the ${kind.label} file from the base branch ${ref}: ${(error as Error).message}. Re-run the job, or set policy-source: workspace to use the checked-out files`,
       { cause: error }
     )
   }
@@ -354,14 +391,14 @@ async function basePolicy(
     const atBase = candidate === found.path ? found.text : null
     if (local !== null && local !== atBase) {
       core.warning(
-        `this pull request ${atBase === null ? 'adds' : 'changes'} ${candidate}; the gate applies the policy of the base branch ${ref} until the change is merged`
+        `this pull request ${atBase === null ? 'adds' : 'changes'} ${candidate}; the gate applies the ${kind.label} file of the base branch ${ref} until the change is merged`
       )
     }
   }
   core.info(
     found.text === null
-      ? `no policy file on the base branch ${ref}: the built-in default policy applies`
-      : `policy: ${found.path} from the base branch ${ref}`
+      ? `no ${kind.label} file on the base branch ${ref}: ${kind.absent}`
+      : `${kind.label}: ${found.path} from the base branch ${ref}`
   )
   return found
 }
