@@ -131,9 +131,10 @@ describe('renderInventoryCsv', () => {
   })
 
   it('writes one row per identity, whichever config files run it', () => {
-    const local = (config: string, line: number) => ({
+    // The same file from two directories: a local id is found from the config's directory.
+    const local = (config: string, line: number, name: string) => ({
       server: {
-        ...server('helper', { ecosystem: 'local', name: './server.js', purl: null }, line),
+        ...server('helper', { ecosystem: 'local', name, purl: null }, line),
         entry: entry({ name: 'helper', config, location: { line, column: 5 } })
       },
       reasons: []
@@ -142,15 +143,15 @@ describe('renderInventoryCsv', () => {
       tool: { name: 'mcp-grade-gate', version: '0.1.0' },
       configs: [config(), config({ path: '.cursor/mcp.json' })],
       servers: [
-        local('.mcp.json', 3),
-        local('.cursor/mcp.json', 4),
+        local('.mcp.json', 3, './server.js'),
+        local('.cursor/mcp.json', 4, '../server.js'),
         { server: server('fs', {}), reasons: [] },
         { server: server('files', {}, 9), reasons: [] }
       ]
     }
     const rows = parseCsv(renderInventoryCsv(run)).slice(1)
     expect(rows.map((r) => r.slice(0, 2))).toEqual([
-      ['local:./server.js', 'helper'],
+      ['local:server.js', 'helper'],
       ['pkg:npm/%40modelcontextprotocol/server-filesystem@2025.1.14', 'fs']
     ])
   })

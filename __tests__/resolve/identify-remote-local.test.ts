@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { identifyServer } from '../../src/resolve/identify.js'
-import { remoteEndpoint } from '../../src/resolve/remote.js'
+import { tokenDigest } from '../../src/net/url-redaction.js'
+import { endpointCandidates, remoteEndpoint, remoteKeyEndpoint } from '../../src/resolve/remote.js'
 import { stripUrlSecrets } from '../../src/resolve/shown-text.js'
 import { commandEntry, entry } from './server-entry.js'
 
@@ -165,6 +166,13 @@ describe('identifyServer: remote', () => {
       name: 'https://mcp.example.com/v1/github-tools/sse',
       notes: []
     })
+  })
+
+  it('keeps names with versions in the path, which are not tokens (review issue 3)', () => {
+    for (const name of ['github-readonly-mcp-v2-2024', 'postgres-admin-write-v3-2025']) {
+      const url = `https://gw.example.com/servers/${name}/mcp`
+      expect(remoteEndpoint(url)).toEqual({ name: url, notes: [] })
+    }
   })
 
   it('ignores a blank URL next to a command', () => {
@@ -620,5 +628,66 @@ describe('identifyServer: unknown', () => {
       }),
       { numRuns: 500 }
     )
+  })
+})
+
+describe('remoteKeyEndpoint: the key form of a remote URL (review issue 3)', () => {
+  const token = 'sk-ak-Zq3xV9mP2kL8wN4rT6yB1cD5'
+
+  it('replaces a token segment by its digest where the shown name has …', () => {
+    const url = `https://user:pw@Actions.Zapier.com:443/mcp/${token}/sse?key=1#f`
+    expect(remoteEndpoint(url).name).toBe('https://actions.zapier.com/mcp/…/sse')
+    expect(remoteKeyEndpoint(url)).toBe(`https://actions.zapier.com/mcp/${tokenDigest(token)}/sse`)
+    expect(remoteKeyEndpoint(url)).not.toContain('Zq3xV9mP2kL8')
+  })
+
+  it('keys two tokens apart, and one token alike however it is encoded', () => {
+    const a = remoteKeyEndpoint(`https://h.example/u/${token}/mcp`)
+    const b = remoteKeyEndpoint('https://h.example/u/sk-ak-Ab1cD2eF3gH4iJ5kL6mN7oP8/mcp')
+    expect(a).not.toBe(b)
+    expect(remoteKeyEndpoint(`https://h.example/u/${token.replace('-', '%2D')}/mcp`)).toBe(a)
+  })
+
+  it('is the shown name where nothing is masked', () => {
+    const url = 'https://gw.example.com/servers/github-readonly-mcp-v2-2024/mcp'
+    expect(remoteKeyEndpoint(url)).toBe(remoteEndpoint(url).name)
+  })
+
+  it.each([
+    ['a variable host', 'https://${HOST}/mcp'],
+    ['a variable prefix', '${GATEWAY_URL}/mcp'],
+    ['a command substitution', 'https://h.example/$(cat token)/mcp'],
+    ['white space', 'https://h.example/a b'],
+    ['another scheme', 'ftp://h.example/x'],
+    ['not a URL', 'mcp-remote'],
+    ['empty', '  ']
+  ])('is null for %s', (_what, url) => {
+    expect(remoteKeyEndpoint(url)).toBeNull()
+  })
+})
+
+describe('endpointCandidates: the written URLs an entry may name its server by', () => {
+  it('lists url, whole arguments, option values and URLs inside call strings, in order', () => {
+    expect(
+      endpointCandidates(' https://a.example/mcp ', [
+        'npx',
+        '-y',
+        'mcp-remote',
+        'https://b.example/mcp',
+        '--sse=https://c.example/sse',
+        'mcp-remote "https://d.example/x" && echo',
+        'https://b.example/mcp'
+      ])
+    ).toEqual([
+      'https://a.example/mcp',
+      'https://b.example/mcp',
+      'https://c.example/sse',
+      'https://d.example/x'
+    ])
+  })
+
+  it('is empty without a URL', () => {
+    expect(endpointCandidates(undefined, ['node', 'server.js'])).toEqual([])
+    expect(endpointCandidates('', [])).toEqual([])
   })
 })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import type { ServerEntry } from '../../src/config/types.js'
+import { tokenDigest } from '../../src/net/url-redaction.js'
 import { identifyServer } from '../../src/resolve/identify.js'
 import {
   formatServerKey,
@@ -20,6 +21,14 @@ const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`
 const OTHER_DIGEST = `sha256:${'fedcba9876543210'.repeat(4)}`
 const COMMIT = '0123456789abcdef0123456789abcdef01234567'
 const FS = '@modelcontextprotocol/server-filesystem'
+const TOKEN = 'sk-ak-1234567890abcdef'
+/** The key form of the token-like segment TOKEN (`tokenDigest`). */
+const TOKEN_DIGEST = tokenDigest(TOKEN)
+
+/** `e` as written in a config file at `config` (relative to the workspace), maybe with a `cwd`. */
+function inConfig(e: ServerEntry, config: string, cwd?: string): ServerEntry {
+  return { ...e, config, launch: cwd === undefined ? e.launch : { ...e.launch, cwd } }
+}
 
 /** A `server_id` as written in a registry row, or a config entry the gate resolves. */
 type Spelling = string | ServerEntry
@@ -203,19 +212,70 @@ const SAME: Group[] = [
     ]
   },
   {
-    what: 'a remote server whose path holds a token (masked, never kept)',
-    key: { kind: 'remote', id: 'remote:https://mcp.example.com/mcp/…/sse', version: null },
+    what: 'a remote server whose path holds a token (a digest of it in the key, never the token)',
+    key: {
+      kind: 'remote',
+      id: `remote:https://mcp.example.com/mcp/${TOKEN_DIGEST}/sse`,
+      version: null
+    },
     spellings: [
-      'https://mcp.example.com/mcp/sk-ak-1234567890abcdef/sse',
-      'https://mcp.example.com/mcp/…/sse',
-      'remote:https://mcp.example.com/mcp/…/sse/',
-      entry({ url: 'https://mcp.example.com/mcp/sk-ak-abcdef1234567890/sse/' })
+      `https://mcp.example.com/mcp/${TOKEN}/sse`,
+      `remote:https://user:pw@mcp.example.com/mcp/${TOKEN}/sse/?api_key=1`,
+      `remote:https://mcp.example.com/mcp/${TOKEN_DIGEST}/sse`,
+      entry({ url: `https://mcp.example.com/mcp/${TOKEN}/sse/` }),
+      commandEntry('npx', ['-y', 'mcp-remote', `https://mcp.example.com/mcp/${TOKEN}/sse`]),
+      commandEntry('npx', ['-y', 'supergateway', `--sse=https://mcp.example.com/mcp/${TOKEN}/sse`])
     ]
   },
   {
-    what: 'local code',
-    key: { kind: 'local', id: 'local:./server.js', version: null },
-    spellings: ['local:./server.js', ' local: ./server.js ', commandEntry('node', ['./server.js'])]
+    what: 'a remote server whose path holds a name with a version (not a token, kept)',
+    key: {
+      kind: 'remote',
+      id: 'remote:https://gw.example.com/servers/github-readonly-mcp-v2-2024/mcp',
+      version: null
+    },
+    spellings: [
+      'https://gw.example.com/servers/github-readonly-mcp-v2-2024/mcp',
+      entry({ url: 'https://gw.example.com/servers/github-readonly-mcp-v2-2024/mcp' })
+    ]
+  },
+  {
+    what: 'local code in the workspace root (found from the config file directory)',
+    key: { kind: 'local', id: 'local:server.js', version: null },
+    spellings: [
+      'local:server.js',
+      'local:./server.js',
+      ' local: ./server.js ',
+      'local:.\\server.js',
+      'local:lib/../server.js',
+      commandEntry('node', ['./server.js']),
+      commandEntry('node', ['server.js']),
+      inConfig(commandEntry('node', ['server.js']), './.mcp.json')
+    ]
+  },
+  {
+    what: 'local code in a directory (a config there, or a cwd)',
+    key: { kind: 'local', id: 'local:tools/server.js', version: null },
+    spellings: [
+      'local:tools/server.js',
+      'local:./tools/server.js',
+      'local:tools\\server.js',
+      inConfig(commandEntry('node', ['server.js']), 'tools/.mcp.json'),
+      inConfig(commandEntry('node', ['./server.js']), 'tools/.mcp.json'),
+      inConfig(commandEntry('node', ['../tools/server.js']), 'other/.mcp.json'),
+      inConfig(commandEntry('node', ['server.js']), '.mcp.json', 'tools'),
+      inConfig(commandEntry('node', ['server.js']), 'tools/sub/mcp.json', '..')
+    ]
+  },
+  {
+    what: 'local code at an absolute path (kept as written)',
+    key: { kind: 'local', id: 'local:/opt/mcp/server.js', version: null },
+    spellings: [
+      'local:/opt/mcp/server.js',
+      'local:/opt/mcp/./lib/../server.js',
+      inConfig(commandEntry('node', ['/opt/mcp/server.js']), 'tools/.mcp.json'),
+      inConfig(commandEntry('node', ['server.js']), 'tools/.mcp.json', '/opt/mcp')
+    ]
   }
 ]
 
@@ -280,6 +340,36 @@ describe('server identity: spellings that must NOT match', () => {
       'github:modelcontextprotocol/servers/src/filesystem'
     ],
     ['another local script', 'local:./server.js', 'local:./other.js'],
+    [
+      'the same script name in another directory (review issue 3)',
+      commandEntry('node', ['server.js']),
+      inConfig(commandEntry('node', ['server.js']), 'tools/.mcp.json')
+    ],
+    [
+      'the same module run from two directories',
+      inConfig(commandEntry('python', ['-m', 'my_server']), 'a/.mcp.json'),
+      inConfig(commandEntry('python', ['-m', 'my_server']), 'b/.mcp.json')
+    ],
+    [
+      'a path relative to the config vs the same path under a home directory',
+      'local:~/server.js',
+      commandEntry('node', ['server.js'])
+    ],
+    [
+      'two gateway servers named in the path (review issue 3)',
+      'https://gw.example.com/servers/github-readonly-mcp-v2-2024/mcp',
+      'https://gw.example.com/servers/postgres-admin-write-v3-2025/mcp'
+    ],
+    [
+      'two servers told apart only by a UUID in the path',
+      'https://gw.example.com/u/6f1c2d3e-4b5a-6978-8a9b-0c1d2e3f4a5b/mcp',
+      entry({ url: 'https://gw.example.com/u/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d/mcp' })
+    ],
+    [
+      'two tokens in the same place of the path',
+      `https://mcp.example.com/mcp/${TOKEN}/sse`,
+      entry({ url: 'https://mcp.example.com/mcp/sk-ak-abcdef1234567890/sse' })
+    ],
     [
       'a PyPI name installed from git is not the PyPI project',
       'pypi:mcp-server-fetch',
@@ -399,6 +489,8 @@ describe('readServerId: text it cannot read gives a problem, never a throw', () 
     ['https://www.npmjs.com/package/pkg/versions', /npmjs\.com link/],
     ['https://pypi.org/project/a/b/c', /pypi\.org link/],
     ['local:', /no path/],
+    ['https://mcp.example.com/mcp/…/sse', /masked/],
+    ['remote:https://mcp.example.com/mcp/%E2%80%A6/sse', /masked/],
     ['npm:pkg\u0000', /control characters/],
     [`npm:${'a'.repeat(MAX_SERVER_ID_LENGTH)}`, /longer than 2048/]
   ])('%j', (text, problem) => {
@@ -428,8 +520,8 @@ describe('readServerId: text it cannot read gives a problem, never a throw', () 
     const key = parseServerId(
       'https://admin:hunter2@mcp.example.com/v1/sk-ak-abcdef1234567890/mcp?api_key=abc123#t=1'
     )!
-    expect(key.id).toBe('remote:https://mcp.example.com/v1/…/mcp')
-    expect(JSON.stringify(key)).not.toMatch(/hunter2|admin|abc123|sk-ak/)
+    expect(key.id).toMatch(/^remote:https:\/\/mcp\.example\.com\/v1\/~[0-9a-f]{10}\/mcp$/)
+    expect(JSON.stringify(key)).not.toMatch(/hunter2|admin|abc123|sk-ak|1234567890/)
     const github = parseServerId('https://x-access-token:ghs_secret1234567890@github.com/org/repo')!
     expect(github).toEqual({ kind: 'github', id: 'github:org/repo', version: null })
   })
@@ -573,9 +665,77 @@ describe('serverKeysOf: the keys a config server is matched by', () => {
     ])
   })
 
-  it('names a local Python module as written', () => {
+  it('names a local Python module from the directory it runs in', () => {
     expect(serverKeysOf(resolved(commandEntry('python', ['-m', 'my_server'])))).toEqual([
       { kind: 'local', id: 'local:my_server', version: null }
+    ])
+    const nested = inConfig(commandEntry('python', ['-m', 'my_server']), 'svc/.vscode/mcp.json')
+    expect(serverKeysOf(resolved(nested))).toEqual([
+      { kind: 'local', id: 'local:svc/.vscode/my_server', version: null }
+    ])
+  })
+
+  it.each([
+    ['a Windows path', 'C:\\mcp\\..\\tools\\server.js', 'local:C:/tools/server.js'],
+    ['a home path', '~/mcp/server.js', 'local:~/mcp/server.js'],
+    ['a VS Code variable', '${workspaceFolder}/server.js', 'local:${workspaceFolder}/server.js'],
+    ['a variable followed by ..', '$HOME/../x/server.js', 'local:$HOME/x/server.js']
+  ])('keeps %s anchored, not under the config directory', (_what, path, id) => {
+    const server = resolved(inConfig(commandEntry('node', [path]), 'tools/.mcp.json'))
+    expect(serverKeysOf(server)).toEqual([{ kind: 'local', id, version: null }])
+  })
+
+  it('gives the key of the written URL a bridge names, not of another URL in its arguments', () => {
+    const server = resolved(
+      commandEntry('npx', [
+        '-y',
+        'mcp-remote',
+        `https://mcp.example.com/mcp/${TOKEN}/sse`,
+        '--header',
+        'Referer: https://app.example.com/6f1c2d3e-4b5a-6978-8a9b-0c1d2e3f4a5b/'
+      ])
+    )
+    expect(server.package.name).toBe('https://mcp.example.com/mcp/…/sse')
+    expect(serverKeysOf(server)).toEqual([
+      {
+        kind: 'remote',
+        id: `remote:https://mcp.example.com/mcp/${TOKEN_DIGEST}/sse`,
+        version: null
+      }
+    ])
+  })
+
+  it('gives no key when two written URLs show alike but key apart (which runs is unclear)', () => {
+    const server = resolved(
+      commandEntry('npx', [
+        '-y',
+        'mcp-remote',
+        `https://mcp.example.com/mcp/${TOKEN}/sse`,
+        '--header',
+        'X-Fallback:https://mcp.example.com/mcp/sk-ak-abcdef1234567890/sse'
+      ])
+    )
+    expect(server.package.ecosystem).toBe('remote')
+    expect(serverKeysOf(server)).toEqual([])
+  })
+
+  it('gives no key to a masked remote name whose written URL it cannot find', () => {
+    const server = resolved(entry({ url: `https://mcp.example.com/mcp/${TOKEN}/sse` }))
+    const lost: ResolvedServer = {
+      ...server,
+      entry: {
+        ...server.entry,
+        launch: { ...server.entry.launch, url: 'https://mcp.example.com/other' }
+      }
+    }
+    expect(serverKeysOf(lost)).toEqual([])
+    const plain = resolved(entry({ url: 'https://mcp.example.com/mcp' }))
+    const moved: ResolvedServer = {
+      ...plain,
+      entry: { ...plain.entry, launch: { ...plain.entry.launch, url: undefined } }
+    }
+    expect(serverKeysOf(moved)).toEqual([
+      { kind: 'remote', id: 'remote:https://mcp.example.com/mcp', version: null }
     ])
   })
 
@@ -586,7 +746,9 @@ describe('serverKeysOf: the keys a config server is matched by', () => {
     ['an npm package from a local path', commandEntry('npx', ['-y', './packages/server'])],
     ['a package from another git host', commandEntry('npx', ['-y', 'gitlab:org/repo'])],
     ['a remote URL built from a variable', entry({ url: '${MCP_URL}/mcp' })],
-    ['a remote URL with a variable host', entry({ url: 'https://${HOST}/mcp' })]
+    ['a remote URL with a variable host', entry({ url: 'https://${HOST}/mcp' })],
+    ['inline node code (its name says nothing of the code)', commandEntry('node', ['-e', 'x()'])],
+    ['inline Python code', commandEntry('python', ['-c', 'import srv; srv.run()'])]
   ])('gives no key to %s', (_what, e) => {
     expect(serverKeysOf(resolved(e))).toEqual([])
   })
@@ -620,8 +782,27 @@ describe('sameVersion', () => {
     ['OCI, another digest', k('oci', DIGEST), k('oci', OTHER_DIGEST), false],
     ['OCI, another tag', k('oci', 'v1'), k('oci', 'v2'), false],
     ['OCI, a tag vs a digest cannot be told', k('oci', 'v1'), k('oci', DIGEST), null],
-    ['GitHub, abbreviated commit', k('github', COMMIT.slice(0, 7)), k('github', COMMIT), true],
-    ['GitHub, another commit', k('github', 'abcdef1'), k('github', COMMIT), false],
+    [
+      'GitHub, a commit in another case',
+      k('github', COMMIT.toUpperCase()),
+      k('github', COMMIT),
+      true
+    ],
+    ['GitHub, another commit', k('github', 'f'.repeat(40)), k('github', COMMIT), false],
+    [
+      'GitHub, an abbreviated commit is a ref, never a prefix match (review issue 3)',
+      k('github', COMMIT.slice(0, 7)),
+      k('github', COMMIT),
+      null
+    ],
+    [
+      'GitHub, a hex ref is not a prefix of a longer one',
+      k('github', 'deadbeef'),
+      k('github', 'deadbeef00'),
+      false
+    ],
+    ['GitHub, hex refs compare exactly', k('github', 'abc1234'), k('github', 'ABC1234'), false],
+    ['GitHub, the same short hex ref', k('github', 'abc1234'), k('github', 'abc1234'), true],
     ['GitHub, a tag vs a commit cannot be told', k('github', 'v1.0'), k('github', COMMIT), null],
     ['GitHub, another tag', k('github', 'v1.0'), k('github', 'v1.1'), false],
     ['no version on one side', k('npm', null), k('npm', '1.2.3'), null],

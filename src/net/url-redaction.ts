@@ -3,6 +3,7 @@
  * Remote MCP endpoints, registry URLs and grader URLs can carry credentials in the user info,
  * the query string (`?api_key=`), the fragment, or a path segment (`/mcp/sk-ak-…/sse`).
  */
+import { createHash } from 'node:crypto'
 
 /** Hosts that only mean something on the machine itself (RFC 6761 `localhost`, loopback, any). */
 const LOOPBACK_HOST =
@@ -17,38 +18,122 @@ export function isLoopbackHost(hostname: string): boolean {
   return LOOPBACK_HOST.test(hostname.trim())
 }
 
-/** Well-known secret prefixes seen in URL paths (`sk-…`, `ghp_…`, Slack `xoxb-…`, …). */
-const KEY_PREFIX =
-  /^(?:sk|pk|rk|ak|key|api|tok|token|ghp|gho|ghs|ghu|github_pat|glpat|xox[abpr])[-_][\w.~-]{8,}$/i
+/**
+ * Prefixes only secrets carry (GitHub `ghp_`/`gho_`/`ghs_`/`ghu_`/`ghr_`/`github_pat_`, GitLab
+ * `glpat-`, Slack `xoxb-`…, Zapier `sk-ak-`, Anthropic `sk-ant-`, OpenAI `sk-proj-`): a segment
+ * starting so with 8+ more characters is a token whatever follows.
+ */
+const SECRET_PREFIX =
+  /^(?:ghp|gho|ghs|ghu|ghr|github_pat|glpat|xox[abeprs]|sk-ak|sk-ant|sk-proj)[-_][\w.~:-]{8,}$/i
 
 /**
- * True when a URL path segment looks like a token rather than a name: 16+ hex digits (session
- * ids, UUIDs, hashes), 24+ characters of the URL-safe or base64 alphabets mixing letters and
- * digits (`=` padding allowed), a key prefix such as `sk-`, `ghp_`, `xoxb-` followed by 8+
- * characters, or a segment carrying matrix parameters (`;apikey=…`).
+ * Prefixes that names share with keys (`sk-learn-…`, `api-gateway-…`, `token-exchange`): a token
+ * only when what follows holds a part (between `-`, `_`, `.`, `~`, `:`) of 8+ characters mixing
+ * letters and digits, or a random-looking one (`randomPart`).
+ */
+const KEY_PREFIX = /^(?:sk|pk|rk|ak|key|api|apikey|tok|token|secret)[-_]([\w.~:-]{8,})$/i
+
+/** Separators between the words of a name, and inside URL-safe / base64 tokens. */
+const PART_SEPARATOR = /[-_.~+/:]/
+
+/**
+ * True when a URL path segment looks like a token rather than a name (SPEC §9: never leak a
+ * secret). This project's own rule; a segment (percent-decoded) is a token when it
+ * - carries matrix parameters (`;apikey=…`);
+ * - starts with a prefix only secrets carry (`SECRET_PREFIX`: `ghp_`, `xoxb-`, `sk-ak-`, …)
+ *   followed by 8+ characters, or a prefix names share (`KEY_PREFIX`: `sk-`, `api-`, `key-`,
+ *   `token-`, …) followed by a part of 8+ characters mixing letters and digits;
+ * - is hexadecimal (`-` allowed, as in UUIDs) with 32+ digits, or 16–31 digits holding a letter
+ *   (session ids, hashes; not a date such as `2024-01-15-12-30-45`);
+ * - is base64 with `=` padding and 16+ characters before it;
+ * - is 24+ characters of the URL-safe / base64 alphabets (`A-Z a-z 0-9 - _ . ~ + / :`) with a
+ *   part that looks random (`randomPart`: digits scattered among letters, or many one- and
+ *   two-letter pieces where names have words).
+ * Names made of words and short numbers are not tokens: `github-readonly-mcp-v2-2024`,
+ * `McpServerGithubReadonlyV2`, `k8s-cluster-eu-west-2`. Checked on random tokens: of 24-char
+ * base62 tokens about 0.3% pass as names, of 32-char ones 0.02% (the rule this replaces let
+ * 1.5% of 24-char ones through and masked every long name holding a digit); tokens of one
+ * letter case without digits cannot be told from words and are not masked.
  */
 export function looksLikeToken(segment: string): boolean {
   const s = decodeSegment(segment)
   if (s.includes(';')) return true
-  if (/^[0-9a-f-]+$/i.test(s) && s.replace(/-/g, '').length >= 16) return true
-  const body = s.replace(/=+$/, '')
-  if (body.length >= 24 && /^[\w.~+/-]+$/.test(body) && /\d/.test(body) && /[a-z]/i.test(body)) {
+  if (SECRET_PREFIX.test(s)) return true
+  const keyed = KEY_PREFIX.exec(s)?.[1]
+  if (keyed !== undefined && keyedRestIsRandom(keyed)) return true
+  const hex = s.replace(/-/g, '')
+  if (/^[0-9a-f-]+$/i.test(s) && (hex.length >= 32 || (hex.length >= 16 && /[a-f]/i.test(hex)))) {
     return true
   }
-  return KEY_PREFIX.test(s)
+  if (/^[A-Za-z0-9+/_-]{16,}={1,2}$/.test(s)) return true
+  const body = s.replace(/=+$/, '')
+  return (
+    body.length >= 24 &&
+    /^[\w.~+/:-]+$/.test(body) &&
+    body.split(PART_SEPARATOR).some((part) => randomPart(part))
+  )
+}
+
+/** What follows a `KEY_PREFIX`: a part of 8+ characters mixing letters and digits, or random. */
+function keyedRestIsRandom(rest: string): boolean {
+  return rest
+    .split(PART_SEPARATOR)
+    .some(
+      (part) => (part.length >= 8 && /\d/.test(part) && /[a-z]/i.test(part)) || randomPart(part)
+    )
+}
+
+/**
+ * True when one part of a segment (text between separators) looks random rather than like a
+ * word: 8+ characters, not a number or a one-case word with an optional short number
+ * (`readonly`, `mcp2024`, `HTTP2`), and either digits in 3+ places, or split into pieces as
+ * camel case is (a capital and lower case letters, a run of capitals, a run of digits) it has
+ * short letter pieces (1–2 letters: `Ii`, `q`) 3+ times or as more than 40% of its letter
+ * pieces, or digits inside letters (`a7b`) with 2+ short pieces or 2+ digit groups. Words split
+ * into long pieces (`McpServerGithubReadonlyV2`: Mcp, Server, Github, Readonly, V, 2).
+ */
+function randomPart(part: string): boolean {
+  if (part.length < 8) return false
+  if (/^\d+$/.test(part) || /^[a-z]+\d{0,4}$/.test(part) || /^[A-Z]+\d{0,4}$/.test(part)) {
+    return false
+  }
+  const digitGroups = part.match(/\d+/g)?.length ?? 0
+  if (digitGroups >= 3) return true
+  const pieces = part.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+/g) ?? []
+  const letterPieces = pieces.filter((piece) => !/^\d/.test(piece))
+  const short = letterPieces.filter((piece) => piece.length <= 2).length
+  const inner = /[A-Za-z]\d+[A-Za-z]/.test(part)
+  return (
+    short >= 3 || short > 0.4 * letterPieces.length || (inner && (short >= 2 || digitGroups >= 2))
+  )
+}
+
+/**
+ * A short stable digest of a token-like path segment, for identities that must tell two
+ * servers apart without holding the token (`remoteKeyEndpoint` in `resolve/remote.ts`): `~`
+ * and the first 10 hex digits (40 bits) of the SHA-256 of the percent-decoded segment, so
+ * `%7E`-encoded and plain spellings give the same digest. Not reversible for a random token;
+ * a token that changes (rotated) gives another digest. Pure, never throws.
+ */
+export function tokenDigest(segment: string): string {
+  return `~${createHash('sha256').update(decodeSegment(segment), 'utf8').digest('hex').slice(0, 10)}`
 }
 
 export interface SanitizeUrlOptions {
-  /** What replaces a token-like path segment (default `…`). */
-  tokenMask?: string
+  /**
+   * What replaces a token-like path segment (default `…`): a text, or a function of the
+   * segment as it appears in the parsed path (percent-encoded), such as `tokenDigest`.
+   */
+  tokenMask?: string | ((segment: string) => string)
   /** Keep a marker that a query string was removed (`?…`); default false. */
   markQuery?: boolean
 }
 
 /**
  * `scheme://host[:port]/path` of `url` with user info, query string and fragment removed and
- * every token-like path segment (see `looksLikeToken`) replaced by `tokenMask`. Host names are
- * lower-cased and default ports dropped (WHATWG URL). Returns null when `url` is not an absolute
+ * every token-like path segment (see `looksLikeToken`) replaced by `tokenMask` (the text, or
+ * what the function gives for the segment). Host names are lower-cased and default ports
+ * dropped (WHATWG URL). Returns null when `url` is not an absolute
  * URL with a host. Never throws.
  */
 export function sanitizeUrl(url: string, options: SanitizeUrlOptions = {}): string | null {
@@ -62,7 +147,10 @@ export function sanitizeUrl(url: string, options: SanitizeUrlOptions = {}): stri
   const mask = options.tokenMask ?? '…'
   const path = parsed.pathname
     .split('/')
-    .map((segment) => (looksLikeToken(segment) ? mask : segment))
+    .map((segment) => {
+      if (!looksLikeToken(segment)) return segment
+      return typeof mask === 'string' ? mask : mask(segment)
+    })
     .join('/')
   const query = options.markQuery && parsed.search !== '' ? '?…' : ''
   return `${parsed.protocol}//${parsed.host}${path}${query}`

@@ -5,8 +5,13 @@
  * decides what of a URL may be shown): `scheme://host[:port]/path` without user info, query
  * string or fragment, and with token-like path segments (`/mcp/sk-ak-…/sse`) masked as `…`,
  * because all of these carry credentials (SPEC §9: never leak a secret).
+ *
+ * Server keys (`server-id.ts`) need more than the shown name: two servers whose URLs differ only
+ * in a masked segment must not share one identity. `remoteKeyEndpoint` gives the key form, with
+ * each token-like segment replaced by a short digest of it (`tokenDigest`) instead of `…`, and
+ * `endpointCandidates` the URLs an entry may have been identified from.
  */
-import { looksLikeToken, sanitizeUrl } from '../net/url-redaction.js'
+import { looksLikeToken, sanitizeUrl, tokenDigest } from '../net/url-redaction.js'
 import { looksLikeHttpUrl } from './command-name.js'
 import { type IdiomMatch, packageIdentity } from './package-identity.js'
 import { stripUrlSecrets } from './shown-text.js'
@@ -53,6 +58,43 @@ export function remoteEndpoint(url: string): { name: string | null; notes: strin
     notes.push(MASKED_NOTE)
   }
   return { name: sanitized, notes }
+}
+
+/**
+ * The key form of a remote endpoint (`server-id.ts`; never shown as a name): as
+ * `remoteEndpoint` gives it for an absolute URL (WHATWG URL normalisation; user info, query and
+ * fragment removed), but each token-like path segment replaced by `tokenDigest` of it (`~` and
+ * 10 hex digits of its SHA-256) rather than `…`, so URLs that differ only in such a segment keep
+ * different keys and no key holds the token. Null for a value that is not an absolute
+ * http(s)/ws(s) URL with a host, or that holds white space or a variable reference (`${HOST}`,
+ * `$(cmd)`), which `remoteEndpoint` keeps as written. Never throws.
+ */
+export function remoteKeyEndpoint(url: string): string | null {
+  const trimmed = url.trim()
+  if (/\$[({]/.test(trimmed) || /\s/.test(trimmed)) return null
+  const keyed = sanitizeUrl(trimmed, { tokenMask: tokenDigest })
+  return keyed !== null && /^(?:https?|wss?):\/\//i.test(keyed) ? keyed : null
+}
+
+/** An http(s)/ws(s) URL inside a longer text (a call string such as `-c "mcp-remote URL"`). */
+const URL_IN_TEXT = /\b(?:https?|wss?):\/\/[^\s"'<>`]+/gi
+
+/**
+ * The URLs, as written, that an entry may name its remote server by: `url` (the entry's `url`
+ * field) first, then for each word of `argv` (the unwrapped command line) the word itself, the
+ * value of an `--option=value`, and every http(s)/ws(s) URL inside it, in order, without
+ * repeats. For finding which written URL an identity's shown name came from; the caller
+ * checks each against that name. Never throws.
+ */
+export function endpointCandidates(url: string | undefined, argv: readonly string[]): string[] {
+  const out = new Set<string>()
+  if (url !== undefined && url.trim() !== '') out.add(url.trim())
+  for (const arg of argv) {
+    if (looksLikeHttpUrl(arg)) out.add(arg)
+    if (arg.startsWith('-') && arg.includes('=')) out.add(arg.slice(arg.indexOf('=') + 1))
+    for (const match of arg.matchAll(URL_IN_TEXT)) out.add(match[0])
+  }
+  return [...out]
 }
 
 const MASKED_NOTE = `masked a token-like path segment of the remote URL as ${PATH_TOKEN_MASK}`

@@ -43,25 +43,39 @@
  *   written after it (`github:owner/repo/src/x`), so one row does not approve every server of
  *   a monorepo. The ref of a browse link (`/tree/<ref>/…`) is not a version: it names where to
  *   read, and a ref holding `/` cannot be told apart from the path; write `#<ref>` to pin.
- * - Remote ids are the URL as `remoteEndpoint` (`remote.ts`) gives it for config entries
- *   (`sanitizeUrl`: lower-case host, default port dropped, no user info, query or fragment,
- *   token-like path segments masked) without trailing `/`. The scheme is kept: `http://` and
- *   `https://` (and `ws`/`wss`) are different servers, since a plaintext endpoint is not the
- *   one approved. Two URLs that differ only in their query string or in a token-like path
- *   segment are the same server (those parts carry credentials and are never kept).
- * - Local ids are the path or module as written (`local:./server.js`).
+ * - Remote ids are the URL in key form (`remoteKeyEndpoint` in `remote.ts`; `sanitizeUrl`:
+ *   lower-case host, default port dropped, no user info, query or fragment) without trailing
+ *   `/`, with each token-like path segment (`looksLikeToken`) replaced by `~` and the first 10
+ *   hex digits of its SHA-256 (`tokenDigest`): two servers whose URLs differ only in such a
+ *   segment keep different ids, and no id holds the token. A row may write the URL as the
+ *   config does (token included) or copy the id the inventory gives; a URL with the display
+ *   mask `…` is refused (it stands for any token). A rotated token is another id: the row must
+ *   be updated. The scheme is kept: `http://` and `https://` (and `ws`/`wss`) are different
+ *   servers, since a plaintext endpoint is not the one approved. Two URLs that differ only in
+ *   their query string are the same server (a query carries credentials and is never kept).
+ * - Local ids are the path, module, script or task the entry runs, found from the directory it
+ *   runs in, relative to the workspace, with posix separators and `.`/`..` resolved: for a
+ *   config entry the config file's directory (or its `cwd`, found from there); for a row the
+ *   workspace root. `node server.js` and `node ./server.js` in `tools/.mcp.json` are both
+ *   `local:tools/server.js`, and `node server.js` in `.mcp.json` is `local:server.js`, another
+ *   server. Anchored paths stay as written: absolute (`/opt/mcp/server`, `C:/mcp/server.exe`),
+ *   home (`~/bin/server`) and variables (`${workspaceFolder}/server.js`). Inline code
+ *   (`node -e …`) has no id: its name says nothing of the code.
+ * - GitHub refs: only a full 40-hex commit id is a commit (compared case-insensitively); a
+ *   shorter hex ref (`#abc1234`) is a branch or tag, compared exactly, never by prefix.
  *
  * Nothing here throws on any input, and problems never quote the text (it may hold secrets).
  */
 import { clean as cleanPep440, eq as eqPep440, valid as validPep440 } from '@renovatebot/pep440'
 import { parse as parseSpecifier } from '@renovatebot/pep440/lib/specifier.js'
+import { posix } from 'node:path'
 import npa from 'npm-package-arg'
 import { PackageURL } from 'packageurl-js'
 import semver from 'semver'
-import { sanitizeUrl } from '../net/url-redaction.js'
+import type { ServerEntry } from '../config/types.js'
 import { parseImageReference } from './image-reference.js'
 import { DOCKER_HUB_HOSTS, normalizePypiName } from './purl.js'
-import { PATH_TOKEN_MASK, remoteEndpoint } from './remote.js'
+import { endpointCandidates, PATH_TOKEN_MASK, remoteEndpoint, remoteKeyEndpoint } from './remote.js'
 import type { ServerKey } from './server-key.js'
 import { maskedText } from './shown-text.js'
 import type { ResolvedServer } from './types.js'
@@ -124,9 +138,11 @@ export function parseServerId(text: string): ServerKey | null {
  *   `uvx --from git+https://github.com/org/repo@ref`, `pkg @ git+https://github.com/…`):
  *   `github:` with the ref as version. A named requirement from git gets no `pypi:` key: the
  *   code does not come from PyPI, so a PyPI row must not approve it;
- * - remote servers (also bridged ones, `npx mcp-remote <url>`): `remote:` when the URL is an
- *   absolute URL (one holding a variable reference has no key);
- * - local servers: `local:<path or module as written>`.
+ * - remote servers (also bridged ones, `npx mcp-remote <url>`): `remote:` in key form (token
+ *   segments as digests, see the module doc) when the URL is an absolute URL (one holding a
+ *   variable reference has no key, nor one whose written URL cannot be found again);
+ * - local servers: `local:<path>` found from the config file's directory (see the module doc);
+ *   none for inline code.
  * A withheld identity (`withholding.ts`) keeps its name but not its version: its key has
  * `version` null, so a registry can say "not approved" rather than "not found" without
  * claiming which version runs. Unknown identities, tarball URLs, other git hosts and local
@@ -151,8 +167,10 @@ export function sameServer(a: ServerKey, b: ServerKey): boolean {
  * (different servers, either has no version, or one OCI key names a digest and the other a
  * tag, or one GitHub ref is a commit and the other a branch or tag). npm versions compare as
  * semver (SemVer 2.0.0: build metadata ignored), PyPI versions as PEP 440 (`1.0` = `1.0.0`),
- * OCI digests case-insensitively and tags exactly, GitHub commits by prefix (an abbreviated
- * commit matches the full one, at least 7 hex digits) and other refs exactly.
+ * OCI digests case-insensitively and tags exactly, GitHub commits (full 40-hex SHA-1 ids only)
+ * case-insensitively and other refs exactly. An abbreviated commit (`abc1234`) is a ref like a
+ * branch or tag, never matched by prefix: on a fork anyone can make a commit whose id starts
+ * with given digits, so a prefix approves code nobody audited (review issue 3).
  */
 export function sameVersion(a: ServerKey, b: ServerKey): boolean | null {
   if (!sameServer(a, b) || a.version === null || b.version === null) return null
@@ -170,9 +188,7 @@ export function sameVersion(a: ServerKey, b: ServerKey): boolean | null {
     case 'github': {
       const commits = [COMMIT.test(x), COMMIT.test(y)]
       if (commits[0] !== commits[1]) return null
-      if (!commits[0]) return x === y
-      const [p, q] = [x.toLowerCase(), y.toLowerCase()]
-      return p.startsWith(q) || q.startsWith(p)
+      return commits[0] ? x.toLowerCase() === y.toLowerCase() : x === y
     }
     default:
       return x === y
@@ -182,7 +198,7 @@ export function sameVersion(a: ServerKey, b: ServerKey): boolean | null {
 /**
  * A spelling of `key` that `readServerId` reads back to the same key, for messages and files:
  * `npm:@scope/pkg@1.2.3`, `pypi:name==1.0`, `oci:ghcr.io/org/img@sha256:…` or `…:tag`,
- * `github:org/repo#ref`, `remote:https://host/mcp`, `local:./server.js`; the id alone when
+ * `github:org/repo#ref`, `remote:https://host/mcp`, `local:tools/server.js`; the id alone when
  * there is no version.
  */
 export function formatServerKey(key: ServerKey): string {
@@ -204,8 +220,8 @@ export function formatServerKey(key: ServerKey): string {
 // ---------------------------------------------------------------------------------------------
 // Reading `server_id`s
 
-/** A full or abbreviated git commit id. */
-const COMMIT = /^[0-9a-f]{7,40}$/i
+/** A full git commit id (SHA-1, 40 hex digits); shorter hex refs are branches or tags. */
+const COMMIT = /^[0-9a-f]{40}$/i
 /** A PEP 508 project name (PEP 508 "Names"). */
 const PYPI_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/
 /** PEP 508 name, optional extras, then the rest of a requirement. */
@@ -218,8 +234,6 @@ const PYPI_REQUIREMENT_WITH_OPERATOR =
   /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\s*(?:\[[^\]]*\])?\s*(?:===|==|~=|!=|<=|>=|<|>)/
 /** A name followed by `@` and a content digest (`img@sha256:…`): only OCI spells it so. */
 const IMAGE_BY_DIGEST = /@[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-f0-9]{32,}$/i
-/** What `sanitizeUrl` masks token-like path segments with, as `new URL` percent-encodes it. */
-const ENCODED_MASK = /%E2%80%A6/gi
 /** GitHub user or organisation names: alphanumerics and single hyphens, at most 39. */
 const GITHUB_OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/
 /** GitHub repository names. */
@@ -267,7 +281,7 @@ function readTrimmed(text: string): Reading {
     case 'github':
       return fromGithubShorthand(rest)
     case 'local':
-      return rest === '' ? failed('local: names no path') : found(localKey(rest))
+      return rest === '' ? failed('local: names no path') : found(localKey(rest, '.'))
     case 'remote':
       return fromRemoteUrl(rest)
     default:
@@ -538,33 +552,45 @@ function fromPypiPage(segments: string[]): Reading {
 }
 
 /**
- * A remote MCP endpoint (`http`, `https`, `ws`, `wss`), normalised exactly as a config `url`
- * is (`remoteEndpoint`, then `maskedText` as `identifyServer` does).
+ * A remote MCP endpoint (`http`, `https`, `ws`, `wss`), keyed exactly as a config `url` is
+ * (`remoteKeyEndpoint`: token-like path segments as their digest). A URL with a masked segment
+ * (`…`, as reports show a URL) is refused: the mask stands for any token, so it cannot say
+ * which server is meant.
  */
 function fromRemoteUrl(text: string): Reading {
-  const name = isAbsoluteUrl(text) ? remoteEndpoint(text).name : null
-  return name === null
-    ? failed('it is not an absolute http(s) or ws(s) URL (a variable reference cannot be matched)')
-    : found(remoteKey(maskedText(name)))
+  const endpoint = remoteKeyEndpoint(text)
+  if (endpoint === null) {
+    return failed(
+      'it is not an absolute http(s) or ws(s) URL (a variable reference cannot be matched)'
+    )
+  }
+  if (holdsPathMask(text)) {
+    return failed(
+      `a path segment is masked (${PATH_TOKEN_MASK}), which stands for any token: write the URL ` +
+        'as the config does, or the server_id the inventory gives (a token segment as ~ and 10 ' +
+        'hex digits)'
+    )
+  }
+  return found(remoteKey(endpoint))
+}
+
+/** True when a path segment of URL `text` holds the display mask `…` (also percent-encoded). */
+function holdsPathMask(text: string): boolean {
+  try {
+    return new URL(text.trim()).pathname
+      .split('/')
+      .some((segment) => decodeSegment(segment).includes(PATH_TOKEN_MASK))
+  } catch {
+    return false
+  }
 }
 
 /**
- * True for an absolute http(s)/ws(s) URL with a host and no variable reference (`${HOST}`,
- * `$(cmd)`), i.e. one `remoteEndpoint` normalises rather than keeps as written.
- */
-function isAbsoluteUrl(text: string): boolean {
-  if (/\$[({]/.test(text) || /\s/.test(text.trim())) return false
-  const sanitized = sanitizeUrl(text)
-  return sanitized !== null && /^(?:https?|wss?):\/\//i.test(sanitized)
-}
-
-/**
- * The remote key of an endpoint already normalised by `remoteEndpoint`: without trailing `/`,
- * and with the token mask `…` as itself even where a URL parser percent-encoded it (so a URL
- * copied from a report, mask included, names the same server).
+ * The remote key of an endpoint in key form (`remoteKeyEndpoint`): without trailing `/`, and
+ * through `maskedText` (a net: the key form holds no token-like segment already).
  */
 function remoteKey(endpoint: string): ServerKey {
-  const id = endpoint.replace(ENCODED_MASK, PATH_TOKEN_MASK).replace(/\/+$/, '')
+  const id = maskedText(endpoint).replace(/\/+$/, '')
   return { kind: 'remote', id: `remote:${id}`, version: null }
 }
 
@@ -660,9 +686,57 @@ function decodeSegment(segment: string): string {
   }
 }
 
-function localKey(path: string): ServerKey {
-  return { kind: 'local', id: `local:${path}`, version: null }
+/**
+ * The `local:` key of `path` (a file, directory, module, script or task as the entry names it)
+ * as it is found from `base` (a directory relative to the workspace, or anchored): see
+ * `localPath`. Through `maskedText` (a net: names are masked already).
+ */
+function localKey(path: string, base: string): ServerKey {
+  return { kind: 'local', id: `local:${maskedText(localPath(path, base))}`, version: null }
 }
+
+/**
+ * `path` found from `base`: `\\` read as `/`; an anchored path (see `anchorOf`) kept, otherwise
+ * joined to `base`; then normalised as a posix path (`.` and `..` resolved, repeated and
+ * trailing `/` dropped; never above an anchor). `server.js` from `tools` is `tools/server.js`,
+ * `./server.js` from `.` is `server.js`, `../x` from `.` stays `../x` (outside the workspace).
+ */
+function localPath(path: string, base: string): string {
+  const written = path.trim().replace(/\\/g, '/')
+  const joined = anchorOf(written) !== null || base === '.' ? written : `${base}/${written}`
+  const anchor = anchorOf(joined)
+  if (anchor === null) return posix.normalize(joined).replace(/\/+$/, '') || '.'
+  const rest = posix.normalize(`/${joined.slice(anchor.length)}`).replace(/\/+$/, '')
+  if (anchor === '/') return rest || '/'
+  return anchor === '//' ? `/${rest || '/'}` : `${anchor}${rest}`
+}
+
+/**
+ * What a path is anchored at, kept as written: `/` (absolute; `//` for a UNC share), a drive
+ * (`C:`), a home (`~`, `~user`) or a variable (`$HOME`, `${workspaceFolder}`, `$(pwd)`,
+ * `%APPDATA%`) as its first segment. Null for a relative path.
+ */
+function anchorOf(path: string): string | null {
+  if (path.startsWith('//')) return '//'
+  if (path.startsWith('/')) return '/'
+  const first = path.split('/', 1)[0]!
+  return /^(?:[A-Za-z]:|~[^/]*|\$.*|%[^%]+%)$/.test(first) ? first : null
+}
+
+/**
+ * The directory a local entry's relative paths are found from, relative to the workspace:
+ * the config file's directory (`entry.config` is relative to the workspace, posix separators),
+ * or the entry's `cwd` found from it when one is written (an anchored `cwd` as written).
+ */
+function localBase(entry: ServerEntry): string {
+  const config = entry.config.trim().replace(/\\/g, '/')
+  const directory = localPath(posix.dirname(config), '.')
+  const cwd = entry.launch.cwd?.trim()
+  return cwd === undefined || cwd === '' ? directory : localPath(cwd, directory)
+}
+
+/** How `local-idiom.ts` names inline code (`node -e`, `python -c`): `(inline node code)`. */
+const INLINE_CODE = /^\(inline .+ code\)$/
 
 // ---------------------------------------------------------------------------------------------
 // Keys of config servers
@@ -682,12 +756,34 @@ function configKey(server: ResolvedServer): ServerKey | null {
       return { ...key, version: withheldIdentity ? null : (p.version ?? p.versionSpec) }
     }
     case 'remote':
-      return isAbsoluteUrl(p.name) ? remoteKey(p.name) : null
+      return remoteConfigKey(server, p.name)
     case 'local':
-      return localKey(p.name.trim())
+      return INLINE_CODE.test(p.name.trim()) ? null : localKey(p.name, localBase(server.entry))
     default:
       return null
   }
+}
+
+/**
+ * The key of a remote config server. Its shown name masks token-like segments as `…`, so the key
+ * is made from the URL as written (`endpointCandidates`: the entry's `url`, or a URL of its
+ * command line) whose shown form is that name. No key when the name is not an absolute URL, or
+ * when it masks a segment and no written URL (or more than one, keyed apart) gives it: which
+ * server runs cannot be told then.
+ */
+function remoteConfigKey(server: ResolvedServer, shown: string): ServerKey | null {
+  if (remoteKeyEndpoint(shown) === null) return null
+  const ids = new Map<string, ServerKey>()
+  for (const url of endpointCandidates(server.entry.launch.url, server.argv)) {
+    const name = remoteEndpoint(url).name
+    const endpoint = remoteKeyEndpoint(url)
+    if (name === null || endpoint === null || maskedText(name) !== shown) continue
+    const key = remoteKey(endpoint)
+    ids.set(key.id, key)
+  }
+  if (ids.size === 1) return [...ids.values()][0]!
+  if (ids.size > 1 || shown.includes(PATH_TOKEN_MASK)) return null
+  return remoteKey(remoteKeyEndpoint(shown)!)
 }
 
 /** npm: a registry name keeps `version`; a GitHub git spec gives its `github:` key. */
