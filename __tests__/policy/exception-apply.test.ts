@@ -1,10 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { LiteralSecret } from '../../src/config/types.js'
 import type { Finding } from '../../src/grade/report.js'
 import { WAIVABLE_CODES } from '../../src/policy/exception-apply.js'
 import { parseExceptionsText } from '../../src/policy/exceptions-file.js'
 import { parsePolicyText } from '../../src/policy/load.js'
+import type { ExceptionsFile } from '../../src/policy/records.js'
+import { parseRegistryText } from '../../src/policy/registry-file.js'
 import { createPolicyResolver } from '../../src/policy/resolve.js'
 import type { EffectivePolicy } from '../../src/policy/types.js'
 import { makeReport } from './make.js'
@@ -22,6 +25,22 @@ const EXCEPTIONS_PATH = join(ORG_DIR, 'mcp-exceptions.yml')
 /** Overall B (85), every axis A: below the A that personal data and PHI require. */
 const gradeB = makeReport({ overall: 85 })
 
+/**
+ * The organisation's exceptions with the CTO's sign-off of EXC-2026-031 (the CRM exception,
+ * approved_on 2026-10-15) dated `ctoDate`: on 2026-10-15 the exception is complete; the day after
+ * approved_on it is not (a required approval must be dated in the 30 days up to approved_on).
+ */
+function crmExceptions(ctoDate: string, format: 'yml' | 'json' = 'yml'): ExceptionsFile {
+  const path = join(ORG_DIR, `mcp-exceptions.${format}`)
+  const text = readFileSync(path, 'utf8')
+  const cto =
+    format === 'yml'
+      ? /(role: CTO, name: Lea Fischer, date: )\d{4}-\d{2}-\d{2}/
+      : /("role": "CTO",\s*"name": "Lea Fischer",\s*"date": ")\d{4}-\d{2}-\d{2}/
+  if (!cto.test(text)) throw new Error(`${path}: the CTO approval of EXC-2026-031 was not found`)
+  return parseExceptionsText(text.replace(cto, `$1${ctoDate}`), path)
+}
+
 function policyFrom(yaml: string, environment: string): EffectivePolicy {
   return createPolicyResolver({
     file: parsePolicyText(yaml, 'p.yml'),
@@ -32,12 +51,15 @@ function policyFrom(yaml: string, environment: string): EffectivePolicy {
 
 describe('a valid exception waives grade and floor failures (EXCEPTION_APPLIED)', () => {
   it('personal data in production: the exception with manager, security and cto approvals applies', () => {
-    const result = judge(ORG_SERVERS.crm(), { grade: gradeB })
+    const exceptions = crmExceptions('2026-10-15')
+    const result = judge(ORG_SERVERS.crm(), { grade: gradeB, exceptions })
     expect(result.verdict).toBe('excepted')
     expect(codes(result)).toEqual(['GRADE_BELOW_MIN:warning', 'EXCEPTION_APPLIED:notice'])
     const [waived, applied] = result.reasons
     expect(waived?.message).toContain('overall grade B (85) is below the minimum A for production')
-    expect(waived?.message).toContain('(personal data: A overall, security ≥ 85 required)')
+    expect(waived?.message).toContain(
+      '(personal data: A overall, security ≥ 85, assessed axes required)'
+    )
     expect(waived?.message).toMatch(/\(waived by exception "EXC-2026-031"\)$/)
     expect(applied?.message).toContain(
       `exception "EXC-2026-031" (${EXCEPTIONS_PATH}:2, expires 2026-12-10) waives GRADE_BELOW_MIN`
@@ -74,8 +96,21 @@ describe('a valid exception waives grade and floor failures (EXCEPTION_APPLIED)'
     ).toBe(true)
   })
 
+  it('…but not when the cto signed after approved_on', () => {
+    const result = judge(ORG_SERVERS.crm(), {
+      grade: gradeB,
+      exceptions: crmExceptions('2026-10-16')
+    })
+    expect(result.verdict).toBe('fail')
+    expect(codes(result)).toEqual(['GRADE_BELOW_MIN:error', 'EXCEPTION_INVALID:error'])
+    expect(reasonsOf(result, 'EXCEPTION_INVALID')[0]?.message).toContain(
+      'approval by cto (Lea Fischer, 2026-10-16) is not dated in the 30 days up to approved_on 2026-10-15'
+    )
+    expect(result.exception?.state).toBe('invalid')
+  })
+
   it('a valid exception with nothing to waive is reported as valid, without a reason', () => {
-    const result = judge(ORG_SERVERS.crm())
+    const result = judge(ORG_SERVERS.crm(), { exceptions: crmExceptions('2026-10-15') })
     expect(result.verdict).toBe('pass')
     expect(result.reasons).toEqual([])
     expect(result.exception?.state).toBe('valid')
@@ -83,7 +118,10 @@ describe('a valid exception waives grade and floor failures (EXCEPTION_APPLIED)'
   })
 
   it('reads the same from the JSON exceptions file', () => {
-    const result = judge(ORG_SERVERS.crm(), { grade: gradeB, exceptions: orgExceptions('json') })
+    const result = judge(ORG_SERVERS.crm(), {
+      grade: gradeB,
+      exceptions: crmExceptions('2026-10-15', 'json')
+    })
     expect(result.verdict).toBe('excepted')
     expect(result.exception?.source?.file).toBe(join(ORG_DIR, 'mcp-exceptions.json'))
   })
@@ -129,10 +167,10 @@ describe('EXCEPTION_EXPIRING', () => {
     expect(reasonsOf(result, 'EXCEPTION_EXPIRING')[0]?.message).toContain('today is its last day')
   })
 
-  it('is only a notice when nothing needs the exception', () => {
+  it('is a warning even when nothing needs the exception now (SPEC §7)', () => {
     const result = judge(ORG_SERVERS.slack())
-    expect(codes(result)).toEqual(['EXCEPTION_EXPIRING:notice'])
-    expect(result.verdict).toBe('pass')
+    expect(codes(result)).toEqual(['EXCEPTION_EXPIRING:warning'])
+    expect(result.verdict).toBe('warn')
     expect(result.exception?.state).toBe('expiring')
   })
 })
@@ -315,7 +353,9 @@ describe('what no exception can waive', () => {
     expect(result.verdict).toBe('fail')
     expect(codes(result)).toEqual(['GRADE_BELOW_MIN:error', 'EXCEPTION_INVALID:error'])
     const [grade, invalid] = result.reasons
-    expect(grade?.message).toContain('(PHI: A overall, security ≥ 90, credentials ≥ 85 required)')
+    expect(grade?.message).toContain(
+      '(PHI: A overall, security ≥ 90, credentials ≥ 85, assessed axes required)'
+    )
     expect(grade?.fix).not.toContain('request an exception')
     expect(grade?.fix).toContain('(PHI in production allows no exceptions)')
     expect(invalid?.message).toContain('exception "EXC-2026-040"')
@@ -381,13 +421,111 @@ ${extra}`
     expect(codes(result)).toEqual(['SUBSCORE_BELOW_FLOOR:error'])
   })
 
-  it('an exception only for development does not apply in production', () => {
+  it('an exception only for development does not apply in production, and says so', () => {
     const exceptions = file(
       base('DEV', 'npm:@acme/slack-mcp', '  expires_on: 2026-12-20\n').replace(
         '[production]',
-        '[dev]'
+        '[dev, ci]'
       )
     )
-    expect(judge(ORG_SERVERS.slack(), { grade: maintenanceGap(), exceptions }).exception).toBeNull()
+    const result = judge(ORG_SERVERS.slack(), { grade: maintenanceGap(), exceptions })
+    expect(result.exception).toBeNull()
+    expect(result.verdict).toBe('fail')
+    expect(codes(result)).toEqual(['SUBSCORE_BELOW_FLOOR:error', 'EXCEPTION_INVALID:warning'])
+    const [elsewhere] = reasonsOf(result, 'EXCEPTION_INVALID')
+    expect(elsewhere?.message).toBe(
+      'server "slack" (npm @acme/slack-mcp@0.9.1): exception "DEV" (.github/mcp-exceptions.yml:1, for development, ci) covers this server in other environments, not in production; it does not apply here'
+    )
+    expect(elsewhere?.fix).toContain('have an exception approved for production')
+    // Nothing to waive: only a notice, the server passes.
+    const passing = judge(ORG_SERVERS.slack(), { exceptions })
+    expect(codes(passing)).toEqual(['EXCEPTION_INVALID:notice'])
+    expect(passing.verdict).toBe('pass')
+  })
+
+  it('a misspelt environment is not silently unused', () => {
+    const exceptions = file(
+      base('TYPO', 'npm:@acme/slack-mcp', '  expires_on: 2026-12-20\n').replace(
+        '[production]',
+        '[prodution]'
+      )
+    )
+    const result = judge(ORG_SERVERS.slack(), { grade: maintenanceGap(), exceptions })
+    expect(reasonsOf(result, 'EXCEPTION_INVALID')[0]?.message).toContain(
+      'for prodution) covers this server in other environments, not in production'
+    )
+  })
+
+  it('reads "production, staging" in one item as two environments', () => {
+    const exceptions = file(
+      base('BOTH', 'npm:@acme/slack-mcp', '  expires_on: 2026-12-20\n').replace(
+        '[production]',
+        '["production, staging"]'
+      )
+    )
+    expect(exceptions.exceptions[0]?.environments).toEqual(['production', 'staging'])
+    for (const environment of ['production', 'staging']) {
+      const result = judge(ORG_SERVERS.slack(), {
+        grade: maintenanceGap(),
+        exceptions,
+        environment
+      })
+      expect([environment, result.verdict, result.exception?.id]).toEqual([
+        environment,
+        'excepted',
+        'BOTH'
+      ])
+    }
+  })
+
+  describe("a registry row's exception_id never waives for another server", () => {
+    const registry = (exceptionId: string) =>
+      parseRegistryText(
+        'server_id,current_grade,audit_date,environments_approved,data_access_summary,owner_team,exception_id\n' +
+          `npm:@acme/slack-mcp@0.9.1,C,2026-10-20,production,Posts messages,sre,${exceptionId}\n`,
+        '.github/mcp-registry.csv'
+      )
+
+    it('an exception naming a server of another kind (a GitHub repository) is invalid here', () => {
+      const exceptions = file(
+        base('EXC-GH', 'https://github.com/acme/other-tool', '  expires_on: 2026-12-20\n')
+      )
+      const result = judge(ORG_SERVERS.slack(), {
+        grade: maintenanceGap(),
+        registry: registry('EXC-GH'),
+        exceptions
+      })
+      expect(result.verdict).toBe('fail')
+      expect(codes(result)).toEqual(['SUBSCORE_BELOW_FLOOR:error', 'EXCEPTION_INVALID:error'])
+      expect(result.reasons[1]?.message).toContain(
+        'the registry names exception "EXC-GH", but it is for another server (github:acme/other-tool)'
+      )
+      expect(result.exception).toMatchObject({ id: 'EXC-GH', state: 'invalid', waived: [] })
+    })
+
+    it('an exception naming another version of the server is invalid here', () => {
+      const exceptions = file(
+        base('EXC-OLD', 'npm:@acme/slack-mcp@0.8.0', '  expires_on: 2026-12-20\n')
+      )
+      const result = judge(ORG_SERVERS.slack(), {
+        grade: maintenanceGap(),
+        registry: registry('EXC-OLD'),
+        exceptions
+      })
+      expect(result.verdict).toBe('fail')
+      expect(result.reasons[1]?.message).toContain('it covers only version 0.8.0 of this server')
+      expect(result.exception).toMatchObject({ id: 'EXC-OLD', state: 'invalid' })
+    })
+
+    it('an exception naming the server itself applies', () => {
+      const exceptions = file(base('EXC-OK', 'npm:@acme/slack-mcp', '  expires_on: 2026-12-20\n'))
+      const result = judge(ORG_SERVERS.slack(), {
+        grade: maintenanceGap(),
+        registry: registry('EXC-OK'),
+        exceptions
+      })
+      expect(result.verdict).toBe('excepted')
+      expect(result.exception).toMatchObject({ id: 'EXC-OK', state: 'applied' })
+    })
   })
 })

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
+  APPROVAL_WINDOW_DAYS,
   DEFAULT_EXCEPTION_MAX_DAYS,
   exceptionLinkProblem,
   EXPIRING_WITHIN_DAYS,
@@ -197,6 +198,13 @@ describe('judgeException: edges', () => {
   const base = file.exceptions.find((e) => e.id === 'EXC-001')
   if (base === undefined) throw new Error('fixture has no EXC-001')
   const variant = (changes: Partial<ExceptionRecord>): ExceptionRecord => ({ ...base, ...changes })
+  /** EXC-001 approved (and signed by everyone) on `approvedOn`, expiring on `expiresOn`. */
+  const approvedOn = (day: string, expiresOn: string): ExceptionRecord =>
+    variant({
+      approvedOn: day,
+      expiresOn,
+      approvers: base.approvers.map((a) => ({ ...a, date: day }))
+    })
 
   it(`counts the last ${EXPIRING_WITHIN_DAYS} days (inclusive) and the expiry day itself as expiring`, () => {
     const on = (today: string) => judgeException(base, context('production', null, { today }))
@@ -208,10 +216,10 @@ describe('judgeException: edges', () => {
   })
 
   it('counts UTC calendar days across a month end and a leap day, exactly 60 days being allowed', () => {
-    const leap = variant({ approvedOn: '2028-01-01', expiresOn: '2028-03-01' }) // 31 + 29 = 60
+    const leap = approvedOn('2028-01-01', '2028-03-01') // 31 + 29 = 60
     const judgement = judgeException(leap, context('production', null, { today: '2028-02-01' }))
     expect(judgement).toEqual({ state: 'valid', problems: [], daysLeft: 29 })
-    const tooLong = variant({ approvedOn: '2027-01-01', expiresOn: '2027-03-03' }) // 31 + 28 + 2
+    const tooLong = approvedOn('2027-01-01', '2027-03-03') // 31 + 28 + 2
     expect(
       judgeException(tooLong, context('production', null, { today: '2027-02-01' })).problems[0]
     ).toMatch(/^approved for 61 days, more than 60/)
@@ -231,10 +239,7 @@ describe('judgeException: edges', () => {
   })
 
   it('refuses approval after expiry, approvals without a date, and non-http artifact links', () => {
-    const swapped = judgeException(
-      variant({ approvedOn: '2026-11-10', expiresOn: '2026-11-01' }),
-      context('production')
-    )
+    const swapped = judgeException(approvedOn('2026-11-10', '2026-11-01'), context('production'))
     expect(swapped.problems).toEqual([
       'approved_on 2026-11-10 is after expires_on 2026-11-01: correct the dates',
       expect.stringMatching(/^expired: its last valid day was 2026-11-01 \(20 days ago\)/)
@@ -247,6 +252,95 @@ describe('judgeException: edges', () => {
       'artifact_url is not an http(s) link: link the approval artifact with an http:// or https:// URL'
     ])
     expect(judgement.problems.join(' ')).not.toContain('files.example.com')
+  })
+
+  describe(`required approvals: in the ${APPROVAL_WINDOW_DAYS} days up to approved_on, by different people`, () => {
+    const approvals = (...list: [role: string, name: string, date: string][]) =>
+      variant({ approvers: list.map(([role, name, date]) => ({ role, name, date })) })
+    const judged = (record: ExceptionRecord) => judgeException(record, context('production'))
+
+    it('refuses a required approval dated long before approved_on, saying which and why', () => {
+      const old = approvals(
+        ['manager', 'Ana Lima', '2026-10-01'],
+        ['security', 'Sam Okafor', '2026-08-15']
+      )
+      expect(judged(old)).toEqual({
+        state: 'invalid',
+        problems: [
+          'approval by security (Sam Okafor, 2026-08-15) is not dated in the 30 days up to approved_on 2026-10-01: an older approval was given for an earlier decision; have security approve this exception again and record that date'
+        ],
+        daysLeft: 8
+      })
+    })
+
+    it('counts exactly 30 days before approved_on, not 31', () => {
+      const on = (date: string) =>
+        judged(approvals(['manager', 'Ana Lima', date], ['security', 'Sam Okafor', '2026-10-01']))
+      expect(on('2026-09-01').state).toBe('valid')
+      expect(on('2026-08-31').problems).toEqual([
+        expect.stringMatching(
+          /^approval by manager \(Ana Lima, 2026-08-31\) is not dated in the 30 days/
+        )
+      ])
+    })
+
+    it('refuses a required approval dated after approved_on: approved_on must follow the last sign-off', () => {
+      const late = approvals(
+        ['manager', 'Ana Lima', '2026-10-01'],
+        ['security', 'Sam Okafor', '2026-10-02']
+      )
+      expect(judged(late).problems).toEqual([
+        'approval by security (Sam Okafor, 2026-10-02) is not dated in the 30 days up to approved_on 2026-10-01: the exception was recorded as approved before this sign-off; set approved_on to the day of the last required approval'
+      ])
+    })
+
+    it('an old approval next to a fresh one for the same role is fine', () => {
+      const renewed = approvals(
+        ['manager', 'Ana Lima', '2026-10-01'],
+        ['security', 'Sam Okafor', '2026-05-01'],
+        ['security', 'Sam Okafor', '2026-09-30']
+      )
+      expect(judged(renewed).state).toBe('valid')
+    })
+
+    it('refuses one person signing as two required roles, however the name is written', () => {
+      const one = approvals(
+        ['manager', 'Ana Lima', '2026-10-01'],
+        ['security', '  ana   LIMA ', '2026-10-01']
+      )
+      expect(judged(one)).toMatchObject({
+        state: 'invalid',
+        problems: [
+          'the required roles manager, security are not signed by different people (Ana Lima as manager and security): each required role needs its own approver'
+        ]
+      })
+      // With the cto required as well, the message names every role that person holds.
+      const rules: ExceptionRules = { ...defaultRules('production', 'personal') }
+      const three = approvals(
+        ['manager', 'Kai Berg', '2026-10-01'],
+        ['security', 'Sam Okafor', '2026-10-01'],
+        ['cto', 'Kai Berg', '2026-10-01']
+      )
+      expect(judgeException(three, context('production', 'personal', { rules })).problems).toEqual([
+        'the required roles manager, security, cto are not signed by different people (Kai Berg as manager and cto): each required role needs its own approver'
+      ])
+    })
+
+    it('accepts a person holding two roles when someone else covers one of them', () => {
+      const covered = approvals(
+        ['manager', 'Ana Lima', '2026-10-01'],
+        ['security', 'Ana Lima', '2026-10-01'],
+        ['security', 'Sam Okafor', '2026-09-28']
+      )
+      expect(judged(covered).state).toBe('valid')
+      // A role the rules do not require may be signed by anyone.
+      const extra = approvals(
+        ['manager', 'Ana Lima', '2026-10-01'],
+        ['security', 'Sam Okafor', '2026-10-01'],
+        ['cto', 'Ana Lima', '2026-03-01']
+      )
+      expect(judged(extra).state).toBe('valid')
+    })
   })
 
   it('an exception listing no environment is invalid, not silently unused', () => {
@@ -276,42 +370,49 @@ describe('findExceptions and exceptionLinkProblem', () => {
   const ids = (records: ExceptionRecord[]) => records.map((r) => r.id)
 
   it('matches a server however its id is spelt', () => {
-    expect(ids(findExceptions(file, [key('npm:@Example/server-fs@1.4.2')], null))).toEqual([
-      'EXC-001'
-    ])
-    expect(ids(findExceptions(file, [key('pkg:pypi/MCP_Server.Fetch@2025.4.7')], null))).toEqual([
+    expect(ids(findExceptions(file, [key('npm:@Example/server-fs@1.4.2')]))).toEqual(['EXC-001'])
+    expect(ids(findExceptions(file, [key('pkg:pypi/MCP_Server.Fetch@2025.4.7')]))).toEqual([
       'EXC-003'
     ])
-    expect(ids(findExceptions(file, [key('docker:ghcr.io/Example/db-mcp:2.0.1')], null))).toEqual([
+    expect(ids(findExceptions(file, [key('docker:ghcr.io/Example/db-mcp:2.0.1')]))).toEqual([
       'EXC-005'
     ])
-    expect(
-      ids(findExceptions(file, [key('https://MCP.example.com/crm/mcp/?token=abc')], null))
-    ).toEqual(['EXC-006'])
-    expect(ids(findExceptions(file, [key('github:Example/slack-mcp')], null))).toEqual(['EXC-004'])
+    expect(ids(findExceptions(file, [key('https://MCP.example.com/crm/mcp/?token=abc')]))).toEqual([
+      'EXC-006'
+    ])
+    expect(ids(findExceptions(file, [key('github:Example/slack-mcp')]))).toEqual(['EXC-004'])
   })
 
   it('an exception with a version covers only that version; one without covers every version', () => {
-    expect(findExceptions(file, [key('npm:@example/server-fs@1.4.3')], null)).toEqual([])
-    expect(findExceptions(file, [key('npm:@example/server-fs')], null)).toEqual([])
-    expect(ids(findExceptions(file, [key('npm:@example/server-git@9.9.9')], null))).toEqual([
-      'EXC-002'
-    ])
-    expect(ids(findExceptions(file, [key('npm:@example/server-git')], null))).toEqual(['EXC-002'])
+    expect(findExceptions(file, [key('npm:@example/server-fs@1.4.3')])).toEqual([])
+    expect(findExceptions(file, [key('npm:@example/server-fs')])).toEqual([])
+    expect(ids(findExceptions(file, [key('npm:@example/server-git@9.9.9')]))).toEqual(['EXC-002'])
+    expect(ids(findExceptions(file, [key('npm:@example/server-git')]))).toEqual(['EXC-002'])
   })
 
-  it("adds the registry row's exception_id, once, when it does not contradict the server", () => {
-    // The server is known by its npm package; EXC-004 names its GitHub repository: not
-    // comparable, so the registry row vouches for the link.
-    const npmKey = key('npm:@example/slack-mcp@1.0.0')
-    expect(findExceptions(file, [npmKey], null)).toEqual([])
-    expect(ids(findExceptions(file, [npmKey], ' EXC-004 '))).toEqual(['EXC-004'])
-    expect(exceptionLinkProblem(file, [npmKey], 'EXC-004')).toBeNull()
+  it("follows the registry row's exception_id only to an exception covering the server", () => {
     const fsKey = key('npm:@example/server-fs@1.4.2')
-    expect(ids(findExceptions(file, [fsKey], 'EXC-001'))).toEqual(['EXC-001'])
+    expect(ids(findExceptions(file, [fsKey]))).toEqual(['EXC-001'])
     expect(exceptionLinkProblem(file, [fsKey], 'EXC-001')).toBeNull()
+    expect(exceptionLinkProblem(file, [fsKey], ' EXC-001 ')).toBeNull()
     expect(exceptionLinkProblem(file, [fsKey], null)).toBeNull()
     expect(exceptionLinkProblem(file, [fsKey], '  ')).toBeNull()
+  })
+
+  it('an exception_id naming an exception for a server of another kind is a broken link', () => {
+    // The server is known by its npm package; EXC-004 names a GitHub repository. The registry
+    // row matching the server does not make EXC-004 cover it: server_id is what counts.
+    const npmKey = key('npm:@example/slack-mcp@1.0.0')
+    expect(findExceptions(file, [npmKey])).toEqual([])
+    expect(exceptionLinkProblem(file, [npmKey], 'EXC-004')).toEqual({
+      id: 'EXC-004',
+      kind: 'other-server',
+      message:
+        'the registry names exception "EXC-004", but it is for another server (github:example/slack-mcp): an exception covers only the server its server_id names. Correct exception_id in the registry, or server_id in the exception after an approval for this server'
+    })
+    // A remote server linked to the npm exception EXC-001: another server too.
+    const remote = key('https://mcp.example.com/fs')
+    expect(exceptionLinkProblem(file, [remote], 'EXC-001')).toMatchObject({ kind: 'other-server' })
   })
 
   it('reports an exception_id the file does not hold as missing', () => {
@@ -321,23 +422,23 @@ describe('findExceptions and exceptionLinkProblem', () => {
       kind: 'missing',
       message: `the registry names exception "EXC-999", but ${file.path} has no exception with that id: add it, or clear exception_id in the registry`
     })
-    expect(ids(findExceptions(file, [fsKey], 'EXC-999'))).toEqual(['EXC-001'])
+    expect(ids(findExceptions(file, [fsKey]))).toEqual(['EXC-001'])
     expect(exceptionLinkProblem(null, [fsKey], 'EXC-001')).toMatchObject({
       kind: 'missing',
       message: expect.stringContaining('there is no exceptions file')
     })
-    expect(findExceptions(null, [fsKey], 'EXC-001')).toEqual([])
+    expect(findExceptions(null, [fsKey])).toEqual([])
   })
 
   it('does not apply an exception_id that names another server or another version', () => {
     const other = key('npm:@example/server-other@1.0.0')
-    expect(findExceptions(file, [other], 'EXC-001')).toEqual([])
+    expect(findExceptions(file, [other])).toEqual([])
     expect(exceptionLinkProblem(file, [other], 'EXC-001')).toMatchObject({
       kind: 'other-server',
       message: expect.stringContaining('for another server (npm:@example/server-fs)')
     })
     const newer = key('npm:@example/server-fs@2.0.0')
-    expect(findExceptions(file, [newer], 'EXC-001')).toEqual([])
+    expect(findExceptions(file, [newer])).toEqual([])
     expect(exceptionLinkProblem(file, [newer], 'EXC-001')).toMatchObject({
       kind: 'other-version',
       message: expect.stringContaining('covers only version 1.4.2 of this server')

@@ -298,6 +298,87 @@ describe('parseExceptionsText: structural problems, located', () => {
   })
 })
 
+describe('parseExceptionsText: environments', () => {
+  const parse = (environments: unknown) =>
+    parseExceptionsText(
+      JSON.stringify([{ id: 'E', server_id: 'npm:a@1.0.0', environments }], null, 2),
+      'x.json'
+    )
+
+  it('splits names separated by "," or ";" inside an item, as the registry does', () => {
+    expect(parse(['production, staging', 'dev;ci', 'Prod']).exceptions[0]?.environments).toEqual([
+      'production',
+      'staging',
+      'development',
+      'ci'
+    ])
+  })
+
+  it('refuses an item that is not an environment name, at the item', async () => {
+    const error = await fileError(() => parse(['production', 'production staging', 'ci, qa/eu']))
+    expect(located(error)).toEqual([
+      '7:7 [0].environments[1]: "production staging" is not an environment name (a letter or digit, then letters, digits, ".", "_" or "-"; at most 64 characters). Separate names with "," or ";", or give one per item',
+      expect.stringMatching(/^8:7 \[0\]\.environments\[2\]: "qa\/eu" is not an environment name/)
+    ])
+  })
+
+  it('refuses an item holding only separators', async () => {
+    const error = await fileError(() => parse([' , ; ']))
+    expect(located(error)).toEqual([
+      '6:7 [0].environments[0]: ", ;" names no environment. Write a name such as production, or remove the item'
+    ])
+  })
+})
+
+describe('parseExceptionsText: no credentials in server_id or artifact_url', () => {
+  it('refuses a user name and password in server_id, located, without echoing them', async () => {
+    const error = await fileError(() =>
+      parseExceptionsText(
+        '- id: E1\n  server_id: https://user:s3cret@h.example.com/mcp\n  environments: [production]\n',
+        'x.yml'
+      )
+    )
+    expect(located(error)).toEqual([
+      '2:14 [0].server_id: the server id holds a user name or password, which reports would show. Write it without them (keep credentials out of the repository)'
+    ])
+    expect(error.message).not.toContain('s3cret')
+  })
+
+  it('refuses a user name and password in artifact_url, located, without echoing them', async () => {
+    const error = await fileError(() =>
+      parseExceptionsText(
+        '- id: E1\n  server_id: npm:a\n  artifact_url: https://alice:hunter2@jira.example.com/browse/SEC-1?token=sekrit\n',
+        'x.yml'
+      )
+    )
+    expect(located(error)).toEqual([
+      '3:17 [0].artifact_url: the link holds a user name or password, which reports would show. Write it without them (keep credentials out of the repository)'
+    ])
+    expect(error.message).not.toMatch(/hunter2|sekrit|alice/)
+  })
+
+  it('echoes a too-long artifact_url without its credentials or query', async () => {
+    const url = `https://alice:hunter2@jira.example.com/browse/SEC-1?token=sekrit&pad=${'x'.repeat(2000)}`
+    const error = await fileError(() =>
+      parseExceptionsText(
+        `[{"id": "E1", "server_id": "npm:a", "artifact_url": "${url}"}]`,
+        'x.json'
+      )
+    )
+    expect(error.problems.map((p) => p.at)).toEqual(['[0].artifact_url', '[0].artifact_url'])
+    expect(error.message).toContain('must be at most 2000 characters long')
+    expect(error.message).not.toMatch(/hunter2|sekrit|alice/)
+  })
+
+  it('accepts links and ids without credentials (a plain git@ user is not one)', () => {
+    const file = parseExceptionsText(
+      '- id: E1\n  server_id: https://mcp.example.com/mcp\n  artifact_url: https://jira.example.com/browse/SEC-1?view=full\n',
+      'x.yml'
+    )
+    expect(file.exceptions[0]?.artifactUrl).toBe('https://jira.example.com/browse/SEC-1?view=full')
+  })
+})
+
 describe('loadExceptionsFile and findExceptionsFile', () => {
   let dir: string
   beforeEach(async () => {

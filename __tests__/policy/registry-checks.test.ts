@@ -340,6 +340,52 @@ describe('REGISTRY_VERSION_MISMATCH', () => {
     expect(codes(result)).toEqual(['UNPINNED:error', 'REGISTRY_VERSION_MISMATCH:error'])
   })
 
+  describe('an OCI digest and a tag cannot be compared', () => {
+    const DIGEST = 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'
+    const image = (version: string) =>
+      makeServer(
+        {
+          ecosystem: 'oci',
+          name: 'ghcr.io/github/github-mcp-server',
+          versionSpec: version,
+          version,
+          pinned: version.startsWith('sha256:'),
+          purl: null,
+          launcher: 'docker'
+        },
+        'gh'
+      )
+
+    it('a digest in the config against a tag in the row: name the digest in server_id', () => {
+      const registry = registryOf(
+        'oci:ghcr.io/github/github-mcp-server:v1,GitHub,A,,2026-11-01,prod,Reads.,internal,,team'
+      )
+      const result = judge(image(DIGEST), { registry })
+      expect(codes(result)).toEqual(['REGISTRY_VERSION_MISMATCH:error'])
+      expect(result.reasons[0]?.message).toBe(
+        `server "gh" (image ghcr.io/github/github-mcp-server@${DIGEST}): the digest ${DIGEST} the config runs cannot be compared with the tag v1 the registry row (.github/mcp-registry.csv:2) names; name the digest in server_id`
+      )
+      expect(result.reasons[0]?.message).not.toContain('could not determine')
+      expect(result.reasons[0]?.fix).toContain(
+        `write server_id oci:ghcr.io/github/github-mcp-server@${DIGEST} in .github/mcp-registry.csv:2`
+      )
+    })
+
+    it('a tag in the config against a digest in the row: pin the approved digest', () => {
+      const registry = registryOf(
+        `oci:ghcr.io/github/github-mcp-server@${DIGEST},GitHub,A,,2026-11-01,prod,Reads.,internal,,team`
+      )
+      const result = judge(image('v1'), { registry })
+      const [mismatch] = reasonsOf(result, 'REGISTRY_VERSION_MISMATCH')
+      expect(mismatch?.message).toContain(
+        `the tag v1 the config runs cannot be compared with the digest ${DIGEST} the registry row (.github/mcp-registry.csv:2) names; pin the digest the registry approves`
+      )
+      expect(mismatch?.fix).toContain(
+        `run it by the approved digest (${DIGEST}) instead of the tag v1`
+      )
+    })
+  })
+
   it('a row without a version approves every version', () => {
     const registry = registryOf('npm:@acme/any-mcp,Any,B,,2026-11-01,prod,Reads.,internal,,team')
     const result = judge(npmServer('@acme/any-mcp', '9.9.9', 'any'), { registry })

@@ -166,12 +166,46 @@ describe('exceptionCell', () => {
 })
 
 describe('record links', () => {
-  it('drops user info from links and refuses what is not a URL', () => {
+  it('drops user info, the query (marked ?…) and the fragment, and refuses what is not a URL', () => {
     expect(linkTarget('https://u:pw@tickets.example.com/SEC-1?x=1')).toBe(
-      'https://tickets.example.com/SEC-1?x=1'
+      'https://tickets.example.com/SEC-1?…'
+    )
+    expect(linkTarget('https://alice:hunter2@jira.example.com/browse/SEC-1?token=sekrit#c')).toBe(
+      'https://jira.example.com/browse/SEC-1?…'
+    )
+    expect(linkTarget('https://tickets.example.com/browse/SEC-12')).toBe(
+      'https://tickets.example.com/browse/SEC-12'
+    )
+    // A token in the path is masked like everywhere else (sanitizeUrl).
+    expect(linkTarget('https://files.example.com/s/sk-live-4eC39HqLyjWDarjtT1zdp7dc/a.pdf')).toBe(
+      'https://files.example.com/s/…/a.pdf'
     )
     expect(linkTarget('not a url')).toBeNull()
     expect(linkTarget(null)).toBeNull()
+  })
+
+  it('keeps a credential in an artifact link out of the summary, the comment and the JSON report', () => {
+    const leaky = recordsRun()
+    const legacy = leaky.servers.find((r) => r.server.entry.name === 'legacy')!
+    withArtifact(
+      legacy.exception!,
+      'https://alice:hunter2@jira.example.com/browse/SEC-1?token=sekrit'
+    )
+    const model = buildReportModel(leaky)
+    const outputs = [
+      renderSummary(model),
+      renderComment(model, { marker: stickyMarker() }),
+      JSON.stringify(toJsonReport(leaky).servers.map((s) => s.exception))
+    ]
+    for (const output of outputs) {
+      expect(output).not.toMatch(/sekrit|hunter2|alice/)
+    }
+    expect(outputs[0]).toContain(
+      '[approval artifact](https://jira.example.com/browse/SEC-1?%E2%80%A6)'
+    )
+    expect(byName(model.servers, 'legacy').exceptionFacts?.artifactUrl).toBe(
+      'https://jira.example.com/browse/SEC-1?…'
+    )
   })
 
   it('reads the artifact link an exception status carries', () => {
@@ -221,7 +255,7 @@ describe('the report model with registry, exceptions and compliance', () => {
       dataClass: 'internal',
       auditDate: '2026-10-01',
       auditAgeDays: 51,
-      auditUrl: 'https://audits.example.com/r/legacy?id=7',
+      auditUrl: 'https://audits.example.com/r/legacy?…',
       approvedVersion: '2.0.0',
       exceptionId: 'EXC-12'
     })
@@ -328,7 +362,8 @@ describe('the job summary with registry, exceptions and compliance', () => {
     expect(md).toContain('owner team `@evil-org/admins <img src=x onerror=alert(1)> | #42`')
     expect(md).toContain('data access: Reads &#91;all secrets&#93;(javascript:alert(1))')
     expect(md).toContain('&lt;b&gt;y&lt;/b&gt;')
-    expect(md).toContain('[audit report](https://audits.example.com/r/legacy?id=7)')
+    expect(md).toContain('[audit report](https://audits.example.com/r/legacy?%E2%80%A6)')
+    expect(md).not.toContain('id=7')
     expect(md).not.toContain('hunter2')
     expect(HOSTILE_ACCESS).toContain('<b>')
   })

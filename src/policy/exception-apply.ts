@@ -86,25 +86,30 @@ const STATE_RANK: Readonly<Record<ExceptionJudgement['state'], number>> = {
 
 /**
  * Apply the exceptions covering a server (SPEC §7, issue 3):
- * 1. candidates: `findExceptions` by the server's identities and the registry row's
- *    `exception_id`; each judged by `judgeException` with the environment and the data-class
- *    rules (`classified.exceptions`: allowed, most days, required roles); those that do not list
- *    the environment are ignored. The best one is kept: usable (valid or expiring), else expired,
- *    else invalid; among equals the one with the most days left, then the first in the file.
+ * 1. candidates: `findExceptions` by the server's identities (an exception covers a server only
+ *    through its `server_id`); each judged by `judgeException` with the environment and the
+ *    data-class rules (`classified.exceptions`: allowed, most days, required roles). The best
+ *    one that lists the environment is kept: usable (valid or expiring), else expired, else
+ *    invalid; among equals the one with the most days left, then the first in the file.
  * 2. a usable exception waives every blocking reason in `WAIVABLE_CODES` — never
  *    `QUARANTINE`, `LITERAL_SECRET`, `MALWARE` or any other code, and never where the environment
  *    or the data class allows no exceptions (the judgement is then `invalid`). Waived reasons stay
  *    listed as warnings with "(waived by exception ID)"; an `EXCEPTION_APPLIED` notice names the
  *    exception, what it waived and what still blocks. State `applied` (else `valid`/`expiring`:
  *    nothing needed waiving).
- * 3. `EXCEPTION_EXPIRING` (within 7 days): a warning when the exception waives something, a
- *    notice when nothing needed it.
+ * 3. `EXCEPTION_EXPIRING` (expires within 7 days): always a warning (SPEC §7), whether or not
+ *    it waives something now.
  * 4. `EXCEPTION_EXPIRED` / `EXCEPTION_INVALID` (naming each broken rule): an error when the
  *    server has a waivable failure (the exception was needed and does not hold), else a warning.
  * 5. a registry `exception_id` that leads to no exception for this server (none with that id,
- *    or one for another server or version): state `missing` (or `invalid`) and
- *    `EXCEPTION_INVALID`, severity as in 4, when no other exception covers the server; a
- *    warning next to one that does.
+ *    or one whose `server_id` names another server, of any kind, or another version): state
+ *    `missing` (or `invalid`) and `EXCEPTION_INVALID`, severity as in 4, when no other exception
+ *    covers the server; a warning next to one that does. It never waives anything.
+ * 6. exceptions that cover the server but list none of the run's environment (e.g. only
+ *    `staging`, or a misspelt `prodution`), when no exception applies here: one
+ *    `EXCEPTION_INVALID` saying where they apply and that they do not apply in this environment
+ *    — a warning when the server has a waivable failure (someone may count on them), else a
+ *    notice. No status (nothing covers the server here).
  * Never throws for untrusted content (ids and names are clipped).
  * @throws RangeError when `today` is not a `YYYY-MM-DD` date (from `judgeException`).
  */
@@ -116,19 +121,20 @@ export function applyExceptions(input: ExceptionApplyInput): ExceptionApplyResul
   const neededSeverity: ReasonSeverity = needed ? 'error' : 'warning'
   const link = exceptionLinkProblem(exceptions, keys, registryId)
 
-  const judged: Judged[] = findExceptions(exceptions, keys, registryId)
-    .map((record) => ({
-      record,
-      judgement: judgeException(record, {
-        today,
-        environment: input.environment,
-        dataClass: classified.dataClass,
-        rules: classified.exceptions
-      })
-    }))
+  const all: Judged[] = findExceptions(exceptions, keys).map((record) => ({
+    record,
+    judgement: judgeException(record, {
+      today,
+      environment: input.environment,
+      dataClass: classified.dataClass,
+      rules: classified.exceptions
+    })
+  }))
+  const judged = all
     .filter((j) => j.judgement.state !== 'not-applicable')
     .map((j) => disallowed(j, classified))
   const best = pickBest(judged)
+  const elsewhere = all.filter((j) => j.judgement.state === 'not-applicable').map((j) => j.record)
 
   const own: Reason[] = []
   if (link !== null) {
@@ -139,8 +145,11 @@ export function applyExceptions(input: ExceptionApplyInput): ExceptionApplyResul
       fix: 'make the registry row’s exception_id name an exception for this server, or clear it'
     })
   }
+  if (best === null && elsewhere.length > 0) {
+    own.push(otherEnvironments(elsewhere, label, input.environment, needed))
+  }
   if (best === null) {
-    if (link === null) return { status: null, reasons: [...input.reasons], applied: false }
+    if (link === null) return { status: null, reasons: [...input.reasons, ...own], applied: false }
     const record = exceptions?.exceptions.find((r) => r.id === link.id) ?? null
     return {
       status: {
@@ -208,12 +217,45 @@ export function applyExceptions(input: ExceptionApplyInput): ExceptionApplyResul
       left === 0 ? 'today is its last day' : `${left === 1 ? '1 day' : `${left} days`} left`
     own.push({
       code: 'EXCEPTION_EXPIRING',
-      severity: waived.size > 0 ? 'warning' : 'notice',
+      severity: 'warning',
       message: `${label}: exception ${id} (${where}) expires on ${clip(record.expiresOn ?? '', 20)} (${when})`,
       fix: `renew it with a new approval (at most ${classified.exceptions.maxDays} days) or make the server meet the rules before then`
     })
   }
   return { status, reasons: [...reasons, ...own], applied: waived.size > 0 }
+}
+
+/** Most exceptions named in one "does not apply in this environment" reason. */
+const MAX_NAMED_ELSEWHERE = 3
+
+/**
+ * `EXCEPTION_INVALID` for exceptions that cover the server in other environments only: where
+ * each applies, and that it does not apply in `environment` (a warning when `needed`, else a
+ * notice).
+ */
+function otherEnvironments(
+  records: readonly ExceptionRecord[],
+  label: string,
+  environment: string,
+  needed: boolean
+): Reason {
+  const named = records.slice(0, MAX_NAMED_ELSEWHERE).map((record) => {
+    const where = `${clip(record.source.file)}:${record.source.line}`
+    const envs = record.environments.map((e) => clip(e, 40)).join(', ')
+    return `${JSON.stringify(clip(record.id, 80))} (${where}, for ${envs})`
+  })
+  const more =
+    records.length > MAX_NAMED_ELSEWHERE ? ` and ${records.length - MAX_NAMED_ELSEWHERE} more` : ''
+  const one = records.length === 1
+  const env = clip(environment, 40)
+  return {
+    code: 'EXCEPTION_INVALID',
+    severity: needed ? 'warning' : 'notice',
+    message: `${label}: exception${one ? '' : 's'} ${named.join(', ')}${more} cover${one ? 's' : ''} this server in other environments, not in ${env}; ${one ? 'it does' : 'they do'} not apply here`,
+    fix: needed
+      ? `have an exception approved for ${env} and list ${env} in its environments, or make the server meet the rules`
+      : `nothing needs an exception in ${env}; check the environments listed if one was meant for ${env}`
+  }
 }
 
 /** A blocking grade or floor failure an exception may waive. */

@@ -9,7 +9,7 @@
  */
 import { sameServer, sameVersion } from '../resolve/server-id.js'
 import type { ServerKey } from '../resolve/server-key.js'
-import type { DataClass, ExceptionRecord, ExceptionsFile } from './records.js'
+import type { Approver, DataClass, ExceptionRecord, ExceptionsFile } from './records.js'
 import { normalizeEnvironmentName } from './registry-file.js'
 import { clip } from './wording.js'
 
@@ -21,6 +21,16 @@ export const DEFAULT_EXCEPTION_MAX_DAYS = 60
  * counts) is `expiring`: still valid, but reported (`EXCEPTION_EXPIRING`, SPEC §7 / issue 3).
  */
 export const EXPIRING_WITHIN_DAYS = 7
+
+/**
+ * How long before `approved_on` a required approval may be dated, in days (this project's rule,
+ * issue 3 review): a required sign-off counts only when dated in [`approved_on` − 30 days,
+ * `approved_on`]. An older one was given for an earlier decision (a previous exception, another
+ * risk analysis); one after `approved_on` means the exception was recorded as approved before
+ * everyone had signed. Thirty days is the time a review normally takes from first to last
+ * sign-off; it is not configurable.
+ */
+export const APPROVAL_WINDOW_DAYS = 30
 
 const MS_PER_DAY = 86_400_000
 
@@ -95,7 +105,10 @@ export interface ExceptionJudgement {
  * 3. `justification`, `risk_analysis` and `compensating_controls` are present;
  * 4. `approved_on` and `expires_on` are present, `approved_on` is not after today nor after
  *    `expires_on`, and at most `rules.maxDays` days lie between them;
- * 5. every role in `rules.requiredRoles` approved, with a date; no approval is dated after today;
+ * 5. every role in `rules.requiredRoles` approved, with a date within `APPROVAL_WINDOW_DAYS`
+ *    (30) days up to `approved_on` ([`approved_on` − 30, `approved_on`]), and the required roles
+ *    signed by different people (names compared trimmed, case-folded, spaces collapsed: one
+ *    person cannot be both manager and security); no approval is dated after today;
  * 6. `artifact_url` is an http(s) URL;
  * 7. today after `expires_on` → `expired`; `expires_on` within `EXPIRING_WITHIN_DAYS` → `expiring`.
  * All broken rules are collected.
@@ -122,7 +135,8 @@ export function judgeException(
   if (!context.rules.allowed) problems.push(notAllowed(environment, context.dataClass))
   problems.push(...missingStatements(record))
   problems.push(...dateProblems(record, today, context.today, context.rules.maxDays))
-  problems.push(...approvalProblems(record, today, context.today, context.rules.requiredRoles))
+  problems.push(...approvalProblems(record, context.rules.requiredRoles))
+  problems.push(...futureApprovals(record, today, context.today))
   const artifact = artifactProblem(record.artifactUrl)
   if (artifact !== null) problems.push(artifact)
 
@@ -193,26 +207,115 @@ function dateProblems(
   return problems
 }
 
-function approvalProblems(
-  record: ExceptionRecord,
-  today: number,
-  todayText: string,
-  requiredRoles: readonly string[]
-): string[] {
+/**
+ * The required roles' sign-offs: each role present, dated, within the window up to
+ * `approved_on`, and the roles held by different people.
+ */
+function approvalProblems(record: ExceptionRecord, requiredRoles: readonly string[]): string[] {
   const problems: string[] = []
-  for (const role of [...new Set(requiredRoles.map((r) => r.trim().toLowerCase()))]) {
+  const approved = record.approvedOn === null ? null : isoDayNumber(record.approvedOn)
+  /** Per role, the approvals that count (dated, and in the window when approved_on is known). */
+  const counted = new Map<string, Approver[]>()
+  for (const role of normalizedRoles(requiredRoles)) {
+    const shownRole = clip(role, 40)
     const approvals = record.approvers.filter((a) => a.role === role)
+    const dated = approvals.filter((a) => a.date !== null && isoDayNumber(a.date) !== null)
     if (approvals.length === 0) {
       problems.push(
-        `missing approval by ${clip(role, 40)}: add an approver with role "${clip(role, 40)}", their name and the date`
+        `missing approval by ${shownRole}: add an approver with role "${shownRole}", their name and the date`
       )
-    } else if (approvals.every((a) => a.date === null)) {
+    } else if (dated.length === 0) {
       const who = approvals.map((a) => clip(a.name, 60)).join(', ')
       problems.push(
-        `approval by ${clip(role, 40)} (${who}) has no date: add the day they approved (YYYY-MM-DD)`
+        `approval by ${shownRole} (${who}) has no date: add the day they approved (YYYY-MM-DD)`
       )
+    } else if (approved === null) {
+      counted.set(role, dated) // the window cannot be checked; missing approved_on is reported
+    } else {
+      const inWindow = dated.filter((a) => withinWindow(a, approved))
+      if (inWindow.length > 0) counted.set(role, inWindow)
+      else problems.push(outOfWindow(shownRole, dated, record.approvedOn ?? '', approved))
     }
   }
+  const shared = sharedApprovers(counted)
+  if (shared !== null) problems.push(shared)
+  return problems
+}
+
+/** Roles as the rules compare them: trimmed, lower case, each once, blanks dropped. */
+function normalizedRoles(roles: readonly string[]): string[] {
+  return [...new Set(roles.map((r) => r.trim().toLowerCase()))].filter((r) => r !== '')
+}
+
+/** True when `approval` is dated in [`approved` − `APPROVAL_WINDOW_DAYS`, `approved`]. */
+function withinWindow(approval: Approver, approved: number): boolean {
+  const day = approval.date === null ? null : isoDayNumber(approval.date)
+  return day !== null && day <= approved && day >= approved - APPROVAL_WINDOW_DAYS
+}
+
+/** Why none of a role's dated approvals counts: each dated outside the window. */
+function outOfWindow(
+  role: string,
+  dated: readonly Approver[],
+  approvedOn: string,
+  approved: number
+): string {
+  const shown = dated.map((a) => `${clip(a.name, 60)}, ${a.date ?? ''}`).join('; ')
+  const allAfter = dated.every((a) => (isoDayNumber(a.date ?? '') ?? 0) > approved)
+  const what = `approval by ${role} (${shown}) is not dated in the ${APPROVAL_WINDOW_DAYS} days up to approved_on ${approvedOn}`
+  return allAfter
+    ? `${what}: the exception was recorded as approved before this sign-off; set approved_on to the day of the last required approval`
+    : `${what}: an older approval was given for an earlier decision; have ${role} approve this exception again and record that date`
+}
+
+/** A person as the rules compare names: trimmed, spaces collapsed, case-folded (NFKC). */
+function personOf(name: string): string {
+  return name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase()
+}
+
+/**
+ * Null when each role in `counted` can be given a different person among its counted approvals
+ * (a matching found by augmenting paths, Kuhn's algorithm: roles and approvers are few), else the
+ * problem naming the people who signed for more than one of those roles.
+ */
+function sharedApprovers(counted: ReadonlyMap<string, readonly Approver[]>): string | null {
+  const roles = [...counted.keys()]
+  const people = new Map(
+    roles.map((role) => [role, [...new Set(counted.get(role)!.map((a) => personOf(a.name)))]])
+  )
+  const holder = new Map<string, string>() // person → role assigned
+  const assign = (role: string, seen: Set<string>): boolean => {
+    for (const person of people.get(role) ?? []) {
+      if (seen.has(person)) continue
+      seen.add(person)
+      const other = holder.get(person)
+      if (other === undefined || assign(other, seen)) {
+        holder.set(person, role)
+        return true
+      }
+    }
+    return false
+  }
+  if (roles.every((role) => assign(role, new Set()))) return null
+  const signers = new Map<string, { name: string; roles: string[] }>()
+  for (const role of roles) {
+    for (const approval of counted.get(role) ?? []) {
+      const person = personOf(approval.name)
+      const entry = signers.get(person) ?? { name: approval.name, roles: [] }
+      if (!entry.roles.includes(role)) entry.roles.push(role)
+      signers.set(person, entry)
+    }
+  }
+  const shared = [...signers.values()].filter((s) => s.roles.length > 1)
+  const who = shared
+    .map((s) => `${clip(s.name, 60)} as ${s.roles.map((r) => clip(r, 40)).join(' and ')}`)
+    .join('; ')
+  return `the required roles ${roles.map((r) => clip(r, 40)).join(', ')} are not signed by different people (${who}): each required role needs its own approver`
+}
+
+/** Approvals (of any role) dated after today: an approval cannot come from the future. */
+function futureApprovals(record: ExceptionRecord, today: number, todayText: string): string[] {
+  const problems: string[] = []
   for (const approver of record.approvers) {
     if (approver.date === null) continue
     const day = isoDayNumber(approver.date)
@@ -256,29 +359,19 @@ function covers(record: ExceptionRecord, key: ServerKey): boolean {
 }
 
 /**
- * The exceptions of `file` that cover a server, in file order, each once:
- * - those whose `server_id` matches one of `keys` (see `covers`: same server, and the same version
- *   when the exception names one);
- * - the one whose `id` is the registry row's `exception_id` (`registryExceptionId`), unless it
- *   contradicts `keys` (see `exceptionLinkProblem`). When none of `keys` is of the same kind as
- *   its `server_id` (e.g. a GitHub URL for an npm package) the two cannot be compared, and the
- *   registry row, which matched the server, vouches for the link.
+ * The exceptions of `file` that cover a server, in file order: those whose `server_id` matches
+ * one of `keys` (see `covers`: same server, and the same version when the exception names one).
+ * `server_id` is what ties an exception to a server: a registry row's `exception_id` never adds
+ * an exception that does not cover the server (`exceptionLinkProblem` reports such a link).
  * @param keys every identity the server is known by (e.g. its npm package with the resolved version).
  * @returns [] when `file` is null.
  */
 export function findExceptions(
   file: ExceptionsFile | null,
-  keys: readonly ServerKey[],
-  registryExceptionId: string | null
+  keys: readonly ServerKey[]
 ): ExceptionRecord[] {
   if (file === null) return []
-  const linkedId = registryExceptionId?.trim() ?? ''
-  const linkOk = exceptionLinkProblem(file, keys, registryExceptionId) === null
-  return file.exceptions.filter(
-    (record) =>
-      keys.some((key) => covers(record, key)) ||
-      (linkOk && linkedId !== '' && record.id === linkedId)
-  )
+  return file.exceptions.filter((record) => keys.some((key) => covers(record, key)))
 }
 
 /** Why a registry row's `exception_id` does not lead to an exception for its server. */
@@ -287,7 +380,7 @@ export interface ExceptionLinkProblem {
   id: string
   /**
    * `missing`: no exception has this id (or there is no exceptions file);
-   * `other-server`: the exception with this id names another server of the same kind;
+   * `other-server`: the exception with this id names another server (of any kind);
    * `other-version`: it names another version of this server.
    */
   kind: 'missing' | 'other-server' | 'other-version'
@@ -297,9 +390,12 @@ export interface ExceptionLinkProblem {
 
 /**
  * Check the registry row's `exception_id` against the exceptions file (issue 3: an id the file
- * does not hold is reported by the policy layer, `ExceptionStatus.state: 'missing'`).
+ * does not hold is reported by the policy layer, `ExceptionStatus.state: 'missing'`). The link
+ * holds only when the exception's `server_id` covers one of `keys` (`findExceptions`); an
+ * exception naming another server — of any kind, e.g. a GitHub repository for an npm package —
+ * or another version of this one is a broken link, never a waiver.
  * @param keys the server's identities, as for `findExceptions`.
- * @returns null when there is no id (null or blank) or it names an exception for this server.
+ * @returns null when there is no id (null or blank) or it names an exception covering this server.
  */
 export function exceptionLinkProblem(
   file: ExceptionsFile | null,
@@ -320,9 +416,7 @@ export function exceptionLinkProblem(
     }
   }
   if (keys.some((key) => covers(record, key))) return null
-  const sameKind = keys.filter((key) => key.kind === record.key.kind)
-  if (sameKind.length === 0) return null
-  if (sameKind.some((key) => sameServer(record.key, key))) {
+  if (keys.some((key) => sameServer(record.key, key))) {
     return {
       id,
       kind: 'other-version',
@@ -332,6 +426,6 @@ export function exceptionLinkProblem(
   return {
     id,
     kind: 'other-server',
-    message: `the registry names exception ${shown}, but it is for another server (${clip(record.key.id, 80)}): correct exception_id in the registry or server_id in the exception`
+    message: `the registry names exception ${shown}, but it is for another server (${clip(record.key.id, 80)}): an exception covers only the server its server_id names. Correct exception_id in the registry, or server_id in the exception after an approval for this server`
   }
 }

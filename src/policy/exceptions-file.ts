@@ -3,7 +3,9 @@
  * exceptions or `{"exceptions": [...]}` (plus an optional `$schema`), read into `ExceptionRecord`s.
  *
  * Structural problems (not a list, an unknown key, a field of the wrong type, an unreadable
- * `server_id`, a date that is not `YYYY-MM-DD`, a duplicate id) make the file unusable: an
+ * `server_id`, a date that is not `YYYY-MM-DD`, a duplicate id, a name in `environments` that is
+ * not an environment name, a user name or password in `server_id` or `artifact_url`) make the
+ * file unusable: an
  * `ExceptionsFileError` listing every problem at its 1-based line and column. A MISSING field is
  * not a file problem: it is kept as null (or an empty list) so that `exception-rules.ts` can say
  * which rule the exception breaks (`EXCEPTION_INVALID`) for the server it names.
@@ -11,6 +13,7 @@
 import { readFile, stat } from 'node:fs/promises'
 import { extname, join } from 'node:path'
 import { z } from 'zod'
+import { sanitizeUrl, stripUserInfo } from '../net/url-redaction.js'
 import { MAX_SERVER_ID_LENGTH, parseServerId, readServerId } from '../resolve/server-id.js'
 import {
   parseJsonDocument,
@@ -22,7 +25,7 @@ import { LocatedFileError, type PolicyFileProblem } from './errors.js'
 import { describeValue, dottedPath, issueProblem } from './issue-message.js'
 import type { Approver, ExceptionRecord, ExceptionsFile } from './records.js'
 import { normalizeEnvironmentName } from './registry-file.js'
-import { unknownKeysMessage } from './schema.js'
+import { EnvironmentNameSchema, unknownKeysMessage } from './schema.js'
 import { clip } from './wording.js'
 
 export type { Approver, ExceptionRecord, ExceptionsFile } from './records.js'
@@ -82,6 +85,18 @@ const IsoDateSchema = z.iso.date({ error: DATE_MESSAGE })
 const optionalText = (max: number, description: string) =>
   z.string().max(max).nullable().optional().describe(description)
 
+/**
+ * True when `text` starts `scheme://user[:password]@` (other than a plain `git@`): reports show
+ * `server_id` and link `artifact_url`, so the file must not hold credentials there (as in the
+ * registry, `registry-file.ts`).
+ */
+function holdsUserInfo(text: string): boolean {
+  return stripUserInfo(text) !== text
+}
+
+const CREDENTIALS_MESSAGE = (what: string) =>
+  `the ${what} holds a user name or password, which reports would show. Write it without them (keep credentials out of the repository)`
+
 const ServerIdSchema = z
   .string()
   .trim()
@@ -92,6 +107,8 @@ const ServerIdSchema = z
     const reading = readServerId(text)
     if (reading.problem !== null) {
       ctx.addIssue({ code: 'custom', message: `cannot read this server_id: ${reading.problem}` })
+    } else if (holdsUserInfo(text)) {
+      ctx.addIssue({ code: 'custom', message: CREDENTIALS_MESSAGE('server id') })
     } else if (reading.unpinnedSpec !== null) {
       // A range would silently widen to every version: an exception names one version or none.
       ctx.addIssue({
@@ -101,7 +118,56 @@ const ServerIdSchema = z
     }
   })
   .describe(
-    'The server the exception covers, spelt as in the registry: a purl, npm:pkg@1.2.3, pypi:pkg==1.2.3, an OCI reference, a GitHub URL or a remote URL. With a version, the exception covers only that version.'
+    'The server the exception covers, spelt as in the registry: a purl, npm:pkg@1.2.3, pypi:pkg==1.2.3, an OCI reference, a GitHub URL or a remote URL (no user name or password in it). With a version, the exception covers only that version. This is what ties the exception to a server: a registry row naming the exception in exception_id does not widen it.'
+  )
+
+/** Most environment names one `environments` item may hold (`production, staging, …`). */
+const MAX_ENVIRONMENT_ITEM_CHARS = 1000
+
+/**
+ * The names of one `environments` item: split at `;` and `,` (as the registry's
+ * `environments_approved` cells are), trimmed, blanks dropped — `"production, staging"` is two
+ * environments, not one that no run is ever called.
+ */
+function environmentNamesOf(item: string): string[] {
+  return item
+    .split(/[;,]/)
+    .map((name) => name.trim())
+    .filter((name) => name !== '')
+}
+
+/**
+ * `environments`: a list of names; an item may hold several, separated by `,` or `;`. Each name,
+ * once normalised (`normalizeEnvironmentName`: `prod` → `production`), must be an environment
+ * name by the policy file's rule (`EnvironmentNameSchema`); a problem is located at its item.
+ */
+const EnvironmentsSchema = z
+  .array(z.string().trim().min(1).max(MAX_ENVIRONMENT_ITEM_CHARS))
+  .max(100)
+  .superRefine((items, ctx) => {
+    items.forEach((item, index) => {
+      const names = environmentNamesOf(item)
+      if (names.length === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [index],
+          message: `${describeValue(item)} names no environment. Write a name such as production, or remove the item`
+        })
+      }
+      for (const name of names) {
+        if (EnvironmentNameSchema.safeParse(normalizeEnvironmentName(name)).success) continue
+        ctx.addIssue({
+          code: 'custom',
+          path: [index],
+          message: `${describeValue(name)} is not an environment name (a letter or digit, then letters, digits, ".", "_" or "-"; at most 64 characters). Separate names with "," or ";", or give one per item`
+        })
+      }
+    })
+  })
+  .nullable()
+  .optional()
+  .describe(
+    'Environments the exception covers (production, staging, development, ci or custom ones; prod, stage and dev are accepted). An item may hold several names separated by "," or ";".'
   )
 
 /** One approver (SPEC §7 `approvers[] {role, name, date}`). */
@@ -127,14 +193,7 @@ export const ExceptionEntrySchema = strictObject({
     .max(200)
     .describe('Unique id of the exception; a registry row names it in exception_id.'),
   server_id: ServerIdSchema,
-  environments: z
-    .array(z.string().trim().min(1).max(64))
-    .max(100)
-    .nullable()
-    .optional()
-    .describe(
-      'Environments the exception covers (production, staging, development, ci or custom ones; prod, stage and dev are accepted).'
-    ),
+  environments: EnvironmentsSchema,
   justification: optionalText(20_000, 'Business justification: why this server is needed.'),
   risk_analysis: optionalText(20_000, 'What the findings mean in this deployment.'),
   compensating_controls: z
@@ -152,10 +211,15 @@ export const ExceptionEntrySchema = strictObject({
     .describe(
       'Sign-offs: manager and security everywhere, and cto for production with personal or phi data (policy defaults).'
     ),
-  artifact_url: optionalText(
-    2000,
-    'http(s) link to the approval artifact (ticket, e-mail thread, signed PDF). Required for the exception to be valid.'
-  ),
+  artifact_url: z
+    .string()
+    .max(2000)
+    .refine((text) => !holdsUserInfo(text.trim()), { error: CREDENTIALS_MESSAGE('link') })
+    .nullable()
+    .optional()
+    .describe(
+      'http(s) link to the approval artifact (ticket, e-mail thread, signed PDF), without a user name or password. Required for the exception to be valid.'
+    ),
   approved_on: IsoDateSchema.nullable()
     .optional()
     .describe('Day the exception was approved (YYYY-MM-DD, UTC); not in the future.'),
@@ -265,7 +329,8 @@ function readProblem(path: string, message: string): never {
 
 /**
  * Parse exceptions file text (what `loadExceptionsFile` does after reading) into records:
- * environments normalised (`normalizeEnvironmentName`, duplicates dropped), approver roles
+ * environments split at `,`/`;` and normalised (`normalizeEnvironmentName`, duplicates dropped),
+ * approver roles
  * lower-cased, `compensating_controls` given as a list joined with `; `, missing or blank text
  * fields null, each record's `source` the line where it starts.
  * @param path used for the format (by extension), in messages and in `source.file`.
@@ -338,7 +403,7 @@ function readEntries(doc: PolicyDocument): ReadEntries {
   const problems: PolicyFileProblem[] = result.success
     ? []
     : result.error.issues.map((issue) => {
-        const problem = issueProblem(issue)
+        const problem = issueProblem(safeIssue(issue))
         return at(problem.path, problem.part, problem.message)
       })
   const rawList: unknown = isList ? value : (value as Record<string, unknown>).exceptions
@@ -387,7 +452,11 @@ function toRecord(entry: ExceptionEntry, source: ExceptionRecord['source']): Exc
     id: entry.id,
     serverId: entry.server_id,
     key,
-    environments: [...new Set((entry.environments ?? []).map(normalizeEnvironmentName))],
+    environments: [
+      ...new Set(
+        (entry.environments ?? []).flatMap(environmentNamesOf).map(normalizeEnvironmentName)
+      )
+    ],
     justification: presentText(entry.justification),
     riskAnalysis: presentText(entry.risk_analysis),
     compensatingControls: presentText(
@@ -408,6 +477,19 @@ function toRecord(entry: ExceptionEntry, source: ExceptionRecord['source']): Exc
     expiresOn: entry.expires_on ?? null,
     source
   }
+}
+
+/**
+ * A zod issue whose echoed input cannot show a URL's credentials or query (a too-long
+ * `artifact_url` is echoed, clipped, by `issueProblem`): the URL without user info, query and
+ * token-like path segments (`sanitizeUrl`).
+ */
+function safeIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  const input: unknown = issue.input
+  if (typeof input !== 'string' || !/^[a-z][\w+.-]*:\/\//i.test(input.trim())) return issue
+  const bare = stripUserInfo(input.trim())
+  const shown = sanitizeUrl(bare, { markQuery: true }) ?? bare
+  return { ...issue, input: shown } as z.core.$ZodIssue
 }
 
 /** Trimmed text, or null when absent or blank (a blank field is as good as a missing one). */

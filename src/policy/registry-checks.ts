@@ -5,7 +5,7 @@
  * and data access. Each check's severity comes from the environment's `registryChecks`.
  */
 import type { GradeReport } from '../grade/report.js'
-import { sameServer, sameVersion } from '../resolve/server-id.js'
+import { formatServerKey, sameServer, sameVersion } from '../resolve/server-id.js'
 import type { ServerKey } from '../resolve/server-key.js'
 import type { ResolvedServer } from '../resolve/types.js'
 import { isoDayNumber } from './exceptions-file.js'
@@ -48,7 +48,10 @@ export interface RegistryCheckResult {
  *   before the limit; an `audit_date` after today is a warning (the age cannot be right);
  * - `REGISTRY_VERSION_MISMATCH` (`versionMismatch`): the row's `server_id` names a version or
  *   digest and the config runs another one, or one the gate does not know (the message names
- *   both); skipped when no identity of the server is of the row's kind (nothing to compare);
+ *   both), or one that cannot be compared with it — an OCI digest against a tag, a git commit
+ *   against a branch or tag: the message says so and asks to name the digest (commit) in
+ *   `server_id`, or to run the image by the row's digest; skipped when no identity of the server
+ *   names the row's server (nothing to compare);
  * - `REGISTRY_GRADE_DRIFT` (`gradeDrift`): the fresh grade's overall letter (under the policy's
  *   scale) is below the row's `current_grade`; only for a fresh grade, not the `registry`
  *   grader's (which is the row itself);
@@ -127,14 +130,9 @@ export function registryChecks(
     add('auditStale', 'AUDIT_STALE', audit.message, audit.fix, audit.warningOnly)
   }
 
-  const mismatch = versionMismatch(entry, input.keys, server)
+  const mismatch = versionMismatch(entry, input.keys, server, label, row)
   if (mismatch !== null) {
-    add(
-      'versionMismatch',
-      'REGISTRY_VERSION_MISMATCH',
-      `${label}: the config runs ${mismatch.running}, but the registry row (${row}) approves ${mismatch.approved}`,
-      `run the approved version (${mismatch.approved}), or audit ${mismatch.running} and update server_id, current_grade and audit_date in the registry`
-    )
+    add('versionMismatch', 'REGISTRY_VERSION_MISMATCH', mismatch.message, mismatch.fix)
   }
 
   const grade = input.grade
@@ -217,33 +215,88 @@ function days(count: number): string {
   return count === 1 ? '1 day' : `${count} days`
 }
 
-/** The approved and running versions when they differ (or the running one is unknown). */
+/** A `REGISTRY_VERSION_MISMATCH` message and fix. */
+interface Mismatch {
+  message: string
+  fix: string
+}
+
+/**
+ * Why the version the config runs is not the one the row approves: another version, one the gate
+ * does not know, or one of another sort (`incomparable`); null when they are the same or there
+ * is nothing to compare.
+ */
 function versionMismatch(
   entry: RegistryEntry,
   keys: readonly ServerKey[],
-  server: ResolvedServer
-): { approved: string; running: string } | null {
+  server: ResolvedServer,
+  label: string,
+  row: string
+): Mismatch | null {
   const approvedVersion = entry.key.version
   if (approvedVersion === null) return null
   const same = keys.filter((key) => sameServer(entry.key, key))
   if (same.length === 0) return null
   const verdicts = same.map((key) => ({ key, same: sameVersion(entry.key, key) }))
   if (verdicts.some((v) => v.same === true)) return null
-  const other = verdicts.find((v) => v.same === false && v.key.version !== null)
+  const differ = (approved: string, running: string): Mismatch => ({
+    message: `${label}: the config runs ${running}, but the registry row (${row}) approves ${approved}`,
+    fix: `run the approved version (${approved}), or audit ${running} and update server_id, current_grade and audit_date in the registry`
+  })
   const approved = versionText(approvedVersion)
+  const other = verdicts.find((v) => v.same === false && v.key.version !== null)
   if (other !== undefined && other.key.version !== null) {
-    return { approved, running: versionText(other.key.version) }
+    return differ(approved, versionText(other.key.version))
+  }
+  const unknown = verdicts.find((v) => v.same === null && v.key.version !== null)
+  if (unknown !== undefined && unknown.key.version !== null) {
+    return incomparable(entry.key, unknown.key.version, label, row)
   }
   const pkg = server.package
   const spec = pkg.versionSpec === null ? 'no version' : `"${clip(pkg.versionSpec, 80)}"`
-  return { approved, running: `a version the gate could not determine (${spec})` }
+  return differ(approved, `a version the gate could not determine (${spec})`)
+}
+
+/**
+ * Two versions of one server that cannot be compared (`sameVersion` null): an OCI digest and a
+ * tag, or a git commit and a branch or tag. A tag may point at any digest, so neither proves the
+ * other: the row should name what the config pins (its digest or commit), or the config should
+ * pin what the row names.
+ */
+function incomparable(
+  approvedKey: ServerKey,
+  running: string,
+  label: string,
+  row: string
+): Mismatch {
+  const approved = approvedKey.version ?? ''
+  const [pinned, loose] = approvedKey.kind === 'github' ? ['commit', 'ref'] : ['digest', 'tag']
+  const isPinned = (version: string): boolean =>
+    approvedKey.kind === 'github' ? /^[0-9a-f]{7,64}$/i.test(version) : isDigestText(version)
+  const sort = (version: string) => (isPinned(version) ? pinned : loose)
+  const [runText, approvedText] = [clip(running, 80), clip(approved, 80)]
+  const what = `the ${sort(running)} ${runText} the config runs cannot be compared with the ${sort(approved)} ${approvedText} the registry row (${row}) names`
+  if (isPinned(running)) {
+    const serverId = clip(formatServerKey({ ...approvedKey, version: running }), 200)
+    return {
+      message: `${label}: ${what}; name the ${pinned} in server_id`,
+      fix: `once this ${pinned} is audited, write server_id ${serverId} in ${row} (a ${loose} can point at any ${pinned}, so it proves nothing about what runs)`
+    }
+  }
+  return {
+    message: `${label}: ${what}; pin the ${pinned} the registry approves`,
+    fix: `run it by the approved ${pinned} (${approvedText}) instead of the ${loose} ${runText}, or audit what runs and update server_id in ${row}`
+  }
+}
+
+/** True for an OCI digest (`algorithm:hex`, e.g. `sha256:…`), false for a tag. */
+function isDigestText(version: string): boolean {
+  return /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:/i.test(version)
 }
 
 /** `1.2.3`, or `digest sha256:…` for an OCI digest (clipped). */
 function versionText(version: string): string {
-  return /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:/i.test(version)
-    ? `digest ${clip(version, 80)}`
-    : `version ${clip(version, 80)}`
+  return isDigestText(version) ? `digest ${clip(version, 80)}` : `version ${clip(version, 80)}`
 }
 
 function incompleteReasons(

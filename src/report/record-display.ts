@@ -4,6 +4,7 @@
  * warned or excepted server. Plain text, one line each, clipped; still untrusted (the registry
  * and exceptions files are repository content a PR can change), so renderers escape it.
  */
+import { sanitizeUrl } from '../net/url-redaction.js'
 import type { DataClass } from '../policy/records.js'
 import type { ReasonCode } from '../policy/reasons.js'
 import type { ExceptionStatus, ServerResult } from '../policy/result.js'
@@ -31,8 +32,8 @@ export interface RegistryFacts {
   /** Days from the audit to the run's date (UTC). */
   auditAgeDays: number | null
   /**
-   * The `audit_url` without user info (`linkTarget`); renderers link it through `safeHref`,
-   * never print it raw.
+   * The `audit_url` without user info, query or token-like segments (`linkTarget`); renderers
+   * link it through `safeHref`, never print it raw.
    */
   auditUrl: string | null
   /** Recorded grade letter (`current_grade`). */
@@ -57,8 +58,8 @@ export interface ExceptionFacts {
   /** `file:line` of the exception, when it was found in the exceptions file. */
   source: string | null
   /**
-   * The approval artifact link without user info (`linkTarget`; renderers link it through
-   * `safeHref`), from `ExceptionStatus.artifactUrl`.
+   * The approval artifact link without user info, query or token-like segments (`linkTarget`;
+   * renderers link it through `safeHref`), from `ExceptionStatus.artifactUrl`.
    */
   artifactUrl: string | null
 }
@@ -156,21 +157,15 @@ export function exceptionCell(status: ExceptionStatus | null): string {
 }
 
 /**
- * A record's link (`audit_url`, `artifact_url`) as a link target: an absolute URL re-serialised
- * without user name and password (they are credentials, SPEC §9), or null when it is not one.
- * Renderers still pass it through `safeHref` (http/https only, Markdown-safe).
+ * A record's link (`audit_url`, `artifact_url`) as a link target for the summary, the comment
+ * and the JSON report: `sanitizeUrl` with `markQuery` (SPEC §9, never leak a secret) — no user
+ * name or password, no fragment, token-like path segments masked (`…`), and a query string
+ * (`?token=…`) replaced by `?…` so readers see one was there. Null when `url` is not an absolute
+ * URL with a host. Renderers still pass it through `safeHref` (http/https only, Markdown-safe).
  */
 export function linkTarget(url: string | null): string | null {
   if (url === null) return null
-  let parsed: URL
-  try {
-    parsed = new URL(url.trim())
-  } catch {
-    return null
-  }
-  parsed.username = ''
-  parsed.password = ''
-  return parsed.href
+  return sanitizeUrl(url, { markQuery: true })
 }
 
 /** The registry facts of a server, or null when the run has no registry file. */
