@@ -371,4 +371,30 @@ describe('check with a registry and exceptions (issue 3)', () => {
     expect(after[1]).toBe(old[1]!.replace('2026-10-01', '2026-11-21'))
     expect(after[2]).toBe(old[2]!.replace('2026-08-01', '2026-11-21'))
   })
+
+  it('--update-registry leaves a row of another version alone and says so', async () => {
+    const registry = path.join(dir, '.github', 'mcp-registry.csv')
+    const before = readFileSync(registry, 'utf8').replace('tavily-mcp@0.2.22', 'tavily-mcp@0.2.21')
+    writeFileSync(registry, before)
+    const c = capture(dir)
+    await main(['check', '--today', '2026-11-21', '--update-registry', registry], c.io)
+    expect(c.err()).toMatch(
+      /1 row\(s\) updated, 1 graded server\(s\) not in it, 1 graded server\(s\) left alone: their rows approve another version/
+    )
+    const after = readFileSync(registry, 'utf8').split('\n')
+    expect(after[2]).toBe(before.split('\n')[2])
+  })
+
+  it('--grader registry judges audit dates against --today, not the clock', async () => {
+    const c = capture(dir)
+    await main(['check', '--grader', 'registry', '--today', '2026-09-15', '--format', 'json'], c.io)
+    const report = JSON.parse(c.out()) as {
+      servers: (RecordsServer & { grade: { overall: { grade: string } } | null })[]
+    }
+    const byName = new Map(report.servers.map((s) => [s.name, s]))
+    // files was audited on 2026-10-01, after that day: its recorded grade is not evidence yet.
+    expect(byName.get('files')!.grade).toBeNull()
+    expect(byName.get('files')!.reasons.map((r) => r.code)).toContain('UNGRADED')
+    expect(byName.get('search')!.grade?.overall.grade).toBe('A')
+  })
 })

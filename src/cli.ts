@@ -170,10 +170,13 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     await emit(io, text, opts.output)
     if (opts.updateRegistry) {
       const file = path.resolve(io.cwd, opts.updateRegistry)
-      const { updated, skipped } = await refreshRegistry(run, file)
+      const { updated, notInRegistry, otherVersion } = await refreshRegistry(run, file)
       io.stderr(
         `${TOOL_NAME}: ${opts.updateRegistry}: ${updated} row(s) updated` +
-          (skipped > 0 ? `, ${skipped} graded server(s) not in it` : '') +
+          (notInRegistry > 0 ? `, ${notInRegistry} graded server(s) not in it` : '') +
+          (otherVersion > 0
+            ? `, ${otherVersion} graded server(s) left alone: their rows approve another version (add a row for the version that runs)`
+            : '') +
           '\n'
       )
     }

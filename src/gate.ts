@@ -157,6 +157,7 @@ export async function gate(options: GateOptions): Promise<GateRun> {
       logger,
       now,
       scale,
+      today,
       registry: records.registry
     })
   } catch (error) {
@@ -346,8 +347,9 @@ async function loadRecord<T>(
   find: (cwd: string) => Promise<string | null>
 ): Promise<T | null> {
   if (document) return document.text === null ? null : parse(document.text, document.path)
-  const file = nonEmpty(given) ? relativeToProcess(path.resolve(cwd, given!)) : await find(cwd)
-  return file ? load(file) : null
+  const file = nonEmpty(given) ? path.resolve(cwd, given!) : await find(cwd)
+  // Shown in every message and report: relative to the workspace, not a runner's absolute path.
+  return file ? load(relativeToProcess(path.resolve(file))) : null
 }
 
 async function scanConfigs(
@@ -423,6 +425,8 @@ function createGrader(
     logger: Logger
     now: () => Date
     scale: GradeScale
+    /** The run's day (`YYYY-MM-DD`, UTC), `--today` when given. */
+    today: string
     registry: RegistryFile | null
   }
 ): Grader {
@@ -455,7 +459,7 @@ function createGrader(
           'the registry grader needs a registry file (registry / --registry, or .github/mcp-registry.{csv,json,yml,yaml})'
         )
       }
-      return createRegistryGrader({ registry: deps.registry, now: deps.now })
+      return createRegistryGrader({ registry: deps.registry, today: deps.today })
     case 'command':
       if (!options.graderCommand || options.graderCommand.length === 0) {
         throw new UsageError(
@@ -496,10 +500,15 @@ function parseToday(text: string | undefined, startedAt: Date): string {
   return t
 }
 
-/** A path as short as possible for messages: relative to the process's cwd when inside it. */
+/**
+ * A path as short as possible for messages: relative to the process's cwd (the workspace in the
+ * action) with `/` separators when inside it, else as given.
+ */
 function relativeToProcess(absolute: string): string {
   const relative = path.relative(process.cwd(), absolute)
-  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : absolute
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative)
+    ? relative.split(path.sep).join('/')
+    : absolute
 }
 
 function nonEmpty(s: string | undefined): boolean {

@@ -10,7 +10,7 @@ import { identifyServer } from '../../src/resolve/identify.js'
 import type { ResolvedServer } from '../../src/resolve/types.js'
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'registry')
-const NOW = () => new Date('2026-11-21T15:30:00Z')
+const TODAY = '2026-11-21'
 
 /** The servers of the fixture config, identified as the gate does (offline: nothing resolved). */
 function configServers(): Map<string, ResolvedServer> {
@@ -36,7 +36,7 @@ describe('the registry grader on a real-looking config', () => {
     'grades from %s whatever spelling the row and the config use',
     async (name) => {
       const registry = await loadRegistryFile(join(fixtures, name))
-      const grader = createRegistryGrader({ registry, now: NOW })
+      const grader = createRegistryGrader({ registry, today: TODAY })
       expect(grader.source).toBe('registry')
       const expected: [string, string, string, string | undefined][] = [
         ['docs-fs', 'B', '2026-09-01', 'https://audits.example.com/r/fs-2026-07'],
@@ -71,7 +71,7 @@ describe('the registry grader on a real-looking config', () => {
 
   it('is ungraded for a row without current_grade, naming the file and line', async () => {
     const path = join(fixtures, 'registry.yml')
-    const grader = createRegistryGrader({ registry: await loadRegistryFile(path), now: NOW })
+    const grader = createRegistryGrader({ registry: await loadRegistryFile(path), today: TODAY })
     expect(reason(await grader.grade(server('git')))).toBe(
       `the row of github:modelcontextprotocol/servers/src/git at ${path}:51 has no current_grade`
     )
@@ -79,7 +79,7 @@ describe('the registry grader on a real-looking config', () => {
 
   it('is ungraded when the config runs another version than the row grades, naming both', async () => {
     const registry = await loadRegistryFile(join(fixtures, 'registry.csv'))
-    const grader = createRegistryGrader({ registry, now: NOW })
+    const grader = createRegistryGrader({ registry, today: TODAY })
     const next = reason(await grader.grade(server('context7-next')))
     expect(next).toContain('records a grade for 4.1.0, but the config runs 4.1.1')
     expect(next).toContain(`${join(fixtures, 'registry.csv')}:3`)
@@ -91,7 +91,7 @@ describe('the registry grader on a real-looking config', () => {
 
   it('is ungraded for a server no row names', async () => {
     const path = join(fixtures, 'registry.json')
-    const grader = createRegistryGrader({ registry: await loadRegistryFile(path), now: NOW })
+    const grader = createRegistryGrader({ registry: await loadRegistryFile(path), today: TODAY })
     expect(reason(await grader.grade(server('memory')))).toBe(
       `no row of ${path} names npm:@modelcontextprotocol/server-memory@2026.1.26`
     )
@@ -114,21 +114,25 @@ describe('the registry grader: rows it cannot take as evidence', () => {
     )
 
   it('is ungraded for a grade without an audit date (a grade cannot be aged without it)', async () => {
-    const grader = createRegistryGrader({ registry: row('A,,'), now: NOW })
+    const grader = createRegistryGrader({ registry: row('A,,'), today: TODAY })
     expect(reason(await grader.grade(fs))).toContain(
       'has current_grade A but no audit_date: a grade without its audit date is not evidence'
     )
   })
 
   it('is ungraded for an audit date after today (UTC), and graded on the day itself', async () => {
-    const late = createRegistryGrader({ registry: row('A,2026-11-22,'), now: NOW })
+    const late = createRegistryGrader({ registry: row('A,2026-11-22,'), today: TODAY })
     expect(reason(await late.grade(fs))).toContain(
       'has audit_date 2026-11-22, after today (2026-11-21, UTC)'
     )
-    // 23:30 on the 21st in UTC-5 is already the 22nd in UTC: the date counts in UTC.
-    const evening = () => new Date('2026-11-22T04:30:00Z')
-    const today = createRegistryGrader({ registry: row('A,2026-11-22,'), now: evening })
+    const today = createRegistryGrader({ registry: row('A,2026-11-22,'), today: '2026-11-22' })
     expect(graded(await today.grade(fs)).auditedAt).toBe('2026-11-22T00:00:00Z')
+  })
+
+  it('takes the run’s day (the gate passes --today), never the clock, and refuses a bad one', async () => {
+    const past = createRegistryGrader({ registry: row('A,2026-11-22,'), today: '2026-01-01' })
+    expect(reason(await past.grade(fs))).toContain('after today (2026-01-01, UTC)')
+    expect(() => createRegistryGrader({ registry: null, today: '2026-02-30' })).toThrow(TypeError)
   })
 
   it('covers every version with a row that names none', async () => {
@@ -136,7 +140,7 @@ describe('the registry grader: rows it cannot take as evidence', () => {
       'server_id,current_grade,audit_date\nnpm:@modelcontextprotocol/server-filesystem,C,2026-10-01\n',
       'r.csv'
     )
-    const grader = createRegistryGrader({ registry, now: NOW })
+    const grader = createRegistryGrader({ registry, today: TODAY })
     expect(graded(await grader.grade(fs)).overall).toEqual({ score: null, grade: 'C' })
   })
 
@@ -152,7 +156,7 @@ describe('the registry grader: rows it cannot take as evidence', () => {
       })
     )
     const server = identifyServer(config.servers[0]!)
-    const grader = createRegistryGrader({ registry: row('A,2026-10-01,'), now: NOW })
+    const grader = createRegistryGrader({ registry: row('A,2026-10-01,'), today: TODAY })
     const text = reason(await grader.grade(server))
     expect(text).toContain('no row of mcp-registry.csv names remote:https://mcp.zapier.com/')
     expect(text).not.toContain('hunter2')

@@ -9,10 +9,14 @@ import { fileURLToPath } from 'node:url'
 import { parse as parseYaml } from 'yaml'
 import { inventory } from '../../src/gate.js'
 import type { RegistryEntry, RegistryFile } from '../../src/policy/records.js'
+import { LineIndex } from '../../src/config/lines.js'
+import { jsonNestingProblem } from '../../src/policy/nesting.js'
 import {
+  auditLinkProblem,
   findRegistryEntry,
   findRegistryFile,
   loadRegistryFile,
+  MAX_REGISTRY_COLUMNS,
   MAX_REGISTRY_FILE_BYTES,
   MAX_REGISTRY_ROWS,
   normalizeEnvironmentName,
@@ -378,6 +382,170 @@ describe('loading the registry: located errors, no row dropped', () => {
   })
 })
 
+describe('loading the registry: one row per version, bounded sizes, no credentials in links', () => {
+  it('refuses two rows of one version however the version is spelt (sameVersion)', () => {
+    const duplicates: [string, string][] = [
+      ['pypi:foo==1.0', 'pypi:foo==1.0.0'],
+      ['pypi:foo==1.0rc1', 'pypi:Foo==1.0.0-RC1'],
+      ['npm:a-mcp@1.2.3', 'npm:a-mcp@1.2.3+build.7'],
+      ['npm:a-mcp@1.2.3-beta.1', 'pkg:npm/a-mcp@v1.2.3-beta.1'],
+      [
+        'oci:ghcr.io/org/img@sha256:0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef',
+        'ghcr.io/org/img@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'
+      ],
+      ['github:org/repo#abc1234', 'github:org/repo#ABC1234def0123456789abcdef0123456789abcd'],
+      ['github:org/repo#abc1234def0123456789abcdef0123456789abcd', 'github:org/repo#abc1234d'],
+      ['npm:a-mcp', 'npm:A-MCP']
+    ]
+    for (const [first, second] of duplicates) {
+      const error = registryError(() =>
+        parseRegistryText(`server_id\nnpm:other@1.0.0\n${first}\n${second}\n`, 'r.csv')
+      )
+      expect(where(error)).toEqual([[4, 1, 'server_id']])
+      expect(error.message).toContain('the same server as the row at line 3')
+    }
+  })
+
+  it('keeps rows of different versions, and a row for every version next to pinned ones', () => {
+    const distinct: [string, string][] = [
+      ['pypi:foo==1.0', 'pypi:foo==1.0.1'],
+      ['pypi:foo==1.0', 'pypi:foo==1.0.post1'],
+      ['npm:a-mcp@1.2.3', 'npm:a-mcp@1.2.3-beta.1'],
+      ['oci:ghcr.io/org/img:v1', 'ghcr.io/org/img@sha256:' + 'a'.repeat(64)],
+      ['github:org/repo#abc1234', 'github:org/repo#abc1235'],
+      ['github:org/repo#abc1234f', 'github:org/repo#abc1234e'],
+      ['github:org/repo#main', 'github:org/repo#abc1234'],
+      ['npm:a-mcp', 'npm:a-mcp@1.0.0']
+    ]
+    for (const [first, second] of distinct) {
+      expect(parseRegistryText(`server_id\n${first}\n${second}\n`, 'r.csv').entries).toHaveLength(2)
+    }
+  })
+
+  it('finds duplicates among MAX_REGISTRY_ROWS rows of one server quickly', () => {
+    const rows = ['server_id']
+    for (let i = 0; i < MAX_REGISTRY_ROWS - 1; i++)
+      rows.push(`github:org/repo#abc1234${i.toString(16).padStart(4, '0')}`)
+    rows.push('github:org/repo#abc12340')
+    const started = Date.now()
+    const error = registryError(() => parseRegistryText(rows.join('\n'), 'r.csv'))
+    expect(Date.now() - started).toBeLessThan(4000)
+    // abc12340 is a prefix of the 16 commits abc12340000 … abc1234000f.
+    expect(where(error)).toEqual([[MAX_REGISTRY_ROWS + 1, 1, 'server_id']])
+    expect(error.message).toContain('the same server as the row at line 2')
+  })
+
+  it(`refuses a CSV with more than ${MAX_REGISTRY_COLUMNS} columns, quickly and in a short message`, () => {
+    const header = Array.from({ length: 150_000 }, (_, i) => `c${i}`).join(',')
+    const started = Date.now()
+    const error = registryError(() => parseRegistryText(`${header}\nnpm:a@1.0.0\n`, 'r.csv'))
+    expect(Date.now() - started).toBeLessThan(5000) // ~0.6 s alone; 8 s before the cap
+    expect(where(error)).toEqual([[1, 1, '']])
+    expect(error.message).toContain(`more than ${MAX_REGISTRY_COLUMNS} columns`)
+    expect(error.message.length).toBeLessThan(500)
+    // A data row with that many cells is refused the same way, at its line.
+    const wide = registryError(() =>
+      parseRegistryText(`server_id\nnpm:a@1.0.0\n${'x,'.repeat(MAX_REGISTRY_COLUMNS)}x\n`, 'r.csv')
+    )
+    expect(where(wide)).toEqual([[3, 1, '']])
+  })
+
+  it('lists at most a few header names, each clipped, when server_id is missing', () => {
+    const names = Array.from({ length: 30 }, (_, i) => `column_${i}_${'x'.repeat(300)}`)
+    const error = registryError(() => parseRegistryText(`${names.join(',')}\na\n`, 'r.csv'))
+    expect(error.message).toContain('no server_id column')
+    expect(error.message).toContain('and 20 more')
+    expect(error.message).not.toContain('x'.repeat(100))
+    expect(error.message.length).toBeLessThan(1500)
+  })
+
+  it(`refuses JSON/YAML rows with more than ${MAX_REGISTRY_COLUMNS} different keys, at the first too many`, () => {
+    const rows = Array.from({ length: 1000 }, (_, i) => ({
+      server_id: `npm:pkg-${i}@1.0.0`,
+      [`k${i}a`]: 1,
+      [`k${i}b`]: 2
+    }))
+    const text = JSON.stringify(rows, null, 1)
+    const started = Date.now()
+    const error = registryError(() => parseRegistryText(text, 'r.json'))
+    expect(Date.now() - started).toBeLessThan(2000)
+    expect(error.problems).toHaveLength(1)
+    expect(error.problems[0]!.at).toBe('[99].k99b')
+    expect(error.message).toContain(`more than ${MAX_REGISTRY_COLUMNS} different keys`)
+  })
+
+  it('lists a bounded number of unknown top-level keys, each clipped', () => {
+    const keys = Array.from(
+      { length: 50_000 },
+      (_, i) => `"k${i}${'y'.repeat(i === 0 ? 500 : 0)}": 1`
+    )
+    const started = Date.now()
+    const error = registryError(() =>
+      parseRegistryText(`{"servers": [], ${keys.join(', ')}}`, 'r.json')
+    )
+    expect(Date.now() - started).toBeLessThan(2000)
+    expect(error.problems.length).toBeLessThanOrEqual(11)
+    expect(error.message).toContain('49990 more unknown keys')
+    expect(error.message).not.toContain('y'.repeat(100))
+  })
+
+  it('says "registry file" when a registry is nested too deep', () => {
+    const json = registryError(() =>
+      parseRegistryText(`${'['.repeat(100)}${']'.repeat(100)}`, 'r.json')
+    )
+    expect(json.message).toContain('A registry file needs only a few')
+    expect(json.message).not.toContain('policy')
+    const yaml = registryError(() =>
+      parseRegistryText(`servers:\n${' '.repeat(300)}- x\n`, 'r.yml')
+    )
+    expect(yaml.message).toContain('A registry file needs only a few levels')
+    // The policy wording stays the default.
+    expect(jsonNestingProblem('['.repeat(100), new LineIndex('['.repeat(100)))?.message).toContain(
+      'A policy file needs only a few'
+    )
+  })
+
+  it('refuses a link or server id whose query or fragment holds a credential, without echoing it', () => {
+    const refused = [
+      'https://audits.example.com/x?a=1&token=s3cr3tvalue',
+      'https://audits.example.com/x?API_KEY=s3cr3tvalue',
+      'https://bucket.s3.amazonaws.com/r.pdf?X-Amz-Signature=s3cr3tvalue&X-Amz-Credential=AKIA',
+      'https://store.blob.core.windows.net/r.pdf?sv=2024&sig=s3cr3tvalue',
+      'https://audits.example.com/x?password=s3cr3tvalue',
+      'https://audits.example.com/x#access_token=s3cr3tvalue'
+    ]
+    for (const url of refused) {
+      const error = registryError(() =>
+        parseRegistryText(`server_id,audit_url\nnpm:a-mcp@1.0.0,${url}\n`, 'r.csv')
+      )
+      expect(where(error)).toEqual([[2, 1, 'audit_url']])
+      expect(error.message).toContain('which looks like a credential')
+      expect(error.message).not.toContain('s3cr3tvalue')
+    }
+    const id = registryError(() =>
+      parseRegistryText('- server_id: https://mcp.example.com/sse?apiKey=s3cr3tvalue\n', 'r.yml')
+    )
+    expect(where(id)).toEqual([[1, 14, '[0].server_id']])
+    expect(id.message).not.toContain('s3cr3tvalue')
+    // Queries that name no credential are links like any other.
+    const fine = parseRegistryText(
+      'server_id,audit_url\nnpm:a-mcp@1.0.0,https://audits.example.com/r?id=42&tab=summary&author=ann\n',
+      'r.csv'
+    )
+    expect(fine.entries[0]!.auditUrl).toBe(
+      'https://audits.example.com/r?id=42&tab=summary&author=ann'
+    )
+  })
+
+  it('auditLinkProblem says why a link cannot be recorded, or null', () => {
+    expect(auditLinkProblem('https://audits.example.com/r/1')).toBeNull()
+    expect(auditLinkProblem('https://me:pw@audits.example.com/r/1')).toContain(
+      'user name or password'
+    )
+    expect(auditLinkProblem('https://audits.example.com/r/1?token=x')).toContain('"token"')
+  })
+})
+
 describe('finding and reading the file', () => {
   let dir: string
   beforeEach(async () => {
@@ -395,6 +563,30 @@ describe('finding and reading the file', () => {
     await writeFile(join(dir, '.github', 'mcp-registry.csv'), 'server_id\n')
     const error = await rejection(findRegistryFile(dir))
     expect(error.message).toContain('more than one registry file')
+  })
+
+  it('gives the path relative to the working directory when the file is inside it', async () => {
+    await writeFile(join(dir, '.github', 'mcp-registry.csv'), 'server_id\n')
+    const previous = process.cwd()
+    process.chdir(dir)
+    try {
+      await expect(findRegistryFile(dir)).resolves.toBe('.github/mcp-registry.csv')
+      await expect(findRegistryFile('.')).resolves.toBe('.github/mcp-registry.csv')
+      // … and that path reads the file (it is relative to where the process runs).
+      const file = await loadRegistryFile((await findRegistryFile(dir))!)
+      expect(file.path).toBe('.github/mcp-registry.csv')
+      const error = await rejection(
+        (async () => {
+          await writeFile(join(dir, '.github', 'mcp-registry.json'), '[]')
+          return findRegistryFile(dir)
+        })()
+      )
+      expect(error.message).toContain(
+        'more than one registry file: .github/mcp-registry.csv, .github/mcp-registry.json'
+      )
+    } finally {
+      process.chdir(previous)
+    }
   })
 
   it('refuses a missing file, a directory and a file over the size limit', async () => {

@@ -9,7 +9,7 @@ import {
   parseRegistryText,
   RegistryFileError
 } from '../../src/policy/registry-file.js'
-import { updateRegistry } from '../../src/policy/registry-write.js'
+import { updateRegistry, type RegistryUpdate } from '../../src/policy/registry-write.js'
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'registry')
 
@@ -157,6 +157,159 @@ describe('updateRegistry: each format keeps everything it does not refresh', () 
   })
 })
 
+describe('updateRegistry: YAML is edited in place, never re-printed', () => {
+  /** Write `text` as a YAML registry, update its rows, and return the new text. */
+  async function updateYaml(
+    text: string,
+    updates: (entries: RegistryEntry[]) => Omit<RegistryUpdate, 'entry'>[],
+    name = 'registry.yml'
+  ): Promise<string> {
+    const path = join(dir, name)
+    await writeFile(path, text)
+    const { entries } = await loadRegistryFile(path)
+    const wanted = updates(entries)
+    await updateRegistry(
+      path,
+      wanted.map((update, i) => ({ ...update, entry: entries[i]! }))
+    )
+    return readFile(path, 'utf8')
+  }
+
+  it('changes only the refreshed scalars: numbers, tags, nulls and block scalars stay as written', async () => {
+    const before = [
+      'servers:',
+      '- server_id: npm:tavily-mcp@0.2.22',
+      '  current_grade: B',
+      '  audit_date: 2026-01-01',
+      '  environments_approved: [prod]',
+      '  cost_center: 00123',
+      '  ticket: 1e3',
+      '  ratio: 1.50',
+      '  ratio2: .5',
+      '  n: ~',
+      '  t: True',
+      '  long: 9007199254740993',
+      '  s: !!str 123',
+      '  folded: >',
+      '    a',
+      '    b',
+      '  literal: |',
+      '    keep',
+      '      this',
+      ''
+    ].join('\n')
+    const after = await updateYaml(before, () => [{ currentGrade: 'A', auditDate: '2026-11-21' }])
+    expect(after).toBe(
+      before.replace('current_grade: B', 'current_grade: A').replace('2026-01-01', '2026-11-21')
+    )
+  })
+
+  it('keeps quotes, tags, comments and CRLF line ends; adds missing keys in the row’s style', async () => {
+    const before = [
+      '# registry',
+      'servers:',
+      '  - server_id: "npm:a-mcp@1.0.0"   # the first',
+      "    current_grade: 'C' # was C",
+      '    audit_date: !!str "2026-01-02"',
+      '    audit_url:',
+      '    owner_team: >-',
+      '      platform',
+      '',
+      '  # the second',
+      '  - server_id: npm:b-mcp@2.0.0 # no audit yet',
+      '',
+      '  - {server_id: "npm:c-mcp@3.0.0", owner_team: devex}',
+      '  - {"server_id": "npm:d-mcp@4.0.0", "current_grade": "D"}',
+      ''
+    ].join('\r\n')
+    const after = await updateYaml(before, () => [
+      {
+        currentGrade: 'A',
+        auditDate: '2026-11-21',
+        auditUrl: 'https://audits.example.com/r/a?id=1'
+      },
+      { currentGrade: 'B', auditDate: '2026-11-21', auditUrl: 'https://audits.example.com/r/b' },
+      { currentGrade: 'C', auditDate: '2026-11-21' },
+      { currentGrade: 'F', auditDate: '2026-11-20' }
+    ])
+    expect(after).toBe(
+      [
+        '# registry',
+        'servers:',
+        '  - server_id: "npm:a-mcp@1.0.0"   # the first',
+        "    current_grade: 'A' # was C",
+        '    audit_date: !!str "2026-11-21"',
+        '    audit_url: https://audits.example.com/r/a?id=1',
+        '    owner_team: >-',
+        '      platform',
+        '',
+        '  # the second',
+        '  - server_id: npm:b-mcp@2.0.0 # no audit yet',
+        '    current_grade: B',
+        '    audit_date: 2026-11-21',
+        '    audit_url: https://audits.example.com/r/b',
+        '',
+        '  - {server_id: "npm:c-mcp@3.0.0", owner_team: devex, current_grade: C, audit_date: 2026-11-21}',
+        '  - {"server_id": "npm:d-mcp@4.0.0", "current_grade": "F", "audit_date": "2026-11-20"}',
+        ''
+      ].join('\r\n')
+    )
+  })
+
+  it('replaces an alias and a block scalar of a refreshed key, and quotes a link that needs it', async () => {
+    const before = [
+      '- server_id: npm:a-mcp@1.0.0',
+      '  current_grade: &g B',
+      '  audit_url: |',
+      '    https://audits.example.com/old',
+      '  audit_date: 2026-01-02',
+      '- server_id: npm:b-mcp@1.0.0',
+      '  current_grade: *g',
+      '  audit_date: 2026-01-02',
+      ''
+    ].join('\n')
+    const after = await updateYaml(before, () => [
+      {
+        currentGrade: 'B',
+        auditDate: '2026-01-02',
+        auditUrl: 'https://audits.example.com/r?ids=1,2'
+      },
+      { currentGrade: 'C', auditDate: '2026-11-21' }
+    ])
+    expect(after).toBe(
+      [
+        '- server_id: npm:a-mcp@1.0.0',
+        '  current_grade: &g B',
+        '  audit_url: "https://audits.example.com/r?ids=1,2"',
+        '  audit_date: 2026-01-02',
+        '- server_id: npm:b-mcp@1.0.0',
+        '  current_grade: C',
+        '  audit_date: 2026-11-21',
+        ''
+      ].join('\n')
+    )
+  })
+
+  it('refuses to change a value other rows share through an anchor, leaving the file as it was', async () => {
+    const before = [
+      '- server_id: npm:a-mcp@1.0.0',
+      '  current_grade: &g B',
+      '- server_id: npm:b-mcp@1.0.0',
+      '  current_grade: *g',
+      ''
+    ].join('\n')
+    const path = join(dir, 'registry.yml')
+    await writeFile(path, before)
+    const [a] = (await loadRegistryFile(path)).entries
+    const error = await updateRegistry(path, [
+      { entry: a!, currentGrade: 'A', auditDate: '2026-11-21' }
+    ]).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(RegistryFileError)
+    expect((error as RegistryFileError).message).toContain('line 3')
+    expect(await readFile(path, 'utf8')).toBe(before)
+  })
+})
+
 describe('updateRegistry: CSV columns and delimiters', () => {
   it('appends missing columns to the header and an empty cell to the other rows', async () => {
     const path = join(dir, 'registry.csv')
@@ -237,6 +390,12 @@ describe('updateRegistry: matching rows and refusing bad input', () => {
         currentGrade: 'A' as const,
         auditDate: '2026-11-21',
         auditUrl: 'https://me:pw@audits.example.com/r'
+      },
+      {
+        entry: entry!,
+        currentGrade: 'A' as const,
+        auditDate: '2026-11-21',
+        auditUrl: 'https://audits.example.com/r?a=1&access_token=s3cr3t'
       }
     ]
     for (const update of bad) {

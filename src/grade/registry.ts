@@ -14,6 +14,7 @@
  * Reasons name the registry file and the row's line, and only sanitised identities
  * (`formatServerKey`), never a URL's query or credentials.
  */
+import { isoDayNumber } from '../policy/exception-rules.js'
 import { findRegistryEntry } from '../policy/registry-file.js'
 import type { RegistryEntry, RegistryFile } from '../policy/records.js'
 import { formatServerKey, sameServer, sameVersion, serverKeysOf } from '../resolve/server-id.js'
@@ -29,8 +30,11 @@ export const REGISTRY_GRADER_NAME = 'registry'
 export interface RegistryGraderOptions {
   /** The loaded registry file; null when the run has none (every server is then ungraded). */
   registry: RegistryFile | null
-  /** Clock: an `audit_date` after its UTC date is refused. Default: the system clock. */
-  now?: () => Date
+  /**
+   * The run's day (`YYYY-MM-DD`, UTC; the gate's `today`, so `--today` applies): an
+   * `audit_date` after it is refused. Default: today by the system clock.
+   */
+  today?: string
 }
 
 /**
@@ -40,14 +44,18 @@ export interface RegistryGraderOptions {
  * `reportUrl` = `audit_url` when the row has one, grader `registry`/`registry` and rubric
  * version `registry`. Every other case is `ungraded` with a reason (see the module doc). Never
  * rejects.
+ * @throws TypeError when `options.today` is not a real `YYYY-MM-DD` date (a programming error).
  */
 export function createRegistryGrader(options: RegistryGraderOptions): Grader {
-  const now = options.now ?? (() => new Date())
+  const today = options.today ?? new Date().toISOString().slice(0, 10)
+  if (isoDayNumber(today) === null) {
+    throw new TypeError(`createRegistryGrader: today must be a YYYY-MM-DD date, got ${today}`)
+  }
   return {
     source: 'registry',
     grade(server: ResolvedServer): Promise<GradeOutcome> {
       try {
-        return Promise.resolve(gradeFromRegistry(server, options.registry, now))
+        return Promise.resolve(gradeFromRegistry(server, options.registry, today))
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error)
         return Promise.resolve({ kind: 'error', message: `registry grader: ${message}` })
@@ -59,7 +67,7 @@ export function createRegistryGrader(options: RegistryGraderOptions): Grader {
 function gradeFromRegistry(
   server: ResolvedServer,
   registry: RegistryFile | null,
-  now: () => Date
+  today: string
 ): GradeOutcome {
   const name = JSON.stringify(server.entry.name)
   if (registry === null) {
@@ -87,8 +95,8 @@ function gradeFromRegistry(
       `${row} has current_grade ${entry.currentGrade} but no audit_date: a grade without its audit date is not evidence. Add audit_date`
     )
   }
-  const today = now().toISOString().slice(0, 10)
-  if (entry.auditDate > today) {
+  // Both are validated YYYY-MM-DD dates; compared as UTC day numbers.
+  if (isoDayNumber(entry.auditDate)! > isoDayNumber(today)!) {
     return ungraded(
       `${row} has audit_date ${entry.auditDate}, after today (${today}, UTC): correct the date`
     )

@@ -1,7 +1,7 @@
 /**
- * Nesting limits checked before parsing untrusted policy text: the JSON and YAML parsers recurse
- * per level, so text nested thousands deep would overflow the stack (SPEC §9: hostile input
- * yields a clear error, never a crash).
+ * Nesting limits checked before parsing untrusted policy text (and the other rule files: registry,
+ * exceptions): the JSON and YAML parsers recurse per level, so text nested thousands deep would
+ * overflow the stack (SPEC §9: hostile input yields a clear error, never a crash).
  */
 import { createScanner } from 'jsonc-parser'
 import type { LineIndex } from '../config/lines.js'
@@ -26,19 +26,26 @@ const SCAN_OPEN_BRACKET = 3
 const SCAN_CLOSE_BRACKET = 4
 const SCAN_EOF = 17
 
-function tooDeepMessage(): string {
-  return `nested deeper than ${MAX_NESTING} levels. A policy file needs only a few; check the file`
+function tooDeepMessage(fileKind: string): string {
+  return `nested deeper than ${MAX_NESTING} levels. A ${fileKind} file needs only a few; check the file`
 }
 
-/** A problem when JSON text nests deeper than `MAX_NESTING` (jsonc-parser's own scanner). */
-export function jsonNestingProblem(text: string, lines: LineIndex): SyntaxProblem | null {
+/**
+ * A problem when JSON text nests deeper than `MAX_NESTING` (jsonc-parser's own scanner).
+ * @param fileKind what the file is, for the message (`policy`, `registry`, `exceptions`).
+ */
+export function jsonNestingProblem(
+  text: string,
+  lines: LineIndex,
+  fileKind: string = 'policy'
+): SyntaxProblem | null {
   const scanner = createScanner(text, true)
   let depth = 0
   for (let token: number = scanner.scan(); token !== SCAN_EOF; token = scanner.scan()) {
     if (token === SCAN_OPEN_BRACE || token === SCAN_OPEN_BRACKET) depth++
     else if (token === SCAN_CLOSE_BRACE || token === SCAN_CLOSE_BRACKET) depth--
     if (depth > MAX_NESTING) {
-      return { ...lines.locate(scanner.getTokenOffset()), message: tooDeepMessage() }
+      return { ...lines.locate(scanner.getTokenOffset()), message: tooDeepMessage(fileKind) }
     }
   }
   return null
@@ -48,8 +55,13 @@ export function jsonNestingProblem(text: string, lines: LineIndex): SyntaxProble
  * A problem when YAML text nests deeper than the limits: flow brackets deeper than
  * `MAX_NESTING` (counted outside quotes and comments; approximate, and on the safe side), or a
  * line indented wider than `MAX_YAML_INDENT`.
+ * @param fileKind what the file is, for the message (`policy`, `registry`, `exceptions`).
  */
-export function yamlNestingProblem(text: string, lines: LineIndex): SyntaxProblem | null {
+export function yamlNestingProblem(
+  text: string,
+  lines: LineIndex,
+  fileKind: string = 'policy'
+): SyntaxProblem | null {
   let depth = 0
   let quote: string | null = null
   let lineStart = true
@@ -66,7 +78,7 @@ export function yamlNestingProblem(text: string, lines: LineIndex): SyntaxProble
         if (++indent > MAX_YAML_INDENT) {
           return {
             ...lines.locate(i),
-            message: `indented wider than ${MAX_YAML_INDENT} characters. A policy file needs only a few levels; check the file`
+            message: `indented wider than ${MAX_YAML_INDENT} characters. A ${fileKind} file needs only a few levels; check the file`
           }
         }
         continue
@@ -84,7 +96,7 @@ export function yamlNestingProblem(text: string, lines: LineIndex): SyntaxProble
       const end = text.indexOf('\n', i)
       i = (end === -1 ? text.length : end) - 1
     } else if (ch === '[' || ch === '{') {
-      if (++depth > MAX_NESTING) return { ...lines.locate(i), message: tooDeepMessage() }
+      if (++depth > MAX_NESTING) return { ...lines.locate(i), message: tooDeepMessage(fileKind) }
     } else if (ch === ']' || ch === '}') {
       depth = Math.max(0, depth - 1)
     }

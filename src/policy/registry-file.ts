@@ -17,17 +17,29 @@
  *
  * Every row is validated (zod). A bad row, a key or column that looks meant as a registry column
  * (`enviroments_approved`, `owner`, `Grade`: its values would be lost), or two rows naming the
- * same server and version (however spelt) is a `RegistryFileError` at the row's file:line (and
+ * same server and version (however spelt: `sameVersion`, so `pypi:foo==1.0` and
+ * `pypi:foo==1.0.0` are one version) is a `RegistryFileError` at the row's file:line (and
  * column for JSON/YAML): a row is never silently dropped. Values are trimmed; an empty cell is
  * absent; `current_grade` and `data_classification` are case-insensitive. A `server_id` with a
  * version range or tag (`npm:pkg@^1`) is refused: a row approves one exact version, or every
- * version when it names none. User names and passwords in `server_id` or `audit_url` are
- * refused (reports show both).
+ * version when it names none.
+ *
+ * Credentials: reports show `server_id` and `audit_url`, so a user name or password in either,
+ * or a query or fragment parameter whose name says it is a credential (`token`, `api_key`,
+ * `secret`, `sig`, `password`, `X-Amz-Signature`, …: `auditLinkProblem`), is refused at its
+ * row — not silently dropped, since a link without its query may not open the audit any more;
+ * the value is never echoed. Other query parameters (`?id=42`) are kept.
+ *
+ * Sizes (hostile input, SPEC §9): at most `MAX_REGISTRY_FILE_BYTES`, `MAX_REGISTRY_ROWS` rows
+ * and `MAX_REGISTRY_COLUMNS` columns (CSV cells per record; different keys over all JSON/YAML
+ * rows); names quoted in messages are clipped and lists of them shortened.
  */
 import { parse as parseCsv, type Info } from 'csv-parse/sync'
 import { stripComments } from 'jsonc-parser'
 import { readFile, stat } from 'node:fs/promises'
-import { extname, join } from 'node:path'
+import { compare as comparePep440, valid as validPep440 } from '@renovatebot/pep440'
+import { extname, isAbsolute, relative, resolve, sep } from 'node:path'
+import semver from 'semver'
 import { z } from 'zod'
 import { LineIndex } from '../config/lines.js'
 import { newRecord, setOwn } from '../config/record.js'
@@ -38,8 +50,11 @@ import type { ServerKey } from '../resolve/server-key.js'
 import { parseJsonDocument, parseYamlDocument, type PathSegment } from './document.js'
 import { LocatedFileError, type PolicyFileProblem } from './errors.js'
 import { describeValue, dottedPath, issueProblem, type IssueProblem } from './issue-message.js'
+import { jsonNestingProblem, yamlNestingProblem } from './nesting.js'
 import { DATA_CLASSES, type RegistryEntry, type RegistryFile } from './records.js'
 import { closestName } from './suggest.js'
+import { normalizeEnvironmentName } from './environment-name.js'
+import { clip } from './wording.js'
 
 /** Where `findRegistryFile` looks, relative to the workspace, in this order (SPEC §7). */
 export const REGISTRY_FILE_NAMES = [
@@ -58,6 +73,22 @@ export const MAX_REGISTRY_FILE_BYTES = 1024 * 1024
 
 /** Most rows a registry may hold (far more than any organisation approves). */
 export const MAX_REGISTRY_ROWS = 10_000
+
+/**
+ * Most columns a registry may have: cells in one CSV record, or different keys over all the
+ * rows of a JSON/YAML file. The SPEC §7 columns are 10; the rest is room for an organisation's
+ * own (ticket, notes, cost centre). Bounds the work on a hostile header of 100 000 columns.
+ */
+export const MAX_REGISTRY_COLUMNS = 200
+
+/** How many names (columns, keys) a message lists before "… and N more". */
+const LISTED_NAMES = 10
+
+/** Longest name (column, key) quoted in a message, in characters. */
+const SHOWN_NAME_CHARS = 60
+
+/** Longest `at` path (`servers[12].environments_approved[3]`) of a problem, in characters. */
+const SHOWN_PATH_CHARS = 80
 
 /** Longest text cell (characters): a sentence of `data_access_summary` fits many times. */
 const MAX_CELL_CHARS = 2000
@@ -93,29 +124,10 @@ export class RegistryFileError extends LocatedFileError {
 // ---------------------------------------------------------------------------------------------
 // Environment names
 
-/** Short names people write for the built-in environments (SPEC §6 names). */
-const ENVIRONMENT_ALIASES: Readonly<Record<string, string>> = Object.freeze({
-  prod: 'production',
-  production: 'production',
-  stage: 'staging',
-  staging: 'staging',
-  dev: 'development',
-  development: 'development',
-  ci: 'ci'
-})
+export { normalizeEnvironmentName } from './environment-name.js'
 
 /** An environment name once lower-cased (the policy file's name rule, SPEC §6). */
 const ENVIRONMENT_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/
-
-/**
- * An environment name as the gate compares it: trimmed, lower-cased, with `prod` → `production`,
- * `stage` → `staging`, `dev` → `development` (the seed policy's spellings); other names are kept
- * lower-cased (`Sandbox` → `sandbox`). Compare policy environment names through it too.
- */
-export function normalizeEnvironmentName(name: string): string {
-  const lower = name.trim().toLowerCase()
-  return Object.hasOwn(ENVIRONMENT_ALIASES, lower) ? ENVIRONMENT_ALIASES[lower]! : lower
-}
 
 // ---------------------------------------------------------------------------------------------
 // The row schema
@@ -209,16 +221,20 @@ export function registryJsonSchema(): Record<string, unknown> {
 
 /**
  * The registry file in `cwd` (one of `REGISTRY_FILE_NAMES`), or null when there is none.
- * @returns the path joined onto `cwd`.
+ * @returns the path relative to the process's working directory with `/` separators when the
+ *   file is inside it (`.github/mcp-registry.csv` when `cwd` is that directory, as in the CLI
+ *   and the action), else absolute: a path that opens the file and that reports can show.
+ *   (Relative to `cwd` itself only when `cwd` is where the process runs: a path relative to
+ *   another directory would not open.)
  * @throws RegistryFileError when more than one exists (they are not merged; which one applies
  *   would be a guess).
  */
 export async function findRegistryFile(cwd: string): Promise<string | null> {
   const found: string[] = []
   for (const name of REGISTRY_FILE_NAMES) {
-    const path = join(cwd, name)
+    const path = resolve(cwd, name)
     try {
-      if ((await stat(path)).isFile()) found.push(path)
+      if ((await stat(path)).isFile()) found.push(shownPath(path))
     } catch {
       // absent (or unreadable, which loading it would report): not a candidate
     }
@@ -258,6 +274,15 @@ export async function readRegistryFileText(path: string): Promise<string> {
     const why = code === 'ENOENT' ? 'it does not exist' : `it cannot be read (${code ?? 'error'})`
     return readProblem(path, `${why}. Check the registry path`)
   }
+}
+
+/** `absolute` relative to the process's working directory when inside it, else as is. */
+function shownPath(absolute: string): string {
+  const path = relative(process.cwd(), absolute)
+  if (path === '' || path === '..' || path.startsWith(`..${sep}`) || isAbsolute(path)) {
+    return absolute
+  }
+  return path.split(sep).join('/')
 }
 
 function readProblem(path: string, message: string): never {
@@ -343,8 +368,9 @@ export function readRegistryDocument(input: string, path: string): RegistryDocum
   const places: RegistryRowPlace[] = []
   const problems: PolicyFileProblem[] = []
   const keyed: { key: ServerKey | null; row: RawRow }[] = []
+  const misspelt = memoized(misspeltColumn) // at most MAX_REGISTRY_COLUMNS names
   for (const row of rows.rows) {
-    const checked = checkRow(row.value, row.fromCsv)
+    const checked = checkRow(row.value, row.fromCsv, misspelt)
     keyed.push({ key: checked.key, row })
     if (checked.entry === null) {
       problems.push(...checked.problems.map((p) => row.locate(p)))
@@ -420,6 +446,29 @@ function misspeltColumn(name: string): RegistryColumn | null {
   return closestName(name, REGISTRY_COLUMN_NAMES, COLUMN_ALIASES) as RegistryColumn | null
 }
 
+/** `find` remembering its answers (rows repeat the same keys; `closestName` is not cheap). */
+function memoized<T>(find: (name: string) => T): (name: string) => T {
+  const answers = new Map<string, T>()
+  return (name) => {
+    if (answers.has(name)) return answers.get(name)!
+    const answer = find(name)
+    answers.set(name, answer)
+    return answer
+  }
+}
+
+/** A name from the file as messages quote it: JSON-quoted, on one line, clipped. */
+function quotedName(name: string): string {
+  return JSON.stringify(clip(name, SHOWN_NAME_CHARS))
+}
+
+/** `"a", "b", "c" and 7 more`: at most `LISTED_NAMES` names, each clipped. */
+function nameList(names: readonly string[]): string {
+  const shown = names.slice(0, LISTED_NAMES).map(quotedName).join(', ')
+  const more = names.length - LISTED_NAMES
+  return more > 0 ? `${shown} and ${more} more` : shown
+}
+
 /** The delimiter a CSV uses, from its first non-blank line: `,`, else `;`, else tab. */
 function csvDelimiter(text: string): CsvLayout['delimiter'] {
   const first = text.split(/\r\n|\n|\r/).find((l) => l.trim() !== '') ?? ''
@@ -447,6 +496,9 @@ interface CsvParsedRecord {
   info: Info
 }
 
+/** Thrown from csv-parse's `on_record` to stop at a record with too many cells. */
+class TooManyCells extends Error {}
+
 function readCsvRows(text: string, path: string): RawRows {
   const lines = new LineIndex(text)
   const delimiter = csvDelimiter(text)
@@ -470,6 +522,9 @@ function readCsvRows(text: string, path: string): RawRows {
       relax_quotes: true,
       skip_empty_lines: false,
       on_record: (record: string[], context: Info) => {
+        // With `info: true` csv-parse hands `on_record` the {record, info} pair (typed string[]).
+        const cells = Array.isArray(record) ? record : (record as CsvParsedRecord).record
+        if (cells.length > MAX_REGISTRY_COLUMNS) throw new TooManyCells()
         parsedBytes = context.bytes
         return record
       }
@@ -479,8 +534,10 @@ function readCsvRows(text: string, path: string): RawRows {
     const offset = bytes.subarray(0, parsedBytes).toString('utf8').length
     const start = offset + (/^(?:[ \t]*(?:\r\n|\n|\r))*/.exec(text.slice(offset))?.[0].length ?? 0)
     const message =
-      (typeof code === 'string' ? CSV_ERRORS[code] : undefined) ??
-      `CSV syntax error${typeof code === 'string' ? ` (${code})` : ''}. Fix the row`
+      error instanceof TooManyCells
+        ? `a row has more than ${MAX_REGISTRY_COLUMNS} columns (cells). A registry has the ${REGISTRY_COLUMN_NAMES.length} columns of SPEC §7 and a few of its own; check the delimiter and the file`
+        : ((typeof code === 'string' ? CSV_ERRORS[code] : undefined) ??
+          `CSV syntax error${typeof code === 'string' ? ` (${code})` : ''}. Fix the row`)
     throw new RegistryFileError(path, [
       { ...lines.locate(start), column: 1, at: '', message: `CSV: ${message}` }
     ])
@@ -506,7 +563,7 @@ function readCsvRows(text: string, path: string): RawRows {
   const header = records.shift()
   if (header === undefined) return { rows: [], csv: null }
   const columns = header.cells.map((cell) => columnOf(cell.trim()))
-  const headerProblems = csvHeaderProblems(header, columns)
+  const headerProblems = csvHeaderProblems(header, columns, memoized(misspeltColumn))
   if (headerProblems.length > 0) throw new RegistryFileError(path, headerProblems)
   if (records.length > MAX_REGISTRY_ROWS) {
     const extra = records[MAX_REGISTRY_ROWS]!
@@ -520,7 +577,7 @@ function readCsvRows(text: string, path: string): RawRows {
     ])
   }
   const layout: CsvLayout = { delimiter, header, columns, records }
-  const headerNames = header.cells.map((c) => c.trim())
+  const headerNames = header.cells.map((c) => clip(c, SHOWN_NAME_CHARS))
   const rows = records.map((record): RawRow => {
     const value = newRecord<unknown>()
     columns.forEach((column, i) => {
@@ -570,7 +627,8 @@ function unguarded(cell: string): string {
 
 function csvHeaderProblems(
   header: CsvRecord,
-  columns: readonly (RegistryColumn | null)[]
+  columns: readonly (RegistryColumn | null)[],
+  misspelt: (name: string) => RegistryColumn | null
 ): PolicyFileProblem[] {
   const at = (message: string): PolicyFileProblem => ({
     line: header.line,
@@ -584,11 +642,11 @@ function csvHeaderProblems(
     const name = cell.trim()
     const column = columns[i]
     if (column === null || column === undefined) {
-      const meant = name === '' ? null : misspeltColumn(name)
+      const meant = name === '' ? null : misspelt(name)
       if (meant !== null) {
         problems.push(
           at(
-            `column ${JSON.stringify(name)} is not a registry column (did you mean ${JSON.stringify(meant)}?). Rename it`
+            `column ${quotedName(name)} is not a registry column (did you mean ${JSON.stringify(meant)}?). Rename it`
           )
         )
       }
@@ -597,9 +655,7 @@ function csvHeaderProblems(
     const first = seen.get(column)
     if (first !== undefined) {
       problems.push(
-        at(
-          `columns ${JSON.stringify(first)} and ${JSON.stringify(name)} both name ${column}. Keep one`
-        )
+        at(`columns ${quotedName(first)} and ${quotedName(name)} both name ${column}. Keep one`)
       )
     }
     seen.set(column, name)
@@ -607,7 +663,7 @@ function csvHeaderProblems(
   if (!seen.has('server_id')) {
     problems.push(
       at(
-        `the header row has no server_id column (it has ${header.cells.map((c) => JSON.stringify(c.trim())).join(', ')}). The first row must name the columns, server_id among them`
+        `the header row has no server_id column (it has ${nameList(header.cells.map((c) => c.trim()))}). The first row must name the columns, server_id among them`
       )
     )
   }
@@ -619,17 +675,24 @@ function csvHeaderProblems(
 
 function readTreeRows(text: string, path: string, format: 'json' | 'yaml'): RawRows {
   if (isBlank(text, format)) return { rows: [], csv: null }
-  const doc = format === 'json' ? parseJsonDocument(text) : parseYamlDocument(text)
   const fail = (problems: PolicyFileProblem[]): never => {
     throw new RegistryFileError(path, problems)
   }
+  // Checked here first so the message says "registry file" (the parsers check it again).
+  const lines = new LineIndex(text)
+  const tooDeep =
+    format === 'json'
+      ? jsonNestingProblem(text, lines, 'registry')
+      : yamlNestingProblem(text, lines, 'registry')
+  if (tooDeep !== null) fail([{ ...tooDeep, at: '' }])
+  const doc = format === 'json' ? parseJsonDocument(text) : parseYamlDocument(text)
   if (doc.problems.length > 0) {
     fail(doc.problems.map((p) => ({ line: p.line, column: p.column, at: '', message: p.message })))
   }
   const value = doc.value
   const locate = (p: IssueProblem): PolicyFileProblem => ({
     ...doc.locate(p.path, p.part),
-    at: dottedPath(p.path),
+    at: clip(dottedPath(p.path), SHOWN_PATH_CHARS),
     message: p.message
   })
   let base: PathSegment[]
@@ -640,12 +703,14 @@ function readTreeRows(text: string, path: string, format: 'json' | 'yaml'): RawR
   } else if (isPlainObject(value)) {
     const unknown = Object.keys(value).filter((k) => k !== 'servers' && k !== '$schema')
     if (unknown.length > 0) {
+      // Each located (a scan of the object), so only the first few: hostile files have 10⁵.
+      const more = unknown.length - LISTED_NAMES
       fail(
-        unknown.map((key) =>
+        unknown.slice(0, LISTED_NAMES).map((key, i) =>
           locate({
             path: [key],
             part: 'key',
-            message: `unknown key ${JSON.stringify(key)}${key.toLowerCase() === 'servers' ? ' (did you mean "servers"?)' : ''}. A registry object holds "servers" (the rows) and optionally "$schema"`
+            message: `unknown key ${quotedName(key)}${key.toLowerCase() === 'servers' ? ' (did you mean "servers"?)' : ''}${i === LISTED_NAMES - 1 && more > 0 ? ` (and ${more} more unknown keys)` : ''}. A registry object holds "servers" (the rows) and optionally "$schema"`
           })
         )
       )
@@ -690,6 +755,16 @@ function readTreeRows(text: string, path: string, format: 'json' | 'yaml'): RawR
       })
     ])
   }
+  const tooWide = firstKeyTooMany(rows)
+  if (tooWide !== null) {
+    fail([
+      locate({
+        path: [...base, tooWide.row, tooWide.key],
+        part: 'key',
+        message: `the rows have more than ${MAX_REGISTRY_COLUMNS} different keys. A registry row has the ${REGISTRY_COLUMN_NAMES.length} columns of SPEC §7 and a few of its own; check the file`
+      })
+    ])
+  }
   return {
     rows: rows.map((row, i): RawRow => {
       const path = [...base, i]
@@ -705,6 +780,24 @@ function readTreeRows(text: string, path: string, format: 'json' | 'yaml'): RawR
     }),
     csv: null
   }
+}
+
+/**
+ * Where the rows first use more than `MAX_REGISTRY_COLUMNS` different keys (the row index and
+ * the key), or null when they do not.
+ */
+function firstKeyTooMany(rows: readonly unknown[]): { row: number; key: string } | null {
+  const keys = new Set<string>()
+  for (let row = 0; row < rows.length; row++) {
+    const value = rows[row]
+    if (!isPlainObject(value)) continue
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue
+      keys.add(key)
+      if (keys.size > MAX_REGISTRY_COLUMNS) return { row, key }
+    }
+  }
+  return null
 }
 
 /** True for a text with nothing but whitespace and comments. */
@@ -775,13 +868,18 @@ interface CheckedRow {
 /**
  * Validate one row. Problems carry paths relative to the row (`['audit_date']`).
  * @param fromCsv whether misnamed keys were already checked (CSV checks its header once).
+ * @param misspelt `misspeltColumn`, remembered over the rows of one file.
  */
-function checkRow(raw: unknown, fromCsv: boolean): CheckedRow {
+function checkRow(
+  raw: unknown,
+  fromCsv: boolean,
+  misspelt: (name: string) => RegistryColumn | null
+): CheckedRow {
   if (!isPlainObject(raw)) {
     const message = `a row must be an object with at least "server_id", got ${describeValue(raw)}`
     return { key: null, entry: null, problems: [{ path: [], part: 'value', message }] }
   }
-  const problems: IssueProblem[] = fromCsv ? [] : misnamedKeyProblems(raw)
+  const problems: IssueProblem[] = fromCsv ? [] : misnamedKeyProblems(raw, misspelt)
   const { row, environmentsFromText } = prepareRow(raw)
   problems.push(...credentialProblems(row))
   const serverId = typeof row.server_id === 'string' ? serverKeyOf(row.server_id) : null
@@ -816,39 +914,96 @@ function checkRow(raw: unknown, fromCsv: boolean): CheckedRow {
 }
 
 /** Keys of a JSON/YAML row that look like misspelt column names (other keys are kept). */
-function misnamedKeyProblems(raw: Record<string, unknown>): IssueProblem[] {
+function misnamedKeyProblems(
+  raw: Record<string, unknown>,
+  misspelt: (name: string) => RegistryColumn | null
+): IssueProblem[] {
   return Object.keys(raw).flatMap((key): IssueProblem[] => {
     if ((REGISTRY_COLUMN_NAMES as readonly string[]).includes(key)) return []
-    const meant = misspeltColumn(key)
+    const meant = misspelt(key)
     return meant === null
       ? []
       : [
           {
             path: [key],
             part: 'key',
-            message: `unknown key ${JSON.stringify(key)} (did you mean ${JSON.stringify(meant)}?). Rename it`
+            message: `unknown key ${quotedName(key)} (did you mean ${JSON.stringify(meant)}?). Rename it`
           }
         ]
   })
 }
 
 /**
- * User names and passwords in `audit_url` or `server_id`: both are shown in reports, so such a
- * row is refused (and the value blanked, so no later message echoes it).
+ * Query and fragment parameter names that carry credentials (compared lower-cased, without
+ * `-`, `_` and `.`): OAuth 2.0 (RFC 6749/6750 `access_token`, `client_secret`), API keys,
+ * passwords, sessions, and presigned-link signatures (AWS SigV4 `X-Amz-Signature`/`-Credential`/
+ * `-Security-Token`, Google `X-Goog-Signature`, Azure SAS `sig`).
+ */
+const CREDENTIAL_PARAMETER =
+  /^(?:auth|authorization|sig|pass|jwt|bearer)$|key$|token|secret|passw|pwd|apikey|accesskey|signature|credential|sessionid|sessid/
+
+/** The first query or fragment parameter of `url` whose name says it is a credential. */
+function credentialParameter(url: URL): string | null {
+  const fragment = url.hash.startsWith('#') ? url.hash.slice(1) : url.hash
+  for (const params of [url.searchParams, new URLSearchParams(fragment)]) {
+    for (const name of params.keys()) {
+      if (CREDENTIAL_PARAMETER.test(name.toLowerCase().replace(/[-_.\s]/g, ''))) return name
+    }
+  }
+  return null
+}
+
+/**
+ * Why `url` cannot be recorded as a registry `audit_url` (or in a `server_id`), which reports
+ * show: it holds a user name or password, or a query or fragment parameter whose name says it
+ * is a credential (`?token=`, `?api_key=`, `?X-Amz-Signature=`, `#access_token=`; see
+ * `CREDENTIAL_PARAMETER`). Null when it holds neither, and for text that is not a URL (the
+ * schema says what is wrong with it). The reason names the parameter, never its value. Used
+ * by the loader and by the writer (`registry-write.ts`) alike.
+ */
+export function auditLinkProblem(url: string): string | null {
+  if (stripUserInfo(url) !== url) return 'holds a user name or password'
+  let parsed: URL
+  try {
+    parsed = new URL(url.trim())
+  } catch {
+    return null
+  }
+  const name = credentialParameter(parsed)
+  return name === null
+    ? null
+    : `holds the parameter ${quotedName(name)}, which looks like a credential (a token, key, password or signature)`
+}
+
+/**
+ * Credentials in `audit_url` or `server_id` (`auditLinkProblem`): both are shown in reports, so
+ * such a row is refused (and the value blanked, so no later message echoes it).
  */
 function credentialProblems(row: Record<string, unknown>): IssueProblem[] {
   const problems: IssueProblem[] = []
   for (const column of ['audit_url', 'server_id'] as const) {
     const value = row[column]
-    if (typeof value !== 'string' || stripUserInfo(value) === value) continue
+    if (typeof value !== 'string') continue
+    const why = auditLinkProblem(value)
+    if (why === null) continue
+    const what = column === 'audit_url' ? 'link' : 'server id'
+    const fix = why.startsWith('holds the parameter')
+      ? 'Write it without that parameter (a link that needs a secret to open is itself a secret)'
+      : 'Write it without them'
     problems.push({
       path: [column],
       part: 'value',
-      message: `the ${column === 'audit_url' ? 'link' : 'server id'} holds a user name or password, which reports would show. Write it without them`
+      message: `the ${what} ${why}, which reports would show. ${fix}`
     })
-    setOwn(row, column, column === 'audit_url' ? null : stripUserInfo(value))
+    // Later checks (the schema, reading the server id) see it without them, so never echo them.
+    setOwn(row, column, withoutCredentials(value))
   }
   return problems
+}
+
+/** `value` without user info, query and fragment. */
+function withoutCredentials(value: string): string {
+  return stripUserInfo(value).replace(/[?#][\s\S]*$/, '')
 }
 
 /** The key of a `server_id` (`readServerId`), with the problems of reading it. */
@@ -929,30 +1084,127 @@ function shownId(serverId: string): string {
   return describeValue(shownText(serverId))
 }
 
-/** Two rows naming the same server and version (whatever their spellings), at the later one. */
+/** A row with the key of its `server_id`, in file order. */
+interface KeyedRow {
+  key: ServerKey
+  row: RawRow
+}
+
+/**
+ * Rows naming the same server and version as an earlier row, whatever their spellings: equal
+ * ids and `sameVersion(…) === true` (so `pypi:foo==1.0` = `pypi:foo==1.0.0`, an abbreviated
+ * commit = the full one), or two rows without a version. Each is a problem at the later row,
+ * naming the earliest. O(n log n): versions are sorted by their ecosystem's order (semver,
+ * PEP 440), where equal versions are neighbours, so a hostile file of 10 000 rows of one
+ * server stays fast.
+ */
 function duplicateProblems(
   rows: readonly { key: ServerKey | null; row: RawRow }[]
 ): PolicyFileProblem[] {
-  const problems: PolicyFileProblem[] = []
-  const first = new Map<string, RawRow>()
+  const groups = new Map<string, KeyedRow[]>()
   for (const { key, row } of rows) {
     if (key === null) continue
-    const id = `${key.id}\u0000${key.version ?? ''}`
-    const earlier = first.get(id)
-    if (earlier === undefined) {
-      first.set(id, row)
-      continue
-    }
-    const what = key.version === null ? `${key.id}, every version` : formatServerKey(key)
-    problems.push(
-      row.locate({
-        path: ['server_id'],
-        part: 'value',
-        message: `the same server as the row at line ${earlier.line} (${what}). Keep one row per server and version`
-      })
-    )
+    const group = groups.get(key.id)
+    if (group === undefined) groups.set(key.id, [{ key, row }])
+    else group.push({ key, row })
   }
-  return problems
+  const found: { row: KeyedRow; first: KeyedRow }[] = []
+  for (const group of groups.values()) {
+    if (group.length > 1) found.push(...sameVersionRows(group))
+  }
+  return found.map(({ row, first }) => {
+    const what =
+      row.key.version === null ? `${row.key.id}, every version` : formatServerKey(row.key)
+    return row.row.locate({
+      path: ['server_id'],
+      part: 'value',
+      message: `the same server as the row at line ${first.row.line} (${clip(what)}). Keep one row per server and version`
+    })
+  })
+}
+
+/**
+ * In rows of one server (file order), each row whose version equals an earlier one's
+ * (`sameVersion` semantics), with the earliest such row.
+ */
+function sameVersionRows(group: readonly KeyedRow[]): { row: KeyedRow; first: KeyedRow }[] {
+  const found: { row: KeyedRow; first: KeyedRow }[] = []
+  const byKind = new Map<string, KeyedRow[]>()
+  for (const row of group) {
+    const kind = versionKind(row.key)
+    const rows = byKind.get(kind)
+    if (rows === undefined) byKind.set(kind, [row])
+    else rows.push(row)
+  }
+  for (const [kind, rows] of byKind) {
+    if (kind === 'npm' || kind === 'pypi') {
+      // Stable sort: equal versions stay in file order, the earliest first.
+      const compare = kind === 'npm' ? semver.compare : comparePep440
+      const sorted = [...rows].sort((a, b) => compare(a.key.version!, b.key.version!))
+      let first = sorted[0]!
+      for (const row of sorted.slice(1)) {
+        if (compare(first.key.version!, row.key.version!) === 0) found.push({ row, first })
+        else first = row
+      }
+    } else if (kind === 'commit') {
+      found.push(...samePrefixRows(rows))
+    } else {
+      const firsts = new Map<string, KeyedRow>()
+      for (const row of rows) {
+        const version = row.key.version ?? ''
+        const exact = kind === 'digest' ? version.toLowerCase() : version
+        const first = firsts.get(exact)
+        if (first === undefined) firsts.set(exact, row)
+        else found.push({ row, first })
+      }
+    }
+  }
+  return found
+}
+
+/**
+ * How `sameVersion` compares a key's version: `npm` (valid semver), `pypi` (valid PEP 440),
+ * `digest` (OCI, case-insensitive), `commit` (GitHub, by prefix), `none` (no version), else
+ * `exact` (tags, branches, invalid versions: equal text). Versions of different kinds are
+ * never the same.
+ */
+function versionKind(key: ServerKey): string {
+  const version = key.version
+  if (version === null) return 'none'
+  if (key.kind === 'npm' && semver.valid(version) !== null) return 'npm'
+  if (key.kind === 'pypi' && validPep440(version) !== null) return 'pypi'
+  if (key.kind === 'oci' && version.includes(':')) return 'digest'
+  if (key.kind === 'github' && COMMIT.test(version)) return 'commit'
+  return 'exact'
+}
+
+/** A full or abbreviated git commit id (as `sameVersion` reads GitHub refs). */
+const COMMIT = /^[0-9a-f]{7,40}$/i
+const SHORTEST_COMMIT = 7
+
+/**
+ * Commits that name an earlier one (one is a prefix of the other, case-insensitive, as
+ * `sameVersion` compares them): each commit's prefixes are remembered, so a row costs at most
+ * 34 look-ups whatever the number of rows.
+ */
+function samePrefixRows(rows: readonly KeyedRow[]): { row: KeyedRow; first: KeyedRow }[] {
+  const found: { row: KeyedRow; first: KeyedRow }[] = []
+  const exact = new Map<string, KeyedRow>()
+  const extended = new Map<string, KeyedRow>() // every prefix of an earlier commit
+  for (const row of rows) {
+    const commit = row.key.version!.toLowerCase()
+    let first = extended.get(commit)
+    for (let n = commit.length - 1; first === undefined && n >= SHORTEST_COMMIT; n--) {
+      first = exact.get(commit.slice(0, n))
+    }
+    if (first !== undefined) found.push({ row, first })
+    if (!exact.has(commit)) exact.set(commit, row)
+    for (let n = SHORTEST_COMMIT; n <= commit.length; n++) {
+      const prefix = commit.slice(0, n)
+      if (!extended.has(prefix)) extended.set(prefix, row)
+    }
+  }
+  return found
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -11,22 +11,41 @@
  *   (then every record gains an empty cell).
  * - JSON/JSONC: `jsonc-parser`'s `modify` + `applyEdits`, which replace the values in place and
  *   keep comments and formatting (indentation and line ends detected from the file).
- * - YAML: the `yaml` Document API (`setIn`), which keeps comments, blank lines, key order and
- *   the quoting of the values it replaces. It re-prints the document: flow collections keep
- *   `[a, b]` spacing and sequences their indentation, but a folded block scalar (`>-`) is
- *   re-printed on one line (its value is unchanged).
+ * - YAML: the new scalars are spliced into the original text at the ranges the `yaml` parser
+ *   gives each node, so every other byte stays (numbers such as `00123` or `1e3`, block
+ *   scalars, tags, comments, blank lines, line ends). A replaced value keeps its quoting
+ *   (`'C'` → `'A'`, `"…"` stays double-quoted, a tag such as `!!str` stays); a block scalar or
+ *   an alias is replaced by a plain scalar (double-quoted where plain would not read back as the
+ *   same text). A missing key is added after the row's last key, at its indentation, or at the
+ *   end of a flow row `{…}`; in the style of the row's keys (`"key": "value"` in a JSON-style
+ *   row).
+ *
+ * Every edit is checked by reading the edited text back before anything is written: every row
+ * must read as before except the refreshed values. So a YAML value that other rows share
+ * through an anchor and alias (`&g B` … `*g`) is refused rather than changed for both rows.
  */
 import { stringify as stringifyCsv } from 'csv-stringify/sync'
 import { applyEdits, modify, type FormattingOptions } from 'jsonc-parser'
 import { writeFile } from 'node:fs/promises'
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml'
+import { isDeepStrictEqual } from 'node:util'
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  LineCounter,
+  parse as parseYaml,
+  parseDocument,
+  Scalar,
+  type Node as YamlNode,
+  type YAMLMap
+} from 'yaml'
 import { z } from 'zod'
 import { GradeLetterSchema, HttpUrlSchema, type GradeLetter } from '../grade/report.js'
-import { stripUserInfo } from '../net/url-redaction.js'
 import { sameVersion } from '../resolve/server-id.js'
 import type { PathSegment } from './document.js'
 import type { RegistryEntry } from './records.js'
 import {
+  auditLinkProblem,
   readRegistryDocument,
   readRegistryFileText,
   RegistryFileError,
@@ -43,32 +62,42 @@ export interface RegistryUpdate {
   currentGrade: GradeLetter
   /** `YYYY-MM-DD` (UTC) of the audit. */
   auditDate: string
-  /** Link to the audit report (http or https, no credentials); the cell is kept when absent. */
+  /**
+   * Link to the audit report (http or https, no credentials: `auditLinkProblem`); the cell is
+   * kept when absent.
+   */
   auditUrl?: string
 }
 
 const UpdateSchema = z.object({
   currentGrade: GradeLetterSchema,
   auditDate: z.iso.date(),
-  auditUrl: HttpUrlSchema.refine((url) => stripUserInfo(url) === url, {
-    error: 'an audit link must not hold a user name or password'
+  auditUrl: HttpUrlSchema.superRefine((url, context) => {
+    const problem = auditLinkProblem(url)
+    if (problem !== null) context.addIssue(`an audit link must not hold credentials: it ${problem}`)
   }).optional()
 })
 
-/** The cells written into one row. */
-type RowValues = Partial<Record<RegistryColumn, string>>
+/** The cells written into one row (SPEC §7 column names). */
+interface RowValues {
+  current_grade?: GradeLetter
+  audit_date?: string
+  audit_url?: string
+}
 
 /**
  * Write fresh audits into the registry file at `path` (see the module doc for how each format
  * is edited). Rows are found by the line and `server_id` their `entry` was read with, else by
- * the same server and version. When several updates name one row, the last wins. The edited
- * text is parsed again before it is written, so the file is never left invalid; nothing is
- * written when no value changes.
+ * the same server and version. When several updates name one row, the last wins (a link of an
+ * earlier one stays when the last has none). Only values that change are written. The edited
+ * text is read again before it is written, so the file is never left invalid or with another
+ * row changed; nothing is written when no value changes.
  * @returns `updated`: how many rows had a value changed.
  * @throws TypeError for an update with a grade that is not A–F, a date that is not a real
  *   `YYYY-MM-DD`, or a link that is not http(s) or holds credentials (a programming error).
- * @throws RegistryFileError when the file cannot be read or is invalid (it is not edited), or
- *   an update's row is no longer in it (the file changed since it was read).
+ * @throws RegistryFileError when the file cannot be read or is invalid (it is not edited), an
+ *   update's row is no longer in it (the file changed since it was read), or the edit would
+ *   change another row too (a YAML anchor shared by several rows); the file is then unchanged.
  */
 export async function updateRegistry(
   path: string,
@@ -84,29 +113,96 @@ export async function updateRegistry(
   }
   const input = await readRegistryFileText(path)
   const doc = readRegistryDocument(input, path)
-  const changes = new Map<number, RowValues>()
+  const wanted = new Map<number, RowValues>()
   for (const update of updates) {
     const index = rowIndex(doc, update.entry, path)
-    const current = doc.file.entries[index]!
-    const values: RowValues = {
-      ...changes.get(index),
+    wanted.set(index, {
+      ...wanted.get(index),
       current_grade: update.currentGrade,
       audit_date: update.auditDate,
       ...(update.auditUrl !== undefined && { audit_url: update.auditUrl })
-    }
-    const unchanged =
-      current.currentGrade === values.current_grade &&
-      current.auditDate === values.audit_date &&
-      (values.audit_url === undefined || current.auditUrl === values.audit_url)
-    if (unchanged) changes.delete(index)
-    else changes.set(index, values)
+    })
+  }
+  const changes = new Map<number, RowValues>()
+  for (const [index, values] of wanted) {
+    const changed = changedValues(doc.file.entries[index]!, values)
+    if (Object.keys(changed).length > 0) changes.set(index, changed)
   }
   if (changes.size === 0) return { updated: 0 }
   const edited = editRegistry(doc, changes)
   const output = doc.bom ? `\ufeff${edited}` : edited
-  readRegistryDocument(output, path) // never write a file the gate could not read back
+  // Never write a file the gate could not read back, or one where another value changed.
+  checkEdit(doc, readRegistryDocument(output, path), changes, path)
   await writeFile(path, output, 'utf8')
   return { updated: changes.size }
+}
+
+/** The cells of `values` as `[column, value]` pairs, in `RowValues` key order. */
+function rowCells(values: RowValues): [RegistryColumn, string][] {
+  return (['current_grade', 'audit_date', 'audit_url'] as const).flatMap((column) => {
+    const value = values[column]
+    return value === undefined ? [] : [[column, value] as [RegistryColumn, string]]
+  })
+}
+
+/** The values of `values` that differ from the row's. */
+function changedValues(entry: RegistryEntry, values: RowValues): RowValues {
+  const changed: RowValues = {}
+  if (values.current_grade !== undefined && values.current_grade !== entry.currentGrade) {
+    changed.current_grade = values.current_grade
+  }
+  if (values.audit_date !== undefined && values.audit_date !== entry.auditDate) {
+    changed.audit_date = values.audit_date
+  }
+  if (values.audit_url !== undefined && values.audit_url !== entry.auditUrl) {
+    changed.audit_url = values.audit_url
+  }
+  return changed
+}
+
+/** A row as compared before and after an edit: everything but where it is. */
+function rowContent(entry: RegistryEntry): Omit<RegistryEntry, 'source'> {
+  const { source: _source, ...content } = entry
+  return content
+}
+
+/**
+ * Check that the edited file reads as the original with the changed values and nothing else.
+ * @throws RegistryFileError at the first edited row whose edit changed more than it should.
+ */
+function checkEdit(
+  before: RegistryDocument,
+  after: RegistryDocument,
+  changes: ReadonlyMap<number, RowValues>,
+  path: string
+): void {
+  const entries = before.file.entries
+  const edited = [...changes.keys()].sort((a, b) => a - b)
+  const firstEdited = entries[edited[0]!]!
+  const fail = (message: string): never => {
+    throw new RegistryFileError(path, [
+      { line: firstEdited.source.line, column: 1, at: '', message }
+    ])
+  }
+  if (after.file.entries.length !== entries.length) {
+    fail('refreshing the audit would change the number of rows. Edit the file by hand')
+  }
+  entries.forEach((entry, index) => {
+    const values = changes.get(index)
+    const expected: Omit<RegistryEntry, 'source'> = {
+      ...rowContent(entry),
+      ...(values?.current_grade !== undefined && { currentGrade: values.current_grade }),
+      ...(values?.audit_date !== undefined && { auditDate: values.audit_date }),
+      ...(values?.audit_url !== undefined && { auditUrl: values.audit_url })
+    }
+    if (isDeepStrictEqual(rowContent(after.file.entries[index]!), expected)) return
+    const rows = edited.map((i) => entries[i]!.source.line).join(', ')
+    fail(
+      values === undefined
+        ? `refreshing the audit of the row at line ${rows} would also change the row at line ${entry.source.line} (they share a value, e.g. through a YAML anchor and alias). Write the values out in each row, or edit the file by hand`
+        : `the fresh audit of the row at line ${entry.source.line} cannot be written in place. Edit the row by hand`
+    )
+  })
 }
 
 /** The index in `doc.file.entries` of the row `entry` was read from. */
@@ -132,7 +228,7 @@ function rowIndex(doc: RegistryDocument, entry: RegistryEntry, path: string): nu
   ])
 }
 
-/** The edited text (without a byte order mark). */
+/** The edited text (without a byte order mark). Values are written in RowValues key order. */
 function editRegistry(doc: RegistryDocument, changes: ReadonlyMap<number, RowValues>): string {
   if (doc.csv !== null) return editCsv(doc.text, doc.csv, changes)
   const rows = new Map<PathSegment[], RowValues>()
@@ -173,8 +269,8 @@ function editCsv(text: string, layout: CsvLayout, changes: ReadonlyMap<number, R
     if (values === undefined && !widened) return
     const cells = [...csvRecord.cells]
     while (cells.length < columns.length) cells.push('')
-    for (const [column, value] of Object.entries(values ?? {})) {
-      cells[columns.indexOf(column as RegistryColumn)] = value
+    for (const [column, value] of rowCells(values ?? {})) {
+      cells[columns.indexOf(column)] = value
     }
     replacements.push({ at: csvRecord, text: record(cells) })
   })
@@ -194,7 +290,7 @@ function editJson(text: string, rows: ReadonlyMap<PathSegment[], RowValues>): st
   const formatting = jsonFormatting(text)
   let out = text
   for (const [path, values] of rows) {
-    for (const [column, value] of Object.entries(values)) {
+    for (const [column, value] of rowCells(values)) {
       out = applyEdits(
         out,
         modify(out, [...path, column], value, { formattingOptions: formatting })
@@ -216,28 +312,168 @@ function jsonFormatting(text: string): FormattingOptions {
 // ---------------------------------------------------------------------------------------------
 // YAML
 
+/** Replace `text.slice(start, end)` by `insert`. */
+interface TextEdit {
+  start: number
+  end: number
+  insert: string
+}
+
+/** How the new values of a YAML row are written. */
+interface YamlStyle {
+  text: string
+  /** `%YAML` version of the document, to tell whether a plain scalar reads back as text. */
+  version: '1.1' | '1.2' | 'next'
+  lineBreak: string
+}
+
 function editYaml(text: string, rows: ReadonlyMap<PathSegment[], RowValues>): string {
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, { lineCounter, prettyErrors: false })
-  const indentSeq = sequenceIndented(doc.contents, lineCounter)
-  for (const [path, values] of rows) {
-    for (const [column, value] of Object.entries(values)) doc.setIn([...path, column], value)
+  const style: YamlStyle = {
+    text,
+    version: doc.directives?.yaml.version ?? '1.2',
+    lineBreak: /\r\n|\n|\r/.exec(text)?.[0] ?? '\n'
   }
-  return doc.toString({ lineWidth: 0, flowCollectionPadding: false, indentSeq })
+  const edits: TextEdit[] = []
+  for (const [path, values] of rows) {
+    const row: unknown = doc.getIn(path, true)
+    if (!isMap(row)) throw new TypeError(`the YAML row at ${path.join('.')} is not a mapping`)
+    edits.push(...yamlRowEdits(row, values, style, lineCounter))
+  }
+  return applyTextEdits(text, edits)
+}
+
+/** The edits that write `values` into one row (a block or flow mapping). */
+function yamlRowEdits(
+  row: YAMLMap,
+  values: RowValues,
+  style: YamlStyle,
+  lineCounter: LineCounter
+): TextEdit[] {
+  const flow = row.flow === true
+  const firstKey = row.items[0]?.key
+  // A JSON-style row (`{"server_id": "…"}`) gets its new keys and values double-quoted.
+  const jsonStyle = isScalar(firstKey) && firstKey.type === Scalar.QUOTE_DOUBLE
+  const edits: TextEdit[] = []
+  const added: string[] = []
+  for (const [column, value] of rowCells(values)) {
+    const pair = row.items.find((p) => isScalar(p.key) && p.key.value === column)
+    const node: unknown = pair?.value
+    if (pair === undefined) {
+      const key = jsonStyle ? JSON.stringify(column) : column
+      const scalar = jsonStyle ? JSON.stringify(value) : yamlScalar(value, flow, style)
+      added.push(`${key}: ${scalar}`)
+    } else if (isScalar(node) || isAlias(node)) {
+      edits.push(replacedValue(node, value, flow, style))
+    } else {
+      throw new TypeError(`the YAML value of ${column} is not a scalar`)
+    }
+  }
+  if (added.length > 0) edits.push(addedPairs(row, added, style, lineCounter))
+  return edits
+}
+
+/** The edit that replaces a scalar or alias by `value`, keeping quotes, tags and anchors. */
+function replacedValue(
+  node: Scalar | YamlNode,
+  value: string,
+  flow: boolean,
+  style: YamlStyle
+): TextEdit {
+  const [start, end] = node.range ?? []
+  if (start === undefined || end === undefined) throw new TypeError('a YAML value without range')
+  const old = style.text.slice(start, end)
+  if (isScalar(node)) {
+    switch (node.type) {
+      case Scalar.QUOTE_DOUBLE:
+        return { start, end, insert: JSON.stringify(value) }
+      case Scalar.QUOTE_SINGLE:
+        return { start, end, insert: `'${value.replace(/'/g, "''")}'` }
+      case Scalar.BLOCK_FOLDED:
+      case Scalar.BLOCK_LITERAL:
+        // The block's range ends after its line break(s): keep them.
+        return {
+          start,
+          end,
+          insert: yamlScalar(value, flow, style) + old.slice(old.trimEnd().length)
+        }
+      default:
+        // An empty value (`audit_url:`) has an empty range right after the colon.
+        return { start, end, insert: (old === '' ? ' ' : '') + yamlScalar(value, flow, style) }
+    }
+  }
+  return { start, end, insert: yamlScalar(value, flow, style) }
+}
+
+/** The edit that adds `pairs` (`key: value` texts) after the row's last key. */
+function addedPairs(
+  row: YAMLMap,
+  pairs: readonly string[],
+  style: YamlStyle,
+  lineCounter: LineCounter
+): TextEdit {
+  const text = style.text
+  const [rowStart, rowEnd] = row.range ?? []
+  const last = row.items[row.items.length - 1]
+  const lastNode: unknown = last?.value ?? last?.key
+  const lastEnd = isScalar(lastNode) || isYamlNode(lastNode) ? lastNode.range?.[1] : undefined
+  if (rowStart === undefined || rowEnd === undefined || lastEnd === undefined) {
+    throw new TypeError('a YAML row without range')
+  }
+  if (row.flow === true) {
+    const close = text.lastIndexOf('}', rowEnd - 1)
+    let before = close - 1
+    while (before > rowStart && /\s/.test(text[before]!)) before--
+    const at = before + 1
+    return text[before] === ','
+      ? { start: at, end: at, insert: ` ${pairs.join(', ')},` }
+      : { start: at, end: at, insert: `, ${pairs.join(', ')}` }
+  }
+  const firstKey = row.items[0]?.key
+  const keyStart = isScalar(firstKey) ? firstKey.range?.[0] : undefined
+  const indent = ' '.repeat(keyStart === undefined ? 0 : lineCounter.linePos(keyStart).col - 1)
+  const lines = pairs.map((pair) => `${indent}${pair}`).join(style.lineBreak)
+  // After the line of the last value (and its comment); a block scalar's range ends past it.
+  if (text[lastEnd - 1] === '\n') {
+    return { start: lastEnd, end: lastEnd, insert: `${lines}${style.lineBreak}` }
+  }
+  const lineEnd = text.indexOf('\n', lastEnd)
+  if (lineEnd < 0)
+    return { start: text.length, end: text.length, insert: `${style.lineBreak}${lines}` }
+  return { start: lineEnd + 1, end: lineEnd + 1, insert: `${lines}${style.lineBreak}` }
+}
+
+function isYamlNode(value: unknown): value is YamlNode {
+  return typeof value === 'object' && value !== null && 'range' in value
 }
 
 /**
- * Whether the file indents a block list under its key (`servers:\n  - …`, the `yaml` default)
- * or not (`servers:\n- …`), read from the `servers` list, so re-printing keeps the style.
+ * `value` as a YAML scalar: plain when that reads back as the same text (in a flow row also
+ * without `,[]{}`), else double-quoted (JSON escapes are YAML escapes).
  */
-function sequenceIndented(contents: unknown, lineCounter: LineCounter): boolean {
-  if (!isMap(contents)) return true
-  const pair = contents.items.find((p) => isScalar(p.key) && p.key.value === 'servers')
-  const key = pair?.key
-  const list = pair?.value
-  if (!isScalar(key) || !isSeq(list) || list.flow === true) return true
-  const keyStart = key.range?.[0]
-  const listStart = list.range?.[0]
-  if (keyStart === undefined || listStart === undefined) return true
-  return lineCounter.linePos(listStart).col > lineCounter.linePos(keyStart).col
+function yamlScalar(value: string, flow: boolean, style: YamlStyle): string {
+  const plain =
+    /^[A-Za-z0-9][\w.~%+@=&?:/-]*$/.test(value) &&
+    !value.endsWith(':') &&
+    !(flow && /[,[\]{}]/.test(value)) &&
+    readsAsText(value, style.version)
+  return plain ? value : JSON.stringify(value)
+}
+
+function readsAsText(value: string, version: YamlStyle['version']): boolean {
+  try {
+    return parseYaml(value, { version }) === value
+  } catch {
+    return false
+  }
+}
+
+/** `text` with `edits` applied (they do not overlap). */
+function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
+  let out = text
+  for (const edit of [...edits].sort((a, b) => b.start - a.start)) {
+    out = out.slice(0, edit.start) + edit.insert + out.slice(edit.end)
+  }
+  return out
 }
