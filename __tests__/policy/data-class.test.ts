@@ -23,13 +23,17 @@ describe('classifiedRules (SPEC §6 data classification)', () => {
     expect(phi.rules.minGrade).toBe('A')
     expect(phi.rules.floors).toMatchObject({ security: 90, credentials: 85, maintenance: 75 })
     expect(phi.exceptions.allowed).toBe(false)
+    expect(phi.rules.requireAssessedAxes).toBe(true)
     expect(phi.tightened).toEqual([
       'A overall',
       'security ≥ 90',
       'credentials ≥ 85',
+      'assessed axes',
       'no exceptions'
     ])
-    expect(tighteningNote(phi)).toBe('PHI: A overall, security ≥ 90, credentials ≥ 85 required')
+    expect(tighteningNote(phi)).toBe(
+      'PHI: A overall, security ≥ 90, credentials ≥ 85, assessed axes required'
+    )
   })
 
   it('personal: A overall, security ≥ 85, cto approval in production only', () => {
@@ -42,7 +46,13 @@ describe('classifiedRules (SPEC §6 data classification)', () => {
       maxDays: 60,
       requiredRoles: ['manager', 'security', 'cto']
     })
-    expect(personal.tightened).toEqual(['A overall', 'security ≥ 85', 'cto approval'])
+    expect(personal.rules.requireAssessedAxes).toBe(true)
+    expect(personal.tightened).toEqual([
+      'A overall',
+      'security ≥ 85',
+      'assessed axes',
+      'cto approval'
+    ])
     expect(classifiedRules(policyFor('staging'), 'personal').exceptions.requiredRoles).toEqual([
       'manager',
       'security'
@@ -73,7 +83,7 @@ describe('classifiedRules (SPEC §6 data classification)', () => {
     expect(internal.tightened).toEqual([])
     const personal = classifiedRules(strict, 'personal')
     expect(personal.rules.floors.security).toBe(95)
-    expect(personal.tightened).toEqual(['cto approval'])
+    expect(personal.tightened).toEqual(['assessed axes', 'cto approval'])
     const loose = policyFrom(
       'dataClasses:\n  phi: { minGrade: D, floors: { security: 10 } }\n',
       'production'
@@ -96,7 +106,7 @@ describe('classifiedRules (SPEC §6 data classification)', () => {
     const personal = classifiedRules(policy, 'personal')
     expect(personal.exceptions.allowed).toBe(false)
     expect(personal.exceptions.requiredRoles).toEqual(['manager', 'cto'])
-    expect(personal.tightened).toEqual(['A overall', 'security ≥ 85'])
+    expect(personal.tightened).toEqual(['A overall', 'security ≥ 85', 'assessed axes'])
   })
 
   it('names classes for people', () => {
@@ -110,7 +120,7 @@ describe('evaluateServer with the registry’s data_classification', () => {
     const result = judge(ORG_SERVERS.hr(), { grade: makeReport({ overall: 85 }), exceptions: null })
     expect(codes(result)).toEqual(['GRADE_BELOW_MIN:error'])
     expect(result.reasons[0]?.message).toContain(
-      'below the minimum A for production (personal data: A overall, security ≥ 85 required)'
+      'below the minimum A for production (personal data: A overall, security ≥ 85, assessed axes required)'
     )
     expect(result.verdict).toBe('fail')
   })
@@ -192,5 +202,89 @@ describe('evaluateServer with the registry’s data_classification', () => {
       exceptions: null
     })
     expect(result.verdict).toBe('pass')
+  })
+})
+
+describe('phi and personal floors need assessed axes (requireAssessedAxes per data class)', () => {
+  /** What the `registry` grader gives: an overall grade, no axis assessed. */
+  const overallOnly = makeReport({
+    source: 'registry',
+    overall: 'A',
+    axes: Object.fromEntries(
+      [
+        'security',
+        'permissions',
+        'credentials',
+        'maintenance',
+        'compatibility',
+        'documentation'
+      ].map((axis) => [axis, null])
+    )
+  })
+
+  it('a phi server graded overall only is blocked: its floors could not be verified', () => {
+    const result = judge(ORG_SERVERS.patientRecords(), { grade: overallOnly, exceptions: null })
+    expect(result.verdict).toBe('fail')
+    const unverified = result.reasons.filter(
+      (r) => r.code === 'SUBSCORE_BELOW_FLOOR' && r.severity === 'error'
+    )
+    expect(unverified.map((r) => r.message.split(': ')[1]?.split(' ')[0])).toEqual([
+      'security',
+      'permissions',
+      'credentials',
+      'maintenance',
+      'compatibility',
+      'documentation'
+    ])
+    expect(unverified[0]?.message).toContain(
+      'security was not assessed by the registry grader, so its production floor of 90 could not be verified'
+    )
+    expect(unverified[0]?.message).toContain(
+      '(PHI: A overall, security ≥ 90, credentials ≥ 85, assessed axes required)'
+    )
+    expect(unverified[2]?.message).toContain(
+      'credentials was not assessed by the registry grader, so its production floor of 85'
+    )
+  })
+
+  it('a personal-data server whose grader did not assess security is blocked on security only', () => {
+    const result = judge(ORG_SERVERS.hr(), {
+      grade: makeReport({ overall: 95, axes: { security: null } }),
+      exceptions: null
+    })
+    expect(codes(result)).toEqual(['SUBSCORE_BELOW_FLOOR:error'])
+    expect(result.reasons[0]?.message).toContain(
+      'security was not assessed by the builtin grader, so its production floor of 85 could not be verified'
+    )
+    expect(result.compliance.map((c) => c.axis)).toContain('security')
+  })
+
+  it('internal and public data, and no class, keep the environment’s rule: not assessed passes', () => {
+    const grade = makeReport({ overall: 95, axes: { security: null } })
+    expect(judge(ORG_SERVERS.metrics(), { grade }).verdict).toBe('pass') // internal
+    const production = policyFor('production')
+    expect(classifiedRules(production, 'internal').rules.requireAssessedAxes).toBe(false)
+    expect(classifiedRules(production, 'public').rules).toBe(production.rules)
+    expect(classifiedRules(production, null).rules.requireAssessedAxes).toBe(false)
+  })
+
+  it('does not list "assessed axes" where the environment already requires them', () => {
+    const strict = policyFrom('requireAssessedAxes: true\n', 'production')
+    expect(classifiedRules(strict, 'phi').tightened).not.toContain('assessed axes')
+    expect(classifiedRules(strict, 'phi').rules.requireAssessedAxes).toBe(true)
+  })
+
+  it('comes from the class rule, which a policy file can set', () => {
+    const production = policyFor('production')
+    expect(production.dataClasses.phi).toMatchObject({ requireAssessedAxes: true })
+    expect(production.dataClasses.personal).toMatchObject({ requireAssessedAxes: true })
+    expect(production.dataClasses.internal).toMatchObject({ requireAssessedAxes: false })
+    const relaxed = policyFrom(
+      'dataClasses:\n  personal: { requireAssessedAxes: false }\n  internal: { requireAssessedAxes: true }\n',
+      'production'
+    )
+    expect(classifiedRules(relaxed, 'personal').rules.requireAssessedAxes).toBe(false)
+    expect(classifiedRules(relaxed, 'internal').rules.requireAssessedAxes).toBe(true)
+    expect(classifiedRules(relaxed, 'internal').tightened).toContain('assessed axes')
   })
 })

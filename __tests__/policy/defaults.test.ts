@@ -135,23 +135,25 @@ describe('built-in environments (SPEC §6)', () => {
 })
 
 describe('built-in data classifications (SPEC §6)', () => {
-  it('phi: A overall, security ≥ 90, credentials ≥ 85, no exceptions; cto in production', () => {
+  it('phi: A overall, security ≥ 90, credentials ≥ 85, no exceptions, assessed axes; cto in production', () => {
     const phi = builtinDataClasses().phi
     expect(phi).toEqual({
       minGrade: 'A',
       floors: { security: 90, credentials: 85 },
       allowExceptions: false,
       extraApprovers: [],
+      requireAssessedAxes: true,
       environments: { production: { extraApprovers: ['cto'] } }
     })
   })
 
-  it('personal: A overall, security ≥ 85, exceptions need cto in production', () => {
+  it('personal: A overall, security ≥ 85, assessed axes, exceptions need cto in production', () => {
     expect(builtinDataClasses().personal).toEqual({
       minGrade: 'A',
       floors: { security: 85 },
       allowExceptions: true,
       extraApprovers: [],
+      requireAssessedAxes: true,
       environments: { production: { extraApprovers: ['cto'] } }
     })
   })
@@ -160,11 +162,13 @@ describe('built-in data classifications (SPEC §6)', () => {
     const classes = builtinDataClasses()
     expect(classes.internal.minGrade).toBe('B')
     expect(classes.internal.floors).toEqual({})
+    expect(classes.internal.requireAssessedAxes).toBe(false)
     expect(classes.public).toEqual({
       minGrade: null,
       floors: {},
       allowExceptions: true,
       extraApprovers: [],
+      requireAssessedAxes: false,
       environments: {}
     })
   })

@@ -147,6 +147,30 @@ describe('loadPolicyFile: located errors', () => {
     expect(error.message).toContain('add "extends"')
   })
 
+  it('refuses an environment named as another one reads in registry and exceptions files', () => {
+    // A row approved for production would approve "prod" (here looser), and the other way round.
+    const error = (() => {
+      try {
+        parsePolicyText('environments:\n  prod: { extends: development }\n', 'p.yml')
+      } catch (e) {
+        return e as { line: number; column: number; message: string }
+      }
+      throw new Error('expected an error')
+    })()
+    expect([error.line, error.column]).toEqual([2, 3])
+    expect(error.message).toContain(
+      '"prod" is read as "production" in registry and exceptions files'
+    )
+    expect(() => parsePolicyText('environments:\n  dev: { extends: ci }\n', 'p.yml')).toThrow(
+      '"dev" is read as "development"'
+    )
+    expect(parsePolicyText('environments:\n  prod-eu: { extends: production }\n', 'p.yml')).toEqual(
+      {
+        environments: { 'prod-eu': { extends: 'production' } }
+      }
+    )
+  })
+
   it('rejects extends cycles and unknown extends', () => {
     expect(() =>
       parsePolicyText('environments:\n  a: { extends: b }\n  b: { extends: a }\n', 'p.yml')

@@ -87,20 +87,23 @@ describe('policy file: data classes', () => {
       minGrade: 'A',
       floors: {},
       allowExceptions: true,
-      extraApprovers: []
+      extraApprovers: [],
+      requireAssessedAxes: false
     })
     // security: null removes the default 85; credentials added.
     expect(production.personal).toEqual({
       minGrade: 'A',
       floors: { credentials: 80 },
       allowExceptions: true,
-      extraApprovers: ['cto']
+      extraApprovers: ['cto'],
+      requireAssessedAxes: true
     })
     expect(production.phi).toEqual({
       minGrade: 'A',
       floors: { security: 90, credentials: 85 },
       allowExceptions: false,
-      extraApprovers: ['cto']
+      extraApprovers: ['cto'],
+      requireAssessedAxes: true
     })
     expect(production.public.extraApprovers).toEqual(['owner'])
     expect(resolve('prod-eu').dataClasses.personal.extraApprovers).toEqual(['dpo', 'cto'])
@@ -122,7 +125,8 @@ describe('policy file: data classes', () => {
       minGrade: 'A',
       floors: { security: 85 },
       allowExceptions: true,
-      extraApprovers: ['cto']
+      extraApprovers: ['cto'],
+      requireAssessedAxes: true
     })
     const ci = createPolicyResolver({ file: null, policyPath: null, environment: 'ci' })('x')
     expect(ci.dataClasses.personal.extraApprovers).toEqual([])

@@ -4,8 +4,9 @@
  * and the rules a server gets once its registry row's `data_classification` is applied.
  *
  * A class only ever TIGHTENS the environment: the stricter of the two minimum grades, the higher
- * of the two floors per axis, exceptions only where both allow them, and the union of the
- * approver roles. A class rule that is looser than the environment (say `internal: B` in an
+ * of the two floors per axis, exceptions only where both allow them, the union of the approver
+ * roles, and assessed axes required where either requires them (`phi` and `personal` by
+ * default). A class rule that is looser than the environment (say `internal: B` in an
  * environment that requires A) changes nothing.
  */
 import { AXES, type Axis } from '../grade/report.js'
@@ -26,7 +27,8 @@ import { formatNumber } from './wording.js'
 /**
  * Every class's definition: the built-in one (see `builtinDataClasses`) with the policy file's
  * `dataClasses` entry over it, field by field (floors axis by axis, a `null` floor removes it;
- * `extraApprovers` replaced as a whole; per-environment overrides merged the same way).
+ * `extraApprovers` replaced as a whole;
+ * per-environment overrides merged the same way).
  */
 export function dataClassDefinitions(
   file: PolicyFile | null
@@ -62,6 +64,7 @@ function mergeDraft(
   if (over.minGrade !== undefined) merged.minGrade = over.minGrade
   if (over.allowExceptions !== undefined) merged.allowExceptions = over.allowExceptions
   if (over.extraApprovers !== undefined) merged.extraApprovers = [...over.extraApprovers]
+  if (over.requireAssessedAxes !== undefined) merged.requireAssessedAxes = over.requireAssessedAxes
   if (over.floors !== undefined) {
     const floors = { ...(base.floors ?? {}) }
     for (const axis of AXES) {
@@ -100,7 +103,8 @@ export function dataClassRulesFor(
       minGrade: draft.minGrade ?? null,
       floors,
       allowExceptions: draft.allowExceptions ?? true,
-      extraApprovers: normalizeRoles(draft.extraApprovers ?? [])
+      extraApprovers: normalizeRoles(draft.extraApprovers ?? []),
+      requireAssessedAxes: draft.requireAssessedAxes ?? false
     }
   }
   return result
@@ -118,8 +122,8 @@ export interface ClassifiedRules {
   /** The exception rules, tightened by the class (allowed only where both allow, roles added). */
   exceptions: ExceptionPolicy
   /**
-   * What the class made stricter, for messages: `A overall`, `security ≥ 85`, `no exceptions`,
-   * `cto approval`; empty when it changed nothing.
+   * What the class made stricter, for messages: `A overall`, `security ≥ 85`, `assessed axes`,
+   * `no exceptions`, `cto approval`; empty when it changed nothing.
    */
   tightened: string[]
 }
@@ -133,6 +137,13 @@ export function dataClassLabel(dataClass: DataClass): string {
  * The rules of `policy` for a server whose registry row records `dataClass` (SPEC §6): the
  * class rule of `policy.dataClasses` tightens the environment's — never loosens it. With no
  * class (no row, or no `data_classification`), the environment's rules as they are.
+ *
+ * Where the class requires assessed axes (`phi`, `personal` by default) and the environment
+ * does not, the server's rules get `requireAssessedAxes: true`: an axis the grader could not
+ * assess then blocks wherever a floor applies to it — the class's floors and the environment's,
+ * since `EnvironmentPolicy` has one switch for all floors (`grade-checks.ts` gives the
+ * `SUBSCORE_BELOW_FLOOR` "… was not assessed … could not be verified"), and `tightened` lists
+ * `assessed axes`.
  */
 export function classifiedRules(
   policy: EffectivePolicy,
@@ -159,14 +170,19 @@ export function classifiedRules(
     floorRaised = true
     tightened.push(`${axis} ≥ ${formatNumber(floor)}`)
   }
+  const requireAssessedAxes = base.requireAssessedAxes || rule.requireAssessedAxes
+  if (requireAssessedAxes && !base.requireAssessedAxes) tightened.push('assessed axes')
   const allowed = base.exceptions.allowed && rule.allowExceptions
   if (base.exceptions.allowed && !allowed) tightened.push('no exceptions')
   const added = rule.extraApprovers.filter((role) => !base.exceptions.requiredRoles.includes(role))
   if (allowed && added.length > 0) tightened.push(`${added.join(' and ')} approval`)
   return {
     dataClass,
-    // The environment's own object when the class raises no grade, so callers can tell.
-    rules: minGrade === base.minGrade && !floorRaised ? base : { ...base, minGrade, floors },
+    // The environment's own object when the class raises nothing, so callers can tell.
+    rules:
+      minGrade === base.minGrade && !floorRaised && requireAssessedAxes === base.requireAssessedAxes
+        ? base
+        : { ...base, minGrade, floors, requireAssessedAxes },
     exceptions: {
       allowed,
       maxDays: base.exceptions.maxDays,
@@ -176,7 +192,10 @@ export function classifiedRules(
   }
 }
 
-/** `personal data: A overall, security ≥ 85 required`; null when the class changed nothing. */
+/**
+ * `personal data: A overall, security ≥ 85, assessed axes required`; null when the class changed
+ * no grade rule (exceptions and approvers are not listed).
+ */
 export function tighteningNote(classified: ClassifiedRules): string | null {
   const grades = classified.tightened.filter(
     (t) => t !== 'no exceptions' && !t.endsWith(' approval')

@@ -10,7 +10,8 @@
  * | ci          | C         | every axis ≥ C (60): no D/F | warning  | required | critical only      |
  *
  * In every environment: quarantine when security < 60 or credentials < 60 (SPEC §6),
- * `requireAssessedAxes: false` (SPEC §6: a not-assessed axis blocks only when a policy asks),
+ * `requireAssessedAxes: false` (SPEC §6: a not-assessed axis blocks only when a policy asks; the
+ * `phi` and `personal` data classes ask, see `builtinDataClasses`),
  * `onGraderError: fail` (SPEC §5: a grader failure never passes a server).
  *
  * Registry and exceptions (SPEC §6–§7, issue 3):
@@ -260,6 +261,12 @@ export interface DataClassDraft {
   allowExceptions: boolean
   /** Approver roles an exception needs on top of the environment's. */
   extraApprovers: string[]
+  /**
+   * True: for servers of this class, an axis the grader could not assess blocks wherever a floor
+   * applies to it (`SUBSCORE_BELOW_FLOOR` "… could not be verified"), as the environment's
+   * `requireAssessedAxes` does; it only ever adds to the environment's setting.
+   */
+  requireAssessedAxes: boolean
 }
 
 /** A data classification's rule and its per-environment overrides (field by field). */
@@ -275,12 +282,19 @@ export interface DataClassDefinition extends DataClassDraft {
  * The SPEC §6 data classifications, from the reference compliance mapping ("grade thresholds by
  * data classification") and policy template ("add CTO for prod-PII environments"):
  * - `phi`: A overall, security ≥ 90, credentials ≥ 85, no exceptions (should a policy allow them,
- *   production needs the CTO too);
- * - `personal`: A overall, security ≥ 85; exceptions in production also need the CTO;
+ *   production needs the CTO too), assessed axes required;
+ * - `personal`: A overall, security ≥ 85; exceptions in production also need the CTO; assessed
+ *   axes required;
  * - `internal`: B overall;
  * - `public`: the environment's rules.
  * Class floors are only those listed: a class `minGrade` raises the overall minimum, not every
  * axis (the reference puts PHI credentials at 85, below A's 90). The environment's floors stay.
+ *
+ * `requireAssessedAxes` for `phi` and `personal` (issue 3 review): their floors exist because the
+ * data is regulated (HIPAA, GDPR), so a floor nobody could check must not pass silently — a
+ * server graded by the `registry` grader (overall only) or by a grader that does not assess
+ * security is blocked until an assessed grade shows the floors are met. `internal` and `public`
+ * keep the environment's setting.
  */
 export function builtinDataClasses(): Record<DataClass, DataClassDefinition> {
   const ctoInProduction = (): Record<string, Partial<DataClassDraft>> => ({
@@ -292,6 +306,7 @@ export function builtinDataClasses(): Record<DataClass, DataClassDefinition> {
       floors: { security: 90, credentials: 85 },
       allowExceptions: false,
       extraApprovers: [],
+      requireAssessedAxes: true,
       environments: ctoInProduction()
     },
     personal: {
@@ -299,6 +314,7 @@ export function builtinDataClasses(): Record<DataClass, DataClassDefinition> {
       floors: { security: 85 },
       allowExceptions: true,
       extraApprovers: [],
+      requireAssessedAxes: true,
       environments: ctoInProduction()
     },
     internal: {
@@ -306,6 +322,7 @@ export function builtinDataClasses(): Record<DataClass, DataClassDefinition> {
       floors: {},
       allowExceptions: true,
       extraApprovers: [],
+      requireAssessedAxes: false,
       environments: {}
     },
     public: {
@@ -313,6 +330,7 @@ export function builtinDataClasses(): Record<DataClass, DataClassDefinition> {
       floors: {},
       allowExceptions: true,
       extraApprovers: [],
+      requireAssessedAxes: false,
       environments: {}
     }
   }

@@ -10,6 +10,7 @@ import { z } from 'zod'
 import { AXIS_ALIASES } from '../grade/axis-names.js'
 import { GradeLetterSchema } from '../grade/report.js'
 import { BUILTIN_ENVIRONMENTS, isBuiltinEnvironment } from './defaults.js'
+import { normalizeEnvironmentName } from './environment-name.js'
 import { DATA_CLASSES } from './records.js'
 import { closestName } from './suggest.js'
 
@@ -304,7 +305,13 @@ const dataClassFields = {
     .describe('False: no exception can waive anything for servers of this class.'),
   extraApprovers: RolesSchema.optional().describe(
     'Roles an exception needs on top of the environment’s requiredRoles (e.g. cto). Replaces the base list.'
-  )
+  ),
+  requireAssessedAxes: z
+    .boolean()
+    .optional()
+    .describe(
+      'True: for servers of this class, a floored axis the grader could not assess blocks (SUBSCORE_BELOW_FLOOR) instead of passing unverified. Only adds to the environment’s requireAssessedAxes. Default: true for phi and personal, false otherwise.'
+    )
 }
 
 const DataClassOverrideSchema = strictObject(dataClassFields).describe(
@@ -403,6 +410,18 @@ export const PolicyFileSchema = PolicyFileShape.superRefine((file, ctx) => {
   }
   const environments = file.environments ?? {}
   for (const [name, entry] of Object.entries(environments)) {
+    const readAs = normalizeEnvironmentName(name)
+    if (readAs !== name) {
+      // Registry rows and exceptions read `prod` as production: a policy environment of that
+      // name would be approved by every row for production, and the other way round.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['environments', name],
+        params: { part: 'key' },
+        message: `${JSON.stringify(name)} is read as ${JSON.stringify(readAs)} in registry and exceptions files, so a row approved for one would approve the other. Use ${JSON.stringify(readAs)}, or give this environment another name (e.g. ${JSON.stringify(`${name}-eu`)})`
+      })
+      continue
+    }
     if (entry.extends === undefined) {
       if (!isBuiltinEnvironment(name)) {
         ctx.addIssue({

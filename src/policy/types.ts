@@ -109,6 +109,11 @@ export interface DataClassRule {
   allowExceptions: boolean
   /** Lower-cased approver roles an exception needs on top of the environment's. */
   extraApprovers: string[]
+  /**
+   * True: for servers of this class, a floored axis the grader could not assess blocks
+   * (`SUBSCORE_BELOW_FLOOR` "… could not be verified"); only adds to the environment's setting.
+   */
+  requireAssessedAxes: boolean
 }
 
 /** How the run's environment was chosen, for the report ("input", "rule: deploy/prod/**", …). */
