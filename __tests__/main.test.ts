@@ -321,6 +321,20 @@ describe('run() on a pull_request', () => {
     expect(asked.every((c) => new URL(c.url).searchParams.get('ref') === 'main')).toBe(true)
   })
 
+  it('refuses two policy files on the base branch, as it does in the workspace', async () => {
+    const github = fakeGitHub({
+      '.github/mcp-policy.json': '{}',
+      '.github/mcp-policy.yml': 'defaultEnvironment: development\n'
+    })
+    await run({
+      octokitFactory: (o: CreateOctokitOptions) =>
+        createOctokit({ ...o, fetch: github.fetch, throttle: false })
+    })
+    expect(String(setFailed.mock.calls[0]![0])).toMatch(
+      /the base branch main has 2 policy files \(\.github\/mcp-policy\.json, \.github\/mcp-policy\.yml\)/
+    )
+  })
+
   it('applies the policy file of the base branch', async () => {
     const github = fakeGitHub({
       '.github/mcp-policy.yml': 'environments:\n  production:\n    requirePinned: false\n'

@@ -373,14 +373,20 @@ async function baseRuleFile(
   const paths = candidates as string[]
   let found: { path: string; text: string | null } = { path: paths[0]!, text: null }
   try {
+    const present: { path: string; text: string }[] = []
     for (const candidate of paths) {
       const text = await readFileAtRef(octokit, { ...context.repository, path: candidate, ref })
-      if (text !== null) {
-        found = { path: candidate, text }
-        break
-      }
+      if (text !== null) present.push({ path: candidate, text })
     }
+    if (present.length > 1) {
+      // The same rule as in the workspace: two files of one kind is an error, not a silent pick.
+      throw new UsageError(
+        `the base branch ${ref} has ${present.length} ${kind.label} files (${present.map((p) => p.path).join(', ')}): keep one`
+      )
+    }
+    if (present[0]) found = present[0]
   } catch (error) {
+    if (error instanceof UsageError) throw error
     throw new UsageError(
       `could not read the ${kind.label} file from the base branch ${ref}: ${(error as Error).message}. Re-run the job, or set policy-source: workspace to use the checked-out files`,
       { cause: error }

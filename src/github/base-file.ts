@@ -5,8 +5,12 @@
  */
 import type { Octokit } from '@octokit/rest'
 
-/** Largest file read this way (bytes); a policy file is a few KiB. */
-export const MAX_BASE_FILE_BYTES = 256 * 1024
+/**
+ * Largest file read this way (bytes): the largest limit of the rule files read from the base
+ * branch (the registry's 1 MiB; a policy or exceptions file is smaller, and its own loader
+ * enforces its own limit on the text).
+ */
+export const MAX_BASE_FILE_BYTES = 1024 * 1024
 
 export interface BaseFileRequest {
   owner: string
