@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import ro, { realpath, stat, lstat, readdir, open as open$1, readFile, writeFile, mkdir } from 'node:fs/promises';
-import path, { win32, posix, basename, join, extname } from 'node:path';
+import path, { win32, posix, basename, join, resolve, relative, sep, isAbsolute, extname } from 'node:path';
 import require$$0$1, { EventEmitter as EventEmitter$1 } from 'node:events';
 import require$$1, { spawn } from 'node:child_process';
 import u, { constants as constants$3 } from 'node:fs';
@@ -9,13 +9,13 @@ import perf_hooks from 'node:perf_hooks';
 import require$$1$1 from 'tty';
 import require$$1$2 from 'util';
 import require$$0$2 from 'os';
+import { createHash, timingSafeEqual, randomBytes } from 'node:crypto';
 import require$$0$5 from 'node:url';
 import require$$1$3 from 'node:path/win32';
 import require$$3 from 'node:os';
 import require$$0$3 from 'node:diagnostics_channel';
 import require$$0$4 from 'url';
 import js, { parse as parse$6, dirname } from 'path';
-import { createHash, timingSafeEqual, randomBytes } from 'node:crypto';
 import Qr, { EventEmitter as EventEmitter$2 } from 'events';
 import I from 'fs';
 import Cs from 'node:stream';
@@ -26,6 +26,7 @@ import * as Ps from 'zlib';
 import Ps__default from 'zlib';
 import co from 'node:assert';
 import require$$0$6 from 'process';
+import { isDeepStrictEqual } from 'node:util';
 import require$$4$1 from 'crypto';
 
 function getDefaultExportFromCjs (x) {
@@ -27073,30 +27074,104 @@ const LOOPBACK_HOST = /^(?:localhost|.*\.localhost|127(?:\.\d{1,3}){3}|\[?::1?\]
 function isLoopbackHost(hostname) {
     return LOOPBACK_HOST.test(hostname.trim());
 }
-/** Well-known secret prefixes seen in URL paths (`sk-…`, `ghp_…`, Slack `xoxb-…`, …). */
-const KEY_PREFIX = /^(?:sk|pk|rk|ak|key|api|tok|token|ghp|gho|ghs|ghu|github_pat|glpat|xox[abpr])[-_][\w.~-]{8,}$/i;
 /**
- * True when a URL path segment looks like a token rather than a name: 16+ hex digits (session
- * ids, UUIDs, hashes), 24+ characters of the URL-safe or base64 alphabets mixing letters and
- * digits (`=` padding allowed), a key prefix such as `sk-`, `ghp_`, `xoxb-` followed by 8+
- * characters, or a segment carrying matrix parameters (`;apikey=…`).
+ * Prefixes only secrets carry (GitHub `ghp_`/`gho_`/`ghs_`/`ghu_`/`ghr_`/`github_pat_`, GitLab
+ * `glpat-`, Slack `xoxb-`…, Zapier `sk-ak-`, Anthropic `sk-ant-`, OpenAI `sk-proj-`): a segment
+ * starting so with 8+ more characters is a token whatever follows.
+ */
+const SECRET_PREFIX = /^(?:ghp|gho|ghs|ghu|ghr|github_pat|glpat|xox[abeprs]|sk-ak|sk-ant|sk-proj)[-_][\w.~:-]{8,}$/i;
+/**
+ * Prefixes that names share with keys (`sk-learn-…`, `api-gateway-…`, `token-exchange`): a token
+ * only when what follows holds a part (between `-`, `_`, `.`, `~`, `:`) of 8+ characters mixing
+ * letters and digits, or a random-looking one (`randomPart`).
+ */
+const KEY_PREFIX = /^(?:sk|pk|rk|ak|key|api|apikey|tok|token|secret)[-_]([\w.~:-]{8,})$/i;
+/** Separators between the words of a name, and inside URL-safe / base64 tokens. */
+const PART_SEPARATOR = /[-_.~+/:]/;
+/**
+ * True when a URL path segment looks like a token rather than a name (SPEC §9: never leak a
+ * secret). This project's own rule; a segment (percent-decoded) is a token when it
+ * - carries matrix parameters (`;apikey=…`);
+ * - starts with a prefix only secrets carry (`SECRET_PREFIX`: `ghp_`, `xoxb-`, `sk-ak-`, …)
+ *   followed by 8+ characters, or a prefix names share (`KEY_PREFIX`: `sk-`, `api-`, `key-`,
+ *   `token-`, …) followed by a part of 8+ characters mixing letters and digits;
+ * - is hexadecimal (`-` allowed, as in UUIDs) with 32+ digits, or 16–31 digits holding a letter
+ *   (session ids, hashes; not a date such as `2024-01-15-12-30-45`);
+ * - is base64 with `=` padding and 16+ characters before it;
+ * - is 24+ characters of the URL-safe / base64 alphabets (`A-Z a-z 0-9 - _ . ~ + / :`) with a
+ *   part that looks random (`randomPart`: digits scattered among letters, or many one- and
+ *   two-letter pieces where names have words).
+ * Names made of words and short numbers are not tokens: `github-readonly-mcp-v2-2024`,
+ * `McpServerGithubReadonlyV2`, `k8s-cluster-eu-west-2`. Checked on random tokens: of 24-char
+ * base62 tokens about 0.3% pass as names, of 32-char ones 0.02% (the rule this replaces let
+ * 1.5% of 24-char ones through and masked every long name holding a digit); tokens of one
+ * letter case without digits cannot be told from words and are not masked.
  */
 function looksLikeToken(segment) {
     const s = decodeSegment$2(segment);
     if (s.includes(';'))
         return true;
-    if (/^[0-9a-f-]+$/i.test(s) && s.replace(/-/g, '').length >= 16)
+    if (SECRET_PREFIX.test(s))
         return true;
-    const body = s.replace(/=+$/, '');
-    if (body.length >= 24 && /^[\w.~+/-]+$/.test(body) && /\d/.test(body) && /[a-z]/i.test(body)) {
+    const keyed = KEY_PREFIX.exec(s)?.[1];
+    if (keyed !== undefined && keyedRestIsRandom(keyed))
+        return true;
+    const hex = s.replace(/-/g, '');
+    if (/^[0-9a-f-]+$/i.test(s) && (hex.length >= 32 || (hex.length >= 16 && /[a-f]/i.test(hex)))) {
         return true;
     }
-    return KEY_PREFIX.test(s);
+    if (/^[A-Za-z0-9+/_-]{16,}={1,2}$/.test(s))
+        return true;
+    const body = s.replace(/=+$/, '');
+    return (body.length >= 24 &&
+        /^[\w.~+/:-]+$/.test(body) &&
+        body.split(PART_SEPARATOR).some((part) => randomPart(part)));
+}
+/** What follows a `KEY_PREFIX`: a part of 8+ characters mixing letters and digits, or random. */
+function keyedRestIsRandom(rest) {
+    return rest
+        .split(PART_SEPARATOR)
+        .some((part) => (part.length >= 8 && /\d/.test(part) && /[a-z]/i.test(part)) || randomPart(part));
+}
+/**
+ * True when one part of a segment (text between separators) looks random rather than like a
+ * word: 8+ characters, not a number or a one-case word with an optional short number
+ * (`readonly`, `mcp2024`, `HTTP2`), and either digits in 3+ places, or split into pieces as
+ * camel case is (a capital and lower case letters, a run of capitals, a run of digits) it has
+ * short letter pieces (1–2 letters: `Ii`, `q`) 3+ times or as more than 40% of its letter
+ * pieces, or digits inside letters (`a7b`) with 2+ short pieces or 2+ digit groups. Words split
+ * into long pieces (`McpServerGithubReadonlyV2`: Mcp, Server, Github, Readonly, V, 2).
+ */
+function randomPart(part) {
+    if (part.length < 8)
+        return false;
+    if (/^\d+$/.test(part) || /^[a-z]+\d{0,4}$/.test(part) || /^[A-Z]+\d{0,4}$/.test(part)) {
+        return false;
+    }
+    const digitGroups = part.match(/\d+/g)?.length ?? 0;
+    if (digitGroups >= 3)
+        return true;
+    const pieces = part.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+/g) ?? [];
+    const letterPieces = pieces.filter((piece) => !/^\d/.test(piece));
+    const short = letterPieces.filter((piece) => piece.length <= 2).length;
+    const inner = /[A-Za-z]\d+[A-Za-z]/.test(part);
+    return (short >= 3 || short > 0.4 * letterPieces.length || (inner && (short >= 2 || digitGroups >= 2)));
+}
+/**
+ * A short stable digest of a token-like path segment, for identities that must tell two
+ * servers apart without holding the token (`remoteKeyEndpoint` in `resolve/remote.ts`): `~`
+ * and the first 10 hex digits (40 bits) of the SHA-256 of the percent-decoded segment, so
+ * `%7E`-encoded and plain spellings give the same digest. Not reversible for a random token;
+ * a token that changes (rotated) gives another digest. Pure, never throws.
+ */
+function tokenDigest(segment) {
+    return `~${createHash('sha256').update(decodeSegment$2(segment), 'utf8').digest('hex').slice(0, 10)}`;
 }
 /**
  * `scheme://host[:port]/path` of `url` with user info, query string and fragment removed and
- * every token-like path segment (see `looksLikeToken`) replaced by `tokenMask`. Host names are
- * lower-cased and default ports dropped (WHATWG URL). Returns null when `url` is not an absolute
+ * every token-like path segment (see `looksLikeToken`) replaced by `tokenMask` (the text, or
+ * what the function gives for the segment). Host names are lower-cased and default ports
+ * dropped (WHATWG URL). Returns null when `url` is not an absolute
  * URL with a host. Never throws.
  */
 function sanitizeUrl(url, options = {}) {
@@ -27112,7 +27187,11 @@ function sanitizeUrl(url, options = {}) {
     const mask = options.tokenMask ?? '…';
     const path = parsed.pathname
         .split('/')
-        .map((segment) => (looksLikeToken(segment) ? mask : segment))
+        .map((segment) => {
+        if (!looksLikeToken(segment))
+            return segment;
+        return typeof mask === 'string' ? mask : mask(segment);
+    })
         .join('/');
     const query = options.markQuery && parsed.search !== '' ? '?…' : '';
     return `${parsed.protocol}//${parsed.host}${path}${query}`;
@@ -41344,6 +41423,1701 @@ async function gradeOne(server, grader, logger) {
     }
 }
 
+var version;
+var hasRequiredVersion;
+
+function requireVersion () {
+	if (hasRequiredVersion) return version;
+	hasRequiredVersion = 1;
+	const VERSION_PATTERN = [
+	  'v?',
+	  '(?:',
+	  /* */ '(?:(?<epoch>[0-9]+)!)?', // epoch
+	  /* */ '(?<release>[0-9]+(?:\\.[0-9]+)*)', // release segment
+	  /* */ '(?<pre>', // pre-release
+	  /*    */ '[-_\\.]?',
+	  /*    */ '(?<pre_l>(a|b|c|rc|alpha|beta|pre|preview))',
+	  /*    */ '[-_\\.]?',
+	  /*    */ '(?<pre_n>[0-9]+)?',
+	  /* */ ')?',
+	  /* */ '(?<post>', // post release
+	  /*    */ '(?:-(?<post_n1>[0-9]+))',
+	  /*    */ '|',
+	  /*    */ '(?:',
+	  /*        */ '[-_\\.]?',
+	  /*        */ '(?<post_l>post|rev|r)',
+	  /*        */ '[-_\\.]?',
+	  /*        */ '(?<post_n2>[0-9]+)?',
+	  /*    */ ')',
+	  /* */ ')?',
+	  /* */ '(?<dev>', // dev release
+	  /*    */ '[-_\\.]?',
+	  /*    */ '(?<dev_l>dev)',
+	  /*    */ '[-_\\.]?',
+	  /*    */ '(?<dev_n>[0-9]+)?',
+	  /* */ ')?',
+	  ')',
+	  '(?:\\+(?<local>[a-z0-9]+(?:[-_\\.][a-z0-9]+)*))?', // local version
+	].join('');
+
+	version = {
+	  VERSION_PATTERN,
+	  valid,
+	  clean,
+	  explain,
+	  parse,
+	  stringify,
+	};
+
+	const validRegex = new RegExp('^' + VERSION_PATTERN + '$', 'i');
+
+	function valid(version) {
+	  return validRegex.test(version) ? version : null;
+	}
+
+	const cleanRegex = new RegExp('^\\s*' + VERSION_PATTERN + '\\s*$', 'i');
+	function clean(version) {
+	  return stringify(parse(version, cleanRegex));
+	}
+
+	function parse(version, regex) {
+	  // Validate the version and parse it into pieces
+	  const { groups } = (regex || validRegex).exec(version) || {};
+	  if (!groups) {
+	    return null;
+	  }
+
+	  // Store the parsed out pieces of the version
+	  const parsed = {
+	    epoch: Number(groups.epoch ? groups.epoch : 0),
+	    release: groups.release.split('.').map(Number),
+	    pre: normalize_letter_version(groups.pre_l, groups.pre_n),
+	    post: normalize_letter_version(
+	      groups.post_l,
+	      groups.post_n1 || groups.post_n2,
+	    ),
+	    dev: normalize_letter_version(groups.dev_l, groups.dev_n),
+	    local: parse_local_version(groups.local),
+	  };
+
+	  return parsed;
+	}
+
+	function stringify(parsed) {
+	  if (!parsed) {
+	    return null;
+	  }
+	  const { epoch, release, pre, post, dev, local } = parsed;
+	  const parts = [];
+
+	  // Epoch
+	  if (epoch !== 0) {
+	    parts.push(`${epoch}!`);
+	  }
+	  // Release segment
+	  parts.push(release.join('.'));
+
+	  // Pre-release
+	  if (pre) {
+	    parts.push(pre.join(''));
+	  }
+	  // Post-release
+	  if (post) {
+	    parts.push('.' + post.join(''));
+	  }
+	  // Development release
+	  if (dev) {
+	    parts.push('.' + dev.join(''));
+	  }
+	  // Local version segment
+	  if (local) {
+	    parts.push(`+${local}`);
+	  }
+	  return parts.join('');
+	}
+
+	function normalize_letter_version(letterIn, numberIn) {
+	  let letter = letterIn;
+	  let number = numberIn;
+	  if (letter) {
+	    // We consider there to be an implicit 0 in a pre-release if there is
+	    // not a numeral associated with it.
+	    if (!number) {
+	      number = 0;
+	    }
+	    // We normalize any letters to their lower case form
+	    letter = letter.toLowerCase();
+
+	    // We consider some words to be alternate spellings of other words and
+	    // in those cases we want to normalize the spellings to our preferred
+	    // spelling.
+	    if (letter === 'alpha') {
+	      letter = 'a';
+	    } else if (letter === 'beta') {
+	      letter = 'b';
+	    } else if (['c', 'pre', 'preview'].includes(letter)) {
+	      letter = 'rc';
+	    } else if (['rev', 'r'].includes(letter)) {
+	      letter = 'post';
+	    }
+	    return [letter, Number(number)];
+	  }
+	  if (!letter && number) {
+	    // We assume if we are given a number, but we are not given a letter
+	    // then this is using the implicit post release syntax (e.g. 1.0-1)
+	    letter = 'post';
+
+	    return [letter, Number(number)];
+	  }
+	  return null;
+	}
+
+	function parse_local_version(local) {
+	  /*
+	    Takes a string like abc.1.twelve and turns it into("abc", 1, "twelve").
+	    */
+	  if (local) {
+	    return local
+	      .split(/[._-]/)
+	      .map((part) =>
+	        Number.isNaN(Number(part)) ? part.toLowerCase() : Number(part),
+	      );
+	  }
+	  return null;
+	}
+
+	function explain(version) {
+	  const parsed = parse(version);
+	  if (!parsed) {
+	    return parsed;
+	  }
+	  const { epoch, release, pre, post, dev, local } = parsed;
+
+	  let base_version = '';
+	  if (epoch !== 0) {
+	    base_version += epoch + '!';
+	  }
+	  base_version += release.join('.');
+
+	  const is_prerelease = Boolean(dev || pre);
+	  const is_devrelease = Boolean(dev);
+	  const is_postrelease = Boolean(post);
+
+	  // return
+
+	  return {
+	    epoch,
+	    release,
+	    pre,
+	    post: post ? post[1] : post,
+	    dev: dev ? dev[1] : dev,
+	    local: local ? local.join('.') : local,
+	    public: stringify(parsed).split('+', 1)[0],
+	    base_version,
+	    is_prerelease,
+	    is_devrelease,
+	    is_postrelease,
+	  };
+	}
+	return version;
+}
+
+var operator;
+var hasRequiredOperator;
+
+function requireOperator () {
+	if (hasRequiredOperator) return operator;
+	hasRequiredOperator = 1;
+	const { parse } = requireVersion();
+
+	operator = {
+	  compare,
+	  rcompare,
+	  lt,
+	  le,
+	  eq,
+	  ne,
+	  ge,
+	  gt,
+	  '<': lt,
+	  '<=': le,
+	  '==': eq,
+	  '!=': ne,
+	  '>=': ge,
+	  '>': gt,
+	  '===': arbitrary,
+	};
+
+	function lt(version, other) {
+	  return compare(version, other) < 0;
+	}
+
+	function le(version, other) {
+	  return compare(version, other) <= 0;
+	}
+
+	function eq(version, other) {
+	  return compare(version, other) === 0;
+	}
+
+	function ne(version, other) {
+	  return compare(version, other) !== 0;
+	}
+
+	function ge(version, other) {
+	  return compare(version, other) >= 0;
+	}
+
+	function gt(version, other) {
+	  return compare(version, other) > 0;
+	}
+
+	function arbitrary(version, other) {
+	  return version.toLowerCase() === other.toLowerCase();
+	}
+
+	function compare(version, other) {
+	  const parsedVersion = parse(version);
+	  const parsedOther = parse(other);
+
+	  const keyVersion = calculateKey(parsedVersion);
+	  const keyOther = calculateKey(parsedOther);
+
+	  return pyCompare(keyVersion, keyOther);
+	}
+
+	function rcompare(version, other) {
+	  return -compare(version, other);
+	}
+
+	// this logic is buitin in python, but we need to port it to js
+	// see https://stackoverflow.com/a/5292332/1438522
+	function pyCompare(elemIn, otherIn) {
+	  let elem = elemIn;
+	  let other = otherIn;
+	  if (elem === other) {
+	    return 0;
+	  }
+	  if (Array.isArray(elem) !== Array.isArray(other)) {
+	    elem = Array.isArray(elem) ? elem : [elem];
+	    other = Array.isArray(other) ? other : [other];
+	  }
+	  if (Array.isArray(elem)) {
+	    const len = Math.min(elem.length, other.length);
+	    for (let i = 0; i < len; i += 1) {
+	      const res = pyCompare(elem[i], other[i]);
+	      if (res !== 0) {
+	        return res;
+	      }
+	    }
+	    return elem.length - other.length;
+	  }
+	  if (elem === -Infinity || other === Infinity) {
+	    return -1;
+	  }
+	  if (elem === Infinity || other === -Infinity) {
+	    return 1;
+	  }
+	  return elem < other ? -1 : 1;
+	}
+
+	function calculateKey(input) {
+	  const { epoch } = input;
+	  let { release, pre, post, local, dev } = input;
+	  // When we compare a release version, we want to compare it with all of the
+	  // trailing zeros removed. So we'll use a reverse the list, drop all the now
+	  // leading zeros until we come to something non zero, then take the rest
+	  // re-reverse it back into the correct order and make it a tuple and use
+	  // that for our sorting key.
+	  release = release.concat();
+	  release.reverse();
+	  while (release.length && release[0] === 0) {
+	    release.shift();
+	  }
+	  release.reverse();
+
+	  // We need to "trick" the sorting algorithm to put 1.0.dev0 before 1.0a0.
+	  // We'll do this by abusing the pre segment, but we _only_ want to do this
+	  // if there is !a pre or a post segment. If we have one of those then
+	  // the normal sorting rules will handle this case correctly.
+	  if (!pre && !post && dev) pre = -Infinity;
+	  // Versions without a pre-release (except as noted above) should sort after
+	  // those with one.
+	  else if (!pre) pre = Infinity;
+
+	  // Versions without a post segment should sort before those with one.
+	  if (!post) post = -Infinity;
+
+	  // Versions without a development segment should sort after those with one.
+	  if (!dev) dev = Infinity;
+
+	  if (!local) {
+	    // Versions without a local segment should sort before those with one.
+	    local = -Infinity;
+	  } else {
+	    // Versions with a local segment need that segment parsed to implement
+	    // the sorting rules in PEP440.
+	    // - Alpha numeric segments sort before numeric segments
+	    // - Alpha numeric segments sort lexicographically
+	    // - Numeric segments sort numerically
+	    // - Shorter versions sort before longer versions when the prefixes
+	    //   match exactly
+	    local = local.map((i) =>
+	      Number.isNaN(Number(i)) ? [-Infinity, i] : [Number(i), ''],
+	    );
+	  }
+
+	  return [epoch, release, pre, post, dev, local];
+	}
+	return operator;
+}
+
+var specifier;
+var hasRequiredSpecifier;
+
+function requireSpecifier () {
+	if (hasRequiredSpecifier) return specifier;
+	hasRequiredSpecifier = 1;
+	// This file is dual licensed under the terms of the Apache License, Version
+	// 2.0, and the BSD License. See the LICENSE file in the root of this repository
+	// for complete details.
+
+	const { VERSION_PATTERN, explain: explainVersion } = requireVersion();
+
+	const Operator = requireOperator();
+
+	const RANGE_PATTERN = [
+	  '(?<operator>(===|~=|==|!=|<=|>=|<|>))',
+	  '\\s*',
+	  '(',
+	  /*  */ '(?<version>(?:' + VERSION_PATTERN.replace(/\?<\w+>/g, '?:') + '))',
+	  /*  */ '(?<prefix>\\.\\*)?',
+	  /*  */ '|',
+	  /*  */ '(?<legacy>[^,;\\s)]+)',
+	  ')',
+	].join('');
+
+	specifier = {
+	  RANGE_PATTERN,
+	  parse,
+	  satisfies,
+	  filter,
+	  validRange,
+	  maxSatisfying,
+	  minSatisfying,
+	};
+
+	const isEqualityOperator = (op) => ['==', '!=', '==='].includes(op);
+
+	const rangeRegex = new RegExp('^' + RANGE_PATTERN + '$', 'i');
+
+	function parse(ranges) {
+	  if (!ranges.trim()) {
+	    return [];
+	  }
+
+	  const specifiers = ranges
+	    .split(',')
+	    .map((range) => rangeRegex.exec(range.trim()) || {})
+	    .map(({ groups }) => {
+	      if (!groups) {
+	        return null;
+	      }
+
+	      let { ...spec } = groups;
+	      const { operator, version, prefix, legacy } = groups;
+
+	      if (version) {
+	        spec = { ...spec, ...explainVersion(version) };
+	        if (operator === '~=') {
+	          if (spec.release.length < 2) {
+	            return null;
+	          }
+	        }
+	        if (!isEqualityOperator(operator) && spec.local) {
+	          return null;
+	        }
+
+	        if (prefix) {
+	          if (!isEqualityOperator(operator) || spec.dev || spec.local) {
+	            return null;
+	          }
+	        }
+	      }
+	      if (legacy && operator !== '===') {
+	        return null;
+	      }
+
+	      return spec;
+	    });
+
+	  if (specifiers.filter(Boolean).length !== specifiers.length) {
+	    return null;
+	  }
+
+	  return specifiers;
+	}
+
+	function filter(versions, specifier, options = {}) {
+	  const filtered = pick(versions, specifier, options);
+	  if (filtered.length === 0 && options.prereleases === undefined) {
+	    return pick(versions, specifier, { prereleases: true });
+	  }
+	  return filtered;
+	}
+
+	function maxSatisfying(versions, range, options) {
+	  const found = filter(versions, range, options).sort(Operator.compare);
+	  return found.length === 0 ? null : found[found.length - 1];
+	}
+
+	function minSatisfying(versions, range, options) {
+	  const found = filter(versions, range, options).sort(Operator.compare);
+	  return found.length === 0 ? null : found[0];
+	}
+
+	function pick(versions, specifier, options) {
+	  const parsed = parse(specifier);
+
+	  if (!parsed) {
+	    return [];
+	  }
+
+	  return versions.filter((version) => {
+	    const explained = explainVersion(version);
+
+	    if (!parsed.length) {
+	      return explained && !(explained.is_prerelease && !options.prereleases);
+	    }
+
+	    return parsed.reduce((pass, spec) => {
+	      if (!pass) {
+	        return false;
+	      }
+	      return contains({ ...spec, ...options }, { version, explained });
+	    }, true);
+	  });
+	}
+
+	function satisfies(version, specifier, options = {}) {
+	  const filtered = pick([version], specifier, options);
+
+	  return filtered.length === 1;
+	}
+
+	function arrayStartsWith(array, prefix) {
+	  if (prefix.length > array.length) {
+	    return false;
+	  }
+
+	  for (let i = 0; i < prefix.length; i += 1) {
+	    if (prefix[i] !== array[i]) {
+	      return false;
+	    }
+	  }
+
+	  return true;
+	}
+
+	function contains(specifier, input) {
+	  const { explained } = input;
+	  let { version } = input;
+	  const { ...spec } = specifier;
+
+	  if (spec.prereleases === undefined) {
+	    spec.prereleases = spec.is_prerelease;
+	  }
+
+	  if (explained && explained.is_prerelease && !spec.prereleases) {
+	    return false;
+	  }
+
+	  if (spec.operator === '~=') {
+	    let compatiblePrefix = spec.release.slice(0, -1).concat('*').join('.');
+	    if (spec.epoch) {
+	      compatiblePrefix = spec.epoch + '!' + compatiblePrefix;
+	    }
+	    return satisfies(version, `>=${spec.version}, ==${compatiblePrefix}`, {
+	      prereleases: spec.prereleases,
+	    });
+	  }
+
+	  if (spec.prefix) {
+	    const isMatching =
+	      explained.epoch === spec.epoch &&
+	      arrayStartsWith(explained.release, spec.release);
+	    const isEquality = spec.operator !== '!=';
+	    return isEquality ? isMatching : !isMatching;
+	  }
+
+	  if (explained)
+	    if (explained.local && spec.version) {
+	      version = explained.public;
+	      spec.version = explainVersion(spec.version).public;
+	    }
+
+	  if (spec.operator === '<' || spec.operator === '>') {
+	    // simplified version of https://www.python.org/dev/peps/pep-0440/#exclusive-ordered-comparison
+	    if (Operator.eq(spec.release.join('.'), explained.release.join('.'))) {
+	      return false;
+	    }
+	  }
+
+	  const op = Operator[spec.operator];
+	  return op(version, spec.version || spec.legacy);
+	}
+
+	function validRange(specifier) {
+	  return Boolean(parse(specifier));
+	}
+	return specifier;
+}
+
+var semantic;
+var hasRequiredSemantic;
+
+function requireSemantic () {
+	if (hasRequiredSemantic) return semantic;
+	hasRequiredSemantic = 1;
+	const { explain, parse, stringify } = requireVersion();
+
+	// those notation are borrowed from semver
+	semantic = {
+	  major,
+	  minor,
+	  patch,
+	  inc,
+	};
+
+	function major(input) {
+	  const version = explain(input);
+	  if (!version) {
+	    throw new TypeError('Invalid Version: ' + input);
+	  }
+	  return version.release[0];
+	}
+
+	function minor(input) {
+	  const version = explain(input);
+	  if (!version) {
+	    throw new TypeError('Invalid Version: ' + input);
+	  }
+	  if (version.release.length < 2) {
+	    return 0;
+	  }
+	  return version.release[1];
+	}
+
+	function patch(input) {
+	  const version = explain(input);
+	  if (!version) {
+	    throw new TypeError('Invalid Version: ' + input);
+	  }
+	  if (version.release.length < 3) {
+	    return 0;
+	  }
+	  return version.release[2];
+	}
+
+	function inc(input, release, preReleaseIdentifier) {
+	  let identifier = preReleaseIdentifier || `a`;
+	  const version = parse(input);
+
+	  if (!version) {
+	    return null;
+	  }
+
+	  if (
+	    !['a', 'b', 'c', 'rc', 'alpha', 'beta', 'pre', 'preview'].includes(
+	      identifier,
+	    )
+	  ) {
+	    return null;
+	  }
+
+	  switch (release) {
+	    case 'premajor':
+	      {
+	        const [majorVersion] = version.release;
+	        version.release.fill(0);
+	        version.release[0] = majorVersion + 1;
+	      }
+	      version.pre = [identifier, 0];
+	      delete version.post;
+	      delete version.dev;
+	      delete version.local;
+	      break;
+	    case 'preminor':
+	      {
+	        const [majorVersion, minorVersion = 0] = version.release;
+	        version.release.fill(0);
+	        version.release[0] = majorVersion;
+	        version.release[1] = minorVersion + 1;
+	      }
+	      version.pre = [identifier, 0];
+	      delete version.post;
+	      delete version.dev;
+	      delete version.local;
+	      break;
+	    case 'prepatch':
+	      {
+	        const [majorVersion, minorVersion = 0, patchVersion = 0] =
+	          version.release;
+	        version.release.fill(0);
+	        version.release[0] = majorVersion;
+	        version.release[1] = minorVersion;
+	        version.release[2] = patchVersion + 1;
+	      }
+	      version.pre = [identifier, 0];
+	      delete version.post;
+	      delete version.dev;
+	      delete version.local;
+	      break;
+	    case 'prerelease':
+	      if (version.pre === null) {
+	        const [majorVersion, minorVersion = 0, patchVersion = 0] =
+	          version.release;
+	        version.release.fill(0);
+	        version.release[0] = majorVersion;
+	        version.release[1] = minorVersion;
+	        version.release[2] = patchVersion + 1;
+	        version.pre = [identifier, 0];
+	      } else {
+	        if (preReleaseIdentifier === undefined && version.pre !== null) {
+	          [identifier] = version.pre;
+	        }
+
+	        const [letter, number] = version.pre;
+	        if (letter === identifier) {
+	          version.pre = [letter, number + 1];
+	        } else {
+	          version.pre = [identifier, 0];
+	        }
+	      }
+
+	      delete version.post;
+	      delete version.dev;
+	      delete version.local;
+	      break;
+	    case 'major':
+	      if (
+	        version.release.slice(1).some((value) => value !== 0) ||
+	        version.pre === null
+	      ) {
+	        const [majorVersion] = version.release;
+	        version.release.fill(0);
+	        version.release[0] = majorVersion + 1;
+	      }
+	      delete version.pre;
+	      delete version.post;
+	      delete version.dev;
+	      delete version.local;
+	      break;
+	    case 'minor':
+	      if (
+	        version.release.slice(2).some((value) => value !== 0) ||
+	        version.pre === null
+	      ) {
+	        const [majorVersion, minorVersion = 0] = version.release;
+	        version.release.fill(0);
+	        version.release[0] = majorVersion;
+	        version.release[1] = minorVersion + 1;
+	      }
+	      delete version.pre;
+	      delete version.post;
+	      delete version.dev;
+	      delete version.local;
+	      break;
+	    case 'patch':
+	      if (
+	        version.release.slice(3).some((value) => value !== 0) ||
+	        version.pre === null
+	      ) {
+	        const [majorVersion, minorVersion = 0, patchVersion = 0] =
+	          version.release;
+	        version.release.fill(0);
+	        version.release[0] = majorVersion;
+	        version.release[1] = minorVersion;
+	        version.release[2] = patchVersion + 1;
+	      }
+	      delete version.pre;
+	      delete version.post;
+	      delete version.dev;
+	      delete version.local;
+	      break;
+	    default:
+	      return null;
+	  }
+
+	  return stringify(version);
+	}
+	return semantic;
+}
+
+var pep440;
+var hasRequiredPep440;
+
+function requirePep440 () {
+	if (hasRequiredPep440) return pep440;
+	hasRequiredPep440 = 1;
+	const { valid, clean, explain, parse } = requireVersion();
+
+	const { lt, le, eq, ne, ge, gt, compare, rcompare } = requireOperator();
+
+	const {
+	  filter,
+	  maxSatisfying,
+	  minSatisfying,
+	  RANGE_PATTERN,
+	  satisfies,
+	  validRange,
+	} = requireSpecifier();
+
+	const { major, minor, patch, inc } = requireSemantic();
+
+	pep440 = {
+	  // version
+	  valid,
+	  clean,
+	  explain,
+	  parse,
+
+	  // operator
+	  lt,
+	  le,
+	  lte: le,
+	  eq,
+	  ne,
+	  neq: ne,
+	  ge,
+	  gte: ge,
+	  gt,
+	  compare,
+	  rcompare,
+
+	  // range
+	  filter,
+	  maxSatisfying,
+	  minSatisfying,
+	  RANGE_PATTERN,
+	  satisfies,
+	  validRange,
+
+	  // semantic
+	  major,
+	  minor,
+	  patch,
+	  inc,
+	};
+	return pep440;
+}
+
+var pep440Exports = requirePep440();
+
+var specifierExports = requireSpecifier();
+
+/**
+ * Remote servers (SPEC §4 "remote"): `url`/`serverUrl`/`httpUrl` entries and stdio-to-HTTP
+ * bridges (`npx mcp-remote <url>`, `supergateway --sse <url>`, `uvx mcp-proxy <url>`). The
+ * identity is the URL as `sanitizeUrl` gives it (`src/net/url-redaction.ts`, the one place that
+ * decides what of a URL may be shown): `scheme://host[:port]/path` without user info, query
+ * string or fragment, and with token-like path segments (`/mcp/sk-ak-…/sse`) masked as `…`,
+ * because all of these carry credentials (SPEC §9: never leak a secret).
+ *
+ * Server keys (`server-id.ts`) need more than the shown name: two servers whose URLs differ only
+ * in a masked segment must not share one identity. `remoteKeyEndpoint` gives the key form, with
+ * each token-like segment replaced by a short digest of it (`tokenDigest`) instead of `…`, and
+ * `endpointCandidates` the URLs an entry may have been identified from.
+ */
+/** Bridge packages that connect a stdio client to a remote server given by URL. */
+const BRIDGE_PACKAGES = new Set(['mcp-remote', 'supergateway', 'mcp-proxy']);
+/** What replaces a token-like path segment in a remote identity. */
+const PATH_TOKEN_MASK = '…';
+/**
+ * The identity of a remote endpoint: `sanitizeUrl(url, { tokenMask: '…' })` (WHATWG URL
+ * normalisation: lower-case host, default port dropped; user info, query and fragment removed;
+ * token-like path segments masked), with a note for each kind of thing removed. A value that is
+ * not a URL (e.g. `${GATEWAY_URL}/mcp`) is kept as written minus anything that looks like user
+ * info, query or fragment, and with token-like path segments masked, with a note. `name` is
+ * null for an empty value. Never throws.
+ */
+function remoteEndpoint(url) {
+    const trimmed = url.trim();
+    if (trimmed === '')
+        return { name: null, notes: ['the remote URL is empty'] };
+    const notes = [];
+    let parsed;
+    try {
+        parsed = new URL(trimmed);
+    }
+    catch {
+        parsed = null;
+    }
+    const sanitized = sanitizeUrl(trimmed, { tokenMask: PATH_TOKEN_MASK });
+    // Variable references (`${HOST}`, `$(cmd)`) parse as odd host names: keep them as written.
+    if (parsed === null || sanitized === null || /\$[({]/.test(trimmed)) {
+        notes.push('the remote URL is not a valid absolute URL (a variable reference?); kept as written');
+        const { text, masked } = maskPathTokens(stripUrlSecrets(trimmed));
+        if (masked)
+            notes.push(MASKED_NOTE);
+        return { name: text, notes };
+    }
+    if (parsed.username !== '' || parsed.password !== '') {
+        notes.push('removed credentials (user:password) from the remote URL');
+    }
+    if (parsed.search !== '')
+        notes.push('removed the query string from the remote URL identity');
+    if (parsed.pathname.split('/').some((segment) => looksLikeToken(segment))) {
+        notes.push(MASKED_NOTE);
+    }
+    return { name: sanitized, notes };
+}
+/**
+ * The key form of a remote endpoint (`server-id.ts`; never shown as a name): as
+ * `remoteEndpoint` gives it for an absolute URL (WHATWG URL normalisation; user info, query and
+ * fragment removed), but each token-like path segment replaced by `tokenDigest` of it (`~` and
+ * 10 hex digits of its SHA-256) rather than `…`, so URLs that differ only in such a segment keep
+ * different keys and no key holds the token. Null for a value that is not an absolute
+ * http(s)/ws(s) URL with a host, or that holds white space or a variable reference (`${HOST}`,
+ * `$(cmd)`), which `remoteEndpoint` keeps as written. Never throws.
+ */
+function remoteKeyEndpoint(url) {
+    const trimmed = url.trim();
+    if (/\$[({]/.test(trimmed) || /\s/.test(trimmed))
+        return null;
+    const keyed = sanitizeUrl(trimmed, { tokenMask: tokenDigest });
+    return keyed !== null && /^(?:https?|wss?):\/\//i.test(keyed) ? keyed : null;
+}
+/** An http(s)/ws(s) URL inside a longer text (a call string such as `-c "mcp-remote URL"`). */
+const URL_IN_TEXT = /\b(?:https?|wss?):\/\/[^\s"'<>`]+/gi;
+/**
+ * The URLs, as written, that an entry may name its remote server by: `url` (the entry's `url`
+ * field) first, then for each word of `argv` (the unwrapped command line) the word itself, the
+ * value of an `--option=value`, and every http(s)/ws(s) URL inside it, in order, without
+ * repeats. For finding which written URL an identity's shown name came from; the caller
+ * checks each against that name. Never throws.
+ */
+function endpointCandidates(url, argv) {
+    const out = new Set();
+    if (url !== undefined && url.trim() !== '')
+        out.add(url.trim());
+    for (const arg of argv) {
+        if (looksLikeHttpUrl(arg))
+            out.add(arg);
+        if (arg.startsWith('-') && arg.includes('='))
+            out.add(arg.slice(arg.indexOf('=') + 1));
+        for (const match of arg.matchAll(URL_IN_TEXT))
+            out.add(match[0]);
+    }
+    return [...out];
+}
+const MASKED_NOTE = `masked a token-like path segment of the remote URL as ${PATH_TOKEN_MASK}`;
+/** `text` with every `/`-separated segment that looks like a token replaced by the mask. */
+function maskPathTokens(text) {
+    let masked = false;
+    const out = text
+        .split('/')
+        .map((segment) => {
+        if (!looksLikeToken(segment))
+            return segment;
+        masked = true;
+        return PATH_TOKEN_MASK;
+    })
+        .join('/');
+    return { text: out, masked };
+}
+/** An `IdiomMatch` for an entry's `url` (`launcher: url`). */
+function urlMatch(url) {
+    const { name, notes } = remoteEndpoint(url);
+    return { package: packageIdentity({ ecosystem: 'remote', name, launcher: 'url' }), notes };
+}
+/**
+ * A bridge launch (`mcp-remote https://host/mcp --header …`): the first argument (or option
+ * value, as in `--sse URL`) that is an http(s)/ws(s) URL names the remote server. Null when no
+ * argument is a URL (the bridge then runs as an ordinary package). `via` describes the bridge
+ * package for the note (e.g. `npm package mcp-remote (unpinned)`).
+ */
+function bridgeMatch(bridge, args, via) {
+    let url;
+    for (const arg of args) {
+        const value = arg.startsWith('-') && arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : arg;
+        if (looksLikeHttpUrl(value)) {
+            url = value;
+            break;
+        }
+    }
+    if (url === undefined)
+        return null;
+    const { name, notes } = remoteEndpoint(url);
+    return {
+        package: packageIdentity({ ecosystem: 'remote', name, launcher: bridge }),
+        notes: [`bridged to the remote server by the ${via}`, ...notes]
+    };
+}
+
+/**
+ * Server identity normalisation (SPEC §7 `server_id`, issue 3): registry rows and exceptions
+ * name a server however their author likes; config entries are resolved to a
+ * `PackageIdentity`. Both become `ServerKey`s (`server-key.ts`) so that a row and an entry match
+ * however each is written.
+ *
+ * Spellings read by `readServerId` (prefixes and purl types are case-insensitive):
+ * - purls (ECMA-427, read with `packageurl-js`): `pkg:npm/%40scope/name@1.2.3`,
+ *   `pkg:pypi/name@1.0`, `pkg:docker/ns/img@sha256:…?repository_url=ghcr.io` (Docker Hub when
+ *   there is no `repository_url`), `pkg:oci/img@sha256:…?repository_url=ghcr.io/ns/img` (an
+ *   `oci` purl is registry-agnostic, so `repository_url` is required), `pkg:github/org/repo@ref`
+ *   (a subpath names a directory);
+ * - `npm:<spec>` (`npm:@scope/pkg@1.2.3`, `npm:pkg`, `npm:pkg@^1`), read with
+ *   `npm-package-arg` like the npm launch idiom;
+ * - `pypi:<requirement>` (`pypi:pkg==1.2.3`, `pypi:pkg`, `pypi:pkg>=1`, uv's `pypi:pkg@1.2.3`),
+ *   PEP 508 names with PEP 440 specifiers;
+ * - `oci:<reference>` / `docker:<reference>` (`oci:nginx`, `docker:ghcr.io/org/img:1.0`);
+ * - `github:org/repo[/dir][#ref]`, GitHub URLs (`https://github.com/org/repo[.git]`,
+ *   `…/tree/<ref>/<dir>`, `…/commit/<sha>`, `…/releases/tag/<tag>`, `git+https://…`,
+ *   `git+ssh://git@github.com/…`, `git@github.com:org/repo.git`, `github.com/org/repo`), with
+ *   npm's `#ref` / `#ref::path:dir` and pip's `@ref` / `#subdirectory=dir`;
+ * - package pages `https://www.npmjs.com/package/<name>[/v/<version>]` and
+ *   `https://pypi.org/project/<name>[/<version>]`;
+ * - remote URLs (`http`, `https`, `ws`, `wss`; also `remote:<url>`), and `local:<path>`;
+ * - bare specs without a prefix, decided as follows: a digest (`img@sha256:…`), a registry host
+ *   (`ghcr.io/org/img`, `localhost:5000/img`) or a namespaced tag (`mcp/github:latest`) is OCI;
+ *   `@scope/pkg[@spec]` and `name@spec` are npm (npm's spelling; uv's `name@1.0` needs
+ *   `pypi:`); `name==1.0` and other PEP 440 operators are PyPI. A bare word (`nginx`,
+ *   `mcp-server-fetch`), a bare `org/name` (a Docker Hub image or npm's GitHub shorthand) and a
+ *   bare `name:tag` are ambiguous and are not read: write a prefix.
+ *
+ * Decisions (documented for registry authors):
+ * - A version is kept only when the spelling names an exact one: an npm semver version
+ *   (cleaned: `v1.2.3` → `1.2.3`), a PyPI `==`/`===`/`@` version (PEP 440 normalised), an OCI
+ *   digest (lower-case) or tag, or a git ref. A range or dist-tag (`^1`, `latest`, `>=1`) is
+ *   "not pinned": the key has no version (it matches every version) and the reading reports the
+ *   spec in `unpinnedSpec` so a checker can warn about it.
+ * - npm names are lower-cased (npm names are lower-case; legacy mixed-case names collide with
+ *   their lower-case spelling). PyPI names are PEP 503 normalised. OCI references get Docker's
+ *   defaults (`docker.io`, `library/`) and are lower-cased except the tag.
+ * - GitHub ids are `github:owner/repo`, lower-case, without `.git`; a directory of a monorepo
+ *   (`/tree/<ref>/src/x`, `#…::path:src/x`, pip `#subdirectory=`, a purl subpath) is kept as
+ *   written after it (`github:owner/repo/src/x`), so one row does not approve every server of
+ *   a monorepo. The ref of a browse link (`/tree/<ref>/…`) is not a version: it names where to
+ *   read, and a ref holding `/` cannot be told apart from the path; write `#<ref>` to pin.
+ * - Remote ids are the URL in key form (`remoteKeyEndpoint` in `remote.ts`; `sanitizeUrl`:
+ *   lower-case host, default port dropped, no user info, query or fragment) without trailing
+ *   `/`, with each token-like path segment (`looksLikeToken`) replaced by `~` and the first 10
+ *   hex digits of its SHA-256 (`tokenDigest`): two servers whose URLs differ only in such a
+ *   segment keep different ids, and no id holds the token. A row may write the URL as the
+ *   config does (token included) or copy the id the inventory gives; a URL with the display
+ *   mask `…` is refused (it stands for any token). A rotated token is another id: the row must
+ *   be updated. The scheme is kept: `http://` and `https://` (and `ws`/`wss`) are different
+ *   servers, since a plaintext endpoint is not the one approved. Two URLs that differ only in
+ *   their query string are the same server (a query carries credentials and is never kept).
+ * - Local ids are the path, module, script or task the entry runs, found from the directory it
+ *   runs in, relative to the workspace, with posix separators and `.`/`..` resolved: for a
+ *   config entry the config file's directory (or its `cwd`, found from there); for a row the
+ *   workspace root. `node server.js` and `node ./server.js` in `tools/.mcp.json` are both
+ *   `local:tools/server.js`, and `node server.js` in `.mcp.json` is `local:server.js`, another
+ *   server. Anchored paths stay as written: absolute (`/opt/mcp/server`, `C:/mcp/server.exe`),
+ *   home (`~/bin/server`) and variables (`${workspaceFolder}/server.js`). Inline code
+ *   (`node -e …`) has no id: its name says nothing of the code.
+ * - GitHub refs: only a full 40-hex commit id is a commit (compared case-insensitively); a
+ *   shorter hex ref (`#abc1234`) is a branch or tag, compared exactly, never by prefix.
+ *
+ * Nothing here throws on any input, and problems never quote the text (it may hold secrets).
+ */
+/** Longest `server_id` read (characters); longer text is refused, not truncated. */
+const MAX_SERVER_ID_LENGTH = 2048;
+/**
+ * Read one `server_id` (see the module doc for every spelling and the decisions taken). Never
+ * throws: text it cannot read gives a `problem`, for the registry and exceptions loaders to
+ * report at the row's file:line.
+ * @param text the cell or field as written (surrounding white space is ignored).
+ */
+function readServerId(text) {
+    try {
+        return readTrimmed(text.trim());
+    }
+    catch {
+        return failed('it could not be read as a server identity');
+    }
+}
+/**
+ * The `ServerKey` of a `server_id` (see `readServerId`), or null when it cannot be read. Never
+ * throws.
+ */
+function parseServerId(text) {
+    return readServerId(text).key;
+}
+/**
+ * The keys a resolved config server can be matched by (SPEC §7): today at most one (a list,
+ * so that a server can later also be matched by, say, its source repository):
+ * - npm/PyPI registry packages: `npm:`/`pypi:` with `version` the exact version that runs
+ *   (`package.version`, written or resolved), null when unknown;
+ * - OCI images: `oci:` with the digest, else the tag (`latest` when none is written, as the
+ *   engine pulls it); none for a reference that is not valid (a variable);
+ * - GitHub sources (`npx github:org/repo#ref`, `npx org/repo`, `git+https://github.com/…`,
+ *   `uvx --from git+https://github.com/org/repo@ref`, `pkg @ git+https://github.com/…`):
+ *   `github:` with the ref as version. A named requirement from git gets no `pypi:` key: the
+ *   code does not come from PyPI, so a PyPI row must not approve it;
+ * - remote servers (also bridged ones, `npx mcp-remote <url>`): `remote:` in key form (token
+ *   segments as digests, see the module doc) when the URL is an absolute URL (one holding a
+ *   variable reference has no key, nor one whose written URL cannot be found again);
+ * - local servers: `local:<path>` found from the config file's directory (see the module doc);
+ *   none for inline code.
+ * A withheld identity (`withholding.ts`) keeps its name but not its version: its key has
+ * `version` null, so a registry can say "not approved" rather than "not found" without
+ * claiming which version runs. Unknown identities, tarball URLs, other git hosts and local
+ * package paths have no key. Pure, never throws.
+ */
+function serverKeysOf(server) {
+    try {
+        const key = configKey(server);
+        return key === null ? [] : [key];
+    }
+    catch {
+        return [];
+    }
+}
+/** True when `a` and `b` name the same server, whatever their versions (equal `id`s). */
+function sameServer(a, b) {
+    return a.id === b.id;
+}
+/**
+ * Whether `a` and `b` name the same version of the same server: null when that cannot be told
+ * (different servers, either has no version, or one OCI key names a digest and the other a
+ * tag, or one GitHub ref is a commit and the other a branch or tag). npm versions compare as
+ * semver (SemVer 2.0.0: build metadata ignored), PyPI versions as PEP 440 (`1.0` = `1.0.0`),
+ * OCI digests case-insensitively and tags exactly, GitHub commits (full 40-hex SHA-1 ids only)
+ * case-insensitively and other refs exactly. An abbreviated commit (`abc1234`) is a ref like a
+ * branch or tag, never matched by prefix: on a fork anyone can make a commit whose id starts
+ * with given digits, so a prefix approves code nobody audited (review issue 3).
+ */
+function sameVersion(a, b) {
+    if (!sameServer(a, b) || a.version === null || b.version === null)
+        return null;
+    const [x, y] = [a.version, b.version];
+    switch (a.kind) {
+        case 'npm':
+            return semver.valid(x) && semver.valid(y) ? semver.eq(x, y) : x === y;
+        case 'pypi':
+            return pep440Exports.valid(x) && pep440Exports.valid(y) ? pep440Exports.eq(x, y) : x === y;
+        case 'oci': {
+            const digests = [isDigest(x), isDigest(y)];
+            if (digests[0] !== digests[1])
+                return null;
+            return digests[0] ? x.toLowerCase() === y.toLowerCase() : x === y;
+        }
+        case 'github': {
+            const commits = [COMMIT$1.test(x), COMMIT$1.test(y)];
+            if (commits[0] !== commits[1])
+                return null;
+            return commits[0] ? x.toLowerCase() === y.toLowerCase() : x === y;
+        }
+        default:
+            return x === y;
+    }
+}
+/**
+ * A spelling of `key` that `readServerId` reads back to the same key, for messages and files:
+ * `npm:@scope/pkg@1.2.3`, `pypi:name==1.0`, `oci:ghcr.io/org/img@sha256:…` or `…:tag`,
+ * `github:org/repo#ref`, `remote:https://host/mcp`, `local:tools/server.js`; the id alone when
+ * there is no version.
+ */
+function formatServerKey(key) {
+    if (key.version === null)
+        return key.id;
+    switch (key.kind) {
+        case 'npm':
+            return `${key.id}@${key.version}`;
+        case 'pypi':
+            return `${key.id}${pep440Exports.valid(key.version) ? '==' : '==='}${key.version}`;
+        case 'oci':
+            return `${key.id}${isDigest(key.version) ? '@' : ':'}${key.version}`;
+        case 'github':
+            return `${key.id}#${key.version}`;
+        default:
+            return key.id;
+    }
+}
+// ---------------------------------------------------------------------------------------------
+// Reading `server_id`s
+/** A full git commit id (SHA-1, 40 hex digits); shorter hex refs are branches or tags. */
+const COMMIT$1 = /^[0-9a-f]{40}$/i;
+/** A PEP 508 project name (PEP 508 "Names"). */
+const PYPI_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
+/** PEP 508 name, optional extras, then the rest of a requirement. */
+const PYPI_REQUIREMENT = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\])?\s*([\s\S]*)$/;
+/** A requirement whose rest starts with a PEP 440 comparison operator. */
+const PEP440_OPERATOR = /^(?:===|==|~=|!=|<=|>=|<|>)/;
+/** A PEP 508 name (with optional extras) followed by a PEP 440 operator. */
+const PYPI_REQUIREMENT_WITH_OPERATOR = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\s*(?:\[[^\]]*\])?\s*(?:===|==|~=|!=|<=|>=|<|>)/;
+/** A name followed by `@` and a content digest (`img@sha256:…`): only OCI spells it so. */
+const IMAGE_BY_DIGEST = /@[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-f0-9]{32,}$/i;
+/** GitHub user or organisation names: alphanumerics and single hyphens, at most 39. */
+const GITHUB_OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+/** GitHub repository names. */
+const GITHUB_REPO = /^[A-Za-z0-9._-]+$/;
+const GITHUB_HOSTS = new Set(['github.com', 'www.github.com']);
+const NPM_HOSTS = new Set(['npmjs.com', 'www.npmjs.com']);
+const PYPI_HOSTS = new Set(['pypi.org', 'www.pypi.org']);
+const REMOTE_SCHEMES = new Set(['http:', 'https:', 'ws:', 'wss:']);
+const URL_SCHEMES = new Set(['http', 'https', 'ws', 'wss', 'git', 'git+https', 'git+http']);
+const SSH_SCHEMES = new Set(['ssh', 'git+ssh']);
+const AMBIGUOUS = 'a bare name is ambiguous (npm package, PyPI project or container image): write npm:NAME, ' +
+    'pypi:NAME or oci:NAME, or a purl';
+function failed(problem) {
+    return { key: null, unpinnedSpec: null, problem };
+}
+function found(key, unpinnedSpec = null) {
+    return { key, unpinnedSpec, problem: null };
+}
+function readTrimmed(text) {
+    if (text === '')
+        return failed('it is empty: write a purl, npm:NAME@VERSION or a URL');
+    if (text.length > MAX_SERVER_ID_LENGTH) {
+        return failed(`it is longer than ${MAX_SERVER_ID_LENGTH} characters`);
+    }
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f]/.test(text))
+        return failed('it holds control characters');
+    const prefix = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(text)?.[1]?.toLowerCase();
+    const rest = prefix === undefined ? text : text.slice(prefix.length + 1).trim();
+    switch (prefix) {
+        case 'pkg':
+            return fromPurl(`pkg:${rest}`);
+        case 'npm':
+            return fromNpmSpec(rest);
+        case 'pypi':
+            return fromPypiRequirement(rest);
+        case 'oci':
+        case 'docker':
+            return fromImageReference(rest);
+        case 'github':
+            return fromGithubShorthand(rest);
+        case 'local':
+            return rest === '' ? failed('local: names no path') : found(localKey(rest, '.'));
+        case 'remote':
+            return fromRemoteUrl(rest);
+        default:
+            if (prefix !== undefined && (URL_SCHEMES.has(prefix) || SSH_SCHEMES.has(prefix))) {
+                return /\s/.test(text) ? failed('a URL cannot hold spaces') : fromUrl(text);
+            }
+            if (/^[a-z][\w+.-]*:\/\//i.test(text)) {
+                return failed('its URL scheme is not one the gate matches (http, https, ws, wss, git)');
+            }
+            return fromBare(text);
+    }
+}
+/** A spelling without a known prefix (see the module doc for how it is decided). */
+function fromBare(text) {
+    if (/\s/.test(text) && !PYPI_REQUIREMENT_WITH_OPERATOR.test(text)) {
+        return failed('it holds spaces: write a purl, npm:NAME@VERSION, pypi:NAME==VERSION or a URL');
+    }
+    const scp = /^git@github\.com:(.+)$/i.exec(text);
+    if (scp)
+        return fromUrl(`ssh://git@github.com/${scp[1]}`);
+    if (/^(?:www\.)?github\.com\//i.test(text))
+        return fromUrl(`https://${text}`);
+    if (text.startsWith('@'))
+        return fromNpmSpec(text);
+    if (IMAGE_BY_DIGEST.test(text))
+        return fromImageReference(text);
+    const ref = parseImageReference(text);
+    if (ref !== null && ref.registry !== null)
+        return fromImageReference(text);
+    if (PYPI_REQUIREMENT_WITH_OPERATOR.test(text))
+        return fromPypiRequirement(text);
+    if (text.includes('/') && ref !== null && ref.tag !== null)
+        return fromImageReference(text);
+    if (!text.includes('/') && /^[^@]+@[^@]+$/.test(text))
+        return fromNpmSpec(text);
+    return failed(AMBIGUOUS);
+}
+/** A purl (see the module doc); types other than npm, pypi, docker, oci and github are refused. */
+function fromPurl(text) {
+    let purl;
+    try {
+        purl = packageurlJsExports.PackageURL.fromString(text);
+    }
+    catch {
+        return failed('it is not a valid package URL (purl): check the pkg:TYPE/NAMESPACE/NAME@VERSION form');
+    }
+    const version = purl.version ?? null;
+    const qualifiers = purl.qualifiers ?? {};
+    switch (purl.type) {
+        case 'npm': {
+            const name = purl.namespace ? `${purl.namespace}/${purl.name}` : purl.name;
+            return fromNpmSpec(version === null ? name : `${name}@${version}`);
+        }
+        case 'pypi':
+            return fromPypiRequirement(version === null ? purl.name : `${purl.name}==${version}`);
+        case 'docker': {
+            const registry = qualifiers.repository_url ? hostPath(qualifiers.repository_url) : null;
+            const path = purl.namespace ? `${purl.namespace}/${purl.name}` : purl.name;
+            const base = registry ? `${registry}/${path}` : path;
+            return fromImageReference(withImageVersion(base, version));
+        }
+        case 'oci': {
+            if (!qualifiers.repository_url) {
+                return failed('a pkg:oci purl names no registry: add ?repository_url=REGISTRY/PATH (or use pkg:docker)');
+            }
+            const repository = hostPath(qualifiers.repository_url);
+            const last = repository.split('/').pop();
+            const base = last === purl.name ? repository : `${repository}/${purl.name}`;
+            return fromImageReference(withImageVersion(base, version ?? qualifiers.tag ?? null));
+        }
+        case 'github':
+            if (!purl.namespace)
+                return failed('a pkg:github purl needs pkg:github/OWNER/REPO');
+            return githubReading(purl.namespace, purl.name, splitPath(purl.subpath ?? ''), {
+                ref: version
+            });
+        default:
+            return failed(`purl type "${purl.type}" is not an ecosystem the gate matches (npm, pypi, docker, oci, ` +
+                'github)');
+    }
+}
+/** `repository_url` without a scheme and trailing `/` (`https://ghcr.io/` → `ghcr.io`). */
+function hostPath(url) {
+    return url.replace(/^[a-z][\w+.-]*:\/\//i, '').replace(/\/+$/, '');
+}
+/** An image reference with a purl version: `@digest` for a digest, `:tag` otherwise. */
+function withImageVersion(base, version) {
+    if (version === null || version === '')
+        return base;
+    return `${base}${isDigest(version) ? '@' : ':'}${version}`;
+}
+/** True for `algorithm:hex` (a content digest), as opposed to a tag (tags hold no `:`). */
+function isDigest(version) {
+    return version.includes(':');
+}
+/** An npm spec (`@scope/pkg@1.2.3`, `pkg`, `pkg@^1`, an alias, a GitHub spec). */
+function fromNpmSpec(spec) {
+    let parsed;
+    try {
+        parsed = npa(spec, '/');
+    }
+    catch {
+        return failed('it is not a valid npm package spec: write npm:NAME@VERSION');
+    }
+    if (parsed.type === 'alias')
+        return fromNpmSpec(parsed.subSpec.raw);
+    const registry = npmRegistryKey(parsed);
+    if (registry !== null)
+        return found(registry.key, registry.unpinnedSpec);
+    const github = githubOfNpmSpec(parsed);
+    if (github !== null)
+        return github;
+    return failed('it is an npm spec that is not a registry package (a tarball, a path or another git host): ' +
+        'name the package as npm:NAME@VERSION');
+}
+/** The key of an npm registry spec (npa types `version`, `range`, `tag`), else null. */
+function npmRegistryKey(parsed) {
+    const name = parsed.name;
+    if (!name || !['version', 'range', 'tag'].includes(parsed.type))
+        return null;
+    const id = `npm:${name.toLowerCase()}`;
+    if (parsed.type === 'version') {
+        const version = semver.clean(parsed.rawSpec) ?? parsed.rawSpec;
+        return { key: { kind: 'npm', id, version }, unpinnedSpec: null };
+    }
+    const bare = parsed.type === 'range' && parsed.rawSpec === '*' && !/.@/.test(parsed.raw);
+    return { key: { kind: 'npm', id, version: null }, unpinnedSpec: bare ? null : parsed.rawSpec };
+}
+/** The GitHub key of an npm git spec that `npm-package-arg` reads as hosted on GitHub. */
+function githubOfNpmSpec(parsed) {
+    const hosted = parsed.hosted;
+    if (parsed.type !== 'git' || !hosted || hosted.type !== 'github')
+        return null;
+    // `gitSubdir` (npm's `#ref::path:dir`) is set by npm-package-arg but missing from its types.
+    const subdir = parsed.gitSubdir;
+    const directory = subdir ? splitPath(subdir) : [];
+    const range = parsed.gitRange ? `semver:${parsed.gitRange}` : null;
+    return githubReading(hosted.user, hosted.project, directory, {
+        ref: parsed.gitCommittish ?? null,
+        unpinnedSpec: range
+    });
+}
+/**
+ * A PyPI requirement (`name`, `name[extra]==1.0`, `name>=1`, `name @ git+https://github.com/…`,
+ * uv's `name@1.0`): pinned with the same rule as the PyPI launch idiom (`pypi-idiom.ts`): one
+ * `==` clause without a wildcard, `===`, or `@<PEP 440 version>`.
+ */
+function fromPypiRequirement(text) {
+    const m = PYPI_REQUIREMENT.exec(text.trim());
+    if (!m)
+        return failed('it is not a PyPI requirement: write pypi:NAME==VERSION');
+    const id = `pypi:${normalizePypiName(m[1])}`;
+    const rest = m[3].replace(/;[\s\S]*$/, '').trim(); // environment markers do not name a version
+    if (rest === '')
+        return found({ kind: 'pypi', id, version: null });
+    if (rest.startsWith('@')) {
+        const target = rest.slice(1).trim();
+        if (/^[a-z][\w+.-]*:/i.test(target)) {
+            const source = fromUrl(target);
+            return source.key?.kind === 'github'
+                ? source
+                : failed('a PyPI requirement from a URL is matched only as a GitHub repository');
+        }
+        if (target === 'latest')
+            return found({ kind: 'pypi', id, version: null }, target);
+        const version = pep440Exports.valid(target) ? (pep440Exports.clean(target) ?? target) : null;
+        if (version === null)
+            return failed('the version after @ is not a PEP 440 version');
+        return found({ kind: 'pypi', id, version });
+    }
+    if (!PEP440_OPERATOR.test(rest)) {
+        return failed('what follows the PyPI name is not a PEP 440 specifier: write pypi:NAME==VERSION');
+    }
+    // `parse` answers null for text that is not a specifier (its types say otherwise).
+    let clauses;
+    try {
+        clauses = specifierExports.parse(rest);
+    }
+    catch {
+        clauses = null;
+    }
+    if (!clauses || clauses.length === 0) {
+        return failed('the version specifier is not valid PEP 440: write pypi:NAME==VERSION');
+    }
+    const only = clauses.length === 1 ? clauses[0] : null;
+    if (only?.operator === '===') {
+        return found({ kind: 'pypi', id, version: rest.replace(/^===\s*/, '') });
+    }
+    if (only?.operator === '==' && !only.prefix) {
+        return found({ kind: 'pypi', id, version: pep440Exports.clean(only.version) ?? only.version });
+    }
+    return found({ kind: 'pypi', id, version: null }, rest);
+}
+/**
+ * An OCI image reference (`[registry/]path[:tag][@digest]`): Docker Hub defaults applied,
+ * registry and path lower-cased; the version is the digest (lower-case), else the tag.
+ */
+function fromImageReference(text) {
+    const key = imageKey(text);
+    return key === null
+        ? failed('it is not a valid image reference: write oci:REGISTRY/PATH:TAG or …@sha256:DIGEST')
+        : found(key);
+}
+/** The OCI key of an image reference, or null when it is not valid (see `fromImageReference`). */
+function imageKey(text) {
+    const written = parseImageReference(text);
+    if (written === null)
+        return null;
+    const lowered = `${written.name.toLowerCase()}${written.tag === null ? '' : `:${written.tag}`}${written.digest === null ? '' : `@${written.digest.toLowerCase()}`}`;
+    const ref = parseImageReference(lowered);
+    if (ref === null || !ref.valid)
+        return null;
+    const hub = ref.registry === null || DOCKER_HUB_HOSTS.has(ref.registry);
+    const registry = hub ? 'docker.io' : ref.registry;
+    const path = hub && !ref.path.includes('/') ? `library/${ref.path}` : ref.path;
+    return { kind: 'oci', id: `oci:${registry}/${path}`, version: ref.digest ?? ref.tag };
+}
+/** `github:owner/repo[/dir…][#fragment]` (the key's own spelling and npm's shorthand). */
+function fromGithubShorthand(rest) {
+    const hash = rest.indexOf('#');
+    const path = hash === -1 ? rest : rest.slice(0, hash);
+    const [owner = '', repo = '', ...directory] = path.split('/');
+    const fragment = hash === -1 ? {} : readFragment(rest.slice(hash + 1));
+    return githubReading(owner, repo, directory, fragment);
+}
+/** A URL: GitHub repository, npm or PyPI package page, or a remote server. */
+function fromUrl(text) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        return failed('it is not a valid URL');
+    }
+    const host = url.hostname.toLowerCase();
+    if (GITHUB_HOSTS.has(host))
+        return fromGithubUrl(url);
+    if (!REMOTE_SCHEMES.has(url.protocol)) {
+        return failed('git sources are matched only on GitHub: write a github.com URL');
+    }
+    const segments = url.pathname
+        .split('/')
+        .filter((s) => s !== '')
+        .map(decodeSegment);
+    if (NPM_HOSTS.has(host) && segments[0] === 'package')
+        return fromNpmPage(segments.slice(1));
+    if (PYPI_HOSTS.has(host) && segments[0] === 'project')
+        return fromPypiPage(segments.slice(1));
+    return fromRemoteUrl(text);
+}
+/** `/package/[@scope/]name[/v/version]` of npmjs.com. */
+function fromNpmPage(segments) {
+    const scoped = segments[0]?.startsWith('@') === true;
+    const nameParts = segments.slice(0, scoped ? 2 : 1);
+    const after = segments.slice(nameParts.length);
+    if (after.length !== 0 && !(after.length === 2 && after[0] === 'v')) {
+        return failed('an npmjs.com link should be …/package/NAME or …/package/NAME/v/VERSION');
+    }
+    const name = nameParts.join('/');
+    return fromNpmSpec(after[1] === undefined ? name : `${name}@${after[1]}`);
+}
+/** `/project/name[/version]` of pypi.org. */
+function fromPypiPage(segments) {
+    const [name, version, ...more] = segments;
+    if (name === undefined || !PYPI_NAME.test(name) || more.length > 0) {
+        return failed('a pypi.org link should be …/project/NAME or …/project/NAME/VERSION');
+    }
+    return fromPypiRequirement(version === undefined ? name : `${name}==${version}`);
+}
+/**
+ * A remote MCP endpoint (`http`, `https`, `ws`, `wss`), keyed exactly as a config `url` is
+ * (`remoteKeyEndpoint`: token-like path segments as their digest). A URL with a masked segment
+ * (`…`, as reports show a URL) is refused: the mask stands for any token, so it cannot say
+ * which server is meant.
+ */
+function fromRemoteUrl(text) {
+    const endpoint = remoteKeyEndpoint(text);
+    if (endpoint === null) {
+        return failed('it is not an absolute http(s) or ws(s) URL (a variable reference cannot be matched)');
+    }
+    if (holdsPathMask(text)) {
+        return failed(`a path segment is masked (${PATH_TOKEN_MASK}), which stands for any token: write the URL ` +
+            'as the config does, or the server_id the inventory gives (a token segment as ~ and 10 ' +
+            'hex digits)');
+    }
+    return found(remoteKey(endpoint));
+}
+/** True when a path segment of URL `text` holds the display mask `…` (also percent-encoded). */
+function holdsPathMask(text) {
+    try {
+        return new URL(text.trim()).pathname
+            .split('/')
+            .some((segment) => decodeSegment(segment).includes(PATH_TOKEN_MASK));
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * The remote key of an endpoint in key form (`remoteKeyEndpoint`): without trailing `/`, and
+ * through `maskedText` (a net: the key form holds no token-like segment already).
+ */
+function remoteKey(endpoint) {
+    const id = maskedText(endpoint).replace(/\/+$/, '');
+    return { kind: 'remote', id: `remote:${id}`, version: null };
+}
+/**
+ * A github.com URL: `/owner/repo[.git][@ref]`, `/tree/<ref>/<dir…>`, `/commit/<sha>`,
+ * `/releases/tag/<tag>`, with a `#ref`, `#ref::path:dir` or `#subdirectory=dir` fragment.
+ */
+function fromGithubUrl(url) {
+    const segments = url.pathname
+        .split('/')
+        .filter((s) => s !== '')
+        .map(decodeSegment);
+    const [owner = '', repoWritten = '', ...more] = segments;
+    const fragment = url.hash.length > 1 ? readFragment(decodeSegment(url.hash.slice(1))) : {};
+    const at = repoWritten.indexOf('@');
+    const repo = at === -1 ? repoWritten : repoWritten.slice(0, at);
+    const pipRef = at === -1 ? null : repoWritten.slice(at + 1);
+    let directory = fragment.directory ?? [];
+    let ref = pipRef ?? fragment.ref ?? null;
+    if (more.length > 0) {
+        const [what, first, ...tail] = more;
+        if (what === 'tree' && first !== undefined && pipRef === null) {
+            directory = tail;
+        }
+        else if (what === 'commit' && first !== undefined && tail.length === 0) {
+            ref = first;
+        }
+        else if (what === 'releases' && first === 'tag' && tail.length === 1) {
+            ref = tail[0];
+        }
+        else {
+            return failed('a GitHub link should name a repository (…/OWNER/REPO), a directory (…/tree/REF/DIR), ' +
+                'a commit (…/commit/SHA) or a release (…/releases/tag/TAG)');
+        }
+    }
+    return githubReading(owner, repo, directory, { ...fragment, ref, directory });
+}
+/**
+ * npm's `#ref`, `#semver:<range>`, `#ref::path:dir` and pip's `#egg=name&subdirectory=dir`.
+ */
+function readFragment(fragment) {
+    if (fragment.includes('=') && !fragment.includes('::') && !/^semver:/.test(fragment)) {
+        const subdirectory = new URLSearchParams(fragment).get('subdirectory');
+        return subdirectory ? { directory: splitPath(subdirectory) } : {};
+    }
+    const out = {};
+    for (const part of fragment.split('::')) {
+        if (part.startsWith('path:'))
+            out.directory = splitPath(part.slice('path:'.length));
+        else if (part.startsWith('semver:'))
+            out.unpinnedSpec = part;
+        else if (part !== '')
+            out.ref = part;
+    }
+    return out;
+}
+/** A GitHub key from its parts (validated; owner and repo lower-cased, `.git` dropped). */
+function githubReading(owner, repoWritten, directory, fragment) {
+    const repo = repoWritten.replace(/\.git$/i, '');
+    if (!GITHUB_OWNER.test(owner) || !GITHUB_REPO.test(repo) || repo === '.' || repo === '..') {
+        return failed('it does not name a GitHub repository as OWNER/REPO');
+    }
+    const written = directory.length > 0 ? directory : (fragment.directory ?? []);
+    const dirs = written.filter((s) => s !== '' && s !== '.');
+    if (dirs.some((s) => s === '..'))
+        return failed('a GitHub directory cannot hold ..');
+    const path = [owner.toLowerCase(), repo.toLowerCase(), ...dirs].join('/');
+    const ref = fragment.ref === undefined || fragment.ref === '' ? null : fragment.ref;
+    return found({ kind: 'github', id: `github:${path}`, version: ref }, fragment.unpinnedSpec ?? null);
+}
+function splitPath(path) {
+    return path.split('/').filter((s) => s !== '' && s !== '.');
+}
+function decodeSegment(segment) {
+    try {
+        return decodeURIComponent(segment);
+    }
+    catch {
+        return segment;
+    }
+}
+/**
+ * The `local:` key of `path` (a file, directory, module, script or task as the entry names it)
+ * as it is found from `base` (a directory relative to the workspace, or anchored): see
+ * `localPath`. Through `maskedText` (a net: names are masked already).
+ */
+function localKey(path, base) {
+    return { kind: 'local', id: `local:${maskedText(localPath(path, base))}`, version: null };
+}
+/**
+ * `path` found from `base`: `\\` read as `/`; an anchored path (see `anchorOf`) kept, otherwise
+ * joined to `base`; then normalised as a posix path (`.` and `..` resolved, repeated and
+ * trailing `/` dropped; never above an anchor). `server.js` from `tools` is `tools/server.js`,
+ * `./server.js` from `.` is `server.js`, `../x` from `.` stays `../x` (outside the workspace).
+ */
+function localPath(path, base) {
+    const written = path.trim().replace(/\\/g, '/');
+    const joined = anchorOf(written) !== null || base === '.' ? written : `${base}/${written}`;
+    const anchor = anchorOf(joined);
+    if (anchor === null)
+        return posix.normalize(joined).replace(/\/+$/, '') || '.';
+    const rest = posix.normalize(`/${joined.slice(anchor.length)}`).replace(/\/+$/, '');
+    if (anchor === '/')
+        return rest || '/';
+    return anchor === '//' ? `/${rest || '/'}` : `${anchor}${rest}`;
+}
+/**
+ * What a path is anchored at, kept as written: `/` (absolute; `//` for a UNC share), a drive
+ * (`C:`), a home (`~`, `~user`) or a variable (`$HOME`, `${workspaceFolder}`, `$(pwd)`,
+ * `%APPDATA%`) as its first segment. Null for a relative path.
+ */
+function anchorOf(path) {
+    if (path.startsWith('//'))
+        return '//';
+    if (path.startsWith('/'))
+        return '/';
+    const first = path.split('/', 1)[0];
+    return /^(?:[A-Za-z]:|~[^/]*|\$.*|%[^%]+%)$/.test(first) ? first : null;
+}
+/**
+ * The directory a local entry's relative paths are found from, relative to the workspace:
+ * the config file's directory (`entry.config` is relative to the workspace, posix separators),
+ * or the entry's `cwd` found from it when one is written (an anchored `cwd` as written).
+ */
+function localBase(entry) {
+    const config = entry.config.trim().replace(/\\/g, '/');
+    const directory = localPath(posix.dirname(config), '.');
+    const cwd = entry.launch.cwd?.trim();
+    return cwd === undefined || cwd === '' ? directory : localPath(cwd, directory);
+}
+/** How `local-idiom.ts` names inline code (`node -e`, `python -c`): `(inline node code)`. */
+const INLINE_CODE = /^\(inline .+ code\)$/;
+// ---------------------------------------------------------------------------------------------
+// Keys of config servers
+function configKey(server) {
+    const p = server.package;
+    if (p.name === null || p.name.trim() === '')
+        return null;
+    const withheldIdentity = isWithheld(p);
+    switch (p.ecosystem) {
+        case 'npm':
+            return npmConfigKey(p.name, withheldIdentity ? null : p.version);
+        case 'pypi':
+            return pypiConfigKey(p.name, p.versionSpec, withheldIdentity ? null : p.version);
+        case 'oci': {
+            const key = imageKey(p.name);
+            if (key === null)
+                return null;
+            return { ...key, version: withheldIdentity ? null : (p.version ?? p.versionSpec) };
+        }
+        case 'remote':
+            return remoteConfigKey(server, p.name);
+        case 'local':
+            return INLINE_CODE.test(p.name.trim()) ? null : localKey(p.name, localBase(server.entry));
+        default:
+            return null;
+    }
+}
+/**
+ * The key of a remote config server. Its shown name masks token-like segments as `…`, so the key
+ * is made from the URL as written (`endpointCandidates`: the entry's `url`, or a URL of its
+ * command line) whose shown form is that name. No key when the name is not an absolute URL, or
+ * when it masks a segment and no written URL (or more than one, keyed apart) gives it: which
+ * server runs cannot be told then.
+ */
+function remoteConfigKey(server, shown) {
+    if (remoteKeyEndpoint(shown) === null)
+        return null;
+    const ids = new Map();
+    for (const url of endpointCandidates(server.entry.launch.url, server.argv)) {
+        const name = remoteEndpoint(url).name;
+        const endpoint = remoteKeyEndpoint(url);
+        if (name === null || endpoint === null || maskedText(name) !== shown)
+            continue;
+        const key = remoteKey(endpoint);
+        ids.set(key.id, key);
+    }
+    if (ids.size === 1)
+        return [...ids.values()][0];
+    if (ids.size > 1 || shown.includes(PATH_TOKEN_MASK))
+        return null;
+    return remoteKey(remoteKeyEndpoint(shown));
+}
+/** npm: a registry name keeps `version`; a GitHub git spec gives its `github:` key. */
+function npmConfigKey(name, version) {
+    let parsed;
+    try {
+        parsed = npa(name, '/');
+    }
+    catch {
+        return null;
+    }
+    const registry = npmRegistryKey(parsed);
+    if (registry !== null)
+        return { ...registry.key, version };
+    return githubOfNpmSpec(parsed)?.key ?? null;
+}
+/**
+ * PyPI: a registry name keeps `version`; a git source (unnamed: the name is the URL and the
+ * version spec the ref; named: the version spec is the URL) gives its `github:` key only.
+ */
+function pypiConfigKey(name, versionSpec, version) {
+    if (versionSpec !== null && /^[a-z][\w+.-]*:/i.test(versionSpec)) {
+        return githubUrlKey(versionSpec);
+    }
+    if (/^[a-z][\w+.-]*:/i.test(name)) {
+        const ref = versionSpec === null ? '' : `@${versionSpec}`;
+        const hash = name.indexOf('#');
+        const source = hash === -1 ? `${name}${ref}` : `${name.slice(0, hash)}${ref}${name.slice(hash)}`;
+        return githubUrlKey(source);
+    }
+    if (!PYPI_NAME.test(name))
+        return null;
+    return { kind: 'pypi', id: `pypi:${normalizePypiName(name)}`, version };
+}
+/** The `github:` key of a source URL, or null for other hosts and non-URLs. */
+function githubUrlKey(url) {
+    const key = fromUrl(url).key;
+    return key?.kind === 'github' ? key : null;
+}
+
 let CsvError$1 = class CsvError extends Error {
   constructor(code, message, options, ...contexts) {
     if (Array.isArray(message)) message = message.join(" ").trim();
@@ -43131,1564 +44905,6 @@ const parse = function (data, opts = {}) {
   // if (err2 !== undefined) throw err2;
   return records;
 };
-
-var version;
-var hasRequiredVersion;
-
-function requireVersion () {
-	if (hasRequiredVersion) return version;
-	hasRequiredVersion = 1;
-	const VERSION_PATTERN = [
-	  'v?',
-	  '(?:',
-	  /* */ '(?:(?<epoch>[0-9]+)!)?', // epoch
-	  /* */ '(?<release>[0-9]+(?:\\.[0-9]+)*)', // release segment
-	  /* */ '(?<pre>', // pre-release
-	  /*    */ '[-_\\.]?',
-	  /*    */ '(?<pre_l>(a|b|c|rc|alpha|beta|pre|preview))',
-	  /*    */ '[-_\\.]?',
-	  /*    */ '(?<pre_n>[0-9]+)?',
-	  /* */ ')?',
-	  /* */ '(?<post>', // post release
-	  /*    */ '(?:-(?<post_n1>[0-9]+))',
-	  /*    */ '|',
-	  /*    */ '(?:',
-	  /*        */ '[-_\\.]?',
-	  /*        */ '(?<post_l>post|rev|r)',
-	  /*        */ '[-_\\.]?',
-	  /*        */ '(?<post_n2>[0-9]+)?',
-	  /*    */ ')',
-	  /* */ ')?',
-	  /* */ '(?<dev>', // dev release
-	  /*    */ '[-_\\.]?',
-	  /*    */ '(?<dev_l>dev)',
-	  /*    */ '[-_\\.]?',
-	  /*    */ '(?<dev_n>[0-9]+)?',
-	  /* */ ')?',
-	  ')',
-	  '(?:\\+(?<local>[a-z0-9]+(?:[-_\\.][a-z0-9]+)*))?', // local version
-	].join('');
-
-	version = {
-	  VERSION_PATTERN,
-	  valid,
-	  clean,
-	  explain,
-	  parse,
-	  stringify,
-	};
-
-	const validRegex = new RegExp('^' + VERSION_PATTERN + '$', 'i');
-
-	function valid(version) {
-	  return validRegex.test(version) ? version : null;
-	}
-
-	const cleanRegex = new RegExp('^\\s*' + VERSION_PATTERN + '\\s*$', 'i');
-	function clean(version) {
-	  return stringify(parse(version, cleanRegex));
-	}
-
-	function parse(version, regex) {
-	  // Validate the version and parse it into pieces
-	  const { groups } = (regex || validRegex).exec(version) || {};
-	  if (!groups) {
-	    return null;
-	  }
-
-	  // Store the parsed out pieces of the version
-	  const parsed = {
-	    epoch: Number(groups.epoch ? groups.epoch : 0),
-	    release: groups.release.split('.').map(Number),
-	    pre: normalize_letter_version(groups.pre_l, groups.pre_n),
-	    post: normalize_letter_version(
-	      groups.post_l,
-	      groups.post_n1 || groups.post_n2,
-	    ),
-	    dev: normalize_letter_version(groups.dev_l, groups.dev_n),
-	    local: parse_local_version(groups.local),
-	  };
-
-	  return parsed;
-	}
-
-	function stringify(parsed) {
-	  if (!parsed) {
-	    return null;
-	  }
-	  const { epoch, release, pre, post, dev, local } = parsed;
-	  const parts = [];
-
-	  // Epoch
-	  if (epoch !== 0) {
-	    parts.push(`${epoch}!`);
-	  }
-	  // Release segment
-	  parts.push(release.join('.'));
-
-	  // Pre-release
-	  if (pre) {
-	    parts.push(pre.join(''));
-	  }
-	  // Post-release
-	  if (post) {
-	    parts.push('.' + post.join(''));
-	  }
-	  // Development release
-	  if (dev) {
-	    parts.push('.' + dev.join(''));
-	  }
-	  // Local version segment
-	  if (local) {
-	    parts.push(`+${local}`);
-	  }
-	  return parts.join('');
-	}
-
-	function normalize_letter_version(letterIn, numberIn) {
-	  let letter = letterIn;
-	  let number = numberIn;
-	  if (letter) {
-	    // We consider there to be an implicit 0 in a pre-release if there is
-	    // not a numeral associated with it.
-	    if (!number) {
-	      number = 0;
-	    }
-	    // We normalize any letters to their lower case form
-	    letter = letter.toLowerCase();
-
-	    // We consider some words to be alternate spellings of other words and
-	    // in those cases we want to normalize the spellings to our preferred
-	    // spelling.
-	    if (letter === 'alpha') {
-	      letter = 'a';
-	    } else if (letter === 'beta') {
-	      letter = 'b';
-	    } else if (['c', 'pre', 'preview'].includes(letter)) {
-	      letter = 'rc';
-	    } else if (['rev', 'r'].includes(letter)) {
-	      letter = 'post';
-	    }
-	    return [letter, Number(number)];
-	  }
-	  if (!letter && number) {
-	    // We assume if we are given a number, but we are not given a letter
-	    // then this is using the implicit post release syntax (e.g. 1.0-1)
-	    letter = 'post';
-
-	    return [letter, Number(number)];
-	  }
-	  return null;
-	}
-
-	function parse_local_version(local) {
-	  /*
-	    Takes a string like abc.1.twelve and turns it into("abc", 1, "twelve").
-	    */
-	  if (local) {
-	    return local
-	      .split(/[._-]/)
-	      .map((part) =>
-	        Number.isNaN(Number(part)) ? part.toLowerCase() : Number(part),
-	      );
-	  }
-	  return null;
-	}
-
-	function explain(version) {
-	  const parsed = parse(version);
-	  if (!parsed) {
-	    return parsed;
-	  }
-	  const { epoch, release, pre, post, dev, local } = parsed;
-
-	  let base_version = '';
-	  if (epoch !== 0) {
-	    base_version += epoch + '!';
-	  }
-	  base_version += release.join('.');
-
-	  const is_prerelease = Boolean(dev || pre);
-	  const is_devrelease = Boolean(dev);
-	  const is_postrelease = Boolean(post);
-
-	  // return
-
-	  return {
-	    epoch,
-	    release,
-	    pre,
-	    post: post ? post[1] : post,
-	    dev: dev ? dev[1] : dev,
-	    local: local ? local.join('.') : local,
-	    public: stringify(parsed).split('+', 1)[0],
-	    base_version,
-	    is_prerelease,
-	    is_devrelease,
-	    is_postrelease,
-	  };
-	}
-	return version;
-}
-
-var operator;
-var hasRequiredOperator;
-
-function requireOperator () {
-	if (hasRequiredOperator) return operator;
-	hasRequiredOperator = 1;
-	const { parse } = requireVersion();
-
-	operator = {
-	  compare,
-	  rcompare,
-	  lt,
-	  le,
-	  eq,
-	  ne,
-	  ge,
-	  gt,
-	  '<': lt,
-	  '<=': le,
-	  '==': eq,
-	  '!=': ne,
-	  '>=': ge,
-	  '>': gt,
-	  '===': arbitrary,
-	};
-
-	function lt(version, other) {
-	  return compare(version, other) < 0;
-	}
-
-	function le(version, other) {
-	  return compare(version, other) <= 0;
-	}
-
-	function eq(version, other) {
-	  return compare(version, other) === 0;
-	}
-
-	function ne(version, other) {
-	  return compare(version, other) !== 0;
-	}
-
-	function ge(version, other) {
-	  return compare(version, other) >= 0;
-	}
-
-	function gt(version, other) {
-	  return compare(version, other) > 0;
-	}
-
-	function arbitrary(version, other) {
-	  return version.toLowerCase() === other.toLowerCase();
-	}
-
-	function compare(version, other) {
-	  const parsedVersion = parse(version);
-	  const parsedOther = parse(other);
-
-	  const keyVersion = calculateKey(parsedVersion);
-	  const keyOther = calculateKey(parsedOther);
-
-	  return pyCompare(keyVersion, keyOther);
-	}
-
-	function rcompare(version, other) {
-	  return -compare(version, other);
-	}
-
-	// this logic is buitin in python, but we need to port it to js
-	// see https://stackoverflow.com/a/5292332/1438522
-	function pyCompare(elemIn, otherIn) {
-	  let elem = elemIn;
-	  let other = otherIn;
-	  if (elem === other) {
-	    return 0;
-	  }
-	  if (Array.isArray(elem) !== Array.isArray(other)) {
-	    elem = Array.isArray(elem) ? elem : [elem];
-	    other = Array.isArray(other) ? other : [other];
-	  }
-	  if (Array.isArray(elem)) {
-	    const len = Math.min(elem.length, other.length);
-	    for (let i = 0; i < len; i += 1) {
-	      const res = pyCompare(elem[i], other[i]);
-	      if (res !== 0) {
-	        return res;
-	      }
-	    }
-	    return elem.length - other.length;
-	  }
-	  if (elem === -Infinity || other === Infinity) {
-	    return -1;
-	  }
-	  if (elem === Infinity || other === -Infinity) {
-	    return 1;
-	  }
-	  return elem < other ? -1 : 1;
-	}
-
-	function calculateKey(input) {
-	  const { epoch } = input;
-	  let { release, pre, post, local, dev } = input;
-	  // When we compare a release version, we want to compare it with all of the
-	  // trailing zeros removed. So we'll use a reverse the list, drop all the now
-	  // leading zeros until we come to something non zero, then take the rest
-	  // re-reverse it back into the correct order and make it a tuple and use
-	  // that for our sorting key.
-	  release = release.concat();
-	  release.reverse();
-	  while (release.length && release[0] === 0) {
-	    release.shift();
-	  }
-	  release.reverse();
-
-	  // We need to "trick" the sorting algorithm to put 1.0.dev0 before 1.0a0.
-	  // We'll do this by abusing the pre segment, but we _only_ want to do this
-	  // if there is !a pre or a post segment. If we have one of those then
-	  // the normal sorting rules will handle this case correctly.
-	  if (!pre && !post && dev) pre = -Infinity;
-	  // Versions without a pre-release (except as noted above) should sort after
-	  // those with one.
-	  else if (!pre) pre = Infinity;
-
-	  // Versions without a post segment should sort before those with one.
-	  if (!post) post = -Infinity;
-
-	  // Versions without a development segment should sort after those with one.
-	  if (!dev) dev = Infinity;
-
-	  if (!local) {
-	    // Versions without a local segment should sort before those with one.
-	    local = -Infinity;
-	  } else {
-	    // Versions with a local segment need that segment parsed to implement
-	    // the sorting rules in PEP440.
-	    // - Alpha numeric segments sort before numeric segments
-	    // - Alpha numeric segments sort lexicographically
-	    // - Numeric segments sort numerically
-	    // - Shorter versions sort before longer versions when the prefixes
-	    //   match exactly
-	    local = local.map((i) =>
-	      Number.isNaN(Number(i)) ? [-Infinity, i] : [Number(i), ''],
-	    );
-	  }
-
-	  return [epoch, release, pre, post, dev, local];
-	}
-	return operator;
-}
-
-var specifier;
-var hasRequiredSpecifier;
-
-function requireSpecifier () {
-	if (hasRequiredSpecifier) return specifier;
-	hasRequiredSpecifier = 1;
-	// This file is dual licensed under the terms of the Apache License, Version
-	// 2.0, and the BSD License. See the LICENSE file in the root of this repository
-	// for complete details.
-
-	const { VERSION_PATTERN, explain: explainVersion } = requireVersion();
-
-	const Operator = requireOperator();
-
-	const RANGE_PATTERN = [
-	  '(?<operator>(===|~=|==|!=|<=|>=|<|>))',
-	  '\\s*',
-	  '(',
-	  /*  */ '(?<version>(?:' + VERSION_PATTERN.replace(/\?<\w+>/g, '?:') + '))',
-	  /*  */ '(?<prefix>\\.\\*)?',
-	  /*  */ '|',
-	  /*  */ '(?<legacy>[^,;\\s)]+)',
-	  ')',
-	].join('');
-
-	specifier = {
-	  RANGE_PATTERN,
-	  parse,
-	  satisfies,
-	  filter,
-	  validRange,
-	  maxSatisfying,
-	  minSatisfying,
-	};
-
-	const isEqualityOperator = (op) => ['==', '!=', '==='].includes(op);
-
-	const rangeRegex = new RegExp('^' + RANGE_PATTERN + '$', 'i');
-
-	function parse(ranges) {
-	  if (!ranges.trim()) {
-	    return [];
-	  }
-
-	  const specifiers = ranges
-	    .split(',')
-	    .map((range) => rangeRegex.exec(range.trim()) || {})
-	    .map(({ groups }) => {
-	      if (!groups) {
-	        return null;
-	      }
-
-	      let { ...spec } = groups;
-	      const { operator, version, prefix, legacy } = groups;
-
-	      if (version) {
-	        spec = { ...spec, ...explainVersion(version) };
-	        if (operator === '~=') {
-	          if (spec.release.length < 2) {
-	            return null;
-	          }
-	        }
-	        if (!isEqualityOperator(operator) && spec.local) {
-	          return null;
-	        }
-
-	        if (prefix) {
-	          if (!isEqualityOperator(operator) || spec.dev || spec.local) {
-	            return null;
-	          }
-	        }
-	      }
-	      if (legacy && operator !== '===') {
-	        return null;
-	      }
-
-	      return spec;
-	    });
-
-	  if (specifiers.filter(Boolean).length !== specifiers.length) {
-	    return null;
-	  }
-
-	  return specifiers;
-	}
-
-	function filter(versions, specifier, options = {}) {
-	  const filtered = pick(versions, specifier, options);
-	  if (filtered.length === 0 && options.prereleases === undefined) {
-	    return pick(versions, specifier, { prereleases: true });
-	  }
-	  return filtered;
-	}
-
-	function maxSatisfying(versions, range, options) {
-	  const found = filter(versions, range, options).sort(Operator.compare);
-	  return found.length === 0 ? null : found[found.length - 1];
-	}
-
-	function minSatisfying(versions, range, options) {
-	  const found = filter(versions, range, options).sort(Operator.compare);
-	  return found.length === 0 ? null : found[0];
-	}
-
-	function pick(versions, specifier, options) {
-	  const parsed = parse(specifier);
-
-	  if (!parsed) {
-	    return [];
-	  }
-
-	  return versions.filter((version) => {
-	    const explained = explainVersion(version);
-
-	    if (!parsed.length) {
-	      return explained && !(explained.is_prerelease && !options.prereleases);
-	    }
-
-	    return parsed.reduce((pass, spec) => {
-	      if (!pass) {
-	        return false;
-	      }
-	      return contains({ ...spec, ...options }, { version, explained });
-	    }, true);
-	  });
-	}
-
-	function satisfies(version, specifier, options = {}) {
-	  const filtered = pick([version], specifier, options);
-
-	  return filtered.length === 1;
-	}
-
-	function arrayStartsWith(array, prefix) {
-	  if (prefix.length > array.length) {
-	    return false;
-	  }
-
-	  for (let i = 0; i < prefix.length; i += 1) {
-	    if (prefix[i] !== array[i]) {
-	      return false;
-	    }
-	  }
-
-	  return true;
-	}
-
-	function contains(specifier, input) {
-	  const { explained } = input;
-	  let { version } = input;
-	  const { ...spec } = specifier;
-
-	  if (spec.prereleases === undefined) {
-	    spec.prereleases = spec.is_prerelease;
-	  }
-
-	  if (explained && explained.is_prerelease && !spec.prereleases) {
-	    return false;
-	  }
-
-	  if (spec.operator === '~=') {
-	    let compatiblePrefix = spec.release.slice(0, -1).concat('*').join('.');
-	    if (spec.epoch) {
-	      compatiblePrefix = spec.epoch + '!' + compatiblePrefix;
-	    }
-	    return satisfies(version, `>=${spec.version}, ==${compatiblePrefix}`, {
-	      prereleases: spec.prereleases,
-	    });
-	  }
-
-	  if (spec.prefix) {
-	    const isMatching =
-	      explained.epoch === spec.epoch &&
-	      arrayStartsWith(explained.release, spec.release);
-	    const isEquality = spec.operator !== '!=';
-	    return isEquality ? isMatching : !isMatching;
-	  }
-
-	  if (explained)
-	    if (explained.local && spec.version) {
-	      version = explained.public;
-	      spec.version = explainVersion(spec.version).public;
-	    }
-
-	  if (spec.operator === '<' || spec.operator === '>') {
-	    // simplified version of https://www.python.org/dev/peps/pep-0440/#exclusive-ordered-comparison
-	    if (Operator.eq(spec.release.join('.'), explained.release.join('.'))) {
-	      return false;
-	    }
-	  }
-
-	  const op = Operator[spec.operator];
-	  return op(version, spec.version || spec.legacy);
-	}
-
-	function validRange(specifier) {
-	  return Boolean(parse(specifier));
-	}
-	return specifier;
-}
-
-var semantic;
-var hasRequiredSemantic;
-
-function requireSemantic () {
-	if (hasRequiredSemantic) return semantic;
-	hasRequiredSemantic = 1;
-	const { explain, parse, stringify } = requireVersion();
-
-	// those notation are borrowed from semver
-	semantic = {
-	  major,
-	  minor,
-	  patch,
-	  inc,
-	};
-
-	function major(input) {
-	  const version = explain(input);
-	  if (!version) {
-	    throw new TypeError('Invalid Version: ' + input);
-	  }
-	  return version.release[0];
-	}
-
-	function minor(input) {
-	  const version = explain(input);
-	  if (!version) {
-	    throw new TypeError('Invalid Version: ' + input);
-	  }
-	  if (version.release.length < 2) {
-	    return 0;
-	  }
-	  return version.release[1];
-	}
-
-	function patch(input) {
-	  const version = explain(input);
-	  if (!version) {
-	    throw new TypeError('Invalid Version: ' + input);
-	  }
-	  if (version.release.length < 3) {
-	    return 0;
-	  }
-	  return version.release[2];
-	}
-
-	function inc(input, release, preReleaseIdentifier) {
-	  let identifier = preReleaseIdentifier || `a`;
-	  const version = parse(input);
-
-	  if (!version) {
-	    return null;
-	  }
-
-	  if (
-	    !['a', 'b', 'c', 'rc', 'alpha', 'beta', 'pre', 'preview'].includes(
-	      identifier,
-	    )
-	  ) {
-	    return null;
-	  }
-
-	  switch (release) {
-	    case 'premajor':
-	      {
-	        const [majorVersion] = version.release;
-	        version.release.fill(0);
-	        version.release[0] = majorVersion + 1;
-	      }
-	      version.pre = [identifier, 0];
-	      delete version.post;
-	      delete version.dev;
-	      delete version.local;
-	      break;
-	    case 'preminor':
-	      {
-	        const [majorVersion, minorVersion = 0] = version.release;
-	        version.release.fill(0);
-	        version.release[0] = majorVersion;
-	        version.release[1] = minorVersion + 1;
-	      }
-	      version.pre = [identifier, 0];
-	      delete version.post;
-	      delete version.dev;
-	      delete version.local;
-	      break;
-	    case 'prepatch':
-	      {
-	        const [majorVersion, minorVersion = 0, patchVersion = 0] =
-	          version.release;
-	        version.release.fill(0);
-	        version.release[0] = majorVersion;
-	        version.release[1] = minorVersion;
-	        version.release[2] = patchVersion + 1;
-	      }
-	      version.pre = [identifier, 0];
-	      delete version.post;
-	      delete version.dev;
-	      delete version.local;
-	      break;
-	    case 'prerelease':
-	      if (version.pre === null) {
-	        const [majorVersion, minorVersion = 0, patchVersion = 0] =
-	          version.release;
-	        version.release.fill(0);
-	        version.release[0] = majorVersion;
-	        version.release[1] = minorVersion;
-	        version.release[2] = patchVersion + 1;
-	        version.pre = [identifier, 0];
-	      } else {
-	        if (preReleaseIdentifier === undefined && version.pre !== null) {
-	          [identifier] = version.pre;
-	        }
-
-	        const [letter, number] = version.pre;
-	        if (letter === identifier) {
-	          version.pre = [letter, number + 1];
-	        } else {
-	          version.pre = [identifier, 0];
-	        }
-	      }
-
-	      delete version.post;
-	      delete version.dev;
-	      delete version.local;
-	      break;
-	    case 'major':
-	      if (
-	        version.release.slice(1).some((value) => value !== 0) ||
-	        version.pre === null
-	      ) {
-	        const [majorVersion] = version.release;
-	        version.release.fill(0);
-	        version.release[0] = majorVersion + 1;
-	      }
-	      delete version.pre;
-	      delete version.post;
-	      delete version.dev;
-	      delete version.local;
-	      break;
-	    case 'minor':
-	      if (
-	        version.release.slice(2).some((value) => value !== 0) ||
-	        version.pre === null
-	      ) {
-	        const [majorVersion, minorVersion = 0] = version.release;
-	        version.release.fill(0);
-	        version.release[0] = majorVersion;
-	        version.release[1] = minorVersion + 1;
-	      }
-	      delete version.pre;
-	      delete version.post;
-	      delete version.dev;
-	      delete version.local;
-	      break;
-	    case 'patch':
-	      if (
-	        version.release.slice(3).some((value) => value !== 0) ||
-	        version.pre === null
-	      ) {
-	        const [majorVersion, minorVersion = 0, patchVersion = 0] =
-	          version.release;
-	        version.release.fill(0);
-	        version.release[0] = majorVersion;
-	        version.release[1] = minorVersion;
-	        version.release[2] = patchVersion + 1;
-	      }
-	      delete version.pre;
-	      delete version.post;
-	      delete version.dev;
-	      delete version.local;
-	      break;
-	    default:
-	      return null;
-	  }
-
-	  return stringify(version);
-	}
-	return semantic;
-}
-
-var pep440;
-var hasRequiredPep440;
-
-function requirePep440 () {
-	if (hasRequiredPep440) return pep440;
-	hasRequiredPep440 = 1;
-	const { valid, clean, explain, parse } = requireVersion();
-
-	const { lt, le, eq, ne, ge, gt, compare, rcompare } = requireOperator();
-
-	const {
-	  filter,
-	  maxSatisfying,
-	  minSatisfying,
-	  RANGE_PATTERN,
-	  satisfies,
-	  validRange,
-	} = requireSpecifier();
-
-	const { major, minor, patch, inc } = requireSemantic();
-
-	pep440 = {
-	  // version
-	  valid,
-	  clean,
-	  explain,
-	  parse,
-
-	  // operator
-	  lt,
-	  le,
-	  lte: le,
-	  eq,
-	  ne,
-	  neq: ne,
-	  ge,
-	  gte: ge,
-	  gt,
-	  compare,
-	  rcompare,
-
-	  // range
-	  filter,
-	  maxSatisfying,
-	  minSatisfying,
-	  RANGE_PATTERN,
-	  satisfies,
-	  validRange,
-
-	  // semantic
-	  major,
-	  minor,
-	  patch,
-	  inc,
-	};
-	return pep440;
-}
-
-var pep440Exports = requirePep440();
-
-var specifierExports = requireSpecifier();
-
-/**
- * Remote servers (SPEC §4 "remote"): `url`/`serverUrl`/`httpUrl` entries and stdio-to-HTTP
- * bridges (`npx mcp-remote <url>`, `supergateway --sse <url>`, `uvx mcp-proxy <url>`). The
- * identity is the URL as `sanitizeUrl` gives it (`src/net/url-redaction.ts`, the one place that
- * decides what of a URL may be shown): `scheme://host[:port]/path` without user info, query
- * string or fragment, and with token-like path segments (`/mcp/sk-ak-…/sse`) masked as `…`,
- * because all of these carry credentials (SPEC §9: never leak a secret).
- */
-/** Bridge packages that connect a stdio client to a remote server given by URL. */
-const BRIDGE_PACKAGES = new Set(['mcp-remote', 'supergateway', 'mcp-proxy']);
-/** What replaces a token-like path segment in a remote identity. */
-const PATH_TOKEN_MASK = '…';
-/**
- * The identity of a remote endpoint: `sanitizeUrl(url, { tokenMask: '…' })` (WHATWG URL
- * normalisation: lower-case host, default port dropped; user info, query and fragment removed;
- * token-like path segments masked), with a note for each kind of thing removed. A value that is
- * not a URL (e.g. `${GATEWAY_URL}/mcp`) is kept as written minus anything that looks like user
- * info, query or fragment, and with token-like path segments masked, with a note. `name` is
- * null for an empty value. Never throws.
- */
-function remoteEndpoint(url) {
-    const trimmed = url.trim();
-    if (trimmed === '')
-        return { name: null, notes: ['the remote URL is empty'] };
-    const notes = [];
-    let parsed;
-    try {
-        parsed = new URL(trimmed);
-    }
-    catch {
-        parsed = null;
-    }
-    const sanitized = sanitizeUrl(trimmed, { tokenMask: PATH_TOKEN_MASK });
-    // Variable references (`${HOST}`, `$(cmd)`) parse as odd host names: keep them as written.
-    if (parsed === null || sanitized === null || /\$[({]/.test(trimmed)) {
-        notes.push('the remote URL is not a valid absolute URL (a variable reference?); kept as written');
-        const { text, masked } = maskPathTokens(stripUrlSecrets(trimmed));
-        if (masked)
-            notes.push(MASKED_NOTE);
-        return { name: text, notes };
-    }
-    if (parsed.username !== '' || parsed.password !== '') {
-        notes.push('removed credentials (user:password) from the remote URL');
-    }
-    if (parsed.search !== '')
-        notes.push('removed the query string from the remote URL identity');
-    if (parsed.pathname.split('/').some((segment) => looksLikeToken(segment))) {
-        notes.push(MASKED_NOTE);
-    }
-    return { name: sanitized, notes };
-}
-const MASKED_NOTE = `masked a token-like path segment of the remote URL as ${PATH_TOKEN_MASK}`;
-/** `text` with every `/`-separated segment that looks like a token replaced by the mask. */
-function maskPathTokens(text) {
-    let masked = false;
-    const out = text
-        .split('/')
-        .map((segment) => {
-        if (!looksLikeToken(segment))
-            return segment;
-        masked = true;
-        return PATH_TOKEN_MASK;
-    })
-        .join('/');
-    return { text: out, masked };
-}
-/** An `IdiomMatch` for an entry's `url` (`launcher: url`). */
-function urlMatch(url) {
-    const { name, notes } = remoteEndpoint(url);
-    return { package: packageIdentity({ ecosystem: 'remote', name, launcher: 'url' }), notes };
-}
-/**
- * A bridge launch (`mcp-remote https://host/mcp --header …`): the first argument (or option
- * value, as in `--sse URL`) that is an http(s)/ws(s) URL names the remote server. Null when no
- * argument is a URL (the bridge then runs as an ordinary package). `via` describes the bridge
- * package for the note (e.g. `npm package mcp-remote (unpinned)`).
- */
-function bridgeMatch(bridge, args, via) {
-    let url;
-    for (const arg of args) {
-        const value = arg.startsWith('-') && arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : arg;
-        if (looksLikeHttpUrl(value)) {
-            url = value;
-            break;
-        }
-    }
-    if (url === undefined)
-        return null;
-    const { name, notes } = remoteEndpoint(url);
-    return {
-        package: packageIdentity({ ecosystem: 'remote', name, launcher: bridge }),
-        notes: [`bridged to the remote server by the ${via}`, ...notes]
-    };
-}
-
-/**
- * Server identity normalisation (SPEC §7 `server_id`, issue 3): registry rows and exceptions
- * name a server however their author likes; config entries are resolved to a
- * `PackageIdentity`. Both become `ServerKey`s (`server-key.ts`) so that a row and an entry match
- * however each is written.
- *
- * Spellings read by `readServerId` (prefixes and purl types are case-insensitive):
- * - purls (ECMA-427, read with `packageurl-js`): `pkg:npm/%40scope/name@1.2.3`,
- *   `pkg:pypi/name@1.0`, `pkg:docker/ns/img@sha256:…?repository_url=ghcr.io` (Docker Hub when
- *   there is no `repository_url`), `pkg:oci/img@sha256:…?repository_url=ghcr.io/ns/img` (an
- *   `oci` purl is registry-agnostic, so `repository_url` is required), `pkg:github/org/repo@ref`
- *   (a subpath names a directory);
- * - `npm:<spec>` (`npm:@scope/pkg@1.2.3`, `npm:pkg`, `npm:pkg@^1`), read with
- *   `npm-package-arg` like the npm launch idiom;
- * - `pypi:<requirement>` (`pypi:pkg==1.2.3`, `pypi:pkg`, `pypi:pkg>=1`, uv's `pypi:pkg@1.2.3`),
- *   PEP 508 names with PEP 440 specifiers;
- * - `oci:<reference>` / `docker:<reference>` (`oci:nginx`, `docker:ghcr.io/org/img:1.0`);
- * - `github:org/repo[/dir][#ref]`, GitHub URLs (`https://github.com/org/repo[.git]`,
- *   `…/tree/<ref>/<dir>`, `…/commit/<sha>`, `…/releases/tag/<tag>`, `git+https://…`,
- *   `git+ssh://git@github.com/…`, `git@github.com:org/repo.git`, `github.com/org/repo`), with
- *   npm's `#ref` / `#ref::path:dir` and pip's `@ref` / `#subdirectory=dir`;
- * - package pages `https://www.npmjs.com/package/<name>[/v/<version>]` and
- *   `https://pypi.org/project/<name>[/<version>]`;
- * - remote URLs (`http`, `https`, `ws`, `wss`; also `remote:<url>`), and `local:<path>`;
- * - bare specs without a prefix, decided as follows: a digest (`img@sha256:…`), a registry host
- *   (`ghcr.io/org/img`, `localhost:5000/img`) or a namespaced tag (`mcp/github:latest`) is OCI;
- *   `@scope/pkg[@spec]` and `name@spec` are npm (npm's spelling; uv's `name@1.0` needs
- *   `pypi:`); `name==1.0` and other PEP 440 operators are PyPI. A bare word (`nginx`,
- *   `mcp-server-fetch`), a bare `org/name` (a Docker Hub image or npm's GitHub shorthand) and a
- *   bare `name:tag` are ambiguous and are not read: write a prefix.
- *
- * Decisions (documented for registry authors):
- * - A version is kept only when the spelling names an exact one: an npm semver version
- *   (cleaned: `v1.2.3` → `1.2.3`), a PyPI `==`/`===`/`@` version (PEP 440 normalised), an OCI
- *   digest (lower-case) or tag, or a git ref. A range or dist-tag (`^1`, `latest`, `>=1`) is
- *   "not pinned": the key has no version (it matches every version) and the reading reports the
- *   spec in `unpinnedSpec` so a checker can warn about it.
- * - npm names are lower-cased (npm names are lower-case; legacy mixed-case names collide with
- *   their lower-case spelling). PyPI names are PEP 503 normalised. OCI references get Docker's
- *   defaults (`docker.io`, `library/`) and are lower-cased except the tag.
- * - GitHub ids are `github:owner/repo`, lower-case, without `.git`; a directory of a monorepo
- *   (`/tree/<ref>/src/x`, `#…::path:src/x`, pip `#subdirectory=`, a purl subpath) is kept as
- *   written after it (`github:owner/repo/src/x`), so one row does not approve every server of
- *   a monorepo. The ref of a browse link (`/tree/<ref>/…`) is not a version: it names where to
- *   read, and a ref holding `/` cannot be told apart from the path; write `#<ref>` to pin.
- * - Remote ids are the URL as `remoteEndpoint` (`remote.ts`) gives it for config entries
- *   (`sanitizeUrl`: lower-case host, default port dropped, no user info, query or fragment,
- *   token-like path segments masked) without trailing `/`. The scheme is kept: `http://` and
- *   `https://` (and `ws`/`wss`) are different servers, since a plaintext endpoint is not the
- *   one approved. Two URLs that differ only in their query string or in a token-like path
- *   segment are the same server (those parts carry credentials and are never kept).
- * - Local ids are the path or module as written (`local:./server.js`).
- *
- * Nothing here throws on any input, and problems never quote the text (it may hold secrets).
- */
-/** Longest `server_id` read (characters); longer text is refused, not truncated. */
-const MAX_SERVER_ID_LENGTH = 2048;
-/**
- * Read one `server_id` (see the module doc for every spelling and the decisions taken). Never
- * throws: text it cannot read gives a `problem`, for the registry and exceptions loaders to
- * report at the row's file:line.
- * @param text the cell or field as written (surrounding white space is ignored).
- */
-function readServerId(text) {
-    try {
-        return readTrimmed(text.trim());
-    }
-    catch {
-        return failed('it could not be read as a server identity');
-    }
-}
-/**
- * The `ServerKey` of a `server_id` (see `readServerId`), or null when it cannot be read. Never
- * throws.
- */
-function parseServerId(text) {
-    return readServerId(text).key;
-}
-/**
- * The keys a resolved config server can be matched by (SPEC §7): today at most one (a list,
- * so that a server can later also be matched by, say, its source repository):
- * - npm/PyPI registry packages: `npm:`/`pypi:` with `version` the exact version that runs
- *   (`package.version`, written or resolved), null when unknown;
- * - OCI images: `oci:` with the digest, else the tag (`latest` when none is written, as the
- *   engine pulls it); none for a reference that is not valid (a variable);
- * - GitHub sources (`npx github:org/repo#ref`, `npx org/repo`, `git+https://github.com/…`,
- *   `uvx --from git+https://github.com/org/repo@ref`, `pkg @ git+https://github.com/…`):
- *   `github:` with the ref as version. A named requirement from git gets no `pypi:` key: the
- *   code does not come from PyPI, so a PyPI row must not approve it;
- * - remote servers (also bridged ones, `npx mcp-remote <url>`): `remote:` when the URL is an
- *   absolute URL (one holding a variable reference has no key);
- * - local servers: `local:<path or module as written>`.
- * A withheld identity (`withholding.ts`) keeps its name but not its version: its key has
- * `version` null, so a registry can say "not approved" rather than "not found" without
- * claiming which version runs. Unknown identities, tarball URLs, other git hosts and local
- * package paths have no key. Pure, never throws.
- */
-function serverKeysOf(server) {
-    try {
-        const key = configKey(server);
-        return key === null ? [] : [key];
-    }
-    catch {
-        return [];
-    }
-}
-/** True when `a` and `b` name the same server, whatever their versions (equal `id`s). */
-function sameServer(a, b) {
-    return a.id === b.id;
-}
-/**
- * Whether `a` and `b` name the same version of the same server: null when that cannot be told
- * (different servers, either has no version, or one OCI key names a digest and the other a
- * tag, or one GitHub ref is a commit and the other a branch or tag). npm versions compare as
- * semver (SemVer 2.0.0: build metadata ignored), PyPI versions as PEP 440 (`1.0` = `1.0.0`),
- * OCI digests case-insensitively and tags exactly, GitHub commits by prefix (an abbreviated
- * commit matches the full one, at least 7 hex digits) and other refs exactly.
- */
-function sameVersion(a, b) {
-    if (!sameServer(a, b) || a.version === null || b.version === null)
-        return null;
-    const [x, y] = [a.version, b.version];
-    switch (a.kind) {
-        case 'npm':
-            return semver.valid(x) && semver.valid(y) ? semver.eq(x, y) : x === y;
-        case 'pypi':
-            return pep440Exports.valid(x) && pep440Exports.valid(y) ? pep440Exports.eq(x, y) : x === y;
-        case 'oci': {
-            const digests = [isDigest(x), isDigest(y)];
-            if (digests[0] !== digests[1])
-                return null;
-            return digests[0] ? x.toLowerCase() === y.toLowerCase() : x === y;
-        }
-        case 'github': {
-            const commits = [COMMIT.test(x), COMMIT.test(y)];
-            if (commits[0] !== commits[1])
-                return null;
-            if (!commits[0])
-                return x === y;
-            const [p, q] = [x.toLowerCase(), y.toLowerCase()];
-            return p.startsWith(q) || q.startsWith(p);
-        }
-        default:
-            return x === y;
-    }
-}
-/**
- * A spelling of `key` that `readServerId` reads back to the same key, for messages and files:
- * `npm:@scope/pkg@1.2.3`, `pypi:name==1.0`, `oci:ghcr.io/org/img@sha256:…` or `…:tag`,
- * `github:org/repo#ref`, `remote:https://host/mcp`, `local:./server.js`; the id alone when
- * there is no version.
- */
-function formatServerKey(key) {
-    if (key.version === null)
-        return key.id;
-    switch (key.kind) {
-        case 'npm':
-            return `${key.id}@${key.version}`;
-        case 'pypi':
-            return `${key.id}${pep440Exports.valid(key.version) ? '==' : '==='}${key.version}`;
-        case 'oci':
-            return `${key.id}${isDigest(key.version) ? '@' : ':'}${key.version}`;
-        case 'github':
-            return `${key.id}#${key.version}`;
-        default:
-            return key.id;
-    }
-}
-// ---------------------------------------------------------------------------------------------
-// Reading `server_id`s
-/** A full or abbreviated git commit id. */
-const COMMIT = /^[0-9a-f]{7,40}$/i;
-/** A PEP 508 project name (PEP 508 "Names"). */
-const PYPI_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
-/** PEP 508 name, optional extras, then the rest of a requirement. */
-const PYPI_REQUIREMENT = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\])?\s*([\s\S]*)$/;
-/** A requirement whose rest starts with a PEP 440 comparison operator. */
-const PEP440_OPERATOR = /^(?:===|==|~=|!=|<=|>=|<|>)/;
-/** A PEP 508 name (with optional extras) followed by a PEP 440 operator. */
-const PYPI_REQUIREMENT_WITH_OPERATOR = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\s*(?:\[[^\]]*\])?\s*(?:===|==|~=|!=|<=|>=|<|>)/;
-/** A name followed by `@` and a content digest (`img@sha256:…`): only OCI spells it so. */
-const IMAGE_BY_DIGEST = /@[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-f0-9]{32,}$/i;
-/** What `sanitizeUrl` masks token-like path segments with, as `new URL` percent-encodes it. */
-const ENCODED_MASK = /%E2%80%A6/gi;
-/** GitHub user or organisation names: alphanumerics and single hyphens, at most 39. */
-const GITHUB_OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
-/** GitHub repository names. */
-const GITHUB_REPO = /^[A-Za-z0-9._-]+$/;
-const GITHUB_HOSTS = new Set(['github.com', 'www.github.com']);
-const NPM_HOSTS = new Set(['npmjs.com', 'www.npmjs.com']);
-const PYPI_HOSTS = new Set(['pypi.org', 'www.pypi.org']);
-const REMOTE_SCHEMES = new Set(['http:', 'https:', 'ws:', 'wss:']);
-const URL_SCHEMES = new Set(['http', 'https', 'ws', 'wss', 'git', 'git+https', 'git+http']);
-const SSH_SCHEMES = new Set(['ssh', 'git+ssh']);
-const AMBIGUOUS = 'a bare name is ambiguous (npm package, PyPI project or container image): write npm:NAME, ' +
-    'pypi:NAME or oci:NAME, or a purl';
-function failed(problem) {
-    return { key: null, unpinnedSpec: null, problem };
-}
-function found(key, unpinnedSpec = null) {
-    return { key, unpinnedSpec, problem: null };
-}
-function readTrimmed(text) {
-    if (text === '')
-        return failed('it is empty: write a purl, npm:NAME@VERSION or a URL');
-    if (text.length > MAX_SERVER_ID_LENGTH) {
-        return failed(`it is longer than ${MAX_SERVER_ID_LENGTH} characters`);
-    }
-    // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u001f\u007f]/.test(text))
-        return failed('it holds control characters');
-    const prefix = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(text)?.[1]?.toLowerCase();
-    const rest = prefix === undefined ? text : text.slice(prefix.length + 1).trim();
-    switch (prefix) {
-        case 'pkg':
-            return fromPurl(`pkg:${rest}`);
-        case 'npm':
-            return fromNpmSpec(rest);
-        case 'pypi':
-            return fromPypiRequirement(rest);
-        case 'oci':
-        case 'docker':
-            return fromImageReference(rest);
-        case 'github':
-            return fromGithubShorthand(rest);
-        case 'local':
-            return rest === '' ? failed('local: names no path') : found(localKey(rest));
-        case 'remote':
-            return fromRemoteUrl(rest);
-        default:
-            if (prefix !== undefined && (URL_SCHEMES.has(prefix) || SSH_SCHEMES.has(prefix))) {
-                return /\s/.test(text) ? failed('a URL cannot hold spaces') : fromUrl(text);
-            }
-            if (/^[a-z][\w+.-]*:\/\//i.test(text)) {
-                return failed('its URL scheme is not one the gate matches (http, https, ws, wss, git)');
-            }
-            return fromBare(text);
-    }
-}
-/** A spelling without a known prefix (see the module doc for how it is decided). */
-function fromBare(text) {
-    if (/\s/.test(text) && !PYPI_REQUIREMENT_WITH_OPERATOR.test(text)) {
-        return failed('it holds spaces: write a purl, npm:NAME@VERSION, pypi:NAME==VERSION or a URL');
-    }
-    const scp = /^git@github\.com:(.+)$/i.exec(text);
-    if (scp)
-        return fromUrl(`ssh://git@github.com/${scp[1]}`);
-    if (/^(?:www\.)?github\.com\//i.test(text))
-        return fromUrl(`https://${text}`);
-    if (text.startsWith('@'))
-        return fromNpmSpec(text);
-    if (IMAGE_BY_DIGEST.test(text))
-        return fromImageReference(text);
-    const ref = parseImageReference(text);
-    if (ref !== null && ref.registry !== null)
-        return fromImageReference(text);
-    if (PYPI_REQUIREMENT_WITH_OPERATOR.test(text))
-        return fromPypiRequirement(text);
-    if (text.includes('/') && ref !== null && ref.tag !== null)
-        return fromImageReference(text);
-    if (!text.includes('/') && /^[^@]+@[^@]+$/.test(text))
-        return fromNpmSpec(text);
-    return failed(AMBIGUOUS);
-}
-/** A purl (see the module doc); types other than npm, pypi, docker, oci and github are refused. */
-function fromPurl(text) {
-    let purl;
-    try {
-        purl = packageurlJsExports.PackageURL.fromString(text);
-    }
-    catch {
-        return failed('it is not a valid package URL (purl): check the pkg:TYPE/NAMESPACE/NAME@VERSION form');
-    }
-    const version = purl.version ?? null;
-    const qualifiers = purl.qualifiers ?? {};
-    switch (purl.type) {
-        case 'npm': {
-            const name = purl.namespace ? `${purl.namespace}/${purl.name}` : purl.name;
-            return fromNpmSpec(version === null ? name : `${name}@${version}`);
-        }
-        case 'pypi':
-            return fromPypiRequirement(version === null ? purl.name : `${purl.name}==${version}`);
-        case 'docker': {
-            const registry = qualifiers.repository_url ? hostPath(qualifiers.repository_url) : null;
-            const path = purl.namespace ? `${purl.namespace}/${purl.name}` : purl.name;
-            const base = registry ? `${registry}/${path}` : path;
-            return fromImageReference(withImageVersion(base, version));
-        }
-        case 'oci': {
-            if (!qualifiers.repository_url) {
-                return failed('a pkg:oci purl names no registry: add ?repository_url=REGISTRY/PATH (or use pkg:docker)');
-            }
-            const repository = hostPath(qualifiers.repository_url);
-            const last = repository.split('/').pop();
-            const base = last === purl.name ? repository : `${repository}/${purl.name}`;
-            return fromImageReference(withImageVersion(base, version ?? qualifiers.tag ?? null));
-        }
-        case 'github':
-            if (!purl.namespace)
-                return failed('a pkg:github purl needs pkg:github/OWNER/REPO');
-            return githubReading(purl.namespace, purl.name, splitPath(purl.subpath ?? ''), {
-                ref: version
-            });
-        default:
-            return failed(`purl type "${purl.type}" is not an ecosystem the gate matches (npm, pypi, docker, oci, ` +
-                'github)');
-    }
-}
-/** `repository_url` without a scheme and trailing `/` (`https://ghcr.io/` → `ghcr.io`). */
-function hostPath(url) {
-    return url.replace(/^[a-z][\w+.-]*:\/\//i, '').replace(/\/+$/, '');
-}
-/** An image reference with a purl version: `@digest` for a digest, `:tag` otherwise. */
-function withImageVersion(base, version) {
-    if (version === null || version === '')
-        return base;
-    return `${base}${isDigest(version) ? '@' : ':'}${version}`;
-}
-/** True for `algorithm:hex` (a content digest), as opposed to a tag (tags hold no `:`). */
-function isDigest(version) {
-    return version.includes(':');
-}
-/** An npm spec (`@scope/pkg@1.2.3`, `pkg`, `pkg@^1`, an alias, a GitHub spec). */
-function fromNpmSpec(spec) {
-    let parsed;
-    try {
-        parsed = npa(spec, '/');
-    }
-    catch {
-        return failed('it is not a valid npm package spec: write npm:NAME@VERSION');
-    }
-    if (parsed.type === 'alias')
-        return fromNpmSpec(parsed.subSpec.raw);
-    const registry = npmRegistryKey(parsed);
-    if (registry !== null)
-        return found(registry.key, registry.unpinnedSpec);
-    const github = githubOfNpmSpec(parsed);
-    if (github !== null)
-        return github;
-    return failed('it is an npm spec that is not a registry package (a tarball, a path or another git host): ' +
-        'name the package as npm:NAME@VERSION');
-}
-/** The key of an npm registry spec (npa types `version`, `range`, `tag`), else null. */
-function npmRegistryKey(parsed) {
-    const name = parsed.name;
-    if (!name || !['version', 'range', 'tag'].includes(parsed.type))
-        return null;
-    const id = `npm:${name.toLowerCase()}`;
-    if (parsed.type === 'version') {
-        const version = semver.clean(parsed.rawSpec) ?? parsed.rawSpec;
-        return { key: { kind: 'npm', id, version }, unpinnedSpec: null };
-    }
-    const bare = parsed.type === 'range' && parsed.rawSpec === '*' && !/.@/.test(parsed.raw);
-    return { key: { kind: 'npm', id, version: null }, unpinnedSpec: bare ? null : parsed.rawSpec };
-}
-/** The GitHub key of an npm git spec that `npm-package-arg` reads as hosted on GitHub. */
-function githubOfNpmSpec(parsed) {
-    const hosted = parsed.hosted;
-    if (parsed.type !== 'git' || !hosted || hosted.type !== 'github')
-        return null;
-    // `gitSubdir` (npm's `#ref::path:dir`) is set by npm-package-arg but missing from its types.
-    const subdir = parsed.gitSubdir;
-    const directory = subdir ? splitPath(subdir) : [];
-    const range = parsed.gitRange ? `semver:${parsed.gitRange}` : null;
-    return githubReading(hosted.user, hosted.project, directory, {
-        ref: parsed.gitCommittish ?? null,
-        unpinnedSpec: range
-    });
-}
-/**
- * A PyPI requirement (`name`, `name[extra]==1.0`, `name>=1`, `name @ git+https://github.com/…`,
- * uv's `name@1.0`): pinned with the same rule as the PyPI launch idiom (`pypi-idiom.ts`): one
- * `==` clause without a wildcard, `===`, or `@<PEP 440 version>`.
- */
-function fromPypiRequirement(text) {
-    const m = PYPI_REQUIREMENT.exec(text.trim());
-    if (!m)
-        return failed('it is not a PyPI requirement: write pypi:NAME==VERSION');
-    const id = `pypi:${normalizePypiName(m[1])}`;
-    const rest = m[3].replace(/;[\s\S]*$/, '').trim(); // environment markers do not name a version
-    if (rest === '')
-        return found({ kind: 'pypi', id, version: null });
-    if (rest.startsWith('@')) {
-        const target = rest.slice(1).trim();
-        if (/^[a-z][\w+.-]*:/i.test(target)) {
-            const source = fromUrl(target);
-            return source.key?.kind === 'github'
-                ? source
-                : failed('a PyPI requirement from a URL is matched only as a GitHub repository');
-        }
-        if (target === 'latest')
-            return found({ kind: 'pypi', id, version: null }, target);
-        const version = pep440Exports.valid(target) ? (pep440Exports.clean(target) ?? target) : null;
-        if (version === null)
-            return failed('the version after @ is not a PEP 440 version');
-        return found({ kind: 'pypi', id, version });
-    }
-    if (!PEP440_OPERATOR.test(rest)) {
-        return failed('what follows the PyPI name is not a PEP 440 specifier: write pypi:NAME==VERSION');
-    }
-    // `parse` answers null for text that is not a specifier (its types say otherwise).
-    let clauses;
-    try {
-        clauses = specifierExports.parse(rest);
-    }
-    catch {
-        clauses = null;
-    }
-    if (!clauses || clauses.length === 0) {
-        return failed('the version specifier is not valid PEP 440: write pypi:NAME==VERSION');
-    }
-    const only = clauses.length === 1 ? clauses[0] : null;
-    if (only?.operator === '===') {
-        return found({ kind: 'pypi', id, version: rest.replace(/^===\s*/, '') });
-    }
-    if (only?.operator === '==' && !only.prefix) {
-        return found({ kind: 'pypi', id, version: pep440Exports.clean(only.version) ?? only.version });
-    }
-    return found({ kind: 'pypi', id, version: null }, rest);
-}
-/**
- * An OCI image reference (`[registry/]path[:tag][@digest]`): Docker Hub defaults applied,
- * registry and path lower-cased; the version is the digest (lower-case), else the tag.
- */
-function fromImageReference(text) {
-    const key = imageKey(text);
-    return key === null
-        ? failed('it is not a valid image reference: write oci:REGISTRY/PATH:TAG or …@sha256:DIGEST')
-        : found(key);
-}
-/** The OCI key of an image reference, or null when it is not valid (see `fromImageReference`). */
-function imageKey(text) {
-    const written = parseImageReference(text);
-    if (written === null)
-        return null;
-    const lowered = `${written.name.toLowerCase()}${written.tag === null ? '' : `:${written.tag}`}${written.digest === null ? '' : `@${written.digest.toLowerCase()}`}`;
-    const ref = parseImageReference(lowered);
-    if (ref === null || !ref.valid)
-        return null;
-    const hub = ref.registry === null || DOCKER_HUB_HOSTS.has(ref.registry);
-    const registry = hub ? 'docker.io' : ref.registry;
-    const path = hub && !ref.path.includes('/') ? `library/${ref.path}` : ref.path;
-    return { kind: 'oci', id: `oci:${registry}/${path}`, version: ref.digest ?? ref.tag };
-}
-/** `github:owner/repo[/dir…][#fragment]` (the key's own spelling and npm's shorthand). */
-function fromGithubShorthand(rest) {
-    const hash = rest.indexOf('#');
-    const path = hash === -1 ? rest : rest.slice(0, hash);
-    const [owner = '', repo = '', ...directory] = path.split('/');
-    const fragment = hash === -1 ? {} : readFragment(rest.slice(hash + 1));
-    return githubReading(owner, repo, directory, fragment);
-}
-/** A URL: GitHub repository, npm or PyPI package page, or a remote server. */
-function fromUrl(text) {
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        return failed('it is not a valid URL');
-    }
-    const host = url.hostname.toLowerCase();
-    if (GITHUB_HOSTS.has(host))
-        return fromGithubUrl(url);
-    if (!REMOTE_SCHEMES.has(url.protocol)) {
-        return failed('git sources are matched only on GitHub: write a github.com URL');
-    }
-    const segments = url.pathname
-        .split('/')
-        .filter((s) => s !== '')
-        .map(decodeSegment);
-    if (NPM_HOSTS.has(host) && segments[0] === 'package')
-        return fromNpmPage(segments.slice(1));
-    if (PYPI_HOSTS.has(host) && segments[0] === 'project')
-        return fromPypiPage(segments.slice(1));
-    return fromRemoteUrl(text);
-}
-/** `/package/[@scope/]name[/v/version]` of npmjs.com. */
-function fromNpmPage(segments) {
-    const scoped = segments[0]?.startsWith('@') === true;
-    const nameParts = segments.slice(0, scoped ? 2 : 1);
-    const after = segments.slice(nameParts.length);
-    if (after.length !== 0 && !(after.length === 2 && after[0] === 'v')) {
-        return failed('an npmjs.com link should be …/package/NAME or …/package/NAME/v/VERSION');
-    }
-    const name = nameParts.join('/');
-    return fromNpmSpec(after[1] === undefined ? name : `${name}@${after[1]}`);
-}
-/** `/project/name[/version]` of pypi.org. */
-function fromPypiPage(segments) {
-    const [name, version, ...more] = segments;
-    if (name === undefined || !PYPI_NAME.test(name) || more.length > 0) {
-        return failed('a pypi.org link should be …/project/NAME or …/project/NAME/VERSION');
-    }
-    return fromPypiRequirement(version === undefined ? name : `${name}==${version}`);
-}
-/**
- * A remote MCP endpoint (`http`, `https`, `ws`, `wss`), normalised exactly as a config `url`
- * is (`remoteEndpoint`, then `maskedText` as `identifyServer` does).
- */
-function fromRemoteUrl(text) {
-    const name = isAbsoluteUrl(text) ? remoteEndpoint(text).name : null;
-    return name === null
-        ? failed('it is not an absolute http(s) or ws(s) URL (a variable reference cannot be matched)')
-        : found(remoteKey(maskedText(name)));
-}
-/**
- * True for an absolute http(s)/ws(s) URL with a host and no variable reference (`${HOST}`,
- * `$(cmd)`), i.e. one `remoteEndpoint` normalises rather than keeps as written.
- */
-function isAbsoluteUrl(text) {
-    if (/\$[({]/.test(text) || /\s/.test(text.trim()))
-        return false;
-    const sanitized = sanitizeUrl(text);
-    return sanitized !== null && /^(?:https?|wss?):\/\//i.test(sanitized);
-}
-/**
- * The remote key of an endpoint already normalised by `remoteEndpoint`: without trailing `/`,
- * and with the token mask `…` as itself even where a URL parser percent-encoded it (so a URL
- * copied from a report, mask included, names the same server).
- */
-function remoteKey(endpoint) {
-    const id = endpoint.replace(ENCODED_MASK, PATH_TOKEN_MASK).replace(/\/+$/, '');
-    return { kind: 'remote', id: `remote:${id}`, version: null };
-}
-/**
- * A github.com URL: `/owner/repo[.git][@ref]`, `/tree/<ref>/<dir…>`, `/commit/<sha>`,
- * `/releases/tag/<tag>`, with a `#ref`, `#ref::path:dir` or `#subdirectory=dir` fragment.
- */
-function fromGithubUrl(url) {
-    const segments = url.pathname
-        .split('/')
-        .filter((s) => s !== '')
-        .map(decodeSegment);
-    const [owner = '', repoWritten = '', ...more] = segments;
-    const fragment = url.hash.length > 1 ? readFragment(decodeSegment(url.hash.slice(1))) : {};
-    const at = repoWritten.indexOf('@');
-    const repo = at === -1 ? repoWritten : repoWritten.slice(0, at);
-    const pipRef = at === -1 ? null : repoWritten.slice(at + 1);
-    let directory = fragment.directory ?? [];
-    let ref = pipRef ?? fragment.ref ?? null;
-    if (more.length > 0) {
-        const [what, first, ...tail] = more;
-        if (what === 'tree' && first !== undefined && pipRef === null) {
-            directory = tail;
-        }
-        else if (what === 'commit' && first !== undefined && tail.length === 0) {
-            ref = first;
-        }
-        else if (what === 'releases' && first === 'tag' && tail.length === 1) {
-            ref = tail[0];
-        }
-        else {
-            return failed('a GitHub link should name a repository (…/OWNER/REPO), a directory (…/tree/REF/DIR), ' +
-                'a commit (…/commit/SHA) or a release (…/releases/tag/TAG)');
-        }
-    }
-    return githubReading(owner, repo, directory, { ...fragment, ref, directory });
-}
-/**
- * npm's `#ref`, `#semver:<range>`, `#ref::path:dir` and pip's `#egg=name&subdirectory=dir`.
- */
-function readFragment(fragment) {
-    if (fragment.includes('=') && !fragment.includes('::') && !/^semver:/.test(fragment)) {
-        const subdirectory = new URLSearchParams(fragment).get('subdirectory');
-        return subdirectory ? { directory: splitPath(subdirectory) } : {};
-    }
-    const out = {};
-    for (const part of fragment.split('::')) {
-        if (part.startsWith('path:'))
-            out.directory = splitPath(part.slice('path:'.length));
-        else if (part.startsWith('semver:'))
-            out.unpinnedSpec = part;
-        else if (part !== '')
-            out.ref = part;
-    }
-    return out;
-}
-/** A GitHub key from its parts (validated; owner and repo lower-cased, `.git` dropped). */
-function githubReading(owner, repoWritten, directory, fragment) {
-    const repo = repoWritten.replace(/\.git$/i, '');
-    if (!GITHUB_OWNER.test(owner) || !GITHUB_REPO.test(repo) || repo === '.' || repo === '..') {
-        return failed('it does not name a GitHub repository as OWNER/REPO');
-    }
-    const written = directory.length > 0 ? directory : (fragment.directory ?? []);
-    const dirs = written.filter((s) => s !== '' && s !== '.');
-    if (dirs.some((s) => s === '..'))
-        return failed('a GitHub directory cannot hold ..');
-    const path = [owner.toLowerCase(), repo.toLowerCase(), ...dirs].join('/');
-    const ref = fragment.ref === undefined || fragment.ref === '' ? null : fragment.ref;
-    return found({ kind: 'github', id: `github:${path}`, version: ref }, fragment.unpinnedSpec ?? null);
-}
-function splitPath(path) {
-    return path.split('/').filter((s) => s !== '' && s !== '.');
-}
-function decodeSegment(segment) {
-    try {
-        return decodeURIComponent(segment);
-    }
-    catch {
-        return segment;
-    }
-}
-function localKey(path) {
-    return { kind: 'local', id: `local:${path}`, version: null };
-}
-// ---------------------------------------------------------------------------------------------
-// Keys of config servers
-function configKey(server) {
-    const p = server.package;
-    if (p.name === null || p.name.trim() === '')
-        return null;
-    const withheldIdentity = isWithheld(p);
-    switch (p.ecosystem) {
-        case 'npm':
-            return npmConfigKey(p.name, withheldIdentity ? null : p.version);
-        case 'pypi':
-            return pypiConfigKey(p.name, p.versionSpec, withheldIdentity ? null : p.version);
-        case 'oci': {
-            const key = imageKey(p.name);
-            if (key === null)
-                return null;
-            return { ...key, version: withheldIdentity ? null : (p.version ?? p.versionSpec) };
-        }
-        case 'remote':
-            return isAbsoluteUrl(p.name) ? remoteKey(p.name) : null;
-        case 'local':
-            return localKey(p.name.trim());
-        default:
-            return null;
-    }
-}
-/** npm: a registry name keeps `version`; a GitHub git spec gives its `github:` key. */
-function npmConfigKey(name, version) {
-    let parsed;
-    try {
-        parsed = npa(name, '/');
-    }
-    catch {
-        return null;
-    }
-    const registry = npmRegistryKey(parsed);
-    if (registry !== null)
-        return { ...registry.key, version };
-    return githubOfNpmSpec(parsed)?.key ?? null;
-}
-/**
- * PyPI: a registry name keeps `version`; a git source (unnamed: the name is the URL and the
- * version spec the ref; named: the version spec is the URL) gives its `github:` key only.
- */
-function pypiConfigKey(name, versionSpec, version) {
-    if (versionSpec !== null && /^[a-z][\w+.-]*:/i.test(versionSpec)) {
-        return githubUrlKey(versionSpec);
-    }
-    if (/^[a-z][\w+.-]*:/i.test(name)) {
-        const ref = versionSpec === null ? '' : `@${versionSpec}`;
-        const hash = name.indexOf('#');
-        const source = hash === -1 ? `${name}${ref}` : `${name.slice(0, hash)}${ref}${name.slice(hash)}`;
-        return githubUrlKey(source);
-    }
-    if (!PYPI_NAME.test(name))
-        return null;
-    return { kind: 'pypi', id: `pypi:${normalizePypiName(name)}`, version };
-}
-/** The `github:` key of a source URL, or null for other hosts and non-URLs. */
-function githubUrlKey(url) {
-    const key = fromUrl(url).key;
-    return key?.kind === 'github' ? key : null;
-}
 
 var dist = {};
 
@@ -53403,9 +53619,9 @@ function requireDist () {
 var distExports = requireDist();
 
 /**
- * Nesting limits checked before parsing untrusted policy text: the JSON and YAML parsers recurse
- * per level, so text nested thousands deep would overflow the stack (SPEC §9: hostile input
- * yields a clear error, never a crash).
+ * Nesting limits checked before parsing untrusted policy text (and the other rule files: registry,
+ * exceptions): the JSON and YAML parsers recurse per level, so text nested thousands deep would
+ * overflow the stack (SPEC §9: hostile input yields a clear error, never a crash).
  */
 /**
  * Deepest nesting of objects/lists accepted (a policy needs about 5). Hostile input nested
@@ -53423,11 +53639,14 @@ const SCAN_CLOSE_BRACE = 2;
 const SCAN_OPEN_BRACKET = 3;
 const SCAN_CLOSE_BRACKET = 4;
 const SCAN_EOF = 17;
-function tooDeepMessage() {
-    return `nested deeper than ${MAX_NESTING} levels. A policy file needs only a few; check the file`;
+function tooDeepMessage(fileKind) {
+    return `nested deeper than ${MAX_NESTING} levels. A ${fileKind} file needs only a few; check the file`;
 }
-/** A problem when JSON text nests deeper than `MAX_NESTING` (jsonc-parser's own scanner). */
-function jsonNestingProblem(text, lines) {
+/**
+ * A problem when JSON text nests deeper than `MAX_NESTING` (jsonc-parser's own scanner).
+ * @param fileKind what the file is, for the message (`policy`, `registry`, `exceptions`).
+ */
+function jsonNestingProblem(text, lines, fileKind = 'policy') {
     const scanner = createScanner(text, true);
     let depth = 0;
     for (let token = scanner.scan(); token !== SCAN_EOF; token = scanner.scan()) {
@@ -53436,7 +53655,7 @@ function jsonNestingProblem(text, lines) {
         else if (token === SCAN_CLOSE_BRACE || token === SCAN_CLOSE_BRACKET)
             depth--;
         if (depth > MAX_NESTING) {
-            return { ...lines.locate(scanner.getTokenOffset()), message: tooDeepMessage() };
+            return { ...lines.locate(scanner.getTokenOffset()), message: tooDeepMessage(fileKind) };
         }
     }
     return null;
@@ -53445,8 +53664,9 @@ function jsonNestingProblem(text, lines) {
  * A problem when YAML text nests deeper than the limits: flow brackets deeper than
  * `MAX_NESTING` (counted outside quotes and comments; approximate, and on the safe side), or a
  * line indented wider than `MAX_YAML_INDENT`.
+ * @param fileKind what the file is, for the message (`policy`, `registry`, `exceptions`).
  */
-function yamlNestingProblem(text, lines) {
+function yamlNestingProblem(text, lines, fileKind = 'policy') {
     let depth = 0;
     let quote = null;
     let lineStart = true;
@@ -53463,7 +53683,7 @@ function yamlNestingProblem(text, lines) {
                 if (++indent > MAX_YAML_INDENT) {
                     return {
                         ...lines.locate(i),
-                        message: `indented wider than ${MAX_YAML_INDENT} characters. A policy file needs only a few levels; check the file`
+                        message: `indented wider than ${MAX_YAML_INDENT} characters. A ${fileKind} file needs only a few levels; check the file`
                     };
                 }
                 continue;
@@ -53486,7 +53706,7 @@ function yamlNestingProblem(text, lines) {
         }
         else if (ch === '[' || ch === '{') {
             if (++depth > MAX_NESTING)
-                return { ...lines.locate(i), message: tooDeepMessage() };
+                return { ...lines.locate(i), message: tooDeepMessage(fileKind) };
         }
         else if (ch === ']' || ch === '}') {
             depth = Math.max(0, depth - 1);
@@ -53930,73 +54150,9 @@ function sizeMessage(issue) {
 const DATA_CLASSES = ['phi', 'personal', 'internal', 'public'];
 
 /**
- * The approved-server registry file (SPEC §7): `.github/mcp-registry.{csv,json,yml,yaml}`, one
- * row per approved server with the columns `server_id`, `display_name`, `current_grade`,
- * `audit_url`, `audit_date`, `environments_approved`, `data_access_summary`,
- * `data_classification`, `exception_id`, `owner_team`.
- *
- * Shapes:
- * - CSV (`csv-parse`): a header row naming the columns, in any order (`Server ID`, `server-id`
- *   and `serverId` all name `server_id`); other columns are kept for the writer and not read.
- *   A byte order mark, CRLF line ends and a `;` or tab delimiter (spreadsheets in many locales
- *   export those; recognised from the header line) are handled. List cells
- *   (`environments_approved`) separate names with `;` (or `,`, inside a quoted cell when `,` is
- *   the delimiter). The `'` the inventory CSV puts before a leading `=`, `+`, `-` or `@` (a guard
- *   against spreadsheet formulas) is dropped. Blank lines and rows of empty cells are skipped.
- * - JSON/JSONC and YAML: a top-level list of rows, or `{"servers": [rows]}` with an optional
- *   `$schema`. Keys are the column names; other keys are kept and not read.
- *
- * Every row is validated (zod). A bad row, a key or column that looks meant as a registry column
- * (`enviroments_approved`, `owner`, `Grade`: its values would be lost), or two rows naming the
- * same server and version (however spelt) is a `RegistryFileError` at the row's file:line (and
- * column for JSON/YAML): a row is never silently dropped. Values are trimmed; an empty cell is
- * absent; `current_grade` and `data_classification` are case-insensitive. A `server_id` with a
- * version range or tag (`npm:pkg@^1`) is refused: a row approves one exact version, or every
- * version when it names none. User names and passwords in `server_id` or `audit_url` are
- * refused (reports show both).
+ * Environment names as the registry, the exceptions file and the policy compare them (SPEC §6–§7):
+ * the seed policy's short spellings read as the built-in environments.
  */
-/** Where `findRegistryFile` looks, relative to the workspace, in this order (SPEC §7). */
-const REGISTRY_FILE_NAMES = [
-    '.github/mcp-registry.csv',
-    '.github/mcp-registry.json',
-    '.github/mcp-registry.yml',
-    '.github/mcp-registry.yaml'
-];
-/**
- * Largest registry file read (bytes): a registry row is about 300 bytes, so 1 MiB holds
- * thousands of servers; with `MAX_REGISTRY_ROWS` it bounds the time a hostile file takes to
- * read to about a second (10 000 rows of npm ids: about 0.8 s on one core).
- */
-const MAX_REGISTRY_FILE_BYTES = 1024 * 1024;
-/** Most rows a registry may hold (far more than any organisation approves). */
-const MAX_REGISTRY_ROWS = 10_000;
-/** Longest text cell (characters): a sentence of `data_access_summary` fits many times. */
-const MAX_CELL_CHARS = 2000;
-/** `$id` of the published registry JSON Schema (versioned with the file shape). */
-const REGISTRY_SCHEMA_ID = 'urn:mcp-grade-gate:schema:mcp-registry:1';
-/** The SPEC §7 columns, in the order the inventory CSV writes them. */
-const REGISTRY_COLUMN_NAMES = [
-    'server_id',
-    'display_name',
-    'current_grade',
-    'audit_url',
-    'audit_date',
-    'environments_approved',
-    'data_access_summary',
-    'data_classification',
-    'exception_id',
-    'owner_team'
-];
-/** A registry file that cannot be used (see `LocatedFileError`); messages start `Invalid registry file`. */
-class RegistryFileError extends LocatedFileError {
-    name = 'RegistryFileError';
-    /** @throws TypeError when `problems` is empty (a programming error). */
-    constructor(path, problems) {
-        super('registry', path, problems);
-    }
-}
-// ---------------------------------------------------------------------------------------------
-// Environment names
 /** Short names people write for the built-in environments (SPEC §6 names). */
 const ENVIRONMENT_ALIASES = Object.freeze({
     prod: 'production',
@@ -54007,8 +54163,6 @@ const ENVIRONMENT_ALIASES = Object.freeze({
     development: 'development',
     ci: 'ci'
 });
-/** An environment name once lower-cased (the policy file's name rule, SPEC §6). */
-const ENVIRONMENT_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 /**
  * An environment name as the gate compares it: trimmed, lower-cased, with `prod` → `production`,
  * `stage` → `staging`, `dev` → `development` (the seed policy's spellings); other names are kept
@@ -54017,838 +54171,6 @@ const ENVIRONMENT_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 function normalizeEnvironmentName(name) {
     const lower = name.trim().toLowerCase();
     return Object.hasOwn(ENVIRONMENT_ALIASES, lower) ? ENVIRONMENT_ALIASES[lower] : lower;
-}
-// ---------------------------------------------------------------------------------------------
-// The row schema
-function textColumn(description) {
-    return string$1().max(MAX_CELL_CHARS).nullable().optional().describe(description);
-}
-/**
- * One registry row as written in JSON/YAML (and, cell by cell, in CSV), SPEC §7. Other keys are
- * allowed and ignored. Values are validated after trimming; an empty value is absent.
- */
-const RegistryRowSchema = looseObject({
-    server_id: string$1()
-        .min(1)
-        .max(MAX_CELL_CHARS)
-        .describe('The server: a purl (pkg:npm/%40scope/name@1.2.3), npm:pkg@1.2.3, pypi:pkg==1.2.3, an OCI reference (ghcr.io/org/image:tag or @sha256:…), a GitHub URL or a remote server URL. Without a version the row covers every version.'),
-    display_name: textColumn('A human-readable name.'),
-    current_grade: GradeLetterSchema.nullable()
-        .optional()
-        .describe('Letter grade (A–F) from the most recent audit; the registry grader uses it.'),
-    audit_url: HttpUrlSchema.nullable()
-        .optional()
-        .describe('Link (http or https) to the audit report; no user name or password in it.'),
-    audit_date: date({ error: 'expected a real date written YYYY-MM-DD (e.g. 2026-03-31)' })
-        .nullable()
-        .optional()
-        .describe('Date of the most recent audit, YYYY-MM-DD (UTC); its age is checked.'),
-    environments_approved: union([string$1().max(MAX_CELL_CHARS), array(string$1().min(1).max(64)).max(100)], {
-        error: 'expected environment names: a list, or one text with the names separated by ";"'
-    })
-        .nullable()
-        .optional()
-        .describe('Environments the server is approved for: a list, or one text separated by ";" (prod, staging, dev, ci or custom names; prod/stage/dev mean production/staging/development).'),
-    data_access_summary: textColumn('One sentence: what systems the server reads or writes.'),
-    data_classification: _enum(DATA_CLASSES)
-        .nullable()
-        .optional()
-        .describe('Most sensitive data the server can reach: phi, personal, internal or public (SPEC §6 tightens the environment by it).'),
-    exception_id: textColumn('Id of the exception that covers the server, if any.'),
-    owner_team: textColumn('Team responsible for monitoring the server.')
-})
-    .describe('One approved MCP server (SPEC §7).');
-const RegistryRowsSchema = array(RegistryRowSchema).max(MAX_REGISTRY_ROWS);
-/** The JSON/YAML registry file: a list of rows, or `{"servers": [rows]}` (SPEC §7). */
-const RegistryDocumentSchema = union([
-    RegistryRowsSchema,
-    strictObject$2({
-        $schema: string$1().max(2000).optional().describe('JSON Schema URL, for editors.'),
-        servers: RegistryRowsSchema.describe('The approved servers, one row each.')
-    })
-])
-    .describe('mcp-grade-gate registry of approved MCP servers (SPEC §7): one row per server and version.');
-/**
- * The JSON Schema (draft 2020-12) of the JSON/YAML registry file, with `$id`, `title` and a
- * description of every column, for editors (`"$schema"`) and the published `schemas/` folder.
- * What it cannot express is checked when the gate loads the file: that `server_id` names a
- * server, environment names, no credentials in `audit_url`, one row per server and version. The
- * gate is more lenient than the schema in one way: it trims values, reads an empty value as
- * absent and letter case in `current_grade` and `data_classification` as insignificant.
- */
-function registryJsonSchema() {
-    const schema = toJSONSchema(RegistryDocumentSchema, { target: 'draft-2020-12', io: 'input' });
-    return {
-        $schema: schema.$schema,
-        $id: REGISTRY_SCHEMA_ID,
-        title: 'mcp-grade-gate registry',
-        ...schema
-    };
-}
-// ---------------------------------------------------------------------------------------------
-// Finding and loading
-/**
- * The registry file in `cwd` (one of `REGISTRY_FILE_NAMES`), or null when there is none.
- * @returns the path joined onto `cwd`.
- * @throws RegistryFileError when more than one exists (they are not merged; which one applies
- *   would be a guess).
- */
-async function findRegistryFile(cwd) {
-    const found = [];
-    for (const name of REGISTRY_FILE_NAMES) {
-        const path = join(cwd, name);
-        try {
-            if ((await stat(path)).isFile())
-                found.push(path);
-        }
-        catch {
-            // absent (or unreadable, which loading it would report): not a candidate
-        }
-    }
-    if (found.length > 1) {
-        throw new RegistryFileError(found[1] ?? '', [
-            {
-                line: 1,
-                column: 1,
-                at: '',
-                message: `more than one registry file: ${found.join(', ')}. Keep one (they are not merged)`
-            }
-        ]);
-    }
-    return found[0] ?? null;
-}
-/**
- * The text of a registry file, read with the same limits as `loadRegistryFile`.
- * @throws RegistryFileError (at 1:1) when the file is missing, not a file, unreadable, or
- *   larger than `MAX_REGISTRY_FILE_BYTES`.
- */
-async function readRegistryFileText(path) {
-    try {
-        const info = await stat(path);
-        if (!info.isFile())
-            readProblem$2(path, 'it is not a file. Give the path of a registry file');
-        if (info.size > MAX_REGISTRY_FILE_BYTES) {
-            readProblem$2(path, `it is ${info.size} bytes, more than the ${MAX_REGISTRY_FILE_BYTES} a registry file may have. Check the path, or split the registry`);
-        }
-        return await readFile(path, 'utf8');
-    }
-    catch (error) {
-        if (error instanceof RegistryFileError)
-            throw error;
-        const code = error.code;
-        const why = code === 'ENOENT' ? 'it does not exist' : `it cannot be read (${code ?? 'error'})`;
-        return readProblem$2(path, `${why}. Check the registry path`);
-    }
-}
-function readProblem$2(path, message) {
-    throw new RegistryFileError(path, [
-        { line: 1, column: 1, at: '', message: `cannot use the registry file: ${message}` }
-    ]);
-}
-/**
- * Read, parse and validate a registry file (format from the extension, see `parseRegistryText`).
- * @throws RegistryFileError for a file that cannot be read (see `readRegistryFileText`), a
- *   syntax error, or bad rows — every problem located.
- */
-async function loadRegistryFile(path) {
-    return parseRegistryText(await readRegistryFileText(path), path);
-}
-/**
- * Parse and validate registry text (what `loadRegistryFile` does after reading). The format
- * comes from the extension of `path`: `.csv`; `.json`/`.jsonc` (comments and trailing commas
- * allowed); `.yml`/`.yaml`. Another extension is JSON when the text starts with `[` or `{`, CSV
- * when its first line names `server_id` and holds no `:`, else YAML. An empty file (or only
- * comments, or a CSV header only) is a registry without rows.
- * @param path used for the format and in messages and `RecordSource.file`.
- * @throws RegistryFileError listing every problem (syntax, or each bad row and field, or
- *   duplicate rows), each at file:line (and column for JSON/YAML).
- */
-function parseRegistryText(text, path) {
-    return readRegistryDocument(text, path).file;
-}
-/**
- * Parse and validate registry text like `parseRegistryText`, keeping where every row is.
- * @throws RegistryFileError (see `parseRegistryText`).
- */
-function readRegistryDocument(input, path) {
-    const bom = input.charCodeAt(0) === 0xfeff;
-    const text = bom ? input.slice(1) : input;
-    const format = registryFormat(path, text);
-    const rows = format === 'csv' ? readCsvRows(text, path) : readTreeRows(text, path, format);
-    const entries = [];
-    const places = [];
-    const problems = [];
-    const keyed = [];
-    for (const row of rows.rows) {
-        const checked = checkRow(row.value, row.fromCsv);
-        keyed.push({ key: checked.key, row });
-        if (checked.entry === null) {
-            problems.push(...checked.problems.map((p) => row.locate(p)));
-            continue;
-        }
-        entries.push({ ...checked.entry, source: { file: path, line: row.line } });
-        places.push(row.place);
-    }
-    problems.push(...duplicateProblems(keyed));
-    if (problems.length > 0) {
-        throw new RegistryFileError(path, problems.sort((a, b) => a.line - b.line || a.column - b.column));
-    }
-    return { file: { path, format, entries }, text, bom, places, csv: rows.csv };
-}
-function registryFormat(path, text) {
-    const ext = extname(path).toLowerCase();
-    if (ext === '.csv')
-        return 'csv';
-    if (ext === '.json' || ext === '.jsonc')
-        return 'json';
-    if (ext === '.yml' || ext === '.yaml')
-        return 'yaml';
-    const start = text.trimStart();
-    if (start.startsWith('[') || start.startsWith('{'))
-        return 'json';
-    const firstLine = start.split(/\r\n|\n|\r/, 1)[0] ?? '';
-    return /server[ _-]?id/i.test(firstLine) && !firstLine.includes(':') ? 'csv' : 'yaml';
-}
-// ---------------------------------------------------------------------------------------------
-// CSV
-/** What a CSV header cell names: `Server ID`, `server-id`, `serverId` → `server_id`. */
-function columnOf(header) {
-    const folded = foldName(header);
-    return REGISTRY_COLUMN_NAMES.find((c) => foldName(c) === folded) ?? null;
-}
-function foldName(name) {
-    return name.toLowerCase().replace(/[-_\s]/g, '');
-}
-/** Other names people give the SPEC §7 columns (compared ignoring case, `-`, `_`, spaces). */
-const COLUMN_ALIASES = Object.freeze({
-    grade: 'current_grade',
-    environments: 'environments_approved',
-    owner: 'owner_team',
-    team: 'owner_team',
-    classification: 'data_classification'
-});
-/**
- * The column `name` probably means (`closestName`: a typo, a unique prefix such as `owner` or
- * `environments`, or an alias such as `grade`), or null for a column of its own (`notes`,
- * `ticket`). Such a name is an error rather than an ignored column: the value would be lost.
- */
-function misspeltColumn(name) {
-    return closestName(name, REGISTRY_COLUMN_NAMES, COLUMN_ALIASES);
-}
-/** The delimiter a CSV uses, from its first non-blank line: `,`, else `;`, else tab. */
-function csvDelimiter(text) {
-    const first = text.split(/\r\n|\n|\r/).find((l) => l.trim() !== '') ?? '';
-    if (first.includes(','))
-        return ',';
-    if (first.includes(';'))
-        return ';';
-    if (first.includes('\t'))
-        return '\t';
-    return ',';
-}
-/** Messages for csv-parse errors (codes from csv-parse 6). */
-const CSV_ERRORS = {
-    CSV_QUOTE_NOT_CLOSED: 'a quoted cell is never closed. Add the closing `"` (a `"` inside a quoted cell is written `""`)',
-    CSV_INVALID_CLOSING_QUOTE: 'text follows the closing `"` of a quoted cell. Quote the whole cell and write each `"` inside it as `""`',
-    CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'text follows the closing `"` of a quoted cell. Quote the whole cell and write each `"` inside it as `""`',
-    INVALID_OPENING_QUOTE: 'a `"` opens a quoted cell in the middle of a cell. Quote the whole cell and write each `"` inside it as `""`'
-};
-function readCsvRows(text, path) {
-    const lines = new LineIndex(text);
-    const delimiter = csvDelimiter(text);
-    const bytes = Buffer.from(text, 'utf8');
-    /** Character offset of a byte offset (at a record boundary, never inside a character). */
-    let byteCursor = 0;
-    let charCursor = 0;
-    const charAt = (byte) => {
-        charCursor += bytes.subarray(byteCursor, byte).toString('utf8').length;
-        byteCursor = byte;
-        return charCursor;
-    };
-    let parsed;
-    let parsedBytes = 0; // end of the last record csv-parse read, for locating a syntax error
-    try {
-        // csv-parse's typings say string[][]; with `info: true` it returns {record, info} objects.
-        parsed = parse(text, {
-            delimiter,
-            info: true,
-            relax_column_count: true,
-            relax_quotes: true,
-            skip_empty_lines: false,
-            on_record: (record, context) => {
-                parsedBytes = context.bytes;
-                return record;
-            }
-        });
-    }
-    catch (error) {
-        const code = error.code;
-        const offset = bytes.subarray(0, parsedBytes).toString('utf8').length;
-        const start = offset + (/^(?:[ \t]*(?:\r\n|\n|\r))*/.exec(text.slice(offset))?.[0].length ?? 0);
-        const message = (typeof code === 'string' ? CSV_ERRORS[code] : undefined) ??
-            `CSV syntax error${typeof code === 'string' ? ` (${code})` : ''}. Fix the row`;
-        throw new RegistryFileError(path, [
-            { ...lines.locate(start), column: 1, at: '', message: `CSV: ${message}` }
-        ]);
-    }
-    const records = [];
-    let previousEnd = 0;
-    for (const { record, info } of parsed) {
-        const start = previousEnd;
-        const segmentEnd = charAt(info.bytes);
-        const segment = text.slice(start, segmentEnd);
-        const lineBreak = /(?:\r\n|\n|\r)$/.exec(segment)?.[0].length ?? 0;
-        previousEnd = segmentEnd;
-        if (record.every((cell) => cell.trim() === ''))
-            continue; // a blank line or `,,,`
-        records.push({
-            cells: record,
-            line: lines.locate(start).line,
-            start,
-            end: segmentEnd - lineBreak
-        });
-    }
-    const header = records.shift();
-    if (header === undefined)
-        return { rows: [], csv: null };
-    const columns = header.cells.map((cell) => columnOf(cell.trim()));
-    const headerProblems = csvHeaderProblems(header, columns);
-    if (headerProblems.length > 0)
-        throw new RegistryFileError(path, headerProblems);
-    if (records.length > MAX_REGISTRY_ROWS) {
-        const extra = records[MAX_REGISTRY_ROWS];
-        throw new RegistryFileError(path, [
-            {
-                line: extra.line,
-                column: 1,
-                at: '',
-                message: `more than ${MAX_REGISTRY_ROWS} rows. Split the registry or check the file`
-            }
-        ]);
-    }
-    const layout = { delimiter, header, columns, records };
-    const headerNames = header.cells.map((c) => c.trim());
-    const rows = records.map((record) => {
-        const value = newRecord();
-        columns.forEach((column, i) => {
-            if (column !== null)
-                setOwn(value, column, unguarded(record.cells[i] ?? ''));
-        });
-        return {
-            value,
-            fromCsv: true,
-            line: record.line,
-            place: { kind: 'csv', record },
-            locate: (problem) => {
-                const field = problem.path[0];
-                const index = typeof field === 'string' ? columns.indexOf(field) : -1;
-                return {
-                    line: record.line,
-                    column: 1,
-                    at: index >= 0 ? (headerNames[index] ?? '') : '',
-                    message: problem.message
-                };
-            }
-        };
-    });
-    // A record whose cell count differs from the header's: a value would land in the wrong column.
-    const countProblems = records.flatMap((record) => record.cells.length === header.cells.length
-        ? []
-        : [
-            {
-                line: record.line,
-                column: 1,
-                at: '',
-                message: `this row has ${record.cells.length} cells, the header has ${header.cells.length}. Make them agree (quote a cell that holds "${delimiter === '\t' ? '\\t' : delimiter}")`
-            }
-        ]);
-    if (countProblems.length > 0)
-        throw new RegistryFileError(path, countProblems);
-    return { rows, csv: layout };
-}
-/**
- * A cell without the `'` that guards a leading `=`, `+`, `-` or `@` against spreadsheet formula
- * injection (OWASP "CSV Injection"; the inventory CSV writes it, `report/inventory.ts`).
- */
-function unguarded(cell) {
-    return /^\s*'[=+\-@\t\r]/.test(cell) ? cell.replace("'", '') : cell;
-}
-function csvHeaderProblems(header, columns) {
-    const at = (message) => ({
-        line: header.line,
-        column: 1,
-        at: 'header',
-        message
-    });
-    const problems = [];
-    const seen = new Map();
-    header.cells.forEach((cell, i) => {
-        const name = cell.trim();
-        const column = columns[i];
-        if (column === null || column === undefined) {
-            const meant = name === '' ? null : misspeltColumn(name);
-            if (meant !== null) {
-                problems.push(at(`column ${JSON.stringify(name)} is not a registry column (did you mean ${JSON.stringify(meant)}?). Rename it`));
-            }
-            return;
-        }
-        const first = seen.get(column);
-        if (first !== undefined) {
-            problems.push(at(`columns ${JSON.stringify(first)} and ${JSON.stringify(name)} both name ${column}. Keep one`));
-        }
-        seen.set(column, name);
-    });
-    if (!seen.has('server_id')) {
-        problems.push(at(`the header row has no server_id column (it has ${header.cells.map((c) => JSON.stringify(c.trim())).join(', ')}). The first row must name the columns, server_id among them`));
-    }
-    return problems;
-}
-// ---------------------------------------------------------------------------------------------
-// JSON / YAML
-function readTreeRows(text, path, format) {
-    if (isBlank$1(text, format))
-        return { rows: [], csv: null };
-    const doc = format === 'json' ? parseJsonDocument(text) : parseYamlDocument(text);
-    const fail = (problems) => {
-        throw new RegistryFileError(path, problems);
-    };
-    if (doc.problems.length > 0) {
-        fail(doc.problems.map((p) => ({ line: p.line, column: p.column, at: '', message: p.message })));
-    }
-    const value = doc.value;
-    const locate = (p) => ({
-        ...doc.locate(p.path, p.part),
-        at: dottedPath(p.path),
-        message: p.message
-    });
-    let base;
-    let list;
-    if (Array.isArray(value)) {
-        base = [];
-        list = value;
-    }
-    else if (isPlainObject(value)) {
-        const unknown = Object.keys(value).filter((k) => k !== 'servers' && k !== '$schema');
-        if (unknown.length > 0) {
-            fail(unknown.map((key) => locate({
-                path: [key],
-                part: 'key',
-                message: `unknown key ${JSON.stringify(key)}${key.toLowerCase() === 'servers' ? ' (did you mean "servers"?)' : ''}. A registry object holds "servers" (the rows) and optionally "$schema"`
-            })));
-        }
-        if (!Object.hasOwn(value, 'servers')) {
-            fail([
-                locate({
-                    path: [],
-                    part: 'value',
-                    message: 'expected a list of rows or an object with "servers" (the list of rows). Add "servers"'
-                })
-            ]);
-        }
-        base = ['servers'];
-        list = value.servers;
-        if (!Array.isArray(list)) {
-            fail([
-                locate({
-                    path: base,
-                    part: 'value',
-                    message: `"servers" must be a list of rows, got ${describeValue(list)}. Make it a list`
-                })
-            ]);
-        }
-    }
-    else {
-        return fail([
-            locate({
-                path: [],
-                part: 'value',
-                message: `expected a list of rows or an object with "servers", got ${describeValue(value)}`
-            })
-        ]);
-    }
-    const rows = list;
-    if (rows.length > MAX_REGISTRY_ROWS) {
-        fail([
-            locate({
-                path: [...base, MAX_REGISTRY_ROWS],
-                part: 'value',
-                message: `more than ${MAX_REGISTRY_ROWS} rows. Split the registry or check the file`
-            })
-        ]);
-    }
-    return {
-        rows: rows.map((row, i) => {
-            const path = [...base, i];
-            const at = (p) => locate({ ...p, path: [...path, ...p.path] });
-            return {
-                value: row,
-                fromCsv: false,
-                line: doc.locate(path, 'value').line,
-                place: { kind: 'tree', path },
-                locate: at
-            };
-        }),
-        csv: null
-    };
-}
-/** True for a text with nothing but whitespace and comments. */
-function isBlank$1(text, format) {
-    if (format === 'json')
-        return stripComments(text).trim() === '';
-    return text
-        .split(/\r\n|\n|\r/)
-        .every((line) => line.trim() === '' || line.trimStart().startsWith('#'));
-}
-function isPlainObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-// ---------------------------------------------------------------------------------------------
-// Rows
-const TEXT_COLUMNS = [
-    'display_name',
-    'data_access_summary',
-    'exception_id',
-    'owner_team'
-];
-/** A row's values trimmed, empty ones absent, letters in the canonical case. */
-function prepareRow(raw) {
-    const row = newRecord();
-    for (const key of Object.keys(raw))
-        setOwn(row, key, raw[key]);
-    let environmentsFromText = false;
-    for (const column of REGISTRY_COLUMN_NAMES) {
-        if (!Object.hasOwn(row, column))
-            continue;
-        let value = row[column];
-        if (typeof value === 'string')
-            value = value.trim() === '' ? null : value.trim();
-        if (typeof value === 'number' && Number.isFinite(value) && TEXT_COLUMNS.includes(column)) {
-            value = String(value);
-        }
-        if (typeof value === 'string') {
-            const text = value;
-            if (column === 'current_grade')
-                value = text.toUpperCase();
-            else if (column === 'data_classification')
-                value = text.toLowerCase();
-            else if (column === 'environments_approved') {
-                environmentsFromText = true;
-                value = text.split(/[;,]/);
-            }
-        }
-        if (column === 'environments_approved' && Array.isArray(value)) {
-            const names = value
-                .map((v) => (typeof v === 'string' ? v.trim() : v))
-                .filter((v) => v !== '');
-            value = names.length === 0 ? null : names;
-        }
-        setOwn(row, column, value);
-    }
-    return { row, environmentsFromText };
-}
-/**
- * Validate one row. Problems carry paths relative to the row (`['audit_date']`).
- * @param fromCsv whether misnamed keys were already checked (CSV checks its header once).
- */
-function checkRow(raw, fromCsv) {
-    if (!isPlainObject(raw)) {
-        const message = `a row must be an object with at least "server_id", got ${describeValue(raw)}`;
-        return { key: null, entry: null, problems: [{ path: [], part: 'value', message }] };
-    }
-    const problems = fromCsv ? [] : misnamedKeyProblems(raw);
-    const { row, environmentsFromText } = prepareRow(raw);
-    problems.push(...credentialProblems(row));
-    const serverId = typeof row.server_id === 'string' ? serverKeyOf(row.server_id) : null;
-    if (serverId !== null)
-        problems.push(...serverId.problems);
-    const key = serverId?.key ?? null;
-    const result = RegistryRowSchema.safeParse(row, { reportInput: true });
-    if (!result.success) {
-        problems.push(...result.error.issues.map(rowIssueProblem));
-        return { key, entry: null, problems };
-    }
-    const data = result.data;
-    const names = Array.isArray(data.environments_approved) ? data.environments_approved : [];
-    const environments = environmentsOf(names, environmentsFromText, problems);
-    if (problems.length > 0 || key === null)
-        return { key, entry: null, problems };
-    return {
-        key,
-        entry: {
-            serverId: data.server_id,
-            key,
-            displayName: data.display_name ?? null,
-            currentGrade: data.current_grade ?? null,
-            auditUrl: data.audit_url ?? null,
-            auditDate: data.audit_date ?? null,
-            environmentsApproved: environments,
-            dataAccessSummary: data.data_access_summary ?? null,
-            dataClassification: data.data_classification ?? null,
-            exceptionId: data.exception_id ?? null,
-            ownerTeam: data.owner_team ?? null
-        },
-        problems
-    };
-}
-/** Keys of a JSON/YAML row that look like misspelt column names (other keys are kept). */
-function misnamedKeyProblems(raw) {
-    return Object.keys(raw).flatMap((key) => {
-        if (REGISTRY_COLUMN_NAMES.includes(key))
-            return [];
-        const meant = misspeltColumn(key);
-        return meant === null
-            ? []
-            : [
-                {
-                    path: [key],
-                    part: 'key',
-                    message: `unknown key ${JSON.stringify(key)} (did you mean ${JSON.stringify(meant)}?). Rename it`
-                }
-            ];
-    });
-}
-/**
- * User names and passwords in `audit_url` or `server_id`: both are shown in reports, so such a
- * row is refused (and the value blanked, so no later message echoes it).
- */
-function credentialProblems(row) {
-    const problems = [];
-    for (const column of ['audit_url', 'server_id']) {
-        const value = row[column];
-        if (typeof value !== 'string' || stripUserInfo(value) === value)
-            continue;
-        problems.push({
-            path: [column],
-            part: 'value',
-            message: `the ${column === 'audit_url' ? 'link' : 'server id'} holds a user name or password, which reports would show. Write it without them`
-        });
-        setOwn(row, column, column === 'audit_url' ? null : stripUserInfo(value));
-    }
-    return problems;
-}
-/** The key of a `server_id` (`readServerId`), with the problems of reading it. */
-function serverKeyOf(text) {
-    if (text.length > MAX_CELL_CHARS)
-        return { key: null, problems: [] }; // the schema says so
-    const reading = readServerId(text);
-    const at = (message) => [{ path: ['server_id'], part: 'value', message }];
-    if (reading.key === null) {
-        return {
-            key: null,
-            problems: at(`cannot tell which server ${shownId(text)} names: ${reading.problem}`)
-        };
-    }
-    if (reading.unpinnedSpec !== null) {
-        return {
-            key: reading.key,
-            problems: at(`${describeValue(reading.unpinnedSpec)} is a range or tag, not a version: a row approves one exact version, or every version when it names none. Write ${formatServerKey({ ...reading.key, version: '1.2.3' })} with the audited version, or ${formatServerKey(reading.key)}`)
-        };
-    }
-    return { key: reading.key, problems: [] };
-}
-/** A zod issue of a row as a problem, with clearer words for grades and data classes. */
-function rowIssueProblem(issue) {
-    const problem = issueProblem(safeIssue(issue));
-    if (issue.code !== 'invalid_value')
-        return problem;
-    const got = describeValue(issue.input);
-    if (issue.path[0] === 'current_grade') {
-        problem.message = `expected a letter grade: A, B, C, D or F (no E, no + or -), got ${got}. Change the value`;
-    }
-    else if (issue.path[0] === 'data_classification' && issue.input === 'pii') {
-        problem.message = `expected one of "phi", "personal", "internal", "public", got "pii": personal data (PII) is "personal", health data (PHI) is "phi". Change the value`;
-    }
-    return problem;
-}
-/**
- * Environment names normalised (`normalizeEnvironmentName`), duplicates dropped; a name that is
- * not one (`prod staging`: two names without `;`) is a problem.
- */
-function environmentsOf(names, fromText, problems) {
-    const environments = [];
-    names.forEach((name, i) => {
-        const normalised = normalizeEnvironmentName(name);
-        if (!ENVIRONMENT_NAME.test(normalised)) {
-            problems.push({
-                path: fromText ? ['environments_approved'] : ['environments_approved', i],
-                part: 'value',
-                message: `${describeValue(name)} is not an environment name (letters, digits, ".", "_", "-"). Separate names with ";"`
-            });
-        }
-        else if (!environments.includes(normalised)) {
-            environments.push(normalised);
-        }
-    });
-    return environments;
-}
-/** A zod issue whose echoed input cannot show a URL's credentials or query. */
-function safeIssue(issue) {
-    const input = issue.input;
-    if (typeof input !== 'string')
-        return issue;
-    const shown = shownText(input);
-    return shown === input ? issue : { ...issue, input: shown };
-}
-/** A text to echo in a message: a URL without user info, query or token-like segments. */
-function shownText(text) {
-    if (!/^[a-z][\w+.-]*:\/\//i.test(text))
-        return text;
-    return sanitizeUrl(stripUserInfo(text), { markQuery: true }) ?? stripUserInfo(text);
-}
-function shownId(serverId) {
-    return describeValue(shownText(serverId));
-}
-/** Two rows naming the same server and version (whatever their spellings), at the later one. */
-function duplicateProblems(rows) {
-    const problems = [];
-    const first = new Map();
-    for (const { key, row } of rows) {
-        if (key === null)
-            continue;
-        const id = `${key.id}\u0000${key.version ?? ''}`;
-        const earlier = first.get(id);
-        if (earlier === undefined) {
-            first.set(id, row);
-            continue;
-        }
-        const what = key.version === null ? `${key.id}, every version` : formatServerKey(key);
-        problems.push(row.locate({
-            path: ['server_id'],
-            part: 'value',
-            message: `the same server as the row at line ${earlier.line} (${what}). Keep one row per server and version`
-        }));
-    }
-    return problems;
-}
-// ---------------------------------------------------------------------------------------------
-// Looking a server up
-/**
- * The registry row for a server, given its keys (`serverKeysOf(server)`, most specific first):
- * the rows naming the same server (`sameServer`: equal ids, whatever the versions) as the first
- * key that has any; among them, the first (in file order) whose version is the key's
- * (`sameVersion`: semver / PEP 440 equality, OCI digests and tags, git commits by prefix), else
- * the first without a version (it covers every version), else the first — whose version then
- * differs from the server's, or the server's is unknown: the registry checks report that as
- * `REGISTRY_VERSION_MISMATCH`. Null when no row names the server.
- */
-function findRegistryEntry(file, keys) {
-    for (const key of keys) {
-        const rows = file.entries.filter((e) => sameServer(e.key, key));
-        if (rows.length === 0)
-            continue;
-        return (rows.find((e) => sameVersion(e.key, key) === true) ??
-            rows.find((e) => e.key.version === null) ??
-            rows[0]);
-    }
-    return null;
-}
-
-/**
- * The `registry` grader (SPEC §5, issue 3 point 4): the grade recorded in the approved-server
- * registry (`current_grade`, with its `audit_date` and `audit_url`), so a team without a grading
- * service can gate on recorded audits alone. No network.
- *
- * A recorded grade is evidence only for what was audited, so a server is `ungraded` (never
- * given a made-up grade) when:
- * - the run has no registry file, or the server has no identity a row can name;
- * - no row names it (`findRegistryEntry`);
- * - its row names another version than the one that runs, or the version that runs is unknown
- *   (a row without a version covers every version);
- * - the row has no `current_grade`, or no `audit_date` (a grade without its date cannot be
- *   aged), or an `audit_date` after today (UTC).
- * Reasons name the registry file and the row's line, and only sanitised identities
- * (`formatServerKey`), never a URL's query or credentials.
- */
-/** Grader name, version and rubric version written into registry reports. */
-const REGISTRY_GRADER_NAME = 'registry';
-/**
- * Create the `registry` grader (`source: 'registry'`). A graded server's report has
- * `overall: {score: null, grade: current_grade}` (the registry records a letter, not a score),
- * every sub-score `null` (not assessed), no findings, `auditedAt` = `audit_date` at 00:00 UTC,
- * `reportUrl` = `audit_url` when the row has one, grader `registry`/`registry` and rubric
- * version `registry`. Every other case is `ungraded` with a reason (see the module doc). Never
- * rejects.
- */
-function createRegistryGrader(options) {
-    const now = options.now ?? (() => new Date());
-    return {
-        source: 'registry',
-        grade(server) {
-            try {
-                return Promise.resolve(gradeFromRegistry(server, options.registry, now));
-            }
-            catch (error) {
-                const message = error instanceof Error ? error.message : String(error);
-                return Promise.resolve({ kind: 'error', message: `registry grader: ${message}` });
-            }
-        }
-    };
-}
-function gradeFromRegistry(server, registry, now) {
-    const name = JSON.stringify(server.entry.name);
-    if (registry === null) {
-        return ungraded(`there is no registry file to read ${name}'s grade from: add .github/mcp-registry.{csv,json,yml,yaml} or pass its path (registry input / --registry)`);
-    }
-    const keys = serverKeysOf(server);
-    const key = keys[0];
-    if (key === undefined) {
-        return ungraded(`${name} has no identity a row of ${registry.path} can name, so the registry holds no grade for it`);
-    }
-    const entry = findRegistryEntry(registry, keys);
-    if (entry === null) {
-        return ungraded(`no row of ${registry.path} names ${formatServerKey(key)}`);
-    }
-    const row = `the row of ${formatServerKey(entry.key)} at ${entry.source.file}:${entry.source.line}`;
-    const gap = versionGap(entry.key, server, keys);
-    if (gap !== null)
-        return ungraded(`${row} records a grade for ${gap}`);
-    if (entry.currentGrade === null)
-        return ungraded(`${row} has no current_grade`);
-    if (entry.auditDate === null) {
-        return ungraded(`${row} has current_grade ${entry.currentGrade} but no audit_date: a grade without its audit date is not evidence. Add audit_date`);
-    }
-    const today = now().toISOString().slice(0, 10);
-    if (entry.auditDate > today) {
-        return ungraded(`${row} has audit_date ${entry.auditDate}, after today (${today}, UTC): correct the date`);
-    }
-    return { kind: 'graded', report: reportOf(entry) };
-}
-/**
- * Why the row's version is not the one that runs, or null when the row covers it (same
- * version, or a row without a version).
- */
-function versionGap(rowKey, server, keys) {
-    if (rowKey.version === null)
-        return null;
-    const runs = keys.find((k) => sameServer(k, rowKey));
-    if (runs !== undefined && sameVersion(rowKey, runs) === true)
-        return null;
-    const which = runs?.version ??
-        `a version the gate could not establish for ${JSON.stringify(server.entry.name)}`;
-    return `${rowKey.version}, but the config runs ${which}: the recorded grade is not evidence for it`;
-}
-function ungraded(reason) {
-    return { kind: 'ungraded', reason };
-}
-/** The report of a row with a grade and an audit date; validated against the contract. */
-function reportOf(entry) {
-    return GradeReportSchema.parse({
-        source: 'registry',
-        grader: { name: REGISTRY_GRADER_NAME, version: REGISTRY_GRADER_NAME },
-        rubricVersion: REGISTRY_GRADER_NAME,
-        overall: { score: null, grade: entry.currentGrade },
-        subScores: {
-            security: null,
-            permissions: null,
-            credentials: null,
-            maintenance: null,
-            compatibility: null,
-            documentation: null
-        },
-        findings: [],
-        auditedAt: `${entry.auditDate}T00:00:00Z`,
-        ...(entry.auditUrl !== null && { reportUrl: entry.auditUrl })
-    });
 }
 
 /**
@@ -54938,6 +54260,1500 @@ function scoreText(score, letter) {
 /** A 0–100 number as people read it: integers plain, others to one decimal. */
 function formatNumber(value) {
     return Number.isInteger(value) ? String(value) : value.toFixed(1);
+}
+
+/**
+ * The approved-server registry file (SPEC §7): `.github/mcp-registry.{csv,json,yml,yaml}`, one
+ * row per approved server with the columns `server_id`, `display_name`, `current_grade`,
+ * `audit_url`, `audit_date`, `environments_approved`, `data_access_summary`,
+ * `data_classification`, `exception_id`, `owner_team`.
+ *
+ * Shapes:
+ * - CSV (`csv-parse`): a header row naming the columns, in any order (`Server ID`, `server-id`
+ *   and `serverId` all name `server_id`); other columns are kept for the writer and not read.
+ *   A byte order mark, CRLF line ends and a `;` or tab delimiter (spreadsheets in many locales
+ *   export those; recognised from the header line) are handled. List cells
+ *   (`environments_approved`) separate names with `;` (or `,`, inside a quoted cell when `,` is
+ *   the delimiter). The `'` the inventory CSV puts before a leading `=`, `+`, `-` or `@` (a guard
+ *   against spreadsheet formulas) is dropped. Blank lines and rows of empty cells are skipped.
+ * - JSON/JSONC and YAML: a top-level list of rows, or `{"servers": [rows]}` with an optional
+ *   `$schema`. Keys are the column names; other keys are kept and not read.
+ *
+ * Every row is validated (zod). A bad row, a key or column that looks meant as a registry column
+ * (`enviroments_approved`, `owner`, `Grade`: its values would be lost), or two rows naming the
+ * same server and version (however spelt: `sameVersion`, so `pypi:foo==1.0` and
+ * `pypi:foo==1.0.0` are one version) is a `RegistryFileError` at the row's file:line (and
+ * column for JSON/YAML): a row is never silently dropped. Values are trimmed; an empty cell is
+ * absent; `current_grade` and `data_classification` are case-insensitive. A `server_id` with a
+ * version range or tag (`npm:pkg@^1`) is refused: a row approves one exact version, or every
+ * version when it names none.
+ *
+ * Credentials: reports show `server_id` and `audit_url`, so a user name or password in either,
+ * or a query or fragment parameter whose name says it is a credential (`token`, `api_key`,
+ * `secret`, `sig`, `password`, `X-Amz-Signature`, …: `auditLinkProblem`), is refused at its
+ * row — not silently dropped, since a link without its query may not open the audit any more;
+ * the value is never echoed. Other query parameters (`?id=42`) are kept.
+ *
+ * Sizes (hostile input, SPEC §9): at most `MAX_REGISTRY_FILE_BYTES`, `MAX_REGISTRY_ROWS` rows
+ * and `MAX_REGISTRY_COLUMNS` columns (CSV cells per record; different keys over all JSON/YAML
+ * rows); names quoted in messages are clipped and lists of them shortened.
+ */
+/** Where `findRegistryFile` looks, relative to the workspace, in this order (SPEC §7). */
+const REGISTRY_FILE_NAMES = [
+    '.github/mcp-registry.csv',
+    '.github/mcp-registry.json',
+    '.github/mcp-registry.yml',
+    '.github/mcp-registry.yaml'
+];
+/**
+ * Largest registry file read (bytes): a registry row is about 300 bytes, so 1 MiB holds
+ * thousands of servers; with `MAX_REGISTRY_ROWS` it bounds the time a hostile file takes to
+ * read to about a second (10 000 rows of npm ids: about 0.8 s on one core).
+ */
+const MAX_REGISTRY_FILE_BYTES = 1024 * 1024;
+/** Most rows a registry may hold (far more than any organisation approves). */
+const MAX_REGISTRY_ROWS = 10_000;
+/**
+ * Most columns a registry may have: cells in one CSV record, or different keys over all the
+ * rows of a JSON/YAML file. The SPEC §7 columns are 10; the rest is room for an organisation's
+ * own (ticket, notes, cost centre). Bounds the work on a hostile header of 100 000 columns.
+ */
+const MAX_REGISTRY_COLUMNS = 200;
+/** How many names (columns, keys) a message lists before "… and N more". */
+const LISTED_NAMES = 10;
+/** Longest name (column, key) quoted in a message, in characters. */
+const SHOWN_NAME_CHARS = 60;
+/** Longest `at` path (`servers[12].environments_approved[3]`) of a problem, in characters. */
+const SHOWN_PATH_CHARS = 80;
+/** Longest text cell (characters): a sentence of `data_access_summary` fits many times. */
+const MAX_CELL_CHARS = 2000;
+/** `$id` of the published registry JSON Schema (versioned with the file shape). */
+const REGISTRY_SCHEMA_ID = 'urn:mcp-grade-gate:schema:mcp-registry:1';
+/** The SPEC §7 columns, in the order the inventory CSV writes them. */
+const REGISTRY_COLUMN_NAMES = [
+    'server_id',
+    'display_name',
+    'current_grade',
+    'audit_url',
+    'audit_date',
+    'environments_approved',
+    'data_access_summary',
+    'data_classification',
+    'exception_id',
+    'owner_team'
+];
+/** A registry file that cannot be used (see `LocatedFileError`); messages start `Invalid registry file`. */
+class RegistryFileError extends LocatedFileError {
+    name = 'RegistryFileError';
+    /** @throws TypeError when `problems` is empty (a programming error). */
+    constructor(path, problems) {
+        super('registry', path, problems);
+    }
+}
+/** An environment name once lower-cased (the policy file's name rule, SPEC §6). */
+const ENVIRONMENT_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+// ---------------------------------------------------------------------------------------------
+// The row schema
+function textColumn(description) {
+    return string$1().max(MAX_CELL_CHARS).nullable().optional().describe(description);
+}
+/**
+ * One registry row as written in JSON/YAML (and, cell by cell, in CSV), SPEC §7. Other keys are
+ * allowed and ignored. Values are validated after trimming; an empty value is absent.
+ */
+const RegistryRowSchema = looseObject({
+    server_id: string$1()
+        .min(1)
+        .max(MAX_CELL_CHARS)
+        .describe('The server: a purl (pkg:npm/%40scope/name@1.2.3), npm:pkg@1.2.3, pypi:pkg==1.2.3, an OCI reference (ghcr.io/org/image:tag or @sha256:…), a GitHub URL or a remote server URL. Without a version the row covers every version.'),
+    display_name: textColumn('A human-readable name.'),
+    current_grade: GradeLetterSchema.nullable()
+        .optional()
+        .describe('Letter grade (A–F) from the most recent audit; the registry grader uses it.'),
+    audit_url: HttpUrlSchema.nullable()
+        .optional()
+        .describe('Link (http or https) to the audit report; no user name or password in it.'),
+    audit_date: date({ error: 'expected a real date written YYYY-MM-DD (e.g. 2026-03-31)' })
+        .nullable()
+        .optional()
+        .describe('Date of the most recent audit, YYYY-MM-DD (UTC); its age is checked.'),
+    environments_approved: union([string$1().max(MAX_CELL_CHARS), array(string$1().min(1).max(64)).max(100)], {
+        error: 'expected environment names: a list, or one text with the names separated by ";"'
+    })
+        .nullable()
+        .optional()
+        .describe('Environments the server is approved for: a list, or one text separated by ";" (prod, staging, dev, ci or custom names; prod/stage/dev mean production/staging/development).'),
+    data_access_summary: textColumn('One sentence: what systems the server reads or writes.'),
+    data_classification: _enum(DATA_CLASSES)
+        .nullable()
+        .optional()
+        .describe('Most sensitive data the server can reach: phi, personal, internal or public (SPEC §6 tightens the environment by it).'),
+    exception_id: textColumn('Id of the exception that covers the server, if any.'),
+    owner_team: textColumn('Team responsible for monitoring the server.')
+})
+    .describe('One approved MCP server (SPEC §7).');
+const RegistryRowsSchema = array(RegistryRowSchema).max(MAX_REGISTRY_ROWS);
+/** The JSON/YAML registry file: a list of rows, or `{"servers": [rows]}` (SPEC §7). */
+const RegistryDocumentSchema = union([
+    RegistryRowsSchema,
+    strictObject$2({
+        $schema: string$1().max(2000).optional().describe('JSON Schema URL, for editors.'),
+        servers: RegistryRowsSchema.describe('The approved servers, one row each.')
+    })
+])
+    .describe('mcp-grade-gate registry of approved MCP servers (SPEC §7): one row per server and version.');
+/**
+ * The JSON Schema (draft 2020-12) of the JSON/YAML registry file, with `$id`, `title` and a
+ * description of every column, for editors (`"$schema"`) and the published `schemas/` folder.
+ * What it cannot express is checked when the gate loads the file: that `server_id` names a
+ * server, environment names, no credentials in `audit_url`, one row per server and version. The
+ * gate is more lenient than the schema in one way: it trims values, reads an empty value as
+ * absent and letter case in `current_grade` and `data_classification` as insignificant.
+ */
+function registryJsonSchema() {
+    const schema = toJSONSchema(RegistryDocumentSchema, { target: 'draft-2020-12', io: 'input' });
+    return {
+        $schema: schema.$schema,
+        $id: REGISTRY_SCHEMA_ID,
+        title: 'mcp-grade-gate registry',
+        ...schema
+    };
+}
+// ---------------------------------------------------------------------------------------------
+// Finding and loading
+/**
+ * The registry file in `cwd` (one of `REGISTRY_FILE_NAMES`), or null when there is none.
+ * @returns the path relative to the process's working directory with `/` separators when the
+ *   file is inside it (`.github/mcp-registry.csv` when `cwd` is that directory, as in the CLI
+ *   and the action), else absolute: a path that opens the file and that reports can show.
+ *   (Relative to `cwd` itself only when `cwd` is where the process runs: a path relative to
+ *   another directory would not open.)
+ * @throws RegistryFileError when more than one exists (they are not merged; which one applies
+ *   would be a guess).
+ */
+async function findRegistryFile(cwd) {
+    const found = [];
+    for (const name of REGISTRY_FILE_NAMES) {
+        const path = resolve(cwd, name);
+        try {
+            if ((await stat(path)).isFile())
+                found.push(shownPath(path));
+        }
+        catch {
+            // absent (or unreadable, which loading it would report): not a candidate
+        }
+    }
+    if (found.length > 1) {
+        throw new RegistryFileError(found[1] ?? '', [
+            {
+                line: 1,
+                column: 1,
+                at: '',
+                message: `more than one registry file: ${found.join(', ')}. Keep one (they are not merged)`
+            }
+        ]);
+    }
+    return found[0] ?? null;
+}
+/**
+ * The text of a registry file, read with the same limits as `loadRegistryFile`.
+ * @throws RegistryFileError (at 1:1) when the file is missing, not a file, unreadable, or
+ *   larger than `MAX_REGISTRY_FILE_BYTES`.
+ */
+async function readRegistryFileText(path) {
+    try {
+        const info = await stat(path);
+        if (!info.isFile())
+            readProblem$2(path, 'it is not a file. Give the path of a registry file');
+        if (info.size > MAX_REGISTRY_FILE_BYTES) {
+            readProblem$2(path, `it is ${info.size} bytes, more than the ${MAX_REGISTRY_FILE_BYTES} a registry file may have. Check the path, or split the registry`);
+        }
+        return await readFile(path, 'utf8');
+    }
+    catch (error) {
+        if (error instanceof RegistryFileError)
+            throw error;
+        const code = error.code;
+        const why = code === 'ENOENT' ? 'it does not exist' : `it cannot be read (${code ?? 'error'})`;
+        return readProblem$2(path, `${why}. Check the registry path`);
+    }
+}
+/** `absolute` relative to the process's working directory when inside it, else as is. */
+function shownPath(absolute) {
+    const path = relative(process.cwd(), absolute);
+    if (path === '' || path === '..' || path.startsWith(`..${sep}`) || isAbsolute(path)) {
+        return absolute;
+    }
+    return path.split(sep).join('/');
+}
+function readProblem$2(path, message) {
+    throw new RegistryFileError(path, [
+        { line: 1, column: 1, at: '', message: `cannot use the registry file: ${message}` }
+    ]);
+}
+/**
+ * Read, parse and validate a registry file (format from the extension, see `parseRegistryText`).
+ * @throws RegistryFileError for a file that cannot be read (see `readRegistryFileText`), a
+ *   syntax error, or bad rows — every problem located.
+ */
+async function loadRegistryFile(path) {
+    return parseRegistryText(await readRegistryFileText(path), path);
+}
+/**
+ * Parse and validate registry text (what `loadRegistryFile` does after reading). The format
+ * comes from the extension of `path`: `.csv`; `.json`/`.jsonc` (comments and trailing commas
+ * allowed); `.yml`/`.yaml`. Another extension is JSON when the text starts with `[` or `{`, CSV
+ * when its first line names `server_id` and holds no `:`, else YAML. An empty file (or only
+ * comments, or a CSV header only) is a registry without rows.
+ * @param path used for the format and in messages and `RecordSource.file`.
+ * @throws RegistryFileError listing every problem (syntax, or each bad row and field, or
+ *   duplicate rows), each at file:line (and column for JSON/YAML).
+ */
+function parseRegistryText(text, path) {
+    return readRegistryDocument(text, path).file;
+}
+/**
+ * Parse and validate registry text like `parseRegistryText`, keeping where every row is.
+ * @throws RegistryFileError (see `parseRegistryText`).
+ */
+function readRegistryDocument(input, path) {
+    const bom = input.charCodeAt(0) === 0xfeff;
+    const text = bom ? input.slice(1) : input;
+    const format = registryFormat(path, text);
+    const rows = format === 'csv' ? readCsvRows(text, path) : readTreeRows(text, path, format);
+    const entries = [];
+    const places = [];
+    const problems = [];
+    const keyed = [];
+    const misspelt = memoized(misspeltColumn); // at most MAX_REGISTRY_COLUMNS names
+    for (const row of rows.rows) {
+        const checked = checkRow(row.value, row.fromCsv, misspelt);
+        keyed.push({ key: checked.key, row });
+        if (checked.entry === null) {
+            problems.push(...checked.problems.map((p) => row.locate(p)));
+            continue;
+        }
+        entries.push({ ...checked.entry, source: { file: path, line: row.line } });
+        places.push(row.place);
+    }
+    problems.push(...duplicateProblems(keyed));
+    if (problems.length > 0) {
+        throw new RegistryFileError(path, problems.sort((a, b) => a.line - b.line || a.column - b.column));
+    }
+    return { file: { path, format, entries }, text, bom, places, csv: rows.csv };
+}
+function registryFormat(path, text) {
+    const ext = extname(path).toLowerCase();
+    if (ext === '.csv')
+        return 'csv';
+    if (ext === '.json' || ext === '.jsonc')
+        return 'json';
+    if (ext === '.yml' || ext === '.yaml')
+        return 'yaml';
+    const start = text.trimStart();
+    if (start.startsWith('[') || start.startsWith('{'))
+        return 'json';
+    const firstLine = start.split(/\r\n|\n|\r/, 1)[0] ?? '';
+    return /server[ _-]?id/i.test(firstLine) && !firstLine.includes(':') ? 'csv' : 'yaml';
+}
+// ---------------------------------------------------------------------------------------------
+// CSV
+/** What a CSV header cell names: `Server ID`, `server-id`, `serverId` → `server_id`. */
+function columnOf(header) {
+    const folded = foldName(header);
+    return REGISTRY_COLUMN_NAMES.find((c) => foldName(c) === folded) ?? null;
+}
+function foldName(name) {
+    return name.toLowerCase().replace(/[-_\s]/g, '');
+}
+/** Other names people give the SPEC §7 columns (compared ignoring case, `-`, `_`, spaces). */
+const COLUMN_ALIASES = Object.freeze({
+    grade: 'current_grade',
+    environments: 'environments_approved',
+    owner: 'owner_team',
+    team: 'owner_team',
+    classification: 'data_classification'
+});
+/**
+ * The column `name` probably means (`closestName`: a typo, a unique prefix such as `owner` or
+ * `environments`, or an alias such as `grade`), or null for a column of its own (`notes`,
+ * `ticket`). Such a name is an error rather than an ignored column: the value would be lost.
+ */
+function misspeltColumn(name) {
+    return closestName(name, REGISTRY_COLUMN_NAMES, COLUMN_ALIASES);
+}
+/** `find` remembering its answers (rows repeat the same keys; `closestName` is not cheap). */
+function memoized(find) {
+    const answers = new Map();
+    return (name) => {
+        if (answers.has(name))
+            return answers.get(name);
+        const answer = find(name);
+        answers.set(name, answer);
+        return answer;
+    };
+}
+/** A name from the file as messages quote it: JSON-quoted, on one line, clipped. */
+function quotedName(name) {
+    return JSON.stringify(clip$1(name, SHOWN_NAME_CHARS));
+}
+/** `"a", "b", "c" and 7 more`: at most `LISTED_NAMES` names, each clipped. */
+function nameList(names) {
+    const shown = names.slice(0, LISTED_NAMES).map(quotedName).join(', ');
+    const more = names.length - LISTED_NAMES;
+    return more > 0 ? `${shown} and ${more} more` : shown;
+}
+/** The delimiter a CSV uses, from its first non-blank line: `,`, else `;`, else tab. */
+function csvDelimiter(text) {
+    const first = text.split(/\r\n|\n|\r/).find((l) => l.trim() !== '') ?? '';
+    if (first.includes(','))
+        return ',';
+    if (first.includes(';'))
+        return ';';
+    if (first.includes('\t'))
+        return '\t';
+    return ',';
+}
+/** Messages for csv-parse errors (codes from csv-parse 6). */
+const CSV_ERRORS = {
+    CSV_QUOTE_NOT_CLOSED: 'a quoted cell is never closed. Add the closing `"` (a `"` inside a quoted cell is written `""`)',
+    CSV_INVALID_CLOSING_QUOTE: 'text follows the closing `"` of a quoted cell. Quote the whole cell and write each `"` inside it as `""`',
+    CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'text follows the closing `"` of a quoted cell. Quote the whole cell and write each `"` inside it as `""`',
+    INVALID_OPENING_QUOTE: 'a `"` opens a quoted cell in the middle of a cell. Quote the whole cell and write each `"` inside it as `""`'
+};
+/** Thrown from csv-parse's `on_record` to stop at a record with too many cells. */
+class TooManyCells extends Error {
+}
+function readCsvRows(text, path) {
+    const lines = new LineIndex(text);
+    const delimiter = csvDelimiter(text);
+    const bytes = Buffer.from(text, 'utf8');
+    /** Character offset of a byte offset (at a record boundary, never inside a character). */
+    let byteCursor = 0;
+    let charCursor = 0;
+    const charAt = (byte) => {
+        charCursor += bytes.subarray(byteCursor, byte).toString('utf8').length;
+        byteCursor = byte;
+        return charCursor;
+    };
+    let parsed;
+    let parsedBytes = 0; // end of the last record csv-parse read, for locating a syntax error
+    try {
+        // csv-parse's typings say string[][]; with `info: true` it returns {record, info} objects.
+        parsed = parse(text, {
+            delimiter,
+            info: true,
+            relax_column_count: true,
+            relax_quotes: true,
+            skip_empty_lines: false,
+            on_record: (record, context) => {
+                // With `info: true` csv-parse hands `on_record` the {record, info} pair (typed string[]).
+                const cells = Array.isArray(record) ? record : record.record;
+                if (cells.length > MAX_REGISTRY_COLUMNS)
+                    throw new TooManyCells();
+                parsedBytes = context.bytes;
+                return record;
+            }
+        });
+    }
+    catch (error) {
+        const code = error.code;
+        const offset = bytes.subarray(0, parsedBytes).toString('utf8').length;
+        const start = offset + (/^(?:[ \t]*(?:\r\n|\n|\r))*/.exec(text.slice(offset))?.[0].length ?? 0);
+        const message = error instanceof TooManyCells
+            ? `a row has more than ${MAX_REGISTRY_COLUMNS} columns (cells). A registry has the ${REGISTRY_COLUMN_NAMES.length} columns of SPEC §7 and a few of its own; check the delimiter and the file`
+            : ((typeof code === 'string' ? CSV_ERRORS[code] : undefined) ??
+                `CSV syntax error${typeof code === 'string' ? ` (${code})` : ''}. Fix the row`);
+        throw new RegistryFileError(path, [
+            { ...lines.locate(start), column: 1, at: '', message: `CSV: ${message}` }
+        ]);
+    }
+    const records = [];
+    let previousEnd = 0;
+    for (const { record, info } of parsed) {
+        const start = previousEnd;
+        const segmentEnd = charAt(info.bytes);
+        const segment = text.slice(start, segmentEnd);
+        const lineBreak = /(?:\r\n|\n|\r)$/.exec(segment)?.[0].length ?? 0;
+        previousEnd = segmentEnd;
+        if (record.every((cell) => cell.trim() === ''))
+            continue; // a blank line or `,,,`
+        records.push({
+            cells: record,
+            line: lines.locate(start).line,
+            start,
+            end: segmentEnd - lineBreak
+        });
+    }
+    const header = records.shift();
+    if (header === undefined)
+        return { rows: [], csv: null };
+    const columns = header.cells.map((cell) => columnOf(cell.trim()));
+    const headerProblems = csvHeaderProblems(header, columns, memoized(misspeltColumn));
+    if (headerProblems.length > 0)
+        throw new RegistryFileError(path, headerProblems);
+    if (records.length > MAX_REGISTRY_ROWS) {
+        const extra = records[MAX_REGISTRY_ROWS];
+        throw new RegistryFileError(path, [
+            {
+                line: extra.line,
+                column: 1,
+                at: '',
+                message: `more than ${MAX_REGISTRY_ROWS} rows. Split the registry or check the file`
+            }
+        ]);
+    }
+    const layout = { delimiter, header, columns, records };
+    const headerNames = header.cells.map((c) => clip$1(c, SHOWN_NAME_CHARS));
+    const rows = records.map((record) => {
+        const value = newRecord();
+        columns.forEach((column, i) => {
+            if (column !== null)
+                setOwn(value, column, unguarded(record.cells[i] ?? ''));
+        });
+        return {
+            value,
+            fromCsv: true,
+            line: record.line,
+            place: { kind: 'csv', record },
+            locate: (problem) => {
+                const field = problem.path[0];
+                const index = typeof field === 'string' ? columns.indexOf(field) : -1;
+                return {
+                    line: record.line,
+                    column: 1,
+                    at: index >= 0 ? (headerNames[index] ?? '') : '',
+                    message: problem.message
+                };
+            }
+        };
+    });
+    // A record whose cell count differs from the header's: a value would land in the wrong column.
+    const countProblems = records.flatMap((record) => record.cells.length === header.cells.length
+        ? []
+        : [
+            {
+                line: record.line,
+                column: 1,
+                at: '',
+                message: `this row has ${record.cells.length} cells, the header has ${header.cells.length}. Make them agree (quote a cell that holds "${delimiter === '\t' ? '\\t' : delimiter}")`
+            }
+        ]);
+    if (countProblems.length > 0)
+        throw new RegistryFileError(path, countProblems);
+    return { rows, csv: layout };
+}
+/**
+ * A cell without the `'` that guards a leading `=`, `+`, `-` or `@` against spreadsheet formula
+ * injection (OWASP "CSV Injection"; the inventory CSV writes it, `report/inventory.ts`).
+ */
+function unguarded(cell) {
+    return /^\s*'[=+\-@\t\r]/.test(cell) ? cell.replace("'", '') : cell;
+}
+function csvHeaderProblems(header, columns, misspelt) {
+    const at = (message) => ({
+        line: header.line,
+        column: 1,
+        at: 'header',
+        message
+    });
+    const problems = [];
+    const seen = new Map();
+    header.cells.forEach((cell, i) => {
+        const name = cell.trim();
+        const column = columns[i];
+        if (column === null || column === undefined) {
+            const meant = name === '' ? null : misspelt(name);
+            if (meant !== null) {
+                problems.push(at(`column ${quotedName(name)} is not a registry column (did you mean ${JSON.stringify(meant)}?). Rename it`));
+            }
+            return;
+        }
+        const first = seen.get(column);
+        if (first !== undefined) {
+            problems.push(at(`columns ${quotedName(first)} and ${quotedName(name)} both name ${column}. Keep one`));
+        }
+        seen.set(column, name);
+    });
+    if (!seen.has('server_id')) {
+        problems.push(at(`the header row has no server_id column (it has ${nameList(header.cells.map((c) => c.trim()))}). The first row must name the columns, server_id among them`));
+    }
+    return problems;
+}
+// ---------------------------------------------------------------------------------------------
+// JSON / YAML
+function readTreeRows(text, path, format) {
+    if (isBlank$1(text, format))
+        return { rows: [], csv: null };
+    const fail = (problems) => {
+        throw new RegistryFileError(path, problems);
+    };
+    // Checked here first so the message says "registry file" (the parsers check it again).
+    const lines = new LineIndex(text);
+    const tooDeep = format === 'json'
+        ? jsonNestingProblem(text, lines, 'registry')
+        : yamlNestingProblem(text, lines, 'registry');
+    if (tooDeep !== null)
+        fail([{ ...tooDeep, at: '' }]);
+    const doc = format === 'json' ? parseJsonDocument(text) : parseYamlDocument(text);
+    if (doc.problems.length > 0) {
+        fail(doc.problems.map((p) => ({ line: p.line, column: p.column, at: '', message: p.message })));
+    }
+    const value = doc.value;
+    const locate = (p) => ({
+        ...doc.locate(p.path, p.part),
+        at: clip$1(dottedPath(p.path), SHOWN_PATH_CHARS),
+        message: p.message
+    });
+    let base;
+    let list;
+    if (Array.isArray(value)) {
+        base = [];
+        list = value;
+    }
+    else if (isPlainObject(value)) {
+        const unknown = Object.keys(value).filter((k) => k !== 'servers' && k !== '$schema');
+        if (unknown.length > 0) {
+            // Each located (a scan of the object), so only the first few: hostile files have 10⁵.
+            const more = unknown.length - LISTED_NAMES;
+            fail(unknown.slice(0, LISTED_NAMES).map((key, i) => locate({
+                path: [key],
+                part: 'key',
+                message: `unknown key ${quotedName(key)}${key.toLowerCase() === 'servers' ? ' (did you mean "servers"?)' : ''}${i === LISTED_NAMES - 1 && more > 0 ? ` (and ${more} more unknown keys)` : ''}. A registry object holds "servers" (the rows) and optionally "$schema"`
+            })));
+        }
+        if (!Object.hasOwn(value, 'servers')) {
+            fail([
+                locate({
+                    path: [],
+                    part: 'value',
+                    message: 'expected a list of rows or an object with "servers" (the list of rows). Add "servers"'
+                })
+            ]);
+        }
+        base = ['servers'];
+        list = value.servers;
+        if (!Array.isArray(list)) {
+            fail([
+                locate({
+                    path: base,
+                    part: 'value',
+                    message: `"servers" must be a list of rows, got ${describeValue(list)}. Make it a list`
+                })
+            ]);
+        }
+    }
+    else {
+        return fail([
+            locate({
+                path: [],
+                part: 'value',
+                message: `expected a list of rows or an object with "servers", got ${describeValue(value)}`
+            })
+        ]);
+    }
+    const rows = list;
+    if (rows.length > MAX_REGISTRY_ROWS) {
+        fail([
+            locate({
+                path: [...base, MAX_REGISTRY_ROWS],
+                part: 'value',
+                message: `more than ${MAX_REGISTRY_ROWS} rows. Split the registry or check the file`
+            })
+        ]);
+    }
+    const tooWide = firstKeyTooMany(rows);
+    if (tooWide !== null) {
+        fail([
+            locate({
+                path: [...base, tooWide.row, tooWide.key],
+                part: 'key',
+                message: `the rows have more than ${MAX_REGISTRY_COLUMNS} different keys. A registry row has the ${REGISTRY_COLUMN_NAMES.length} columns of SPEC §7 and a few of its own; check the file`
+            })
+        ]);
+    }
+    return {
+        rows: rows.map((row, i) => {
+            const path = [...base, i];
+            const at = (p) => locate({ ...p, path: [...path, ...p.path] });
+            return {
+                value: row,
+                fromCsv: false,
+                line: doc.locate(path, 'value').line,
+                place: { kind: 'tree', path },
+                locate: at
+            };
+        }),
+        csv: null
+    };
+}
+/**
+ * Where the rows first use more than `MAX_REGISTRY_COLUMNS` different keys (the row index and
+ * the key), or null when they do not.
+ */
+function firstKeyTooMany(rows) {
+    const keys = new Set();
+    for (let row = 0; row < rows.length; row++) {
+        const value = rows[row];
+        if (!isPlainObject(value))
+            continue;
+        for (const key in value) {
+            if (!Object.hasOwn(value, key))
+                continue;
+            keys.add(key);
+            if (keys.size > MAX_REGISTRY_COLUMNS)
+                return { row, key };
+        }
+    }
+    return null;
+}
+/** True for a text with nothing but whitespace and comments. */
+function isBlank$1(text, format) {
+    if (format === 'json')
+        return stripComments(text).trim() === '';
+    return text
+        .split(/\r\n|\n|\r/)
+        .every((line) => line.trim() === '' || line.trimStart().startsWith('#'));
+}
+function isPlainObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+// ---------------------------------------------------------------------------------------------
+// Rows
+const TEXT_COLUMNS = [
+    'display_name',
+    'data_access_summary',
+    'exception_id',
+    'owner_team'
+];
+/** A row's values trimmed, empty ones absent, letters in the canonical case. */
+function prepareRow(raw) {
+    const row = newRecord();
+    for (const key of Object.keys(raw))
+        setOwn(row, key, raw[key]);
+    let environmentsFromText = false;
+    for (const column of REGISTRY_COLUMN_NAMES) {
+        if (!Object.hasOwn(row, column))
+            continue;
+        let value = row[column];
+        if (typeof value === 'string')
+            value = value.trim() === '' ? null : value.trim();
+        if (typeof value === 'number' && Number.isFinite(value) && TEXT_COLUMNS.includes(column)) {
+            value = String(value);
+        }
+        if (typeof value === 'string') {
+            const text = value;
+            if (column === 'current_grade')
+                value = text.toUpperCase();
+            else if (column === 'data_classification')
+                value = text.toLowerCase();
+            else if (column === 'environments_approved') {
+                environmentsFromText = true;
+                value = text.split(/[;,]/);
+            }
+        }
+        if (column === 'environments_approved' && Array.isArray(value)) {
+            const names = value
+                .map((v) => (typeof v === 'string' ? v.trim() : v))
+                .filter((v) => v !== '');
+            value = names.length === 0 ? null : names;
+        }
+        setOwn(row, column, value);
+    }
+    return { row, environmentsFromText };
+}
+/**
+ * Validate one row. Problems carry paths relative to the row (`['audit_date']`).
+ * @param fromCsv whether misnamed keys were already checked (CSV checks its header once).
+ * @param misspelt `misspeltColumn`, remembered over the rows of one file.
+ */
+function checkRow(raw, fromCsv, misspelt) {
+    if (!isPlainObject(raw)) {
+        const message = `a row must be an object with at least "server_id", got ${describeValue(raw)}`;
+        return { key: null, entry: null, problems: [{ path: [], part: 'value', message }] };
+    }
+    const problems = fromCsv ? [] : misnamedKeyProblems(raw, misspelt);
+    const { row, environmentsFromText } = prepareRow(raw);
+    problems.push(...credentialProblems(row));
+    const serverId = typeof row.server_id === 'string' ? serverKeyOf(row.server_id) : null;
+    if (serverId !== null)
+        problems.push(...serverId.problems);
+    const key = serverId?.key ?? null;
+    const result = RegistryRowSchema.safeParse(row, { reportInput: true });
+    if (!result.success) {
+        problems.push(...result.error.issues.map(rowIssueProblem));
+        return { key, entry: null, problems };
+    }
+    const data = result.data;
+    const names = Array.isArray(data.environments_approved) ? data.environments_approved : [];
+    const environments = environmentsOf(names, environmentsFromText, problems);
+    if (problems.length > 0 || key === null)
+        return { key, entry: null, problems };
+    return {
+        key,
+        entry: {
+            serverId: data.server_id,
+            key,
+            displayName: data.display_name ?? null,
+            currentGrade: data.current_grade ?? null,
+            auditUrl: data.audit_url ?? null,
+            auditDate: data.audit_date ?? null,
+            environmentsApproved: environments,
+            dataAccessSummary: data.data_access_summary ?? null,
+            dataClassification: data.data_classification ?? null,
+            exceptionId: data.exception_id ?? null,
+            ownerTeam: data.owner_team ?? null
+        },
+        problems
+    };
+}
+/** Keys of a JSON/YAML row that look like misspelt column names (other keys are kept). */
+function misnamedKeyProblems(raw, misspelt) {
+    return Object.keys(raw).flatMap((key) => {
+        if (REGISTRY_COLUMN_NAMES.includes(key))
+            return [];
+        const meant = misspelt(key);
+        return meant === null
+            ? []
+            : [
+                {
+                    path: [key],
+                    part: 'key',
+                    message: `unknown key ${quotedName(key)} (did you mean ${JSON.stringify(meant)}?). Rename it`
+                }
+            ];
+    });
+}
+/**
+ * Query and fragment parameter names that carry credentials (compared lower-cased, without
+ * `-`, `_` and `.`): OAuth 2.0 (RFC 6749/6750 `access_token`, `client_secret`), API keys,
+ * passwords, sessions, and presigned-link signatures (AWS SigV4 `X-Amz-Signature`/`-Credential`/
+ * `-Security-Token`, Google `X-Goog-Signature`, Azure SAS `sig`).
+ */
+const CREDENTIAL_PARAMETER = /^(?:auth|authorization|sig|pass|jwt|bearer)$|key$|token|secret|passw|pwd|apikey|accesskey|signature|credential|sessionid|sessid/;
+/** The first query or fragment parameter of `url` whose name says it is a credential. */
+function credentialParameter(url) {
+    const fragment = url.hash.startsWith('#') ? url.hash.slice(1) : url.hash;
+    for (const params of [url.searchParams, new URLSearchParams(fragment)]) {
+        for (const name of params.keys()) {
+            if (CREDENTIAL_PARAMETER.test(name.toLowerCase().replace(/[-_.\s]/g, '')))
+                return name;
+        }
+    }
+    return null;
+}
+/**
+ * Why `url` cannot be recorded as a registry `audit_url` (or in a `server_id`), which reports
+ * show: it holds a user name or password, or a query or fragment parameter whose name says it
+ * is a credential (`?token=`, `?api_key=`, `?X-Amz-Signature=`, `#access_token=`; see
+ * `CREDENTIAL_PARAMETER`). Null when it holds neither, and for text that is not a URL (the
+ * schema says what is wrong with it). The reason names the parameter, never its value. Used
+ * by the loader and by the writer (`registry-write.ts`) alike.
+ */
+function auditLinkProblem(url) {
+    if (stripUserInfo(url) !== url)
+        return 'holds a user name or password';
+    let parsed;
+    try {
+        parsed = new URL(url.trim());
+    }
+    catch {
+        return null;
+    }
+    const name = credentialParameter(parsed);
+    return name === null
+        ? null
+        : `holds the parameter ${quotedName(name)}, which looks like a credential (a token, key, password or signature)`;
+}
+/**
+ * Credentials in `audit_url` or `server_id` (`auditLinkProblem`): both are shown in reports, so
+ * such a row is refused (and the value blanked, so no later message echoes it).
+ */
+function credentialProblems(row) {
+    const problems = [];
+    for (const column of ['audit_url', 'server_id']) {
+        const value = row[column];
+        if (typeof value !== 'string')
+            continue;
+        const why = auditLinkProblem(value);
+        if (why === null)
+            continue;
+        const what = column === 'audit_url' ? 'link' : 'server id';
+        const fix = why.startsWith('holds the parameter')
+            ? 'Write it without that parameter (a link that needs a secret to open is itself a secret)'
+            : 'Write it without them';
+        problems.push({
+            path: [column],
+            part: 'value',
+            message: `the ${what} ${why}, which reports would show. ${fix}`
+        });
+        // Later checks (the schema, reading the server id) see it without them, so never echo them.
+        setOwn(row, column, withoutCredentials(value));
+    }
+    return problems;
+}
+/** `value` without user info, query and fragment. */
+function withoutCredentials(value) {
+    return stripUserInfo(value).replace(/[?#][\s\S]*$/, '');
+}
+/** The key of a `server_id` (`readServerId`), with the problems of reading it. */
+function serverKeyOf(text) {
+    if (text.length > MAX_CELL_CHARS)
+        return { key: null, problems: [] }; // the schema says so
+    const reading = readServerId(text);
+    const at = (message) => [{ path: ['server_id'], part: 'value', message }];
+    if (reading.key === null) {
+        return {
+            key: null,
+            problems: at(`cannot tell which server ${shownId(text)} names: ${reading.problem}`)
+        };
+    }
+    if (reading.unpinnedSpec !== null) {
+        return {
+            key: reading.key,
+            problems: at(`${describeValue(reading.unpinnedSpec)} is a range or tag, not a version: a row approves one exact version, or every version when it names none. Write ${formatServerKey({ ...reading.key, version: '1.2.3' })} with the audited version, or ${formatServerKey(reading.key)}`)
+        };
+    }
+    return { key: reading.key, problems: [] };
+}
+/** A zod issue of a row as a problem, with clearer words for grades and data classes. */
+function rowIssueProblem(issue) {
+    const problem = issueProblem(safeIssue$1(issue));
+    if (issue.code !== 'invalid_value')
+        return problem;
+    const got = describeValue(issue.input);
+    if (issue.path[0] === 'current_grade') {
+        problem.message = `expected a letter grade: A, B, C, D or F (no E, no + or -), got ${got}. Change the value`;
+    }
+    else if (issue.path[0] === 'data_classification' && issue.input === 'pii') {
+        problem.message = `expected one of "phi", "personal", "internal", "public", got "pii": personal data (PII) is "personal", health data (PHI) is "phi". Change the value`;
+    }
+    return problem;
+}
+/**
+ * Environment names normalised (`normalizeEnvironmentName`), duplicates dropped; a name that is
+ * not one (`prod staging`: two names without `;`) is a problem.
+ */
+function environmentsOf(names, fromText, problems) {
+    const environments = [];
+    names.forEach((name, i) => {
+        const normalised = normalizeEnvironmentName(name);
+        if (!ENVIRONMENT_NAME.test(normalised)) {
+            problems.push({
+                path: fromText ? ['environments_approved'] : ['environments_approved', i],
+                part: 'value',
+                message: `${describeValue(name)} is not an environment name (letters, digits, ".", "_", "-"). Separate names with ";"`
+            });
+        }
+        else if (!environments.includes(normalised)) {
+            environments.push(normalised);
+        }
+    });
+    return environments;
+}
+/** A zod issue whose echoed input cannot show a URL's credentials or query. */
+function safeIssue$1(issue) {
+    const input = issue.input;
+    if (typeof input !== 'string')
+        return issue;
+    const shown = shownText(input);
+    return shown === input ? issue : { ...issue, input: shown };
+}
+/** A text to echo in a message: a URL without user info, query or token-like segments. */
+function shownText(text) {
+    if (!/^[a-z][\w+.-]*:\/\//i.test(text))
+        return text;
+    return sanitizeUrl(stripUserInfo(text), { markQuery: true }) ?? stripUserInfo(text);
+}
+function shownId(serverId) {
+    return describeValue(shownText(serverId));
+}
+/**
+ * Rows naming the same server and version as an earlier row, whatever their spellings: equal
+ * ids and `sameVersion(…) === true` (so `pypi:foo==1.0` = `pypi:foo==1.0.0`, an abbreviated
+ * commit = the full one), or two rows without a version. Each is a problem at the later row,
+ * naming the earliest. O(n log n): versions are sorted by their ecosystem's order (semver,
+ * PEP 440), where equal versions are neighbours, so a hostile file of 10 000 rows of one
+ * server stays fast.
+ */
+function duplicateProblems(rows) {
+    const groups = new Map();
+    for (const { key, row } of rows) {
+        if (key === null)
+            continue;
+        const group = groups.get(key.id);
+        if (group === undefined)
+            groups.set(key.id, [{ key, row }]);
+        else
+            group.push({ key, row });
+    }
+    const found = [];
+    for (const group of groups.values()) {
+        if (group.length > 1)
+            found.push(...sameVersionRows(group));
+    }
+    return found.map(({ row, first }) => {
+        const what = row.key.version === null ? `${row.key.id}, every version` : formatServerKey(row.key);
+        return row.row.locate({
+            path: ['server_id'],
+            part: 'value',
+            message: `the same server as the row at line ${first.row.line} (${clip$1(what)}). Keep one row per server and version`
+        });
+    });
+}
+/**
+ * In rows of one server (file order), each row whose version equals an earlier one's
+ * (`sameVersion` semantics), with the earliest such row.
+ */
+function sameVersionRows(group) {
+    const found = [];
+    const byKind = new Map();
+    for (const row of group) {
+        const kind = versionKind(row.key);
+        const rows = byKind.get(kind);
+        if (rows === undefined)
+            byKind.set(kind, [row]);
+        else
+            rows.push(row);
+    }
+    for (const [kind, rows] of byKind) {
+        if (kind === 'npm' || kind === 'pypi') {
+            // Stable sort: equal versions stay in file order, the earliest first.
+            const compare = kind === 'npm' ? semver.compare : pep440Exports.compare;
+            const sorted = [...rows].sort((a, b) => compare(a.key.version, b.key.version));
+            let first = sorted[0];
+            for (const row of sorted.slice(1)) {
+                if (compare(first.key.version, row.key.version) === 0)
+                    found.push({ row, first });
+                else
+                    first = row;
+            }
+        }
+        else if (kind === 'commit') {
+            found.push(...samePrefixRows(rows));
+        }
+        else {
+            const firsts = new Map();
+            for (const row of rows) {
+                const version = row.key.version ?? '';
+                const exact = kind === 'digest' ? version.toLowerCase() : version;
+                const first = firsts.get(exact);
+                if (first === undefined)
+                    firsts.set(exact, row);
+                else
+                    found.push({ row, first });
+            }
+        }
+    }
+    return found;
+}
+/**
+ * How `sameVersion` compares a key's version: `npm` (valid semver), `pypi` (valid PEP 440),
+ * `digest` (OCI, case-insensitive), `commit` (GitHub, by prefix), `none` (no version), else
+ * `exact` (tags, branches, invalid versions: equal text). Versions of different kinds are
+ * never the same.
+ */
+function versionKind(key) {
+    const version = key.version;
+    if (version === null)
+        return 'none';
+    if (key.kind === 'npm' && semver.valid(version) !== null)
+        return 'npm';
+    if (key.kind === 'pypi' && pep440Exports.valid(version) !== null)
+        return 'pypi';
+    if (key.kind === 'oci' && version.includes(':'))
+        return 'digest';
+    if (key.kind === 'github' && COMMIT.test(version))
+        return 'commit';
+    return 'exact';
+}
+/** A full or abbreviated git commit id (as `sameVersion` reads GitHub refs). */
+const COMMIT = /^[0-9a-f]{7,40}$/i;
+const SHORTEST_COMMIT = 7;
+/**
+ * Commits that name an earlier one (one is a prefix of the other, case-insensitive, as
+ * `sameVersion` compares them): each commit's prefixes are remembered, so a row costs at most
+ * 34 look-ups whatever the number of rows.
+ */
+function samePrefixRows(rows) {
+    const found = [];
+    const exact = new Map();
+    const extended = new Map(); // every prefix of an earlier commit
+    for (const row of rows) {
+        const commit = row.key.version.toLowerCase();
+        let first = extended.get(commit);
+        for (let n = commit.length - 1; first === undefined && n >= SHORTEST_COMMIT; n--) {
+            first = exact.get(commit.slice(0, n));
+        }
+        if (first !== undefined)
+            found.push({ row, first });
+        if (!exact.has(commit))
+            exact.set(commit, row);
+        for (let n = SHORTEST_COMMIT; n <= commit.length; n++) {
+            const prefix = commit.slice(0, n);
+            if (!extended.has(prefix))
+                extended.set(prefix, row);
+        }
+    }
+    return found;
+}
+// ---------------------------------------------------------------------------------------------
+// Looking a server up
+/**
+ * The registry row for a server, given its keys (`serverKeysOf(server)`, most specific first):
+ * the rows naming the same server (`sameServer`: equal ids, whatever the versions) as the first
+ * key that has any; among them, the first (in file order) whose version is the key's
+ * (`sameVersion`: semver / PEP 440 equality, OCI digests and tags, git commits by prefix), else
+ * the first without a version (it covers every version), else the first — whose version then
+ * differs from the server's, or the server's is unknown: the registry checks report that as
+ * `REGISTRY_VERSION_MISMATCH`. Null when no row names the server.
+ */
+function findRegistryEntry(file, keys) {
+    for (const key of keys) {
+        const rows = file.entries.filter((e) => sameServer(e.key, key));
+        if (rows.length === 0)
+            continue;
+        return (rows.find((e) => sameVersion(e.key, key) === true) ??
+            rows.find((e) => e.key.version === null) ??
+            rows[0]);
+    }
+    return null;
+}
+
+/**
+ * The rules an exception must meet to waive a server's grade or floor failures (SPEC §7, issue 3;
+ * the reference policy's exception workflow: justification, risk analysis, compensating controls,
+ * a 60-day expiry, manager + security sign-off and CTO for production with personal data, a stored
+ * approval artifact), and which exceptions cover a server. Pure: the day of the run is passed in.
+ *
+ * Days are UTC calendar days between `YYYY-MM-DD` dates (`isoDayNumber`, also used by the
+ * registry checks); no local time zone is involved.
+ */
+/** Longest an exception may run by default, approval to expiry, in days (SPEC §7: 60). */
+const DEFAULT_EXCEPTION_MAX_DAYS = 60;
+/**
+ * An exception whose expiry is at most this many days away (0–7, inclusive: "expires in 7 days"
+ * counts) is `expiring`: still valid, but reported (`EXCEPTION_EXPIRING`, SPEC §7 / issue 3).
+ */
+const EXPIRING_WITHIN_DAYS = 7;
+/**
+ * How long before `approved_on` a required approval may be dated, in days (this project's rule,
+ * issue 3 review): a required sign-off counts only when dated in [`approved_on` − 30 days,
+ * `approved_on`]. An older one was given for an earlier decision (a previous exception, another
+ * risk analysis); one after `approved_on` means the exception was recorded as approved before
+ * everyone had signed. Thirty days is the time a review normally takes from first to last
+ * sign-off; it is not configurable.
+ */
+const APPROVAL_WINDOW_DAYS = 30;
+const MS_PER_DAY = 86_400_000;
+/**
+ * The UTC day number (days since 1970-01-01) of an ISO calendar date `YYYY-MM-DD`, or null when
+ * `text` is not exactly that form or not a real day (`2026-02-30`). No time zone is involved:
+ * dates are evaluated in UTC (SPEC §7).
+ */
+function isoDayNumber(text) {
+    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+    if (match === null)
+        return null;
+    const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+    const date = new Date(0);
+    date.setUTCFullYear(year, month - 1, day); // unlike Date.UTC, keeps years 0–99 as written
+    const exists = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+    return exists ? date.getTime() / MS_PER_DAY : null;
+}
+/**
+ * Judge `record` for a server gated in `context.environment` on `context.today` (SPEC §7):
+ * 1. it applies only to the environments it lists (else `not-applicable`; listing none is a
+ *    broken rule);
+ * 2. the environment and data class must allow exceptions (`rules.allowed`);
+ * 3. `justification`, `risk_analysis` and `compensating_controls` are present;
+ * 4. `approved_on` and `expires_on` are present, `approved_on` is not after today nor after
+ *    `expires_on`, and at most `rules.maxDays` days lie between them;
+ * 5. every role in `rules.requiredRoles` approved, with a date within `APPROVAL_WINDOW_DAYS`
+ *    (30) days up to `approved_on` ([`approved_on` − 30, `approved_on`]), and the required roles
+ *    signed by different people (names compared trimmed, case-folded, spaces collapsed: one
+ *    person cannot be both manager and security); no approval is dated after today;
+ * 6. `artifact_url` is an http(s) URL;
+ * 7. today after `expires_on` → `expired`; `expires_on` within `EXPIRING_WITHIN_DAYS` → `expiring`.
+ * All broken rules are collected.
+ * @throws RangeError when `context.today` is not a `YYYY-MM-DD` calendar date (a caller error).
+ */
+function judgeException(record, context) {
+    const today = isoDayNumber(context.today);
+    if (today === null) {
+        throw new RangeError(`today must be a YYYY-MM-DD date, got ${JSON.stringify(context.today)}`);
+    }
+    const expires = record.expiresOn === null ? null : isoDayNumber(record.expiresOn);
+    const daysLeft = expires === null ? null : expires - today;
+    const environment = normalizeEnvironmentName(context.environment);
+    const problems = [];
+    if (record.environments.length === 0) {
+        problems.push('covers no environment: list the environments it applies to under "environments"');
+    }
+    else if (!record.environments.includes(environment)) {
+        return { state: 'not-applicable', problems: [], daysLeft };
+    }
+    if (!context.rules.allowed)
+        problems.push(notAllowed(environment, context.dataClass));
+    problems.push(...missingStatements(record));
+    problems.push(...dateProblems(record, today, context.today, context.rules.maxDays));
+    problems.push(...approvalProblems(record, context.rules.requiredRoles));
+    problems.push(...futureApprovals(record, today, context.today));
+    const artifact = artifactProblem(record.artifactUrl);
+    if (artifact !== null)
+        problems.push(artifact);
+    const expired = daysLeft !== null && daysLeft < 0;
+    if (problems.length > 0) {
+        if (expired && record.expiresOn !== null)
+            problems.push(expiredSentence(record.expiresOn, -daysLeft));
+        return { state: 'invalid', problems, daysLeft };
+    }
+    if (expired && record.expiresOn !== null) {
+        return { state: 'expired', problems: [expiredSentence(record.expiresOn, -daysLeft)], daysLeft };
+    }
+    if (daysLeft !== null && daysLeft <= EXPIRING_WITHIN_DAYS) {
+        return { state: 'expiring', problems: [], daysLeft };
+    }
+    return { state: 'valid', problems: [], daysLeft };
+}
+function notAllowed(environment, dataClass) {
+    const where = dataClass === null ? environment : `${environment} with ${dataClass} data`;
+    return `${clip$1(where, 80)} allows no exceptions (policy): the server itself has to meet the rules`;
+}
+function missingStatements(record) {
+    const problems = [];
+    if (record.justification === null)
+        problems.push('missing justification: say why the team needs this server');
+    if (record.riskAnalysis === null)
+        problems.push('missing risk_analysis: say what the findings mean where the server runs');
+    if (record.compensatingControls === null)
+        problems.push('missing compensating_controls: list what reduces the risk (egress limits, read-only credentials, monitoring, …)');
+    return problems;
+}
+function dateProblems(record, today, todayText, maxDays) {
+    const problems = [];
+    const approved = record.approvedOn === null ? null : isoDayNumber(record.approvedOn);
+    const expires = record.expiresOn === null ? null : isoDayNumber(record.expiresOn);
+    if (approved === null)
+        problems.push('missing approved_on: give the day it was approved (YYYY-MM-DD)');
+    if (expires === null) {
+        problems.push(`missing expires_on: give its last valid day (YYYY-MM-DD), at most ${maxDays} days after approved_on`);
+    }
+    if (approved !== null && approved > today) {
+        problems.push(`approved_on ${record.approvedOn ?? ''} is in the future (today is ${todayText}): an exception counts only once approved`);
+    }
+    if (approved === null || expires === null)
+        return problems;
+    if (approved > expires) {
+        problems.push(`approved_on ${record.approvedOn ?? ''} is after expires_on ${record.expiresOn ?? ''}: correct the dates`);
+    }
+    else if (expires - approved > maxDays) {
+        problems.push(`approved for ${expires - approved} days, more than ${maxDays} (${record.approvedOn ?? ''} to ${record.expiresOn ?? ''}): set expires_on at most ${maxDays} days after approved_on, and renew it with a new approval when it runs out`);
+    }
+    return problems;
+}
+/**
+ * The required roles' sign-offs: each role present, dated, within the window up to
+ * `approved_on`, and the roles held by different people.
+ */
+function approvalProblems(record, requiredRoles) {
+    const problems = [];
+    const approved = record.approvedOn === null ? null : isoDayNumber(record.approvedOn);
+    /** Per role, the approvals that count (dated, and in the window when approved_on is known). */
+    const counted = new Map();
+    for (const role of normalizedRoles(requiredRoles)) {
+        const shownRole = clip$1(role, 40);
+        const approvals = record.approvers.filter((a) => a.role === role);
+        const dated = approvals.filter((a) => a.date !== null && isoDayNumber(a.date) !== null);
+        if (approvals.length === 0) {
+            problems.push(`missing approval by ${shownRole}: add an approver with role "${shownRole}", their name and the date`);
+        }
+        else if (dated.length === 0) {
+            const who = approvals.map((a) => clip$1(a.name, 60)).join(', ');
+            problems.push(`approval by ${shownRole} (${who}) has no date: add the day they approved (YYYY-MM-DD)`);
+        }
+        else if (approved === null) {
+            counted.set(role, dated); // the window cannot be checked; missing approved_on is reported
+        }
+        else {
+            const inWindow = dated.filter((a) => withinWindow(a, approved));
+            if (inWindow.length > 0)
+                counted.set(role, inWindow);
+            else
+                problems.push(outOfWindow(shownRole, dated, record.approvedOn ?? '', approved));
+        }
+    }
+    const shared = sharedApprovers(counted);
+    if (shared !== null)
+        problems.push(shared);
+    return problems;
+}
+/** Roles as the rules compare them: trimmed, lower case, each once, blanks dropped. */
+function normalizedRoles(roles) {
+    return [...new Set(roles.map((r) => r.trim().toLowerCase()))].filter((r) => r !== '');
+}
+/** True when `approval` is dated in [`approved` − `APPROVAL_WINDOW_DAYS`, `approved`]. */
+function withinWindow(approval, approved) {
+    const day = approval.date === null ? null : isoDayNumber(approval.date);
+    return day !== null && day <= approved && day >= approved - APPROVAL_WINDOW_DAYS;
+}
+/** Why none of a role's dated approvals counts: each dated outside the window. */
+function outOfWindow(role, dated, approvedOn, approved) {
+    const shown = dated.map((a) => `${clip$1(a.name, 60)}, ${a.date ?? ''}`).join('; ');
+    const allAfter = dated.every((a) => (isoDayNumber(a.date ?? '') ?? 0) > approved);
+    const what = `approval by ${role} (${shown}) is not dated in the ${APPROVAL_WINDOW_DAYS} days up to approved_on ${approvedOn}`;
+    return allAfter
+        ? `${what}: the exception was recorded as approved before this sign-off; set approved_on to the day of the last required approval`
+        : `${what}: an older approval was given for an earlier decision; have ${role} approve this exception again and record that date`;
+}
+/** A person as the rules compare names: trimmed, spaces collapsed, case-folded (NFKC). */
+function personOf(name) {
+    return name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+}
+/**
+ * Null when each role in `counted` can be given a different person among its counted approvals
+ * (a matching found by augmenting paths, Kuhn's algorithm: roles and approvers are few), else the
+ * problem naming the people who signed for more than one of those roles.
+ */
+function sharedApprovers(counted) {
+    const roles = [...counted.keys()];
+    const people = new Map(roles.map((role) => [role, [...new Set(counted.get(role).map((a) => personOf(a.name)))]]));
+    const holder = new Map(); // person → role assigned
+    const assign = (role, seen) => {
+        for (const person of people.get(role) ?? []) {
+            if (seen.has(person))
+                continue;
+            seen.add(person);
+            const other = holder.get(person);
+            if (other === undefined || assign(other, seen)) {
+                holder.set(person, role);
+                return true;
+            }
+        }
+        return false;
+    };
+    if (roles.every((role) => assign(role, new Set())))
+        return null;
+    const signers = new Map();
+    for (const role of roles) {
+        for (const approval of counted.get(role) ?? []) {
+            const person = personOf(approval.name);
+            const entry = signers.get(person) ?? { name: approval.name, roles: [] };
+            if (!entry.roles.includes(role))
+                entry.roles.push(role);
+            signers.set(person, entry);
+        }
+    }
+    const shared = [...signers.values()].filter((s) => s.roles.length > 1);
+    const who = shared
+        .map((s) => `${clip$1(s.name, 60)} as ${s.roles.map((r) => clip$1(r, 40)).join(' and ')}`)
+        .join('; ');
+    return `the required roles ${roles.map((r) => clip$1(r, 40)).join(', ')} are not signed by different people (${who}): each required role needs its own approver`;
+}
+/** Approvals (of any role) dated after today: an approval cannot come from the future. */
+function futureApprovals(record, today, todayText) {
+    const problems = [];
+    for (const approver of record.approvers) {
+        if (approver.date === null)
+            continue;
+        const day = isoDayNumber(approver.date);
+        if (day !== null && day > today) {
+            problems.push(`approval by ${clip$1(approver.role, 40)} (${clip$1(approver.name, 60)}) is dated ${approver.date}, after today (${todayText}): an approval cannot come from the future`);
+        }
+    }
+    return problems;
+}
+function artifactProblem(url) {
+    if (url === null) {
+        return 'missing artifact_url: link the approval artifact (ticket, e-mail thread or signed PDF)';
+    }
+    let protocol;
+    try {
+        protocol = new URL(url).protocol;
+    }
+    catch {
+        protocol = '';
+    }
+    return protocol === 'https:' || protocol === 'http:'
+        ? null
+        : 'artifact_url is not an http(s) link: link the approval artifact with an http:// or https:// URL';
+}
+function expiredSentence(expiresOn, daysAgo) {
+    const ago = daysAgo === 1 ? '1 day ago' : `${daysAgo} days ago`;
+    return `expired: its last valid day was ${expiresOn} (${ago}); renew it with a new approval or fix the server`;
+}
+/**
+ * True when `record` covers a server known by `key`: same server (`sameServer`), and when the
+ * exception names a version, the key names that same version (an exception with a version
+ * applies only to that version; a server whose version is unknown is not covered by it).
+ */
+function covers(record, key) {
+    if (!sameServer(record.key, key))
+        return false;
+    return record.key.version === null || sameVersion(record.key, key) === true;
+}
+/**
+ * The exceptions of `file` that cover a server, in file order: those whose `server_id` matches
+ * one of `keys` (see `covers`: same server, and the same version when the exception names one).
+ * `server_id` is what ties an exception to a server: a registry row's `exception_id` never adds
+ * an exception that does not cover the server (`exceptionLinkProblem` reports such a link).
+ * @param keys every identity the server is known by (e.g. its npm package with the resolved version).
+ * @returns [] when `file` is null.
+ */
+function findExceptions(file, keys) {
+    if (file === null)
+        return [];
+    return file.exceptions.filter((record) => keys.some((key) => covers(record, key)));
+}
+/**
+ * Check the registry row's `exception_id` against the exceptions file (issue 3: an id the file
+ * does not hold is reported by the policy layer, `ExceptionStatus.state: 'missing'`). The link
+ * holds only when the exception's `server_id` covers one of `keys` (`findExceptions`); an
+ * exception naming another server — of any kind, e.g. a GitHub repository for an npm package —
+ * or another version of this one is a broken link, never a waiver.
+ * @param keys the server's identities, as for `findExceptions`.
+ * @returns null when there is no id (null or blank) or it names an exception covering this server.
+ */
+function exceptionLinkProblem(file, keys, registryExceptionId) {
+    const id = registryExceptionId?.trim() ?? '';
+    if (id === '')
+        return null;
+    const shown = JSON.stringify(clip$1(id, 60));
+    const record = file?.exceptions.find((r) => r.id === id);
+    if (record === undefined) {
+        const where = file === null ? 'there is no exceptions file' : `${file.path} has no exception with that id`;
+        return {
+            id,
+            kind: 'missing',
+            message: `the registry names exception ${shown}, but ${where}: add it, or clear exception_id in the registry`
+        };
+    }
+    if (keys.some((key) => covers(record, key)))
+        return null;
+    if (keys.some((key) => sameServer(record.key, key))) {
+        return {
+            id,
+            kind: 'other-version',
+            message: `the registry names exception ${shown}, but it covers only version ${clip$1(record.key.version ?? '', 60)} of this server: update its server_id after a new approval, or pin the approved version`
+        };
+    }
+    return {
+        id,
+        kind: 'other-server',
+        message: `the registry names exception ${shown}, but it is for another server (${clip$1(record.key.id, 80)}): an exception covers only the server its server_id names. Correct exception_id in the registry, or server_id in the exception after an approval for this server`
+    };
+}
+
+/**
+ * The `registry` grader (SPEC §5, issue 3 point 4): the grade recorded in the approved-server
+ * registry (`current_grade`, with its `audit_date` and `audit_url`), so a team without a grading
+ * service can gate on recorded audits alone. No network.
+ *
+ * A recorded grade is evidence only for what was audited, so a server is `ungraded` (never
+ * given a made-up grade) when:
+ * - the run has no registry file, or the server has no identity a row can name;
+ * - no row names it (`findRegistryEntry`);
+ * - its row names another version than the one that runs, or the version that runs is unknown
+ *   (a row without a version covers every version);
+ * - the row has no `current_grade`, or no `audit_date` (a grade without its date cannot be
+ *   aged), or an `audit_date` after today (UTC).
+ * Reasons name the registry file and the row's line, and only sanitised identities
+ * (`formatServerKey`), never a URL's query or credentials.
+ */
+/** Grader name, version and rubric version written into registry reports. */
+const REGISTRY_GRADER_NAME = 'registry';
+/**
+ * Create the `registry` grader (`source: 'registry'`). A graded server's report has
+ * `overall: {score: null, grade: current_grade}` (the registry records a letter, not a score),
+ * every sub-score `null` (not assessed), no findings, `auditedAt` = `audit_date` at 00:00 UTC,
+ * `reportUrl` = `audit_url` when the row has one, grader `registry`/`registry` and rubric
+ * version `registry`. Every other case is `ungraded` with a reason (see the module doc). Never
+ * rejects.
+ * @throws TypeError when `options.today` is not a real `YYYY-MM-DD` date (a programming error).
+ */
+function createRegistryGrader(options) {
+    const today = options.today ?? new Date().toISOString().slice(0, 10);
+    if (isoDayNumber(today) === null) {
+        throw new TypeError(`createRegistryGrader: today must be a YYYY-MM-DD date, got ${today}`);
+    }
+    return {
+        source: 'registry',
+        grade(server) {
+            try {
+                return Promise.resolve(gradeFromRegistry(server, options.registry, today));
+            }
+            catch (error) {
+                const message = error instanceof Error ? error.message : String(error);
+                return Promise.resolve({ kind: 'error', message: `registry grader: ${message}` });
+            }
+        }
+    };
+}
+function gradeFromRegistry(server, registry, today) {
+    const name = JSON.stringify(server.entry.name);
+    if (registry === null) {
+        return ungraded(`there is no registry file to read ${name}'s grade from: add .github/mcp-registry.{csv,json,yml,yaml} or pass its path (registry input / --registry)`);
+    }
+    const keys = serverKeysOf(server);
+    const key = keys[0];
+    if (key === undefined) {
+        return ungraded(`${name} has no identity a row of ${registry.path} can name, so the registry holds no grade for it`);
+    }
+    const entry = findRegistryEntry(registry, keys);
+    if (entry === null) {
+        return ungraded(`no row of ${registry.path} names ${formatServerKey(key)}`);
+    }
+    const row = `the row of ${formatServerKey(entry.key)} at ${entry.source.file}:${entry.source.line}`;
+    const gap = versionGap(entry.key, server, keys);
+    if (gap !== null)
+        return ungraded(`${row} records a grade for ${gap}`);
+    if (entry.currentGrade === null)
+        return ungraded(`${row} has no current_grade`);
+    if (entry.auditDate === null) {
+        return ungraded(`${row} has current_grade ${entry.currentGrade} but no audit_date: a grade without its audit date is not evidence. Add audit_date`);
+    }
+    // Both are validated YYYY-MM-DD dates; compared as UTC day numbers.
+    if (isoDayNumber(entry.auditDate) > isoDayNumber(today)) {
+        return ungraded(`${row} has audit_date ${entry.auditDate}, after today (${today}, UTC): correct the date`);
+    }
+    return { kind: 'graded', report: reportOf(entry) };
+}
+/**
+ * Why the row's version is not the one that runs, or null when the row covers it (same
+ * version, or a row without a version).
+ */
+function versionGap(rowKey, server, keys) {
+    if (rowKey.version === null)
+        return null;
+    const runs = keys.find((k) => sameServer(k, rowKey));
+    if (runs !== undefined && sameVersion(rowKey, runs) === true)
+        return null;
+    const which = runs?.version ??
+        `a version the gate could not establish for ${JSON.stringify(server.entry.name)}`;
+    return `${rowKey.version}, but the config runs ${which}: the recorded grade is not evidence for it`;
+}
+function ungraded(reason) {
+    return { kind: 'ungraded', reason };
+}
+/** The report of a row with a grade and an audit date; validated against the contract. */
+function reportOf(entry) {
+    return GradeReportSchema.parse({
+        source: 'registry',
+        grader: { name: REGISTRY_GRADER_NAME, version: REGISTRY_GRADER_NAME },
+        rubricVersion: REGISTRY_GRADER_NAME,
+        overall: { score: null, grade: entry.currentGrade },
+        subScores: {
+            security: null,
+            permissions: null,
+            credentials: null,
+            maintenance: null,
+            compatibility: null,
+            documentation: null
+        },
+        findings: [],
+        auditedAt: `${entry.auditDate}T00:00:00Z`,
+        ...(entry.auditUrl !== null && { reportUrl: entry.auditUrl })
+    });
 }
 
 /**
@@ -55404,234 +56220,6 @@ function evidenceText(findings) {
 }
 
 /**
- * The rules an exception must meet to waive a server's grade or floor failures (SPEC §7, issue 3;
- * the reference policy's exception workflow: justification, risk analysis, compensating controls,
- * a 60-day expiry, manager + security sign-off and CTO for production with personal data, a stored
- * approval artifact), and which exceptions cover a server. Pure: the day of the run is passed in.
- *
- * Days are UTC calendar days between `YYYY-MM-DD` dates (`isoDayNumber`, also used by the
- * registry checks); no local time zone is involved.
- */
-/** Longest an exception may run by default, approval to expiry, in days (SPEC §7: 60). */
-const DEFAULT_EXCEPTION_MAX_DAYS = 60;
-/**
- * An exception whose expiry is at most this many days away (0–7, inclusive: "expires in 7 days"
- * counts) is `expiring`: still valid, but reported (`EXCEPTION_EXPIRING`, SPEC §7 / issue 3).
- */
-const EXPIRING_WITHIN_DAYS = 7;
-const MS_PER_DAY = 86_400_000;
-/**
- * The UTC day number (days since 1970-01-01) of an ISO calendar date `YYYY-MM-DD`, or null when
- * `text` is not exactly that form or not a real day (`2026-02-30`). No time zone is involved:
- * dates are evaluated in UTC (SPEC §7).
- */
-function isoDayNumber(text) {
-    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-    if (match === null)
-        return null;
-    const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-    const date = new Date(0);
-    date.setUTCFullYear(year, month - 1, day); // unlike Date.UTC, keeps years 0–99 as written
-    const exists = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-    return exists ? date.getTime() / MS_PER_DAY : null;
-}
-/**
- * Judge `record` for a server gated in `context.environment` on `context.today` (SPEC §7):
- * 1. it applies only to the environments it lists (else `not-applicable`; listing none is a
- *    broken rule);
- * 2. the environment and data class must allow exceptions (`rules.allowed`);
- * 3. `justification`, `risk_analysis` and `compensating_controls` are present;
- * 4. `approved_on` and `expires_on` are present, `approved_on` is not after today nor after
- *    `expires_on`, and at most `rules.maxDays` days lie between them;
- * 5. every role in `rules.requiredRoles` approved, with a date; no approval is dated after today;
- * 6. `artifact_url` is an http(s) URL;
- * 7. today after `expires_on` → `expired`; `expires_on` within `EXPIRING_WITHIN_DAYS` → `expiring`.
- * All broken rules are collected.
- * @throws RangeError when `context.today` is not a `YYYY-MM-DD` calendar date (a caller error).
- */
-function judgeException(record, context) {
-    const today = isoDayNumber(context.today);
-    if (today === null) {
-        throw new RangeError(`today must be a YYYY-MM-DD date, got ${JSON.stringify(context.today)}`);
-    }
-    const expires = record.expiresOn === null ? null : isoDayNumber(record.expiresOn);
-    const daysLeft = expires === null ? null : expires - today;
-    const environment = normalizeEnvironmentName(context.environment);
-    const problems = [];
-    if (record.environments.length === 0) {
-        problems.push('covers no environment: list the environments it applies to under "environments"');
-    }
-    else if (!record.environments.includes(environment)) {
-        return { state: 'not-applicable', problems: [], daysLeft };
-    }
-    if (!context.rules.allowed)
-        problems.push(notAllowed(environment, context.dataClass));
-    problems.push(...missingStatements(record));
-    problems.push(...dateProblems(record, today, context.today, context.rules.maxDays));
-    problems.push(...approvalProblems(record, today, context.today, context.rules.requiredRoles));
-    const artifact = artifactProblem(record.artifactUrl);
-    if (artifact !== null)
-        problems.push(artifact);
-    const expired = daysLeft !== null && daysLeft < 0;
-    if (problems.length > 0) {
-        if (expired && record.expiresOn !== null)
-            problems.push(expiredSentence(record.expiresOn, -daysLeft));
-        return { state: 'invalid', problems, daysLeft };
-    }
-    if (expired && record.expiresOn !== null) {
-        return { state: 'expired', problems: [expiredSentence(record.expiresOn, -daysLeft)], daysLeft };
-    }
-    if (daysLeft !== null && daysLeft <= EXPIRING_WITHIN_DAYS) {
-        return { state: 'expiring', problems: [], daysLeft };
-    }
-    return { state: 'valid', problems: [], daysLeft };
-}
-function notAllowed(environment, dataClass) {
-    const where = dataClass === null ? environment : `${environment} with ${dataClass} data`;
-    return `${clip$1(where, 80)} allows no exceptions (policy): the server itself has to meet the rules`;
-}
-function missingStatements(record) {
-    const problems = [];
-    if (record.justification === null)
-        problems.push('missing justification: say why the team needs this server');
-    if (record.riskAnalysis === null)
-        problems.push('missing risk_analysis: say what the findings mean where the server runs');
-    if (record.compensatingControls === null)
-        problems.push('missing compensating_controls: list what reduces the risk (egress limits, read-only credentials, monitoring, …)');
-    return problems;
-}
-function dateProblems(record, today, todayText, maxDays) {
-    const problems = [];
-    const approved = record.approvedOn === null ? null : isoDayNumber(record.approvedOn);
-    const expires = record.expiresOn === null ? null : isoDayNumber(record.expiresOn);
-    if (approved === null)
-        problems.push('missing approved_on: give the day it was approved (YYYY-MM-DD)');
-    if (expires === null) {
-        problems.push(`missing expires_on: give its last valid day (YYYY-MM-DD), at most ${maxDays} days after approved_on`);
-    }
-    if (approved !== null && approved > today) {
-        problems.push(`approved_on ${record.approvedOn ?? ''} is in the future (today is ${todayText}): an exception counts only once approved`);
-    }
-    if (approved === null || expires === null)
-        return problems;
-    if (approved > expires) {
-        problems.push(`approved_on ${record.approvedOn ?? ''} is after expires_on ${record.expiresOn ?? ''}: correct the dates`);
-    }
-    else if (expires - approved > maxDays) {
-        problems.push(`approved for ${expires - approved} days, more than ${maxDays} (${record.approvedOn ?? ''} to ${record.expiresOn ?? ''}): set expires_on at most ${maxDays} days after approved_on, and renew it with a new approval when it runs out`);
-    }
-    return problems;
-}
-function approvalProblems(record, today, todayText, requiredRoles) {
-    const problems = [];
-    for (const role of [...new Set(requiredRoles.map((r) => r.trim().toLowerCase()))]) {
-        const approvals = record.approvers.filter((a) => a.role === role);
-        if (approvals.length === 0) {
-            problems.push(`missing approval by ${clip$1(role, 40)}: add an approver with role "${clip$1(role, 40)}", their name and the date`);
-        }
-        else if (approvals.every((a) => a.date === null)) {
-            const who = approvals.map((a) => clip$1(a.name, 60)).join(', ');
-            problems.push(`approval by ${clip$1(role, 40)} (${who}) has no date: add the day they approved (YYYY-MM-DD)`);
-        }
-    }
-    for (const approver of record.approvers) {
-        if (approver.date === null)
-            continue;
-        const day = isoDayNumber(approver.date);
-        if (day !== null && day > today) {
-            problems.push(`approval by ${clip$1(approver.role, 40)} (${clip$1(approver.name, 60)}) is dated ${approver.date}, after today (${todayText}): an approval cannot come from the future`);
-        }
-    }
-    return problems;
-}
-function artifactProblem(url) {
-    if (url === null) {
-        return 'missing artifact_url: link the approval artifact (ticket, e-mail thread or signed PDF)';
-    }
-    let protocol;
-    try {
-        protocol = new URL(url).protocol;
-    }
-    catch {
-        protocol = '';
-    }
-    return protocol === 'https:' || protocol === 'http:'
-        ? null
-        : 'artifact_url is not an http(s) link: link the approval artifact with an http:// or https:// URL';
-}
-function expiredSentence(expiresOn, daysAgo) {
-    const ago = daysAgo === 1 ? '1 day ago' : `${daysAgo} days ago`;
-    return `expired: its last valid day was ${expiresOn} (${ago}); renew it with a new approval or fix the server`;
-}
-/**
- * True when `record` covers a server known by `key`: same server (`sameServer`), and when the
- * exception names a version, the key names that same version (an exception with a version
- * applies only to that version; a server whose version is unknown is not covered by it).
- */
-function covers(record, key) {
-    if (!sameServer(record.key, key))
-        return false;
-    return record.key.version === null || sameVersion(record.key, key) === true;
-}
-/**
- * The exceptions of `file` that cover a server, in file order, each once:
- * - those whose `server_id` matches one of `keys` (see `covers`: same server, and the same version
- *   when the exception names one);
- * - the one whose `id` is the registry row's `exception_id` (`registryExceptionId`), unless it
- *   contradicts `keys` (see `exceptionLinkProblem`). When none of `keys` is of the same kind as
- *   its `server_id` (e.g. a GitHub URL for an npm package) the two cannot be compared, and the
- *   registry row, which matched the server, vouches for the link.
- * @param keys every identity the server is known by (e.g. its npm package with the resolved version).
- * @returns [] when `file` is null.
- */
-function findExceptions(file, keys, registryExceptionId) {
-    if (file === null)
-        return [];
-    const linkedId = registryExceptionId?.trim() ?? '';
-    const linkOk = exceptionLinkProblem(file, keys, registryExceptionId) === null;
-    return file.exceptions.filter((record) => keys.some((key) => covers(record, key)) ||
-        (linkOk && linkedId !== '' && record.id === linkedId));
-}
-/**
- * Check the registry row's `exception_id` against the exceptions file (issue 3: an id the file
- * does not hold is reported by the policy layer, `ExceptionStatus.state: 'missing'`).
- * @param keys the server's identities, as for `findExceptions`.
- * @returns null when there is no id (null or blank) or it names an exception for this server.
- */
-function exceptionLinkProblem(file, keys, registryExceptionId) {
-    const id = registryExceptionId?.trim() ?? '';
-    if (id === '')
-        return null;
-    const shown = JSON.stringify(clip$1(id, 60));
-    const record = file?.exceptions.find((r) => r.id === id);
-    if (record === undefined) {
-        const where = file === null ? 'there is no exceptions file' : `${file.path} has no exception with that id`;
-        return {
-            id,
-            kind: 'missing',
-            message: `the registry names exception ${shown}, but ${where}: add it, or clear exception_id in the registry`
-        };
-    }
-    if (keys.some((key) => covers(record, key)))
-        return null;
-    const sameKind = keys.filter((key) => key.kind === record.key.kind);
-    if (sameKind.length === 0)
-        return null;
-    if (sameKind.some((key) => sameServer(record.key, key))) {
-        return {
-            id,
-            kind: 'other-version',
-            message: `the registry names exception ${shown}, but it covers only version ${clip$1(record.key.version ?? '', 60)} of this server: update its server_id after a new approval, or pin the approved version`
-        };
-    }
-    return {
-        id,
-        kind: 'other-server',
-        message: `the registry names exception ${shown}, but it is for another server (${clip$1(record.key.id, 80)}): correct exception_id in the registry or server_id in the exception`
-    };
-}
-
-/**
  * Built-in policy defaults (SPEC §6 table, from the reference policy template in
  * `reference/seeds/mcp-server-security-policy.txt`).
  *
@@ -55643,7 +56231,8 @@ function exceptionLinkProblem(file, keys, registryExceptionId) {
  * | ci          | C         | every axis ≥ C (60): no D/F | warning  | required | critical only      |
  *
  * In every environment: quarantine when security < 60 or credentials < 60 (SPEC §6),
- * `requireAssessedAxes: false` (SPEC §6: a not-assessed axis blocks only when a policy asks),
+ * `requireAssessedAxes: false` (SPEC §6: a not-assessed axis blocks only when a policy asks; the
+ * `phi` and `personal` data classes ask, see `builtinDataClasses`),
  * `onGraderError: fail` (SPEC §5: a grader failure never passes a server).
  *
  * Registry and exceptions (SPEC §6–§7, issue 3):
@@ -55824,12 +56413,19 @@ function normalizeRoles(roles) {
  * The SPEC §6 data classifications, from the reference compliance mapping ("grade thresholds by
  * data classification") and policy template ("add CTO for prod-PII environments"):
  * - `phi`: A overall, security ≥ 90, credentials ≥ 85, no exceptions (should a policy allow them,
- *   production needs the CTO too);
- * - `personal`: A overall, security ≥ 85; exceptions in production also need the CTO;
+ *   production needs the CTO too), assessed axes required;
+ * - `personal`: A overall, security ≥ 85; exceptions in production also need the CTO; assessed
+ *   axes required;
  * - `internal`: B overall;
  * - `public`: the environment's rules.
  * Class floors are only those listed: a class `minGrade` raises the overall minimum, not every
  * axis (the reference puts PHI credentials at 85, below A's 90). The environment's floors stay.
+ *
+ * `requireAssessedAxes` for `phi` and `personal` (issue 3 review): their floors exist because the
+ * data is regulated (HIPAA, GDPR), so a floor nobody could check must not pass silently — a
+ * server graded by the `registry` grader (overall only) or by a grader that does not assess
+ * security is blocked until an assessed grade shows the floors are met. `internal` and `public`
+ * keep the environment's setting.
  */
 function builtinDataClasses() {
     const ctoInProduction = () => ({
@@ -55841,6 +56437,7 @@ function builtinDataClasses() {
             floors: { security: 90, credentials: 85 },
             allowExceptions: false,
             extraApprovers: [],
+            requireAssessedAxes: true,
             environments: ctoInProduction()
         },
         personal: {
@@ -55848,6 +56445,7 @@ function builtinDataClasses() {
             floors: { security: 85 },
             allowExceptions: true,
             extraApprovers: [],
+            requireAssessedAxes: true,
             environments: ctoInProduction()
         },
         internal: {
@@ -55855,6 +56453,7 @@ function builtinDataClasses() {
             floors: {},
             allowExceptions: true,
             extraApprovers: [],
+            requireAssessedAxes: false,
             environments: {}
         },
         public: {
@@ -55862,6 +56461,7 @@ function builtinDataClasses() {
             floors: {},
             allowExceptions: true,
             extraApprovers: [],
+            requireAssessedAxes: false,
             environments: {}
         }
     };
@@ -56001,14 +56601,16 @@ function definedOnly(record) {
  * and the rules a server gets once its registry row's `data_classification` is applied.
  *
  * A class only ever TIGHTENS the environment: the stricter of the two minimum grades, the higher
- * of the two floors per axis, exceptions only where both allow them, and the union of the
- * approver roles. A class rule that is looser than the environment (say `internal: B` in an
+ * of the two floors per axis, exceptions only where both allow them, the union of the approver
+ * roles, and assessed axes required where either requires them (`phi` and `personal` by
+ * default). A class rule that is looser than the environment (say `internal: B` in an
  * environment that requires A) changes nothing.
  */
 /**
  * Every class's definition: the built-in one (see `builtinDataClasses`) with the policy file's
  * `dataClasses` entry over it, field by field (floors axis by axis, a `null` floor removes it;
- * `extraApprovers` replaced as a whole; per-environment overrides merged the same way).
+ * `extraApprovers` replaced as a whole;
+ * per-environment overrides merged the same way).
  */
 function dataClassDefinitions(file) {
     const builtin = builtinDataClasses();
@@ -56041,6 +56643,8 @@ function mergeDraft(base, over) {
         merged.allowExceptions = over.allowExceptions;
     if (over.extraApprovers !== undefined)
         merged.extraApprovers = [...over.extraApprovers];
+    if (over.requireAssessedAxes !== undefined)
+        merged.requireAssessedAxes = over.requireAssessedAxes;
     if (over.floors !== undefined) {
         const floors = { ...(base.floors ?? {}) };
         for (const axis of AXES) {
@@ -56075,7 +56679,8 @@ function dataClassRulesFor(definitions, file, environment, scale) {
             minGrade: draft.minGrade ?? null,
             floors,
             allowExceptions: draft.allowExceptions ?? true,
-            extraApprovers: normalizeRoles(draft.extraApprovers ?? [])
+            extraApprovers: normalizeRoles(draft.extraApprovers ?? []),
+            requireAssessedAxes: draft.requireAssessedAxes ?? false
         };
     }
     return result;
@@ -56088,6 +56693,13 @@ function dataClassLabel(dataClass) {
  * The rules of `policy` for a server whose registry row records `dataClass` (SPEC §6): the
  * class rule of `policy.dataClasses` tightens the environment's — never loosens it. With no
  * class (no row, or no `data_classification`), the environment's rules as they are.
+ *
+ * Where the class requires assessed axes (`phi`, `personal` by default) and the environment
+ * does not, the server's rules get `requireAssessedAxes: true`: an axis the grader could not
+ * assess then blocks wherever a floor applies to it — the class's floors and the environment's,
+ * since `EnvironmentPolicy` has one switch for all floors (`grade-checks.ts` gives the
+ * `SUBSCORE_BELOW_FLOOR` "… was not assessed … could not be verified"), and `tightened` lists
+ * `assessed axes`.
  */
 function classifiedRules(policy, dataClass) {
     const base = policy.rules;
@@ -56112,6 +56724,9 @@ function classifiedRules(policy, dataClass) {
         floorRaised = true;
         tightened.push(`${axis} ≥ ${formatNumber(floor)}`);
     }
+    const requireAssessedAxes = base.requireAssessedAxes || rule.requireAssessedAxes;
+    if (requireAssessedAxes && !base.requireAssessedAxes)
+        tightened.push('assessed axes');
     const allowed = base.exceptions.allowed && rule.allowExceptions;
     if (base.exceptions.allowed && !allowed)
         tightened.push('no exceptions');
@@ -56120,8 +56735,10 @@ function classifiedRules(policy, dataClass) {
         tightened.push(`${added.join(' and ')} approval`);
     return {
         dataClass,
-        // The environment's own object when the class raises no grade, so callers can tell.
-        rules: minGrade === base.minGrade && !floorRaised ? base : { ...base, minGrade, floors },
+        // The environment's own object when the class raises nothing, so callers can tell.
+        rules: minGrade === base.minGrade && !floorRaised && requireAssessedAxes === base.requireAssessedAxes
+            ? base
+            : { ...base, minGrade, floors, requireAssessedAxes },
         exceptions: {
             allowed,
             maxDays: base.exceptions.maxDays,
@@ -56130,7 +56747,10 @@ function classifiedRules(policy, dataClass) {
         tightened
     };
 }
-/** `personal data: A overall, security ≥ 85 required`; null when the class changed nothing. */
+/**
+ * `personal data: A overall, security ≥ 85, assessed axes required`; null when the class changed
+ * no grade rule (exceptions and approvers are not listed).
+ */
 function tighteningNote(classified) {
     const grades = classified.tightened.filter((t) => t !== 'no exceptions' && !t.endsWith(' approval'));
     if (classified.dataClass === null || grades.length === 0)
@@ -56157,25 +56777,30 @@ const STATE_RANK = {
 };
 /**
  * Apply the exceptions covering a server (SPEC §7, issue 3):
- * 1. candidates: `findExceptions` by the server's identities and the registry row's
- *    `exception_id`; each judged by `judgeException` with the environment and the data-class
- *    rules (`classified.exceptions`: allowed, most days, required roles); those that do not list
- *    the environment are ignored. The best one is kept: usable (valid or expiring), else expired,
- *    else invalid; among equals the one with the most days left, then the first in the file.
+ * 1. candidates: `findExceptions` by the server's identities (an exception covers a server only
+ *    through its `server_id`); each judged by `judgeException` with the environment and the
+ *    data-class rules (`classified.exceptions`: allowed, most days, required roles). The best
+ *    one that lists the environment is kept: usable (valid or expiring), else expired, else
+ *    invalid; among equals the one with the most days left, then the first in the file.
  * 2. a usable exception waives every blocking reason in `WAIVABLE_CODES` — never
  *    `QUARANTINE`, `LITERAL_SECRET`, `MALWARE` or any other code, and never where the environment
  *    or the data class allows no exceptions (the judgement is then `invalid`). Waived reasons stay
  *    listed as warnings with "(waived by exception ID)"; an `EXCEPTION_APPLIED` notice names the
  *    exception, what it waived and what still blocks. State `applied` (else `valid`/`expiring`:
  *    nothing needed waiving).
- * 3. `EXCEPTION_EXPIRING` (within 7 days): a warning when the exception waives something, a
- *    notice when nothing needed it.
+ * 3. `EXCEPTION_EXPIRING` (expires within 7 days): always a warning (SPEC §7), whether or not
+ *    it waives something now.
  * 4. `EXCEPTION_EXPIRED` / `EXCEPTION_INVALID` (naming each broken rule): an error when the
  *    server has a waivable failure (the exception was needed and does not hold), else a warning.
  * 5. a registry `exception_id` that leads to no exception for this server (none with that id,
- *    or one for another server or version): state `missing` (or `invalid`) and
- *    `EXCEPTION_INVALID`, severity as in 4, when no other exception covers the server; a
- *    warning next to one that does.
+ *    or one whose `server_id` names another server, of any kind, or another version): state
+ *    `missing` (or `invalid`) and `EXCEPTION_INVALID`, severity as in 4, when no other exception
+ *    covers the server; a warning next to one that does. It never waives anything.
+ * 6. exceptions that cover the server but list none of the run's environment (e.g. only
+ *    `staging`, or a misspelt `prodution`), when no exception applies here: one
+ *    `EXCEPTION_INVALID` saying where they apply and that they do not apply in this environment
+ *    — a warning when the server has a waivable failure (someone may count on them), else a
+ *    notice. No status (nothing covers the server here).
  * Never throws for untrusted content (ids and names are clipped).
  * @throws RangeError when `today` is not a `YYYY-MM-DD` date (from `judgeException`).
  */
@@ -56186,8 +56811,7 @@ function applyExceptions(input) {
     const needed = input.reasons.some(isWaivableFailure);
     const neededSeverity = needed ? 'error' : 'warning';
     const link = exceptionLinkProblem(exceptions, keys, registryId);
-    const judged = findExceptions(exceptions, keys, registryId)
-        .map((record) => ({
+    const all = findExceptions(exceptions, keys).map((record) => ({
         record,
         judgement: judgeException(record, {
             today,
@@ -56195,10 +56819,12 @@ function applyExceptions(input) {
             dataClass: classified.dataClass,
             rules: classified.exceptions
         })
-    }))
+    }));
+    const judged = all
         .filter((j) => j.judgement.state !== 'not-applicable')
         .map((j) => disallowed(j, classified));
     const best = pickBest(judged);
+    const elsewhere = all.filter((j) => j.judgement.state === 'not-applicable').map((j) => j.record);
     const own = [];
     if (link !== null) {
         own.push({
@@ -56208,9 +56834,12 @@ function applyExceptions(input) {
             fix: 'make the registry row’s exception_id name an exception for this server, or clear it'
         });
     }
+    if (best === null && elsewhere.length > 0) {
+        own.push(otherEnvironments(elsewhere, label, input.environment, needed));
+    }
     if (best === null) {
         if (link === null)
-            return { status: null, reasons: [...input.reasons], applied: false };
+            return { status: null, reasons: [...input.reasons, ...own], applied: false };
         const record = exceptions?.exceptions.find((r) => r.id === link.id) ?? null;
         return {
             status: {
@@ -56274,12 +56903,37 @@ function applyExceptions(input) {
         const when = left === 0 ? 'today is its last day' : `${left === 1 ? '1 day' : `${left} days`} left`;
         own.push({
             code: 'EXCEPTION_EXPIRING',
-            severity: waived.size > 0 ? 'warning' : 'notice',
+            severity: 'warning',
             message: `${label}: exception ${id} (${where}) expires on ${clip$1(record.expiresOn ?? '', 20)} (${when})`,
             fix: `renew it with a new approval (at most ${classified.exceptions.maxDays} days) or make the server meet the rules before then`
         });
     }
     return { status, reasons: [...reasons, ...own], applied: waived.size > 0 };
+}
+/** Most exceptions named in one "does not apply in this environment" reason. */
+const MAX_NAMED_ELSEWHERE = 3;
+/**
+ * `EXCEPTION_INVALID` for exceptions that cover the server in other environments only: where
+ * each applies, and that it does not apply in `environment` (a warning when `needed`, else a
+ * notice).
+ */
+function otherEnvironments(records, label, environment, needed) {
+    const named = records.slice(0, MAX_NAMED_ELSEWHERE).map((record) => {
+        const where = `${clip$1(record.source.file)}:${record.source.line}`;
+        const envs = record.environments.map((e) => clip$1(e, 40)).join(', ');
+        return `${JSON.stringify(clip$1(record.id, 80))} (${where}, for ${envs})`;
+    });
+    const more = records.length > MAX_NAMED_ELSEWHERE ? ` and ${records.length - MAX_NAMED_ELSEWHERE} more` : '';
+    const one = records.length === 1;
+    const env = clip$1(environment, 40);
+    return {
+        code: 'EXCEPTION_INVALID',
+        severity: needed ? 'warning' : 'notice',
+        message: `${label}: exception${one ? '' : 's'} ${named.join(', ')}${more} cover${one ? 's' : ''} this server in other environments, not in ${env}; ${one ? 'it does' : 'they do'} not apply here`,
+        fix: needed
+            ? `have an exception approved for ${env} and list ${env} in its environments, or make the server meet the rules`
+            : `nothing needs an exception in ${env}; check the environments listed if one was meant for ${env}`
+    };
 }
 /** A blocking grade or floor failure an exception may waive. */
 function isWaivableFailure(reason) {
@@ -56537,7 +57191,10 @@ const dataClassFields = {
     allowExceptions: boolean()
         .optional()
         .describe('False: no exception can waive anything for servers of this class.'),
-    extraApprovers: RolesSchema.optional().describe('Roles an exception needs on top of the environment’s requiredRoles (e.g. cto). Replaces the base list.')
+    extraApprovers: RolesSchema.optional().describe('Roles an exception needs on top of the environment’s requiredRoles (e.g. cto). Replaces the base list.'),
+    requireAssessedAxes: boolean()
+        .optional()
+        .describe('True: for servers of this class, a floored axis the grader could not assess blocks (SUBSCORE_BELOW_FLOOR) instead of passing unverified. Only adds to the environment’s requireAssessedAxes. Default: true for phi and personal, false otherwise.')
 };
 const DataClassOverrideSchema = strictObject$1(dataClassFields).describe('The class rule in one environment (and the environments that extend it), overriding the class rule field by field.');
 /** One data classification's rule (SPEC §6); every field overrides the built-in rule. */
@@ -56612,6 +57269,18 @@ const PolicyFileSchema = PolicyFileShape.superRefine((file, ctx) => {
     }
     const environments = file.environments ?? {};
     for (const [name, entry] of Object.entries(environments)) {
+        const readAs = normalizeEnvironmentName(name);
+        if (readAs !== name) {
+            // Registry rows and exceptions read `prod` as production: a policy environment of that
+            // name would be approved by every row for production, and the other way round.
+            ctx.addIssue({
+                code: 'custom',
+                path: ['environments', name],
+                params: { part: 'key' },
+                message: `${JSON.stringify(name)} is read as ${JSON.stringify(readAs)} in registry and exceptions files, so a row approved for one would approve the other. Use ${JSON.stringify(readAs)}, or give this environment another name (e.g. ${JSON.stringify(`${name}-eu`)})`
+            });
+            continue;
+        }
         if (entry.extends === undefined) {
             if (!isBuiltinEnvironment(name)) {
                 ctx.addIssue({
@@ -56676,7 +57345,9 @@ function policyJsonSchema() {
  * exceptions or `{"exceptions": [...]}` (plus an optional `$schema`), read into `ExceptionRecord`s.
  *
  * Structural problems (not a list, an unknown key, a field of the wrong type, an unreadable
- * `server_id`, a date that is not `YYYY-MM-DD`, a duplicate id) make the file unusable: an
+ * `server_id`, a date that is not `YYYY-MM-DD`, a duplicate id, a name in `environments` that is
+ * not an environment name, a user name or password in `server_id` or `artifact_url`) make the
+ * file unusable: an
  * `ExceptionsFileError` listing every problem at its 1-based line and column. A MISSING field is
  * not a file problem: it is kept as null (or an empty list) so that `exception-rules.ts` can say
  * which rule the exception breaks (`EXCEPTION_INVALID`) for the server it names.
@@ -56719,6 +57390,15 @@ const DATE_MESSAGE = 'expected a date written YYYY-MM-DD that exists in the cale
 const IsoDateSchema$1 = date({ error: DATE_MESSAGE });
 /** An optional text field: absent or null means "not given" (a rule then says it is missing). */
 const optionalText = (max, description) => string$1().max(max).nullable().optional().describe(description);
+/**
+ * True when `text` starts `scheme://user[:password]@` (other than a plain `git@`): reports show
+ * `server_id` and link `artifact_url`, so the file must not hold credentials there (as in the
+ * registry, `registry-file.ts`).
+ */
+function holdsUserInfo(text) {
+    return stripUserInfo(text) !== text;
+}
+const CREDENTIALS_MESSAGE = (what) => `the ${what} holds a user name or password, which reports would show. Write it without them (keep credentials out of the repository)`;
 const ServerIdSchema = string$1()
     .trim()
     .min(1)
@@ -56730,6 +57410,9 @@ const ServerIdSchema = string$1()
     if (reading.problem !== null) {
         ctx.addIssue({ code: 'custom', message: `cannot read this server_id: ${reading.problem}` });
     }
+    else if (holdsUserInfo(text)) {
+        ctx.addIssue({ code: 'custom', message: CREDENTIALS_MESSAGE('server id') });
+    }
     else if (reading.unpinnedSpec !== null) {
         // A range would silently widen to every version: an exception names one version or none.
         ctx.addIssue({
@@ -56738,7 +57421,51 @@ const ServerIdSchema = string$1()
         });
     }
 })
-    .describe('The server the exception covers, spelt as in the registry: a purl, npm:pkg@1.2.3, pypi:pkg==1.2.3, an OCI reference, a GitHub URL or a remote URL. With a version, the exception covers only that version.');
+    .describe('The server the exception covers, spelt as in the registry: a purl, npm:pkg@1.2.3, pypi:pkg==1.2.3, an OCI reference, a GitHub URL or a remote URL (no user name or password in it). With a version, the exception covers only that version. This is what ties the exception to a server: a registry row naming the exception in exception_id does not widen it.');
+/** Most environment names one `environments` item may hold (`production, staging, …`). */
+const MAX_ENVIRONMENT_ITEM_CHARS = 1000;
+/**
+ * The names of one `environments` item: split at `;` and `,` (as the registry's
+ * `environments_approved` cells are), trimmed, blanks dropped — `"production, staging"` is two
+ * environments, not one that no run is ever called.
+ */
+function environmentNamesOf(item) {
+    return item
+        .split(/[;,]/)
+        .map((name) => name.trim())
+        .filter((name) => name !== '');
+}
+/**
+ * `environments`: a list of names; an item may hold several, separated by `,` or `;`. Each name,
+ * once normalised (`normalizeEnvironmentName`: `prod` → `production`), must be an environment
+ * name by the policy file's rule (`EnvironmentNameSchema`); a problem is located at its item.
+ */
+const EnvironmentsSchema = array(string$1().trim().min(1).max(MAX_ENVIRONMENT_ITEM_CHARS))
+    .max(100)
+    .superRefine((items, ctx) => {
+    items.forEach((item, index) => {
+        const names = environmentNamesOf(item);
+        if (names.length === 0) {
+            ctx.addIssue({
+                code: 'custom',
+                path: [index],
+                message: `${describeValue(item)} names no environment. Write a name such as production, or remove the item`
+            });
+        }
+        for (const name of names) {
+            if (EnvironmentNameSchema.safeParse(normalizeEnvironmentName(name)).success)
+                continue;
+            ctx.addIssue({
+                code: 'custom',
+                path: [index],
+                message: `${describeValue(name)} is not an environment name (a letter or digit, then letters, digits, ".", "_" or "-"; at most 64 characters). Separate names with "," or ";", or give one per item`
+            });
+        }
+    });
+})
+    .nullable()
+    .optional()
+    .describe('Environments the exception covers (production, staging, development, ci or custom ones; prod, stage and dev are accepted). An item may hold several names separated by "," or ";".');
 /** One approver (SPEC §7 `approvers[] {role, name, date}`). */
 const ApproverSchema = strictObject({
     role: string$1()
@@ -56759,11 +57486,7 @@ const ExceptionEntrySchema = strictObject({
         .max(200)
         .describe('Unique id of the exception; a registry row names it in exception_id.'),
     server_id: ServerIdSchema,
-    environments: array(string$1().trim().min(1).max(64))
-        .max(100)
-        .nullable()
-        .optional()
-        .describe('Environments the exception covers (production, staging, development, ci or custom ones; prod, stage and dev are accepted).'),
+    environments: EnvironmentsSchema,
     justification: optionalText(20_000, 'Business justification: why this server is needed.'),
     risk_analysis: optionalText(20_000, 'What the findings mean in this deployment.'),
     compensating_controls: union([string$1().max(20_000), array(string$1().max(2000)).max(100)], {
@@ -56777,7 +57500,12 @@ const ExceptionEntrySchema = strictObject({
         .nullable()
         .optional()
         .describe('Sign-offs: manager and security everywhere, and cto for production with personal or phi data (policy defaults).'),
-    artifact_url: optionalText(2000, 'http(s) link to the approval artifact (ticket, e-mail thread, signed PDF). Required for the exception to be valid.'),
+    artifact_url: string$1()
+        .max(2000)
+        .refine((text) => !holdsUserInfo(text.trim()), { error: CREDENTIALS_MESSAGE('link') })
+        .nullable()
+        .optional()
+        .describe('http(s) link to the approval artifact (ticket, e-mail thread, signed PDF), without a user name or password. Required for the exception to be valid.'),
     approved_on: IsoDateSchema$1.nullable()
         .optional()
         .describe('Day the exception was approved (YYYY-MM-DD, UTC); not in the future.'),
@@ -56872,7 +57600,8 @@ function readProblem$1(path, message) {
 }
 /**
  * Parse exceptions file text (what `loadExceptionsFile` does after reading) into records:
- * environments normalised (`normalizeEnvironmentName`, duplicates dropped), approver roles
+ * environments split at `,`/`;` and normalised (`normalizeEnvironmentName`, duplicates dropped),
+ * approver roles
  * lower-cased, `compensating_controls` given as a list joined with `; `, missing or blank text
  * fields null, each record's `source` the line where it starts.
  * @param path used for the format (by extension), in messages and in `source.file`.
@@ -56926,7 +57655,7 @@ function readEntries(doc) {
     const problems = result.success
         ? []
         : result.error.issues.map((issue) => {
-            const problem = issueProblem(issue);
+            const problem = issueProblem(safeIssue(issue));
             return at(problem.path, problem.part, problem.message);
         });
     const rawList = isList ? value : value.exceptions;
@@ -56968,7 +57697,9 @@ function toRecord(entry, source) {
         id: entry.id,
         serverId: entry.server_id,
         key,
-        environments: [...new Set((entry.environments ?? []).map(normalizeEnvironmentName))],
+        environments: [
+            ...new Set((entry.environments ?? []).flatMap(environmentNamesOf).map(normalizeEnvironmentName))
+        ],
         justification: presentText(entry.justification),
         riskAnalysis: presentText(entry.risk_analysis),
         compensatingControls: presentText(Array.isArray(controls)
@@ -56987,6 +57718,19 @@ function toRecord(entry, source) {
         expiresOn: entry.expires_on ?? null,
         source
     };
+}
+/**
+ * A zod issue whose echoed input cannot show a URL's credentials or query (a too-long
+ * `artifact_url` is echoed, clipped, by `issueProblem`): the URL without user info, query and
+ * token-like path segments (`sanitizeUrl`).
+ */
+function safeIssue(issue) {
+    const input = issue.input;
+    if (typeof input !== 'string' || !/^[a-z][\w+.-]*:\/\//i.test(input.trim()))
+        return issue;
+    const bare = stripUserInfo(input.trim());
+    const shown = sanitizeUrl(bare, { markQuery: true }) ?? bare;
+    return { ...issue, input: shown };
 }
 /** Trimmed text, or null when absent or blank (a blank field is as good as a missing one). */
 function presentText(text) {
@@ -57196,7 +57940,10 @@ function failingAxes(report, rules, scale) {
  *   before the limit; an `audit_date` after today is a warning (the age cannot be right);
  * - `REGISTRY_VERSION_MISMATCH` (`versionMismatch`): the row's `server_id` names a version or
  *   digest and the config runs another one, or one the gate does not know (the message names
- *   both); skipped when no identity of the server is of the row's kind (nothing to compare);
+ *   both), or one that cannot be compared with it — an OCI digest against a tag, a git commit
+ *   against a branch or tag: the message says so and asks to name the digest (commit) in
+ *   `server_id`, or to run the image by the row's digest; skipped when no identity of the server
+ *   names the row's server (nothing to compare);
  * - `REGISTRY_GRADE_DRIFT` (`gradeDrift`): the fresh grade's overall letter (under the policy's
  *   scale) is below the row's `current_grade`; only for a fresh grade, not the `registry`
  *   grader's (which is the row itself);
@@ -57252,9 +57999,9 @@ function registryChecks(input, policy) {
     if (audit !== null) {
         add('auditStale', 'AUDIT_STALE', audit.message, audit.fix, audit.warningOnly);
     }
-    const mismatch = versionMismatch(entry, input.keys, server);
+    const mismatch = versionMismatch(entry, input.keys, server, label, row);
     if (mismatch !== null) {
-        add('versionMismatch', 'REGISTRY_VERSION_MISMATCH', `${label}: the config runs ${mismatch.running}, but the registry row (${row}) approves ${mismatch.approved}`, `run the approved version (${mismatch.approved}), or audit ${mismatch.running} and update server_id, current_grade and audit_date in the registry`);
+        add('versionMismatch', 'REGISTRY_VERSION_MISMATCH', mismatch.message, mismatch.fix);
     }
     const grade = input.grade;
     if (grade !== null && grade.source !== 'registry' && entry.currentGrade !== null) {
@@ -57313,8 +58060,12 @@ function auditReason(entry, ageDays, today, policy, label, row) {
 function days(count) {
     return count === 1 ? '1 day' : `${count} days`;
 }
-/** The approved and running versions when they differ (or the running one is unknown). */
-function versionMismatch(entry, keys, server) {
+/**
+ * Why the version the config runs is not the one the row approves: another version, one the gate
+ * does not know, or one of another sort (`incomparable`); null when they are the same or there
+ * is nothing to compare.
+ */
+function versionMismatch(entry, keys, server, label, row) {
     const approvedVersion = entry.key.version;
     if (approvedVersion === null)
         return null;
@@ -57324,20 +58075,55 @@ function versionMismatch(entry, keys, server) {
     const verdicts = same.map((key) => ({ key, same: sameVersion(entry.key, key) }));
     if (verdicts.some((v) => v.same === true))
         return null;
-    const other = verdicts.find((v) => v.same === false && v.key.version !== null);
+    const differ = (approved, running) => ({
+        message: `${label}: the config runs ${running}, but the registry row (${row}) approves ${approved}`,
+        fix: `run the approved version (${approved}), or audit ${running} and update server_id, current_grade and audit_date in the registry`
+    });
     const approved = versionText$1(approvedVersion);
+    const other = verdicts.find((v) => v.same === false && v.key.version !== null);
     if (other !== undefined && other.key.version !== null) {
-        return { approved, running: versionText$1(other.key.version) };
+        return differ(approved, versionText$1(other.key.version));
+    }
+    const unknown = verdicts.find((v) => v.same === null && v.key.version !== null);
+    if (unknown !== undefined && unknown.key.version !== null) {
+        return incomparable(entry.key, unknown.key.version, label, row);
     }
     const pkg = server.package;
     const spec = pkg.versionSpec === null ? 'no version' : `"${clip$1(pkg.versionSpec, 80)}"`;
-    return { approved, running: `a version the gate could not determine (${spec})` };
+    return differ(approved, `a version the gate could not determine (${spec})`);
+}
+/**
+ * Two versions of one server that cannot be compared (`sameVersion` null): an OCI digest and a
+ * tag, or a git commit and a branch or tag. A tag may point at any digest, so neither proves the
+ * other: the row should name what the config pins (its digest or commit), or the config should
+ * pin what the row names.
+ */
+function incomparable(approvedKey, running, label, row) {
+    const approved = approvedKey.version ?? '';
+    const [pinned, loose] = approvedKey.kind === 'github' ? ['commit', 'ref'] : ['digest', 'tag'];
+    const isPinned = (version) => approvedKey.kind === 'github' ? /^[0-9a-f]{7,64}$/i.test(version) : isDigestText(version);
+    const sort = (version) => (isPinned(version) ? pinned : loose);
+    const [runText, approvedText] = [clip$1(running, 80), clip$1(approved, 80)];
+    const what = `the ${sort(running)} ${runText} the config runs cannot be compared with the ${sort(approved)} ${approvedText} the registry row (${row}) names`;
+    if (isPinned(running)) {
+        const serverId = clip$1(formatServerKey({ ...approvedKey, version: running }), 200);
+        return {
+            message: `${label}: ${what}; name the ${pinned} in server_id`,
+            fix: `once this ${pinned} is audited, write server_id ${serverId} in ${row} (a ${loose} can point at any ${pinned}, so it proves nothing about what runs)`
+        };
+    }
+    return {
+        message: `${label}: ${what}; pin the ${pinned} the registry approves`,
+        fix: `run it by the approved ${pinned} (${approvedText}) instead of the ${loose} ${runText}, or audit what runs and update server_id in ${row}`
+    };
+}
+/** True for an OCI digest (`algorithm:hex`, e.g. `sha256:…`), false for a tag. */
+function isDigestText(version) {
+    return /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:/i.test(version);
 }
 /** `1.2.3`, or `digest sha256:…` for an OCI digest (clipped). */
 function versionText$1(version) {
-    return /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:/i.test(version)
-        ? `digest ${clip$1(version, 80)}`
-        : `version ${clip$1(version, 80)}`;
+    return isDigestText(version) ? `digest ${clip$1(version, 80)}` : `version ${clip$1(version, 80)}`;
 }
 function incompleteReasons(entry, policy, label, row) {
     const missing = [];
@@ -60793,6 +61579,7 @@ async function gate(options) {
             logger,
             now,
             scale,
+            today,
             registry: records.registry
         });
     }
@@ -60944,8 +61731,9 @@ async function loadRecords(options) {
 async function loadRecord(document, given, cwd, parse, load, find) {
     if (document)
         return document.text === null ? null : parse(document.text, document.path);
-    const file = nonEmpty(given) ? relativeToProcess(path.resolve(cwd, given)) : await find(cwd);
-    return file ? load(file) : null;
+    const file = nonEmpty(given) ? path.resolve(cwd, given) : await find(cwd);
+    // Shown in every message and report: relative to the workspace, not a runner's absolute path.
+    return file ? load(relativeToProcess(path.resolve(file))) : null;
 }
 async function scanConfigs(options, logger) {
     let files;
@@ -61029,7 +61817,7 @@ function createGrader(kind, options, deps) {
             if (deps.registry === null) {
                 throw new UsageError('the registry grader needs a registry file (registry / --registry, or .github/mcp-registry.{csv,json,yml,yaml})');
             }
-            return createRegistryGrader({ registry: deps.registry, now: deps.now });
+            return createRegistryGrader({ registry: deps.registry, today: deps.today });
         case 'command':
             if (!options.graderCommand || options.graderCommand.length === 0) {
                 throw new UsageError('the command grader needs a command (grader-command / --grader-command)');
@@ -61063,10 +61851,15 @@ function parseToday(text, startedAt) {
     }
     return t;
 }
-/** A path as short as possible for messages: relative to the process's cwd when inside it. */
+/**
+ * A path as short as possible for messages: relative to the process's cwd (the workspace in the
+ * action) with `/` separators when inside it, else as given.
+ */
 function relativeToProcess(absolute) {
     const relative = path.relative(process.cwd(), absolute);
-    return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : absolute;
+    return relative && !relative.startsWith('..') && !path.isAbsolute(relative)
+        ? relative.split(path.sep).join('/')
+        : absolute;
 }
 function nonEmpty(s) {
     return typeof s === 'string' && s.trim() !== '';
@@ -61520,6 +62313,12 @@ function summariseCompliance(servers, serverKey) {
     return views.sort((a, b) => controlRank(a.framework, a.control) - controlRank(b.framework, b.control));
 }
 
+/**
+ * What the reports show of the organisation's records (SPEC §7, §8): the Registry and Exception
+ * columns of the server table, and the registry and exception facts listed under a blocked,
+ * warned or excepted server. Plain text, one line each, clipped; still untrusted (the registry
+ * and exceptions files are repository content a PR can change), so renderers escape it.
+ */
 /** Longest exception id shown in a table cell (characters). */
 const MAX_ID_CHARS = 40;
 /** Longest free-text registry field kept (owner team, data access summary; characters). */
@@ -61616,23 +62415,16 @@ function exceptionCell(status) {
     }
 }
 /**
- * A record's link (`audit_url`, `artifact_url`) as a link target: an absolute URL re-serialised
- * without user name and password (they are credentials, SPEC §9), or null when it is not one.
- * Renderers still pass it through `safeHref` (http/https only, Markdown-safe).
+ * A record's link (`audit_url`, `artifact_url`) as a link target for the summary, the comment
+ * and the JSON report: `sanitizeUrl` with `markQuery` (SPEC §9, never leak a secret) — no user
+ * name or password, no fragment, token-like path segments masked (`…`), and a query string
+ * (`?token=…`) replaced by `?…` so readers see one was there. Null when `url` is not an absolute
+ * URL with a host. Renderers still pass it through `safeHref` (http/https only, Markdown-safe).
  */
 function linkTarget(url) {
     if (url === null)
         return null;
-    let parsed;
-    try {
-        parsed = new URL(url.trim());
-    }
-    catch {
-        return null;
-    }
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.href;
+    return sanitizeUrl(url, { markQuery: true });
 }
 /** The registry facts of a server, or null when the run has no registry file. */
 function registryFacts(result) {
@@ -63246,29 +64038,41 @@ const stringify = function (records, opts = {}) {
  *   (then every record gains an empty cell).
  * - JSON/JSONC: `jsonc-parser`'s `modify` + `applyEdits`, which replace the values in place and
  *   keep comments and formatting (indentation and line ends detected from the file).
- * - YAML: the `yaml` Document API (`setIn`), which keeps comments, blank lines, key order and
- *   the quoting of the values it replaces. It re-prints the document: flow collections keep
- *   `[a, b]` spacing and sequences their indentation, but a folded block scalar (`>-`) is
- *   re-printed on one line (its value is unchanged).
+ * - YAML: the new scalars are spliced into the original text at the ranges the `yaml` parser
+ *   gives each node, so every other byte stays (numbers such as `00123` or `1e3`, block
+ *   scalars, tags, comments, blank lines, line ends). A replaced value keeps its quoting
+ *   (`'C'` → `'A'`, `"…"` stays double-quoted, a tag such as `!!str` stays); a block scalar or
+ *   an alias is replaced by a plain scalar (double-quoted where plain would not read back as the
+ *   same text). A missing key is added after the row's last key, at its indentation, or at the
+ *   end of a flow row `{…}`; in the style of the row's keys (`"key": "value"` in a JSON-style
+ *   row).
+ *
+ * Every edit is checked by reading the edited text back before anything is written: every row
+ * must read as before except the refreshed values. So a YAML value that other rows share
+ * through an anchor and alias (`&g B` … `*g`) is refused rather than changed for both rows.
  */
 const UpdateSchema = object({
     currentGrade: GradeLetterSchema,
     auditDate: date(),
-    auditUrl: HttpUrlSchema.refine((url) => stripUserInfo(url) === url, {
-        error: 'an audit link must not hold a user name or password'
+    auditUrl: HttpUrlSchema.superRefine((url, context) => {
+        const problem = auditLinkProblem(url);
+        if (problem !== null)
+            context.addIssue(`an audit link must not hold credentials: it ${problem}`);
     }).optional()
 });
 /**
  * Write fresh audits into the registry file at `path` (see the module doc for how each format
  * is edited). Rows are found by the line and `server_id` their `entry` was read with, else by
- * the same server and version. When several updates name one row, the last wins. The edited
- * text is parsed again before it is written, so the file is never left invalid; nothing is
- * written when no value changes.
+ * the same server and version. When several updates name one row, the last wins (a link of an
+ * earlier one stays when the last has none). Only values that change are written. The edited
+ * text is read again before it is written, so the file is never left invalid or with another
+ * row changed; nothing is written when no value changes.
  * @returns `updated`: how many rows had a value changed.
  * @throws TypeError for an update with a grade that is not A–F, a date that is not a real
  *   `YYYY-MM-DD`, or a link that is not http(s) or holds credentials (a programming error).
- * @throws RegistryFileError when the file cannot be read or is invalid (it is not edited), or
- *   an update's row is no longer in it (the file changed since it was read).
+ * @throws RegistryFileError when the file cannot be read or is invalid (it is not edited), an
+ *   update's row is no longer in it (the file changed since it was read), or the edit would
+ *   change another row too (a YAML anchor shared by several rows); the file is then unchanged.
  */
 async function updateRegistry(path, updates) {
     for (const update of updates) {
@@ -63279,31 +64083,88 @@ async function updateRegistry(path, updates) {
     }
     const input = await readRegistryFileText(path);
     const doc = readRegistryDocument(input, path);
-    const changes = new Map();
+    const wanted = new Map();
     for (const update of updates) {
         const index = rowIndex(doc, update.entry, path);
-        const current = doc.file.entries[index];
-        const values = {
-            ...changes.get(index),
+        wanted.set(index, {
+            ...wanted.get(index),
             current_grade: update.currentGrade,
             audit_date: update.auditDate,
             ...(update.auditUrl !== undefined && { audit_url: update.auditUrl })
-        };
-        const unchanged = current.currentGrade === values.current_grade &&
-            current.auditDate === values.audit_date &&
-            (values.audit_url === undefined || current.auditUrl === values.audit_url);
-        if (unchanged)
-            changes.delete(index);
-        else
-            changes.set(index, values);
+        });
+    }
+    const changes = new Map();
+    for (const [index, values] of wanted) {
+        const changed = changedValues(doc.file.entries[index], values);
+        if (Object.keys(changed).length > 0)
+            changes.set(index, changed);
     }
     if (changes.size === 0)
         return { updated: 0 };
     const edited = editRegistry(doc, changes);
     const output = doc.bom ? `\ufeff${edited}` : edited;
-    readRegistryDocument(output, path); // never write a file the gate could not read back
+    // Never write a file the gate could not read back, or one where another value changed.
+    checkEdit(doc, readRegistryDocument(output, path), changes, path);
     await writeFile(path, output, 'utf8');
     return { updated: changes.size };
+}
+/** The cells of `values` as `[column, value]` pairs, in `RowValues` key order. */
+function rowCells(values) {
+    return ['current_grade', 'audit_date', 'audit_url'].flatMap((column) => {
+        const value = values[column];
+        return value === undefined ? [] : [[column, value]];
+    });
+}
+/** The values of `values` that differ from the row's. */
+function changedValues(entry, values) {
+    const changed = {};
+    if (values.current_grade !== undefined && values.current_grade !== entry.currentGrade) {
+        changed.current_grade = values.current_grade;
+    }
+    if (values.audit_date !== undefined && values.audit_date !== entry.auditDate) {
+        changed.audit_date = values.audit_date;
+    }
+    if (values.audit_url !== undefined && values.audit_url !== entry.auditUrl) {
+        changed.audit_url = values.audit_url;
+    }
+    return changed;
+}
+/** A row as compared before and after an edit: everything but where it is. */
+function rowContent(entry) {
+    const { source: _source, ...content } = entry;
+    return content;
+}
+/**
+ * Check that the edited file reads as the original with the changed values and nothing else.
+ * @throws RegistryFileError at the first edited row whose edit changed more than it should.
+ */
+function checkEdit(before, after, changes, path) {
+    const entries = before.file.entries;
+    const edited = [...changes.keys()].sort((a, b) => a - b);
+    const firstEdited = entries[edited[0]];
+    const fail = (message) => {
+        throw new RegistryFileError(path, [
+            { line: firstEdited.source.line, column: 1, at: '', message }
+        ]);
+    };
+    if (after.file.entries.length !== entries.length) {
+        fail('refreshing the audit would change the number of rows. Edit the file by hand');
+    }
+    entries.forEach((entry, index) => {
+        const values = changes.get(index);
+        const expected = {
+            ...rowContent(entry),
+            ...(values?.current_grade !== undefined && { currentGrade: values.current_grade }),
+            ...(values?.audit_date !== undefined && { auditDate: values.audit_date }),
+            ...(values?.audit_url !== undefined && { auditUrl: values.audit_url })
+        };
+        if (isDeepStrictEqual(rowContent(after.file.entries[index]), expected))
+            return;
+        const rows = edited.map((i) => entries[i].source.line).join(', ');
+        fail(values === undefined
+            ? `refreshing the audit of the row at line ${rows} would also change the row at line ${entry.source.line} (they share a value, e.g. through a YAML anchor and alias). Write the values out in each row, or edit the file by hand`
+            : `the fresh audit of the row at line ${entry.source.line} cannot be written in place. Edit the row by hand`);
+    });
 }
 /** The index in `doc.file.entries` of the row `entry` was read from. */
 function rowIndex(doc, entry, path) {
@@ -63324,7 +64185,7 @@ function rowIndex(doc, entry, path) {
         }
     ]);
 }
-/** The edited text (without a byte order mark). */
+/** The edited text (without a byte order mark). Values are written in RowValues key order. */
 function editRegistry(doc, changes) {
     if (doc.csv !== null)
         return editCsv(doc.text, doc.csv, changes);
@@ -63369,7 +64230,7 @@ function editCsv(text, layout, changes) {
         const cells = [...csvRecord.cells];
         while (cells.length < columns.length)
             cells.push('');
-        for (const [column, value] of Object.entries(values ?? {})) {
+        for (const [column, value] of rowCells(values ?? {})) {
             cells[columns.indexOf(column)] = value;
         }
         replacements.push({ at: csvRecord, text: record(cells) });
@@ -63388,7 +64249,7 @@ function editJson(text, rows) {
     const formatting = jsonFormatting(text);
     let out = text;
     for (const [path, values] of rows) {
-        for (const [column, value] of Object.entries(values)) {
+        for (const [column, value] of rowCells(values)) {
             out = applyEdits(out, modify(out, [...path, column], value, { formattingOptions: formatting }));
         }
     }
@@ -63402,35 +64263,139 @@ function jsonFormatting(text) {
         ? { insertSpaces: false, tabSize: 1, eol }
         : { insertSpaces: true, tabSize: indent.length, eol };
 }
-// ---------------------------------------------------------------------------------------------
-// YAML
 function editYaml(text, rows) {
     const lineCounter = new distExports.LineCounter();
     const doc = distExports.parseDocument(text, { lineCounter, prettyErrors: false });
-    const indentSeq = sequenceIndented(doc.contents, lineCounter);
+    const style = {
+        text,
+        version: doc.directives?.yaml.version ?? '1.2',
+        lineBreak: /\r\n|\n|\r/.exec(text)?.[0] ?? '\n'
+    };
+    const edits = [];
     for (const [path, values] of rows) {
-        for (const [column, value] of Object.entries(values))
-            doc.setIn([...path, column], value);
+        const row = doc.getIn(path, true);
+        if (!distExports.isMap(row))
+            throw new TypeError(`the YAML row at ${path.join('.')} is not a mapping`);
+        edits.push(...yamlRowEdits(row, values, style, lineCounter));
     }
-    return doc.toString({ lineWidth: 0, flowCollectionPadding: false, indentSeq });
+    return applyTextEdits(text, edits);
+}
+/** The edits that write `values` into one row (a block or flow mapping). */
+function yamlRowEdits(row, values, style, lineCounter) {
+    const flow = row.flow === true;
+    const firstKey = row.items[0]?.key;
+    // A JSON-style row (`{"server_id": "…"}`) gets its new keys and values double-quoted.
+    const jsonStyle = distExports.isScalar(firstKey) && firstKey.type === distExports.Scalar.QUOTE_DOUBLE;
+    const edits = [];
+    const added = [];
+    for (const [column, value] of rowCells(values)) {
+        const pair = row.items.find((p) => distExports.isScalar(p.key) && p.key.value === column);
+        const node = pair?.value;
+        if (pair === undefined) {
+            const key = jsonStyle ? JSON.stringify(column) : column;
+            const scalar = jsonStyle ? JSON.stringify(value) : yamlScalar(value, flow, style);
+            added.push(`${key}: ${scalar}`);
+        }
+        else if (distExports.isScalar(node) || distExports.isAlias(node)) {
+            edits.push(replacedValue(node, value, flow, style));
+        }
+        else {
+            throw new TypeError(`the YAML value of ${column} is not a scalar`);
+        }
+    }
+    if (added.length > 0)
+        edits.push(addedPairs(row, added, style, lineCounter));
+    return edits;
+}
+/** The edit that replaces a scalar or alias by `value`, keeping quotes, tags and anchors. */
+function replacedValue(node, value, flow, style) {
+    const [start, end] = node.range ?? [];
+    if (start === undefined || end === undefined)
+        throw new TypeError('a YAML value without range');
+    const old = style.text.slice(start, end);
+    if (distExports.isScalar(node)) {
+        switch (node.type) {
+            case distExports.Scalar.QUOTE_DOUBLE:
+                return { start, end, insert: JSON.stringify(value) };
+            case distExports.Scalar.QUOTE_SINGLE:
+                return { start, end, insert: `'${value.replace(/'/g, "''")}'` };
+            case distExports.Scalar.BLOCK_FOLDED:
+            case distExports.Scalar.BLOCK_LITERAL:
+                // The block's range ends after its line break(s): keep them.
+                return {
+                    start,
+                    end,
+                    insert: yamlScalar(value, flow, style) + old.slice(old.trimEnd().length)
+                };
+            default:
+                // An empty value (`audit_url:`) has an empty range right after the colon.
+                return { start, end, insert: (old === '' ? ' ' : '') + yamlScalar(value, flow, style) };
+        }
+    }
+    return { start, end, insert: yamlScalar(value, flow, style) };
+}
+/** The edit that adds `pairs` (`key: value` texts) after the row's last key. */
+function addedPairs(row, pairs, style, lineCounter) {
+    const text = style.text;
+    const [rowStart, rowEnd] = row.range ?? [];
+    const last = row.items[row.items.length - 1];
+    const lastNode = last?.value ?? last?.key;
+    const lastEnd = distExports.isScalar(lastNode) || isYamlNode(lastNode) ? lastNode.range?.[1] : undefined;
+    if (rowStart === undefined || rowEnd === undefined || lastEnd === undefined) {
+        throw new TypeError('a YAML row without range');
+    }
+    if (row.flow === true) {
+        const close = text.lastIndexOf('}', rowEnd - 1);
+        let before = close - 1;
+        while (before > rowStart && /\s/.test(text[before]))
+            before--;
+        const at = before + 1;
+        return text[before] === ','
+            ? { start: at, end: at, insert: ` ${pairs.join(', ')},` }
+            : { start: at, end: at, insert: `, ${pairs.join(', ')}` };
+    }
+    const firstKey = row.items[0]?.key;
+    const keyStart = distExports.isScalar(firstKey) ? firstKey.range?.[0] : undefined;
+    const indent = ' '.repeat(keyStart === undefined ? 0 : lineCounter.linePos(keyStart).col - 1);
+    const lines = pairs.map((pair) => `${indent}${pair}`).join(style.lineBreak);
+    // After the line of the last value (and its comment); a block scalar's range ends past it.
+    if (text[lastEnd - 1] === '\n') {
+        return { start: lastEnd, end: lastEnd, insert: `${lines}${style.lineBreak}` };
+    }
+    const lineEnd = text.indexOf('\n', lastEnd);
+    if (lineEnd < 0)
+        return { start: text.length, end: text.length, insert: `${style.lineBreak}${lines}` };
+    return { start: lineEnd + 1, end: lineEnd + 1, insert: `${lines}${style.lineBreak}` };
+}
+function isYamlNode(value) {
+    return typeof value === 'object' && value !== null && 'range' in value;
 }
 /**
- * Whether the file indents a block list under its key (`servers:\n  - …`, the `yaml` default)
- * or not (`servers:\n- …`), read from the `servers` list, so re-printing keeps the style.
+ * `value` as a YAML scalar: plain when that reads back as the same text (in a flow row also
+ * without `,[]{}`), else double-quoted (JSON escapes are YAML escapes).
  */
-function sequenceIndented(contents, lineCounter) {
-    if (!distExports.isMap(contents))
-        return true;
-    const pair = contents.items.find((p) => distExports.isScalar(p.key) && p.key.value === 'servers');
-    const key = pair?.key;
-    const list = pair?.value;
-    if (!distExports.isScalar(key) || !distExports.isSeq(list) || list.flow === true)
-        return true;
-    const keyStart = key.range?.[0];
-    const listStart = list.range?.[0];
-    if (keyStart === undefined || listStart === undefined)
-        return true;
-    return lineCounter.linePos(listStart).col > lineCounter.linePos(keyStart).col;
+function yamlScalar(value, flow, style) {
+    const plain = /^[A-Za-z0-9][\w.~%+@=&?:/-]*$/.test(value) &&
+        !value.endsWith(':') &&
+        !(flow && /[,[\]{}]/.test(value)) &&
+        readsAsText(value, style.version);
+    return plain ? value : JSON.stringify(value);
+}
+function readsAsText(value, version) {
+    try {
+        return distExports.parse(value, { version }) === value;
+    }
+    catch {
+        return false;
+    }
+}
+/** `text` with `edits` applied (they do not overlap). */
+function applyTextEdits(text, edits) {
+    let out = text;
+    for (const edit of [...edits].sort((a, b) => b.start - a.start)) {
+        out = out.slice(0, edit.start) + edit.insert + out.slice(edit.end);
+    }
+    return out;
 }
 
 /**
@@ -63439,35 +64404,62 @@ function sequenceIndented(contents, lineCounter) {
  */
 /**
  * Update `registryPath` from `run`: for every server graded by a grader other than `registry`
- * (that would only copy the row back) whose row is in the file, `current_grade` becomes the fresh
- * overall letter, `audit_date` the run's date, and `audit_url` the grade's report link when it
- * has one. Every other column, unknown columns, row order and comments are kept
- * (`registry-write.ts`).
- * @returns how many rows changed, and how many graded servers have no row in the file.
+ * (that would only copy the row back), the row that approves exactly that server gets
+ * `current_grade` = the fresh overall letter under the server's policy scale (`policyLetter`,
+ * the letter the `REGISTRY_GRADE_DRIFT` check compares, so a refresh never causes its own
+ * drift), `audit_date` = the run's day (`run.today`, UTC `YYYY-MM-DD`) and `audit_url` = the
+ * grade's report link when it has one. "Exactly" means a row whose `server_id` names the same
+ * server and either the same version (`sameVersion`) or no version (a row for every version);
+ * a row for another version is never touched. Every other column, unknown columns, row order
+ * and comments are kept (`registry-write.ts`). When two servers name one row, the last wins.
+ * @returns counts of rows updated and of graded servers left alone (`RegistryRefresh`).
  * @throws RegistryFileError when the file cannot be read or is invalid (it is not written).
  */
 async function refreshRegistry(run, registryPath) {
     const file = await loadRegistryFile(registryPath);
     const updates = [];
-    let skipped = 0;
+    let notInRegistry = 0;
+    let otherVersion = 0;
     for (const result of run.servers) {
         const grade = result.grade;
         if (grade === null || grade.source === 'registry')
             continue;
-        const entry = findRegistryEntry(file, serverKeysOf(result.server));
-        if (entry === null) {
-            skipped += 1;
-            continue;
+        const match = auditedRow(file, result);
+        if (match === 'none')
+            notInRegistry += 1;
+        else if (match === 'other-version')
+            otherVersion += 1;
+        else {
+            updates.push({
+                entry: match,
+                currentGrade: policyLetter(grade.overall, result.policy.scale),
+                auditDate: run.today,
+                ...(grade.reportUrl ? { auditUrl: grade.reportUrl } : {})
+            });
         }
-        updates.push({
-            entry,
-            currentGrade: grade.overall.grade,
-            auditDate: run.today,
-            ...(grade.reportUrl ? { auditUrl: grade.reportUrl } : {})
-        });
     }
     const { updated } = await updateRegistry(registryPath, updates);
-    return { updated, skipped };
+    return { updated, notInRegistry, otherVersion };
+}
+/**
+ * The row of `file` a fresh audit of `result`'s server may be written into: the first of the
+ * server's keys (`serverKeysOf`, most specific first) with a row of the same version, else
+ * one with a row for every version. `other-version` when rows name the server but only other
+ * versions (or the running version is unknown), `none` when no row names it.
+ */
+function auditedRow(file, result) {
+    let named = false;
+    for (const key of serverKeysOf(result.server)) {
+        const rows = file.entries.filter((entry) => sameServer(entry.key, key));
+        if (rows.length === 0)
+            continue;
+        named = true;
+        const row = rows.find((entry) => sameVersion(entry.key, key) === true) ??
+            rows.find((entry) => entry.key.version === null);
+        if (row !== undefined)
+            return row;
+    }
+    return named ? 'other-version' : 'none';
 }
 
 /** Longest reason message / fix / finding title kept (characters). */
@@ -64262,9 +65254,12 @@ function buildProgram(io, setExit) {
         await emit(io, text, opts.output);
         if (opts.updateRegistry) {
             const file = path.resolve(io.cwd, opts.updateRegistry);
-            const { updated, skipped } = await refreshRegistry(run, file);
+            const { updated, notInRegistry, otherVersion } = await refreshRegistry(run, file);
             io.stderr(`${TOOL_NAME}: ${opts.updateRegistry}: ${updated} row(s) updated` +
-                (skipped > 0 ? `, ${skipped} graded server(s) not in it` : '') +
+                (notInRegistry > 0 ? `, ${notInRegistry} graded server(s) not in it` : '') +
+                (otherVersion > 0
+                    ? `, ${otherVersion} graded server(s) left alone: their rows approve another version (add a row for the version that runs)`
+                    : '') +
                 '\n');
         }
         setExit(run.verdict === 'fail' ? 1 : 0);
