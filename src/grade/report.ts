@@ -67,10 +67,19 @@ export const HttpUrlSchema = z
 export const AdvisoryRefSchema = z
   .object({
     id: z.string().min(1).max(200),
+    /** Other ids of the same advisory (OSV `aliases`: `CVE-…`). */
+    aliases: z.array(z.string().min(1).max(200)).max(20).optional(),
     url: HttpUrlSchema.optional(),
-    fixedIn: z.string().max(200).optional()
+    /** The first version that is not affected, of `package` (or of the graded package). */
+    fixedIn: z.string().max(200).optional(),
+    /**
+     * The affected package as `name@version` when it is a dependency of the graded package
+     * rather than the package itself; absent for the package itself.
+     */
+    package: z.string().min(1).max(300).optional()
   })
   .strict()
+export type AdvisoryRef = z.infer<typeof AdvisoryRefSchema>
 
 /** Where a finding's evidence is: a file in the package or the config, a line, a short snippet. */
 export const EvidenceSchema = z
@@ -100,6 +109,44 @@ export const FindingSchema = z
   .strict()
 export type Finding = z.infer<typeof FindingSchema>
 
+/**
+ * A tool a server declares (MCP `tools/list`), as a grader found it in the server's code: name,
+ * description, input parameters and annotations (MCP spec 2025-06-18 `ToolAnnotations`), and
+ * where it is declared. Texts are untrusted and shown escaped.
+ */
+export const DeclaredToolSchema = z
+  .object({
+    name: z.string().min(1).max(200),
+    /** The description as declared (clipped to 2000 characters); absent when none or dynamic. */
+    description: z.string().max(2000).optional(),
+    /** Input parameters: name, JSON type when known, and whether a constraint narrows it. */
+    parameters: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1).max(200),
+            type: z.string().max(100).optional(),
+            /** True when an enum, pattern, format, max length or similar narrows the value. */
+            constrained: z.boolean(),
+            description: z.string().max(1000).optional()
+          })
+          .strict()
+      )
+      .max(200),
+    /** MCP tool annotations, only those declared with a literal boolean. */
+    annotations: z
+      .object({
+        readOnlyHint: z.boolean().optional(),
+        destructiveHint: z.boolean().optional(),
+        idempotentHint: z.boolean().optional(),
+        openWorldHint: z.boolean().optional()
+      })
+      .strict(),
+    evidence: EvidenceSchema.optional()
+  })
+  .strict()
+export type DeclaredTool = z.infer<typeof DeclaredToolSchema>
+
 /** Which kind of grader produced a report (SPEC §5). */
 export const GradeSourceSchema = z.enum(['builtin', 'api', 'command', 'registry'])
 export type GradeSource = z.infer<typeof GradeSourceSchema>
@@ -119,7 +166,9 @@ export const GradeReportSchema = z
     subScores: SubScoresSchema,
     findings: z.array(FindingSchema).max(10000),
     auditedAt: z.iso.datetime({ offset: true }),
-    reportUrl: HttpUrlSchema.optional()
+    reportUrl: HttpUrlSchema.optional(),
+    /** The tools the server declares, when the grader looked (absent: not looked at). */
+    tools: z.array(DeclaredToolSchema).max(1000).optional()
   })
   .strict()
 export type GradeReport = z.infer<typeof GradeReportSchema>
