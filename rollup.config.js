@@ -4,6 +4,30 @@ import commonjs from '@rollup/plugin-commonjs'
 import json from '@rollup/plugin-json'
 import nodeResolve from '@rollup/plugin-node-resolve'
 import typescript from '@rollup/plugin-typescript'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+
+const require = createRequire(import.meta.url)
+
+/**
+ * WebAssembly the bundle loads at run time, emitted next to it (the runner has no
+ * node_modules): the tree-sitter runtime and its Python grammar (`python/py-parse.ts` looks for
+ * them beside the bundle first).
+ */
+const WASM_ASSETS = [
+  ['tree-sitter.wasm', 'web-tree-sitter/tree-sitter.wasm'],
+  ['tree-sitter-python.wasm', 'tree-sitter-python/tree-sitter-python.wasm']
+]
+
+/** A plugin that emits `WASM_ASSETS` byte for byte as files beside the bundle. */
+const wasmAssets = () => ({
+  name: 'wasm-assets',
+  generateBundle() {
+    for (const [fileName, id] of WASM_ASSETS) {
+      this.emitFile({ type: 'asset', fileName, source: readFileSync(require.resolve(id)) })
+    }
+  }
+})
 
 /** @returns {import('rollup').RollupOptions} */
 const bundle = (input, file, banner) => ({
@@ -20,7 +44,8 @@ const bundle = (input, file, banner) => ({
     typescript({ tsconfig: 'tsconfig.build.json', module: 'NodeNext', noEmitOnError: true }),
     nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
     commonjs(),
-    json()
+    json(),
+    wasmAssets()
   ],
   onwarn(warning, warn) {
     // Circular imports and `this` at module level inside dependencies are theirs, not ours.

@@ -31,7 +31,7 @@ function capture(cwd: string): Captured {
     io: {
       stdout: (t) => void (out += t),
       stderr: (t) => void (err += t),
-      env: {},
+      env: { MCP_HTTP_RETRIES: '0' }, // nock answers what the tests serve; nothing else is retried
       cwd
     },
     out: () => out,

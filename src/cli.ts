@@ -12,7 +12,7 @@ import { gate, GRADER_KINDS, inventory, UsageError, type GraderKind } from './ga
 import { parseGraderCommand } from './grade/command.js'
 import type { Logger } from './log.js'
 import type { FetchLike } from './net/http.js'
-import { parseSeconds, splitList } from './input-values.js'
+import { parseCount, parseSeconds, splitList } from './input-values.js'
 import { SCHEMAS } from './schemas.js'
 import {
   renderInventoryCsv,
@@ -92,8 +92,14 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
         'comma- or newline-separated glob patterns replacing the default config file names'
       )
       .option('--npm-registry <url>', 'npm registry base URL', io.env.MCP_NPM_REGISTRY)
+      .option('--pypi-url <url>', 'PyPI base URL (JSON API)', io.env.MCP_PYPI_URL)
       .option('-o, --output <file>', 'write the report to a file instead of stdout')
       .option('--timeout <seconds>', 'per-request network timeout in seconds', '15')
+      .option(
+        '--retries <count>',
+        'retries of a failed network request (0 fails fast)',
+        io.env.MCP_HTTP_RETRIES ?? '3'
+      )
       .option('-v, --verbose', 'print progress to stderr')
 
   common(
@@ -128,6 +134,16 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
         '--grader-pass-env <names>',
         'comma-separated environment variables the grader command may see (it gets no others)'
       )
+      .option(
+        '--advisory-url <url>',
+        'OSV API base URL for known advisories (builtin grader); "off" sends nothing',
+        io.env.MCP_ADVISORY_URL
+      )
+      .option(
+        '--advisory-db <path>',
+        'local OSV database: a directory or .zip of OSV JSON records (replaces the OSV API)',
+        io.env.MCP_ADVISORY_DB
+      )
       .option('--base-branch <name>', 'base branch, for policy rules on branches')
       .option('--today <YYYY-MM-DD>', 'the date used for dates in the policy (UTC)')
       .addOption(
@@ -142,10 +158,14 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       cwd: io.cwd,
       configPatterns: patternList(opts.configPaths),
       npmRegistry: opts.npmRegistry,
+      pypiUrl: opts.pypiUrl,
       httpTimeoutMs: parseSeconds(opts.timeout, '--timeout'),
+      httpRetries: parseCount(opts.retries, '--retries'),
       fetch: io.fetch,
       logger,
       grader: opts.grader,
+      advisoryUrl: opts.advisoryUrl,
+      advisoryDb: opts.advisoryDb,
       graderUrl: opts.graderUrl,
       graderApiKey: io.env.MCP_GRADER_API_KEY,
       graderCommand: opts.graderCommand ? parseCommandFlag(opts.graderCommand) : undefined,
@@ -201,7 +221,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       cwd: io.cwd,
       configPatterns: patternList(opts.configPaths),
       npmRegistry: opts.npmRegistry,
+      pypiUrl: opts.pypiUrl,
       httpTimeoutMs: parseSeconds(opts.timeout, '--timeout'),
+      httpRetries: parseCount(opts.retries, '--retries'),
       fetch: io.fetch,
       logger: cliLogger(io, opts.verbose === true),
       offline: opts.offline === true,
@@ -255,7 +277,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
 interface CommonFlags {
   configPaths?: string
+  retries: string
   npmRegistry?: string
+  pypiUrl?: string
   output?: string
   timeout: string
   verbose?: boolean
@@ -274,6 +298,8 @@ interface CheckFlags extends CommonFlags {
   graderCommand?: string
   graderTimeout: string
   graderPassEnv?: string
+  advisoryUrl?: string
+  advisoryDb?: string
   baseBranch?: string
   today?: string
   format: 'table' | 'json' | 'markdown'

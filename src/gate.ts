@@ -19,6 +19,9 @@ import type { Grader } from './grade/grader.js'
 import { gradeServers } from './grade/run.js'
 import { checkConfigEntry } from './grade/builtin/config-rules.js'
 import { createRegistryGrader } from './grade/registry.js'
+import { createOsvApiSource } from './grade/builtin/advisories/osv-api.js'
+import { AdvisoryDatabaseError, loadOsvDatabase } from './grade/builtin/advisories/osv-db.js'
+import type { AdvisorySource } from './grade/builtin/advisories/source.js'
 import type { Finding, GradeLetter } from './grade/report.js'
 import { silentLogger, type Logger } from './log.js'
 import { Budget, HttpClient, type FetchLike } from './net/http.js'
@@ -49,6 +52,7 @@ import type { InventoryRun } from './report/inventory.js'
 import type { GateRun } from './report/run.js'
 import { NpmRegistryClient } from './resolve/npm-registry.js'
 import type { ResolvedServer } from './resolve/types.js'
+import { PypiClient } from './resolve/pypi-registry.js'
 import { resolveServers } from './resolve/resolve.js'
 import { TOOL_NAME, TOOL_VERSION } from './version.js'
 
@@ -71,8 +75,15 @@ export interface ScanOptions {
   configPatterns?: string[]
   /** npm registry base URL (default https://registry.npmjs.org). */
   npmRegistry?: string
+  /** PyPI base URL, JSON API (default https://pypi.org). */
+  pypiUrl?: string
   /** Per-request timeout in ms (default 15 000). */
   httpTimeoutMs?: number
+  /**
+   * Retries of a failed request (network error, 408/425/429/5xx) after the first attempt
+   * (default 3, with exponential backoff and `Retry-After`); 0 fails fast.
+   */
+  httpRetries?: number
   /** Total network time budget for the run in ms (default 300 000). */
   budgetMs?: number
   /** Parallel registry lookups (default 8) and grader runs (default 4); a positive integer. */
@@ -123,6 +134,13 @@ export interface GateOptions extends ScanOptions, PolicyOptions {
    * no other environment: the runner's tokens stay out of it).
    */
   graderPassEnv?: string[]
+  /**
+   * OSV API base URL for the built-in grader's advisory lookup (default `https://api.osv.dev`);
+   * `off` sends nothing. Ignored when `advisoryDb` is given.
+   */
+  advisoryUrl?: string
+  /** Local OSV database (a directory or `.zip` of OSV JSON records), relative to `cwd`. */
+  advisoryDb?: string
   /** The date (`YYYY-MM-DD`, UTC) used for dates in the policy; default today. */
   today?: string
   /** Clock (tests). */
@@ -149,6 +167,13 @@ export async function gate(options: GateOptions): Promise<GateRun> {
   checkRegistryUrl(options.npmRegistry)
   const http = createHttpClient(options)
   const npm = new NpmRegistryClient({ http, registry: options.npmRegistry })
+  checkBaseUrl(options.pypiUrl, 'the PyPI URL', 'https://pypi.org')
+  const pypi = new PypiClient({
+    http,
+    baseUrl: nonEmpty(options.pypiUrl) ? options.pypiUrl : undefined
+  })
+  const advisories =
+    graderKind === 'builtin' ? await advisorySourceFor(options, http, logger) : null
   let grader: Grader
   try {
     grader = createGrader(graderKind, options, {
@@ -158,7 +183,9 @@ export async function gate(options: GateOptions): Promise<GateRun> {
       now,
       scale,
       today,
-      registry: records.registry
+      registry: records.registry,
+      advisories,
+      pypi
     })
   } catch (error) {
     // Graders reject unusable options (a relative URL, an empty command) with a TypeError.
@@ -170,6 +197,7 @@ export async function gate(options: GateOptions): Promise<GateRun> {
   logger.info(`Resolving ${entries.length} server(s) from ${configs.length} config file(s)`)
   const resolved = await resolveServers(entries, {
     npm,
+    pypi,
     concurrency: options.concurrency,
     logger
   })
@@ -229,10 +257,18 @@ export async function inventory(options: InventoryOptions): Promise<InventoryRun
   const { resolvePolicy } = await loadPolicy(options)
   checkRegistryUrl(options.npmRegistry)
   const { configs, entries } = await scanConfigs(options, logger)
-  const npm = options.offline
-    ? null
-    : new NpmRegistryClient({ http: createHttpClient(options), registry: options.npmRegistry })
-  const resolved = await resolveServers(entries, { npm, concurrency: options.concurrency, logger })
+  checkBaseUrl(options.pypiUrl, 'the PyPI URL', 'https://pypi.org')
+  const http = options.offline ? null : createHttpClient(options)
+  const npm = http && new NpmRegistryClient({ http, registry: options.npmRegistry })
+  const pypi =
+    http &&
+    new PypiClient({ http, baseUrl: nonEmpty(options.pypiUrl) ? options.pypiUrl : undefined })
+  const resolved = await resolveServers(entries, {
+    npm,
+    pypi,
+    concurrency: options.concurrency,
+    logger
+  })
   const secrets = await findSecrets(entries)
   const risks = await findConfigRisks(resolved)
   return {
@@ -388,29 +424,66 @@ async function findSecrets(entries: ServerEntry[]): Promise<LiteralSecret[][]> {
  * @throws UsageError otherwise.
  */
 function checkRegistryUrl(registry: string | undefined): void {
-  if (registry === undefined || registry.trim() === '') return
+  checkBaseUrl(registry, 'the npm registry', 'https://registry.npmjs.org')
+}
+
+/**
+ * Check a service base URL a user gave (`npm-registry`, `pypi-url`, `advisory-url`): absolute
+ * http(s), without credentials, query or fragment. Absent or blank is fine (the default).
+ * @throws UsageError naming the setting (`what`) and an example.
+ */
+function checkBaseUrl(value: string | undefined, what: string, example: string): void {
+  if (value === undefined || value.trim() === '') return
   let url: URL
   try {
-    url = new URL(registry.trim())
+    url = new URL(value.trim())
   } catch {
-    throw new UsageError(
-      'the npm registry must be an absolute URL such as https://registry.npmjs.org'
-    )
+    throw new UsageError(`${what} must be an absolute URL such as ${example}`)
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new UsageError(`the npm registry must be an http(s) URL, not ${url.protocol}`)
+    throw new UsageError(`${what} must be an http(s) URL, not ${url.protocol}`)
   }
   if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
     throw new UsageError(
-      'the npm registry URL must not hold credentials, a query or a fragment: give the base URL only'
+      `${what} URL must not hold credentials, a query or a fragment: give the base URL only`
     )
   }
+}
+
+/**
+ * Where the built-in grader looks advisories up: the local OSV database when `advisoryDb` is
+ * given (read once, relative to `cwd`), else nothing when `advisoryUrl` is `off`, else the OSV
+ * API at `advisoryUrl` (default `https://api.osv.dev`).
+ * @throws UsageError for a database that cannot be read or a bad URL.
+ */
+async function advisorySourceFor(
+  options: GateOptions,
+  http: HttpClient,
+  logger: Logger
+): Promise<AdvisorySource | null> {
+  if (nonEmpty(options.advisoryDb)) {
+    try {
+      return await loadOsvDatabase(path.resolve(options.cwd, options.advisoryDb!.trim()), {
+        logger
+      })
+    } catch (error) {
+      if (error instanceof AdvisoryDatabaseError) {
+        throw new UsageError(`advisory-db: ${error.message}`, { cause: error })
+      }
+      throw error
+    }
+  }
+  const url = options.advisoryUrl?.trim()
+  if (url?.toLowerCase() === 'off') return null
+  checkBaseUrl(url, 'advisory-url', 'https://api.osv.dev (or off)')
+  return createOsvApiSource({ http, baseUrl: url || undefined, logger })
 }
 
 function createHttpClient(options: ScanOptions): HttpClient {
   return new HttpClient({
     fetch: options.fetch,
     timeoutMs: options.httpTimeoutMs,
+    retries: options.httpRetries,
     budget: new Budget(options.budgetMs ?? 300_000),
     userAgent: `${TOOL_NAME}/${TOOL_VERSION}`
   })
@@ -428,6 +501,9 @@ function createGrader(
     /** The run's day (`YYYY-MM-DD`, UTC), `--today` when given. */
     today: string
     registry: RegistryFile | null
+    /** The built-in grader's advisory source (`advisorySourceFor`). */
+    advisories: AdvisorySource | null
+    pypi: PypiClient
   }
 ): Grader {
   switch (kind) {
@@ -437,7 +513,9 @@ function createGrader(
         http: deps.http,
         logger: deps.logger,
         now: deps.now,
-        scale: deps.scale
+        scale: deps.scale,
+        advisories: deps.advisories,
+        pypi: deps.pypi
       })
     case 'api':
       if (!nonEmpty(options.graderUrl)) {

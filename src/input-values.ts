@@ -22,6 +22,23 @@ export function parseSeconds(text: string, label: string): number {
   return Math.round(value * 1000)
 }
 
+/** Most retries accepted for a network request. */
+export const MAX_RETRIES = 10
+
+/**
+ * A retry count as typed (`0`, `3`).
+ * @param label how the value is named in the error (`--retries`, `input retries`).
+ * @throws UsageError when it is not a whole number from 0 to `MAX_RETRIES`.
+ */
+export function parseCount(text: string, label: string): number {
+  const trimmed = text.trim()
+  const value = Number(trimmed)
+  if (!/^\d+$/.test(trimmed) || value > MAX_RETRIES) {
+    throw new UsageError(`${label} must be a whole number from 0 to ${MAX_RETRIES}, got "${text}"`)
+  }
+  return value
+}
+
 /** Items of a comma- or newline-separated list, trimmed, empty ones dropped. */
 export function splitList(text: string | undefined): string[] {
   return (text ?? '')

@@ -19,7 +19,7 @@ import type { FetchLike } from './net/http.js'
 import { EXCEPTIONS_FILE_NAMES } from './policy/exceptions-file.js'
 import { POLICY_FILE_NAMES } from './policy/load.js'
 import { REGISTRY_FILE_NAMES } from './policy/registry-file.js'
-import { parseSeconds, splitList } from './input-values.js'
+import { parseCount, parseSeconds, splitList } from './input-values.js'
 import { renderAnnotations } from './report/annotations.js'
 import { renderComment, stickyMarker } from './report/comment.js'
 import { escapeProse } from './report/markdown.js'
@@ -205,7 +205,11 @@ function readInputs(): ActionInputs {
       graderCommand,
       graderTimeoutMs: secondsInput('grader-timeout', 60),
       graderPassEnv: splitList(core.getInput('grader-pass-env')),
-      npmRegistry: core.getInput('npm-registry') || undefined
+      npmRegistry: core.getInput('npm-registry') || undefined,
+      pypiUrl: core.getInput('pypi-url') || undefined,
+      advisoryUrl: core.getInput('advisory-url') || undefined,
+      advisoryDb: core.getInput('advisory-db') || undefined,
+      httpRetries: parseCount(core.getInput('retries') || '3', 'input retries')
     },
     comment: booleanInput('comment', true),
     commentId: commentIdInput(),

@@ -7,7 +7,11 @@ import {
 } from '../../src/grade/builtin/config-rules.js'
 import { findingOf } from '../../src/grade/builtin/finding.js'
 import type { RuleDefinition } from '../../src/grade/builtin/rule.js'
-import { RUBRIC_VERSION, scoreFindings, V1_ASSESSED_AXES } from '../../src/grade/builtin/scoring.js'
+import {
+  RUBRIC_VERSION,
+  scoreFindings,
+  BUILTIN_ASSESSED_AXES
+} from '../../src/grade/builtin/scoring.js'
 import { GradeReportSchema, type Finding, type GradeOutcome } from '../../src/grade/report.js'
 import { configRiskFix } from '../../src/policy/config-risk.js'
 import { evaluateServer, runVerdict, verdictOf } from '../../src/policy/evaluate.js'
@@ -639,6 +643,41 @@ describe('KNOWN_VULNERABILITY and MALWARE', () => {
     expect(result.reasons[1]?.message).toContain('MAL-2025-1234 reports it as malicious')
   })
 
+  it('for a dependency: names it, blocks only when critical, and says what to upgrade', () => {
+    const dependency = (id: string, severity: Finding['severity']): Finding => ({
+      ...finding(id, severity, '1.24.0'),
+      advisory: { id, fixedIn: '1.24.0', package: '@modelcontextprotocol/sdk@1.23.1' }
+    })
+    const high = evaluate({
+      outcome: graded(makeReport({ findings: [dependency('GHSA-w48q-cv73-mx4w', 'high')] }))
+    })
+    expect(codes(high)).toEqual(['KNOWN_VULNERABILITY:warning'])
+    expect(high.reasons[0]?.message).toContain(
+      'GHSA-w48q-cv73-mx4w (high) in its dependency @modelcontextprotocol/sdk@1.23.1'
+    )
+    expect(high.reasons[0]?.fix).toBe(
+      'use a version of the server that depends on 1.24.0 or later of @modelcontextprotocol/sdk'
+    )
+    const critical = evaluate({
+      outcome: graded(makeReport({ findings: [dependency('GHSA-c', 'critical')] }))
+    })
+    expect(codes(critical)).toEqual(['KNOWN_VULNERABILITY:error'])
+  })
+
+  it('keeps one advisory in the package and in a dependency apart', () => {
+    const result = evaluate({
+      outcome: graded(
+        makeReport({
+          findings: [
+            finding('GHSA-a', 'high'),
+            { ...finding('GHSA-a', 'high'), advisory: { id: 'GHSA-a', package: 'dep@1.0.0' } }
+          ]
+        })
+      )
+    })
+    expect(codes(result)).toEqual(['KNOWN_VULNERABILITY:error', 'KNOWN_VULNERABILITY:warning'])
+  })
+
   it('ignores findings without an advisory', () => {
     const result = evaluate({
       outcome: graded(
@@ -1020,7 +1059,7 @@ describe('CONFIG_RISK: the same decision whatever the grader (review item 8)', (
         source: 'builtin',
         grader: { name: 'mcp-grade-gate/builtin', version: '1.0.0' },
         rubricVersion: RUBRIC_VERSION,
-        ...scoreFindings(findings, V1_ASSESSED_AXES),
+        ...scoreFindings(findings, BUILTIN_ASSESSED_AXES),
         findings,
         auditedAt: '2026-01-15T10:00:00Z'
       })

@@ -164,23 +164,63 @@ export class HttpClient {
    *   long for the limit or the budget).
    * @throws NetworkError on timeout, connection failure, spent budget, or a body over `maxBytes`.
    */
-  async get(url: string, options: RequestOptions = {}): Promise<HttpResponse> {
+  get(url: string, options: RequestOptions = {}): Promise<HttpResponse> {
+    return this.#request('GET', url, undefined, options)
+  }
+
+  /**
+   * POST `body` as JSON (`content-type: application/json`) to `url` and parse the answer as JSON,
+   * with the same per-attempt timeout, retries on 408/429/5xx and network failures (honouring
+   * `Retry-After`), shared budget and body size limit as `get`. Meant for idempotent queries
+   * (e.g. OSV `/v1/querybatch`): a retried POST is sent again as is.
+   * @param body any JSON-serialisable value.
+   * @returns `{status, json, headers}`; `json` is `undefined` for non-2xx answers (returned, not
+   *   thrown, for non-retryable statuses such as 400 or 404).
+   * @throws TypeError when `body` cannot be serialised (e.g. a BigInt or a cycle).
+   * @throws SyntaxError (with the URL) when a 2xx body is not JSON; HttpError / NetworkError as
+   *   for `get`.
+   */
+  async postJson(
+    url: string,
+    body: unknown,
+    options: RequestOptions = {}
+  ): Promise<{ status: number; json: unknown; headers: Headers }> {
+    const payload = JSON.stringify(body)
+    if (payload === undefined) throw new TypeError('postJson: the body is not JSON-serialisable')
+    const res = await this.#request('POST', url, payload, {
+      ...options,
+      headers: {
+        accept: 'application/json',
+        'content-type': 'application/json',
+        ...options.headers
+      }
+    })
+    return parseJsonAnswer('POST', res)
+  }
+
+  /** The retry loop shared by every method (see `get`). */
+  async #request(
+    method: 'GET' | 'POST',
+    url: string,
+    body: string | undefined,
+    options: RequestOptions
+  ): Promise<HttpResponse> {
     const safeUrl = redactUrl(url)
     let attempt = 0
     for (;;) {
       if (this.#budget.expired()) {
-        throw new NetworkError('budget', safeUrl, `time budget spent before GET ${safeUrl}`)
+        throw new NetworkError('budget', safeUrl, `time budget spent before ${method} ${safeUrl}`)
       }
       let waitMs: number
       let failure: Error
       try {
-        const res = await this.#attempt(url, safeUrl, options)
+        const res = await this.#attempt(method, url, body, safeUrl, options)
         if (!RETRYABLE_STATUS.has(res.status)) return res
         const retryAfter = parseRetryAfter(res.headers.get('retry-after'))
         failure = new HttpError(
           res.status,
           safeUrl,
-          `GET ${safeUrl} answered ${res.status}` +
+          `${method} ${safeUrl} answered ${res.status}` +
             (retryAfter !== undefined ? ` (Retry-After ${Math.ceil(retryAfter / 1000)} s)` : ''),
           retryAfter
         )
@@ -197,9 +237,14 @@ export class HttpClient {
         failure =
           error instanceof NetworkError
             ? error
-            : new NetworkError('network', safeUrl, `GET ${safeUrl} failed: ${describe(error)}`, {
-                cause: error
-              })
+            : new NetworkError(
+                'network',
+                safeUrl,
+                `${method} ${safeUrl} failed: ${describe(error)}`,
+                {
+                  cause: error
+                }
+              )
         waitMs = this.#backoff(attempt)
       }
       if (attempt >= this.#retries) throw failure
@@ -208,7 +253,7 @@ export class HttpClient {
         throw new NetworkError(
           'budget',
           safeUrl,
-          `time budget spent while retrying GET ${safeUrl}: ${failure.message}`,
+          `time budget spent while retrying ${method} ${safeUrl}: ${failure.message}`,
           { cause: failure }
         )
       }
@@ -230,20 +275,7 @@ export class HttpClient {
       ...options,
       headers: { accept: 'application/json', ...options.headers }
     })
-    if (res.status < 200 || res.status >= 300) {
-      return { status: res.status, json: undefined, headers: res.headers }
-    }
-    try {
-      return {
-        status: res.status,
-        json: JSON.parse(res.body.toString('utf8')),
-        headers: res.headers
-      }
-    } catch (error) {
-      throw new SyntaxError(`GET ${res.url} did not answer JSON: ${describe(error)}`, {
-        cause: error
-      })
-    }
+    return parseJsonAnswer('GET', res)
   }
 
   #backoff(attempt: number): number {
@@ -251,7 +283,13 @@ export class HttpClient {
     return Math.round(base / 2 + (this.#random() * base) / 2)
   }
 
-  async #attempt(url: string, safeUrl: string, options: RequestOptions): Promise<HttpResponse> {
+  async #attempt(
+    method: 'GET' | 'POST',
+    url: string,
+    body: string | undefined,
+    safeUrl: string,
+    options: RequestOptions
+  ): Promise<HttpResponse> {
     const limitMs = Math.min(this.#timeoutMs, this.#budget.remaining())
     const controller = new AbortController()
     let timedOut = false
@@ -262,8 +300,9 @@ export class HttpClient {
     const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES
     try {
       const res = await this.#fetch(url, {
-        method: 'GET',
+        method,
         headers: { 'user-agent': this.#userAgent, ...options.headers },
+        ...(body !== undefined ? { body } : {}),
         redirect: 'follow',
         signal: controller.signal
       })
@@ -273,17 +312,27 @@ export class HttpClient {
         throw new NetworkError(
           'too-large',
           safeUrl,
-          `GET ${safeUrl}: body of ${declared} bytes is over the ${maxBytes}-byte limit`
+          `${method} ${safeUrl}: body of ${declared} bytes is over the ${maxBytes}-byte limit`
         )
       }
-      const body = await readLimited(res, maxBytes, safeUrl, controller)
-      return { status: res.status, headers: res.headers, body, url: redactUrl(res.url || url) }
+      const answer = await readLimited(res, maxBytes, method, safeUrl, controller)
+      return {
+        status: res.status,
+        headers: res.headers,
+        body: answer,
+        url: redactUrl(res.url || url)
+      }
     } catch (error) {
       if (error instanceof NetworkError) throw error
       if (timedOut) {
-        throw new NetworkError('timeout', safeUrl, `GET ${safeUrl} timed out after ${limitMs} ms`, {
-          cause: error
-        })
+        throw new NetworkError(
+          'timeout',
+          safeUrl,
+          `${method} ${safeUrl} timed out after ${limitMs} ms`,
+          {
+            cause: error
+          }
+        )
       }
       throw error
     } finally {
@@ -292,9 +341,27 @@ export class HttpClient {
   }
 }
 
+/** `{status, json, headers}` of a response: JSON of a 2xx body, `undefined` otherwise. */
+function parseJsonAnswer(
+  method: string,
+  res: HttpResponse
+): { status: number; json: unknown; headers: Headers } {
+  if (res.status < 200 || res.status >= 300) {
+    return { status: res.status, json: undefined, headers: res.headers }
+  }
+  try {
+    return { status: res.status, json: JSON.parse(res.body.toString('utf8')), headers: res.headers }
+  } catch (error) {
+    throw new SyntaxError(`${method} ${res.url} did not answer JSON: ${describe(error)}`, {
+      cause: error
+    })
+  }
+}
+
 async function readLimited(
   res: Response,
   maxBytes: number,
+  method: string,
   safeUrl: string,
   controller: AbortController
 ): Promise<Buffer> {
@@ -312,7 +379,7 @@ async function readLimited(
       throw new NetworkError(
         'too-large',
         safeUrl,
-        `GET ${safeUrl}: body is over the ${maxBytes}-byte limit`
+        `${method} ${safeUrl}: body is over the ${maxBytes}-byte limit`
       )
     }
     chunks.push(value)

@@ -17,6 +17,8 @@ interface AdvisoryHit {
   severity: Severity
   title: string
   fixedIn: string | undefined
+  /** `name@version` of the dependency it affects; undefined for the package itself. */
+  dependency: string | undefined
 }
 
 /**
@@ -24,23 +26,28 @@ interface AdvisoryHit {
  * findings naming it):
  * - `MAL-…` → `MALWARE` (error), plus one `QUARANTINE` error for all of them (malware is
  *   quarantined: no exception can waive it);
- * - others → `KNOWN_VULNERABILITY`: error for critical/high, warning for medium/low/info.
+ * - others → `KNOWN_VULNERABILITY`: error for critical/high, warning for medium/low/info; for
+ *   an advisory in a dependency (`advisory.package`), error only when critical (the vulnerable
+ *   code may not be reachable from the server; docs/grading.md "Advisory rules").
+ * One id affecting several packages (the server and a dependency) is keyed per package.
  */
 export function advisoryReasons(server: ResolvedServer, findings: readonly Finding[]): Reason[] {
   const hits = new Map<string, AdvisoryHit>()
   for (const finding of findings) {
     const advisory = finding.advisory
     if (advisory === undefined) continue
-    const previous = hits.get(advisory.id)
+    const key = `${advisory.id}\u0000${advisory.package ?? ''}`
+    const previous = hits.get(key)
     if (previous !== undefined && worse(previous.severity, finding.severity)) {
       previous.fixedIn ??= advisory.fixedIn
       continue
     }
-    hits.set(advisory.id, {
+    hits.set(key, {
       id: advisory.id,
       severity: finding.severity,
       title: finding.title,
-      fixedIn: advisory.fixedIn ?? previous?.fixedIn
+      fixedIn: advisory.fixedIn ?? previous?.fixedIn,
+      dependency: advisory.package
     })
   }
   const label = serverLabel(server)
@@ -53,20 +60,23 @@ export function advisoryReasons(server: ResolvedServer, findings: readonly Findi
       reasons.push({
         code: 'MALWARE',
         severity: 'error',
-        message: `${label}: ${id} reports it as malicious: ${clip(hit.title)}`,
+        message: `${label}: ${id} reports ${hit.dependency ? `its dependency ${clip(hit.dependency, 200)}` : 'it'} as malicious: ${clip(hit.title)}`,
         fix: 'remove it now, and rotate every credential the machines that ran it could reach'
       })
       continue
     }
-    const blocking = hit.severity === 'critical' || hit.severity === 'high'
+    const dependency = hit.dependency === undefined ? null : clip(hit.dependency, 200)
+    const blocking = hit.severity === 'critical' || (hit.severity === 'high' && dependency === null)
     reasons.push({
       code: 'KNOWN_VULNERABILITY',
       severity: blocking ? 'error' : 'warning',
-      message: `${label}: ${id} (${hit.severity}): ${clip(hit.title)}`,
+      message: `${label}: ${id} (${hit.severity})${dependency ? ` in its dependency ${dependency}` : ''}: ${clip(hit.title)}`,
       fix:
         hit.fixedIn === undefined
           ? 'no fixed version is known: use another server, or request an exception'
-          : `upgrade to ${clip(hit.fixedIn, 100)} or later and pin it`
+          : dependency
+            ? `use a version of the server that depends on ${clip(hit.fixedIn, 100)} or later of ${dependency.replace(/@[^@]*$/, '')}`
+            : `upgrade to ${clip(hit.fixedIn, 100)} or later and pin it`
     })
   }
   if (malware.length > 0) {

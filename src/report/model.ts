@@ -5,7 +5,14 @@
  * them for its medium.
  */
 import type { ClientFormat } from '../config/types.js'
-import { AXES, SEVERITIES, type Axis, type Finding, type Severity } from '../grade/report.js'
+import {
+  AXES,
+  SEVERITIES,
+  type Axis,
+  type DeclaredTool,
+  type Finding,
+  type Severity
+} from '../grade/report.js'
 import { COMPLIANCE_SOURCE } from '../policy/compliance.js'
 import type { DataClass } from '../policy/records.js'
 import type { ReasonCode, ReasonSeverity, Verdict } from '../policy/reasons.js'
@@ -66,8 +73,30 @@ export interface FindingView {
   /** `file:line`, `file`, or null when the grader gave no evidence location. */
   location: string | null
   snippet: string | null
-  advisory: { id: string; url: string | null; fixedIn: string | null } | null
+  /** The advisory; `package` is `name@version` when a dependency is the one affected. */
+  advisory: {
+    id: string
+    url: string | null
+    fixedIn: string | null
+    package: string | null
+  } | null
 }
+
+/** One tool a server declares (`GradeReport.tools`), ready to show. */
+export interface ToolView {
+  name: string
+  /** The description on one line, clipped to `MAX_TOOL_DESCRIPTION_CHARS`; null when none. */
+  description: string | null
+  /** `read-only`, `destructive`, `idempotent`, `open-world` and their `not …` forms, as declared. */
+  hints: string[]
+  /** Parameter names, `*` after each that no constraint narrows (a free string, say). */
+  parameters: string[]
+  /** `file:line` of the declaration, when known. */
+  location: string | null
+}
+
+/** Longest tool description shown in reports (the JSON report has the whole grade). */
+export const MAX_TOOL_DESCRIPTION_CHARS = 160
 
 /** One server row and its details. */
 export interface ServerView {
@@ -134,6 +163,8 @@ export interface ServerView {
    * (`shownFindings`), worst severity first (stable).
    */
   findings: FindingView[]
+  /** The tools the grader found the server declares; null when it did not look. */
+  tools: ToolView[] | null
   /** Entry and resolution notes (`serverNotes`), one line each, clipped. */
   notes: string[]
 }
@@ -322,6 +353,7 @@ function serverView(result: ServerResult): ServerView {
     reasons,
     fixes: distinct(reasons.flatMap((r) => (r.fix ? [r.fix] : []))),
     findings,
+    tools: result.grade?.tools ? result.grade.tools.map(toolView) : null,
     notes: distinct(serverNotes(result.server).map((n) => clip(toOneLine(n), MAX_MESSAGE_CHARS)))
   }
 }
@@ -341,9 +373,34 @@ function findingView(f: Finding): FindingView {
       ? {
           id: clip(toOneLine(f.advisory.id), MAX_NAME_CHARS),
           url: f.advisory.url ?? null,
-          fixedIn: f.advisory.fixedIn ? clip(toOneLine(f.advisory.fixedIn), MAX_NAME_CHARS) : null
+          fixedIn: f.advisory.fixedIn ? clip(toOneLine(f.advisory.fixedIn), MAX_NAME_CHARS) : null,
+          package: f.advisory.package ? clip(toOneLine(f.advisory.package), MAX_NAME_CHARS) : null
         }
       : null
+  }
+}
+
+function toolView(tool: DeclaredTool): ToolView {
+  const hint = (value: boolean | undefined, yes: string): string[] =>
+    value === undefined ? [] : [value ? yes : `not ${yes}`]
+  const { annotations } = tool
+  const file = tool.evidence?.file ? clip(toOneLine(tool.evidence.file), MAX_NAME_CHARS) : null
+  const line = tool.evidence?.line
+  return {
+    name: clip(toOneLine(tool.name), MAX_NAME_CHARS),
+    description: tool.description
+      ? clip(toOneLine(tool.description), MAX_TOOL_DESCRIPTION_CHARS)
+      : null,
+    hints: [
+      ...hint(annotations.readOnlyHint, 'read-only'),
+      ...hint(annotations.destructiveHint, 'destructive'),
+      ...hint(annotations.idempotentHint, 'idempotent'),
+      ...hint(annotations.openWorldHint, 'open-world')
+    ],
+    parameters: tool.parameters.map(
+      (p) => `${clip(toOneLine(p.name), MAX_NAME_CHARS)}${p.constrained ? '' : '*'}`
+    ),
+    location: file === null ? null : line === undefined ? file : `${file}:${line}`
   }
 }
 

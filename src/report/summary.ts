@@ -22,11 +22,21 @@ import {
   tableHeader,
   tableRow
 } from './markdown.js'
-import type { ComplianceView, ConfigView, FindingView, ReportModel, ServerView } from './model.js'
+import type {
+  ComplianceView,
+  ConfigView,
+  FindingView,
+  ReportModel,
+  ServerView,
+  ToolView
+} from './model.js'
 import type { ExceptionFacts, RegistryFacts } from './record-display.js'
 
 /** GitHub's limit for one step summary: 1 MiB (bytes of UTF-8). */
 export const SUMMARY_MAX_BYTES = 1024 * 1024
+
+/** At most this many declared tools are listed per server (the JSON report has all of them). */
+export const SUMMARY_MAX_TOOLS_PER_SERVER = 40
 
 /** At most this many findings are listed per server (the JSON report has all of them). */
 export const SUMMARY_MAX_FINDINGS_PER_SERVER = 100
@@ -300,7 +310,8 @@ function findingRow(f: FindingView): string {
     : '—'
   let finding = escapeProse(f.title, { inTable: true })
   if (f.advisory) {
-    finding += ` (${markdownLink(f.advisory.id, f.advisory.url)}${
+    const where = f.advisory.package ? ` in ${codeSpan(f.advisory.package, { inTable: true })}` : ''
+    finding += ` (${markdownLink(f.advisory.id, f.advisory.url)}${where}${
       f.advisory.fixedIn ? `, fixed in ${escapeMarkdown(f.advisory.fixedIn)}` : ''
     })`
   }
@@ -327,6 +338,8 @@ function detailsBlock(s: ServerView): string {
     counts.push(`${s.findings.length} finding${s.findings.length === 1 ? '' : 's'} (${tally})`)
   }
   if (s.notes.length > 0) counts.push(`${s.notes.length} note${s.notes.length === 1 ? '' : 's'}`)
+  const tools = s.tools ?? []
+  if (tools.length > 0) counts.push(`${tools.length} tool${tools.length === 1 ? '' : 's'}`)
   const lines = [
     '<details>',
     `<summary>${s.symbol} <code>${escapeMarkdown(s.name)}</code>: ${counts.join(' · ')}</summary>`,
@@ -343,13 +356,44 @@ function detailsBlock(s: ServerView): string {
     if (more > 0) lines.push('', `…and ${more} more findings in the JSON report.`)
     lines.push('')
   }
+  if (tools.length > 0) lines.push(...toolsTable(tools))
   lines.push('</details>')
   return lines.join('\n')
 }
 
-/** Per-server details (notes and findings) of every server that has any. */
+/**
+ * The tools a server declares (at most `SUMMARY_MAX_TOOLS_PER_SERVER`): name, annotations,
+ * parameters (`*`: nothing narrows it) and the description, all escaped (tool texts are written
+ * by the package's author, and tool poisoning hides instructions in them).
+ */
+function toolsTable(tools: ToolView[]): string[] {
+  const shown = tools.slice(0, SUMMARY_MAX_TOOLS_PER_SERVER)
+  const lines = [
+    'Declared tools (parameters marked `*` take any value):',
+    '',
+    tableHeader(['Tool', 'Hints', 'Parameters', 'Declared at', 'Description']),
+    ...shown.map((t) =>
+      tableRow([
+        codeSpan(t.name, { inTable: true }),
+        t.hints.length > 0 ? escapeProse(t.hints.join(', '), { inTable: true }) : '—',
+        t.parameters.length > 0 ? codeSpan(t.parameters.join(', '), { inTable: true }) : '—',
+        t.location ? codeSpan(t.location, { inTable: true }) : '—',
+        t.description ? escapeProse(t.description, { inTable: true }) : '—'
+      ])
+    )
+  ]
+  if (tools.length > shown.length) {
+    lines.push('', `…and ${tools.length - shown.length} more tools in the JSON report.`)
+  }
+  lines.push('')
+  return lines
+}
+
+/** Per-server details (notes, findings, declared tools) of every server that has any. */
 function detailsSection(servers: ServerView[]): string {
-  const withDetails = servers.filter((s) => s.findings.length > 0 || s.notes.length > 0)
+  const withDetails = servers.filter(
+    (s) => s.findings.length > 0 || s.notes.length > 0 || (s.tools?.length ?? 0) > 0
+  )
   if (withDetails.length === 0) return ''
   const title = withDetails.some((s) => s.notes.length > 0) ? 'Findings and notes' : 'Findings'
   return [`### ${title}`, '', withDetails.map(detailsBlock).join('\n\n')].join('\n')

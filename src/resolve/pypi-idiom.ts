@@ -344,6 +344,12 @@ function splitGitRef(url: string): { source: string; ref: string | null } {
   return { source: base.slice(0, base.length - m[0].length) + fragment, ref: m[1]! }
 }
 
+/**
+ * The resolution message of an unpinned PyPI requirement the registry can answer (a name and a
+ * specifier, `latest` or none): `resolve.ts` asks PyPI for the version when the run is online.
+ */
+export const PYPI_UNRESOLVED_MESSAGE = 'PyPI versions are not resolved against the registry'
+
 function registryIdentity(
   requirement: Extract<Requirement, { kind: 'registry' }>,
   launcher: string
@@ -357,7 +363,7 @@ function registryIdentity(
       launcher,
       versionSpec,
       status: 'unresolved',
-      message: 'PyPI versions are not resolved against the registry'
+      message: PYPI_UNRESOLVED_MESSAGE
     }),
     notes: why ? [...notes, why] : notes
   })

@@ -3,7 +3,9 @@
  * packages — unpinned specs (none, `latest`, a tag, a range) resolve to the version npm would
  * install today (`NpmRegistryClient.pickVersion`, status `registry`), exact versions are checked to
  * exist (status `exact`, or `not-found`). Registry failures become status `error` with the
- * reason, never a throw. PyPI and OCI are not resolved over the network in this version.
+ * reason, never a throw. Unpinned PyPI requirements resolve the same way against PyPI's JSON
+ * API (`PypiClient.pickVersion`: the highest final, non-yanked release the specifier allows);
+ * OCI tags are not resolved over the network.
  *
  * Each package is fetched once per run (the client memoises packuments); requests run with
  * bounded concurrency (`p-limit`).
@@ -13,7 +15,9 @@ import { type Logger, silentLogger } from '../log.js'
 import { redactUrl } from '../net/http.js'
 import { identifyServer } from './identify.js'
 import { type NpmRegistryClient, PackageNotFoundError } from './npm-registry.js'
-import { npmPurl } from './purl.js'
+import { npmPurl, pypiPurl } from './purl.js'
+import { PYPI_UNRESOLVED_MESSAGE } from './pypi-idiom.js'
+import { type PypiClient, PypiNotFoundError } from './pypi-registry.js'
 import type { PackageIdentity, ResolvedServer } from './types.js'
 import type { ServerEntry } from '../config/types.js'
 
@@ -24,6 +28,8 @@ export const DEFAULT_RESOLVE_CONCURRENCY = 8
 export interface ResolveOptions {
   /** npm registry client; null for an offline run (nothing is fetched). */
   npm: NpmRegistryClient | null
+  /** PyPI client; null or absent: PyPI versions stay unresolved. */
+  pypi?: PypiClient | null
   /** Look-ups in flight at once (integer ≥ 1; default 8). */
   concurrency?: number
   logger?: Logger
@@ -41,15 +47,64 @@ export async function resolveServers(
   const identified = entries.map(identifyServer)
   const { npm } = options
   if (npm === null) return identified
+  const pypi = options.pypi ?? null
   const logger = options.logger ?? silentLogger
   const limit = pLimit(concurrencyOf(options.concurrency))
   return Promise.all(
-    identified.map((server) =>
-      needsRegistry(server.package)
-        ? limit(() => resolveNpm(server, npm, logger))
-        : Promise.resolve(server)
-    )
+    identified.map((server) => {
+      if (needsRegistry(server.package)) return limit(() => resolveNpm(server, npm, logger))
+      if (pypi !== null && needsPypi(server.package)) {
+        return limit(() => resolvePypi(server, pypi, logger))
+      }
+      return Promise.resolve(server)
+    })
   )
+}
+
+/** Unpinned PyPI requirements PyPI can answer (`PYPI_UNRESOLVED_MESSAGE`). */
+function needsPypi(p: PackageIdentity): boolean {
+  return (
+    p.ecosystem === 'pypi' &&
+    p.name !== null &&
+    p.resolution.status === 'unresolved' &&
+    p.resolution.message === PYPI_UNRESOLVED_MESSAGE
+  )
+}
+
+async function resolvePypi(
+  server: ResolvedServer,
+  pypi: PypiClient,
+  logger: Logger
+): Promise<ResolvedServer> {
+  const p = server.package
+  const name = p.name!
+  const spec = p.versionSpec === null || p.versionSpec === 'latest' ? '' : p.versionSpec
+  const wanted = spec === '' ? name : `${name}${/^[\s=<>!~]/.test(spec) ? '' : ' '}${spec}`
+  let resolution: PackageIdentity['resolution']
+  try {
+    const picked = pypi.pickVersion(await pypi.getProject(name), spec)
+    logger.debug(`pypi: ${wanted} → ${picked.version}`)
+    return {
+      ...server,
+      package: {
+        ...p,
+        version: picked.version,
+        purl: pypiPurl(name, picked.version),
+        resolution: { status: 'registry', message: `unpinned (resolves to ${picked.version})` }
+      }
+    }
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    resolution =
+      error instanceof PypiNotFoundError
+        ? {
+            status: 'not-found',
+            message: `${reason}; if this index is a mirror it may hold only some projects and releases`
+          }
+        : { status: 'error', message: `could not ask PyPI about ${wanted}: ${reason}` }
+    logger.debug(`pypi: ${wanted}: ${resolution.message ?? ''}`)
+  }
+  return { ...server, package: { ...p, resolution } }
 }
 
 function concurrencyOf(value: number | undefined): number {

@@ -5,8 +5,9 @@ import {
   BUILTIN_GRADER_NAME,
   type ConfigEntryCheck,
   createBuiltinGraderWith,
-  NON_NPM_REASON
+  NON_PACKAGE_REASON
 } from '../../../src/grade/builtin/builtin-grader.js'
+import type { AdvisorySource } from '../../../src/grade/builtin/advisories/source.js'
 import { type Finding, type GradeOutcome, GradeReportSchema } from '../../../src/grade/report.js'
 import { HttpClient } from '../../../src/net/http.js'
 import { NpmRegistryClient } from '../../../src/resolve/npm-registry.js'
@@ -97,7 +98,19 @@ function serveSdk(): void {
 function graderWith(check: ConfigEntryCheck = async () => [], maxTarballBytes?: number) {
   const http = new HttpClient({ retries: 0, sleep: async () => undefined })
   const npm = new NpmRegistryClient({ http, registry })
-  return createBuiltinGraderWith(check, { npm, http, now: () => now, maxTarballBytes })
+  return createBuiltinGraderWith(check, {
+    npm,
+    http,
+    now: () => now,
+    maxTarballBytes,
+    advisories: NO_ADVISORIES
+  })
+}
+
+/** An advisory source that knows no advisory: every package is checked and clean. */
+const NO_ADVISORIES: AdvisorySource = {
+  name: 'test (empty)',
+  lookup: async (queries) => queries.map(() => [])
 }
 
 function report(outcome: GradeOutcome) {
@@ -116,7 +129,7 @@ afterEach(() => {
 })
 
 describe('built-in grader', () => {
-  it('grades a good npm package from evidence, with security not assessed', async () => {
+  it('grades a good npm package from evidence, security included', async () => {
     publish('good-mcp', '1.2.3', goodTarball('good-mcp', '1.2.3'))
     serveSdk()
     const outcome = await graderWith().grade(serverOf({ name: 'good-mcp', version: '1.2.3' }))
@@ -124,17 +137,17 @@ describe('built-in grader', () => {
     expect(GradeReportSchema.safeParse(graded).success).toBe(true)
     expect(graded).toMatchObject({
       source: 'builtin',
-      grader: { name: BUILTIN_GRADER_NAME, version: '1' },
-      rubricVersion: '1',
-      auditedAt: '2026-11-21T10:00:00.000Z',
-      overall: { score: 100, grade: 'A' }
+      grader: { name: BUILTIN_GRADER_NAME, version: '2' },
+      rubricVersion: '2',
+      auditedAt: '2026-11-21T10:00:00.000Z'
     })
-    expect(graded.subScores.security).toBeNull()
+    // Only the missing provenance (3 points) is held against it: security 97.
+    expect(graded.subScores.security).toEqual({ score: 97, grade: 'A' })
     expect(graded.subScores.documentation).toEqual({ score: 100, grade: 'A' })
     expect(ids(graded.findings)).toEqual(['npm.no-provenance'])
   })
 
-  it('adds the config-entry findings and scores them, without unapplied deductions', async () => {
+  it('adds the config-entry findings and scores them on every axis', async () => {
     publish('good-mcp', '1.2.3', goodTarball('good-mcp', '1.2.3'))
     serveSdk()
     const configFindings: Finding[] = [
@@ -160,14 +173,16 @@ describe('built-in grader', () => {
     const graded = report(await graderWith(check).grade(server))
     expect(check).toHaveBeenCalledWith(server)
     expect(graded.subScores.credentials).toEqual({ score: 50, grade: 'D' })
-    expect(graded.subScores.security).toBeNull()
+    // 100 − 3 (no provenance) − 20 (plain http)
+    expect(graded.subScores.security).toEqual({ score: 77, grade: 'B' })
     expect(graded.overall).toEqual({ score: 59, grade: 'D' }) // critical cap
     const http = graded.findings.find((f) => f.ruleId === 'config.plain-http')
     expect(http).toEqual({
       ruleId: 'config.plain-http',
       axis: 'security',
       severity: 'medium',
-      title: 'Plain-http remote'
+      title: 'Plain-http remote',
+      deduction: 20
     })
     expect(graded.findings.find((f) => f.ruleId === 'config.literal-secret')?.deduction).toBe(50)
   })
@@ -206,7 +221,7 @@ describe('built-in grader', () => {
     }
     expect(await graderWith(async () => [finding]).grade(server)).toEqual({
       kind: 'ungraded',
-      reason: NON_NPM_REASON,
+      reason: NON_PACKAGE_REASON,
       findings: [finding]
     })
   })
@@ -344,7 +359,8 @@ describe('built-in grader', () => {
       'docs.changelog-missing',
       'mcp.sdk-not-declared',
       'npm.engines-missing',
-      'npm.bin-missing'
+      'npm.bin-missing',
+      'source.not-analysed' // no readable package.json: no entry point to start from
     ])
     expect(graded.subScores).toMatchObject({
       maintenance: { score: 75, grade: 'B' }, // repository 15, SECURITY.md 5, CHANGELOG 5

@@ -123,7 +123,7 @@ describe('CONFIG_RULES', () => {
     }
   })
 
-  it('deducts nothing on the security axis (not scored in rubric v1, docs/grading.md)', () => {
+  it('deducts on every axis, security included (scored since rubric v2, docs/grading.md)', () => {
     const security = CONFIG_RULES.filter((r) => r.axis === 'security')
     expect(security.map((r) => r.id).sort()).toEqual(
       [
@@ -132,10 +132,12 @@ describe('CONFIG_RULES', () => {
         'config.plain-http-remote'
       ].sort()
     )
-    for (const rule of security) expect(rule.deduction).toBe(0)
-    for (const rule of CONFIG_RULES.filter((r) => r.axis !== 'security')) {
-      expect(rule.deduction).toBeGreaterThan(0)
-    }
+    expect(Object.fromEntries(security.map((r) => [r.id, r.deduction]))).toEqual({
+      'config.container-escape': 40,
+      'config.docker-security-disabled': 20,
+      'config.plain-http-remote': 20
+    })
+    for (const rule of CONFIG_RULES) expect(rule.deduction).toBeGreaterThan(0)
   })
 })
 
@@ -564,6 +566,7 @@ describe('config.plain-http-remote', () => {
         severity: 'high',
         title: CONFIG_RULE.plainHttpRemote.title,
         cwe: 'CWE-319',
+        deduction: 20,
         evidence: {
           file: '.cursor/mcp.json',
           line: 6,

@@ -19,7 +19,7 @@ jest.unstable_mockModule('../../../src/grade/builtin/config-rules.js', () => ({
   checkConfigEntry
 }))
 
-const { createBuiltinGrader, PACKAGE_RULES, NON_NPM_REASON } =
+const { createBuiltinGrader, PACKAGE_RULES, NON_PACKAGE_REASON } =
   await import('../../../src/grade/builtin/index.js')
 const { HttpClient } = await import('../../../src/net/http.js')
 const { NpmRegistryClient } = await import('../../../src/resolve/npm-registry.js')
@@ -29,7 +29,12 @@ const registry = 'https://registry.test'
 function grader() {
   const http = new HttpClient({ retries: 0 })
   const npm = new NpmRegistryClient({ http, registry })
-  return createBuiltinGrader({ npm, http, now: () => new Date('2026-11-21T00:00:00Z') })
+  return createBuiltinGrader({
+    npm,
+    http,
+    now: () => new Date('2026-11-21T00:00:00Z'),
+    advisories: null
+  })
 }
 
 beforeAll(() => {
@@ -85,7 +90,7 @@ describe('createBuiltinGrader', () => {
     server.package = { ...server.package, ecosystem: 'remote', version: null, purl: null }
     expect(await grader().grade(server)).toEqual({
       kind: 'ungraded',
-      reason: NON_NPM_REASON,
+      reason: NON_PACKAGE_REASON,
       findings: [secretFinding]
     })
   })

@@ -25,11 +25,10 @@ function check(
 }
 
 describe('checkRegistryMetadata', () => {
-  it('finds nothing to deduct for a current, maintained, traceable package', () => {
+  it('only notes the missing provenance (3 points) for a current, maintained, traceable package', () => {
     const findings = check({})
     expect(ids(findings)).toEqual(['npm.no-provenance'])
-    expect(findings[0]).toMatchObject({ axis: 'security', severity: 'low' })
-    expect(findings[0]?.deduction).toBeUndefined()
+    expect(findings[0]).toMatchObject({ axis: 'security', severity: 'low', deduction: 3 })
   })
 
   it('reports a deprecated version with its message', () => {

@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import nock from 'nock'
+import { fileURLToPath } from 'node:url'
+import { loadOsvDatabase } from '../../../src/grade/builtin/advisories/osv-db.js'
 import { createBuiltinGraderWith } from '../../../src/grade/builtin/builtin-grader.js'
 import { fetchPackageFiles } from '../../../src/grade/builtin/tarball.js'
 import type { GradeReport } from '../../../src/grade/report.js'
@@ -49,7 +51,9 @@ function serveRealRegistry(): void {
 async function gradeReal(name: string, version: string): Promise<GradeReport> {
   const http = new HttpClient({ retries: 0 })
   const npm = new NpmRegistryClient({ http })
-  const grader = createBuiltinGraderWith(async () => [], { npm, http, now: () => now })
+  // The real OSV records of fixtures/osv, as an air-gapped runner would use them.
+  const advisories = await loadOsvDatabase(fileURLToPath(new URL('osv/', fixtures)))
+  const grader = createBuiltinGraderWith(async () => [], { npm, http, now: () => now, advisories })
   const outcome = await grader.grade(serverOf({ name, version }))
   if (outcome.kind !== 'graded') throw new Error(JSON.stringify(outcome))
   return outcome.report
@@ -75,22 +79,30 @@ describe('real packages', () => {
       'license.see-file-missing', // the manifest says SEE LICENSE IN LICENSE; the tarball has none
       'docs.security-policy-missing',
       'docs.changelog-missing',
-      'npm.engines-missing'
+      'npm.engines-missing',
+      // Every file tool takes a free `path` (the server checks it in code, not in the schema):
+      // three deduct, the last names the other nine.
+      'tools.unconstrained-input',
+      'tools.unconstrained-input',
+      'tools.unconstrained-input'
     ])
+    // 14 tools read from the bundle; no source rule fires (paths go through validatePath)
+    // and no advisory covers 2026.8.31 (GHSA-hc55/q66q were fixed in 2025.7.1).
+    expect(report.tools?.map((t) => t.name)).toHaveLength(14)
     const license = report.findings.find((f) => f.ruleId === 'license.see-file-missing')
     expect(license?.evidence?.snippet).toBe(
       'license: "SEE LICENSE IN LICENSE", but LICENSE is not in the package'
     )
     // ^1.30.0 reaches the SDK's latest 1.32.2; the README lists tools and Claude Desktop setup
     expect(report.subScores).toEqual({
-      security: null,
-      permissions: { score: 100, grade: 'A' },
+      security: { score: 97, grade: 'A' }, // no provenance
+      permissions: { score: 85, grade: 'B' }, // free path parameters
       credentials: { score: 100, grade: 'A' },
       maintenance: { score: 90, grade: 'A' },
       compatibility: { score: 85, grade: 'B' },
       documentation: { score: 100, grade: 'A' }
     })
-    expect(report.overall).toEqual({ score: 95, grade: 'A' })
+    expect(report.overall).toEqual({ score: 94, grade: 'A' })
   })
 
   it('tavily-mcp 0.2.22: LICENCE (MIT) recognised, SDK pinned at 1.26.0', async () => {
@@ -102,7 +114,18 @@ describe('real packages', () => {
       'docs.security-policy-missing',
       'docs.changelog-missing',
       'mcp.sdk-behind-minor',
-      'npm.engines-missing'
+      'npm.engines-missing',
+      'tools.unconstrained-input', // tavily_extract urls
+      'tools.unconstrained-input', // tavily_crawl url, select_paths
+      'tools.unconstrained-input', // tavily_map url, select_paths
+      'tools.annotations-missing'
+    ])
+    expect(report.tools?.map((t) => t.name)).toEqual([
+      'tavily_search',
+      'tavily_extract',
+      'tavily_crawl',
+      'tavily_map',
+      'tavily_research'
     ])
     expect(report.findings.find((f) => f.ruleId === 'mcp.sdk-behind-minor')?.evidence).toEqual({
       file: 'package.json',
@@ -119,9 +142,11 @@ describe('real packages', () => {
       'npm.no-provenance',
       'docs.security-policy-missing',
       'docs.changelog-missing',
-      'mcp.sdk-behind-minor'
+      'mcp.sdk-behind-minor',
+      'tools.unconstrained-input' // download_figma_images localPath
     ])
     expect(report.subScores.compatibility).toEqual({ score: 95, grade: 'A' })
+    expect(report.tools?.map((t) => t.name)).toEqual(['get_figma_data', 'download_figma_images'])
   })
 
   it('reads the recorded tarballs completely, with their real file lists', async () => {

@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from '@jest/globals'
+import { ADVISORY_RULES } from '../../../src/grade/builtin/advisories/advisory-rules.js'
 import { PACKAGE_RULES } from '../../../src/grade/builtin/package-rules.js'
+import { PYPI_RULES } from '../../../src/grade/builtin/python/pypi-rules.js'
+import { SOURCE_RULES } from '../../../src/grade/builtin/source/rules.js'
+import { TOOL_RULES } from '../../../src/grade/builtin/tools/rules.js'
 import type { RuleDefinition } from '../../../src/grade/builtin/rule.js'
 import { AXIS_WEIGHTS, RUBRIC_VERSION } from '../../../src/grade/builtin/scoring.js'
 import { AXES } from '../../../src/grade/report.js'
@@ -27,7 +31,15 @@ describe('docs/grading.md', () => {
     expect(doc).toContain(`**Rubric version: ${RUBRIC_VERSION}**`)
   })
 
-  it.each(PACKAGE_RULES.map((rule): [string, RuleDefinition] => [rule.id, rule]))(
+  const catalog = [
+    ...PACKAGE_RULES,
+    ...ADVISORY_RULES,
+    ...SOURCE_RULES,
+    ...TOOL_RULES,
+    ...PYPI_RULES
+  ]
+
+  it.each(catalog.map((rule): [string, RuleDefinition] => [rule.id, rule]))(
     'lists %s with its axis, severity and deduction',
     (id, rule) => {
       const row = rows.find((cells) => cells[0] === `\`${id}\``)
@@ -40,10 +52,12 @@ describe('docs/grading.md', () => {
   )
 
   it('lists no rule that the catalog does not have', () => {
-    const known = new Set(PACKAGE_RULES.map((r) => `\`${r.id}\``))
+    const known = new Set(catalog.map((r) => `\`${r.id}\``))
     const documented = rows
       .map((cells) => cells[0] ?? '')
-      .filter((cell) => /^`(npm|docs|license|mcp|tarball)\.[a-z0-9-]+`$/.test(cell))
+      .filter((cell) =>
+        /^`(npm|docs|license|mcp|tarball|advisory|source|tools|pypi)\.[a-z0-9-]+`$/.test(cell)
+      )
     expect(documented.filter((cell) => !known.has(cell))).toEqual([])
   })
 

@@ -13,20 +13,34 @@ import { type Logger, silentLogger } from '../../log.js'
 import type { HttpClient } from '../../net/http.js'
 import { DEFAULT_SCALE, type GradeScale } from '../../policy/grades.js'
 import type { NpmRegistryClient } from '../../resolve/npm-registry.js'
+import type { PypiClient } from '../../resolve/pypi-registry.js'
 import { WITHHELD_PREFIX } from '../../resolve/withholding.js'
 import type { ResolvedServer } from '../../resolve/types.js'
 import type { Grader } from '../grader.js'
 import { OncePerKey } from '../once.js'
 import { type Finding, type GradeOutcome, type GradeReport, GradeReportSchema } from '../report.js'
+import { checkAdvisories } from './advisories/advisory-rules.js'
+import type { AdvisorySource } from './advisories/source.js'
+import { assessPypiPackage } from './python/pypi-assessment.js'
+import { capSourceDeductions } from './source/deduction-cap.js'
+import { checkDeclaredTools } from './tools/rules.js'
 import { type PackageAssessment, assessNpmPackage } from './package-assessment.js'
-import { appliedDeductions, RUBRIC_VERSION, scoreFindings, V1_ASSESSED_AXES } from './scoring.js'
+import {
+  appliedDeductions,
+  RUBRIC_VERSION,
+  scoreFindings,
+  BUILTIN_ASSESSED_AXES
+} from './scoring.js'
 
 /** `GradeReport.grader.name` of this grader. */
 export const BUILTIN_GRADER_NAME = 'mcp-grade-gate/builtin'
 
 /** The reason given for servers the built-in grader cannot grade (SPEC §5). */
-export const NON_NPM_REASON =
-  'the built-in grader grades npm packages only (PyPI, OCI and remote servers: use --grader api or command)'
+export const NON_PACKAGE_REASON =
+  'the built-in grader grades npm and PyPI packages only (OCI images, remote and local servers: use --grader api or command)'
+
+/** The reason given for PyPI servers when the grader has no PyPI client. */
+export const NO_PYPI_REASON = 'the built-in grader was given no PyPI index to grade PyPI packages'
 
 /** What the built-in grader needs: the run's registry client and HTTP client, and options. */
 export interface BuiltinGraderOptions {
@@ -41,6 +55,13 @@ export interface BuiltinGraderOptions {
   logger?: Logger
   /** Largest compressed tarball downloaded, in bytes; default 50 MiB. */
   maxTarballBytes?: number
+  /** PyPI client (JSON API), for PyPI servers; absent or null: they are ungraded. */
+  pypi?: PypiClient | null
+  /**
+   * Where known advisories are looked up (`createOsvApiSource` or `loadOsvDatabase`); null
+   * when turned off (every package then gets `advisory.not-checked`).
+   */
+  advisories: AdvisorySource | null
 }
 
 /**
@@ -63,12 +84,39 @@ export function createBuiltinGraderWith(
   const now = options.now ?? ((): Date => new Date())
   const logger = options.logger ?? silentLogger
   const packages = new OncePerKey<PackageAssessment>()
+  const pypi = options.pypi ?? null
+
+  /** A PyPI release's package findings (`assessPypiPackage`), its tools' and its advisories. */
+  async function assessPypi(
+    name: string,
+    version: string,
+    client: PypiClient
+  ): Promise<PackageAssessment> {
+    const assessed = await assessPypiPackage(name, version, {
+      pypi: client,
+      http: options.http,
+      now,
+      logger
+    })
+    if (assessed.kind !== 'assessed') return assessed
+    const advisories = await checkAdvisories({
+      root: { ecosystem: 'PyPI', name, version },
+      dependencies: [],
+      source: options.advisories
+    })
+    return {
+      kind: 'assessed',
+      findings: [...assessed.findings, ...checkDeclaredTools(assessed.tools), ...advisories],
+      tools: assessed.tools
+    }
+  }
   const context = {
     npm: options.npm,
     http: options.http,
     now,
     logger,
-    maxTarballBytes: options.maxTarballBytes
+    maxTarballBytes: options.maxTarballBytes,
+    advisories: options.advisories
   }
 
   async function grade(server: ResolvedServer): Promise<GradeOutcome> {
@@ -82,14 +130,18 @@ export function createBuiltinGraderWith(
       }
     }
     const identity = server.package
-    if (identity.ecosystem !== 'npm') {
-      return { kind: 'ungraded', reason: NON_NPM_REASON, findings: configFindings }
+    if (identity.ecosystem !== 'npm' && identity.ecosystem !== 'pypi') {
+      return { kind: 'ungraded', reason: NON_PACKAGE_REASON, findings: configFindings }
     }
+    if (identity.ecosystem === 'pypi' && pypi === null) {
+      return { kind: 'ungraded', reason: NO_PYPI_REASON, findings: configFindings }
+    }
+    const registryName = identity.ecosystem === 'npm' ? 'npm' : 'PyPI'
     const name = identity.name
     if (!name) {
       return {
         kind: 'ungraded',
-        reason: 'no npm package could be identified in this entry',
+        reason: `no ${registryName} package could be identified in this entry`,
         findings: configFindings
       }
     }
@@ -104,26 +156,31 @@ export function createBuiltinGraderWith(
       }
       return {
         kind: 'ungraded',
-        reason: unresolvedReason(name, identity.versionSpec, status, message),
+        reason: unresolvedReason(name, identity.versionSpec, status, message, registryName),
         findings: configFindings
       }
     }
-    const key = identity.purl ?? `npm:${name}@${version}`
-    const assessment = await packages.get(key, () => assessNpmPackage(name, version, context))
+    const key = identity.purl ?? `${identity.ecosystem}:${name}@${version}`
+    const assessment = await packages.get(key, () =>
+      identity.ecosystem === 'npm'
+        ? assessNpmPackage(name, version, context)
+        : assessPypi(name, version, pypi!)
+    )
     if (assessment.kind === 'not-found') {
       return { kind: 'ungraded', reason: assessment.message, findings: configFindings }
     }
     if (assessment.kind === 'error') return { kind: 'error', message: assessment.message }
-    const findings = [...assessment.findings, ...configFindings]
-    const { overall, subScores } = scoreFindings(findings, V1_ASSESSED_AXES, scale)
+    const findings = [...capSourceDeductions(assessment.findings), ...configFindings]
+    const { overall, subScores } = scoreFindings(findings, BUILTIN_ASSESSED_AXES, scale)
     const report: GradeReport = {
       source: 'builtin',
       grader: { name: BUILTIN_GRADER_NAME, version: RUBRIC_VERSION },
       rubricVersion: RUBRIC_VERSION,
       overall,
       subScores,
-      findings: appliedDeductions(findings, V1_ASSESSED_AXES),
-      auditedAt: now().toISOString()
+      findings: appliedDeductions(findings, BUILTIN_ASSESSED_AXES),
+      auditedAt: now().toISOString(),
+      ...(assessment.tools !== null && { tools: assessment.tools })
     }
     const checked = GradeReportSchema.safeParse(report)
     if (!checked.success) {
@@ -151,7 +208,8 @@ function unresolvedReason(
   name: string,
   spec: string | null,
   status: string,
-  message: string | undefined
+  message: string | undefined,
+  registryName: string
 ): string {
   const written = spec ? `${name}@${spec}` : name
   // A withheld identity says itself why it cannot be graded ("not graded: --registry …").
@@ -159,7 +217,7 @@ function unresolvedReason(
   if (status === 'offline') {
     return `${written} is not pinned and the run is offline, so the version that would run is unknown`
   }
-  if (status === 'not-found') return message ?? `${written} is not on the npm registry`
+  if (status === 'not-found') return message ?? `${written} is not on the ${registryName} registry`
   return `${written} has no exact version to grade${message ? `: ${message}` : ''}`
 }
 

@@ -91,7 +91,7 @@ export const CONFIG_RULE = {
     id: 'config.docker-security-disabled',
     axis: 'security',
     severity: 'high',
-    deduction: 0,
+    deduction: 20,
     title: 'Container runs with a kernel protection switched off',
     cwe: 'CWE-693',
     rationale:
@@ -101,7 +101,7 @@ export const CONFIG_RULE = {
     id: 'config.container-escape',
     axis: 'security',
     severity: 'critical',
-    deduction: 0,
+    deduction: 40,
     title: 'Container isolation is void: the server can reach the host',
     cwe: 'CWE-250',
     rationale:
@@ -178,7 +178,7 @@ export const CONFIG_RULE = {
     id: 'config.plain-http-remote',
     axis: 'security',
     severity: 'high',
-    deduction: 0,
+    deduction: 20,
     title: 'Remote server reached over plain HTTP',
     cwe: 'CWE-319',
     rationale:

@@ -7,9 +7,14 @@ import type { Grader } from '../grader.js'
 import { type BuiltinGraderOptions, createBuiltinGraderWith } from './builtin-grader.js'
 import { checkConfigEntry } from './config-rules.js'
 
-export { BUILTIN_GRADER_NAME, type BuiltinGraderOptions, NON_NPM_REASON } from './builtin-grader.js'
+export {
+  BUILTIN_GRADER_NAME,
+  type BuiltinGraderOptions,
+  NON_PACKAGE_REASON,
+  NO_PYPI_REASON
+} from './builtin-grader.js'
 export { PACKAGE_RULES } from './package-rules.js'
-export { AXIS_WEIGHTS, RUBRIC_VERSION, scoreFindings, V1_ASSESSED_AXES } from './scoring.js'
+export { AXIS_WEIGHTS, RUBRIC_VERSION, scoreFindings, BUILTIN_ASSESSED_AXES } from './scoring.js'
 
 /**
  * Create the built-in grader (`source: 'builtin'`, grader `mcp-grade-gate/builtin`, rubric

@@ -12,14 +12,21 @@ import {
   RegistryError,
   type VersionManifest
 } from '../../resolve/npm-registry.js'
-import type { Finding } from '../report.js'
+import type { DeclaredTool, Finding } from '../report.js'
 import { checkCompatibility } from './compatibility-rules.js'
 import { checkDocs } from './docs-rules.js'
 import { checkInstallBehaviour } from './install-rules.js'
 import { checkLicense } from './license-rules.js'
 import { checkRegistryMetadata } from './metadata-rules.js'
 import type { PackageReadLimits } from './package-files.js'
+import { checkAdvisories } from './advisories/advisory-rules.js'
+import { productionDependencies } from './advisories/dependency-tree.js'
+import type { AdvisorySource } from './advisories/source.js'
+import type { PackageFiles } from './package-files.js'
 import { checkMcpSdk } from './sdk-rules.js'
+import { analyzeJsPackage } from './source/js-analysis.js'
+import { declaredToolsFromRegistrations } from './tools/js-declared-tools.js'
+import { checkDeclaredTools } from './tools/rules.js'
 import { fetchPackageFiles, TarballError } from './tarball.js'
 import { checkUnsafeEntries, readTarballPackageJson } from './tarball-rules.js'
 
@@ -33,17 +40,22 @@ export interface PackageAssessmentContext {
   maxTarballBytes?: number
   /** Limits for reading the tarball (defaults in `package-files.ts`). */
   readLimits?: Partial<PackageReadLimits>
+  /**
+   * Where known advisories are looked up (OSV API or a local OSV database); null when turned
+   * off (`advisory-url: off`): the package then gets `advisory.not-checked`.
+   */
+  advisories: AdvisorySource | null
 }
 
 /**
  * The outcome of assessing one package version:
- * - `assessed`: the package findings;
+ * - `assessed`: the package findings, and the tools the server declares (null: not looked at);
  * - `not-found`: the registry has no such package or version (the grader answers `ungraded`);
  * - `error`: registry or tarball failure, integrity mismatch, unreadable or partly read tarball
  *   (the grader answers `error`). Messages hold no credentials.
  */
 export type PackageAssessment =
-  | { kind: 'assessed'; findings: Finding[] }
+  | { kind: 'assessed'; findings: Finding[]; tools: DeclaredTool[] | null }
   | { kind: 'not-found'; message: string }
   | { kind: 'error'; message: string }
 
@@ -84,24 +96,75 @@ export async function assessNpmPackage(
     for (const skipped of files.skipped) {
       logger.debug(`builtin grader: ${name}@${version}: ${skipped.note}`)
     }
-    const packageJson = readTarballPackageJson(files)
-    const findings: Finding[] = [
-      ...checkRegistryMetadata(packument, manifest, context.now()),
-      ...checkInstallBehaviour(manifest, packageJson.ok ? packageJson.json : null, files),
-      ...checkUnsafeEntries(files),
-      ...(packageJson.ok ? [] : [packageJson.finding]),
-      ...checkLicense(manifest, files),
-      ...checkDocs(files, version),
-      ...(await checkMcpSdk(manifest, files, (sdk) => npm.getPackument(sdk))),
-      ...checkCompatibility(manifest)
-    ]
-    return { kind: 'assessed', findings }
+    const { findings, tools } = await assessPackageFiles(packument, manifest, files, context)
+    return { kind: 'assessed', findings, tools }
   } catch (error) {
     if (error instanceof TarballError) {
       return { kind: 'error', message: `${name}@${version}: ${error.message}` }
     }
     return { kind: 'error', message: `grading ${name}@${version} failed: ${text(error)}` }
   }
+}
+
+/**
+ * The package findings of `name@version` from its registry documents and its tarball's files
+ * (already downloaded and verified): registry metadata, install behaviour, tarball entries,
+ * license, docs, MCP SDK, compatibility; the analysis of the code its entry points run
+ * (`analyzeJsPackage`) and of the tools it declares (`checkDeclaredTools`); and the known
+ * advisories of the version and of its production dependencies (`npm-shrinkwrap.json` when
+ * shipped, else each range resolved as npm would today). Also returns the declared tools.
+ * Rejects only on a programming error; analysis and advisory lookups never reject.
+ */
+export async function assessPackageFiles(
+  packument: Packument,
+  manifest: VersionManifest,
+  files: PackageFiles,
+  context: Pick<PackageAssessmentContext, 'npm' | 'now' | 'logger' | 'advisories'>
+): Promise<{ findings: Finding[]; tools: DeclaredTool[] }> {
+  const { npm } = context
+  const packageJson = readTarballPackageJson(files)
+  const tree = await productionDependencies({
+    name: manifest.name,
+    version: manifest.version,
+    dependencies: manifest.dependencies,
+    optionalDependencies: manifest.optionalDependencies,
+    shrinkwrap: files.files.get('npm-shrinkwrap.json') ?? null,
+    registry: npm,
+    logger: context.logger
+  })
+  for (const missing of tree.unresolved) {
+    context.logger.debug(
+      `builtin grader: ${manifest.name}@${manifest.version}: dependency ${missing.name}@${missing.range} not resolved: ${missing.reason}`
+    )
+  }
+  const analysis = await analyzeJsPackage(files, packageJson.ok ? packageJson.json : null)
+  for (const missed of analysis.notAnalysed) {
+    context.logger.debug(
+      `builtin grader: ${manifest.name}@${manifest.version}: ${missed.file} not analysed: ${missed.reason}`
+    )
+  }
+  const tools = declaredToolsFromRegistrations(analysis.registrations, (file) =>
+    files.files.get(file)?.toString('utf8')
+  )
+  const advisories = await checkAdvisories({
+    root: { ecosystem: 'npm', name: manifest.name, version: manifest.version },
+    dependencies: tree.packages,
+    source: context.advisories
+  })
+  const findings = [
+    ...checkRegistryMetadata(packument, manifest, context.now()),
+    ...checkInstallBehaviour(manifest, packageJson.ok ? packageJson.json : null, files),
+    ...checkUnsafeEntries(files),
+    ...(packageJson.ok ? [] : [packageJson.finding]),
+    ...checkLicense(manifest, files),
+    ...checkDocs(files, manifest.version),
+    ...(await checkMcpSdk(manifest, files, (sdk) => npm.getPackument(sdk))),
+    ...checkCompatibility(manifest),
+    ...analysis.findings,
+    ...checkDeclaredTools(tools),
+    ...advisories
+  ]
+  return { findings, tools }
 }
 
 function text(error: unknown): string {

@@ -335,7 +335,7 @@ export const PACKAGE_RULE = {
     id: 'npm.install-script',
     axis: 'security',
     severity: 'high',
-    deduction: 0,
+    deduction: 15,
     title: 'The package runs an install script',
     cwe: 'CWE-829',
     rationale:
@@ -345,7 +345,7 @@ export const PACKAGE_RULE = {
     id: 'npm.manifest-mismatch',
     axis: 'security',
     severity: 'high',
-    deduction: 0,
+    deduction: 30,
     title: 'The registry manifest and the tarball’s package.json disagree',
     cwe: 'CWE-345',
     rationale:
@@ -363,7 +363,7 @@ export const PACKAGE_RULE = {
     id: 'npm.no-provenance',
     axis: 'security',
     severity: 'low',
-    deduction: 0,
+    deduction: 3,
     title: 'Published without provenance',
     cwe: 'CWE-345',
     rationale:
@@ -373,7 +373,7 @@ export const PACKAGE_RULE = {
     id: 'tarball.unsafe-entry',
     axis: 'security',
     severity: 'medium',
-    deduction: 0,
+    deduction: 10,
     title: 'The tarball holds links, devices or paths outside the package',
     cwe: 'CWE-22',
     rationale:

@@ -1,5 +1,5 @@
 /**
- * Scoring of the built-in grader, rubric version 1 (docs/grading.md "Scoring"):
+ * Scoring of the built-in grader, rubric version 2 (docs/grading.md "Scoring"):
  *
  * - each assessed axis starts at 100 and loses every finding's `deduction` on that axis, floored
  *   at 0; an axis that is not assessed is `null` — never a made-up number (SPEC §2);
@@ -14,7 +14,7 @@ import { DEFAULT_SCALE, type GradeScale, scoreOf } from '../../policy/grades.js'
 import { AXES, type Axis, type Finding, type Score, type SubScores } from '../report.js'
 
 /** Rubric version of the built-in grader (written into `GradeReport.rubricVersion`). */
-export const RUBRIC_VERSION = '1'
+export const RUBRIC_VERSION = '2'
 
 /**
  * Weight of each axis in the overall score (sum 100; renormalised over the assessed axes).
@@ -32,16 +32,13 @@ export const AXIS_WEIGHTS: Readonly<Record<Axis, number>> = Object.freeze({
 })
 
 /**
- * Axes the v1 built-in grader assesses. Security is not: without advisory lookup (OSV) and
- * source analysis, a security score would be invented; security findings are still reported.
+ * Axes the built-in grader (rubric 2) assesses for a package it graded: all six. Security is
+ * scored from known advisories (OSV) and the analysis of the package's code and declared tools;
+ * a part that could not be done (advisories off or unreachable, code that does not parse) is a
+ * finding with a deduction (`advisory.not-checked`, `source.not-analysed`), so what was not
+ * checked is never scored as safe.
  */
-export const V1_ASSESSED_AXES: ReadonlySet<Axis> = new Set<Axis>([
-  'permissions',
-  'credentials',
-  'maintenance',
-  'compatibility',
-  'documentation'
-])
+export const BUILTIN_ASSESSED_AXES: ReadonlySet<Axis> = new Set<Axis>(AXES)
 
 /**
  * Scores for a set of findings.
