@@ -17,9 +17,9 @@ import {
   isoDayNumber,
   loadExceptionsFile,
   MAX_EXCEPTIONS_FILE_BYTES,
-  normalizeEnvironmentName,
   parseExceptionsText
 } from '../../src/policy/exceptions-file.js'
+import { normalizeEnvironmentName } from '../../src/policy/environment-name.js'
 import type { ExceptionRecord } from '../../src/policy/records.js'
 import { parseServerId } from '../../src/resolve/server-id.js'
 

@@ -19,12 +19,12 @@ import {
   MAX_REGISTRY_COLUMNS,
   MAX_REGISTRY_FILE_BYTES,
   MAX_REGISTRY_ROWS,
-  normalizeEnvironmentName,
   parseRegistryText,
   REGISTRY_SCHEMA_ID,
   RegistryFileError,
   registryJsonSchema
 } from '../../src/policy/registry-file.js'
+import { normalizeEnvironmentName } from '../../src/policy/environment-name.js'
 import {
   renderInventoryCsv,
   unregistrableServers,

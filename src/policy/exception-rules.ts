@@ -10,7 +10,7 @@
 import { sameServer, sameVersion } from '../resolve/server-id.js'
 import type { ServerKey } from '../resolve/server-key.js'
 import type { Approver, DataClass, ExceptionRecord, ExceptionsFile } from './records.js'
-import { normalizeEnvironmentName } from './registry-file.js'
+import { normalizeEnvironmentName } from './environment-name.js'
 import { clip } from './wording.js'
 
 /** Longest an exception may run by default, approval to expiry, in days (SPEC §7: 60). */

@@ -24,13 +24,12 @@ import {
 import { LocatedFileError, type PolicyFileProblem } from './errors.js'
 import { describeValue, dottedPath, issueProblem } from './issue-message.js'
 import type { Approver, ExceptionRecord, ExceptionsFile } from './records.js'
-import { normalizeEnvironmentName } from './registry-file.js'
+import { normalizeEnvironmentName } from './environment-name.js'
 import { EnvironmentNameSchema, unknownKeysMessage } from './schema.js'
 import { clip } from './wording.js'
 
 export type { Approver, ExceptionRecord, ExceptionsFile } from './records.js'
 /** Environment names are compared after this (`prod` → `production`, …); see `registry-file.ts`. */
-export { normalizeEnvironmentName } from './registry-file.js'
 /** UTC day numbers of `YYYY-MM-DD` dates; see `exception-rules.ts`. */
 export { isoDayNumber } from './exception-rules.js'
 

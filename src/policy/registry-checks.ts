@@ -9,7 +9,7 @@ import { formatServerKey, sameServer, sameVersion } from '../resolve/server-id.j
 import type { ServerKey } from '../resolve/server-key.js'
 import type { ResolvedServer } from '../resolve/types.js'
 import { isoDayNumber } from './exceptions-file.js'
-import { normalizeEnvironmentName } from './registry-file.js'
+import { normalizeEnvironmentName } from './environment-name.js'
 import { policyLetter } from './grade-checks.js'
 import { meetsLetter } from './grades.js'
 import type { Reason, ReasonCode } from './reasons.js'

@@ -124,8 +124,6 @@ export class RegistryFileError extends LocatedFileError {
 // ---------------------------------------------------------------------------------------------
 // Environment names
 
-export { normalizeEnvironmentName } from './environment-name.js'
-
 /** An environment name once lower-cased (the policy file's name rule, SPEC §6). */
 const ENVIRONMENT_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/
 

@@ -272,12 +272,17 @@ type NormalisedPath =
       note: string
     }
 
+/** The segments of an archive path, or why it is refused (`reason` and a short `note`). */
+export type EntrySegments =
+  | { ok: true; segments: string[] }
+  | { ok: false; reason: 'absolute-path' | 'parent-segment'; note: string }
+
 /**
- * Normalise a tar entry path the way npm unpacks packages: backslashes to `/`, `.` and empty
- * segments dropped, first segment (`package/`) stripped. Absolute paths (`/x`, `C:\x`, `\\host`)
- * and `..` segments are refused.
+ * The segments of an archive entry path (tar or zip): backslashes read as `/`, `.` and empty
+ * segments dropped. Absolute paths (`/x`, `C:\x`, `\\host`) and `..` segments are refused, so
+ * no entry can name a place outside the archive's folder. Never throws; notes clip the path.
  */
-export function normaliseEntryPath(raw: string): NormalisedPath {
+export function entrySegments(raw: string): EntrySegments {
   const shown = shorten(raw)
   const slashed = raw.replace(/\\/g, '/')
   if (slashed.startsWith('/') || /^[A-Za-z]:/.test(slashed)) {
@@ -291,11 +296,22 @@ export function normaliseEntryPath(raw: string): NormalisedPath {
       note: `path ${shown} with a ".." segment refused`
     }
   }
+  return { ok: true, segments }
+}
+
+/**
+ * Normalise a tar entry path the way npm unpacks packages: `entrySegments`, then the first
+ * segment (`package/`) stripped; an entry that is not inside a folder is refused.
+ */
+export function normaliseEntryPath(raw: string): NormalisedPath {
+  const checked = entrySegments(raw)
+  if (!checked.ok) return checked
+  const { segments } = checked
   if (segments.length < 2) {
     return {
       ok: false,
       reason: 'outside-package-folder',
-      note: `${shown} is not inside the package folder; npm ignores it, skipped`
+      note: `${shorten(raw)} is not inside the package folder; npm ignores it, skipped`
     }
   }
   return { ok: true, path: segments.slice(1).join('/') }
@@ -332,7 +348,7 @@ function stop(parser: Parser, result: PackageFiles, why: ReadStop): void {
   parser.abort(new Error(why.message))
 }
 
-/** Paths from a hostile archive can be huge: keep messages short. */
-function shorten(text: string, max = 200): string {
+/** Paths from a hostile archive can be huge: keep messages short (at most `max` characters + `…`). */
+export function shorten(text: string, max = 200): string {
   return text.length > max ? `${text.slice(0, max)}…` : text
 }

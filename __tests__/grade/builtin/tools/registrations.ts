@@ -11,7 +11,8 @@
 import type { CallExpression, Node } from 'estree'
 import { parseJavaScript } from '../../../../src/grade/builtin/source/parse-js.js'
 import type { ToolRegistration } from '../../../../src/grade/builtin/source/tool-registration.js'
-import { staticProperties, unwrap, walk } from '../../../../src/grade/builtin/tools/estree-nodes.js'
+import { unwrap, walk } from '../../../../src/grade/builtin/source/js-ast.js'
+import { staticProperties } from '../../../../src/grade/builtin/tools/estree-nodes.js'
 import { bindingsOf, StaticScope } from '../../../../src/grade/builtin/tools/static-value.js'
 
 /** The registrations in `code` (the content of `file`); throws when it does not parse. */
@@ -21,12 +22,14 @@ export function registrationsOf(code: string, file: string): ToolRegistration[] 
   const registrations: ToolRegistration[] = []
   const bindings = bindingsOf(parsed.program)
   const scope = new StaticScope([() => bindings])
-  walk(parsed.program, (node) => {
-    if (node.type !== 'CallExpression') return
-    const callee = unwrap(node.callee)
-    if (callee.type !== 'MemberExpression' || callee.property.type !== 'Identifier') return
-    const registration = registrationOf(callee.property.name, node, file, scope)
-    if (registration) registrations.push(registration)
+  walk(parsed.program, {
+    enter: (node) => {
+      if (node.type !== 'CallExpression') return
+      const callee = unwrap(node.callee)
+      if (callee.type !== 'MemberExpression' || callee.property.type !== 'Identifier') return
+      const registration = registrationOf(callee.property.name, node, file, scope)
+      if (registration) registrations.push(registration)
+    }
   })
   return registrations
 }

@@ -14,6 +14,8 @@
 import { strFromU8, unzipSync } from 'fflate'
 import {
   DEFAULT_READ_LIMITS,
+  entrySegments,
+  shorten,
   type PackageEntry,
   type PackageFiles,
   type PackageReadLimits,
@@ -216,27 +218,13 @@ function classify(record: ZipRecord): Verdict {
       note: `entry ${shown} is not a regular file; skipped`
     }
   }
-  const slashed = record.name.replace(/\\/g, '/')
-  if (slashed.startsWith('/') || /^[A-Za-z]:/.test(slashed)) {
-    return { ok: false, reason: 'absolute-path', note: `absolute path ${shown} refused` }
-  }
-  const segments = slashed.split('/').filter((s) => s !== '' && s !== '.')
-  if (segments.includes('..')) {
-    return {
-      ok: false,
-      reason: 'parent-segment',
-      note: `path ${shown} with a ".." segment refused`
-    }
-  }
-  if (segments.length === 0) return 'directory'
-  return { ok: true, path: segments.join('/') }
+  const checked = entrySegments(record.name)
+  if (!checked.ok) return checked
+  if (checked.segments.length === 0) return 'directory'
+  return { ok: true, path: checked.segments.join('/') }
 }
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
-/** Paths from a hostile archive can be huge: keep messages short. */
-function shorten(text: string, max = 200): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text
-}

@@ -243,7 +243,7 @@ export function isFunction(node: Node | null | undefined): node is FunctionNode 
 
 /**
  * The expression under TypeScript wrappers and parentheses (`x as T`, `x!`, `<T>x`,
- * `x satisfies T`, `(x)`, `a?.b` chains) and the last expression of a sequence (`(0, f)`).
+ * `x satisfies T`, `f<T>`, `(x)`, `a?.b` chains) and the last expression of a sequence (`(0, f)`).
  */
 export function unwrap(node: Node): Node {
   let current = node
@@ -255,6 +255,7 @@ export function unwrap(node: Node): Node {
         type === 'TSNonNullExpression' ||
         type === 'TSTypeAssertion' ||
         type === 'TSSatisfiesExpression' ||
+        type === 'TSInstantiationExpression' ||
         type === 'ParenthesizedExpression' ||
         type === 'ChainExpression') &&
       record.expression

@@ -141,7 +141,9 @@ export function analyseJsFile(module: LoadedModule): FileAnalysis {
     }
   })
 
-  const registrations = collector.finish(index, file)
+  const registrations = collector
+    .finish(index, file)
+    .map((registration) => ({ ...registration, program: module.program }))
   const handlers = registrations
     .map((r) => r.handler)
     .filter((h): h is FunctionNode => isFunction(h))

@@ -12,7 +12,7 @@
  *   (the call handler's `request.params.arguments` is tool input; it serves every listed tool);
  * - FastMCP-style `server.addTool({ name, description, parameters, execute })`.
  */
-import type { Node } from 'estree'
+import type { Node, Program } from 'estree'
 
 /** One tool registration site. Nodes are from the parsed file; absent when not written. */
 export interface ToolRegistration {
@@ -32,4 +32,9 @@ export interface ToolRegistration {
   annotations?: Node
   /** The handler function (its first parameter, or `request.params.arguments`, is tool input). */
   handler?: Node
+  /**
+   * The parsed file the registration was found in, so consumers resolve its identifiers
+   * without parsing the file again; absent when the finder had no program at hand.
+   */
+  program?: Program
 }

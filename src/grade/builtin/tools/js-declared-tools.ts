@@ -14,7 +14,8 @@ import type { Node } from 'estree'
 import { type DeclaredTool, DeclaredToolSchema } from '../../report.js'
 import { parseJavaScript } from '../source/parse-js.js'
 import type { ToolRegistration } from '../source/tool-registration.js'
-import { lineOf, propertyKey, staticProperties, unwrap, walk } from './estree-nodes.js'
+import { unwrap, walk } from '../source/js-ast.js'
+import { lineOf, propertyKey, staticProperties } from './estree-nodes.js'
 import { parametersFromSchema } from './schema-parameters.js'
 import { type Bindings, bindingsOf, StaticScope } from './static-value.js'
 
@@ -51,7 +52,8 @@ interface ToolParts {
  *   `ListTools` request handler, whose returned `tools` array literal (or `Object.values` of an
  *   object literal) lists the tools, each with its own line.
  * @param code the text of a package file by path (`PackageFiles` path), used to resolve
- *   identifiers declared in the same file (`const DESCRIPTION = '…'`); undefined when unknown.
+ *   identifiers declared in the same file (`const DESCRIPTION = '…'`) when a registration does
+ *   not carry its parsed `program`; undefined when unknown.
  * @returns `DeclaredTool`s valid against `DeclaredToolSchema`; descriptions longer than
  *   `MAX_DESCRIPTION_CHARS` are clipped (`clipDescription`). Never throws.
  */
@@ -60,11 +62,17 @@ export function declaredToolsFromRegistrations(
   code: (file: string) => string | undefined
 ): DeclaredTool[] {
   const fileBindings = new Map<string, Bindings | undefined>()
-  const bindingsOfFile = (file: string): Bindings | undefined => {
+  const bindingsOfFile = (registration: ToolRegistration): Bindings | undefined => {
+    const { file } = registration
     if (!fileBindings.has(file)) {
-      const text = code(file)
-      const parsed = text === undefined ? undefined : parseJavaScript(text, file)
-      fileBindings.set(file, parsed?.ok ? bindingsOf(parsed.program) : undefined)
+      // The finder's parse when it passed it on; else parse the file's text once.
+      let program = registration.program
+      if (program === undefined) {
+        const text = code(file)
+        const parsed = text === undefined ? undefined : parseJavaScript(text, file)
+        program = parsed?.ok ? parsed.program : undefined
+      }
+      fileBindings.set(file, program ? bindingsOf(program) : undefined)
     }
     return fileBindings.get(file)
   }
@@ -78,7 +86,7 @@ export function declaredToolsFromRegistrations(
     tools.push(tool)
   }
   for (const registration of registrations) {
-    const scope = new StaticScope([() => bindingsOfFile(registration.file)])
+    const scope = new StaticScope([() => bindingsOfFile(registration)])
     if (registration.form === 'listTools' && !registration.name) {
       if (!registration.handler) continue
       const local = scope.within(bindingsOf(registration.handler))
@@ -174,13 +182,15 @@ function isLoneSurrogate(char: string): boolean {
 function listedTools(handler: Node, scope: StaticScope): Node[] {
   const elements: Node[] = []
   const seen = new Set<Node>()
-  walk(handler, (node) => {
-    if (node.type !== 'Property' || propertyKey(node) !== 'tools') return
-    for (const element of elementsOf(node.value, scope, 0)) {
-      const resolved = scope.resolve(element)
-      if (seen.has(resolved)) continue
-      seen.add(resolved)
-      elements.push(element)
+  walk(handler, {
+    enter: (node) => {
+      if (node.type !== 'Property' || propertyKey(node) !== 'tools') return
+      for (const element of elementsOf(node.value, scope, 0)) {
+        const resolved = scope.resolve(element)
+        if (seen.has(resolved)) continue
+        seen.add(resolved)
+        elements.push(element)
+      }
     }
   })
   return elements

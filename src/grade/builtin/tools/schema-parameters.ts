@@ -17,7 +17,8 @@
  */
 import type { Node } from 'estree'
 import type { DeclaredTool } from '../../report.js'
-import { staticProperties, unwrap } from './estree-nodes.js'
+import { unwrap } from '../source/js-ast.js'
+import { staticProperties } from './estree-nodes.js'
 import { type StaticScope, zodObjectShape } from './static-value.js'
 
 /** One declared parameter (the `DeclaredTool.parameters` element). */

@@ -11,7 +11,8 @@
  * dynamic: `undefined`, never a guess.
  */
 import type { ArrayExpression, Node, ObjectExpression } from 'estree'
-import { staticProperties, unwrap, walk } from './estree-nodes.js'
+import { unwrap, walk } from '../source/js-ast.js'
+import { staticProperties } from './estree-nodes.js'
 
 /** How deep identifier and member resolution goes (bounds cycles such as `a = b; b = a`). */
 export const MAX_RESOLUTION_DEPTH = 16
@@ -48,21 +49,23 @@ export function bindingsOf(root: Node): Bindings {
     }
     return binding
   }
-  walk(root, (node) => {
-    if (node.type === 'VariableDeclarator' && node.id.type === 'Identifier') {
-      const binding = entry(node.id.name)
-      binding.declarations += 1
-      if (node.init && binding.declarations === 1) binding.init = node.init
-      else delete binding.init
-    } else if (node.type === 'AssignmentExpression' && node.left.type === 'Identifier') {
-      entry(node.left.name).reassigned = true
-    } else if (node.type === 'UpdateExpression' && node.argument.type === 'Identifier') {
-      entry(node.argument.name).reassigned = true
-    } else if (
-      (node.type === 'FunctionDeclaration' || node.type === 'ClassDeclaration') &&
-      node.id?.type === 'Identifier'
-    ) {
-      entry(node.id.name).declarations += 1
+  walk(root, {
+    enter: (node) => {
+      if (node.type === 'VariableDeclarator' && node.id.type === 'Identifier') {
+        const binding = entry(node.id.name)
+        binding.declarations += 1
+        if (node.init && binding.declarations === 1) binding.init = node.init
+        else delete binding.init
+      } else if (node.type === 'AssignmentExpression' && node.left.type === 'Identifier') {
+        entry(node.left.name).reassigned = true
+      } else if (node.type === 'UpdateExpression' && node.argument.type === 'Identifier') {
+        entry(node.argument.name).reassigned = true
+      } else if (
+        (node.type === 'FunctionDeclaration' || node.type === 'ClassDeclaration') &&
+        node.id?.type === 'Identifier'
+      ) {
+        entry(node.id.name).declarations += 1
+      }
     }
   })
   return bindings
