@@ -227,4 +227,3 @@ function classify(record: ZipRecord): Verdict {
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
-
