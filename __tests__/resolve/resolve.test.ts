@@ -6,7 +6,7 @@ import nock from 'nock'
 import type { Logger } from '../../src/log.js'
 import { HttpClient } from '../../src/net/http.js'
 import { NpmRegistryClient } from '../../src/resolve/npm-registry.js'
-import { resolveServers } from '../../src/resolve/resolve.js'
+import { KNOWN_FROM_CACHE_MESSAGE, resolveServers } from '../../src/resolve/resolve.js'
 import { commandEntry, entry } from './server-entry.js'
 
 const REGISTRY = 'https://registry.example.test'
@@ -191,6 +191,58 @@ describe('resolveServers', () => {
     expect(down!.package.resolution.status).toBe('error')
     expect(down!.package.resolution.message).toContain('503')
     expect(odd!.package).toMatchObject({ pinned: true, resolution: { status: 'error' } })
+  })
+
+  it('takes a pinned version the grade cache holds as exact without a registry request', async () => {
+    const scope = nock(REGISTRY).get(/.*/).reply(500)
+    const asked: string[] = []
+    const [r] = await resolveServers([npx(`${FS}@2026.8.31`)], {
+      npm: client(),
+      knownExact: async (purl) => {
+        asked.push(purl)
+        return true
+      }
+    })
+    expect(asked).toEqual(['pkg:npm/%40modelcontextprotocol/server-filesystem@2026.8.31'])
+    expect(r!.package).toMatchObject({
+      version: '2026.8.31',
+      pinned: true,
+      purl: 'pkg:npm/%40modelcontextprotocol/server-filesystem@2026.8.31',
+      resolution: { status: 'exact', message: KNOWN_FROM_CACHE_MESSAGE }
+    })
+    expect(scope.isDone()).toBe(false)
+  })
+
+  it('still resolves unpinned specs, and pinned versions the cache does not hold', async () => {
+    const scope = nock(REGISTRY)
+      .get(FS_PATH)
+      .once()
+      .reply(200, packument('modelcontextprotocol-server-filesystem'))
+    const asked: string[] = []
+    const [unpinned, pinned] = await resolveServers([npx(FS), npx(`${FS}@2026.8.31`)], {
+      npm: client(),
+      knownExact: async (purl) => {
+        asked.push(purl)
+        return false
+      }
+    })
+    // Only the pinned entry is asked about; the unpinned one is resolved whatever the cache holds.
+    expect(asked).toEqual(['pkg:npm/%40modelcontextprotocol/server-filesystem@2026.8.31'])
+    expect(unpinned!.package.resolution).toEqual({
+      status: 'registry',
+      message: 'unpinned (resolves to 2026.8.31)'
+    })
+    expect(pinned!.package.resolution).toEqual({ status: 'exact' })
+    expect(scope.isDone()).toBe(true)
+  })
+
+  it('resolves normally when asking the grade cache fails', async () => {
+    nock(REGISTRY).get('/tavily-mcp').reply(200, packument('tavily-mcp'))
+    const [r] = await resolveServers([npx('tavily-mcp@0.1.3')], {
+      npm: client(),
+      knownExact: () => Promise.reject(new Error('EIO'))
+    })
+    expect(r!.package.resolution.status).toBe('not-found')
   })
 
   it('fetches nothing offline and leaves identities as identified', async () => {

@@ -9,6 +9,10 @@
  *
  * Each package is fetched once per run (the client memoises packuments); requests run with
  * bounded concurrency (`p-limit`).
+ *
+ * With a grade cache (issue 5), a pinned exact npm version whose grade the cache holds
+ * (`knownExact`) is taken as `exact` without the packument GET: it existed when it was graded, and
+ * registry versions are immutable. Unpinned specs are resolved on every run all the same.
  */
 import pLimit from 'p-limit'
 import { type Logger, silentLogger } from '../log.js'
@@ -33,7 +37,16 @@ export interface ResolveOptions {
   /** Look-ups in flight at once (integer ≥ 1; default 8). */
   concurrency?: number
   logger?: Logger
+  /**
+   * Whether the grade cache holds the grade of this exact Package URL (asked only for pinned
+   * exact npm versions). True: the entry is `exact` without a registry request, with the
+   * resolution message `KNOWN_FROM_CACHE_MESSAGE`. A rejection counts as false.
+   */
+  knownExact?: (purl: string) => Promise<boolean>
 }
+
+/** The resolution message of a pinned version taken from the grade cache (no registry request). */
+export const KNOWN_FROM_CACHE_MESSAGE = 'version known from the grade cache'
 
 /**
  * Identify and resolve `entries` (see the module doc). The result has one `ResolvedServer` per
@@ -50,15 +63,46 @@ export async function resolveServers(
   const pypi = options.pypi ?? null
   const logger = options.logger ?? silentLogger
   const limit = pLimit(concurrencyOf(options.concurrency))
+  const knownExact = options.knownExact
   return Promise.all(
     identified.map((server) => {
-      if (needsRegistry(server.package)) return limit(() => resolveNpm(server, npm, logger))
+      if (needsRegistry(server.package)) {
+        return limit(async () =>
+          knownExact !== undefined && (await isKnownExact(server.package, knownExact))
+            ? knownFromCache(server, logger)
+            : resolveNpm(server, npm, logger)
+        )
+      }
       if (pypi !== null && needsPypi(server.package)) {
         return limit(() => resolvePypi(server, pypi, logger))
       }
       return Promise.resolve(server)
     })
   )
+}
+
+/** Whether `p` is a pinned exact npm version whose grade the cache holds; never rejects. */
+async function isKnownExact(
+  p: PackageIdentity,
+  knownExact: (purl: string) => Promise<boolean>
+): Promise<boolean> {
+  if (!p.pinned || p.version === null || p.purl === null || p.resolution.status !== 'exact') {
+    return false
+  }
+  try {
+    return (await knownExact(p.purl)) === true
+  } catch {
+    return false
+  }
+}
+
+function knownFromCache(server: ResolvedServer, logger: Logger): ResolvedServer {
+  const p = server.package
+  logger.debug(`npm: ${p.name ?? ''}@${p.version ?? ''} → ${KNOWN_FROM_CACHE_MESSAGE}`)
+  return {
+    ...server,
+    package: { ...p, resolution: { status: 'exact', message: KNOWN_FROM_CACHE_MESSAGE } }
+  }
 }
 
 /** Unpinned PyPI requirements PyPI can answer (`PYPI_UNRESOLVED_MESSAGE`). */

@@ -7,6 +7,10 @@
  *
  * Outcomes: non-npm servers and npm servers without an exact version are `ungraded` (with the
  * config findings); registry or tarball failures are `error`. The grader never throws.
+ *
+ * With a grade cache (`assessmentCache`, issue 5), the package assessment of an exact version is
+ * read from the cache when it holds one, and a fresh `assessed` one is stored; the grade's
+ * `auditedAt` is when the assessment was made (stored with it), not now: a grade is evidence.
  */
 import { z } from 'zod'
 import { type Logger, silentLogger } from '../../log.js'
@@ -16,10 +20,15 @@ import type { NpmRegistryClient } from '../../resolve/npm-registry.js'
 import type { PypiClient } from '../../resolve/pypi-registry.js'
 import { WITHHELD_PREFIX } from '../../resolve/withholding.js'
 import type { ResolvedServer } from '../../resolve/types.js'
+import {
+  type AssessmentCache,
+  cachedAssessment,
+  type DatedAssessment
+} from '../cache/assessment-cache.js'
 import type { Grader } from '../grader.js'
 import { OncePerKey } from '../once.js'
 import { type Finding, type GradeOutcome, type GradeReport, GradeReportSchema } from '../report.js'
-import { checkAdvisories } from './advisories/advisory-rules.js'
+import { ADVISORY_RULE, checkAdvisories } from './advisories/advisory-rules.js'
 import type { AdvisorySource } from './advisories/source.js'
 import { assessPypiPackage } from './python/pypi-assessment.js'
 import { capSourceDeductions } from './source/deduction-cap.js'
@@ -62,6 +71,12 @@ export interface BuiltinGraderOptions {
    * when turned off (every package then gets `advisory.not-checked`).
    */
   advisories: AdvisorySource | null
+  /**
+   * Where package assessments of exact versions are kept between runs (`src/grade/cache/`);
+   * absent or null: every run assesses afresh. The key must name everything the assessment
+   * depends on besides the package (`builtinAssessmentKey`: registry, advisory source, rubric).
+   */
+  assessmentCache?: AssessmentCache | null
 }
 
 /**
@@ -83,8 +98,16 @@ export function createBuiltinGraderWith(
   const scale = options.scale ?? DEFAULT_SCALE
   const now = options.now ?? ((): Date => new Date())
   const logger = options.logger ?? silentLogger
-  const packages = new OncePerKey<PackageAssessment>()
+  const packages = new OncePerKey<DatedAssessment>()
   const pypi = options.pypi ?? null
+  const cache = options.assessmentCache ?? null
+  /**
+   * With an advisory source, `advisory.not-checked` means the lookup failed this time (the OSV API
+   * was down): such an assessment is used for this run but not kept for the next ones.
+   */
+  const storable = (assessment: { findings: Finding[] }): boolean =>
+    options.advisories === null ||
+    !assessment.findings.some((f) => f.ruleId === ADVISORY_RULE.notChecked.id)
 
   /** A PyPI release's package findings (`assessPypiPackage`), its tools' and its advisories. */
   async function assessPypi(
@@ -161,10 +184,16 @@ export function createBuiltinGraderWith(
       }
     }
     const key = identity.purl ?? `${identity.ecosystem}:${name}@${version}`
-    const assessment = await packages.get(key, () =>
-      identity.ecosystem === 'npm'
-        ? assessNpmPackage(name, version, context)
-        : assessPypi(name, version, pypi!)
+    const { assessment, assessedAt } = await packages.get(key, () =>
+      cachedAssessment(
+        cache,
+        identity.purl,
+        () =>
+          identity.ecosystem === 'npm'
+            ? assessNpmPackage(name, version, context)
+            : assessPypi(name, version, pypi!),
+        { now, logger, storable }
+      )
     )
     if (assessment.kind === 'not-found') {
       return { kind: 'ungraded', reason: assessment.message, findings: configFindings }
@@ -179,7 +208,7 @@ export function createBuiltinGraderWith(
       overall,
       subScores,
       findings: appliedDeductions(findings, BUILTIN_ASSESSED_AXES),
-      auditedAt: now().toISOString(),
+      auditedAt: assessedAt.toISOString(),
       ...(assessment.tools !== null && { tools: assessment.tools })
     }
     const checked = GradeReportSchema.safeParse(report)

@@ -19,9 +19,9 @@ export { AXIS_WEIGHTS, RUBRIC_VERSION, scoreFindings, BUILTIN_ASSESSED_AXES } fr
 /**
  * Create the built-in grader (`source: 'builtin'`, grader `mcp-grade-gate/builtin`, rubric
  * `RUBRIC_VERSION`): npm packages graded from registry metadata and the verified tarball (once
- * per package version per grader), plus the config-entry findings of `checkConfigEntry`, scored
- * by `scoreFindings`. Non-npm or unresolved servers are `ungraded`; registry and tarball failures
- * are `error`. `grade` never rejects.
+ * per package version per grader, or from `options.assessmentCache` across runs), plus the
+ * config-entry findings of `checkConfigEntry`, scored by `scoreFindings`. Non-npm or unresolved
+ * servers are `ungraded`; registry and tarball failures are `error`. `grade` never rejects.
  */
 export function createBuiltinGrader(options: BuiltinGraderOptions): Grader {
   return createBuiltinGraderWith(checkConfigEntry, options)
