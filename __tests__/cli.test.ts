@@ -31,7 +31,9 @@ function capture(cwd: string): Captured {
     io: {
       stdout: (t) => void (out += t),
       stderr: (t) => void (err += t),
-      env: { MCP_HTTP_RETRIES: '0' }, // nock answers what the tests serve; nothing else is retried
+      // nock answers what the tests serve; nothing else is retried. The grade cache goes into the
+      // test's temp directory, never the user's cache (the CLI's default).
+      env: { MCP_HTTP_RETRIES: '0', MCP_GRADE_GATE_CACHE_DIR: path.join(cwd, '.grade-cache') },
       cwd
     },
     out: () => out,
@@ -87,6 +89,32 @@ interface JsonServer {
 }
 
 describe('check', () => {
+  it('writes SARIF 2.1.0 with --format sarif, located at the config line', async () => {
+    writeFileSync(path.join(dir, '.mcp.json'), FS_CONFIG)
+    serveFilesystem()
+    const c = capture(dir)
+    const code = await main(
+      ['check', '--format', 'sarif', '--output', 'gate.sarif', '.mcp.json'],
+      c.io
+    )
+    expect(code).toBe(1)
+    const log = JSON.parse(readFileSync(path.join(dir, 'gate.sarif'), 'utf8')) as {
+      version: string
+      runs: {
+        results: {
+          ruleId: string
+          locations: {
+            physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } }
+          }[]
+        }[]
+      }[]
+    }
+    expect(log.version).toBe('2.1.0')
+    const unpinned = log.runs[0]!.results.find((r) => r.ruleId === 'UNPINNED')
+    expect(unpinned?.locations[0]!.physicalLocation.artifactLocation.uri).toBe('.mcp.json')
+    expect(unpinned?.locations[0]!.physicalLocation.region.startLine).toBe(1)
+  })
+
   it('reports the exact version, pin status, grade and UNPINNED in production (JSON)', async () => {
     writeFileSync(path.join(dir, '.mcp.json'), FS_CONFIG)
     serveFilesystem()

@@ -4,12 +4,19 @@
  *
  * Exit codes: 0 = pass (warnings allowed), 1 = a server or config is blocked, 2 = unusable input
  * or usage, with a one-line reason on stderr and no stack trace.
+ *
+ * `check` keeps grades of exact versions in a grade cache (issue 5): `--cache-dir` (default
+ * `MCP_GRADE_GATE_CACHE_DIR`, else the OS cache directory), `--cache-ttl <days>` (default 7),
+ * `--no-cache`. `inventory` grades nothing and does not use it.
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { Command, CommanderError, Option } from 'commander'
 import { gate, GRADER_KINDS, inventory, UsageError, type GraderKind } from './gate.js'
 import { parseGraderCommand } from './grade/command.js'
+import { defaultCacheDir } from './grade/cache/default-dir.js'
+import { GradeCache } from './grade/cache/store.js'
+import { DEFAULT_CACHE_TTL_DAYS, MS_PER_DAY, parseCacheTtlDays } from './grade/cache/ttl.js'
 import type { Logger } from './log.js'
 import type { FetchLike } from './net/http.js'
 import { parseCount, parseSeconds, splitList } from './input-values.js'
@@ -23,6 +30,7 @@ import {
 import { refreshRegistry } from './registry-refresh.js'
 import { toJsonReport } from './report/json.js'
 import { buildReportModel } from './report/model.js'
+import { sarifText } from './report/sarif.js'
 import { renderSummary } from './report/summary.js'
 import { renderTable } from './report/table.js'
 import { TOOL_NAME, TOOL_VERSION } from './version.js'
@@ -146,13 +154,25 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       )
       .option('--base-branch <name>', 'base branch, for policy rules on branches')
       .option('--today <YYYY-MM-DD>', 'the date used for dates in the policy (UTC)')
+      .option(
+        '--cache-dir <dir>',
+        'grade cache directory (env MCP_GRADE_GATE_CACHE_DIR)',
+        defaultCacheDir(io.env)
+      )
+      .option(
+        '--cache-ttl <days>',
+        'days a cached grade is reused (new advisories are picked up after it)',
+        String(DEFAULT_CACHE_TTL_DAYS)
+      )
+      .option('--no-cache', 'grade everything afresh, without reading or writing the grade cache')
       .addOption(
         new Option('-f, --format <format>', 'output format')
-          .choices(['table', 'json', 'markdown'])
+          .choices(['table', 'json', 'markdown', 'sarif'])
           .default('table')
       )
   ).action(async (paths: string[], opts: CheckFlags) => {
     const logger = cliLogger(io, opts.verbose === true)
+    const cache = gradeCacheOf(io, opts, logger)
     const run = await gate({
       paths,
       cwd: io.cwd,
@@ -178,7 +198,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       minGrade: opts.minGrade,
       subScoreFloors: opts.subScoreFloors,
       baseBranch: opts.baseBranch,
-      today: opts.today
+      today: opts.today,
+      cache
     })
     const model = buildReportModel(run)
     const text =
@@ -186,7 +207,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
         ? `${JSON.stringify(toJsonReport(run), null, 2)}\n`
         : opts.format === 'markdown'
           ? renderSummary(model)
-          : renderTable(model, { color: io.isTty === true && !opts.output && !io.env.NO_COLOR })
+          : opts.format === 'sarif'
+            ? sarifText(model)
+            : renderTable(model, { color: io.isTty === true && !opts.output && !io.env.NO_COLOR })
     await emit(io, text, opts.output)
     if (opts.updateRegistry) {
       const file = path.resolve(io.cwd, opts.updateRegistry)
@@ -302,7 +325,11 @@ interface CheckFlags extends CommonFlags {
   advisoryDb?: string
   baseBranch?: string
   today?: string
-  format: 'table' | 'json' | 'markdown'
+  cacheDir: string
+  cacheTtl: string
+  /** False with `--no-cache`. */
+  cache: boolean
+  format: 'table' | 'json' | 'markdown' | 'sarif'
 }
 
 interface InventoryFlags extends CommonFlags {
@@ -333,6 +360,26 @@ function cliLogger(io: CliIo, verbose: boolean): Logger {
     },
     warning: (m) => io.stderr(`warning: ${m}\n`)
   }
+}
+
+/**
+ * The grade cache of a `check` run: null with `--no-cache`, else a `GradeCache` in `--cache-dir`
+ * (relative to the working directory) with `--cache-ttl` days.
+ * @throws UsageError for a `--cache-ttl` that is not a positive number of days (at most 365) or
+ *   an empty `--cache-dir`.
+ */
+function gradeCacheOf(io: CliIo, opts: CheckFlags, logger: Logger): GradeCache | null {
+  let ttlMs: number
+  try {
+    ttlMs = Math.round(parseCacheTtlDays(opts.cacheTtl, '--cache-ttl') * MS_PER_DAY)
+  } catch (error) {
+    throw new UsageError(oneLine(error), { cause: error })
+  }
+  if (!opts.cache) return null
+  if (opts.cacheDir.trim() === '') {
+    throw new UsageError('--cache-dir is empty: give a directory, or use --no-cache')
+  }
+  return new GradeCache({ dir: path.resolve(io.cwd, opts.cacheDir.trim()), ttlMs, logger })
 }
 
 function parseCommandFlag(text: string): string[] {

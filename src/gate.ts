@@ -8,12 +8,28 @@
  */
 import path from 'node:path'
 import pLimit from 'p-limit'
+import type { ChangeInput } from './change/input.js'
+import {
+  baseToGrade,
+  changeFacts,
+  classifyChange,
+  exemptFromBlocking,
+  readChangedConfigs,
+  runChange,
+  type ClassifiedChange
+} from './change/run-change.js'
+import { parseChangeScope, type ChangeScope } from './change/scope.js'
 import { discoverConfigs } from './config/discover.js'
 import { readConfig } from './config/read.js'
 import { findLiteralSecrets } from './config/secrets.js'
 import type { LiteralSecret, ParsedConfig, ServerEntry } from './config/types.js'
 import { createApiGrader } from './grade/api.js'
 import { createBuiltinGrader } from './grade/builtin/index.js'
+import { type AdvisorySetting, advisorySourceIdentity } from './grade/cache/advisory-identity.js'
+import type { AssessmentCache } from './grade/cache/assessment-cache.js'
+import { cachedGrader } from './grade/cache/cached-grader.js'
+import { apiGradeKey, builtinAssessmentKey, commandGradeKey } from './grade/cache/keys.js'
+import type { GradeCache } from './grade/cache/store.js'
 import { createCommandGrader } from './grade/command.js'
 import type { Grader } from './grade/grader.js'
 import { gradeServers } from './grade/run.js'
@@ -22,7 +38,7 @@ import { createRegistryGrader } from './grade/registry.js'
 import { createOsvApiSource } from './grade/builtin/advisories/osv-api.js'
 import { AdvisoryDatabaseError, loadOsvDatabase } from './grade/builtin/advisories/osv-db.js'
 import type { AdvisorySource } from './grade/builtin/advisories/source.js'
-import type { Finding, GradeLetter } from './grade/report.js'
+import type { Finding, GradeLetter, GradeReport } from './grade/report.js'
 import { silentLogger, type Logger } from './log.js'
 import { Budget, HttpClient, type FetchLike } from './net/http.js'
 import { evaluateServer, runVerdict } from './policy/evaluate.js'
@@ -120,6 +136,17 @@ export interface PolicyOptions {
 
 /** Options of `gate()`. Strings are as a user typed them (inputs/flags); `gate` validates them. */
 export interface GateOptions extends ScanOptions, PolicyOptions {
+  /**
+   * The change under review (a pull request): gate only these config files, classify every
+   * server against its base version, and call out grades that went down. `paths` and
+   * `configPatterns` are then not searched.
+   */
+  change?: ChangeInput
+  /**
+   * With `change`: `all` (default: every server of a changed file can block) or `changed`
+   * (servers the change leaves as they were are reported but do not block). Ignored without it.
+   */
+  scope?: string
   grader?: GraderKind
   /** Grading service base URL (`api` grader). */
   graderUrl?: string
@@ -145,6 +172,14 @@ export interface GateOptions extends ScanOptions, PolicyOptions {
   today?: string
   /** Clock (tests). */
   now?: () => Date
+  /**
+   * Grade cache (issue 5): grades of exact npm/PyPI versions kept between runs — the built-in
+   * grader's package assessments, the `api` and `command` graders' graded reports (not the
+   * `registry` grader's). Pinned versions it holds are not looked up on the registry. Null or
+   * absent: no cache. Its `stats` tell the caller what it did (the action saves it only when
+   * `writes > 0`).
+   */
+  cache?: GradeCache | null
 }
 
 /**
@@ -172,8 +207,18 @@ export async function gate(options: GateOptions): Promise<GateRun> {
     http,
     baseUrl: nonEmpty(options.pypiUrl) ? options.pypiUrl : undefined
   })
+  const advisorySetting = graderKind === 'builtin' ? advisorySettingOf(options) : null
   const advisories =
-    graderKind === 'builtin' ? await advisorySourceFor(options, http, logger) : null
+    advisorySetting === null ? null : await advisorySourceFor(advisorySetting, http, logger)
+  const cache = options.cache ?? null
+  const cacheKeyOf =
+    cache === null
+      ? null
+      : await gradeCacheKeys(graderKind, options, { npm, pypi, scale, advisorySetting, logger })
+  const assessmentCache: AssessmentCache | null =
+    cache !== null && cacheKeyOf !== null && graderKind === 'builtin'
+      ? { store: cache, keyOf: cacheKeyOf }
+      : null
   let grader: Grader
   try {
     grader = createGrader(graderKind, options, {
@@ -185,21 +230,36 @@ export async function gate(options: GateOptions): Promise<GateRun> {
       today,
       registry: records.registry,
       advisories,
-      pypi
+      pypi,
+      assessmentCache
     })
   } catch (error) {
     // Graders reject unusable options (a relative URL, an empty command) with a TypeError.
     if (error instanceof TypeError) throw new UsageError(error.message, { cause: error })
     throw error
   }
+  if (cache !== null && cacheKeyOf !== null && graderKind !== 'builtin') {
+    grader = cachedGrader(grader, cache, cacheKeyOf, { logger })
+  }
+  const statsBefore = cache?.stats
 
-  const { configs, entries } = await scanConfigs(options, logger)
+  const scope = changeScopeOf(options.scope)
+  const { configs, entries } = options.change
+    ? await scanChangedConfigs(options.change, options.cwd)
+    : await scanConfigs(options, logger)
   logger.info(`Resolving ${entries.length} server(s) from ${configs.length} config file(s)`)
   const resolved = await resolveServers(entries, {
     npm,
     pypi,
     concurrency: options.concurrency,
-    logger
+    logger,
+    knownExact:
+      cache !== null && cacheKeyOf !== null
+        ? (purl) => {
+            const key = cacheKeyOf(purl)
+            return key === null ? Promise.resolve(false) : cache.has(key)
+          }
+        : undefined
   })
   const secrets = await findSecrets(entries)
   const configFindings = await findConfigRisks(resolved)
@@ -208,9 +268,16 @@ export async function gate(options: GateOptions): Promise<GateRun> {
     concurrency: options.concurrency,
     logger
   })
+  const classified = options.change ? classifyChange(options.change, configs, resolved) : null
+  const baseGrades = classified
+    ? await gradeBaseVersions(resolved, classified, grader, options, logger)
+    : new Map<ServerEntry, GradeReport>()
+  if (cache !== null && statsBefore !== undefined) {
+    logCacheUse(cache, statsBefore, cacheKeyOf, logger)
+  }
 
-  const servers: ServerResult[] = resolved.map((server, i) =>
-    evaluateServer(
+  const servers: ServerResult[] = resolved.map((server, i) => {
+    const result = evaluateServer(
       {
         server,
         outcome: outcomes[i]!,
@@ -222,7 +289,14 @@ export async function gate(options: GateOptions): Promise<GateRun> {
       },
       resolvePolicy(server.entry.config)
     )
-  )
+    const change = classified?.byEntry.get(server.entry)
+    if (!change) return result
+    const facts = changeFacts(change, scope, {
+      base: baseGrades.get(server.entry) ?? null,
+      head: result.grade
+    })
+    return { ...(facts.blocking ? result : exemptFromBlocking(result)), change: facts }
+  })
   const configErrors = configs.filter((c) => c.error !== null).length
   const { verdict, counts } = runVerdict(servers, configErrors)
   return {
@@ -235,6 +309,7 @@ export async function gate(options: GateOptions): Promise<GateRun> {
     exceptionsFile: records.exceptions?.path ?? null,
     configs,
     servers,
+    change: classified ? runChange(scope, classified.configs) : null,
     verdict,
     counts
   }
@@ -407,6 +482,56 @@ async function scanConfigs(
   return { configs, entries: configs.flatMap((c) => c.servers) }
 }
 
+/** The configs of a change (`readChangedConfigs`) and their server entries. */
+async function scanChangedConfigs(
+  change: ChangeInput,
+  cwd: string
+): Promise<{ configs: ParsedConfig[]; entries: ServerEntry[] }> {
+  const configs = await readChangedConfigs(change, cwd)
+  return { configs, entries: configs.flatMap((c) => c.servers) }
+}
+
+/** `scope` as typed (`all` when absent). @throws UsageError for another value. */
+function changeScopeOf(text: string | undefined): ChangeScope {
+  try {
+    return parseChangeScope(text)
+  } catch (error) {
+    throw new UsageError((error as Error).message, { cause: error })
+  }
+}
+
+/**
+ * Grade the base version of every changed server whose base ran another exact version
+ * (`baseToGrade`), with the run's grader, so a grade that went down can be called out. Only
+ * `graded` outcomes count; a base that cannot be graded is simply not compared.
+ * @returns the base grade by head entry.
+ */
+async function gradeBaseVersions(
+  resolved: readonly ResolvedServer[],
+  classified: ClassifiedChange,
+  grader: Grader,
+  options: GateOptions,
+  logger: Logger
+): Promise<Map<ServerEntry, GradeReport>> {
+  const pairs = resolved.flatMap((server) => {
+    const change = classified.byEntry.get(server.entry)
+    const base = change ? baseToGrade(change) : null
+    return base ? [{ entry: server.entry, base }] : []
+  })
+  const grades = new Map<ServerEntry, GradeReport>()
+  if (pairs.length === 0) return grades
+  logger.info(`Grading the base version of ${pairs.length} changed server(s) for comparison`)
+  const outcomes = await gradeServers(
+    pairs.map((p) => p.base),
+    grader,
+    { concurrency: options.concurrency, logger }
+  )
+  outcomes.forEach((outcome, i) => {
+    if (outcome.kind === 'graded') grades.set(pairs[i]!.entry, outcome.report)
+  })
+  return grades
+}
+
 /** What each entry's config does (config rules), for every server whatever the grader. */
 async function findConfigRisks(servers: ResolvedServer[]): Promise<Finding[][]> {
   const limit = pLimit(8)
@@ -452,31 +577,110 @@ function checkBaseUrl(value: string | undefined, what: string, example: string):
 
 /**
  * Where the built-in grader looks advisories up: the local OSV database when `advisoryDb` is
- * given (read once, relative to `cwd`), else nothing when `advisoryUrl` is `off`, else the OSV
- * API at `advisoryUrl` (default `https://api.osv.dev`).
- * @throws UsageError for a database that cannot be read or a bad URL.
+ * given (relative to `cwd`), else nothing when `advisoryUrl` is `off`, else the OSV API at
+ * `advisoryUrl` (default `https://api.osv.dev`).
+ * @throws UsageError for a bad URL.
+ */
+function advisorySettingOf(options: GateOptions): AdvisorySetting {
+  if (nonEmpty(options.advisoryDb)) {
+    return { kind: 'osv-db', path: path.resolve(options.cwd, options.advisoryDb!.trim()) }
+  }
+  const url = options.advisoryUrl?.trim()
+  if (url?.toLowerCase() === 'off') return { kind: 'off' }
+  checkBaseUrl(url, 'advisory-url', 'https://api.osv.dev (or off)')
+  return { kind: 'osv-api', baseUrl: url || undefined }
+}
+
+/**
+ * The advisory source of a setting (`advisorySettingOf`): the database read once, nothing, or
+ * the OSV API.
+ * @throws UsageError for a database that cannot be read.
  */
 async function advisorySourceFor(
-  options: GateOptions,
+  setting: AdvisorySetting,
   http: HttpClient,
   logger: Logger
 ): Promise<AdvisorySource | null> {
-  if (nonEmpty(options.advisoryDb)) {
-    try {
-      return await loadOsvDatabase(path.resolve(options.cwd, options.advisoryDb!.trim()), {
-        logger
-      })
-    } catch (error) {
-      if (error instanceof AdvisoryDatabaseError) {
-        throw new UsageError(`advisory-db: ${error.message}`, { cause: error })
+  switch (setting.kind) {
+    case 'osv-db':
+      try {
+        return await loadOsvDatabase(setting.path, { logger })
+      } catch (error) {
+        if (error instanceof AdvisoryDatabaseError) {
+          throw new UsageError(`advisory-db: ${error.message}`, { cause: error })
+        }
+        throw error
       }
-      throw error
-    }
+    case 'off':
+      return null
+    case 'osv-api':
+      return createOsvApiSource({ http, baseUrl: setting.baseUrl, logger })
   }
-  const url = options.advisoryUrl?.trim()
-  if (url?.toLowerCase() === 'off') return null
-  checkBaseUrl(url, 'advisory-url', 'https://api.osv.dev (or off)')
-  return createOsvApiSource({ http, baseUrl: url || undefined, logger })
+}
+
+/**
+ * The grade cache key of an exact purl for the run's grader (`keys.ts`): the built-in grader's
+ * assessment key (npm registry, PyPI URL, advisory source identity), the grading service's or
+ * the grader command's; null when this grader's grades are not cached (`registry`: a local
+ * file), or when the advisory database cannot be identified (warning; the run goes uncached).
+ */
+async function gradeCacheKeys(
+  kind: GraderKind,
+  options: GateOptions,
+  deps: {
+    npm: NpmRegistryClient
+    pypi: PypiClient
+    scale: GradeScale
+    advisorySetting: AdvisorySetting | null
+    logger: Logger
+  }
+): Promise<((purl: string) => string | null) | null> {
+  switch (kind) {
+    case 'builtin': {
+      let advisories: string
+      try {
+        advisories = await advisorySourceIdentity(deps.advisorySetting ?? { kind: 'off' })
+      } catch (error) {
+        deps.logger.warning(
+          `the advisory database could not be identified for the grade cache (${error instanceof Error ? error.message : String(error)}); grading without the cache`
+        )
+        return null
+      }
+      const sources = {
+        npmRegistry: deps.npm.registry,
+        pypiUrl: deps.pypi.baseUrl,
+        advisories
+      }
+      return (purl) => builtinAssessmentKey(purl, sources)
+    }
+    case 'api': {
+      const url = options.graderUrl?.trim() ?? ''
+      return url === '' ? null : (purl) => apiGradeKey(url, deps.scale, purl)
+    }
+    case 'command': {
+      const argv = options.graderCommand ?? []
+      return argv.length === 0 ? null : (purl) => commandGradeKey(argv, purl)
+    }
+    case 'registry':
+      return null
+  }
+}
+
+/** One line (info) of what the grade cache did in this run: hits, misses and writes. */
+function logCacheUse(
+  cache: GradeCache,
+  before: GradeCache['stats'],
+  keyOf: ((purl: string) => string | null) | null,
+  logger: Logger
+): void {
+  if (keyOf === null) {
+    logger.info(`Grade cache ${cache.dir}: not used by this grader`)
+    return
+  }
+  const after = cache.stats
+  logger.info(
+    `Grade cache ${cache.dir}: ${after.hits - before.hits} hit(s), ${after.misses - before.misses} miss(es), ${after.writes - before.writes} write(s)`
+  )
 }
 
 function createHttpClient(options: ScanOptions): HttpClient {
@@ -504,6 +708,8 @@ function createGrader(
     /** The built-in grader's advisory source (`advisorySourceFor`). */
     advisories: AdvisorySource | null
     pypi: PypiClient
+    /** The built-in grader's package assessment cache; null: none. */
+    assessmentCache: AssessmentCache | null
   }
 ): Grader {
   switch (kind) {
@@ -515,7 +721,8 @@ function createGrader(
         now: deps.now,
         scale: deps.scale,
         advisories: deps.advisories,
-        pypi: deps.pypi
+        pypi: deps.pypi,
+        assessmentCache: deps.assessmentCache
       })
     case 'api':
       if (!nonEmpty(options.graderUrl)) {

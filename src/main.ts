@@ -3,7 +3,7 @@
  * PR comment, outputs → and only then `core.setFailed` when a server or config is blocked.
  */
 import { readFileSync } from 'node:fs'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import * as core from '@actions/core'
@@ -11,9 +11,18 @@ import type { Octokit } from '@octokit/rest'
 import { gate, GRADER_KINDS, UsageError, type GateOptions, type GraderKind } from './gate.js'
 import { parseGraderCommand } from './grade/command.js'
 import { readFileAtRef } from './github/base-file.js'
+import {
+  cacheKeyFor,
+  restoreGradeCache,
+  saveGradeCache,
+  type CacheService
+} from './github/actions-cache.js'
 import { upsertStickyComment } from './github/comment.js'
 import { readGitHubContext, type GitHubContext } from './github/context.js'
 import { createOctokit, type OctokitFactory } from './github/octokit.js'
+import { planScope, type ScopePlan } from './github/pr-scope.js'
+import { reportArtifactName, uploadReport, type UploadArtifact } from './github/report-artifact.js'
+import { GradeCache, parseCacheTtlDays } from './grade/cache/index.js'
 import type { Logger } from './log.js'
 import type { FetchLike } from './net/http.js'
 import { EXCEPTIONS_FILE_NAMES } from './policy/exceptions-file.js'
@@ -22,11 +31,13 @@ import { REGISTRY_FILE_NAMES } from './policy/registry-file.js'
 import { parseCount, parseSeconds, splitList } from './input-values.js'
 import { renderAnnotations } from './report/annotations.js'
 import { renderComment, stickyMarker } from './report/comment.js'
+import type { FullReportPointer } from './report/full-report.js'
 import { escapeProse } from './report/markdown.js'
 import { headline } from './report/headline.js'
 import { toJsonReport } from './report/json.js'
 import { buildReportModel, type ReportModel } from './report/model.js'
 import type { GateRun } from './report/run.js'
+import { sarifText } from './report/sarif.js'
 import { renderSummary } from './report/summary.js'
 import { TOOL_NAME, TOOL_VERSION } from './version.js'
 
@@ -40,6 +51,10 @@ export interface ActionDeps {
   env?: NodeJS.ProcessEnv
   /** Clock (tests). */
   now?: () => Date
+  /** The Actions cache service (default `@actions/cache`). */
+  cacheService?: CacheService
+  /** The artifact uploader for `upload-report` (default `@actions/artifact`). */
+  uploadArtifact?: UploadArtifact
 }
 
 const coreLogger: Logger = {
@@ -56,7 +71,7 @@ export async function run(deps: ActionDeps = {}): Promise<void> {
   // Read first and never throwing, so a failure message can still reach the PR.
   const context = readGitHubContext(env, (file) => readFileSync(file, 'utf8'))
   for (const w of context.warnings) core.warning(w)
-  const commentWanted = core.getInput('comment').trim().toLowerCase() !== 'false'
+  const commentWanted = commentModeOrNull(core.getInput('comment')) !== 'never'
   let octokit: Octokit | null = null
   let marker = stickyMarker(validCommentId(core.getInput('comment-id')) ?? 'default')
   try {
@@ -65,8 +80,19 @@ export async function run(deps: ActionDeps = {}): Promise<void> {
     marker = stickyMarker(inputs.commentId)
     const cwd = context.workspace ?? process.cwd()
     octokit = createGitHubClient(context, inputs.githubToken, deps)
-    warnAboutWorkspaceGrader(context, inputs, cwd)
+    checkWorkspaceGrader(context, inputs, cwd)
 
+    const plan: ScopePlan =
+      inputs.files === 'all'
+        ? { kind: 'workspace', why: 'files: all' }
+        : await planScope(
+            context,
+            octokit,
+            { paths: inputs.gate.paths, patterns: inputs.gate.configPatterns },
+            coreLogger
+          )
+    logPlan(plan)
+    const cache = inputs.cache ? await openCache(inputs, env, deps) : null
     const base = (kind: RuleFileKind, given: string | undefined) =>
       baseRuleFile(kind, given, context, inputs, octokit, cwd)
     const gateRun = await gate({
@@ -74,29 +100,38 @@ export async function run(deps: ActionDeps = {}): Promise<void> {
       policyDocument: await base(RULE_FILES.policy, inputs.gate.policyPath),
       registryDocument: await base(RULE_FILES.registry, inputs.gate.registryPath),
       exceptionsDocument: await base(RULE_FILES.exceptions, inputs.gate.exceptionsPath),
+      change: plan.kind === 'changed' ? { configs: plan.configs } : undefined,
+      scope: inputs.scope,
+      cache: cache?.store ?? null,
       cwd,
       baseBranch: context.baseRef ?? undefined,
       fetch: deps.fetch,
       now: deps.now,
       logger: coreLogger
     })
+    if (cache) await closeCache(cache, deps)
     const model = buildReportModel(gateRun)
 
-    await writeSummary(model, context)
-    annotate(model)
     const reportPath = await writeJsonReport(gateRun, inputs.reportPath, env)
-    if (inputs.comment) {
-      await postComment(
-        renderComment(model, { marker, jobUrl: context.runUrl ?? undefined }),
-        marker,
-        context,
-        octokit
-      )
-    }
+    const uploaded = inputs.uploadReport
+      ? await uploadReport(
+          reportPath,
+          reportArtifactName(inputs.commentId),
+          context.runUrl,
+          coreLogger,
+          deps.uploadArtifact
+        )
+      : null
+    const fullReport: FullReportPointer | undefined = uploaded ? { artifact: uploaded } : undefined
+    await writeSummary(model, context, fullReport)
+    annotate(model)
+    const sarifPath = await writeSarif(model, inputs.sarifFile, env)
+    await commentOnRun(model, inputs.comment, { marker, context, octokit, fullReport })
 
     core.setOutput('verdict', gateRun.verdict)
     core.setOutput('failed-count', String(model.counts.blocked + model.counts.invalidConfigs))
     core.setOutput('report-path', reportPath)
+    core.setOutput('sarif-path', sarifPath)
 
     const line = headline(model)
     if (gateRun.verdict === 'fail') core.setFailed(`${TOOL_NAME}: ${line}`)
@@ -112,11 +147,90 @@ export async function run(deps: ActionDeps = {}): Promise<void> {
     // Never leave an earlier "all pass" comment standing when the gate could not run.
     if (commentWanted) {
       octokit ??= createGitHubClient(context, core.getInput('github-token'), deps)
-      await postComment(failureComment(marker, message, context), marker, context, octokit)
+      await postComment(failureComment(marker, message, context), marker, context, octokit, true)
     }
     core.setOutput('verdict', 'fail')
     core.setFailed(`${TOOL_NAME}: ${message}`)
   }
+}
+
+/** How the sticky comment is handled (action.yml `comment`). */
+export type CommentMode = 'on-failure' | 'always' | 'never'
+
+/**
+ * The comment for a finished run, by mode: `always` creates or updates it; `on-failure` creates
+ * or updates it when the run fails and, when it passes, only updates an existing one (so a red
+ * comment turns "resolved" and a PR that never failed gets none); `never` leaves it alone.
+ */
+async function commentOnRun(
+  model: ReportModel,
+  mode: CommentMode,
+  where: {
+    marker: string
+    context: GitHubContext
+    octokit: Octokit | null
+    fullReport: FullReportPointer | undefined
+  }
+): Promise<void> {
+  if (mode === 'never') return
+  const failed = model.verdict === 'fail'
+  const body = renderComment(model, {
+    marker: where.marker,
+    jobUrl: where.context.runUrl ?? undefined,
+    resolved: mode === 'on-failure' && !failed,
+    fullReport: where.fullReport
+  })
+  const create = mode === 'always' || failed
+  await postComment(body, where.marker, where.context, where.octokit, create)
+}
+
+function logPlan(plan: ScopePlan): void {
+  if (plan.kind === 'workspace') {
+    core.info(`Gating every MCP config in the workspace (${plan.why})`)
+    return
+  }
+  const names = plan.configs.map((c) => `${c.path} (${c.status})`)
+  core.info(
+    names.length === 0
+      ? `This ${plan.event} changes no MCP config file (${plan.otherFiles} other file(s))`
+      : `Gating the MCP config files this ${plan.event} changes: ${names.join(', ')}`
+  )
+}
+
+/** The run's grade cache: the directory, its store, and the key to save it under. */
+interface ActionCache {
+  dir: string
+  key: string
+  store: GradeCache
+}
+
+/** Restore the grade cache directory from the Actions cache and open it. */
+async function openCache(
+  inputs: ActionInputs,
+  env: NodeJS.ProcessEnv,
+  deps: ActionDeps
+): Promise<ActionCache> {
+  const dir = path.join(env.RUNNER_TEMP || os.tmpdir(), `${TOOL_NAME}-cache`)
+  const key = cacheKeyFor(env)
+  // Start from what the cache service holds, never from files an earlier step left here.
+  await rm(dir, { recursive: true, force: true })
+  await restoreGradeCache(dir, key, coreLogger, deps.cacheService)
+  const store = new GradeCache({
+    dir,
+    ttlMs: inputs.cacheTtlDays * 24 * 60 * 60 * 1000,
+    now: deps.now,
+    logger: coreLogger
+  })
+  return { dir, key, store }
+}
+
+/** Save the grade cache when this run wrote new grades. */
+async function closeCache(cache: ActionCache, deps: ActionDeps): Promise<void> {
+  const { hits, misses, writes } = cache.store.stats
+  core.info(`grade cache: ${hits} hit(s), ${misses} miss(es), ${writes} new grade(s)`)
+  if (writes === 0) return
+  await cache.store.prune() // expired entries are not carried over
+  await saveGradeCache(cache.dir, cache.key, coreLogger, deps.cacheService)
 }
 
 /** Longest failure message put into the PR comment (the job log has all of it). */
@@ -144,9 +258,11 @@ function validCommentId(id: string): string | null {
 
 /**
  * A grader command that runs a program from the checkout lets a pull request change its own
- * grade: say so on pull request events (the grader is trusted code, see README).
+ * grade: on `pull_request` say so; on `pull_request_target`, where the job has a write token and
+ * secrets, refuse (the gate never executes code a pull request may have put in the workspace).
+ * @throws UsageError on `pull_request_target` with a grader command inside the workspace.
  */
-function warnAboutWorkspaceGrader(context: GitHubContext, inputs: ActionInputs, cwd: string): void {
+function checkWorkspaceGrader(context: GitHubContext, inputs: ActionInputs, cwd: string): void {
   const command = inputs.gate.graderCommand
   if (!context.pullRequest || inputs.gate.grader !== 'command' || !command) return
   const fromCheckout = command.some((word) => {
@@ -154,17 +270,30 @@ function warnAboutWorkspaceGrader(context: GitHubContext, inputs: ActionInputs, 
     const relative = path.relative(cwd, path.resolve(cwd, word))
     return !relative.startsWith('..') && !path.isAbsolute(relative)
   })
-  if (fromCheckout) {
-    core.warning(
-      'grader-command runs a file from the checked-out pull request, so the pull request can change how it is graded: keep the grader outside the repository (or check out the base branch for it)'
+  if (!fromCheckout) return
+  if (context.eventName === 'pull_request_target') {
+    throw new UsageError(
+      "grader-command runs a file from the workspace on pull_request_target, where the job has a write token and secrets and the workspace may hold the pull request's code: install the grader outside the workspace (e.g. in $RUNNER_TEMP from a pinned release)"
     )
   }
+  core.warning(
+    'grader-command runs a file from the checked-out pull request, so the pull request can change how it is graded: keep the grader outside the repository (or check out the base branch for it)'
+  )
 }
 
 interface ActionInputs {
-  gate: Omit<GateOptions, 'cwd'>
-  comment: boolean
+  gate: Omit<GateOptions, 'cwd'> & { paths: string[] }
+  /** Which config files on change events (action.yml `files`). */
+  files: 'changed' | 'all'
+  /** Which servers can block (action.yml `scope`). */
+  scope: 'all' | 'changed'
+  comment: CommentMode
   commentId: string
+  uploadReport: boolean
+  sarifFile: string
+  cache: boolean
+  /** Days a cached grade is served (action.yml `cache-ttl`). */
+  cacheTtlDays: number
   /** Where the policy file is read from on pull requests (see action.yml `policy-source`). */
   policySource: 'base' | 'workspace'
   githubToken: string
@@ -211,8 +340,14 @@ function readInputs(): ActionInputs {
       advisoryDb: core.getInput('advisory-db') || undefined,
       httpRetries: parseCount(core.getInput('retries') || '3', 'input retries')
     },
-    comment: booleanInput('comment', true),
+    files: choiceInput('files', ['changed', 'all'] as const, 'changed'),
+    scope: choiceInput('scope', ['all', 'changed'] as const, 'all'),
+    comment: commentModeInput(),
     commentId: commentIdInput(),
+    uploadReport: booleanInput('upload-report', false),
+    sarifFile: core.getInput('sarif-file'),
+    cache: booleanInput('cache', true),
+    cacheTtlDays: cacheTtlInput(),
     policySource: policySourceInput(),
     githubToken: core.getInput('github-token'),
     graderApiKey,
@@ -244,6 +379,45 @@ function commentIdInput(): string {
   return id
 }
 
+/** `comment` as typed, or null when it is not a mode (`true`/`false` are read as always/never). */
+function commentModeOrNull(raw: string): CommentMode | null {
+  const value = raw.trim().toLowerCase()
+  if (value === '' || value === 'on-failure') return 'on-failure'
+  if (value === 'always' || value === 'true') return 'always'
+  if (value === 'never' || value === 'false') return 'never'
+  return null
+}
+
+function commentModeInput(): CommentMode {
+  const raw = core.getInput('comment')
+  const mode = commentModeOrNull(raw)
+  if (mode === null) {
+    throw new UsageError(
+      `input comment must be on-failure, always or never, got "${raw.slice(0, 60)}"`
+    )
+  }
+  return mode
+}
+
+function choiceInput<T extends string>(name: string, choices: readonly T[], fallback: T): T {
+  const raw = core.getInput(name).trim().toLowerCase()
+  if (raw === '') return fallback
+  if (!(choices as readonly string[]).includes(raw)) {
+    throw new UsageError(`input ${name} must be ${choices.join(' or ')}, got "${raw.slice(0, 60)}"`)
+  }
+  return raw as T
+}
+
+function cacheTtlInput(): number {
+  const raw = core.getInput('cache-ttl').trim()
+  if (raw === '') return 7
+  try {
+    return parseCacheTtlDays(raw)
+  } catch (error) {
+    throw new UsageError(`input cache-ttl: ${(error as Error).message}`, { cause: error })
+  }
+}
+
 function policySourceInput(): 'base' | 'workspace' {
   const raw = (core.getInput('policy-source') || 'base').trim().toLowerCase()
   if (raw !== 'base' && raw !== 'workspace') {
@@ -265,8 +439,12 @@ function secondsInput(name: string, fallback: number): number {
   return raw === '' ? fallback * 1000 : parseSeconds(raw, `input ${name}`)
 }
 
-async function writeSummary(model: ReportModel, context: GitHubContext): Promise<void> {
-  const markdown = renderSummary(model, { jobUrl: context.runUrl ?? undefined })
+async function writeSummary(
+  model: ReportModel,
+  context: GitHubContext,
+  fullReport: FullReportPointer | undefined
+): Promise<void> {
+  const markdown = renderSummary(model, { jobUrl: context.runUrl ?? undefined, fullReport })
   try {
     await core.summary.addRaw(markdown, true).write()
   } catch (error) {
@@ -302,16 +480,36 @@ async function writeJsonReport(
   return file
 }
 
-/** An Octokit for the comment and base-branch reads, or null when there is no PR or token. */
+/**
+ * Write the SARIF 2.1.0 file (`sarif-file`, default `$RUNNER_TEMP/mcp-grade-gate.sarif`).
+ * @returns its absolute path.
+ */
+async function writeSarif(
+  model: ReportModel,
+  requested: string,
+  env: NodeJS.ProcessEnv
+): Promise<string> {
+  const file = requested.trim()
+    ? path.resolve(requested.trim())
+    : path.join(env.RUNNER_TEMP || os.tmpdir(), `${TOOL_NAME}.sarif`)
+  await mkdir(path.dirname(file), { recursive: true })
+  await writeFile(file, sarifText(model))
+  return file
+}
+
+/**
+ * An Octokit for the GitHub API (changed files, base-branch reads, the comment), or null when
+ * the run is not about a pull request or merge group, or has no token.
+ */
 function createGitHubClient(
   context: GitHubContext,
   token: string,
   deps: ActionDeps
 ): Octokit | null {
-  if (!context.pullRequest || !context.repository) return null
+  if ((!context.pullRequest && !context.mergeGroup) || !context.repository) return null
   if (!token.trim()) {
     core.warning(
-      'no github-token: the PR comment is skipped and the policy is read from the workspace'
+      'no github-token: the PR comment is skipped, every config in the workspace is gated and the policy is read from the workspace'
     )
     return null
   }
@@ -420,12 +618,16 @@ function toRepoPath(cwd: string, file: string): string | null {
   return relative.split(path.sep).join('/')
 }
 
-/** Create or update the sticky comment; a failure to comment never changes the gate's result. */
+/**
+ * Create (when `create`) or update the sticky comment; a failure to comment never changes the
+ * gate's result.
+ */
 async function postComment(
   body: string,
   marker: string,
   context: GitHubContext,
-  octokit: Octokit | null
+  octokit: Octokit | null,
+  create: boolean
 ): Promise<void> {
   if (!context.pullRequest || !context.repository) {
     core.debug('not a pull request event: no PR comment')
@@ -439,7 +641,8 @@ async function postComment(
       issueNumber: context.pullRequest.number,
       body,
       marker,
-      logger: coreLogger
+      logger: coreLogger,
+      createIfMissing: create
     })
     core.info(`PR comment ${result.action}${result.url ? `: ${result.url}` : ''}`)
   } catch (error) {

@@ -23,8 +23,16 @@ const files = (map: Record<string, unknown>) => (path: string) => {
 const prPayload = (headRepo: string) => ({
   pull_request: {
     number: 42,
-    base: { ref: 'main', repo: { full_name: 'octo/app' } },
-    head: { ref: 'feature', repo: { full_name: headRepo } }
+    base: {
+      ref: 'main',
+      sha: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+      repo: { full_name: 'octo/app' }
+    },
+    head: {
+      ref: 'feature',
+      sha: 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',
+      repo: { full_name: headRepo }
+    }
   }
 })
 
@@ -34,7 +42,15 @@ describe('readGitHubContext', () => {
     expect(ctx).toEqual({
       eventName: 'pull_request',
       repository: { owner: 'octo', repo: 'app' },
-      pullRequest: { number: 42, baseRef: 'main', headRepository: 'octo/app', fromFork: false },
+      pullRequest: {
+        number: 42,
+        baseRef: 'main',
+        headRepository: 'octo/app',
+        fromFork: false,
+        baseSha: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+        headSha: 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb'
+      },
+      mergeGroup: null,
       baseRef: 'main',
       serverUrl: 'https://github.com',
       apiUrl: 'https://api.github.com',
@@ -54,7 +70,9 @@ describe('readGitHubContext', () => {
       number: 42,
       baseRef: 'main',
       headRepository: 'mallory/app',
-      fromFork: true
+      fromFork: true,
+      baseSha: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+      headSha: 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb'
     })
     expect(ctx.baseRef).toBe('main')
   })
@@ -86,9 +104,42 @@ describe('readGitHubContext', () => {
       number: 9,
       baseRef: 'release',
       headRepository: 'octo/app',
-      fromFork: false
+      fromFork: false,
+      baseSha: null,
+      headSha: null
     })
     expect(run.baseRef).toBe('release')
+  })
+
+  it('reads a merge_group run and ignores malformed SHAs', () => {
+    const payload = {
+      merge_group: {
+        base_sha: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+        head_sha: 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',
+        base_ref: 'refs/heads/main'
+      }
+    }
+    const ctx = readGitHubContext(
+      { ...ENV, GITHUB_EVENT_NAME: 'merge_group', GITHUB_BASE_REF: '' },
+      files({ '/runner/event.json': payload })
+    )
+    expect(ctx.mergeGroup).toEqual({
+      baseSha: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+      headSha: 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',
+      baseRef: 'refs/heads/main'
+    })
+    expect(ctx.baseRef).toBe('main')
+    expect(ctx.pullRequest).toBeNull()
+    const bad = readGitHubContext(
+      { ...ENV, GITHUB_EVENT_NAME: 'merge_group' },
+      files({
+        '/runner/event.json': {
+          merge_group: { base_sha: 'HEAD~1', head_sha: 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb' }
+        }
+      })
+    )
+    expect(bad.mergeGroup).toBeNull()
+    expect(bad.warnings[0]).toContain('unexpected shape')
   })
 
   it('uses GHES URLs for links', () => {

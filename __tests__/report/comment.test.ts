@@ -168,7 +168,7 @@ describe('renderComment', () => {
 
   it('says no servers were found for an empty run', () => {
     expect(renderComment(buildReportModel(gateRun([])), { marker })).toContain(
-      '### ✅ MCP grade gate: no MCP servers found'
+      '### ✅ MCP grade gate: no MCP servers to gate'
     )
   })
 })

@@ -140,7 +140,8 @@ describe('toJsonReport', () => {
           ungradedFindings: [],
           configFindings: [],
           notes: [],
-          compliance: []
+          compliance: [],
+          change: null
         },
         {
           name: 'git',
@@ -167,12 +168,14 @@ describe('toJsonReport', () => {
           ungradedFindings: [],
           configFindings: [],
           notes: [],
-          compliance: []
+          compliance: [],
+          change: null
         }
       ],
       today: '2026-11-21',
       startedAt: '2026-11-21T10:00:00.000Z',
       grader: 'builtin',
+      change: null,
       policies: [
         {
           environment: 'production',

@@ -216,8 +216,24 @@ describe('renderSummary', () => {
     const shown = tableRows(md).filter((r) => r.endsWith('❌ fail |')).length
     expect(shown).toBeGreaterThan(0)
     expect(shown).toBeLessThan(30)
-    expect(md).toMatch(new RegExp(`Shown: ${shown} of 60 servers in the table`))
+    expect(md).toMatch(new RegExp(`Shown: ${shown} of 30 blocked servers in the table`))
+    expect(md).toContain('none of the 30 other servers')
+    expect(md).toContain('`report-path` output')
     expect(md.trimEnd().endsWith('</sub>')).toBe(true)
+  })
+
+  it('keeps every blocked row and collapses the others into <details> when those fit', () => {
+    const md = renderSummary(buildReportModel(bigRun(60, 2)), {
+      maxBytes: 40_000,
+      fullReport: { artifact: { name: 'mcp-grade-gate-report', url: 'https://gh.test/a/1' } }
+    })
+    expect(Buffer.byteLength(md, 'utf8')).toBeLessThanOrEqual(40_000)
+    const blockedPart = md.slice(md.indexOf('### Blocked servers'), md.indexOf('<details>'))
+    expect(tableRows(blockedPart).filter((r) => r.endsWith('❌ fail |'))).toHaveLength(30)
+    const details = md.slice(md.indexOf('<details>'), md.indexOf('</details>'))
+    expect(details).toMatch(/<summary>(?:\d+ of )?30 other servers/)
+    expect(tableRows(details).every((r) => !r.endsWith('❌ fail |'))).toBe(true)
+    expect(md).toContain('[mcp-grade-gate-report artifact](https://gh.test/a/1)')
   })
 
   it('is small and complete when it fits', () => {

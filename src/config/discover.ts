@@ -75,6 +75,20 @@ export interface DiscoveredConfig {
   refused?: string
 }
 
+/**
+ * A test of whether a path relative to a searched directory (posix separators) names a config
+ * file, exactly as {@link discoverConfigs} decides it for files found in a directory search:
+ * `patterns` (default {@link DEFAULT_CONFIG_PATTERNS}) with dot files included, and never a file
+ * inside `node_modules` or `.git`. Used for the files a pull request changes, which are known
+ * by name only (a removed file no longer exists to be searched).
+ */
+export function configPathMatcher(patterns?: readonly string[]): (relativePath: string) => boolean {
+  const matches = picomatch([...(patterns ?? DEFAULT_CONFIG_PATTERNS)], { dot: true })
+  return (relativePath) =>
+    !relativePath.split('/').some((segment) => IGNORED_DIRECTORIES.has(segment)) &&
+    matches(relativePath)
+}
+
 /** Options of {@link discoverConfigs}. */
 export interface DiscoverOptions {
   /** Directory that relative `paths` and the reported `path`s are relative to: the workspace. */

@@ -40,11 +40,17 @@ export interface UpsertCommentOptions {
   /** The hidden marker, an HTML comment such as `<!-- mcp-grade-gate:default -->`. */
   marker: string
   logger: Logger
+  /**
+   * Create the comment when there is none yet (default true). False only updates an existing
+   * comment (`comment: on-failure` once the PR passes: a red comment turns "resolved", and a PR
+   * that never failed gets no comment); with none, the result is `absent`.
+   */
+  createIfMissing?: boolean
 }
 
 /** What `upsertStickyComment` did. */
 export interface UpsertCommentResult {
-  action: 'created' | 'updated' | 'unchanged' | 'skipped'
+  action: 'created' | 'updated' | 'unchanged' | 'skipped' | 'absent'
   /** The comment's web URL, when known. */
   url?: string
   /** For `skipped`: why (already sent to `logger.warning` once; do not log it again). */
@@ -78,7 +84,8 @@ const UserSchema = z.looseObject({ login: z.string().min(1) })
 /**
  * Create or update the sticky comment on a PR (see the module doc).
  * @returns `created`/`updated` with the comment URL, `unchanged` when our comment already has this
- *   body (no write), or `skipped` with a warning when the token may not comment.
+ *   body (no write), `absent` when there is none and `createIfMissing` is false, or `skipped`
+ *   with a warning when the token may not comment.
  * @throws TypeError when the marker is not a one-line HTML comment or the body does not start
  *   with it; RangeError when the body is longer than 65,536 characters; StickyCommentError for
  *   any other API failure (message says what failed; never holds the token).
@@ -136,6 +143,7 @@ export async function upsertStickyComment(
       })
       return { action: 'updated', url: res.data.html_url }
     }
+    if (options.createIfMissing === false) return { action: 'absent' }
     step.name = 'create the comment'
     const res = await octokit.rest.issues.createComment({
       owner,

@@ -17,6 +17,18 @@ export interface PullRequestContext {
   headRepository: string | null
   /** True when the head repository is not the base repository (read-only token, SPEC §8). */
   fromFork: boolean
+  /** Commit the PR is compared against (`pull_request.base.sha`), when the payload has it. */
+  baseSha: string | null
+  /** The PR head commit (`pull_request.head.sha`), when the payload has it. */
+  headSha: string | null
+}
+
+/** A merge queue group (`merge_group` event): the commits it compares. */
+export interface MergeGroupContext {
+  baseSha: string
+  headSha: string
+  /** `refs/heads/main`: the branch the group merges into, when the payload has it. */
+  baseRef: string | null
 }
 
 /** What `readGitHubContext` found. Unknown values are null. */
@@ -25,6 +37,8 @@ export interface GitHubContext {
   eventName: string | null
   repository: { owner: string; repo: string } | null
   pullRequest: PullRequestContext | null
+  /** The merge queue group of a `merge_group` run, else null. */
+  mergeGroup: MergeGroupContext | null
   /** Base branch: `GITHUB_BASE_REF`, else the PR payload's `base.ref`. */
   baseRef: string | null
   /** Web URL of the GitHub instance (`GITHUB_SERVER_URL`, default `https://github.com`). */
@@ -46,8 +60,11 @@ export interface GitHubContext {
 /** Reads a file as UTF-8 text; throws when it cannot. */
 export type ReadTextFile = (path: string) => string
 
+const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/
+
 const RefSchema = z.looseObject({
   ref: z.string().optional(),
+  sha: z.string().regex(SHA).optional(),
   repo: z.looseObject({ full_name: z.string().optional() }).nullish()
 })
 
@@ -61,6 +78,13 @@ const PayloadSchema = z.looseObject({
   pull_request: PullSchema.optional(),
   issue: z
     .looseObject({ number: z.number().int().positive(), pull_request: z.unknown().optional() })
+    .optional(),
+  merge_group: z
+    .looseObject({
+      base_sha: z.string().regex(SHA),
+      head_sha: z.string().regex(SHA),
+      base_ref: z.string().optional()
+    })
     .optional(),
   workflow_run: z
     .looseObject({
@@ -122,12 +146,22 @@ export function readGitHubContext(
 
   const payload = readPayload(value('GITHUB_EVENT_PATH'), readFile, warnings)
   const pullRequest = payload ? pullRequestOf(eventName, payload, repository) : null
-  const baseRef = value('GITHUB_BASE_REF') ?? pullRequest?.baseRef ?? null
+  const group = payload?.merge_group
+  const mergeGroup: MergeGroupContext | null =
+    eventName === 'merge_group' && group
+      ? { baseSha: group.base_sha, headSha: group.head_sha, baseRef: group.base_ref ?? null }
+      : null
+  const baseRef =
+    value('GITHUB_BASE_REF') ??
+    pullRequest?.baseRef ??
+    mergeGroup?.baseRef?.replace(/^refs\/heads\//, '') ??
+    null
 
   return {
     eventName,
     repository,
     pullRequest,
+    mergeGroup,
     baseRef,
     serverUrl,
     apiUrl,
@@ -199,12 +233,21 @@ function pullRequestOf(
       number: pr.number,
       baseRef: pr.base?.ref ?? null,
       headRepository: head,
-      fromFork: head !== null && baseRepo !== null && head.toLowerCase() !== baseRepo.toLowerCase()
+      fromFork: head !== null && baseRepo !== null && head.toLowerCase() !== baseRepo.toLowerCase(),
+      baseSha: pr.base?.sha ?? null,
+      headSha: pr.head?.sha ?? null
     }
   }
   if (payload.pull_request) return fromPull(payload.pull_request)
   if (eventName === 'issue_comment' && payload.issue?.pull_request !== undefined) {
-    return { number: payload.issue.number, baseRef: null, headRepository: null, fromFork: false }
+    return {
+      number: payload.issue.number,
+      baseRef: null,
+      headRepository: null,
+      fromFork: false,
+      baseSha: null,
+      headSha: null
+    }
   }
   const run = payload.workflow_run
   const first = run?.pull_requests?.[0]

@@ -2,6 +2,7 @@
  * The result of evaluating one server (SPEC §2 `ServerResult`).
  */
 import type { Axis, Finding, GradeReport } from '../grade/report.js'
+import type { ServerChangeFacts } from '../change/run-change.js'
 import type { ResolvedServer } from '../resolve/types.js'
 import type { ReasonCode, Reason, Verdict } from './reasons.js'
 import type { RecordSource, RegistryEntry } from './records.js'
@@ -78,4 +79,10 @@ export interface ServerResult {
   compliance: ComplianceImpact[]
   verdict: Verdict
   reasons: Reason[]
+  /**
+   * How the change under review (a pull request) touches this server: added, changed (what,
+   * the version bump, a grade that went down), unchanged; absent when the run gated the whole
+   * workspace.
+   */
+  change?: ServerChangeFacts
 }

@@ -78,7 +78,13 @@ export function renderAnnotations(
     })
   }
   for (const s of model.servers) {
-    if (s.outcome === 'passed') continue
+    if (s.outcome === 'passed') {
+      // A passing server whose grade went down against the base is still called out.
+      if (s.change?.gradeDrop) {
+        items.push({ kind: 'grades that went down', label: s.name, annotation: dropNotice(s) })
+      }
+      continue
+    }
     const level: AnnotationLevel =
       s.outcome === 'blocked' ? 'error' : s.verdict === 'excepted' ? 'notice' : 'warning'
     items.push({
@@ -122,6 +128,7 @@ function serverAnnotation(s: ServerView, level: AnnotationLevel): Annotation {
     if (r.fix) lines.push(`  Fix: ${r.fix}`)
   }
   if (s.gradeProblem) lines.push(`Grader: ${s.gradeProblem}`)
+  if (s.change) lines.push(changeLine(s.change))
   if (s.exceptionFacts) lines.push(exceptionLine(s.exception, s.exceptionFacts))
   return {
     level,
@@ -134,6 +141,26 @@ function serverAnnotation(s: ServerView, level: AnnotationLevel): Annotation {
     startLine: s.line,
     startColumn: s.column
   }
+}
+
+/** A notice on a passing server whose grade went down against the base. */
+function dropNotice(s: ServerView): Annotation {
+  return {
+    level: 'notice',
+    title: plain(`MCP server ${s.name}: grade went down`, MAX_TITLE_CHARS),
+    message: plain(
+      `${s.package} · grade ${s.grade.text}\n${changeLine(s.change!)}`,
+      MAX_MESSAGE_CHARS
+    ),
+    file: s.file,
+    startLine: s.line,
+    startColumn: s.column
+  }
+}
+
+/** The change under review in one line: `Change: changed: 1.2.0 → 1.3.1; grade went down …`. */
+function changeLine(change: NonNullable<ServerView['change']>): string {
+  return `Change: ${change.text}${change.gradeDrop ? `; ${change.gradeDrop}` : ''}`
 }
 
 /**

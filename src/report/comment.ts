@@ -19,6 +19,7 @@ import {
   tableRow
 } from './markdown.js'
 import type { ReportModel, ServerView } from './model.js'
+import { fullReportSentence, type FullReportPointer } from './full-report.js'
 
 /** GitHub's limit for an issue/PR comment body, in characters. */
 export const COMMENT_MAX_CHARS = 65536
@@ -59,6 +60,13 @@ export interface CommentOptions {
   jobUrl?: string
   /** Size limit in characters; default `COMMENT_MAX_CHARS`. */
   maxChars?: number
+  /**
+   * The comment replaces a failing one (`comment: on-failure` after a pass): the heading says
+   * the problem is resolved.
+   */
+  resolved?: boolean
+  /** Where the full JSON report is, for the note of a comment cut to the limit. */
+  fullReport?: FullReportPointer
 }
 
 /**
@@ -77,16 +85,22 @@ export function renderComment(model: ReportModel, options: CommentOptions): stri
   const c = model.counts
   const clean = c.blocked === 0 && c.warned === 0 && c.invalidConfigs === 0
   if (clean) {
-    return `${[options.marker, passHeading(model), context(model), link].join('\n\n')}\n`
+    const heading = passHeading(model, options.resolved === true)
+    return `${[options.marker, heading, context(model), link].join('\n\n')}\n`
   }
 
   const budget = new SizeBudget(limit - NOTE_RESERVE_CHARS, utf16Units)
-  const head = [options.marker, failHeading(model), context(model)].join('\n\n')
+  const head = [options.marker, failHeading(model, options.resolved === true), context(model)].join(
+    '\n\n'
+  )
   budget.reserve(head)
   budget.reserve(link)
+  const withChange = model.change !== null
+  const row = (s: ServerView): string => serverRow(s, withChange)
   const header = tableHeader([
     '',
     'Server',
+    ...(withChange ? ['Change'] : []),
     'File:line',
     'Package',
     'Grade',
@@ -95,21 +109,41 @@ export function renderComment(model: ReportModel, options: CommentOptions): stri
     'Reasons'
   ])
   budget.reserve(header)
-  const listed =
-    model.servers.length <= COMMENT_ALL_SERVERS_UP_TO
-      ? model.servers
-      : model.servers.filter((s) => s.outcome !== 'passed')
+  const all = model.servers.length <= COMMENT_ALL_SERVERS_UP_TO
+  const blocked = model.servers.filter((s) => s.outcome === 'blocked')
+  // Up to 10 servers: one table of all. More: the blocked table, then the warned and excepted
+  // ones collapsed into <details> (passing servers are in the job summary).
+  const main = all ? model.servers : blocked
+  const collapsed = all ? [] : model.servers.filter((s) => s.outcome === 'warned')
   const errors = model.configs.flatMap((x) =>
     x.errorText ? [`- ❌ ${codeSpan(x.errorText)}`] : []
   )
-  const rows = budget.takeWhile(listed.map(row))
+  const rows = budget.takeWhile(main.map(row))
   const errorLines = budget.takeWhile(errors)
-  const needFix = listed.filter((s) => s.outcome !== 'passed')
-  const fixes = budget.takeWhile(needFix.map(fixLine))
+  const needFix = model.servers.filter((s) => s.outcome !== 'passed')
+  const blockedFixes = budget.takeWhile(blocked.map(fixLine))
+  let collapsedRows: string[] = []
+  if (blockedFixes.length === blocked.length && collapsed.length > 0) {
+    budget.reserve(header)
+    budget.reserve(detailsFrame(collapsed.length))
+    collapsedRows = budget.takeWhile(collapsed.map(row))
+  }
+  const fixes = [
+    ...blockedFixes,
+    ...(blockedFixes.length === blocked.length
+      ? budget.takeWhile(needFix.filter((s) => s.outcome !== 'blocked').map(fixLine))
+      : [])
+  ]
   const fullCompliance = complianceList(model)
   const compliance = fullCompliance !== '' && budget.take(fullCompliance) ? fullCompliance : ''
 
-  const blocks = [head, [header, ...rows].join('\n')]
+  const blocks = [head]
+  if (rows.length > 0 || main.length > 0) blocks.push([header, ...rows].join('\n'))
+  if (collapsedRows.length > 0) {
+    blocks.push(
+      detailsFrame(collapsed.length).replace('%TABLE%', [header, ...collapsedRows].join('\n'))
+    )
+  }
   if (errorLines.length > 0) {
     blocks.push(
       ['**Invalid config files** (fix the syntax at the position shown):', ...errorLines].join('\n')
@@ -118,7 +152,7 @@ export function renderComment(model: ReportModel, options: CommentOptions): stri
   if (fixes.length > 0) blocks.push(['**How to fix**', '', ...fixes].join('\n'))
   if (compliance !== '') blocks.push(compliance)
   const left = {
-    rows: listed.length - rows.length,
+    rows: main.length - rows.length + collapsed.length - collapsedRows.length,
     errors: errors.length - errorLines.length,
     fixes: needFix.length - fixes.length,
     compliance: fullCompliance !== '' && compliance === ''
@@ -127,7 +161,8 @@ export function renderComment(model: ReportModel, options: CommentOptions): stri
     blocks.push(
       `_Left out to stay within GitHub's comment size limit: ${left.rows} server row(s), ` +
         `${left.fixes} fix(es), ${left.errors} config error(s)` +
-        `${left.compliance ? ', the compliance controls' : ''}. The job summary and the JSON report have all of them._`
+        `${left.compliance ? ', the compliance controls' : ''}. The job summary has more; ` +
+        `${fullReportSentence(options.fullReport)}_`
     )
   }
   blocks.push(link)
@@ -138,13 +173,19 @@ function environments(model: ReportModel): string {
   return model.environments.map(escapeMarkdown).join(', ')
 }
 
-function passHeading(model: ReportModel): string {
+function passHeading(model: ReportModel, resolved: boolean): string {
   const n = model.counts.servers
-  if (n === 0) return `### ✅ MCP grade gate: no MCP servers found`
-  return `### ✅ MCP grade gate: ${n === 1 ? 'the 1 server passes' : `all ${n} servers pass`}`
+  const lead = resolved ? 'resolved, ' : ''
+  if (n === 0) return `### ✅ MCP grade gate: ${lead}no MCP servers to gate`
+  return `### ✅ MCP grade gate: ${lead}${n === 1 ? 'the 1 server passes' : `all ${n} servers pass`}`
 }
 
-function failHeading(model: ReportModel): string {
+/** The `<details>` block of the warned and excepted servers (`%TABLE%` marks the table). */
+function detailsFrame(count: number): string {
+  return `<details><summary>${count} warned or excepted server${count === 1 ? '' : 's'}</summary>\n\n%TABLE%\n\n</details>`
+}
+
+function failHeading(model: ReportModel, resolved: boolean): string {
   const c = model.counts
   if (c.blocked > 0 || c.invalidConfigs > 0) {
     const parts: string[] = []
@@ -154,7 +195,8 @@ function failHeading(model: ReportModel): string {
     }
     return `### ❌ MCP grade gate: ${parts.join(', ')}`
   }
-  return `### ⚠️ MCP grade gate: passed with warnings on ${c.warned} of ${c.servers} servers`
+  const lead = resolved ? 'resolved, ' : ''
+  return `### ⚠️ MCP grade gate: ${lead}passed with warnings on ${c.warned} of ${c.servers} servers`
 }
 
 function context(model: ReportModel): string {
@@ -163,13 +205,40 @@ function context(model: ReportModel): string {
   const env = environments(model)
   if (env) parts.unshift(`Environment: ${env}`)
   parts.push(`grader: ${escapeMarkdown(model.grader)}`)
-  return parts.join(' · ')
+  const line = parts.join(' · ')
+  return model.change ? `${line}\n\n${changeLines(model.change)}` : line
 }
 
-function row(s: ServerView): string {
+/** What the pull request changed: counts, grades that went down, removed servers (short). */
+function changeLines(change: NonNullable<ReportModel['change']>): string {
+  const lines = [
+    `**This pull request:** ${escapeMarkdown(change.summary)}` +
+      (change.scope === 'changed' ? ' (unchanged servers do not block: scope changed)' : '')
+  ]
+  for (const d of change.gradeDrops.slice(0, COMMENT_ALL_SERVERS_UP_TO)) {
+    lines.push(`- ⬇️ ${codeSpan(d.name)}: ${escapeProse(d.message)}`)
+  }
+  if (change.gradeDrops.length > COMMENT_ALL_SERVERS_UP_TO) {
+    lines.push(
+      `- ⬇️ ${change.gradeDrops.length - COMMENT_ALL_SERVERS_UP_TO} more grades went down (job summary)`
+    )
+  }
+  if (change.removed.length > 0) {
+    const names = change.removed.slice(0, COMMENT_ALL_SERVERS_UP_TO).map((r) => codeSpan(r.name))
+    const more = change.removed.length - names.length
+    lines.push(`- Removed: ${names.join(', ')}${more > 0 ? ` and ${more} more` : ''}`)
+  }
+  return lines.join('\n')
+}
+
+function serverRow(s: ServerView, withChange: boolean): string {
+  const change = s.change
+    ? `${escapeMarkdown(s.change.text)}${s.change.gradeDrop ? ' ⬇️ grade down' : ''}`
+    : '—'
   return tableRow([
     `${s.symbol} ${s.verdict}`,
     codeSpan(s.name, { inTable: true }),
+    ...(withChange ? [change] : []),
     codeSpan(s.location, { inTable: true }),
     codeSpan(s.package, { inTable: true }),
     escapeMarkdown(s.grade.text),

@@ -32,16 +32,29 @@
  *   `ungradedFindings` (findings shown although there is no grade), `configFindings` (what the
  *   config entry itself does, found whatever the grader: `Finding`s with `config.*` rule ids;
  *   the built-in grader's `grade.findings` repeat them), `notes` (entry and resolution notes,
- *   e.g. "runs several commands", deduplicated).
+ *   e.g. "runs several commands", deduplicated), `change` (issue 5; null when the run gated the
+ *   whole workspace): `{ kind: added|changed|unchanged, aspects[] {aspect, before, after,
+ *   message}, versionBump, base {name, line}, gradeDrop {overall, axes[], message}, blocking }`.
  * - Additive: `today` (`YYYY-MM-DD`, the date used for audit age and expiry), `startedAt`
  *   (ISO timestamp), `grader` (`builtin`, `api`, `command`, `registry`), `policies[]`
  *   `{ environment, source, reason, file }`, `compliance` `{ source, controls[] }`: every control
  *   touched by any server's failing axes (`{ framework, control, title, axes, servers[] {name,
- *   config, line} }`, framework then control order) and the citation of the mapping.
+ *   config, line} }`, framework then control order) and the citation of the mapping; `change`
+ *   (issue 5): `{ scope, configs[] {path, status, notes}, removed[] {name, config, line, column,
+ *   package, purl}, summary {servers, configs} }` for a run that gated a change, else null.
  */
 import { z } from 'zod'
 import { CLIENT_FORMATS } from '../config/types.js'
-import { AxisSchema, FindingSchema, GradeLetterSchema, GradeReportSchema } from '../grade/report.js'
+import { CHANGE_SCOPES } from '../change/scope.js'
+import { CHANGE_ASPECTS, CHANGE_KINDS, CONFIG_CHANGE_STATUSES } from '../change/types.js'
+import {
+  AXES,
+  AxisSchema,
+  FindingSchema,
+  GradeLetterSchema,
+  GradeReportSchema,
+  ScoreSchema
+} from '../grade/report.js'
 import { COMPLIANCE_FRAMEWORKS, COMPLIANCE_SOURCE } from '../policy/compliance.js'
 import { DATA_CLASSES, type RecordSource } from '../policy/records.js'
 import { REASON_CODES, type Reason } from '../policy/reasons.js'
@@ -239,6 +252,67 @@ export const JsonComplianceSchema = z
   )
 export type JsonCompliance = z.infer<typeof JsonComplianceSchema>
 
+/** `servers[].change`: how the change under review touches the server (issue 5). */
+export const JsonServerChangeSchema = z
+  .looseObject({
+    kind: z.enum(CHANGE_KINDS),
+    aspects: z.array(
+      z.looseObject({
+        aspect: z.enum(CHANGE_ASPECTS),
+        before: z.string().nullable(),
+        after: z.string().nullable(),
+        message: z.string()
+      })
+    ),
+    versionBump: z
+      .string()
+      .nullable()
+      .describe('`1.2.0 → 1.3.1` when the written version changed.'),
+    base: z.looseObject({ name: z.string(), line: z.number().int().min(1) }).nullable(),
+    gradeDrop: z
+      .looseObject({
+        overall: z.looseObject({ before: ScoreSchema, after: ScoreSchema }).nullable(),
+        axes: z.array(
+          z.looseObject({ axis: z.enum(AXES), before: ScoreSchema, after: ScoreSchema })
+        ),
+        message: z.string()
+      })
+      .nullable()
+      .describe('What went down against the grade of the base version, when it was graded.'),
+    blocking: z
+      .boolean()
+      .describe('False when `scope: changed` keeps this unchanged server from blocking.')
+  })
+  .nullable()
+
+/** Top-level `change`: the change under review; null when the whole workspace was gated. */
+export const JsonRunChangeSchema = z
+  .looseObject({
+    scope: z.enum(CHANGE_SCOPES),
+    configs: z.array(
+      z.looseObject({
+        path: z.string(),
+        status: z.enum(CONFIG_CHANGE_STATUSES),
+        notes: z.array(z.string())
+      })
+    ),
+    removed: z.array(
+      z.looseObject({
+        name: z.string(),
+        config: z.string(),
+        line: z.number().int().min(1),
+        column: z.number().int().min(1),
+        package: z.string(),
+        purl: z.string().nullable()
+      })
+    ),
+    summary: z.looseObject({
+      servers: z.record(z.enum(CHANGE_KINDS), z.number().int().min(0)),
+      configs: z.record(z.enum(CONFIG_CHANGE_STATUSES), z.number().int().min(0))
+    })
+  })
+  .nullable()
+
 /** One entry of `servers[]`. */
 export const JsonServerSchema = z.looseObject({
   name: z.string(),
@@ -260,7 +334,8 @@ export const JsonServerSchema = z.looseObject({
     .nullable(),
   ungradedFindings: z.array(FindingSchema),
   configFindings: z.array(FindingSchema),
-  notes: z.array(z.string())
+  notes: z.array(z.string()),
+  change: JsonServerChangeSchema
 })
 export type JsonServer = z.infer<typeof JsonServerSchema>
 
@@ -292,7 +367,8 @@ export const JsonReportSchema = z.looseObject({
       file: z.string().nullable()
     })
   ),
-  compliance: JsonComplianceSchema
+  compliance: JsonComplianceSchema,
+  change: JsonRunChangeSchema
 })
 export type JsonReport = z.infer<typeof JsonReportSchema>
 
@@ -322,7 +398,39 @@ export function toJsonReport(run: GateRun): JsonReport {
       reason: p.environmentReason,
       file: p.policyFile
     })),
-    compliance: jsonCompliance(run)
+    compliance: jsonCompliance(run),
+    change: jsonRunChange(run.change)
+  }
+}
+
+/** Top-level `change`: the documented fields only, copied. */
+function jsonRunChange(change: GateRun['change']): JsonReport['change'] {
+  if (change === null) return null
+  return {
+    scope: change.scope,
+    configs: change.configs.map((c) => ({ path: c.path, status: c.status, notes: [...c.notes] })),
+    removed: change.removed.map((r) => ({ ...r })),
+    summary: { servers: { ...change.summary.servers }, configs: { ...change.summary.configs } }
+  }
+}
+
+/** `servers[].change`: the documented fields only, copied. */
+function jsonServerChange(change: ServerResult['change']): JsonServer['change'] {
+  if (change === undefined) return null
+  const drop = change.gradeDrop
+  return {
+    kind: change.kind,
+    aspects: change.aspects.map((a) => ({ ...a })),
+    versionBump: change.versionBump,
+    base: change.base ? { ...change.base } : null,
+    gradeDrop: drop
+      ? {
+          overall: drop.overall ? { ...drop.overall } : null,
+          axes: drop.axes.map((a) => ({ ...a })),
+          message: drop.message
+        }
+      : null,
+    blocking: change.blocking
   }
 }
 
@@ -458,6 +566,7 @@ function jsonServer(s: ServerResult): JsonServer {
       : null,
     ungradedFindings: s.ungradedFindings,
     configFindings: s.configFindings,
-    notes: serverNotes(s.server)
+    notes: serverNotes(s.server),
+    change: jsonServerChange(s.change)
   }
 }

@@ -4,6 +4,8 @@
  * No I/O. Strings are plain text (one line, clipped) and still untrusted: each renderer escapes
  * them for its medium.
  */
+import type { RunChange, ServerChangeFacts } from '../change/run-change.js'
+import { ASPECT_LABELS, type ChangeKind } from '../change/types.js'
 import type { ClientFormat } from '../config/types.js'
 import {
   AXES,
@@ -118,6 +120,11 @@ export interface ServerView {
   /** `@scope/pkg@1.2.3`, `pkg (unpinned → 1.4.2)`, `image@sha256:abcd…`, URL, path. */
   package: string
   purl: string | null
+  /**
+   * The package's name as identified (npm/PyPI name, OCI image without tag), one line; null when
+   * none. Stable across resolution, unlike `package` and `purl` (SARIF fingerprints use it).
+   */
+  packageName: string | null
   pinned: PinnedDisplay
   /** Overall grade: `B (81)`, `B`, `ungraded`, `grader error`. */
   grade: ScoreCell
@@ -167,6 +174,45 @@ export interface ServerView {
   tools: ToolView[] | null
   /** Entry and resolution notes (`serverNotes`), one line each, clipped. */
   notes: string[]
+  /** How the change under review touches the server; null when the whole workspace was gated. */
+  change: ChangeView | null
+}
+
+/** How the change under review touches one server, ready to show (issue 5). */
+export interface ChangeView {
+  kind: ChangeKind
+  /**
+   * The table cell: `added`, `unchanged`, `changed: 1.2.0 → 1.3.1`, `changed: env keys, args`;
+   * plus `, not blocking` for an unchanged server under `scope: changed`.
+   */
+  text: string
+  /** `1.2.0 → 1.3.1` when the written version changed, else null. */
+  versionBump: string | null
+  /** What differs, one line each (never env or header values). */
+  aspects: string[]
+  /** `grade went down against the base: B (81) → C (65)`, or null. */
+  gradeDrop: string | null
+  blocking: boolean
+}
+
+/** A server the change removes, ready to show. */
+export interface RemovedView {
+  name: string
+  /** `config:line` on the base. */
+  location: string
+  package: string
+}
+
+/** The change under review, ready to show; null in the model when the whole workspace was gated. */
+export interface RunChangeView {
+  scope: 'all' | 'changed'
+  /** `2 added, 1 changed, 5 unchanged, 1 removed`. */
+  summary: string
+  removed: RemovedView[]
+  /** Config files whose base could not be read, and other per-file notes, one line each. */
+  notes: string[]
+  /** Servers whose grade went down against the base, by name and location. */
+  gradeDrops: { name: string; location: string; message: string }[]
 }
 
 /** One config file (SPEC §8 `configs[]`). */
@@ -227,6 +273,8 @@ export interface ReportModel {
   compliance: ComplianceView[]
   /** Citation of the compliance mapping's source (`COMPLIANCE_SOURCE`). */
   complianceSource: string
+  /** The change under review; null when the run gated the whole workspace. */
+  change: RunChangeView | null
 }
 
 const OUTCOME_ORDER: Record<Outcome, number> = { blocked: 0, warned: 1, passed: 2 }
@@ -281,7 +329,58 @@ export function buildReportModel(run: GateRun): ReportModel {
       })),
       (s) => `${s.name}\u0000${s.location}`
     ),
-    complianceSource: COMPLIANCE_SOURCE
+    complianceSource: COMPLIANCE_SOURCE,
+    change: run.change ? runChangeView(run.change, sorted) : null
+  }
+}
+
+function runChangeView(change: RunChange, servers: ServerView[]): RunChangeView {
+  const counts = change.summary.servers
+  const order = [
+    'added',
+    'changed',
+    'unchanged',
+    'removed'
+  ] as const satisfies readonly ChangeKind[]
+  const parts = order.filter((k) => counts[k] > 0).map((k) => `${counts[k]} ${k}`)
+  const line = (text: string): string => clip(toOneLine(text), MAX_MESSAGE_CHARS)
+  return {
+    scope: change.scope,
+    summary: parts.length > 0 ? parts.join(', ') : 'no MCP servers changed',
+    removed: change.removed.map((r) => ({
+      name: clip(toOneLine(r.name), MAX_NAME_CHARS),
+      location: `${clip(toOneLine(r.config), MAX_NAME_CHARS)}:${r.line}`,
+      package: clip(toOneLine(r.package), MAX_NAME_CHARS)
+    })),
+    notes: change.configs.flatMap((c) => c.notes.map((n) => line(`${c.path}: ${n}`))),
+    gradeDrops: servers.flatMap((s) =>
+      s.change?.gradeDrop
+        ? [{ name: s.name, location: s.location, message: s.change.gradeDrop }]
+        : []
+    )
+  }
+}
+
+/** The change cell and facts of a server (see `ChangeView`). */
+function changeView(change: ServerChangeFacts): ChangeView {
+  const labels = change.aspects.map((a) => ASPECT_LABELS[a.aspect])
+  let text: string = change.kind
+  if (change.kind === 'changed') {
+    const what = change.versionBump
+      ? [change.versionBump, ...labels.filter((l) => l !== ASPECT_LABELS.version)]
+      : labels
+    text = `changed: ${[...new Set(what)].join(', ')}`
+  }
+  if (!change.blocking) text += ', not blocking'
+  return {
+    kind: change.kind,
+    text: clip(toOneLine(text), MAX_NAME_CHARS),
+    versionBump: change.versionBump === null ? null : toOneLine(change.versionBump),
+    aspects: change.aspects.map((a) => clip(toOneLine(a.message), MAX_MESSAGE_CHARS)),
+    gradeDrop: change.gradeDrop
+      ? clip(toOneLine(change.gradeDrop.message), MAX_MESSAGE_CHARS)
+      : null,
+    blocking: change.blocking
   }
 }
 
@@ -330,6 +429,7 @@ function serverView(result: ServerResult): ServerView {
     ecosystem: pkg.ecosystem,
     package: packageDisplay(pkg),
     purl: pkg.purl,
+    packageName: pkg.name === null ? null : toOneLine(pkg.name),
     pinned: pinnedDisplay(pkg),
     grade: overallCell(result.grade, result.gradeProblem),
     subScores: subScoreCells(result.grade, AXES),
@@ -354,7 +454,8 @@ function serverView(result: ServerResult): ServerView {
     fixes: distinct(reasons.flatMap((r) => (r.fix ? [r.fix] : []))),
     findings,
     tools: result.grade?.tools ? result.grade.tools.map(toolView) : null,
-    notes: distinct(serverNotes(result.server).map((n) => clip(toOneLine(n), MAX_MESSAGE_CHARS)))
+    notes: distinct(serverNotes(result.server).map((n) => clip(toOneLine(n), MAX_MESSAGE_CHARS))),
+    change: result.change ? changeView(result.change) : null
   }
 }
 

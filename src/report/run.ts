@@ -2,6 +2,7 @@
  * `GateRun`: everything one run of the gate found, the input of every renderer (SPEC §2, §8).
  * Built by `gate()`; renderers never do I/O on it except writing their own output.
  */
+import type { RunChange } from '../change/run-change.js'
 import type { ParsedConfig } from '../config/types.js'
 import type { EffectivePolicy } from '../policy/types.js'
 import type { ServerResult } from '../policy/result.js'
@@ -37,6 +38,12 @@ export interface GateRun {
   exceptionsFile: string | null
   configs: ParsedConfig[]
   servers: ServerResult[]
+  /**
+   * The change under review, when the run gated a pull request's (or merge group's) changed
+   * config files: the scope, each file's status, the servers it removes, counts. Null when the
+   * run gated the whole workspace.
+   */
+  change: RunChange | null
   verdict: RunVerdict
   counts: RunCounts
 }

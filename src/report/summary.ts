@@ -14,6 +14,7 @@
 import { AXES, type Axis } from '../grade/report.js'
 import { NOT_MAPPED_IN_SOURCE } from '../policy/compliance.js'
 import { SizeBudget, utf8Bytes } from './fit.js'
+import { fullReportSentence, type FullReportPointer } from './full-report.js'
 import {
   codeSpan,
   escapeMarkdown,
@@ -53,6 +54,8 @@ export interface SummaryOptions {
   jobUrl?: string
   /** Size limit in UTF-8 bytes; default `SUMMARY_MAX_BYTES`. */
   maxBytes?: number
+  /** Where the full JSON report is, for the note of a summary cut to the limit. */
+  fullReport?: FullReportPointer
 }
 
 const AXIS_TITLES: Record<Axis, string> = {
@@ -89,10 +92,15 @@ export function renderSummary(model: ReportModel, options: SummaryOptions = {}):
     throw new RangeError(`summary size limit must be at least 4096 bytes, got ${limit}`)
   const head = [heading(model), countsLine(model)].join('\n\n')
   const foot = footer(model, options.jobUrl)
+  const withChange = model.change !== null
   const full = joinBlocks([
     head,
-    serverTable(model.servers.map(serverRow)),
+    serverTable(
+      model.servers.map((s) => serverRow(s, withChange)),
+      withChange
+    ),
     model.servers.length > 0 ? legend(model) : '',
+    changeSection(model),
     configSection(model.configs),
     reasonsSection(model.servers.filter((s) => s.outcome !== 'passed').map(serverSection)),
     detailsSection(model.servers),
@@ -100,30 +108,51 @@ export function renderSummary(model: ReportModel, options: SummaryOptions = {}):
     foot
   ])
   if (utf8Bytes(full) <= limit) return full
-  return truncatedSummary(model, head, foot, limit)
+  return truncatedSummary(model, head, foot, limit, options.fullReport)
 }
 
 function joinBlocks(blocks: string[]): string {
   return `${blocks.filter((b) => b !== '').join('\n\n')}\n`
 }
 
-function truncatedSummary(model: ReportModel, head: string, foot: string, limit: number): string {
+/**
+ * A summary over the limit: the blocked servers' table and reasons first, then the other servers
+ * collapsed into `<details>`, then what still fits, with a note saying what was left out and
+ * where the full JSON report is.
+ */
+function truncatedSummary(
+  model: ReportModel,
+  head: string,
+  foot: string,
+  limit: number,
+  pointer: FullReportPointer | undefined
+): string {
   const budget = new SizeBudget(limit - NOTE_RESERVE_BYTES, utf8Bytes)
   budget.reserve(head)
   budget.reserve(foot)
-  budget.reserve(tableHeader(TABLE_HEADERS))
+  const withChange = model.change !== null
+  const row = (s: ServerView): string => serverRow(s, withChange)
+  budget.reserve(tableHeader(headers(withChange)))
   const blocked = model.servers.filter((s) => s.outcome === 'blocked')
   const others = model.servers.filter((s) => s.outcome !== 'blocked')
-  // Priority: blocked rows, config errors, blocked reasons; then the other rows and reasons.
-  const rows = budget.takeWhile(blocked.map(serverRow))
+  // Priority: blocked rows, config errors, blocked reasons; then the other rows (collapsed),
+  // the warned servers' reasons and the compliance controls.
+  const rows = budget.takeWhile(blocked.map(row))
+  const change = changeSection(model)
+  const changeShown = change !== '' && budget.take(change) ? change : ''
   const configErrors = model.configs.filter((c) => c.errorText !== null)
   const errorLines = budget.takeWhile(configErrors.map(configErrorLine))
   const sections = budget.takeWhile(blocked.map(serverSection))
+  let otherRows: string[] = []
   let compliance = ''
-  if (sections.length === blocked.length) {
-    rows.push(...budget.takeWhile(others.map(serverRow)))
+  if (sections.length === blocked.length && others.length > 0) {
+    budget.reserve(tableHeader(headers(withChange)))
+    budget.reserve(detailsFrame(others.length, 0))
+    otherRows = budget.takeWhile(others.map(row))
     const warned = others.filter((s) => s.outcome === 'warned')
     sections.push(...budget.takeWhile(warned.map(serverSection)))
+  }
+  if (sections.length === blocked.length + model.counts.warned) {
     const full = complianceSection(model)
     if (full !== '' && budget.take(full)) compliance = full
   }
@@ -132,22 +161,41 @@ function truncatedSummary(model: ReportModel, head: string, foot: string, limit:
   const note = [
     `> [!WARNING]`,
     `> This summary was cut to stay within GitHub's 1 MiB job-summary limit. Shown: ` +
-      `${rows.length} of ${model.servers.length} servers in the table (blocked first), ` +
-      `the reasons of ${sections.length} of ${blocked.length + model.counts.warned} blocked or warned servers` +
+      `${rows.length} of ${blocked.length} blocked servers in the table` +
+      (others.length === 0
+        ? ''
+        : otherRows.length === 0
+          ? `, none of the ${others.length} other servers`
+          : `, ${otherRows.length} of ${others.length} other servers (collapsed)`) +
+      `, the reasons of ${sections.length} of ${blocked.length + model.counts.warned} blocked or warned servers` +
       (omittedErrors > 0 ? `, ${errorLines.length} of ${configErrors.length} config errors` : '') +
       `; findings and notes${droppedCompliance ? ' and the compliance controls' : ''} are left out. ` +
-      `The JSON report (the action's \`report-path\` output, or ` +
-      `\`mcp-grade-gate check --format json\`) has every server, reason and finding.`
+      fullReportSentence(pointer)
   ].join('\n')
+  const otherTable =
+    otherRows.length > 0
+      ? `${detailsFrame(others.length, otherRows.length).replace('%TABLE%', serverTable(otherRows, withChange))}`
+      : ''
   return joinBlocks([
     head,
     note,
-    rows.length > 0 ? serverTable(rows) : '',
+    rows.length > 0 ? `### Blocked servers\n\n${serverTable(rows, withChange)}` : '',
+    changeShown,
     errorLines.length > 0 ? `### Invalid config files\n\n${errorLines.join('\n')}` : '',
     reasonsSection(sections),
+    otherTable,
     compliance,
     foot
   ])
+}
+
+/** The `<details>` block around the other servers' table (`%TABLE%` marks where it goes). */
+function detailsFrame(total: number, shown: number): string {
+  const what =
+    shown === total || shown === 0
+      ? `${total} other server${total === 1 ? '' : 's'} (warned, excepted or passed)`
+      : `${shown} of ${total} other servers (warned, excepted or passed)`
+  return `<details><summary>${what}</summary>\n\n%TABLE%\n\n</details>`
 }
 
 /** The line under the table: what `—` and the registry/exception cells mean. */
@@ -183,9 +231,11 @@ function countsLine(model: ReportModel): string {
   return parts.join(' · ')
 }
 
-function serverRow(s: ServerView): string {
+/** The table row of a server; `withChange` adds the Change cell (runs that gated a change). */
+function serverRow(s: ServerView, withChange: boolean): string {
   return tableRow([
     codeSpan(s.name, { inTable: true }),
+    ...(withChange ? [changeCell(s)] : []),
     codeSpan(s.location, { inTable: true }),
     codeSpan(s.package, { inTable: true }),
     s.pinned,
@@ -197,9 +247,55 @@ function serverRow(s: ServerView): string {
   ])
 }
 
-function serverTable(rows: string[]): string {
+/** The Change cell: `added`, `changed: 1.2.0 → 1.3.1`, `unchanged, not blocking`, ⬇ on a drop. */
+function changeCell(s: ServerView): string {
+  if (s.change === null) return '—'
+  const drop = s.change.gradeDrop ? ' ⬇️ grade down' : ''
+  return `${escapeMarkdown(s.change.text)}${drop}`
+}
+
+function headers(withChange: boolean): string[] {
+  return withChange ? [TABLE_HEADERS[0]!, 'Change', ...TABLE_HEADERS.slice(1)] : TABLE_HEADERS
+}
+
+function serverTable(rows: string[], withChange: boolean): string {
   if (rows.length === 0) return ''
-  return [tableHeader(TABLE_HEADERS), ...rows].join('\n')
+  return [tableHeader(headers(withChange)), ...rows].join('\n')
+}
+
+/**
+ * What the change under review did (runs that gated a pull request's changed configs): the
+ * counts, grades that went down, servers it removes, and files whose base could not be read.
+ */
+function changeSection(model: ReportModel): string {
+  const change = model.change
+  if (change === null) return ''
+  const lines = [
+    '### Changes in this pull request',
+    '',
+    `${escapeMarkdown(change.summary)}` +
+      (change.scope === 'changed'
+        ? ' · scope: changed (servers the change leaves as they were do not block)'
+        : '')
+  ]
+  if (change.gradeDrops.length > 0) {
+    lines.push('', '**Grades that went down against the base:**', '')
+    for (const d of change.gradeDrops) {
+      lines.push(`- ⬇️ ${codeSpan(d.name)} (${codeSpan(d.location)}): ${escapeProse(d.message)}`)
+    }
+  }
+  if (change.removed.length > 0) {
+    lines.push('', '**Removed servers** (no longer launched; not graded):', '')
+    for (const r of change.removed) {
+      lines.push(
+        `- ${codeSpan(r.name)} (${codeSpan(r.location)} on the base): ${codeSpan(r.package)}`
+      )
+    }
+  }
+  if (change.notes.length > 0) {
+    lines.push('', ...change.notes.map((n) => `- ${escapeProse(n)}`))
+  }
+  return lines.join('\n')
 }
 
 function configErrorLine(c: ConfigView): string {

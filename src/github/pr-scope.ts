@@ -1,0 +1,201 @@
+/**
+ * Which config files a run gates, and their base versions (issue 5, scope 1).
+ *
+ * - `pull_request`, `pull_request_target`: the config files among the PR's changed files (REST
+ *   "List pull requests files"), each with its text on the PR's base commit.
+ * - `merge_group`: the config files changed between the group's base and head commits.
+ * - Every other event (`push`, `workflow_dispatch`, `schedule`, …): every config in the
+ *   workspace, with no base.
+ *
+ * Fail-safe: whenever the changed files cannot be known for sure (no token, an API failure,
+ * GitHub's 3,000/300-file cap reached), the plan falls back to every config in the workspace, so a
+ * problem never narrows what is gated. A base file that cannot be read is `unknown`, and the gate
+ * then treats its servers as new (never as unchanged, which `scope: changed` would not block).
+ *
+ * On `pull_request_target` the checkout is the base branch (GitHub Docs, "Events that trigger
+ * workflows"), so the PR's own config files are read through the API at the head commit: as
+ * data, never checked out, installed or run.
+ */
+import type { Octokit } from '@octokit/rest'
+import { configPathMatcher } from '../config/discover.js'
+import type { BaseText, ChangedConfig } from '../change/input.js'
+import type { Logger } from '../log.js'
+import { readFileAtRef } from './base-file.js'
+import {
+  listComparedFiles,
+  listPullRequestFiles,
+  type ChangedFile,
+  type ChangedFiles
+} from './changed-files.js'
+import type { GitHubContext } from './context.js'
+
+/** Events gated by their changed files. */
+export const CHANGE_EVENTS = ['pull_request', 'pull_request_target', 'merge_group'] as const
+
+export type { BaseText, ChangedConfig } from '../change/input.js'
+
+/** What a run gates. */
+export type ScopePlan =
+  | { kind: 'workspace'; why: string }
+  | {
+      kind: 'changed'
+      /** `pull_request`, `pull_request_target` or `merge_group`. */
+      event: string
+      /** The base commit the configs were compared with. */
+      baseSha: string
+      configs: ChangedConfig[]
+      /** Changed files that are not config files (for the log). */
+      otherFiles: number
+    }
+
+/** Which files count as configs: the action's `config-paths` split as the gate splits it. */
+export interface ConfigSelection {
+  /** Files or directories (repository-relative); empty means the whole repository. */
+  paths: string[]
+  /** Globs replacing the default config names. */
+  patterns?: string[]
+}
+
+/**
+ * Decide what a run gates (see the module doc) and read the base (and, for
+ * `pull_request_target`, head) texts of the changed configs.
+ * @returns the plan; never throws for API problems (they fall back to the workspace, with a
+ *   warning through `logger`).
+ */
+export async function planScope(
+  context: GitHubContext,
+  octokit: Octokit | null,
+  selection: ConfigSelection,
+  logger: Logger
+): Promise<ScopePlan> {
+  const event = context.eventName ?? ''
+  if (!(CHANGE_EVENTS as readonly string[]).includes(event)) {
+    return { kind: 'workspace', why: `${event || 'this'} event: every config is gated` }
+  }
+  const shas = shasOf(context)
+  if (!context.repository || !shas) {
+    return fallBack(logger, `the ${event} payload has no base and head commits`)
+  }
+  if (!octokit) return fallBack(logger, 'no token to list the changed files')
+  let listed: ChangedFiles
+  try {
+    listed =
+      event === 'merge_group'
+        ? await listComparedFiles(octokit, { ...context.repository, ...shas })
+        : await listPullRequestFiles(octokit, {
+            ...context.repository,
+            pullNumber: context.pullRequest!.number
+          })
+  } catch (error) {
+    return fallBack(logger, `could not list the changed files: ${firstLine(error)}`)
+  }
+  if (!listed.complete) {
+    return fallBack(logger, `GitHub lists at most ${listed.files.length} changed files`)
+  }
+  const isConfig = selector(selection)
+  const changed = listed.files.filter((f) => isConfig(f.path) || isRenamedConfig(f, isConfig))
+  const headFromApi = event === 'pull_request_target'
+  const configs: ChangedConfig[] = []
+  for (const file of changed) {
+    configs.push(await describeChange(file, isConfig, octokit, context, shas, headFromApi, logger))
+  }
+  return {
+    kind: 'changed',
+    event,
+    baseSha: shas.baseSha,
+    configs,
+    otherFiles: listed.files.length - changed.length
+  }
+}
+
+function shasOf(context: GitHubContext): { baseSha: string; headSha: string } | null {
+  if (context.mergeGroup) return context.mergeGroup
+  const pr = context.pullRequest
+  return pr?.baseSha && pr.headSha ? { baseSha: pr.baseSha, headSha: pr.headSha } : null
+}
+
+function fallBack(logger: Logger, why: string): ScopePlan {
+  logger.warning(`${why}; gating every MCP config in the workspace instead of the changed ones`)
+  return { kind: 'workspace', why }
+}
+
+/** A renamed file whose old name was a config (renamed away from a config name: a removal). */
+function isRenamedConfig(file: ChangedFile, isConfig: (p: string) => boolean): boolean {
+  return file.previousPath !== null && isConfig(file.previousPath)
+}
+
+/**
+ * Whether a repository path is a config file of the selection: named in `paths`, or under one of
+ * them (the root when there are none) and matching the patterns relative to it.
+ */
+export function selector(selection: ConfigSelection): (file: string) => boolean {
+  const matches = configPathMatcher(selection.patterns)
+  const roots = selection.paths
+    .map((p) =>
+      p
+        .replace(/\\/g, '/')
+        .replace(/^(?:\.\/)+/, '')
+        .replace(/\/+$/, '')
+    )
+    .map((p) => (p === '.' ? '' : p))
+  if (roots.length === 0) roots.push('')
+  return (file) =>
+    roots.some((root) => {
+      if (root === '') return matches(file)
+      if (file === root) return true
+      return file.startsWith(`${root}/`) && matches(file.slice(root.length + 1))
+    })
+}
+
+async function describeChange(
+  file: ChangedFile,
+  isConfig: (p: string) => boolean,
+  octokit: Octokit,
+  context: GitHubContext,
+  shas: { baseSha: string; headSha: string },
+  headFromApi: boolean,
+  logger: Logger
+): Promise<ChangedConfig> {
+  const repo = context.repository!
+  const headIsConfig = isConfig(file.path)
+  const basePath = file.previousPath ?? file.path
+  // A rename counts by what each side is: config → other name is a removal, other → config an
+  // addition; a copy adds a file and leaves its source alone.
+  let status: ChangedConfig['status']
+  if (file.status === 'added' || file.status === 'copied') status = 'added'
+  else if (file.status === 'removed' || !headIsConfig) status = 'removed'
+  else if (file.previousPath !== null && !isConfig(file.previousPath)) status = 'added'
+  else status = 'modified'
+  const path = status === 'removed' ? basePath : file.path
+
+  let base: BaseText = { kind: 'absent' }
+  if (status !== 'added') {
+    try {
+      const text = await readFileAtRef(octokit, { ...repo, path: basePath, ref: shas.baseSha })
+      base = text === null ? { kind: 'absent' } : { kind: 'text', path: basePath, text }
+    } catch (error) {
+      const why = firstLine(error)
+      logger.warning(`could not read ${basePath} on the base commit: ${why}`)
+      base = { kind: 'unknown', why }
+    }
+  }
+  let head: ChangedConfig['head'] = { kind: status === 'removed' ? 'none' : 'workspace' }
+  if (headFromApi && status !== 'removed') {
+    try {
+      const text = await readFileAtRef(octokit, { ...repo, path: file.path, ref: shas.headSha })
+      head =
+        text === null
+          ? { kind: 'unreadable', why: 'the file is not on the head commit' }
+          : { kind: 'text', text }
+    } catch (error) {
+      head = { kind: 'unreadable', why: firstLine(error) }
+    }
+  }
+  return { path, status, base, head }
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  const line = message.split('\n')[0] ?? ''
+  return line.length > 300 ? `${line.slice(0, 299)}…` : line
+}
