@@ -366,3 +366,95 @@ describe('upsertStickyComment', () => {
     expect(gh.calls).toEqual([])
   })
 })
+
+describe('upsertStickyComment with createIfMissing: false', () => {
+  it('without a comment of ours: absent, and nothing is written', async () => {
+    const gh = fakeGitHub({
+      comments: [[comment(1, 'alice', 'LGTM'), comment(4, 'mallory', `${MARKER}\nfake`)]],
+      viewer: 'github-actions[bot]'
+    })
+    const res = await upsertStickyComment(client(gh.fetch), {
+      owner: 'o',
+      repo: 'r',
+      issueNumber: 5,
+      body: BODY,
+      marker: MARKER,
+      logger: recordingLogger(),
+      createIfMissing: false
+    })
+    expect(res).toEqual({ action: 'absent' })
+    expect(writes(gh.calls)).toEqual([])
+  })
+
+  it('without any comment: absent, with only the list request', async () => {
+    const gh = fakeGitHub({ comments: [[]] })
+    const res = await upsertStickyComment(client(gh.fetch), {
+      owner: 'o',
+      repo: 'r',
+      issueNumber: 5,
+      body: BODY,
+      marker: MARKER,
+      logger: recordingLogger(),
+      createIfMissing: false
+    })
+    expect(res.action).toBe('absent')
+    expect(gh.calls.map((c) => `${c.method} ${new URL(c.url).pathname}`)).toEqual([
+      'GET /repos/o/r/issues/5/comments'
+    ])
+  })
+
+  it('with a comment of ours: still updated in place', async () => {
+    const gh = fakeGitHub({
+      comments: [[comment(2, 'github-actions[bot]', `${MARKER}\n### ❌ 1 blocked`)]],
+      viewer: 'github-actions[bot]'
+    })
+    const res = await upsertStickyComment(client(gh.fetch), {
+      owner: 'o',
+      repo: 'r',
+      issueNumber: 5,
+      body: BODY,
+      marker: MARKER,
+      logger: recordingLogger(),
+      createIfMissing: false
+    })
+    expect(res).toEqual({ action: 'updated', url: 'https://github.com/o/r/pull/5#issuecomment-2' })
+    const w = writes(gh.calls)
+    expect(w.map((c) => `${c.method} ${new URL(c.url).pathname}`)).toEqual([
+      'PATCH /repos/o/r/issues/comments/2'
+    ])
+    expect(w[0]!.body).toEqual({ body: BODY })
+  })
+
+  it('with a comment of ours that already says this: unchanged, no write', async () => {
+    const gh = fakeGitHub({
+      comments: [[comment(6, 'github-actions[bot]', BODY)]],
+      viewer: 'github-actions[bot]'
+    })
+    const res = await upsertStickyComment(client(gh.fetch), {
+      owner: 'o',
+      repo: 'r',
+      issueNumber: 5,
+      body: BODY,
+      marker: MARKER,
+      logger: recordingLogger(),
+      createIfMissing: false
+    })
+    expect(res.action).toBe('unchanged')
+    expect(writes(gh.calls)).toEqual([])
+  })
+
+  it('createIfMissing: true (explicit) creates as the default does', async () => {
+    const gh = fakeGitHub({ comments: [[]] })
+    const res = await upsertStickyComment(client(gh.fetch), {
+      owner: 'o',
+      repo: 'r',
+      issueNumber: 5,
+      body: BODY,
+      marker: MARKER,
+      logger: recordingLogger(),
+      createIfMissing: true
+    })
+    expect(res.action).toBe('created')
+    expect(writes(gh.calls).map((c) => c.method)).toEqual(['POST'])
+  })
+})
