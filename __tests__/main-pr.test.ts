@@ -12,6 +12,7 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync
 } from 'node:fs'
 import os from 'node:os'
@@ -340,7 +341,69 @@ describe('run() on a pull request: what the change did', () => {
     await run({ octokitFactory: github.factory })
     expect(setFailed).not.toHaveBeenCalled()
     expect(output('verdict')).toBe('pass')
-    expect(summaryText()).toContain('No MCP client config files were found.')
+    expect(summaryText()).toContain('This change touches no MCP client config file.')
+  })
+})
+
+describe('run() on a pull request: what cannot slip through', () => {
+  it('a config moved into a stricter environment is changed, so scope: changed still blocks it', async () => {
+    const policy = "rules:\n  - environment: development\n    paths: ['deploy/dev/**']\n"
+    const text = config({ search: npx('tavily-mcp') })
+    mkdirSync(path.join(workspace, 'deploy', 'prod'), { recursive: true })
+    writeFileSync(path.join(workspace, 'deploy', 'prod', '.mcp.json'), text)
+    const github = fakeGitHub({
+      base: { 'deploy/dev/.mcp.json': text, '.github/mcp-policy.yml': policy },
+      changed: [
+        {
+          filename: 'deploy/prod/.mcp.json',
+          status: 'renamed',
+          previous_filename: 'deploy/dev/.mcp.json'
+        }
+      ]
+    })
+    servePackuments()
+    serveGrades({ 'pkg:npm/tavily-mcp@0.2.22': 'A' })
+    Object.assign(process.env, {
+      INPUT_GRADER: 'api',
+      'INPUT_GRADER-URL': GRADER,
+      INPUT_SCOPE: 'changed',
+      INPUT_ENVIRONMENT: ''
+    })
+    await run({ octokitFactory: github.factory })
+    expect(rowOf(summaryText(), 'search')).toContain('changed: moved to another file')
+    expect(setFailed).toHaveBeenCalledTimes(1)
+    expect(String(setFailed.mock.calls[0]![0])).toContain('UNPINNED')
+  })
+
+  it('gates a config that is a symbolic link to a changed file, as new', async () => {
+    writeFileSync(path.join(workspace, 'servers.json'), config({ linked: npx('tavily-mcp') }))
+    symlinkSync('servers.json', path.join(workspace, '.mcp.json'))
+    const github = fakeGitHub({ changed: [{ filename: 'servers.json', status: 'modified' }] })
+    servePackuments()
+    serveGrades({ 'pkg:npm/tavily-mcp@0.2.22': 'A' })
+    Object.assign(process.env, { INPUT_GRADER: 'api', 'INPUT_GRADER-URL': GRADER })
+    await run({ octokitFactory: github.factory })
+    expect(rowOf(summaryText(), 'linked')).toContain('| added |')
+    expect(setFailed).toHaveBeenCalledTimes(1)
+  })
+
+  it('pull_request_target fails rather than gate the base checkout when the files cannot be listed', async () => {
+    process.env.GITHUB_EVENT_NAME = 'pull_request_target'
+    writeEvent(true)
+    writeFileSync(path.join(workspace, '.mcp.json'), config({}))
+    const many = Array.from({ length: 3000 }, (_, i) => ({
+      filename: `junk/${i}.txt`,
+      status: 'added'
+    }))
+    const github = fakeGitHub({ changed: many })
+    await run({ octokitFactory: github.factory })
+    expect(setFailed).toHaveBeenCalledTimes(1)
+    expect(String(setFailed.mock.calls[0]![0])).toContain('workspace is the base branch')
+
+    jest.clearAllMocks()
+    process.env.INPUT_FILES = 'all'
+    await run({ octokitFactory: github.factory })
+    expect(String(setFailed.mock.calls[0]![0])).toContain('files: all cannot be used')
   })
 })
 
@@ -391,6 +454,31 @@ describe('run() comment lifecycle', () => {
     process.env.INPUT_COMMENT = 'never'
     await run({ octokitFactory: github.factory })
     expect(github.comments).toHaveLength(2)
+  })
+})
+
+describe('run() on workflow_run', () => {
+  it('does not comment: the checkout is not the pull request', async () => {
+    process.env.GITHUB_EVENT_NAME = 'workflow_run'
+    const event = path.join(workspace, 'event.json')
+    writeFileSync(
+      event,
+      JSON.stringify({
+        workflow_run: {
+          pull_requests: [{ number: 7, base: { ref: 'main' }, head: { ref: 'x' } }],
+          head_repository: { full_name: 'acme/app' },
+          repository: { full_name: 'acme/app' }
+        }
+      })
+    )
+    writeFileSync(
+      path.join(workspace, '.mcp.json'),
+      config({ local: { command: 'node', args: ['s.js'] } })
+    )
+    const github = fakeGitHub()
+    await run({ octokitFactory: github.factory })
+    expect(setFailed).toHaveBeenCalledTimes(1)
+    expect(github.calls.filter((c) => c.url.includes('/comments'))).toEqual([])
   })
 })
 
@@ -517,11 +605,13 @@ describe('run() limits and GHES', () => {
 
 describe('run() grade cache', () => {
   it('a re-run of a pinned config reuses the cached grades: no registry call at all', async () => {
+    // A push: the whole workspace is gated (on a pull request, see the next test).
+    process.env.GITHUB_EVENT_NAME = 'push'
     writeFileSync(
       path.join(workspace, '.mcp.json'),
       config({ files: npx(`${FS}@2026.8.31`), search: npx('tavily-mcp@0.2.22') })
     )
-    const github = fakeGitHub({ changed: [{ filename: '.mcp.json', status: 'added' }] })
+    const github = fakeGitHub()
     process.env.INPUT_CACHE = 'true'
     // A cache service that keeps what is saved and restores the newest copy, like @actions/cache.
     const saved: string[] = []
@@ -575,5 +665,30 @@ describe('run() grade cache', () => {
     )
     // Nothing new was graded, so nothing is saved again.
     expect(saved).toHaveLength(1)
+
+    // A pull request adding the same pinned servers: what it proposes is graded afresh (a
+    // pull request's own workflows can write caches in its scope), so the packages are fetched.
+    process.env.GITHUB_EVENT_NAME = 'pull_request'
+    const pr = fakeGitHub({ changed: [{ filename: '.mcp.json', status: 'added' }] })
+    const fetched = nock(REGISTRY)
+      .get('/@modelcontextprotocol%2fserver-filesystem')
+      .reply(200, fixture('packuments/server-filesystem.json'))
+      .get('/tavily-mcp')
+      .reply(200, fixture('packuments/tavily-mcp.json'))
+      .get('/@modelcontextprotocol/server-filesystem/-/server-filesystem-2026.8.31.tgz')
+      .reply(200, fixture('tarballs/server-filesystem-2026.8.31.tgz'))
+      .get('/tavily-mcp/-/tavily-mcp-0.2.22.tgz')
+      .reply(200, fixture('tarballs/tavily-mcp-0.2.22.tgz'))
+      .get(/.*/)
+      .times(100)
+      .reply(404, {})
+    jest.clearAllMocks()
+    ;(actual.summary as unknown as { _filePath?: string })._filePath = undefined
+    await run({ octokitFactory: pr.factory, cacheService })
+    expect(fetched.pendingMocks().filter((m) => m.includes('.tgz'))).toEqual([])
+    const third = JSON.parse(readFileSync(output('report-path'), 'utf8')) as typeof first
+    expect(third.servers.map((s) => s.grade?.overall)).toEqual(
+      first.servers.map((s) => s.grade?.overall)
+    )
   })
 })

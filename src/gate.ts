@@ -247,6 +247,11 @@ export async function gate(options: GateOptions): Promise<GateRun> {
   const { configs, entries } = options.change
     ? await scanChangedConfigs(options.change, options.cwd)
     : await scanConfigs(options, logger)
+  if (cache !== null && cacheKeyOf !== null && options.change) {
+    // What a pull request adds or changes is graded afresh (see `GradeCache.refuseReads`).
+    const proposed = proposedServers(classifyChange(options.change, configs, []))
+    cache.refuseReads(cacheKeysOf(proposed, cacheKeyOf))
+  }
   logger.info(`Resolving ${entries.length} server(s) from ${configs.length} config file(s)`)
   const resolved = await resolveServers(entries, {
     npm,
@@ -263,12 +268,15 @@ export async function gate(options: GateOptions): Promise<GateRun> {
   })
   const secrets = await findSecrets(entries)
   const configFindings = await findConfigRisks(resolved)
+  const classified = options.change ? classifyChange(options.change, configs, resolved) : null
+  if (cache !== null && cacheKeyOf !== null && classified) {
+    cache.refuseReads(cacheKeysOf(proposedServers(classified), cacheKeyOf))
+  }
   logger.info(`Grading with the ${graderKind} grader`)
   const outcomes = await gradeServers(resolved, grader, {
     concurrency: options.concurrency,
     logger
   })
-  const classified = options.change ? classifyChange(options.change, configs, resolved) : null
   const baseGrades = classified
     ? await gradeBaseVersions(resolved, classified, grader, options, logger)
     : new Map<ServerEntry, GradeReport>()
@@ -480,6 +488,24 @@ async function scanConfigs(
   const limit = pLimit(16)
   const configs = await Promise.all(files.map((f) => limit(() => readConfig(f))))
   return { configs, entries: configs.flatMap((c) => c.servers) }
+}
+
+/** The servers a change adds or changes (their head side). */
+function proposedServers(classified: ClassifiedChange): ResolvedServer[] {
+  return [...classified.byEntry.values()].flatMap((c) =>
+    (c.kind === 'added' || c.kind === 'changed') && c.head ? [c.head] : []
+  )
+}
+
+/** The cache keys of the servers' exact versions (servers without one have none). */
+function cacheKeysOf(
+  servers: readonly ResolvedServer[],
+  keyOf: (purl: string) => string | null
+): string[] {
+  return servers.flatMap((s) => {
+    const key = s.package.purl ? keyOf(s.package.purl) : null
+    return key === null ? [] : [key]
+  })
 }
 
 /** The configs of a change (`readChangedConfigs`) and their server entries. */

@@ -82,14 +82,25 @@ export async function run(deps: ActionDeps = {}): Promise<void> {
     octokit = createGitHubClient(context, inputs.githubToken, deps)
     checkWorkspaceGrader(context, inputs, cwd)
 
+    if (inputs.files === 'all' && context.eventName === 'pull_request_target') {
+      throw new UsageError(
+        "files: all cannot be used on pull_request_target: its workspace is the base branch, not the pull request's code; use files: changed (the pull request's configs are read through the API)"
+      )
+    }
     const plan: ScopePlan =
       inputs.files === 'all'
         ? { kind: 'workspace', why: 'files: all' }
         : await planScope(
             context,
             octokit,
-            { paths: inputs.gate.paths, patterns: inputs.gate.configPatterns },
-            coreLogger
+            {
+              paths: inputs.gate.paths.map(
+                (p) => toRepoPath(cwd, p) ?? (isRoot(cwd, p) ? '.' : null)
+              ),
+              patterns: inputs.gate.configPatterns
+            },
+            coreLogger,
+            cwd
           )
     logPlan(plan)
     const cache = inputs.cache ? await openCache(inputs, env, deps) : null
@@ -109,7 +120,7 @@ export async function run(deps: ActionDeps = {}): Promise<void> {
       now: deps.now,
       logger: coreLogger
     })
-    if (cache) await closeCache(cache, deps)
+    if (cache) await closeCache(cache, deps, context)
     const model = buildReportModel(gateRun)
 
     const reportPath = await writeJsonReport(gateRun, inputs.reportPath, env)
@@ -211,7 +222,7 @@ async function openCache(
   deps: ActionDeps
 ): Promise<ActionCache> {
   const dir = path.join(env.RUNNER_TEMP || os.tmpdir(), `${TOOL_NAME}-cache`)
-  const key = cacheKeyFor(env)
+  const key = cacheKeyFor(env, inputs.commentId)
   // Start from what the cache service holds, never from files an earlier step left here.
   await rm(dir, { recursive: true, force: true })
   await restoreGradeCache(dir, key, coreLogger, deps.cacheService)
@@ -225,10 +236,18 @@ async function openCache(
 }
 
 /** Save the grade cache when this run wrote new grades. */
-async function closeCache(cache: ActionCache, deps: ActionDeps): Promise<void> {
+async function closeCache(
+  cache: ActionCache,
+  deps: ActionDeps,
+  context: GitHubContext
+): Promise<void> {
   const { hits, misses, writes } = cache.store.stats
   core.info(`grade cache: ${hits} hit(s), ${misses} miss(es), ${writes} new grade(s)`)
   if (writes === 0) return
+  if (context.pullRequest?.fromFork) {
+    core.info('a fork pull request cannot save to the Actions cache: new grades are not kept')
+    return
+  }
   await cache.store.prune() // expired entries are not carried over
   await saveGradeCache(cache.dir, cache.key, coreLogger, deps.cacheService)
 }
@@ -611,6 +630,11 @@ async function baseRuleFile(
   return found
 }
 
+/** Whether `file` is the checkout's root itself. */
+function isRoot(cwd: string, file: string): boolean {
+  return path.resolve(cwd, file) === path.resolve(cwd)
+}
+
 /** `file` relative to the repository root (posix), or null when it is outside the checkout. */
 function toRepoPath(cwd: string, file: string): string | null {
   const relative = path.relative(cwd, path.resolve(cwd, file))
@@ -631,6 +655,14 @@ async function postComment(
 ): Promise<void> {
   if (!context.pullRequest || !context.repository) {
     core.debug('not a pull request event: no PR comment')
+    return
+  }
+  if (context.eventName !== 'pull_request' && context.eventName !== 'pull_request_target') {
+    // workflow_run, issue_comment: the checkout is not the pull request's code, so a comment
+    // (least of all "resolved") would describe something else.
+    core.info(
+      `${context.eventName ?? 'this'} event: the gate did not run on the pull request's configs, so no PR comment`
+    )
     return
   }
   if (!octokit) return

@@ -128,6 +128,14 @@ export function classifyChange(
     if (file.status === 'removed' || file.head.kind === 'none') {
       if (file.base.kind === 'text') {
         classified.push(classifyDeletedConfig(file.path, file.base.text))
+      } else if (file.base.kind === 'unknown') {
+        classified.push({
+          path: file.path,
+          status: 'removed',
+          servers: [],
+          removed: [],
+          notes: [`removed; its servers on the base could not be listed (${file.base.why})`]
+        })
       }
       continue
     }
@@ -140,13 +148,30 @@ export function classifyChange(
         : base.kind === 'text'
           ? classifyConfig(head, base.text, { resolved, basePath: base.path })
           : classifyUnreadableBase(head, base.why, { resolved })
+    const moved = base.kind === 'text' && base.path !== file.path ? base.path : null
     classified.push(result)
     result.servers.forEach((server, i) => {
       const entry = head.servers[i]
-      if (entry) byEntry.set(entry, server)
+      if (entry) byEntry.set(entry, moved === null ? server : movedFrom(server, moved, file.path))
     })
   }
   return { byEntry, configs: classified }
+}
+
+/**
+ * A server of a config file the change moved (renamed) from `from` to `to`: never `unchanged`,
+ * because the policy is chosen by the config's path (a file moved into `deploy/prod/` must meet
+ * production's rules). Kinds other than `unchanged` keep theirs, with the move added.
+ */
+function movedFrom(server: ServerChange, from: string, to: string): ServerChange {
+  if (server.kind !== 'unchanged' && server.kind !== 'changed') return server
+  const aspect: AspectChange = {
+    aspect: 'moved',
+    before: from,
+    after: to,
+    message: `config file moved from ${from} to ${to}`
+  }
+  return { ...server, kind: 'changed', aspects: [aspect, ...server.aspects] }
 }
 
 /**

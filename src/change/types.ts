@@ -36,6 +36,7 @@ export type ChangeKind = (typeof CHANGE_KINDS)[number]
  *   `trust` (skip all confirmations).
  */
 export const CHANGE_ASPECTS = [
+  'moved',
   'renamed',
   'package',
   'version',
@@ -58,6 +59,7 @@ export type ChangeAspect = (typeof CHANGE_ASPECTS)[number]
 
 /** Short names of aspects for people (table cells, messages). */
 export const ASPECT_LABELS: Readonly<Record<ChangeAspect, string>> = {
+  moved: 'moved to another file',
   renamed: 'renamed',
   package: 'package',
   version: 'version',

@@ -36,11 +36,20 @@ const actionsCache: CacheService = {
   saveCache: (paths, key) => cache.saveCache(paths, key)
 }
 
-/** The key a run saves under: prefix + run id, attempt and job (unique per job attempt). */
-export function cacheKeyFor(env: Readonly<Record<string, string | undefined>>): string {
-  const part = (name: string, fallback: string): string =>
-    (env[name] ?? '').replace(/[^A-Za-z0-9_.-]/g, '').slice(0, 100) || fallback
-  return `${CACHE_KEY_PREFIX}${part('GITHUB_RUN_ID', 'local')}-${part('GITHUB_RUN_ATTEMPT', '1')}-${part('GITHUB_JOB', 'job')}`
+/**
+ * The key a run saves under: prefix + run id, attempt, job and (when not `default`) the
+ * comment id, so the jobs of one run, matrix legs with their own comment ids included, each
+ * save their own entry.
+ */
+export function cacheKeyFor(
+  env: Readonly<Record<string, string | undefined>>,
+  commentId = 'default'
+): string {
+  const clean = (value: string | undefined, fallback: string): string =>
+    (value ?? '').replace(/[^A-Za-z0-9_.-]/g, '').slice(0, 100) || fallback
+  const part = (name: string, fallback: string): string => clean(env[name], fallback)
+  const id = commentId === 'default' ? '' : `-${clean(commentId, 'default')}`
+  return `${CACHE_KEY_PREFIX}${part('GITHUB_RUN_ID', 'local')}-${part('GITHUB_RUN_ATTEMPT', '1')}-${part('GITHUB_JOB', 'job')}${id}`
 }
 
 /**

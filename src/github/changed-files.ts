@@ -91,7 +91,11 @@ export async function listComparedFiles(
   })
   const parsed = CompareSchema.safeParse(answer.data)
   if (!parsed.success) throw new ChangedFilesError('the compare answer has no file list')
-  const raw = parsed.data.files ?? []
+  // GitHub's schema makes `files` optional: without it the list is unknown, never empty.
+  if (parsed.data.files === undefined) {
+    throw new ChangedFilesError('the compare answer has no file list')
+  }
+  const raw = parsed.data.files
   const files = raw.map((entry, i) => toChangedFile(entry, `compared file #${i + 1}`))
   return { files, complete: files.length < MAX_COMPARE_FILES }
 }

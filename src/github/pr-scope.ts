@@ -17,7 +17,9 @@
  * data, never checked out, installed or run.
  */
 import type { Octokit } from '@octokit/rest'
-import { configPathMatcher } from '../config/discover.js'
+import { realpath } from 'node:fs/promises'
+import path from 'node:path'
+import { configPathMatcher, discoverConfigs } from '../config/discover.js'
 import type { BaseText, ChangedConfig } from '../change/input.js'
 import type { Logger } from '../log.js'
 import { readFileAtRef } from './base-file.js'
@@ -50,23 +52,31 @@ export type ScopePlan =
 
 /** Which files count as configs: the action's `config-paths` split as the gate splits it. */
 export interface ConfigSelection {
-  /** Files or directories (repository-relative); empty means the whole repository. */
-  paths: string[]
+  /**
+   * Files or directories, repository-relative (posix); empty means the whole repository. A path
+   * outside the repository is null: changed files cannot be matched against it, so the plan
+   * falls back to the workspace.
+   */
+  paths: (string | null)[]
   /** Globs replacing the default config names. */
   patterns?: string[]
 }
 
 /**
  * Decide what a run gates (see the module doc) and read the base (and, for
- * `pull_request_target`, head) texts of the changed configs.
- * @returns the plan; never throws for API problems (they fall back to the workspace, with a
- *   warning through `logger`).
+ * `pull_request_target`, head) texts of the changed configs. With `workspace` (the checkout,
+ * which is the head except on `pull_request_target`), a config file in it that is a symbolic link
+ * to a changed file is gated too (`linkedConfigs`).
+ * @returns the plan; API problems fall back to the workspace, with a warning through `logger`.
+ * @throws ScopeError on `pull_request_target` when the changed files cannot be known (see
+ *   `fallBack`).
  */
 export async function planScope(
   context: GitHubContext,
   octokit: Octokit | null,
   selection: ConfigSelection,
-  logger: Logger
+  logger: Logger,
+  workspace?: string
 ): Promise<ScopePlan> {
   const event = context.eventName ?? ''
   if (!(CHANGE_EVENTS as readonly string[]).includes(event)) {
@@ -74,9 +84,12 @@ export async function planScope(
   }
   const shas = shasOf(context)
   if (!context.repository || !shas) {
-    return fallBack(logger, `the ${event} payload has no base and head commits`)
+    return fallBack(logger, `the ${event} payload has no base and head commits`, event)
   }
-  if (!octokit) return fallBack(logger, 'no token to list the changed files')
+  if (!octokit) return fallBack(logger, 'no token to list the changed files', event)
+  if (selection.paths.some((p) => p === null)) {
+    return fallBack(logger, 'config-paths names a path outside the repository', event)
+  }
   let listed: ChangedFiles
   try {
     listed =
@@ -87,10 +100,10 @@ export async function planScope(
             pullNumber: context.pullRequest!.number
           })
   } catch (error) {
-    return fallBack(logger, `could not list the changed files: ${firstLine(error)}`)
+    return fallBack(logger, `could not list the changed files: ${firstLine(error)}`, event)
   }
   if (!listed.complete) {
-    return fallBack(logger, `GitHub lists at most ${listed.files.length} changed files`)
+    return fallBack(logger, `GitHub lists at most ${listed.files.length} changed files`, event)
   }
   const isConfig = selector(selection)
   const changed = listed.files.filter((f) => isConfig(f.path) || isRenamedConfig(f, isConfig))
@@ -98,6 +111,9 @@ export async function planScope(
   const configs: ChangedConfig[] = []
   for (const file of changed) {
     configs.push(await describeChange(file, isConfig, octokit, context, shas, headFromApi, logger))
+  }
+  if (!headFromApi && workspace !== undefined) {
+    configs.push(...(await linkedConfigs(listed.files, configs, selection, workspace)))
   }
   return {
     kind: 'changed',
@@ -108,20 +124,78 @@ export async function planScope(
   }
 }
 
+/**
+ * Config files of the workspace that are symbolic links to a file the change touches (a PR that
+ * edits `servers.json`, which `.mcp.json` points at, changes `.mcp.json`). Their base is taken as
+ * unknown, so their servers count as added (fail closed). A search that fails adds nothing.
+ */
+async function linkedConfigs(
+  files: readonly ChangedFile[],
+  known: readonly ChangedConfig[],
+  selection: ConfigSelection,
+  workspace: string
+): Promise<ChangedConfig[]> {
+  const changed = new Set(files.map((f) => f.path))
+  const seen = new Set(known.map((c) => c.path))
+  const roots = selection.paths.filter((p): p is string => p !== null)
+  let found
+  try {
+    found = await discoverConfigs(roots.length > 0 ? roots : ['.'], {
+      cwd: workspace,
+      patterns: selection.patterns
+    })
+  } catch {
+    return []
+  }
+  const workspaceReal = await realpath(workspace).catch(() => workspace)
+  return found.flatMap((config): ChangedConfig[] => {
+    if (config.refused !== undefined || seen.has(config.path)) return []
+    const target = path.relative(workspaceReal, config.absolutePath).split(path.sep).join('/')
+    if (target === config.path || !changed.has(target)) return []
+    return [
+      {
+        path: config.path,
+        status: 'modified',
+        base: {
+          kind: 'unknown',
+          why: `it is a symbolic link to ${target}, which the change edits`
+        },
+        head: { kind: 'workspace' }
+      }
+    ]
+  })
+}
+
 function shasOf(context: GitHubContext): { baseSha: string; headSha: string } | null {
   if (context.mergeGroup) return context.mergeGroup
   const pr = context.pullRequest
   return pr?.baseSha && pr.headSha ? { baseSha: pr.baseSha, headSha: pr.headSha } : null
 }
 
-function fallBack(logger: Logger, why: string): ScopePlan {
+/**
+ * The fail-safe when the changed files cannot be known: every config in the workspace. Not on
+ * `pull_request_target`, whose workspace is the base branch: gating it would judge the base, not
+ * the pull request, and let anything the PR adds pass.
+ * @throws ScopeError on `pull_request_target`.
+ */
+function fallBack(logger: Logger, why: string, event: string): ScopePlan {
+  if (event === 'pull_request_target') {
+    throw new ScopeError(
+      `${why}, and on pull_request_target the workspace is the base branch, so the pull request's configs cannot be gated: re-run the job (or use pull_request)`
+    )
+  }
   logger.warning(`${why}; gating every MCP config in the workspace instead of the changed ones`)
   return { kind: 'workspace', why }
 }
 
+/** The change under review cannot be gated safely (see `fallBack`). */
+export class ScopeError extends Error {
+  override readonly name = 'ScopeError'
+}
+
 /** A renamed file whose old name was a config (renamed away from a config name: a removal). */
 function isRenamedConfig(file: ChangedFile, isConfig: (p: string) => boolean): boolean {
-  return file.previousPath !== null && isConfig(file.previousPath)
+  return file.status === 'renamed' && file.previousPath !== null && isConfig(file.previousPath)
 }
 
 /**
@@ -131,6 +205,7 @@ function isRenamedConfig(file: ChangedFile, isConfig: (p: string) => boolean): b
 export function selector(selection: ConfigSelection): (file: string) => boolean {
   const matches = configPathMatcher(selection.patterns)
   const roots = selection.paths
+    .filter((p): p is string => p !== null)
     .map((p) =>
       p
         .replace(/\\/g, '/')

@@ -158,6 +158,7 @@ function truncatedSummary(
   }
   const omittedErrors = configErrors.length - errorLines.length
   const droppedCompliance = compliance === '' && model.compliance.length > 0
+  const droppedChange = change !== '' && changeShown === ''
   const note = [
     `> [!WARNING]`,
     `> This summary was cut to stay within GitHub's 1 MiB job-summary limit. Shown: ` +
@@ -169,7 +170,7 @@ function truncatedSummary(
           : `, ${otherRows.length} of ${others.length} other servers (collapsed)`) +
       `, the reasons of ${sections.length} of ${blocked.length + model.counts.warned} blocked or warned servers` +
       (omittedErrors > 0 ? `, ${errorLines.length} of ${configErrors.length} config errors` : '') +
-      `; findings and notes${droppedCompliance ? ' and the compliance controls' : ''} are left out. ` +
+      `; findings and notes${droppedChange ? ', the change summary (grades that went down, removed servers)' : ''}${droppedCompliance ? ' and the compliance controls' : ''} are left out. ` +
       fullReportSentence(pointer)
   ].join('\n')
   const otherTable =
@@ -214,7 +215,11 @@ function heading(model: ReportModel): string {
 
 function countsLine(model: ReportModel): string {
   const c = model.counts
-  if (c.configs === 0) return 'No MCP client config files were found.'
+  if (c.configs === 0) {
+    return model.change
+      ? 'This change touches no MCP client config file.'
+      : 'No MCP client config files were found.'
+  }
   const files = `${c.configs} config file${c.configs === 1 ? '' : 's'}`
   const parts = [
     `**${c.servers}** server${c.servers === 1 ? '' : 's'} in ${files}`,

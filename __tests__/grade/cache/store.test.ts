@@ -69,6 +69,17 @@ describe('GradeCache', () => {
     expect(c.stats).toEqual({ hits: 1, misses: 1, writes: 1, failedWrites: 0 })
   })
 
+  it('never answers a refused key, but still writes it fresh', async () => {
+    await cache().put(KEY, 'planted')
+    const next = cache()
+    next.refuseReads([KEY])
+    expect(await next.has(KEY)).toBe(false)
+    expect(await next.get(KEY)).toBeNull()
+    await next.put(KEY, 'fresh')
+    expect(await next.get(KEY)).toBeNull()
+    expect(await cache().get(KEY)).toBe('fresh')
+  })
+
   it('is read by another instance on the same directory (the next run)', async () => {
     await cache().put(KEY, 'value')
     const next = cache()

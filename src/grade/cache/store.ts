@@ -76,7 +76,8 @@ export interface GradeCacheOptions {
 }
 
 /** Why an entry file was not used, for debug lines. */
-type MissReason = 'absent' | 'unreadable' | 'corrupt' | 'foreign' | 'wrong-key' | 'expired'
+type MissReason =
+  'absent' | 'unreadable' | 'corrupt' | 'foreign' | 'wrong-key' | 'expired' | 'refused'
 
 /**
  * A directory store of JSON values by string key (see the module doc). Safe to share between
@@ -93,6 +94,7 @@ export class GradeCache {
   readonly #maxBytes: number
   readonly #stats: GradeCacheStats = { hits: 0, misses: 0, writes: 0, failedWrites: 0 }
   #writesOff = false
+  readonly #refused = new Set<string>()
   #ready: Promise<void> | null = null
 
   /**
@@ -246,11 +248,22 @@ export class GradeCache {
     return removed
   }
 
+  /**
+   * Never answer `keys` from the cache in this run (`get` misses, `has` is false); fresh values
+   * are still written. The gate refuses the keys of servers a pull request adds or changes:
+   * a pull request's own workflows can write caches in its scope, so a cached grade of what it
+   * proposes is not evidence.
+   */
+  refuseReads(keys: Iterable<string>): void {
+    for (const key of keys) this.#refused.add(key)
+  }
+
   /** Read and check the entry of `key`; deletes corrupt, foreign and expired files. */
   async #read(
     key: string
   ): Promise<{ ok: true; value: unknown } | { ok: false; reason: MissReason }> {
     if (!validKey(key)) return { ok: false, reason: 'absent' }
+    if (this.#refused.has(key)) return { ok: false, reason: 'refused' }
     try {
       if (!(await this.#isRealDirectory())) return { ok: false, reason: 'absent' }
     } catch {
