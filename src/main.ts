@@ -3,14 +3,26 @@
  * PR comment, outputs → and only then `core.setFailed` when a server or config is blocked.
  */
 import { readFileSync } from 'node:fs'
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import * as core from '@actions/core'
 import type { Octokit } from '@octokit/rest'
-import { gate, GRADER_KINDS, UsageError, type GateOptions, type GraderKind } from './gate.js'
-import { parseGraderCommand } from './grade/command.js'
-import { readFileAtRef } from './github/base-file.js'
+import {
+  commentModeOrNull,
+  readInputs,
+  validCommentId,
+  type ActionInputs,
+  type CommentMode
+} from './action/inputs.js'
+import {
+  baseRuleFile,
+  isRoot,
+  RULE_FILES,
+  toRepoPath,
+  type RuleFileKind
+} from './action/rule-files.js'
+import { gate, UsageError } from './gate.js'
 import {
   cacheKeyFor,
   restoreGradeCache,
@@ -22,13 +34,9 @@ import { readGitHubContext, type GitHubContext } from './github/context.js'
 import { createOctokit, type OctokitFactory } from './github/octokit.js'
 import { planScope, type ScopePlan } from './github/pr-scope.js'
 import { reportArtifactName, uploadReport, type UploadArtifact } from './github/report-artifact.js'
-import { GradeCache, parseCacheTtlDays } from './grade/cache/index.js'
+import { GradeCache } from './grade/cache/index.js'
 import type { Logger } from './log.js'
 import type { FetchLike } from './net/http.js'
-import { EXCEPTIONS_FILE_NAMES } from './policy/exceptions-file.js'
-import { POLICY_FILE_NAMES } from './policy/load.js'
-import { REGISTRY_FILE_NAMES } from './policy/registry-file.js'
-import { parseCount, parseSeconds, splitList } from './input-values.js'
 import { renderAnnotations } from './report/annotations.js'
 import { renderComment, stickyMarker } from './report/comment.js'
 import type { FullReportPointer } from './report/full-report.js'
@@ -105,7 +113,7 @@ export async function run(deps: ActionDeps = {}): Promise<void> {
     logPlan(plan)
     const cache = inputs.cache ? await openCache(inputs, env, deps) : null
     const base = (kind: RuleFileKind, given: string | undefined) =>
-      baseRuleFile(kind, given, context, inputs, octokit, cwd)
+      baseRuleFile(kind, given, context, inputs.policySource, octokit, cwd)
     const gateRun = await gate({
       ...inputs.gate,
       policyDocument: await base(RULE_FILES.policy, inputs.gate.policyPath),
@@ -164,9 +172,6 @@ export async function run(deps: ActionDeps = {}): Promise<void> {
     core.setFailed(`${TOOL_NAME}: ${message}`)
   }
 }
-
-/** How the sticky comment is handled (action.yml `comment`). */
-export type CommentMode = 'on-failure' | 'always' | 'never'
 
 /**
  * The comment for a finished run, by mode: `always` creates or updates it; `on-failure` creates
@@ -263,18 +268,6 @@ function failureComment(marker: string, message: string, context: GitHubContext)
   return `${marker}\n### ❌ MCP grade gate could not run\n\n${escapeProse(clipped)}${link}\n`
 }
 
-/** `id` when it is a valid comment id, else null (see `stickyMarker`). */
-function validCommentId(id: string): string | null {
-  const trimmed = id.trim()
-  if (trimmed === '') return null
-  try {
-    stickyMarker(trimmed)
-    return trimmed
-  } catch {
-    return null
-  }
-}
-
 /**
  * A grader command that runs a program from the checkout lets a pull request change its own
  * grade: on `pull_request` say so; on `pull_request_target`, where the job has a write token and
@@ -298,164 +291,6 @@ function checkWorkspaceGrader(context: GitHubContext, inputs: ActionInputs, cwd:
   core.warning(
     'grader-command runs a file from the checked-out pull request, so the pull request can change how it is graded: keep the grader outside the repository (or check out the base branch for it)'
   )
-}
-
-interface ActionInputs {
-  gate: Omit<GateOptions, 'cwd'> & { paths: string[] }
-  /** Which config files on change events (action.yml `files`). */
-  files: 'changed' | 'all'
-  /** Which servers can block (action.yml `scope`). */
-  scope: 'all' | 'changed'
-  comment: CommentMode
-  commentId: string
-  uploadReport: boolean
-  sarifFile: string
-  cache: boolean
-  /** Days a cached grade is served (action.yml `cache-ttl`). */
-  cacheTtlDays: number
-  /** Where the policy file is read from on pull requests (see action.yml `policy-source`). */
-  policySource: 'base' | 'workspace'
-  githubToken: string
-  graderApiKey: string
-  reportPath: string
-}
-
-/** Read and check the inputs (action.yml). @throws UsageError for a bad value. */
-function readInputs(): ActionInputs {
-  const grader = core.getInput('grader') || 'builtin'
-  if (!(GRADER_KINDS as readonly string[]).includes(grader)) {
-    throw new UsageError(`input grader must be one of ${GRADER_KINDS.join(', ')}, got "${grader}"`)
-  }
-  const graderCommandText = core.getInput('grader-command')
-  let graderCommand: string[] | undefined
-  if (graderCommandText) {
-    try {
-      graderCommand = parseGraderCommand(graderCommandText)
-    } catch (error) {
-      throw new UsageError(`input grader-command: ${(error as Error).message}`, { cause: error })
-    }
-  }
-  const graderApiKey = core.getInput('grader-api-key')
-  const { paths, patterns } = splitConfigPaths(core.getInput('config-paths'))
-  return {
-    gate: {
-      paths,
-      configPatterns: patterns,
-      environment: core.getInput('environment'),
-      minGrade: core.getInput('min-grade'),
-      subScoreFloors: core.getInput('sub-score-floors'),
-      policyPath: core.getInput('policy') || undefined,
-      registryPath: core.getInput('registry') || undefined,
-      exceptionsPath: core.getInput('exceptions') || undefined,
-      grader: grader as GraderKind,
-      graderUrl: core.getInput('grader-url') || undefined,
-      graderApiKey: graderApiKey || undefined,
-      graderCommand,
-      graderTimeoutMs: secondsInput('grader-timeout', 60),
-      graderPassEnv: splitList(core.getInput('grader-pass-env')),
-      npmRegistry: core.getInput('npm-registry') || undefined,
-      pypiUrl: core.getInput('pypi-url') || undefined,
-      advisoryUrl: core.getInput('advisory-url') || undefined,
-      advisoryDb: core.getInput('advisory-db') || undefined,
-      httpRetries: parseCount(core.getInput('retries') || '3', 'input retries')
-    },
-    files: choiceInput('files', ['changed', 'all'] as const, 'changed'),
-    scope: choiceInput('scope', ['all', 'changed'] as const, 'all'),
-    comment: commentModeInput(),
-    commentId: commentIdInput(),
-    uploadReport: booleanInput('upload-report', false),
-    sarifFile: core.getInput('sarif-file'),
-    cache: booleanInput('cache', true),
-    cacheTtlDays: cacheTtlInput(),
-    policySource: policySourceInput(),
-    githubToken: core.getInput('github-token'),
-    graderApiKey,
-    reportPath: core.getInput('report-path')
-  }
-}
-
-/**
- * `config-paths`: entries with glob characters are patterns searched under the workspace;
- * the others are files or directories.
- */
-function splitConfigPaths(text: string): { paths: string[]; patterns?: string[] } {
-  const items = splitList(text)
-  const patterns = items.filter((i) => /[*?[\]{}]/.test(i))
-  const paths = items.filter((i) => !/[*?[\]{}]/.test(i))
-  if (patterns.length === 0) return { paths }
-  return { paths: paths.length > 0 ? paths : ['.'], patterns }
-}
-
-function commentIdInput(): string {
-  const raw = core.getInput('comment-id')
-  if (raw.trim() === '') return 'default'
-  const id = validCommentId(raw)
-  if (id === null) {
-    throw new UsageError(
-      `input comment-id must be 1-100 letters, digits, '.', '_' or '-', got "${raw.slice(0, 120)}"`
-    )
-  }
-  return id
-}
-
-/** `comment` as typed, or null when it is not a mode (`true`/`false` are read as always/never). */
-function commentModeOrNull(raw: string): CommentMode | null {
-  const value = raw.trim().toLowerCase()
-  if (value === '' || value === 'on-failure') return 'on-failure'
-  if (value === 'always' || value === 'true') return 'always'
-  if (value === 'never' || value === 'false') return 'never'
-  return null
-}
-
-function commentModeInput(): CommentMode {
-  const raw = core.getInput('comment')
-  const mode = commentModeOrNull(raw)
-  if (mode === null) {
-    throw new UsageError(
-      `input comment must be on-failure, always or never, got "${raw.slice(0, 60)}"`
-    )
-  }
-  return mode
-}
-
-function choiceInput<T extends string>(name: string, choices: readonly T[], fallback: T): T {
-  const raw = core.getInput(name).trim().toLowerCase()
-  if (raw === '') return fallback
-  if (!(choices as readonly string[]).includes(raw)) {
-    throw new UsageError(`input ${name} must be ${choices.join(' or ')}, got "${raw.slice(0, 60)}"`)
-  }
-  return raw as T
-}
-
-function cacheTtlInput(): number {
-  const raw = core.getInput('cache-ttl').trim()
-  if (raw === '') return 7
-  try {
-    return parseCacheTtlDays(raw)
-  } catch (error) {
-    throw new UsageError(`input cache-ttl: ${(error as Error).message}`, { cause: error })
-  }
-}
-
-function policySourceInput(): 'base' | 'workspace' {
-  const raw = (core.getInput('policy-source') || 'base').trim().toLowerCase()
-  if (raw !== 'base' && raw !== 'workspace') {
-    throw new UsageError(`input policy-source must be base or workspace, got "${raw}"`)
-  }
-  return raw
-}
-
-function booleanInput(name: string, fallback: boolean): boolean {
-  const raw = core.getInput(name).trim().toLowerCase()
-  if (raw === '') return fallback
-  if (['true', 'yes', '1', 'on'].includes(raw)) return true
-  if (['false', 'no', '0', 'off'].includes(raw)) return false
-  throw new UsageError(`input ${name} must be true or false, got "${raw}"`)
-}
-
-function secondsInput(name: string, fallback: number): number {
-  const raw = core.getInput(name).trim()
-  return raw === '' ? fallback * 1000 : parseSeconds(raw, `input ${name}`)
 }
 
 async function writeSummary(
@@ -539,107 +374,6 @@ function createGitHubClient(
     logger: coreLogger,
     userAgent: `${TOOL_NAME}/${TOOL_VERSION}`
   })
-}
-
-/** A rule file the action reads from the base branch on pull requests. */
-interface RuleFileKind {
-  /** For messages: `policy`, `registry`, `exceptions`. */
-  label: string
-  /** The default names, relative to the repository root. */
-  names: readonly string[]
-  /** What applies when the base branch has no such file. */
-  absent: string
-}
-
-const RULE_FILES = {
-  policy: {
-    label: 'policy',
-    names: POLICY_FILE_NAMES,
-    absent: 'the built-in default policy applies'
-  },
-  registry: {
-    label: 'registry',
-    names: REGISTRY_FILE_NAMES,
-    absent: 'no registry checks'
-  },
-  exceptions: {
-    label: 'exceptions',
-    names: EXCEPTIONS_FILE_NAMES,
-    absent: 'no exceptions apply'
-  }
-} satisfies Record<string, RuleFileKind>
-
-/**
- * On a pull request, a rule file (policy, registry, exceptions) as it is on the base branch: a
- * pull request must not be able to loosen the rules it is judged by, approve itself in the
- * registry or grant itself an exception. A change to the file in the PR itself is named in a
- * warning and takes effect once merged. Undefined (read the workspace) outside pull requests,
- * with `policy-source: workspace`, without a token, or for a file outside the checkout.
- * @throws UsageError when the base branch cannot be read (failing open could loosen the rules).
- */
-async function baseRuleFile(
-  kind: RuleFileKind,
-  given: string | undefined,
-  context: GitHubContext,
-  inputs: ActionInputs,
-  octokit: Octokit | null,
-  cwd: string
-): Promise<{ path: string; text: string | null } | undefined> {
-  const ref = context.pullRequest?.baseRef ?? context.baseRef
-  if (inputs.policySource === 'workspace' || !octokit || !context.repository || !ref) {
-    return undefined
-  }
-  const candidates = given ? [toRepoPath(cwd, given)] : [...kind.names]
-  if (candidates[0] === null) return undefined // outside the checkout: read as given
-  const paths = candidates as string[]
-  let found: { path: string; text: string | null } = { path: paths[0]!, text: null }
-  try {
-    const present: { path: string; text: string }[] = []
-    for (const candidate of paths) {
-      const text = await readFileAtRef(octokit, { ...context.repository, path: candidate, ref })
-      if (text !== null) present.push({ path: candidate, text })
-    }
-    if (present.length > 1) {
-      // The same rule as in the workspace: two files of one kind is an error, not a silent pick.
-      throw new UsageError(
-        `the base branch ${ref} has ${present.length} ${kind.label} files (${present.map((p) => p.path).join(', ')}): keep one`
-      )
-    }
-    if (present[0]) found = present[0]
-  } catch (error) {
-    if (error instanceof UsageError) throw error
-    throw new UsageError(
-      `could not read the ${kind.label} file from the base branch ${ref}: ${(error as Error).message}. Re-run the job, or set policy-source: workspace to use the checked-out files`,
-      { cause: error }
-    )
-  }
-  for (const candidate of paths) {
-    const local = await readFile(path.join(cwd, candidate), 'utf8').catch(() => null)
-    const atBase = candidate === found.path ? found.text : null
-    if (local !== null && local !== atBase) {
-      core.warning(
-        `this pull request ${atBase === null ? 'adds' : 'changes'} ${candidate}; the gate applies the ${kind.label} file of the base branch ${ref} until the change is merged`
-      )
-    }
-  }
-  core.info(
-    found.text === null
-      ? `no ${kind.label} file on the base branch ${ref}: ${kind.absent}`
-      : `${kind.label}: ${found.path} from the base branch ${ref}`
-  )
-  return found
-}
-
-/** Whether `file` is the checkout's root itself. */
-function isRoot(cwd: string, file: string): boolean {
-  return path.resolve(cwd, file) === path.resolve(cwd)
-}
-
-/** `file` relative to the repository root (posix), or null when it is outside the checkout. */
-function toRepoPath(cwd: string, file: string): string | null {
-  const relative = path.relative(cwd, path.resolve(cwd, file))
-  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return null
-  return relative.split(path.sep).join('/')
 }
 
 /**
