@@ -28,7 +28,12 @@ import { createBuiltinGrader } from './grade/builtin/index.js'
 import { type AdvisorySetting, advisorySourceIdentity } from './grade/cache/advisory-identity.js'
 import type { AssessmentCache } from './grade/cache/assessment-cache.js'
 import { cachedGrader } from './grade/cache/cached-grader.js'
-import { apiGradeKey, builtinAssessmentKey, commandGradeKey } from './grade/cache/keys.js'
+import {
+  apiGradeKey,
+  builtinAssessmentKey,
+  commandContext,
+  commandGradeKey
+} from './grade/cache/keys.js'
 import type { GradeCache } from './grade/cache/store.js'
 import { createCommandGrader } from './grade/command.js'
 import type { Grader } from './grade/grader.js'
@@ -685,7 +690,14 @@ async function gradeCacheKeys(
     }
     case 'command': {
       const argv = options.graderCommand ?? []
-      return argv.length === 0 ? null : (purl) => commandGradeKey(argv, purl)
+      if (argv.length === 0) return null
+      const context = await commandContext(
+        argv,
+        options.cwd,
+        options.graderPassEnv ?? [],
+        process.env
+      )
+      return (purl) => commandGradeKey(argv, purl, context)
     }
     case 'registry':
       return null

@@ -13,6 +13,7 @@ import {
   apiGradeKey,
   builtinAssessmentKey,
   CACHE_KEY_SCHEMA,
+  commandContext,
   commandGradeKey,
   exactPackage
 } from '../../../src/grade/cache/keys.js'
@@ -110,6 +111,30 @@ describe('apiGradeKey and commandGradeKey', () => {
     expect(key).toMatch(new RegExp(`^${CACHE_KEY_SCHEMA} \\| command \\| sha256:[0-9a-f]{64} \\| `))
     expect(key).not.toContain('hunter2')
     expect(commandGradeKey(['grader', '--other'], FS)).not.toBe(key)
+  })
+
+  it('a grader command key changes with its script and its passed environment, never holding them', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cmd-key-'))
+    try {
+      writeFileSync(path.join(dir, 'grade.mjs'), 'export default 1\n')
+      const argv = ['node', 'grade.mjs']
+      const env = { GRADER_TOKEN: 'tok-SECRET-1' }
+      const first = await commandContext(argv, dir, ['GRADER_TOKEN'], env)
+      expect(first.join(' ')).not.toContain('tok-SECRET-1')
+      const key = commandGradeKey(argv, FS, first)
+      expect(
+        commandGradeKey(argv, FS, await commandContext(argv, dir, ['GRADER_TOKEN'], env))
+      ).toBe(key)
+      writeFileSync(path.join(dir, 'grade.mjs'), 'export default 2\n')
+      const edited = await commandContext(argv, dir, ['GRADER_TOKEN'], env)
+      expect(commandGradeKey(argv, FS, edited)).not.toBe(key)
+      const otherToken = await commandContext(argv, dir, ['GRADER_TOKEN'], {
+        GRADER_TOKEN: 'tok-2'
+      })
+      expect(commandGradeKey(argv, FS, otherToken)).not.toBe(commandGradeKey(argv, FS, edited))
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('are null for unpinned specs', () => {

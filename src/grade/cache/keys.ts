@@ -12,6 +12,8 @@
  * one.
  */
 import { createHash } from 'node:crypto'
+import { readFile, stat } from 'node:fs/promises'
+import path from 'node:path'
 import { valid as validPep440 } from '@renovatebot/pep440'
 import { PackageURL } from 'packageurl-js'
 import semver from 'semver'
@@ -102,14 +104,56 @@ export function apiGradeKey(graderUrl: string, scale: GradeScale, purl: string):
 
 /**
  * Key of a grader command's graded report of `purl`: `<schema> | command | sha256:<digest of the
- * argv as JSON> | <purl>`. The program's rubric is known only from its answer (stored with it).
+ * argv and its context as JSON> | <purl>`. `context` is what else decides the answer: the
+ * digests of the program files the argv names and the passed environment (`commandContext`).
+ * The program's rubric is known only from its answer (stored with it).
  * @returns null when `purl` is not an exact npm/PyPI version.
  */
-export function commandGradeKey(argv: readonly string[], purl: string): string | null {
+export function commandGradeKey(
+  argv: readonly string[],
+  purl: string,
+  context: readonly string[] = []
+): string | null {
   const exact = exactPackage(purl)
   if (exact === null) return null
-  const digest = createHash('sha256').update(JSON.stringify(argv), 'utf8').digest('hex')
+  const digest = createHash('sha256')
+    .update(JSON.stringify([argv, context]), 'utf8')
+    .digest('hex')
   return [CACHE_KEY_SCHEMA, 'command', `sha256:${digest}`, exact.purl].join(' | ')
+}
+
+/**
+ * What besides its argv decides a grader command's answer, for its cache key: the SHA-256 of
+ * each argv word that names a readable regular file (relative to `cwd`; the grader script, so an
+ * edited script is a new key), and the SHA-256 of each passed environment variable's name and
+ * value (so a new token or setting is a new key; values are never stored). Never throws.
+ */
+export async function commandContext(
+  argv: readonly string[],
+  cwd: string,
+  passEnv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>
+): Promise<string[]> {
+  const parts: string[] = []
+  for (const word of argv) {
+    try {
+      const file = path.resolve(cwd, word)
+      const info = await stat(file)
+      if (!info.isFile() || info.size > 16 * 1024 * 1024) continue
+      const hash = createHash('sha256')
+        .update(await readFile(file))
+        .digest('hex')
+      parts.push(`file ${word} sha256:${hash}`)
+    } catch {
+      // Not a file (an option, a command on PATH): the argv itself is in the key.
+    }
+  }
+  for (const name of [...passEnv].sort()) {
+    const value = env[name] ?? ''
+    const hash = createHash('sha256').update(`${name}=${value}`, 'utf8').digest('hex')
+    parts.push(`env ${name} sha256:${hash}`)
+  }
+  return parts
 }
 
 /**
