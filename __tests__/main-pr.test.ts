@@ -80,6 +80,8 @@ interface FakeGitHubOptions {
   commentWriteStatus?: number
   /** API path prefix (`/api/v3` on GHES). */
   prefix?: string
+  /** The PR's current head SHA (GET pulls/7); 404 when not given. */
+  currentHead?: string
 }
 
 /** A fake GitHub REST/GraphQL API for one PR (#7 of acme/app). */
@@ -92,6 +94,9 @@ function fakeGitHub(options: FakeGitHubOptions = {}) {
     if (!url.pathname.startsWith(prefix)) return { status: 404, body: { message: 'wrong host' } }
     const route = url.pathname.slice(prefix.length)
     if (route === '/graphql') return { body: { data: { viewer: { login: 'github-actions' } } } }
+    if (route === '/repos/acme/app/pulls/7' && req.method === 'GET' && options.currentHead) {
+      return { body: { number: 7, head: { sha: options.currentHead } } }
+    }
     if (route === '/repos/acme/app/pulls/7/files' && req.method === 'GET') {
       return { body: url.searchParams.get('page') === '2' ? [] : (options.changed ?? []) }
     }
@@ -434,6 +439,21 @@ describe('run() comment lifecycle', () => {
       '### ✅ MCP grade gate: resolved, the 1 server passes'
     )
     expect(github.calls.filter((c) => c.method === 'PATCH')).toHaveLength(1)
+  })
+
+  it('an outdated run (the PR has a newer commit) leaves the comment to the newer run', async () => {
+    writeFileSync(
+      path.join(workspace, '.mcp.json'),
+      config({ local: { command: 'node', args: ['s.js'] } })
+    )
+    const github = fakeGitHub({
+      changed: [{ filename: '.mcp.json', status: 'added' }],
+      currentHead: 'c'.repeat(40)
+    })
+    await run({ octokitFactory: github.factory })
+    expect(setFailed).toHaveBeenCalledTimes(1)
+    expect(github.comments).toHaveLength(0)
+    expect(github.calls.some((c) => c.url.includes('/comments'))).toBe(false)
   })
 
   it('keeps separate comments per comment-id, and never comments with comment: never', async () => {

@@ -377,6 +377,27 @@ function createGitHubClient(
 }
 
 /**
+ * Whether the pull request's head moved past the commit this run gated (a newer push's run will
+ * comment; an older, slower run must not overwrite it). Unknown (no SHA, an API error) is false.
+ */
+async function isOutdated(octokit: Octokit, context: GitHubContext): Promise<boolean> {
+  const pr = context.pullRequest
+  if (!pr?.headSha || !context.repository) return false
+  try {
+    const { data } = await octokit.rest.pulls.get({
+      owner: context.repository.owner,
+      repo: context.repository.repo,
+      pull_number: pr.number
+    })
+    const head = (data as { head?: { sha?: unknown } }).head?.sha
+    return typeof head === 'string' && head !== pr.headSha
+  } catch (error) {
+    core.debug(`could not read the pull request's head: ${(error as Error).message}`)
+    return false
+  }
+}
+
+/**
  * Create (when `create`) or update the sticky comment; a failure to comment never changes the
  * gate's result.
  */
@@ -400,6 +421,12 @@ async function postComment(
     return
   }
   if (!octokit) return
+  if (await isOutdated(octokit, context)) {
+    core.info(
+      'the pull request has a newer commit than the one gated here: its own run updates the comment'
+    )
+    return
+  }
   try {
     const result = await upsertStickyComment(octokit, {
       owner: context.repository.owner,
