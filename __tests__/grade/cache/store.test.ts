@@ -199,9 +199,11 @@ describe('GradeCache', () => {
     const name = `.${path.basename(fileOf(KEY))}.4242.0123456789ab.tmp`
     const temp = path.join(dir, 'v1', name)
     writeFileSync(temp, '{"cacheVersion":1,"key":"test')
+    // Times relative to the cache's (test) clock, never the real one.
+    utimesSync(temp, clock, clock)
     expect(await c.get(KEY)).toBe('v')
     expect(await c.prune()).toBe(0) // fresh: a write may be under way
-    const old = new Date(Date.now() - 2 * 60 * 60 * 1000)
+    const old = new Date(clock.getTime() - 2 * 60 * 60 * 1000)
     utimesSync(temp, old, old)
     expect(await c.prune()).toBe(1)
     expect(existsSync(temp)).toBe(false)
