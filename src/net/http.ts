@@ -109,9 +109,33 @@ export function redactUrl(url: string): string {
   return sanitizeUrl(url, { markQuery: true }) ?? '<invalid url>'
 }
 
+const WEEKDAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)'
+const LONG_WEEKDAY = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)'
+const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)'
+const CLOCK = '\\d{2}:\\d{2}:\\d{2}'
+/** IMF-fixdate, e.g. `Sun, 06 Nov 1994 08:49:37 GMT` (RFC 9110 §5.6.7). */
+const IMF_FIXDATE = new RegExp(`^${WEEKDAY}, \\d{2} ${MONTH} \\d{4} ${CLOCK} GMT$`, 'i')
+/** Obsolete RFC 850 date, e.g. `Sunday, 06-Nov-94 08:49:37 GMT` (RFC 9110 §5.6.7). */
+const RFC850_DATE = new RegExp(`^${LONG_WEEKDAY}, \\d{2}-${MONTH}-\\d{2} ${CLOCK} GMT$`, 'i')
+/** Obsolete asctime date, e.g. `Sun Nov  6 08:49:37 1994`, always UTC (RFC 9110 §5.6.7). */
+const ASCTIME_DATE = new RegExp(`^${WEEKDAY} ${MONTH} [ \\d]\\d ${CLOCK} \\d{4}$`, 'i')
+
 /**
- * Parse `Retry-After` (RFC 9110 §10.2.3: delay-seconds or an HTTP-date) into ms from `now`.
- * Returns undefined when absent or unparseable; never negative.
+ * An HTTP-date (RFC 9110 §5.6.7: IMF-fixdate, or the obsolete RFC 850 and asctime forms, all in
+ * GMT) as ms since the epoch; undefined for anything else. Stricter than `Date.parse`, which
+ * reads `-5` or `5.5` as dates in 2001 and an asctime date in the local time zone.
+ */
+function parseHttpDate(text: string): number | undefined {
+  let date = Number.NaN
+  if (IMF_FIXDATE.test(text) || RFC850_DATE.test(text)) date = Date.parse(text)
+  else if (ASCTIME_DATE.test(text)) date = Date.parse(`${text} GMT`)
+  return Number.isNaN(date) ? undefined : date
+}
+
+/**
+ * Parse `Retry-After` (RFC 9110 §10.2.3: delay-seconds, or an HTTP-date per §5.6.7) into ms from
+ * `now` (ms since the epoch). Returns undefined when absent or not one of those forms (`-5`,
+ * `5.5`, `soon`), so the caller falls back to its own backoff; never negative.
  */
 export function parseRetryAfter(
   value: string | null,
@@ -120,8 +144,8 @@ export function parseRetryAfter(
   if (value == null) return undefined
   const trimmed = value.trim()
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000
-  const date = Date.parse(trimmed)
-  if (Number.isNaN(date)) return undefined
+  const date = parseHttpDate(trimmed)
+  if (date === undefined) return undefined
   return Math.max(0, date - now)
 }
 
@@ -394,11 +418,24 @@ async function readLimited(
 function describe(error: unknown): string {
   let text: string
   if (error instanceof Error) {
-    const cause = (error as { cause?: unknown }).cause
-    const code = cause && typeof cause === 'object' && 'code' in cause ? String(cause.code) : ''
-    text = code ? `${error.message} (${code})` : error.message
+    // undici: `TypeError: fetch failed` with the system error (`ECONNRESET`) as its cause.
+    const code = errorCode((error as { cause?: unknown }).cause) || errorCode(error)
+    text = code && !error.message.includes(code) ? `${error.message} (${code})` : error.message
+  } else if (error !== null && typeof error === 'object') {
+    // Some fetch stand-ins reject with a plain `{code, message}` object, not an Error.
+    const message =
+      'message' in error && typeof error.message === 'string' ? error.message.trim() : ''
+    const code = errorCode(error)
+    text = [message, code && `(${code})`].filter(Boolean).join(' ') || 'unknown error'
   } else {
     text = String(error)
   }
   return text.replace(/\b[a-z][\w+.-]*:\/\/[^\s'"<>]+/gi, (url) => redactUrl(url))
+}
+
+/** The `code` (e.g. `ECONNRESET`) of a system error or similar object; `''` when none. */
+function errorCode(value: unknown): string {
+  if (value === null || typeof value !== 'object' || !('code' in value)) return ''
+  const code = value.code
+  return typeof code === 'string' || typeof code === 'number' ? String(code) : ''
 }
