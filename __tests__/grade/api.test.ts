@@ -224,6 +224,41 @@ describe('api grader: successful answers', () => {
     )
   })
 
+  it('refuses an answer whose letter contradicts its number (F with 95): no evidence, an error', async () => {
+    gradeRequest().reply(200, { overall_grade: 'F', overall_score: 95 })
+    const outcome = await setup().grader.grade(npmServer(FS, '2025.8.21'))
+    expect(expectError(outcome)).toContain('overall: grade F contradicts its score 95')
+    gradeRequest().reply(200, {
+      overall_grade: 'B',
+      overall_score: 80,
+      sub_scores: { security: { score: 99, grade: 'F' } }
+    })
+    expect(expectError(await setup().grader.grade(npmServer(FS, '2025.8.21')))).toContain(
+      'sub_scores.security: grade F contradicts its score 99'
+    )
+  })
+
+  it('never keeps the API key a valid answer echoes (titles, snippets, links)', async () => {
+    gradeRequest().reply(200, {
+      overall_grade: 'B',
+      report_url: `https://grader.example/r/1?key=${KEY}`,
+      findings: [
+        {
+          id: 'SA-1',
+          axis: 'security',
+          severity: 'low',
+          title: `Request made with key ${KEY}`,
+          snippet: `Authorization: Bearer ${KEY}`
+        }
+      ]
+    })
+    const { grader } = setup()
+    const outcome = await grader.grade(npmServer(FS, '2025.8.21'))
+    expect(outcome.kind).toBe('graded')
+    expect(JSON.stringify(outcome)).not.toContain(KEY)
+    expect(JSON.stringify(outcome)).toContain('Request made with key ***')
+  })
+
   it('maps findings leniently (id/message/cwe number/flat evidence/advisory id)', async () => {
     gradeRequest().reply(200, {
       overall_grade: 'D',

@@ -13,7 +13,7 @@
  * `safeExcerpt`), so the `api` and `command` graders word problems the same way.
  */
 import { z } from 'zod'
-import { DEFAULT_SCALE, letterFor, parseLetter, type GradeScale } from '../policy/grades.js'
+import { DEFAULT_SCALE, letterFor, parseLetter, rank, type GradeScale } from '../policy/grades.js'
 import { AXIS_ALIASES, axisFromName } from './axis-names.js'
 import {
   AXES,
@@ -24,6 +24,7 @@ import {
   type Finding,
   type GradeLetter,
   type GradeReport,
+  type Score,
   type Severity
 } from './report.js'
 
@@ -419,7 +420,73 @@ export function parseApiAnswer(
   }
   const report = GradeReportSchema.safeParse(candidate)
   if (!report.success) return { ok: false, problem: describeIssues(report.error) }
+  const contradiction = contradictoryScore(report.data, scale)
+  if (contradiction !== null) return { ok: false, problem: contradiction }
   return { ok: true, report: report.data }
+}
+
+/** Letters a given letter may differ from its number's letter (scales differ at boundaries). */
+const MAX_LETTER_STEPS = 1
+
+/**
+ * An answer whose letter and number contradict each other (`F` with 95, `A` with 20): more than
+ * `MAX_LETTER_STEPS` letters apart under both the policy's `scale` and the default scale (SPEC
+ * §5; the service may use either). The policy reads letters from numbers, so such an answer
+ * would be read in whichever direction its number points; it is no evidence either way.
+ * @returns the problem (`overall: grade F contradicts its score 95`), or null.
+ */
+function contradictoryScore(report: GradeReport, scale: GradeScale): string | null {
+  const scores: [string, Score | null][] = [
+    ['overall', report.overall],
+    ...AXES.map((axis): [string, Score | null] => [`sub_scores.${axis}`, report.subScores[axis]])
+  ]
+  for (const [where, score] of scores) {
+    if (score === null || score.score === null) continue
+    const steps = Math.min(
+      ...[scale, DEFAULT_SCALE].map((s) =>
+        Math.abs(rank(score.grade) - rank(letterFor(score.score!, s)))
+      )
+    )
+    if (steps > MAX_LETTER_STEPS) {
+      return `${where}: grade ${score.grade} contradicts its score ${score.score}`
+    }
+  }
+  return null
+}
+
+/**
+ * The first revision of the MCP specification, 2024-11-05
+ * (https://modelcontextprotocol.io/specification/2024-11-05): no audit of an MCP server is older.
+ */
+export const EARLIEST_AUDIT_DATE = '2024-11-05T00:00:00Z'
+
+/**
+ * Clock skew tolerated between a grading service and the gate, in ms: one day (this project's
+ * judgement; more than any real clock drift, less than any real grade from the future).
+ */
+export const AUDIT_CLOCK_SKEW_MS = 24 * 60 * 60 * 1000
+
+/**
+ * Why a grade's `auditedAt` cannot be true, or null when it can be: before
+ * `EARLIEST_AUDIT_DATE` (e.g. the epoch, 1970, that a service sends for "unknown"), or more than
+ * `AUDIT_CLOCK_SKEW_MS` after `now` (a grade from the future, e.g. 2999). A grade is evidence, so
+ * the `api` grader treats such an answer as invalid (`GRADER_ERROR`) rather than clipping it.
+ * @param auditedAt an ISO 8601 date-time with a zone (`GradeReport.auditedAt`).
+ * @param now the gate's clock.
+ * @returns one sentence naming the field, e.g. `audited_at: 2999-01-01T00:00:00Z is in the
+ *   future (…)`; a date that does not parse is a problem too.
+ */
+export function auditDateProblem(auditedAt: string, now: Date): string | null {
+  const at = Date.parse(auditedAt)
+  const shown = safeExcerpt(auditedAt, 40)
+  if (Number.isNaN(at)) return `audited_at: ${shown} is not a date`
+  if (at < Date.parse(EARLIEST_AUDIT_DATE)) {
+    return `audited_at: ${shown} is before the first MCP specification (${EARLIEST_AUDIT_DATE.slice(0, 10)}), so it is not a real audit date`
+  }
+  if (at - now.getTime() > AUDIT_CLOCK_SKEW_MS) {
+    return `audited_at: ${shown} is in the future (the gate's clock says ${now.toISOString()})`
+  }
+  return null
 }
 
 /**

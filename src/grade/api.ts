@@ -4,7 +4,8 @@
  * (`api-answer.ts`) to a `GradeReport`.
  *
  * Every failure is an outcome, never a throw: 404 → `ungraded`; 401/403, 429 after retries, 5xx,
- * timeouts, network failures, non-JSON and invalid answers → `error`. The API key is sent only in
+ * timeouts, network failures, non-JSON and invalid answers (including an `audited_at` that
+ * cannot be true: `auditDateProblem`) → `error`. The API key is sent only in
  * the `Authorization` header and is masked out of every message and log line.
  */
 import type { Logger } from '../log.js'
@@ -13,7 +14,7 @@ import { HttpError, NetworkError, type HttpClient } from '../net/http.js'
 import { isLoopbackHost, sanitizeUrl } from '../net/url-redaction.js'
 import type { GradeScale } from '../policy/grades.js'
 import type { ResolvedServer } from '../resolve/types.js'
-import { parseApiAnswer, safeExcerpt } from './api-answer.js'
+import { auditDateProblem, parseApiAnswer, safeExcerpt } from './api-answer.js'
 import type { Grader } from './grader.js'
 import { identityGap, serverIdentity } from './identity.js'
 import { OncePerKey } from './once.js'
@@ -112,13 +113,16 @@ export function createApiGrader(options: ApiGraderOptions): Grader {
         )
       }
     }
+    const invalid = (problem: string): GradeOutcome => ({
+      kind: 'error',
+      message: mask(`the grading service's answer for ${id} is invalid: ${problem}`)
+    })
+    // A service that echoes the key in a finding, snippet or link must not put it in reports.
+    if (apiKey !== undefined) json = withoutKey(json, apiKey)
     const parsed = parseApiAnswer(json, { graderName, scale: options.scale, now })
-    if (!parsed.ok) {
-      return {
-        kind: 'error',
-        message: mask(`the grading service's answer for ${id} is invalid: ${parsed.problem}`)
-      }
-    }
+    if (!parsed.ok) return invalid(parsed.problem)
+    const dateProblem = auditDateProblem(parsed.report.auditedAt, now())
+    if (dateProblem !== null) return invalid(dateProblem)
     logger.debug(`${graderName} graded ${id}: ${parsed.report.overall.grade}`)
     return { kind: 'graded', report: parsed.report }
   }
@@ -202,4 +206,19 @@ function describeFailure(error: unknown, id: string): string {
   }
   const message = error instanceof Error ? error.message : String(error)
   return `asking the grading service for ${id} failed: ${safeExcerpt(message, 200)}`
+}
+
+/**
+ * `value` (parsed JSON) with every occurrence of `key` in its strings (values and object keys)
+ * replaced by `***`. Pure; depth-first, as deep as the JSON goes.
+ */
+function withoutKey(value: unknown, key: string): unknown {
+  if (typeof value === 'string') return value.split(key).join('***')
+  if (Array.isArray(value)) return value.map((v) => withoutKey(v, key))
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k.split(key).join('***'), withoutKey(v, key)])
+    )
+  }
+  return value
 }
