@@ -42,10 +42,12 @@ export function locationDisplay(path: string, line: number): string {
  * A remote URL for display: user info and fragment dropped, token-like path segments masked
  * (`sanitizeUrl`, the one place for URL redaction), and every query value replaced by `…` with
  * the keys kept (query strings often carry API keys; SPEC §9 never leak a secret). Non-URLs are
- * returned one-lined and clipped.
+ * returned one-lined and clipped. A remote identity already holds its masked segments as `…`
+ * (`resolve/remote.ts`), which the URL parser percent-encodes: it is shown as `…` again, not
+ * as `%E2%80%A6`.
  */
 export function displayUrl(url: string): string {
-  const safe = sanitizeUrl(url)
+  const safe = sanitizeUrl(url)?.replace(/%E2%80%A6/gi, '…') ?? null
   if (safe === null) return clip(toOneLine(url), MAX_NAME_CHARS)
   const keys = [...new Set(new URL(url.trim()).searchParams.keys())]
   const query = keys.map((k) => `${encodeURIComponent(k)}=…`).join('&')
@@ -64,8 +66,16 @@ export function shortDigest(digest: string): string {
   return encoded.length > 12 ? `${digest.slice(0, colon)}:${encoded.slice(0, 12)}…` : digest
 }
 
-/** PEP 440 specs start with an operator (`==1.2`, `>=1`, `~=1.4`); npm specs follow an `@`. */
+/**
+ * `name` with its version spec as written: PEP 440 specs start with an operator (`==1.2`, `>=1`,
+ * `~=1.4`); npm specs follow an `@`. A git source already names its committish or range after
+ * `#` (`github:acme/repo#v1.2.3`, `acme/repo#semver:^1.0`, npm-package-arg's `gitCommittish` /
+ * `gitRange`), so it is shown once, as written.
+ */
 function withSpec(name: string, spec: string): string {
+  if (name.endsWith(spec) && /#(?:semver:)?$/.test(name.slice(0, name.length - spec.length))) {
+    return name
+  }
   return /^[=<>!~]/.test(spec) ? `${name}${spec}` : `${name}@${spec}`
 }
 

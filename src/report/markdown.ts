@@ -45,16 +45,18 @@ const ENTITY: Record<string, string> = {
   $: '&#36;'
 }
 /**
- * One pass, so entities we insert are never re-escaped: a mention (`@` not preceded by a letter,
- * digit or `_`, as GitHub requires, so `pkg@1.2.3` and e-mail addresses stay intact), an issue
- * reference `#1` or `GH-1` (each kept and followed by a zero-width space), or a special character
- * (group 1).
+ * One pass, so entities we insert are never re-escaped: a mention (`@` not preceded by an ASCII
+ * letter, digit or `_`, so `pkg@1.2.3` and e-mail addresses stay intact), an issue reference `#1`
+ * or `GH-1` (each kept and followed by a zero-width space), or a special character (group 1).
+ * The test before `@` is ASCII on purpose: GitHub's mention filter (html-pipeline
+ * `MentionFilter`, `(?:^|\W)@name` in Ruby, where `\W` is `[^a-zA-Z0-9_]`) links the `@octocat`
+ * in `café@octocat`, since `é` is not an ASCII word character.
  */
 const UNSAFE =
-  /(?<![\p{L}\p{N}_])@(?=[\p{L}\p{N}])|#(?=\p{N})|\bGH-(?=\p{N})|([&<>"'|`*_[\]\\~$])/giu
+  /(?<![A-Za-z0-9_])@(?=[\p{L}\p{N}])|#(?=\p{N})|\bGH-(?=\p{N})|([&<>"'|`*_[\]\\~$])/giu
 
-/** A word that GitHub would turn into a ping or a cross-reference. */
-const PINGS = /(?<![\p{L}\p{N}_])@[\p{L}\p{N}]|#\p{N}|\bGH-\p{N}/iu
+/** A word that GitHub would turn into a ping or a cross-reference (see `UNSAFE`). */
+const PINGS = /(?<![A-Za-z0-9_])@[\p{L}\p{N}]|#\p{N}|\bGH-\p{N}/iu
 
 /** Characters that start a block construct when they open a line (heading, list, quote, setext). */
 const LEADING: Record<string, string> = { '=': '&#61;', '-': '&#45;', '+': '&#43;', '#': '&#35;' }

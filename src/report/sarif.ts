@@ -406,6 +406,8 @@ function graderRules(kept: Draft[], rubricUri: string): ReportingDescriptor[] {
 /**
  * A location in a config file: `uri` relative to `%SRCROOT%` (each path segment
  * percent-encoded, RFC 3986), or a `file:` URI for an absolute path; line and column 1-based.
+ * A lone UTF-16 surrogate in the path (which `encodeURIComponent` refuses with a URIError)
+ * becomes U+FFFD, so no file name can make the SARIF log fail.
  */
 function locationOf(file: string, line: number, column: number): Location {
   return {
@@ -417,7 +419,12 @@ function locationOf(file: string, line: number, column: number): Location {
 }
 
 function artifactLocationOf(file: string): { uri: string; uriBaseId?: string } {
-  const encode = (path: string): string => path.split('/').map(encodeURIComponent).join('/')
+  const encode = (path: string): string =>
+    path
+      .replace(/\p{Cs}/gu, '\uFFFD')
+      .split('/')
+      .map(encodeURIComponent)
+      .join('/')
   if (file.startsWith('/')) return { uri: `file://${encode(file)}` }
   if (/^[A-Za-z]:\//.test(file))
     return { uri: `file:///${file.slice(0, 2)}${encode(file.slice(2))}` }
