@@ -205,7 +205,8 @@ function logPlan(plan: ScopePlan): void {
     core.info(`Gating every MCP config in the workspace (${plan.why})`)
     return
   }
-  const names = plan.configs.map((c) => `${c.path} (${c.status})`)
+  // Paths come from the pull request: one line each, so they cannot write workflow commands.
+  const names = plan.configs.map((c) => `${JSON.stringify(c.path)} (${c.status})`)
   core.info(
     names.length === 0
       ? `This ${plan.event} changes no MCP config file (${plan.otherFiles} other file(s))`

@@ -270,6 +270,13 @@ describe('planScope: fail-safe fallbacks to the whole workspace', () => {
 })
 
 describe('selector', () => {
+  it('matches a config whose path holds a line break or another control character', () => {
+    const isConfig = selector({ paths: [] })
+    expect(isConfig('x\ny/.mcp.json')).toBe(true)
+    expect(isConfig('a\tb/.vscode/mcp.json')).toBe(true)
+    expect(isConfig('x\ny/readme.md')).toBe(false)
+  })
+
   it('with no paths, matches the default config names anywhere but node_modules', () => {
     const isConfig = selector({ paths: [] })
     expect(

@@ -214,12 +214,16 @@ export function selector(selection: ConfigSelection): (file: string) => boolean 
     )
     .map((p) => (p === '.' ? '' : p))
   if (roots.length === 0) roots.push('')
-  return (file) =>
-    roots.some((root) => {
+  // Glob matching never matches a line break, so a file named `x\ny/.mcp.json` would escape
+  // the gate: control characters are matched as spaces.
+  return (raw) => {
+    const file = raw.replace(/[\u0000-\u001f\u007f]/g, ' ')
+    return roots.some((root) => {
       if (root === '') return matches(file)
       if (file === root) return true
       return file.startsWith(`${root}/`) && matches(file.slice(root.length + 1))
     })
+  }
 }
 
 async function describeChange(
