@@ -217,6 +217,7 @@ export function selector(selection: ConfigSelection): (file: string) => boolean 
   // Glob matching never matches a line break, so a file named `x\ny/.mcp.json` would escape
   // the gate: control characters are matched as spaces.
   return (raw) => {
+    // eslint-disable-next-line no-control-regex
     const file = raw.replace(/[\u0000-\u001f\u007f]/g, ' ')
     return roots.some((root) => {
       if (root === '') return matches(file)
