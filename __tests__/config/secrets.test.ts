@@ -92,6 +92,14 @@ describe('maskSecret', () => {
 })
 
 describe('maskSecretsInText', () => {
+  it('never shows text past the scanned part, where a token would go unchecked', () => {
+    const token = `ghp_${'Zq9Xw2Lk7Rt'.repeat(3)}abcdefg`
+    const out = maskSecretsInText(`${'a'.repeat(120_000)} ${token}`)
+    expect(out).not.toContain(token)
+    expect(out).toMatch(/…\(\d+ more chars not shown\)$/)
+    expect(maskSecretsInText('short text')).toBe('short text')
+  })
+
   it('masks tokens, URL passwords and bearer credentials inside free text', () => {
     const token = `ghp_${fake(9, 36)}`
     const password = fake(10, 16)

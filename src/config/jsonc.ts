@@ -1,4 +1,4 @@
-import { parseTree, printParseErrorCode, visit } from 'jsonc-parser'
+import { createScanner, parseTree, printParseErrorCode, visit } from 'jsonc-parser'
 import type { Node, ParseError } from 'jsonc-parser'
 import { LineIndex } from './lines.js'
 import type { LocatedProperty, LocatedValue } from './tree.js'
@@ -30,9 +30,14 @@ export function parseJsonc(text: string): JsoncResult {
   try {
     tree = parseTree(text, errors, { allowTrailingComma: true, allowEmptyContent: true })
   } catch {
+    // jsonc-parser recurses per level: absurd nesting (thousands of levels) overflows the stack.
     return {
       root: undefined,
-      error: located('The document is nested too deeply to read', 0, lines)
+      error: located(
+        `Values are nested more than ${MAX_JSON_DEPTH} levels deep`,
+        tooDeepOffset(text),
+        lines
+      )
     }
   }
   const first = errors[0]
@@ -97,6 +102,28 @@ function toLocated(node: Node, lines: LineIndex, depth: number): Converted {
     default:
       return { value: { kind: 'null', location } }
   }
+}
+
+/**
+ * Offset of the first `[` or `{` opened more than {@link MAX_JSON_DEPTH} levels deep, found with
+ * jsonc-parser's scanner (iterative, so any depth is fine; strings and comments are whole
+ * tokens, so a bracket inside them does not count); 0 when there is none.
+ */
+function tooDeepOffset(text: string): number {
+  const scanner = createScanner(text, true)
+  let depth = 0
+  // The end of the text is the only token of length 0.
+  for (scanner.scan(); scanner.getTokenLength() > 0; scanner.scan()) {
+    if (scanner.getTokenLength() !== 1) continue
+    const ch = text[scanner.getTokenOffset()]
+    if (ch === '[' || ch === '{') {
+      depth++
+      if (depth > MAX_JSON_DEPTH) return scanner.getTokenOffset()
+    } else if (ch === ']' || ch === '}') {
+      depth--
+    }
+  }
+  return 0
 }
 
 /** The container the parser was inside when it hit the first error. */
@@ -212,7 +239,14 @@ function pointInString(text: string, error: ParseError): number {
 function describeInvalidSymbol(token: string): string {
   if (token.startsWith("'"))
     return 'Unexpected character "\'": JSON strings and keys use double quotes'
-  if (token.length === 1 && !/[\p{L}\p{N}_$]/u.test(token)) return `Unexpected character '${token}'`
+  if (token.length === 1 && !/[\p{L}\p{N}_$]/u.test(token)) {
+    // Only visible punctuation is quoted: a control, format (bidi, zero-width), separator or
+    // unpaired surrogate character is named by code point, so it can neither hide in the
+    // message nor reorder or break it (U+202E, U+2028).
+    if (/^[\p{P}\p{S}]$/u.test(token)) return `Unexpected character '${token}'`
+    const code = token.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')
+    return `Unexpected character U+${code}: remove it (it may be invisible in an editor)`
+  }
   return 'Unexpected text: keys and strings must be in double quotes, and values must be JSON'
 }
 

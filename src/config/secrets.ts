@@ -131,7 +131,9 @@ export function maskSecret(value: string): string {
  * `text` with every secret the in-line rules recognise (vendor tokens, URL passwords, secret
  * URL query parameters, URL path tokens, connection-string passwords, `Bearer …` credentials)
  * replaced by its
- * {@link maskSecret} form. For evidence snippets built from untrusted config text. Never throws.
+ * {@link maskSecret} form. For evidence snippets built from untrusted config text. Only the first
+ * `MAX_SCANNED_CHARS` characters are scanned; anything after them is replaced by
+ * `…(N more chars not shown)`. Never throws.
  */
 export function maskSecretsInText(text: string): string {
   const spans: { start: number; end: number }[] = []
@@ -153,7 +155,10 @@ export function maskSecretsInText(text: string): string {
     out += text.slice(at, s.start) + maskSecret(text.slice(s.start, s.end))
     at = s.end
   }
-  return out + text.slice(at)
+  // Text past the scanned part was not looked at: it is cut, never shown unchecked.
+  const end = Math.max(at, Math.min(text.length, MAX_SCANNED_CHARS))
+  const rest = text.length - end
+  return out + text.slice(at, end) + (rest > 0 ? `…(${rest} more chars not shown)` : '')
 }
 
 /**

@@ -2,28 +2,88 @@ import type { LineIndex } from './lines.js'
 import type { SourceLocation } from './types.js'
 
 /**
- * Where each key and array element of a TOML document is written, keyed by {@link pathKey} of its
- * path (`["mcp_servers","github","args","1"]`).
+ * The positions of a TOML document's keys and array elements as a tree of paths: the root is
+ * the document, each child is reached by a key or by an array index
+ * (`["mcp_servers","github","args","1"]`). Looking a path up costs one step per segment, and
+ * the tree holds each path once, so reading positions stays linear in the document's size
+ * whatever its depth.
+ */
+export interface TomlPathNode {
+  /** Where this path is first written; undefined for the root and for paths not found. */
+  location: SourceLocation | undefined
+  /** Child paths by key; undefined while there are none. */
+  keys: Map<string, TomlPathNode> | undefined
+  /** Child paths by array index (arrays and arrays of tables); undefined while there are none. */
+  items: TomlPathNode[] | undefined
+  /** Number of segments in the path (the root: 0). */
+  depth: number
+}
+
+/** What {@link scanTomlPaths} found. */
+export interface TomlPathScan {
+  /** The positions, as a tree of paths. */
+  root: TomlPathNode
+  /**
+   * Where the first key or array element whose path has more than `maxDepth` segments is written
+   * (`[a.b.c]` is 3 deep, its `x = [1]` element 5); the scan stopped there. Undefined when the
+   * scan found none.
+   */
+  tooDeepAt: SourceLocation | undefined
+}
+
+/**
+ * Where each key and array element of a TOML document is written, as a {@link TomlPathNode}
+ * tree (the form `parseToml` reads).
  *
- * smol-toml gives values but no positions, so this scanner walks the text once more for them. It
- * follows the TOML 1.0 grammar for what matters to positions — table headers (`[a."b c"]`,
- * `[[a]]`), dotted keys, basic/literal/multi-line strings, arrays and inline tables, comments —
- * and skips other scalars. It runs only on text smol-toml already accepted; on anything it does
- * not understand it stops and returns the positions found so far (callers fall back to the
- * enclosing table's position). Never throws.
+ * smol-toml gives values but no positions, so this scanner walks the text for them. It follows
+ * the TOML 1.0 grammar for what matters to positions — table headers (`[a."b c"]`, `[[a]]`),
+ * dotted keys, basic/literal/multi-line strings, arrays and inline tables, comments — and skips
+ * other scalars. It is meant for text smol-toml accepts; on anything it does not understand it
+ * stops and returns the positions found so far (callers fall back to the enclosing table's
+ * position). Time is linear in the text, whatever its depth. Never throws.
  *
  * A table's position is that of its last key segment in the first header or dotted key that
  * names it; a key's position is the key's first character; an array element's position is the
  * element's first character.
+ *
+ * @param maxDepth the scan stops at the first path longer than this (see
+ *   {@link TomlPathScan.tooDeepAt}); default: no limit.
  */
-export function locateTomlPaths(text: string, lines: LineIndex): Map<string, SourceLocation> {
-  const scanner = new TomlPositionScanner(text, lines)
+export function scanTomlPaths(
+  text: string,
+  lines: LineIndex,
+  maxDepth = Number.POSITIVE_INFINITY
+): TomlPathScan {
+  const scanner = new TomlPositionScanner(text, lines, maxDepth)
   try {
     scanner.document()
   } catch {
-    // Positions found before the confusion are still right; the rest fall back to parents.
+    // Positions found before the confusion (or the too-deep path) are still right; the rest
+    // fall back to parents.
   }
-  return scanner.positions
+  return { root: scanner.root, tooDeepAt: scanner.tooDeepAt }
+}
+
+/**
+ * The positions {@link scanTomlPaths} finds, keyed by {@link pathKey} of each path. Every key
+ * holds its whole path, so the map's size grows with the square of the nesting depth: use it
+ * on trusted or depth-checked text only (`parseToml` reads the tree). Never throws.
+ */
+export function locateTomlPaths(text: string, lines: LineIndex): Map<string, SourceLocation> {
+  const positions = new Map<string, SourceLocation>()
+  const stack: Array<{ node: TomlPathNode; path: string[] }> = [
+    { node: scanTomlPaths(text, lines).root, path: [] }
+  ]
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    if (next.node.location !== undefined) positions.set(pathKey(next.path), next.node.location)
+    for (const [key, child] of next.node.keys ?? []) {
+      stack.push({ node: child, path: [...next.path, key] })
+    }
+    next.node.items?.forEach((child, index) => {
+      stack.push({ node: child, path: [...next.path, String(index)] })
+    })
+  }
+  return positions
 }
 
 /** The map key for a path of table keys and array indexes. */
@@ -33,17 +93,25 @@ export function pathKey(path: readonly string[]): string {
 
 class ScanStop extends Error {}
 
+function newNode(depth: number): TomlPathNode {
+  return { location: undefined, keys: undefined, items: undefined, depth }
+}
+
 const BARE_KEY = /[A-Za-z0-9_-]/
 
 class TomlPositionScanner {
-  readonly positions = new Map<string, SourceLocation>()
+  readonly root = newNode(0)
+  /** Where the first path longer than `maxDepth` is written, once the scan reached one. */
+  tooDeepAt: SourceLocation | undefined
   private i = 0
-  private table: string[] = []
-  private readonly arrayTableCounts = new Map<string, number>()
+  private table: TomlPathNode = this.root
+  private readonly arrayTableCounts = new Map<TomlPathNode, number>()
 
   constructor(
     private readonly text: string,
-    private readonly lines: LineIndex
+    private readonly lines: LineIndex,
+    /** Paths longer than this stop the scan (see `TomlPathScan.tooDeepAt`). */
+    private readonly maxDepth = Number.POSITIVE_INFINITY
   ) {}
 
   document(): void {
@@ -61,51 +129,77 @@ class TomlPositionScanner {
     const keys = this.dottedKey()
     this.skipInlineSpace()
     this.expect(isArrayTable ? ']]' : ']')
-    const path = keys.map((k) => k.key)
-    this.recordPrefixes([], keys)
+    const table = this.recordPrefixes(this.root, keys)
     if (isArrayTable) {
-      const id = pathKey(path)
-      const index = this.arrayTableCounts.get(id) ?? 0
-      this.arrayTableCounts.set(id, index + 1)
+      const index = this.arrayTableCounts.get(table) ?? 0
+      this.arrayTableCounts.set(table, index + 1)
       const last = keys[keys.length - 1]
-      const element = [...path, String(index)]
+      const element = this.item(table, index)
       if (last !== undefined) this.record(element, last.location)
       this.table = element
     } else {
-      this.table = path
+      this.table = table
     }
   }
 
-  private keyValue(base: string[]): void {
+  private keyValue(base: TomlPathNode): void {
     const keys = this.dottedKey()
-    this.recordPrefixes(base, keys)
+    const node = this.recordPrefixes(base, keys)
     this.skipInlineSpace()
     this.expect('=')
     this.skipInlineSpace()
-    this.value([...base, ...keys.map((k) => k.key)])
+    this.value(node)
   }
 
-  private recordPrefixes(base: string[], keys: Array<{ key: string; location: SourceLocation }>) {
-    const path = [...base]
+  /** Records each prefix of `base` + `keys`; returns the node of the whole path. */
+  private recordPrefixes(
+    base: TomlPathNode,
+    keys: Array<{ key: string; location: SourceLocation }>
+  ): TomlPathNode {
+    let node = base
     for (const { key, location } of keys) {
-      path.push(key)
-      this.record(path, location)
+      node = this.child(node, key)
+      this.record(node, location)
     }
+    return node
   }
 
-  private record(path: string[], location: SourceLocation): void {
-    const id = pathKey(path)
-    if (!this.positions.has(id)) this.positions.set(id, location)
+  private child(node: TomlPathNode, key: string): TomlPathNode {
+    node.keys ??= new Map()
+    let child = node.keys.get(key)
+    if (child === undefined) {
+      child = newNode(node.depth + 1)
+      node.keys.set(key, child)
+    }
+    return child
   }
 
-  private value(path: string[]): void {
+  private item(node: TomlPathNode, index: number): TomlPathNode {
+    node.items ??= []
+    let item = node.items[index]
+    if (item === undefined) {
+      item = newNode(node.depth + 1)
+      node.items[index] = item
+    }
+    return item
+  }
+
+  private record(node: TomlPathNode, location: SourceLocation): void {
+    if (node.depth > this.maxDepth) {
+      this.tooDeepAt = location
+      throw new ScanStop()
+    }
+    node.location ??= location
+  }
+
+  private value(node: TomlPathNode): void {
     const ch = this.peek()
     if (ch === '"' || ch === "'") {
       this.string()
     } else if (ch === '[') {
-      this.array(path)
+      this.array(node)
     } else if (ch === '{') {
-      this.inlineTable(path)
+      this.inlineTable(node)
     } else {
       // number, boolean, date/time: runs up to a separator
       const start = this.i
@@ -114,7 +208,7 @@ class TomlPositionScanner {
     }
   }
 
-  private array(path: string[]): void {
+  private array(node: TomlPathNode): void {
     this.expect('[')
     let index = 0
     for (;;) {
@@ -123,9 +217,9 @@ class TomlPositionScanner {
         this.i++
         return
       }
-      const elementPath = [...path, String(index)]
-      this.record(elementPath, this.here())
-      this.value(elementPath)
+      const element = this.item(node, index)
+      this.record(element, this.here())
+      this.value(element)
       index++
       this.skipBlankAndComments()
       if (this.peek() === ',') this.i++
@@ -133,7 +227,7 @@ class TomlPositionScanner {
     }
   }
 
-  private inlineTable(path: string[]): void {
+  private inlineTable(node: TomlPathNode): void {
     this.expect('{')
     for (;;) {
       this.skipBlankAndComments()
@@ -141,7 +235,7 @@ class TomlPositionScanner {
         this.i++
         return
       }
-      this.keyValue(path)
+      this.keyValue(node)
       this.skipBlankAndComments()
       if (this.peek() === ',') this.i++
       else if (this.peek() !== '}') throw new ScanStop()
@@ -164,6 +258,11 @@ class TomlPositionScanner {
         key = this.text.slice(start, this.i)
       }
       keys.push({ key, location })
+      if (keys.length > this.maxDepth) {
+        // Deeper than allowed whatever the table it is in: stop before reading the rest.
+        this.tooDeepAt = location
+        throw new ScanStop()
+      }
       this.skipInlineSpace()
       if (this.peek() !== '.') return keys
       this.i++
