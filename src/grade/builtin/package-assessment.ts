@@ -51,8 +51,8 @@ export interface PackageAssessmentContext {
  * The outcome of assessing one package version:
  * - `assessed`: the package findings, and the tools the server declares (null: not looked at);
  * - `not-found`: the registry has no such package or version (the grader answers `ungraded`);
- * - `error`: registry or tarball failure, integrity mismatch, unreadable or partly read tarball
- *   (the grader answers `error`). Messages hold no credentials.
+ * - `error`: registry or tarball failure, integrity mismatch, unreadable or partly read tarball,
+ *   a `package.json` too large to read (the grader answers `error`). Messages hold no credentials.
  */
 export type PackageAssessment =
   | { kind: 'assessed'; findings: Finding[]; tools: DeclaredTool[] | null }
@@ -91,6 +91,13 @@ export async function assessNpmPackage(
       return {
         kind: 'error',
         message: `${name}@${version}: ${files.stopped.message}; the package is not graded from a partial read`
+      }
+    }
+    const unread = unreadPackageJson(files)
+    if (unread) {
+      return {
+        kind: 'error',
+        message: `${name}@${version}: ${unread}; the package is not graded without it`
       }
     }
     for (const skipped of files.skipped) {
@@ -165,6 +172,17 @@ export async function assessPackageFiles(
     ...advisories
   ]
   return { findings, tools }
+}
+
+/**
+ * Why the tarball's `package.json` is there but was not read (over the per-file read limit), or
+ * null. npm reads it whatever its size and runs its install scripts, so a grade made without it
+ * would miss what a padded manifest hides (SPEC §9: never a pass on what could not be read).
+ */
+function unreadPackageJson(files: PackageFiles): string | null {
+  const entry = files.entries.find((e) => e.path === 'package.json')
+  if (!entry || entry.kept) return null
+  return `its package.json (${entry.size} bytes) is over the read limit, so its install scripts and entry points cannot be checked`
 }
 
 function text(error: unknown): string {

@@ -1,12 +1,15 @@
 /**
- * Read an npm package tarball (gzip-compressed tar) entirely in memory, with the `tar` package's
- * streaming parser. Nothing is written to disk, so no entry can escape a directory.
+ * Read an npm package tarball (gzip-compressed tar) entirely in memory: node:zlib inflates it
+ * and the `tar` package's streaming parser reads the entries. Nothing is written to disk, so no
+ * entry can escape a directory.
  *
- * Untrusted input (SPEC §9): only regular files are kept; links, devices and FIFOs are skipped
- * and listed; absolute paths and `..` segments are refused and listed; every limit below stops or
- * skips instead of growing memory. Paths are normalised like npm does when it unpacks (first path
- * segment, usually `package/`, stripped).
+ * Untrusted input (SPEC §9): only regular files are kept; links, devices, FIFOs and entries of
+ * unknown type are skipped and listed; absolute paths and `..` segments are refused and listed;
+ * every limit below stops or skips instead of growing memory or time, whatever entry the bytes
+ * belong to. Paths are normalised like npm does when it unpacks (first path segment, usually
+ * `package/`, stripped).
  */
+import { createGunzip } from 'node:zlib'
 import { Parser, type ReadEntry } from 'tar'
 
 /** Limits on what is read from one tarball. */
@@ -82,18 +85,47 @@ export interface PackageFiles {
   skipped: SkippedEntry[]
   /** Set when reading stopped early: the package is then only partly known. */
   stopped: ReadStop | null
-  /** Bytes of entry data read (decompressed). */
+  /**
+   * Bytes of entry data read, decompressed (skipped entries included; tar headers and padding
+   * not); for a wheel, bytes of the files inflated.
+   */
   unpackedBytes: number
 }
 
-/** Input bytes handed to the parser per write: bounds what one write can decompress. */
+/**
+ * Largest unpacked-to-packed ratio accepted while inflating: node-tar's own bound (1000:1), kept so
+ * a run of zeros stops within the first megabytes. DEFLATE tops out near 1032:1 (RFC 1951).
+ */
+export const MAX_DECOMPRESSION_RATIO = 1000
+
+/** Compressed bytes handed to the inflater per write: bounds what one write can decompress. */
 const WRITE_CHUNK_BYTES = 16 * 1024
+
+/** Largest piece of the tar stream handed to the tar parser at once, in bytes. */
+const PARSE_CHUNK_BYTES = 64 * 1024
+
+/**
+ * Tar framing allowed per entry seen (plus one), in bytes: everything in the stream that is not
+ * entry data — header blocks, padding, pax and GNU long-name records, bodies of entries node-tar
+ * ignores, blocks with a bad checksum. A real entry needs under 2 KiB (its header and padding,
+ * and one pax header with a one-block body); past twice that, the archive is stacking headers
+ * no package needs, each of which costs the parser time (a "header bomb").
+ */
+const FRAMING_BYTES_PER_ENTRY = 4096
 
 /**
  * Read a `.tgz` (or plain `.tar`) held in `data`.
+ *
+ * The gzip layer is inflated here (node:zlib, RFC 1952), not by the tar parser, so that the read
+ * sees every byte of the tar stream: entry data of every kind (skipped links, devices and refused
+ * paths included) counts toward `maxUnpackedBytes`; everything else (headers, padding, pax
+ * records, bodies of entries node-tar ignores) may not pass `FRAMING_BYTES_PER_ENTRY` per entry;
+ * the whole stream may not inflate past `MAX_DECOMPRESSION_RATIO`; and reading ends at the
+ * archive's end-of-archive blocks (two zero blocks, POSIX ustar), so what follows them is never
+ * inflated (node-tar would buffer it all, copying it again on every chunk).
  * @param limits overrides of `DEFAULT_READ_LIMITS`.
- * @returns the package's files; never rejects for bad input — a corrupt archive, a gzip bomb or
- *   too many entries end reading and are described in `stopped`.
+ * @returns the package's files; never rejects for bad input — a corrupt archive, a gzip bomb, too
+ *   many entries or headers, or a tar compressed twice end reading and are described in `stopped`.
  */
 export function readPackageFiles(
   data: Buffer,
@@ -108,33 +140,66 @@ export function readPackageFiles(
     unpackedBytes: 0
   }
   return new Promise((resolve) => {
-    let settled = false
-    let entryCount = 0
     const state: ReadState = { kept: 0, entries: new Map() }
+    let settled = false
+    let archiveEnded = false
+    let inputEnded = false
+    let entryCount = 0
+    let streamBytes = 0
+    let stopInflating = (): void => undefined
     const finish = (): void => {
       if (settled) return
       settled = true
+      stopInflating()
       result.entries = [...state.entries.values()]
       resolve(result)
     }
+    const done = (): boolean => settled || inputEnded || archiveEnded || result.stopped !== null
+    const stopWith = (why: ReadStop): void => stop(parser, result, why)
+
+    const countEntry = (): boolean => {
+      entryCount += 1
+      if (entryCount <= max.maxEntries) return true
+      stopWith({
+        reason: 'entry-count',
+        message: `the tarball has more than ${max.maxEntries} entries; reading stopped`
+      })
+      return false
+    }
+    const countData = (bytes: number): boolean => {
+      result.unpackedBytes += bytes
+      if (result.unpackedBytes <= max.maxUnpackedBytes) return true
+      stopWith({
+        reason: 'unpacked-size',
+        message: `the tarball unpacks to more than ${max.maxUnpackedBytes} bytes (a gzip bomb?); reading stopped`
+      })
+      return false
+    }
+
     const parser = new Parser({
       strict: false,
+      // the stream it sees is already inflated: no second decompression of any kind
+      brotli: false,
+      zstd: false,
       onReadEntry: (entry: ReadEntry) => {
-        if (result.stopped) {
+        if (result.stopped || !countEntry()) {
           entry.resume()
           return
         }
-        entryCount += 1
-        if (entryCount > max.maxEntries) {
-          stop(parser, result, {
-            reason: 'entry-count',
-            message: `the tarball has more than ${max.maxEntries} entries; reading stopped`
-          })
-          entry.resume()
-          return
-        }
-        onEntry(entry, parser, result, max, state)
+        onEntry(entry, result, max, state, countData)
       }
+    })
+    // entries node-tar drops unread: unknown type flags, pax/GNU headers over its 1 MiB limit
+    parser.on('ignoredEntry', (entry: ReadEntry) => {
+      if (result.stopped || !countEntry()) return
+      result.skipped.push({
+        path: shorten(entry.path),
+        reason: 'unsupported-type',
+        note: `entry ${shorten(entry.path)} of type ${entry.type} (${entry.size} bytes) skipped`
+      })
+    })
+    parser.on('eof', () => {
+      archiveEnded = true
     })
     parser.on('warn', (code: string, message: string) => {
       // Corruption that ends the archive (truncated data, not a tar at all) is a stop;
@@ -143,16 +208,12 @@ export function readPackageFiles(
         result.stopped = { reason: 'corrupt', message: `the tarball is damaged: ${message}` }
       }
     })
-    // `abort` (then `error`) ends the parse: our own stops, tar's ratio guard, zlib failures
+    // `abort` (then `error`) ends the parse: our own stops, inflate failures
     const failed = (error: unknown): void => {
+      if (settled) return
       if (!result.stopped) {
         const message = error instanceof Error ? error.message : String(error)
-        result.stopped = /max decompression ratio exceeded/i.test(message)
-          ? {
-              reason: 'decompression-ratio',
-              message: `the tarball decompresses more than 1000:1 (a gzip bomb?); reading stopped`
-            }
-          : { reason: 'corrupt', message: `the tarball cannot be read: ${message}` }
+        result.stopped = { reason: 'corrupt', message: `the tarball cannot be read: ${message}` }
       }
       finish()
     }
@@ -160,16 +221,151 @@ export function readPackageFiles(
     parser.on('error', failed)
     parser.on('end', finish)
     parser.on('close', finish)
-    try {
-      for (let offset = 0; offset < data.length && !result.stopped; offset += WRITE_CHUNK_BYTES) {
-        parser.write(data.subarray(offset, offset + WRITE_CHUNK_BYTES))
-      }
+
+    /** No more input for the parser: the end of the stream, or of the archive. */
+    const endInput = (): void => {
+      if (inputEnded || settled) return
+      inputEnded = true
+      stopInflating()
       if (result.stopped) finish()
       else parser.end()
+    }
+    let head: Buffer | null = Buffer.alloc(0)
+    /** Hand tar bytes to the parser in bounded pieces; false once no more is wanted. */
+    const parse = (chunk: Buffer): boolean => {
+      if (head !== null) {
+        // node-tar would inflate a second gzip layer itself, past these counts: refuse it
+        head = Buffer.concat([head, chunk])
+        if (head.length < 2) return true
+        if (head[0] === 0x1f && head[1] === 0x8b) {
+          stopWith({
+            reason: 'corrupt',
+            message: 'the tarball is compressed twice (a gzip inside the gzip); not read'
+          })
+          return false
+        }
+        chunk = head
+        head = null
+      }
+      for (let at = 0; at < chunk.length; at += PARSE_CHUNK_BYTES) {
+        if (done()) return false
+        const framing = streamBytes - result.unpackedBytes
+        const allowed = (entryCount + 1) * FRAMING_BYTES_PER_ENTRY
+        if (framing > allowed) {
+          stopWith({
+            reason: 'entry-count',
+            message: `the tarball holds ${framing} bytes of tar headers and padding for ${entryCount} entries (more than ${allowed}: stacked or unreadable headers); reading stopped`
+          })
+          return false
+        }
+        const piece = chunk.subarray(at, at + PARSE_CHUNK_BYTES)
+        streamBytes += piece.length
+        parser.write(piece)
+      }
+      return !done()
+    }
+    const lastInput = (): void => {
+      if (head !== null && head.length > 0 && !done()) parser.write(head)
+      head = null
+      endInput()
+    }
+
+    try {
+      if (!isGzip(data)) {
+        parse(data)
+        lastInput()
+        return
+      }
+      stopInflating = inflate(data, {
+        chunk: (chunk, fed) => {
+          if (done()) return false
+          if (streamBytes + chunk.length > MAX_DECOMPRESSION_RATIO * fed) {
+            stopWith({
+              reason: 'decompression-ratio',
+              message: `the tarball decompresses more than ${MAX_DECOMPRESSION_RATIO}:1 (a gzip bomb?); reading stopped`
+            })
+            return false
+          }
+          return parse(chunk)
+        },
+        stopped: endInput,
+        end: lastInput,
+        error: failed
+      })
     } catch (error) {
       failed(error)
     }
   })
+}
+
+/** A gzip member starts with the bytes 1f 8b (RFC 1952 §2.3.1). */
+function isGzip(data: Buffer): boolean {
+  return data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b
+}
+
+/** What `inflate` reports to. */
+interface InflateHandlers {
+  /** An inflated chunk, with the compressed bytes fed so far; false: stop inflating. */
+  chunk: (chunk: Buffer, fed: number) => boolean
+  /** Inflating stopped because `chunk` said so. */
+  stopped: () => void
+  /** The gzip stream ended. */
+  end: () => void
+  /** Inflating failed (damaged gzip), or a handler threw. */
+  error: (error: Error) => void
+}
+
+/**
+ * Inflate the gzip `data` with node:zlib, writing it in `WRITE_CHUNK_BYTES` slices and waiting
+ * for each, so the fed count is exact and one slice inflates to about 16 MiB at most (DEFLATE
+ * tops out near 1032:1), handed over in chunks of at most `PARSE_CHUNK_BYTES`, each checked by
+ * `on.chunk` before the next.
+ * @returns a function that stops inflating (idempotent).
+ */
+function inflate(data: Buffer, on: InflateHandlers): () => void {
+  const gunzip = createGunzip({ chunkSize: PARSE_CHUNK_BYTES })
+  let stopped = false
+  let fed = 0
+  const halt = (): void => {
+    if (stopped) return
+    stopped = true
+    gunzip.destroy()
+  }
+  /** Handlers run in zlib's events: what they throw ends inflating as an error. */
+  const guarded = (work: () => void): void => {
+    try {
+      work()
+    } catch (error) {
+      halt()
+      on.error(error instanceof Error ? error : new Error(String(error)))
+    }
+  }
+  gunzip.on('data', (chunk: Buffer) => {
+    if (stopped) return
+    guarded(() => {
+      if (on.chunk(chunk, fed)) return
+      halt()
+      on.stopped()
+    })
+  })
+  gunzip.on('error', (error: Error) => {
+    if (!stopped) on.error(error)
+  })
+  gunzip.on('end', () => {
+    if (!stopped) guarded(on.end)
+  })
+  const pump = async (): Promise<void> => {
+    for (let offset = 0; offset < data.length && !stopped; offset += WRITE_CHUNK_BYTES) {
+      const slice = data.subarray(offset, offset + WRITE_CHUNK_BYTES)
+      fed += slice.length
+      await new Promise<void>((next) => gunzip.write(slice, () => next()))
+    }
+    if (!stopped) gunzip.end()
+  }
+  pump().catch((error: unknown) => {
+    if (!stopped) on.error(error instanceof Error ? error : new Error(String(error)))
+  })
+  return halt
 }
 
 /** Running totals of one read. */
@@ -183,17 +379,21 @@ interface ReadState {
 /** Handle one tar entry: keep, list or skip it. */
 function onEntry(
   entry: ReadEntry,
-  parser: Parser,
   result: PackageFiles,
   max: PackageReadLimits,
-  state: ReadState
+  state: ReadState,
+  countData: (bytes: number) => boolean
 ): void {
   const raw = shorten(entry.path)
+  /** Read and drop the entry's data, counting it (a bomb can hide in a skipped entry). */
+  const drain = (): void => {
+    entry.on('data', (chunk: Buffer) => void countData(chunk.length))
+  }
   const skip = (reason: SkipReason, note: string, linkpath?: string): void => {
     result.skipped.push(
       linkpath === undefined ? { path: raw, reason, note } : { path: raw, reason, linkpath, note }
     )
-    entry.resume()
+    drain()
   }
   switch (entry.type) {
     case 'File':
@@ -201,8 +401,7 @@ function onEntry(
     case 'ContiguousFile':
       break
     case 'Directory':
-      entry.resume()
-      return
+      return drain()
     case 'SymbolicLink':
       return skip('symlink', linkNote('symbolic link', entry), shorten(entry.linkpath ?? ''))
     case 'Link':
@@ -223,29 +422,22 @@ function onEntry(
   let keep = size <= max.maxFileBytes
   if (!keep) {
     result.skipped.push({
-      path,
+      path: shorten(path),
       reason: 'too-large',
-      note: `${path} (${size} bytes) is over the ${max.maxFileBytes}-byte limit for files read; listed, not read`
+      note: `${shorten(path)} (${size} bytes) is over the ${max.maxFileBytes}-byte limit for files read; listed, not read`
     })
   } else if (!rootFile && state.kept + size > max.maxKeptBytes) {
     keep = false
     result.skipped.push({
-      path,
+      path: shorten(path),
       reason: 'memory-budget',
-      note: `${path} not read: the ${max.maxKeptBytes}-byte budget for files kept in memory is spent`
+      note: `${shorten(path)} not read: the ${max.maxKeptBytes}-byte budget for files kept in memory is spent`
     })
   }
   const chunks: Buffer[] = []
   let kept = 0
   entry.on('data', (chunk: Buffer) => {
-    result.unpackedBytes += chunk.length
-    if (result.unpackedBytes > max.maxUnpackedBytes) {
-      stop(parser, result, {
-        reason: 'unpacked-size',
-        message: `the tarball unpacks to more than ${max.maxUnpackedBytes} bytes (a gzip bomb?); reading stopped`
-      })
-      return
-    }
+    if (!countData(chunk.length)) return
     if (keep && kept + chunk.length <= max.maxFileBytes) {
       chunks.push(chunk)
       kept += chunk.length

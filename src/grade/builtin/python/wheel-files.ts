@@ -1,5 +1,5 @@
 /**
- * Read a wheel (a ZIP archive, PEP 427) entirely in memory with `fflate`, into the same
+ * Read a wheel (a ZIP archive, PEP 427) entirely in memory (node:zlib inflates), into the same
  * `PackageFiles` shape the npm tarball reader gives (`package-files.ts`), so the analysis does not
  * care where the files came from. Nothing is written to disk.
  *
@@ -8,10 +8,14 @@
  * decompression ratio at most 200:1 (`MAX_DECOMPRESSION_RATIO`) — any of these stops the read;
  * absolute paths, `..` segments, symbolic links and other non-regular files (Unix mode in the
  * entry's external attributes, APPNOTE 4.4.15) are refused and listed; files over `maxFileBytes`
- * or past the `maxKeptBytes` budget are listed, not kept. Inflation writes into a buffer of the
- * declared size, so a lying header cannot grow memory.
+ * or past the `maxKeptBytes` budget are listed, not kept. Each kept file is inflated from the very
+ * record these checks read (its local header found from the central directory's offset), with its
+ * declared size as the output limit, so a lying header can grow neither memory nor time, and no
+ * second reading of the archive (another central directory, a ZIP64 end record) can be slipped
+ * past the checks.
  */
-import { strFromU8, unzipSync } from 'fflate'
+import { inflateRawSync } from 'node:zlib'
+import { strFromU8 } from 'fflate'
 import {
   DEFAULT_READ_LIMITS,
   entrySegments,
@@ -34,14 +38,19 @@ interface ZipRecord {
   name: string
   /** 0 stored, 8 deflated. */
   compression: number
+  /** Compressed size in bytes, as declared. */
+  compressedSize: number
   /** Uncompressed size in bytes, as declared. */
   size: number
+  /** Offset of the entry's local header in the archive. */
+  localOffset: number
   /** Unix file mode from the external attributes (0 when the archive was made elsewhere). */
   mode: number
 }
 
 const EOCD_SIGNATURE = 0x06054b50
 const CENTRAL_SIGNATURE = 0x02014b50
+const LOCAL_SIGNATURE = 0x04034b50
 const S_IFMT = 0o170000
 const S_IFREG = 0o100000
 const S_IFLNK = 0o120000
@@ -93,7 +102,7 @@ export function readWheelFiles(
     }
     return result
   }
-  const wanted = new Map<string, { path: string; size: number }>()
+  const wanted = new Map<string, ZipRecord>()
   const entries = new Map<string, PackageEntry>()
   let kept = 0
   for (const record of records) {
@@ -131,24 +140,26 @@ export function readWheelFiles(
         note: `${path} not read: the ${max.maxKeptBytes}-byte budget for files kept in memory is spent`
       })
     }
+    // a later record of the same path replaces an earlier one (and moves to the end)
     entries.delete(path)
     entries.set(path, { path, size: record.size, kept: keep })
+    wanted.delete(path)
     if (keep) {
       kept += record.size
-      wanted.set(record.name, { path, size: record.size })
+      wanted.set(path, record)
     }
   }
-  let inflated: Record<string, Uint8Array>
-  try {
-    inflated = unzipSync(data, { filter: (file) => wanted.has(file.name) })
-  } catch (error) {
-    result.stopped = { reason: 'corrupt', message: `the wheel cannot be read: ${message(error)}` }
-    return result
-  }
-  for (const [name, bytes] of Object.entries(inflated)) {
-    const target = wanted.get(name)
-    if (!target) continue
-    result.files.set(target.path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+  for (const [path, record] of wanted) {
+    let bytes: Uint8Array
+    try {
+      bytes = memberData(data, record)
+    } catch (error) {
+      result.files.clear()
+      result.unpackedBytes = 0
+      result.stopped = { reason: 'corrupt', message: `the wheel cannot be read: ${message(error)}` }
+      return result
+    }
+    result.files.set(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
     result.unpackedBytes += bytes.byteLength
   }
   result.entries = [...entries.values()]
@@ -158,9 +169,40 @@ export function readWheelFiles(
 class TooManyEntries extends Error {}
 
 /**
- * The central directory's records (no ZIP64: a wheel over 4 GiB is refused by the download
- * limit long before). Names are decoded like fflate does: UTF-8 when flag bit 11 is set, else
- * Latin-1, so they match the names its `filter` sees.
+ * The content of one member, from its local header (APPNOTE.TXT 4.3.7) at the offset the
+ * central directory gives: stored bytes as they are, deflated ones inflated (RFC 1951, node:zlib)
+ * with the declared size as the output limit, so a member that inflates to more stops at once.
+ * @throws Error when the local header is missing, the data runs past the archive, a stored
+ *   member's sizes disagree, or the DEFLATE data is damaged or longer than declared.
+ */
+function memberData(data: Buffer, record: ZipRecord): Uint8Array {
+  const at = record.localOffset
+  if (at + 30 > data.length || data.readUInt32LE(at) !== LOCAL_SIGNATURE) {
+    throw new Error(`no local header for ${shorten(record.name)}`)
+  }
+  const start = at + 30 + data.readUInt16LE(at + 26) + data.readUInt16LE(at + 28)
+  const end = start + record.compressedSize
+  if (end > data.length)
+    throw new Error(`the data of ${shorten(record.name)} runs past the archive`)
+  const raw = data.subarray(start, end)
+  if (record.compression === 0) {
+    if (record.compressedSize !== record.size) {
+      throw new Error(`stored member ${shorten(record.name)} declares two different sizes`)
+    }
+    return raw
+  }
+  // node:zlib stops as soon as the output would pass the declared size (a lying header)
+  const inflated = inflateRawSync(raw, { maxOutputLength: Math.max(record.size, 1) })
+  if (inflated.length > record.size) {
+    throw new Error(`${shorten(record.name)} inflates to more than its declared size`)
+  }
+  return inflated
+}
+
+/**
+ * The central directory's records, as the classic end record gives them (no ZIP64: a wheel over
+ * 4 GiB is refused by the download limit long before, and a ZIP64 end record is not read). Names
+ * are decoded as UTF-8 when flag bit 11 is set, else as Latin-1 (APPNOTE.TXT 4.4.4, appendix D).
  * @throws Error when the archive is damaged; TooManyEntries over `maxEntries`.
  */
 function centralDirectory(data: Buffer, maxEntries: number): ZipRecord[] {
@@ -182,6 +224,7 @@ function centralDirectory(data: Buffer, maxEntries: number): ZipRecord[] {
     }
     const flags = data.readUInt16LE(offset + 8)
     const compression = data.readUInt16LE(offset + 10)
+    const compressedSize = data.readUInt32LE(offset + 20)
     const size = data.readUInt32LE(offset + 24)
     const nameLength = data.readUInt16LE(offset + 28)
     const extraLength = data.readUInt16LE(offset + 30)
@@ -192,8 +235,10 @@ function centralDirectory(data: Buffer, maxEntries: number): ZipRecord[] {
     records.push({
       name: strFromU8(nameBytes, (flags & 0x800) === 0),
       compression,
+      compressedSize,
       size,
-      mode: external >>> 16
+      mode: external >>> 16,
+      localOffset: data.readUInt32LE(offset + 42)
     })
     offset += 46 + nameLength + extraLength + commentLength
   }
