@@ -5,7 +5,7 @@
  * Runs the built CLI (`node dist/cli.js check`, a child process: what users see, Node start-up
  * included) twice on a pinned config in a temp directory, with a fresh temp `--cache-dir` and the
  * vendored OSV database (`__tests__/fixtures/osv`), against a local HTTP server on 127.0.0.1 (a
- * random port) acting as the npm registry and counting requests:
+ * random port) acting as the npm registry and counting requests (`bench/registry-stub.ts`):
  * - by default it forwards every request to the real npm registry (`--upstream <URL>` for
  *   another), for a config pinning ten popular servers (`LIVE_SERVERS`): a real first run, whole
  *   dependency trees; needs the network;
@@ -25,20 +25,21 @@
  * Usage: `npm run bench:cache [-- --upstream URL | --offline [--latency 0]] [--config file]
  * [--no-build] [--cli file]`.
  */
-import { spawn } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { z } from 'zod'
+import { DEFAULT_NPM_REGISTRY } from '../src/resolve/npm-registry.js'
+import { cliBundle, runProcess, startupMs } from './bench/cli-process.js'
+import { type PinnedServer, pinnedConfig, serverKey } from './bench/pinned-config.js'
+import { fixtureSource, type FixturePackage, proxySource } from './bench/registry-sources.js'
+import { startRegistryStub } from './bench/registry-stub.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const fixtures = path.join(root, '__tests__/fixtures')
 const TARGET_RATIO = 5
-
-/** The registry of the default run: the real first run users see. */
-const DEFAULT_UPSTREAM = 'https://registry.npmjs.org'
 
 /**
  * Default simulated time to first byte of each registry answer, in ms. The npm registry answered
@@ -48,8 +49,8 @@ const DEFAULT_UPSTREAM = 'https://registry.npmjs.org'
  */
 const DEFAULT_LATENCY_MS = 50
 
-/** The recorded servers (see `__tests__/fixtures/packuments/README.md`). */
-const PACKAGES = [
+/** The recorded servers (see `__tests__/fixtures/packuments/README.md`) and their arguments. */
+const PACKAGES: (FixturePackage & { args: string[] })[] = [
   {
     name: '@modelcontextprotocol/server-filesystem',
     version: '2026.8.31',
@@ -73,6 +74,9 @@ const PACKAGES = [
   }
 ]
 
+/** Recorded packuments that are not servers: the MCP SDK, which the SDK rules read. */
+const EXTRA_PACKUMENTS = { '@modelcontextprotocol/sdk': 'modelcontextprotocol-sdk.json' }
+
 /**
  * The config of `--upstream` runs: ten popular MCP servers pinned to versions published on
  * registry.npmjs.org (SPEC §9 sizes a warm gate on a 10-server config).
@@ -90,211 +94,71 @@ const LIVE_SERVERS: [string, string, ...string[]][] = [
   ['@notionhq/notion-mcp-server', '2.5.2']
 ]
 
-/** Packument file by request path (`/@scope%2fname`, lower case). */
-const PACKUMENTS = new Map<string, string>([
-  ...PACKAGES.map((p): [string, string] => [`/${p.name.replace('/', '%2f')}`, p.packument]),
-  ['/@modelcontextprotocol%2fsdk', 'modelcontextprotocol-sdk.json']
-])
-
-interface Registry {
-  url: string
-  /** What it serves, for the printout. */
-  description: string
-  /** Requests answered so far. */
-  requests: () => number
-  close: () => Promise<void>
-}
+const OptionsSchema = z.object({
+  upstream: z.string().url().optional(),
+  offline: z.boolean().default(false),
+  latency: z.coerce.number().nonnegative().default(DEFAULT_LATENCY_MS),
+  config: z.string().min(1).optional(),
+  cli: z.string().min(1).optional(),
+  'no-build': z.boolean().default(false)
+})
 
 /**
- * The local registry: fixture packuments (tarball URLs pointing at it), tarballs, else 404, each
- * answered after `latencyMs` (the time to first byte of a registry across a network).
+ * The command line, validated.
+ * @throws Error naming the bad option and what it takes.
  */
-async function startRegistry(latencyMs: number): Promise<Registry> {
-  let count = 0
-  let base = ''
-  const tarballs = new Map<string, Buffer>()
-  const handle = (req: IncomingMessage, res: ServerResponse): void => {
-    count += 1
-    const url = (req.url ?? '/').split('?')[0]!
-    const packument = PACKUMENTS.get(url.toLowerCase())
-    if (req.method === 'GET' && packument !== undefined) {
-      const text = readFileSync(path.join(fixtures, 'packuments', packument), 'utf8')
-      const body = text.replaceAll('https://registry.npmjs.org/', `${base}/`)
-      res.writeHead(200, { 'content-type': 'application/json' }).end(body)
-      return
+function readOptions(): z.infer<typeof OptionsSchema> {
+  const { values } = parseArgs({
+    args: process.argv.slice(2).filter((a) => a !== '--'),
+    options: {
+      upstream: { type: 'string' },
+      offline: { type: 'boolean' },
+      latency: { type: 'string' },
+      config: { type: 'string' },
+      cli: { type: 'string' },
+      'no-build': { type: 'boolean' }
     }
-    const tarball = tarballs.get(url)
-    if (req.method === 'GET' && tarball !== undefined) {
-      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(tarball)
-      return
-    }
-    res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Not found"}')
-  }
-  const server = createServer((req, res) => {
-    if (latencyMs > 0) setTimeout(() => handle(req, res), latencyMs)
-    else handle(req, res)
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  for (const p of PACKAGES) {
-    const bare = p.name.slice(p.name.lastIndexOf('/') + 1)
-    tarballs.set(
-      `/${p.name}/-/${bare}-${p.version}.tgz`,
-      readFileSync(path.join(fixtures, 'tarballs', p.tarball))
-    )
-  }
-  return {
-    url: base,
-    description: `local, recorded fixtures, ${latencyMs} ms to first byte per request (--latency)`,
-    requests: () => count,
-    close: () => new Promise((resolve) => server.close(() => resolve()))
-  }
+  const parsed = OptionsSchema.safeParse(values)
+  if (!parsed.success) throw new Error(`bad option: ${z.prettifyError(parsed.error)}`)
+  return parsed.data
 }
 
-/**
- * A local counting proxy of a real registry (`--upstream https://registry.npmjs.org`): every GET
- * is forwarded, and tarball URLs in packuments are rewritten to the proxy so that they are counted
- * too. Real packument sizes and whole dependency trees, as a user's first run sees them.
- */
-async function startProxy(upstream: string): Promise<Registry> {
-  const origin = upstream.replace(/\/+$/, '')
-  let count = 0
-  let base = ''
-  const server = createServer((req, res) => {
-    count += 1
-    const forward = async (): Promise<void> => {
-      const answer = await fetch(`${origin}${req.url ?? '/'}`, {
-        headers: { accept: req.headers.accept ?? '*/*' }
-      })
-      const type = answer.headers.get('content-type') ?? 'application/octet-stream'
-      let body = Buffer.from(await answer.arrayBuffer())
-      if (type.includes('json')) {
-        body = Buffer.from(body.toString('utf8').replaceAll(`${origin}/`, `${base}/`), 'utf8')
-      }
-      res.writeHead(answer.status, { 'content-type': type }).end(body)
-    }
-    forward().catch((error: unknown) => {
-      res.writeHead(502).end(error instanceof Error ? error.message : String(error))
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  return {
-    url: base,
-    description: `local counting proxy of ${origin} (--upstream)`,
-    requests: () => count,
-    close: () => new Promise((resolve) => server.close(() => resolve()))
-  }
-}
-
-/** Newest modification time (ms) of a file under `dir`. */
-function newestMtime(dir: string): number {
-  let newest = 0
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue
-    newest = Math.max(newest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs)
-  }
-  return newest
-}
-
-/** Run a command to completion (never blocking this process's event loop: the registry). */
-function run(
-  command: string,
-  args: string[],
-  options: { cwd: string; quiet: boolean }
-): Promise<{ code: number | null; ms: number; stderr: string }> {
-  const started = performance.now()
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', options.quiet ? 'ignore' : 'inherit', 'pipe']
-    })
-    let stderr = ''
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8')
-      if (!options.quiet) process.stderr.write(chunk)
-    })
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, ms: performance.now() - started, stderr }))
-  })
-}
-
-/** Ensure the CLI bundle exists and is not older than `src/` (rebuilding unless told not to). */
-async function cliBundle(): Promise<string> {
-  const given = stringArgument('--cli')
-  if (given !== undefined) return path.resolve(given)
-  const cli = path.join(root, 'dist/cli.js')
-  const built = statSync(cli, { throwIfNoEntry: false })?.mtimeMs ?? 0
-  if (built >= newestMtime(path.join(root, 'src'))) return cli
-  if (process.argv.includes('--no-build')) {
-    console.warn(`warning: ${path.relative(root, cli)} is older than src/ (run npm run build)`)
-    return cli
-  }
-  console.log('dist/cli.js is older than src/: npm run build …')
-  const build = await run('npm', ['run', 'build'], { cwd: root, quiet: true })
-  if (build.code !== 0) throw new Error(`npm run build failed:\n${build.stderr.slice(-2000)}`)
-  return cli
-}
-
-interface Report {
-  verdict: string
-  servers: { name: string; verdict: string; grade: unknown }[]
-}
-
-/** The value given as `--<name> <value>`, else undefined. */
-function stringArgument(name: string): string | undefined {
-  const index = process.argv.indexOf(name)
-  if (index < 0) return undefined
-  const value = process.argv[index + 1]
-  if (!value) throw new Error(`${name} needs a value`)
-  return value
-}
-
-/** A non-negative number given as `--<name> <value>`, else `fallback`. */
-function numberArgument(name: string, fallback: number): number {
-  const index = process.argv.indexOf(name)
-  if (index < 0) return fallback
-  const value = Number(process.argv[index + 1])
-  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} needs a number ≥ 0`)
-  return value
-}
-
-/** An `mcpServers` config launching each `[name, version, ...args]` with `npx -y name@version`. */
-function pinnedConfig(servers: [string, string, ...string[]][]): string {
-  const entries = servers.map(([name, version, ...args]): [string, unknown] => [
-    name.slice(name.lastIndexOf('/') + 1),
-    { command: 'npx', args: ['-y', `${name}@${version}`, ...args] }
-  ])
-  return `${JSON.stringify({ mcpServers: Object.fromEntries(entries) }, null, 2)}\n`
-}
-
-/** Median wall time (ms) of `node <cli> --version`: start-up and loading the bundle. */
-async function startupMs(cli: string): Promise<number> {
-  const times: number[] = []
-  for (let i = 0; i < 3; i++) {
-    times.push((await run(process.execPath, [cli, '--version'], { cwd: root, quiet: true })).ms)
-  }
-  return times.sort((a, b) => a - b)[1]!
-}
+/** The part of the CLI's JSON report compared between the runs. */
+const ReportSchema = z.looseObject({
+  verdict: z.string(),
+  servers: z.array(z.looseObject({ name: z.string(), verdict: z.string(), grade: z.unknown() }))
+})
 
 async function main(): Promise<number> {
-  const latencyMs = numberArgument('--latency', DEFAULT_LATENCY_MS)
-  const offline = process.argv.includes('--offline')
-  const upstream = offline ? undefined : (stringArgument('--upstream') ?? DEFAULT_UPSTREAM)
-  const given = stringArgument('--config')
-  const cli = await cliBundle()
-  const startup = await startupMs(cli)
-  const registry = upstream ? await startProxy(upstream) : await startRegistry(latencyMs)
+  const options = readOptions()
+  const offline = options.offline
+  const upstream = offline ? undefined : (options.upstream ?? DEFAULT_NPM_REGISTRY)
+  const cli = await cliBundle({ root, cli: options.cli, build: !options['no-build'] })
+  const startup = await startupMs(cli, root)
+  const registry = await startRegistryStub(
+    upstream ? proxySource(upstream) : fixtureSource(fixtures, PACKAGES, EXTRA_PACKUMENTS),
+    { latencyMs: upstream ? 0 : options.latency }
+  )
   const work = mkdtempSync(path.join(os.tmpdir(), 'bench-cache-'))
   try {
-    const servers = upstream
-      ? LIVE_SERVERS
-      : PACKAGES.map((p): [string, string, ...string[]] => [p.name, p.version, ...p.args])
-    const what = given ? given : `${servers.length} pinned npm servers`
+    const servers: PinnedServer[] = upstream
+      ? LIVE_SERVERS.map(([name, version, ...args]) => ({
+          key: serverKey(name),
+          name,
+          version,
+          args
+        }))
+      : PACKAGES.map((p) => ({
+          key: serverKey(p.name),
+          name: p.name,
+          version: p.version,
+          args: p.args
+        }))
+    const what = options.config ?? `${servers.length} pinned npm servers`
     writeFileSync(
       path.join(work, '.mcp.json'),
-      given ? readFileSync(path.resolve(given)) : pinnedConfig(servers)
+      options.config ? readFileSync(path.resolve(options.config)) : pinnedConfig(servers)
     )
     const check = (output: string): string[] => [
       cli,
@@ -313,16 +177,33 @@ async function main(): Promise<number> {
       '--output',
       output
     ]
-    const runs: { label: string; ms: number; requests: number; report: Report }[] = []
+    const runs: {
+      label: string
+      ms: number
+      requests: number
+      report: z.infer<typeof ReportSchema>
+    }[] = []
     for (const label of ['cold', 'warm']) {
       const before = registry.requests()
-      const result = await run(process.execPath, check(`${label}.json`), { cwd: work, quiet: true })
+      const result = await runProcess(process.execPath, check(`${label}.json`), { cwd: work })
       // 0 = pass, 1 = a server is blocked: both are a completed gate; 2 is not.
       if (result.code !== 0 && result.code !== 1) {
         throw new Error(`the ${label} run exited ${result.code}:\n${result.stderr.slice(-2000)}`)
       }
-      const report = JSON.parse(readFileSync(path.join(work, `${label}.json`), 'utf8')) as Report
-      runs.push({ label, ms: result.ms, requests: registry.requests() - before, report })
+      const parsed = ReportSchema.safeParse(
+        JSON.parse(readFileSync(path.join(work, `${label}.json`), 'utf8'))
+      )
+      if (!parsed.success) {
+        throw new Error(
+          `the ${label} run's report is not as expected: ${z.prettifyError(parsed.error)}`
+        )
+      }
+      runs.push({
+        label,
+        ms: result.wallMs,
+        requests: registry.requests() - before,
+        report: parsed.data
+      })
     }
     const [cold, warm] = runs as [(typeof runs)[0], (typeof runs)[0]]
     const ratio = cold.ms / warm.ms

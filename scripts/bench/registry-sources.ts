@@ -1,0 +1,112 @@
+/**
+ * What a benchmark's local registry stub (`registry-stub.ts`) serves: the on-disk cache of real
+ * registry answers (`npm run bench`), the recorded fixtures of `__tests__/fixtures`, or every
+ * request forwarded to a real registry (`npm run bench:cache`).
+ */
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { HttpClient } from '../../src/net/http.js'
+import { DEFAULT_NPM_REGISTRY } from '../../src/resolve/npm-registry.js'
+import { type RegistryCache, registryPath } from './registry-cache.js'
+import type { RegistrySource, SourceAnswer } from './registry-stub.js'
+
+/** The largest answer forwarded, in bytes: the project's packument limit (`npm-registry.ts`). */
+const MAX_ANSWER_BYTES = 64 * 1024 * 1024
+
+const NOT_FOUND: SourceAnswer = {
+  status: 404,
+  body: Buffer.from('{"error":"Not found"}'),
+  contentType: 'application/json'
+}
+
+/** Answers from a `RegistryCache` (downloading what it lacks unless it is offline). */
+export function cacheSource(cache: RegistryCache): RegistrySource {
+  return {
+    description: `local stub serving the registry cache (recorded from ${cache.upstream})`,
+    origin: cache.upstream,
+    immutable: true,
+    answer: async (requestPath) => {
+      const answer = await cache.answer(requestPath)
+      return answer.status === 200 ? answer : NOT_FOUND
+    }
+  }
+}
+
+/** A recorded package of `__tests__/fixtures` (`packuments/<packument>`, `tarballs/<tarball>`). */
+export interface FixturePackage {
+  name: string
+  version: string
+  /** File name under `packuments/`. */
+  packument: string
+  /** File name under `tarballs/`. */
+  tarball: string
+}
+
+/**
+ * The recorded fixtures: the packuments of `packages` (plus `extraPackuments`, name → file) and
+ * their tarballs at the registry's tarball paths; everything else is 404.
+ * @param fixtures the `__tests__/fixtures` directory.
+ */
+export function fixtureSource(
+  fixtures: string,
+  packages: readonly FixturePackage[],
+  extraPackuments: Record<string, string> = {}
+): RegistrySource {
+  const packuments = new Map<string, string>([
+    ...packages.map((p): [string, string] => [`/${p.name}`, p.packument]),
+    ...Object.entries(extraPackuments).map(([name, file]): [string, string] => [`/${name}`, file])
+  ])
+  const tarballs = new Map<string, string>(
+    packages.map((p): [string, string] => [
+      `/${p.name}/-/${p.name.slice(p.name.lastIndexOf('/') + 1)}-${p.version}.tgz`,
+      p.tarball
+    ])
+  )
+  return {
+    description: 'local stub serving the recorded fixtures',
+    origin: DEFAULT_NPM_REGISTRY,
+    immutable: true,
+    answer: (requestPath) => {
+      const key = registryPath(requestPath)
+      const packument = packuments.get(key.toLowerCase())
+      if (packument !== undefined) {
+        return Promise.resolve({
+          status: 200,
+          body: readFileSync(path.join(fixtures, 'packuments', packument)),
+          contentType: 'application/json'
+        })
+      }
+      const tarball = tarballs.get(key)
+      if (tarball !== undefined) {
+        return Promise.resolve({
+          status: 200,
+          body: readFileSync(path.join(fixtures, 'tarballs', tarball)),
+          contentType: 'application/octet-stream'
+        })
+      }
+      return Promise.resolve(NOT_FOUND)
+    }
+  }
+}
+
+/**
+ * Every request forwarded to `upstream` (a real registry, no retries: what it answers is what the
+ * stub answers), for counting the requests a real run makes.
+ */
+export function proxySource(upstream: string): RegistrySource {
+  const origin = upstream.replace(/\/+$/, '')
+  const http = new HttpClient({ timeoutMs: 30_000, retries: 0 })
+  return {
+    description: `local counting proxy of ${origin}`,
+    origin,
+    immutable: false,
+    answer: async (requestPath) => {
+      const answer = await http.get(`${origin}${requestPath}`, { maxBytes: MAX_ANSWER_BYTES })
+      return {
+        status: answer.status,
+        body: answer.body,
+        contentType: answer.headers.get('content-type') ?? 'application/octet-stream'
+      }
+    }
+  }
+}
