@@ -15,6 +15,7 @@
  */
 import * as cache from '@actions/cache'
 import type { Logger } from '../log.js'
+import { errorLine } from './error-line.js'
 
 /** The prefix of every grade cache key; bump the `v` when the directory layout changes. */
 export const CACHE_KEY_PREFIX = 'mcp-grade-gate-grades-v1-'
@@ -71,7 +72,7 @@ export async function restoreGradeCache(
     logger.info(hit ? `grade cache restored from ${hit}` : 'no saved grade cache yet')
     return hit ?? null
   } catch (error) {
-    logger.warning(`could not restore the grade cache: ${firstLine(error)}`)
+    logger.warning(`could not restore the grade cache: ${errorLine(error)}`)
     return null
   }
 }
@@ -98,13 +99,7 @@ export async function saveGradeCache(
       logger.info('the cache token is read-only for this event: new grades are not saved')
       return false
     }
-    logger.warning(`could not save the grade cache: ${firstLine(error)}`)
+    logger.warning(`could not save the grade cache: ${errorLine(error)}`)
     return false
   }
-}
-
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error)
-  const line = message.split('\n')[0] ?? ''
-  return line.length > 300 ? `${line.slice(0, 299)}…` : line
 }

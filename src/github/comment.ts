@@ -22,6 +22,7 @@
 import type { Octokit } from '@octokit/rest'
 import { z } from 'zod'
 import type { Logger } from '../log.js'
+import { errorLine } from './error-line.js'
 
 /** GitHub's comment body limit (characters). */
 export const MAX_COMMENT_CHARS = 65536
@@ -157,7 +158,7 @@ export async function upsertStickyComment(
     if (isPermissionDenied(error)) {
       const warning =
         `Skipped the PR comment on ${where}: the token may not ${step.name} (HTTP ${status}: ` +
-        `${firstLine(error)}). Pull requests from forks get a read-only GITHUB_TOKEN; the job ` +
+        `${errorLine(error)}). Pull requests from forks get a read-only GITHUB_TOKEN; the job ` +
         `summary and annotations still have the full report. To comment on fork PRs, post the ` +
         `comment from a separate \`workflow_run\` workflow (or use \`pull_request_target\` ` +
         `without checking out the PR's code); otherwise grant \`pull-requests: write\`.`
@@ -165,7 +166,7 @@ export async function upsertStickyComment(
       return { action: 'skipped', warning }
     }
     throw new StickyCommentError(
-      `Could not ${step.name} on ${where}: ${status === undefined ? '' : `HTTP ${status}: `}${firstLine(error)}`,
+      `Could not ${step.name} on ${where}: ${status === undefined ? '' : `HTTP ${status}: `}${errorLine(error)}`,
       status,
       { cause: error }
     )
@@ -183,14 +184,14 @@ export async function tokenLogin(octokit: Octokit, logger: Logger): Promise<stri
     if (parsed.success) return parsed.data.viewer.login
     logger.debug('GraphQL viewer answer has no login')
   } catch (error) {
-    logger.debug(`GraphQL viewer query failed: ${firstLine(error)}`)
+    logger.debug(`GraphQL viewer query failed: ${errorLine(error)}`)
   }
   try {
     const res = await octokit.rest.users.getAuthenticated()
     const parsed = UserSchema.safeParse(res.data)
     if (parsed.success) return parsed.data.login
   } catch (error) {
-    logger.debug(`GET /user failed: ${firstLine(error)}`)
+    logger.debug(`GET /user failed: ${errorLine(error)}`)
   }
   logger.debug(`token identity unknown; assuming ${GITHUB_ACTIONS_LOGIN}`)
   return null
@@ -226,17 +227,11 @@ function isRateLimited(error: unknown): boolean {
     typeof error === 'object' && error !== null && 'response' in error
       ? (error as { response?: { headers?: Record<string, unknown> } }).response?.headers
       : undefined
-  return headers?.['x-ratelimit-remaining'] === '0' || /rate limit/i.test(firstLine(error))
+  return headers?.['x-ratelimit-remaining'] === '0' || /rate limit/i.test(errorLine(error))
 }
 
 /** 403 (other than a rate limit) or 404: the token may not see or write the PR's comments. */
 function isPermissionDenied(error: unknown): boolean {
   const status = statusOf(error)
   return (status === 403 && !isRateLimited(error)) || status === 404
-}
-
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error)
-  const line = message.split('\n')[0] ?? ''
-  return line.length > 300 ? `${line.slice(0, 299)}…` : line
 }

@@ -30,6 +30,7 @@ import {
   type ChangedFiles
 } from './changed-files.js'
 import type { GitHubContext } from './context.js'
+import { errorLine } from './error-line.js'
 
 /** Events gated by their changed files. */
 export const CHANGE_EVENTS = ['pull_request', 'pull_request_target', 'merge_group'] as const
@@ -100,7 +101,7 @@ export async function planScope(
             pullNumber: context.pullRequest!.number
           })
   } catch (error) {
-    return fallBack(logger, `could not list the changed files: ${firstLine(error)}`, event)
+    return fallBack(logger, `could not list the changed files: ${errorLine(error)}`, event)
   }
   if (!listed.complete) {
     return fallBack(logger, `GitHub lists at most ${listed.files.length} changed files`, event)
@@ -254,7 +255,7 @@ async function describeChange(
       const text = await readFileAtRef(octokit, { ...repo, path: basePath, ref: shas.baseSha })
       base = text === null ? { kind: 'absent' } : { kind: 'text', path: basePath, text }
     } catch (error) {
-      const why = firstLine(error)
+      const why = errorLine(error)
       logger.warning(`could not read ${basePath} on the base commit: ${why}`)
       base = { kind: 'unknown', why }
     }
@@ -268,14 +269,8 @@ async function describeChange(
           ? { kind: 'unreadable', why: 'the file is not on the head commit' }
           : { kind: 'text', text }
     } catch (error) {
-      head = { kind: 'unreadable', why: firstLine(error) }
+      head = { kind: 'unreadable', why: errorLine(error) }
     }
   }
   return { path, status, base, head }
-}
-
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error)
-  const line = message.split('\n')[0] ?? ''
-  return line.length > 300 ? `${line.slice(0, 299)}…` : line
 }

@@ -9,6 +9,7 @@
 import path from 'node:path'
 import { DefaultArtifactClient } from '@actions/artifact'
 import type { Logger } from '../log.js'
+import { errorLine } from './error-line.js'
 
 /** The uploader used (tests pass their own). */
 export type UploadArtifact = (
@@ -52,8 +53,7 @@ export async function uploadReport(
     logger.info(`JSON report uploaded as artifact ${name}${url ? `: ${url}` : ''}`)
     return { name, url }
   } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error)
-    logger.warning(`could not upload the JSON report as artifact ${name}: ${message}`)
+    logger.warning(`could not upload the JSON report as artifact ${name}: ${errorLine(error)}`)
     return null
   }
 }

@@ -20,6 +20,7 @@ import {
 } from './markdown.js'
 import type { ReportModel, ServerView } from './model.js'
 import { fullReportSentence, type FullReportPointer } from './full-report.js'
+import { changeCell } from './summary.js'
 
 /** GitHub's limit for an issue/PR comment body, in characters. */
 export const COMMENT_MAX_CHARS = 65536
@@ -232,13 +233,10 @@ function changeLines(change: NonNullable<ReportModel['change']>): string {
 }
 
 function serverRow(s: ServerView, withChange: boolean): string {
-  const change = s.change
-    ? `${escapeMarkdown(s.change.text)}${s.change.gradeDrop ? ' ⬇️ grade down' : ''}`
-    : '—'
   return tableRow([
     `${s.symbol} ${s.verdict}`,
     codeSpan(s.name, { inTable: true }),
-    ...(withChange ? [change] : []),
+    ...(withChange ? [changeCell(s)] : []),
     codeSpan(s.location, { inTable: true }),
     codeSpan(s.package, { inTable: true }),
     escapeMarkdown(s.grade.text),

@@ -252,8 +252,12 @@ function serverRow(s: ServerView, withChange: boolean): string {
   ])
 }
 
-/** The Change cell: `added`, `changed: 1.2.0 → 1.3.1`, `unchanged, not blocking`, ⬇ on a drop. */
-function changeCell(s: ServerView): string {
+/**
+ * The Change cell of a server row (summary and comment), Markdown: `added`,
+ * `changed: 1.2.0 → 1.3.1`, `unchanged, not blocking`, plus `⬇️ grade down` when the grade went
+ * down against the base; `—` for a run that gated no change.
+ */
+export function changeCell(s: ServerView): string {
   if (s.change === null) return '—'
   const drop = s.change.gradeDrop ? ' ⬇️ grade down' : ''
   return `${escapeMarkdown(s.change.text)}${drop}`
