@@ -5,8 +5,15 @@
  *
  * One packument fetch per package per run (memoised promise). Registry base URL defaults to
  * https://registry.npmjs.org (override with the `npm-registry` input / `--npm-registry` flag).
+ *
+ * Dependencies (`pickDependencyVersion`) are picked the way npm picks them too, but from the
+ * registry's one-version document (`GET /<name>/latest`, a few KB) whenever npm's first rule
+ * settles the pick, and from the full packument (often several MB) only when it does not.
  */
+import { checkEngine } from 'npm-install-checks'
+import npa from 'npm-package-arg'
 import pickManifest from 'npm-pick-manifest'
+import semver from 'semver'
 import { z } from 'zod'
 import { type HttpClient, NetworkError, HttpError, redactUrl } from '../net/http.js'
 
@@ -14,6 +21,9 @@ export const DEFAULT_NPM_REGISTRY = 'https://registry.npmjs.org'
 
 /** Largest packument we accept (some popular packages publish very large ones). */
 const MAX_PACKUMENT_BYTES = 64 * 1024 * 1024
+
+/** Largest one-version document we accept (`GET /<name>/<version or tag>`). */
+const MAX_VERSION_DOCUMENT_BYTES = 8 * 1024 * 1024
 
 const PersonSchema = z.union([
   z.string(),
@@ -47,6 +57,8 @@ export const VersionManifestSchema = z.looseObject({
     .catch(undefined),
   main: z.string().optional().catch(undefined),
   hasInstallScript: z.boolean().optional().catch(undefined),
+  /** Set by the registry at publish: whether the tarball ships an `npm-shrinkwrap.json`. */
+  _hasShrinkwrap: z.boolean().optional().catch(undefined),
   gitHead: z.string().optional().catch(undefined),
   maintainers: z.array(PersonSchema).optional().catch(undefined),
   _npmUser: PersonSchema.optional().catch(undefined),
@@ -112,6 +124,9 @@ export class NpmRegistryClient {
   readonly #http: HttpClient
   readonly #token: string | undefined
   readonly #packuments = new Map<string, Promise<Packument>>()
+  readonly #versionDocuments = new Map<string, Promise<VersionManifest | null>>()
+  /** False once the registry showed it has no one-version documents (see `pickDependencyVersion`). */
+  #versionDocumentsServed = true
 
   constructor(options: NpmRegistryClientOptions) {
     this.#http = options.http
@@ -162,6 +177,47 @@ export class NpmRegistryClient {
   }
 
   /**
+   * The version npm would install today for a dependency `spec` (a range, a tag or an exact
+   * version), with its manifest: the same answer as `pickVersion`, usually without the full
+   * packument. npm-pick-manifest 11 takes the `latest` dist-tag whenever the range admits it
+   * (or is `*`), its manifest is not deprecated and its `engines.node` admits this Node; it
+   * looks at the other versions only otherwise. So a range is checked against the registry's
+   * one-version document `GET /<name>/latest` first, a tag is read as `GET /<name>/<tag>` and an
+   * exact version as `GET /<name>/<version>`; the full packument is read only when that does not
+   * settle the pick, when the document is missing or unusable (partial mirrors, registries
+   * without one-version documents: after a `latest` that is missing while the packument is not,
+   * they are not asked for again in this run), or when the packument was read already. Policy
+   * restrictions and staged versions, which the public registry does not publish, are not
+   * considered. `publishedAt` is null when the packument was not read.
+   * @throws PackageNotFoundError when the package or a matching version does not exist;
+   *   RegistryError when the registry cannot be asked or answers nonsense.
+   */
+  async pickDependencyVersion(name: string, spec: string): Promise<PickedVersion> {
+    const wanted = spec === '' ? 'latest' : spec
+    if (!this.#versionDocumentsServed || this.#packuments.has(name)) {
+      return this.pickVersion(name, wanted)
+    }
+    let parsed: ReturnType<typeof npa.resolve>
+    try {
+      parsed = npa.resolve(name, wanted)
+    } catch {
+      return this.pickVersion(name, wanted)
+    }
+    let document: string
+    if (parsed.type === 'tag') document = wanted
+    else if (parsed.type === 'version') document = semver.clean(wanted, { loose: true }) ?? wanted
+    else if (parsed.type === 'range') document = 'latest'
+    else return this.pickVersion(name, wanted)
+    const manifest = await this.#versionDocument(name, document)
+    if (manifest !== null && settlesPick(manifest, parsed.type, wanted, document)) {
+      return { version: manifest.version, manifest, publishedAt: null }
+    }
+    const picked = await this.pickVersion(name, wanted)
+    if (manifest === null && document === 'latest') this.#versionDocumentsServed = false
+    return picked
+  }
+
+  /**
    * The validated manifest of one version of a packument.
    * @throws PackageNotFoundError when the version is absent (e.g. a partial mirror);
    *   RegistryError when the manifest does not match `VersionManifestSchema`.
@@ -180,13 +236,56 @@ export class NpmRegistryClient {
     return parsed.data
   }
 
-  async #fetchPackument(name: string): Promise<Packument> {
-    const url = this.packumentUrl(name)
+  /**
+   * The one-version document `GET /<name>/<version or tag>`, fetched once per run; null when the
+   * registry has none (any status but 200), it cannot be read, or it is not a manifest of `name`.
+   */
+  #versionDocument(name: string, document: string): Promise<VersionManifest | null> {
+    const key = `${name}@${document}`
+    let pending = this.#versionDocuments.get(key)
+    if (!pending) {
+      pending = this.#fetchVersionDocument(name, document)
+      this.#versionDocuments.set(key, pending)
+    }
+    return pending
+  }
+
+  async #fetchVersionDocument(name: string, document: string): Promise<VersionManifest | null> {
+    const url = `${this.packumentUrl(name)}/${encodeURIComponent(document)}`
+    try {
+      const answer = await this.#http.getJson(url, {
+        headers: this.#headers(),
+        maxBytes: MAX_VERSION_DOCUMENT_BYTES
+      })
+      if (answer.status !== 200) return null
+      const parsed = VersionManifestSchema.safeParse(answer.json)
+      return parsed.success && parsed.data.name === name ? parsed.data : null
+    } catch (error) {
+      if (
+        error instanceof HttpError ||
+        error instanceof NetworkError ||
+        error instanceof SyntaxError
+      ) {
+        return null
+      }
+      throw error
+    }
+  }
+
+  #headers(): Record<string, string> {
     const headers: Record<string, string> = { accept: 'application/json' }
     if (this.#token) headers.authorization = `Bearer ${this.#token}`
+    return headers
+  }
+
+  async #fetchPackument(name: string): Promise<Packument> {
+    const url = this.packumentUrl(name)
     let answer: { status: number; json: unknown }
     try {
-      answer = await this.#http.getJson(url, { headers, maxBytes: MAX_PACKUMENT_BYTES })
+      answer = await this.#http.getJson(url, {
+        headers: this.#headers(),
+        maxBytes: MAX_PACKUMENT_BYTES
+      })
     } catch (error) {
       if (
         error instanceof HttpError ||
@@ -212,5 +311,29 @@ export class NpmRegistryClient {
       )
     }
     return parsed.data
+  }
+}
+
+/**
+ * Whether the one-version document `manifest` (fetched as `document`) is what npm-pick-manifest
+ * 11 would pick for `wanted` from the full packument: for a tag or an exact version, the
+ * document itself; for a range, `latest` when npm's first rule takes it (the range is `*` or
+ * admits it, loosely; not deprecated; `engines.node` admits this Node, per npm-install-checks).
+ */
+function settlesPick(
+  manifest: VersionManifest,
+  type: 'tag' | 'version' | 'range',
+  wanted: string,
+  document: string
+): boolean {
+  if (type === 'tag') return true
+  if (type === 'version') return manifest.version === document
+  if (wanted !== '*' && !semver.satisfies(manifest.version, wanted, { loose: true })) return false
+  if (manifest.deprecated) return false
+  try {
+    checkEngine(manifest, null, process.version)
+    return true
+  } catch {
+    return false
   }
 }

@@ -59,7 +59,7 @@ function recordingLogger(): Logger & { warnings: string[] } {
 }
 
 const noRegistry = {
-  pickVersion: () => Promise.reject(new Error('the registry must not be asked'))
+  pickDependencyVersion: () => Promise.reject(new Error('the registry must not be asked'))
 }
 
 describe('productionDependencies from npm-shrinkwrap.json', () => {
@@ -206,6 +206,43 @@ describe('productionDependencies from the registry', () => {
         reason: expect.stringContaining('not on the npm registry')
       }
     ])
+  })
+
+  it('stops when its signal is aborted: no look-up starts after that, the list is incomplete', async () => {
+    const chain: Record<string, object> = {}
+    for (let i = 0; i < 4; i += 1) {
+      chain[`p${i}`] = packument(`p${i}`, { '1.0.0': i < 3 ? { [`p${i + 1}`]: '^1.0.0' } : {} })
+    }
+    const controller = new AbortController()
+    const asked: string[] = []
+    const tree = await productionDependencies({
+      name: 'root',
+      version: '1.0.0',
+      dependencies: { p0: '^1.0.0' },
+      registry: {
+        pickDependencyVersion: async (name: string) => {
+          asked.push(name)
+          if (name === 'p1') controller.abort()
+          const versions = (chain[name] as { versions: Record<string, never> }).versions
+          return { version: '1.0.0', manifest: versions['1.0.0']!, publishedAt: null }
+        }
+      },
+      signal: controller.signal
+    })
+    expect(asked).toEqual(['p0', 'p1'])
+    expect(tree.packages.map((p) => p.name)).toEqual(['p0', 'p1'])
+    expect(tree.truncated).toBe(true)
+
+    const stopped = new AbortController()
+    stopped.abort()
+    const none = await productionDependencies({
+      name: 'root',
+      version: '1.0.0',
+      dependencies: { p0: '^1.0.0' },
+      registry: noRegistry,
+      signal: stopped.signal
+    })
+    expect(none).toMatchObject({ packages: [], truncated: true })
   })
 
   it('stops at the package and depth limits and says so', async () => {

@@ -9,7 +9,8 @@
  *   package's own `node_modules`, then its parents'), so `via` is the logical chain. Entries
  *   flagged `dev` or `devOptional` and `link` entries are skipped.
  * - Otherwise every `dependencies` and `optionalDependencies` range is resolved, transitively,
- *   to the version npm would pick today (`NpmRegistryClient.pickVersion`, npm-pick-manifest).
+ *   to the version npm would pick today (`NpmRegistryClient.pickDependencyVersion`: npm-pick-manifest's
+ *   rules, from one-version documents where they settle the pick).
  *
  * Deduplicated by name@version (the first, shortest chain is kept), bounded (packages, depth),
  * with bounded registry concurrency. A dependency that cannot be resolved is listed in
@@ -78,9 +79,15 @@ export interface DependencyTreeInput {
   /** Content of the tarball's `npm-shrinkwrap.json`, when it has one. */
   shrinkwrap?: string | Uint8Array | null
   /** Registry used when there is no (usable) shrinkwrap. */
-  registry: Pick<NpmRegistryClient, 'pickVersion'>
+  registry: Pick<NpmRegistryClient, 'pickDependencyVersion'>
   logger?: Logger
   limits?: Partial<DependencyTreeLimits>
+  /**
+   * Stops resolving from the registry: once aborted, no further look-up starts and the walk
+   * ends at the current level (`truncated`). For a walk started before it is known whether
+   * its result is needed.
+   */
+  signal?: AbortSignal
 }
 
 /**
@@ -361,7 +368,7 @@ async function resolveFromRegistry(
   let level: Wanted[] = declared(input.dependencies, input.optionalDependencies, rootChain)
 
   for (let depth = 1; level.length > 0; depth += 1) {
-    if (depth > limits.maxDepth) {
+    if (depth > limits.maxDepth || input.signal?.aborted) {
       truncated = true
       break
     }
@@ -370,7 +377,11 @@ async function resolveFromRegistry(
         const memo = `${want.name}@${want.range}`
         let pending = picks.get(memo)
         if (!pending) {
-          pending = limit(() => pick(input.registry, want.name, want.range))
+          pending = limit(() =>
+            input.signal?.aborted
+              ? Promise.resolve({ reason: 'not looked up: the walk was stopped' })
+              : pick(input.registry, want.name, want.range)
+          )
           picks.set(memo, pending)
         }
         return pending
@@ -418,7 +429,7 @@ type Picked =
 
 /** The version npm would install for `name@range`, or why not. Never rejects. */
 async function pick(
-  registry: Pick<NpmRegistryClient, 'pickVersion'>,
+  registry: Pick<NpmRegistryClient, 'pickDependencyVersion'>,
   name: string,
   range: string
 ): Promise<Picked> {
@@ -436,7 +447,7 @@ async function pick(
     return { reason: `not a valid dependency spec: ${(error as Error).message}` }
   }
   try {
-    const picked = await registry.pickVersion(target, spec)
+    const picked = await registry.pickDependencyVersion(target, spec)
     return {
       name: target,
       version: picked.version,
