@@ -381,3 +381,86 @@ describe('built-in grader', () => {
     })
   })
 })
+
+describe('built-in grader: the dependencies whose advisories are checked', () => {
+  /** A grader whose advisory source records the package versions it is asked about. */
+  function recordingGrader() {
+    const asked: string[] = []
+    const http = new HttpClient({ retries: 0, sleep: async () => undefined })
+    const grader = createBuiltinGraderWith(async () => [], {
+      npm: new NpmRegistryClient({ http, registry }),
+      http,
+      now: () => now,
+      advisories: {
+        name: 'test (recording)',
+        lookup: async (queries) => {
+          asked.push(...queries.map((q) => `${q.name}@${q.version}`))
+          return queries.map(() => [])
+        }
+      }
+    })
+    return { grader, asked }
+  }
+
+  const manifest = { dependencies: { dep: '^1.0.0' } }
+  const depPackument = {
+    name: 'dep',
+    'dist-tags': { latest: '1.2.0' },
+    versions: {
+      '1.0.1': { name: 'dep', version: '1.0.1', dist: { tarball: `${registry}/dep-1.0.1.tgz` } },
+      '1.2.0': { name: 'dep', version: '1.2.0', dist: { tarball: `${registry}/dep-1.2.0.tgz` } }
+    }
+  }
+
+  it('resolves them from the registry while the tarball downloads, latest from its document', async () => {
+    const tgz = goodTarball('walk-mcp', '1.0.0')
+    publish('walk-mcp', '1.0.0', tgz, { manifest })
+    const dep = nock(registry).get('/dep/latest').reply(200, depPackument.versions['1.2.0'])
+    const { grader, asked } = recordingGrader()
+    report(await grader.grade(serverOf({ name: 'walk-mcp', version: '1.0.0' })))
+    expect(asked).toEqual(['walk-mcp@1.0.0', 'dep@1.2.0'])
+    // The dependency's full packument was never needed.
+    expect(dep.isDone()).toBe(true)
+    expect(nock.pendingMocks()).toEqual([])
+  })
+
+  it('takes them from a shipped npm-shrinkwrap.json, stopping the registry walk', async () => {
+    const shrinkwrap = {
+      name: 'locked-mcp',
+      version: '1.0.0',
+      lockfileVersion: 3,
+      packages: {
+        '': { name: 'locked-mcp', version: '1.0.0', dependencies: manifest.dependencies },
+        'node_modules/dep': { version: '1.0.1' }
+      }
+    }
+    const tgz = tarOf([
+      {
+        path: 'package/package.json',
+        content: JSON.stringify({ ...packageJson('locked-mcp', '1.0.0'), ...manifest })
+      },
+      { path: 'package/npm-shrinkwrap.json', content: JSON.stringify(shrinkwrap) },
+      { path: 'package/README.md', content: README },
+      { path: 'package/LICENSE', content: MIT }
+    ])
+    publish('locked-mcp', '1.0.0', tgz, { manifest })
+    // The registry walk may or may not have asked for `dep` before the tarball was read.
+    nock(registry).get('/dep/latest').optionally().reply(200, depPackument.versions['1.2.0'])
+    const { grader, asked } = recordingGrader()
+    report(await grader.grade(serverOf({ name: 'locked-mcp', version: '1.0.0' })))
+    expect(asked).toEqual(['locked-mcp@1.0.0', 'dep@1.0.1'])
+  })
+
+  it('trusts the registry when it says a shrinkwrap is shipped, and waits for it', async () => {
+    const tgz = tarOf([
+      { path: 'package/package.json', content: JSON.stringify(packageJson('flag-mcp', '1.0.0')) },
+      { path: 'package/README.md', content: README }
+    ])
+    // `_hasShrinkwrap` is wrong here (no npm-shrinkwrap.json): the walk starts after the read.
+    publish('flag-mcp', '1.0.0', tgz, { manifest: { ...manifest, _hasShrinkwrap: true } })
+    nock(registry).get('/dep/latest').reply(200, depPackument.versions['1.2.0'])
+    const { grader, asked } = recordingGrader()
+    report(await grader.grade(serverOf({ name: 'flag-mcp', version: '1.0.0' })))
+    expect(asked).toEqual(['flag-mcp@1.0.0', 'dep@1.2.0'])
+  })
+})

@@ -20,7 +20,7 @@ import { checkLicense } from './license-rules.js'
 import { checkRegistryMetadata } from './metadata-rules.js'
 import type { PackageReadLimits } from './package-files.js'
 import { checkAdvisories } from './advisories/advisory-rules.js'
-import { productionDependencies } from './advisories/dependency-tree.js'
+import { type DependencyTree, productionDependencies } from './advisories/dependency-tree.js'
 import type { AdvisorySource } from './advisories/source.js'
 import type { PackageFiles } from './package-files.js'
 import { checkMcpSdk } from './sdk-rules.js'
@@ -81,6 +81,9 @@ export async function assessNpmPackage(
       message: `reading ${name}@${version} from the registry failed: ${text(error)}`
     }
   }
+  // Without an npm-shrinkwrap.json the dependencies are resolved from the registry alone, so
+  // that walk starts now, beside the download; a tarball that does ship one stops it.
+  const early = manifest._hasShrinkwrap === true ? null : startRegistryWalk(manifest, context)
   try {
     logger.debug(`builtin grader: downloading ${name}@${version}`)
     const files = await fetchPackageFiles(http, manifest.dist, {
@@ -103,14 +106,51 @@ export async function assessNpmPackage(
     for (const skipped of files.skipped) {
       logger.debug(`builtin grader: ${name}@${version}: ${skipped.note}`)
     }
-    const { findings, tools } = await assessPackageFiles(packument, manifest, files, context)
+    const { findings, tools } = await assessPackageFiles(
+      packument,
+      manifest,
+      files,
+      context,
+      early ?? undefined
+    )
     return { kind: 'assessed', findings, tools }
   } catch (error) {
     if (error instanceof TarballError) {
       return { kind: 'error', message: `${name}@${version}: ${error.message}` }
     }
     return { kind: 'error', message: `grading ${name}@${version} failed: ${text(error)}` }
+  } finally {
+    early?.stop()
   }
+}
+
+/** A dependency walk from the registry under way (`startRegistryWalk`). */
+export interface RegistryWalk {
+  /** The walk's result; never rejects. */
+  tree: Promise<DependencyTree>
+  /** Stop the walk (no further look-ups); harmless once it has ended. */
+  stop: () => void
+}
+
+/**
+ * Start resolving the production dependencies of `manifest` from the registry
+ * (`productionDependencies` without a shrinkwrap), before the tarball is read.
+ */
+export function startRegistryWalk(
+  manifest: VersionManifest,
+  context: Pick<PackageAssessmentContext, 'npm' | 'logger'>
+): RegistryWalk {
+  const controller = new AbortController()
+  const tree = productionDependencies({
+    name: manifest.name,
+    version: manifest.version,
+    dependencies: manifest.dependencies,
+    optionalDependencies: manifest.optionalDependencies,
+    registry: context.npm,
+    logger: context.logger,
+    signal: controller.signal
+  })
+  return { tree, stop: () => controller.abort() }
 }
 
 /**
@@ -121,24 +161,33 @@ export async function assessNpmPackage(
  * advisories of the version and of its production dependencies (`npm-shrinkwrap.json` when
  * shipped, else each range resolved as npm would today). Also returns the declared tools.
  * Rejects only on a programming error; analysis and advisory lookups never reject.
+ * @param early the registry walk of `manifest`, when one was started already
+ *   (`startRegistryWalk`); used unless the files hold an `npm-shrinkwrap.json` (it is then
+ *   stopped).
  */
 export async function assessPackageFiles(
   packument: Packument,
   manifest: VersionManifest,
   files: PackageFiles,
-  context: Pick<PackageAssessmentContext, 'npm' | 'now' | 'logger' | 'advisories'>
+  context: Pick<PackageAssessmentContext, 'npm' | 'now' | 'logger' | 'advisories'>,
+  early?: RegistryWalk
 ): Promise<{ findings: Finding[]; tools: DeclaredTool[] }> {
   const { npm } = context
   const packageJson = readTarballPackageJson(files)
-  const tree = await productionDependencies({
-    name: manifest.name,
-    version: manifest.version,
-    dependencies: manifest.dependencies,
-    optionalDependencies: manifest.optionalDependencies,
-    shrinkwrap: files.files.get('npm-shrinkwrap.json') ?? null,
-    registry: npm,
-    logger: context.logger
-  })
+  const shrinkwrap = files.files.get('npm-shrinkwrap.json') ?? null
+  if (shrinkwrap !== null) early?.stop()
+  const tree =
+    early && shrinkwrap === null
+      ? await early.tree
+      : await productionDependencies({
+          name: manifest.name,
+          version: manifest.version,
+          dependencies: manifest.dependencies,
+          optionalDependencies: manifest.optionalDependencies,
+          shrinkwrap,
+          registry: npm,
+          logger: context.logger
+        })
   for (const missing of tree.unresolved) {
     context.logger.debug(
       `builtin grader: ${manifest.name}@${manifest.version}: dependency ${missing.name}@${missing.range} not resolved: ${missing.reason}`
