@@ -98,8 +98,22 @@ export interface PackageFiles {
  */
 export const MAX_DECOMPRESSION_RATIO = 1000
 
-/** Compressed bytes handed to the inflater per write: bounds what one write can decompress. */
-const WRITE_CHUNK_BYTES = 16 * 1024
+/**
+ * Compressed bytes handed to the inflater per write: the first writes are this small, so a
+ * gzip bomb at the start of a stream is stopped after a few MiB of output.
+ */
+const FIRST_WRITE_BYTES = 16 * 1024
+
+/** Largest write to the inflater, in compressed bytes. */
+const LARGEST_WRITE_BYTES = 1024 * 1024
+
+/**
+ * Later writes are at most this fraction of the bytes fed so far: counting a whole write as fed
+ * when it starts loosens the ratio check by at most 1/8 (a write of `fed / 8` may inflate to
+ * `MAX_DECOMPRESSION_RATIO * fed / 8` before the next check), while a 20 MiB tarball needs about
+ * 60 writes rather than 1,300, each a round trip to zlib's thread.
+ */
+const WRITE_GROWTH_FRACTION = 1 / 8
 
 /** Largest piece of the tar stream handed to the tar parser at once, in bytes. */
 const PARSE_CHUNK_BYTES = 64 * 1024
@@ -316,10 +330,11 @@ interface InflateHandlers {
 }
 
 /**
- * Inflate the gzip `data` with node:zlib, writing it in `WRITE_CHUNK_BYTES` slices and waiting
- * for each, so the fed count is exact and one slice inflates to about 16 MiB at most (DEFLATE
- * tops out near 1032:1), handed over in chunks of at most `PARSE_CHUNK_BYTES`, each checked by
- * `on.chunk` before the next.
+ * Inflate the gzip `data` with node:zlib, writing it in slices and waiting for each, so the fed
+ * count is exact: `FIRST_WRITE_BYTES` (16 KiB, which inflates to about 16 MiB at most: DEFLATE
+ * tops out near 1032:1), growing to `WRITE_GROWTH_FRACTION` of what was fed, at most
+ * `LARGEST_WRITE_BYTES`. The output is handed over in chunks of at most `PARSE_CHUNK_BYTES`,
+ * each checked by `on.chunk` before the next.
  * @returns a function that stops inflating (idempotent).
  */
 function inflate(data: Buffer, on: InflateHandlers): () => void {
@@ -355,8 +370,13 @@ function inflate(data: Buffer, on: InflateHandlers): () => void {
     if (!stopped) guarded(on.end)
   })
   const pump = async (): Promise<void> => {
-    for (let offset = 0; offset < data.length && !stopped; offset += WRITE_CHUNK_BYTES) {
-      const slice = data.subarray(offset, offset + WRITE_CHUNK_BYTES)
+    for (let offset = 0; offset < data.length && !stopped;) {
+      const size = Math.min(
+        LARGEST_WRITE_BYTES,
+        Math.max(FIRST_WRITE_BYTES, Math.floor(fed * WRITE_GROWTH_FRACTION))
+      )
+      const slice = data.subarray(offset, offset + size)
+      offset += slice.length
       fed += slice.length
       await new Promise<void>((next) => gunzip.write(slice, () => next()))
     }
