@@ -80,7 +80,34 @@ describe('checkInstallBehaviour', () => {
 describe('readTarballPackageJson', () => {
   it('parses a valid package.json', () => {
     const parsed = readTarballPackageJson(packageFilesOf({ 'package.json': '{"name":"a"}' }))
-    expect(parsed).toEqual({ ok: true, json: { name: 'a' } })
+    expect(parsed).toEqual({ ok: true, json: { name: 'a' }, finding: null })
+  })
+
+  it('names the fields npm reads that have the wrong type, and keeps the object', () => {
+    const parsed = readTarballPackageJson(
+      packageFilesOf({
+        'package.json': JSON.stringify({
+          name: 'a',
+          version: 1,
+          bin: { a: 5 },
+          scripts: 'node x.js',
+          dependencies: ['zod'],
+          exports: 42
+        })
+      })
+    )
+    expect(parsed).toMatchObject({
+      ok: true,
+      json: { name: 'a', scripts: 'node x.js' },
+      finding: {
+        ruleId: 'tarball.package-json-invalid',
+        evidence: {
+          file: 'package.json',
+          snippet:
+            'fields npm reads have the wrong type: `version`, `bin`, `scripts`, `dependencies`'
+        }
+      }
+    })
   })
 
   it('turns invalid JSON into a located finding, not a crash', () => {

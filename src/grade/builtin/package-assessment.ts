@@ -211,7 +211,7 @@ export async function assessPackageFiles(
     ...checkRegistryMetadata(packument, manifest, context.now()),
     ...checkInstallBehaviour(manifest, packageJson.ok ? packageJson.json : null, files),
     ...checkUnsafeEntries(files),
-    ...(packageJson.ok ? [] : [packageJson.finding]),
+    ...(packageJson.finding ? [packageJson.finding] : []),
     ...checkLicense(manifest, files),
     ...checkDocs(files, manifest.version),
     ...(await checkMcpSdk(manifest, files, (sdk) => npm.getPackument(sdk))),

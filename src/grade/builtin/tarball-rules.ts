@@ -3,6 +3,7 @@
  * an npm package, and the package.json npm will read when it installs.
  */
 import { type ParseError, parse, printParseErrorCode } from 'jsonc-parser'
+import { z } from 'zod'
 import type { Finding } from '../report.js'
 import { findingOf } from './finding.js'
 import { PACKAGE_RULE as R } from './package-rules.js'
@@ -40,14 +41,39 @@ export function checkUnsafeEntries(files: PackageFiles): Finding[] {
   ]
 }
 
-/** The tarball's package.json: parsed object, or a finding saying why it is unusable. */
+/**
+ * The tarball's package.json: the parsed object (with a finding when fields npm reads have the
+ * wrong type), or a finding saying why it is unusable.
+ */
 export type TarballPackageJson =
-  { ok: true; json: Record<string, unknown> } | { ok: false; finding: Finding }
+  | { ok: true; json: Record<string, unknown>; finding: Finding | null }
+  | { ok: false; finding: Finding }
+
+const StringMap = z.record(z.string(), z.string())
+
+/**
+ * The package.json fields npm reads to install and run a package, with the types npm's
+ * package.json docs give them (https://docs.npmjs.com/cli/v11/configuring-npm/package-json).
+ */
+const PackageJsonFieldsSchema = z.object({
+  name: z.string().optional(),
+  version: z.string().optional(),
+  main: z.string().optional(),
+  type: z.string().optional(),
+  bin: z.union([z.string(), StringMap]).optional(),
+  scripts: StringMap.optional(),
+  dependencies: StringMap.optional(),
+  optionalDependencies: StringMap.optional(),
+  peerDependencies: StringMap.optional()
+})
 
 /**
  * Parse the tarball's `package.json` (untrusted: a parse failure is a finding, never a throw).
- * @returns `{ok: true, json}` for a JSON object, else a `tarball.package-json-invalid` finding
- *   with the parser's message (and line when it can be located).
+ * @returns `{ok: true, json, finding}` for a JSON object, `finding` a
+ *   `tarball.package-json-invalid` one naming the fields npm reads that have the wrong type
+ *   (`PackageJsonFieldsSchema`), else null; otherwise `{ok: false}` with a
+ *   `tarball.package-json-invalid` finding with the parser's message (and line when it can be
+ *   located).
  */
 export function readTarballPackageJson(files: PackageFiles): TarballPackageJson {
   const data = files.files.get('package.json')
@@ -65,7 +91,7 @@ export function readTarballPackageJson(files: PackageFiles): TarballPackageJson 
   try {
     const json: unknown = JSON.parse(text)
     if (json && typeof json === 'object' && !Array.isArray(json)) {
-      return { ok: true, json: json as Record<string, unknown> }
+      return { ok: true, json: json as Record<string, unknown>, finding: wrongFields(json) }
     }
     return {
       ok: false,
@@ -88,6 +114,19 @@ export function readTarballPackageJson(files: PackageFiles): TarballPackageJson 
       })
     }
   }
+}
+
+/** A finding naming the fields of `json` npm reads that have the wrong type; null if none. */
+function wrongFields(json: object): Finding | null {
+  const checked = PackageJsonFieldsSchema.safeParse(json)
+  if (checked.success) return null
+  const fields = [...new Set(checked.error.issues.map((issue) => issue.path.join('.')))]
+  const shown = fields.slice(0, 5).map((field) => `\`${field}\``)
+  if (fields.length > shown.length) shown.push(`${fields.length - shown.length} more`)
+  return findingOf(R.packageJsonInvalid, {
+    file: 'package.json',
+    snippet: `fields npm reads have the wrong type: ${shown.join(', ')}`
+  })
 }
 
 /** First strict-JSON syntax error of `text` (jsonc-parser, comments and trailing commas off). */
