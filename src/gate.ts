@@ -601,7 +601,7 @@ function checkBaseUrl(value: string | undefined, what: string, example: string):
   }
   if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
     throw new UsageError(
-      `${what} URL must not hold credentials, a query or a fragment: give the base URL only`
+      `${what} must not hold credentials, a query or a fragment: give the base URL only`
     )
   }
 }
@@ -794,7 +794,8 @@ function createGrader(
         timeoutMs: options.graderTimeoutMs,
         passEnv: options.graderPassEnv,
         cwd: options.cwd,
-        logger: deps.logger
+        logger: deps.logger,
+        now: deps.now
       })
   }
 }

@@ -85,6 +85,26 @@ describe('command grader', () => {
     )
   })
 
+  it('refuses an auditedAt that cannot be true: before MCP existed, or in the future', async () => {
+    const now = () => new Date('2026-11-21T10:00:00Z')
+    for (const [date, problem] of [
+      [
+        '1970-01-01T00:00:00Z',
+        'auditedAt: 1970-01-01T00:00:00Z is before the first MCP specification'
+      ],
+      ['2999-01-01T00:00:00Z', 'auditedAt: 2999-01-01T00:00:00Z is in the future'],
+      ['2026-11-23T10:00:00Z', 'auditedAt: 2026-11-23T10:00:00Z is in the future']
+    ] as const) {
+      const outcome = await grader('report.mjs', [`--audited-at=${date}`], { now }).grade(github())
+      expect(errorOf(outcome)).toContain(`grader command's report is invalid: ${problem}`)
+    }
+    // Within a day of the gate's clock is clock skew, not a lie.
+    const skewed = await grader('report.mjs', ['--audited-at=2026-11-22T09:00:00Z'], { now }).grade(
+      github()
+    )
+    expect(skewed.kind).toBe('graded')
+  })
+
   it.concurrent(
     'tells the identity through argv (last), env and stdin, and nothing from the config',
     async () => {

@@ -470,21 +470,28 @@ export const AUDIT_CLOCK_SKEW_MS = 24 * 60 * 60 * 1000
  * Why a grade's `auditedAt` cannot be true, or null when it can be: before
  * `EARLIEST_AUDIT_DATE` (e.g. the epoch, 1970, that a service sends for "unknown"), or more than
  * `AUDIT_CLOCK_SKEW_MS` after `now` (a grade from the future, e.g. 2999). A grade is evidence, so
- * the `api` grader treats such an answer as invalid (`GRADER_ERROR`) rather than clipping it.
+ * the `api` and `command` graders treat such an answer as invalid (`GRADER_ERROR`) rather than
+ * clipping it.
  * @param auditedAt an ISO 8601 date-time with a zone (`GradeReport.auditedAt`).
  * @param now the gate's clock.
+ * @param field the field's name in the answer, for the message (`audited_at` for the service,
+ *   `auditedAt` for a grader command's GradeReport).
  * @returns one sentence naming the field, e.g. `audited_at: 2999-01-01T00:00:00Z is in the
  *   future (…)`; a date that does not parse is a problem too.
  */
-export function auditDateProblem(auditedAt: string, now: Date): string | null {
+export function auditDateProblem(
+  auditedAt: string,
+  now: Date,
+  field = 'audited_at'
+): string | null {
   const at = Date.parse(auditedAt)
   const shown = safeExcerpt(auditedAt, 40)
-  if (Number.isNaN(at)) return `audited_at: ${shown} is not a date`
+  if (Number.isNaN(at)) return `${field}: ${shown} is not a date`
   if (at < Date.parse(EARLIEST_AUDIT_DATE)) {
-    return `audited_at: ${shown} is before the first MCP specification (${EARLIEST_AUDIT_DATE.slice(0, 10)}), so it is not a real audit date`
+    return `${field}: ${shown} is before the first MCP specification (${EARLIEST_AUDIT_DATE.slice(0, 10)}), so it is not a real audit date`
   }
   if (at - now.getTime() > AUDIT_CLOCK_SKEW_MS) {
-    return `audited_at: ${shown} is in the future (the gate's clock says ${now.toISOString()})`
+    return `${field}: ${shown} is in the future (the gate's clock says ${now.toISOString()})`
   }
   return null
 }

@@ -29,7 +29,7 @@ import { maskSecretsInText } from '../config/secrets.js'
 import type { Logger } from '../log.js'
 import { silentLogger } from '../log.js'
 import type { ResolvedServer } from '../resolve/types.js'
-import { describeIssues, safeExcerpt } from './api-answer.js'
+import { auditDateProblem, describeIssues, safeExcerpt } from './api-answer.js'
 import type { Grader } from './grader.js'
 import { identityGap, serverIdentity } from './identity.js'
 import { OncePerKey } from './once.js'
@@ -90,6 +90,8 @@ export interface CommandGraderOptions {
   maxOutputBytes?: number
   /** Wait between SIGTERM and SIGKILL when stopping the program, in ms; default 2 000. */
   killGraceMs?: number
+  /** The gate's clock, to check the answer's `auditedAt` (`auditDateProblem`); default now. */
+  now?: () => Date
 }
 
 /** What the grader program is told about the server (stdin JSON; SPEC §5). */
@@ -134,6 +136,7 @@ export function createCommandGrader(options: CommandGraderOptions): Grader {
   }
   const passEnv = checkPassEnv(options.passEnv ?? [])
   const logger = options.logger ?? silentLogger
+  const now = options.now ?? (() => new Date())
   const once = new OncePerKey<GradeOutcome>()
 
   async function run(id: string, server: ResolvedServer): Promise<GradeOutcome> {
@@ -164,7 +167,7 @@ export function createCommandGrader(options: CommandGraderOptions): Grader {
       maxOutputBytes,
       killGraceMs
     })
-    const outcome = outcomeOf(result, { timeoutMs, maxOutputBytes }, passed)
+    const outcome = outcomeOf(result, { timeoutMs, maxOutputBytes }, passed, now())
     if (outcome.kind === 'error') logger.debug(`grader command for ${id}: ${outcome.message}`)
     return outcome
   }
@@ -407,12 +410,14 @@ const UngradedAnswerSchema = z.looseObject({
 
 /**
  * Map a process result to a `GradeOutcome` (see `createCommandGrader`). Program output that
- * reaches a message is masked (`maskOutput`); `passed` values are masked in the answer too.
+ * reaches a message is masked (`maskOutput`); `passed` values are masked in the answer too. A
+ * report whose `auditedAt` cannot be true at `now` (`auditDateProblem`) is an error.
  */
 function outcomeOf(
   result: ProcessResult,
   limits: { timeoutMs: number; maxOutputBytes: number },
-  passed: readonly string[]
+  passed: readonly string[],
+  now: Date
 ): GradeOutcome {
   switch (result.kind) {
     case 'timeout':
@@ -490,6 +495,10 @@ function outcomeOf(
       kind: 'error',
       message: `grader command's report is invalid: ${describeIssues(parsed.error)}`
     }
+  }
+  const dateProblem = auditDateProblem(parsed.data.auditedAt, now, 'auditedAt')
+  if (dateProblem !== null) {
+    return { kind: 'error', message: `grader command's report is invalid: ${dateProblem}` }
   }
   return { kind: 'graded', report: parsed.data }
 }
