@@ -88,6 +88,17 @@ describe('wording', () => {
     )
   })
 
+  it('shows visible non-ASCII characters of remote URLs, keeps other escapes', () => {
+    expect(remoteUrlText('https://mcp.example.com/café/…/a b?x=1')).toBe(
+      'https://mcp.example.com/café/…/a%20b?…'
+    )
+    // Bidi controls and other invisible characters stay escaped.
+    expect(remoteUrlText('https://mcp.example.com/x\u202Ey/\u200B')).toBe(
+      'https://mcp.example.com/x%E2%80%AEy/%E2%80%8B'
+    )
+    expect(remoteUrlText('https://mcp.example.com/%E2%80')).toBe('https://mcp.example.com/%E2%80')
+  })
+
   it('drops user info, query and fragment from remote URLs', () => {
     expect(remoteUrlText('https://user:pw@mcp.example.com/sse?apiKey=s3cr3t#x')).toBe(
       'https://mcp.example.com/sse?…'

@@ -58,12 +58,30 @@ export function isImageDigest(text: string): boolean {
  * A remote URL without anything that may carry a secret (`sanitizeUrl`, the one place for URL
  * redaction): user info, query and fragment are dropped and token-like path segments masked;
  * a removed query or fragment shows as `?…` (`https://h/mcp?key=…` → `https://h/mcp?…`). Text
- * that is not a URL is kept as is (callers clip it).
+ * that is not a URL is kept as is (callers clip it). Percent-escapes of visible non-ASCII
+ * characters are shown as the characters (`/café/`, a mask's `…`); ASCII escapes (`%20`,
+ * `%2F`) and invisible characters (controls, bidi and other format characters) stay escaped.
  */
 export function remoteUrlText(url: string): string {
   const safe = sanitizeUrl(url)
   if (safe === null) return url
-  return urlCarriesQuery(url) ? `${safe}?…` : safe
+  const shown = safe.replace(/(?:%[0-9A-F]{2})+/gi, readableEscapes)
+  return urlCarriesQuery(url) ? `${shown}?…` : shown
+}
+
+/** A run of percent-escapes with its visible non-ASCII characters decoded (see `remoteUrlText`). */
+function readableEscapes(run: string): string {
+  let text: string
+  try {
+    text = decodeURIComponent(run)
+  } catch {
+    return run
+  }
+  return Array.from(text, (char) =>
+    char.codePointAt(0)! > 0x7f && /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u.test(char)
+      ? char
+      : encodeURIComponent(char)
+  ).join('')
 }
 
 /** True when `url` has a query string or a fragment (both are dropped by `remoteUrlText`). */
