@@ -61,6 +61,25 @@ describe('checkRegistryMetadata', () => {
     expect(ids(touched)).toContain('npm.stale-24m')
   })
 
+  it('does not let a publish date from the future hide staleness', () => {
+    const hidden = check(
+      {},
+      { time: { '1.0.0': '2023-01-01T00:00:00Z', '1.0.1': '2999-01-01T00:00:00Z' } }
+    )
+    expect(ids(hidden)).toContain('npm.stale-24m')
+    expect(hidden.find((f) => f.ruleId === 'npm.stale-24m')?.evidence?.snippet).toMatch(
+      /^newest publish: 1\.0\.0 on 2023-01-01/
+    )
+    // Only future dates: recency cannot be assessed, and says so.
+    expect(ids(check({}, { time: { '1.0.0': '2999-01-01T00:00:00Z' } }))).toContain(
+      'npm.publish-dates-unknown'
+    )
+    // Within a day of the clock is clock skew, not the future.
+    expect(ids(check({}, { time: { '1.0.0': '2026-11-21T20:00:00Z' } }))).toEqual([
+      'npm.no-provenance'
+    ])
+  })
+
   it('says when the registry gives no publish dates, without deducting', () => {
     const findings = check({}, { time: undefined })
     const unknown = findings.find((f) => f.ruleId === 'npm.publish-dates-unknown')

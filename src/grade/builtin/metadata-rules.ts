@@ -50,19 +50,30 @@ function deprecation(manifest: VersionManifest): Finding[] {
   return []
 }
 
-/** Publish time of each version the registry dates (ignores `created`/`modified`). */
-export function publishTimes(packument: Packument): Map<string, Date> {
+/**
+ * Clock skew allowed between a registry and the gate, in ms: one day (as for audit dates,
+ * `AUDIT_CLOCK_SKEW_MS`). A registry stamps publish times itself, so a later one is not true.
+ */
+const PUBLISH_CLOCK_SKEW_MS = 24 * 60 * 60 * 1000
+
+/**
+ * Publish time of each version the registry dates (ignores `created`/`modified`), leaving out
+ * dates more than a day after `now`: a date from the future would make every package look
+ * freshly published and hide its staleness.
+ */
+export function publishTimes(packument: Packument, now: Date): Map<string, Date> {
   const times = new Map<string, Date>()
+  const latest = now.getTime() + PUBLISH_CLOCK_SKEW_MS
   for (const [version, iso] of Object.entries(packument.time ?? {})) {
     if (!semver.valid(version)) continue
     const date = new Date(iso)
-    if (!Number.isNaN(date.getTime())) times.set(version, date)
+    if (!Number.isNaN(date.getTime()) && date.getTime() <= latest) times.set(version, date)
   }
   return times
 }
 
 function recency(packument: Packument, version: string, now: Date): Finding[] {
-  const times = publishTimes(packument)
+  const times = publishTimes(packument, now)
   if (times.size === 0) return [findingOf(R.publishDatesUnknown)]
   const findings: Finding[] = []
   let newest: [string, Date] | null = null
