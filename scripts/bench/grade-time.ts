@@ -19,6 +19,13 @@ import type { BenchPackage } from './popular-packages.js'
 import type { RegistryCache } from './registry-cache.js'
 import { type SampleSummary, summarise } from './stats.js'
 
+/**
+ * Part of the labels `primeGrading` marks complete: raised whenever grading starts reading
+ * registry answers it did not read before (2: one-version documents of dependencies), so that
+ * an older cache is primed again rather than missing them.
+ */
+const PRIMING_VERSION = 2
+
 /** The grading time of one package. */
 export interface PackageGradeTime {
   name: string
@@ -124,7 +131,7 @@ export async function primeGrading(
   p: BenchPackage,
   context: GradeContext
 ): Promise<GradeSummary | null> {
-  const label = `pkg:npm/${p.name}@${p.version}`
+  const label = `pkg:npm/${p.name}@${p.version}#${PRIMING_VERSION}`
   if (context.cache.isComplete(label)) return null
   const { outcome } = await gradeOnce(p, context)
   if (outcome.kind === 'graded' && !context.cache.offline) context.cache.markComplete(label)

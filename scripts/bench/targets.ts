@@ -8,7 +8,10 @@
 export const TARGETS = Object.freeze({
   /** Corpus parse + offline resolution, files per second (at least). */
   corpusFilesPerSecond: 2000,
-  /** Built-in grading of one package after download, median per package, ms (under). */
+  /**
+   * Built-in grading of one package after download, ms (under): the median over the packages of
+   * each package's median time.
+   */
   gradeMedianMs: 300,
   /** Warm-cache `check` of a 10-server config, wall time, ms (under). */
   warmCheckWallMs: 1500,
