@@ -19,41 +19,13 @@ const REFERENCE =
 export type Span = readonly [start: number, end: number]
 
 /**
- * A shell parameter expansion with a word (POSIX "Parameter Expansion", also Docker Compose):
- * `${NAME:-word}`, `${NAME-word}`, `${NAME:=word}`, `${NAME:?word}`, `${NAME:+word}`…; group 1 is
- * `${NAME` and the operator, group 2 the word.
- */
-const EXPANSION_WITH_WORD = /^(\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=?+])([^{}]*)\}$/
-
-/**
  * The spans of `value` that are variable references (see {@link REFERENCE} for the syntaxes).
- * A match inside one of them is never a literal secret (SPEC §3). The word of a shell expansion
- * (`ghp_…` in `${GITHUB_TOKEN:-ghp_…}`) is literal text written in the config, not a reference:
- * only `${NAME:-` and the closing `}` are spans then.
+ * A match inside one of them is never a literal secret (SPEC §3).
  */
 export function referenceSpans(value: string): Span[] {
   const spans: Span[] = []
-  for (const m of value.matchAll(REFERENCE)) {
-    const start = m.index
-    const end = start + m[0].length
-    const expansion = EXPANSION_WITH_WORD.exec(m[0])
-    if (expansion?.[1] && expansion[2]) {
-      spans.push([start, start + expansion[1].length], [end - 1, end])
-    } else {
-      spans.push([start, end])
-    }
-  }
+  for (const m of value.matchAll(REFERENCE)) spans.push([m.index, m.index + m[0].length])
   return spans
-}
-
-/**
- * The word of `value` when the whole value is one shell expansion with a word
- * (`${API_KEY:-sk-live-…}` → `sk-live-…`), else null. That word is what the server gets when
- * the variable is unset: text written in the config like any literal.
- */
-export function expansionWord(value: string): string | null {
-  const word = EXPANSION_WITH_WORD.exec(value.trim())?.[2]
-  return word ? word : null
 }
 
 /** True when `[start, end)` overlaps any of `spans`. */

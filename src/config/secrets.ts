@@ -22,7 +22,6 @@ import { rules as recommendedRules } from '@secretlint/secretlint-rule-preset-re
 import { parse as parseShell } from 'shell-quote'
 import { looksLikeToken } from '../net/url-redaction.js'
 import {
-  expansionWord,
   hasReference,
   isIdentifierLike,
   isPlaceholder,
@@ -432,8 +431,6 @@ const INLINE_AUTH = /\b(Bearer|Basic)\s+([A-Za-z0-9._~+/=-]{8,4096})/g
  */
 function secretOfNamedValue(kind: SecretNameKind, value: string): string | null {
   const v = unquote(value.trim())
-  const word = expansionWord(v)
-  if (word !== null) return secretOfNamedValue(kind, word)
   if (v === '' || hasReference(v)) return null
   const scheme = AUTH_SCHEME.exec(v)
   const cred = scheme ? (scheme[2] ?? '').trim() : v
