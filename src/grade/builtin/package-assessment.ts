@@ -150,6 +150,8 @@ export function startRegistryWalk(
     logger: context.logger,
     signal: controller.signal
   })
+  // Nobody awaits the walk when the tarball fails first: a rejection must not go unhandled.
+  tree.catch(() => undefined)
   return { tree, stop: () => controller.abort() }
 }
 
