@@ -17,47 +17,24 @@ import {
 } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import {
-  afterAll,
-  afterEach,
-  beforeAll,
-  beforeEach,
-  describe,
-  expect,
-  it,
-  jest
-} from '@jest/globals'
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import nock from 'nock'
 import type { CacheService } from '../src/github/actions-cache.js'
-import type { CreateOctokitOptions } from '../src/github/octokit.js'
-import { stubFetch, type RecordedRequest, type StubAnswer } from './github/stub-fetch.js'
+import {
+  enterActionEnvironment,
+  pullRequestEvent,
+  useNoNetwork,
+  writeEvent
+} from './support/action-environment.js'
+import { loadAction } from './support/action-harness.js'
+import { PR } from './support/fake-github.js'
+import { answerFromRecordings, PINNED_PACKAGES, REGISTRY } from './support/npm-fixtures.js'
 
-const actual = await import('@actions/core')
-const error = jest.fn<typeof actual.error>()
-const warning = jest.fn<typeof actual.warning>()
-const notice = jest.fn<typeof actual.notice>()
-const setFailed = jest.fn<typeof actual.setFailed>()
-const setOutput = jest.fn<typeof actual.setOutput>()
-jest.unstable_mockModule('@actions/core', () => ({
-  ...actual,
-  error,
-  warning,
-  notice,
-  setFailed,
-  setOutput,
-  info: jest.fn(),
-  debug: jest.fn()
-}))
-const { run } = await import('../src/main.js')
-const { createOctokit } = await import('../src/github/octokit.js')
+const action = await loadAction()
+const { core, run } = action
+const { error, warning, setFailed } = core
 
-const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url))
-const fixture = (p: string): Buffer => readFileSync(path.join(fixtures, p))
-const REGISTRY = 'https://registry.npmjs.org'
 const GRADER = 'https://grader.example'
-const BASE_SHA = 'a'.repeat(40)
-const HEAD_SHA = 'b'.repeat(40)
 const FS = '@modelcontextprotocol/server-filesystem'
 
 /** A Claude Code config with the given servers (name → launch). */
@@ -67,104 +44,7 @@ function config(servers: Record<string, { command: string; args: string[] }>): s
 const npx = (spec: string) => ({ command: 'npx', args: ['-y', spec] })
 
 let workspace: string
-let savedEnv: NodeJS.ProcessEnv
-
-interface FakeGitHubOptions {
-  /** Files on the base commit. */
-  base?: Record<string, string>
-  /** Files on the head commit (read on pull_request_target). */
-  head?: Record<string, string>
-  /** The PR's changed files as GitHub lists them. */
-  changed?: { filename: string; status: string; previous_filename?: string }[]
-  /** Status for comment writes (403: a fork PR's read-only token). */
-  commentWriteStatus?: number
-  /** API path prefix (`/api/v3` on GHES). */
-  prefix?: string
-  /** The PR's current head SHA (GET pulls/7); 404 when not given. */
-  currentHead?: string
-}
-
-/** A fake GitHub REST/GraphQL API for one PR (#7 of acme/app). */
-function fakeGitHub(options: FakeGitHubOptions = {}) {
-  const prefix = options.prefix ?? ''
-  const comments: { id: number; body: string; user: { login: string; type: string } }[] = []
-  let nextId = 100
-  const stub = stubFetch((req: RecordedRequest): StubAnswer => {
-    const url = new URL(req.url)
-    if (!url.pathname.startsWith(prefix)) return { status: 404, body: { message: 'wrong host' } }
-    const route = url.pathname.slice(prefix.length)
-    if (route === '/graphql') return { body: { data: { viewer: { login: 'github-actions' } } } }
-    if (route === '/repos/acme/app/pulls/7' && req.method === 'GET' && options.currentHead) {
-      return { body: { number: 7, head: { sha: options.currentHead } } }
-    }
-    if (route === '/repos/acme/app/pulls/7/files' && req.method === 'GET') {
-      return { body: url.searchParams.get('page') === '2' ? [] : (options.changed ?? []) }
-    }
-    const content = /^\/repos\/acme\/app\/contents\/(.+)$/.exec(route)
-    if (content && req.method === 'GET') {
-      const file = decodeURIComponent(content[1]!)
-      const ref = url.searchParams.get('ref')
-      const files =
-        ref === BASE_SHA || ref === 'main' ? options.base : ref === HEAD_SHA ? options.head : {}
-      const text = files?.[file]
-      if (text === undefined) return { status: 404, body: { message: 'Not Found' } }
-      return {
-        body: {
-          type: 'file',
-          path: file,
-          size: Buffer.byteLength(text),
-          encoding: 'base64',
-          content: Buffer.from(text).toString('base64')
-        }
-      }
-    }
-    if (route === '/repos/acme/app/issues/7/comments' && req.method === 'GET') {
-      return { body: comments }
-    }
-    if (options.commentWriteStatus && (req.method === 'POST' || req.method === 'PATCH')) {
-      return {
-        status: options.commentWriteStatus,
-        body: { message: 'Resource not accessible by integration' }
-      }
-    }
-    if (route === '/repos/acme/app/issues/7/comments' && req.method === 'POST') {
-      const body = (req.body as { body: string }).body
-      const created = { id: nextId++, body, user: { login: 'github-actions[bot]', type: 'Bot' } }
-      comments.push(created)
-      return { status: 201, body: { ...created, html_url: `https://gh/c${created.id}` } }
-    }
-    const match = /^\/repos\/acme\/app\/issues\/comments\/(\d+)$/.exec(route)
-    if (match && req.method === 'PATCH') {
-      const target = comments.find((c) => c.id === Number(match[1]))
-      if (target) target.body = (req.body as { body: string }).body
-      return { body: { ...target, html_url: `https://gh/c${match[1]}` } }
-    }
-    return { status: 404, body: { message: 'Not Found' } }
-  })
-  const factory = (o: CreateOctokitOptions) =>
-    createOctokit({ ...o, fetch: stub.fetch, throttle: false })
-  return { ...stub, comments, factory }
-}
-
-/** The PR event payload; `fork` makes the head another repository. */
-function writeEvent(fork = false): void {
-  const event = path.join(workspace, 'event.json')
-  writeFileSync(
-    event,
-    JSON.stringify({
-      pull_request: {
-        number: 7,
-        base: { ref: 'main', sha: BASE_SHA, repo: { full_name: 'acme/app' } },
-        head: {
-          ref: 'change',
-          sha: HEAD_SHA,
-          repo: { full_name: fork ? 'mallory/app' : 'acme/app' }
-        }
-      }
-    })
-  )
-  process.env.GITHUB_EVENT_PATH = event
-}
+let restoreEnv: () => void
 
 /** The grading service answers `grades[purl]` (overall letter) and 404 for anything else. */
 function serveGrades(grades: Record<string, string>): void {
@@ -182,60 +62,36 @@ function serveGrades(grades: Record<string, string>): void {
   }
 }
 
+/** The packuments of server-filesystem and tavily-mcp, for every request. */
 function servePackuments(): void {
-  nock(REGISTRY)
-    .persist()
-    .get('/@modelcontextprotocol%2fserver-filesystem')
-    .reply(200, fixture('packuments/server-filesystem.json'))
-    .get('/tavily-mcp')
-    .reply(200, fixture('packuments/tavily-mcp.json'))
+  answerFromRecordings(nock(REGISTRY).persist(), [
+    '/@modelcontextprotocol%2fserver-filesystem',
+    '/tavily-mcp'
+  ])
+}
+
+/**
+ * The two pinned packages' packuments and tarballs, each answered once, then 404 for up to 100
+ * other requests (dependencies, advisories).
+ */
+function servePinnedPackages(): nock.Scope {
+  return answerFromRecordings(nock(REGISTRY), PINNED_PACKAGES).get(/.*/).times(100).reply(404, {})
 }
 
 const summaryText = (): string => readFileSync(path.join(workspace, 'summary.md'), 'utf8')
 const rowOf = (md: string, name: string): string =>
   md.split('\n').find((l) => l.startsWith('|') && l.includes(`\`${name}\``)) ?? ''
-const output = (name: string): string =>
-  String(setOutput.mock.calls.find((c) => c[0] === name)?.[1] ?? '')
+const output = core.output
 
-beforeAll(() => {
-  nock.disableNetConnect()
-})
-afterAll(() => {
-  nock.enableNetConnect()
-})
+useNoNetwork()
 
 beforeEach(() => {
-  jest.clearAllMocks()
-  savedEnv = { ...process.env }
   workspace = mkdtempSync(path.join(os.tmpdir(), 'gate-pr-'))
-  writeFileSync(path.join(workspace, 'summary.md'), '')
-  ;(actual.summary as unknown as { _filePath?: string })._filePath = undefined
-  for (const key of Object.keys(process.env)) {
-    if (key.startsWith('INPUT_')) delete process.env[key]
-  }
-  Object.assign(process.env, {
-    GITHUB_EVENT_NAME: 'pull_request',
-    GITHUB_REPOSITORY: 'acme/app',
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_BASE_REF: 'main',
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_API_URL: 'https://api.github.com',
-    GITHUB_RUN_ID: '4242',
-    GITHUB_STEP_SUMMARY: path.join(workspace, 'summary.md'),
-    RUNNER_TEMP: path.join(workspace, 'tmp'),
-    INPUT_ENVIRONMENT: 'production',
-    'INPUT_GITHUB-TOKEN': 'ghs_test_token_not_real',
-    INPUT_RETRIES: '0',
-    'INPUT_ADVISORY-URL': 'off',
-    INPUT_CACHE: 'false'
-  })
-  mkdirSync(path.join(workspace, 'tmp'))
-  writeEvent()
+  restoreEnv = enterActionEnvironment(workspace)
 })
 
 afterEach(() => {
-  process.env = savedEnv
-  nock.cleanAll()
+  restoreEnv()
   rmSync(workspace, { recursive: true, force: true })
 })
 
@@ -255,7 +111,7 @@ describe('run() on a pull request: what the change did', () => {
     // Another config in the workspace that the PR does not touch: not gated.
     mkdirSync(path.join(workspace, 'other'))
     writeFileSync(path.join(workspace, 'other', '.mcp.json'), config({ x: npx('tavily-mcp') }))
-    const github = fakeGitHub({
+    const github = action.github({
       base: { '.mcp.json': base },
       changed: [
         { filename: '.mcp.json', status: 'modified' },
@@ -304,7 +160,7 @@ describe('run() on a pull request: what the change did', () => {
     const base = config({ search: npx('tavily-mcp') })
     const head = config({ search: npx('tavily-mcp'), files: npx(`${FS}@2026.8.31`) })
     writeFileSync(path.join(workspace, '.mcp.json'), head)
-    const github = fakeGitHub({
+    const github = action.github({
       base: { '.mcp.json': base },
       changed: [{ filename: '.mcp.json', status: 'modified' }]
     })
@@ -333,8 +189,7 @@ describe('run() on a pull request: what the change did', () => {
     expect(github.comments).toHaveLength(0)
 
     // The same config with scope: all blocks on the unchanged unpinned server.
-    jest.clearAllMocks()
-    ;(actual.summary as unknown as { _filePath?: string })._filePath = undefined
+    core.reset()
     process.env.INPUT_SCOPE = 'all'
     await run({ octokitFactory: github.factory })
     expect(setFailed).toHaveBeenCalledTimes(1)
@@ -342,7 +197,7 @@ describe('run() on a pull request: what the change did', () => {
 
   it('a PR that changes no config gates nothing and passes', async () => {
     writeFileSync(path.join(workspace, '.mcp.json'), config({ search: npx('tavily-mcp') }))
-    const github = fakeGitHub({ changed: [{ filename: 'src/app.ts', status: 'modified' }] })
+    const github = action.github({ changed: [{ filename: 'src/app.ts', status: 'modified' }] })
     await run({ octokitFactory: github.factory })
     expect(setFailed).not.toHaveBeenCalled()
     expect(output('verdict')).toBe('pass')
@@ -356,7 +211,7 @@ describe('run() on a pull request: what cannot slip through', () => {
     const text = config({ search: npx('tavily-mcp') })
     mkdirSync(path.join(workspace, 'deploy', 'prod'), { recursive: true })
     writeFileSync(path.join(workspace, 'deploy', 'prod', '.mcp.json'), text)
-    const github = fakeGitHub({
+    const github = action.github({
       base: { 'deploy/dev/.mcp.json': text, '.github/mcp-policy.yml': policy },
       changed: [
         {
@@ -383,7 +238,7 @@ describe('run() on a pull request: what cannot slip through', () => {
   it('gates a config that is a symbolic link to a changed file, as new', async () => {
     writeFileSync(path.join(workspace, 'servers.json'), config({ linked: npx('tavily-mcp') }))
     symlinkSync('servers.json', path.join(workspace, '.mcp.json'))
-    const github = fakeGitHub({ changed: [{ filename: 'servers.json', status: 'modified' }] })
+    const github = action.github({ changed: [{ filename: 'servers.json', status: 'modified' }] })
     servePackuments()
     serveGrades({ 'pkg:npm/tavily-mcp@0.2.22': 'A' })
     Object.assign(process.env, { INPUT_GRADER: 'api', 'INPUT_GRADER-URL': GRADER })
@@ -394,18 +249,18 @@ describe('run() on a pull request: what cannot slip through', () => {
 
   it('pull_request_target fails rather than gate the base checkout when the files cannot be listed', async () => {
     process.env.GITHUB_EVENT_NAME = 'pull_request_target'
-    writeEvent(true)
+    writeEvent(workspace, pullRequestEvent({ fork: true }))
     writeFileSync(path.join(workspace, '.mcp.json'), config({}))
     const many = Array.from({ length: 3000 }, (_, i) => ({
       filename: `junk/${i}.txt`,
       status: 'added'
     }))
-    const github = fakeGitHub({ changed: many })
+    const github = action.github({ changed: many })
     await run({ octokitFactory: github.factory })
     expect(setFailed).toHaveBeenCalledTimes(1)
     expect(String(setFailed.mock.calls[0]![0])).toContain('workspace is the base branch')
 
-    jest.clearAllMocks()
+    core.reset()
     process.env.INPUT_FILES = 'all'
     await run({ octokitFactory: github.factory })
     expect(String(setFailed.mock.calls[0]![0])).toContain('files: all cannot be used')
@@ -415,7 +270,7 @@ describe('run() on a pull request: what cannot slip through', () => {
 describe('run() comment lifecycle', () => {
   it('on-failure: comments on the failing run, then updates the same comment to resolved', async () => {
     writeFileSync(path.join(workspace, '.mcp.json'), config({ search: npx('tavily-mcp') }))
-    const github = fakeGitHub({ changed: [{ filename: '.mcp.json', status: 'added' }] })
+    const github = action.github({ changed: [{ filename: '.mcp.json', status: 'added' }] })
     servePackuments()
     serveGrades({ 'pkg:npm/tavily-mcp@0.2.22': 'A' })
     Object.assign(process.env, { INPUT_GRADER: 'api', 'INPUT_GRADER-URL': GRADER })
@@ -429,8 +284,7 @@ describe('run() comment lifecycle', () => {
     )
 
     // The author pins the version and pushes again.
-    jest.clearAllMocks()
-    ;(actual.summary as unknown as { _filePath?: string })._filePath = undefined
+    core.reset()
     writeFileSync(path.join(workspace, '.mcp.json'), config({ search: npx('tavily-mcp@0.2.22') }))
     await run({ octokitFactory: github.factory })
     expect(setFailed).not.toHaveBeenCalled()
@@ -446,7 +300,7 @@ describe('run() comment lifecycle', () => {
       path.join(workspace, '.mcp.json'),
       config({ local: { command: 'node', args: ['s.js'] } })
     )
-    const github = fakeGitHub({
+    const github = action.github({
       changed: [{ filename: '.mcp.json', status: 'added' }],
       currentHead: 'c'.repeat(40)
     })
@@ -461,7 +315,7 @@ describe('run() comment lifecycle', () => {
       path.join(workspace, '.mcp.json'),
       config({ local: { command: 'node', args: ['s.js'] } })
     )
-    const github = fakeGitHub({ changed: [{ filename: '.mcp.json', status: 'added' }] })
+    const github = action.github({ changed: [{ filename: '.mcp.json', status: 'added' }] })
     process.env['INPUT_COMMENT-ID'] = 'production'
     await run({ octokitFactory: github.factory })
     process.env['INPUT_COMMENT-ID'] = 'staging'
@@ -480,22 +334,18 @@ describe('run() comment lifecycle', () => {
 describe('run() on workflow_run', () => {
   it('does not comment: the checkout is not the pull request', async () => {
     process.env.GITHUB_EVENT_NAME = 'workflow_run'
-    const event = path.join(workspace, 'event.json')
-    writeFileSync(
-      event,
-      JSON.stringify({
-        workflow_run: {
-          pull_requests: [{ number: 7, base: { ref: 'main' }, head: { ref: 'x' } }],
-          head_repository: { full_name: 'acme/app' },
-          repository: { full_name: 'acme/app' }
-        }
-      })
-    )
+    writeEvent(workspace, {
+      workflow_run: {
+        pull_requests: [{ number: 7, base: { ref: 'main' }, head: { ref: 'x' } }],
+        head_repository: { full_name: 'acme/app' },
+        repository: { full_name: 'acme/app' }
+      }
+    })
     writeFileSync(
       path.join(workspace, '.mcp.json'),
       config({ local: { command: 'node', args: ['s.js'] } })
     )
-    const github = fakeGitHub()
+    const github = action.github()
     await run({ octokitFactory: github.factory })
     expect(setFailed).toHaveBeenCalledTimes(1)
     expect(github.calls.filter((c) => c.url.includes('/comments'))).toEqual([])
@@ -504,12 +354,12 @@ describe('run() on workflow_run', () => {
 
 describe('run() on a fork pull request', () => {
   it('skips the comment with one warning; summary, annotations and SARIF still produced', async () => {
-    writeEvent(true)
+    writeEvent(workspace, pullRequestEvent({ fork: true }))
     writeFileSync(
       path.join(workspace, '.mcp.json'),
       config({ local: { command: 'node', args: ['s.js'] } })
     )
-    const github = fakeGitHub({
+    const github = action.github({
       changed: [{ filename: '.mcp.json', status: 'added' }],
       commentWriteStatus: 403
     })
@@ -536,21 +386,21 @@ describe('run() on a fork pull request', () => {
 
   it('pull_request_target reads the head config through the API, never from the checkout', async () => {
     process.env.GITHUB_EVENT_NAME = 'pull_request_target'
-    writeEvent(true)
+    writeEvent(workspace, pullRequestEvent({ fork: true }))
     // The checkout is the base branch: its config is not what the PR proposes.
     writeFileSync(path.join(workspace, '.mcp.json'), config({}))
-    const github = fakeGitHub({
+    const github = action.github({
       head: { '.mcp.json': config({ proposed: { command: 'node', args: ['evil.js'] } }) },
       changed: [{ filename: '.mcp.json', status: 'added' }]
     })
     await run({ octokitFactory: github.factory })
     expect(rowOf(summaryText(), 'proposed')).toContain('added')
-    const headReads = github.calls.filter((c) => c.url.includes(`ref=${HEAD_SHA}`))
+    const headReads = github.calls.filter((c) => c.url.includes(`ref=${PR.headSha}`))
     expect(headReads).toHaveLength(1)
     expect(existsSync(path.join(workspace, 'evil.js'))).toBe(false)
 
     // A grader command inside the workspace is refused on pull_request_target.
-    jest.clearAllMocks()
+    core.reset()
     Object.assign(process.env, {
       INPUT_GRADER: 'command',
       'INPUT_GRADER-COMMAND': JSON.stringify([process.execPath, 'grade.mjs'])
@@ -570,7 +420,7 @@ describe('run() limits and GHES', () => {
       }
     }
     writeFileSync(path.join(workspace, '.mcp.json'), config(servers))
-    const github = fakeGitHub({ changed: [{ filename: '.mcp.json', status: 'added' }] })
+    const github = action.github({ changed: [{ filename: '.mcp.json', status: 'added' }] })
     process.env['INPUT_UPLOAD-REPORT'] = 'true'
     const uploads: string[] = []
     await run({
@@ -608,7 +458,7 @@ describe('run() limits and GHES', () => {
       path.join(workspace, '.mcp.json'),
       config({ local: { command: 'node', args: ['s.js'] } })
     )
-    const github = fakeGitHub({
+    const github = action.github({
       changed: [{ filename: '.mcp.json', status: 'added' }],
       prefix: '/api/v3'
     })
@@ -631,7 +481,7 @@ describe('run() grade cache', () => {
       path.join(workspace, '.mcp.json'),
       config({ files: npx(`${FS}@2026.8.31`), search: npx('tavily-mcp@0.2.22') })
     )
-    const github = fakeGitHub()
+    const github = action.github()
     process.env.INPUT_CACHE = 'true'
     // A cache service that keeps what is saved and restores the newest copy, like @actions/cache.
     const saved: string[] = []
@@ -650,18 +500,7 @@ describe('run() grade cache', () => {
         return 1
       }
     }
-    nock(REGISTRY)
-      .get('/@modelcontextprotocol%2fserver-filesystem')
-      .reply(200, fixture('packuments/server-filesystem.json'))
-      .get('/tavily-mcp')
-      .reply(200, fixture('packuments/tavily-mcp.json'))
-      .get('/@modelcontextprotocol/server-filesystem/-/server-filesystem-2026.8.31.tgz')
-      .reply(200, fixture('tarballs/server-filesystem-2026.8.31.tgz'))
-      .get('/tavily-mcp/-/tavily-mcp-0.2.22.tgz')
-      .reply(200, fixture('tarballs/tavily-mcp-0.2.22.tgz'))
-      .get(/.*/)
-      .times(100)
-      .reply(404, {})
+    servePinnedPackages()
     await run({ octokitFactory: github.factory, cacheService })
     const first = JSON.parse(readFileSync(output('report-path'), 'utf8')) as {
       servers: { name: string; grade: { overall: unknown } | null }[]
@@ -674,8 +513,7 @@ describe('run() grade cache', () => {
     const unmatched: string[] = []
     const onNoMatch = (req: { path?: string }) => void unmatched.push(String(req.path))
     nock.emitter.on('no match', onNoMatch)
-    jest.clearAllMocks()
-    ;(actual.summary as unknown as { _filePath?: string })._filePath = undefined
+    core.reset()
     await run({ octokitFactory: github.factory, cacheService })
     nock.emitter.removeListener('no match', onNoMatch)
     expect(unmatched).toEqual([])
@@ -689,21 +527,9 @@ describe('run() grade cache', () => {
     // A pull request adding the same pinned servers: what it proposes is graded afresh (a
     // pull request's own workflows can write caches in its scope), so the packages are fetched.
     process.env.GITHUB_EVENT_NAME = 'pull_request'
-    const pr = fakeGitHub({ changed: [{ filename: '.mcp.json', status: 'added' }] })
-    const fetched = nock(REGISTRY)
-      .get('/@modelcontextprotocol%2fserver-filesystem')
-      .reply(200, fixture('packuments/server-filesystem.json'))
-      .get('/tavily-mcp')
-      .reply(200, fixture('packuments/tavily-mcp.json'))
-      .get('/@modelcontextprotocol/server-filesystem/-/server-filesystem-2026.8.31.tgz')
-      .reply(200, fixture('tarballs/server-filesystem-2026.8.31.tgz'))
-      .get('/tavily-mcp/-/tavily-mcp-0.2.22.tgz')
-      .reply(200, fixture('tarballs/tavily-mcp-0.2.22.tgz'))
-      .get(/.*/)
-      .times(100)
-      .reply(404, {})
-    jest.clearAllMocks()
-    ;(actual.summary as unknown as { _filePath?: string })._filePath = undefined
+    const pr = action.github({ changed: [{ filename: '.mcp.json', status: 'added' }] })
+    const fetched = servePinnedPackages()
+    core.reset()
     await run({ octokitFactory: pr.factory, cacheService })
     expect(fetched.pendingMocks().filter((m) => m.includes('.tgz'))).toEqual([])
     const third = JSON.parse(readFileSync(output('report-path'), 'utf8')) as typeof first

@@ -7,43 +7,26 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import {
-  afterAll,
-  afterEach,
-  beforeAll,
-  beforeEach,
-  describe,
-  expect,
-  it,
-  jest
-} from '@jest/globals'
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import nock from 'nock'
-import type { CreateOctokitOptions } from '../src/github/octokit.js'
-import { stubFetch, type RecordedRequest, type StubAnswer } from './github/stub-fetch.js'
+import {
+  enterActionEnvironment,
+  pullRequestEvent,
+  useNoNetwork
+} from './support/action-environment.js'
+import { loadAction, type ActionGitHub } from './support/action-harness.js'
+import type { FakeGitHubOptions } from './support/fake-github.js'
+import {
+  answerFromRecordings,
+  FIXTURES,
+  fixture,
+  PINNED_PACKAGES,
+  REGISTRY
+} from './support/npm-fixtures.js'
 
-const actual = await import('@actions/core')
-const error = jest.fn<typeof actual.error>()
-const warning = jest.fn<typeof actual.warning>()
-const notice = jest.fn<typeof actual.notice>()
-const setFailed = jest.fn<typeof actual.setFailed>()
-const setOutput = jest.fn<typeof actual.setOutput>()
-jest.unstable_mockModule('@actions/core', () => ({
-  ...actual,
-  error,
-  warning,
-  notice,
-  setFailed,
-  setOutput,
-  info: jest.fn(),
-  debug: jest.fn()
-}))
-const { run } = await import('../src/main.js')
-const { createOctokit } = await import('../src/github/octokit.js')
-
-const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url))
-const fixture = (p: string): Buffer => readFileSync(path.join(fixtures, p))
-const REGISTRY = 'https://registry.npmjs.org'
+const action = await loadAction()
+const { core, run } = action
+const { warning, error, setFailed, setOutput } = core
 
 const CONFIG = `{
   // pinned: graded and passes
@@ -62,142 +45,58 @@ const CONFIG = `{
 `
 
 let workspace: string
-let savedEnv: NodeJS.ProcessEnv
+let restoreEnv: () => void
 
 function serveRegistry(): void {
-  nock(REGISTRY)
-    .persist()
-    .get('/@modelcontextprotocol%2fserver-filesystem')
-    .reply(200, fixture('packuments/server-filesystem.json'))
-    .get('/tavily-mcp')
-    .reply(200, fixture('packuments/tavily-mcp.json'))
-    .get('/@modelcontextprotocol%2fsdk')
-    .reply(200, fixture('packuments/modelcontextprotocol-sdk.json'))
-    .get('/@modelcontextprotocol/server-filesystem/-/server-filesystem-2026.8.31.tgz')
-    .reply(200, fixture('tarballs/server-filesystem-2026.8.31.tgz'))
-    .get('/tavily-mcp/-/tavily-mcp-0.2.22.tgz')
-    .reply(200, fixture('tarballs/tavily-mcp-0.2.22.tgz'))
+  answerFromRecordings(nock(REGISTRY).persist(), [
+    ...PINNED_PACKAGES,
+    '/@modelcontextprotocol%2fsdk'
+  ])
 }
 
-/** A fake GitHub REST/GraphQL API holding the PR's comments and the base branch's files. */
+/**
+ * A fake GitHub API holding the base branch's files and the PR's comments: one by a person
+ * already, and ours from id 99 on.
+ */
 function fakeGitHub(
   baseFiles: Record<string, string> = {},
-  options: { contentsStatus?: number; commentWriteStatus?: number } = {}
-): {
-  fetch: typeof fetch
-  calls: RecordedRequest[]
-} {
-  const comments: { id: number; body: string; user: { login: string; type: string } }[] = [
-    { id: 1, body: 'LGTM', user: { login: 'octocat', type: 'User' } }
-  ]
-  return stubFetch((req): StubAnswer => {
-    const url = new URL(req.url)
-    const content = /^\/repos\/acme\/app\/contents\/(.+)$/.exec(url.pathname)
-    if (content && req.method === 'GET' && options.contentsStatus) {
-      return { status: options.contentsStatus, body: { message: 'Server Error' } }
-    }
-    if (content && req.method === 'GET') {
-      const file = decodeURIComponent(content[1]!)
-      const text = url.searchParams.get('ref') === 'main' ? baseFiles[file] : undefined
-      if (text === undefined) return { status: 404, body: { message: 'Not Found' } }
-      return {
-        body: {
-          type: 'file',
-          path: file,
-          size: Buffer.byteLength(text),
-          encoding: 'base64',
-          content: Buffer.from(text).toString('base64')
-        }
-      }
-    }
-    if (url.pathname === '/graphql')
-      return { body: { data: { viewer: { login: 'github-actions' } } } }
-    if (url.pathname === '/repos/acme/app/issues/7/comments' && req.method === 'GET') {
-      return { body: comments }
-    }
-    if (options.commentWriteStatus && (req.method === 'POST' || req.method === 'PATCH')) {
-      return {
-        status: options.commentWriteStatus,
-        body: { message: 'Resource not accessible by integration' }
-      }
-    }
-    if (url.pathname === '/repos/acme/app/issues/7/comments' && req.method === 'POST') {
-      const body = (req.body as { body: string }).body
-      const created = { id: 99, body, user: { login: 'github-actions[bot]', type: 'Bot' } }
-      comments.push(created)
-      return {
-        status: 201,
-        body: { ...created, html_url: 'https://github.com/acme/app/pull/7#c99' }
-      }
-    }
-    const match = /^\/repos\/acme\/app\/issues\/comments\/(\d+)$/.exec(url.pathname)
-    if (match && req.method === 'PATCH') {
-      const target = comments.find((c) => c.id === Number(match[1]))
-      if (target) target.body = (req.body as { body: string }).body
-      return { body: { ...target, html_url: 'https://github.com/acme/app/pull/7#c99' } }
-    }
-    return { status: 404, body: { message: 'Not Found' } }
+  options: Pick<FakeGitHubOptions, 'contentsStatus' | 'commentWriteStatus'> = {}
+): ActionGitHub {
+  return action.github({
+    base: baseFiles,
+    comments: [{ id: 1, body: 'LGTM', user: { login: 'octocat', type: 'User' } }],
+    firstCommentId: 99,
+    ...options
   })
 }
 
-beforeAll(() => {
-  nock.disableNetConnect()
-})
-afterAll(() => {
-  nock.enableNetConnect()
-})
+useNoNetwork()
 
 beforeEach(() => {
-  savedEnv = { ...process.env }
   workspace = mkdtempSync(path.join(os.tmpdir(), 'gate-action-'))
   writeFileSync(path.join(workspace, '.mcp.json'), CONFIG)
-  const event = path.join(workspace, 'event.json')
-  writeFileSync(
-    event,
-    JSON.stringify({
-      pull_request: {
-        number: 7,
-        base: { ref: 'main', repo: { full_name: 'acme/app' } },
-        head: { ref: 'add-mcp', repo: { full_name: 'acme/app' } }
-      }
-    })
-  )
-  writeFileSync(path.join(workspace, 'summary.md'), '')
-  // @actions/core caches the summary file path on first use; each test has its own workspace.
-  ;(actual.summary as unknown as { _filePath?: string })._filePath = undefined
-  Object.assign(process.env, {
-    GITHUB_EVENT_NAME: 'pull_request',
-    GITHUB_EVENT_PATH: event,
-    GITHUB_REPOSITORY: 'acme/app',
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_BASE_REF: 'main',
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_API_URL: 'https://api.github.com',
-    GITHUB_RUN_ID: '4242',
-    GITHUB_STEP_SUMMARY: path.join(workspace, 'summary.md'),
-    RUNNER_TEMP: workspace,
-    INPUT_ENVIRONMENT: 'production',
-    'INPUT_GITHUB-TOKEN': 'ghs_test_token_not_real',
-    INPUT_COMMENT: 'true',
-    INPUT_GRADER: 'builtin',
-    // nock serves the packages under test; requests for anything else (dependencies, OSV)
-    // fail at once instead of being retried with backoff.
-    INPUT_RETRIES: '0'
+  // The event carries no commit SHAs: the base branch is read by name (`main`).
+  restoreEnv = enterActionEnvironment(workspace, {
+    event: pullRequestEvent({ shas: false }),
+    inputs: {
+      comment: 'true',
+      grader: 'builtin',
+      'advisory-url': undefined,
+      cache: undefined
+    }
   })
   serveRegistry()
 })
 
 afterEach(() => {
-  process.env = savedEnv
-  nock.cleanAll()
+  restoreEnv()
   rmSync(workspace, { recursive: true, force: true })
 })
 
 describe('run() on a pull_request', () => {
   it('writes the summary table, annotates the blocked line, comments, and fails the check', async () => {
     const github = fakeGitHub()
-    const octokitFactory = (o: CreateOctokitOptions) =>
-      createOctokit({ ...o, fetch: github.fetch, throttle: false })
+    const octokitFactory = github.factory
 
     await run({ octokitFactory })
 
@@ -261,8 +160,7 @@ describe('run() on a pull_request', () => {
 
   it('updates the existing comment in place when the result changes', async () => {
     const github = fakeGitHub()
-    const octokitFactory = (o: CreateOctokitOptions) =>
-      createOctokit({ ...o, fetch: github.fetch, throttle: false })
+    const octokitFactory = github.factory
     await run({ octokitFactory })
     // The author pins the version: the gate passes and the comment must say so.
     writeFileSync(
@@ -292,7 +190,7 @@ describe('run() on a pull_request', () => {
     )
     process.env['INPUT_POLICY'] = path.join(workspace, 'policy.yml')
     process.env['INPUT_POLICY-SOURCE'] = 'workspace'
-    await run({ octokitFactory: () => createOctokit({ token: 'x', fetch: fakeGitHub().fetch }) })
+    await run({ octokitFactory: fakeGitHub().factory })
     expect(setFailed).toHaveBeenCalledTimes(1)
     const reason = String(setFailed.mock.calls[0]![0])
     expect(reason).toMatch(/policy\.yml:3:\d+/)
@@ -307,8 +205,7 @@ describe('run() on a pull_request', () => {
     )
     const github = fakeGitHub()
     await run({
-      octokitFactory: (o: CreateOctokitOptions) =>
-        createOctokit({ ...o, fetch: github.fetch, throttle: false })
+      octokitFactory: github.factory
     })
     expect(setFailed).toHaveBeenCalledTimes(1)
     expect(String(setFailed.mock.calls[0]![0])).toContain('search (UNPINNED)')
@@ -330,8 +227,7 @@ describe('run() on a pull_request', () => {
       '.github/mcp-policy.yml': 'defaultEnvironment: development\n'
     })
     await run({
-      octokitFactory: (o: CreateOctokitOptions) =>
-        createOctokit({ ...o, fetch: github.fetch, throttle: false })
+      octokitFactory: github.factory
     })
     expect(String(setFailed.mock.calls[0]![0])).toMatch(
       /the base branch main has 2 policy files \(\.github\/mcp-policy\.json, \.github\/mcp-policy\.yml\)/
@@ -343,8 +239,7 @@ describe('run() on a pull_request', () => {
       '.github/mcp-policy.yml': 'environments:\n  production:\n    requirePinned: false\n'
     })
     await run({
-      octokitFactory: (o: CreateOctokitOptions) =>
-        createOctokit({ ...o, fetch: github.fetch, throttle: false })
+      octokitFactory: github.factory
     })
     expect(setFailed.mock.calls).toEqual([])
     expect(setOutput).toHaveBeenCalledWith('verdict', 'warn')
@@ -352,8 +247,7 @@ describe('run() on a pull_request', () => {
 
   it('replaces the sticky comment with an error when the gate cannot run', async () => {
     const github = fakeGitHub()
-    const octokitFactory = (o: CreateOctokitOptions) =>
-      createOctokit({ ...o, fetch: github.fetch, throttle: false })
+    const octokitFactory = github.factory
     await run({ octokitFactory })
     process.env['INPUT_MIN-GRADE'] = 'Q'
     setFailed.mockClear()
@@ -370,8 +264,7 @@ describe('run() on a pull_request', () => {
     const github = fakeGitHub()
     process.env['INPUT_GRADER-TIMEOUT'] = 'soon'
     await run({
-      octokitFactory: (o: CreateOctokitOptions) =>
-        createOctokit({ ...o, fetch: github.fetch, throttle: false })
+      octokitFactory: github.factory
     })
     expect(String(setFailed.mock.calls[0]![0])).toContain('grader-timeout')
     const post = github.calls.find((c) => c.method === 'POST')
@@ -387,8 +280,7 @@ describe('run() on a pull_request', () => {
     process.env['INPUT_POLICY'] = 'policy.json'
     process.env['INPUT_POLICY-SOURCE'] = 'workspace'
     await run({
-      octokitFactory: (o: CreateOctokitOptions) =>
-        createOctokit({ ...o, fetch: github.fetch, throttle: false })
+      octokitFactory: github.factory
     })
     expect(setFailed).toHaveBeenCalledTimes(1)
     const body = (github.calls.find((c) => c.method === 'POST')?.body as { body: string }).body
@@ -399,8 +291,7 @@ describe('run() on a pull_request', () => {
   it('fails closed when the base branch policy cannot be read', async () => {
     const github = fakeGitHub({}, { contentsStatus: 500 })
     await run({
-      octokitFactory: (o: CreateOctokitOptions) =>
-        createOctokit({ ...o, fetch: github.fetch, throttle: false, retryAfterBaseMs: 0 })
+      octokitFactory: github.factory
     })
     expect(setFailed).toHaveBeenCalledTimes(1)
     expect(String(setFailed.mock.calls[0]![0])).toMatch(
@@ -412,8 +303,7 @@ describe('run() on a pull_request', () => {
   it('on a fork (read-only token) warns about the comment and decides from the policy alone', async () => {
     const github = fakeGitHub({}, { commentWriteStatus: 403 })
     await run({
-      octokitFactory: (o: CreateOctokitOptions) =>
-        createOctokit({ ...o, fetch: github.fetch, throttle: false, retryAfterBaseMs: 0 })
+      octokitFactory: github.factory
     })
     // The gate still fails for the unpinned server, exactly as with a writable token…
     expect(setFailed).toHaveBeenCalledTimes(1)
@@ -435,8 +325,7 @@ describe('run() on a pull_request', () => {
     process.env['INPUT_GRADER-COMMAND'] = JSON.stringify([process.execPath, 'grade.mjs'])
     const github = fakeGitHub()
     await run({
-      octokitFactory: (o: CreateOctokitOptions) =>
-        createOctokit({ ...o, fetch: github.fetch, throttle: false })
+      octokitFactory: github.factory
     })
     expect(warning.mock.calls.map((c) => String(c[0]))).toContainEqual(
       expect.stringMatching(/runs a file from the checked-out pull request/)
@@ -445,7 +334,7 @@ describe('run() on a pull_request', () => {
 })
 
 describe('run() with a registry and exceptions from the base branch (issue 3)', () => {
-  const orgRepo = path.join(fixtures, 'org-repo')
+  const orgRepo = path.join(FIXTURES, 'org-repo')
   const baseFiles = Object.fromEntries(
     ['mcp-policy.yml', 'mcp-registry.csv', 'mcp-exceptions.yml'].map((name) => [
       `.github/${name}`,
@@ -467,8 +356,7 @@ describe('run() with a registry and exceptions from the base branch (issue 3)', 
     const github = fakeGitHub(baseFiles)
     await run({
       now: () => new Date('2026-11-21T09:00:00Z'),
-      octokitFactory: (o: CreateOctokitOptions) =>
-        createOctokit({ ...o, fetch: github.fetch, throttle: false })
+      octokitFactory: github.factory
     })
     const summary = readFileSync(path.join(workspace, 'summary.md'), 'utf8')
     const row = (name: string) =>
@@ -510,8 +398,7 @@ describe('run() with a registry and exceptions from the base branch (issue 3)', 
     const github = fakeGitHub(baseFiles)
     await run({
       now: () => new Date('2026-11-21T09:00:00Z'),
-      octokitFactory: (o: CreateOctokitOptions) =>
-        createOctokit({ ...o, fetch: github.fetch, throttle: false })
+      octokitFactory: github.factory
     })
     expect(String(setFailed.mock.calls[0]![0])).toContain('NOT_IN_REGISTRY')
     expect(warning.mock.calls.map((c) => String(c[0]))).toContainEqual(

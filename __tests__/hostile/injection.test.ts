@@ -15,24 +15,13 @@
  * the JSON report captured. No network: nock and a recording GitHub API stub.
  */
 import { createHash } from 'node:crypto'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import {
-  afterAll,
-  afterEach,
-  beforeAll,
-  beforeEach,
-  describe,
-  expect,
-  it,
-  jest
-} from '@jest/globals'
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import nock from 'nock'
 import type { ParsedConfig } from '../../src/config/types.js'
-import type { CreateOctokitOptions } from '../../src/github/octokit.js'
 import type { Finding } from '../../src/grade/report.js'
 import type { Reason } from '../../src/policy/reasons.js'
 import type { ServerResult } from '../../src/policy/result.js'
@@ -48,7 +37,6 @@ import { renderSummary } from '../../src/report/summary.js'
 import { renderTable } from '../../src/report/table.js'
 import type { GateRun } from '../../src/report/run.js'
 import { tarOf } from '../grade/builtin/helpers.js'
-import { stubFetch, type RecordedRequest, type StubAnswer } from '../github/stub-fetch.js'
 import {
   exceptionStatus,
   finding,
@@ -58,31 +46,14 @@ import {
   registryStatus,
   result
 } from '../fixtures/report/runs.js'
+import { useNoNetwork } from '../support/action-environment.js'
+import { loadAction, type PullRequestRun } from '../support/action-harness.js'
+import { fixture, REGISTRY } from '../support/npm-fixtures.js'
 
-// ── @actions/core: every call recorded (the action's log, annotations, outputs) ────────────────
+// ── the action, every @actions/core call recorded (the action's log, annotations, outputs) ───────
 
-const actual = await import('@actions/core')
-const coreCalls: { fn: string; args: unknown[] }[] = []
-const recorded = (fn: string) =>
-  jest.fn((...args: unknown[]) => {
-    coreCalls.push({ fn, args })
-  })
-jest.unstable_mockModule('@actions/core', () => ({
-  ...actual,
-  debug: recorded('debug'),
-  info: recorded('info'),
-  notice: recorded('notice'),
-  warning: recorded('warning'),
-  error: recorded('error'),
-  setFailed: recorded('setFailed'),
-  setOutput: recorded('setOutput'),
-  setSecret: recorded('setSecret'),
-  startGroup: recorded('startGroup'),
-  endGroup: recorded('endGroup')
-}))
-const { run } = await import('../../src/main.js')
+const action = await loadAction()
 const { main } = await import('../../src/cli.js')
-const { createOctokit } = await import('../../src/github/octokit.js')
 
 // ── a strict reader of the Markdown the gate writes ─────────────────────────────────────────────
 //
@@ -755,97 +726,15 @@ describe('random hostile strings through every renderer (fast-check, seeded)', (
 
 // ── end to end: the action on a pull request ────────────────────────────────────────────────────
 
-const BASE_SHA = 'a'.repeat(40)
-const HEAD_SHA = 'b'.repeat(40)
-const REGISTRY = 'https://registry.npmjs.org'
-const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url))
-
-/** One call of an `@actions/core` function, as the action made it. */
-interface CoreCall {
-  fn: string
-  args: unknown[]
-}
-
-/** Everything one `run()` produced. */
-interface ActionRun {
-  calls: CoreCall[]
-  summary: string
-  comments: string[]
-  sarif: string
-  report: string
-}
-
-/** A fake GitHub API for PR #7 of acme/app: changed files, base contents, comments. */
-function fakeGitHub(changed: string[], base: Record<string, string>) {
-  const comments: { id: number; body: string; user: { login: string; type: string } }[] = []
-  let nextId = 100
-  const stub = stubFetch((req: RecordedRequest): StubAnswer => {
-    const url = new URL(req.url)
-    const route = url.pathname
-    if (route === '/graphql') return { body: { data: { viewer: { login: 'github-actions' } } } }
-    if (route === '/repos/acme/app/pulls/7' && req.method === 'GET') {
-      return { body: { number: 7, head: { sha: HEAD_SHA } } }
-    }
-    if (route === '/repos/acme/app/pulls/7/files' && req.method === 'GET') {
-      const files = changed.map((filename) => ({
-        filename,
-        status: filename in base ? 'modified' : 'added'
-      }))
-      return { body: url.searchParams.get('page') === '2' ? [] : files }
-    }
-    const content = /^\/repos\/acme\/app\/contents\/(.+)$/.exec(route)
-    if (content && req.method === 'GET') {
-      const file = decodeURIComponent(content[1]!)
-      const text = url.searchParams.get('ref') === BASE_SHA ? base[file] : undefined
-      if (text === undefined) return { status: 404, body: { message: 'Not Found' } }
-      return {
-        body: {
-          type: 'file',
-          path: file,
-          size: Buffer.byteLength(text),
-          encoding: 'base64',
-          content: Buffer.from(text).toString('base64')
-        }
-      }
-    }
-    if (route === '/repos/acme/app/issues/7/comments' && req.method === 'GET') {
-      return { body: comments }
-    }
-    if (route === '/repos/acme/app/issues/7/comments' && req.method === 'POST') {
-      const body = (req.body as { body: string }).body
-      const created = { id: nextId++, body, user: { login: 'github-actions[bot]', type: 'Bot' } }
-      comments.push(created)
-      return { status: 201, body: { ...created, html_url: `https://gh/c${created.id}` } }
-    }
-    const match = /^\/repos\/acme\/app\/issues\/comments\/(\d+)$/.exec(route)
-    if (match && req.method === 'PATCH') {
-      const target = comments.find((c) => c.id === Number(match[1]))
-      if (target) target.body = (req.body as { body: string }).body
-      return { body: { ...target, html_url: `https://gh/c${match[1]}` } }
-    }
-    return { status: 404, body: { message: 'Not Found' } }
-  })
-  const factory = (o: CreateOctokitOptions) =>
-    createOctokit({ ...o, fetch: stub.fetch, throttle: false })
-  return { comments, factory }
-}
-
 let workspace: string
 let outside: string
 
-beforeAll(() => {
-  nock.disableNetConnect()
-})
-afterAll(() => {
-  nock.enableNetConnect()
-})
+useNoNetwork()
 beforeEach(() => {
-  coreCalls.length = 0
   workspace = mkdtempSync(path.join(os.tmpdir(), 'gate-inject-'))
   outside = mkdtempSync(path.join(os.tmpdir(), 'gate-inject-grader-'))
 })
 afterEach(() => {
-  nock.cleanAll()
   rmSync(workspace, { recursive: true, force: true })
   rmSync(outside, { recursive: true, force: true })
 })
@@ -855,62 +744,8 @@ async function runAction(
   changed: string[],
   base: Record<string, string>,
   inputs: Record<string, string>
-): Promise<ActionRun> {
-  const saved = { ...process.env }
-  for (const key of Object.keys(process.env)) {
-    if (key.startsWith('INPUT_')) delete process.env[key]
-  }
-  writeFileSync(path.join(workspace, 'summary.md'), '')
-  mkdirSync(path.join(workspace, 'tmp'), { recursive: true })
-  ;(actual.summary as unknown as { _filePath?: string })._filePath = undefined
-  const event = path.join(workspace, 'event.json')
-  writeFileSync(
-    event,
-    JSON.stringify({
-      pull_request: {
-        number: 7,
-        base: { ref: 'main', sha: BASE_SHA, repo: { full_name: 'acme/app' } },
-        head: { ref: 'change', sha: HEAD_SHA, repo: { full_name: 'acme/app' } }
-      }
-    })
-  )
-  Object.assign(process.env, {
-    GITHUB_EVENT_NAME: 'pull_request',
-    GITHUB_EVENT_PATH: event,
-    GITHUB_REPOSITORY: 'acme/app',
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_BASE_REF: 'main',
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_API_URL: 'https://api.github.com',
-    GITHUB_RUN_ID: '4242',
-    GITHUB_STEP_SUMMARY: path.join(workspace, 'summary.md'),
-    RUNNER_TEMP: path.join(workspace, 'tmp'),
-    INPUT_ENVIRONMENT: 'production',
-    'INPUT_GITHUB-TOKEN': 'ghs_test_token_not_real',
-    INPUT_RETRIES: '0',
-    'INPUT_ADVISORY-URL': 'off',
-    INPUT_CACHE: 'false',
-    INPUT_COMMENT: 'always',
-    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]))
-  })
-  const github = fakeGitHub(changed, base)
-  try {
-    await run({ octokitFactory: github.factory })
-  } finally {
-    process.env = saved
-  }
-  const output = (name: string): string => {
-    const value = coreCalls.find((c) => c.fn === 'setOutput' && c.args[0] === name)?.args[1]
-    return typeof value === 'string' ? value : ''
-  }
-  const read = (file: string): string => (file ? readFileSync(file, 'utf8') : '')
-  return {
-    calls: [...coreCalls],
-    summary: readFileSync(path.join(workspace, 'summary.md'), 'utf8'),
-    comments: github.comments.map((c) => c.body),
-    sarif: read(output('sarif-path')),
-    report: read(output('report-path'))
-  }
+): Promise<PullRequestRun> {
+  return action.runOnPullRequest({ workspace, changed, base, inputs })
 }
 
 /** Hostile config keys (server names), one per launch kind. */
@@ -974,6 +809,17 @@ function hostileConfig(argument: string): string {
   )}\n`
 }
 
+/** npm serves tavily-mcp's recorded packument and 404 for anything else; PyPI knows nothing. */
+function serveRegistries(): void {
+  nock(REGISTRY)
+    .persist()
+    .get('/tavily-mcp')
+    .reply(200, fixture('packuments/tavily-mcp.json'))
+    .get(/.*/)
+    .reply(404, { error: 'Not found' })
+  nock('https://pypi.org').persist().get(/.*/).reply(404, { message: 'Not Found' })
+}
+
 /** A grader program answering every server with hostile findings, tools and grader name. */
 function hostileGrader(): string[] {
   const report = {
@@ -1009,7 +855,7 @@ function hostileGrader(): string[] {
 }
 
 /** Every problem found in what the action produced (empty: nothing was injected). */
-function problemsOf(o: ActionRun): string[] {
+function problemsOf(o: PullRequestRun): string[] {
   const problems = inspectMarkdown(o.summary, { trustedLinks: TRUSTED_LINKS }).map(
     (p) => `summary: ${p}`
   )
@@ -1043,13 +889,7 @@ function problemsOf(o: ActionRun): string[] {
 describe('action end to end: hostile names, identities, findings and tools', () => {
   it('a PR adding hostile servers, graded by a command grader: every output stays safe', async () => {
     writeFileSync(path.join(workspace, '.mcp.json'), hostileConfig(HOSTILE[14]))
-    nock(REGISTRY)
-      .persist()
-      .get('/tavily-mcp')
-      .reply(200, readFileSync(path.join(fixtures, 'packuments/tavily-mcp.json')))
-      .get(/.*/)
-      .reply(404, { error: 'Not found' })
-    nock('https://pypi.org').persist().get(/.*/).reply(404, { message: 'Not Found' })
+    serveRegistries()
     const o = await runAction(
       ['.mcp.json'],
       {},
@@ -1162,13 +1002,7 @@ describe('action end to end: hostile names, identities, findings and tools', () 
 describe('CLI end to end: hostile text in every format', () => {
   it('check (table, markdown, sarif) and inventory (table, csv) stay safe', async () => {
     writeFileSync(path.join(workspace, '.mcp.json'), hostileConfig(HOSTILE[14]))
-    nock(REGISTRY)
-      .persist()
-      .get('/tavily-mcp')
-      .reply(200, readFileSync(path.join(fixtures, 'packuments/tavily-mcp.json')))
-      .get(/.*/)
-      .reply(404, { error: 'Not found' })
-    nock('https://pypi.org').persist().get(/.*/).reply(404, { message: 'Not Found' })
+    serveRegistries()
     const cli = async (args: string[]) => {
       let out = ''
       let err = ''
@@ -1261,7 +1095,7 @@ describe('action end to end: hostile tool descriptions in a package tarball', ()
       .get('/evil-mcp/-/evil-mcp-1.0.0.tgz')
       .reply(200, tarball)
       .get('/@modelcontextprotocol%2fsdk')
-      .reply(200, readFileSync(path.join(fixtures, 'packuments/modelcontextprotocol-sdk.json')))
+      .reply(200, fixture('packuments/modelcontextprotocol-sdk.json'))
       .get(/.*/)
       .reply(404, { error: 'Not found' })
     writeFileSync(

@@ -21,55 +21,18 @@ import {
 } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import {
-  afterAll,
-  afterEach,
-  beforeAll,
-  beforeEach,
-  describe,
-  expect,
-  it,
-  jest
-} from '@jest/globals'
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import nock from 'nock'
 import type { CacheService } from '../../src/github/actions-cache.js'
-import type { CreateOctokitOptions } from '../../src/github/octokit.js'
-import { stubFetch, type RecordedRequest, type StubAnswer } from '../github/stub-fetch.js'
+import { useNoNetwork } from '../support/action-environment.js'
+import { loadAction } from '../support/action-harness.js'
+import { answerFromRecordings, PINNED_PACKAGES, REGISTRY } from '../support/npm-fixtures.js'
 
-// ── @actions/core: every call recorded ──────────────────────────────────────────────────────────
+// ── the action, its @actions/core calls recorded ───────────────────────────────────────────────
 
-const actual = await import('@actions/core')
-
-/** One call of an `@actions/core` function, as the action made it. */
-interface CoreCall {
-  fn: string
-  args: unknown[]
-}
-const coreCalls: CoreCall[] = []
-const recorded = <K extends keyof typeof actual>(fn: K) =>
-  jest.fn((...args: unknown[]) => {
-    coreCalls.push({ fn, args })
-  })
-const setSecret = recorded('setSecret')
-jest.unstable_mockModule('@actions/core', () => ({
-  ...actual,
-  debug: recorded('debug'),
-  info: recorded('info'),
-  notice: recorded('notice'),
-  warning: recorded('warning'),
-  error: recorded('error'),
-  setFailed: recorded('setFailed'),
-  setOutput: recorded('setOutput'),
-  setSecret,
-  exportVariable: recorded('exportVariable'),
-  saveState: recorded('saveState'),
-  startGroup: recorded('startGroup'),
-  endGroup: recorded('endGroup')
-}))
-const { run } = await import('../../src/main.js')
+const action = await loadAction()
+const { core } = action
 const { main } = await import('../../src/cli.js')
-const { createOctokit } = await import('../../src/github/octokit.js')
 
 // ── fake credentials of the real shapes ─────────────────────────────────────────────────────────
 
@@ -201,25 +164,14 @@ function leaksIn(text: string, forbidden = FORBIDDEN): string[] {
 
 // ── fixtures and fakes ──────────────────────────────────────────────────────────────────────────
 
-const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url))
-const fixture = (p: string): Buffer => readFileSync(path.join(fixtures, p))
-const REGISTRY = 'https://registry.npmjs.org'
 const GRADER = 'https://grader.example'
 
 /** The npm registry from recorded packuments and tarballs; 404 for anything else. */
 function serveRegistry(): void {
-  nock(REGISTRY)
-    .persist()
-    .get('/@modelcontextprotocol%2fserver-filesystem')
-    .reply(200, fixture('packuments/server-filesystem.json'))
-    .get('/@modelcontextprotocol%2fsdk')
-    .reply(200, fixture('packuments/modelcontextprotocol-sdk.json'))
-    .get('/tavily-mcp')
-    .reply(200, fixture('packuments/tavily-mcp.json'))
-    .get('/@modelcontextprotocol/server-filesystem/-/server-filesystem-2026.8.31.tgz')
-    .reply(200, fixture('tarballs/server-filesystem-2026.8.31.tgz'))
-    .get('/tavily-mcp/-/tavily-mcp-0.2.22.tgz')
-    .reply(200, fixture('tarballs/tavily-mcp-0.2.22.tgz'))
+  answerFromRecordings(nock(REGISTRY).persist(), [
+    ...PINNED_PACKAGES,
+    '/@modelcontextprotocol%2fsdk'
+  ])
     .get(/.*/)
     .reply(404, { error: 'Not found' })
 }
@@ -239,20 +191,12 @@ function filesUnder(dir: string): { file: string; text: string }[] {
 }
 
 let workspace: string
-let savedEnv: NodeJS.ProcessEnv
 
-beforeAll(() => {
-  nock.disableNetConnect()
-})
-afterAll(() => {
-  nock.enableNetConnect()
-})
+useNoNetwork()
 beforeEach(() => {
-  coreCalls.length = 0
   workspace = mkdtempSync(path.join(os.tmpdir(), 'gate-secrets-'))
 })
 afterEach(() => {
-  nock.cleanAll()
   rmSync(workspace, { recursive: true, force: true })
 })
 
@@ -438,66 +382,7 @@ describe('CLI: a literal secret in a config reaches no output', () => {
 
 // ── the action ──────────────────────────────────────────────────────────────────────────────────
 
-const BASE_SHA = 'a'.repeat(40)
-const HEAD_SHA = 'b'.repeat(40)
 const GITHUB_TOKEN = `ghs_${fake(31, 36)}`
-
-/**
- * A fake GitHub API for PR #7 of acme/app: the changed files, the base branch's files (`base`),
- * and comments kept in memory.
- */
-function fakeGitHub(
-  changed: { filename: string; status: string }[],
-  base: Record<string, string> = {}
-) {
-  const comments: { id: number; body: string; user: { login: string; type: string } }[] = []
-  let nextId = 100
-  const stub = stubFetch((req: RecordedRequest): StubAnswer => {
-    const url = new URL(req.url)
-    const route = url.pathname
-    if (route === '/graphql') return { body: { data: { viewer: { login: 'github-actions' } } } }
-    if (route === '/repos/acme/app/pulls/7' && req.method === 'GET') {
-      return { body: { number: 7, head: { sha: HEAD_SHA } } }
-    }
-    if (route === '/repos/acme/app/pulls/7/files' && req.method === 'GET') {
-      return { body: url.searchParams.get('page') === '2' ? [] : changed }
-    }
-    const content = /^\/repos\/acme\/app\/contents\/(.+)$/.exec(route)
-    if (content && req.method === 'GET') {
-      const file = decodeURIComponent(content[1]!)
-      const text = url.searchParams.get('ref') === BASE_SHA ? base[file] : undefined
-      if (text === undefined) return { status: 404, body: { message: 'Not Found' } }
-      return {
-        body: {
-          type: 'file',
-          path: file,
-          size: Buffer.byteLength(text),
-          encoding: 'base64',
-          content: Buffer.from(text).toString('base64')
-        }
-      }
-    }
-    if (route === '/repos/acme/app/issues/7/comments' && req.method === 'GET') {
-      return { body: comments }
-    }
-    if (route === '/repos/acme/app/issues/7/comments' && req.method === 'POST') {
-      const body = (req.body as { body: string }).body
-      const created = { id: nextId++, body, user: { login: 'github-actions[bot]', type: 'Bot' } }
-      comments.push(created)
-      return { status: 201, body: { ...created, html_url: `https://gh/c${created.id}` } }
-    }
-    const match = /^\/repos\/acme\/app\/issues\/comments\/(\d+)$/.exec(route)
-    if (match && req.method === 'PATCH') {
-      const target = comments.find((c) => c.id === Number(match[1]))
-      if (target) target.body = (req.body as { body: string }).body
-      return { body: { ...target, html_url: `https://gh/c${match[1]}` } }
-    }
-    return { status: 404, body: { message: 'Not Found' } }
-  })
-  const factory = (o: CreateOctokitOptions) =>
-    createOctokit({ ...o, fetch: stub.fetch, throttle: false })
-  return { ...stub, comments, factory }
-}
 
 /**
  * An Actions cache that keeps nothing but records what would be uploaded (a copy of every file
@@ -525,11 +410,6 @@ interface ActionOutputs {
   files: { file: string; text: string }[]
 }
 
-const output = (name: string): string => {
-  const value = coreCalls.find((c) => c.fn === 'setOutput' && c.args[0] === name)?.args[1]
-  return typeof value === 'string' ? value : ''
-}
-
 /**
  * Run the action on PR #7 changing `.mcp.json`, with `inputs` (without the `INPUT_` prefix);
  * `base` holds the base branch's files (none: the config is added).
@@ -538,74 +418,25 @@ async function runAction(
   inputs: Record<string, string>,
   base: Record<string, string> = {}
 ): Promise<ActionOutputs> {
-  savedEnv = { ...process.env }
-  for (const key of Object.keys(process.env)) {
-    if (key.startsWith('INPUT_')) delete process.env[key]
-  }
-  writeFileSync(path.join(workspace, 'summary.md'), '')
-  mkdirSync(path.join(workspace, 'tmp'), { recursive: true })
-  ;(actual.summary as unknown as { _filePath?: string })._filePath = undefined
-  const event = path.join(workspace, 'event.json')
-  writeFileSync(
-    event,
-    JSON.stringify({
-      pull_request: {
-        number: 7,
-        base: { ref: 'main', sha: BASE_SHA, repo: { full_name: 'acme/app' } },
-        head: { ref: 'change', sha: HEAD_SHA, repo: { full_name: 'acme/app' } }
-      }
-    })
-  )
-  Object.assign(process.env, {
-    GITHUB_EVENT_NAME: 'pull_request',
-    GITHUB_EVENT_PATH: event,
-    GITHUB_REPOSITORY: 'acme/app',
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_BASE_REF: 'main',
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_API_URL: 'https://api.github.com',
-    GITHUB_RUN_ID: '4242',
-    GITHUB_STEP_SUMMARY: path.join(workspace, 'summary.md'),
-    RUNNER_TEMP: path.join(workspace, 'tmp'),
-    INPUT_ENVIRONMENT: 'production',
-    'INPUT_GITHUB-TOKEN': GITHUB_TOKEN,
-    INPUT_RETRIES: '0',
-    'INPUT_ADVISORY-URL': 'off',
-    INPUT_CACHE: 'false',
-    INPUT_COMMENT: 'always',
-    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]))
+  const o = await action.runOnPullRequest({
+    workspace,
+    changed: ['.mcp.json'],
+    base,
+    inputs: { 'github-token': GITHUB_TOKEN, ...inputs },
+    cacheService: savedCaches
   })
-  const status = '.mcp.json' in base ? 'modified' : 'added'
-  const github = fakeGitHub([{ filename: '.mcp.json', status }], base)
-  let stdio = ''
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
-    stdio += String(chunk)
-    return true
-  })
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => {
-    stdio += String(chunk)
-    return true
-  })
-  try {
-    await run({ octokitFactory: github.factory, cacheService: savedCaches })
-  } finally {
-    out.mockRestore()
-    err.mockRestore()
-    process.env = savedEnv
-  }
-  const read = (file: string): string => (file ? readFileSync(file, 'utf8') : '')
   return {
     // Everything logged; `setSecret` is where the key is handed to the runner, not an output.
-    log: coreCalls
+    log: o.calls
       .filter((c) => c.fn !== 'setSecret')
       .map((c) => `${c.fn}: ${JSON.stringify(c.args)}`)
       .join('\n'),
-    summary: readFileSync(path.join(workspace, 'summary.md'), 'utf8'),
-    comments: github.comments.map((c) => c.body),
-    requests: JSON.stringify(github.calls.map((c) => ({ url: c.url, body: c.body }))),
-    report: read(output('report-path')),
-    sarif: read(output('sarif-path')),
-    stdio,
+    summary: o.summary,
+    comments: o.comments,
+    requests: JSON.stringify(o.requests.map((c) => ({ url: c.url, body: c.body }))),
+    report: o.report,
+    sarif: o.sarif,
+    stdio: o.stdio,
     files: filesUnder(path.join(workspace, 'tmp'))
   }
 }
@@ -648,11 +479,11 @@ describe('action: a literal secret in a config reaches no output', () => {
     expect(o.summary).toContain('`https://actions.zapier.com/mcp/…/sse`')
     expect(o.comments).toHaveLength(1)
     expect(o.comments[0]).toContain('LITERAL_SECRET')
-    const annotations = coreCalls.filter((c) => c.fn === 'error')
+    const annotations = core.calls().filter((c) => c.fn === 'error')
     expect(annotations.some((c) => String(c.args[0]).includes('LITERAL_SECRET'))).toBe(true)
     expect(o.sarif).toContain('LITERAL_SECRET')
     expect(o.report).toContain('github_pat_…(93 chars)')
-    expect(coreCalls.some((c) => c.fn === 'setFailed')).toBe(true)
+    expect(core.calls().some((c) => c.fn === 'setFailed')).toBe(true)
   })
 })
 
@@ -762,8 +593,8 @@ describe('the grader API key', () => {
     const grader = serveEchoingGrader()
     const o = await runAction({ grader: 'api', 'grader-url': GRADER, 'grader-api-key': API_KEY })
     // Registered before anything is logged, so the runner masks it in the log too.
-    expect(setSecret).toHaveBeenCalledWith(API_KEY)
-    expect(coreCalls[0]).toEqual({ fn: 'setSecret', args: [API_KEY] })
+    expect(core.setSecret).toHaveBeenCalledWith(API_KEY)
+    expect(core.calls()[0]).toEqual({ fn: 'setSecret', args: [API_KEY] })
     // The service was asked (with the key) for every server.
     expect(grader.isDone()).toBe(true)
     expect(leaksByOutput(o, KEY_FORBIDDEN)).toEqual(noLeaks(o, KEY_FORBIDDEN))
