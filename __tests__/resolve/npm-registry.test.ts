@@ -44,14 +44,19 @@ function fakeRegistry(
 ) {
   const byName = new Map(packuments.map((p) => [p.name, p]))
   const requests: string[] = []
+  /** The `Accept` header of each packument request (`/<name>`), in order. */
+  const packumentAccepts: string[] = []
   const json = (status: number, body: unknown) =>
     new Response(JSON.stringify(body), {
       status,
       headers: { 'content-type': 'application/json' }
     })
-  const fetch = async (input: string | URL): Promise<Response> => {
+  const fetch = async (input: string | URL, init?: RequestInit): Promise<Response> => {
     const url = new URL(String(input))
     requests.push(decodeURIComponent(url.pathname))
+    if (url.pathname.slice(1).split('/').length === 1) {
+      packumentAccepts.push(new Headers(init?.headers).get('accept') ?? '')
+    }
     const override = overrides[decodeURIComponent(url.pathname)]
     if (override !== undefined) return json(200, override)
     const parts = url.pathname.slice(1).split('/').map(decodeURIComponent)
@@ -72,7 +77,7 @@ function fakeRegistry(
       http: new HttpClient({ fetch, retries: 0, sleep: async () => undefined }),
       registry: REGISTRY
     })
-  return { requests, client }
+  return { requests, packumentAccepts, client }
 }
 
 /** What a pick gave: the version and manifest, or the kind of error. */
@@ -245,14 +250,37 @@ describe('pickDependencyVersion', () => {
     expect(registry.requests).toEqual(['/dep/next', '/dep/1.4.0'])
   })
 
-  it('reads the packument when latest is outside the range, and only once', async () => {
+  it('reads the abbreviated packument when latest is outside the range, and only once', async () => {
     const registry = fakeRegistry([history])
     const npm = registry.client()
     expect((await npm.pickDependencyVersion('dep', '^1.0.0')).version).toBe('1.4.0')
     expect((await npm.pickDependencyVersion('dep', '^2.0.0')).version).toBe('2.1.0')
-    expect(await npm.pickDependencyVersion('dep', '~1.4.0')).toMatchObject({ version: '1.4.0' })
+    expect(await npm.pickDependencyVersion('dep', '~1.4.0')).toMatchObject({
+      version: '1.4.0',
+      publishedAt: null
+    })
     // Once the packument is read, it answers every later pick of the package.
     expect(registry.requests).toEqual(['/dep/latest', '/dep'])
+    // Asked as npm asks when it installs: the abbreviated document first, full JSON accepted.
+    expect(registry.packumentAccepts).toEqual([
+      'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*'
+    ])
+  })
+
+  it('picks from the full packument when the run has read it already', async () => {
+    const dated: Packument & { time: Record<string, string> } = {
+      ...history,
+      time: { '1.4.0': '2026-01-01T00:00:00.000Z' }
+    }
+    const registry = fakeRegistry([dated])
+    const npm = registry.client()
+    expect((await npm.pickVersion('dep', '2.1.0')).version).toBe('2.1.0')
+    expect(await npm.pickDependencyVersion('dep', '^1.0.0')).toMatchObject({
+      version: '1.4.0',
+      publishedAt: '2026-01-01T00:00:00.000Z'
+    })
+    expect(registry.requests).toEqual(['/dep'])
+    expect(registry.packumentAccepts).toEqual(['application/json'])
   })
 
   it('reads the packument when latest is deprecated or not for this Node', async () => {

@@ -8,7 +8,10 @@
  *
  * Dependencies (`pickDependencyVersion`) are picked the way npm picks them too, but from the
  * registry's one-version document (`GET /<name>/latest`, a few KB) whenever npm's first rule
- * settles the pick, and from the full packument (often several MB) only when it does not.
+ * settles the pick, and otherwise from the abbreviated packument npm itself installs from
+ * (`Accept: application/vnd.npm.install-v1+json`, npm's registry API "Package metadata":
+ * the fields installing needs, without readmes and per-version descriptions; a registry that
+ * does not have it answers the full packument, which serves as well).
  */
 import { checkEngine } from 'npm-install-checks'
 import npa from 'npm-package-arg'
@@ -21,6 +24,10 @@ export const DEFAULT_NPM_REGISTRY = 'https://registry.npmjs.org'
 
 /** Largest packument we accept (some popular packages publish very large ones). */
 const MAX_PACKUMENT_BYTES = 64 * 1024 * 1024
+
+/** `Accept` of an abbreviated packument, as npm sends it (npm-registry-fetch, pacote). */
+const ABBREVIATED_ACCEPT =
+  'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*'
 
 /** Largest one-version document we accept (`GET /<name>/<version or tag>`). */
 const MAX_VERSION_DOCUMENT_BYTES = 8 * 1024 * 1024
@@ -124,6 +131,7 @@ export class NpmRegistryClient {
   readonly #http: HttpClient
   readonly #token: string | undefined
   readonly #packuments = new Map<string, Promise<Packument>>()
+  readonly #abbreviated = new Map<string, Promise<Packument>>()
   readonly #versionDocuments = new Map<string, Promise<VersionManifest | null>>()
   /** False once the registry showed it has no one-version documents (see `pickDependencyVersion`). */
   #versionDocumentsServed = true
@@ -146,9 +154,24 @@ export class NpmRegistryClient {
   getPackument(name: string): Promise<Packument> {
     let pending = this.#packuments.get(name)
     if (!pending) {
-      pending = this.#fetchPackument(name)
+      pending = this.#fetchPackument(name, false)
       this.#packuments.set(name, pending)
     }
+    return pending
+  }
+
+  /**
+   * A packument with what installing needs (`dist-tags`; `versions` with their dependencies,
+   * engines, deprecation and `dist`): the full one when this run asked for it already, else the
+   * abbreviated one (fetched once per run; see the module doc). For picking versions and
+   * listing them, not for metadata (it may lack `time`, `maintainers`, `readme`).
+   * @throws PackageNotFoundError on 404; RegistryError on any other failure (with the reason).
+   */
+  getDependencyPackument(name: string): Promise<Packument> {
+    const known = this.#packuments.get(name) ?? this.#abbreviated.get(name)
+    if (known) return known
+    const pending = this.#fetchPackument(name, true)
+    this.#abbreviated.set(name, pending)
     return pending
   }
 
@@ -158,7 +181,11 @@ export class NpmRegistryClient {
    *   RegistryError when the registry cannot be asked or answers nonsense.
    */
   async pickVersion(name: string, spec: string): Promise<PickedVersion> {
-    const packument = await this.getPackument(name)
+    return this.#pick(await this.getPackument(name), name, spec)
+  }
+
+  /** `pickVersion` on a packument at hand (see there). */
+  #pick(packument: Packument, name: string, spec: string): PickedVersion {
     let picked: { version: string }
     try {
       picked = pickManifest(packument, spec === '' ? 'latest' : spec)
@@ -183,36 +210,43 @@ export class NpmRegistryClient {
    * (or is `*`), its manifest is not deprecated and its `engines.node` admits this Node; it
    * looks at the other versions only otherwise. So a range is checked against the registry's
    * one-version document `GET /<name>/latest` first, a tag is read as `GET /<name>/<tag>` and an
-   * exact version as `GET /<name>/<version>`; the full packument is read only when that does not
-   * settle the pick, when the document is missing or unusable (partial mirrors, registries
+   * exact version as `GET /<name>/<version>`; a packument is read only when that does not
+   * settle the pick, or when the document is missing or unusable (partial mirrors, registries
    * without one-version documents: after a `latest` that is missing while the packument is not,
-   * they are not asked for again in this run), or when the packument was read already. Policy
-   * restrictions and staged versions, which the public registry does not publish, are not
-   * considered. `publishedAt` is null when the packument was not read.
+   * they are not asked for again in this run): the full one when it was read already, else the
+   * abbreviated one. Policy restrictions and staged versions, which the public registry does
+   * not publish, are not considered. `publishedAt` is null unless the full packument was read
+   * and dates the version.
    * @throws PackageNotFoundError when the package or a matching version does not exist;
    *   RegistryError when the registry cannot be asked or answers nonsense.
    */
   async pickDependencyVersion(name: string, spec: string): Promise<PickedVersion> {
     const wanted = spec === '' ? 'latest' : spec
-    if (!this.#versionDocumentsServed || this.#packuments.has(name)) {
-      return this.pickVersion(name, wanted)
+    const fromPackument = async () =>
+      this.#pick(await this.getDependencyPackument(name), name, wanted)
+    if (
+      !this.#versionDocumentsServed ||
+      this.#packuments.has(name) ||
+      this.#abbreviated.has(name)
+    ) {
+      return fromPackument()
     }
     let parsed: ReturnType<typeof npa.resolve>
     try {
       parsed = npa.resolve(name, wanted)
     } catch {
-      return this.pickVersion(name, wanted)
+      return fromPackument()
     }
     let document: string
     if (parsed.type === 'tag') document = wanted
     else if (parsed.type === 'version') document = semver.clean(wanted, { loose: true }) ?? wanted
     else if (parsed.type === 'range') document = 'latest'
-    else return this.pickVersion(name, wanted)
+    else return fromPackument()
     const manifest = await this.#versionDocument(name, document)
     if (manifest !== null && settlesPick(manifest, parsed.type, wanted, document)) {
       return { version: manifest.version, manifest, publishedAt: null }
     }
-    const picked = await this.pickVersion(name, wanted)
+    const picked = await fromPackument()
     if (manifest === null && document === 'latest') this.#versionDocumentsServed = false
     return picked
   }
@@ -272,18 +306,19 @@ export class NpmRegistryClient {
     }
   }
 
-  #headers(): Record<string, string> {
-    const headers: Record<string, string> = { accept: 'application/json' }
+  #headers(accept = 'application/json'): Record<string, string> {
+    const headers: Record<string, string> = { accept }
     if (this.#token) headers.authorization = `Bearer ${this.#token}`
     return headers
   }
 
-  async #fetchPackument(name: string): Promise<Packument> {
+  /** The packument of `name`, full or `abbreviated` (see the module doc); not memoised. */
+  async #fetchPackument(name: string, abbreviated: boolean): Promise<Packument> {
     const url = this.packumentUrl(name)
     let answer: { status: number; json: unknown }
     try {
       answer = await this.#http.getJson(url, {
-        headers: this.#headers(),
+        headers: this.#headers(abbreviated ? ABBREVIATED_ACCEPT : 'application/json'),
         maxBytes: MAX_PACKUMENT_BYTES
       })
     } catch (error) {

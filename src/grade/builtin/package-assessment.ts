@@ -216,7 +216,7 @@ export async function assessPackageFiles(
     ...(packageJson.finding ? [packageJson.finding] : []),
     ...checkLicense(manifest, files),
     ...checkDocs(files, manifest.version),
-    ...(await checkMcpSdk(manifest, files, (sdk) => npm.getPackument(sdk))),
+    ...(await checkMcpSdk(manifest, files, (sdk) => npm.getDependencyPackument(sdk))),
     ...checkCompatibility(manifest),
     ...analysis.findings,
     ...checkDeclaredTools(tools),
