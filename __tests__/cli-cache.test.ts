@@ -6,14 +6,10 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import nock from 'nock'
 import { main, type CliIo } from '../src/cli.js'
-
-const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url))
-const fixture = (p: string): Buffer => readFileSync(path.join(fixtures, p))
-const REGISTRY = 'https://registry.npmjs.org'
+import { serveFilesystem } from './support/npm-fixtures.js'
 
 const PINNED = JSON.stringify({
   mcpServers: {
@@ -37,17 +33,6 @@ function capture(env: NodeJS.ProcessEnv = {}) {
     cwd: dir
   }
   return { io, out: () => out, err: () => err }
-}
-
-function serveFilesystem(): nock.Scope {
-  return nock(REGISTRY)
-    .persist()
-    .get('/@modelcontextprotocol%2fserver-filesystem')
-    .reply(200, fixture('packuments/server-filesystem.json'))
-    .get('/@modelcontextprotocol%2fsdk')
-    .reply(200, fixture('packuments/modelcontextprotocol-sdk.json'))
-    .get('/@modelcontextprotocol/server-filesystem/-/server-filesystem-2026.8.31.tgz')
-    .reply(200, fixture('tarballs/server-filesystem-2026.8.31.tgz'))
 }
 
 /** Entry files in a cache directory. */

@@ -11,10 +11,9 @@ import nock from 'nock'
 import { main, type CliIo } from '../src/cli.js'
 import { TOOL_VERSION } from '../src/version.js'
 import { CORPUS_DIR } from './corpus.js'
+import { serveFilesystem, serveOrgRepo } from './support/npm-fixtures.js'
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url))
-const fixture = (p: string): Buffer => readFileSync(path.join(fixtures, p))
-const REGISTRY = 'https://registry.npmjs.org'
 
 let dir: string
 
@@ -39,17 +38,6 @@ function capture(cwd: string): Captured {
     out: () => out,
     err: () => err
   }
-}
-
-function serveFilesystem(): nock.Scope {
-  return nock(REGISTRY)
-    .persist()
-    .get('/@modelcontextprotocol%2fserver-filesystem')
-    .reply(200, fixture('packuments/server-filesystem.json'))
-    .get('/@modelcontextprotocol%2fsdk')
-    .reply(200, fixture('packuments/modelcontextprotocol-sdk.json'))
-    .get('/@modelcontextprotocol/server-filesystem/-/server-filesystem-2026.8.31.tgz')
-    .reply(200, fixture('tarballs/server-filesystem-2026.8.31.tgz'))
 }
 
 beforeAll(() => {
@@ -307,19 +295,6 @@ describe('schema and version', () => {
     expect(c.out().trim()).toBe(pkg.version)
   })
 })
-
-/** The recorded npm data for the three servers of `fixtures/org-repo`. */
-function serveOrgRepo(): nock.Scope {
-  return serveFilesystem()
-    .get('/tavily-mcp')
-    .reply(200, fixture('packuments/tavily-mcp.json'))
-    .get('/tavily-mcp/-/tavily-mcp-0.2.22.tgz')
-    .reply(200, fixture('tarballs/tavily-mcp-0.2.22.tgz'))
-    .get('/figma-developer-mcp')
-    .reply(200, fixture('packuments/figma-developer-mcp.json'))
-    .get('/figma-developer-mcp/-/figma-developer-mcp-0.13.2.tgz')
-    .reply(200, fixture('tarballs/figma-developer-mcp-0.13.2.tgz'))
-}
 
 interface RecordsServer {
   name: string

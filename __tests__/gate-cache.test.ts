@@ -5,7 +5,7 @@
  * verdicts, reasons and grades; unpinned specs are still resolved; settings that change a grade
  * (advisory source, grader) do not share entries.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -16,10 +16,9 @@ import { GradeCache } from '../src/grade/cache/store.js'
 import type { FetchLike } from '../src/net/http.js'
 import type { GateRun } from '../src/report/run.js'
 import { KNOWN_FROM_CACHE_MESSAGE } from '../src/resolve/resolve.js'
+import { REGISTRY, serveOrgRepo } from './support/npm-fixtures.js'
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url))
-const fixture = (p: string): Buffer => readFileSync(path.join(fixtures, p))
-const REGISTRY = 'https://registry.npmjs.org'
 const OSV = path.join(fixtures, 'osv')
 
 let work: string
@@ -30,26 +29,6 @@ let requests: string[]
 const countingFetch: FetchLike = (input, init) => {
   requests.push(String(input))
   return fetch(input, init)
-}
-
-/** The recorded registry for the three servers of org-repo. */
-function serveOrgRepo(): nock.Scope {
-  return nock(REGISTRY)
-    .persist()
-    .get('/@modelcontextprotocol%2fserver-filesystem')
-    .reply(200, fixture('packuments/server-filesystem.json'))
-    .get('/@modelcontextprotocol%2fsdk')
-    .reply(200, fixture('packuments/modelcontextprotocol-sdk.json'))
-    .get('/@modelcontextprotocol/server-filesystem/-/server-filesystem-2026.8.31.tgz')
-    .reply(200, fixture('tarballs/server-filesystem-2026.8.31.tgz'))
-    .get('/tavily-mcp')
-    .reply(200, fixture('packuments/tavily-mcp.json'))
-    .get('/tavily-mcp/-/tavily-mcp-0.2.22.tgz')
-    .reply(200, fixture('tarballs/tavily-mcp-0.2.22.tgz'))
-    .get('/figma-developer-mcp')
-    .reply(200, fixture('packuments/figma-developer-mcp.json'))
-    .get('/figma-developer-mcp/-/figma-developer-mcp-0.13.2.tgz')
-    .reply(200, fixture('tarballs/figma-developer-mcp-0.13.2.tgz'))
 }
 
 function run(options: Partial<GateOptions> = {}, clock = new Date('2026-11-21T10:00:00Z')) {

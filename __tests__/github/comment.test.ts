@@ -75,6 +75,9 @@ function client(fetch: typeof globalThis.fetch, env: Record<string, string> = {}
   return createOctokit({ token: 'ghs_test', fetch, env, throttle: false, retryAfterBaseMs: 1 })
 }
 
+/** The comment every test upserts: PR o/r#5, with the default marker. */
+const STICKY = { owner: 'o', repo: 'r', issueNumber: 5, body: BODY, marker: MARKER }
+
 const writes = (calls: RecordedRequest[]) =>
   calls.filter((c) => (c.method === 'POST' || c.method === 'PATCH') && !c.url.endsWith('/graphql'))
 
@@ -83,11 +86,7 @@ describe('upsertStickyComment', () => {
     const gh = fakeGitHub({ comments: [[comment(1, 'alice', 'LGTM')]] })
     const logger = recordingLogger()
     const res = await upsertStickyComment(client(gh.fetch), {
-      owner: 'o',
-      repo: 'r',
-      issueNumber: 5,
-      body: BODY,
-      marker: MARKER,
+      ...STICKY,
       logger
     })
     expect(res).toEqual({
@@ -114,11 +113,7 @@ describe('upsertStickyComment', () => {
       viewer: 'github-actions[bot]'
     })
     const res = await upsertStickyComment(client(gh.fetch), {
-      owner: 'o',
-      repo: 'r',
-      issueNumber: 5,
-      body: BODY,
-      marker: MARKER,
+      ...STICKY,
       logger: recordingLogger()
     })
     expect(res).toEqual({ action: 'updated', url: 'https://github.com/o/r/pull/5#issuecomment-2' })
@@ -137,11 +132,7 @@ describe('upsertStickyComment', () => {
       viewer: 'github-actions'
     })
     const res = await upsertStickyComment(client(gh.fetch), {
-      owner: 'o',
-      repo: 'r',
-      issueNumber: 5,
-      body: BODY,
-      marker: MARKER,
+      ...STICKY,
       logger: recordingLogger()
     })
     expect(res.action).toBe('updated')
@@ -158,11 +149,7 @@ describe('upsertStickyComment', () => {
       viewer: 'github-actions[bot]'
     })
     const res = await upsertStickyComment(client(gh.fetch), {
-      owner: 'o',
-      repo: 'r',
-      issueNumber: 5,
-      body: BODY,
-      marker: MARKER,
+      ...STICKY,
       logger: recordingLogger()
     })
     expect(res.action).toBe('created')
@@ -176,11 +163,7 @@ describe('upsertStickyComment', () => {
       viewer: 'github-actions[bot]'
     })
     const res = await upsertStickyComment(client(gh.fetch), {
-      owner: 'o',
-      repo: 'r',
-      issueNumber: 5,
-      body: BODY,
-      marker: MARKER,
+      ...STICKY,
       logger: recordingLogger()
     })
     expect(res).toEqual({
@@ -197,11 +180,7 @@ describe('upsertStickyComment', () => {
       viewer: 'github-actions[bot]'
     })
     const res = await upsertStickyComment(client(gh.fetch), {
-      owner: 'o',
-      repo: 'r',
-      issueNumber: 5,
-      body: BODY,
-      marker: MARKER,
+      ...STICKY,
       logger: recordingLogger()
     })
     expect(res.action).toBe('updated')
@@ -222,11 +201,7 @@ describe('upsertStickyComment', () => {
       user: 'Alice'
     })
     const res = await upsertStickyComment(client(gh.fetch), {
-      owner: 'o',
-      repo: 'r',
-      issueNumber: 5,
-      body: BODY,
-      marker: MARKER,
+      ...STICKY,
       logger: recordingLogger()
     })
     expect(res.action).toBe('updated')
@@ -246,11 +221,7 @@ describe('upsertStickyComment', () => {
     })
     const logger = recordingLogger()
     const res = await upsertStickyComment(client(gh.fetch), {
-      owner: 'o',
-      repo: 'r',
-      issueNumber: 5,
-      body: BODY,
-      marker: MARKER,
+      ...STICKY,
       logger
     })
     expect(res.action).toBe('updated')
@@ -267,11 +238,7 @@ describe('upsertStickyComment', () => {
     })
     const logger = recordingLogger()
     const res = await upsertStickyComment(client(gh.fetch), {
-      owner: 'o',
-      repo: 'r',
-      issueNumber: 5,
-      body: BODY,
-      marker: MARKER,
+      ...STICKY,
       logger
     })
     expect(res.action).toBe('skipped')
@@ -287,11 +254,7 @@ describe('upsertStickyComment', () => {
   it('skips when the PR is not visible to the token (404)', async () => {
     const gh = fakeGitHub({ override: () => ({ status: 404, body: { message: 'Not Found' } }) })
     const res = await upsertStickyComment(client(gh.fetch), {
-      owner: 'o',
-      repo: 'r',
-      issueNumber: 5,
-      body: BODY,
-      marker: MARKER,
+      ...STICKY,
       logger: recordingLogger()
     })
     expect(res.action).toBe('skipped')
@@ -306,11 +269,7 @@ describe('upsertStickyComment', () => {
           : undefined
     })
     const promise = upsertStickyComment(client(gh.fetch), {
-      owner: 'o',
-      repo: 'r',
-      issueNumber: 5,
-      body: BODY,
-      marker: MARKER,
+      ...STICKY,
       logger: recordingLogger()
     })
     await expect(promise).rejects.toThrow(StickyCommentError)
@@ -329,11 +288,7 @@ describe('upsertStickyComment', () => {
       viewer: 'github-actions[bot]'
     })
     const res = await upsertStickyComment(client(gh.fetch, { GITHUB_API_URL: base }), {
-      owner: 'o',
-      repo: 'r',
-      issueNumber: 5,
-      body: BODY,
-      marker: MARKER,
+      ...STICKY,
       logger: recordingLogger()
     })
     expect(res.action).toBe('updated')
@@ -374,11 +329,7 @@ describe('upsertStickyComment with createIfMissing: false', () => {
       viewer: 'github-actions[bot]'
     })
     const res = await upsertStickyComment(client(gh.fetch), {
-      owner: 'o',
-      repo: 'r',
-      issueNumber: 5,
-      body: BODY,
-      marker: MARKER,
+      ...STICKY,
       logger: recordingLogger(),
       createIfMissing: false
     })
@@ -389,11 +340,7 @@ describe('upsertStickyComment with createIfMissing: false', () => {
   it('without any comment: absent, with only the list request', async () => {
     const gh = fakeGitHub({ comments: [[]] })
     const res = await upsertStickyComment(client(gh.fetch), {
-      owner: 'o',
-      repo: 'r',
-      issueNumber: 5,
-      body: BODY,
-      marker: MARKER,
+      ...STICKY,
       logger: recordingLogger(),
       createIfMissing: false
     })
@@ -409,11 +356,7 @@ describe('upsertStickyComment with createIfMissing: false', () => {
       viewer: 'github-actions[bot]'
     })
     const res = await upsertStickyComment(client(gh.fetch), {
-      owner: 'o',
-      repo: 'r',
-      issueNumber: 5,
-      body: BODY,
-      marker: MARKER,
+      ...STICKY,
       logger: recordingLogger(),
       createIfMissing: false
     })
@@ -431,11 +374,7 @@ describe('upsertStickyComment with createIfMissing: false', () => {
       viewer: 'github-actions[bot]'
     })
     const res = await upsertStickyComment(client(gh.fetch), {
-      owner: 'o',
-      repo: 'r',
-      issueNumber: 5,
-      body: BODY,
-      marker: MARKER,
+      ...STICKY,
       logger: recordingLogger(),
       createIfMissing: false
     })
@@ -446,11 +385,7 @@ describe('upsertStickyComment with createIfMissing: false', () => {
   it('createIfMissing: true (explicit) creates as the default does', async () => {
     const gh = fakeGitHub({ comments: [[]] })
     const res = await upsertStickyComment(client(gh.fetch), {
-      owner: 'o',
-      repo: 'r',
-      issueNumber: 5,
-      body: BODY,
-      marker: MARKER,
+      ...STICKY,
       logger: recordingLogger(),
       createIfMissing: true
     })

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type nock from 'nock'
+import nock from 'nock'
 
 /** The public npm registry (what the gate asks by default; tests nock it). */
 export const REGISTRY = 'https://registry.npmjs.org'
@@ -27,7 +27,9 @@ export const RECORDED_NPM = {
     'tarballs/server-filesystem-2026.8.31.tgz',
   '/tavily-mcp': 'packuments/tavily-mcp.json',
   '/tavily-mcp/-/tavily-mcp-0.2.22.tgz': 'tarballs/tavily-mcp-0.2.22.tgz',
-  '/@modelcontextprotocol%2fsdk': 'packuments/modelcontextprotocol-sdk.json'
+  '/@modelcontextprotocol%2fsdk': 'packuments/modelcontextprotocol-sdk.json',
+  '/figma-developer-mcp': 'packuments/figma-developer-mcp.json',
+  '/figma-developer-mcp/-/figma-developer-mcp-0.13.2.tgz': 'tarballs/figma-developer-mcp-0.13.2.tgz'
 } as const
 
 /** A registry path with a recording (a key of `RECORDED_NPM`). */
@@ -54,4 +56,29 @@ export function answerFromRecordings(
 ): nock.Scope {
   for (const p of paths) scope.get(p).reply(200, fixture(RECORDED_NPM[p]))
   return scope
+}
+
+/**
+ * `@modelcontextprotocol/server-filesystem@2026.8.31` (packument, tarball) and the MCP SDK's
+ * packument it reads, on `REGISTRY`, answered as often as asked; returns the scope.
+ */
+export function serveFilesystem(): nock.Scope {
+  return answerFromRecordings(nock(REGISTRY).persist(), [
+    '/@modelcontextprotocol%2fserver-filesystem',
+    '/@modelcontextprotocol%2fsdk',
+    '/@modelcontextprotocol/server-filesystem/-/server-filesystem-2026.8.31.tgz'
+  ])
+}
+
+/**
+ * The three pinned servers of `fixtures/org-repo` (server-filesystem with the SDK, tavily-mcp,
+ * figma-developer-mcp) on `REGISTRY`, answered as often as asked; returns the scope.
+ */
+export function serveOrgRepo(): nock.Scope {
+  return answerFromRecordings(serveFilesystem(), [
+    '/tavily-mcp',
+    '/tavily-mcp/-/tavily-mcp-0.2.22.tgz',
+    '/figma-developer-mcp',
+    '/figma-developer-mcp/-/figma-developer-mcp-0.13.2.tgz'
+  ])
 }
