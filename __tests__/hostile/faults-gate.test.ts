@@ -20,6 +20,7 @@ import { gate, type GateOptions } from '../../src/gate.js'
 import type { FetchLike } from '../../src/net/http.js'
 import type { ServerResult } from '../../src/policy/result.js'
 import type { GateRun } from '../../src/report/run.js'
+import { trickle } from '../support/slow-body.js'
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url))
 const fixture = (p: string): Buffer => readFileSync(path.join(fixtures, p))
@@ -81,21 +82,6 @@ function requestsTo(endpoint: Endpoint): number {
   return requests.filter((r) => r === url || r.startsWith(`${url}?`)).length
 }
 
-/** A body that sends a byte every 25 ms, far past the 150 ms timeout. */
-function trickle(): Readable {
-  let sent = 0
-  const stream: Readable = new Readable({
-    read() {
-      setTimeout(() => {
-        if (stream.destroyed) return
-        sent += 1
-        stream.push(sent <= 400 ? ' ' : null)
-      }, 25).unref()
-    }
-  })
-  return stream
-}
-
 /** One fault of a service: how it is served and whether the client retries it. */
 interface Fault {
   name: string
@@ -111,7 +97,7 @@ const reply =
 /** Transport faults every service can show. */
 const TRANSPORT: Fault[] = [
   { name: 'timeout', serve: (i) => void i.delay(2_000).reply(200, {}), retried: true },
-  { name: 'slow body', serve: (i) => void i.reply(200, trickle), retried: true },
+  { name: 'slow body', serve: (i) => void i.reply(200, trickle(400, 25)), retried: true },
   {
     name: 'connection reset',
     serve: (i) => void i.replyWithError({ code: 'ECONNRESET', message: 'socket hang up' }),

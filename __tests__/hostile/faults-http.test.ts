@@ -18,6 +18,7 @@ import {
   type FetchLike,
   type HttpClientOptions
 } from '../../src/net/http.js'
+import { trickle } from '../support/slow-body.js'
 
 const ORIGIN = 'https://faults.test'
 const URL_ = `${ORIGIN}/thing`
@@ -45,23 +46,6 @@ function client(options: HttpClientOptions = {}): { http: HttpClient; waits: num
     ...options
   })
   return { http, waits }
-}
-
-/** A body that sends one byte every `everyMs`, `count` times: a server that trickles. */
-function trickle(count: number, everyMs: number): () => Readable {
-  return () => {
-    let sent = 0
-    const stream: Readable = new Readable({
-      read() {
-        setTimeout(() => {
-          if (stream.destroyed) return
-          sent += 1
-          stream.push(sent <= count ? ' ' : null)
-        }, everyMs).unref()
-      }
-    })
-    return stream
-  }
 }
 
 /** A body that starts as JSON, then the connection is reset. */

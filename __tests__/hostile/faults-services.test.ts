@@ -29,6 +29,7 @@ import {
   PypiRegistryError
 } from '../../src/resolve/pypi-registry.js'
 import type { ResolvedServer } from '../../src/resolve/types.js'
+import { trickle } from '../support/slow-body.js'
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url))
 const json = (p: string): unknown => JSON.parse(readFileSync(path.join(fixtures, p), 'utf8'))
@@ -309,21 +310,6 @@ const apiService: Service = {
 
 const SERVICES: Service[] = [npmService, pypiService, osvBatchService, osvRecordService, apiService]
 
-/** A body that sends a byte every 20 ms, far past the 120 ms timeout. */
-function trickle(): Readable {
-  let sent = 0
-  const stream: Readable = new Readable({
-    read() {
-      setTimeout(() => {
-        if (stream.destroyed) return
-        sent += 1
-        stream.push(sent <= 500 ? ' ' : null)
-      }, 20).unref()
-    }
-  })
-  return stream
-}
-
 /** One transport fault: how to serve it, whether it is retried, and what the message says. */
 interface Fault {
   name: string
@@ -357,7 +343,7 @@ const FAULTS: Fault[] = [
   },
   {
     name: 'slow body',
-    serve: (i) => void i.times(5).reply(200, trickle),
+    serve: (i) => void i.times(5).reply(200, trickle(500, 20)),
     retried: true,
     says: /timed out|in time/
   },
