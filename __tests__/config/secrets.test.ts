@@ -100,6 +100,17 @@ describe('maskSecretsInText', () => {
     expect(maskSecretsInText('short text')).toBe('short text')
   })
 
+  it('drops the word the cut falls in, and counts what it drops', () => {
+    const token = `ghp_${'Zq9Xw2Lk7Rt'.repeat(3)}abcdefg`
+    // The token starts 30 characters before the cut: none of it may show.
+    const out = maskSecretsInText(`${'x'.repeat(99_969)} ${token}`)
+    expect(out).not.toContain('ghp_')
+    expect(out).toBe(`${'x'.repeat(99_969)} …(44 more chars not shown)`)
+    expect(maskSecretsInText('a '.repeat(60_000))).toBe(
+      `${'a '.repeat(50_000)}…(20000 more chars not shown)`
+    )
+  })
+
   it('masks tokens, URL passwords and bearer credentials inside free text', () => {
     const token = `ghp_${fake(9, 36)}`
     const password = fake(10, 16)

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import {
   clip,
   codeSpan,
+  collapsedBlock,
   escapeMarkdown,
   escapeProse,
   markdownLink,
@@ -140,5 +141,15 @@ describe('clip and toOneLine', () => {
 
   it('turns line breaks into spaces', () => {
     expect(toOneLine('a\r\n\tb\u2028c')).toBe('a b c')
+  })
+})
+
+describe('collapsedBlock', () => {
+  it('puts the body in as given, even text that String.replace would read as a pattern', () => {
+    const row = tableRow([codeSpan("a$'b$`c$&d", { inTable: true })])
+    expect(collapsedBlock('1 other server', row)).toBe(
+      `<details><summary>1 other server</summary>\n\n${row}\n\n</details>`
+    )
+    expect(collapsedBlock('x', '')).toBe('<details><summary>x</summary>\n\n\n\n</details>')
   })
 })

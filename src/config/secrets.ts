@@ -132,12 +132,14 @@ export function maskSecret(value: string): string {
  * URL query parameters, URL path tokens, connection-string passwords, `Bearer …` credentials)
  * replaced by its
  * {@link maskSecret} form. For evidence snippets built from untrusted config text. Only the first
- * `MAX_SCANNED_CHARS` characters are scanned; anything after them is replaced by
- * `…(N more chars not shown)`. Never throws.
+ * `MAX_SCANNED_CHARS` characters are scanned; anything after them, and the word the cut falls
+ * in (a secret the scan would see only in part), is replaced by `…(N more chars not shown)`.
+ * Never throws.
  */
 export function maskSecretsInText(text: string): string {
   const spans: { start: number; end: number }[] = []
-  const scanned = text.slice(0, MAX_SCANNED_CHARS)
+  const scanned =
+    text.length <= MAX_SCANNED_CHARS ? text : text.slice(0, MAX_SCANNED_CHARS).replace(/\S+$/, '')
   for (const c of scanText('', scanned)) {
     if (c.start !== undefined && c.end !== undefined) spans.push({ start: c.start, end: c.end })
   }
@@ -156,9 +158,8 @@ export function maskSecretsInText(text: string): string {
     at = s.end
   }
   // Text past the scanned part was not looked at: it is cut, never shown unchecked.
-  const end = Math.max(at, Math.min(text.length, MAX_SCANNED_CHARS))
-  const rest = text.length - end
-  return out + text.slice(at, end) + (rest > 0 ? `…(${rest} more chars not shown)` : '')
+  const rest = text.length - scanned.length
+  return out + text.slice(at, scanned.length) + (rest > 0 ? `…(${rest} more chars not shown)` : '')
 }
 
 /**

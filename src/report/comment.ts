@@ -12,6 +12,7 @@ import { COMPLIANCE_FRAMEWORKS } from '../policy/compliance.js'
 import { SizeBudget, utf16Units } from './fit.js'
 import {
   codeSpan,
+  collapsedBlock,
   escapeMarkdown,
   escapeProse,
   markdownLink,
@@ -126,7 +127,7 @@ export function renderComment(model: ReportModel, options: CommentOptions): stri
   let collapsedRows: string[] = []
   if (blockedFixes.length === blocked.length && collapsed.length > 0) {
     budget.reserve(header)
-    budget.reserve(detailsFrame(collapsed.length))
+    budget.reserve(collapsedBlock(collapsedSummary(collapsed.length), ''))
     collapsedRows = budget.takeWhile(collapsed.map(row))
   }
   const fixes = [
@@ -142,7 +143,7 @@ export function renderComment(model: ReportModel, options: CommentOptions): stri
   if (rows.length > 0 || main.length > 0) blocks.push([header, ...rows].join('\n'))
   if (collapsedRows.length > 0) {
     blocks.push(
-      detailsFrame(collapsed.length).replace('%TABLE%', [header, ...collapsedRows].join('\n'))
+      collapsedBlock(collapsedSummary(collapsed.length), [header, ...collapsedRows].join('\n'))
     )
   }
   if (errorLines.length > 0) {
@@ -181,9 +182,9 @@ function passHeading(model: ReportModel, resolved: boolean): string {
   return `### ✅ MCP grade gate: ${lead}${n === 1 ? 'the 1 server passes' : `all ${n} servers pass`}`
 }
 
-/** The `<details>` block of the warned and excepted servers (`%TABLE%` marks the table). */
-function detailsFrame(count: number): string {
-  return `<details><summary>${count} warned or excepted server${count === 1 ? '' : 's'}</summary>\n\n%TABLE%\n\n</details>`
+/** The summary line of the collapsed table of the warned and excepted servers. */
+function collapsedSummary(count: number): string {
+  return `${count} warned or excepted server${count === 1 ? '' : 's'}`
 }
 
 function failHeading(model: ReportModel, resolved: boolean): string {

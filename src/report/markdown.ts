@@ -182,3 +182,13 @@ export function tableHeader(headers: readonly string[]): string {
 export function tableRow(cells: readonly string[]): string {
   return `| ${cells.map((c) => (c === '' ? ' ' : c)).join(' | ')} |`
 }
+
+/**
+ * A collapsed block: `<details><summary>{summary}</summary>`, a blank line, `body`, a blank line,
+ * `</details>` (GitHub renders Markdown inside it after the blank line). Both are inserted as
+ * given: `summary` must already be escaped prose, `body` rendered Markdown. With `body` `''`,
+ * the frame alone, for reserving its length in a size budget.
+ */
+export function collapsedBlock(summary: string, body: string): string {
+  return `<details><summary>${summary}</summary>\n\n${body}\n\n</details>`
+}

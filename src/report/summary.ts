@@ -17,6 +17,7 @@ import { SizeBudget, utf8Bytes } from './fit.js'
 import { fullReportSentence, type FullReportPointer } from './full-report.js'
 import {
   codeSpan,
+  collapsedBlock,
   escapeMarkdown,
   escapeProse,
   markdownLink,
@@ -147,7 +148,7 @@ function truncatedSummary(
   let compliance = ''
   if (sections.length === blocked.length && others.length > 0) {
     budget.reserve(tableHeader(headers(withChange)))
-    budget.reserve(detailsFrame(others.length, 0))
+    budget.reserve(collapsedBlock(othersSummary(others.length, 0), ''))
     otherRows = budget.takeWhile(others.map(row))
     const warned = others.filter((s) => s.outcome === 'warned')
     sections.push(...budget.takeWhile(warned.map(serverSection)))
@@ -175,7 +176,10 @@ function truncatedSummary(
   ].join('\n')
   const otherTable =
     otherRows.length > 0
-      ? `${detailsFrame(others.length, otherRows.length).replace('%TABLE%', serverTable(otherRows, withChange))}`
+      ? collapsedBlock(
+          othersSummary(others.length, otherRows.length),
+          serverTable(otherRows, withChange)
+        )
       : ''
   return joinBlocks([
     head,
@@ -190,13 +194,11 @@ function truncatedSummary(
   ])
 }
 
-/** The `<details>` block around the other servers' table (`%TABLE%` marks where it goes). */
-function detailsFrame(total: number, shown: number): string {
-  const what =
-    shown === total || shown === 0
-      ? `${total} other server${total === 1 ? '' : 's'} (warned, excepted or passed)`
-      : `${shown} of ${total} other servers (warned, excepted or passed)`
-  return `<details><summary>${what}</summary>\n\n%TABLE%\n\n</details>`
+/** The summary line of the collapsed table of the other servers (`shown` of `total`). */
+function othersSummary(total: number, shown: number): string {
+  return shown === total || shown === 0
+    ? `${total} other server${total === 1 ? '' : 's'} (warned, excepted or passed)`
+    : `${shown} of ${total} other servers (warned, excepted or passed)`
 }
 
 /** The line under the table: what `—` and the registry/exception cells mean. */

@@ -4,38 +4,26 @@
  * through `shownValue`; whole texts get `maskedText` once more before they leave
  * `identifyServer` (a net under the rule, not a replacement for it).
  */
-import { MAX_SCANNED_CHARS, maskSecretsInText } from '../config/secrets.js'
+import { maskSecretsInText } from '../config/secrets.js'
 
 /**
  * `value` as it may be shown: user info after a scheme and any query string or fragment removed
  * (`stripUrlSecrets`), then every secret the config rules recognise masked
  * (`maskSecretsInText`: vendor tokens such as `ghp_…`/`sk-…`, URL passwords, secret query
- * parameters, token path segments). A value longer than the secret scan reads is cut (see
- * `withinScan`). Pure, never throws.
+ * parameters, token path segments). A value longer than the secret scan reads is cut there.
+ * Pure, never throws.
  */
 export function shownValue(value: string): string {
-  return maskSecretsInText(withinScan(stripUrlSecrets(value)))
+  return maskSecretsInText(stripUrlSecrets(value))
 }
 
 /**
  * `text` (a whole note or message that may quote values) with every recognised secret masked
  * (`maskSecretsInText`); nothing else changes, except that a text longer than the secret scan
- * reads is cut (see `withinScan`). Pure, never throws.
+ * reads is cut there. Pure, never throws.
  */
 export function maskedText(text: string): string {
-  return maskSecretsInText(withinScan(text))
-}
-
-/**
- * `text` cut to what `maskSecretsInText` scans (its first `MAX_SCANNED_CHARS` characters): the
- * scan never looks past them, so a secret there would be shown as written. The rest, and the
- * word the cut falls in (a secret the scan saw only in part), become `…(N more chars not
- * shown)`.
- */
-function withinScan(text: string): string {
-  if (text.length <= MAX_SCANNED_CHARS) return text
-  const kept = text.slice(0, MAX_SCANNED_CHARS).replace(/\S+$/, '')
-  return `${kept}…(${text.length - kept.length} more chars not shown)`
+  return maskSecretsInText(text)
 }
 
 /**

@@ -120,7 +120,8 @@ export function readTarballPackageJson(files: PackageFiles): TarballPackageJson 
 function wrongFields(json: object): Finding | null {
   const checked = PackageJsonFieldsSchema.safeParse(json)
   if (checked.success) return null
-  const fields = [...new Set(checked.error.issues.map((issue) => issue.path.join('.')))]
+  // Only the top-level field: deeper path keys (`scripts.<name>`) are untrusted text.
+  const fields = [...new Set(checked.error.issues.map((issue) => String(issue.path[0])))]
   const shown = fields.slice(0, 5).map((field) => `\`${field}\``)
   if (fields.length > shown.length) shown.push(`${fields.length - shown.length} more`)
   return findingOf(R.packageJsonInvalid, {
