@@ -440,6 +440,20 @@ describe('prototype keys and duplicate keys in real configs', () => {
     expect(withMap.length).toBeGreaterThan(60)
   })
 
+  /** `tree` with the members of its server map `map` replaced by `members`. */
+  function withServers<T extends { members: { key: string; value: unknown }[] }>(
+    tree: T,
+    map: unknown,
+    members: { key: string; value: unknown }[]
+  ): T {
+    return {
+      ...tree,
+      members: tree.members.map((m) =>
+        m.value === map ? { key: m.key, value: { kind: 'object' as const, members } } : m
+      )
+    }
+  }
+
   it('reads __proto__, constructor and prototype servers as servers, and pollutes nothing', () => {
     for (const { seed, tree, map, names } of withMap) {
       const server = (key: string) => ({
@@ -449,20 +463,7 @@ describe('prototype keys and duplicate keys in real configs', () => {
             `"env": {"__proto__": "e", "constructor": "c"}, "polluted": "yes"}`
         )!
       })
-      const mutated = {
-        ...tree,
-        members: tree.members.map((m) =>
-          m.value === map
-            ? {
-                key: m.key,
-                value: {
-                  kind: 'object' as const,
-                  members: [...map.members, ...PROTOTYPE_KEYS.map(server)]
-                }
-              }
-            : m
-        )
-      }
+      const mutated = withServers(tree, map, [...map.members, ...PROTOTYPE_KEYS.map(server)])
       const text = printJson(mutated, { indent: 2, rawUnicode: true })
       const config = parseChecked({ path: seed.path, text, from: seed.file })
       expect(config.error).toBeNull()
@@ -487,14 +488,7 @@ describe('prototype keys and duplicate keys in real configs', () => {
         key: first.key,
         value: jsonTreeOf('{"command": "uvx", "args": ["again==1.0"]}')!
       }
-      const mutated = {
-        ...tree,
-        members: tree.members.map((m) =>
-          m.value === map
-            ? { key: m.key, value: { kind: 'object' as const, members: [...map.members, again] } }
-            : m
-        )
-      }
+      const mutated = withServers(tree, map, [...map.members, again])
       const text = printJson(mutated, { indent: 0, rawUnicode: false })
       const config = parseChecked({ path: seed.path, text, from: seed.file })
       expect(config.servers.map((s) => s.name).sort()).toEqual([...names].sort())
@@ -540,20 +534,11 @@ describe('prototype keys and duplicate keys in real configs', () => {
               { key: field, value: { kind: 'literal' as const, text: wrong } }
             ]
           }
-          const mutated = {
-            ...tree,
-            members: tree.members.map((m) =>
-              m.value === map
-                ? {
-                    key: m.key,
-                    value: {
-                      kind: 'object' as const,
-                      members: map.members.map((s) => (s === target ? { ...s, value: changed } : s))
-                    }
-                  }
-                : m
-            )
-          }
+          const mutated = withServers(
+            tree,
+            map,
+            map.members.map((s) => (s === target ? { ...s, value: changed } : s))
+          )
           const text = printJson(mutated, { indent: 2, rawUnicode: false })
           const config = parseChecked({ path: seed.path, text, from: seed.file })
           expect(config.error).toBeNull()

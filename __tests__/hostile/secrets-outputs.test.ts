@@ -149,6 +149,19 @@ function secretConfig(SECRET: Secrets = secretsOf(0)): string {
  * What must never appear: each raw secret of the head and the base config and, so that no
  * recognisable part leaks either, its last 10 characters.
  */
+/** The servers of the config that hold a secret (sorted). */
+const SERVERS_WITH_SECRETS = [
+  'bridged',
+  'files',
+  'gemfury',
+  'jwt',
+  'remote-header',
+  'remote-path',
+  'remote-query',
+  'remote-userinfo',
+  'search'
+].sort()
+
 const FORBIDDEN: { what: string; text: string }[] = [
   ...Object.entries(SECRET),
   ...Object.entries(BASE_SECRET).map(([what, value]) => [`base ${what}`, value] as const)
@@ -260,19 +273,7 @@ describe('CLI: a literal secret in a config reaches no output', () => {
       .filter((s) => s.reasons.some((x) => x.code === 'LITERAL_SECRET'))
       .map((s) => s.name)
       .sort()
-    expect(withSecret).toEqual(
-      [
-        'bridged',
-        'files',
-        'gemfury',
-        'jwt',
-        'remote-header',
-        'remote-path',
-        'remote-query',
-        'remote-userinfo',
-        'search'
-      ].sort()
-    )
+    expect(withSecret).toEqual(SERVERS_WITH_SECRETS)
     const messages = report.servers.flatMap((s) => s.reasons.map((x) => x.message)).join('\n')
     expect(messages).toMatch(/AKIA…\(20 chars\)|…\(20 chars\)/)
     expect(messages).toContain('xoxb-…(')
@@ -499,19 +500,7 @@ describe('action: a changed config never shows the old or the new secret', () =>
       servers: { name: string; change: { kind: string; aspects: { aspect: string }[] } | null }[]
     }
     const changed = report.servers.filter((s) => s.change?.kind === 'changed')
-    expect(changed.map((s) => s.name).sort()).toEqual(
-      [
-        'bridged',
-        'files',
-        'gemfury',
-        'jwt',
-        'remote-header',
-        'remote-path',
-        'remote-query',
-        'remote-userinfo',
-        'search'
-      ].sort()
-    )
+    expect(changed.map((s) => s.name).sort()).toEqual(SERVERS_WITH_SECRETS)
     expect(o.summary).toContain('Changes in this pull request')
   })
 })
