@@ -16,6 +16,7 @@
  * Zips (APPNOTE.TXT 6.3) are written by hand too, for `..` names, symlink modes and lying sizes.
  */
 import { constants, deflateRawSync } from 'node:zlib'
+import { bytesOf } from '../grade/builtin/helpers.js'
 
 /** Tar type flags (POSIX ustar `typeflag`, plus GNU/pax ones used here). */
 export const TYPE = {
@@ -154,12 +155,7 @@ export interface RawEntry extends RawHeader {
 export function tarBytes(entries: RawEntry[]): Buffer {
   const parts: Buffer[] = []
   for (const entry of entries) {
-    const body =
-      entry.content === undefined
-        ? Buffer.alloc(0)
-        : Buffer.isBuffer(entry.content)
-          ? entry.content
-          : Buffer.from(entry.content, 'utf8')
+    const body = bytesOf(entry.content)
     if (entry.before) parts.push(entry.before)
     const long: Record<string, string> = {}
     if (Buffer.byteLength(entry.path) > 100) long.path = entry.path
@@ -406,12 +402,7 @@ export function zipOf(members: ZipMember[]): Buffer {
   const centrals: Buffer[] = []
   let offset = 0
   for (const member of members) {
-    const data =
-      member.content === undefined
-        ? Buffer.alloc(0)
-        : Buffer.isBuffer(member.content)
-          ? member.content
-          : Buffer.from(member.content, 'utf8')
+    const data = bytesOf(member.content)
     const deflated = member.deflated?.deflated ?? deflateRawSync(data)
     const name = Buffer.from(member.name, 'utf8')
     const crc = member.deflated?.crc ?? crc32(data)

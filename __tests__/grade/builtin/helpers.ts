@@ -43,16 +43,17 @@ function headerBlock(spec: TarEntrySpec, size: number): Buffer {
   return block
 }
 
+/** An entry's content as bytes: UTF-8 for text, empty when absent. */
+export function bytesOf(content: string | Buffer | undefined): Buffer {
+  if (content === undefined) return Buffer.alloc(0)
+  return Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8')
+}
+
 /** A tar archive (gzip-compressed unless `gzip: false`) holding `entries` in order. */
 export function tarOf(entries: TarEntrySpec[], options: { gzip?: boolean } = {}): Buffer {
   const parts: Buffer[] = []
   for (const spec of entries) {
-    const body =
-      spec.content === undefined
-        ? Buffer.alloc(0)
-        : Buffer.isBuffer(spec.content)
-          ? spec.content
-          : Buffer.from(spec.content, 'utf8')
+    const body = bytesOf(spec.content)
     parts.push(headerBlock(spec, body.length))
     if (body.length > 0) {
       parts.push(body, Buffer.alloc((512 - (body.length % 512)) % 512))
