@@ -16,7 +16,7 @@ import { gate, GRADER_KINDS, inventory, UsageError, type GraderKind } from './ga
 import { parseGraderCommand } from './grade/command.js'
 import { defaultCacheDir } from './grade/cache/default-dir.js'
 import { GradeCache } from './grade/cache/store.js'
-import { DEFAULT_CACHE_TTL_DAYS, MS_PER_DAY, parseCacheTtlDays } from './grade/cache/ttl.js'
+import { cacheTtlMs, DEFAULT_CACHE_TTL_DAYS, parseCacheTtlDays } from './grade/cache/ttl.js'
 import type { Logger } from './log.js'
 import type { FetchLike } from './net/http.js'
 import { parseCount, parseSeconds, splitList } from './input-values.js'
@@ -371,7 +371,7 @@ function cliLogger(io: CliIo, verbose: boolean): Logger {
 function gradeCacheOf(io: CliIo, opts: CheckFlags, logger: Logger): GradeCache | null {
   let ttlMs: number
   try {
-    ttlMs = Math.round(parseCacheTtlDays(opts.cacheTtl, '--cache-ttl') * MS_PER_DAY)
+    ttlMs = cacheTtlMs(parseCacheTtlDays(opts.cacheTtl, '--cache-ttl'))
   } catch (error) {
     throw new UsageError(oneLine(error), { cause: error })
   }

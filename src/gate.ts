@@ -26,13 +26,13 @@ import type { LiteralSecret, ParsedConfig, ServerEntry } from './config/types.js
 import { createApiGrader } from './grade/api.js'
 import { createBuiltinGrader } from './grade/builtin/index.js'
 import { type AdvisorySetting, advisorySourceIdentity } from './grade/cache/advisory-identity.js'
-import type { AssessmentCache } from './grade/cache/assessment-cache.js'
 import { cachedGrader } from './grade/cache/cached-grader.js'
 import {
   apiGradeKey,
   builtinAssessmentKey,
   commandContext,
-  commandGradeKey
+  commandGradeKey,
+  type KeyedGradeCache
 } from './grade/cache/keys.js'
 import type { GradeCache } from './grade/cache/store.js'
 import { createCommandGrader } from './grade/command.js'
@@ -216,14 +216,16 @@ export async function gate(options: GateOptions): Promise<GateRun> {
   const advisories =
     advisorySetting === null ? null : await advisorySourceFor(advisorySetting, http, logger)
   const cache = options.cache ?? null
-  const cacheKeyOf =
+  // The cache bound to this grader's keys; null: no cache, or this grader's grades are not kept.
+  const keyed: KeyedGradeCache | null =
     cache === null
       ? null
-      : await gradeCacheKeys(graderKind, options, { npm, pypi, scale, advisorySetting, logger })
-  const assessmentCache: AssessmentCache | null =
-    cache !== null && cacheKeyOf !== null && graderKind === 'builtin'
-      ? { store: cache, keyOf: cacheKeyOf }
-      : null
+      : await keyedGradeCache(cache, graderKind, options, {
+          npm,
+          pypi,
+          scale,
+          advisoryIdentity: advisories?.identity ?? null
+        })
   let grader: Grader
   try {
     grader = createGrader(graderKind, options, {
@@ -234,17 +236,17 @@ export async function gate(options: GateOptions): Promise<GateRun> {
       scale,
       today,
       registry: records.registry,
-      advisories,
+      advisories: advisories?.source ?? null,
       pypi,
-      assessmentCache
+      assessmentCache: graderKind === 'builtin' ? keyed : null
     })
   } catch (error) {
     // Graders reject unusable options (a relative URL, an empty command) with a TypeError.
     if (error instanceof TypeError) throw new UsageError(error.message, { cause: error })
     throw error
   }
-  if (cache !== null && cacheKeyOf !== null && graderKind !== 'builtin') {
-    grader = cachedGrader(grader, cache, cacheKeyOf, { logger })
+  if (keyed !== null && graderKind !== 'builtin') {
+    grader = cachedGrader(grader, keyed.store, keyed.keyOf, { logger })
   }
   const statsBefore = cache?.stats
 
@@ -252,10 +254,10 @@ export async function gate(options: GateOptions): Promise<GateRun> {
   const { configs, entries } = options.change
     ? await scanChangedConfigs(options.change, options.cwd)
     : await scanConfigs(options, logger)
-  if (cache !== null && cacheKeyOf !== null && options.change) {
+  if (keyed !== null && options.change) {
     // What a pull request adds or changes is graded afresh (see `GradeCache.refuseReads`).
     const proposed = proposedServers(classifyChange(options.change, configs, []))
-    cache.refuseReads(cacheKeysOf(proposed, cacheKeyOf))
+    keyed.store.refuseReads(cacheKeysOf(proposed, keyed.keyOf))
   }
   logger.info(`Resolving ${entries.length} server(s) from ${configs.length} config file(s)`)
   const resolved = await resolveServers(entries, {
@@ -264,18 +266,18 @@ export async function gate(options: GateOptions): Promise<GateRun> {
     concurrency: options.concurrency,
     logger,
     knownExact:
-      cache !== null && cacheKeyOf !== null
-        ? (purl) => {
-            const key = cacheKeyOf(purl)
-            return key === null ? Promise.resolve(false) : cache.has(key)
+      keyed === null
+        ? undefined
+        : (purl) => {
+            const key = keyed.keyOf(purl)
+            return key === null ? Promise.resolve(false) : keyed.store.has(key)
           }
-        : undefined
   })
   const secrets = await findSecrets(entries)
   const configFindings = await findConfigRisks(resolved)
   const classified = options.change ? classifyChange(options.change, configs, resolved) : null
-  if (cache !== null && cacheKeyOf !== null && classified) {
-    cache.refuseReads(cacheKeysOf(proposedServers(classified), cacheKeyOf))
+  if (keyed !== null && classified) {
+    keyed.store.refuseReads(cacheKeysOf(proposedServers(classified), keyed.keyOf))
   }
   logger.info(`Grading with the ${graderKind} grader`)
   const outcomes = await gradeServers(resolved, grader, {
@@ -286,7 +288,7 @@ export async function gate(options: GateOptions): Promise<GateRun> {
     ? await gradeBaseVersions(resolved, classified, grader, options, logger)
     : new Map<ServerEntry, GradeReport>()
   if (cache !== null && statsBefore !== undefined) {
-    logCacheUse(cache, statsBefore, cacheKeyOf, logger)
+    logCacheUse(cache, statsBefore, keyed !== null, logger)
   }
 
   const servers: ServerResult[] = resolved.map((server, i) => {
@@ -623,70 +625,72 @@ function advisorySettingOf(options: GateOptions): AdvisorySetting {
 }
 
 /**
- * The advisory source of a setting (`advisorySettingOf`): the database read once, nothing, or
- * the OSV API.
+ * The advisory source of a setting (`advisorySettingOf`) — the database read once, nothing, or
+ * the OSV API — and its identity for grade cache keys (`advisorySourceIdentity`; a database's
+ * is the digest made while loading it, so it is not read twice).
  * @throws UsageError for a database that cannot be read.
  */
 async function advisorySourceFor(
   setting: AdvisorySetting,
   http: HttpClient,
   logger: Logger
-): Promise<AdvisorySource | null> {
+): Promise<{ source: AdvisorySource | null; identity: string }> {
   switch (setting.kind) {
-    case 'osv-db':
+    case 'osv-db': {
+      let database
       try {
-        return await loadOsvDatabase(setting.path, { logger })
+        database = await loadOsvDatabase(setting.path, { logger })
       } catch (error) {
         if (error instanceof AdvisoryDatabaseError) {
           throw new UsageError(`advisory-db: ${error.message}`, { cause: error })
         }
         throw error
       }
+      return {
+        source: database,
+        identity: advisorySourceIdentity({ kind: 'osv-db', database })
+      }
+    }
     case 'off':
-      return null
+      return { source: null, identity: advisorySourceIdentity(setting) }
     case 'osv-api':
-      return createOsvApiSource({ http, baseUrl: setting.baseUrl, logger })
+      return {
+        source: createOsvApiSource({ http, baseUrl: setting.baseUrl, logger }),
+        identity: advisorySourceIdentity(setting)
+      }
   }
 }
 
 /**
- * The grade cache key of an exact purl for the run's grader (`keys.ts`): the built-in grader's
- * assessment key (npm registry, PyPI URL, advisory source identity), the grading service's or
- * the grader command's; null when this grader's grades are not cached (`registry`: a local
- * file), or when the advisory database cannot be identified (warning; the run goes uncached).
+ * The run's grade cache bound to its grader's keys (`keys.ts`): the built-in grader's assessment
+ * key (npm registry, PyPI URL, advisory source identity), the grading service's or the grader
+ * command's; null when this grader's grades are not cached (`registry`: a local file; `api` or
+ * `command` without a URL or command, which `createGrader` then rejects).
  */
-async function gradeCacheKeys(
+async function keyedGradeCache(
+  store: GradeCache,
   kind: GraderKind,
   options: GateOptions,
   deps: {
     npm: NpmRegistryClient
     pypi: PypiClient
     scale: GradeScale
-    advisorySetting: AdvisorySetting | null
-    logger: Logger
+    /** The built-in grader's advisory source identity (`advisorySourceFor`); null otherwise. */
+    advisoryIdentity: string | null
   }
-): Promise<((purl: string) => string | null) | null> {
+): Promise<KeyedGradeCache | null> {
   switch (kind) {
     case 'builtin': {
-      let advisories: string
-      try {
-        advisories = await advisorySourceIdentity(deps.advisorySetting ?? { kind: 'off' })
-      } catch (error) {
-        deps.logger.warning(
-          `the advisory database could not be identified for the grade cache (${error instanceof Error ? error.message : String(error)}); grading without the cache`
-        )
-        return null
-      }
       const sources = {
         npmRegistry: deps.npm.registry,
         pypiUrl: deps.pypi.baseUrl,
-        advisories
+        advisories: deps.advisoryIdentity ?? advisorySourceIdentity({ kind: 'off' })
       }
-      return (purl) => builtinAssessmentKey(purl, sources)
+      return { store, keyOf: (purl) => builtinAssessmentKey(purl, sources) }
     }
     case 'api': {
       const url = options.graderUrl?.trim() ?? ''
-      return url === '' ? null : (purl) => apiGradeKey(url, deps.scale, purl)
+      return url === '' ? null : { store, keyOf: (purl) => apiGradeKey(url, deps.scale, purl) }
     }
     case 'command': {
       const argv = options.graderCommand ?? []
@@ -697,21 +701,24 @@ async function gradeCacheKeys(
         options.graderPassEnv ?? [],
         process.env
       )
-      return (purl) => commandGradeKey(argv, purl, context)
+      return { store, keyOf: (purl) => commandGradeKey(argv, purl, context) }
     }
     case 'registry':
       return null
   }
 }
 
-/** One line (info) of what the grade cache did in this run: hits, misses and writes. */
+/**
+ * One line (info) of what the grade cache did in this run: hits, misses and writes; or that
+ * this grader does not use it (`used` false).
+ */
 function logCacheUse(
   cache: GradeCache,
   before: GradeCache['stats'],
-  keyOf: ((purl: string) => string | null) | null,
+  used: boolean,
   logger: Logger
 ): void {
-  if (keyOf === null) {
+  if (!used) {
     logger.info(`Grade cache ${cache.dir}: not used by this grader`)
     return
   }
@@ -747,7 +754,7 @@ function createGrader(
     advisories: AdvisorySource | null
     pypi: PypiClient
     /** The built-in grader's package assessment cache; null: none. */
-    assessmentCache: AssessmentCache | null
+    assessmentCache: KeyedGradeCache | null
   }
 ): Grader {
   switch (kind) {

@@ -94,7 +94,7 @@ const Score100Schema = z
   .max(100, 'expected a score from 0 to 100')
 
 /** One axis as the service wrote it: a score, a letter, or both; never neither. */
-export type AnswerScore =
+type AnswerScore =
   { score: number; grade: GradeLetter | null } | { score: null; grade: GradeLetter }
 
 const ScoreObjectSchema = z
@@ -327,7 +327,7 @@ const FindingInputSchema = SnakeObject.pipe(
  * the answer normalised (letters upper-case, axes and findings in our vocabulary); axes not in the
  * answer are absent from `sub_scores`.
  */
-export const ApiAnswerSchema = SnakeObject.pipe(
+const ApiAnswerSchema = SnakeObject.pipe(
   z
     .looseObject({
       overall_grade: LetterSchema,
@@ -367,7 +367,6 @@ const KNOWN_ANSWER_KEYS = new Set([
   'rubric_version',
   'findings'
 ])
-export type ApiAnswer = z.output<typeof ApiAnswerSchema>
 
 /** What the mapping needs besides the answer. */
 export interface AnswerContext {
@@ -532,4 +531,38 @@ export function safeExcerpt(text: string, max = 80): string {
     .replace(/\s+/g, ' ')
     .trim()
   return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`
+}
+
+/**
+ * `text` with every occurrence of each of `values` replaced by `***`, in the order given (pass
+ * the longest first so a value containing another is replaced whole). Used for the secrets a
+ * grader is given: the `api` grader's API key, the values of a grader command's passed
+ * environment variables. Empty values are ignored. Pure; never throws.
+ */
+export function maskValues(text: string, values: readonly string[]): string {
+  let out = text
+  for (const value of values) if (value !== '') out = out.split(value).join('***')
+  return out
+}
+
+/**
+ * A parsed JSON value (a grader's answer) with `maskValues` applied to every string in it,
+ * object keys included, as deep as it goes, so a grader that echoes a secret in a finding,
+ * snippet or link cannot put it in reports. Returns `json` itself when `values` is empty; else a
+ * copy (own properties only, so a `__proto__` key stays a plain key). Pure; never throws.
+ */
+export function maskValuesInJson(json: unknown, values: readonly string[]): unknown {
+  if (values.length === 0) return json
+  const walk = (value: unknown): unknown => {
+    if (typeof value === 'string') return maskValues(value, values)
+    if (Array.isArray(value)) return value.map(walk)
+    if (typeof value === 'object' && value !== null) {
+      // Object.fromEntries defines own properties, so a `__proto__` key stays a plain key.
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [maskValues(k, values), walk(v)])
+      )
+    }
+    return value
+  }
+  return walk(json)
 }

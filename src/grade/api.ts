@@ -14,7 +14,13 @@ import { HttpError, NetworkError, type HttpClient } from '../net/http.js'
 import { isLoopbackHost, sanitizeUrl } from '../net/url-redaction.js'
 import type { GradeScale } from '../policy/grades.js'
 import type { ResolvedServer } from '../resolve/types.js'
-import { auditDateProblem, parseApiAnswer, safeExcerpt } from './api-answer.js'
+import {
+  auditDateProblem,
+  maskValues,
+  maskValuesInJson,
+  parseApiAnswer,
+  safeExcerpt
+} from './api-answer.js'
 import type { Grader } from './grader.js'
 import { identityGap, serverIdentity } from './identity.js'
 import { OncePerKey } from './once.js'
@@ -62,8 +68,8 @@ export function createApiGrader(options: ApiGraderOptions): Grader {
   const logger = options.logger ?? silentLogger
   const now = options.now ?? (() => new Date())
   const once = new OncePerKey<GradeOutcome>()
-  const mask = (text: string): string =>
-    apiKey === undefined ? text : text.split(apiKey).join('***')
+  const secrets = apiKey === undefined ? [] : [apiKey]
+  const mask = (text: string): string => maskValues(text, secrets)
 
   async function ask(id: string): Promise<GradeOutcome> {
     const url = `${endpoint}?server=${encodeURIComponent(id)}`
@@ -118,7 +124,7 @@ export function createApiGrader(options: ApiGraderOptions): Grader {
       message: mask(`the grading service's answer for ${id} is invalid: ${problem}`)
     })
     // A service that echoes the key in a finding, snippet or link must not put it in reports.
-    if (apiKey !== undefined) json = withoutKey(json, apiKey)
+    json = maskValuesInJson(json, secrets)
     const parsed = parseApiAnswer(json, { graderName, scale: options.scale, now })
     if (!parsed.ok) return invalid(parsed.problem)
     const dateProblem = auditDateProblem(parsed.report.auditedAt, now())
@@ -206,19 +212,4 @@ function describeFailure(error: unknown, id: string): string {
   }
   const message = error instanceof Error ? error.message : String(error)
   return `asking the grading service for ${id} failed: ${safeExcerpt(message, 200)}`
-}
-
-/**
- * `value` (parsed JSON) with every occurrence of `key` in its strings (values and object keys)
- * replaced by `***`. Pure; depth-first, as deep as the JSON goes.
- */
-function withoutKey(value: unknown, key: string): unknown {
-  if (typeof value === 'string') return value.split(key).join('***')
-  if (Array.isArray(value)) return value.map((v) => withoutKey(v, key))
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k.split(key).join('***'), withoutKey(v, key)])
-    )
-  }
-  return value
 }

@@ -29,16 +29,22 @@ import { maskSecretsInText } from '../config/secrets.js'
 import type { Logger } from '../log.js'
 import { silentLogger } from '../log.js'
 import type { ResolvedServer } from '../resolve/types.js'
-import { auditDateProblem, describeIssues, safeExcerpt } from './api-answer.js'
+import {
+  auditDateProblem,
+  describeIssues,
+  maskValues,
+  maskValuesInJson,
+  safeExcerpt
+} from './api-answer.js'
 import type { Grader } from './grader.js'
 import { identityGap, serverIdentity } from './identity.js'
 import { OncePerKey } from './once.js'
 import { FindingSchema, GradeReportSchema, type GradeOutcome } from './report.js'
 
 /** Default time limit per grader run (ms). */
-export const DEFAULT_COMMAND_TIMEOUT_MS = 60_000
+const DEFAULT_COMMAND_TIMEOUT_MS = 60_000
 /** Default cap on stdout (bytes): 5 MiB. */
-export const DEFAULT_MAX_OUTPUT_BYTES = 5 * 1024 * 1024
+const DEFAULT_MAX_OUTPUT_BYTES = 5 * 1024 * 1024
 /** Default time between SIGTERM and SIGKILL (ms). */
 const DEFAULT_KILL_GRACE_MS = 2_000
 /** How much of stderr is kept for messages (the tail, in bytes). */
@@ -51,7 +57,7 @@ const MIN_MASKED_VALUE_CHARS = 4
  * find a temp directory and decode text, and nothing that holds a credential. `LC_*` variables
  * are kept too. `NODE_OPTIONS` is deliberately absent (it can load code into a Node grader).
  */
-export const GRADER_ENV_ALLOWLIST: readonly string[] = Object.freeze([
+const GRADER_ENV_ALLOWLIST: readonly string[] = Object.freeze([
   'PATH',
   'HOME',
   'TMPDIR',
@@ -95,7 +101,7 @@ export interface CommandGraderOptions {
 }
 
 /** What the grader program is told about the server (stdin JSON; SPEC §5). */
-export interface CommandGraderInput {
+interface CommandGraderInput {
   id: string
   ecosystem: string
   name: string | null
@@ -246,33 +252,9 @@ function passedValues(env: Record<string, string>, passEnv: readonly string[]): 
   return [...values].sort((a, b) => b.length - a.length)
 }
 
-/** `text` with every passed value replaced by `***`. */
-function maskPassed(text: string, passed: readonly string[]): string {
-  let out = text
-  for (const value of passed) out = out.split(value).join('***')
-  return out
-}
-
 /** Program output for a message: passed values as `***`, then known token shapes masked. */
 function maskOutput(text: string, passed: readonly string[]): string {
-  return maskSecretsInText(maskPassed(text, passed))
-}
-
-/** Every string in a parsed JSON value (keys too) with the passed values replaced by `***`. */
-function maskPassedInJson(json: unknown, passed: readonly string[]): unknown {
-  if (passed.length === 0) return json
-  const walk = (value: unknown): unknown => {
-    if (typeof value === 'string') return maskPassed(value, passed)
-    if (Array.isArray(value)) return value.map(walk)
-    if (typeof value === 'object' && value !== null) {
-      // Object.fromEntries defines own properties, so a `__proto__` key stays a plain key.
-      return Object.fromEntries(
-        Object.entries(value).map(([k, v]) => [maskPassed(k, passed), walk(v)])
-      )
-    }
-    return value
-  }
-  return walk(json)
+  return maskSecretsInText(maskValues(text, passed))
 }
 
 /** How one run of the grader program ended. */
@@ -455,7 +437,7 @@ function outcomeOf(
   }
   let json: unknown
   try {
-    json = maskPassedInJson(JSON.parse(text), passed)
+    json = maskValuesInJson(JSON.parse(text), passed)
   } catch {
     return {
       kind: 'error',

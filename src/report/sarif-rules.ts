@@ -301,7 +301,7 @@ export function builtinRule(id: string): BuiltinRule | null {
 }
 
 /** Most tags kept per rule: GitHub shows at most 10 (GitHub Docs, code scanning SARIF limits). */
-export const MAX_TAGS = 10
+const MAX_TAGS = 10
 
 /** `external/cwe/cwe-798` for `CWE-798` (the tag form GitHub code scanning links); else null. */
 export function cweTag(cwe: string | null | undefined): string | null {

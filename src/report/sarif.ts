@@ -30,7 +30,7 @@ import { createHash } from 'node:crypto'
 import type { Invocation, Location, Log as SarifLog, ReportingDescriptor, Result } from 'sarif'
 import { maskSecretsInText } from '../config/secrets.js'
 import { TOOL_NAME, TOOL_VERSION } from '../version.js'
-import { REASON_CODES, type ReasonCode } from '../policy/reasons.js'
+import { REASON_CODES } from '../policy/reasons.js'
 import { clip, toOneLine } from './markdown.js'
 import type { ConfigView, FindingView, ReportModel, ServerView } from './model.js'
 import {
@@ -62,22 +62,22 @@ export interface SarifOptions {
 }
 
 /** The project's README; reason-code rules link `#reason-codes` in it. */
-export const DEFAULT_INFORMATION_URI = 'https://github.com/mcp-grade-gate/mcp-grade-gate#readme'
+const DEFAULT_INFORMATION_URI = 'https://github.com/mcp-grade-gate/mcp-grade-gate#readme'
 /** docs/grading.md on the default branch. */
-export const DEFAULT_RUBRIC_URI =
+const DEFAULT_RUBRIC_URI =
   'https://github.com/mcp-grade-gate/mcp-grade-gate/blob/main/docs/grading.md'
 /** GitHub code scanning shows the top 5000 results of a run (GitHub Docs, SARIF limits). */
 export const DEFAULT_MAX_RESULTS = 5000
 /** The `partialFingerprints` key (SARIF 2.1.0 §3.27.17: a name with a version suffix). */
 export const FINGERPRINT_KEY = 'mcpGradeGate/v1'
 /** The OASIS SARIF 2.1.0 schema (errata 01). */
-export const SARIF_SCHEMA_URI =
+const SARIF_SCHEMA_URI =
   'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json'
 /** The base id of locations relative to the repository root. */
 export const SRCROOT = '%SRCROOT%'
 
 /** Longest result message kept (characters). */
-export const MAX_RESULT_MESSAGE_CHARS = 2000
+const MAX_RESULT_MESSAGE_CHARS = 2000
 /** Longest rule description built from a grader's text (characters). */
 const MAX_TITLE_CHARS = 200
 /** Longest evidence snippet quoted in a message (characters). */
@@ -87,19 +87,18 @@ const FINGERPRINT_HEX = 32
 
 const LEVEL_RANK: Record<SarifLevel, number> = { error: 0, warning: 1, note: 2 }
 
-/** What a result will reference: a reason code or a grader finding's rule. */
-type RuleRef = { kind: 'reason'; code: ReasonCode } | { kind: 'finding'; id: string }
+/** A result being built: its SARIF rule id (a reason code or rule id) and level always set. */
+type DraftResult = Result & { ruleId: string; level: SarifLevel }
 
 interface Draft {
-  result: Result
-  rule: RuleRef
-  /** The SARIF rule id. */
-  ruleId: string
-  level: SarifLevel
+  result: DraftResult
   securitySeverity: number
   /** Fingerprint parts before the repeat ordinal. */
   identity: string[]
-  /** The finding and the grader that reported it (finding results only). */
+  /**
+   * The finding and the grader that reported it (finding results only: the result's rule is the
+   * finding's rule, `view.ruleId`; without it, the reason code `result.ruleId`).
+   */
   finding?: { view: FindingView; source: string | null }
 }
 
@@ -134,7 +133,10 @@ export function renderSarif(model: ReportModel, options: SarifOptions = {}): Sar
   const rules: ReportingDescriptor[] = REASON_CODES.map((code) => reasonRule(code, reasonsUri.href))
   rules.push(...graderRules(kept, rubricUri.href))
   const index = new Map(rules.map((r, i) => [r.id, i]))
-  const results = kept.map((d) => ({ ...d.result, ruleIndex: index.get(d.ruleId) }))
+  const results: Result[] = kept.map((d) => ({
+    ...d.result,
+    ruleIndex: index.get(d.result.ruleId)
+  }))
 
   const invocation: Invocation = { executionSuccessful: true }
   const started = isoTime(model.startedAt)
@@ -223,9 +225,6 @@ function configDrafts(c: ConfigView): Draft[] {
   const message = `${c.path}: ${toOneLine(c.error.message)}. ${REASON_RULES.CONFIG_INVALID.fix} The other config files were still gated.`
   return [
     {
-      rule: { kind: 'reason', code: 'CONFIG_INVALID' },
-      ruleId: 'CONFIG_INVALID',
-      level: 'error',
       securitySeverity: Number(REASON_RULES.CONFIG_INVALID.securitySeverity),
       identity: [c.file, '', 'CONFIG_INVALID', '', ''],
       result: {
@@ -255,9 +254,6 @@ function serverDrafts(s: ServerView): Draft[] {
     if (r.severity === 'notice') continue
     const level = levelOfReason(r.severity)
     out.push({
-      rule: { kind: 'reason', code: r.code },
-      ruleId: r.code,
-      level,
       securitySeverity: Number(REASON_RULES[r.code].securitySeverity),
       identity: [s.file, s.name, r.code, pkg, ''],
       result: {
@@ -278,9 +274,6 @@ function serverDrafts(s: ServerView): Draft[] {
     if (f.cwe) findingFacts.cwe = f.cwe
     if (f.advisory) findingFacts.advisory = f.advisory.id
     out.push({
-      rule: { kind: 'finding', id: f.ruleId },
-      ruleId,
-      level,
       securitySeverity: Number(securitySeverity),
       identity: [s.file, s.name, ruleId, pkg, discriminator(f)],
       finding: { view: f, source: s.gradeSource },
@@ -362,7 +355,7 @@ function worst(drafts: Draft[], max: number): Draft[] {
     .map((d, i) => ({ d, i }))
     .sort(
       (a, b) =>
-        LEVEL_RANK[a.d.level] - LEVEL_RANK[b.d.level] ||
+        LEVEL_RANK[a.d.result.level] - LEVEL_RANK[b.d.result.level] ||
         b.d.securitySeverity - a.d.securitySeverity ||
         a.i - b.i
     )
@@ -375,14 +368,15 @@ function graderRules(kept: Draft[], rubricUri: string): ReportingDescriptor[] {
   const rules = new Map<string, () => ReportingDescriptor>()
   const external = new Map<string, ExternalRuleFacts>()
   for (const d of kept) {
-    if (d.rule.kind !== 'finding' || !d.finding) continue
+    if (!d.finding) continue
     const { view, source } = d.finding
-    const builtin = builtinRule(d.rule.id)
+    const { ruleId } = d.result
+    const builtin = builtinRule(view.ruleId)
     if (builtin) {
-      rules.set(d.ruleId, () => builtinRuleDescriptor(d.ruleId, builtin, rubricUri))
+      rules.set(ruleId, () => builtinRuleDescriptor(ruleId, builtin, rubricUri))
       continue
     }
-    const facts = external.get(d.ruleId)
+    const facts = external.get(ruleId)
     if (facts) {
       facts.severity = worseSeverity(facts.severity, view.severity)
       facts.cwe ??= view.cwe
@@ -395,8 +389,8 @@ function graderRules(kept: Draft[], rubricUri: string): ReportingDescriptor[] {
       cwe: view.cwe,
       source: source === null ? null : plainText(source, MAX_TITLE_CHARS)
     }
-    external.set(d.ruleId, fresh)
-    rules.set(d.ruleId, () => externalRuleDescriptor(d.ruleId, fresh))
+    external.set(ruleId, fresh)
+    rules.set(ruleId, () => externalRuleDescriptor(ruleId, fresh))
   }
   return [...rules.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

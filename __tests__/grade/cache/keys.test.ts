@@ -2,12 +2,13 @@
  * Grade cache keys (only exact versions; everything a value depends on is named; no secret in a
  * key) and the advisory source identity that built-in keys carry.
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { zipSync } from 'fflate'
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { loadOsvDatabase } from '../../../src/grade/builtin/advisories/osv-db.js'
 import { advisorySourceIdentity } from '../../../src/grade/cache/advisory-identity.js'
 import {
   apiGradeKey,
@@ -146,6 +147,9 @@ describe('apiGradeKey and commandGradeKey', () => {
 describe('advisorySourceIdentity', () => {
   let dir: string
   const osv = fileURLToPath(new URL('../../fixtures/osv/', import.meta.url))
+  /** The identity of the database at `location`, as the gate makes it: from the loaded database. */
+  const databaseIdentity = async (location: string): Promise<string> =>
+    advisorySourceIdentity({ kind: 'osv-db', database: await loadOsvDatabase(location) })
   beforeEach(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'advisory-id-'))
   })
@@ -154,36 +158,50 @@ describe('advisorySourceIdentity', () => {
   })
 
   it('tells off, the API by URL, and a database by content', async () => {
-    expect(await advisorySourceIdentity({ kind: 'off' })).toBe('off')
-    expect(await advisorySourceIdentity({ kind: 'osv-api' })).toBe('osv-api https://api.osv.dev')
-    expect(await advisorySourceIdentity({ kind: 'osv-api', baseUrl: 'http://127.0.0.1:9/' })).toBe(
+    expect(advisorySourceIdentity({ kind: 'off' })).toBe('off')
+    expect(advisorySourceIdentity({ kind: 'osv-api' })).toBe('osv-api https://api.osv.dev')
+    expect(advisorySourceIdentity({ kind: 'osv-api', baseUrl: 'http://127.0.0.1:9/' })).toBe(
       'osv-api http://127.0.0.1:9'
     )
-    const db = await advisorySourceIdentity({ kind: 'osv-db', path: osv })
+    const db = await databaseIdentity(osv)
     expect(db).toMatch(/^osv-db sha256:[0-9a-f]{64}$/)
   })
 
   it('gives a copy of a database the same identity, and a changed record another', async () => {
     const copy = path.join(dir, 'copy')
     cpSync(osv, copy, { recursive: true })
-    const original = await advisorySourceIdentity({ kind: 'osv-db', path: osv })
-    expect(await advisorySourceIdentity({ kind: 'osv-db', path: copy })).toBe(original)
+    const original = await databaseIdentity(osv)
+    expect(await databaseIdentity(copy)).toBe(original)
     writeFileSync(path.join(copy, 'GHSA-new.json'), '{"id":"GHSA-new"}')
-    expect(await advisorySourceIdentity({ kind: 'osv-db', path: copy })).not.toBe(original)
+    expect(await databaseIdentity(copy)).not.toBe(original)
+  })
+
+  it('tells apart a record moved to another path, and an edited record', async () => {
+    const copy = path.join(dir, 'copy')
+    cpSync(osv, copy, { recursive: true })
+    const original = await databaseIdentity(copy)
+    mkdirSync(path.join(copy, 'moved'))
+    writeFileSync(path.join(copy, 'moved', 'GHSA-x.json'), '{"id":"GHSA-x"}')
+    const withMoved = await databaseIdentity(copy)
+    expect(withMoved).not.toBe(original)
+    rmSync(path.join(copy, 'moved'), { recursive: true })
+    writeFileSync(path.join(copy, 'GHSA-x.json'), '{"id":"GHSA-x"}')
+    const atTop = await databaseIdentity(copy)
+    expect(atTop).not.toBe(withMoved)
+    writeFileSync(path.join(copy, 'GHSA-x.json'), '{"id":"GHSA-y"}')
+    expect(await databaseIdentity(copy)).not.toBe(atTop)
   })
 
   it('identifies a zip by its bytes', async () => {
     const zip = path.join(dir, 'all.zip')
     writeFileSync(zip, zipSync({ 'a.json': new TextEncoder().encode('{"id":"A"}') }))
-    const first = await advisorySourceIdentity({ kind: 'osv-db', path: zip })
-    expect(await advisorySourceIdentity({ kind: 'osv-db', path: zip })).toBe(first)
+    const first = await databaseIdentity(zip)
+    expect(await databaseIdentity(zip)).toBe(first)
     writeFileSync(zip, zipSync({ 'a.json': new TextEncoder().encode('{"id":"B"}') }))
-    expect(await advisorySourceIdentity({ kind: 'osv-db', path: zip })).not.toBe(first)
+    expect(await databaseIdentity(zip)).not.toBe(first)
   })
 
-  it('rejects when the database cannot be read', async () => {
-    await expect(
-      advisorySourceIdentity({ kind: 'osv-db', path: path.join(dir, 'missing') })
-    ).rejects.toThrow(/ENOENT/)
+  it('rejects when the database cannot be read (loading it fails first)', async () => {
+    await expect(databaseIdentity(path.join(dir, 'missing'))).rejects.toThrow(/ENOENT/)
   })
 })

@@ -21,7 +21,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { z } from 'zod'
 import { defaultCacheDir } from '../../../src/grade/cache/default-dir.js'
 import { DEFAULT_CACHE_TTL_MS, GradeCache } from '../../../src/grade/cache/store.js'
-import { parseCacheTtlDays } from '../../../src/grade/cache/ttl.js'
+import { cacheTtlMs, parseCacheTtlDays } from '../../../src/grade/cache/ttl.js'
 import type { Logger } from '../../../src/log.js'
 
 let root: string
@@ -269,6 +269,30 @@ describe('GradeCache', () => {
     expect(await c.get(KEY)).toBeNull()
   })
 
+  it('reads an entry once per run, yet checks its dates on every use and drops it on a write', async () => {
+    await cache().put(KEY, 'first')
+    const c = cache()
+    expect(await c.has(KEY)).toBe(true)
+    // Gone from disk after `has`: `get` answers from what `has` read (one read per key).
+    rmSync(fileOf(KEY))
+    expect(await c.get(KEY)).toBe('first')
+    // A write replaces what was read.
+    await c.put(KEY, 'second')
+    expect(await c.get(KEY)).toBe('second')
+    // The remembered entry still expires with the clock.
+    clock = new Date(clock.getTime() + 7 * DAY)
+    expect(await c.has(KEY)).toBe(false)
+    expect(await c.get(KEY)).toBeNull()
+    expect(existsSync(fileOf(KEY))).toBe(false)
+    // A key refused after it was read is not answered from memory.
+    clock = new Date('2026-11-21T10:00:00Z')
+    await c.put(KEY, 'third')
+    expect(await c.get(KEY)).toBe('third')
+    c.refuseReads([KEY])
+    expect(await c.get(KEY)).toBeNull()
+    expect(c.stats).toEqual({ hits: 3, misses: 2, writes: 2, failedWrites: 0 })
+  })
+
   it('rejects a time-to-live or size cap that is not positive', () => {
     expect(() => new GradeCache({ dir, ttlMs: 0 })).toThrow(RangeError)
     expect(() => new GradeCache({ dir, ttlMs: Number.NaN })).toThrow(RangeError)
@@ -286,6 +310,16 @@ describe('defaultCacheDir', () => {
     const dirFor = defaultCacheDir({ MCP_GRADE_GATE_CACHE_DIR: '  ' })
     expect(path.isAbsolute(dirFor)).toBe(true)
     expect(dirFor).toMatch(/mcp-grade-gate(?:[\\/]Cache)?$/)
+  })
+})
+
+describe('cacheTtlMs', () => {
+  it('turns days into ms, rounded to the ms, and gives the default', () => {
+    expect(cacheTtlMs(7)).toBe(DEFAULT_CACHE_TTL_MS)
+    expect(cacheTtlMs(0.5)).toBe(43_200_000)
+    expect(cacheTtlMs(0.1)).toBe(8_640_000)
+    expect(cacheTtlMs(1 / 3)).toBe(28_800_000)
+    expect(cacheTtlMs(365)).toBe(31_536_000_000)
   })
 })
 

@@ -10,17 +10,16 @@ import { z } from 'zod'
 import { type Logger, silentLogger } from '../../log.js'
 import type { PackageAssessment } from '../builtin/package-assessment.js'
 import { DeclaredToolSchema, FindingSchema } from '../report.js'
-import type { GradeCache } from './store.js'
+import type { KeyedGradeCache } from './keys.js'
 
-/** A grade cache as the built-in grader uses it: the store, and the key of an exact purl. */
-export interface AssessmentCache {
-  store: GradeCache
-  /** The key of the assessment of `purl` (`builtinAssessmentKey`); null: do not cache it. */
-  keyOf: (purl: string) => string | null
-}
+/**
+ * A grade cache as the built-in grader uses it: the store, and the key of the assessment of an
+ * exact purl (`builtinAssessmentKey`); null: do not cache it.
+ */
+export type AssessmentCache = KeyedGradeCache
 
 /** A stored assessment (validated on read; limits as in `GradeReportSchema`). */
-export const CachedAssessmentSchema = z
+const CachedAssessmentSchema = z
   .object({
     kind: z.literal('assessed'),
     /** When the assessment was made (ISO 8601): the grade's `auditedAt`. */
@@ -29,14 +28,13 @@ export const CachedAssessmentSchema = z
     tools: z.array(DeclaredToolSchema).max(1000).nullable()
   })
   .strict()
-export type CachedAssessment = z.infer<typeof CachedAssessmentSchema>
+type CachedAssessment = z.infer<typeof CachedAssessmentSchema>
 
-/** An assessment with the time it was made and whether it came from the cache. */
+/** An assessment with the time it was made. */
 export interface DatedAssessment {
   assessment: PackageAssessment
   /** When the assessment was made: now for a fresh one, the stored time for a cached one. */
   assessedAt: Date
-  fromCache: boolean
 }
 
 /**
@@ -65,8 +63,7 @@ export async function cachedAssessment(
       logger.debug(`grade cache: ${purl} assessed at ${hit.assessedAt}, from the cache`)
       return {
         assessment: { kind: 'assessed', findings: hit.findings, tools: hit.tools },
-        assessedAt: new Date(hit.assessedAt),
-        fromCache: true
+        assessedAt: new Date(hit.assessedAt)
       }
     }
   }
@@ -86,5 +83,5 @@ export async function cachedAssessment(
     }
     await cache.store.put(key, value)
   }
-  return { assessment, assessedAt, fromCache: false }
+  return { assessment, assessedAt }
 }

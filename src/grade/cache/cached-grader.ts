@@ -13,17 +13,16 @@ import type { ResolvedServer } from '../../resolve/types.js'
 import type { Grader } from '../grader.js'
 import { OncePerKey } from '../once.js'
 import { GradeReportSchema, type GradeOutcome } from '../report.js'
-import { exactPackage } from './keys.js'
 import type { GradeCache } from './store.js'
 
 /** A stored external grade: the rubric the grader named, and its report. */
-export const CachedGradeSchema = z
+const CachedGradeSchema = z
   .object({
     rubricVersion: z.string().min(1).max(100),
     report: GradeReportSchema
   })
   .strict()
-export type CachedGrade = z.infer<typeof CachedGradeSchema>
+type CachedGrade = z.infer<typeof CachedGradeSchema>
 
 /** Resolutions whose exact version was confirmed (written and checked, or resolved today). */
 const CONFIRMED = new Set(['exact', 'registry'])
@@ -34,7 +33,8 @@ const CONFIRMED = new Set(['exact', 'registry'])
  * stored. Each key is looked up and graded once per wrapper (concurrent servers share it).
  * Servers without a key go straight to `inner`. `grade` never rejects (as `inner`, whose
  * rejections pass through unchanged).
- * @param keyOf `apiGradeKey` / `commandGradeKey` bound to the grader's identity; null: not cached.
+ * @param keyOf `apiGradeKey` / `commandGradeKey` bound to the grader's identity; it returns null
+ *   for a purl that is not an exact npm/PyPI version (`exactPackage`) or is not to be cached.
  */
 export function cachedGrader(
   inner: Grader,
@@ -68,8 +68,7 @@ export function cachedGrader(
     source: inner.source,
     grade(server: ResolvedServer): Promise<GradeOutcome> {
       const pkg = server.package
-      const exact = CONFIRMED.has(pkg.resolution.status) ? exactPackage(pkg.purl) : null
-      const key = exact === null ? null : keyOf(exact.purl)
+      const key = CONFIRMED.has(pkg.resolution.status) && pkg.purl ? keyOf(pkg.purl) : null
       if (key === null) return inner.grade(server)
       return once.get(key, () => gradeKeyed(server, key))
     }

@@ -5,7 +5,7 @@
 import envPaths from 'env-paths'
 
 /** The environment variable that chooses the grade cache directory. */
-export const CACHE_DIR_ENV = 'MCP_GRADE_GATE_CACHE_DIR'
+const CACHE_DIR_ENV = 'MCP_GRADE_GATE_CACHE_DIR'
 
 /**
  * The default grade cache directory: `env.MCP_GRADE_GATE_CACHE_DIR` (trimmed) when set and not

@@ -21,9 +21,27 @@ import type { GradeScale } from '../../policy/grades.js'
 import { sanitizeUrl, tokenDigest } from '../../net/url-redaction.js'
 import { TOOL_NAME, TOOL_VERSION } from '../../version.js'
 import { RUBRIC_VERSION } from '../builtin/scoring.js'
+import type { GradeCache } from './store.js'
 
 /** Version of the key layout: bump it when what a key names changes. */
 export const CACHE_KEY_SCHEMA = 'mcp-grade-gate/grade-cache-key/1'
+
+/**
+ * Largest program file hashed into a grader command's key, in bytes: 16 MiB (a grader script is
+ * a few KiB; a larger file named in the argv, e.g. a binary, is keyed by its argv word only).
+ */
+const MAX_HASHED_PROGRAM_BYTES = 16 * 1024 * 1024
+
+/** The grade cache as one run's grader uses it: the store, and the key of an exact purl. */
+export interface KeyedGradeCache {
+  store: GradeCache
+  /**
+   * The key of `purl` for this grader (`builtinAssessmentKey`, `apiGradeKey` or
+   * `commandGradeKey` bound to the grader's identity); null when `purl` is not an exact npm/PyPI
+   * version (`exactPackage`), which is never cached.
+   */
+  keyOf: (purl: string) => string | null
+}
 
 /** An exact npm or PyPI package version named by its Package URL. */
 export interface ExactPackage {
@@ -124,9 +142,12 @@ export function commandGradeKey(
 
 /**
  * What besides its argv decides a grader command's answer, for its cache key: the SHA-256 of
- * each argv word that names a readable regular file (relative to `cwd`; the grader script, so an
- * edited script is a new key), and the SHA-256 of each passed environment variable's name and
- * value (so a new token or setting is a new key; values are never stored). Never throws.
+ * each argv word that names a readable regular file of at most `MAX_HASHED_PROGRAM_BYTES`
+ * (16 MiB; relative to `cwd`; the grader script, so an edited script is a new key), and the
+ * SHA-256 of each passed environment variable's name and value (so a new token or setting is a
+ * new key; values are never stored).
+ * @returns `file <word> sha256:<hex>` entries in argv order, then `env <name> sha256:<hex>`
+ *   entries by name. Never throws.
  */
 export async function commandContext(
   argv: readonly string[],
@@ -139,7 +160,7 @@ export async function commandContext(
     try {
       const file = path.resolve(cwd, word)
       const info = await stat(file)
-      if (!info.isFile() || info.size > 16 * 1024 * 1024) continue
+      if (!info.isFile() || info.size > MAX_HASHED_PROGRAM_BYTES) continue
       const hash = createHash('sha256')
         .update(await readFile(file))
         .digest('hex')

@@ -11,6 +11,10 @@
  * directory, created exclusively with mode 0o600, then renamed over the entry); directories are
  * created with mode 0o700. A failed write (read-only directory, disk full) logs one warning and
  * the run goes on without writing.
+ *
+ * Each key's entry file is read and validated once per `GradeCache` (the gate asks `has` while
+ * resolving, then `get` while grading): the result is kept until the key is written (`put`),
+ * refused (`refuseReads`) or the directory pruned, and its dates are checked on every use.
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { constants } from 'node:fs'
@@ -18,15 +22,16 @@ import { lstat, mkdir, open, readdir, rename, rm, unlink, writeFile } from 'node
 import path from 'node:path'
 import { z } from 'zod'
 import { type Logger, silentLogger } from '../../log.js'
+import { cacheTtlMs, DEFAULT_CACHE_TTL_DAYS } from './ttl.js'
 
-/** Default time an entry is served: 7 days in ms (issue 5). */
-export const DEFAULT_CACHE_TTL_MS = 7 * 24 * 60 * 60 * 1000
+/** Default time an entry is served, in ms: `DEFAULT_CACHE_TTL_DAYS` (7 days, issue 5). */
+export const DEFAULT_CACHE_TTL_MS = cacheTtlMs(DEFAULT_CACHE_TTL_DAYS)
 
 /** Default largest entry read or written: 5 MiB (a graded package is a few KiB to ~1 MiB). */
-export const DEFAULT_MAX_ENTRY_BYTES = 5 * 1024 * 1024
+const DEFAULT_MAX_ENTRY_BYTES = 5 * 1024 * 1024
 
 /** Version of the entry layout, also the name of its sub-directory (`v1`). */
-export const CACHE_ENTRY_VERSION = 1
+const CACHE_ENTRY_VERSION = 1
 
 /** How far in the future `storedAt` may lie (clock skew between runners), in ms: 5 minutes. */
 const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000
@@ -48,6 +53,7 @@ const CacheEntrySchema = z.object({
   expiresAt: z.iso.datetime({ offset: true }),
   value: z.unknown()
 })
+type CacheEntry = z.infer<typeof CacheEntrySchema>
 
 /** Counters of one `GradeCache` since it was created (for logs, and the action's save step). */
 export interface GradeCacheStats {
@@ -79,6 +85,9 @@ export interface GradeCacheOptions {
 type MissReason =
   'absent' | 'unreadable' | 'corrupt' | 'foreign' | 'wrong-key' | 'expired' | 'refused'
 
+/** What reading one key's entry file gave: a valid entry for the key (dates not yet checked). */
+type EntryRead = { ok: true; entry: CacheEntry; file: string } | { ok: false; reason: MissReason }
+
 /**
  * A directory store of JSON values by string key (see the module doc). Safe to share between
  * concurrent graders of one run and between concurrent runs on one directory (last write wins).
@@ -95,6 +104,10 @@ export class GradeCache {
   readonly #stats: GradeCacheStats = { hits: 0, misses: 0, writes: 0, failedWrites: 0 }
   #writesOff = false
   readonly #refused = new Set<string>()
+  /** Each key's entry as read once (`#read`); dropped by `put`, `refuseReads` and `prune`. */
+  readonly #reads = new Map<string, Promise<EntryRead>>()
+  /** `<dir>/v1` was seen as a real directory (it is then not checked again). */
+  #realDirectory = false
   #ready: Promise<void> | null = null
 
   /**
@@ -170,6 +183,7 @@ export class GradeCache {
    * switches writing off; never rejects.
    */
   async put(key: string, value: unknown): Promise<void> {
+    this.#reads.delete(key)
     if (this.#writesOff || !validKey(key)) return
     const storedAt = this.#now()
     let text: string
@@ -202,6 +216,8 @@ export class GradeCache {
       await writeFile(temp, text, { mode: 0o600, flag: 'wx' })
       // rename replaces a link at the entry's name instead of writing through it.
       await rename(temp, path.join(this.#entries, name))
+      // Also forget a read that began while this write was under way.
+      this.#reads.delete(key)
       this.#stats.writes += 1
     } catch (error) {
       await rm(temp, { force: true }).catch(() => undefined)
@@ -220,6 +236,7 @@ export class GradeCache {
    *   are left alone.
    */
   async prune(): Promise<number> {
+    this.#reads.clear()
     let names: string[]
     try {
       if (!(await this.#isRealDirectory())) return 0
@@ -255,15 +272,46 @@ export class GradeCache {
    * proposes is not evidence.
    */
   refuseReads(keys: Iterable<string>): void {
-    for (const key of keys) this.#refused.add(key)
+    for (const key of keys) {
+      this.#refused.add(key)
+      this.#reads.delete(key)
+    }
   }
 
-  /** Read and check the entry of `key`; deletes corrupt, foreign and expired files. */
+  /**
+   * The entry of `key` if it is usable now: read once (`#readEntry`, memoised), its dates checked
+   * against the clock on every call; deletes an entry past its `expiresAt`.
+   */
   async #read(
     key: string
   ): Promise<{ ok: true; value: unknown } | { ok: false; reason: MissReason }> {
     if (!validKey(key)) return { ok: false, reason: 'absent' }
     if (this.#refused.has(key)) return { ok: false, reason: 'refused' }
+    let pending = this.#reads.get(key)
+    if (pending === undefined) {
+      pending = this.#readEntry(key)
+      this.#reads.set(key, pending)
+    }
+    const found = await pending
+    if (!found.ok) return found
+    const { entry, file } = found
+    const now = this.#now().getTime()
+    const storedAt = Date.parse(entry.storedAt)
+    if (now >= Date.parse(entry.expiresAt)) {
+      // Deleted: a later read finds it absent, as it would have without the memo.
+      if (this.#reads.get(key) === pending) this.#reads.delete(key)
+      await remove(file)
+      return { ok: false, reason: 'expired' }
+    }
+    // Older than this run's time-to-live (a shorter --cache-ttl), or stored "in the future".
+    if (now - storedAt >= this.ttlMs || storedAt - now > MAX_CLOCK_SKEW_MS) {
+      return { ok: false, reason: 'expired' }
+    }
+    return { ok: true, value: entry.value }
+  }
+
+  /** Read and validate the entry file of `key`; deletes corrupt and foreign files. */
+  async #readEntry(key: string): Promise<EntryRead> {
     try {
       if (!(await this.#isRealDirectory())) return { ok: false, reason: 'absent' }
     } catch {
@@ -288,17 +336,7 @@ export class GradeCache {
     }
     const entry = parsed.data
     if (entry.key !== key) return { ok: false, reason: 'wrong-key' }
-    const now = this.#now().getTime()
-    const storedAt = Date.parse(entry.storedAt)
-    if (now >= Date.parse(entry.expiresAt)) {
-      await remove(file)
-      return { ok: false, reason: 'expired' }
-    }
-    // Older than this run's time-to-live (a shorter --cache-ttl), or stored "in the future".
-    if (now - storedAt >= this.ttlMs || storedAt - now > MAX_CLOCK_SKEW_MS) {
-      return { ok: false, reason: 'expired' }
-    }
-    return { ok: true, value: entry.value }
+    return { ok: true, entry, file }
   }
 
   /**
@@ -329,11 +367,16 @@ export class GradeCache {
     }
   }
 
-  /** Whether `<dir>/v1` exists as a real directory (not a link). Rejects on odd fs errors. */
+  /**
+   * Whether `<dir>/v1` exists as a real directory (not a link); once it has, it is not checked
+   * again in this run. Rejects on odd fs errors.
+   */
   async #isRealDirectory(): Promise<boolean> {
+    if (this.#realDirectory) return true
     try {
       const stats = await lstat(this.#entries)
-      return stats.isDirectory()
+      this.#realDirectory = stats.isDirectory()
+      return this.#realDirectory
     } catch (error) {
       if ((error as { code?: string }).code === 'ENOENT') return false
       throw error
@@ -361,7 +404,7 @@ function validKey(key: string): boolean {
   return typeof key === 'string' && key.length > 0 && key.length <= MAX_KEY_CHARS
 }
 
-function parseEntry(text: string): z.infer<typeof CacheEntrySchema> | null {
+function parseEntry(text: string): CacheEntry | null {
   try {
     const parsed = CacheEntrySchema.safeParse(JSON.parse(text))
     return parsed.success ? parsed.data : null

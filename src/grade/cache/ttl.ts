@@ -8,10 +8,20 @@
 export const DEFAULT_CACHE_TTL_DAYS = 7
 
 /** Longest time-to-live accepted, in days: one year. */
-export const MAX_CACHE_TTL_DAYS = 365
+const MAX_CACHE_TTL_DAYS = 365
 
 /** Milliseconds in a day (a `GradeCache`'s `ttlMs` is days × this). */
 export const MS_PER_DAY = 24 * 60 * 60 * 1000
+
+/**
+ * A time-to-live in days (`parseCacheTtlDays`; fractions allowed) as the ms a `GradeCache`
+ * takes: `days × MS_PER_DAY`, rounded to the nearest ms (`Math.round`), so `0.1` days is
+ * 8 640 000 ms. Pure; never throws (a non-finite or non-positive `days` gives a value the
+ * `GradeCache` constructor rejects with a RangeError).
+ */
+export function cacheTtlMs(days: number): number {
+  return Math.round(days * MS_PER_DAY)
+}
 
 /**
  * Days as typed (`7`, `0.5`), trimmed.

@@ -1,4 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync, symlinkSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import {
+  cpSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  mkdirSync,
+  symlinkSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
@@ -81,6 +90,18 @@ describe('loadOsvDatabase (directory)', () => {
     expect(logger.warnings.join('\n')).toMatch(/over the 2000-byte limit/)
   })
 
+  it('digests the content it read: the same for a copy, another for a changed record', async () => {
+    const db = await loadOsvDatabase(OSV_FIXTURES)
+    expect(db.contentDigest).toMatch(/^[0-9a-f]{64}$/)
+    const copy = join(temp, 'digest-copy')
+    cpSync(OSV_FIXTURES, copy, { recursive: true })
+    expect((await loadOsvDatabase(copy)).contentDigest).toBe(db.contentDigest)
+    writeFileSync(join(copy, 'notes.txt'), 'not a record: not read, not digested')
+    expect((await loadOsvDatabase(copy)).contentDigest).toBe(db.contentDigest)
+    writeFileSync(join(copy, 'GHSA-extra.json'), '{"id":"GHSA-extra"}')
+    expect((await loadOsvDatabase(copy)).contentDigest).not.toBe(db.contentDigest)
+  })
+
   it('a missing path is a human error', async () => {
     const missing = join(temp, 'nope')
     await expect(loadOsvDatabase(missing)).rejects.toThrow(AdvisoryDatabaseError)
@@ -157,6 +178,12 @@ describe('loadOsvDatabase (zip)', () => {
     const small = await loadOsvDatabase(path, { logger, limits: { maxTotalBytes: size * 3 } })
     expect(small.recordCount).toBeLessThanOrEqual(3)
     expect(logger.warnings.join('\n')).toMatch(/uncompressed bytes; the rest is not read/)
+  })
+
+  it('digests a zip by its bytes', async () => {
+    const path = zipOf({ 'MAL-2025-47604.json': JSON.stringify(rawRecord('MAL-2025-47604')) })
+    const expected = createHash('sha256').update('zip\0').update(readFileSync(path)).digest('hex')
+    expect((await loadOsvDatabase(path)).contentDigest).toBe(expected)
   })
 
   it('a corrupt zip is a human error', async () => {

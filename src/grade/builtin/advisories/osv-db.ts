@@ -11,9 +11,14 @@
  * walked without following symbolic links. A record that is not valid JSON or not a valid OSV
  * record is skipped with a warning naming the file — never fatal. A missing path is an
  * `AdvisoryDatabaseError` that says what to give instead.
+ *
+ * The loaded database carries a SHA-256 of the bytes it was built from (`contentDigest`), hashed
+ * as they are read, so the grade cache can name the database (`advisorySourceIdentity`) without
+ * reading it a second time.
  */
+import { createHash } from 'node:crypto'
 import { lstat, readFile, readdir } from 'node:fs/promises'
-import { join, relative } from 'node:path'
+import { join, relative, sep } from 'node:path'
 import { unzipSync, type UnzipFileInfo } from 'fflate'
 import { type Logger, silentLogger } from '../../../log.js'
 import { type AdvisoryEcosystem, matchAffected, normalisePackageName } from './affected.js'
@@ -33,7 +38,7 @@ export interface OsvDatabaseLimits {
 }
 
 /** Default limits: far above osv.dev's npm `all.zip`, far below what would hurt a runner. */
-export const DEFAULT_OSV_DATABASE_LIMITS: Readonly<OsvDatabaseLimits> = Object.freeze({
+const DEFAULT_OSV_DATABASE_LIMITS: Readonly<OsvDatabaseLimits> = Object.freeze({
   maxEntries: 1_000_000,
   maxTotalBytes: 2 * 1024 * 1024 * 1024,
   maxEntryBytes: 8 * 1024 * 1024,
@@ -53,17 +58,28 @@ export interface LoadOsvDatabaseOptions {
   limits?: Partial<OsvDatabaseLimits>
 }
 
-/** A loaded database: an `AdvisorySource` plus how many records it indexed. */
+/** A loaded database: an `AdvisorySource`, how many records it indexed, and a digest of it. */
 export interface OsvDatabase extends AdvisorySource {
   /** Valid records indexed. */
   readonly recordCount: number
   /** Files or entries skipped (invalid, not JSON, unsafe path, over a limit). */
   readonly skippedCount: number
+  /**
+   * SHA-256 (64 lowercase hex digits) of the content the database was loaded from: for a `.zip`,
+   * the file's bytes; for a directory, every `.json` file read (not those skipped for their size
+   * or past a limit), by relative `/`-separated path in code-unit order, each as its path and
+   * the SHA-256 of its bytes. The same content gives the same digest wherever it lies (a copy, a
+   * fresh download); any changed, added or removed record file gives another.
+   */
+  readonly contentDigest: string
 }
 
 /**
- * Load a directory of OSV JSON files, or a `.zip` of them, as an `AdvisorySource`.
+ * Load a directory of OSV JSON files, or a `.zip` of them, as an `AdvisorySource`. Every file is
+ * read once, and hashed as it is read (`OsvDatabase.contentDigest`).
  * @param path a directory or a file ending in `.zip`.
+ * @param options `logger` for skipped records and limits reached (default silent); `limits`
+ *   override `DEFAULT_OSV_DATABASE_LIMITS` (entries, bytes, compression ratio).
  * @throws AdvisoryDatabaseError when the path does not exist, is neither a directory nor a
  *   `.zip`, or the zip cannot be read at all (corrupt central directory).
  */
@@ -84,10 +100,13 @@ export async function loadOsvDatabase(
     )
   }
   const index = new RecordIndex(logger)
+  let contentDigest: string
   if (stats.isDirectory()) {
-    await loadDirectory(path, index, limits, logger)
+    contentDigest = await loadDirectory(path, index, limits, logger)
   } else if (stats.isFile() && path.toLowerCase().endsWith('.zip')) {
-    loadZip(await readFile(path), path, index, limits, logger)
+    const data = await readFile(path)
+    loadZip(data, path, index, limits, logger)
+    contentDigest = createHash('sha256').update('zip\0').update(data).digest('hex')
   } else {
     throw new AdvisoryDatabaseError(
       `OSV database ${path} is neither a directory nor a .zip file: give a directory of OSV JSON ` +
@@ -98,6 +117,7 @@ export async function loadOsvDatabase(
     name: `OSV database ${path}`,
     recordCount: index.recordCount,
     skippedCount: index.skipped,
+    contentDigest,
     lookup: (queries: PackageQuery[]) => Promise.resolve(queries.map((q) => index.lookup(q)))
   }
 }
@@ -161,13 +181,18 @@ function key(ecosystem: AdvisoryEcosystem, name: string): string {
   return `${ecosystem}\u0000${normalisePackageName(ecosystem, name)}`
 }
 
-/** Walk `root` (no symbolic links followed) and index every `*.json` file within the limits. */
+/**
+ * Walk `root` (no symbolic links followed) and index every `*.json` file within the limits.
+ * @returns the directory's `contentDigest` (see `OsvDatabase`) over the files read.
+ */
 async function loadDirectory(
   root: string,
   index: RecordIndex,
   limits: OsvDatabaseLimits,
   logger: Logger
-): Promise<void> {
+): Promise<string> {
+  const read: FileDigest[] = []
+  const digest = (): string => directoryDigest(read)
   let seen = 0
   let total = 0
   const pending = [root]
@@ -187,7 +212,7 @@ async function loadDirectory(
         logger.warning(
           `OSV database ${root}: more than ${limits.maxEntries} files; the rest is not read`
         )
-        return
+        return digest()
       }
       const name = relative(root, full)
       const size = (await lstat(full)).size
@@ -200,11 +225,37 @@ async function loadDirectory(
         logger.warning(
           `OSV database ${root}: over ${limits.maxTotalBytes} bytes; the rest is not read`
         )
-        return
+        return digest()
       }
-      index.addText(await readFile(full, 'utf8'), name)
+      const bytes = await readFile(full)
+      read.push({
+        path: name.split(sep).join('/'),
+        sha256: createHash('sha256').update(bytes).digest('base64')
+      })
+      index.addText(bytes.toString('utf8'), name)
     }
   }
+  return digest()
+}
+
+/** One record file read from a database directory: its relative path and content digest. */
+interface FileDigest {
+  /** Relative to the database root, `/`-separated. */
+  path: string
+  /** SHA-256 of the file's bytes, base64 (44 characters: compact for a million files). */
+  sha256: string
+}
+
+/**
+ * A directory's `contentDigest`: SHA-256 over `directory NUL`, then per file in code-unit order
+ * of its path: path, NUL, the file's SHA-256 (base64). Sorting here (not in the walk) keeps the digest
+ * independent of the walk order and of the locale.
+ */
+function directoryDigest(files: FileDigest[]): string {
+  const hash = createHash('sha256').update('directory\0')
+  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+  for (const file of sorted) hash.update(`${file.path}\0${file.sha256}`, 'utf8')
+  return hash.digest('hex')
 }
 
 /** Index the `.json` entries of a zip, in passes of at most `ZIP_PASS_BYTES` uncompressed. */
