@@ -2,8 +2,37 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { DEFAULT_CONFIG_PATTERNS, discoverConfigs } from '../../src/config/discover.js'
+import {
+  configPathMatcher,
+  DEFAULT_CONFIG_PATTERNS,
+  discoverConfigs
+} from '../../src/config/discover.js'
 import { readConfig } from '../../src/config/read.js'
+
+/** The files of the shared workspace (`root`). */
+const WORKSPACE_FILES = [
+  '.mcp.json',
+  '.vscode/mcp.json',
+  '.cursor/mcp.json',
+  '.roo/mcp.json',
+  '.kiro/settings/mcp.json',
+  '.gemini/settings.json',
+  '.github/copilot/mcp.json',
+  '.amazonq/mcp.json',
+  '.zed/settings.json',
+  '.codex/config.toml',
+  'apps/web/mcp.json',
+  'claude_desktop_config.example.json',
+  'docs/.mcp.json.example',
+  'ide/cline_mcp_settings.json',
+  '.windsurf/mcp_config.json',
+  'node_modules/pkg/.mcp.json',
+  'apps/web/node_modules/x/mcp.json',
+  '.git/mcp.json',
+  'src/settings.json',
+  'src/other.json',
+  'README.md'
+]
 
 let root: string
 let outside: string
@@ -17,31 +46,7 @@ function write(relative: string, text = '{"mcpServers": {}}'): void {
 beforeAll(() => {
   root = mkdtempSync(path.join(tmpdir(), 'mcp-discover-'))
   outside = mkdtempSync(path.join(tmpdir(), 'mcp-outside-'))
-  for (const file of [
-    '.mcp.json',
-    '.vscode/mcp.json',
-    '.cursor/mcp.json',
-    '.roo/mcp.json',
-    '.kiro/settings/mcp.json',
-    '.gemini/settings.json',
-    '.github/copilot/mcp.json',
-    '.amazonq/mcp.json',
-    '.zed/settings.json',
-    '.codex/config.toml',
-    'apps/web/mcp.json',
-    'claude_desktop_config.example.json',
-    'docs/.mcp.json.example',
-    'ide/cline_mcp_settings.json',
-    '.windsurf/mcp_config.json',
-    'node_modules/pkg/.mcp.json',
-    'apps/web/node_modules/x/mcp.json',
-    '.git/mcp.json',
-    'src/settings.json',
-    'src/other.json',
-    'README.md'
-  ]) {
-    write(file)
-  }
+  for (const file of WORKSPACE_FILES) write(file)
   writeFileSync(path.join(outside, 'mcp.json'), '{}')
   symlinkSync(outside, path.join(root, 'linked'), 'dir')
 })
@@ -225,5 +230,23 @@ describe('discoverConfigs', () => {
       rmSync(ws, { recursive: true, force: true })
       rmSync(away, { recursive: true, force: true })
     }
+  })
+})
+
+describe('configPathMatcher', () => {
+  it('decides as the directory search does: the patterns, never inside node_modules or .git', async () => {
+    const matches = configPathMatcher()
+    expect(matches('.vscode/mcp.json')).toBe(true)
+    expect(matches('docs/.mcp.json.example')).toBe(true)
+    expect(matches('src/other.json')).toBe(false)
+    expect(matches('node_modules/pkg/.mcp.json')).toBe(false)
+    expect(matches('apps/web/node_modules/x/mcp.json')).toBe(false)
+    expect(matches('.git/mcp.json')).toBe(false)
+    expect(configPathMatcher(['**/settings.json'])('src/settings.json')).toBe(true)
+    // A file so named is not inside such a directory: the search finds it when a pattern does.
+    expect(configPathMatcher(['**/node_modules'])('lib/node_modules')).toBe(true)
+    // The files of the shared workspace it accepts are the ones discoverConfigs finds there.
+    const found = (await discoverConfigs([], { cwd: root })).map((f) => f.path)
+    expect(WORKSPACE_FILES.filter((file) => matches(file)).sort()).toEqual(found)
   })
 })

@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from '@jest/globals'
 import { LineIndex } from '../../src/config/lines.js'
 import { parseConfig } from '../../src/config/parse.js'
-import { locateTomlPaths, pathKey } from '../../src/config/toml-positions.js'
 import type { ServerEntry } from '../../src/config/types.js'
+import { locateTomlPaths, pathKey } from './toml-paths.js'
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/configs')
 
@@ -125,7 +125,7 @@ describe('parseConfig: invalid TOML', () => {
   })
 })
 
-describe('locateTomlPaths', () => {
+describe('scanTomlPaths (positions by path: locateTomlPaths)', () => {
   it('places keys, quoted keys, array elements and array-of-table members', () => {
     const text = [
       '# c',

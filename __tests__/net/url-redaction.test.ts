@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import {
   isLoopbackHost,
   looksLikeToken,
+  readableEscapes,
   sanitizeUrl,
   stripUserInfo,
   tokenDigest,
@@ -174,4 +175,20 @@ describe('isLoopbackHost', () => {
   it.each(['example.com', '10.0.0.1', '128.0.0.1', 'localhost.example.com'])('%s is not', (h) =>
     expect(isLoopbackHost(h)).toBe(false)
   )
+})
+
+describe('readableEscapes: percent-escapes shown for people', () => {
+  it('decodes visible non-ASCII characters and keeps ASCII, invisible and broken escapes', () => {
+    expect(readableEscapes('https://h.test/caf%C3%A9/%E2%80%A6/a%20b%2Fc')).toBe(
+      'https://h.test/café/…/a%20b%2Fc'
+    )
+    // Bidi overrides and zero-width characters stay escaped, so they cannot hide text.
+    expect(readableEscapes('https://h.test/x%E2%80%AEy/%E2%80%8B')).toBe(
+      'https://h.test/x%E2%80%AEy/%E2%80%8B'
+    )
+    // A run that is not UTF-8 is kept as written; lower-case hex is decoded too, and unreserved
+    // ASCII (RFC 3986 §2.3) comes out as encodeURIComponent writes it.
+    expect(readableEscapes('https://h.test/%E2%80')).toBe('https://h.test/%E2%80')
+    expect(readableEscapes('https://h.test/%c3%a9%41%7E%2f')).toBe('https://h.test/éA~%2F')
+  })
 })

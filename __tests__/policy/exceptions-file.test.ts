@@ -14,12 +14,12 @@ import {
   ExceptionsFileError,
   exceptionsJsonSchema,
   findExceptionsFile,
-  isoDayNumber,
   loadExceptionsFile,
   MAX_EXCEPTIONS_FILE_BYTES,
   parseExceptionsText
 } from '../../src/policy/exceptions-file.js'
 import { normalizeEnvironmentName } from '../../src/policy/environment-name.js'
+import { isoDayNumber } from '../../src/policy/exception-rules.js'
 import type { ExceptionRecord } from '../../src/policy/records.js'
 import { parseServerId } from '../../src/resolve/server-id.js'
 

@@ -77,16 +77,20 @@ export interface DiscoveredConfig {
 
 /**
  * A test of whether a path relative to a searched directory (posix separators) names a config
- * file, exactly as {@link discoverConfigs} decides it for files found in a directory search:
- * `patterns` (default {@link DEFAULT_CONFIG_PATTERNS}) with dot files included, and never a file
- * inside `node_modules` or `.git`. Used for the files a pull request changes, which are known
- * by name only (a removed file no longer exists to be searched).
+ * file, as {@link discoverConfigs} decides it for the files its directory search finds:
+ * `patterns` (default {@link DEFAULT_CONFIG_PATTERNS}, picomatch) with dot files included, and
+ * never a file inside a `node_modules` or `.git` directory (the search does not enter them).
+ * Also used for the files a pull request changes, which are known by name only (a removed file
+ * no longer exists to be searched).
+ * @throws TypeError (picomatch) when a pattern is empty; the returned test never throws.
  */
 export function configPathMatcher(patterns?: readonly string[]): (relativePath: string) => boolean {
   const matches = picomatch([...(patterns ?? DEFAULT_CONFIG_PATTERNS)], { dot: true })
   return (relativePath) =>
-    !relativePath.split('/').some((segment) => IGNORED_DIRECTORIES.has(segment)) &&
-    matches(relativePath)
+    !relativePath
+      .split('/')
+      .slice(0, -1)
+      .some((segment) => IGNORED_DIRECTORIES.has(segment)) && matches(relativePath)
 }
 
 /** Options of {@link discoverConfigs}. */
@@ -129,7 +133,7 @@ export async function discoverConfigs(
   }
   const cwd = path.resolve(parsed.data.cwd)
   const workspace = await realpath(cwd).catch(() => cwd)
-  const matches = picomatch(parsed.data.patterns ?? [...DEFAULT_CONFIG_PATTERNS], { dot: true })
+  const matches = configPathMatcher(parsed.data.patterns)
   const found = new Map<string, DiscoveredConfig>()
   for (const given of paths.length > 0 ? paths : [cwd]) {
     const absolute = path.resolve(cwd, given)

@@ -64,33 +64,6 @@ export function scanTomlPaths(
   return { root: scanner.root, tooDeepAt: scanner.tooDeepAt }
 }
 
-/**
- * The positions {@link scanTomlPaths} finds, keyed by {@link pathKey} of each path. Every key
- * holds its whole path, so the map's size grows with the square of the nesting depth: use it
- * on trusted or depth-checked text only (`parseToml` reads the tree). Never throws.
- */
-export function locateTomlPaths(text: string, lines: LineIndex): Map<string, SourceLocation> {
-  const positions = new Map<string, SourceLocation>()
-  const stack: Array<{ node: TomlPathNode; path: string[] }> = [
-    { node: scanTomlPaths(text, lines).root, path: [] }
-  ]
-  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
-    if (next.node.location !== undefined) positions.set(pathKey(next.path), next.node.location)
-    for (const [key, child] of next.node.keys ?? []) {
-      stack.push({ node: child, path: [...next.path, key] })
-    }
-    next.node.items?.forEach((child, index) => {
-      stack.push({ node: child, path: [...next.path, String(index)] })
-    })
-  }
-  return positions
-}
-
-/** The map key for a path of table keys and array indexes. */
-export function pathKey(path: readonly string[]): string {
-  return JSON.stringify(path)
-}
-
 class ScanStop extends Error {}
 
 function newNode(depth: number): TomlPathNode {

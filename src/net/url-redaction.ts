@@ -191,6 +191,36 @@ export function stripUserInfo(value: string): string {
   return `${scheme}${user === 'git' ? 'git@' : ''}${host}${rest}`
 }
 
+/**
+ * `text` (a URL as `sanitizeUrl` gives it, for display) with each run of percent-escapes that
+ * decodes as UTF-8 shown as its visible non-ASCII characters: letters, marks, numbers,
+ * punctuation and symbols above U+007F (`/caf%C3%A9/` → `/café/`, a mask's `%E2%80%A6` → `…`).
+ * ASCII characters and invisible ones (controls, bidi and other format characters such as
+ * U+202E, U+200B) are re-encoded with `encodeURIComponent`: reserved and unsafe ASCII stays
+ * escaped (`%20`, `%2F`, `%3F`, hex upper-cased), unreserved ASCII comes out plain (`%41` → `A`,
+ * the same URL by RFC 3986 §2.3), so decoding can neither change what the URL means nor hide
+ * text. A run that is not valid UTF-8 (`%E2%80`) is kept as written. Only escapes are touched: a
+ * mask of `sanitizeUrl` is never undone. Pure, never throws.
+ */
+export function readableEscapes(text: string): string {
+  return text.replace(/(?:%[0-9A-F]{2})+/gi, readableEscapeRun)
+}
+
+/** One run of percent-escapes with its visible non-ASCII characters decoded (`readableEscapes`). */
+function readableEscapeRun(run: string): string {
+  let text: string
+  try {
+    text = decodeURIComponent(run)
+  } catch {
+    return run
+  }
+  return Array.from(text, (char) =>
+    char.codePointAt(0)! > 0x7f && /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u.test(char)
+      ? char
+      : encodeURIComponent(char)
+  ).join('')
+}
+
 function decodeSegment(segment: string): string {
   try {
     return decodeURIComponent(segment)

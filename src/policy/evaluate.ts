@@ -19,7 +19,7 @@ import {
   type ClassifiedRules
 } from './data-class.js'
 import { applyExceptions, WAIVABLE_CODES } from './exception-apply.js'
-import { isoDayNumber } from './exceptions-file.js'
+import { isoDayNumber } from './exception-rules.js'
 import { failingAxes } from './failing-axes.js'
 import { gradeReasons, quarantineReasons } from './grade-checks.js'
 import type { Reason, ReasonSeverity, Verdict } from './reasons.js'

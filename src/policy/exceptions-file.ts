@@ -29,9 +29,6 @@ import { EnvironmentNameSchema, unknownKeysMessage } from './schema.js'
 import { clip } from './wording.js'
 
 export type { Approver, ExceptionRecord, ExceptionsFile } from './records.js'
-/** Environment names are compared after this (`prod` → `production`, …); see `registry-file.ts`. */
-/** UTC day numbers of `YYYY-MM-DD` dates; see `exception-rules.ts`. */
-export { isoDayNumber } from './exception-rules.js'
 
 /** `$id` of the published exceptions-file JSON Schema (versioned with the file shape). */
 export const EXCEPTIONS_SCHEMA_ID = 'urn:mcp-grade-gate:schema:mcp-exceptions:1'

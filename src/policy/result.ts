@@ -1,8 +1,9 @@
 /**
  * The result of evaluating one server (SPEC §2 `ServerResult`).
  */
+import type { GradeDrop } from '../change/grade-drop.js'
+import type { AspectChange, ChangeKind } from '../change/types.js'
 import type { Axis, Finding, GradeReport } from '../grade/report.js'
-import type { ServerChangeFacts } from '../change/run-change.js'
 import type { ResolvedServer } from '../resolve/types.js'
 import type { ReasonCode, Reason, Verdict } from './reasons.js'
 import type { RecordSource, RegistryEntry } from './records.js'
@@ -49,6 +50,24 @@ export interface ComplianceImpact {
   control: string
   /** The control's name, e.g. `Logical access controls`. */
   title: string
+}
+
+/**
+ * The change facts of one server (JSON report `servers[].change`, `ServerResult.change`), as the
+ * change under review (`change/run-change.ts`) finds them.
+ */
+export interface ServerChangeFacts {
+  kind: ChangeKind
+  /** What differs, for `changed` (messages never hold env or header values). */
+  aspects: AspectChange[]
+  /** `1.2.0 → 1.3.1` when the written version changed, else null. */
+  versionBump: string | null
+  /** The base entry's name and line (1-based), for a changed or unchanged server. */
+  base: { name: string; line: number } | null
+  /** What went down against the base version's grade, when the base was graded and it did. */
+  gradeDrop: GradeDrop | null
+  /** False when `scope: changed` keeps this unchanged server from blocking. */
+  blocking: boolean
 }
 
 export interface ServerResult {

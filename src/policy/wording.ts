@@ -2,7 +2,7 @@
  * How reasons name a server, its package and untrusted text (server names from PR configs,
  * grader titles and messages): quoted, clipped, with control characters made visible.
  */
-import { sanitizeUrl } from '../net/url-redaction.js'
+import { readableEscapes, sanitizeUrl } from '../net/url-redaction.js'
 import type { PackageIdentity, ResolvedServer } from '../resolve/types.js'
 
 /** Longest piece of untrusted text (characters) put into a reason message. */
@@ -59,29 +59,15 @@ export function isImageDigest(text: string): boolean {
  * redaction): user info, query and fragment are dropped and token-like path segments masked;
  * a removed query or fragment shows as `?…` (`https://h/mcp?key=…` → `https://h/mcp?…`). Text
  * that is not a URL is kept as is (callers clip it). Percent-escapes of visible non-ASCII
- * characters are shown as the characters (`/café/`, a mask's `…`); ASCII escapes (`%20`,
- * `%2F`) and invisible characters (controls, bidi and other format characters) stay escaped.
+ * characters are shown as the characters (`readableEscapes`: `/café/`, a mask's `…`); ASCII
+ * escapes (`%20`, `%2F`) and invisible characters (controls, bidi and other format characters)
+ * stay escaped.
  */
 export function remoteUrlText(url: string): string {
   const safe = sanitizeUrl(url)
   if (safe === null) return url
-  const shown = safe.replace(/(?:%[0-9A-F]{2})+/gi, readableEscapes)
+  const shown = readableEscapes(safe)
   return urlCarriesQuery(url) ? `${shown}?…` : shown
-}
-
-/** A run of percent-escapes with its visible non-ASCII characters decoded (see `remoteUrlText`). */
-function readableEscapes(run: string): string {
-  let text: string
-  try {
-    text = decodeURIComponent(run)
-  } catch {
-    return run
-  }
-  return Array.from(text, (char) =>
-    char.codePointAt(0)! > 0x7f && /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u.test(char)
-      ? char
-      : encodeURIComponent(char)
-  ).join('')
 }
 
 /** True when `url` has a query string or a fragment (both are dropped by `remoteUrlText`). */

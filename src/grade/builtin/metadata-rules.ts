@@ -6,6 +6,7 @@
  */
 import npa from 'npm-package-arg'
 import semver from 'semver'
+import { AUDIT_CLOCK_SKEW_MS } from '../api-answer.js'
 import type { Finding } from '../report.js'
 import type { Packument, VersionManifest } from '../../resolve/npm-registry.js'
 import { findingOf } from './finding.js'
@@ -51,19 +52,14 @@ function deprecation(manifest: VersionManifest): Finding[] {
 }
 
 /**
- * Clock skew allowed between a registry and the gate, in ms: one day (as for audit dates,
- * `AUDIT_CLOCK_SKEW_MS`). A registry stamps publish times itself, so a later one is not true.
- */
-const PUBLISH_CLOCK_SKEW_MS = 24 * 60 * 60 * 1000
-
-/**
  * Publish time of each version the registry dates (ignores `created`/`modified`), leaving out
- * dates more than a day after `now`: a date from the future would make every package look
- * freshly published and hide its staleness.
+ * dates more than `AUDIT_CLOCK_SKEW_MS` (one day, the clock skew allowed for audit dates) after
+ * `now`: a registry stamps publish times itself, so a later one is not true, and a date from the
+ * future would make every package look freshly published and hide its staleness.
  */
-export function publishTimes(packument: Packument, now: Date): Map<string, Date> {
+function publishTimes(packument: Packument, now: Date): Map<string, Date> {
   const times = new Map<string, Date>()
-  const latest = now.getTime() + PUBLISH_CLOCK_SKEW_MS
+  const latest = now.getTime() + AUDIT_CLOCK_SKEW_MS
   for (const [version, iso] of Object.entries(packument.time ?? {})) {
     if (!semver.valid(version)) continue
     const date = new Date(iso)

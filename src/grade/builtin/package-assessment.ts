@@ -20,7 +20,11 @@ import { checkLicense } from './license-rules.js'
 import { checkRegistryMetadata } from './metadata-rules.js'
 import type { PackageReadLimits } from './package-files.js'
 import { checkAdvisories } from './advisories/advisory-rules.js'
-import { type DependencyTree, productionDependencies } from './advisories/dependency-tree.js'
+import {
+  type DependencyTree,
+  type DependencyTreeInput,
+  productionDependencies
+} from './advisories/dependency-tree.js'
 import type { AdvisorySource } from './advisories/source.js'
 import type { PackageFiles } from './package-files.js'
 import { checkMcpSdk } from './sdk-rules.js'
@@ -106,13 +110,7 @@ export async function assessNpmPackage(
     for (const skipped of files.skipped) {
       logger.debug(`builtin grader: ${name}@${version}: ${skipped.note}`)
     }
-    const { findings, tools } = await assessPackageFiles(
-      packument,
-      manifest,
-      files,
-      context,
-      early ?? undefined
-    )
+    const { findings, tools } = await assessPackageFiles(packument, manifest, files, context, early)
     return { kind: 'assessed', findings, tools }
   } catch (error) {
     if (error instanceof TarballError) {
@@ -125,7 +123,7 @@ export async function assessNpmPackage(
 }
 
 /** A dependency walk from the registry under way (`startRegistryWalk`). */
-export interface RegistryWalk {
+interface RegistryWalk {
   /** The walk's result; never rejects. */
   tree: Promise<DependencyTree>
   /** Stop the walk (no further look-ups); harmless once it has ended. */
@@ -136,23 +134,33 @@ export interface RegistryWalk {
  * Start resolving the production dependencies of `manifest` from the registry
  * (`productionDependencies` without a shrinkwrap), before the tarball is read.
  */
-export function startRegistryWalk(
+function startRegistryWalk(
   manifest: VersionManifest,
   context: Pick<PackageAssessmentContext, 'npm' | 'logger'>
 ): RegistryWalk {
   const controller = new AbortController()
   const tree = productionDependencies({
-    name: manifest.name,
-    version: manifest.version,
-    dependencies: manifest.dependencies,
-    optionalDependencies: manifest.optionalDependencies,
-    registry: context.npm,
-    logger: context.logger,
+    ...dependencyTreeInput(manifest, context),
     signal: controller.signal
   })
   // Nobody awaits the walk when the tarball fails first: a rejection must not go unhandled.
   tree.catch(() => undefined)
   return { tree, stop: () => controller.abort() }
+}
+
+/** What `productionDependencies` needs of `manifest`: its dependency ranges, registry, logger. */
+function dependencyTreeInput(
+  manifest: VersionManifest,
+  context: Pick<PackageAssessmentContext, 'npm' | 'logger'>
+): DependencyTreeInput {
+  return {
+    name: manifest.name,
+    version: manifest.version,
+    dependencies: manifest.dependencies,
+    optionalDependencies: manifest.optionalDependencies,
+    registry: context.npm,
+    logger: context.logger
+  }
 }
 
 /**
@@ -164,15 +172,15 @@ export function startRegistryWalk(
  * shipped, else each range resolved as npm would today). Also returns the declared tools.
  * Rejects only on a programming error; analysis and advisory lookups never reject.
  * @param early the registry walk of `manifest`, when one was started already
- *   (`startRegistryWalk`); used unless the files hold an `npm-shrinkwrap.json` (it is then
- *   stopped).
+ *   (`startRegistryWalk`), else null; used unless the files hold an `npm-shrinkwrap.json` (it
+ *   is then stopped).
  */
 export async function assessPackageFiles(
   packument: Packument,
   manifest: VersionManifest,
   files: PackageFiles,
   context: Pick<PackageAssessmentContext, 'npm' | 'now' | 'logger' | 'advisories'>,
-  early?: RegistryWalk
+  early: RegistryWalk | null = null
 ): Promise<{ findings: Finding[]; tools: DeclaredTool[] }> {
   const { npm } = context
   const packageJson = readTarballPackageJson(files)
@@ -181,15 +189,7 @@ export async function assessPackageFiles(
   const tree =
     early && shrinkwrap === null
       ? await early.tree
-      : await productionDependencies({
-          name: manifest.name,
-          version: manifest.version,
-          dependencies: manifest.dependencies,
-          optionalDependencies: manifest.optionalDependencies,
-          shrinkwrap,
-          registry: npm,
-          logger: context.logger
-        })
+      : await productionDependencies({ ...dependencyTreeInput(manifest, context), shrinkwrap })
   for (const missing of tree.unresolved) {
     context.logger.debug(
       `builtin grader: ${manifest.name}@${manifest.version}: dependency ${missing.name}@${missing.range} not resolved: ${missing.reason}`
@@ -201,9 +201,7 @@ export async function assessPackageFiles(
       `builtin grader: ${manifest.name}@${manifest.version}: ${missed.file} not analysed: ${missed.reason}`
     )
   }
-  const tools = declaredToolsFromRegistrations(analysis.registrations, (file) =>
-    files.files.get(file)?.toString('utf8')
-  )
+  const tools = declaredToolsFromRegistrations(analysis.registrations)
   const advisories = await checkAdvisories({
     root: { ecosystem: 'npm', name: manifest.name, version: manifest.version },
     dependencies: tree.packages,

@@ -96,7 +96,7 @@ export interface PackageFiles {
  * Largest unpacked-to-packed ratio accepted while inflating: node-tar's own bound (1000:1), kept so
  * a run of zeros stops within the first megabytes. DEFLATE tops out near 1032:1 (RFC 1951).
  */
-export const MAX_DECOMPRESSION_RATIO = 1000
+const MAX_DECOMPRESSION_RATIO = 1000
 
 /**
  * Compressed bytes handed to the inflater per write: the first writes are this small, so a
@@ -209,7 +209,7 @@ export function readPackageFiles(
       result.skipped.push({
         path: shorten(entry.path),
         reason: 'unsupported-type',
-        note: `entry ${shorten(entry.path)} of type ${entry.type} (${entry.size} bytes) skipped`
+        note: unsupportedTypeNote(entry, entry.size)
       })
     })
     parser.on('eof', () => {
@@ -432,7 +432,7 @@ function onEntry(
     case 'FIFO':
       return skip('fifo', `FIFO ${raw} skipped`)
     default:
-      return skip('unsupported-type', `entry ${raw} of type ${entry.type} skipped`)
+      return skip('unsupported-type', unsupportedTypeNote(entry))
   }
   const normalised = normaliseEntryPath(entry.path)
   if (!normalised.ok) return skip(normalised.reason, normalised.note)
@@ -527,6 +527,15 @@ export function normaliseEntryPath(raw: string): NormalisedPath {
     }
   }
   return { ok: true, path: segments.slice(1).join('/') }
+}
+
+/**
+ * The note of an entry of a type that is not read (`unsupported-type`): its path (clipped) and
+ * type, and `size` in bytes when given (for the entries node-tar drops unread, `ignoredEntry`).
+ */
+function unsupportedTypeNote(entry: ReadEntry, size?: number): string {
+  const bytes = size === undefined ? '' : ` (${size} bytes)`
+  return `entry ${shorten(entry.path)} of type ${entry.type}${bytes} skipped`
 }
 
 function linkNote(kind: string, entry: ReadEntry): string {

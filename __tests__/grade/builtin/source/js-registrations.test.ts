@@ -7,7 +7,10 @@ import { findToolRegistrations } from '../../../../src/grade/builtin/source/js-t
 function find(code: string, file = 'index.js'): ReturnType<typeof findToolRegistrations> {
   const parsed = parseJavaScript(code, file)
   if (!parsed.ok) throw new Error(parsed.message)
-  return findToolRegistrations(parsed.program, file)
+  const registrations = findToolRegistrations(parsed.program, file)
+  // Each carries the tree it was found in, so the tool extraction never parses the file again.
+  for (const registration of registrations) expect(registration.program).toBe(parsed.program)
+  return registrations
 }
 
 function text(node: Node | undefined): unknown {

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from '@jest/globals'
+import type { Program } from 'estree'
 import { readPackageFiles } from '../../../../src/grade/builtin/package-files.js'
 import {
   clipDescription,
@@ -13,11 +14,12 @@ import {
 import { type DeclaredTool, DeclaredToolSchema } from '../../../../src/grade/report.js'
 import { registrationsOf } from './registrations.js'
 
+/** A parsed empty file, for registrations written by hand. */
+const EMPTY_PROGRAM: Program = { type: 'Program', sourceType: 'module', body: [] }
+
 /** The tools of `code` as if it were the package file `file`. */
 function toolsOf(code: string, file = 'dist/index.js'): DeclaredTool[] {
-  const tools = declaredToolsFromRegistrations(registrationsOf(code, file), (path) =>
-    path === file ? code : undefined
-  )
+  const tools = declaredToolsFromRegistrations(registrationsOf(code, file))
   for (const tool of tools) expect(DeclaredToolSchema.safeParse(tool).success).toBe(true)
   return tools
 }
@@ -275,10 +277,9 @@ server.tool('loop', a, buildSchema(), async () => ({}))`
 
   it('returns nothing for a listTools registration without a handler', () => {
     expect(
-      declaredToolsFromRegistrations(
-        [{ file: 'a.js', line: 1, form: 'listTools' }],
-        () => undefined
-      )
+      declaredToolsFromRegistrations([
+        { file: 'a.js', line: 1, form: 'listTools', program: EMPTY_PROGRAM }
+      ])
     ).toEqual([])
   })
 })
@@ -290,7 +291,7 @@ describe('declaredToolsFromRegistrations: real servers (fixtures/tarballs)', () 
     const pkg = await readPackageFiles(readFileSync(new URL(tarball, fixtures)))
     const text = (path: string): string | undefined => pkg.files.get(path)?.toString('utf8')
     return files.flatMap((file) =>
-      declaredToolsFromRegistrations(registrationsOf(text(file) ?? '', file), text)
+      declaredToolsFromRegistrations(registrationsOf(text(file) ?? '', file))
     )
   }
 

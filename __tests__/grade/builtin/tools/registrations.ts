@@ -6,7 +6,8 @@
  * - `x.registerTool(name, { description, inputSchema, annotations }, handler)`;
  * - `x.addTool({ name, description, parameters, execute })`;
  * - `x.setRequestHandler(<…ListTools…>, handler)` (form `listTools`, no name).
- * A config object written as a `const` in the same file is followed.
+ * A config object written as a `const` in the same file is followed. Each registration carries
+ * the parsed `program`, as the finder's do.
  */
 import type { CallExpression, Node } from 'estree'
 import { parseJavaScript } from '../../../../src/grade/builtin/source/parse-js.js'
@@ -22,12 +23,13 @@ export function registrationsOf(code: string, file: string): ToolRegistration[] 
   const registrations: ToolRegistration[] = []
   const bindings = bindingsOf(parsed.program)
   const scope = new StaticScope([() => bindings])
+  const site = { file, program: parsed.program }
   walk(parsed.program, {
     enter: (node) => {
       if (node.type !== 'CallExpression') return
       const callee = unwrap(node.callee)
       if (callee.type !== 'MemberExpression' || callee.property.type !== 'Identifier') return
-      const registration = registrationOf(callee.property.name, node, file, scope)
+      const registration = registrationOf(callee.property.name, node, site, scope)
       if (registration) registrations.push(registration)
     }
   })
@@ -37,7 +39,7 @@ export function registrationsOf(code: string, file: string): ToolRegistration[] 
 function registrationOf(
   method: string,
   call: CallExpression,
-  file: string,
+  site: Pick<ToolRegistration, 'file' | 'program'>,
   scope: StaticScope
 ): ToolRegistration | undefined {
   const args = call.arguments as Node[]
@@ -45,7 +47,7 @@ function registrationOf(
   if (method === 'tool' && args.length >= 2) {
     const [name, ...rest] = args
     const handler = rest.pop()
-    const registration: ToolRegistration = { file, line, form: 'tool', name, handler }
+    const registration: ToolRegistration = { ...site, line, form: 'tool', name, handler }
     const first = rest[0]
     if (first && /Literal|BinaryExpression|Identifier/.test(first.type)) {
       registration.description = rest.shift()
@@ -59,7 +61,7 @@ function registrationOf(
     if (!config) return undefined
     const properties = staticProperties(config)
     return {
-      file,
+      ...site,
       line,
       form: 'registerTool',
       name: args[0],
@@ -74,7 +76,7 @@ function registrationOf(
     if (!config) return undefined
     const properties = staticProperties(config)
     return {
-      file,
+      ...site,
       line,
       form: 'addTool',
       name: properties.get('name'),
@@ -93,7 +95,7 @@ function registrationOf(
           ? schema.property.name
           : ''
     if (!/ListTools/.test(schemaName)) return undefined
-    return { file, line, form: 'listTools', handler: args[1] }
+    return { ...site, line, form: 'listTools', handler: args[1] }
   }
   return undefined
 }

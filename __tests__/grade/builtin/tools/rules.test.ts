@@ -17,9 +17,7 @@ import { type DeclaredTool, type Finding, FindingSchema } from '../../../../src/
 import { registrationsOf } from './registrations.js'
 
 function toolsOf(code: string, file = 'dist/index.js'): DeclaredTool[] {
-  return declaredToolsFromRegistrations(registrationsOf(code, file), (path) =>
-    path === file ? code : undefined
-  )
+  return declaredToolsFromRegistrations(registrationsOf(code, file))
 }
 
 /** A tool with a description (and annotations, so `tools.annotations-missing` stays quiet). */
@@ -369,7 +367,7 @@ describe('real servers stay clean of the poisoning rules (fixtures/tarballs)', (
   async function realFindings(tarball: string, file: string): Promise<Finding[]> {
     const pkg = await readPackageFiles(readFileSync(new URL(tarball, fixtures)))
     const text = (path: string): string | undefined => pkg.files.get(path)?.toString('utf8')
-    const tools = declaredToolsFromRegistrations(registrationsOf(text(file) ?? '', file), text)
+    const tools = declaredToolsFromRegistrations(registrationsOf(text(file) ?? '', file))
     expect(tools.length).toBeGreaterThan(0)
     return check(tools)
   }

@@ -286,11 +286,18 @@ export function propertyName(node: Node): string | null {
   return stringValue(node.property)
 }
 
-/** The key of an object property (`a`, `'a'`, `["a"]`), else null. */
+/**
+ * The static key of an object property or class method, else null (a dynamic computed key, a
+ * private name, another node): an identifier (`a`), a string literal (`'a'`, `["a"]`), a
+ * template literal without expressions (`` [`a`] ``), or a number literal as JavaScript turns it
+ * into a property name (`1`, `[0x10]` → `'16'`, ECMA-262 ToPropertyKey).
+ */
 export function keyName(node: Node): string | null {
   if (node.type !== 'Property' && node.type !== 'MethodDefinition') return null
   if (!node.computed && node.key.type === 'Identifier') return node.key.name
-  return stringValue(node.key)
+  const key = unwrap(node.key)
+  if (key.type === 'Literal' && typeof key.value === 'number') return String(key.value)
+  return stringValue(key)
 }
 
 /** The value node of property `key` in an object expression, or undefined. */

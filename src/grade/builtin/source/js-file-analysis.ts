@@ -141,9 +141,7 @@ export function analyseJsFile(module: LoadedModule): FileAnalysis {
     }
   })
 
-  const registrations = collector
-    .finish(index, file)
-    .map((registration) => ({ ...registration, program: module.program }))
+  const registrations = collector.finish(index, file, module.program)
   const handlers = registrations
     .map((r) => r.handler)
     .filter((h): h is FunctionNode => isFunction(h))

@@ -44,6 +44,12 @@ const REGISTRATION_METHODS = new Set(['tool', 'registerTool', 'addTool', 'setReq
 /** Most `tools/list` entries read from one array. */
 const MAX_LISTED_TOOLS = 500
 
+/** Where registrations are found: the package file and its parsed program (`ToolRegistration`). */
+interface Site {
+  file: string
+  program: Program
+}
+
 /** Collects registration calls during a file walk; `finish` turns them into registrations. */
 export class RegistrationCollector {
   private readonly calls: CallExpression[] = []
@@ -55,8 +61,12 @@ export class RegistrationCollector {
     if (method !== null && REGISTRATION_METHODS.has(method)) this.calls.push(node)
   }
 
-  /** The registrations of `file`, using what `index` learnt about the whole file. */
-  finish(index: FileIndex, file: string): ToolRegistration[] {
+  /**
+   * The registrations of package file `file` (parsed as `program`, the tree the walk observed), in
+   * line order, using what `index` learnt about the whole file; each carries `program`.
+   */
+  finish(index: FileIndex, file: string, program: Program): ToolRegistration[] {
+    const site: Site = { file, program }
     const out: ToolRegistration[] = []
     const listHandlers: Array<{ call: CallExpression; handler: FunctionNode }> = []
     const callHandlers: FunctionNode[] = []
@@ -64,13 +74,13 @@ export class RegistrationCollector {
       const method = propertyName(call.callee)
       const args = call.arguments as Node[]
       if (method === 'tool') {
-        const r = toolForm(call, args, index, file)
+        const r = toolForm(call, args, index, site)
         if (r) out.push(r)
       } else if (method === 'registerTool') {
-        const r = registerToolForm(call, args, index, file)
+        const r = registerToolForm(call, args, index, site)
         if (r) out.push(r)
       } else if (method === 'addTool') {
-        const r = addToolForm(call, args, index, file)
+        const r = addToolForm(call, args, index, site)
         if (r) out.push(r)
       } else if (method === 'setRequestHandler' && args.length === 2) {
         const handler = index.functionOf(args[1])
@@ -84,7 +94,7 @@ export class RegistrationCollector {
     let listed = 0
     for (const { call, handler } of listHandlers) {
       for (const tool of listedTools(handler, index)) {
-        const r: ToolRegistration = { file, line: lineOf(tool), form: 'listTools' }
+        const r: ToolRegistration = { ...site, line: lineOf(tool), form: 'listTools' }
         setIf(r, 'name', objectProperty(tool, 'name'))
         setIf(r, 'description', objectProperty(tool, 'description'))
         setIf(r, 'inputSchema', objectProperty(tool, 'inputSchema'))
@@ -94,13 +104,13 @@ export class RegistrationCollector {
         listed++
       }
       if (listed === 0 && callHandler) {
-        out.push({ file, line: lineOf(call), form: 'listTools', handler: callHandler })
+        out.push({ ...site, line: lineOf(call), form: 'listTools', handler: callHandler })
         listed++
       }
     }
     for (const h of callHandlers) {
       if (h === callHandler && listed > 0) continue
-      out.push({ file, line: lineOf(h), form: 'listTools', handler: h })
+      out.push({ ...site, line: lineOf(h), form: 'listTools', handler: h })
     }
     return out.sort((a, b) => a.line - b.line)
   }
@@ -108,7 +118,8 @@ export class RegistrationCollector {
 
 /**
  * Every tool registration in `program` (the parsed content of package file `file`), in line
- * order. Never throws.
+ * order, each carrying `program` (so consumers resolve its identifiers without parsing again).
+ * Never throws.
  */
 export function findToolRegistrations(program: Program, file: string): ToolRegistration[] {
   const index = new FileIndex()
@@ -119,7 +130,7 @@ export function findToolRegistrations(program: Program, file: string): ToolRegis
       collector.observe(node)
     }
   })
-  return collector.finish(index, file)
+  return collector.finish(index, file, program)
 }
 
 function setIf(r: ToolRegistration, key: keyof ToolRegistration, node: Node | undefined): void {
@@ -163,12 +174,12 @@ function toolForm(
   call: CallExpression,
   args: Node[],
   index: FileIndex,
-  file: string
+  site: Site
 ): ToolRegistration | null {
   if (args.length < 2 || args.length > 5 || stringValue(args[0]) === null) return null
   const handler = handlerOf(args[args.length - 1], index)
   if (!handler) return null
-  const r: ToolRegistration = { file, line: lineOf(call), form: 'tool', name: args[0] }
+  const r: ToolRegistration = { ...site, line: lineOf(call), form: 'tool', name: args[0] }
   const middle = args.slice(1, -1)
   if (middle[0] && isStringish(middle[0], index)) r.description = middle.shift()
   if (middle.length >= 2) {
@@ -187,14 +198,14 @@ function registerToolForm(
   call: CallExpression,
   args: Node[],
   index: FileIndex,
-  file: string
+  site: Site
 ): ToolRegistration | null {
   if (args.length !== 3) return null
   const handler = handlerOf(args[2], index)
   if (!handler) return null
   let config = unwrap(args[1] as Node)
   if (config.type === 'Identifier') config = index.inits.get(config.name) ?? config
-  const r: ToolRegistration = { file, line: lineOf(call), form: 'registerTool', name: args[0] }
+  const r: ToolRegistration = { ...site, line: lineOf(call), form: 'registerTool', name: args[0] }
   setIf(r, 'description', objectProperty(config, 'description'))
   setIf(r, 'inputSchema', objectProperty(config, 'inputSchema'))
   setIf(r, 'annotations', objectProperty(config, 'annotations'))
@@ -207,7 +218,7 @@ function addToolForm(
   call: CallExpression,
   args: Node[],
   index: FileIndex,
-  file: string
+  site: Site
 ): ToolRegistration | null {
   if (args.length !== 1) return null
   let config = unwrap(args[0] as Node)
@@ -216,7 +227,7 @@ function addToolForm(
   const execute = handlerOf(objectProperty(config, 'execute'), index)
   const name = objectProperty(config, 'name')
   if (!execute && !(name && objectProperty(config, 'parameters'))) return null
-  const r: ToolRegistration = { file, line: lineOf(call), form: 'addTool' }
+  const r: ToolRegistration = { ...site, line: lineOf(call), form: 'addTool' }
   setIf(r, 'name', name)
   setIf(r, 'description', objectProperty(config, 'description'))
   setIf(r, 'inputSchema', objectProperty(config, 'parameters'))

@@ -34,7 +34,7 @@ export interface ToolRegistration {
   handler?: Node
   /**
    * The parsed file the registration was found in, so consumers resolve its identifiers
-   * without parsing the file again; absent when the finder had no program at hand.
+   * without parsing the file again.
    */
-  program?: Program
+  program: Program
 }

@@ -12,10 +12,9 @@
  */
 import type { Node } from 'estree'
 import { type DeclaredTool, DeclaredToolSchema } from '../../report.js'
-import { parseJavaScript } from '../source/parse-js.js'
 import type { ToolRegistration } from '../source/tool-registration.js'
-import { unwrap, walk } from '../source/js-ast.js'
-import { lineOf, propertyKey, staticProperties } from './estree-nodes.js'
+import { keyName, unwrap, walk } from '../source/js-ast.js'
+import { recordedLineOf, staticProperties } from './estree-nodes.js'
 import { parametersFromSchema } from './schema-parameters.js'
 import { type Bindings, bindingsOf, StaticScope } from './static-value.js'
 
@@ -50,31 +49,21 @@ interface ToolParts {
  *
  * @param registrations registration sites; a `listTools` site without a `name` is the
  *   `ListTools` request handler, whose returned `tools` array literal (or `Object.values` of an
- *   object literal) lists the tools, each with its own line.
- * @param code the text of a package file by path (`PackageFiles` path), used to resolve
- *   identifiers declared in the same file (`const DESCRIPTION = '…'`) when a registration does
- *   not carry its parsed `program`; undefined when unknown.
+ *   object literal) lists the tools, each with its own line. Identifiers declared in the same
+ *   file (`const DESCRIPTION = '…'`) are resolved in the registration's `program`.
  * @returns `DeclaredTool`s valid against `DeclaredToolSchema`; descriptions longer than
  *   `MAX_DESCRIPTION_CHARS` are clipped (`clipDescription`). Never throws.
  */
-export function declaredToolsFromRegistrations(
-  registrations: ToolRegistration[],
-  code: (file: string) => string | undefined
-): DeclaredTool[] {
-  const fileBindings = new Map<string, Bindings | undefined>()
-  const bindingsOfFile = (registration: ToolRegistration): Bindings | undefined => {
-    const { file } = registration
-    if (!fileBindings.has(file)) {
-      // The finder's parse when it passed it on; else parse the file's text once.
-      let program = registration.program
-      if (program === undefined) {
-        const text = code(file)
-        const parsed = text === undefined ? undefined : parseJavaScript(text, file)
-        program = parsed?.ok ? parsed.program : undefined
-      }
-      fileBindings.set(file, program ? bindingsOf(program) : undefined)
+export function declaredToolsFromRegistrations(registrations: ToolRegistration[]): DeclaredTool[] {
+  const fileBindings = new Map<string, Bindings>()
+  const bindingsOfFile = (registration: ToolRegistration): Bindings => {
+    const { file, program } = registration
+    let bindings = fileBindings.get(file)
+    if (bindings === undefined) {
+      bindings = bindingsOf(program)
+      fileBindings.set(file, bindings)
     }
-    return fileBindings.get(file)
+    return bindings
   }
   const tools: DeclaredTool[] = []
   const seen = new Set<string>()
@@ -92,7 +81,8 @@ export function declaredToolsFromRegistrations(
       const local = scope.within(bindingsOf(registration.handler))
       for (const element of listedTools(registration.handler, local)) {
         // The line of the tool's object literal (where a `const TOOL = {…}` is), not of its use.
-        const line = lineOf(local.resolve(element)) ?? lineOf(element) ?? registration.line
+        const line =
+          recordedLineOf(local.resolve(element)) ?? recordedLineOf(element) ?? registration.line
         const parts = toolPartsOf(element, local)
         if (parts) add(toolOf(parts, local, registration.file, line))
       }
@@ -184,7 +174,7 @@ function listedTools(handler: Node, scope: StaticScope): Node[] {
   const seen = new Set<Node>()
   walk(handler, {
     enter: (node) => {
-      if (node.type !== 'Property' || propertyKey(node) !== 'tools') return
+      if (node.type !== 'Property' || keyName(node) !== 'tools') return
       for (const element of elementsOf(node.value, scope, 0)) {
         const resolved = scope.resolve(element)
         if (seen.has(resolved)) continue
