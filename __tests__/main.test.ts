@@ -331,6 +331,51 @@ describe('run() on a pull_request', () => {
       expect.stringMatching(/runs a file from the checked-out pull request/)
     )
   })
+  it('warns once about a missing github-token, whether the run fails before or after reading it', async () => {
+    const noToken = () =>
+      warning.mock.calls.filter((c) => String(c[0]).startsWith('no github-token:'))
+    process.env['INPUT_GITHUB-TOKEN'] = ''
+    // Fails inside the gate, after the client was attempted: the failure path must not retry it.
+    process.env['INPUT_MIN-GRADE'] = 'Q'
+    await run()
+    expect(setFailed).toHaveBeenCalledTimes(1)
+    expect(String(setFailed.mock.calls[0]![0])).toMatch(/min-grade|grade/i)
+    expect(noToken()).toHaveLength(1)
+
+    // Fails reading the inputs, before the client was attempted: the failure path makes it once.
+    core.reset()
+    process.env['INPUT_GRADER-TIMEOUT'] = 'soon'
+    await run()
+    expect(String(setFailed.mock.calls[0]![0])).toContain('grader-timeout')
+    expect(noToken()).toHaveLength(1)
+  })
+
+  it('names the scope input, what it accepts and what was given', async () => {
+    process.env['INPUT_SCOPE'] = 'Everything'
+    await run({ octokitFactory: fakeGitHub().factory })
+    expect(setFailed).toHaveBeenCalledTimes(1)
+    expect(String(setFailed.mock.calls[0]![0])).toContain(
+      'input scope: scope must be "all" or "changed", got "Everything": set the input "scope" to one of them'
+    )
+  })
+
+  it('reads a blank policy-source as base and refuses any other word', async () => {
+    process.env['INPUT_POLICY-SOURCE'] = '   '
+    const github = fakeGitHub({
+      '.github/mcp-policy.yml': 'environments:\n  production:\n    requirePinned: false\n'
+    })
+    await run({ octokitFactory: github.factory })
+    // The base branch's policy was applied: the unpinned server only warns.
+    expect(setFailed.mock.calls).toEqual([])
+    expect(setOutput).toHaveBeenCalledWith('verdict', 'warn')
+
+    core.reset()
+    process.env['INPUT_POLICY-SOURCE'] = 'Elsewhere'
+    await run({ octokitFactory: github.factory })
+    expect(String(setFailed.mock.calls[0]![0])).toContain(
+      'input policy-source must be base or workspace, got "elsewhere"'
+    )
+  })
 })
 
 describe('run() with a registry and exceptions from the base branch (issue 3)', () => {

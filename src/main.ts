@@ -31,10 +31,12 @@ import {
 } from './github/actions-cache.js'
 import { upsertStickyComment } from './github/comment.js'
 import { readGitHubContext, type GitHubContext } from './github/context.js'
+import { errorLine } from './github/error-line.js'
 import { createOctokit, type OctokitFactory } from './github/octokit.js'
 import { planScope, type ScopePlan } from './github/pr-scope.js'
 import { reportArtifactName, uploadReport, type UploadArtifact } from './github/report-artifact.js'
 import { GradeCache } from './grade/cache/index.js'
+import { cacheTtlMs } from './grade/cache/ttl.js'
 import type { Logger } from './log.js'
 import type { FetchLike } from './net/http.js'
 import { renderAnnotations } from './report/annotations.js'
@@ -44,7 +46,6 @@ import { escapeProse } from './report/markdown.js'
 import { headline } from './report/headline.js'
 import { toJsonReport } from './report/json.js'
 import { buildReportModel, type ReportModel } from './report/model.js'
-import type { GateRun } from './report/run.js'
 import { sarifText } from './report/sarif.js'
 import { renderSummary } from './report/summary.js'
 import { TOOL_NAME, TOOL_VERSION } from './version.js'
@@ -81,12 +82,16 @@ export async function run(deps: ActionDeps = {}): Promise<void> {
   for (const w of context.warnings) core.warning(w)
   const commentWanted = commentModeOrNull(core.getInput('comment')) !== 'never'
   let octokit: Octokit | null = null
+  // Creating the client warns when there is no token: once per run, so the catch below only
+  // creates it when the try never got that far.
+  let clientAttempted = false
   let marker = stickyMarker(validCommentId(core.getInput('comment-id')) ?? 'default')
   try {
     const inputs = readInputs()
     if (inputs.graderApiKey) core.setSecret(inputs.graderApiKey)
     marker = stickyMarker(inputs.commentId)
     const cwd = context.workspace ?? process.cwd()
+    clientAttempted = true
     octokit = createGitHubClient(context, inputs.githubToken, deps)
     checkWorkspaceGrader(context, inputs, cwd)
 
@@ -131,7 +136,12 @@ export async function run(deps: ActionDeps = {}): Promise<void> {
     if (cache) await closeCache(cache, deps, context)
     const model = buildReportModel(gateRun)
 
-    const reportPath = await writeJsonReport(gateRun, inputs.reportPath, env)
+    const reportPath = await writeRunFile(
+      inputs.reportPath,
+      `${TOOL_NAME}-report.json`,
+      `${JSON.stringify(toJsonReport(gateRun), null, 2)}\n`,
+      env
+    )
     const uploaded = inputs.uploadReport
       ? await uploadReport(
           reportPath,
@@ -144,7 +154,13 @@ export async function run(deps: ActionDeps = {}): Promise<void> {
     const fullReport: FullReportPointer | undefined = uploaded ? { artifact: uploaded } : undefined
     await writeSummary(model, context, fullReport)
     annotate(model)
-    const sarifPath = await writeSarif(model, inputs.sarifFile, env)
+    // `sarif-file` (default `$RUNNER_TEMP/mcp-grade-gate.sarif`) is trimmed; `report-path` is not.
+    const sarifPath = await writeRunFile(
+      inputs.sarifFile.trim(),
+      `${TOOL_NAME}.sarif`,
+      sarifText(model),
+      env
+    )
     await commentOnRun(model, inputs.comment, { marker, context, octokit, fullReport })
 
     core.setOutput('verdict', gateRun.verdict)
@@ -165,7 +181,9 @@ export async function run(deps: ActionDeps = {}): Promise<void> {
     }
     // Never leave an earlier "all pass" comment standing when the gate could not run.
     if (commentWanted) {
-      octokit ??= createGitHubClient(context, core.getInput('github-token'), deps)
+      if (!clientAttempted) {
+        octokit = createGitHubClient(context, core.getInput('github-token'), deps)
+      }
       await postComment(failureComment(marker, message, context), marker, context, octokit, true)
     }
     core.setOutput('verdict', 'fail')
@@ -227,29 +245,30 @@ async function openCache(
   env: NodeJS.ProcessEnv,
   deps: ActionDeps
 ): Promise<ActionCache> {
-  const dir = path.join(env.RUNNER_TEMP || os.tmpdir(), `${TOOL_NAME}-cache`)
+  const dir = runnerTemp(env, `${TOOL_NAME}-cache`)
   const key = cacheKeyFor(env, inputs.commentId)
   // Start from what the cache service holds, never from files an earlier step left here.
   await rm(dir, { recursive: true, force: true })
   await restoreGradeCache(dir, key, coreLogger, deps.cacheService)
   const store = new GradeCache({
     dir,
-    ttlMs: inputs.cacheTtlDays * 24 * 60 * 60 * 1000,
+    ttlMs: cacheTtlMs(inputs.cacheTtlDays),
     now: deps.now,
     logger: coreLogger
   })
   return { dir, key, store }
 }
 
-/** Save the grade cache when this run wrote new grades. */
+/**
+ * Save the grade cache when this run wrote new grades (the gate has logged hits, misses and
+ * writes through the logger).
+ */
 async function closeCache(
   cache: ActionCache,
   deps: ActionDeps,
   context: GitHubContext
 ): Promise<void> {
-  const { hits, misses, writes } = cache.store.stats
-  core.info(`grade cache: ${hits} hit(s), ${misses} miss(es), ${writes} new grade(s)`)
-  if (writes === 0) return
+  if (cache.store.stats.writes === 0) return
   if (context.pullRequest?.fromFork) {
     core.info('a fork pull request cannot save to the Actions cache: new grades are not kept')
     return
@@ -304,7 +323,7 @@ async function writeSummary(
     await core.summary.addRaw(markdown, true).write()
   } catch (error) {
     // Outside Actions there is no $GITHUB_STEP_SUMMARY; the JSON report still has everything.
-    core.warning(`could not write the job summary: ${(error as Error).message}`)
+    core.warning(`could not write the job summary: ${errorLine(error)}`)
   }
 }
 
@@ -322,34 +341,27 @@ function annotate(model: ReportModel): void {
   }
 }
 
-async function writeJsonReport(
-  gateRun: GateRun,
+/**
+ * Write one of the run's files: `requested` (resolved against the working directory) when given,
+ * else `name` in the runner's temp directory (`runnerTemp`); parent directories are created.
+ * @returns the file's absolute path.
+ * @throws the `fs` error when the file cannot be written.
+ */
+async function writeRunFile(
   requested: string,
+  name: string,
+  text: string,
   env: NodeJS.ProcessEnv
 ): Promise<string> {
-  const file = requested
-    ? path.resolve(requested)
-    : path.join(env.RUNNER_TEMP || os.tmpdir(), `${TOOL_NAME}-report.json`)
+  const file = requested ? path.resolve(requested) : runnerTemp(env, name)
   await mkdir(path.dirname(file), { recursive: true })
-  await writeFile(file, `${JSON.stringify(toJsonReport(gateRun), null, 2)}\n`)
+  await writeFile(file, text)
   return file
 }
 
-/**
- * Write the SARIF 2.1.0 file (`sarif-file`, default `$RUNNER_TEMP/mcp-grade-gate.sarif`).
- * @returns its absolute path.
- */
-async function writeSarif(
-  model: ReportModel,
-  requested: string,
-  env: NodeJS.ProcessEnv
-): Promise<string> {
-  const file = requested.trim()
-    ? path.resolve(requested.trim())
-    : path.join(env.RUNNER_TEMP || os.tmpdir(), `${TOOL_NAME}.sarif`)
-  await mkdir(path.dirname(file), { recursive: true })
-  await writeFile(file, sarifText(model))
-  return file
+/** `name` in `$RUNNER_TEMP` (GitHub Docs, "Variables"), or in the OS temp directory outside Actions. */
+function runnerTemp(env: NodeJS.ProcessEnv, name: string): string {
+  return path.join(env.RUNNER_TEMP || os.tmpdir(), name)
 }
 
 /**
@@ -393,7 +405,7 @@ async function isOutdated(octokit: Octokit, context: GitHubContext): Promise<boo
     const head = (data as { head?: { sha?: unknown } }).head?.sha
     return typeof head === 'string' && head !== pr.headSha
   } catch (error) {
-    core.debug(`could not read the pull request's head: ${(error as Error).message}`)
+    core.debug(`could not read the pull request's head: ${errorLine(error)}`)
     return false
   }
 }
@@ -440,6 +452,6 @@ async function postComment(
     })
     core.info(`PR comment ${result.action}${result.url ? `: ${result.url}` : ''}`)
   } catch (error) {
-    core.warning(`could not post the PR comment: ${(error as Error).message}`)
+    core.warning(`could not post the PR comment: ${errorLine(error)}`)
   }
 }

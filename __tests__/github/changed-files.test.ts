@@ -192,6 +192,12 @@ describe('listComparedFiles', () => {
     expect(listed).toEqual({ files: [], complete: true })
   })
 
+  it('an answer without a file list is an unknown list, never an empty one', async () => {
+    await expect(
+      listComparedFiles(client(compare({ status: 'ahead', ahead_by: 1 }).fetch), commits)
+    ).rejects.toThrow(new ChangedFilesError('the compare answer has no file list'))
+  })
+
   it('throws ChangedFilesError for an answer that is not an object or has a bad entry', async () => {
     await expect(listComparedFiles(client(compare('oops').fetch), commits)).rejects.toThrow(
       new ChangedFilesError('the compare answer has no file list')

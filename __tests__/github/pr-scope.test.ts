@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import type { GitHubContext } from '../../src/github/context.js'
+import { MAX_CONCURRENT_FILE_READS } from '../../src/github/base-file.js'
 import { createOctokit } from '../../src/github/octokit.js'
 import { planScope, selector, type ScopePlan } from '../../src/github/pr-scope.js'
 import { recordingLogger, stubFetch, type RecordedRequest, type StubAnswer } from './stub-fetch.js'
@@ -496,6 +497,90 @@ describe('planScope: change statuses', () => {
       kind: 'unknown',
       why: `.mcp.json at ${BASE_SHA.slice(0, 12)} is not a file`
     })
+  })
+})
+
+describe('planScope: reading the base and head files', () => {
+  /**
+   * `inner` with every contents read (`path@ref`) answered after `ms(read)` milliseconds: records
+   * the reads in the order they start and the most in flight at once.
+   */
+  function slowContents(inner: typeof fetch, ms: (read: string) => number) {
+    const started: string[] = []
+    let inFlight = 0
+    let most = 0
+    const fetch: typeof globalThis.fetch = async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input))
+      const m = /^\/repos\/acme\/app\/contents\/(.+)$/.exec(url.pathname)
+      if (!m) return inner(input, init)
+      const read = `${decodeURIComponent(m[1]!)}@${url.searchParams.get('ref')}`
+      started.push(read)
+      inFlight += 1
+      most = Math.max(most, inFlight)
+      try {
+        await new Promise((resolve) => setTimeout(resolve, ms(read)))
+        return await inner(input, init)
+      } finally {
+        inFlight -= 1
+      }
+    }
+    return { fetch, started, most: () => most }
+  }
+
+  const names = Array.from({ length: 10 }, (_, i) => `d${i}/mcp.json`)
+
+  it('reads several at once, at most MAX_CONCURRENT_FILE_READS, started and listed in file order', async () => {
+    const gh = fakeGitHub({
+      changed: names.map((filename) => ({ filename, status: 'modified' })),
+      base: Object.fromEntries(names.map((n) => [n, `{"mcpServers": {"${n}": {"url": "x"}}}`]))
+    })
+    const slow = slowContents(gh.fetch, () => 20)
+    const plan = changedPlan(await planScope(context(), client(slow.fetch), ALL, recordingLogger()))
+    expect(MAX_CONCURRENT_FILE_READS).toBeGreaterThan(1)
+    expect(slow.most()).toBe(MAX_CONCURRENT_FILE_READS)
+    expect(slow.started).toEqual(names.map((n) => `${n}@${BASE_SHA}`))
+    expect(plan.configs.map((c) => [c.path, c.base])).toEqual(
+      names.map((n) => [
+        n,
+        { kind: 'text', path: n, text: `{"mcpServers": {"${n}": {"url": "x"}}}` }
+      ])
+    )
+  })
+
+  it('on pull_request_target reads a file base first, then head, and logs failures in file order', async () => {
+    const gh = fakeGitHub({
+      changed: names.slice(0, 3).map((filename) => ({ filename, status: 'modified' })),
+      head: Object.fromEntries(names.slice(0, 3).map((n) => [n, '{}'])),
+      // Every base read fails (403: not retried); the first file's answers last.
+      override: (_req, url) =>
+        url.searchParams.get('ref') === BASE_SHA
+          ? { status: 403, body: { message: 'Forbidden' } }
+          : undefined
+    })
+    const slow = slowContents(gh.fetch, (read) => (read === `${names[0]}@${BASE_SHA}` ? 60 : 5))
+    const logger = recordingLogger()
+    const plan = changedPlan(
+      await planScope(
+        context({ eventName: 'pull_request_target' }),
+        client(slow.fetch),
+        ALL,
+        logger
+      )
+    )
+    expect(slow.started.slice(0, 4)).toEqual([
+      `${names[0]}@${BASE_SHA}`,
+      `${names[0]}@${HEAD_SHA}`,
+      `${names[1]}@${BASE_SHA}`,
+      `${names[1]}@${HEAD_SHA}`
+    ])
+    expect(plan.configs.map((c) => [c.base.kind, c.head.kind])).toEqual([
+      ['unknown', 'text'],
+      ['unknown', 'text'],
+      ['unknown', 'text']
+    ])
+    expect(logger.warnings.map((w) => w.split(' on the base commit')[0])).toEqual(
+      names.slice(0, 3).map((n) => `could not read ${n}`)
+    )
   })
 })
 

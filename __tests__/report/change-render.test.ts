@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { gradeDrop } from '../../src/change/grade-drop.js'
-import type { RunChange, ServerChangeFacts } from '../../src/change/run-change.js'
+import type { RunChange } from '../../src/change/run-change.js'
+import type { ServerChangeFacts } from '../../src/policy/result.js'
 import type { ServerResult } from '../../src/policy/result.js'
 import { renderAnnotations } from '../../src/report/annotations.js'
 import { renderComment, stickyMarker } from '../../src/report/comment.js'

@@ -5,7 +5,8 @@
 import * as core from '@actions/core'
 import { GRADER_KINDS, UsageError, type GateOptions, type GraderKind } from '../gate.js'
 import { parseGraderCommand } from '../grade/command.js'
-import { parseCacheTtlDays } from '../grade/cache/index.js'
+import { DEFAULT_CACHE_TTL_DAYS, parseCacheTtlDays } from '../grade/cache/ttl.js'
+import { parseChangeScope, type ChangeScope } from '../change/scope.js'
 import { parseCount, parseSeconds, splitList } from '../input-values.js'
 import { stickyMarker } from '../report/comment.js'
 
@@ -29,8 +30,8 @@ export interface ActionInputs {
   gate: Omit<GateOptions, 'cwd'> & { paths: string[] }
   /** Which config files on change events (action.yml `files`). */
   files: 'changed' | 'all'
-  /** Which servers can block (action.yml `scope`). */
-  scope: 'all' | 'changed'
+  /** Which servers can block (action.yml `scope`, `parseChangeScope`). */
+  scope: ChangeScope
   comment: CommentMode
   commentId: string
   uploadReport: boolean
@@ -85,14 +86,14 @@ export function readInputs(): ActionInputs {
       httpRetries: parseCount(core.getInput('retries') || '3', 'input retries')
     },
     files: choiceInput('files', ['changed', 'all'] as const, 'changed'),
-    scope: choiceInput('scope', ['all', 'changed'] as const, 'all'),
+    scope: scopeInput(),
     comment: commentModeInput(),
     commentId: commentIdInput(),
     uploadReport: booleanInput('upload-report', false),
     sarifFile: core.getInput('sarif-file'),
     cache: booleanInput('cache', true),
     cacheTtlDays: cacheTtlInput(),
-    policySource: policySourceInput(),
+    policySource: choiceInput('policy-source', ['base', 'workspace'] as const, 'base'),
     githubToken: core.getInput('github-token'),
     graderApiKey,
     reportPath: core.getInput('report-path')
@@ -152,22 +153,23 @@ function choiceInput<T extends string>(name: string, choices: readonly T[], fall
   return raw as T
 }
 
+/** `scope` (issue 5): empty is `all`; see `parseChangeScope`. */
+function scopeInput(): ChangeScope {
+  try {
+    return parseChangeScope(core.getInput('scope'))
+  } catch (error) {
+    throw new UsageError(`input scope: ${(error as Error).message}`, { cause: error })
+  }
+}
+
 function cacheTtlInput(): number {
   const raw = core.getInput('cache-ttl').trim()
-  if (raw === '') return 7
+  if (raw === '') return DEFAULT_CACHE_TTL_DAYS
   try {
     return parseCacheTtlDays(raw)
   } catch (error) {
     throw new UsageError(`input cache-ttl: ${(error as Error).message}`, { cause: error })
   }
-}
-
-function policySourceInput(): 'base' | 'workspace' {
-  const raw = (core.getInput('policy-source') || 'base').trim().toLowerCase()
-  if (raw !== 'base' && raw !== 'workspace') {
-    throw new UsageError(`input policy-source must be base or workspace, got "${raw}"`)
-  }
-  return raw
 }
 
 function booleanInput(name: string, fallback: boolean): boolean {

@@ -8,8 +8,9 @@ import path from 'node:path'
 import * as core from '@actions/core'
 import type { Octokit } from '@octokit/rest'
 import { UsageError } from '../gate.js'
-import { readFileAtRef } from '../github/base-file.js'
+import { limitedFileReader } from '../github/base-file.js'
 import type { GitHubContext } from '../github/context.js'
+import { errorLine } from '../github/error-line.js'
 import { EXCEPTIONS_FILE_NAMES } from '../policy/exceptions-file.js'
 import { POLICY_FILE_NAMES } from '../policy/load.js'
 import { REGISTRY_FILE_NAMES } from '../policy/registry-file.js'
@@ -60,7 +61,8 @@ export async function baseRuleFile(
   cwd: string
 ): Promise<{ path: string; text: string | null } | undefined> {
   const ref = context.pullRequest?.baseRef ?? context.baseRef
-  if (policySource === 'workspace' || !octokit || !context.repository || !ref) {
+  const repository = context.repository
+  if (policySource === 'workspace' || !octokit || !repository || !ref) {
     return undefined
   }
   const candidates = given ? [toRepoPath(cwd, given)] : [...kind.names]
@@ -68,10 +70,16 @@ export async function baseRuleFile(
   const paths = candidates as string[]
   let found: { path: string; text: string | null } = { path: paths[0]!, text: null }
   try {
+    // Every candidate is read at once (bounded); the first failure in candidate order is the
+    // one reported, as when they were read one by one.
+    const read = limitedFileReader(octokit)
+    const reads = await Promise.allSettled(
+      paths.map((candidate) => read({ ...repository, path: candidate, ref }))
+    )
     const present: { path: string; text: string }[] = []
-    for (const candidate of paths) {
-      const text = await readFileAtRef(octokit, { ...context.repository, path: candidate, ref })
-      if (text !== null) present.push({ path: candidate, text })
+    for (const [i, answer] of reads.entries()) {
+      if (answer.status === 'rejected') throw answer.reason
+      if (answer.value !== null) present.push({ path: paths[i]!, text: answer.value })
     }
     if (present.length > 1) {
       // The same rule as in the workspace: two files of one kind is an error, not a silent pick.
@@ -83,7 +91,7 @@ export async function baseRuleFile(
   } catch (error) {
     if (error instanceof UsageError) throw error
     throw new UsageError(
-      `could not read the ${kind.label} file from the base branch ${ref}: ${(error as Error).message}. Re-run the job, or set policy-source: workspace to use the checked-out files`,
+      `could not read the ${kind.label} file from the base branch ${ref}: ${errorLine(error)}. Re-run the job, or set policy-source: workspace to use the checked-out files`,
       { cause: error }
     )
   }

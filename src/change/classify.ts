@@ -9,7 +9,7 @@
  * throw, and an unexpected failure here classifies every head server as `added`.
  */
 import { parseConfig } from '../config/parse.js'
-import type { ParsedConfig } from '../config/types.js'
+import type { ConfigError, ParsedConfig } from '../config/types.js'
 import { identifyServer } from '../resolve/identify.js'
 import type { ResolvedServer } from '../resolve/types.js'
 import { compareLaunches } from './aspects.js'
@@ -69,13 +69,11 @@ export function classifyParsedConfig(
   try {
     return classifyUnchecked(head, base, options)
   } catch {
-    return {
-      path: head.path,
-      status: 'unknown',
-      servers: headServers(head, options).map(added),
-      removed: [],
-      notes: ['the change against the base could not be worked out: every server counts as added']
-    }
+    return everyServerAdded(
+      head.path,
+      headServers(head, options),
+      'the change against the base could not be worked out: every server counts as added'
+    )
   }
 }
 
@@ -100,27 +98,12 @@ function classifyUnchecked(
       status: 'unknown',
       servers: [],
       removed: [],
-      notes: [
-        shownMessage(
-          `the head version could not be parsed (line ${head.error.line}, column ` +
-            `${head.error.column}): its servers cannot be compared with the base`
-        )
-      ]
+      notes: [unparsedNote('head', head.error, 'its servers cannot be compared with the base')]
     }
   }
   if (base.error !== null) {
-    return {
-      path: head.path,
-      status: 'unknown',
-      servers: headResolved.map(added),
-      removed: [],
-      notes: [
-        shownMessage(
-          `the base version could not be parsed (line ${base.error.line}, column ` +
-            `${base.error.column}: ${base.error.message}): every server counts as added`
-        )
-      ]
-    }
+    const note = unparsedNote('base', base.error, 'every server counts as added', true)
+    return everyServerAdded(head.path, headResolved, note)
   }
   const notes: string[] = []
   if (!base.hasServerMap && base.servers.length === 0 && headResolved.length > 0) {
@@ -180,15 +163,11 @@ export function classifyUnreadableBase(
   why: string,
   options: ClassifyOptions = {}
 ): ConfigChange {
-  return {
-    path: head.path,
-    status: 'unknown',
-    servers: headServers(head, options).map(added),
-    removed: [],
-    notes: [
-      shownMessage(`the base version could not be read (${why}): every server counts as added`)
-    ]
-  }
+  return everyServerAdded(
+    head.path,
+    headServers(head, options),
+    shownMessage(`the base version could not be read (${why}): every server counts as added`)
+  )
 }
 
 /**
@@ -198,18 +177,7 @@ export function classifyUnreadableBase(
 export function classifyDeletedConfig(path: string, baseText: string): ConfigChange {
   const base = parseConfig(path, baseText)
   if (base.error !== null) {
-    return {
-      path,
-      status: 'removed',
-      servers: [],
-      removed: [],
-      notes: [
-        shownMessage(
-          `the base version could not be parsed (line ${base.error.line}, column ` +
-            `${base.error.column}): its servers cannot be listed`
-        )
-      ]
-    }
+    return unlistedDeletion(path, unparsedNote('base', base.error, 'its servers cannot be listed'))
   }
   return {
     path,
@@ -220,10 +188,55 @@ export function classifyDeletedConfig(path: string, baseText: string): ConfigCha
   }
 }
 
+/**
+ * Classify a config file deleted by the pull request whose base version could not be read
+ * (`why`: an API failure, a file too large): status `removed`, no server listed as removed, with
+ * the note `removed; its servers on the base could not be listed (<why>)`, masked as every note
+ * is (`shownMessage`). Never throws.
+ */
+export function classifyDeletedUnreadableBase(path: string, why: string): ConfigChange {
+  return unlistedDeletion(
+    path,
+    shownMessage(`removed; its servers on the base could not be listed (${why})`)
+  )
+}
+
 /** The head's servers: the caller's resolved ones where given, else identified offline. */
 function headServers(head: ParsedConfig, options: ClassifyOptions): ResolvedServer[] {
   const resolved = new Map(options.resolved?.map((server) => [server.entry, server]))
   return head.servers.map((entry) => resolved.get(entry) ?? identifyServer(entry))
+}
+
+/**
+ * A config whose change could not be worked out (a base or head that cannot be read or parsed):
+ * status `unknown`, every head server `added` (fail closed), with `note`.
+ */
+function everyServerAdded(
+  path: string,
+  head: readonly ResolvedServer[],
+  note: string
+): ConfigChange {
+  return { path, status: 'unknown', servers: head.map(added), removed: [], notes: [note] }
+}
+
+/**
+ * The note for a side that could not be parsed: `the base version could not be parsed (line 3,
+ * column 5): <consequence>`, with the parser's message after the column when `withMessage`.
+ * Masked (`shownMessage`).
+ */
+function unparsedNote(
+  side: 'base' | 'head',
+  error: ConfigError,
+  consequence: string,
+  withMessage = false
+): string {
+  const where = `line ${error.line}, column ${error.column}${withMessage ? `: ${error.message}` : ''}`
+  return shownMessage(`the ${side} version could not be parsed (${where}): ${consequence}`)
+}
+
+/** A deleted config whose base servers cannot be listed: status `removed`, none listed. */
+function unlistedDeletion(path: string, note: string): ConfigChange {
+  return { path, status: 'removed', servers: [], removed: [], notes: [note] }
 }
 
 function added(server: ResolvedServer): ServerChange {

@@ -4,6 +4,7 @@
  */
 import { AXES, type Axis, type GradeReport, type Score } from '../grade/report.js'
 import { rank } from '../policy/grades.js'
+import { scoreCell } from '../report/display.js'
 
 /** A score that went down: the base's and the head's. */
 export interface ScoreDrop {
@@ -54,7 +55,7 @@ function dropped(before: Score, after: Score): ScoreDrop | null {
   return rank(after.grade) < rank(before.grade) ? { before, after } : null
 }
 
-/** `B (81)`, or `B` when only the letter is known. */
+/** `B (81)`, or `B` when only the letter is known (the report's score cell). */
 function scoreText(score: Score): string {
-  return score.score === null ? score.grade : `${score.grade} (${Math.round(score.score)})`
+  return scoreCell(score).text
 }

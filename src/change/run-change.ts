@@ -10,36 +10,20 @@ import { readConfig } from '../config/read.js'
 import type { ParsedConfig, ServerEntry } from '../config/types.js'
 import type { GradeReport } from '../grade/report.js'
 import type { Reason } from '../policy/reasons.js'
-import type { ServerResult } from '../policy/result.js'
+import type { ServerChangeFacts, ServerResult } from '../policy/result.js'
 import { describePackage } from '../resolve/describe.js'
 import type { ResolvedServer } from '../resolve/types.js'
-import { classifyConfig, classifyDeletedConfig, classifyUnreadableBase } from './classify.js'
-import { gradeDrop, type GradeDrop } from './grade-drop.js'
+import {
+  classifyConfig,
+  classifyDeletedConfig,
+  classifyDeletedUnreadableBase,
+  classifyUnreadableBase
+} from './classify.js'
+import { gradeDrop } from './grade-drop.js'
 import type { ChangeInput } from './input.js'
 import { blocksInScope, type ChangeScope } from './scope.js'
 import { summariseChanges } from './summary.js'
-import type {
-  AspectChange,
-  ChangeKind,
-  ChangeSummary,
-  ConfigChange,
-  ServerChange
-} from './types.js'
-
-/** The change facts of one server (JSON report `servers[].change`). */
-export interface ServerChangeFacts {
-  kind: ChangeKind
-  /** What differs, for `changed` (messages never hold env or header values). */
-  aspects: AspectChange[]
-  /** `1.2.0 → 1.3.1` when the written version changed, else null. */
-  versionBump: string | null
-  /** The base entry's name and line (1-based), for a changed or unchanged server. */
-  base: { name: string; line: number } | null
-  /** What went down against the base version's grade, when the base was graded and it did. */
-  gradeDrop: GradeDrop | null
-  /** False when `scope: changed` keeps this unchanged server from blocking. */
-  blocking: boolean
-}
+import type { AspectChange, ChangeSummary, ConfigChange, ServerChange } from './types.js'
 
 /** A server the change removes (it no longer runs: shown, never graded or blocking). */
 export interface RemovedServer {
@@ -129,13 +113,7 @@ export function classifyChange(
       if (file.base.kind === 'text') {
         classified.push(classifyDeletedConfig(file.path, file.base.text))
       } else if (file.base.kind === 'unknown') {
-        classified.push({
-          path: file.path,
-          status: 'removed',
-          servers: [],
-          removed: [],
-          notes: [`removed; its servers on the base could not be listed (${file.base.why})`]
-        })
+        classified.push(classifyDeletedUnreadableBase(file.path, file.base.why))
       }
       continue
     }

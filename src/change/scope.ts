@@ -4,6 +4,7 @@
  * without blocking on them.
  */
 import { z } from 'zod'
+import { clip } from '../report/markdown.js'
 import type { ChangeKind } from './types.js'
 
 /** Values of the `scope` input (issue 5). */
@@ -23,8 +24,7 @@ export function parseChangeScope(value: string | undefined): ChangeScope {
   if (text === '') return 'all'
   const parsed = ChangeScopeSchema.safeParse(text)
   if (parsed.success) return parsed.data
-  const given = value!.trim()
-  const shown = given.length > 40 ? `${given.slice(0, 39)}…` : given
+  const shown = clip(value!.trim(), 40)
   throw new Error(
     `scope must be "all" or "changed", got ${JSON.stringify(shown)}: set the input "scope" to ` +
       'one of them'

@@ -40,7 +40,13 @@ const actionsCache: CacheService = {
 /**
  * The key a run saves under: prefix + run id, attempt, job and (when not `default`) the
  * comment id, so the jobs of one run, matrix legs with their own comment ids included, each
- * save their own entry.
+ * save their own entry: `mcp-grade-gate-grades-v1-<run id>-<attempt>-<job>[-<comment id>]`.
+ *
+ * Each part keeps only the characters `[A-Za-z0-9_.-]` (the others, commas included, are
+ * dropped) and is cut to its first 100 characters; a part left empty takes its fallback
+ * (`local`, `1`, `job`, `default`). So a key is at most 25 + 4 × 100 + 3 = 428 characters, within
+ * the Actions cache's limits on a key: at most 512 characters and no commas (`@actions/cache`,
+ * `validateKey`, which throws a ValidationError otherwise). Pure; never throws.
  */
 export function cacheKeyFor(
   env: Readonly<Record<string, string | undefined>>,

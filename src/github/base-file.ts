@@ -4,6 +4,7 @@
  * base branch: a pull request must not be able to loosen the policy it is judged by.
  */
 import type { Octokit } from '@octokit/rest'
+import pLimit from 'p-limit'
 
 /**
  * Largest file read this way (bytes): the largest limit of the rule files read from the base
@@ -60,4 +61,25 @@ export async function readFileAtRef(
     throw new Error(`${request.path} at ${request.ref.slice(0, 12)}: unexpected content encoding`)
   }
   return Buffer.from(file.content, 'base64').toString('utf8')
+}
+
+/**
+ * Most contents reads a `limitedFileReader` keeps in flight at once. Small on purpose: GitHub's
+ * secondary rate limits count concurrent requests (at most 100 for the REST and GraphQL APIs
+ * together; GitHub Docs, "Rate limits for the REST API" → "About secondary rate limits").
+ */
+export const MAX_CONCURRENT_FILE_READS = 4
+
+/**
+ * `readFileAtRef` through a queue: at most `concurrency` reads in flight (default
+ * `MAX_CONCURRENT_FILE_READS`), started in the order they are asked for; each answer is
+ * `readFileAtRef`'s (the text, null for a 404, or its error).
+ * @throws TypeError (from `p-limit`) when `concurrency` is not a whole number of at least 1.
+ */
+export function limitedFileReader(
+  octokit: Octokit,
+  concurrency: number = MAX_CONCURRENT_FILE_READS
+): (request: BaseFileRequest) => Promise<string | null> {
+  const limit = pLimit(concurrency)
+  return (request) => limit(() => readFileAtRef(octokit, request))
 }

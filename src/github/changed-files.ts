@@ -49,7 +49,8 @@ const FileSchema = z.looseObject({
   previous_filename: z.string().min(1).max(4096).optional()
 })
 
-const CompareSchema = z.looseObject({ files: z.array(z.unknown()).optional() })
+// GitHub's schema makes `files` optional: without it the list is unknown, never empty.
+const CompareSchema = z.looseObject({ files: z.array(z.unknown()) })
 
 /** A file list from GitHub that does not have the expected shape. */
 export class ChangedFilesError extends Error {
@@ -91,12 +92,7 @@ export async function listComparedFiles(
   })
   const parsed = CompareSchema.safeParse(answer.data)
   if (!parsed.success) throw new ChangedFilesError('the compare answer has no file list')
-  // GitHub's schema makes `files` optional: without it the list is unknown, never empty.
-  if (parsed.data.files === undefined) {
-    throw new ChangedFilesError('the compare answer has no file list')
-  }
-  const raw = parsed.data.files
-  const files = raw.map((entry, i) => toChangedFile(entry, `compared file #${i + 1}`))
+  const files = parsed.data.files.map((entry, i) => toChangedFile(entry, `compared file #${i + 1}`))
   return { files, complete: files.length < MAX_COMPARE_FILES }
 }
 

@@ -22,7 +22,7 @@ import path from 'node:path'
 import { configPathMatcher, discoverConfigs } from '../config/discover.js'
 import type { BaseText, ChangedConfig } from '../change/input.js'
 import type { Logger } from '../log.js'
-import { readFileAtRef } from './base-file.js'
+import { limitedFileReader, type BaseFileRequest } from './base-file.js'
 import {
   listComparedFiles,
   listPullRequestFiles,
@@ -34,8 +34,6 @@ import { errorLine } from './error-line.js'
 
 /** Events gated by their changed files. */
 export const CHANGE_EVENTS = ['pull_request', 'pull_request_target', 'merge_group'] as const
-
-export type { BaseText, ChangedConfig } from '../change/input.js'
 
 /** What a run gates. */
 export type ScopePlan =
@@ -109,10 +107,13 @@ export async function planScope(
   const isConfig = selector(selection)
   const changed = listed.files.filter((f) => isConfig(f.path) || isRenamedConfig(f, isConfig))
   const headFromApi = event === 'pull_request_target'
-  const configs: ChangedConfig[] = []
-  for (const file of changed) {
-    configs.push(await describeChange(file, isConfig, octokit, context, shas, headFromApi, logger))
-  }
+  const read = limitedFileReader(octokit)
+  const described = await Promise.all(
+    changed.map((file) => describeChange(file, isConfig, read, context, shas, headFromApi))
+  )
+  // Logged in the order of the files, however the reads finished.
+  for (const d of described) if (d.warning !== null) logger.warning(d.warning)
+  const configs = described.map((d) => d.config)
   if (!headFromApi && workspace !== undefined) {
     configs.push(...(await linkedConfigs(listed.files, configs, selection, workspace)))
   }
@@ -228,15 +229,22 @@ export function selector(selection: ConfigSelection): (file: string) => boolean 
   }
 }
 
+/** Reads a file at a ref (`readFileAtRef` semantics), through the plan's bounded queue. */
+type FileReader = (request: BaseFileRequest) => Promise<string | null>
+
+/**
+ * One changed file as a `ChangedConfig`: its status, and its base (and, with `headFromApi`, head)
+ * text, both read at once. Never throws: a failed read is `unknown` (base) or `unreadable` (head),
+ * and a failed base read also gives the warning to log.
+ */
 async function describeChange(
   file: ChangedFile,
   isConfig: (p: string) => boolean,
-  octokit: Octokit,
+  read: FileReader,
   context: GitHubContext,
   shas: { baseSha: string; headSha: string },
-  headFromApi: boolean,
-  logger: Logger
-): Promise<ChangedConfig> {
+  headFromApi: boolean
+): Promise<{ config: ChangedConfig; warning: string | null }> {
   const repo = context.repository!
   const headIsConfig = isConfig(file.path)
   const basePath = file.previousPath ?? file.path
@@ -249,28 +257,49 @@ async function describeChange(
   else status = 'modified'
   const path = status === 'removed' ? basePath : file.path
 
-  let base: BaseText = { kind: 'absent' }
-  if (status !== 'added') {
-    try {
-      const text = await readFileAtRef(octokit, { ...repo, path: basePath, ref: shas.baseSha })
-      base = text === null ? { kind: 'absent' } : { kind: 'text', path: basePath, text }
-    } catch (error) {
-      const why = errorLine(error)
-      logger.warning(`could not read ${basePath} on the base commit: ${why}`)
-      base = { kind: 'unknown', why }
+  // Both reads are queued now, base first, so requests start in the order of the files.
+  const [baseRead, head] = await Promise.all([
+    status === 'added'
+      ? { base: { kind: 'absent' } as const, warning: null }
+      : readBase(read, { ...repo, path: basePath, ref: shas.baseSha }),
+    headFromApi && status !== 'removed'
+      ? readHead(read, { ...repo, path: file.path, ref: shas.headSha })
+      : { kind: status === 'removed' ? ('none' as const) : ('workspace' as const) }
+  ])
+  return { config: { path, status, base: baseRead.base, head }, warning: baseRead.warning }
+}
+
+/** The base text of a changed config: absent on a 404, unknown (with a warning) on a failure. */
+async function readBase(
+  read: FileReader,
+  request: BaseFileRequest
+): Promise<{ base: BaseText; warning: string | null }> {
+  try {
+    const text = await read(request)
+    return {
+      base: text === null ? { kind: 'absent' } : { kind: 'text', path: request.path, text },
+      warning: null
+    }
+  } catch (error) {
+    const why = errorLine(error)
+    return {
+      base: { kind: 'unknown', why },
+      warning: `could not read ${request.path} on the base commit: ${why}`
     }
   }
-  let head: ChangedConfig['head'] = { kind: status === 'removed' ? 'none' : 'workspace' }
-  if (headFromApi && status !== 'removed') {
-    try {
-      const text = await readFileAtRef(octokit, { ...repo, path: file.path, ref: shas.headSha })
-      head =
-        text === null
-          ? { kind: 'unreadable', why: 'the file is not on the head commit' }
-          : { kind: 'text', text }
-    } catch (error) {
-      head = { kind: 'unreadable', why: errorLine(error) }
-    }
+}
+
+/** The head text of a changed config read through the API; unreadable when missing or failing. */
+async function readHead(
+  read: FileReader,
+  request: BaseFileRequest
+): Promise<ChangedConfig['head']> {
+  try {
+    const text = await read(request)
+    return text === null
+      ? { kind: 'unreadable', why: 'the file is not on the head commit' }
+      : { kind: 'text', text }
+  } catch (error) {
+    return { kind: 'unreadable', why: errorLine(error) }
   }
-  return { path, status, base, head }
 }

@@ -4,7 +4,8 @@
  * No I/O. Strings are plain text (one line, clipped) and still untrusted: each renderer escapes
  * them for its medium.
  */
-import type { RunChange, ServerChangeFacts } from '../change/run-change.js'
+import type { RunChange } from '../change/run-change.js'
+import type { ServerChangeFacts } from '../policy/result.js'
 import { ASPECT_LABELS, type ChangeKind } from '../change/types.js'
 import type { ClientFormat } from '../config/types.js'
 import {
