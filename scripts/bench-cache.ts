@@ -25,14 +25,14 @@
  * Usage: `npm run bench:cache [-- --upstream URL | --offline [--latency 0]] [--config file]
  * [--no-build] [--cli file]`.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { DEFAULT_NPM_REGISTRY } from '../src/resolve/npm-registry.js'
-import { cliBundle, runProcess, startupMs } from './bench/cli-process.js'
+import { type CheckSetup, CheckWorkspace, checkRun } from './bench/check-run.js'
+import { cliBundle, plainNode, startupMs } from './bench/cli-process.js'
 import { type PinnedServer, pinnedConfig, serverKey } from './bench/pinned-config.js'
 import { fixtureSource, type FixturePackage, proxySource } from './bench/registry-sources.js'
 import { startRegistryStub } from './bench/registry-stub.js'
@@ -124,105 +124,70 @@ function readOptions(): z.infer<typeof OptionsSchema> {
   return parsed.data
 }
 
-/** The part of the CLI's JSON report compared between the runs. */
-const ReportSchema = z.looseObject({
-  verdict: z.string(),
-  servers: z.array(z.looseObject({ name: z.string(), verdict: z.string(), grade: z.unknown() }))
-})
-
 async function main(): Promise<number> {
   const options = readOptions()
   const offline = options.offline
   const upstream = offline ? undefined : (options.upstream ?? DEFAULT_NPM_REGISTRY)
   const cli = await cliBundle({ root, cli: options.cli, build: !options['no-build'] })
   const startup = await startupMs(cli, root)
+  const servers: PinnedServer[] = upstream
+    ? LIVE_SERVERS.map(([name, version, ...args]) => ({
+        key: serverKey(name),
+        name,
+        version,
+        args
+      }))
+    : PACKAGES.map((p) => ({
+        key: serverKey(p.name),
+        name: p.name,
+        version: p.version,
+        args: p.args
+      }))
+  const what = options.config ?? `${servers.length} pinned npm servers`
+  const config = options.config ? readFileSync(path.resolve(options.config)) : pinnedConfig(servers)
   const registry = await startRegistryStub(
     upstream ? proxySource(upstream) : fixtureSource(fixtures, PACKAGES, EXTRA_PACKUMENTS),
     { latencyMs: upstream ? 0 : options.latency }
   )
-  const work = mkdtempSync(path.join(os.tmpdir(), 'bench-cache-'))
+  let workspace: CheckWorkspace | undefined
   try {
-    const servers: PinnedServer[] = upstream
-      ? LIVE_SERVERS.map(([name, version, ...args]) => ({
-          key: serverKey(name),
-          name,
-          version,
-          args
-        }))
-      : PACKAGES.map((p) => ({
-          key: serverKey(p.name),
-          name: p.name,
-          version: p.version,
-          args: p.args
-        }))
-    const what = options.config ?? `${servers.length} pinned npm servers`
-    writeFileSync(
-      path.join(work, '.mcp.json'),
-      options.config ? readFileSync(path.resolve(options.config)) : pinnedConfig(servers)
-    )
-    const check = (output: string): string[] => [
+    workspace = new CheckWorkspace(config)
+    // No preload: the wall time is the figure here, and nothing else should add to it.
+    const setup: CheckSetup = {
       cli,
-      'check',
-      '.mcp.json',
-      '--npm-registry',
-      registry.url,
-      '--advisory-db',
-      path.join(fixtures, 'osv'),
-      '--cache-dir',
-      path.join(work, 'cache'),
-      '--retries',
-      '0',
-      '--format',
-      'json',
-      '--output',
-      output
-    ]
-    const runs: {
-      label: string
-      ms: number
-      requests: number
-      report: z.infer<typeof ReportSchema>
-    }[] = []
-    for (const label of ['cold', 'warm']) {
-      const before = registry.requests()
-      const result = await runProcess(process.execPath, check(`${label}.json`), { cwd: work })
-      // 0 = pass, 1 = a server is blocked: both are a completed gate; 2 is not.
-      if (result.code !== 0 && result.code !== 1) {
-        throw new Error(`the ${label} run exited ${result.code}:\n${result.stderr.slice(-2000)}`)
-      }
-      const parsed = ReportSchema.safeParse(
-        JSON.parse(readFileSync(path.join(work, `${label}.json`), 'utf8'))
-      )
-      if (!parsed.success) {
-        throw new Error(
-          `the ${label} run's report is not as expected: ${z.prettifyError(parsed.error)}`
-        )
-      }
-      runs.push({
-        label,
-        ms: result.wallMs,
-        requests: registry.requests() - before,
-        report: parsed.data
-      })
+      runner: plainNode,
+      registry,
+      advisoryDb: path.join(fixtures, 'osv')
     }
-    const [cold, warm] = runs as [(typeof runs)[0], (typeof runs)[0]]
-    const ratio = cold.ms / warm.ms
+    const cache = workspace.freshCacheDir()
+    // Outcomes with each server's whole grade report: the warm run must give the same ones.
+    const cold = await checkRun(setup, workspace, cache, {
+      label: 'the cold run',
+      outcome: 'report'
+    })
+    const warm = await checkRun(setup, workspace, cache, {
+      label: 'the warm run',
+      outcome: 'report'
+    })
+    const ratio = cold.wallMs / warm.wallMs
     // What the cache can change: the run minus start-up (at least 1 ms, against noise).
     const gateMs = (ms: number): number => Math.max(1, ms - startup)
     console.log(
       `mcp-grade-gate check of ${what} (node ${process.version}, ${path.relative(process.cwd(), cli) || cli}):`
     )
     console.log(`  registry: ${registry.description}`)
-    console.log(`  cold cache: ${cold.ms.toFixed(0)} ms wall, ${cold.requests} registry request(s)`)
-    console.log(`  warm cache: ${warm.ms.toFixed(0)} ms wall, ${warm.requests} registry request(s)`)
+    console.log(
+      `  cold cache: ${cold.wallMs.toFixed(0)} ms wall, ${cold.registryRequests} registry request(s)`
+    )
+    console.log(
+      `  warm cache: ${warm.wallMs.toFixed(0)} ms wall, ${warm.registryRequests} registry request(s)`
+    )
     console.log(`  ratio: ${ratio.toFixed(1)}× (target ≥ ${TARGET_RATIO}×)`)
     console.log(
       `  of each run, node start-up and loading the CLI (--version, median of 3): ${startup.toFixed(0)} ms;` +
-        ` without it ${gateMs(cold.ms).toFixed(0)} ms vs ${gateMs(warm.ms).toFixed(0)} ms, ${(gateMs(cold.ms) / gateMs(warm.ms)).toFixed(1)}×`
+        ` without it ${gateMs(cold.wallMs).toFixed(0)} ms vs ${gateMs(warm.wallMs).toFixed(0)} ms, ${(gateMs(cold.wallMs) / gateMs(warm.wallMs)).toFixed(1)}×`
     )
-    const same =
-      JSON.stringify(cold.report.servers.map((s) => [s.name, s.verdict, s.grade])) ===
-      JSON.stringify(warm.report.servers.map((s) => [s.name, s.verdict, s.grade]))
+    const same = JSON.stringify(cold.outcomes) === JSON.stringify(warm.outcomes)
     if (offline) {
       console.log(
         `  (--offline: the recorded fixtures make the cold run cheaper than a real one — trimmed packuments, no dependency trees — so the ${TARGET_RATIO}× target applies to the default run against the real registry)`
@@ -232,14 +197,16 @@ async function main(): Promise<number> {
       ...(ratio >= TARGET_RATIO || offline
         ? []
         : [`the warm run is only ${ratio.toFixed(1)}× faster`]),
-      ...(warm.requests === 0 ? [] : [`the warm run made ${warm.requests} registry request(s)`]),
+      ...(warm.registryRequests === 0
+        ? []
+        : [`the warm run made ${warm.registryRequests} registry request(s)`]),
       ...(same ? [] : ['the warm run gave other verdicts or grades than the cold run'])
     ]
     for (const problem of problems) console.error(`FAIL: ${problem}`)
     return problems.length === 0 ? 0 : 1
   } finally {
     await registry.close()
-    rmSync(work, { recursive: true, force: true })
+    workspace?.dispose()
   }
 }
 

@@ -37,21 +37,17 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import * as prettier from 'prettier'
 import { z } from 'zod'
+import { CORPUS_DIR, loadCorpus } from '../__tests__/corpus.js'
 import { loadOsvDatabase } from '../src/grade/builtin/advisories/osv-db.js'
-import { HttpClient } from '../src/net/http.js'
-import { DEFAULT_NPM_REGISTRY, NpmRegistryClient } from '../src/resolve/npm-registry.js'
+import { DEFAULT_NPM_REGISTRY } from '../src/resolve/npm-registry.js'
 import { type CheckSetup } from './bench/check-run.js'
 import { cliBundle, NodeRunner, startupMs } from './bench/cli-process.js'
-import {
-  benchCorpusParse,
-  type CorpusParseResult,
-  corpusNpmUsage,
-  loadCorpus
-} from './bench/corpus.js'
+import { benchCorpusParse, type CorpusParseResult, corpusNpmUsage } from './bench/corpus.js'
 import {
   benchColdWarm,
   benchScaling,
   type ColdWarmResult,
+  highestRss,
   type ScalingSeries
 } from './bench/end-to-end.js'
 import {
@@ -166,22 +162,13 @@ async function main(): Promise<number> {
     `machine: ${machineLine(machine)}; load average ${loadAverageStart.map((l) => l.toFixed(2)).join(' ')}`
   )
 
+  // Paths are this machine's: not part of the results.
+  const { 'cache-dir': _cacheDir, output: _output, cli: _cli, ...recorded } = options
   const results: BenchResults = {
     resultsVersion: 1,
     date: date.toISOString(),
     machine: { ...machine, loadAverageStart, loadAverageEnd: [] },
-    options: {
-      runs: options.runs,
-      'memoised-runs': options['memoised-runs'],
-      'corpus-rounds': options['corpus-rounds'],
-      rounds: options.rounds,
-      'scaling-rounds': options['scaling-rounds'],
-      packages: options.packages,
-      upstream: options.upstream,
-      offline: options.offline,
-      'no-build': options['no-build'],
-      only: options.only
-    },
+    options: recorded,
     corpus: null,
     packages: null,
     grade: null,
@@ -198,7 +185,7 @@ async function main(): Promise<number> {
     : undefined
 
   // 1. Corpus parse + offline resolution.
-  const corpus = loadCorpus(path.join(fixtures, 'corpus/mcp-configs'))
+  const corpus = loadCorpus(CORPUS_DIR).files
   if (sections.has('corpus')) {
     const parse = await benchCorpusParse(corpus, options['corpus-rounds'])
     results.corpus = parse
@@ -246,10 +233,7 @@ async function main(): Promise<number> {
     upstream: options.upstream,
     offline: options.offline
   })
-  const npm = new NpmRegistryClient({
-    http: new HttpClient({ retries: 0, fetch: cache.fetch }),
-    registry: cache.upstream
-  })
+  const npm = cache.npmClient()
   const advisories = await loadOsvDatabase(path.join(fixtures, 'osv'))
   const context: GradeContext = { cache, advisories }
   console.log(
@@ -433,26 +417,26 @@ async function runEndToEnd(
         'registry requests',
         'target'
       ],
-      [
+      (
         [
-          'cold',
-          ms(result.coldWallMs.median),
-          ms(result.coldWallMs.max),
-          result.coldCpuMs ? ms(result.coldCpuMs.median) : '-',
-          mb(highest(result.cold.map((r) => r.peakRssBytes))),
-          count(result.cold[0]!.registryRequests),
-          '-'
-        ],
-        [
-          'warm',
-          ms(result.warmWallMs.median),
-          ms(result.warmWallMs.max),
-          result.warmCpuMs ? ms(result.warmCpuMs.median) : '-',
-          mb(highest(result.warm.map((r) => r.peakRssBytes))),
-          count(result.warm[0]!.registryRequests),
-          `< ${ms(TARGETS.warmCheckWallMs)}`
-        ]
-      ]
+          ['cold', result.cold, result.coldWallMs, result.coldCpuMs, '-'],
+          [
+            'warm',
+            result.warm,
+            result.warmWallMs,
+            result.warmCpuMs,
+            `< ${ms(TARGETS.warmCheckWallMs)}`
+          ]
+        ] as const
+      ).map(([run, runs, wallMs, cpuMs, target]) => [
+        run,
+        ms(wallMs.median),
+        ms(wallMs.max),
+        cpuMs ? ms(cpuMs.median) : '-',
+        mb(highestRss(runs)),
+        count(runs[0]!.registryRequests),
+        target
+      ])
     )
   )
   if (servers.length < E2E_SERVERS) {
@@ -557,10 +541,6 @@ async function runScaling(
     measured: ratio === null ? 'not measured' : `${ratio.toFixed(1)}`,
     met: ratio !== null && ratio <= limit
   })
-}
-
-function highest(values: readonly (number | null)[]): number | null {
-  return values.some((v) => v === null) ? null : Math.max(...(values as number[]))
 }
 
 /** Print the targets and problems, write the results, and give the exit code. */

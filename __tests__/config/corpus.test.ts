@@ -1,10 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import { parseConfig } from '../../src/config/parse.js'
 import { readConfig } from '../../src/config/read.js'
 import type { ParsedConfig, ServerEntry } from '../../src/config/types.js'
-import { CORPUS_DIR } from '../corpus.js'
+import { CORPUS_DIR, loadCorpus } from '../corpus.js'
 
 /*
  * The real-world corpus (SPEC §3): 176 MCP configs from public repositories, described by
@@ -12,30 +11,8 @@ import { CORPUS_DIR } from '../corpus.js'
  * given to the parser, so format detection sees `.vscode/mcp.json`, not the flattened file name.
  */
 const corpus = CORPUS_DIR
-
-interface ManifestRow {
-  file: string
-  path: string
-}
-
-function readManifest(): ManifestRow[] {
-  const [header, ...lines] = readFileSync(path.join(corpus, 'MANIFEST.tsv'), 'utf8')
-    .split(/\r?\n/)
-    .filter((line) => line.trim() !== '')
-  const columns = (header ?? '').split('\t')
-  const fileColumn = columns.indexOf('file')
-  const pathColumn = columns.indexOf('path')
-  return lines.map((line) => {
-    const cells = line.split('\t')
-    return { file: cells[fileColumn] ?? '', path: cells[pathColumn] ?? '' }
-  })
-}
-
-const manifest = readManifest()
-const logicalPath = new Map(manifest.map((row) => [row.file, row.path]))
-const files = readdirSync(corpus)
-  .filter((name) => name !== 'MANIFEST.tsv')
-  .sort()
+const { files: corpusFiles, manifest: logicalPath } = loadCorpus(corpus)
+const files = corpusFiles.map((f) => f.file)
 
 /*
  * Expected outcome per file: the number of server entries, 'no servers' (no server map), or
@@ -267,8 +244,7 @@ describe('corpus: every real-world config', () => {
   })
 
   it('parses the same from text as from disk', async () => {
-    for (const file of files) {
-      const text = readFileSync(path.join(corpus, file), 'utf8')
+    for (const { file, text } of corpusFiles) {
       const fromText = parseConfig(logicalPath.get(file) ?? file, text)
       expect({ file, parsed: fromText }).toEqual({ file, parsed: await load(file) })
     }

@@ -20,14 +20,12 @@
  * Every property using these is seeded with {@link FUZZ_SEED} (fast-check prints the seed and
  * path of a failure; rerun with them to reproduce).
  */
-import { readdirSync, readFileSync } from 'node:fs'
-import path from 'node:path'
 import fc from 'fast-check'
 import { parse as parseJsoncValue, parseTree } from 'jsonc-parser'
 import type { Node, ParseError } from 'jsonc-parser'
 import { stringify as stringifyToml } from 'smol-toml'
 import type { RawLaunch } from '../../src/config/types.js'
-import { CORPUS_DIR } from '../corpus.js'
+import { CORPUS_DIR, loadCorpus } from '../corpus.js'
 
 /** The fixed fast-check seed of every fuzz property (printed by fast-check on failure). */
 export const FUZZ_SEED = 20_261_121
@@ -47,30 +45,11 @@ export interface CorpusFile {
 }
 
 /** Every corpus file, sorted by file name, with its logical path from MANIFEST.tsv. */
-export const CORPUS: readonly CorpusFile[] = loadCorpus()
-
-function loadCorpus(): CorpusFile[] {
-  const [header, ...rows] = readFileSync(path.join(CORPUS_DIR, 'MANIFEST.tsv'), 'utf8')
-    .split(/\r?\n/)
-    .filter((line) => line.trim() !== '')
-  const columns = (header ?? '').split('\t')
-  const fileColumn = columns.indexOf('file')
-  const pathColumn = columns.indexOf('path')
-  const logical = new Map(
-    rows.map((row) => {
-      const cells = row.split('\t')
-      return [cells[fileColumn] ?? '', cells[pathColumn] ?? ''] as const
-    })
-  )
-  return readdirSync(CORPUS_DIR)
-    .filter((name) => name !== 'MANIFEST.tsv')
-    .sort()
-    .map((file) => ({
-      file,
-      path: logical.get(file) ?? file,
-      text: readFileSync(path.join(CORPUS_DIR, file), 'utf8')
-    }))
-}
+export const CORPUS: readonly CorpusFile[] = loadCorpus(CORPUS_DIR).files.map((f) => ({
+  file: f.file,
+  path: f.logicalPath,
+  text: f.text
+}))
 
 // ---------------------------------------------------------------------------------------------
 // A JSON tree that keeps what JSON.parse loses (duplicate keys, `__proto__`, raw number text)

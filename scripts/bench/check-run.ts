@@ -8,20 +8,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { z } from 'zod'
-import type { NodeRunner } from './cli-process.js'
+import { JsonReportSchema, JsonServerSchema } from '../../src/report/json.js'
+import type { ScriptRunner } from './cli-process.js'
 import type { RegistryStub } from './registry-stub.js'
 
-/** The part of the CLI's JSON report (SPEC §8) a benchmark reads. */
-const ReportSchema = z.looseObject({
-  verdict: z.string(),
-  servers: z.array(
-    z.looseObject({
-      name: z.string(),
-      verdict: z.string(),
-      grade: z.looseObject({ overall: z.looseObject({ grade: z.string() }) }).nullable(),
-      reasons: z.array(z.looseObject({ code: z.string() }))
-    })
-  )
+/**
+ * The part of the CLI's JSON report (SPEC §8, `src/report/json.ts`) a benchmark reads: the
+ * verdict, and each server's name, verdict, grade and reasons.
+ */
+const ReportSchema = JsonReportSchema.pick({ verdict: true }).extend({
+  servers: z.array(JsonServerSchema.pick({ name: true, verdict: true, grade: true, reasons: true }))
 })
 
 /** What one check run did. */
@@ -40,15 +36,31 @@ export interface CheckRun {
   servers: number
   /** Servers with a grade. */
   graded: number
-  /** `[server name, verdict, overall grade or null]` of each server, for comparing runs. */
+  /**
+   * `[server name, verdict, grade or null]` of each server, for comparing runs; the grade is the
+   * overall letter, or the whole grade report as JSON text (`CheckRunOptions.outcome`).
+   */
   outcomes: [string, string, string | null][]
+}
+
+/** Options of `checkRun`. */
+export interface CheckRunOptions {
+  /** The run's name in error messages; default `check`. */
+  label?: string
+  /**
+   * What `outcomes` holds of each server's grade: `overall`, the overall letter (default; the
+   * same across rounds), or `report`, the whole grade report as JSON text (`auditedAt` too, so
+   * equal only between runs sharing a grade cache).
+   */
+  outcome?: 'overall' | 'report'
 }
 
 /** Where and how check runs are made. */
 export interface CheckSetup {
   /** The CLI bundle (`dist/cli.js`). */
   cli: string
-  runner: NodeRunner
+  /** How `node <cli>` is run: with the peak-RSS preload (`NodeRunner`) or without (`plainNode`). */
+  runner: ScriptRunner
   registry: RegistryStub
   /** The OSV database directory (`--advisory-db`). */
   advisoryDb: string
@@ -59,8 +71,11 @@ export class CheckWorkspace {
   readonly dir: string
   #caches = 0
 
-  /** Create the workspace with `config` as its `.mcp.json`. */
-  constructor(config: string) {
+  /**
+   * Create the workspace with `config` as its `.mcp.json` (text, or bytes written as they are).
+   * @throws Error when the temp directory or the file cannot be written.
+   */
+  constructor(config: string | Uint8Array) {
     this.dir = mkdtempSync(path.join(os.tmpdir(), 'bench-check-'))
     writeFileSync(path.join(this.dir, '.mcp.json'), config)
   }
@@ -79,15 +94,19 @@ export class CheckWorkspace {
 
 /**
  * `node <cli> check .mcp.json --format json` in `workspace` with `--cache-dir cacheDir`,
- * `--npm-registry <stub>`, `--advisory-db`, `--retries 0`.
- * @throws Error when the child exits other than 0 (pass) or 1 (a server blocked), or its report
- *   is not the expected JSON (with the end of its stderr or the validation error).
+ * `--npm-registry <stub>`, `--advisory-db`, `--retries 0`; the registry requests it made are
+ * counted by the stub.
+ * @throws Error when the child cannot be started or exits other than 0 (pass) or 1 (a server
+ *   blocked) (with the end of its stderr), or its report is not JSON or not the shape of
+ *   `JsonReportSchema` (with the validation error).
  */
 export async function checkRun(
   setup: CheckSetup,
   workspace: CheckWorkspace,
-  cacheDir: string
+  cacheDir: string,
+  options: CheckRunOptions = {}
 ): Promise<CheckRun> {
+  const label = options.label ?? 'check'
   const output = path.join(workspace.dir, 'report.json')
   rmSync(output, { force: true })
   const requests = setup.registry.requests()
@@ -113,11 +132,13 @@ export async function checkRun(
     { cwd: workspace.dir }
   )
   if (run.code !== 0 && run.code !== 1) {
-    throw new Error(`check exited ${run.code}:\n${run.stderr.slice(-2000)}`)
+    throw new Error(`${label} exited ${run.code}:\n${run.stderr.slice(-2000)}`)
   }
   const parsed = ReportSchema.safeParse(JSON.parse(readFileSync(output, 'utf8')))
   if (!parsed.success) {
-    throw new Error(`the check report is not as expected: ${z.prettifyError(parsed.error)}`)
+    throw new Error(
+      `${label} wrote a report that is not as expected: ${z.prettifyError(parsed.error)}`
+    )
   }
   const servers = parsed.data.servers
   return {
@@ -128,6 +149,14 @@ export async function checkRun(
     registry404: setup.registry.notFound() - notFound,
     servers: servers.length,
     graded: servers.filter((s) => s.grade !== null).length,
-    outcomes: servers.map((s) => [s.name, s.verdict, s.grade?.overall.grade ?? null])
+    outcomes: servers.map((s) => [
+      s.name,
+      s.verdict,
+      s.grade === null
+        ? null
+        : options.outcome === 'report'
+          ? JSON.stringify(s.grade)
+          : s.grade.overall.grade
+    ])
   }
 }

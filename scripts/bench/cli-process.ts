@@ -12,6 +12,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import os from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { median } from './stats.js'
 
 /** What a finished child process did. */
 export interface ProcessRun {
@@ -32,9 +33,8 @@ export interface ProcessRun {
 
 /** Options of `runProcess`. */
 export interface RunOptions {
+  /** Working directory of the child. */
   cwd: string
-  /** Echo the child's stdout and stderr (default: discard stdout, keep stderr for errors). */
-  echo?: boolean
   /** Extra environment variables. */
   env?: Record<string, string>
 }
@@ -56,12 +56,11 @@ export function runProcess(
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: { ...process.env, NO_COLOR: '1', ...options.env },
-      stdio: ['ignore', options.echo ? 'inherit' : 'ignore', 'pipe']
+      stdio: ['ignore', 'ignore', 'pipe']
     })
     let stderr = ''
     child.stderr.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_KEPT)
-      if (options.echo) process.stderr.write(chunk)
     })
     child.on('error', reject)
     child.on('close', (code) =>
@@ -98,8 +97,26 @@ if (file) {
 }
 `
 
+/** Runs a Node script (`node script args`) to completion; see `runProcess` for the contract. */
+export interface ScriptRunner {
+  /**
+   * `node script args` in `options.cwd`: its exit code, wall time (ms), stderr, and peak RSS
+   * (bytes) and CPU time (ms) when the runner measures them (else null).
+   * @throws Error when node cannot be started.
+   */
+  run(script: string, args: string[], options: RunOptions): Promise<ProcessRun>
+}
+
+/**
+ * `node script args` with nothing added (no preload): wall time only, `peakRssBytes` and `cpuMs`
+ * null. For timings that must not include the preload's work.
+ */
+export const plainNode: ScriptRunner = {
+  run: (script, args, options) => runProcess(process.execPath, [script, ...args], options)
+}
+
 /** Runs Node scripts with the peak-RSS preload (see the module doc). */
-export class NodeRunner {
+export class NodeRunner implements ScriptRunner {
   readonly #dir: string
   readonly #preload: string
   #count = 0
@@ -113,6 +130,7 @@ export class NodeRunner {
   /**
    * `node --import <preload> script args`, with its peak RSS and CPU time (`ProcessRun`; null
    * when the child died before reporting them).
+   * @throws Error when node cannot be started (see `runProcess`).
    */
   async run(script: string, args: string[], options: RunOptions): Promise<ProcessRun> {
     this.#count += 1
@@ -190,11 +208,12 @@ export async function cliBundle(options: CliBundleOptions): Promise<string> {
 /**
  * Median wall time (ms) of `node <cli> --version` over 3 runs: Node start-up and loading the
  * bundle, the part of every run that no cache can remove.
+ * @throws Error when node cannot be started (see `runProcess`).
  */
 export async function startupMs(cli: string, cwd: string): Promise<number> {
   const times: number[] = []
   for (let i = 0; i < 3; i++) {
     times.push((await runProcess(process.execPath, [cli, '--version'], { cwd })).wallMs)
   }
-  return times.sort((a, b) => a - b)[1]!
+  return median(times)
 }

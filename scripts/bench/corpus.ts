@@ -1,59 +1,12 @@
 /**
  * The vendored corpus of real MCP client configs (`__tests__/fixtures/corpus/mcp-configs/`, 176
- * files and `MANIFEST.tsv`) for benchmarks: loading it, timing its parse + offline resolution,
- * and counting which npm packages its servers launch.
+ * files and `MANIFEST.tsv`, read by `loadCorpus` of `__tests__/corpus.ts`) for benchmarks: timing
+ * its parse + offline resolution, and counting which npm packages its servers launch.
  */
-import { readdirSync, readFileSync } from 'node:fs'
-import path from 'node:path'
-import { parse as parseCsv } from 'csv-parse/sync'
-import { z } from 'zod'
+import type { CorpusFile } from '../../__tests__/corpus.js'
 import { parseConfig } from '../../src/config/parse.js'
 import { resolveServers } from '../../src/resolve/resolve.js'
 import { type SampleSummary, summarise } from './stats.js'
-
-/** One corpus file, read into memory. */
-export interface CorpusFile {
-  /** File name in the corpus directory. */
-  file: string
-  /** Its path in its repository (MANIFEST.tsv `path`): what format detection sees. */
-  logicalPath: string
-  text: string
-}
-
-const ManifestRowSchema = z.looseObject({ file: z.string().min(1), path: z.string().min(1) })
-
-/**
- * Read every config of the corpus directory (all files but `MANIFEST.tsv`), each with the
- * logical path MANIFEST.tsv gives it (its file name when the manifest has no row for it).
- * @throws Error when the directory or its manifest cannot be read, or a manifest row lacks
- *   `file` or `path` (with the row number).
- */
-export function loadCorpus(dir: string): CorpusFile[] {
-  const rows: unknown[] = parseCsv(readFileSync(path.join(dir, 'MANIFEST.tsv'), 'utf8'), {
-    delimiter: '\t',
-    columns: true,
-    quote: false,
-    skip_empty_lines: true
-  })
-  const logical = new Map<string, string>()
-  rows.forEach((row, index) => {
-    const parsed = ManifestRowSchema.safeParse(row)
-    if (!parsed.success) {
-      throw new Error(
-        `${path.join(dir, 'MANIFEST.tsv')}:${index + 2}: ${z.prettifyError(parsed.error)}`
-      )
-    }
-    logical.set(parsed.data.file, parsed.data.path)
-  })
-  return readdirSync(dir)
-    .filter((file) => file !== 'MANIFEST.tsv')
-    .sort()
-    .map((file) => ({
-      file,
-      logicalPath: logical.get(file) ?? file,
-      text: readFileSync(path.join(dir, file), 'utf8')
-    }))
-}
 
 /** What `benchCorpusParse` measured. */
 export interface CorpusParseResult {

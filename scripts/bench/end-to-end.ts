@@ -149,7 +149,11 @@ function cpuSummary(runs: readonly CheckRun[]): SampleSummary | null {
   return summarise(runs.map((r) => r.cpuMs!))
 }
 
-function highestRss(runs: readonly CheckRun[]): number | null {
+/**
+ * The highest peak RSS of `runs`, in bytes; null when a run did not report its own (a maximum
+ * over some runs would understate the peak); `-Infinity` for no runs (`Math.max()` of nothing).
+ */
+export function highestRss(runs: readonly CheckRun[]): number | null {
   if (runs.some((r) => r.peakRssBytes === null)) return null
   return Math.max(...runs.map((r) => r.peakRssBytes!))
 }

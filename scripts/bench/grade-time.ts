@@ -11,8 +11,7 @@ import type { AdvisorySource } from '../../src/grade/builtin/advisories/source.j
 import { createBuiltinGrader } from '../../src/grade/builtin/index.js'
 import { readPackageFiles } from '../../src/grade/builtin/package-files.js'
 import { silentLogger } from '../../src/log.js'
-import { HttpClient } from '../../src/net/http.js'
-import { NpmRegistryClient } from '../../src/resolve/npm-registry.js'
+import type { NpmRegistryClient } from '../../src/resolve/npm-registry.js'
 import { resolveServers } from '../../src/resolve/resolve.js'
 import { pinnedConfig, serverKey } from './pinned-config.js'
 import type { BenchPackage } from './popular-packages.js'
@@ -21,10 +20,11 @@ import { type SampleSummary, summarise } from './stats.js'
 
 /**
  * Part of the labels `primeGrading` marks complete: raised whenever grading starts reading
- * registry answers it did not read before (2: one-version documents of dependencies), so that
- * an older cache is primed again rather than missing them.
+ * registry answers it did not read before (2: one-version documents of dependencies; 3:
+ * abbreviated packuments of dependencies, stored apart from full ones), so that an older cache
+ * is primed again rather than missing them.
  */
-const PRIMING_VERSION = 2
+const PRIMING_VERSION = 3
 
 /** The grading time of one package. */
 export interface PackageGradeTime {
@@ -75,21 +75,15 @@ export type GradeSummary =
  * @param shared a registry client to reuse (its packuments stay parsed between runs); default a
  *   fresh one, as in a real run.
  */
-export async function gradeOnce(
+async function gradeOnce(
   p: BenchPackage,
   context: GradeContext,
   shared?: NpmRegistryClient
 ): Promise<Grading> {
   const config = pinnedConfig([{ key: serverKey(p.name), name: p.name, version: p.version }])
   let answers = 0
-  const http = new HttpClient({
-    retries: 0,
-    fetch: (input, init) => {
-      answers += 1
-      return context.cache.fetch(input, init)
-    }
-  })
-  const npm = shared ?? new NpmRegistryClient({ http, registry: context.cache.upstream })
+  const http = context.cache.httpClient(() => (answers += 1))
+  const npm = shared ?? context.cache.npmClient(http)
   const grader = createBuiltinGrader({
     npm,
     http,
@@ -160,10 +154,7 @@ export async function timeGrading(
     times.push(last.ms)
     cpuTimes.push(last.cpuMs)
   }
-  const shared = new NpmRegistryClient({
-    http: new HttpClient({ retries: 0, fetch: context.cache.fetch }),
-    registry: context.cache.upstream
-  })
+  const shared = context.cache.npmClient()
   await gradeOnce(p, context, shared)
   const memoised: number[] = []
   for (let i = 0; i < memoisedRuns; i++) memoised.push((await gradeOnce(p, context, shared)).ms)

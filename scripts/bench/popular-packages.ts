@@ -145,7 +145,7 @@ async function cachedTarball(
  * first by semver, releases only (no prereleases), for configs of many distinct servers.
  * @throws Error when the registry fails other than with a 404.
  */
-export async function furtherVersions(
+async function furtherVersions(
   p: BenchPackage,
   count: number,
   options: Omit<PickOptions, 'count' | 'usable'>

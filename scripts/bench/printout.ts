@@ -1,25 +1,27 @@
 /**
  * Plain-text tables and number formats for benchmark printouts.
  */
+import { type Column, layoutColumns } from '../../src/report/terminal.js'
 
 /**
- * `rows` under `headers` as aligned columns (two spaces apart, a dashed rule under the
- * headers). Cells that look numeric (`1,234 ms`, `12.5`, `-`) are right-aligned.
+ * `rows` under `headers` as aligned columns, laid out as the CLI lays out its tables
+ * (`layoutColumns`: two spaces apart, a rule under the headers, no colour, no width limit).
+ * Columns whose cells all look numeric (`1,234 ms`, `12.5`, `≥ 2,000/s`, `-`) are right-aligned.
+ * @returns the lines joined with `\n`.
  */
 export function formatTable(
   headers: readonly string[],
   rows: readonly (readonly string[])[]
 ): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
-  const numeric = headers.map((_, i) =>
+  const columns = headers.map((header, i): Column =>
     rows.every((r) => /^[-\d.,×%<>≤≥ ]*(ms|MB|\/s|×|%)?$/.test(r[i] ?? ''))
+      ? { header, align: 'right' }
+      : { header }
   )
-  const line = (cells: readonly string[]): string =>
-    cells
-      .map((cell, i) => (numeric[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd()
-  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')
+  return layoutColumns(
+    columns,
+    rows.map((r) => r.map((text) => ({ text })))
+  ).join('\n')
 }
 
 /** Milliseconds with thousands separators: `1,234 ms`, `12.3 ms` (one decimal under 100). */

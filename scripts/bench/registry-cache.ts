@@ -2,10 +2,15 @@
  * An on-disk copy of the npm registry answers a benchmark needs (packuments and tarballs), so
  * that every timed run reads them locally and the network is touched once per answer, ever.
  *
- * Each answer is stored under `dir` by the request path, decoded (`/@scope/name`,
- * `/name/-/name-1.2.3.tgz`): `<encoded path>.body` for a 200, an empty `<encoded path>.404` for a
+ * An answer is stored by its request path, decoded (`/@scope/name`, `/name/-/name-1.2.3.tgz`),
+ * and by its form: npm's abbreviated packument (`Accept: application/vnd.npm.install-v1+json`,
+ * npm's registry API "Package metadata"; what `NpmRegistryClient` asks for dependencies) or the
+ * full answer (any other `Accept`). Full answers live in `dir`, abbreviated ones in
+ * `dir/abbreviated/`, as `<encoded path>.body` for a 200 and an empty `<encoded path>.404` for a
  * 404 (the registry here is a partial mirror: a missing package or tarball is remembered, not
- * asked again). Other answers (5xx, network failures) are not stored.
+ * asked again). Other answers (5xx, network failures) are not stored. A download asks upstream
+ * for the request's raw path with the form's `Accept`, so the cache holds what the registry
+ * answers each kind of request (a registry without abbreviated packuments answers the full one).
  *
  * With `offline`, nothing is downloaded: an answer the cache lacks is a 404 counted in
  * `stats.misses`. Labels marked complete (`markComplete`, files under `complete/`) let a
@@ -13,10 +18,20 @@
  */
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { HttpClient, type FetchLike } from '../../src/net/http.js'
+import { type FetchLike, HttpClient } from '../../src/net/http.js'
+import { NpmRegistryClient } from '../../src/resolve/npm-registry.js'
 
-/** Largest answer stored, in bytes: the project's packument limit (`npm-registry.ts`). */
-const MAX_ANSWER_BYTES = 64 * 1024 * 1024
+/**
+ * Largest registry answer a benchmark downloads or forwards, in bytes: 64 MiB, the project's
+ * packument limit (`MAX_PACKUMENT_BYTES` of `src/resolve/npm-registry.ts`, not exported there).
+ */
+export const MAX_ANSWER_BYTES = 64 * 1024 * 1024
+
+/** The media type of npm's abbreviated packument (npm's registry API "Package metadata"). */
+const ABBREVIATED_TYPE = 'application/vnd.npm.install-v1+json'
+
+/** Which form of a registry answer a request asks for (see the module doc). */
+export type AnswerForm = 'full' | 'abbreviated'
 
 /** One registry answer. */
 export interface RegistryAnswer {
@@ -36,14 +51,10 @@ export interface RegistryCacheOptions {
   upstream: string
   /** Never download: a missing answer is a 404 (`stats.misses`). */
   offline: boolean
-  /** HTTP client for downloads (timeouts, retries); default one with 30 s per attempt. */
-  http?: HttpClient
 }
 
 /** What the cache did so far. */
 export interface RegistryCacheStats {
-  /** Answers read from disk. */
-  hits: number
   /** Answers downloaded (and stored). */
   downloads: number
   /** Bytes downloaded. */
@@ -52,28 +63,56 @@ export interface RegistryCacheStats {
   misses: number
 }
 
-/** The registry path of a request URL or path, decoded: `/@scope%2fname` → `/@scope/name`. */
+/**
+ * The registry path of a request URL or path, decoded: `/@scope%2fname` → `/@scope/name`; a
+ * path's query (`?…`) is dropped, a URL's origin, query and fragment too.
+ * @throws TypeError when `url` is neither a path (`/…`) nor an absolute URL; URIError when it
+ *   holds a malformed `%` escape.
+ */
 export function registryPath(url: string): string {
-  const pathname = url.startsWith('/') ? url.split('?')[0]! : new URL(url).pathname
-  return decodeURIComponent(pathname)
+  return decodeURIComponent(rawPath(url))
+}
+
+/** The path of a request URL or path as sent (still encoded), without query or fragment. */
+function rawPath(url: string): string {
+  return url.startsWith('/') ? url.split('?')[0]! : new URL(url).pathname
+}
+
+/**
+ * The form an `Accept` header asks for: `abbreviated` when it lists npm's abbreviated packument
+ * type with a non-zero weight (RFC 9110 §12.5.1: `type; q=…`, q defaults to 1), else `full`
+ * (also for no header).
+ */
+export function answerForm(accept: string | null | undefined): AnswerForm {
+  for (const range of (accept ?? '').split(',')) {
+    const [type, ...parameters] = range.split(';').map((part) => part.trim().toLowerCase())
+    if (type !== ABBREVIATED_TYPE) continue
+    const q = parameters.find((p) => /^q\s*=/.test(p))
+    if (q === undefined || Number(q.slice(q.indexOf('=') + 1).trim()) > 0) return 'abbreviated'
+  }
+  return 'full'
 }
 
 /** See the module doc. Not safe for two processes writing the same directory at once. */
 export class RegistryCache {
   readonly upstream: string
-  readonly stats: RegistryCacheStats = { hits: 0, downloads: 0, downloadedBytes: 0, misses: 0 }
+  readonly stats: RegistryCacheStats = { downloads: 0, downloadedBytes: 0, misses: 0 }
   /** Never download (see the module doc); may be switched, e.g. after priming. */
   offline: boolean
   readonly #dir: string
-  readonly #http: HttpClient
+  readonly #http = new HttpClient({ timeoutMs: 30_000, retries: 2 })
   readonly #pending = new Map<string, Promise<RegistryAnswer>>()
 
+  /**
+   * Open (and create) the cache directory.
+   * @throws Error when `dir` cannot be created.
+   */
   constructor(options: RegistryCacheOptions) {
     this.#dir = options.dir
     this.upstream = options.upstream.replace(/\/+$/, '')
     this.offline = options.offline
-    this.#http = options.http ?? new HttpClient({ timeoutMs: 30_000, retries: 2 })
     mkdirSync(path.join(this.#dir, 'complete'), { recursive: true })
+    mkdirSync(path.join(this.#dir, 'abbreviated'), { recursive: true })
   }
 
   /**
@@ -94,52 +133,101 @@ export class RegistryCache {
   }
 
   /**
-   * The answer for a registry path (`registryPath` form or a raw request path): from disk, else
-   * downloaded from `upstream` and stored (unless offline). Concurrent asks share one download.
-   * @throws Error when the download fails or answers other than 200/404.
+   * The answer to `GET request` with `Accept: accept`: from disk, else downloaded from
+   * `upstream` + the request's raw path and stored (unless offline: then a 404, counted in
+   * `stats.misses`). Concurrent asks share one download.
+   * @param request a request URL (its origin is ignored) or path, as sent (encoded, e.g.
+   *   `/@scope%2fname`).
+   * @param accept the request's `Accept` header; it picks the form (`answerForm`) and is sent
+   *   upstream for an abbreviated packument.
+   * @throws TypeError or URIError for a request that is not a path or URL (`registryPath`).
+   * @returns a promise that rejects with `HttpError`/`NetworkError` (`src/net/http.ts`) when the
+   *   download fails, or an Error when upstream answers other than 200/404.
    */
-  answer(requestPath: string): Promise<RegistryAnswer> {
-    const key = registryPath(requestPath)
-    let pending = this.#pending.get(key)
+  answer(request: string, accept?: string | null): Promise<RegistryAnswer> {
+    const raw = rawPath(request)
+    const key = decodeURIComponent(raw)
+    const form = answerForm(accept)
+    const id = `${form} ${key}`
+    let pending = this.#pending.get(id)
     if (pending === undefined) {
-      pending = this.#answer(key)
-      this.#pending.set(key, pending)
+      pending = this.#answer(raw, key, form, accept ?? undefined)
+      this.#pending.set(id, pending)
       // A failed download may be tried again by a later ask.
-      pending.catch(() => this.#pending.delete(key))
+      pending.catch(() => this.#pending.delete(id))
     }
     return pending
   }
 
   /**
-   * A `fetch` answering GETs of any URL from this cache by its path (the origin is ignored), for
-   * the project's `HttpClient` in in-process benchmarks.
+   * A `fetch` answering GETs of any URL from this cache by its path (the origin is ignored) and
+   * the request's `Accept` (see `answer`), for the project's `HttpClient` in in-process
+   * benchmarks.
+   * @returns a promise that rejects as `answer`'s does.
    */
-  readonly fetch: FetchLike = async (input) => {
-    const answer = await this.answer(String(input))
+  readonly fetch: FetchLike = async (input, init) => {
+    const answer = await this.answer(String(input), new Headers(init?.headers).get('accept'))
     return new Response(answer.status === 200 ? new Uint8Array(answer.body) : '{}', {
       status: answer.status,
       headers: { 'content-type': answer.contentType }
     })
   }
 
-  async #answer(key: string): Promise<RegistryAnswer> {
-    const file = path.join(this.#dir, encodeURIComponent(key))
-    const contentType = key.endsWith('.tgz') ? 'application/octet-stream' : 'application/json'
+  /**
+   * An `HttpClient` (no retries) whose every GET is answered by this cache (`fetch`).
+   * @param onFetch called once per request, before it is answered (e.g. to count them).
+   */
+  httpClient(onFetch?: () => void): HttpClient {
+    return new HttpClient({
+      retries: 0,
+      fetch:
+        onFetch === undefined
+          ? this.fetch
+          : (input, init) => {
+              onFetch()
+              return this.fetch(input, init)
+            }
+    })
+  }
+
+  /**
+   * A fresh `NpmRegistryClient` of `upstream` (its packument URLs), reading every answer from
+   * this cache through `http` (default a fresh `httpClient()`).
+   */
+  npmClient(http: HttpClient = this.httpClient()): NpmRegistryClient {
+    return new NpmRegistryClient({ http, registry: this.upstream })
+  }
+
+  async #answer(
+    raw: string,
+    key: string,
+    form: AnswerForm,
+    accept: string | undefined
+  ): Promise<RegistryAnswer> {
+    const dir = form === 'full' ? this.#dir : path.join(this.#dir, 'abbreviated')
+    const file = path.join(dir, encodeURIComponent(key))
+    const tarball = key.endsWith('.tgz')
+    const contentType = tarball ? 'application/octet-stream' : 'application/json'
     if (statSync(`${file}.404`, { throwIfNoEntry: false })) {
-      this.stats.hits += 1
       return { status: 404, body: Buffer.alloc(0), contentType }
     }
     if (statSync(`${file}.body`, { throwIfNoEntry: false })) {
-      this.stats.hits += 1
       return { status: 200, body: readFileSync(`${file}.body`), contentType }
     }
     if (this.offline) {
       this.stats.misses += 1
       return { status: 404, body: Buffer.alloc(0), contentType }
     }
-    const url = `${this.upstream}${encodePath(key)}`
+    const url = `${this.upstream}${raw}`
     const response = await this.#http.get(url, {
-      headers: { accept: key.endsWith('.tgz') ? '*/*' : 'application/json' },
+      headers: {
+        accept:
+          form === 'abbreviated' && accept !== undefined
+            ? accept
+            : tarball
+              ? '*/*'
+              : 'application/json'
+      },
       maxBytes: MAX_ANSWER_BYTES
     })
     if (response.status !== 200 && response.status !== 404) {
@@ -154,14 +242,4 @@ export class RegistryCache {
     renameSync(`${target}.partial`, target)
     return { status, body: status === 200 ? response.body : Buffer.alloc(0), contentType }
   }
-}
-
-/** The request path of a registry path: a scoped packument's `/` is `%2f`, as npm sends it. */
-function encodePath(key: string): string {
-  const scoped = /^\/(@[^/]+)\/([^/]+)$/.exec(key)
-  if (scoped) return `/${scoped[1]}%2f${encodeURIComponent(scoped[2]!)}`
-  return key
-    .split('/')
-    .map((segment) => encodeURIComponent(segment).replace(/^%40/, '@'))
-    .join('/')
 }

@@ -1,7 +1,8 @@
 /**
  * A local npm registry for benchmarks: an HTTP server on 127.0.0.1 (a random port) answering GETs
- * from a `RegistrySource`, counting requests. Tarball URLs inside JSON answers are rewritten from
- * the source's origin to the stub, so that the CLI downloads tarballs from it too.
+ * from a `RegistrySource`, counting requests. The source gets each request's `Accept` (npm asks
+ * for abbreviated packuments with it). Tarball URLs inside JSON answers are rewritten from the
+ * source's origin to the stub, so that the CLI downloads tarballs from it too.
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -23,8 +24,11 @@ export interface RegistrySource {
    * by the stub's own URL in JSON answers.
    */
   origin: string
-  /** The answer to `GET <requestPath>` (path and query as received). May reject (→ 502). */
-  answer(requestPath: string): Promise<SourceAnswer>
+  /**
+   * The answer to `GET <requestPath>` (path and query as received) with `Accept: accept`
+   * (undefined when the request had none). May reject (→ 502).
+   */
+  answer(requestPath: string, accept: string | undefined): Promise<SourceAnswer>
   /** Whether JSON answers of this source may be kept in memory once rewritten (immutable). */
   immutable: boolean
 }
@@ -62,30 +66,32 @@ export async function startRegistryStub(
   let notFound = 0
   let base = ''
 
-  const body = (requestPath: string, answer: SourceAnswer): Buffer => {
+  /** The answer's body, rewritten; remembered by `Accept` and path (they pick the answer). */
+  const body = (request: string, answer: SourceAnswer): Buffer => {
     if (!answer.contentType.includes('json') || answer.status !== 200) return answer.body
-    const known = rewritten.get(requestPath)
+    const known = rewritten.get(request)
     if (known !== undefined) return known
     const text = answer.body.toString('utf8').replaceAll(`${origin}/`, `${base}/`)
     const result = Buffer.from(text, 'utf8')
-    if (source.immutable) rewritten.set(requestPath, result)
+    if (source.immutable) rewritten.set(request, result)
     return result
   }
 
   const server = createServer((req, res) => {
     requests += 1
     const requestPath = req.url ?? '/'
+    const accept = req.headers.accept
     const respond = async (): Promise<void> => {
       if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs))
       if (req.method !== 'GET') {
         res.writeHead(405).end()
         return
       }
-      const answer = await source.answer(requestPath)
+      const answer = await source.answer(requestPath, accept)
       if (answer.status === 404) notFound += 1
       res
         .writeHead(answer.status, { 'content-type': answer.contentType })
-        .end(body(requestPath, answer))
+        .end(body(`${accept ?? ''}\n${requestPath}`, answer))
     }
     respond().catch((error: unknown) => {
       res.writeHead(502).end(error instanceof Error ? error.message : String(error))

@@ -18,7 +18,7 @@ export interface SampleSummary {
  * ⌈p/100 × n⌉ of the sorted samples.
  * @throws RangeError when `samples` is empty or `p` is out of range.
  */
-export function percentile(samples: readonly number[], p: number): number {
+function percentile(samples: readonly number[], p: number): number {
   if (samples.length === 0) throw new RangeError('percentile of no samples')
   if (!(p > 0 && p <= 100)) throw new RangeError(`percentile ${p} is not in (0, 100]`)
   const sorted = [...samples].sort((a, b) => a - b)

@@ -19,7 +19,9 @@ export const TARGETS = Object.freeze({
   peakRssBytes: 300e6,
   /**
    * End-to-end time grows no worse than linearly: time(100 servers) / time(10 servers) at most
-   * 10 × this slack (run-to-run noise, a different mix of packages).
+   * 10 × this slack. The 20 % is this project's judgement, not from SPEC or the issue: single
+   * figures vary by tens of percent from run to run on this machine (docs/performance.md), and
+   * the 100-server config grades a different mix of packages than the 10-server one.
    */
   linearSlack: 1.2
 })

@@ -24,9 +24,11 @@ export interface Cell {
   colour?: Colour
 }
 
-/** A column: header and whether it may be shortened with `…` to fit a width. */
+/** A column: header, alignment, and whether it may be shortened with `…` to fit a width. */
 export interface Column {
   header: string
+  /** `right` pads cells (and the header) on the left, for figures; default left-aligned. */
+  align?: 'right'
   /** Columns that may shrink (long names, packages); others keep their width. */
   shrink?: boolean
   /** Narrowest width a shrinking column keeps (characters); default 8. */
@@ -56,8 +58,8 @@ function clipTo(text: string, max: number): string {
 }
 
 /**
- * Lay out `rows` under `columns`: columns separated by two spaces, left-aligned, trailing
- * spaces trimmed. When `maxWidth` is given and the table is wider, shrinking columns are cut
+ * Lay out `rows` under `columns`: columns separated by two spaces, left-aligned unless a column
+ * says `align: 'right'`, trailing spaces trimmed. When `maxWidth` is given and the table is wider, shrinking columns are cut
  * (widest first, down to their `minWidth`) and their cells end with `…`.
  * @returns the lines, header first, then a rule of `─`, then the rows.
  */
@@ -91,7 +93,8 @@ export function layoutColumns(
       .map((_, i) => {
         const cell = cells[i] ?? { text: '' }
         const text = clipTo(cell.text, widths[i]!)
-        const padded = text + ' '.repeat(Math.max(0, widths[i]! - width(text)))
+        const padding = ' '.repeat(Math.max(0, widths[i]! - width(text)))
+        const padded = columns[i]!.align === 'right' ? padding + text : text + padding
         return paint(padded, cell.colour, colour)
       })
       .join(' '.repeat(gap))
