@@ -45,11 +45,12 @@ const countingFetch: FetchLike = (input, init) => {
   return fetch(input, init)
 }
 
-function http(): HttpClient {
+/** The client under test; `timeoutMs` per attempt (short, so hangs and trickles end fast). */
+function http(timeoutMs = 120): HttpClient {
   return new HttpClient({
     fetch: countingFetch,
     retries: RETRIES,
-    timeoutMs: 120,
+    timeoutMs,
     sleep: async () => undefined,
     random: () => 0.5
   })
@@ -316,6 +317,12 @@ interface Fault {
   serve: (interceptor: nock.Interceptor, healthy: unknown) => void
   retried: boolean
   says: RegExp
+  /**
+   * Per-attempt timeout for this fault, ms (default 120). The 10 MB answers are about size, not
+   * time: under load, reading them can take longer than 120 ms, which would turn them into
+   * (retried) timeouts.
+   */
+  timeoutMs?: number
 }
 
 const TEN_MB = 10 * 1000 * 1000
@@ -414,13 +421,15 @@ const FAULTS: Fault[] = [
     name: '10 MB of junk',
     serve: (i) => void i.reply(200, () => Readable.from([Buffer.alloc(TEN_MB, 0x41)])),
     retried: false,
-    says: /JSON|limit/
+    says: /JSON|limit/,
+    timeoutMs: 5_000
   },
   {
     name: '10 MB of valid JSON of the wrong shape',
     serve: (i) => void i.reply(200, { padding: 'x'.repeat(TEN_MB) }),
     retried: false,
-    says: /./
+    says: /./,
+    timeoutMs: 5_000
   }
 ]
 
@@ -464,7 +473,7 @@ describe.each(SERVICES)('$name under faults', (service) => {
   it.each(FAULTS)('$name', async (fault) => {
     service.others?.()
     fault.serve(interceptor(service), service.healthy)
-    const result = await service.call(http())
+    const result = await service.call(http(fault.timeoutMs))
     expect(result.failed).toBe(true)
     expect(result.as).toBe(service.failsAs)
     expect(result.message).toMatch(fault.says)
